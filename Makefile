@@ -1,0 +1,40 @@
+# Two commands do all set-up on a fresh machine:
+#   make demo   - create .venv, install chainlens, run the tour on examples/
+#   make test   - create .venv, install chainlens with test extras, run lint + tests
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint protos check-protos bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml setup.py
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/chainlens demo
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+protos: $(STAMP)
+	$(BIN)/python -m grpc_tools.protoc -I protos --python_out=protos --pyi_out=protos \
+	    --grpc_python_out=protos protos/chainlens/v1/*.proto
+
+check-protos: protos
+	git diff --exit-code -- protos/
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""The ``chainlens`` command line."""

@@ -1,0 +1,1 @@
+"""The chainlens Python gRPC client (sync and asyncio, numpy in and out)."""

@@ -1,0 +1,23 @@
+"""The documented limits every front door enforces.
+
+They exist so that no input, however large or deep, can exhaust the stack,
+the memory or the time of a server that other people's requests share.  The
+README's "Limits" section lists the same numbers; change both together.
+"""
+
+#: Characters in one source text (expression or ``.chain`` program).
+MAX_SOURCE_CHARS = 1_000_000
+#: Bracket / operator nesting depth the parser accepts.
+MAX_NESTING = 200
+#: Layers one ``repeat`` may expand to, and layers in a whole program.
+MAX_REPEAT = 10_000
+#: Distinct nodes in a program after expansion (repeats, inlined functions).
+MAX_NODES = 2_000_000
+#: Order of derivative accepted by ``diff(..., order=n)``.
+MAX_ORDER = 10
+#: Elements in one tensor (inputs, parameters, batch x shape).
+MAX_TENSOR_ELEMENTS = 50_000_000
+#: Seconds the simplifier may spend on one result before returning what it has.
+SIMPLIFY_SECONDS = 2.0
+#: Node count above which the simplifier only applies its cheap passes.
+SIMPLIFY_MAX_NODES = 5_000

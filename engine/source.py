@@ -1,0 +1,118 @@
+"""Places in source text, and the errors that point at them.
+
+Every error chainlens reports to a person names a place (line, column, span)
+and what was expected there; the language server turns a :class:`Span` into
+an LSP range, the gRPC service into an INVALID_ARGUMENT detail, the command
+line into a caret under the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Span", "ChainError", "ParseError", "ShapeError", "LimitError", "EvaluationError"]
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open range ``[start, end)`` of character offsets into the
+    source, with 1-based line and column of both ends (columns count
+    characters, not bytes)."""
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def at(cls, text: str, start: int, end: int | None = None) -> Span:
+        """The span of ``text[start:end]`` (a single character by default)."""
+        end = start + 1 if end is None else end
+        end = max(start, min(end, len(text)))
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        end_line = text.count("\n", 0, end) + 1
+        end_column = end - (text.rfind("\n", 0, end) + 1) + 1
+        return cls(start, end, line, column, end_line, end_column)
+
+    def to_dict(self) -> dict:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+        }
+
+
+@dataclass(eq=False)
+class ChainError(Exception):
+    """An error with a place.  ``expected`` says in words what would have
+    been accepted; ``hint`` suggests a fix when one is known.  (Not frozen:
+    Python assigns ``__traceback__`` on exceptions as they propagate.)"""
+
+    message: str
+    span: Span | None = None
+    expected: tuple[str, ...] = ()
+    hint: str | None = None
+    source: str | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        Exception.__init__(self, self.message)
+
+    def __str__(self) -> str:
+        where = f"{self.span.line}:{self.span.column}: " if self.span else ""
+        parts = [where + self.message]
+        if self.expected:
+            parts.append("expected " + _or_list(self.expected))
+        if self.hint:
+            parts.append("hint: " + self.hint)
+        return "; ".join(parts)
+
+    def caret(self) -> str:
+        """The offending line with a caret under the place, for terminals."""
+        if self.span is None or self.source is None:
+            return str(self)
+        lines = self.source.splitlines() or [""]
+        idx = min(self.span.line, len(lines)) - 1
+        text = lines[idx] if idx >= 0 else ""
+        width = 1
+        if self.span.end_line == self.span.line:
+            width = max(1, self.span.end_column - self.span.column)
+        pad = " " * (self.span.column - 1)
+        return f"{self}\n  {text}\n  {pad}{'^' * width}"
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": type(self).__name__,
+            "message": self.message,
+            "span": self.span.to_dict() if self.span else None,
+            "expected": list(self.expected),
+            "hint": self.hint,
+        }
+
+
+class ParseError(ChainError):
+    """Text that is not a valid expression or ``.chain`` program."""
+
+
+class ShapeError(ChainError):
+    """Tensor shapes that do not fit together (found before running)."""
+
+
+class LimitError(ChainError):
+    """Input beyond a documented limit (size, nesting depth, layers, time)."""
+
+
+class EvaluationError(ChainError):
+    """A numeric evaluation that cannot proceed (missing input value...)."""
+
+
+def _or_list(items: tuple[str, ...]) -> str:
+    items = tuple(items)
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]

@@ -1,0 +1,1 @@
+"""chainlens language server and gRPC service: thin adapters over the engine."""
