@@ -4,7 +4,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+CORE   := $(VENV)/.core-installed
+TESTS  := $(VENV)/.test-installed
 
 .PHONY: demo test lint protos check-protos bench clean
 
@@ -12,29 +13,33 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml setup.py
+$(CORE): $(BIN)/python pyproject.toml setup.py
+	$(BIN)/pip install -q -e .
+	touch $(CORE)
+
+$(TESTS): $(CORE)
 	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP)
+	touch $(TESTS)
 
-demo: $(STAMP)
-	$(BIN)/chainlens demo
+demo: $(CORE)
+	$(BIN)/chainlens demo --out out
 
-test: $(STAMP)
+test: $(TESTS)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP)
+lint: $(TESTS)
 	$(BIN)/ruff check .
 
-protos: $(STAMP)
+protos: $(TESTS)
 	$(BIN)/python -m grpc_tools.protoc -I protos --python_out=protos --pyi_out=protos \
 	    --grpc_python_out=protos protos/chainlens/v1/*.proto
 
 check-protos: protos
 	git diff --exit-code -- protos/
 
-bench: $(STAMP)
+bench: $(TESTS)
 	for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info out
