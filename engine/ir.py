@@ -416,6 +416,9 @@ def power(base: Node, exp: Node) -> Node:
                 return mul(*(power(f, exp) for f in base.args))
     if base.op == "num" and base.value == 1:
         return ONE
+    if base is E:
+        # e^u is exp(u) in every notation the parser reads; keep one form.
+        return call("exp", exp)
     return _make("pow", (base, exp), None)
 
 

@@ -104,3 +104,10 @@ def test_hash_is_stable_across_processes():
         for seed in ("1", "2")
     }
     assert len(outs) == 1
+
+
+def test_powers_of_e_are_exponentials():
+    from chainlens.engine.ir import E
+
+    assert power(E, x) is call("exp", x)
+    assert mul(E, E) is call("exp", num(2))

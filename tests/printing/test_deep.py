@@ -1,0 +1,81 @@
+"""Deep and exponentially shared expressions: printing never recurses, is
+capped at ``max_chars``, and ``render_shared`` names shared layers once."""
+
+import pytest
+from chainlens.engine.ir import ONE, add, call, mul, num, substitute, sym
+from chainlens.engine.printing import render, render_shared, to_python, to_text
+from chainlens.engine.source import LimitError
+
+x, y = sym("x"), sym("y")
+
+
+def deep_chain(layers: int):
+    e = x
+    for _ in range(layers):
+        e = call("sigmoid", add(mul(y, e), ONE))
+    return e
+
+
+def doubling(layers: int):
+    """A DAG of ``layers`` nodes whose tree has 2**layers leaves."""
+    e = x
+    for _ in range(layers):
+        e = add(call("sin", e), call("cos", e))
+    return e
+
+
+@pytest.mark.parametrize("notation", ["text", "unicode", "latex"])
+def test_a_chain_deeper_than_the_recursion_limit_prints_truncated(notation):
+    out = render(deep_chain(2500), notation, max_chars=2000)
+    assert len(out) <= 2000 + 10
+    assert out.rstrip().endswith(("...", "…", "\\ldots"))
+
+
+def test_a_deep_chain_prints_in_full_without_a_cap():
+    out = to_text(deep_chain(1200), max_chars=None)  # deeper than the recursion limit
+    assert out.count("sigmoid(") == 1200
+    assert out.startswith("sigmoid(y*sigmoid(y*")
+    assert out.endswith("sigmoid(x*y + 1)" + " + 1)" * 1199)
+
+
+def test_an_exponential_tree_is_capped():
+    out = to_text(doubling(80), max_chars=5000)
+    assert 5000 < len(out) <= 5004
+    assert out.endswith(" ...")
+
+
+def test_python_source_beyond_the_cap_is_an_error_not_broken_code():
+    with pytest.raises(LimitError, match="render_shared"):
+        to_python(doubling(40), max_chars=10_000)
+
+
+def test_render_shared_prints_each_shared_layer_once():
+    out = render_shared(doubling(40), "text").splitlines()
+    # layers 1..39 are lets, layer 40 is the expression
+    assert len(out) == 40
+    assert out[0] == "u1 = cos(x) + sin(x)"
+    assert out[1] == "u2 = cos(u1) + sin(u1)"
+    assert out[-1] == "cos(u39) + sin(u39)"
+
+
+def test_render_shared_lets_read_back_to_the_node():
+    parse = pytest.importorskip("chainlens.engine.parse", reason="engine/parse.py not there yet")
+    e = doubling(12)
+    *lets, body = render_shared(e, "text").splitlines()
+    env = {}
+    for line in lets:
+        name, text = line.split(" = ", 1)
+        env[sym(name)] = substitute(parse.parse_expr(text), env)
+    assert substitute(parse.parse_expr(body), env) is e
+
+
+def test_render_shared_unicode_names_and_avoids_clashing_letters():
+    e = add(mul(sym("u1"), call("sin", add(x, y, num(3)))), call("cos", add(x, y, num(3))))
+    out = render_shared(e, "unicode", min_chars=5).splitlines()
+    assert out[0] == "h₁ = x + y + 3"
+    assert out[-1] == "u1·sin(h₁) + cos(h₁)"
+
+
+def test_render_shared_leaves_small_expressions_inline():
+    e = mul(call("sigmoid", x), add(ONE, mul(num(-1), call("sigmoid", x))))
+    assert render_shared(e, "text") == "sigmoid(x)*(1 - sigmoid(x))"
