@@ -327,3 +327,214 @@ def partials(node: Node) -> tuple[Node, ...]:
     rule = RULES[node.op]
     return tuple(rule.partial(node.args, i) for i in range(len(node.args)))
 
+
+
+# ==========================================================================
+# TENSOR primitives and numerically stable forms (owned by the numeric path)
+# ==========================================================================
+#
+# Tensor forwards take arrays that carry a leading *batch* axis (size 1 for
+# a value shared by every point, B otherwise) followed by the per-point
+# shape, and return the same layout.  Reductions (``sum``, ``mean``,
+# ``logsumexp``) reduce every per-point axis to a scalar; ``softmax``
+# normalises over the last axis.  ``matmul`` is the ``@`` of numpy on
+# per-point vectors and matrices.
+#
+# Their derivatives are vector-Jacobian products (``extra["vjp"]``:
+# ``vjp(g, out, *args) -> adjoint per arg``) and Jacobian-vector products
+# (``extra["jvp"]``: ``jvp(out, args, tangents) -> tangent``) rather than
+# element-wise partials, so ``partial`` is None: symbolic differentiation of
+# tensor programs is out of scope.  ``extra["shape"]`` maps the per-point
+# argument shapes to the result shape, raising ValueError with the words a
+# ShapeError shows.
+
+
+def _point_axes(u: np.ndarray) -> tuple[int, ...]:
+    return tuple(range(1, np.ndim(u)))
+
+
+def _expand_to(g: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """A per-point scalar ``g`` (shape (B,)) broadcast over ``u``'s axes."""
+    g = np.asarray(g).reshape(np.shape(g)[:1] + (1,) * (np.ndim(u) - 1))
+    return np.broadcast_to(g, np.broadcast_shapes(g.shape, np.shape(u)))
+
+
+def _np_matmul(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.ndim == 2 and b.ndim == 2:  # vector . vector
+        return np.sum(a * b, axis=-1)
+    if a.ndim == 2:  # vector @ matrix
+        return np.matmul(a[:, None, :], b)[:, 0, :]
+    if b.ndim == 2:  # matrix @ vector
+        return np.matmul(a, b[:, :, None])[..., 0]
+    return np.matmul(a, b)
+
+
+def _matmul_vjp(g, out, a, b):
+    g, a, b = np.asarray(g), np.asarray(a), np.asarray(b)
+    if a.ndim == 2 and b.ndim == 2:
+        return g[:, None] * b, g[:, None] * a
+    if a.ndim == 2:  # out[p] = sum_n a[n] b[n, p]
+        return np.matmul(b, g[:, :, None])[..., 0], a[:, :, None] * g[:, None, :]
+    if b.ndim == 2:  # out[m] = sum_n a[m, n] b[n]
+        return g[:, :, None] * b[:, None, :], np.matmul(np.swapaxes(a, 1, 2), g[:, :, None])[..., 0]
+    return np.matmul(g, np.swapaxes(b, 1, 2)), np.matmul(np.swapaxes(a, 1, 2), g)
+
+
+def _matmul_jvp(out, args, tangents):
+    # Bilinear: d(a@b) = da@b + a@db.
+    (a, b), (da, db) = args, tangents
+    return _np_matmul(da, b) + _np_matmul(a, db)
+
+
+def _matmul_shape(sa: tuple[int, ...], sb: tuple[int, ...]) -> tuple[int, ...]:
+    def show(s):
+        return "[" + ", ".join(map(str, s)) + "]" if s else "a scalar"
+
+    if not 1 <= len(sa) <= 2 or not 1 <= len(sb) <= 2:
+        raise ValueError(f"@ takes vectors or matrices, got {show(sa)} @ {show(sb)}")
+    if sa[-1] != sb[0]:
+        raise ValueError(
+            f"@ needs the inner sizes to agree, got {show(sa)} @ {show(sb)} "
+            f"({sa[-1]} ≠ {sb[0]})"
+        )
+    return sa[:-1] + sb[1:]
+
+
+def _np_sum(u):
+    return np.sum(u, axis=_point_axes(u))
+
+
+def _np_mean(u):
+    return np.mean(u, axis=_point_axes(u))
+
+
+def _sum_vjp(g, out, u):
+    return (_expand_to(g, u),)
+
+
+def _mean_vjp(g, out, u):
+    n = max(1, int(np.prod(np.shape(u)[1:])))
+    return (_expand_to(np.asarray(g) / n, u),)
+
+
+def _np_softmax(u):
+    u = np.asarray(u)
+    e = np.exp(u - np.max(u, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_vjp(g, s, u):
+    # J = diag(s) - s s^T, symmetric: J g = s (g - <s, g>).
+    return (s * (g - np.sum(g * s, axis=-1, keepdims=True)),)
+
+
+def _softmax_jvp(s, args, tangents):
+    t = tangents[0]
+    return s * (t - np.sum(s * t, axis=-1, keepdims=True))
+
+
+def _softmax_shape(s: tuple[int, ...]) -> tuple[int, ...]:
+    if not s:
+        raise ValueError("softmax needs a vector or matrix (it normalises the last axis), "
+                         "got a scalar")
+    return s
+
+
+def _np_logsumexp(u):
+    u = np.asarray(u)
+    axes = _point_axes(u)
+    if not axes:
+        return u.copy()
+    m = np.max(u, axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)  # all -inf: log(0) = -inf, not NaN
+    return np.log(np.sum(np.exp(u - m), axis=axes)) + m.reshape(m.shape[:1])
+
+
+def _logsumexp_vjp(g, out, u):
+    # d lse / du = softmax(u) over every per-point axis.
+    return (_expand_to(g, u) * np.exp(np.asarray(u) - _expand_to(out, u)),)
+
+
+def _logsumexp_jvp(out, args, tangents):
+    u, t = args[0], tangents[0]
+    return np.sum(np.exp(np.asarray(u) - _expand_to(out, u)) * t, axis=_point_axes(u))
+
+
+def _reduce_shape(s: tuple[int, ...]) -> tuple[int, ...]:
+    return ()
+
+
+def _tensor(name, arity, forward, vjp, jvp, shape, notation, **kw) -> Rule:
+    return Rule(name, arity, forward, None, notation, kind="tensor",
+                extra={"vjp": vjp, "jvp": jvp, "shape": shape}, **kw)
+
+
+_TENSOR_RULES: list[Rule] = [
+    _tensor("matmul", 2, _np_matmul, _matmul_vjp, _matmul_jvp, _matmul_shape,
+            _N("@", "@", "\\,", "{0} @ {1}")),
+    _tensor("sum", 1, _np_sum, _sum_vjp,
+            lambda out, args, t: _np_sum(t[0]), _reduce_shape,
+            _N("sum", "Σ", "\\sum", "np.sum({0})"), bound=1.0),
+    _tensor("mean", 1, _np_mean, _mean_vjp,
+            lambda out, args, t: _np_mean(t[0]), _reduce_shape,
+            _N("mean", latex="\\operatorname{mean}", python="np.mean({0})"), bound=1.0),
+    _tensor("softmax", 1, _np_softmax, _softmax_vjp, _softmax_jvp, _softmax_shape,
+            _N("softmax", latex="\\operatorname{softmax}", python="softmax({0})"),
+            bound=0.5, saturates=True),
+    _tensor("logsumexp", 1, _np_logsumexp, _logsumexp_vjp, _logsumexp_jvp, _reduce_shape,
+            _N("logsumexp", latex="\\operatorname{LSE}", python="logsumexp({0})"), bound=1.0),
+]
+
+# Stable scalar primitives the numeric path rewrites textbook forms into
+# (see ``stable_form``); users may also call them by name.
+_STABLE_RULES: list[Rule] = [
+    Rule("log1p", 1, np.log1p, _unary("log1p", lambda u: power(add(ONE, u), NEG_ONE)),
+         _N("log1p", latex="\\operatorname{log1p}"), bound=math.inf,
+         domain=(Condition(">", add(U, ONE), "u > -1"),)),
+    Rule("expm1", 1, np.expm1, _unary("expm1", exp), _N("expm1", latex="\\operatorname{expm1}"),
+         bound=math.inf),
+]
+
+for _r in (*_TENSOR_RULES, *_STABLE_RULES):
+    RULES[_r.name] = _r
+    ALIASES[_r.name] = _r.name
+    for _a in _r.aliases:
+        ALIASES[_a] = _r.name
+
+
+def _one_plus(node: Node) -> Node | None:
+    """``u`` when ``node`` is ``1 + u``."""
+    if node.op == "add" and node.args[0].op == "num" and node.args[0].value == 1:
+        rest = node.args[1:]
+        return rest[0] if len(rest) == 1 else add(*rest)
+    return None
+
+
+def stable_form(node: Node) -> Node | None:
+    """The numerically stable primitive equal to ``node``, or None.
+
+    The numeric path evaluates (and differentiates) the returned node in
+    place of ``node``: equal in exact arithmetic, but without the overflow
+    and cancellation of the textbook spelling.
+
+    * ``1/(1 + exp(-u))`` -> ``sigmoid(u)`` (``exp(-u)`` overflows for u << 0)
+    * ``log(1 + exp(u))`` -> ``softplus(u)`` (overflows for u >> 0)
+    * ``log(sum(exp(u)))`` -> ``logsumexp(u)`` (shifts by the maximum)
+    * ``log(1 + u)`` -> ``log1p(u)``, ``exp(u) - 1`` -> ``expm1(u)`` (cancellation near 0)
+    """
+    if node.op == "pow" and node.args[1].op == "num" and node.args[1].value == -1:
+        u = _one_plus(node.args[0])
+        if u is not None and u.op == "exp":
+            return raw("sigmoid", neg(u.args[0]))
+    if node.op == "log":
+        arg = node.args[0]
+        if arg.op == "sum" and arg.args[0].op == "exp":
+            return raw("logsumexp", arg.args[0].args[0])
+        u = _one_plus(arg)
+        if u is not None:
+            return raw("softplus", u.args[0]) if u.op == "exp" else raw("log1p", u)
+    if (node.op == "add" and len(node.args) == 2 and node.args[0].op == "num"
+            and node.args[0].value == -1 and node.args[1].op == "exp"):
+        return raw("expm1", node.args[1].args[0])
+    return None

@@ -87,7 +87,7 @@ CASES = [
      "3 * np.power(2.0, x)"),
     (mul(num(2), PI, x), "2*pi*x", "2πx", r"2 \pi x", "2 * np.pi * x"),
     (E, "e", "e", "e", "np.e"),
-    (power(E, x), "exp(1)^x", "e^x", r"\exp\left(1\right)^{x}", "np.exp(1) ** x"),
+    (power(E, x), "exp(x)", "e^x", r"e^{x}", "np.exp(x)"),  # e^x is exp(x) in the IR
     (f("exp", num(2)), "exp(2)", "e²", "e^{2}", "np.exp(2)"),
     (power(f("sin", x), num(2)), "sin(x)^2", "sin(x)²", r"\sin\left(x\right)^{2}",
      "np.sin(x) ** 2"),
