@@ -1,0 +1,83 @@
+"""``chainlens serve``: the gRPC service with dynamic batching."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+
+TUNING = """\
+batching (TensorFlow Serving / Triton vocabulary):
+  Gradient requests for the same program queue together and run as one
+  vectorised kernel call when the queue holds --max-batch-size points or its
+  oldest request has waited --batch-timeout-ms, and a worker is free.
+
+tuning:
+  --batch-timeout-ms  latency traded for throughput at LOW load; at high load
+                      batches fill while the workers are busy anyway.
+                      1-2 ms suits interactive clients; 0 never waits.
+  --max-batch-size    points per kernel call; larger amortises more but each
+                      call takes longer. A request with more points runs alone.
+  --max-enqueued      requests waiting per program before new ones get
+                      RESOURCE_EXHAUSTED; about what the workers clear within
+                      your latency target.
+  --workers           threads running kernel calls: up to one per core.
+                      More workers with tiny requests mean smaller batches.
+  batching off:       --max-batch-size 1 --batch-timeout-ms 0
+"""
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "serve", help="run the gRPC service (dynamic batching, health, reflection, metrics)",
+        description="Serve chainlens.v1.Derivatives over gRPC.", epilog=TUNING,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1; 0.0.0.0 exposes the service)")
+    p.add_argument("--port", type=int, default=50051, help="gRPC port (default 50051; 0: any)")
+    p.add_argument("--max-batch-size", type=int, default=512, metavar="POINTS",
+                   help="most points in one kernel call (default 512)")
+    p.add_argument("--batch-timeout-ms", type=float, default=1.5, metavar="MS",
+                   help="longest wait for a batch to fill (default 1.5)")
+    p.add_argument("--max-enqueued", type=int, default=4096, metavar="N",
+                   help="requests waiting per program before RESOURCE_EXHAUSTED (default 4096)")
+    p.add_argument("--workers", type=int, default=2, help="kernel-call threads (default 2)")
+    p.add_argument("--metrics-port", type=int, default=None, metavar="PORT",
+                   help="serve Prometheus /metrics on this HTTP port (default: off)")
+    p.add_argument("--tls-cert", type=Path, metavar="PEM", help="certificate chain (PEM)")
+    p.add_argument("--tls-key", type=Path, metavar="PEM", help="private key (PEM)")
+    p.add_argument("--max-message-mb", type=int, default=64,
+                   help="largest request or response message in MiB (default 64)")
+    p.add_argument("--cache-size", type=int, default=256,
+                   help="compiled programs kept in the LRU cache (default 256)")
+    p.add_argument("--grace", type=float, default=5.0,
+                   help="seconds in-flight requests get on shutdown (default 5)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from chainlens.server.rpc.batcher import BatchingOptions
+    from chainlens.server.rpc.service import ServiceOptions, serve
+
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise SystemExit("chainlens serve: --tls-cert and --tls-key go together")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    options = ServiceOptions(
+        host=args.host,
+        port=args.port,
+        batching=BatchingOptions(
+            max_batch_size=args.max_batch_size,
+            batch_timeout=args.batch_timeout_ms / 1000.0,
+            max_enqueued=args.max_enqueued,
+            workers=args.workers,
+        ),
+        metrics_port=args.metrics_port,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
+        max_message_bytes=args.max_message_mb * 1024 * 1024,
+        cache_size=args.cache_size,
+        grace=args.grace,
+    )
+    asyncio.run(serve(options))
+    return 0

@@ -1,0 +1,144 @@
+"""The gRPC service: one grpc.aio server with the Derivatives servicer,
+health checking, reflection, Prometheus metrics and a graceful stop.
+
+:class:`Service` is what tests, the benchmark and the demo start in-process;
+:func:`serve` is what ``chainlens serve`` runs until SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+from chainlens.server.rpc.batcher import BatchingOptions, DynamicBatcher
+from chainlens.server.rpc.metrics import Metrics
+from chainlens.server.rpc.programs import ProgramCache
+from chainlens.server.rpc.servicer import DerivativesServicer, Runtime
+from chainlens.v1 import derivatives_pb2, derivatives_pb2_grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+__all__ = ["ServiceOptions", "Service", "serve", "SERVICE_NAME"]
+
+SERVICE_NAME = derivatives_pb2.DESCRIPTOR.services_by_name["Derivatives"].full_name
+log = logging.getLogger("chainlens.server.rpc")
+
+
+@dataclass(frozen=True)
+class ServiceOptions:
+    host: str = "127.0.0.1"
+    port: int = 50051  # 0: any free port
+    batching: BatchingOptions = field(default_factory=BatchingOptions)
+    #: HTTP port for /metrics; None: no HTTP endpoint (metrics still counted).
+    metrics_port: int | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    #: Largest request or response message, in bytes.
+    max_message_bytes: int = 64 * 1024 * 1024
+    #: Compiled programs kept (LRU).
+    cache_size: int = 256
+    #: Seconds in-flight requests get to finish on stop.
+    grace: float = 5.0
+
+
+class Service:
+    """A running chainlens gRPC service (``await Service(opts).start()``)."""
+
+    def __init__(self, options: ServiceOptions = ServiceOptions()):
+        self.options = options
+        self.metrics = Metrics()
+        self.port: int | None = None
+        self.metrics_port: int | None = None
+        self._server: grpc.aio.Server | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._batcher: DynamicBatcher | None = None
+        self._health = health.aio.HealthServicer()
+
+    @property
+    def address(self) -> str:
+        return f"{self.options.host}:{self.port}"
+
+    async def start(self) -> Service:
+        opts = self.options
+        self._executor = ThreadPoolExecutor(opts.batching.workers,
+                                            thread_name_prefix="chainlens-worker")
+        self._batcher = DynamicBatcher(opts.batching, self._executor, self.metrics)
+        runtime = Runtime(self._batcher, ProgramCache(opts.cache_size, self.metrics),
+                          self._executor, self.metrics)
+        server = self._server = grpc.aio.server(options=[
+            ("grpc.max_receive_message_length", opts.max_message_bytes),
+            ("grpc.max_send_message_length", opts.max_message_bytes),
+            ("grpc.so_reuseport", 0),
+        ])
+        derivatives_pb2_grpc.add_DerivativesServicer_to_server(DerivativesServicer(runtime),
+                                                                server)
+        health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
+        reflection.enable_server_reflection(
+            (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
+        self.port = self._bind(server)
+        await server.start()
+        for name in ("", SERVICE_NAME):
+            await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        if opts.metrics_port is not None:
+            self.metrics_port = self.metrics.serve_http(opts.metrics_port, opts.host)
+        return self
+
+    def _bind(self, server: grpc.aio.Server) -> int:
+        opts = self.options
+        address = f"{opts.host}:{opts.port}"
+        if opts.tls_cert or opts.tls_key:
+            if not (opts.tls_cert and opts.tls_key):
+                raise ValueError("TLS needs both a certificate and a key")
+            credentials = grpc.ssl_server_credentials(
+                [(Path(opts.tls_key).read_bytes(), Path(opts.tls_cert).read_bytes())])
+            port = server.add_secure_port(address, credentials)
+        else:
+            port = server.add_insecure_port(address)
+        if port == 0:
+            raise OSError(f"cannot bind {address}")
+        return port
+
+    async def stop(self, grace: float | None = None) -> None:
+        """Graceful stop: refuse new calls, answer what is queued and running
+        (batches form at once instead of waiting to fill), then release."""
+        if self._server is None:
+            return
+        grace = self.options.grace if grace is None else grace
+        await self._health.enter_graceful_shutdown()
+        self._batcher.flush()
+        await self._server.stop(grace)
+        await self._batcher.drain()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        self.metrics.close()
+        self._server = None
+
+    async def wait(self) -> None:
+        await self._server.wait_for_termination()
+
+    async def __aenter__(self) -> Service:
+        return await self.start()
+
+    async def __aexit__(self, *exc) -> None:
+        await self.stop()
+
+
+async def serve(options: ServiceOptions) -> None:
+    """Run until SIGINT or SIGTERM, then stop gracefully."""
+    service = await Service(options).start()
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    scheme = "TLS" if options.tls_cert else "plaintext"
+    print(f"chainlens: serving {SERVICE_NAME} on {service.address} ({scheme})", flush=True)
+    if service.metrics_port is not None:
+        print(f"chainlens: metrics on http://{options.host}:{service.metrics_port}/metrics",
+              flush=True)
+    await stopping.wait()
+    print("chainlens: stopping (answering requests in flight)", flush=True)
+    await service.stop()

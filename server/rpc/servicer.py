@@ -1,0 +1,146 @@
+"""The ``chainlens.v1.Derivatives`` servicer: short methods over the runtime.
+
+Each method translates one message and hands the work on: Gradient to the
+program cache and the dynamic batcher, the others to the worker pool (they
+are CPU-bound engine calls that must not stall the event loop).  Failures
+become status codes with a place (see :mod:`chainlens.server.rpc.problems`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import grpc
+from chainlens.engine.source import ChainError
+from chainlens.server.rpc import convert
+from chainlens.server.rpc.batcher import DynamicBatcher
+from chainlens.server.rpc.gradients import decode_inputs, encode_rows
+from chainlens.server.rpc.metrics import Metrics
+from chainlens.server.rpc.problems import (
+    RequestProblem,
+    from_chain_error,
+    to_message,
+    trailing_metadata,
+)
+from chainlens.server.rpc.programs import ProgramCache
+from chainlens.v1 import derivatives_pb2, derivatives_pb2_grpc
+
+__all__ = ["Runtime", "DerivativesServicer"]
+
+log = logging.getLogger("chainlens.server.rpc")
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What the servicer works with; built and closed by the service."""
+
+    batcher: DynamicBatcher
+    programs: ProgramCache
+    executor: Executor
+    metrics: Metrics
+
+
+class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
+    def __init__(self, runtime: Runtime):
+        self.rt = runtime
+
+    async def Differentiate(self, request, context):
+        return await self._unary("Differentiate", context, self._offload(convert.differentiate,
+                                                                         request))
+
+    async def Gradient(self, request, context):
+        return await self._unary("Gradient", context, self._gradient(request, context))
+
+    async def Analyze(self, request, context):
+        return await self._unary("Analyze", context, self._offload(convert.analyze, request))
+
+    async def Check(self, request, context):
+        return await self._unary("Check", context, self._offload(convert.check, request))
+
+    async def GradientStream(self, request_iterator, context) -> AsyncIterator:
+        """Requests are started as they arrive and answered as they finish,
+        so a stream's requests batch with each other and with everyone's."""
+        answers: asyncio.Queue = asyncio.Queue()
+        self.rt.metrics.requests.labels("GradientStream").inc()
+
+        async def answer(request):
+            await answers.put(await self._streamed(request, context))
+
+        async def read():
+            started = []
+            async for request in request_iterator:
+                started.append(asyncio.create_task(answer(request)))
+            await asyncio.gather(*started)
+            await answers.put(None)
+
+        reader = asyncio.create_task(read())
+        try:
+            while (response := await answers.get()) is not None:
+                yield response
+            await reader
+        finally:
+            reader.cancel()
+
+    # ---- helpers -----------------------------------------------------------
+    async def _gradient(self, request, context) -> derivatives_pb2.GradientResponse:
+        compiled = await self.rt.programs.get(request.program, request.wrt, request.outputs,
+                                              self.rt.executor)
+        inputs, points = decode_inputs(request, compiled)
+        rows = await self.rt.batcher.submit(compiled.key, compiled.kernel, inputs, points,
+                                            timeout=context.time_remaining())
+        return encode_rows(rows, request)
+
+    async def _streamed(self, request, context) -> derivatives_pb2.GradientResponse:
+        started = time.perf_counter()
+        try:
+            response = await self._gradient(request, context)
+        except (RequestProblem, ChainError) as exc:
+            problem = _as_problem(exc)
+        except Exception:
+            log.exception("GradientStream request %r failed", request.request_id)
+            problem = RequestProblem(grpc.StatusCode.INTERNAL, "the request failed inside the "
+                                     "server; the error is in its log")
+        else:
+            self.rt.metrics.latency.labels("GradientStream").observe(
+                time.perf_counter() - started)
+            return response
+        self.rt.metrics.errors.labels("GradientStream", problem.code.name).inc()
+        return derivatives_pb2.GradientResponse(request_id=request.request_id,
+                                                problem=to_message(problem))
+
+    async def _offload(self, fn: Callable, request):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.rt.executor, fn, request)
+
+    async def _unary(self, method: str, context, work):
+        metrics = self.rt.metrics
+        metrics.requests.labels(method).inc()
+        started = time.perf_counter()
+        try:
+            return await work
+        except (RequestProblem, ChainError) as exc:
+            problem = _as_problem(exc)
+            metrics.errors.labels(method, problem.code.name).inc()
+            await context.abort(problem.code, problem.details,
+                                trailing_metadata=trailing_metadata(problem))
+        except asyncio.CancelledError:
+            metrics.errors.labels(method, "CANCELLED").inc()
+            raise
+        except Exception:
+            log.exception("%s failed", method)
+            metrics.errors.labels(method, "INTERNAL").inc()
+            await context.abort(grpc.StatusCode.INTERNAL, f"{method} failed inside the server; "
+                                                          "the error is in its log")
+        finally:
+            metrics.latency.labels(method).observe(time.perf_counter() - started)
+
+
+def _as_problem(exc: Exception) -> RequestProblem:
+    if isinstance(exc, RequestProblem):
+        return exc
+    return from_chain_error(exc, "program")
