@@ -1,0 +1,296 @@
+"""``chainlens health FILE…``: gradient health as a linter.
+
+One line per finding (``file:line:col: severity: message [kind]``), JSON of
+the full reports, or SARIF 2.1.0 for GitHub code scanning.  Exit status 1
+when a finding reaches ``--threshold`` (default: warning), 2 when a file
+cannot be read or parsed, 0 otherwise.  All the analysis is
+:func:`chainlens.engine.health.analyze`; this module only formats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from chainlens.engine.source import ChainError, Span
+
+#: SARIF rule per finding kind: (id, name, short description, help)
+RULES = {
+    "vanishing": ("vanishing-gradient", "VanishingGradient",
+                  "Gradient vanishes through a deep composition",
+                  "The product of local derivative bounds along the path from this value to "
+                  "the output is below the threshold: early layers will barely learn. Use a "
+                  "non-saturating activation (ReLU), a residual connection, normalisation or "
+                  "a larger initialisation scale."),
+    "exploding": ("exploding-gradient", "ExplodingGradient",
+                  "Gradient may explode through a deep composition",
+                  "The bound on |dL/dv| exceeds the threshold: the product of local "
+                  "derivatives can grow without control. Reduce the initialisation scale, "
+                  "normalise, or clip gradients."),
+    "singular": ("singular-gradient", "SingularGradient",
+                 "Gradient is unbounded on the input ranges",
+                 "A local derivative has a singular point (pole or domain edge) inside the "
+                 "declared or assumed range of its argument; declare a tighter range."),
+    "nonfinite": ("nonfinite-value", "NonFiniteValue",
+                  "NaN or infinity at the evaluation points",
+                  "A value or its gradient is not finite at some of the @at or sampled "
+                  "points."),
+    "saturation": ("saturated-activation", "SaturatedActivation",
+                   "Activation saturated at the evaluation points",
+                   "The activation's derivative is a tiny fraction of its maximum at most "
+                   "points, so little gradient passes through it."),
+    "parse": ("parse-error", "ParseError", "The file is not a valid .chain program",
+              "Fix the syntax error; nothing else was analysed."),
+}
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "health", help="flag vanishing/exploding gradients in .chain files (lint-style)",
+        description="Static bounds and measured gradient magnitudes for every input and "
+                    "layer; one line per finding, exit status 1 when a finding reaches "
+                    "--threshold.")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".chain files (- for stdin)")
+    p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    p.add_argument("--threshold", choices=("error", "warning", "info"), default="warning",
+                   help="lowest severity that makes the exit status 1 (default: warning)")
+    p.add_argument("--vanishing", type=float, default=1e-6, metavar="REL",
+                   help="flag |dL/dv| bounds below REL x the largest one (default: 1e-6)")
+    p.add_argument("--exploding", type=float, default=1e6, metavar="ABS",
+                   help="flag |dL/dv| bounds above ABS (default: 1e6)")
+    p.add_argument("--samples", type=int, default=16,
+                   help="points sampled from the ranges when a file has no @at (default: 16)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--static", action="store_true", help="bounds only: do not evaluate")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="text: show factors, remedies, assumptions and layer gradients")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from chainlens.engine.health import Thresholds, analyze
+    from chainlens.engine.parse import parse
+
+    th = Thresholds(vanishing=args.vanishing, exploding=args.exploding, samples=args.samples,
+                    seed=args.seed, measure=not args.static)
+    results = []  # (label, source, report | None, error | None)
+    for arg in args.files:
+        label, text, error = _read(arg)
+        report = None
+        if error is None:
+            try:
+                report = analyze(parse(text), thresholds=th)
+            except ChainError as exc:
+                error = exc
+        results.append((label, text, report, error))
+    out = {"text": _text, "json": _json, "sarif": _sarif}[args.format](results, args)
+    sys.stdout.write(out)
+    if any(e is not None for _, _, _, e in results):
+        return 2
+    flagged = [f for _, _, r, _ in results for f in r.flagged(args.threshold)]
+    return 1 if flagged else 0
+
+
+def _read(arg: str) -> tuple[str, str, ChainError | None]:
+    if arg == "-":
+        return "<stdin>", sys.stdin.read(), None
+    path = Path(arg)
+    try:
+        return arg, path.read_text(encoding="utf-8"), None
+    except (OSError, UnicodeDecodeError) as exc:
+        return arg, "", ChainError(f"cannot read {arg}: {getattr(exc, 'strerror', exc)}")
+
+
+# ---- text ------------------------------------------------------------------------------
+
+
+def _where(label: str, span: Span | None) -> str:
+    return f"{label}:{span.line}:{span.column}" if span else f"{label}:1:1"
+
+
+def _text(results, args) -> str:
+    from chainlens.engine.health import pretty_name
+    from chainlens.engine.program import display_name
+
+    lines = []
+    for label, _, report, error in results:
+        if error is not None:
+            lines.append(f"{_where(label, error.span)}: error: {error} [parse]")
+            continue
+        for f in report.findings:
+            lines.append(f"{_where(label, f.span)}: {f.severity}: {f.message} [{f.kind}]")
+            if not args.verbose:
+                continue
+            for factor in f.factors:
+                times = f" ×{factor.count}" if factor.count > 1 else ""
+                lines.append(f"    {_where(label, factor.span)}: factor {factor.label} "
+                             f"≤ {factor.magnitude:.3g}{times}")
+            for remedy in f.remedies:
+                lines.append(f"    fix: {remedy.title}")
+        if args.verbose and report is not None:
+            lines += [f"    assumption: {text}" for text in _assumed(report.assumptions)]
+            for rep in report.repeats:
+                shown = rep.layers
+                if len(shown) > 6:
+                    step = (len(shown) - 1) / 5
+                    shown = [shown[round(i * step)] for i in range(6)]
+                mags = ", ".join(f"{rep.var}={m.layer}: {m.gradient:.1e}" for m in shown)
+                name = pretty_name(display_name(rep.layers[0].name)) if rep.layers else "layer"
+                lines.append(f"    {_where(label, rep.span)}: |∂{pretty_name(report.output)}/∂"
+                             f"{name}| by layer {mags}; first/last = {rep.ratio:.2g}")
+            lines += [f"    note: {n}" for n in report.notes]
+            if report.points:
+                lines.append(f"    measured at {report.points} {report.points_from} point(s) "
+                             f"of {pretty_name(report.output)}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _assumed(assumptions) -> list[str]:
+    """Assumed ranges, one line per range rather than one per input."""
+    from chainlens.engine.health import pretty_name
+
+    by_range: dict[tuple, list[str]] = {}
+    for a in assumptions:
+        by_range.setdefault(a.range, []).append(pretty_name(a.name))
+    out = []
+    for (lo, hi), names in by_range.items():
+        shown = ", ".join(names[:6]) + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+        out.append(f"{shown} ∈ [{lo:g}, {hi:g}] (assumed: no range declared)")
+    return out
+
+
+def side_by_side(paths: list[str], width: int = 48) -> str:
+    """Reports of a few files in columns (the demo's "before / after")."""
+    import textwrap
+
+    from chainlens.engine.health import analyze, pretty_name
+    from chainlens.engine.parse import parse
+    from chainlens.engine.program import display_name
+
+    columns = []
+    for path in paths:
+        report = analyze(parse(Path(path).read_text(encoding="utf-8")))
+        flagged = report.flagged("warning")
+        lines = [Path(path).name,
+                 "✗ " + ", ".join(sorted({f.kind for f in flagged})) if flagged else "✓ healthy"]
+        for f in flagged:
+            lines += textwrap.wrap(f.message, width)
+        for rep in report.repeats:
+            first, last = rep.layers[0], rep.layers[-1]
+            lines.append(f"|∂{pretty_name(report.output)}/∂{pretty_name(display_name(first.name))}|"
+                         f" layer {first.layer} / layer {last.layer} = {rep.ratio:.2g}")
+        columns.append(lines)
+    height = max(len(c) for c in columns)
+    rows = []
+    for i in range(height):
+        cells = [(c[i] if i < len(c) else "").ljust(width) for c in columns]
+        rows.append("  │  ".join(cells).rstrip())
+    return "\n".join(rows) + "\n"
+
+
+# ---- JSON ------------------------------------------------------------------------------
+
+
+def _json(results, args) -> str:
+    files = []
+    for label, _, report, error in results:
+        entry = {"file": label}
+        if error is not None:
+            entry["error"] = error.to_dict()
+        else:
+            entry["report"] = report.to_dict()
+        files.append(entry)
+    return json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---- SARIF 2.1.0 --------------------------------------------------------------------------
+
+
+def _uri(label: str) -> dict:
+    path = Path(label)
+    if path.is_absolute():
+        return {"uri": path.as_uri()}
+    return {"uri": path.as_posix(), "uriBaseId": "%SRCROOT%"}
+
+
+def _region(span: Span | None) -> dict:
+    if span is None:
+        return {"startLine": 1, "startColumn": 1}
+    return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
+            "endColumn": span.end_column, "charOffset": span.start,
+            "charLength": span.end - span.start}
+
+
+def _location(label: str, span: Span | None) -> dict:
+    return {"physicalLocation": {"artifactLocation": _uri(label), "region": _region(span)}}
+
+
+def _sarif(results, args) -> str:
+    kinds = list(RULES)
+    rules = [{"id": rid, "name": name, "shortDescription": {"text": short},
+              "fullDescription": {"text": help_text}, "help": {"text": help_text},
+              "defaultConfiguration": {"level": "error" if k in ("nonfinite", "parse")
+                                       else "note" if k == "saturation" else "warning"}}
+             for k, (rid, name, short, help_text) in RULES.items()]
+    out = []
+    for label, _, report, error in results:
+        if error is not None:
+            out.append({"ruleId": RULES["parse"][0], "ruleIndex": kinds.index("parse"),
+                        "level": "error", "message": {"text": str(error)},
+                        "locations": [_location(label, error.span)]})
+            continue
+        for f in report.findings:
+            result = {
+                "ruleId": RULES[f.kind][0], "ruleIndex": kinds.index(f.kind),
+                "level": _LEVEL[f.severity], "message": {"text": f.message},
+                "locations": [_location(label, f.span)],
+                "properties": {"names": list(f.names), "bound": _finite(f.bound),
+                               "boundLog10": _finite(f.bound_log10),
+                               "measured": _finite(f.measured)},
+            }
+            related = [dict(_location(label, x.span), id=i,
+                            message={"text": f"{x.label} ≤ {x.magnitude:.3g}"
+                                     + (f" (×{x.count})" if x.count > 1 else "")})
+                       for i, x in enumerate(f.factors) if x.span is not None]
+            if related:
+                result["relatedLocations"] = related
+            if f.remedies:
+                result["fixes"] = [{
+                    "description": {"text": r.title},
+                    "artifactChanges": [{
+                        "artifactLocation": _uri(label),
+                        "replacements": [{"deletedRegion": _region(e.span),
+                                          "insertedContent": {"text": e.new_text}}
+                                         for e in r.edits]}]}
+                    for r in f.remedies]
+            out.append(result)
+    version = _version()
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "chainlens", "version": version, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": out,
+            "invocations": [{"executionSuccessful": True}],
+        }],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _finite(x):
+    import math
+
+    return x if x is None or math.isfinite(x) else str(x)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("chainlens")
+    except PackageNotFoundError:
+        return "0.0.0"
