@@ -1,0 +1,307 @@
+"""Symbolic differentiation, side by side with SymPy and SymEngine.
+
+    .venv/bin/python benchmarks/symbolic.py [--quick] [--sympy-timeout SECONDS]
+
+One run prints a table: for each case, the time of chainlens ``diff``
+(simplified, as users get it), SymPy ``diff``, SymPy ``diff`` + ``simplify``
+and SymEngine ``diff``, the result sizes (distinct nodes, tree nodes,
+printed length) and the ratios.
+
+How it is measured (2 shared cores; figures are for orientation):
+
+* chainlens "cold": each repetition differentiates a freshly built copy of
+  the expression (its variables renamed), so no interned node or memoised
+  partial from an earlier repetition is reused; "warm": the same nodes
+  again (what a language server sees on the next keystroke).
+* SymPy: its cache is cleared before every repetition (cold, like ours).
+  SymPy cases that run past ``--sympy-timeout`` are stopped and shown as
+  ``>N s``; SymPy is not run on the depth-200 chain (minutes) by default.
+* Times are the best of the repetitions (the least disturbed by other
+  processes on shared cores, as ``timeit`` advises), for every tool alike;
+  sizes are of the first run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import signal
+import sys
+import time
+from contextlib import contextmanager
+
+import symengine as se
+import sympy as sp
+from chainlens.engine.ir import Node, call, count_nodes, num, postorder, substitute, sym
+from chainlens.engine.parse import parse_expr
+from chainlens.engine.printing import to_text
+from chainlens.engine.symbolic import diff, gradient
+from sympy.core.cache import clear_cache
+
+SEED = ["sin(x^2)", "exp(-x^2/2)", "log(cos(x))", "(3*x^2 + 7)^10", "sin(exp(x^2))",
+        "(x + 1)^2 * sin(x)", "a^x", "x^x", "1/(1 + exp(-x))", "sigmoid(x)", "asin(x)"]
+
+
+# --------------------------------------------------------------------------
+# Cases
+# --------------------------------------------------------------------------
+
+
+def sigmoid_chain(depth: int) -> Node:
+    node = sym("x")
+    for _ in range(depth):
+        node = call("sigmoid", node)
+    return node
+
+
+def neuron_chain(layers: int) -> tuple[Node, list[str]]:
+    a, params = sym("x"), []
+    for k in range(1, layers + 1):
+        w, b = sym(f"w{k}"), sym(f"b{k}")
+        params += [w.value, b.value]
+        a = call("sigmoid", w * a + b)
+    return a, params
+
+
+def random_expression(leaves: int, rng: random.Random) -> Node:
+    x, y = sym("x"), sym("y")
+    pool = [rng.choice([x, y, x, num(rng.randint(2, 5))]) for _ in range(leaves)]
+    while len(pool) > 1:
+        i = rng.randrange(len(pool) - 1)
+        u, v = pool[i], pool.pop(i + 1)
+        kind = rng.random()
+        if kind < 0.3:
+            pool[i] = call(rng.choice(["sin", "cos", "exp", "tanh"]), u) + v
+        elif kind < 0.55:
+            pool[i] = u * v
+        elif kind < 0.75:
+            pool[i] = u + v
+        elif kind < 0.9:
+            pool[i] = call("log", 1 + u**2) * v
+        else:
+            pool[i] = u ** 2 + call("sin", v)
+    return pool[0]
+
+
+# --------------------------------------------------------------------------
+# Conversions for the peers (built before timing)
+# --------------------------------------------------------------------------
+
+
+def to_sympy(root: Node, lib=sp):
+    fns = {"sin": lib.sin, "cos": lib.cos, "tan": lib.tan, "exp": lib.exp, "log": lib.log,
+           "tanh": lib.tanh, "asin": lib.asin, "atan": lib.atan,
+           "sigmoid": lambda u: 1 / (1 + lib.exp(-u))}
+    out: dict[Node, object] = {}
+    for node in postorder(root):
+        op = node.op
+        if op == "num":
+            v = lib.Rational(node.value.numerator, node.value.denominator)
+        elif op == "sym":
+            v = lib.Symbol(node.value)
+        elif op == "pi":
+            v = lib.pi
+        elif op == "add":
+            v = lib.Add(*(out[a] for a in node.args))
+        elif op == "mul":
+            v = lib.Mul(*(out[a] for a in node.args))
+        elif op == "pow":
+            v = lib.Pow(out[node.args[0]], out[node.args[1]])
+        else:
+            v = fns[op](*(out[a] for a in node.args))
+        out[node] = v
+    return out[root]
+
+
+def tree_size(expr) -> tuple[int, int]:
+    """(tree nodes, distinct sub-expressions) of a SymPy/SymEngine expression."""
+    total, distinct, stack = 0, set(), [expr]
+    while stack:
+        e = stack.pop()
+        total += 1
+        distinct.add(e)
+        stack.extend(e.args)
+    return total, len(distinct)
+
+
+# --------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------
+
+
+class Timeout(Exception):
+    pass
+
+
+@contextmanager
+def deadline(seconds: float):
+    def alarm(signum, frame):
+        raise Timeout
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def timed(fn, repeats: int, limit: float | None = None, before=None):
+    """(best seconds, first result); (None, None) on timeout."""
+    times, first = [], None
+    for r in range(repeats):
+        if before:
+            before()
+        start = time.perf_counter()
+        try:
+            if limit:
+                with deadline(limit):
+                    out = fn(r)
+            else:
+                out = fn(r)
+        except Timeout:
+            return None, None
+        times.append(time.perf_counter() - start)
+        if first is None:
+            first = out
+        if sum(times) > 2.0 and len(times) >= 1:
+            break
+    return min(times), first
+
+
+def renamed(node: Node, tag: int) -> Node:
+    return substitute(node, {sym(n): sym(f"{n}_r{tag}") for n in
+                             {s.value for s in postorder(node) if s.op == "sym"}})
+
+
+# --------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------
+
+
+def run_case(label: str, node: Node, wrt: list[str], args) -> dict:
+    rename_tag = iter(range(10**6))
+
+    def ours_cold(_):
+        tag = next(rename_tag)
+        fresh = renamed(node, tag)
+        names = [f"{w}_r{tag}" for w in wrt]
+        start = time.perf_counter()
+        out = [c.result for c in gradient(fresh, names).components] if len(names) > 1 \
+            else [diff(fresh, names[0]).result]
+        return out, time.perf_counter() - start
+
+    # cold: time only the differentiation, not the renaming
+    cold_times, first = [], None
+    for r in range(args.repeats):
+        out, t = ours_cold(r)
+        cold_times.append(t)
+        first = first or out
+        if sum(cold_times) > 2.0:
+            break
+    cold = min(cold_times)
+    warm, same = timed(lambda r: [c.result for c in gradient(node, wrt).components],
+                       args.repeats)
+    ours_nodes = count_nodes(same)
+    ours_chars = sum(len(to_text(n, max_chars=None)) for n in same)
+
+    row = {"case": label, "cold": cold, "warm": warm, "nodes": ours_nodes, "chars": ours_chars}
+    skip_sympy = label in args.skip_sympy
+    s_expr = to_sympy(node)
+    s_wrt = [sp.Symbol(w) for w in wrt]
+    if skip_sympy:
+        row["sympy"] = row["sympy_simp"] = "skipped"
+    else:
+        t, res = timed(lambda r: [sp.diff(s_expr, w) for w in s_wrt], args.repeats,
+                       args.sympy_timeout, clear_cache)
+        row["sympy"] = t
+        if res is not None:
+            size = [tree_size(e) for e in res]
+            row["sympy_tree"] = sum(s[0] for s in size)
+            row["sympy_chars"] = sum(len(str(e)) for e in res)
+        if label in args.no_simplify or res is None:
+            row["sympy_simp"] = "skipped"
+        else:
+            t2, res2 = timed(lambda r: [sp.simplify(sp.diff(s_expr, w)) for w in s_wrt], 1,
+                             args.sympy_timeout, clear_cache)
+            row["sympy_simp"] = t2
+            if res2 is not None:
+                row["sympy_simp_chars"] = sum(len(str(e)) for e in res2)
+    e_expr = to_sympy(node, se)
+    e_wrt = [se.Symbol(w) for w in wrt]
+    t, res = timed(lambda r: [se.diff(e_expr, w) for w in e_wrt], args.repeats)
+    row["symengine"] = t
+    if res is not None:
+        size = [tree_size(e) for e in res]
+        row["se_tree"] = sum(s[0] for s in size)
+        row["se_distinct"] = sum(s[1] for s in size)
+    return row
+
+
+def fmt_time(t) -> str:
+    if t is None:
+        return "timeout"
+    if isinstance(t, str):
+        return t
+    if t < 1e-3:
+        return f"{t * 1e6:.0f} µs"
+    if t < 1:
+        return f"{t * 1e3:.1f} ms"
+    return f"{t:.2f} s"
+
+
+def ratio(a, b) -> str:
+    if not isinstance(a, float) or not isinstance(b, float) or b <= 0:
+        return "—"
+    return f"{a / b:.0f}×" if a / b >= 10 else f"{a / b:.1f}×"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions and cases")
+    ap.add_argument("--sympy-timeout", type=float, default=30.0)
+    ap.add_argument("--repeats", type=int, default=7)
+    args = ap.parse_args()
+    sys.setrecursionlimit(200_000)  # SymPy recurses through deep chains
+    if args.quick:
+        args.repeats = 3
+        args.sympy_timeout = 10.0
+    args.skip_sympy = {"sigmoid chain 200"}
+    args.no_simplify = {"sigmoid chain 50", "neuron chain 50 (gradient)", "random 512 leaves"}
+
+    cases: list[tuple[str, Node, list[str]]] = []
+    for text in SEED:
+        cases.append((text, parse_expr(text), ["x"]))
+    for depth in (10, 50, 200):
+        cases.append((f"sigmoid chain {depth}", sigmoid_chain(depth), ["x"]))
+    net, params = neuron_chain(50)
+    cases.append(("neuron chain 50 (gradient)", net, params + ["x"]))
+    rng = random.Random(7)
+    for leaves in (8, 32, 128, 512):
+        cases.append((f"random {leaves} leaves", random_expression(leaves, rng), ["x"]))
+    if args.quick:
+        cases = cases[:3] + cases[11:14] + cases[15:17]
+
+    header = ("case", "chainlens cold", "warm", "nodes", "chars", "SymPy diff", "ratio",
+              "SymPy diff+simplify", "ratio", "chars", "SymEngine diff", "ratio", "SE tree",
+              "SE distinct")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for label, node, wrt in cases:
+        r = run_case(label, node, wrt, args)
+        print("| " + " | ".join([
+            r["case"], fmt_time(r["cold"]), fmt_time(r["warm"]), str(r["nodes"]),
+            str(r["chars"]), fmt_time(r["sympy"]), ratio(r["sympy"], r["cold"]),
+            fmt_time(r["sympy_simp"]), ratio(r["sympy_simp"], r["cold"]),
+            str(r.get("sympy_simp_chars", "—")), fmt_time(r["symengine"]),
+            ratio(r["symengine"], r["cold"]), str(r.get("se_tree", "—")),
+            str(r.get("se_distinct", "—")),
+        ]) + " |", flush=True)
+    print("\nratio = peer time / chainlens cold time (higher is better for chainlens); "
+          "SymPy on the depth-200 chain is skipped (minutes), SymPy simplify is skipped "
+          "where its diff alone is in seconds; 'timeout' = over --sympy-timeout.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+"""``chainlens check-derivative EXPR CLAIMED``: is a claimed derivative right?
+
+Exit status 0 when it is, 1 when it is not (with a counterexample point).
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "check-derivative", aliases=["check"],
+        help="check a claimed derivative (exit 0 equal, 1 not equal)",
+        description="Is CLAIMED the derivative of EXPR? Simplifies the difference, then "
+                    "compares at seeded random points in the domain.")
+    p.add_argument("expr", metavar="EXPR")
+    p.add_argument("claimed", metavar="CLAIMED")
+    p.add_argument("--wrt", help="the variable (default: the only one)")
+    p.add_argument("--format", choices=("text", "unicode", "json"), default="unicode")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from chainlens.engine.check import check_derivative
+    from chainlens.engine.printing import render
+
+    r = check_derivative(args.expr, args.claimed, args.wrt)
+    if args.format == "json":
+        print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
+        return 0 if r.equal else 1
+    fmt = args.format
+    head = f"d/d{r.wrt} {render(r.expr, fmt)} = {render(r.derivative, fmt)}"
+    if r.equal:
+        how = ("the difference simplifies to 0" if r.method == "symbolic"
+               else f"equal at {r.points} random points of the domain")
+        print(f"equal: {render(r.claimed, fmt)}\n  {head}\n  ({how})")
+        return 0
+    point = ", ".join(f"{n}={v:g}" for n, v in r.counterexample)
+    print(f"not equal: {render(r.claimed, fmt)}\n  {head}\n"
+          f"  at {point}: the derivative is {r.expected:.10g}, the claim gives {r.got:.10g}")
+    return 1

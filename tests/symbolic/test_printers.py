@@ -1,0 +1,65 @@
+"""Steps printed: plain text, Unicode, LaTeX, Markdown (hover), JSON."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from chainlens.engine.steps import format_steps, markdown, step_to_dict
+from chainlens.engine.symbolic import diff
+
+STEPS = diff("sin(e^{x^2})", "x").steps
+
+
+def test_text_reads_outside_in():
+    lines = format_steps(STEPS, "text").splitlines()
+    assert lines[0].startswith("1. chain rule: d/dx [sin(exp(x^2))] with outer sin(u), inner u")
+    assert lines[1].startswith("  2. chain rule: d/dx [exp(x^2)] with outer exp(v)")
+    assert lines[2] == "    3. power rule: d/dx [x^2] = 2*x"
+    assert lines[-1] == "4. putting it together: d/dx [sin(exp(x^2))] = 2*x*exp(x^2)*cos(exp(x^2))"
+
+
+def test_unicode():
+    text = format_steps(STEPS, "unicode")
+    assert "cos(u) · u' ⇒ cos(e^(x²)) · d/dx [e^(x²)]" in text
+
+
+def test_latex_is_one_aligned_block():
+    tex = format_steps(STEPS, "latex")
+    assert tex.startswith("\\begin{aligned}") and tex.endswith("\\end{aligned}")
+    assert tex.count("\\\\\n") == len(STEPS) - 1
+    assert "\\text{ with outer }" in tex
+
+
+def test_markdown_short_is_a_few_lines():
+    md = markdown(STEPS)
+    assert md.startswith("$\\frac{d}{dx}")
+    assert len(md.splitlines()) <= 4
+    assert "chain rule" in md and "power rule" in md
+
+
+def test_markdown_full_numbers_every_step():
+    md = markdown(STEPS, short=False)
+    assert [line.split(".")[0].strip() for line in md.splitlines()[2:]] == ["1", "2", "3", "4"]
+
+
+def test_json_round_trips():
+    data = json.loads(format_steps(STEPS, "json"))
+    assert [d["rule"] for d in data] == ["chain", "chain", "power", "combine"]
+    assert data[0]["inner"]["text"] == "exp(x^2)"
+    assert data[0]["outer"]["text"] == "sin(u)"
+    assert data[-1]["result"]["text"] == "2*x*exp(x^2)*cos(exp(x^2))"
+
+
+def test_derivative_to_dict_is_json():
+    d = diff("log(x) + abs(x)", "x").to_dict()
+    json.dumps(d)
+    assert {c["kind"] for c in d["conditions"]} == {"domain", "nondifferentiable"}
+
+
+@pytest.mark.parametrize("expr", ["x^x", "x/(1+x^2)", "(x+1)^2*sin(x)", "log(cos(x))", "7"])
+def test_every_format_prints(expr):
+    steps = diff(expr, "x").steps
+    for fmt in ("text", "unicode", "latex", "markdown", "json"):
+        assert format_steps(steps, fmt)
+    assert all(step_to_dict(s)["rule"] for s in steps)
