@@ -74,11 +74,19 @@ _RANK = {"num": 0, "pi": 1, "sym": 2, "pow": 3, "mul": 4, "add": 5}
 _FUNC_RANK = 6
 
 _lock = threading.Lock()
-_table: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+_table: dict[tuple, _Ref] = {}  # key -> weak reference to the interned node
 
 
 def _stable_str_hash(text: str) -> int:
-    return zlib.crc32(text.encode("utf-8"))
+    h = _str_hashes.get(text)
+    if h is None:
+        h = _str_hashes[text] = zlib.crc32(text.encode("utf-8"))
+        if len(_str_hashes) > 100_000:
+            _str_hashes.clear()
+    return h
+
+
+_str_hashes: dict[str, int] = {}
 
 
 class Node:
@@ -165,12 +173,35 @@ def _coerce(value) -> Node:
     raise TypeError(f"cannot use {type(value).__name__} in an expression; use num()")
 
 
+class _Ref(weakref.ref):
+    """A weak reference that remembers its table key, so the entry can be
+    dropped when the node dies."""
+
+    __slots__ = ("key",)
+
+
+def _forget(ref: _Ref) -> None:
+    if _table.get(ref.key) is ref:
+        del _table[ref.key]
+
+
+def _intern_key(op: str, args: tuple[Node, ...], value) -> tuple:
+    # Keys hash in C: children by id (a live node keeps its children alive,
+    # so their ids cannot be reused while its entry can be found), rationals
+    # by numerator and denominator (Fraction.__hash__ is slow Python).
+    if op == "num":
+        return (op, value.numerator, value.denominator)
+    return (op, value, *map(id, args))
+
+
 def _make(op: str, args: tuple[Node, ...], value) -> Node:
     """Intern and return the node ``(op, args, value)``; no rewriting."""
-    key = (op, args, type(value).__name__, value)
-    node = _table.get(key)
-    if node is not None:
-        return node
+    key = _intern_key(op, args, value)
+    ref = _table.get(key)
+    if ref is not None:
+        node = ref()
+        if node is not None:
+            return node
     if op == "num":
         vh = hash(value)
         vkey: object = value
@@ -184,7 +215,8 @@ def _make(op: str, args: tuple[Node, ...], value) -> Node:
     rank = _RANK.get(op, _FUNC_RANK)
     sort_key = (rank, op, vkey, len(args), digest)
     with _lock:
-        node = _table.get(key)
+        ref = _table.get(key)
+        node = ref() if ref is not None else None
         if node is None:
             node = object.__new__(Node)
             object.__setattr__(node, "op", op)
@@ -192,7 +224,9 @@ def _make(op: str, args: tuple[Node, ...], value) -> Node:
             object.__setattr__(node, "value", value)
             object.__setattr__(node, "digest", digest)
             object.__setattr__(node, "sort_key", sort_key)
-            _table[key] = node
+            ref = _Ref(node, _forget)
+            ref.key = key
+            _table[key] = ref
     return node
 
 
@@ -204,7 +238,12 @@ def _make(op: str, args: tuple[Node, ...], value) -> Node:
 def num(value: int | Fraction | str) -> Node:
     """An exact rational constant.  Strings such as ``"0.1"`` or ``"1e-3"``
     are read exactly (``Fraction("0.1") == 1/10``), never through a float."""
-    if isinstance(value, bool) or not isinstance(value, (int, Fraction, str)):
+    if type(value) is int:
+        ref = _table.get(("num", value, 1))
+        node = ref() if ref is not None else None
+        if node is not None:
+            return node
+    elif isinstance(value, bool) or not isinstance(value, (int, Fraction, str)):
         raise TypeError(f"num() takes an int, Fraction or decimal string, not {value!r}")
     return _make("num", (), Fraction(value))
 
