@@ -1,0 +1,212 @@
+"""Where batch jobs run: in this process, a local process pool, or Dask.
+
+Every backend runs the same worker task, :func:`run_chunk` (a chunk of jobs
+in, their encoded records out), and hands results back *in input order*
+through :func:`stream_ordered`, whatever order the workers finish in.  Since
+the records are decided by the worker task alone, the backend cannot change
+a byte of the output; it only changes how fast it comes.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import functools
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from chainlens.engine.jobs import encode, run_job
+
+__all__ = ["Item", "run_chunk", "stream_ordered", "SerialBackend", "PoolBackend", "DaskBackend",
+           "make_backend"]
+
+#: ``(job, None)`` to run, or ``(None, record)`` for an input line that could
+#: not be read (the record is already the answer).
+Item = tuple[dict | None, dict | None]
+
+#: Modules the pool's fork server imports once, so that workers start warm
+#: (a missing module is skipped by ``multiprocessing``).
+PRELOAD = (
+    "chainlens.cli.batchrun_backends",
+    "chainlens.engine.parse",
+    "chainlens.engine.printing",
+    "chainlens.engine.symbolic",
+    "chainlens.engine.steps",
+    "chainlens.engine.simplify",
+    "chainlens.engine.check",
+    "chainlens.engine.numeric",
+    "chainlens.engine.health",
+)
+
+
+# ---------------------------------------------------------------- the work
+
+
+def run_chunk(items: list[Item]) -> list[tuple[str, bool]]:
+    """The worker task: each item's record, encoded, with whether it
+    succeeded.  The only function shipped to other processes."""
+    out = []
+    for job, record in items:
+        if record is None:
+            record = _record(job)
+        out.append((encode(record), bool(record.get("ok"))))
+    return out
+
+
+def _record(job: dict) -> dict:
+    """``run_job(job)``, remembered by content: a record depends on nothing
+    but the job, so a job seen before in this process (a course's thousand
+    copies of one question) costs a look-up.  The id is put back after."""
+    try:
+        key = json.dumps({k: v for k, v in job.items() if k != "id"}, sort_keys=True)
+    except (TypeError, ValueError):
+        return run_job(job)
+    return {**_by_content(key), "id": job.get("id")}
+
+
+@functools.lru_cache(maxsize=1024)
+def _by_content(key: str) -> dict:
+    return run_job(json.loads(key))
+
+
+def stream_ordered(
+    submit: Callable,
+    wait_any: Callable,
+    chunks: Iterable[list[Item]],
+    window: int,
+    on_done: Callable[[int], None] = lambda n: None,
+) -> Iterator[list[tuple[str, bool]]]:
+    """Run ``chunks`` through ``submit`` with at most ``window`` chunks in
+    flight or waiting, yield their results in input order.  ``wait_any``
+    (``concurrent.futures.wait`` or ``distributed.wait`` with
+    FIRST_COMPLETED) returns the finished futures; results that arrive
+    early wait in a reorder buffer for the chunks before them."""
+    pending: dict = {}
+    ready: dict[int, list] = {}
+    todo = enumerate(chunks)
+    next_out = 0
+    exhausted = False
+    while True:
+        while not exhausted and len(pending) + len(ready) < window:
+            nxt = next(todo, None)
+            if nxt is None:
+                exhausted = True
+            else:
+                pending[submit(nxt[1])] = nxt[0]
+        if not pending:
+            break
+        done = wait_any(list(pending))
+        for future in done:
+            result = future.result()
+            ready[pending.pop(future)] = result
+            on_done(len(result))
+        while next_out in ready:
+            yield ready.pop(next_out)
+            next_out += 1
+
+
+# ---------------------------------------------------------------- backends
+
+
+class SerialBackend:
+    """In this process: no start-up cost, the baseline for the others."""
+
+    name = "serial"
+
+    def __init__(self, workers: int = 1):
+        self.workers = 1
+
+    def map(self, chunks, window, on_done):
+        for chunk in chunks:
+            result = run_chunk(chunk)
+            on_done(len(result))
+            yield result
+
+    def close(self):
+        pass
+
+
+class PoolBackend:
+    """A local process pool.  Workers are forked from a fork server that has
+    already imported the engine, so starting N workers costs one import."""
+
+    name = "local"
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(list(PRELOAD))
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+    def map(self, chunks, window, on_done):
+        def wait_any(futures):
+            return cf.wait(futures, return_when=cf.FIRST_COMPLETED).done
+
+        return stream_ordered(
+            lambda chunk: self.pool.submit(run_chunk, chunk), wait_any, chunks, window, on_done
+        )
+
+    def close(self):
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskBackend:
+    """Dask distributed: an existing scheduler (``tcp://host:port``) or, for
+    ``dask``, a ``LocalCluster`` of ``workers`` single-threaded processes.
+    Each chunk is one task; results stream back as they finish and are put
+    back in order here."""
+
+    name = "dask"
+
+    def __init__(self, address: str | None, workers: int, processes: bool = True):
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if address is None:
+            self.cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=processes,
+                dashboard_address=None,
+                silence_logs=40,
+            )
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(address, timeout="10s")
+        self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
+        self.label = address or f"LocalCluster({workers})"
+        self._run = f"chainlens-batch-{os.getpid()}-{time.monotonic_ns()}"
+
+    def map(self, chunks, window, on_done):
+        from distributed import wait
+
+        counter = iter(range(1 << 62))
+
+        def submit(chunk):
+            return self.client.submit(run_chunk, chunk, key=f"{self._run}-{next(counter)}",
+                                      pure=False)
+
+        def wait_any(futures):
+            return wait(futures, return_when="FIRST_COMPLETED").done
+
+        return stream_ordered(submit, wait_any, chunks, window, on_done)
+
+    def close(self):
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def make_backend(scheduler: str, workers: int):
+    if scheduler == "local":
+        return SerialBackend() if workers <= 1 else PoolBackend(workers)
+    if scheduler == "serial":
+        return SerialBackend()
+    if scheduler == "dask":
+        return DaskBackend(None, workers)
+    if scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
+        return DaskBackend(scheduler, workers)
+    raise SystemExit(f"chainlens batch: unknown scheduler {scheduler!r} "
+                     "(local, dask or tcp://host:port)")
