@@ -17,7 +17,11 @@ MAX_NODES = 2_000_000
 MAX_ORDER = 10
 #: Elements in one tensor (inputs, parameters, batch x shape).
 MAX_TENSOR_ELEMENTS = 50_000_000
-#: Seconds the simplifier may spend on one result before returning what it has.
-SIMPLIFY_SECONDS = 2.0
+#: Work (node visits weighted by arity) the simplifier may spend on one result
+#: before returning the last complete pass.  A count, not a clock, so that the
+#: answer does not depend on how busy the machine is.
+SIMPLIFY_WORK = 400_000
+#: Wall-clock guard behind the work budget (never reached in normal use).
+SIMPLIFY_SECONDS = 10.0
 #: Node count above which the simplifier only applies its cheap passes.
 SIMPLIFY_MAX_NODES = 5_000

@@ -78,13 +78,14 @@ def simplify(node: Node) -> Node:
 
 
 def simplify_traced(node: Node, *, seconds: float | None = None,
-                    max_nodes: int | None = None) -> Simplified:
+                    max_nodes: int | None = None, work: int | None = None) -> Simplified:
     """:func:`simplify` with the record of what it did."""
     budget = limits.SIMPLIFY_SECONDS if seconds is None else seconds
     cap = limits.SIMPLIFY_MAX_NODES if max_nodes is None else max_nodes
     deadline = time.monotonic() + budget
     order = _unsettled(node)
-    work = _Pass(deadline, full=count_nodes(node) <= cap if len(order) > cap else True)
+    work = _Pass(deadline, full=count_nodes(node) <= cap if len(order) > cap else True,
+                 work=limits.SIMPLIFY_WORK if work is None else work)
     current = node
     for _ in range(PASSES if work.full else 1):
         nxt = work.run(current, order if current is node else None)
@@ -97,8 +98,13 @@ def simplify_traced(node: Node, *, seconds: float | None = None,
 
 
 class _Pass:
-    def __init__(self, deadline: float, full: bool):
+    def __init__(self, deadline: float, full: bool, work: int):
+        # The work budget (node visits weighted by arity) is what normally
+        # stops a pass: unlike a clock it gives the same answer on a loaded
+        # machine and an idle one, so every backend prints the same bytes.
+        # The deadline only guards against a pathological local rewrite.
         self.deadline = deadline
+        self.work_left = work
         self.full = full
         self.out_of_time = False
         self.fired: list[str] = []
@@ -111,8 +117,9 @@ class _Pass:
             if not node.args or node in _SETTLED:
                 memo[node] = node
                 continue
-            if i & 127 == 0 and time.monotonic() > self.deadline:
-                # Out of time: this pass is abandoned, the last whole one stands.
+            self.work_left -= 1 + len(node.args)
+            if self.work_left < 0 or (i & 127 == 0 and time.monotonic() > self.deadline):
+                # Out of budget: this pass is abandoned, the last whole one stands.
                 self.out_of_time = True
                 return root
             new = self.local(rebuild(node, tuple(memo.get(a, a) for a in node.args)))
