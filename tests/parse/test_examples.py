@@ -16,7 +16,7 @@ REPO_FILES = sorted((ROOT / "examples").glob("*.chain"))
 
 
 def _seed_rows():
-    path = SHARED / "seed-derivatives.tsv"
+    path = ROOT / "examples" / "seed-derivatives.tsv"
     if not path.exists():
         return []
     rows = []

@@ -85,7 +85,7 @@ def test_python_round_trips(expr):
     assert parse_expr(to_python(expr)) is expr
 
 
-SEED = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "seed-derivatives.tsv"
+SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-derivatives.tsv"
 
 
 def _plain_seed_answers() -> list[str]:

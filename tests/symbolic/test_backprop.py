@@ -11,7 +11,7 @@ from chainlens.engine.parse import parse, parse_expr
 from chainlens.engine.symbolic import backprop, diff, gradient
 from symbolic_oracles import central_difference, close
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 NEURON = parse((EXAMPLES / "neuron.chain").read_text())
 GRAPH = parse((EXAMPLES / "graph.chain").read_text())
 

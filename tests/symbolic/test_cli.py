@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from chainlens.cli.main import main
 
-NEURON = Path(__file__).resolve().parents[3] / "shared" / "examples" / "neuron.chain"
+NEURON = Path(__file__).resolve().parents[2] / "examples" / "neuron.chain"
 
 
 def run(capsys, *argv):

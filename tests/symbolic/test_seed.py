@@ -12,7 +12,7 @@ from chainlens.engine.parse import parse_expr
 from chainlens.engine.symbolic import diff
 from symbolic_oracles import central_difference, close
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "examples" / "seed-derivatives.tsv"
+SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-derivatives.tsv"
 ROWS = [line.rstrip("\n").split("\t") for line in SEED.read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")]
 
