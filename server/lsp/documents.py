@@ -1,0 +1,144 @@
+"""Open documents and their analyses, tied to versions.
+
+The store keeps, per document URI, the analysis of the latest version it
+was asked for, as a future computed in a worker thread.  Asking for an
+older version than the one open never happens (the handlers read the
+version from the workspace); asking for a newer one starts a new analysis.
+Waiters that are cancelled (``$/cancelRequest``) leave the shared future
+running for the others: it is shielded.
+
+Diagnostics are debounced per document: each change re-arms a timer, and
+when it fires the current version is analysed and published only if the
+document has not moved on meanwhile, so a stale result is never shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+from dataclasses import dataclass
+
+from chainlens.server.lsp.analysis import Analysis, analyze, document_kind
+from chainlens.server.lsp.settings import Settings
+from chainlens.server.lsp.workers import JudgePool
+
+log = logging.getLogger("chainlens.lsp")
+
+__all__ = ["DocumentStore"]
+
+
+@dataclass
+class _Entry:
+    version: int | None
+    text_id: int
+    future: concurrent.futures.Future
+
+
+class DocumentStore:
+    def __init__(self, workers: int = 2):
+        self.executor = concurrent.futures.ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="chainlens-analysis")
+        self.settings = Settings()
+        self.encoding = "utf-16"
+        self._entries: dict[str, _Entry] = {}
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._kinds: dict[str, str] = {}
+        self._cells: set[str] = set()
+        self.judges = JudgePool()
+
+    # ---- kinds -----------------------------------------------------------
+    def kind(self, uri: str, language_id: str | None = None, notebook: bool = False) -> str | None:
+        """The kind of a document, or None when it is not ours or its file
+        type is switched off in the settings."""
+        if language_id is not None or uri not in self._kinds:
+            kind = document_kind(uri, language_id)
+            if kind is None:
+                return None
+            self._kinds[uri] = kind
+        kind = self._kinds[uri]
+        if notebook:
+            self._cells.add(uri)
+        in_notebook = uri in self._cells or uri.startswith("vscode-notebook-cell")
+        setting = "notebook" if in_notebook else kind
+        return kind if setting in self.settings.file_types else None
+
+    def forget(self, uri: str) -> None:
+        self._entries.pop(uri, None)
+        self._kinds.pop(uri, None)
+        self._cells.discard(uri)
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+
+    def reset(self) -> None:
+        """Settings changed: every analysis is out of date."""
+        self._entries.clear()
+
+    # ---- analyses --------------------------------------------------------
+    def future(self, uri: str, version: int | None, text: str,
+               kind: str) -> concurrent.futures.Future:
+        entry = self._entries.get(uri)
+        if entry is not None and entry.version == version and entry.text_id == hash(text):
+            return entry.future
+        if entry is not None:
+            entry.future.add_done_callback(_drop_heavy_job)
+        settings = self.settings
+        judge = lambda kind, text: self.judges.submit(  # noqa: E731
+            kind, text, settings.vanishing, settings.exploding,
+            settings.analysis_timeout_ms / 1000.0)
+        future = self.executor.submit(analyze, uri, version, text, kind, settings,
+                                      self.encoding, judge)
+        self._entries[uri] = _Entry(version, hash(text), future)
+        return future
+
+    async def analysis(self, uri: str, version: int | None, text: str, kind: str,
+                       complete: bool = True) -> Analysis:
+        """The analysis of this version; with ``complete`` also its heavy
+        half (health, values at the point), which may take longer."""
+        future = self.future(uri, version, text, kind)
+        result = await asyncio.shield(asyncio.wrap_future(future))
+        if complete:
+            await asyncio.shield(asyncio.wrap_future(result.completed))
+        return result
+
+    async def run(self, fn, *args):
+        """Run feature work in a worker; cancelling the caller drops it
+        if it has not started."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor, fn, *args)
+
+    # ---- debouncing ------------------------------------------------------
+    def debounce(self, uri: str, callback) -> None:
+        loop = asyncio.get_running_loop()
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+        delay = self.settings.debounce_ms / 1000.0
+
+        def fire():
+            self._timers.pop(uri, None)
+            task = loop.create_task(callback())
+            task.add_done_callback(_log_task_error)
+
+        self._timers[uri] = loop.call_later(delay, fire)
+
+    def shutdown(self) -> None:
+        for timer in self._timers.values():
+            timer.cancel()
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.judges.shutdown()
+
+
+def _drop_heavy_job(future: concurrent.futures.Future) -> None:
+    if future.cancelled() or future.exception() is not None:
+        return
+    heavy = future.result().heavy
+    cancel = getattr(heavy, "cancel_job", None)
+    if cancel is not None:
+        cancel()
+
+
+def _log_task_error(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("diagnostics task failed", exc_info=task.exception())

@@ -1,0 +1,352 @@
+"""``textDocument/hover``: the derivative where the cursor is.
+
+What is under the cursor decides the question asked of the engine:
+
+* in a ``.chain`` file, a *name* asks for ∂(output)/∂(name) (for an
+  assigned name, with the later assignments inlined and the earlier ones
+  kept as names, the way backprop is written by hand); any other place
+  in an assignment asks for its local partial derivatives;
+* in Python, a ``def`` (or Sequential, or math assignment) asks for the
+  gradient of its result by its parameters;
+* in a note, a math fragment asks for its derivative, or for the verdict
+  on the claim it makes.
+
+The answer shows the result (in the notation of the settings) and a LaTeX
+block, the chain-rule steps short with the full derivation below, the
+value and gradient at the ``@at`` point, and the gradient-health summary.
+Answers are memoised per analysis: hovering again is a look-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+
+from chainlens.engine.ir import Node, count_nodes, free_symbols, substitute, sym
+from chainlens.engine.notes import tex_superscripts
+from chainlens.server.lsp import engine_access as engine
+from chainlens.server.lsp import health_view
+from chainlens.server.lsp.analysis import Analysis, Unit
+from lsprotocol import types
+
+log = logging.getLogger("chainlens.lsp")
+
+__all__ = ["register", "compute"]
+
+#: Seconds a hover waits for the health half of a fresh analysis.
+HEAVY_GRACE = 1.0
+
+#: Above this many DAG nodes a hover shows numbers, not a symbolic result
+#: (a result thousands of terms long helps nobody and costs the latency).
+MAX_SYMBOLIC_NODES = 600
+#: ... and above this many assignments between a name and the output (the
+#: inlining alone would cost more than a hover may take).
+MAX_SYMBOLIC_ASSIGNMENTS = 200
+#: Longest result shown in a hover (a longer one is cut with "…").
+MAX_RESULT_CHARS = 1500
+#: Lines of the full derivation shown in a hover.
+MAX_STEP_LINES = 40
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:_\{[A-Za-z0-9]+\})?")
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    async def on_hover(ls, params: types.HoverParams):
+        try:
+            analysis = await server.current(params.text_document.uri, heavy=HEAVY_GRACE)
+            if analysis is None:
+                return None
+            offset = analysis.index.offset(params.position)
+            return await server.store.run(compute, analysis, offset)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - a hover must never take the server down
+            log.exception("hover failed")
+            return None
+
+
+def compute(analysis: Analysis, offset: int) -> types.Hover | None:
+    target = _target(analysis, offset)
+    if target is None:
+        return None
+    key = ("hover", target, analysis.completed.done())
+    found = analysis.memoised(key, lambda: _render(analysis, target))
+    if found is None:
+        return None
+    markdown, (start, end) = found
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown),
+        range=analysis.index.range(start, end))
+
+
+# ---- what is under the cursor ------------------------------------------------
+def _word_at(text: str, offset: int) -> tuple[str, int, int] | None:
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end < 0 else line_end
+    for m in _WORD.finditer(text, line_start, line_end):
+        if m.start() <= offset <= m.end():
+            return m.group(0), m.start(), m.end()
+    return None
+
+
+def _target(analysis: Analysis, offset: int):
+    if analysis.kind == "chain":
+        if not analysis.units:
+            return None
+        program = analysis.units[0].program
+        word = _word_at(analysis.text, offset)
+        if word is not None and not analysis.text[word[1]:word[2]].startswith("@"):
+            name = _resolve(program, word[0], word[1])
+            if name is not None:
+                return ("name", name, word[1], word[2])
+        for a in program.assignments:
+            if a.span.start <= offset <= a.span.end:
+                return ("assignment", a.name, a.span.start, a.span.end)
+        return None
+    if analysis.kind == "python":
+        unit = analysis.unit_at(offset)
+        if unit is None:
+            return None
+        return ("unit", analysis.units.index(unit))
+    for i, frag in enumerate(analysis.math):
+        if frag.start <= offset <= frag.end:
+            return ("math", i)
+    return None
+
+
+def _resolve(program, word: str, at: int) -> str | None:
+    """The SSA name ``word`` refers to at offset ``at``: the version whose
+    name is written there, or the latest version assigned before."""
+    word = word.replace("{", "").replace("}", "")
+    latest = None
+    for a in program.assignments:
+        if a.display != word and a.name != word:
+            continue
+        if a.name_span.start <= at <= a.name_span.end:
+            return a.name
+        if a.span.end <= at:
+            latest = a.name
+    if latest is not None:
+        return latest
+    if word in program.inputs:
+        return word
+    return None
+
+
+# ---- rendering -----------------------------------------------------------
+def _render(analysis: Analysis, target) -> tuple[str, tuple[int, int]] | None:
+    kind = target[0]
+    if kind == "name":
+        return _name(analysis, analysis.units[0], target[1]), (target[2], target[3])
+    if kind == "assignment":
+        return _assignment(analysis, analysis.units[0], target[1]), (target[2], target[3])
+    if kind == "unit":
+        unit = analysis.units[target[1]]
+        return _unit(analysis, unit), (unit.span.start, unit.span.end)
+    frag = analysis.math[target[1]]
+    text = _math(analysis, frag)
+    return (text, (frag.start, frag.end)) if text else None
+
+
+def _show(analysis: Analysis, node: Node) -> str:
+    return analysis.attempt("render", engine.render, node, analysis.settings.notation) or str(node)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
+def _clip_lines(text: str, limit: int) -> str:
+    lines = text.split("\n")
+    if len(lines) <= limit:
+        return text
+    return "\n".join(lines[:limit] + [f"… ({len(lines) - limit} more steps)"])
+
+
+def _derivative_block(analysis: Analysis, of: str, expr: Node, wrt: str,
+                      with_steps: bool) -> list[str]:
+    """Markdown lines for ∂(of)/∂(wrt) of ``expr`` (``of``, ``wrt``: names
+    as the program knows them, SSA versions included)."""
+    label = f"∂{_name_text(analysis, of)}/∂{_name_text(analysis, wrt)}"
+    size = count_nodes(expr)
+    if size > MAX_SYMBOLIC_NODES:
+        return [f"**{label}**: too large to show symbolically ({size} nodes in the "
+                "expression); its value at the point is below."]
+    d = analysis.attempt("diff", engine.derivative, expr, wrt)
+    if d is None:
+        why = analysis.problems[-1] if analysis.problems else "engine error"
+        return [f"**{label}**: not available ({why})"]
+    notation = analysis.settings.notation
+    shown = getattr(d, notation, None) or getattr(d, "unicode", None) or _show(analysis, d.result)
+    lines = [f"**{label}** = `{_clip(shown, MAX_RESULT_CHARS)}`"]
+    latex = getattr(d, "latex", None)
+    if latex and len(latex) <= MAX_RESULT_CHARS:
+        top, bottom = _latex_name(analysis, of), _latex_name(analysis, wrt)
+        lines += ["", "```latex", f"\\frac{{\\partial {top}}}{{\\partial {bottom}}} = {latex}",
+                  "```"]
+    conditions = getattr(d, "conditions", ()) or ()
+    if conditions:
+        lines.append(_clip("valid for " + ", ".join(
+            str(getattr(c, "text", c)) for c in conditions), MAX_RESULT_CHARS))
+    if with_steps:
+        short = analysis.attempt("steps", engine.steps_markdown, d, False)
+        if short and len(short) <= 4 * MAX_RESULT_CHARS:
+            lines += ["", "**Chain rule**", "", short]
+        if analysis.settings.full_steps:
+            full = analysis.attempt("steps", engine.steps_markdown, d, True)
+            if full and full != short and len(full) <= 20 * MAX_RESULT_CHARS:
+                lines += ["", "---", "**Full derivation**", "", _clip_lines(full, MAX_STEP_LINES)]
+    return lines
+
+
+def _latex_name(analysis: Analysis, name: str) -> str:
+    return analysis.attempt("render", engine.render, sym(name), "latex") or name
+
+
+def _name_text(analysis: Analysis, name: str) -> str:
+    if "@" not in name:
+        return name
+    return _show(analysis, sym(name))
+
+
+def _point_lines(analysis: Analysis, unit: Unit, names: list[str]) -> list[str]:
+    pv = unit.point
+    if pv is None:
+        return []
+    out = unit.program.outputs[0]
+    parts = [f"{_name_text(analysis, n)} = {_fmt(pv.values[n])}" for n in names
+             if n in pv.values and n != out]
+    if out in pv.values:
+        parts.append(f"{_name_text(analysis, out)} = {_fmt(pv.values[out])}")
+    parts += [f"∂{_name_text(analysis, out)}/∂{_name_text(analysis, n)} = {_fmt(pv.adjoints[n])}"
+              for n in names if n in pv.adjoints and n != out]
+    if not parts:
+        return []
+    if pv.where == "at" and unit.program.points:
+        where = ", ".join(f"{k} = {_fmt(float(v)) if not isinstance(v, tuple) else v}"
+                          for k, v in unit.program.points[0].values)
+        head = f"**At** {where}:"
+    else:
+        head = "**Typical values** (medians over sampled points):"
+    return ["", head + " " + " · ".join(parts)]
+
+
+def _fmt(value) -> str:
+    try:
+        import numpy as np
+
+        arr = np.asarray(value, dtype=float)
+        if arr.ndim == 0:
+            return f"{float(arr):.6g}"
+        return np.array2string(arr, precision=4, separator=", ", threshold=8)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _downstream(program, name: str) -> int:
+    """How many assignments follow ``name`` (an input: all of them)."""
+    names = program.names
+    return len(names) - 1 - names.index(name) if name in names else len(names)
+
+
+def _in_terms_of(program, name: str, out: str) -> Node:
+    """``out`` with the assignments *after* ``name`` inlined and the earlier
+    ones kept as names: ∂out/∂name is then an ordinary derivative."""
+    if name not in program.names:
+        return program.expanded(out)
+    idx = program.names.index(name)
+    env: dict[Node, Node] = {}
+    for a in program.assignments[idx + 1:]:
+        env[sym(a.name)] = substitute(a.expr, env)
+        if a.name == out:
+            break
+    return env.get(sym(out), sym(out))
+
+
+def _name(analysis: Analysis, unit: Unit, name: str) -> str:
+    program = unit.program
+    out = program.outputs[0] if program.outputs else None
+    lines: list[str] = []
+    if out is None:
+        return ""
+    if name == out:
+        lines.append(f"**{out}** is the output")
+        a = program.assignment(out)
+        for var in free_symbols(a.expr)[:4]:
+            lines += [""] + _derivative_block(analysis, out, a.expr, var, with_steps=False)
+    elif _downstream(program, name) > MAX_SYMBOLIC_ASSIGNMENTS:
+        lines.append(f"**∂{_name_text(analysis, out)}/∂{_name_text(analysis, name)}**: "
+                     f"{_downstream(program, name)} assignments lie between them, too many "
+                     "to show symbolically; its value at the point is below.")
+    else:
+        expr = _in_terms_of(program, name, out)
+        lines += _derivative_block(analysis, out, expr, name, with_steps=True)
+    lines += _point_lines(analysis, unit, [name])
+    summary = health_view.summary(unit)
+    if summary:
+        lines += ["", summary]
+    return "\n".join(lines)
+
+
+def _assignment(analysis: Analysis, unit: Unit, name: str) -> str:
+    a = unit.program.assignment(name)
+    shown = _name_text(analysis, name)
+    lines = [f"`{shown} = {_clip(_show(analysis, a.expr), MAX_RESULT_CHARS)}`"]
+    for var in free_symbols(a.expr)[:4]:
+        lines += [""] + _derivative_block(analysis, name, a.expr, var, with_steps=False)
+    lines += _point_lines(analysis, unit, [name])
+    summary = health_view.summary(unit)
+    if summary:
+        lines += ["", summary]
+    return "\n".join(lines)
+
+
+def _unit(analysis: Analysis, unit: Unit) -> str:
+    program = unit.program
+    out = program.outputs[0]
+    lines = [f"**{unit.label}** ({unit.kind})"]
+    if unit.kind == "sequential":
+        layers = program.assignments
+        acts = [a.expr.op for a in layers if a.expr.op not in ("add", "matmul", "mul")]
+        lines.append(f"{len(layers)} steps; activations: {', '.join(acts) or 'none'}")
+    else:
+        expr = program.expanded(out)
+        wrt = unit.params or free_symbols(expr)
+        wrt = [w for w in wrt if w in free_symbols(expr)][:4]
+        for i, var in enumerate(wrt):
+            lines += [""] + _derivative_block(analysis, unit.label, expr, var, with_steps=i == 0)
+    summary = health_view.summary(unit)
+    if summary:
+        lines += ["", summary]
+    return "\n".join(lines)
+
+
+def _math(analysis: Analysis, frag) -> str:
+    for check in analysis.claims:
+        c = check.claim
+        if frag.start <= c.claimed_start <= frag.end:
+            if check.ok is None:
+                return f"Derivative claim {check.note or 'not checked'}"
+            verdict = "✓ correct" if check.ok else "✗ wrong"
+            lines = [f"**Claim** d/d{check.wrt} [{c.expr}] = {c.claimed}: {verdict}"]
+            if not check.ok and check.correct_unicode:
+                lines += [f"it is `{check.correct_unicode}`", "", "```latex",
+                          check.correct_latex or "", "```"]
+            return "\n".join(lines)
+    text = frag.text
+    eqs = [i for i, ch in enumerate(text) if ch == "="]
+    body = text[eqs[-1] + 1:] if eqs else text
+    try:
+        expr = engine.parse_expr(tex_superscripts(body.strip()))
+    except Exception:  # noqa: BLE001 - prose in dollars is not an error
+        return ""
+    names = free_symbols(expr)
+    if not names:
+        return ""
+    wrt = names[0] if len(names) == 1 else analysis.settings.default_variable
+    if wrt not in names:
+        wrt = names[0]
+    return "\n".join(_derivative_block(analysis, "f", expr, wrt, with_steps=True))
