@@ -187,8 +187,10 @@ def _grpc(examples: Path, out: Path) -> None:
 
 
 def _editor(examples: Path) -> None:
-    _title("9. In your editor")
-    print(f"  Neovim:  nvim -u clients/nvim/init.lua {examples}/neuron.chain")
-    print("  VS Code: see clients/vscode/README.md, then open examples/")
-    print(f"  Try hovering names in {examples}/deep_sigmoid.chain, {examples}/model.py "
-          f"and {examples}/notes.md")
+    _title("9. In your editor (chainlens lsp)")
+    print("  Neovim:  nvim --cmd \"lua package.path='clients/nvim/?.lua;'..package.path; "
+          f"require('chainlens').setup()\" {examples}/neuron.chain")
+    print("           then K on a name hovers, :lua vim.lsp.buf.code_action() offers fixes")
+    print("  VS Code: cd clients/vscode && npm install, open that folder, press F5")
+    print("  Emacs:   (load \"clients/emacs/chainlens.el\") then M-x eglot")
+    print(f"  Open {examples}/deep_sigmoid.chain, {examples}/model.py and {examples}/notes.md")
