@@ -1,0 +1,186 @@
+"""``chainlens grad``: values and gradients at points, from the compiled kernel.
+
+    chainlens grad 'sin(x^2)' --at x=1
+    chainlens grad neuron.chain --at x=0.5,w=0.8,b=-0.1,y=1 --wrt w,b --format json
+    chainlens grad graph.chain --at x=0.5 --paths 5
+
+Several ``--at`` options (or ``@at`` lines) are evaluated as one batch.  When
+a value or gradient is NaN/Inf the node that first produced it is reported as
+``file:line:col`` and the exit status is 1.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+from chainlens.cli.inputs import read_source
+from chainlens.engine.source import ChainError, EvaluationError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("grad", help="value and gradient at points (compiled kernel)",
+                              description=__doc__.split("\n\n")[0])
+    p.add_argument("source", metavar="EXPR_OR_FILE")
+    p.add_argument("--at", action="append", default=[], metavar="x=1,w=0.5",
+                   help="a point (repeat for a batch); default: the program's @at lines")
+    p.add_argument("--wrt", default=None, metavar="x,w",
+                   help="inputs to differentiate by (default: @wrt, else all inputs)")
+    p.add_argument("--paths", type=int, default=0, metavar="N",
+                   help="also list the N largest chain-rule paths (scalar programs)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=run)
+
+
+def parse_point(text: str) -> dict:
+    """``x=1,v=[1, 2],w=0.5`` -> values (commas inside brackets kept)."""
+    items, depth, start = [], 0, 0
+    for i, ch in enumerate(text + ","):
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            if text[start:i].strip():
+                items.append(text[start:i])
+            start = i + 1
+    point = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise EvaluationError(f"--at expects name=value pairs, got {item.strip()!r}",
+                                  expected=("x=1,w=0.5",))
+        try:
+            point[name.strip()] = json.loads(value.strip())
+        except json.JSONDecodeError:
+            raise EvaluationError(f"the value of {name.strip()!r} is not a number or a list: "
+                                  f"{value.strip()!r}") from None
+    return point
+
+
+def run(args) -> int:
+    from chainlens.engine.numeric import as_program, compile, evaluate
+
+    text, label = read_source(args.source)
+    try:
+        program = as_program(text)
+        kernel = compile(program, wrt=args.wrt)
+        points = [parse_point(a) for a in args.at] or None
+        evaluation = evaluate(program, at=points, wrt=kernel.wrt)
+    except Exception as exc:
+        _attach(exc, text)
+        raise
+    report = None
+    if args.paths:
+        from chainlens.engine.paths import paths
+
+        at = points[0] if points else None
+        report = paths(program, wrt=kernel.wrt, at=at, top=args.paths)
+    at = points or [p.as_dict() for p in program.points] or [{}]
+    if args.format == "json":
+        print(json.dumps(_as_json(label, kernel, evaluation, at, report), indent=2))
+    else:
+        _print_text(label, kernel, evaluation, at, report)
+    return 1 if evaluation.nonfinite else 0
+
+
+def _attach(exc, text: str) -> None:
+    """Give an engine error the source text, so the caret can be drawn."""
+    if isinstance(exc, ChainError) and exc.source is None:
+        exc.source = text
+
+
+def _num(x: float):
+    x = float(x)
+    return x if math.isfinite(x) else str(x)
+
+
+def _show_at(point: dict) -> str:
+    return ", ".join(f"{k}={_fmt(_plain_value(v))}" for k, v in point.items())
+
+
+def _plain_value(v):
+    if isinstance(v, tuple | list):
+        return [_plain_value(x) for x in v]
+    return float(v)
+
+
+def _display(name: str, outputs) -> str:
+    """Expression statements are named ``_1``, ``_2``.. by the parser: show ``f``."""
+    if name.startswith("_") and name[1:].isdigit():
+        return "f" if len(outputs) == 1 else f"f{name[1:]}"
+    return name
+
+
+def _where(label: str, span) -> str:
+    return f"{label}:{span.line}:{span.column}" if span else label
+
+
+def _print_text(label, kernel, ev, at, report) -> None:
+    for b in range(ev.batch):
+        point = at[b] if b < len(at) else {}
+        print(f"at {_show_at(point)}" if point else "at (no inputs)")
+        for out, value in ev.values.items():
+            shown = _display(out, ev.values)
+            print(f"  {shown} = {_fmt(value[b])}")
+            for w, g in ev.gradients.get(out, {}).items():
+                print(f"  ∂{shown}/∂{w} = {_fmt(g[b])}")
+    print(f"mode: {kernel.mode_reason}")
+    for nf in ev.nonfinite:
+        where = f" in {nf.name}" if nf.name else ""
+        print(f"{_where(label, nf.span)}: warning: NaN/Inf first produced in the {nf.phase} "
+              f"pass by {nf.op}{where} at {nf.count} point(s)")
+    if report is not None:
+        out = _display(report.output, ev.values)
+        for entry in report.inputs:
+            print(f"paths from {entry.wrt} to {out}: {entry.count} "
+                  f"(they sum to ∂{out}/∂{entry.wrt} = {_fmt(entry.gradient)})")
+            for path in entry.paths:
+                chain = " · ".join(f"∂{f.target}/∂{f.source} = {f.derivative} = {_fmt(f.value)}"
+                                   for f in path.factors)
+                print(f"  {_fmt(path.product)}  =  {chain}")
+
+
+def _fmt(value) -> str:
+    import numpy as np
+
+    a = np.asarray(value)
+    if a.ndim == 0:
+        return f"{float(a):.10g}"
+    text = np.array2string(a, precision=6, separator=", ", max_line_width=10**6)
+    return " ".join(text.split())
+
+
+def _as_json(label, kernel, ev, at, report) -> dict:
+    import numpy as np
+
+    def plain(a):
+        return np.vectorize(_num, otypes=[object])(np.asarray(a)).tolist()
+
+    out = {
+        "source": label,
+        "inputs": list(kernel.inputs),
+        "wrt": list(kernel.wrt),
+        "mode": kernel.mode,
+        "mode_reason": kernel.mode_reason,
+        "costs": kernel.costs,
+        "points": [
+            {
+             "at": {k: _plain_value(v) for k, v in (at[b] if b < len(at) else {}).items()},
+             "values": {o: plain(v[b]) for o, v in ev.values.items()},
+             "gradients": {o: {w: plain(g[b]) for w, g in row.items()}
+                           for o, row in ev.gradients.items()}}
+            for b in range(ev.batch)
+        ],
+        "nonfinite": [dict(nf.to_dict(), where=_where(label, nf.span)) for nf in ev.nonfinite],
+    }
+    if report is not None:
+        out["paths"] = [
+            {"wrt": e.wrt, "count": e.count, "gradient": _num(e.gradient),
+             "top": [{"product": _num(p.product),
+                      "factors": [{"source": f.source, "target": f.target, "op": f.op,
+                                   "derivative": f.derivative, "value": _num(f.value)}
+                                  for f in p.factors]} for p in e.paths]}
+            for e in report.inputs
+        ]
+    return out

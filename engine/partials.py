@@ -1,0 +1,195 @@
+"""The rules table's partials at real arguments, without re-canonicalising.
+
+``rule.partial(args, i)`` builds ``∂f/∂arg_i`` through the IR constructors
+(``mul``, ``add``, ``power``), which flatten, fold rationals, collect and
+sort every time.  For most primitives that work gives the same *shape*
+whatever the argument is: ``σ'(u) = σ(u)·(1 − σ(u))`` is a product of a
+``sigmoid`` node and a sum, whatever ``u`` is.  So the partial is built once
+over the placeholder ``$0`` (a *template*, read from the table like
+:func:`chainlens.engine.rules.template` does for code generators) and then
+instantiated by interning the same structure with ``$0`` replaced
+(:func:`chainlens.engine.ir.raw`), which is several times cheaper.
+
+This is only done where it provably gives the node the constructors would
+give (:func:`_stable`): the placeholder never sits where a constructor
+would look inside it (a term of a sum, a factor of a product, an exponent),
+except as the base of a rational power, which is safe when the argument is
+an *atom* (not a number, product, power or ``e``); and the siblings of
+every sum and product differ in their kind (rank, op, arity) so that no
+argument can reorder, merge or collect them.  Anything else goes through
+``rule.partial``.  No formula lives here: every template is the table's
+own partial.
+"""
+
+from __future__ import annotations
+
+from chainlens.engine.ir import E, Node, postorder, raw
+from chainlens.engine.rules import PLACEHOLDERS, RULES
+from chainlens.engine.source import ChainError
+
+__all__ = ["partial", "product"]
+
+#: (node, argument index) -> partial.  Nodes are immutable and interned, so
+#: a partial computed once is right forever.  Bounded: cleared when full.
+_PARTIALS: dict[tuple[Node, int], Node] = {}
+_PARTIALS_MAX = 200_000
+
+#: (op, i) -> (template postorder, needs-atom) or None when not stable.
+_TEMPLATES: dict[tuple[str, int], tuple[tuple[Node, ...], bool] | None] = {}
+#: (op, i) -> which argument a binary use of an n-ary rule's partial is.
+_PICKS: dict[tuple[str, int], int | None] = {}
+_U = PLACEHOLDERS[0]
+#: Ops whose nodes the constructors look inside (flatten, fold, merge).
+_OPEN = frozenset(("num", "add", "mul", "pow"))
+#: Bases that ``power`` rewrites: numbers fold, products distribute,
+#: powers merge, and ``e^c`` becomes ``exp(c)``.
+_RAISED = frozenset(("num", "mul", "pow", "exp"))
+
+
+def partial(node: Node, i: int) -> Node:
+    """∂node/∂(argument i), from the rules table (memoised)."""
+    key = (node, i)
+    p = _PARTIALS.get(key)
+    if p is not None:
+        return p
+    args = node.args
+    if len(args) == 1:
+        tpl = _TEMPLATES.get((node.op, i), False)
+        if tpl is False:
+            tpl = _TEMPLATES[(node.op, i)] = _template(node.op, i)
+        if tpl is not None:
+            order, needs_atom = tpl
+            u = args[0]
+            if not needs_atom or (u.op not in _RAISED and u is not E):
+                p = _instantiate(order, u)
+    elif len(args) == 2:
+        j = _PICKS.get((node.op, i), False)
+        if j is False:
+            j = _PICKS[(node.op, i)] = _pick(node.op, i)
+        # The table's partial is one argument as it stands (the product
+        # rule: d(ab)/da = b); a product or power would be re-canonicalised.
+        if j is not None and args[j].op not in ("mul", "pow"):
+            p = args[j]
+    if p is None:
+        rule = RULES.get(node.op)
+        if rule is None or rule.partial is None:
+            raise ChainError(f"no derivative is known for {node.op!r}",
+                             hint="symbolic derivatives cover scalar primitives")
+        p = rule.partial(args, i)
+    if len(_PARTIALS) >= _PARTIALS_MAX:
+        _PARTIALS.clear()
+    _PARTIALS[key] = p
+    return p
+
+
+def _pick(op: str, i: int) -> int | None:
+    """For an n-ary rule at two arguments: the index of the argument its
+    partial by argument ``i`` is, if it is just one of them."""
+    rule = RULES.get(op)
+    if rule is None or rule.partial is None or rule.arity != -1:
+        return None
+    args = PLACEHOLDERS[:2]
+    t = rule.partial(args, i)
+    return args.index(t) if t in args else None
+
+
+def _instantiate(order: tuple[Node, ...], u: Node) -> Node:
+    memo: dict[Node, Node] = {_U: u}
+    for t in order:
+        if t.args:
+            memo[t] = raw(t.op, *[memo.get(a, a) for a in t.args])
+    return memo[order[-1]]
+
+
+def _template(op: str, i: int) -> tuple[tuple[Node, ...], bool] | None:
+    """The template of a unary rule's partial, when instantiating it by
+    interning is exact (see the module docstring); else None."""
+    rule = RULES.get(op)
+    if rule is None or rule.partial is None or rule.arity != 1:
+        return None
+    t = rule.partial((_U,), i)
+    needs_atom = False
+    order = [n for n in postorder(t) if _U in _reach(n)]
+    for n in order:
+        if n is _U:
+            continue
+        if n.op == "pow":
+            base, exp = n.args
+            if _U in _reach(exp) or exp.op != "num":
+                return None
+            if base is _U:
+                needs_atom = True
+            elif base.op in _RAISED:
+                return None
+        elif n.op in ("add", "mul"):
+            if _U in n.args or not _separated(n):
+                return None
+        elif n.op in ("num", "sym", "pi"):
+            continue
+        else:
+            r = RULES.get(n.op)
+            if r is None or r.canonical is not None:
+                return None
+    order = [x for x in order if x is not _U]
+    if not order:
+        return None  # a constant partial (sign, step): the table is cheap enough
+    return tuple(order), needs_atom
+
+
+def _reach(n: Node) -> set[Node]:
+    return set(postorder(n))
+
+
+def _separated(n: Node) -> bool:
+    """No argument substituted for ``$0`` can reorder, merge or collect the
+    operands of this sum or product: they differ already in their kind."""
+    order_keys, group_keys = set(), set()
+    operands = [a for a in n.args if a.op != "num"]
+    for a in operands:
+        group = a
+        if n.op == "add" and a.op == "mul" and a.args[0].op == "num":
+            if len(a.args) != 2:
+                return False  # a product left after the coefficient: stay safe
+            group = a.args[1]  # sums collect terms by what follows the coefficient
+        elif n.op == "mul" and a.op == "pow":
+            group = a.args[0]  # products merge factors by base
+        if group is _U and len(operands) > 1:
+            return False  # the argument itself could equal a sibling's base
+        k, g = a.sort_key[:4], group.sort_key[:4]
+        if k in order_keys or g in group_keys:
+            return False
+        order_keys.add(k)
+        group_keys.add(g)
+    return True
+
+
+def product(factors: list[Node]) -> Node:
+    """``mul(*factors)`` for the long products the chain rule makes.
+
+    When every factor is an atom or a sum (nothing to flatten, fold or
+    merge) and no two are the same node, the canonical product is the
+    factors in canonical order: build it directly, in one sort, instead of
+    grouping bases and re-raising each to the power 1.  Otherwise
+    :func:`chainlens.engine.ir.mul` decides."""
+    from chainlens.engine.ir import mul
+
+    if len(factors) < 3:
+        return mul(*factors)
+    flat: list[Node] = []
+    for f in factors:
+        op = f.op
+        if op == "mul":
+            flat.extend(f.args)  # a canonical product: its factors are flat
+            continue
+        flat.append(f)
+    for f in flat:
+        op = f.op
+        if op == "num" or op == "pow" or f is E:
+            return mul(*factors)
+    if len(set(map(id, flat))) != len(flat):
+        return mul(*factors)
+    return raw("mul", *sorted(flat, key=_sort_key))
+
+
+def _sort_key(n: Node):
+    return n.sort_key
