@@ -1,0 +1,227 @@
+"""``chainlens graph``: draw a program's computational graph, or its per-layer
+gradient norms.
+
+Thin: :mod:`chainlens.engine.dot` builds the graph, its numbers and the DOT
+text; this module reads the arguments, fills in values the point leaves out,
+and hands the DOT text to Graphviz (the ``graphviz`` package and its ``dot``
+binary) or the layer norms to matplotlib.  Without Graphviz the command says
+so and prints the DOT text, which any Graphviz viewer (or an online one) can
+draw; it never fails with a traceback.
+
+``render_svg`` is also what notebooks' ``_repr_svg_`` calls.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+#: Seed of the values drawn for inputs the point leaves out (reproducible pictures).
+FILL_SEED = 0
+
+_NO_GRAPHVIZ = (
+    "chainlens graph: Graphviz is not installed, so no picture was drawn.\n"
+    "  Install it (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`)\n"
+    "  or paste the DOT text below into any Graphviz viewer. (`-o FILE.dot` writes it to a file.)"
+)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "graph", help="draw the computational graph (or --layers: per-layer gradient norms)",
+        description="Draw EXPR_OR_FILE's computational graph with Graphviz: inputs, operations "
+                    "and the output; at a point, each node's value and ∂L/∂node (coloured by "
+                    "magnitude on a log scale) and each edge's local derivative.")
+    p.add_argument("source", metavar="EXPR_OR_FILE", help="an expression, a file, or - (stdin)")
+    p.add_argument("-o", "--out", metavar="FILE",
+                   help="out.svg, out.png or out.dot (default: DOT text on standard output)")
+    p.add_argument("--at", metavar="NAME=VALUE,...",
+                   help="the point, e.g. x=1,w=0.5 (overrides the file's first @at)")
+    p.add_argument("--output", metavar="NAME", help="the output to draw (default: the first)")
+    p.add_argument("--wrt", metavar="NAMES", help="inputs whose paths --paths highlights")
+    p.add_argument("--paths", action="store_true",
+                   help="highlight the input→output paths whose products sum to the derivative")
+    p.add_argument("--layers", action="store_true",
+                   help="plot |∂L/∂value| per layer of the `repeat` block (log scale) instead")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from chainlens.cli.inputs import read_source
+    from chainlens.engine.parse import parse
+
+    text, _label = read_source(args.source)
+    program = parse(text)
+    at = _point(program, text, args.at, fill=args.layers)
+    suffix = Path(args.out).suffix.lower() if args.out else ""
+    if args.layers:
+        return _layers(program, at, args, suffix)
+
+    from chainlens.engine.dot import build_graph, to_dot
+
+    graph = build_graph(program, at, output=args.output, wrt=args.wrt)
+    dot_text = to_dot(graph, paths=args.paths)
+    if not args.out or suffix == ".dot":
+        if args.out:
+            if not _write(args.out, dot_text.encode("utf-8")):
+                return 2
+            print(f"wrote {args.out}")
+        else:
+            sys.stdout.write(dot_text)
+        return 0
+    if suffix not in (".svg", ".png", ".pdf"):
+        print(f"chainlens graph: -o takes a .svg, .png, .pdf or .dot file, not {args.out!r}",
+              file=sys.stderr)
+        return 2
+    data = render(dot_text, suffix[1:])
+    if data is None:
+        print(_NO_GRAPHVIZ, file=sys.stderr)
+        sys.stdout.write(dot_text)
+        return 1
+    if not _write(args.out, data):
+        return 2
+    print(f"wrote {args.out} ({len(graph.nodes)} nodes, {len(graph.edges)} edges)")
+    return 0
+
+
+def _write(path: str, data: bytes) -> bool:
+    """Write the picture; a path that cannot be written (a missing folder, a
+    directory, no permission) is the user's to fix, so it gets a message,
+    not a traceback.  True when written."""
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        print(f"chainlens graph: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------
+
+
+def render(dot_text: str, fmt: str = "svg") -> bytes | None:
+    """``dot_text`` drawn by Graphviz as ``fmt`` bytes, or None when Graphviz
+    (the Python package or the ``dot`` binary) is not available."""
+    try:
+        import graphviz
+    except ImportError:
+        return None
+    try:
+        return graphviz.Source(dot_text).pipe(format=fmt)
+    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
+        return None
+
+
+def render_svg(dot_text: str) -> str | None:
+    """SVG text for ``dot_text`` (for notebooks' ``_repr_svg_``), or None
+    without Graphviz."""
+    data = render(dot_text, "svg")
+    return data.decode("utf-8") if data is not None else None
+
+
+def graph_svg(program, at=None, *, paths: bool = False) -> str | None:
+    """The SVG picture of ``program`` (a Program, source text or Node) at
+    ``at``: what a notebook shows inline.  None without Graphviz."""
+    from chainlens.engine.dot import to_dot
+
+    return render_svg(to_dot(program, at, paths=paths))
+
+
+# --------------------------------------------------------------------------
+# The point
+# --------------------------------------------------------------------------
+
+
+def _point(program, text: str, at_arg: str | None, *, fill: bool) -> dict | None:
+    """The program's first ``@at`` point updated by ``--at``; inputs left
+    without a value are drawn from their declared range (else [-1, 1]) when
+    some value was given or ``fill`` is set, and the command says so."""
+    from chainlens.engine.parse import parse
+
+    at = program.points[0].as_dict() if program.points else None
+    if at_arg:
+        # read as one more @at line of the program: the language's own syntax,
+        # checks (is it an input?) and errors with a caret under the place
+        extra = parse(text.rstrip("\n") + "\n@at " + at_arg).points[-1].as_dict()
+        at = {**(at or {}), **extra}
+    if at is None and not fill:
+        return None
+    at = dict(at or {})
+    missing = sorted((n for n in program.inputs if n not in at), key=_natural)
+    if missing:
+        import numpy as np
+
+        rng = np.random.default_rng(FILL_SEED)
+        for name in missing:
+            decl = program.declaration(name)
+            low, high = (float(decl.range[0]), float(decl.range[1])) if decl and decl.range \
+                else (-1.0, 1.0)
+            shape = tuple(decl.shape) if decl else ()
+            value = rng.uniform(low, high, size=shape)
+            at[name] = float(value) if shape == () else value.tolist()
+        shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6
+                                          else "")
+        print(f"chainlens graph: no value for {shown}: drawn uniformly from the declared "
+              f"range (else [-1, 1]), seed {FILL_SEED}", file=sys.stderr)
+    return at
+
+
+def _natural(name: str) -> tuple:
+    """``b_2`` before ``b_10``."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+
+
+# --------------------------------------------------------------------------
+# --layers
+# --------------------------------------------------------------------------
+
+
+def _layers(program, at, args, suffix: str) -> int:
+    from chainlens.engine.dot import layer_gradients
+
+    norms = layer_gradients(program, at, output=args.output)
+    if not args.out:
+        for i, layer in enumerate(norms.layers):
+            cells = "  ".join(f"{k}={v[i]:.3e}" for k, v in norms.series.items())
+            print(f"{norms.var}={layer}  {cells}")
+        return 0
+    if suffix not in (".png", ".svg", ".pdf"):
+        print(f"chainlens graph --layers: -o takes a .png, .svg or .pdf file, not {args.out!r}",
+              file=sys.stderr)
+        return 2
+    try:
+        plot_layers(norms, args.out)
+    except OSError as exc:
+        print(f"chainlens graph: cannot write {args.out}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 2
+    worst = min((min(v) for v in norms.series.values() if v), default=float("nan"))
+    print(f"wrote {args.out} ({len(norms.layers)} layers; smallest |∂{norms.output}/∂·| "
+          f"{worst:.2e})")
+    return 0
+
+
+def plot_layers(norms, path: str) -> None:
+    """The per-layer gradient-norm plot: |∂L/∂value| against the layer, log
+    y axis, one line per value the layer assigns."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
+    for label, values in norms.series.items():
+        ax.plot(norms.layers, [v if v > 0 else float("nan") for v in values],
+                marker="o", markersize=3, label=f"|∂{norms.output}/∂{label}|")
+    ax.set_yscale("log")
+    ax.set_xlabel(f"layer {norms.var}")
+    ax.set_ylabel("gradient magnitude (log scale)")
+    ax.set_title(f"Gradient of {norms.output} per layer")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
