@@ -185,18 +185,22 @@ def _forget(ref: _Ref) -> None:
         del _table[ref.key]
 
 
-def _intern_key(op: str, args: tuple[Node, ...], value) -> tuple:
-    # Keys hash in C: children by id (a live node keeps its children alive,
-    # so their ids cannot be reused while its entry can be found), rationals
-    # by numerator and denominator (Fraction.__hash__ is slow Python).
-    if op == "num":
-        return (op, value.numerator, value.denominator)
-    return (op, value, *map(id, args))
+_new_node = object.__new__
+# Slot descriptors set the fields of a new node without going through the
+# guarding __setattr__ (half the cost of construction otherwise).
+_set_op, _set_args, _set_value = Node.op.__set__, Node.args.__set__, Node.value.__set__
+_set_digest, _set_sort_key = Node.digest.__set__, Node.sort_key.__set__
 
 
 def _make(op: str, args: tuple[Node, ...], value) -> Node:
     """Intern and return the node ``(op, args, value)``; no rewriting."""
-    key = _intern_key(op, args, value)
+    # Keys hash in C: children by id (a live node keeps its children alive,
+    # so their ids cannot be reused while its entry can be found), rationals
+    # by numerator and denominator (Fraction.__hash__ is slow Python).
+    if op == "num":
+        key: tuple = (op, value.numerator, value.denominator)
+    else:
+        key = (op, value, *map(id, args))
     ref = _table.get(key)
     if ref is not None:
         node = ref()
@@ -211,19 +215,18 @@ def _make(op: str, args: tuple[Node, ...], value) -> Node:
     else:
         vh = 0
         vkey = ""
-    digest = hash((_stable_str_hash(op), vh, *(a.digest for a in args)))
-    rank = _RANK.get(op, _FUNC_RANK)
-    sort_key = (rank, op, vkey, len(args), digest)
+    digest = hash((_stable_str_hash(op), vh, *[a.digest for a in args]))
+    sort_key = (_RANK.get(op, _FUNC_RANK), op, vkey, len(args), digest)
     with _lock:
         ref = _table.get(key)
         node = ref() if ref is not None else None
         if node is None:
-            node = object.__new__(Node)
-            object.__setattr__(node, "op", op)
-            object.__setattr__(node, "args", args)
-            object.__setattr__(node, "value", value)
-            object.__setattr__(node, "digest", digest)
-            object.__setattr__(node, "sort_key", sort_key)
+            node = _new_node(Node)
+            _set_op(node, op)
+            _set_args(node, args)
+            _set_value(node, value)
+            _set_digest(node, digest)
+            _set_sort_key(node, sort_key)
             ref = _Ref(node, _forget)
             ref.key = key
             _table[key] = ref
@@ -243,6 +246,8 @@ def num(value: int | Fraction | str) -> Node:
         node = ref() if ref is not None else None
         if node is not None:
             return node
+    elif type(value) is Fraction and value.denominator == 1:
+        return num(value.numerator)
     elif isinstance(value, bool) or not isinstance(value, (int, Fraction, str)):
         raise TypeError(f"num() takes an int, Fraction or decimal string, not {value!r}")
     return _make("num", (), Fraction(value))
@@ -273,29 +278,38 @@ PI = _make("pi", (), None)
 # --------------------------------------------------------------------------
 
 
-def _split_coeff(term: Node) -> tuple[Fraction, Node]:
+def _small(value: Fraction) -> int | Fraction:
+    """An integral rational as an int, for cheap arithmetic."""
+    return value.numerator if value.denominator == 1 else value
+
+
+def _split_coeff(term: Node) -> tuple[int | Fraction, Node]:
     """``3*x*y -> (3, x*y)``; ``x -> (1, x)``."""
     if term.op == "mul" and term.args[0].op == "num":
         rest = term.args[1:]
-        return term.args[0].value, rest[0] if len(rest) == 1 else _make("mul", rest, None)
-    return Fraction(1), term
+        return _small(term.args[0].value), rest[0] if len(rest) == 1 else _make("mul", rest, None)
+    return 1, term
 
 
 def add(*terms: Node) -> Node:
     """The sum of ``terms``: flattened, constants folded, like terms
     collected (``2x + 3x -> 5x``), operands in canonical order."""
-    constant = Fraction(0)
-    coeffs: dict[Node, Fraction] = {}
+    # Integer coefficients stay Python ints while they can: Fraction
+    # arithmetic is pure Python and dominated the constructors' cost.
+    constant: int | Fraction = 0
+    coeffs: dict[Node, int | Fraction] = {}
     stack = list(reversed(terms))
     while stack:
         term = stack.pop()
-        if term.op == "add":
+        op = term.op
+        if op == "add":
             stack.extend(reversed(term.args))
-        elif term.op == "num":
-            constant += term.value
+        elif op == "num":
+            constant += _small(term.value)
         else:
             c, rest = _split_coeff(term)
-            coeffs[rest] = coeffs.get(rest, Fraction(0)) + c
+            old = coeffs.get(rest)
+            coeffs[rest] = c if old is None else old + c
     out = [_scale(c, rest) for rest, c in coeffs.items() if c != 0]
     if constant != 0 or not out:
         out.append(num(constant))
@@ -309,7 +323,7 @@ def _key(node: Node) -> tuple:
     return node.sort_key
 
 
-def _scale(c: Fraction, rest: Node) -> Node:
+def _scale(c: int | Fraction, rest: Node) -> Node:
     if c == 1:
         return rest
     if rest.op == "mul":
@@ -341,23 +355,34 @@ def _split_power(factor: Node) -> tuple[Node, Node]:
 def mul(*factors: Node) -> Node:
     """The product of ``factors``: flattened, constants folded, equal bases
     merged (``x * x^2 -> x^3``, ``x * x^-1 -> 1``), canonical order."""
-    coeff = Fraction(1)
+    coeff: int | Fraction = 1
     exps: dict[Node, list[Node]] = {}
     stack = list(reversed(factors))
     while stack:
         f = stack.pop()
-        if f.op == "mul":
+        op = f.op
+        if op == "mul":
             stack.extend(reversed(f.args))
-        elif f.op == "num":
-            coeff *= f.value
+        elif op == "num":
+            coeff *= _small(f.value)
         else:
             base, exp = _split_power(f)
-            exps.setdefault(base, []).append(exp)
+            seen = exps.get(base)
+            if seen is None:
+                exps[base] = [exp]
+            else:
+                seen.append(exp)
     if coeff == 0:
         return ZERO
     out: list[Node] = []
     for base, exp_list in exps.items():
-        exp = exp_list[0] if len(exp_list) == 1 else add(*exp_list)
+        if len(exp_list) == 1:
+            exp = exp_list[0]
+            if exp is ONE:  # a plain factor: power(base, 1) is base
+                out.append(base)
+                continue
+        else:
+            exp = add(*exp_list)
         p = power(base, exp)
         if p.op == "num":
             coeff *= p.value
@@ -438,11 +463,11 @@ def power(base: Node, exp: Node) -> Node:
     ``x^0 = 1``, ``x^1 = x``, ``1^x = 1``, exact folding of rationals,
     ``(x^a)^n = x^(a n)`` and ``(x y)^n = x^n y^n`` for integer ``n``."""
     if exp.op == "num":
-        e = exp.value
-        if e == 0:
+        if exp is ZERO:  # constants are interned: identity is equality
             return ONE
-        if e == 1:
+        if exp is ONE:
             return base
+        e = exp.value
         if base.op == "num":
             folded = _fold_power(base.value, e)
             if folded is not None:
