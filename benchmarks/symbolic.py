@@ -16,16 +16,19 @@ How it is measured (2 shared cores; figures are for orientation):
 * SymPy: its cache is cleared before every repetition (cold, like ours).
   SymPy cases that run past ``--sympy-timeout`` are stopped and shown as
   ``>N s``; SymPy is not run on the depth-200 chain (minutes) by default.
-* Times are the best of the repetitions (the least disturbed by other
-  processes on shared cores, as ``timeit`` advises), for every tool alike;
-  sizes are of the first run.
+* Times are the median of the repetitions, for every tool alike: at least
+  ``--repeats`` of them, more while a case is under its time budget (up to
+  200), so cheap cases get enough samples to be stable on shared, loaded
+  cores; sizes are of the first run.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import signal
+import statistics
 import sys
 import time
 from contextlib import contextmanager
@@ -147,10 +150,21 @@ def deadline(seconds: float):
         signal.signal(signal.SIGALRM, old)
 
 
+#: Seconds of repetitions per case and tool, and the most repetitions.
+BUDGET = 1.0
+MAX_REPEATS = 200
+
+
+def enough(times: list[float], repeats: int) -> bool:
+    """Stop repeating: the minimum count is done and the budget spent (or
+    the maximum count reached)."""
+    return len(times) >= repeats and (sum(times) > BUDGET or len(times) >= MAX_REPEATS)
+
+
 def timed(fn, repeats: int, limit: float | None = None, before=None):
-    """(best seconds, first result); (None, None) on timeout."""
+    """(median seconds, first result); (None, None) on timeout."""
     times, first = [], None
-    for r in range(repeats):
+    for r in range(MAX_REPEATS):
         if before:
             before()
         start = time.perf_counter()
@@ -165,9 +179,9 @@ def timed(fn, repeats: int, limit: float | None = None, before=None):
         times.append(time.perf_counter() - start)
         if first is None:
             first = out
-        if sum(times) > 2.0 and len(times) >= 1:
+        if enough(times, repeats) or sum(times) > 2.0:
             break
-    return min(times), first
+    return statistics.median(times), first
 
 
 def renamed(node: Node, tag: int) -> Node:
@@ -180,8 +194,13 @@ def renamed(node: Node, tag: int) -> Node:
 # --------------------------------------------------------------------------
 
 
+#: Rename tags, unique over the whole run: a case must not meet the nodes
+#: (or the memoised derivatives) of an earlier case's renamed copies.
+_TAGS = itertools.count()
+
+
 def run_case(label: str, node: Node, wrt: list[str], args) -> dict:
-    rename_tag = iter(range(10**6))
+    rename_tag = _TAGS
 
     def ours_cold(_):
         tag = next(rename_tag)
@@ -194,13 +213,13 @@ def run_case(label: str, node: Node, wrt: list[str], args) -> dict:
 
     # cold: time only the differentiation, not the renaming
     cold_times, first = [], None
-    for r in range(args.repeats):
+    for r in range(MAX_REPEATS):
         out, t = ours_cold(r)
         cold_times.append(t)
         first = first or out
-        if sum(cold_times) > 2.0:
+        if enough(cold_times, args.repeats) or sum(cold_times) > 2.0:
             break
-    cold = min(cold_times)
+    cold = statistics.median(cold_times)
     warm, same = timed(lambda r: [c.result for c in gradient(node, wrt).components],
                        args.repeats)
     ours_nodes = count_nodes(same)
@@ -265,8 +284,10 @@ def main() -> None:
     args = ap.parse_args()
     sys.setrecursionlimit(200_000)  # SymPy recurses through deep chains
     if args.quick:
+        global BUDGET
         args.repeats = 3
         args.sympy_timeout = 10.0
+        BUDGET = 0.3
     args.skip_sympy = {"sigmoid chain 200"}
     args.no_simplify = {"sigmoid chain 50", "neuron chain 50 (gradient)", "random 512 leaves"}
 

@@ -34,13 +34,15 @@ __all__ = ["partial", "product"]
 _PARTIALS: dict[tuple[Node, int], Node] = {}
 _PARTIALS_MAX = 200_000
 
-#: (op, i) -> (template postorder, needs-atom) or None when not stable.
-_TEMPLATES: dict[tuple[str, int], tuple[tuple[Node, ...], bool] | None] = {}
+#: (op, i[, fixed exponent]) -> (template postorder, banned argument ops,
+#: ``op($0)``) or None when instantiating is not exact.
+_TEMPLATES: dict[tuple, tuple | None] = {}
 #: (op, i) -> which argument a binary use of an n-ary rule's partial is.
 _PICKS: dict[tuple[str, int], int | None] = {}
 _U = PLACEHOLDERS[0]
-#: Ops whose nodes the constructors look inside (flatten, fold, merge).
-_OPEN = frozenset(("num", "add", "mul", "pow"))
+#: Arguments that a sum or product would flatten, fold or re-canonicalise
+#: when they stand as a term or factor.
+_INSIDE = {"add": frozenset(("num", "add", "mul")), "mul": frozenset(("num", "mul", "pow"))}
 #: Bases that ``power`` rewrites: numbers fold, products distribute,
 #: powers merge, and ``e^c`` becomes ``exp(c)``.
 _RAISED = frozenset(("num", "mul", "pow", "exp"))
@@ -53,16 +55,26 @@ def partial(node: Node, i: int) -> Node:
     if p is not None:
         return p
     args = node.args
+    tpl = None
     if len(args) == 1:
         tpl = _TEMPLATES.get((node.op, i), False)
         if tpl is False:
             tpl = _TEMPLATES[(node.op, i)] = _template(node.op, i)
-        if tpl is not None:
-            order, needs_atom = tpl
-            u = args[0]
-            if not needs_atom or (u.op not in _RAISED and u is not E):
-                p = _instantiate(order, u)
-    elif len(args) == 2:
+    elif node.op == "pow" and i == 0 and args[1].op == "num":
+        # A rational power is a function of its base alone: one template
+        # per exponent (the power rule n·u^(n-1) at n = 2, 3, 1/2...).
+        tkey = ("pow", 0, args[1])
+        tpl = _TEMPLATES.get(tkey, False)
+        if tpl is False:
+            if len(_TEMPLATES) > 10_000:
+                _TEMPLATES.clear()
+            tpl = _TEMPLATES[tkey] = _template("pow", 0, (args[1],))
+    if tpl is not None:
+        order, banned, itself = tpl
+        u = args[0]
+        if banned is None or (u.op not in banned and u is not E):
+            p = _instantiate(order, {_U: u, itself: node})
+    if p is None and len(args) == 2:
         j = _PICKS.get((node.op, i), False)
         if j is False:
             j = _PICKS[(node.op, i)] = _pick(node.op, i)
@@ -93,22 +105,25 @@ def _pick(op: str, i: int) -> int | None:
     return args.index(t) if t in args else None
 
 
-def _instantiate(order: tuple[Node, ...], u: Node) -> Node:
-    memo: dict[Node, Node] = {_U: u}
+def _instantiate(order: tuple[Node, ...], memo: dict[Node, Node]) -> Node:
+    """The template's nodes interned over the real argument; ``memo``
+    starts with ``$0`` and ``f($0)`` (the node itself: σ' = σ·(1 − σ))."""
     for t in order:
-        if t.args:
+        if t not in memo:
             memo[t] = raw(t.op, *[memo.get(a, a) for a in t.args])
     return memo[order[-1]]
 
 
-def _template(op: str, i: int) -> tuple[tuple[Node, ...], bool] | None:
-    """The template of a unary rule's partial, when instantiating it by
-    interning is exact (see the module docstring); else None."""
+def _template(op: str, i: int, fixed: tuple[Node, ...] = ()) -> tuple | None:
+    """``(postorder, banned, op($0, *fixed))``: the template of a rule's
+    partial by its first argument, the others ``fixed`` numbers, when
+    instantiating it by interning is exact (see the module docstring); else
+    None.  ``banned``: the ops the argument must not have (None: any)."""
     rule = RULES.get(op)
-    if rule is None or rule.partial is None or rule.arity != 1:
+    if rule is None or rule.partial is None or rule.arity != 1 + len(fixed):
         return None
-    t = rule.partial((_U,), i)
-    needs_atom = False
+    t = rule.partial((_U, *fixed), i)
+    banned: frozenset | None = None
     order = [n for n in postorder(t) if _U in _reach(n)]
     for n in order:
         if n is _U:
@@ -118,11 +133,17 @@ def _template(op: str, i: int) -> tuple[tuple[Node, ...], bool] | None:
             if _U in _reach(exp) or exp.op != "num":
                 return None
             if base is _U:
-                needs_atom = True
+                banned = (banned or frozenset()) | _RAISED
             elif base.op in _RAISED:
                 return None
         elif n.op in ("add", "mul"):
-            if _U in n.args or not _separated(n):
+            if _U in n.args:
+                # The argument itself as a term or factor: exact only when it
+                # is the one non-number operand and nothing to flatten.
+                if sum(a.op != "num" for a in n.args) > 1:
+                    return None
+                banned = (banned or frozenset()) | _INSIDE[n.op]
+            elif not _separated(n):
                 return None
         elif n.op in ("num", "sym", "pi"):
             continue
@@ -133,7 +154,7 @@ def _template(op: str, i: int) -> tuple[tuple[Node, ...], bool] | None:
     order = [x for x in order if x is not _U]
     if not order:
         return None  # a constant partial (sign, step): the table is cheap enough
-    return tuple(order), needs_atom
+    return tuple(order), banned, raw(op, _U, *fixed)
 
 
 def _reach(n: Node) -> set[Node]:

@@ -59,6 +59,10 @@ _SETTLED_MAX = 500_000
 _TRIG = {"sin": (1, 0), "cos": (0, 1), "tan": (1, -1), "cot": (-1, 1),
          "sec": (0, -1), "csc": (-1, 0)}
 _TWO = num(2)
+#: Functions of one argument that :meth:`_Pass.local` may rewrite.
+_LOCAL_UNARY = frozenset(("exp", "log", "sin", "tan", "sinh", "tanh", "asin", "atan", "cos",
+                          "cosh"))
+_ONE_Q = Fraction(1)
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,15 @@ def simplify_traced(node: Node, *, seconds: float | None = None,
     budget = limits.SIMPLIFY_SECONDS if seconds is None else seconds
     cap = limits.SIMPLIFY_MAX_NODES if max_nodes is None else max_nodes
     deadline = time.monotonic() + budget
+    if not node.args or node in _SETTLED:
+        return Simplified(node, ())
+    # The cap is on the whole DAG, not on the part not yet settled, so the
+    # answer does not depend on what was simplified before.
     order = _unsettled(node)
-    work = _Pass(deadline, full=count_nodes(node) <= cap if len(order) > cap else True,
+    # The cap bounds the work of the sum rewrites: the nodes not yet settled
+    # (the DAG is only counted when they alone exceed it).
+    full = len(order) <= cap or count_nodes(node) <= cap
+    work = _Pass(deadline, full=full,
                  work=limits.SIMPLIFY_WORK if work is None else work)
     current = node
     for _ in range(PASSES if work.full else 1):
@@ -112,24 +123,57 @@ class _Pass:
 
     def run(self, root: Node, order: list[Node] | None = None) -> Node:
         memo: dict[Node, Node] = {}
-        fired = len(self.fired)
-        for i, node in enumerate(order if order is not None else _unsettled(root)):
-            if not node.args or node in _SETTLED:
-                memo[node] = node
-                continue
-            self.work_left -= 1 + len(node.args)
-            if self.work_left < 0 or (i & 127 == 0 and time.monotonic() > self.deadline):
+        settled = _SETTLED
+        # A node whose children came back unchanged and on which no rewrite
+        # fired is a fixed point of every later pass too (the pass is a
+        # function of the node alone): settle it now, so the next pass only
+        # walks what this one rewrote.
+        calm: list[Node] = []
+        full = self.full
+        deadline = self.deadline
+        if order is None:
+            if not root.args or root in settled:
+                return root
+            order = _unsettled(root)
+        work_left = self.work_left
+        local = self.local
+        for i, node in enumerate(order):  # no leaves, nothing settled (see _unsettled)
+            args = node.args
+            work_left -= 1 + len(args)
+            if work_left < 0 or (i & 127 == 0 and time.monotonic() > deadline):
                 # Out of budget: this pass is abandoned, the last whole one stands.
+                self.work_left = work_left
                 self.out_of_time = True
                 return root
-            new = self.local(rebuild(node, tuple(memo.get(a, a) for a in node.args)))
+            if len(args) == 1:  # most nodes: functions of one argument
+                a = args[0]
+                b = memo.get(a, a)
+                if b is a:
+                    new = local(node) if node.op in _LOCAL_UNARY else node
+                    if new is node:
+                        if full:
+                            calm.append(node)
+                        continue  # unchanged: no memo entry needed
+                else:
+                    new = local(rebuild(node, (b,)))
+                memo[node] = new
+                continue
+            new_args = tuple([memo.get(a, a) for a in args])
+            if new_args == args:
+                new = local(node)
+                if new is node:
+                    if full:
+                        calm.append(node)
+                    continue
+            else:
+                new = local(rebuild(node, new_args))
             memo[node] = new
-        if self.full and len(self.fired) == fired:
-            # Nothing fired anywhere: every node visited is settled.
-            if len(_SETTLED) > _SETTLED_MAX:
-                _SETTLED.clear()
-            _SETTLED.update(memo)
-        return memo[root]
+        self.work_left = work_left
+        if calm:
+            if len(settled) > _SETTLED_MAX:
+                settled.clear()
+            settled.update(calm)
+        return memo.get(root, root)
 
     def local(self, node: Node) -> Node:
         op = node.op
@@ -180,7 +224,9 @@ class _Pass:
 
     # ---- products: trig pairs, exponentials -----------------------------
     def _mul(self, node: Node) -> Node:
-        factors = list(node.args)
+        factors = node.args
+        if len(factors) == 2 and factors[0].op == "num":
+            return node  # c·f: no pair of factors to merge
         groups: dict[Node, list[int]] = {}
         exps: list[int] = []
         for i, f in enumerate(factors):
@@ -196,9 +242,11 @@ class _Pass:
         for u, idx in groups.items():
             if len(idx) < 2:
                 continue
-            s = c = Fraction(0)
+            s = c = 0  # ints while the exponents are (Fraction arithmetic is slow)
             for i in idx:
                 base, e = _split(factors[i])
+                if e.denominator == 1:
+                    e = e.numerator
                 ds, dc = _TRIG[base.op]
                 s += e * ds
                 c += e * dc
@@ -275,8 +323,8 @@ class _Pass:
                    *(rest for _, _, rest in pairs))
 
     def _factor(self, node: Node) -> Node:
-        if node.args[-1].op == "num":
-            return node  # a constant term (sorted last) has no factor to share
+        if node.args[0].op == "num":
+            return node  # a constant term (numbers sort first) has no factor to share
         maps = sorted((_powers(t) for t in node.args), key=len)
         common = maps[0]
         for m in maps[1:]:  # smallest first: the intersection only shrinks
@@ -286,19 +334,47 @@ class _Pass:
         if not any(b.op != "sym" and not (b.op == "pow" and b.args[0].op == "sym"
                                           and b.args[1].op == "num") for b in common):
             return node
-        divide = [power(b, num(-e)) for b, e in common.items()]
-        cofactors = [mul(t, *divide) for t in node.args]
         general_power = any(b.op == "pow" and b.args[1].op != "num" for b in common)
+        if not general_power and not any(m == common for m in maps):
+            # Only a term made of exactly the common factors leaves a number
+            # (the condition below): nothing to take out, no need to divide.
+            return node
+        cofactors = [_cofactor(t, common) for t in node.args]
         if not general_power and not any(c.op == "num" for c in cofactors):
             return node
         self.fired.append("common factor")
         return mul(*(power(b, num(e)) for b, e in common.items()), add(*cofactors))
 
 
+def _cofactor(term: Node, common: dict[Node, Fraction]) -> Node:
+    """``term / prod(b^e for b, e in common)``.  A canonical product holds
+    each base once, so dividing is dropping (or lowering) the factors of
+    the common bases; anything else (``x^(v-1)`` standing for ``x^v``)
+    goes through :func:`mul`."""
+    left = dict(common)
+    rest: list[Node] = []
+    for f in term.args if term.op == "mul" else (term,):
+        if f in left and left[f] == 1:
+            del left[f]
+            continue
+        if f.op == "pow" and f.args[1].op == "num" and f.args[0] in left:
+            k, e = f.args[1].value, left.pop(f.args[0])
+            if k != e:
+                rest.append(power(f.args[0], num(k - e)))
+            continue
+        rest.append(f)
+    if left:
+        return mul(term, *(power(b, num(-e)) for b, e in common.items()))
+    if not rest:
+        return ONE
+    return rest[0] if len(rest) == 1 else mul(*rest)
+
+
 def _unsettled(root: Node) -> list[Node]:
-    """Postorder of ``root`` that does not descend into settled nodes."""
-    if root in _SETTLED or not root.args:
-        return [root]
+    """Postorder of the nodes of ``root`` still to simplify: the walk does
+    not descend into settled nodes (a gradient's components share most of
+    theirs) and leaves leaves out."""
+    settled = _SETTLED
     seen: set[int] = {id(root)}  # ids: the nodes are alive during the walk
     order: list[Node] = []
     stack: list[tuple[Node, int]] = [(root, 0)]
@@ -309,7 +385,7 @@ def _unsettled(root: Node) -> list[Node]:
             child = node.args[i]
             if id(child) not in seen:
                 seen.add(id(child))
-                if child.args and child not in _SETTLED:
+                if child.args and child not in settled:
                     stack.append((child, 0))
         else:
             stack.pop()
@@ -320,14 +396,14 @@ def _unsettled(root: Node) -> list[Node]:
 def _split(f: Node) -> tuple[Node, Fraction]:
     if f.op == "pow":
         return f.args[0], f.args[1].value
-    return f, Fraction(1)
+    return f, _ONE_Q
 
 
 def _sort(n: Node):
     return n.sort_key
 
 
-def _trig_factors(u: Node, s: Fraction, c: Fraction) -> list[Node]:
+def _trig_factors(u: Node, s: Fraction | int, c: Fraction | int) -> list[Node]:
     """sin(u)^s cos(u)^c in the fewest textbook factors."""
     if s > 0 and c < 0:
         t = min(s, -c)
@@ -349,13 +425,14 @@ def _powers(term: Node) -> dict[Node, Fraction]:
         if f.op == "num":
             continue
         if f.op == "pow" and f.args[1].op == "num" and f.args[1].value > 0:
-            out[f.args[0]] = out.get(f.args[0], Fraction(0)) + f.args[1].value
+            b = f.args[0]
+            out[b] = out[b] + f.args[1].value if b in out else f.args[1].value
         elif f.op == "pow" and f.args[1].op == "num":
             continue
         elif f.op == "pow" and f.args[1].op == "add" and f.args[1].args[0].op == "num":
             # x^(v - 1) holds the factor x^v (logarithmic differentiation).
             key = power(f.args[0], add(*f.args[1].args[1:]))
-            out[key] = out.get(key, Fraction(0)) + 1
+            out[key] = out[key] + 1 if key in out else _ONE_Q
         else:
-            out[f] = out.get(f, Fraction(0)) + 1
+            out[f] = out[f] + 1 if f in out else _ONE_Q
     return out

@@ -10,7 +10,12 @@ outer derivative evaluated there (``cos(e^{x^2})``) and the inner
 derivative still to find (``u'``), which the next step finds.  A final
 "combine" step puts the pieces together and a "simplify" step names the
 rewrites that gave the printed answer, so the last step's result is the
-result.  Nothing here differentiates anything.
+result.  Logarithmic differentiation (``x^x``, ``x^sin(x)``) is laid out
+as a textbook does it: ``y = u^v``, ``ln y = v·ln u``, both sides
+differentiated by the product rule (``y'/y``, with the inner derivatives
+nested under it), then ``y' = y·(y'/y)``; every line is read off the
+power node's two partials in the trace.  Nothing here differentiates
+anything.
 
 A deep DAG would give thousands of steps; the list is capped at
 :data:`MAX_STEPS` and the rest is summarised in one step that counts them
@@ -19,6 +24,7 @@ by rule and function.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -31,6 +37,7 @@ __all__ = ["Step", "Factor", "build_steps", "format_steps", "step_to_dict", "mar
 #: Derivation steps shown per derivative before the rest are summarised.
 MAX_STEPS = 24
 _LETTERS = ("u", "v", "w", "t", "s", "p", "q", "r")
+_LOG = re.compile(r"\blog\(")
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,9 @@ class Step:
     factors: tuple[Factor, ...] = ()
     uses: tuple[str, ...] = ()
     note: str = ""
+    #: Which line of a several-line rule this is (logarithmic
+    #: differentiation: ``"logarithm"``, ``"both-sides"``, ``"solve"``).
+    part: str = ""
 
 
 # --------------------------------------------------------------------------
@@ -86,9 +96,18 @@ def build_steps(expr: Node, wrt: str, raw: Node, fwd, simplified: Node,
     out: list[Step] = []
     skipped: Counter = Counter()
     seen: set[Node] = set()
-    stack: list[tuple[Node, int]] = [(expr, 0)]
+    # Work items: a sub-expression to explain at a depth, or a step that
+    # concludes one (it waits under its sub-steps on the stack).
+    stack: list[tuple[Node, int] | Step] = [(expr, 0)]
     while stack:
-        node, depth = stack.pop()
+        item = stack.pop()
+        if isinstance(item, Step):
+            if len(out) >= MAX_STEPS:
+                skipped[(item.rule, item.expr.op)] += 1
+            else:
+                out.append(item)
+            continue
+        node, depth = item
         if node in seen:
             continue
         seen.add(node)
@@ -100,10 +119,21 @@ def build_steps(expr: Node, wrt: str, raw: Node, fwd, simplified: Node,
             continue
         children = [node.args[i] for i in trace.dep
                     if node.args[i] is not var and node.args[i] in fwd.trace]
+        rule = _classify(node, trace, var)
+        if rule == "log-diff":
+            first, both_sides, solve = _log_diff(node, trace, fwd, wrt, depth)
+            stack.append(solve)
+            for child in reversed(children):
+                stack.append((child, depth + 2))
+            if len(out) >= MAX_STEPS:
+                skipped[(rule, node.op)] += 2
+                continue
+            out.extend((first, both_sides))
+            continue
         for child in reversed(children):
             stack.append((child, depth + 1))
         if len(out) >= MAX_STEPS:
-            skipped[(_classify(node, trace, var), node.op)] += 1
+            skipped[(rule, node.op)] += 1
             continue
         out.append(_step(node, trace, fwd, var, wrt, depth, letters[depth % len(letters)]))
     if skipped:
@@ -111,11 +141,48 @@ def build_steps(expr: Node, wrt: str, raw: Node, fwd, simplified: Node,
         parts = ", ".join(f"{n} × {rule} ({op})" for (rule, op), n in skipped.most_common())
         out.append(Step("repeat", expr, wrt, None,
                         note=f"{total} more steps of the same rules: {parts}"))
+    last = out[-1]
+    if last.part == "solve" and last.expr is expr:
+        # Logarithmic differentiation of the whole expression ends in
+        # y' = y·(y'/y), already d/dx of all of it: nothing to put together.
+        if last.result is not simplified:
+            out.append(Step("simplify", last.result, wrt, simplified, uses=tuple(rewrites)))
+        return out
     if len(out) > 1:
         out.append(Step("combine", expr, wrt, raw))
     if simplified is not raw:
         out.append(Step("simplify", raw, wrt, simplified, uses=tuple(rewrites)))
     return out
+
+
+def _log_diff(node: Node, trace, fwd, wrt: str, depth: int) -> tuple[Step, Step, Step]:
+    """Logarithmic differentiation of ``y = u^v`` as a textbook writes it,
+    read off the chain rule's own partials at this node (nothing is
+    differentiated again): ``ln y = v·ln u``; both sides' derivatives,
+    ``y'/y = v'·ln u + v·u'/u``, which is ``(∂y/∂u·u' + ∂y/∂v·v')/y``; and
+    ``y' = y·(y'/y)``."""
+    from chainlens.engine.ir import NEG_ONE, add, power
+
+    u, v = node.args
+    du, dv = _d(fwd, u), _d(fwd, v)
+    p_u, p_v = trace.partials  # v·u^(v-1) and u^v·ln u, from the table
+    inverse = power(node, NEG_ONE)
+    ratio = add(mul(p_u, du, inverse), mul(p_v, dv, inverse))  # y'/y
+    log_u = raw("log", u)
+    log_y = mul(v, log_u)
+    # (ln u)' = u'/u: the table's derivative of log, at u, times u'.
+    dlog_u = mul(RULES["log"].partial((u,), 0), du)
+    factors = tuple(Factor("partial", a, p) for a, p in zip(node.args, trace.partials,
+                                                              strict=True))
+    factors += (Factor("term'", u, du), Factor("term'", v, dv))
+    first = Step("log-diff", node, wrt, _d(fwd, node), depth, inner=log_y, factors=factors,
+                 uses=("product",), part="logarithm",
+                 note="y = u^v: ln y = v·ln u, so y'/y = v'·ln u + v·u'/u")
+    both_sides = Step("product", log_y, wrt, ratio, depth + 1,
+                      factors=(Factor("term'", v, dv), Factor("term'", log_u, dlog_u)),
+                      part="both-sides")
+    solve = Step("log-diff", node, wrt, mul(node, ratio), depth, inner=ratio, part="solve")
+    return first, both_sides, solve
 
 
 def _classify(node: Node, trace, var: Node) -> str:
@@ -209,20 +276,40 @@ class _Fmt:
         self._render = render
         self.times = {"text": " * ", "unicode": " · ", "latex": " \\cdot "}[fmt]
         self.arrow = {"text": " => ", "unicode": " ⇒ ", "latex": " \\Rightarrow "}[fmt]
+        self.dot = {"text": "*", "unicode": "·", "latex": " \\cdot "}[fmt]
+        self.ln_word = "\\ln" if fmt == "latex" else "ln"
 
     def show(self, node: Node) -> str:
         return self._render(node, self.fmt)
 
     def group(self, node: Node) -> str:
+        """``node`` as a factor of a product written out with ``·``: a sum,
+        a negative or a fraction is bracketed (``(1/u) · u'``, never the
+        ambiguous ``1/u · u'``); a plain product is not (``2x · u'``)."""
         s = self.show(node)
-        if node.op in ("add", "mul") or (node.op == "num" and node.value < 0):
-            return "\\left(" + s + "\\right)" if self.fmt == "latex" else "(" + s + ")"
+        fraction = node.op == "pow" and node.args[1].op == "num" and node.args[1].value < 0
+        if self.fmt == "latex":  # a \\frac is unambiguous on its own
+            if node.op == "add" or s.startswith("-"):
+                return "\\left(" + s + "\\right)"
+            return s
+        if node.op == "add" or (node.op == "num" and node.value < 0) or fraction or (
+                node.op == "mul" and (s[:1] in "-−" or "/" in s)):
+            return "(" + s + ")"
         return s
 
+    def ln(self, text: str) -> str:
+        """Logarithmic differentiation is written with ``ln`` (the text
+        printers spell the natural log ``log``)."""
+        return text if self.fmt == "latex" else _LOG.sub("ln(", text)
+
     def d(self, wrt: str, node: Node) -> str:
+        return self.d_of(wrt, self.show(node))
+
+    def d_of(self, wrt: str, text: str) -> str:
+        """``d/dx [text]`` around math already printed."""
         if self.fmt == "latex":
-            return f"\\frac{{d}}{{d{wrt}}}\\left[{self.show(node)}\\right]"
-        return f"d/d{wrt} [{self.show(node)}]"
+            return f"\\frac{{d}}{{d{wrt}}}\\left[{text}\\right]"
+        return f"d/d{wrt} [{text}]"
 
     def prime(self, letter: Node) -> str:
         return self.show(letter) + "'"
@@ -239,6 +326,8 @@ def _line(step: Step, f: _Fmt) -> str:
         return f"{name} {step.note}"
     if step.rule == "simplify":
         how = ", ".join(step.uses) or "canonical form"
+        if f.fmt != "text":
+            how = how.replace(" -> ", " → ")
         return f"{name} ({how}): {f.show(step.expr)} = {f.show(step.result)}"
     if step.rule == "combine":
         return f"{name}: {lhs} = {f.show(step.result)}"
@@ -251,26 +340,66 @@ def _line(step: Step, f: _Fmt) -> str:
                 f"{f.group(step.factors[0].value)}{f.times}{f.d(step.wrt, step.inner)}")
     if step.outer is not None:
         return f"{name}: {lhs} = {f.show(step.result)}"
+    if step.part:
+        return _log_diff_line(step, f)
+    done = ""
+    varying = [fa.of for fa in step.factors if fa.role == "term'"]
+    if all(of.op == "sym" and of.value == step.wrt for of in varying):
+        # Every derivative left in the line is d/dx [x] = 1: finish it here,
+        # no later step would.
+        done = f" = {f.show(step.result)}"
     if step.rule in ("sum",):
-        varying = [fa.of for fa in step.factors if fa.role == "term'"]
         terms = " + ".join(f.d(step.wrt, of) for of in varying)
         rest = len(step.expr.args) - len(varying)
         note = f.words(f"  (+ 0 for the constant term{'s' if rest > 1 else ''})") if rest else ""
-        return f"{name}: {lhs} = {terms}{note}"
-    if step.rule in ("constant-multiple", "product", "quotient", "log-diff"):
+        return f"{name}: {lhs} = {terms}{done}{note}"
+    if step.rule in ("constant-multiple", "product", "quotient"):
         parts = [(fa.value, fb.of) for fa, fb in zip(
             [x for x in step.factors if x.role == "partial"],
             [x for x in step.factors if x.role == "term'"], strict=True)]
         terms = " + ".join(f"{f.group(p)}{f.times}{f.d(step.wrt, of)}" for p, of in parts)
-        if step.rule == "log-diff":
-            base, exponent = step.expr.args
-            log_y = mul(exponent, raw("log", base))
-            return (f"{name}: y = {f.show(step.expr)}{f.words(', so ')}log y = {f.show(log_y)}"
-                    f"{f.words(' and ')}y' = y{f.times}{f.d(step.wrt, log_y)}{f.words(': ')}"
-                    f"{lhs} = {terms}")
-        text = f"{name}: {lhs} = {terms}"
+        text = f"{name}: {lhs} = {terms}{done}"
         return text + (f.words(f"  ({step.note})") if step.note else "")
     return f"{name}: {lhs} = {f.show(step.result)}"
+
+
+def _log_diff_line(step: Step, f: _Fmt) -> str:
+    """The three lines of logarithmic differentiation (see ``_log_diff``):
+    the rule's name before the first ``": "`` is prose, the rest math."""
+    if step.part == "logarithm":
+        u, v = step.expr.args
+        return (f"{_RULE_NAMES['log-diff']}: y = {f.show(step.expr)}{f.words(', so ')}"
+                f"{f.ln_word} y = {_v_ln_u(f, v, u)}")
+    if step.part == "both-sides":
+        (v, dv), (log_u, dlog_u) = ((fa.of, fa.value) for fa in step.factors)
+        u = log_u.args[0]
+        terms = []
+        if not _is(dv, 0):
+            terms.append(_ln(f, u) if _is(dv, 1) else f"{f.group(dv)}{f.dot}{_ln(f, u)}")
+        if not _is(dlog_u, 0):
+            terms.append(f"{f.group(v)}{f.dot}{f.group(dlog_u)}")
+        written = " + ".join(terms)
+        result = f.ln(f.show(step.result))
+        lhs = "\\frac{y'}{y}" if f.fmt == "latex" else "y'/y"
+        return (f"differentiate both sides (product rule): {lhs} = "
+                f"{f.d_of(step.wrt, _v_ln_u(f, v, u))} = {f.ln(written)}"
+                + (f" = {result}" if f.ln(written) != result else ""))
+    return (f"multiply by y: y' = y{f.times}{f.ln(f.group(step.inner))}"
+            f" = {f.ln(f.show(step.result))}")
+
+
+def _is(node: Node, value: int) -> bool:
+    return node.op == "num" and node.value == value
+
+
+def _ln(f: _Fmt, u: Node) -> str:
+    return f.ln(f.show(raw("log", u)))
+
+
+def _v_ln_u(f: _Fmt, v: Node, u: Node) -> str:
+    """``v·ln u`` in the order a textbook writes it (the canonical product
+    may sort the logarithm first)."""
+    return f"{f.group(v)}{f.dot}{_ln(f, u)}"
 
 
 def format_steps(steps, fmt: str = "text") -> str:
@@ -300,8 +429,10 @@ def _latex_text(line: str) -> str:
 
 
 def markdown(steps, *, short: bool = True) -> str:
-    """Markdown for hovers: the short form is the answer and the first few
-    rules used; the full form numbers every step with LaTeX math."""
+    """Markdown for hovers.  The short form is the answer and the rules
+    used, in a few lines; the full form is the derivation under the
+    answer: the outer steps numbered, the sub-derivations nested under the
+    step that needs them, math in LaTeX."""
     if not steps:
         return ""
     f = _Fmt("latex")
@@ -315,14 +446,23 @@ def markdown(steps, *, short: bool = True) -> str:
             name = _RULE_NAMES.get(s.rule, s.rule)
             if s.rule == "chain" and s.outer is not None:
                 name += f" (outer ${f.show(s.outer)}$, ${f.show(s.u)} = {f.show(s.inner)}$)"
-            if name not in rules and s.rule not in ("combine",):
+            if s.part == "logarithm":
+                u, v = s.expr.args
+                name += f" ($\\ln y = {_v_ln_u(f, v, u)}$)"
+            if name not in rules and s.rule != "combine" and s.part != "solve":
                 rules.append(name)
         return head + "\n\n" + "; ".join(rules[:4]) + ("; …" if len(rules) > 4 else "")
     lines = [head, ""]
-    for i, s in enumerate(steps, 1):
+    number = 0
+    for s in steps:
         line = _line(s, f)
         name, _, math = line.partition(": ")
-        lines.append(f"{i}. {'  ' * s.depth}**{name}**" + (f": ${math}$" if math else ""))
+        body = f"**{name}**" + (f": ${math}$" if math else "")
+        if s.depth == 0:
+            number += 1
+            lines.append(f"{number}. {body}")
+        else:
+            lines.append(" " * (3 + 2 * (s.depth - 1)) + f"- {body}")
     return "\n".join(lines)
 
 
@@ -349,4 +489,5 @@ def step_to_dict(step: Step) -> dict:
                     for fa in step.factors],
         "uses": list(step.uses),
         "note": step.note,
+        "part": step.part,
     }

@@ -13,7 +13,11 @@ rule proper (``sin(u)``: the partial is ``cos(u)``) are all this one line.
 
 Each node is differentiated once (memoised by identity: nodes are
 interned), so shared sub-expressions stay shared and a 50-layer chain has
-an O(layers) derivative.  A derivative that is a plain product of a chain
+an O(layers) derivative.  A gradient differentiates one DAG by many
+variables: from the second on, only the nodes above the variable are
+visited (the others have derivative 0).  The partials come from the rules
+table through :mod:`chainlens.engine.partials`, which instantiates each
+rule's partial as a template where that is exact.  A derivative that is a plain product of a chain
 of factors is kept as a lazy linked list (:class:`_Chain`) until it is
 needed, so a deep composition costs O(depth), not O(depth^2) in
 re-flattened products.
@@ -42,7 +46,8 @@ from chainlens.engine.ir import (
     substitute,
     sym,
 )
-from chainlens.engine.rules import RULES
+from chainlens.engine.partials import partial as _partial
+from chainlens.engine.partials import product
 from chainlens.engine.source import ChainError, LimitError
 
 __all__ = [
@@ -96,7 +101,7 @@ def materialize(d: Node | _Chain) -> Node:
             cur = cur.tail
         else:
             factors.append(cur)
-        d.node = mul(*factors)
+        d.node = product(factors)
     return d.node
 
 
@@ -120,18 +125,17 @@ class _Forward:
 
     def run(self, root: Node) -> Node | _Chain:
         var, d, trace = self.var, self.d, self.trace
-        for node in _postorder(root):
-            if node in d:
-                continue
+        # Only the nodes that depend on the variable are visited; the others
+        # have derivative 0 and are left out of ``d`` (read with a default).
+        for node in _dependents(root, var):
             if node is var:
                 d[node] = ONE
                 continue
-            if not node.args:
-                d[node] = ZERO
-                continue
             args = node.args
+            if not args:
+                continue
             if len(args) == 1:  # the common case, kept lean
-                da = d[args[0]]
+                da = d.get(args[0], ZERO)
                 if da is ZERO:
                     d[node] = ZERO
                     continue
@@ -139,50 +143,72 @@ class _Forward:
                 trace[node] = Trace(node, (0,), (p,))
                 d[node] = _times(p, da)
                 continue
-            dep = tuple(i for i, a in enumerate(args) if d[a] is not ZERO)
+            dep = tuple([i for i, a in enumerate(args) if d.get(a, ZERO) is not ZERO])
             if not dep:
                 d[node] = ZERO
                 continue
-            partials = tuple(_partial(node, i) for i in dep)
+            partials = tuple([_partial(node, i) for i in dep])
             trace[node] = Trace(node, dep, partials)
             if len(dep) == 1:
                 d[node] = _times(partials[0], d[args[dep[0]]])
             else:
-                d[node] = add(*(mul(p, materialize(d[args[i]]))
-                                for p, i in zip(partials, dep, strict=True)))
-        return d[root]
+                # Each term p·da (the sum rule's p is 1: the term is da itself).
+                d[node] = add(*[materialize(d[args[i]]) if p is ONE
+                                else mul(p, materialize(d[args[i]]))
+                                for p, i in zip(partials, dep, strict=True)])
+        return d.get(root, ZERO)
 
 
-#: Recent roots' postorders: a gradient walks one DAG once per variable.
-_ORDERS: dict = {}
+class _Walk:
+    """A root's postorder and, once a second variable asks, which nodes
+    use which (so each later variable visits only the nodes above it)."""
+
+    __slots__ = ("order", "index", "parents")
+
+    def __init__(self, order: list[Node]):
+        self.order = order
+        self.index: dict[int, int] | None = None
+        self.parents: list[list[int]] | None = None
+
+    def above(self, var: Node) -> list[Node]:
+        if self.parents is None:
+            # Built in locals and published last: another thread reading a
+            # half-built index must not happen.
+            index = {id(n): i for i, n in enumerate(self.order)}
+            parents: list[list[int]] = [[] for _ in self.order]
+            for i, n in enumerate(self.order):
+                for a in n.args:
+                    parents[index[id(a)]].append(i)
+            self.index = index
+            self.parents = parents
+        start = self.index.get(id(var))
+        if start is None:
+            return []
+        cone, stack = {start}, [start]
+        parents = self.parents
+        while stack:
+            for j in parents[stack.pop()]:
+                if j not in cone:
+                    cone.add(j)
+                    stack.append(j)
+        order = self.order
+        return [order[i] for i in sorted(cone)]
 
 
-def _postorder(root: Node) -> list[Node]:
-    order = _ORDERS.get(root)
-    if order is None:
-        order = _ORDERS[root] = postorder(root)
-        _trim(_ORDERS, 32)
-    return order
+#: Recent roots' walks: a gradient walks one DAG once per variable.
+_ORDERS: dict[Node, _Walk] = {}
 
 
-#: (node, argument index) -> partial.  Nodes are immutable and interned, so
-#: a partial computed once is right forever.  Bounded: cleared when full.
-_PARTIALS: dict[tuple[Node, int], Node] = {}
-_PARTIALS_MAX = 200_000
-
-
-def _partial(node: Node, i: int) -> Node:
-    """∂node/∂(argument i), from the rules table (memoised)."""
-    p = _PARTIALS.get((node, i))
-    if p is None:
-        rule = RULES.get(node.op)
-        if rule is None or rule.partial is None:
-            raise ChainError(f"no derivative is known for {node.op!r}",
-                             hint="symbolic derivatives cover scalar primitives")
-        if len(_PARTIALS) >= _PARTIALS_MAX:
-            _PARTIALS.clear()
-        p = _PARTIALS[(node, i)] = rule.partial(node.args, i)
-    return p
+def _dependents(root: Node, var: Node) -> list[Node]:
+    """The nodes of ``root`` that depend on ``var``, children first (the
+    whole postorder the first time a root is seen: one diff needs no index)."""
+    walk = _ORDERS.get(root)
+    if walk is None:
+        walk = _ORDERS[root] = _Walk(postorder(root))
+        if len(_ORDERS) > 32:
+            _trim(_ORDERS, 32)
+        return walk.order
+    return walk.above(var)
 
 
 def _times(p: Node, d: Node | _Chain) -> Node | _Chain:
@@ -306,9 +332,19 @@ class Derivative:
     order: int
     result: Node
     unsimplified: Node
-    conditions: tuple = ()
     simplified_by: tuple[str, ...] = ()
     _passes: tuple = field(default=(), repr=False, compare=False)
+    _assumptions: tuple = field(default=(), repr=False)
+
+    @cached_property
+    def conditions(self) -> tuple:
+        """Where the result holds: the expression's domain and points of
+        non-differentiability, then the simplifications' assumptions.
+        Collected on first read: most callers (a gradient's components, a
+        benchmark, a batch job without conditions) never ask."""
+        from chainlens.engine.domain import conditions_of
+
+        return _dedupe(conditions_of(self.expr) + self._assumptions)
 
     @property
     def text(self) -> str:
@@ -378,12 +414,12 @@ def _diff_node(node: Node, var: str, order: int = 1, simplify: bool = True) -> D
         return hit
     out = _compute(node, var, order, simplify)
     _RECENT[key] = out
-    _trim(_RECENT, _RECENT_SIZE)
+    if len(_RECENT) > _RECENT_SIZE:
+        _trim(_RECENT, _RECENT_SIZE)
     return out
 
 
 def _compute(node: Node, var: str, order: int, simplify: bool) -> Derivative:
-    from chainlens.engine.domain import conditions_of
     from chainlens.engine.simplify import simplify_traced
 
     if not isinstance(order, int) or order < 1:
@@ -407,9 +443,8 @@ def _compute(node: Node, var: str, order: int, simplify: bool) -> Derivative:
             out, fired = raw, ()
         passes.append((current, raw, fwd, out, fired))
         current = out
-    conds = conditions_of(node) + tuple(assumptions)
-    return Derivative(node, var, order, current, raw, _dedupe(conds), tuple(rewrites),
-                      tuple(passes))
+    return Derivative(node, var, order, current, raw, tuple(rewrites), tuple(passes),
+                      tuple(assumptions))
 
 
 def _dedupe(items: Iterable) -> tuple:

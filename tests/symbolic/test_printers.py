@@ -38,9 +38,21 @@ def test_markdown_short_is_a_few_lines():
     assert "chain rule" in md and "power rule" in md
 
 
-def test_markdown_full_numbers_every_step():
+def test_markdown_full_numbers_the_outer_steps_and_nests_the_rest():
     md = markdown(STEPS, short=False)
-    assert [line.split(".")[0].strip() for line in md.splitlines()[2:]] == ["1", "2", "3", "4"]
+    assert [line.split("**")[0] for line in md.splitlines()[2:]] == [
+        "1. ", "   - ", "     - ", "2. "]
+    assert md.splitlines()[4] == "     - **power rule**: $\\frac{d}{dx}\\left[x^{2}\\right] = 2 x$"
+
+
+def test_a_quotient_factor_is_bracketed_not_ambiguous():
+    text = format_steps(diff("log(cos(x))", "x").steps, "unicode")
+    assert "(1/cos(x)) · d/dx [cos(x)]" in text
+
+
+def test_sum_rule_down_to_the_variable_is_finished_in_its_line():
+    text = format_steps(diff("sin(x + 1)", "x").steps, "unicode")
+    assert "sum rule: d/dx [x + 1] = d/dx [x] = 1  (+ 0 for the constant term)" in text
 
 
 def test_json_round_trips():

@@ -101,7 +101,8 @@ def test_time_budget_is_respected():
 
 
 def test_node_cap_skips_the_sum_passes():
-    s = simplify_traced(sin(x) ** 2 + cos(x) ** 2, max_nodes=2)
+    t = sym("t_node_cap")  # fresh: no part of it simplified (settled) before
+    s = simplify_traced(sin(t) ** 2 + cos(t) ** 2, max_nodes=2)
     assert s.node is not ONE
 
 
@@ -115,3 +116,23 @@ def test_work_budget_not_the_clock_decides():
     again = simplify_traced(node, work=5_000, seconds=60)
     assert not first.complete
     assert first.node is again.node
+
+
+@pytest.mark.parametrize("term,common", [
+    (x**x * call("log", x), {x**x: 1}),
+    (num(3) * x**x, {x**x: 1}),
+    (x**x, {x**x: 1}),
+    (2 * (x + 1) * call("sin", x), {x + 1: 1}),
+    ((x + 1) ** 3 * call("cos", x), {x + 1: 2}),
+    (x ** (x - 1) * x, {x**x: 1}),  # x^(x-1) stands for x^x: divided the long way
+    (call("sin", y) * y**2 * x, {y: 2, x: 1}),
+])
+def test_cofactor_is_the_quotient(term, common):
+    from fractions import Fraction
+
+    from chainlens.engine.ir import mul, power
+    from chainlens.engine.simplify import _cofactor
+
+    common = {b: Fraction(e) for b, e in common.items()}
+    expected = mul(term, *(power(b, num(-e)) for b, e in common.items()))
+    assert _cofactor(term, common) is expected
