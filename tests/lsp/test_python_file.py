@@ -60,8 +60,8 @@ async def test_hover_on_a_def_shows_derivative_steps_and_health(client):
         "outer }\\sin\\left(u\\right)\\text{, inner }u = x^{2}\\text{: }\\cos\\left(u\\right) "
         "\\cdot u' \\Rightarrow \\cos\\left(x^{2}\\right) \\cdot \\frac{d}{dx}\\left[x^{2}"
         "\\right]$",
-        "2.   **power rule**: $\\frac{d}{dx}\\left[x^{2}\\right] = 2 x$",
-        "3. **putting it together**: $\\frac{d}{dx}\\left[\\sin\\left(x^{2}\\right)\\right] = "
+        "   - **power rule**: $\\frac{d}{dx}\\left[x^{2}\\right] = 2 x$",
+        "2. **putting it together**: $\\frac{d}{dx}\\left[\\sin\\left(x^{2}\\right)\\right] = "
         "2 x \\cos\\left(x^{2}\\right)$",
         "",
         "**Gradient health:** no vanishing or exploding gradients (at sampled points)",
