@@ -69,6 +69,10 @@ def _parse(examples: Path, out: Path) -> None:
     for text, node in zip(("ASCII", "LaTeX", "numpy"), nodes, strict=True):
         print(f"  {text:6} -> {render(node, 'unicode'):24} node id {id(node):#x}")
     print(f"  same node: {all(n is nodes[0] for n in nodes)}")
+    neuron = parse((examples / "neuron.chain").read_text(encoding="utf-8"))
+    print("  examples/neuron.chain, pretty-printed:")
+    for a in neuron.assignments:
+        print(f"    {a.display} = {render(a.expr, 'unicode')}")
     for path in sorted(examples.glob("*.chain")):
         program = parse(path.read_text(encoding="utf-8"))
         outs = ", ".join(program.outputs)
@@ -88,12 +92,11 @@ def _diff(examples: Path, out: Path) -> None:
     from chainlens.engine.symbolic import diff
 
     _title("2. Derivatives of the seed article, textbook-clean, with their steps")
-    for i, (expr, wrt) in enumerate(SEED):
+    for expr, wrt in SEED:
         d = diff(expr, wrt)
         print(f"  d/d{wrt} {expr:22} = {d.unicode}")
-        if i < 2 or expr == "x^x":
-            for line in format_steps(d.steps, "unicode").splitlines():
-                print(f"      {line}")
+        for line in format_steps(d.steps, "unicode").splitlines():
+            print(f"      {line}")
 
 
 def _backprop(examples: Path, out: Path) -> None:
