@@ -131,6 +131,14 @@ class Graph:
     path_counts: dict[str, int]
     at: dict[str, object] | None
 
+    def _repr_svg_(self) -> str | None:
+        """The picture, inline in a notebook.  Drawing runs Graphviz, which
+        is the CLI's business, so it is imported only when a notebook asks;
+        without Graphviz this is None and Jupyter shows the text repr."""
+        from chainlens.cli.graph import render_svg
+
+        return render_svg(to_dot(self))
+
 
 # --------------------------------------------------------------------------
 # Building the graph and its numbers

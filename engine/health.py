@@ -43,7 +43,7 @@ from chainlens.engine.health_report import (
     ValueMeasure,
 )
 from chainlens.engine.program import Point, Program
-from chainlens.engine.source import ChainError, ShapeError, Span
+from chainlens.engine.source import ChainError, EvaluationError, ShapeError, Span
 
 __all__ = ["analyze", "Thresholds", "HealthReport", "Finding", "Factor", "Remedy", "TextEdit",
            "Assumption", "ValueMeasure", "LayerMeasure", "RepeatMeasure", "pretty_name",
@@ -64,6 +64,12 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
     th = thresholds if isinstance(thresholds, Thresholds) else Thresholds(**(thresholds or {}))
     if at is not None:
         rows = [at] if isinstance(at, Mapping) else list(at)
+        # a misspelt name would otherwise be ignored, and the input it
+        # meant measured at sampled values instead of the given one
+        inputs = tuple(program.inputs)
+        for name in (n for row in rows for n in row if n not in inputs):
+            raise EvaluationError(f"{name!r} is not an input of the program", None,
+                                  expected=inputs[:8] or ("an input name",))
         empty = Span(0, 0, 1, 1, 1, 1)
         program = replace(program, points=tuple(Point(tuple(r.items()), empty) for r in rows))
     if not program.outputs or not program.assignments:

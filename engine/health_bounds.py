@@ -104,6 +104,15 @@ def _reciprocal(iv: Interval) -> Interval:
     return FULL
 
 
+def _float(q) -> float:
+    """``float(q)`` saturating to ±inf: the IR's exact constants can exceed
+    float64 (``10^400`` is one Fraction), where ``float()`` raises."""
+    try:
+        return float(q)
+    except OverflowError:
+        return math.inf if q > 0 else -math.inf
+
+
 def iv_pow(base: Interval, exp: Interval, exp_node: Node) -> Interval:
     lo, hi = base
     if exp_node.op == "num":
@@ -111,10 +120,11 @@ def iv_pow(base: Interval, exp: Interval, exp_node: Node) -> Interval:
         if e.denominator == 1:
             n = int(e)
             if n < 0:
-                return _reciprocal(iv_pow(base, (float(-n),) * 2, num(-n)))
+                return _reciprocal(iv_pow(base, (_float(-n),) * 2, num(-n)))
+            # numpy's power saturates to ±inf where Python's float ** int
+            # raises; a float exponent keeps the sign of odd powers (C pow)
             with np.errstate(all="ignore"):
-                ends = [lo**n if abs(lo) < math.inf else math.copysign(math.inf, lo) ** n,
-                        hi**n if abs(hi) < math.inf else math.copysign(math.inf, hi) ** n]
+                ends = [float(np.power(np.float64(end), _float(n))) for end in (lo, hi)]
             if n % 2 == 0 and lo < 0 < hi:
                 ends.append(0.0)
             return hull(ends)
@@ -123,7 +133,7 @@ def iv_pow(base: Interval, exp: Interval, exp_node: Node) -> Interval:
         if hi < lo:
             return FULL
         with np.errstate(all="ignore"):
-            return hull(np.power([lo, hi], float(e)))
+            return hull(np.power([lo, hi], _float(e)))
     if lo > 0:  # u^v = exp(v log u)
         with np.errstate(all="ignore"):
             logs = (math.log(lo), math.log(hi) if hi < math.inf else math.inf)
@@ -202,7 +212,7 @@ def interval_of(expr: Node, iv: dict[Node, Interval],
             continue
         op = node.op
         if op == "num":
-            v = float(node.value)
+            v = _float(node.value)
             out = (v, v)
         elif op == "pi":
             out = (math.pi, math.pi)

@@ -54,7 +54,11 @@ def output_label(name: str) -> str:
 
 
 def pretty_name(name: str) -> str:
-    """``w_1`` -> ``w₁``, ``a@3`` -> ``a₃``: names as a person writes them."""
+    """``w_1`` -> ``w₁``, ``a@3`` -> ``a₃``: names as a person writes them.
+    The parser's own name for an unnamed output (``_1``) was never written
+    by anyone: it is ``f``, as in :func:`output_label`."""
+    if name.startswith("_"):
+        return "f"
     base, _, version = name.partition("@")
     if "_" in base:
         head, _, sub = base.partition("_")

@@ -21,9 +21,10 @@ from fractions import Fraction
 
 import numpy as np
 from chainlens.engine.ir import Node, postorder, sym
+from chainlens.engine.limits import MAX_TENSOR_ELEMENTS
 from chainlens.engine.program import Program
 from chainlens.engine.rules import RULES, partials
-from chainlens.engine.source import ChainError, EvaluationError
+from chainlens.engine.source import ChainError, EvaluationError, LimitError
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,13 @@ def points_batch(program: Program, ranges: dict[str, tuple[float, float]],
         source = "at"
     else:
         n, rows, source = samples, [], "sampled"
+    biggest = max((math.prod(shapes.get(name, ())) for name in inputs), default=1)
+    if n * biggest > MAX_TENSOR_ELEMENTS:
+        # each point copies every tensor: 16 points of a tensor near the
+        # per-tensor limit would need gigabytes before the kernel could say no
+        raise LimitError(f"{n} points x {biggest} elements exceeds the limit of "
+                         f"{MAX_TENSOR_ELEMENTS} elements per tensor",
+                         hint="measure at fewer points (--samples) or give one @at point")
     out: dict[str, np.ndarray] = {}
     for name in inputs:
         shape = shapes.get(name, ())

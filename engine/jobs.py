@@ -272,6 +272,7 @@ def _points(value, program) -> list[dict] | None:
         raise LimitError(f"{len(value)} points in one job; the limit is {MAX_POINTS}")
     inputs = set(program.inputs)
     points = []
+    shapes: dict[str, tuple[int, ...]] = {}
     for point in value:
         if not isinstance(point, Mapping) or not point:
             raise JobError("each point is an object {name: value}")
@@ -281,20 +282,46 @@ def _points(value, program) -> list[dict] | None:
                     f"unknown variable {name!r} in 'at': the expression does not use it",
                     expected=tuple(sorted(inputs)),
                 )
-            if not _is_value(v):
-                raise JobError(f"bad value for {name!r} in 'at': {v!r} is not a number")
+            shape = _value_shape(v)
+            if shape is None:
+                raise JobError(f"bad value for {name!r} in 'at': {_short(v)} is not a number "
+                               "or a rectangular array of numbers")
+            # the points are evaluated as one batch: one shape per variable
+            if shapes.setdefault(name, shape) != shape:
+                raise JobError(f"the values of {name!r} in 'at' differ in shape: "
+                               f"{list(shapes[name])} and {list(shape)}")
         points.append(dict(point))
     return points
 
 
+#: JSON integers are unbounded; the engine computes in float64.
+_FLOAT_MAX = 1.7976931348623157e308
+
+
 def _is_number(v) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return abs(v) <= _FLOAT_MAX
+    return isinstance(v, float)
 
 
-def _is_value(v) -> bool:
-    if isinstance(v, list):
-        return bool(v) and all(_is_value(x) for x in v)
-    return _is_number(v)
+def _value_shape(v) -> tuple[int, ...] | None:
+    """The shape of a number or nested list of numbers, None when it is
+    neither (a string, an empty or ragged list, an integer beyond float64)."""
+    if _is_number(v):
+        return ()
+    if not isinstance(v, list) or not v:
+        return None
+    inner = {_value_shape(x) for x in v}
+    if len(inner) != 1 or None in inner:
+        return None
+    return (len(v), *inner.pop())
+
+
+def _short(v) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 # ---------------------------------------------------------------- records

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import difflib
 import math
+import sys
 from fractions import Fraction
 from types import MappingProxyType
 
 from chainlens.engine import ir
 from chainlens.engine.ir import Node
-from chainlens.engine.limits import MAX_REPEAT, MAX_SOURCE_CHARS
+from chainlens.engine.limits import MAX_REPEAT, MAX_SOURCE_CHARS, MAX_TENSOR_ELEMENTS
 from chainlens.engine.parse_exprs import (
     MODULE_PREFIXES,
     ExpressionLowering,
@@ -54,6 +55,10 @@ from chainlens.engine.program import (
 from chainlens.engine.source import LimitError, ParseError, Span
 
 __all__ = ["parse", "parse_expr", "MODULE_PREFIXES", "known_functions"]
+
+#: The largest finite float64: @at values and ranges are exact Fractions,
+#: and every consumer computes with them as floats.
+_FLOAT_MAX = Fraction(sys.float_info.max)
 
 
 def parse(source: str) -> Program:
@@ -287,6 +292,10 @@ class _Lowering(ExpressionLowering):
         for d in shape:
             if d <= 0:
                 raise self.error("tensor dimensions must be positive", st.start, st.end)
+        if math.prod(shape) > MAX_TENSOR_ELEMENTS:
+            raise self.error(f"'{name}' has {math.prod(shape)} elements; the limit is "
+                             f"{MAX_TENSOR_ELEMENTS} per tensor", st.start, st.end,
+                             cls=LimitError)
         rng = None
         if st.kids:
             lo_s, hi_s = st.kids[0].kids
@@ -334,6 +343,11 @@ class _Lowering(ExpressionLowering):
         """A constant written in @at or a range: exact when rational, else a float."""
         node = self.expr(s)
         if node.op == "num":
+            # kept exact, but every consumer computes in float64: a value
+            # beyond its range (1e999) would overflow far from this line
+            if abs(node.value) > _FLOAT_MAX:
+                raise self.error("this value is beyond the float64 range (about ±1.8e308)",
+                                 s.start, s.end)
             return node.value
         if ir.free_symbols(node):
             raise self.error("a value must be a constant (numbers, pi, e, functions of them)",

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from chainlens.cli.batchrun_backends import Item, make_backend
 from chainlens.engine.jobs import FORMATS, JobError, error_record
+from chainlens.engine.limits import MAX_SOURCE_CHARS
 
 __all__ = ["BatchOptions", "Summary", "read_items", "resume_state", "run_batch"]
 
@@ -81,6 +82,9 @@ def _jsonl_rows(stream) -> Iterator[tuple[int, dict | None, str | None]]:
         except json.JSONDecodeError as exc:
             yield number, None, f"not JSON ({exc.msg} at column {exc.colno})"
             continue
+        except RecursionError:  # json's decoder recurses once per bracket
+            yield number, None, "JSON nested too deeply"
+            continue
         if not isinstance(job, dict):
             yield number, None, "a job is a JSON object"
             continue
@@ -91,8 +95,20 @@ def _csv_rows(stream) -> Iterator[tuple[int, dict | None, str | None]]:
     """CSV with a header row naming the same keys as JSON Lines.  ``at`` is
     JSON (``{"x": 0.5}``) or ``x=0.5; y=2``; ``wrt`` and ``formats`` are
     comma- or space-separated; ``steps``/``health`` are true/false/1/0."""
+    # a cell may hold a whole program: let it be as long as a source may be
+    # (the job then gets its LimitError) instead of csv's 128 KiB default
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_SOURCE_CHARS + 1))
     reader = csv.DictReader(stream)
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the row is lost, not the run
+            # line_num still counts the lines before the bad row (each
+            # next() consumes at least one line, so this loop ends)
+            yield reader.line_num + 1, None, f"not CSV ({exc})"
+            continue
         line = reader.line_num
         job: dict = {}
         try:
@@ -123,9 +139,12 @@ def _csv_cell(key: str, value: str):
                 return json.loads(value)
             except json.JSONDecodeError as exc:
                 raise ValueError(f"column 'at': not JSON ({exc.msg})") from None
+            except RecursionError:
+                raise ValueError("column 'at': JSON nested too deeply") from None
         return _assignments(value)
     if key == "id":
-        return int(value) if value.isdigit() else value
+        # isdigit() alone is true of '²' and other digits int() refuses
+        return int(value) if value.isascii() and value.isdigit() else value
     return value
 
 
@@ -266,8 +285,7 @@ def run_batch(opts: BatchOptions) -> Summary:
     if opts.resume and not opts.output:
         raise SystemExit("chainlens batch: --resume needs -o OUTPUT")
 
-    instream = (sys.stdin if opts.input == "-"
-                else open(opts.input, encoding="utf-8", newline=""))  # noqa: SIM115
+    instream = _open_input(opts.input)
     try:
         items: Iterator[Item] = read_items(instream, fmt, defaults)
         total = None
@@ -281,10 +299,25 @@ def run_batch(opts: BatchOptions) -> Summary:
             total -= len(done_ids)
         _execute(items, total, opts, summary)
     finally:
-        if instream is not sys.stdin:
+        if opts.input != "-":
             instream.close()
+        elif instream is not sys.stdin:
+            instream.detach()  # leave standard input itself open
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _open_input(path: str) -> io.TextIOBase:
+    """The job file or standard input as text.  Bytes that are not UTF-8
+    become U+FFFD, so the job on that line fails alone with a message
+    saying what it cannot read, instead of a UnicodeDecodeError ending the
+    whole run."""
+    if path != "-":
+        return open(path, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # already text (an embedding program replaced it)
+        return sys.stdin
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
 
 
 def _execute(items, total, opts: BatchOptions, summary: Summary) -> None:

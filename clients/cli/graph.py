@@ -8,7 +8,8 @@ binary) or the layer norms to matplotlib.  Without Graphviz the command says
 so and prints the DOT text, which any Graphviz viewer (or an online one) can
 draw; it never fails with a traceback.
 
-``render_svg`` is also what notebooks' ``_repr_svg_`` calls.
+``render_svg`` is also what a notebook's inline picture of a
+:class:`chainlens.engine.dot.Graph` (its ``_repr_svg_``) calls.
 """
 
 from __future__ import annotations

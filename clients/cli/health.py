@@ -47,6 +47,31 @@ RULES = {
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
+def _positive_float(text: str) -> float:
+    """A threshold: findings compare log10 of bounds with log10 of it, so it
+    must be a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (0 < value < float("inf")):
+        raise argparse.ArgumentTypeError(f"must be a finite number above 0, not {text}")
+    return value
+
+
+def _count(least: int):
+    """A whole number >= ``least`` (numpy's seeds and sample counts reject others)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be at least {least}, not {value}")
+        return value
+    return parse
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "health", help="flag vanishing/exploding gradients in .chain files (lint-style)",
@@ -57,13 +82,13 @@ def register(subparsers) -> None:
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--threshold", choices=("error", "warning", "info"), default="warning",
                    help="lowest severity that makes the exit status 1 (default: warning)")
-    p.add_argument("--vanishing", type=float, default=1e-6, metavar="REL",
+    p.add_argument("--vanishing", type=_positive_float, default=1e-6, metavar="REL",
                    help="flag |dL/dv| bounds below REL x the largest one (default: 1e-6)")
-    p.add_argument("--exploding", type=float, default=1e6, metavar="ABS",
+    p.add_argument("--exploding", type=_positive_float, default=1e6, metavar="ABS",
                    help="flag |dL/dv| bounds above ABS (default: 1e6)")
-    p.add_argument("--samples", type=int, default=16,
+    p.add_argument("--samples", type=_count(1), default=16,
                    help="points sampled from the ranges when a file has no @at (default: 16)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=_count(0), default=0)
     p.add_argument("--static", action="store_true", help="bounds only: do not evaluate")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="text: show factors, remedies, assumptions and layer gradients")

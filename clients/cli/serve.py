@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
+import sys
 from pathlib import Path
 
 TUNING = """\
@@ -28,6 +30,26 @@ tuning:
 """
 
 
+def _number(kind, low, high=None):
+    """An argparse type: a finite ``kind`` in [low, high], refused with a
+    usage message (gRPC would wrap port 99999 to 34463, and a NaN timeout
+    would never fire)."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not (low <= value <= (math.inf if high is None else high)) or value == math.inf:
+            span = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise argparse.ArgumentTypeError(f"must be {span}, not {text}")
+        return value
+    return parse
+
+
+_PORT = _number(int, 0, 65535)
+_COUNT = _number(int, 1)
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "serve", help="run the gRPC service (dynamic batching, health, reflection, metrics)",
@@ -35,23 +57,23 @@ def register(subparsers) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1; 0.0.0.0 exposes the service)")
-    p.add_argument("--port", type=int, default=50051, help="gRPC port (default 50051; 0: any)")
-    p.add_argument("--max-batch-size", type=int, default=512, metavar="POINTS",
+    p.add_argument("--port", type=_PORT, default=50051, help="gRPC port (default 50051; 0: any)")
+    p.add_argument("--max-batch-size", type=_COUNT, default=512, metavar="POINTS",
                    help="most points in one kernel call (default 512)")
-    p.add_argument("--batch-timeout-ms", type=float, default=1.5, metavar="MS",
+    p.add_argument("--batch-timeout-ms", type=_number(float, 0.0), default=1.5, metavar="MS",
                    help="longest wait for a batch to fill (default 1.5)")
-    p.add_argument("--max-enqueued", type=int, default=4096, metavar="N",
+    p.add_argument("--max-enqueued", type=_COUNT, default=4096, metavar="N",
                    help="requests waiting per program before RESOURCE_EXHAUSTED (default 4096)")
-    p.add_argument("--workers", type=int, default=2, help="kernel-call threads (default 2)")
-    p.add_argument("--metrics-port", type=int, default=None, metavar="PORT",
+    p.add_argument("--workers", type=_COUNT, default=2, help="kernel-call threads (default 2)")
+    p.add_argument("--metrics-port", type=_PORT, default=None, metavar="PORT",
                    help="serve Prometheus /metrics on this HTTP port (default: off)")
     p.add_argument("--tls-cert", type=Path, metavar="PEM", help="certificate chain (PEM)")
     p.add_argument("--tls-key", type=Path, metavar="PEM", help="private key (PEM)")
-    p.add_argument("--max-message-mb", type=int, default=64,
+    p.add_argument("--max-message-mb", type=_number(int, 1, 2047), default=64,
                    help="largest request or response message in MiB (default 64)")
-    p.add_argument("--cache-size", type=int, default=256,
+    p.add_argument("--cache-size", type=_COUNT, default=256,
                    help="compiled programs kept in the LRU cache (default 256)")
-    p.add_argument("--grace", type=float, default=5.0,
+    p.add_argument("--grace", type=_number(float, 0.0), default=5.0,
                    help="seconds in-flight requests get on shutdown (default 5)")
     p.set_defaults(func=run)
 
@@ -79,5 +101,9 @@ def run(args) -> int:
         cache_size=args.cache_size,
         grace=args.grace,
     )
-    asyncio.run(serve(options))
+    try:
+        asyncio.run(serve(options))
+    except OSError as exc:  # an unreadable certificate, a port that cannot be bound
+        print(f"chainlens serve: {exc}", file=sys.stderr)
+        return 1
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from chainlens.engine.limits import MAX_ORDER
+from chainlens.engine.limits import MAX_ORDER, MAX_TENSOR_ELEMENTS
 from chainlens.engine.printing import render
 from chainlens.engine.program import display_name
 from chainlens.engine.source import ChainError
@@ -96,10 +96,14 @@ def analyze(request: pb.AnalyzeRequest) -> pb.AnalyzeResponse:
     if request.at:
         at = {}
         for name, tensor in request.at.items():
+            field = f"at[{name!r}]"
             try:
-                at[name] = from_tensor(tensor)
+                value = from_tensor(tensor, max_elements=MAX_TENSOR_ELEMENTS)
             except TensorFormatError as exc:
-                raise invalid(f"at[{name!r}]", str(exc)) from None
+                raise invalid(field, str(exc)) from None
+            if value.size == 0:
+                raise invalid(field, f"has shape {list(value.shape)}: no values to measure at")
+            at[name] = value
     try:
         report = health_report(program, at=at)
     except ChainError as exc:

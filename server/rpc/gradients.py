@@ -41,6 +41,9 @@ def decode_inputs(request: derivatives_pb2.GradientRequest,
         shape = compiled.shape(name)
         if not request.batched:
             array = array[np.newaxis]
+        elif array.ndim == 0:
+            raise invalid(field, "is a scalar; a batched request gives each input as "
+                                 f"[points{''.join(f', {d}' for d in shape)}]")
         if array.shape[1:] != shape or array.shape[0] < 1:
             raise invalid(field, _shape_message(array.shape, shape, request.batched))
         if points is None:

@@ -85,7 +85,11 @@ class Service:
         for name in ("", SERVICE_NAME):
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         if opts.metrics_port is not None:
-            self.metrics_port = self.metrics.serve_http(opts.metrics_port, opts.host)
+            try:
+                self.metrics_port = self.metrics.serve_http(opts.metrics_port, opts.host)
+            except BaseException:  # a taken metrics port: do not leave the server running
+                await self.stop(grace=0)
+                raise
         return self
 
     def _bind(self, server: grpc.aio.Server) -> int:
@@ -96,11 +100,17 @@ class Service:
                 raise ValueError("TLS needs both a certificate and a key")
             credentials = grpc.ssl_server_credentials(
                 [(Path(opts.tls_key).read_bytes(), Path(opts.tls_cert).read_bytes())])
-            port = server.add_secure_port(address, credentials)
-        else:
-            port = server.add_insecure_port(address)
+        try:
+            if opts.tls_cert:
+                port = server.add_secure_port(address, credentials)
+            else:
+                port = server.add_insecure_port(address)
+        except RuntimeError:  # grpc.aio's way of saying so: an OSError like any bind
+            port = 0
         if port == 0:
-            raise OSError(f"cannot bind {address}")
+            hint = " (are the certificate and key PEM files?)" if opts.tls_cert else ""
+            raise OSError(f"cannot bind {address}: the host is not local, the port is "
+                          f"taken or not allowed{hint}")
         return port
 
     async def stop(self, grace: float | None = None) -> None:

@@ -111,3 +111,16 @@ def test_csv_input_gives_the_same_records_as_json_lines(tmp_path):
     from_jsonl = _run("-", "-q", "--workers", "1", stdin=jsonl)
     assert from_csv.returncode == 0, from_csv.stderr.decode()
     assert from_csv.stdout == from_jsonl.stdout and from_csv.stdout.count(b"\n") == len(jobs)
+
+
+@pytest.mark.parametrize("source", ["file", "stdin"])
+def test_a_line_that_is_not_utf8_fails_alone(tmp_path, source):
+    data = b'{"id": "a", "expr": "x"}\n\xff\xfe{"id": "b"}\n{"id": "c", "expr": "x^2"}\n'
+    path = tmp_path / "jobs.jsonl"
+    path.write_bytes(data)
+    done = (_run(str(path), "-q", "--workers", "1") if source == "file"
+            else _run("-", "-q", "--workers", "1", stdin=data))
+    assert done.returncode == 0, done.stderr
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["ok"] for r in records] == [True, False, True]
+    assert records[1]["error"]["line"] == 2

@@ -149,6 +149,10 @@ ERROR_JOBS = [
     ({"expr": "x*y", "wrt": ["x", "y"], "claim": "y"}, "JobError", "single 'wrt'", None),
     ({"expr": "a = x\nb = x^2\na\nb"}, "ChainError", "2 outputs", None),
     ({"expr": "input v: [3]\nL = sum(v^2)"}, "JobError", "needs a point", None),
+    ({"expr": "sin(x)", "at": {"x": [[1, 2], [3]]}}, "JobError", "rectangular array", None),
+    ({"expr": "sin(x)", "at": {"x": 10**400}}, "JobError", "is not a number", None),
+    ({"expr": "sin(x)", "at": [{"x": 1}, {"x": [1, 2]}]}, "JobError", "differ in shape",
+     None),
 ]
 
 
@@ -208,6 +212,8 @@ job_dicts = st.fixed_dictionaries(
 def test_no_job_escapes_as_an_exception(job):
     record = run_job(job)
     assert record["id"] == job["id"] and isinstance(record["ok"], bool)
+    # an InternalError record is an engine bug that the runner merely survived
+    assert record.get("error", {}).get("kind") != "InternalError", record
     assert json.loads(encode(record)) == json.loads(json.dumps(record))
 
 

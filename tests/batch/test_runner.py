@@ -28,6 +28,7 @@ JSONL_CASES = [
     ('{"id": 7, "expr": "x"}', {"id": 7, "expr": "x"}),
     ("not json", "line 1: not JSON"),
     ('["a", "list"]', "line 1: a job is a JSON object"),
+    ('{"id": "d", "at": ' + "[" * 100_000 + "]" * 100_000 + "}", "line 1: JSON nested too deeply"),
 ]
 
 
@@ -85,6 +86,27 @@ def test_csv_rows_are_the_same_jobs_as_json_lines():
 def test_bad_csv_cell_is_an_error_record(row, message):
     [(job, record)] = _items("id,expr,wrt,at,claim,formats,steps,health\n" + row + "\n", "csv")
     assert job is None and message in record["error"]["message"]
+
+
+def test_a_csv_row_csv_cannot_read_fails_alone():
+    from chainlens.engine.limits import MAX_SOURCE_CHARS
+
+    huge = "x" * (MAX_SOURCE_CHARS + 2)
+    items = _items(f"id,expr\na,{huge}\nb,sin(x)\n", "csv")
+    assert items[0][0] is None and "field larger than field limit" in items[0][1]["error"][
+        "message"]
+    assert items[0][1]["error"]["line"] == 2
+    assert items[1] == ({"id": "b", "expr": "sin(x)"}, None)
+
+
+def test_a_program_as_long_as_a_source_may_be_fits_in_a_csv_cell():
+    [(job, _)] = _items("id,expr\na," + "x+" * 100_000 + "x\n", "csv")
+    assert len(job["expr"]) == 200_001
+
+
+def test_a_csv_id_of_non_ascii_digits_stays_text():
+    [(job, _)] = _items("id,expr\n²,x\n", "csv")
+    assert job == {"id": "²", "expr": "x"}
 
 
 # ---------------------------------------------------------------- ordering

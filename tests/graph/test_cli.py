@@ -133,3 +133,11 @@ def test_a_layer_plot_that_cannot_be_written_is_a_message(tmp_path, capsys):
     out = tmp_path / "missing" / "layers.png"
     assert main(["graph", str(source), "--layers", "-o", str(out)]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+@needs_dot
+def test_a_graph_shows_itself_inline_in_a_notebook():
+    from chainlens.engine.dot import build_graph
+
+    svg = build_graph(NEURON)._repr_svg_()
+    assert svg.lstrip().startswith(("<?xml", "<svg")) and "∂L/∂a = −0.8511" in svg

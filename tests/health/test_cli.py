@@ -203,3 +203,14 @@ def test_side_by_side_for_the_demo():
     assert rows[0].split("│")[1].strip() == "deep_residual.chain"
     assert rows[1].split("│")[0].strip() == "✗ vanishing"
     assert rows[1].split("│")[1].strip() == "✓ healthy"
+
+
+@pytest.mark.parametrize("argv", [
+    ["--seed", "-1"], ["--samples", "0"], ["--vanishing", "nan"], ["--vanishing", "-1"],
+    ["--exploding", "-5"], ["--exploding", "inf"],
+])
+def test_flags_out_of_range_are_usage_errors(capsys, files, argv):
+    with pytest.raises(SystemExit) as exit_:
+        run(capsys, files["shallow"], *argv)
+    assert exit_.value.code == 2
+    assert f"argument {argv[0]}:" in capsys.readouterr().err

@@ -4,6 +4,7 @@ ChainError with a place): never a crash, never a bound below the truth."""
 import math
 
 import numpy as np
+import pytest
 from chainlens.engine.health import Thresholds, analyze
 from chainlens.engine.health_bounds import backward_bounds, forward_intervals
 from chainlens.engine.health_measure import points_batch, run
@@ -79,3 +80,27 @@ def test_static_bound_dominates_the_kernel_gradient(body, lo, width):
         if math.isnan(b):
             continue
         assert np.all(g <= b * (1 + 1e-9) + 1e-12), (name, g.max(), b)
+
+
+@pytest.mark.parametrize("source", [
+    "1e308^1e308",            # exact constants far beyond float64
+    "L = 10^400 * x",
+    "L = x^1e400",
+    "L = x^(-10^400)",
+    "L = 2^2^2^2^2^2 + x",
+    "L = 99999999999999999999999999^99999999999999",
+    "L = x^(10^400/3)",
+])
+def test_constants_beyond_the_float_range_get_a_report(source):
+    report = analyze(source, thresholds=Thresholds(samples=2))
+    report.to_dict()
+
+
+def test_samples_of_a_huge_tensor_are_not_measured_but_reported():
+    report = analyze("input W: [5000, 5000]\nL = sum(W)")
+    assert any("exceeds the limit" in note for note in report.notes)
+
+
+def test_a_value_that_is_not_finite_is_named_as_written():
+    (f,) = [f for f in analyze("x/0").findings if f.kind == "nonfinite"]
+    assert f.message.startswith("f is not finite")

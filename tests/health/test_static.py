@@ -212,6 +212,7 @@ def test_hand_nested_compositions_are_counted_too():
 
 @pytest.mark.parametrize(("name", "shown"), [
     ("w_1", "w₁"), ("w_{12}", "w₁₂"), ("a@3", "a₃"), ("theta", "theta"), ("b_k", "b_k"),
+    ("_1", "f"),  # the parser's name for an unnamed output
 ])
 def test_names_are_shown_as_written(name, shown):
     from chainlens.engine.health import pretty_name

@@ -60,6 +60,10 @@ BAD = [
     ("f(t) = t\nf = 2", "'f' is a function", 2, 1, None, None),
     ("y = 1\ny(t) = t", "is a variable", 2, 1, None, None),
     ("\\sqrt[0]{x}", "0th root", 1, 7, None, None),
+    ("y = x\n@at x=1e999", "beyond the float64 range", 2, 7, None, None),
+    ("y = x\n@at x=[1, -1e400]", "beyond the float64 range", 2, 11, None, None),
+    ("input x in [-1e999, 1]", "beyond the float64 range", 1, 13, None, None),
+    ("y = x\n@at x=2^2^2^2^2^2", "not a finite number", 2, 7, None, None),
 ]
 
 
@@ -142,6 +146,13 @@ def test_repeat_layer_limit():
     assert info.value.span.line == 1
     with pytest.raises(LimitError):
         parse("repeat i in 1..200 { repeat j in 1..100 { a = a + 1 } }")
+
+
+def test_tensor_size_limit():
+    with pytest.raises(LimitError, match="'W' has 10000000000 elements") as info:
+        parse("x = 1\ninput W: [100000, 100000]\ny = sum(W)")
+    assert (info.value.span.line, info.value.span.column) == (2, 1)
+    assert parse("input W: [7000, 7000]\ny = sum(W)").declarations[0].shape == (7000, 7000)
 
 
 def test_node_limit(monkeypatch):

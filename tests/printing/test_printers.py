@@ -121,24 +121,14 @@ CASES = [
 IDS = [c[1] for c in CASES]
 
 
+PRINTERS = {"text": to_text, "unicode": to_unicode, "latex": to_latex, "python": to_python}
+
+
+@pytest.mark.parametrize("notation", PRINTERS)
 @pytest.mark.parametrize(("node", "text", "uni", "latex", "python"), CASES, ids=IDS)
-def test_text(node, text, uni, latex, python):
-    assert to_text(node) == text
-
-
-@pytest.mark.parametrize(("node", "text", "uni", "latex", "python"), CASES, ids=IDS)
-def test_unicode(node, text, uni, latex, python):
-    assert to_unicode(node) == uni
-
-
-@pytest.mark.parametrize(("node", "text", "uni", "latex", "python"), CASES, ids=IDS)
-def test_latex(node, text, uni, latex, python):
-    assert to_latex(node) == latex
-
-
-@pytest.mark.parametrize(("node", "text", "uni", "latex", "python"), CASES, ids=IDS)
-def test_python(node, text, uni, latex, python):
-    assert to_python(node) == python
+def test_each_printer_spells_the_table(notation, node, text, uni, latex, python):
+    expected = {"text": text, "unicode": uni, "latex": latex, "python": python}[notation]
+    assert PRINTERS[notation](node) == expected
 
 
 @pytest.mark.parametrize("notation", ["text", "unicode", "latex", "python"])

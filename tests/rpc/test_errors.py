@@ -47,6 +47,8 @@ GRADIENT_CASES = [
     ("points differ", "y = x*w", {"x": [1.0, 2.0, 3.0], "w": [1.0, 2.0]}, True, "inputs['x']",
      "points"),
     ("empty program", "   ", {}, False, "program", "empty"),
+    ("scalar in a batch", "y = x*w", {"x": [1.0, 2.0], "w": 2.0}, True, "inputs['w']",
+     "is a scalar"),
 ]
 
 
@@ -117,3 +119,19 @@ async def test_tensor_bytes_that_do_not_match_the_shape_are_refused(service):
         with pytest.raises(grpc.aio.AioRpcError) as info:
             await stub.Gradient(request)
     assert info.value.code() is INVALID and "inputs['x']" in info.value.details()
+
+
+ANALYZE_CASES = [
+    # (what is wrong, at, field named, words in the message)
+    ("no values", {"x": np.zeros(0), "w": 1.0}, "at['x']", "no values"),
+    ("unknown name", {"q": 1.0}, "at", "'q' is not an input"),
+]
+
+
+@pytest.mark.parametrize("case", ANALYZE_CASES, ids=[c[0] for c in ANALYZE_CASES])
+async def test_bad_analyze_points_are_invalid_argument_naming_the_field(client, case):
+    _, at, field, words = case
+    with pytest.raises(ChainlensError) as info:
+        await client.analyze("y = sin(w*x)", at, top_paths=3)
+    assert info.value.code is INVALID
+    assert info.value.field == field and words in info.value.details

@@ -13,30 +13,10 @@ from chainlens.client.messages import gradient_request
 from chainlens.engine.parse import parse
 from chainlens.engine.symbolic import diff
 
-NEURON = """\
-z = w*x + b
-a = sigmoid(z)
-L = (a - y)^2
-"""
-POINT = {"x": 0.5, "w": 0.8, "b": -0.1, "y": 1.0}
 
-
-def neuron_oracle(x, w, b, y):
-    """L and its gradient, written out by hand (independent of the engine)."""
-    s = 1.0 / (1.0 + np.exp(-(w * x + b)))
-    dl_da = 2.0 * (s - y)
-    dz = dl_da * s * (1.0 - s)
-    return (s - y) ** 2, {"x": dz * w, "w": dz * x, "b": dz, "y": -dl_da}
-
-
-def random_points(n: int, seed: int = 0) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    return {name: rng.uniform(-2, 2, n) for name in ("x", "w", "b", "y")}
-
-
-async def test_gradient_at_one_point_matches_the_hand_written_backward_pass(client):
-    r = await client.gradient(NEURON, **POINT)
-    loss, grads = neuron_oracle(**POINT)
+async def test_gradient_at_one_point_matches_the_hand_written_backward_pass(client, neuron):
+    r = await client.gradient(neuron.source, **neuron.point)
+    loss, grads = neuron.oracle(**neuron.point)
     assert r.values["L"].shape == ()
     np.testing.assert_allclose(r.values["L"], loss, rtol=1e-12)
     for name, want in grads.items():
@@ -44,17 +24,17 @@ async def test_gradient_at_one_point_matches_the_hand_written_backward_pass(clie
     assert r.points == 1 and r.nonfinite == ()
 
 
-async def test_gradient_at_many_points_keeps_the_points_axis(client):
-    pts = random_points(1000)
-    r = await client.gradient(NEURON, pts, batched=True)
-    loss, grads = neuron_oracle(**pts)
+async def test_gradient_at_many_points_keeps_the_points_axis(client, neuron):
+    pts = neuron.points(1000)
+    r = await client.gradient(neuron.source, pts, batched=True)
+    loss, grads = neuron.oracle(**pts)
     assert r.points == 1000 and r.values["L"].shape == (1000,)
     np.testing.assert_allclose(r.values["L"], loss, rtol=1e-12)
     np.testing.assert_allclose(r.gradients["L"]["w"], grads["w"], rtol=1e-10, atol=1e-15)
 
 
-async def test_wrt_limits_the_gradients_returned(client):
-    r = await client.gradient(NEURON, wrt=["w", "b"], **POINT)
+async def test_wrt_limits_the_gradients_returned(client, neuron):
+    r = await client.gradient(neuron.source, wrt=["w", "b"], **neuron.point)
     assert set(r.gradients["L"]) == {"w", "b"}
 
 
@@ -129,37 +109,40 @@ async def test_analyze_reports_vanishing_gradients_of_a_deep_sigmoid_chain(clien
     assert any("vanish" in f["kind"] or "vanish" in f["message"] for f in report.findings)
 
 
-async def test_gradient_stream_answers_every_request_and_reports_bad_ones_inline(service):
-    points = [dict(POINT, x=float(i)) for i in range(10)]
+async def test_gradient_stream_answers_every_request_and_reports_bad_ones_inline(service,
+                                                                                 neuron):
+    points = [dict(neuron.point, x=float(i)) for i in range(10)]
     points[4] = {"x": 1.0}  # missing w, b, y
     async with AsyncClient(service.address) as c:
         seen = {}
         stream = c._stub.GradientStream(iter([
-            gradient_request(NEURON, p, {}, request_id=str(i)) for i, p in enumerate(points)]))
+            gradient_request(neuron.source, p, {}, request_id=str(i))
+            for i, p in enumerate(points)]))
         async for response in stream:
             seen[response.request_id] = response
     assert set(seen) == {str(i) for i in range(10)}
     assert seen["4"].problem.code == "INVALID_ARGUMENT" and "missing" in seen["4"].problem.message
     for i in (0, 3, 9):
-        loss, _ = neuron_oracle(**points[i])
+        loss, _ = neuron.oracle(**points[i])
         got = np.frombuffer(seen[str(i)].values["L"].data, "<f8")[0]
         assert got == pytest.approx(loss, rel=1e-12)
 
 
-async def test_gradient_stream_through_the_client_raises_on_a_bad_point(client):
-    good = [dict(POINT, w=float(i)) for i in range(5)]
-    results = [r async for r in client.gradient_stream(NEURON, good)]
+async def test_gradient_stream_through_the_client_raises_on_a_bad_point(client, neuron):
+    good = [dict(neuron.point, w=float(i)) for i in range(5)]
+    results = [r async for r in client.gradient_stream(neuron.source, good)]
     assert sorted(r.request_id for r in results) == [str(i) for i in range(5)]
     with pytest.raises(ChainlensError):
-        async for _ in client.gradient_stream(NEURON, [POINT, {**POINT, "x": np.nan}]):
+        bad = {**neuron.point, "x": np.nan}
+        async for _ in client.gradient_stream(neuron.source, [neuron.point, bad]):
             pass
 
 
-async def test_concurrent_clients_on_one_channel(client):
-    pts = random_points(30, seed=3)
+async def test_concurrent_clients_on_one_channel(client, neuron):
+    pts = neuron.points(30, seed=3)
     results = await asyncio.gather(*(
-        client.gradient(NEURON, {k: v[i] for k, v in pts.items()}) for i in range(30)))
-    loss, grads = neuron_oracle(**pts)
+        client.gradient(neuron.source, {k: v[i] for k, v in pts.items()}) for i in range(30)))
+    loss, grads = neuron.oracle(**pts)
     np.testing.assert_allclose([float(r.values["L"]) for r in results], loss, rtol=1e-12)
     np.testing.assert_allclose([float(r.gradients["L"]["b"]) for r in results], grads["b"],
                                rtol=1e-10, atol=1e-15)
