@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from chainlens.engine.ir import ZERO, Node, free_symbols, postorder, sub
 from chainlens.engine.rules import RULES
-from chainlens.engine.source import EvaluationError
+from chainlens.engine.source import ChainError, EvaluationError
 
 __all__ = ["CheckResult", "check_derivative", "value_at"]
 
@@ -130,7 +130,7 @@ def value_at(root: Node, env: dict[str, float]) -> float:
         for node in postorder(root):
             op = node.op
             if op == "num":
-                v = float(node.value)
+                v = _float(node.value)
             elif op == "sym":
                 if node.value not in env:
                     raise EvaluationError(f"no value for {node.value!r}")
@@ -144,6 +144,19 @@ def value_at(root: Node, env: dict[str, float]) -> float:
                 for a in node.args:
                     v *= vals[a]
             else:
-                v = float(RULES[op].forward(*(np.float64(vals[a]) for a in node.args)))
+                rule = RULES[op]
+                if rule.kind != "elementwise":
+                    raise ChainError(f"{op} is a tensor operation; derivative checks take "
+                                     "scalar expressions", hint="check it numerically with "
+                                     "chainlens grad")
+                v = float(rule.forward(*(np.float64(vals[a]) for a in node.args)))
             vals[node] = v
     return vals[root]
+
+
+def _float(value) -> float:
+    """A rational as a float, saturating to ±inf beyond float64's range."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
 
+import numpy as np
 from chainlens.engine import rules
 from chainlens.engine.ir import Node, num, postorder, substitute, sym
 from chainlens.engine.limits import MAX_NODES
@@ -85,6 +86,20 @@ def _const_float(value: Fraction) -> float:
         return math.inf if value > 0 else -math.inf
 
 
+def _fold(op: str, args: list[Slot]) -> float | None:
+    """The value of an element-wise primitive of constants, with IEEE
+    semantics (``1/0`` is inf, ``log(-1)`` NaN), so generated code never
+    holds a Python expression such as ``1.0 / 0.0`` that raises."""
+    rule = rules.RULES.get(op)
+    if rule is None or rule.kind != "elementwise" or not args:
+        return None
+    if any(a.op != "const" or a.shape != () for a in args):
+        return None
+    with np.errstate(all="ignore"):
+        value = rule.forward(*(np.float64(a.value) for a in args))
+    return float(np.asarray(value, dtype=np.float64))
+
+
 def lower(program, outputs=None, keep_names: bool = True) -> Tape:
     """Flatten ``program`` into a :class:`Tape` (shapes checked on the way).
 
@@ -131,6 +146,10 @@ def lower(program, outputs=None, keep_names: bool = True) -> Tape:
                 if node.op not in rules.RULES:
                     raise EvaluationError(f"unknown primitive {node.op!r}", where)
                 args = tuple(memo[a] for a in node.args)
+                folded = _fold(node.op, [slots[a] for a in args])
+                if folded is not None:
+                    memo[node] = new(Slot("const", (), (), node, node, owner, folded))
+                    continue
                 try:
                     shape = result_shape(node.op, tuple(slots[a].shape for a in args))
                 except ValueError as exc:

@@ -15,6 +15,13 @@ MAX_REPEAT = 10_000
 MAX_NODES = 2_000_000
 #: Order of derivative accepted by ``diff(..., order=n)``.
 MAX_ORDER = 10
+#: Distinct nodes a derivative may reach (checked after each order): repeated
+#: differentiation multiplies a DAG's size, and a shared server must not let
+#: one request take all its memory.
+MAX_DERIVATIVE_NODES = 50_000
+#: Product-rule work in one differentiation pass (factor visits: a product of
+#: k factors that all depend on the variable costs k * k).  About 5 s here.
+MAX_DIFF_WORK = 1_000_000
 #: Elements in one tensor (inputs, parameters, batch x shape).
 MAX_TENSOR_ELEMENTS = 50_000_000
 #: Work (node visits weighted by arity) the simplifier may spend on one result

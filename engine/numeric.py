@@ -452,6 +452,10 @@ class Kernel:
             explained = np.zeros(batch, dtype=bool)
             for k, slot in enumerate(t.slots):
                 if slot.op == "const":
+                    # A constant folded to inf/NaN (``1/0``) is its own origin.
+                    if not math.isfinite(slot.value) and (~explained).any():
+                        reports.append(self._report("forward", k, int((~explained).sum())))
+                        explained[:] = True
                     continue
                 fresh = ~ok[k] & _and(ok[j] for j in slot.args) & ~explained
                 if fresh.any():
@@ -473,9 +477,10 @@ class Kernel:
 
     def _report(self, phase: str, k: int, count: int) -> NonFinite:
         slot = self.tape.slots[k]
+        op = slot.node.op if slot.op == "const" else slot.op  # a folded constant's op
         name = slot.value if slot.op == "input" else slot.owner
         span = self._decl_span(name) if slot.op == "input" else self.tape.span(self.program, k)
-        return NonFinite(phase, slot.op, name, None if span == _NOWHERE else span, count)
+        return NonFinite(phase, op, name, None if span == _NOWHERE else span, count)
 
 
 # --------------------------------------------------------------------------
@@ -592,6 +597,11 @@ def evaluate(program, at=None, wrt=None, *, keep: bool = False) -> Evaluation:
             if name not in point:
                 raise EvaluationError(f"no value for input {name!r} at point {i + 1}",
                                       spans[i] if spans else None)
-            column.append(np.asarray(_floats(point[name]), dtype=np.float64))
+            try:
+                column.append(np.asarray(_floats(point[name]), dtype=np.float64))
+            except (ValueError, TypeError):
+                raise EvaluationError(f"the value of {name!r} at point {i + 1} is not a "
+                                      "number or a rectangular list of numbers",
+                                      spans[i] if spans else None) from None
         values[name] = np.stack(column) if column else np.zeros(0)
     return kernel(values, keep=keep)

@@ -40,6 +40,7 @@ from chainlens.engine.ir import (
     ZERO,
     Node,
     add,
+    count_nodes,
     free_symbols,
     mul,
     postorder,
@@ -122,6 +123,10 @@ class _Forward:
         self.var = var
         self.d: dict[Node, Node | _Chain] = {}
         self.trace: dict[Node, Trace] = {}
+        # The product rule on a flat product of k dependent factors builds k
+        # products of k - 1 factors: quadratic work, bounded so that no
+        # request can hold a server's thread for minutes.
+        self.work_left = limits.MAX_DIFF_WORK
 
     def run(self, root: Node) -> Node | _Chain:
         var, d, trace = self.var, self.d, self.trace
@@ -147,6 +152,13 @@ class _Forward:
             if not dep:
                 d[node] = ZERO
                 continue
+            self.work_left -= len(dep) * len(args)
+            if self.work_left < 0:
+                raise LimitError(
+                    f"differentiating this needs more than {limits.MAX_DIFF_WORK:,} steps "
+                    "of product-rule work (a product of many factors that all depend on "
+                    f"{var.value})",
+                    hint="ask for a lower order, or evaluate it numerically (chainlens grad)")
             partials = tuple([_partial(node, i) for i in dep])
             trace[node] = Trace(node, dep, partials)
             if len(dep) == 1:
@@ -432,8 +444,9 @@ def _compute(node: Node, var: str, order: int, simplify: bool) -> Derivative:
     rewrites: list[str] = []
     assumptions: list = []
     raw = current
-    for _ in range(order):
+    for k in range(1, order + 1):
         raw, fwd = derive(current, var)
+        _check_size(raw, k, order)
         if simplify:
             s = simplify_traced(raw)
             out, fired = s.node, s.rewrites
@@ -445,6 +458,16 @@ def _compute(node: Node, var: str, order: int, simplify: bool) -> Derivative:
         current = out
     return Derivative(node, var, order, current, raw, tuple(rewrites), tuple(passes),
                       tuple(assumptions))
+
+
+def _check_size(node: Node, k: int, order: int) -> None:
+    size = count_nodes(node)
+    if size > limits.MAX_DERIVATIVE_NODES:
+        what = "the derivative" if order == 1 else f"derivative {k} of {order}"
+        raise LimitError(f"{what} has {size:,} distinct nodes, beyond the limit of "
+                         f"{limits.MAX_DERIVATIVE_NODES:,}",
+                         hint="ask for a lower order, or evaluate it numerically "
+                              "(chainlens grad)")
 
 
 def _dedupe(items: Iterable) -> tuple:

@@ -53,8 +53,11 @@ def parse_point(text: str) -> dict:
         try:
             point[name.strip()] = json.loads(value.strip())
         except json.JSONDecodeError:
-            raise EvaluationError(f"the value of {name.strip()!r} is not a number or a list: "
-                                  f"{value.strip()!r}") from None
+            try:  # numbers JSON does not spell: .5, 5., +1, inf
+                point[name.strip()] = float(value.strip())
+            except ValueError:
+                raise EvaluationError(f"the value of {name.strip()!r} is not a number or a "
+                                      f"list: {value.strip()!r}") from None
     return point
 
 

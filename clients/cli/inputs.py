@@ -6,14 +6,17 @@ import sys
 from pathlib import Path
 
 from chainlens.engine.limits import MAX_SOURCE_CHARS
-from chainlens.engine.source import LimitError
+from chainlens.engine.source import ChainError, LimitError
 
 
 def read_source(arg: str) -> tuple[str, str]:
     """``(text, label)``: the file's text when ``arg`` names an existing file
     (``-`` is standard input), otherwise ``arg`` itself as an expression."""
     if arg == "-":
-        text, label = sys.stdin.read(), "<stdin>"
+        try:
+            text, label = sys.stdin.read(), "<stdin>"
+        except UnicodeDecodeError:
+            raise ChainError("standard input is not UTF-8 text") from None
     else:
         path = Path(arg)
         looks_like_file = path.suffix in {".chain", ".txt", ".tex", ".md", ".py"}
@@ -24,6 +27,11 @@ def read_source(arg: str) -> tuple[str, str]:
                 if looks_like_file:
                     raise SystemExit(f"chainlens: no such file: {arg}") from None
                 text, label = arg, "<expr>"
+            except IsADirectoryError:
+                raise SystemExit(f"chainlens: {arg} is a directory, not a file") from None
+            except UnicodeDecodeError as exc:
+                raise SystemExit(f"chainlens: {arg} is not UTF-8 text (byte {exc.start})") \
+                    from None
             except OSError:
                 text, label = arg, "<expr>"
         else:

@@ -103,4 +103,4 @@ def test_samples_of_a_huge_tensor_are_not_measured_but_reported():
 
 def test_a_value_that_is_not_finite_is_named_as_written():
     (f,) = [f for f in analyze("x/0").findings if f.kind == "nonfinite"]
-    assert f.message.startswith("f is not finite")
+    assert f.message.startswith("x/0 first becomes NaN/∞")  # the place, as written

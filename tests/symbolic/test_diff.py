@@ -208,3 +208,33 @@ def test_vector_and_matrix_results_print(result, text):
 def test_hessian_latex_is_a_matrix():
     assert hessian(x**2 * y, ["x", "y"]).latex == (
         "\\begin{pmatrix} 2 y & 2 x \\\\ 2 x & 0 \\end{pmatrix}")
+
+
+def test_a_derivative_that_outgrows_the_limit_is_refused_not_computed():
+    # Each order of a power tower multiplies its size; a shared server must
+    # stop before it runs out of memory, with a clear error.
+    import time
+
+    from chainlens.engine.source import LimitError
+
+    start = time.monotonic()
+    with pytest.raises(LimitError, match="distinct nodes|product-rule work"):
+        diff("x^x^x^x^x^x^x^x^x^x^x^x", "x", order=10)
+    assert time.monotonic() - start < 30
+
+
+def test_quadratic_product_rule_work_is_bounded():
+    # The second derivative of a 2000-layer chain differentiates a product of
+    # ~4000 factors that all depend on x: refused quickly, not minutes of work.
+    import time
+
+    from chainlens.engine.parse import parse
+    from chainlens.engine.source import LimitError
+
+    program = parse("\n".join(["a = x"] + [f"a = sigmoid(w_{k} * a + b_{k})"
+                                             for k in range(1, 2001)]))
+    start = time.monotonic()
+    with pytest.raises(LimitError, match="product-rule work"):
+        diff(program, "x", order=2)
+    assert time.monotonic() - start < 30
+    assert diff(program, "x").result is not None  # the first derivative is fine
