@@ -122,9 +122,15 @@ def _conditions(root: Node) -> tuple[Condition, ...]:
             where = _boundary(_template(c.text))
             out.append(Condition("nondifferentiable", "==", substitute(c.expr, mapping), node,
                                  "{f} is not differentiable where " + where, node.args))
+    return dedupe(out)
+
+
+def dedupe(conditions) -> tuple[Condition, ...]:
+    """Conditions without repeats: one domain condition per expression, one
+    non-differentiability note per expression and primitive."""
     seen = set()
     unique = []
-    for c in out:
+    for c in conditions:
         key = (c.kind, c.relation, c.expr, c.source if c.kind == "nondifferentiable" else None)
         if key not in seen:
             seen.add(key)

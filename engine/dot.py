@@ -29,7 +29,7 @@ import numpy as np
 from chainlens.engine import rules
 from chainlens.engine.codegen import Tape, lower
 from chainlens.engine.codegen_backends import ancestors, build_edges, build_numpy
-from chainlens.engine.numeric import as_program
+from chainlens.engine.numeric import as_program, name_list
 from chainlens.engine.printing import display_symbol, to_unicode
 from chainlens.engine.program import Program, display_name
 from chainlens.engine.shapes import show_shape
@@ -165,11 +165,11 @@ def build_graph(program: Program | str, at=None, *, output: str | None = None,
                          hint="draw the per-layer gradient norms instead (--layers)")
     if at is None and program.points:
         at = program.points[0].as_dict()
-    for w in _names(wrt) or ():
+    for w in name_list(wrt) or ():
         if w not in tape.inputs:
             raise EvaluationError(f"cannot follow paths from {w!r}: it is not an input", None,
                                   expected=tuple(tape.inputs) or ("an input name",))
-    wrt_names = tuple(w for w in (_names(wrt) or program.wrt or tuple(tape.inputs))
+    wrt_names = tuple(w for w in (name_list(wrt) or program.wrt or tuple(tape.inputs))
                       if w in tape.inputs and reach[tape.inputs[w]])
     numbers = _Numbers(program, tape, at, out, wrt_names) if at is not None else None
     names = {k: n for n, k in tape.names.items()}
@@ -189,14 +189,6 @@ def build_graph(program: Program | str, at=None, *, output: str | None = None,
         path_counts={w: _count_paths(tape, tape.inputs[w], out) for w in wrt_names},
         at=dict(at) if at is not None else None,
     )
-
-
-def _names(value) -> tuple[str, ...] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return tuple(v for v in value.replace(",", " ").split() if v)
-    return tuple(value)
 
 
 def _output_name(name: str) -> str:

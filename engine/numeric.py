@@ -547,7 +547,8 @@ def as_program(program) -> Program:
     raise TypeError(f"cannot compile a {type(program).__name__}")
 
 
-def _names(value) -> tuple[str, ...] | None:
+def name_list(value) -> tuple[str, ...] | None:
+    """``"w, b"``, ``"w b"`` or ``["w", "b"]`` as a tuple of names (None stays None)."""
     if value is None:
         return None
     if isinstance(value, str):
@@ -564,8 +565,8 @@ def compile(program, wrt=None, outputs=None, *, mode: str | None = None,
     if mode not in (None, "reverse", "forward"):
         raise ValueError("mode is 'reverse' or 'forward'")
     program = as_program(program)
-    tape = lower(program, _names(outputs), keep_names=True)
-    names = _names(wrt) or tuple(program.wrt) or tuple(tape.inputs)
+    tape = lower(program, name_list(outputs), keep_names=True)
+    names = name_list(wrt) or tuple(program.wrt) or tuple(tape.inputs)
     for w in names:
         if w not in tape.inputs:
             raise EvaluationError(f"cannot differentiate by {w!r}: it is not an input",

@@ -29,7 +29,7 @@ read, so the steps and the result cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -354,9 +354,9 @@ class Derivative:
         non-differentiability, then the simplifications' assumptions.
         Collected on first read: most callers (a gradient's components, a
         benchmark, a batch job without conditions) never ask."""
-        from chainlens.engine.domain import conditions_of
+        from chainlens.engine.domain import conditions_of, dedupe
 
-        return _dedupe(conditions_of(self.expr) + self._assumptions)
+        return dedupe(conditions_of(self.expr) + self._assumptions)
 
     @property
     def text(self) -> str:
@@ -468,17 +468,6 @@ def _check_size(node: Node, k: int, order: int) -> None:
                          f"{limits.MAX_DERIVATIVE_NODES:,}",
                          hint="ask for a lower order, or evaluate it numerically "
                               "(chainlens grad)")
-
-
-def _dedupe(items: Iterable) -> tuple:
-    seen = set()
-    out = []
-    for c in items:
-        key = (c.kind, c.relation, c.expr, c.source if c.kind == "nondifferentiable" else None)
-        if key not in seen:
-            seen.add(key)
-            out.append(c)
-    return tuple(out)
 
 
 # --------------------------------------------------------------------------
