@@ -130,7 +130,7 @@ def _print_text(label, kernel, ev, at, report) -> None:
                 print(f"  ∂{shown}/∂{w} = {_fmt(g[b])}")
     print(f"mode: {kernel.mode_reason}")
     for nf in ev.nonfinite:
-        where = f" in {nf.name}" if nf.name else ""
+        where = f" in {_display(nf.name, ev.values)}" if nf.name else ""
         print(f"{_where(label, nf.span)}: warning: NaN/Inf first produced in the {nf.phase} "
               f"pass by {nf.op}{where} at {nf.count} point(s)")
     if report is not None:
