@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from chainlens.engine import limits
 from chainlens.engine.ir import Node, postorder, substitute
 from chainlens.engine.rules import PLACEHOLDERS, RULES
 
@@ -101,7 +102,7 @@ def conditions_of(root: Node) -> tuple[Condition, ...]:
     hit = _RECENT.get(root)
     if hit is None:
         hit = _RECENT[root] = _conditions(root)
-        _trim(_RECENT, 256)
+        limits.trim_oldest(_RECENT, 256)
     return hit
 
 
@@ -160,11 +161,3 @@ def _power_conditions(node: Node) -> list[Condition]:
     return out
 
 
-def _trim(cache: dict, size: int) -> None:
-    """Drop the oldest entries of a bounded cache (dicts keep insertion
-    order); another thread trimming at the same time is harmless."""
-    try:
-        while len(cache) > size:
-            cache.pop(next(iter(cache)), None)
-    except (RuntimeError, StopIteration):
-        pass

@@ -31,7 +31,7 @@ from chainlens.engine.ir import PI, E, Node, add, call, div, mul, neg, num, powe
 from chainlens.engine.limits import MAX_REPEAT
 from chainlens.engine.program import Assignment, Declaration, Program
 from chainlens.engine.rules import ALIASES, RULES
-from chainlens.engine.source import ParseError, Span
+from chainlens.engine.source import ParseError, Span, innermost
 
 __all__ = ["PyUnit", "PyDocument", "Skipped", "read_python", "MATH_MODULES"]
 
@@ -82,13 +82,7 @@ class PyDocument:
 
     def unit_at(self, offset: int) -> PyUnit | None:
         """The innermost unit whose text contains ``offset``."""
-        best = None
-        for u in self.units:
-            if u.span.start <= offset <= u.span.end and (
-                best is None or u.span.start >= best.span.start
-            ):
-                best = u
-        return best
+        return innermost(self.units, offset)
 
 
 class _Unsupported(Exception):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Span", "ChainError", "ParseError", "ShapeError", "LimitError", "EvaluationError"]
+__all__ = ["Span", "innermost", "ChainError", "ParseError", "ShapeError", "LimitError",
+           "EvaluationError"]
 
 
 @dataclass(frozen=True, order=True)
@@ -46,6 +47,18 @@ class Span:
             "end_line": self.end_line,
             "end_column": self.end_column,
         }
+
+
+def innermost(items, offset: int):
+    """The item whose ``span`` contains ``offset`` and starts last (the
+    innermost of nested ones), or None: what a hover at ``offset`` is about."""
+    best = None
+    for item in items:
+        if item.span.start <= offset <= item.span.end and (
+            best is None or item.span.start >= best.span.start
+        ):
+            best = item
+    return best
 
 
 @dataclass(eq=False)

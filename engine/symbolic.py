@@ -218,7 +218,7 @@ def _dependents(root: Node, var: Node) -> list[Node]:
     if walk is None:
         walk = _ORDERS[root] = _Walk(postorder(root))
         if len(_ORDERS) > 32:
-            _trim(_ORDERS, 32)
+            limits.trim_oldest(_ORDERS, 32)
         return walk.order
     return walk.above(var)
 
@@ -427,7 +427,7 @@ def _diff_node(node: Node, var: str, order: int = 1, simplify: bool = True) -> D
     out = _compute(node, var, order, simplify)
     _RECENT[key] = out
     if len(_RECENT) > _RECENT_SIZE:
-        _trim(_RECENT, _RECENT_SIZE)
+        limits.trim_oldest(_RECENT, _RECENT_SIZE)
     return out
 
 
@@ -679,11 +679,3 @@ def backprop(program, output: str | None = None, wrt: Sequence[str] | str | None
     return Backprop(output, tuple(order), inputs)
 
 
-def _trim(cache: dict, size: int) -> None:
-    """Drop the oldest entries of a bounded cache (dicts keep insertion
-    order); another thread trimming at the same time is harmless."""
-    try:
-        while len(cache) > size:
-            cache.pop(next(iter(cache)), None)
-    except (RuntimeError, StopIteration):
-        pass

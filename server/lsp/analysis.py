@@ -27,7 +27,7 @@ from chainlens.engine import notes as notes_front
 from chainlens.engine import pyfront
 from chainlens.engine.ir import free_symbols
 from chainlens.engine.program import Program
-from chainlens.engine.source import ChainError, Span
+from chainlens.engine.source import ChainError, Span, innermost
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp.positions import LineIndex
 from chainlens.server.lsp.settings import Settings
@@ -126,13 +126,8 @@ class Analysis:
         return sum(len(u.program.assignments) for u in self.units)
 
     def unit_at(self, offset: int) -> Unit | None:
-        best = None
-        for u in self.units:
-            if u.span.start <= offset <= u.span.end and (
-                best is None or u.span.start >= best.span.start
-            ):
-                best = u
-        return best
+        """The innermost unit whose text contains ``offset``."""
+        return innermost(self.units, offset)
 
     def memoised(self, key, compute):
         """Feature results are computed once per analysis (hovering the same
