@@ -36,7 +36,7 @@ from __future__ import annotations
 import threading
 import weakref
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from fractions import Fraction
 
 __all__ = [
@@ -530,9 +530,12 @@ E = _make("exp", (ONE,), None)
 # --------------------------------------------------------------------------
 
 
-def postorder(roots: Node | Iterable[Node]) -> list[Node]:
+def postorder(roots: Node | Iterable[Node], enter=None) -> list[Node]:
     """Every node reachable from ``roots``, each once, children before
-    parents.  Iterative, so depth is limited only by memory."""
+    parents.  Iterative, so depth is limited only by memory.  With
+    ``enter``, a child for which ``enter(child)`` is false is neither
+    descended into nor listed (roots always are): a pass that only needs
+    part of a DAG walks only that part."""
     if isinstance(roots, Node):
         roots = (roots,)
     seen: set[int] = set()
@@ -547,17 +550,16 @@ def postorder(roots: Node | Iterable[Node]) -> list[Node]:
                 stack[-1] = (node, i + 1)
                 child = node.args[i]
                 if id(child) not in seen:
-                    stack.append((child, 0))
+                    if enter is None or enter(child):
+                        stack.append((child, 0))
+                    else:
+                        seen.add(id(child))
             else:
                 stack.pop()
                 if id(node) not in seen:
                     seen.add(id(node))
                     order.append(node)
     return order
-
-
-def iter_unique(root: Node) -> Iterator[Node]:
-    yield from postorder(root)
 
 
 def free_symbols(root: Node | Iterable[Node]) -> tuple[str, ...]:

@@ -38,6 +38,7 @@ from chainlens.engine.ir import (
     count_nodes,
     mul,
     num,
+    postorder,
     power,
     raw,
     rebuild,
@@ -375,22 +376,7 @@ def _unsettled(root: Node) -> list[Node]:
     not descend into settled nodes (a gradient's components share most of
     theirs) and leaves leaves out."""
     settled = _SETTLED
-    seen: set[int] = {id(root)}  # ids: the nodes are alive during the walk
-    order: list[Node] = []
-    stack: list[tuple[Node, int]] = [(root, 0)]
-    while stack:
-        node, i = stack[-1]
-        if i < len(node.args):
-            stack[-1] = (node, i + 1)
-            child = node.args[i]
-            if id(child) not in seen:
-                seen.add(id(child))
-                if child.args and child not in settled:
-                    stack.append((child, 0))
-        else:
-            stack.pop()
-            order.append(node)
-    return order
+    return postorder(root, enter=lambda n: bool(n.args) and n not in settled)
 
 
 def _split(f: Node) -> tuple[Node, Fraction]:
