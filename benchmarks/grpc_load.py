@@ -121,7 +121,7 @@ async def batcher_only(clients: int, mode: str, seconds: float) -> dict:
     batching does for the kernel, apart from the cost of the RPC layer."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from chainlens.engine.numeric import compile as compile_kernel
+    from chainlens.engine.numeric.kernel import compile as compile_kernel
     from chainlens.server.rpc.batcher import BatchingOptions, DynamicBatcher
     from chainlens.server.rpc.metrics import Metrics
 

@@ -25,8 +25,8 @@ import sys
 import time
 
 import numpy as np
-from chainlens.engine.numeric import compile
-from chainlens.engine.parse import parse
+from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.kernel import compile
 
 SEEDS = [
     ("sin(x^2)", lambda m, x: m.sin(x**2)),

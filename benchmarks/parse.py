@@ -87,8 +87,8 @@ def main() -> None:
     args = ap.parse_args()
 
     t = time.perf_counter()
-    from chainlens.engine.parse import parse, parse_expr
-    from chainlens.engine.parse_syntax import Lines, syntax
+    from chainlens.engine.language.reader import parse, parse_expr
+    from chainlens.engine.language.syntax import Lines, syntax
 
     parse_expr("x")
     build = time.perf_counter() - t

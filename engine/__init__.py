@@ -11,30 +11,30 @@ from __future__ import annotations
 
 import importlib
 
-from chainlens.engine.ir import Node, num, sym
-from chainlens.engine.source import ChainError, LimitError, ParseError, ShapeError, Span
+from chainlens.engine.core.ir import Node, num, sym
+from chainlens.engine.core.source import ChainError, LimitError, ParseError, ShapeError, Span
 
 #: public name -> module that defines it
 _LAZY = {
-    "parse": "parse",
-    "parse_expr": "parse",
-    "Program": "program",
-    "to_text": "printing",
-    "to_unicode": "printing",
-    "to_latex": "printing",
-    "to_python": "printing",
-    "render": "printing",
-    "diff": "symbolic",
-    "gradient": "symbolic",
-    "jacobian": "symbolic",
-    "hessian": "symbolic",
-    "backprop": "symbolic",
-    "simplify": "simplify",
-    "check_derivative": "check",
-    "compile": "numeric",
-    "evaluate": "numeric",
-    "paths": "paths",
-    "analyze": "health",
+    "parse": "language.reader",
+    "parse_expr": "language.reader",
+    "Program": "language.program",
+    "to_text": "printing.printers",
+    "to_unicode": "printing.printers",
+    "to_latex": "printing.printers",
+    "to_python": "printing.printers",
+    "render": "printing.printers",
+    "diff": "symbolic.chain",
+    "gradient": "symbolic.chain",
+    "jacobian": "symbolic.chain",
+    "hessian": "symbolic.chain",
+    "backprop": "symbolic.chain",
+    "simplify": "symbolic.simplify",
+    "check_derivative": "symbolic.check",
+    "compile": "numeric.kernel",
+    "evaluate": "numeric.kernel",
+    "paths": "numeric.paths",
+    "analyze": "health.analysis",
 }
 
 __all__ = ["Node", "num", "sym", "ChainError", "ParseError", "ShapeError", "LimitError", "Span",

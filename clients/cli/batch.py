@@ -4,7 +4,7 @@ Reads JSON Lines or CSV jobs (a file or standard input), runs them on a
 local process pool or on Dask, and writes one JSON record per job, in input
 order, to a file or standard output; a summary goes to standard error.  The
 machinery lives in :mod:`chainlens.cli.batchrun`, the content of a record in
-:mod:`chainlens.engine.jobs`.
+:mod:`chainlens.engine.api.jobs`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import argparse
 import sys
 
 from chainlens.cli.batchrun import BatchOptions, Summary, run_batch
-from chainlens.engine.source import ChainError
+from chainlens.engine.core.source import ChainError
 
 EPILOG = """\
 job (one JSON object a line, or a CSV row with the same columns):

@@ -1,8 +1,8 @@
 """The batch runner: read jobs, run them on a backend, write records in order.
 
 This module is plumbing only; what a record *says* is decided by
-:func:`chainlens.engine.jobs.run_job` and how it is spelled by
-:func:`chainlens.engine.jobs.encode`, both run on the worker.  The runner
+:func:`chainlens.engine.api.jobs.run_job` and how it is spelled by
+:func:`chainlens.engine.api.jobs.encode`, both run on the worker.  The runner
 keeps three promises:
 
 * **Order.**  Records come out in input order whatever order the workers
@@ -33,8 +33,8 @@ from itertools import islice
 from pathlib import Path
 
 from chainlens.cli.batchrun_backends import Item, make_backend
-from chainlens.engine.jobs import FORMATS, JobError, error_record
-from chainlens.engine.limits import MAX_SOURCE_CHARS
+from chainlens.engine.api.jobs import FORMATS, JobError, error_record
+from chainlens.engine.core.limits import MAX_SOURCE_CHARS
 
 __all__ = ["BatchOptions", "Summary", "read_items", "resume_state", "run_batch"]
 

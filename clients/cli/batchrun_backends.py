@@ -17,7 +17,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from chainlens.engine.jobs import encode, run_job
+from chainlens.engine.api.jobs import encode, run_job
 
 __all__ = ["Item", "run_chunk", "stream_ordered", "SerialBackend", "PoolBackend", "DaskBackend",
            "make_backend"]
@@ -30,14 +30,14 @@ Item = tuple[dict | None, dict | None]
 #: (a missing module is skipped by ``multiprocessing``).
 PRELOAD = (
     "chainlens.cli.batchrun_backends",
-    "chainlens.engine.parse",
-    "chainlens.engine.printing",
-    "chainlens.engine.symbolic",
-    "chainlens.engine.steps",
-    "chainlens.engine.simplify",
-    "chainlens.engine.check",
-    "chainlens.engine.numeric",
-    "chainlens.engine.health",
+    "chainlens.engine.language.reader",
+    "chainlens.engine.printing.printers",
+    "chainlens.engine.symbolic.chain",
+    "chainlens.engine.symbolic.steps",
+    "chainlens.engine.symbolic.simplify",
+    "chainlens.engine.symbolic.check",
+    "chainlens.engine.numeric.kernel",
+    "chainlens.engine.health.analysis",
 )
 
 

@@ -22,8 +22,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from chainlens.engine.check import check_derivative
-    from chainlens.engine.printing import render
+    from chainlens.engine.printing.printers import render
+    from chainlens.engine.symbolic.check import check_derivative
 
     r = check_derivative(args.expr, args.claimed, args.wrt)
     if args.format == "json":

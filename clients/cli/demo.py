@@ -60,8 +60,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _parse(examples: Path, out: Path) -> None:
-    from chainlens.engine.parse import parse, parse_expr
-    from chainlens.engine.printing import render
+    from chainlens.engine.language.reader import parse, parse_expr
+    from chainlens.engine.printing.printers import render
 
     _title("1. One parser, three notations, one DAG node")
     nodes = [parse_expr(t) for t in
@@ -88,8 +88,8 @@ def _few(names: tuple[str, ...], shown: int = 6) -> str:
 
 
 def _diff(examples: Path, out: Path) -> None:
-    from chainlens.engine.steps import format_steps
-    from chainlens.engine.symbolic import diff
+    from chainlens.engine.symbolic.chain import diff
+    from chainlens.engine.symbolic.steps import format_steps
 
     _title("2. Derivatives of the seed article, textbook-clean, with their steps")
     for expr, wrt in SEED:
@@ -100,9 +100,9 @@ def _diff(examples: Path, out: Path) -> None:
 
 
 def _backprop(examples: Path, out: Path) -> None:
-    from chainlens.engine.parse import parse
-    from chainlens.engine.printing import render
-    from chainlens.engine.symbolic import backprop
+    from chainlens.engine.language.reader import parse
+    from chainlens.engine.printing.printers import render
+    from chainlens.engine.symbolic.chain import backprop
 
     _title("3. Backprop through the names (examples/neuron.chain)")
     program = parse((examples / "neuron.chain").read_text(encoding="utf-8"))
@@ -115,8 +115,8 @@ def _backprop(examples: Path, out: Path) -> None:
 
 def _numeric(examples: Path, out: Path) -> None:
     import numpy as np
-    from chainlens.engine.numeric import compile, evaluate
-    from chainlens.engine.parse import parse
+    from chainlens.engine.language.reader import parse
+    from chainlens.engine.numeric.kernel import compile, evaluate
 
     _title("4. The neuron's gradient at its @at point, and throughput")
     program = parse((examples / "neuron.chain").read_text(encoding="utf-8"))
@@ -142,8 +142,8 @@ def _numeric(examples: Path, out: Path) -> None:
 
 
 def _health(examples: Path, out: Path) -> None:
-    from chainlens.engine.health import analyze
-    from chainlens.engine.parse import parse
+    from chainlens.engine.health.analysis import analyze
+    from chainlens.engine.language.reader import parse
 
     _title("5. Gradient health: 50 sigmoid layers beside their ReLU/residual version")
     for name in ("deep_sigmoid.chain", "deep_residual.chain"):

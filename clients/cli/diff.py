@@ -1,6 +1,6 @@
 """``chainlens diff``: derivatives of an expression or a ``.chain`` program.
 
-Thin: parses the argument, calls :mod:`chainlens.engine.symbolic`, prints.
+Thin: parses the argument, calls :mod:`chainlens.engine.symbolic.chain`, prints.
 For a program it also prints backprop through the program's own names
 (``∂L/∂z = 2(a - y)·σ(z)(1 - σ(z))``), the way the seed article writes it.
 """
@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from chainlens.cli.inputs import read_source
-    from chainlens.engine.parse import parse
+    from chainlens.engine.language.reader import parse
 
     text, label = read_source(args.source)
     program = parse(text)
@@ -38,8 +38,8 @@ def run(args) -> int:
     if any(not a.name.startswith("_") for a in program.assignments):
         return _program(program, wrt, args, simplify)
     # Only expression statements (parsed as the synthetic outputs _1, _2...).
-    from chainlens.engine.ir import free_symbols
-    from chainlens.engine.symbolic import diff
+    from chainlens.engine.core.ir import free_symbols
+    from chainlens.engine.symbolic.chain import diff
 
     results = []
     for out in program.outputs:
@@ -56,8 +56,8 @@ def run(args) -> int:
 
 
 def _print_derivative(d, fmt: str, steps: bool) -> None:
-    from chainlens.engine.printing import render
-    from chainlens.engine.steps import format_steps
+    from chainlens.engine.printing.printers import render
+    from chainlens.engine.symbolic.steps import format_steps
 
     notation = "text" if fmt == "python" else fmt
     order = "" if d.order == 1 else f"^{d.order}"
@@ -77,10 +77,10 @@ def _print_derivative(d, fmt: str, steps: bool) -> None:
 
 
 def _program(program, wrt, args, simplify: bool) -> int:
-    from chainlens.engine.check import value_at
-    from chainlens.engine.printing import render
-    from chainlens.engine.program import display_name
-    from chainlens.engine.symbolic import backprop, gradient
+    from chainlens.engine.language.program import display_name
+    from chainlens.engine.printing.printers import render
+    from chainlens.engine.symbolic.chain import backprop, gradient
+    from chainlens.engine.symbolic.check import value_at
 
     fmt = "text" if args.format == "python" else args.format
     point = _scalar_point(program)
@@ -110,7 +110,7 @@ def _program(program, wrt, args, simplify: bool) -> int:
             print(line)
         if not args.steps:
             continue
-        from chainlens.engine.steps import format_steps
+        from chainlens.engine.symbolic.steps import format_steps
 
         print(f"gradient of {shown} in the inputs, with steps:")
         for comp in grad.components:

@@ -15,7 +15,7 @@ import json
 import math
 
 from chainlens.cli.inputs import read_source
-from chainlens.engine.source import ChainError, EvaluationError
+from chainlens.engine.core.source import ChainError, EvaluationError
 
 
 def register(subparsers) -> None:
@@ -62,7 +62,7 @@ def parse_point(text: str) -> dict:
 
 
 def run(args) -> int:
-    from chainlens.engine.numeric import as_program, compile, evaluate
+    from chainlens.engine.numeric.kernel import as_program, compile, evaluate
 
     text, label = read_source(args.source)
     try:
@@ -75,7 +75,7 @@ def run(args) -> int:
         raise
     report = None
     if args.paths:
-        from chainlens.engine.paths import paths
+        from chainlens.engine.numeric.paths import paths
 
         at = points[0] if points else None
         report = paths(program, wrt=kernel.wrt, at=at, top=args.paths)

@@ -1,7 +1,7 @@
 """``chainlens graph``: draw a program's computational graph, or its per-layer
 gradient norms.
 
-Thin: :mod:`chainlens.engine.dot` builds the graph, its numbers and the DOT
+Thin: :mod:`chainlens.engine.graph.dot` builds the graph, its numbers and the DOT
 text; this module reads the arguments, fills in values the point leaves out,
 and hands the DOT text to Graphviz (the ``graphviz`` package and its ``dot``
 binary) or the layer norms to matplotlib.  Without Graphviz the command says
@@ -9,7 +9,7 @@ so and prints the DOT text, which any Graphviz viewer (or an online one) can
 draw; it never fails with a traceback.
 
 ``render_svg`` is also what a notebook's inline picture of a
-:class:`chainlens.engine.dot.Graph` (its ``_repr_svg_``) calls.
+:class:`chainlens.engine.graph.dot.Graph` (its ``_repr_svg_``) calls.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from chainlens.cli.inputs import read_source
-    from chainlens.engine.parse import parse
+    from chainlens.engine.language.reader import parse
 
     text, _label = read_source(args.source)
     program = parse(text)
@@ -59,7 +59,7 @@ def run(args) -> int:
     if args.layers:
         return _layers(program, at, args, suffix)
 
-    from chainlens.engine.dot import build_graph, to_dot
+    from chainlens.engine.graph.dot import build_graph, to_dot
 
     graph = build_graph(program, at, output=args.output, wrt=args.wrt)
     dot_text = to_dot(graph, paths=args.paths)
@@ -126,7 +126,7 @@ def render_svg(dot_text: str) -> str | None:
 def graph_svg(program, at=None, *, paths: bool = False) -> str | None:
     """The SVG picture of ``program`` (a Program, source text or Node) at
     ``at``: what a notebook shows inline.  None without Graphviz."""
-    from chainlens.engine.dot import to_dot
+    from chainlens.engine.graph.dot import to_dot
 
     return render_svg(to_dot(program, at, paths=paths))
 
@@ -140,7 +140,7 @@ def _point(program, text: str, at_arg: str | None, *, fill: bool) -> dict | None
     """The program's first ``@at`` point updated by ``--at``; inputs left
     without a value are drawn from their declared range (else [-1, 1]) when
     some value was given or ``fill`` is set, and the command says so."""
-    from chainlens.engine.parse import parse
+    from chainlens.engine.language.reader import parse
 
     at = program.points[0].as_dict() if program.points else None
     if at_arg:
@@ -181,7 +181,7 @@ def _natural(name: str) -> tuple:
 
 
 def _layers(program, at, args, suffix: str) -> int:
-    from chainlens.engine.dot import layer_gradients
+    from chainlens.engine.graph.dot import layer_gradients
 
     norms = layer_gradients(program, at, output=args.output)
     if not args.out:

@@ -4,7 +4,7 @@ One line per finding (``file:line:col: severity: message [kind]``), JSON of
 the full reports, or SARIF 2.1.0 for GitHub code scanning.  Exit status 1
 when a finding reaches ``--threshold`` (default: warning), 2 when a file
 cannot be read or parsed, 0 otherwise.  All the analysis is
-:func:`chainlens.engine.health.analyze`; this module only formats.
+:func:`chainlens.engine.health.analysis.analyze`; this module only formats.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import json
 import sys
 from pathlib import Path
 
-from chainlens.engine.source import ChainError, Span
+from chainlens.engine.core.source import ChainError, Span
 
 #: SARIF rule per finding kind: (id, name, short description, help)
 RULES = {
@@ -96,8 +96,8 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from chainlens.engine.health import Thresholds, analyze
-    from chainlens.engine.parse import parse
+    from chainlens.engine.health.analysis import Thresholds, analyze
+    from chainlens.engine.language.reader import parse
 
     th = Thresholds(vanishing=args.vanishing, exploding=args.exploding, samples=args.samples,
                     seed=args.seed, measure=not args.static)
@@ -137,8 +137,8 @@ def _where(label: str, span: Span | None) -> str:
 
 
 def _text(results, args) -> str:
-    from chainlens.engine.health import pretty_name
-    from chainlens.engine.program import display_name
+    from chainlens.engine.health.analysis import pretty_name
+    from chainlens.engine.language.program import display_name
 
     lines = []
     for label, _, report, error in results:
@@ -175,7 +175,7 @@ def _text(results, args) -> str:
 
 def _assumed(assumptions) -> list[str]:
     """Assumed ranges, one line per range rather than one per input."""
-    from chainlens.engine.health import pretty_name
+    from chainlens.engine.health.analysis import pretty_name
 
     by_range: dict[tuple, list[str]] = {}
     for a in assumptions:
@@ -191,9 +191,9 @@ def side_by_side(paths: list[str], width: int = 48) -> str:
     """Reports of a few files in columns (the demo's "before / after")."""
     import textwrap
 
-    from chainlens.engine.health import analyze, pretty_name
-    from chainlens.engine.parse import parse
-    from chainlens.engine.program import display_name
+    from chainlens.engine.health.analysis import analyze, pretty_name
+    from chainlens.engine.language.program import display_name
+    from chainlens.engine.language.reader import parse
 
     columns = []
     for path in paths:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from chainlens.engine.limits import MAX_SOURCE_CHARS
-from chainlens.engine.source import ChainError, LimitError
+from chainlens.engine.core.limits import MAX_SOURCE_CHARS
+from chainlens.engine.core.source import ChainError, LimitError
 
 
 def read_source(arg: str) -> tuple[str, str]:

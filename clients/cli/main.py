@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from chainlens.engine.source import ChainError
+    from chainlens.engine.core.source import ChainError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,6 +1,6 @@
 """``chainlens parse``: read an expression or a ``.chain`` file and print it back.
 
-Thin: :func:`chainlens.engine.parse.parse` does the reading, the printers do
+Thin: :func:`chainlens.engine.language.reader.parse` does the reading, the printers do
 the spelling.  Useful to see how chainlens understood what you typed (``2x``,
 ``\\sin x``, ``np.exp``), to convert between notations, and as JSON for tools
 (every assignment, output, input, point and source span).
@@ -27,7 +27,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from chainlens.cli.inputs import read_source
-    from chainlens.engine.parse import parse
+    from chainlens.engine.language.reader import parse
 
     text, _label = read_source(args.source)
     program = parse(text)
@@ -40,13 +40,13 @@ def run(args) -> int:
 
 
 def _render(node, notation: str) -> str:
-    from chainlens.engine.printing import render
+    from chainlens.engine.printing.printers import render
 
     return render(node, notation)
 
 
 def _name(name: str, notation: str) -> str:
-    from chainlens.engine.printing import display_symbol
+    from chainlens.engine.printing.printers import display_symbol
 
     return display_symbol(name, notation)
 

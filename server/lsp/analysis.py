@@ -6,8 +6,8 @@ they always agree with each other and with the version they describe.
 What kind of document it is decides which front-end reads it:
 
 * ``.chain``: the engine parser -> one Program;
-* Python files and notebook cells: :mod:`chainlens.engine.pyfront`;
-* Markdown / LaTeX notes: :mod:`chainlens.engine.notes` -> math fragments
+* Python files and notebook cells: :mod:`chainlens.engine.frontends.python_source`;
+* Markdown / LaTeX notes: :mod:`chainlens.engine.frontends.notes` -> math fragments
   and derivative claims, each claim checked by the engine.
 
 Every engine call is wrapped: a failure is logged and recorded in
@@ -23,11 +23,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from chainlens.engine import notes as notes_front
-from chainlens.engine import pyfront
-from chainlens.engine.ir import free_symbols
-from chainlens.engine.program import Program
-from chainlens.engine.source import ChainError, Span, innermost
+from chainlens.engine.core.ir import free_symbols
+from chainlens.engine.core.source import ChainError, Span, innermost
+from chainlens.engine.frontends import notes as notes_front
+from chainlens.engine.frontends import python_source as pyfront
+from chainlens.engine.language.program import Program
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp.positions import LineIndex
 from chainlens.server.lsp.settings import Settings

@@ -17,8 +17,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from chainlens.engine.ir import free_symbols
-from chainlens.engine.notes import tex_superscripts
+from chainlens.engine.core.ir import free_symbols
+from chainlens.engine.frontends.notes import tex_superscripts
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp.analysis import Analysis
 from lsprotocol import types

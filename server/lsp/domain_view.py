@@ -1,7 +1,7 @@
 """Domain warnings: ``log`` of a value that can be ≤ 0, ``sqrt`` of one
 that can be negative, ``asin`` outside [-1, 1]...
 
-The conditions come from the engine (:func:`chainlens.engine.domain.conditions_of`,
+The conditions come from the engine (:func:`chainlens.engine.symbolic.conditions.conditions_of`,
 which reads them from the rules table).  Each is judged two ways, both by
 the engine:
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 
-from chainlens.engine.ir import Node
+from chainlens.engine.core.ir import Node
 from lsprotocol import types
 
 __all__ = ["diagnostics"]
@@ -31,7 +31,7 @@ _RELATION_OK = {">": lambda lo, hi: lo > 0, ">=": lambda lo, hi: lo >= 0,
 
 
 def _intervals(program) -> dict[Node, tuple[float, float]] | None:
-    from chainlens.engine.health_bounds import FULL, forward_intervals
+    from chainlens.engine.health.bounds import FULL, forward_intervals
 
     ranges = {d.name: (float(d.range[0]), float(d.range[1]))
               for d in program.declarations if d.range is not None}
@@ -58,8 +58,8 @@ def _scalar_env(unit) -> dict[str, float] | None:
 def diagnostics(analysis, unit, make_fix) -> list[types.Diagnostic]:
     if analysis.kind != "chain":
         return []
-    from chainlens.engine.domain import conditions_of
-    from chainlens.engine.health_bounds import interval_of
+    from chainlens.engine.health.bounds import interval_of
+    from chainlens.engine.symbolic.conditions import conditions_of
 
     program = unit.program
     env = _scalar_env(unit)
@@ -96,6 +96,6 @@ def diagnostics(analysis, unit, make_fix) -> list[types.Diagnostic]:
 
 
 def _names(expr: Node) -> tuple[str, ...]:
-    from chainlens.engine.ir import free_symbols
+    from chainlens.engine.core.ir import free_symbols
 
     return free_symbols(expr)

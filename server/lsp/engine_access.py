@@ -14,8 +14,8 @@ from __future__ import annotations
 import importlib
 import logging
 
-from chainlens.engine.ir import Node
-from chainlens.engine.program import Program
+from chainlens.engine.core.ir import Node
+from chainlens.engine.language.program import Program
 
 log = logging.getLogger("chainlens.lsp")
 
@@ -28,32 +28,32 @@ def _module(name: str):
 
 
 def parse_program(text: str) -> Program:
-    return _module("parse").parse(text)
+    return _module("language.reader").parse(text)
 
 
 def parse_expr(text: str) -> Node:
-    return _module("parse").parse_expr(text)
+    return _module("language.reader").parse_expr(text)
 
 
 def render(node: Node, notation: str) -> str:
     notation = {"unicode": "unicode", "latex": "latex", "text": "text",
                 "python": "python"}.get(notation, "unicode")
-    return _module("printing").render(node, notation)
+    return _module("printing.printers").render(node, notation)
 
 
 def derivative(expr: Node, wrt: str):
     """The engine's Derivative (``.result .text .unicode .latex .steps
     .conditions``) of ``expr`` by ``wrt``."""
-    return _module("symbolic").diff(expr, wrt)
+    return _module("symbolic.chain").diff(expr, wrt)
 
 
 def steps_markdown(derivative, full: bool) -> str:
     """The chain-rule steps of a Derivative as Markdown (short or full)."""
-    return _module("steps").markdown(derivative.steps, short=not full)
+    return _module("symbolic.steps").markdown(derivative.steps, short=not full)
 
 
 def check(expr: Node, claimed: Node, wrt: str):
-    return _module("check").check_derivative(expr, claimed, wrt)
+    return _module("symbolic.check").check_derivative(expr, claimed, wrt)
 
 
 def gradient_code(program: Program, name: str, params: tuple[str, ...]) -> str:

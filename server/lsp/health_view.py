@@ -1,6 +1,6 @@
 """Gradient-health findings as LSP diagnostics and hover summaries.
 
-The engine's :func:`chainlens.engine.health.analyze` does the judging
+The engine's :func:`chainlens.engine.health.analysis.analyze` does the judging
 (products of |f'| bounds along paths, domains); this module only maps a
 finding to a diagnostic: its range covers the whole composition, each
 contributing factor becomes a ``relatedInformation`` entry at the factor's
@@ -10,7 +10,7 @@ carried in ``data``.
 
 from __future__ import annotations
 
-from chainlens.engine.source import Span
+from chainlens.engine.core.source import Span
 from lsprotocol import types
 
 __all__ = ["diagnostics", "summary", "findings"]

@@ -23,8 +23,8 @@ import asyncio
 import logging
 import re
 
-from chainlens.engine.ir import Node, count_nodes, free_symbols, substitute, sym
-from chainlens.engine.notes import tex_superscripts
+from chainlens.engine.core.ir import Node, count_nodes, free_symbols, substitute, sym
+from chainlens.engine.frontends.notes import tex_superscripts
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp import health_view
 from chainlens.server.lsp.analysis import Analysis, Unit

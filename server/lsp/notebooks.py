@@ -2,7 +2,7 @@
 
 The client sends the notebook's cells as text documents (``cell_text_documents``)
 and their edits; pygls keeps them in the workspace.  Each code cell is read
-as Python (:mod:`chainlens.engine.pyfront`), so hovers, diagnostics and code
+as Python (:mod:`chainlens.engine.frontends.python_source`), so hovers, diagnostics and code
 actions work per cell exactly as in a ``.py`` file; this module only
 advertises the sync and routes notebook events to the cell diagnostics.
 """

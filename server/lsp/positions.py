@@ -1,6 +1,6 @@
 """Character offsets <-> LSP positions.
 
-The engine speaks in character offsets (:class:`~chainlens.engine.source.Span`);
+The engine speaks in character offsets (:class:`~chainlens.engine.core.source.Span`);
 LSP positions count UTF-16 code units by default (or code points when the
 client negotiated ``utf-32``).  One :class:`LineIndex` per document version
 makes both directions O(log lines).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 
-from chainlens.engine.source import Span
+from chainlens.engine.core.source import Span
 from lsprotocol import types
 
 __all__ = ["LineIndex"]

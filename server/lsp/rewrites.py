@@ -11,7 +11,7 @@ or numpy / torch / JAX calls in Python.  Shape matching only: no calculus.
 
 from __future__ import annotations
 
-from chainlens.engine.ir import Node, postorder
+from chainlens.engine.core.ir import Node, postorder
 from lsprotocol import types
 
 __all__ = ["diagnostics", "find"]

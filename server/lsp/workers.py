@@ -47,19 +47,19 @@ class Judged:
 
 def _programs(kind: str, text: str) -> list:
     if kind == "chain":
-        from chainlens.engine.parse import parse
+        from chainlens.engine.language.reader import parse
 
         return [parse(text)]
     if kind == "python":
-        from chainlens.engine.pyfront import read_python
+        from chainlens.engine.frontends.python_source import read_python
 
         return [u.program for u in read_python(text).units]
     return []
 
 
 def _judge_one(program, vanishing: float, exploding: float, at_point: bool) -> Judged:
-    from chainlens.engine.health import analyze
-    from chainlens.engine.numeric import evaluate
+    from chainlens.engine.health.analysis import analyze
+    from chainlens.engine.numeric.kernel import evaluate
 
     problems: list[str] = []
     point = None
@@ -94,9 +94,9 @@ def judge_units(kind: str, text: str, vanishing: float, exploding: float) -> lis
 
 
 def _warm() -> bool:
-    import chainlens.engine.health  # noqa: F401
-    import chainlens.engine.numeric  # noqa: F401
-    import chainlens.engine.parse  # noqa: F401
+    import chainlens.engine.health.analysis  # noqa: F401
+    import chainlens.engine.language.reader  # noqa: F401
+    import chainlens.engine.numeric.kernel  # noqa: F401
 
     return True
 

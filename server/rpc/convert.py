@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from chainlens.engine.limits import MAX_ORDER, MAX_TENSOR_ELEMENTS
-from chainlens.engine.printing import render
-from chainlens.engine.program import display_name
-from chainlens.engine.source import ChainError
+from chainlens.engine.core.limits import MAX_ORDER, MAX_TENSOR_ELEMENTS
+from chainlens.engine.core.source import ChainError
+from chainlens.engine.language.program import display_name
+from chainlens.engine.printing.printers import render
 from chainlens.server.rpc.problems import from_chain_error, invalid, place
 from chainlens.server.rpc.programs import check_source, parse_program
 from chainlens.v1 import derivatives_pb2 as pb
@@ -23,7 +23,7 @@ __all__ = ["differentiate", "analyze", "check"]
 
 
 def differentiate(request: pb.DifferentiateRequest) -> pb.DifferentiateResponse:
-    from chainlens.engine.symbolic import diff
+    from chainlens.engine.symbolic.chain import diff
 
     order = request.order or 1
     if order > MAX_ORDER:
@@ -65,7 +65,7 @@ def _rendering(node) -> pb.Rendering:
 
 
 def _step(step) -> pb.Step:
-    from chainlens.engine.steps import format_steps
+    from chainlens.engine.symbolic.steps import format_steps
 
     return pb.Step(rule=step.rule, depth=step.depth,
                    text=_one_line(format_steps([step], "text")),
@@ -89,7 +89,7 @@ _LATEX_NUMBER = re.compile(r"^&\\text\{\d+\.\}\\\s*")
 
 
 def analyze(request: pb.AnalyzeRequest) -> pb.AnalyzeResponse:
-    from chainlens.engine.health import analyze as health_report
+    from chainlens.engine.health.analysis import analyze as health_report
 
     program = parse_program(request.program)
     at = None
@@ -117,7 +117,7 @@ def analyze(request: pb.AnalyzeRequest) -> pb.AnalyzeResponse:
 def _add_paths(response: pb.AnalyzeResponse, program, at, top: int) -> None:
     """The chain rule as a sum over paths; programs it does not apply to
     (tensors, no point) get a note instead."""
-    from chainlens.engine.paths import paths
+    from chainlens.engine.numeric.paths import paths
 
     point = {k: float(v.reshape(-1)[0]) for k, v in at.items()} if at else None
     try:
@@ -179,8 +179,8 @@ def _finite(x) -> float:
 
 
 def check(request: pb.CheckRequest) -> pb.CheckResponse:
-    from chainlens.engine.check import check_derivative
-    from chainlens.engine.parse import parse_expr
+    from chainlens.engine.language.reader import parse_expr
+    from chainlens.engine.symbolic.check import check_derivative
 
     program = parse_program(request.expression, "expression")
     check_source(request.claimed, "claimed")

@@ -66,7 +66,7 @@ def run_burst(n: int = 200, *, batch_timeout_ms: float = 2.0, max_batch_size: in
 async def _burst(n: int, batch_timeout_ms: float, max_batch_size: int,
                  seed: int) -> BurstSummary:
     from chainlens.client import AsyncClient
-    from chainlens.engine.numeric import compile as compile_kernel
+    from chainlens.engine.numeric.kernel import compile as compile_kernel
 
     rng = np.random.default_rng(seed)
     points = [{k: float(rng.uniform(-2, 2)) for k in ("x", "w", "b", "y")} for _ in range(n)]

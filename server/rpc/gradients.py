@@ -9,7 +9,7 @@ place, and never joins a batch with other people's requests.
 from __future__ import annotations
 
 import numpy as np
-from chainlens.engine.limits import MAX_TENSOR_ELEMENTS
+from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
 from chainlens.server.rpc.batcher import Rows
 from chainlens.server.rpc.problems import invalid
 from chainlens.server.rpc.programs import Compiled

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import grpc
-from chainlens.engine.source import ChainError, Span
+from chainlens.engine.core.source import ChainError, Span
 from chainlens.v1 import tensor_pb2
 
 __all__ = ["RequestProblem", "from_chain_error", "to_message", "trailing_metadata"]

@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
-from chainlens.engine.limits import MAX_SOURCE_CHARS
-from chainlens.engine.source import ChainError
+from chainlens.engine.core.limits import MAX_SOURCE_CHARS
+from chainlens.engine.core.source import ChainError
 from chainlens.server.rpc.metrics import Metrics
 from chainlens.server.rpc.problems import from_chain_error, invalid
 
@@ -31,8 +31,8 @@ class Compiled:
     """A program ready to evaluate; ``key`` names its batching queue."""
 
     key: tuple
-    program: object  # chainlens.engine.program.Program
-    kernel: object  # chainlens.engine.numeric.Kernel
+    program: object  # chainlens.engine.language.program.Program
+    kernel: object  # chainlens.engine.numeric.kernel.Kernel
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -51,7 +51,7 @@ def check_source(text: str, field: str) -> None:
 
 def parse_program(text: str, field: str = "program"):
     """Parse request text, turning engine errors into INVALID_ARGUMENT."""
-    from chainlens.engine.parse import parse
+    from chainlens.engine.language.reader import parse
 
     check_source(text, field)
     try:
@@ -73,7 +73,7 @@ def _names_known(program, wrt: Sequence[str], outputs: Sequence[str]) -> None:
 
 
 def _compile(text: str, wrt: tuple[str, ...], outputs: tuple[str, ...], cache: ProgramCache):
-    from chainlens.engine.numeric import compile as compile_kernel
+    from chainlens.engine.numeric.kernel import compile as compile_kernel
 
     program = parse_program(text)
     _names_known(program, wrt, outputs)

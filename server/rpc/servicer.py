@@ -16,7 +16,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import grpc
-from chainlens.engine.source import ChainError
+from chainlens.engine.core.source import ChainError
 from chainlens.server.rpc import convert
 from chainlens.server.rpc.batcher import DynamicBatcher
 from chainlens.server.rpc.gradients import decode_inputs, encode_rows

@@ -1,4 +1,4 @@
-"""One job in, one record out (:func:`chainlens.engine.jobs.run_job`).
+"""One job in, one record out (:func:`chainlens.engine.api.jobs.run_job`).
 
 Every kind of job is checked against an oracle the engine does not share:
 SymPy differentiates the same expression, and the record's derivative text
@@ -13,7 +13,7 @@ import math
 
 import pytest
 import sympy as sp
-from chainlens.engine.jobs import encode, run_job
+from chainlens.engine.api.jobs import encode, run_job
 from hypothesis import given
 from hypothesis import strategies as st
 from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations

@@ -89,7 +89,7 @@ def test_bad_csv_cell_is_an_error_record(row, message):
 
 
 def test_a_csv_row_csv_cannot_read_fails_alone():
-    from chainlens.engine.limits import MAX_SOURCE_CHARS
+    from chainlens.engine.core.limits import MAX_SOURCE_CHARS
 
     huge = "x" * (MAX_SOURCE_CHARS + 2)
     items = _items(f"id,expr\na,{huge}\nb,sin(x)\n", "csv")

@@ -3,9 +3,9 @@ clear error (or an IEEE value with a NaN/Inf report), never a crash."""
 
 import pytest
 from chainlens.cli.main import main
-from chainlens.engine.check import check_derivative
-from chainlens.engine.numeric import evaluate
-from chainlens.engine.source import ChainError, EvaluationError
+from chainlens.engine.core.source import ChainError, EvaluationError
+from chainlens.engine.numeric.kernel import evaluate
+from chainlens.engine.symbolic.check import check_derivative
 
 
 def run(capsys, *argv):

@@ -5,7 +5,7 @@ import pickle
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.ir import (
+from chainlens.engine.core.ir import (
     ONE,
     ZERO,
     add,
@@ -97,7 +97,7 @@ def test_hash_is_stable_across_processes():
     import subprocess
     import sys
 
-    code = "from chainlens.engine.ir import *; print(hash(call('sin', sym('x')) + sym('y')))"
+    code = "from chainlens.engine.core.ir import *; print(hash(call('sin', sym('x')) + sym('y')))"
     outs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        env={"PYTHONHASHSEED": seed}, check=True).stdout
@@ -107,7 +107,7 @@ def test_hash_is_stable_across_processes():
 
 
 def test_powers_of_e_are_exponentials():
-    from chainlens.engine.ir import E
+    from chainlens.engine.core.ir import E
 
     assert power(E, x) is call("exp", x)
     assert mul(E, E) is call("exp", num(2))

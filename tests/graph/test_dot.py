@@ -7,7 +7,8 @@ import re
 
 import numpy as np
 import pytest
-from chainlens.engine.dot import (
+from chainlens.engine.core.source import ChainError, LimitError
+from chainlens.engine.graph.dot import (
     BANDS,
     MAX_GRAPH_NODES,
     build_graph,
@@ -15,8 +16,7 @@ from chainlens.engine.dot import (
     layer_gradients,
     to_dot,
 )
-from chainlens.engine.parse import parse
-from chainlens.engine.source import ChainError, LimitError
+from chainlens.engine.language.reader import parse
 
 NEURON = """\
 z = w*x + b

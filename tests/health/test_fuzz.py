@@ -5,11 +5,11 @@ import math
 
 import numpy as np
 import pytest
-from chainlens.engine.health import Thresholds, analyze
-from chainlens.engine.health_bounds import backward_bounds, forward_intervals
-from chainlens.engine.health_measure import points_batch, run
-from chainlens.engine.parse import parse
-from chainlens.engine.source import ChainError
+from chainlens.engine.core.source import ChainError
+from chainlens.engine.health.analysis import Thresholds, analyze
+from chainlens.engine.health.bounds import backward_bounds, forward_intervals
+from chainlens.engine.health.measure import points_batch, run
+from chainlens.engine.language.reader import parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

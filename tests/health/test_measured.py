@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from chainlens.engine.health import Thresholds, analyze
-from chainlens.engine.health_measure import _run_reference, points_batch, run
-from chainlens.engine.parse import parse
-from chainlens.engine.source import ShapeError
+from chainlens.engine.core.source import ShapeError
+from chainlens.engine.health.analysis import Thresholds, analyze
+from chainlens.engine.health.measure import _run_reference, points_batch, run
+from chainlens.engine.language.reader import parse
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

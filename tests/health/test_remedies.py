@@ -4,10 +4,10 @@ residual edits really cure the vanishing gradient they are offered for."""
 from pathlib import Path
 
 import pytest
-from chainlens.engine.health import Thresholds, analyze
-from chainlens.engine.health_fixes import TextEdit, apply_edits
-from chainlens.engine.parse import parse
-from chainlens.engine.source import Span
+from chainlens.engine.core.source import Span
+from chainlens.engine.health.analysis import Thresholds, analyze
+from chainlens.engine.health.fixes import TextEdit, apply_edits
+from chainlens.engine.language.reader import parse
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 STATIC = Thresholds(measure=False)

@@ -6,15 +6,15 @@ import math
 
 import numpy as np
 import pytest
-from chainlens.engine.health import Thresholds, analyze
-from chainlens.engine.health_bounds import (
+from chainlens.engine.core.ir import call, sym
+from chainlens.engine.health.analysis import Thresholds, analyze
+from chainlens.engine.health.bounds import (
     backward_bounds,
     forward_intervals,
     interval_of,
     local_bound,
 )
-from chainlens.engine.ir import call, sym
-from chainlens.engine.parse import parse
+from chainlens.engine.language.reader import parse
 from chainlens.engine.rules import RULES
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -117,7 +117,7 @@ def test_bound_is_at_least_the_finite_difference_gradient(source):
 
 
 def _eval(expr, point):
-    from chainlens.engine.health_measure import _evaluate
+    from chainlens.engine.health.measure import _evaluate
 
     memo = {sym(k): np.float64(v) for k, v in point.items()}
     return float(_evaluate(expr, memo))
@@ -215,7 +215,7 @@ def test_hand_nested_compositions_are_counted_too():
     ("_1", "f"),  # the parser's name for an unnamed output
 ])
 def test_names_are_shown_as_written(name, shown):
-    from chainlens.engine.health import pretty_name
+    from chainlens.engine.health.analysis import pretty_name
 
     assert pretty_name(name) == shown
 
@@ -225,6 +225,6 @@ def test_names_are_shown_as_written(name, shown):
     (-2.0, "0.01"), (math.inf, "∞"), (-math.inf, "0"),
 ])
 def test_magnitudes_are_written_short_even_beyond_floats(log10, text):
-    from chainlens.engine.health_findings import _sci
+    from chainlens.engine.health.findings import _sci
 
     assert _sci(log10) == text

@@ -1,10 +1,10 @@
-"""engine/notes.py: math fragments and derivative claims found in notes,
+"""engine/frontends/notes.py: math fragments and derivative claims found in notes,
 with offsets that point at exactly the text they name."""
 
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.notes import find_claims, find_math
+from chainlens.engine.frontends.notes import find_claims, find_math
 
 MATH_CASES = [
     # (note, the fragments' texts)
@@ -77,6 +77,6 @@ def test_claim_from_definition_names_it():
     ("x^{x+1}(y)", "x^{x+1}(y)"),
 ])
 def test_one_token_superscripts_are_braced_as_tex_reads_them(math, read):
-    from chainlens.engine.notes import tex_superscripts
+    from chainlens.engine.frontends.notes import tex_superscripts
 
     assert tex_superscripts(math) == read

@@ -1,4 +1,4 @@
-"""engine/pyfront.py: the math in Python source, read with ``ast``.
+"""engine/frontends/python_source.py: the math in Python source, read with ``ast``.
 
 Each case compares the unit's output, with every assignment inlined, to
 the same expression built with the IR constructors (nodes are interned, so
@@ -9,8 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.ir import PI, add, call, mul, num, power, sub, sym
-from chainlens.engine.pyfront import read_python
+from chainlens.engine.core.ir import PI, add, call, mul, num, power, sub, sym
+from chainlens.engine.frontends.python_source import read_python
 
 x, w, b = sym("x"), sym("w"), sym("b")
 

@@ -3,9 +3,9 @@ missing values, kept node values and adjoints, caching."""
 
 import numpy as np
 import pytest
-from chainlens.engine.numeric import compile, evaluate
-from chainlens.engine.parse import parse
-from chainlens.engine.source import EvaluationError
+from chainlens.engine.core.source import EvaluationError
+from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.kernel import compile, evaluate
 
 from tests.conftest import ROOT
 

@@ -3,8 +3,8 @@ cheaper one for the Jacobian's shape and says why, with both costs."""
 
 import numpy as np
 import pytest
-from chainlens.engine.numeric import compile
-from chainlens.engine.parse import parse
+from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.kernel import compile
 
 MANY_IN = "L = sin(a*b) + c*d^2 + exp(e)*f"
 #: four outputs share a deep trunk: one tangent pass beats four backward passes

@@ -3,8 +3,8 @@ them, with its source span and how many points it affected."""
 
 import numpy as np
 import pytest
-from chainlens.engine.numeric import compile
-from chainlens.engine.parse import parse
+from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.kernel import compile
 
 SOURCE = """z = w*x
 a = log(z)

@@ -2,8 +2,8 @@
 for many primitives, so the suite stays fast."""
 
 import numpy as np
-from chainlens.engine.numeric import compile
-from chainlens.engine.parse import parse
+from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.kernel import compile
 
 SOURCE = """u = sin(x) * cos(y) + tanh(x*y) + sigmoid(x - y)
 v = exp(-x^2/2) + log(1 + y^2) + sqrt(x^2 + 1) + atan(y) + softplus(x) + erf(y)

@@ -4,8 +4,8 @@ listed with their factors, and their sum equal to the gradient."""
 import math
 
 import pytest
-from chainlens.engine.parse import parse
-from chainlens.engine.paths import paths
+from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.paths import paths
 
 from tests.conftest import ROOT
 

@@ -5,8 +5,8 @@ partials under test come from the rules table, the differences do not)."""
 import numpy as np
 import pytest
 from chainlens.engine import rules
-from chainlens.engine.ir import call, sym
-from chainlens.engine.numeric import compile
+from chainlens.engine.core.ir import call, sym
+from chainlens.engine.numeric.kernel import compile
 
 X, Y = sym("x"), sym("y")
 
@@ -76,7 +76,7 @@ def test_arithmetic(expr, grads):
 
 
 def test_differentiating_by_a_name_the_program_does_not_use_is_an_error():
-    from chainlens.engine.source import EvaluationError
+    from chainlens.engine.core.source import EvaluationError
 
     with pytest.raises(EvaluationError, match="'x': it is not an input"):
         compile(X * Y * X.__pow__(-1), wrt=("x",))  # x cancels: almost always a typo

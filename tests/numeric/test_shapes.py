@@ -2,10 +2,10 @@
 naming both shapes."""
 
 import pytest
-from chainlens.engine.numeric import compile
-from chainlens.engine.parse import parse
-from chainlens.engine.shapes import infer
-from chainlens.engine.source import ShapeError
+from chainlens.engine.core.source import ShapeError
+from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.kernel import compile
+from chainlens.engine.numeric.shapes import infer
 
 CASES = [
     # source, text under the caret, words in the message
@@ -33,7 +33,7 @@ def test_shapes_are_inferred_for_every_name():
 
 
 def test_values_of_the_wrong_shape_are_an_evaluation_error():
-    from chainlens.engine.source import EvaluationError
+    from chainlens.engine.core.source import EvaluationError
 
     kernel = compile(parse("input x: [3]\nL = sum(x)"))
     with pytest.raises(EvaluationError, match=r"'x' has shape \[2, 4\]; x is \[3\]"):

@@ -5,8 +5,8 @@ network written with ``repeat``."""
 import numpy as np
 import pytest
 import torch
-from chainlens.engine.numeric import compile
-from chainlens.engine.parse import parse
+from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.kernel import compile
 
 MLP = """
 input x: [3]

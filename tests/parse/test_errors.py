@@ -5,11 +5,11 @@ Python's recursion limit."""
 import importlib
 
 import pytest
-from chainlens.engine.parse import parse
-from chainlens.engine.source import LimitError, ParseError
+from chainlens.engine.core.source import LimitError, ParseError
+from chainlens.engine.language.reader import parse
 
-parse_module = importlib.import_module("chainlens.engine.parse")
-exprs_module = importlib.import_module("chainlens.engine.parse_exprs")
+parse_module = importlib.import_module("chainlens.engine.language.reader")
+exprs_module = importlib.import_module("chainlens.engine.language.exprs")
 
 # (source, message fragment, line, column, expected word or None, hint fragment or None)
 BAD = [

@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 
 import pytest
-from chainlens.engine.ir import count_nodes, free_symbols
-from chainlens.engine.parse import parse, parse_expr
+from chainlens.engine.core.ir import count_nodes, free_symbols
+from chainlens.engine.language.reader import parse, parse_expr
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "examples"

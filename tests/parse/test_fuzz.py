@@ -5,8 +5,8 @@ Nothing else may escape (no lark exception, no KeyError, no RecursionError)."""
 
 from pathlib import Path
 
-from chainlens.engine.parse import parse
-from chainlens.engine.source import LimitError, ParseError
+from chainlens.engine.core.source import LimitError, ParseError
+from chainlens.engine.language.reader import parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -5,7 +5,7 @@ very object (nodes are interned, so ``is`` is structural equality)."""
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.ir import (
+from chainlens.engine.core.ir import (
     ONE,
     PI,
     E,
@@ -20,7 +20,7 @@ from chainlens.engine.ir import (
     sub,
     sym,
 )
-from chainlens.engine.parse import parse_expr
+from chainlens.engine.language.reader import parse_expr
 
 x, y, z, a, b, w, t = (sym(n) for n in "xyzabwt")
 
@@ -233,7 +233,7 @@ def test_newlines_inside_brackets_are_spaces():
 
 
 def test_greek_names_are_variables_even_when_they_spell_a_function():
-    from chainlens.engine.parse import parse
+    from chainlens.engine.language.reader import parse
 
     p = parse("sigma = 0.5\ny = x / sigma")
     assert p.assignment("y").expr is div(x, sym("sigma"))
@@ -241,7 +241,7 @@ def test_greek_names_are_variables_even_when_they_spell_a_function():
 
 
 def test_a_name_that_is_assigned_wins_over_constants_and_products():
-    from chainlens.engine.parse import parse
+    from chainlens.engine.language.reader import parse
 
     p = parse("e = 0.5\ny = e^x")
     assert p.assignment("y").expr is power(sym("e"), x)

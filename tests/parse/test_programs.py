@@ -4,9 +4,9 @@ declarations and repeat blocks, and the source map every node carries."""
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.ir import ONE, add, call, mul, num, power, sub, sym
-from chainlens.engine.parse import parse, parse_expr
-from chainlens.engine.source import ParseError
+from chainlens.engine.core.ir import ONE, add, call, mul, num, power, sub, sym
+from chainlens.engine.core.source import ParseError
+from chainlens.engine.language.reader import parse, parse_expr
 
 x, y, z, w, b, a = (sym(n) for n in "xyzwba")
 
@@ -136,7 +136,7 @@ def test_nested_repeats():
 def test_a_fifty_layer_network_expands_to_a_shared_dag():
     p = parse("repeat k in 1..50 {\n a = sigmoid(w_k * a + b_k)\n}\n")
     assert len(p.assignments) == 50
-    from chainlens.engine.ir import count_nodes, depth
+    from chainlens.engine.core.ir import count_nodes, depth
 
     assert depth(p.expr) > 100
     assert count_nodes(p.expr) < 50 * 6

@@ -6,7 +6,20 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from chainlens.engine.ir import PI, E, add, call, div, mul, neg, num, postorder, power, sub, sym
+from chainlens.engine.core.ir import (
+    PI,
+    E,
+    add,
+    call,
+    div,
+    mul,
+    neg,
+    num,
+    postorder,
+    power,
+    sub,
+    sym,
+)
 from chainlens.engine.rules import RULES
 from hypothesis import strategies as st
 

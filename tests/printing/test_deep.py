@@ -2,9 +2,9 @@
 capped at ``max_chars``, and ``render_shared`` names shared layers once."""
 
 import pytest
-from chainlens.engine.ir import ONE, add, call, mul, num, substitute, sym
-from chainlens.engine.printing import render, render_shared, to_python, to_text
-from chainlens.engine.source import LimitError
+from chainlens.engine.core.ir import ONE, add, call, mul, num, substitute, sym
+from chainlens.engine.core.source import LimitError
+from chainlens.engine.printing.printers import render, render_shared, to_python, to_text
 
 x, y = sym("x"), sym("y")
 
@@ -59,7 +59,7 @@ def test_render_shared_prints_each_shared_layer_once():
 
 
 def test_render_shared_lets_read_back_to_the_node():
-    parse = pytest.importorskip("chainlens.engine.parse", reason="engine/parse.py not there yet")
+    from chainlens.engine.language import reader as parse
     e = doubling(12)
     *lets, body = render_shared(e, "text").splitlines()
     env = {}

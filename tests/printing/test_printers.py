@@ -4,8 +4,22 @@ tricky corners of precedence, signs, fractions and names."""
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.ir import ONE, PI, E, add, call, div, mul, neg, num, power, sqrt, sub, sym
-from chainlens.engine.printing import (
+from chainlens.engine.core.ir import (
+    ONE,
+    PI,
+    E,
+    add,
+    call,
+    div,
+    mul,
+    neg,
+    num,
+    power,
+    sqrt,
+    sub,
+    sym,
+)
+from chainlens.engine.printing.printers import (
     display_symbol,
     render,
     to_latex,

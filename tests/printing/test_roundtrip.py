@@ -4,16 +4,25 @@ reads: plain text, LaTeX, and Python/numpy source."""
 from pathlib import Path
 
 import pytest
-from chainlens.engine.ir import PI, E, add, call, div, mul, neg, num, postorder, power, sqrt, sym
-from chainlens.engine.printing import to_latex, to_python, to_text
+from chainlens.engine.core.ir import (
+    PI,
+    E,
+    add,
+    call,
+    div,
+    mul,
+    neg,
+    num,
+    postorder,
+    power,
+    sqrt,
+    sym,
+)
+from chainlens.engine.language.reader import parse_expr
+from chainlens.engine.printing.printers import to_latex, to_python, to_text
 from chainlens.engine.rules import RULES
 from hypothesis import example, given
 from printing_strategies import BINARY, UNARY, expressions
-
-parse = pytest.importorskip(
-    "chainlens.engine.parse", reason="engine/parse.py (the parse helper's module) is not there yet"
-)
-parse_expr = parse.parse_expr
 
 x, y = sym("x"), sym("y")
 

@@ -7,7 +7,7 @@ import grpc
 import numpy as np
 import pytest
 from chainlens.client import AsyncClient, ChainlensError
-from chainlens.engine.limits import MAX_ORDER, MAX_SOURCE_CHARS
+from chainlens.engine.core.limits import MAX_ORDER, MAX_SOURCE_CHARS
 from chainlens.v1 import derivatives_pb2 as pb
 from chainlens.v1 import derivatives_pb2_grpc
 from chainlens.v1.tensors import to_tensor

@@ -7,7 +7,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from chainlens.engine.numeric import compile as compile_kernel
+from chainlens.engine.numeric.kernel import compile as compile_kernel
 from chainlens.server.rpc.batcher import BatchingOptions, DynamicBatcher
 from chainlens.server.rpc.metrics import Metrics
 from chainlens.v1 import tensor_pb2

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from chainlens.client import AsyncClient, ChainlensError
 from chainlens.client.messages import gradient_request
-from chainlens.engine.parse import parse
-from chainlens.engine.symbolic import diff
+from chainlens.engine.language.reader import parse
+from chainlens.engine.symbolic.chain import diff
 
 
 async def test_gradient_at_one_point_matches_the_hand_written_backward_pass(client, neuron):

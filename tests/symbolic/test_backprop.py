@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chainlens.engine.check import value_at
-from chainlens.engine.ir import call, count_nodes, sym
-from chainlens.engine.parse import parse, parse_expr
-from chainlens.engine.symbolic import backprop, diff, gradient
+from chainlens.engine.core.ir import call, count_nodes, sym
+from chainlens.engine.language.reader import parse, parse_expr
+from chainlens.engine.symbolic.chain import backprop, diff, gradient
+from chainlens.engine.symbolic.check import value_at
 from symbolic_oracles import central_difference, close
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -73,7 +73,7 @@ def test_deep_repeat_program():
 
 def test_program_with_several_outputs_needs_a_name():
     program = parse("u = x^2\nv = sin(x)\nu\nv\n")  # two expression statements
-    from chainlens.engine.source import ChainError
+    from chainlens.engine.core.source import ChainError
 
     with pytest.raises(ChainError, match="outputs"):
         backprop(program)
@@ -83,7 +83,7 @@ def test_program_with_several_outputs_needs_a_name():
 
 def test_diff_and_jacobian_take_programs():
     assert diff(NEURON, "w").result is backprop(NEURON)["w"].expanded
-    from chainlens.engine.symbolic import jacobian
+    from chainlens.engine.symbolic.chain import jacobian
 
     program = parse("u = x^2*y\nv = sin(x)\nu\nv\n")
     j = jacobian(program, ["x", "y"])

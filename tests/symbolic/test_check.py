@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.check import check_derivative
-from chainlens.engine.ir import call, num, sym
+from chainlens.engine.core.ir import call, num, sym
+from chainlens.engine.symbolic.check import check_derivative
 
 x, y = sym("x"), sym("y")
 sin, cos, log, tan = (lambda u, f=f: call(f, u) for f in ("sin", "cos", "log", "tan"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.check import value_at
-from chainlens.engine.ir import ONE, ZERO, E, call, count_nodes, num, postorder, sym
-from chainlens.engine.source import ChainError, LimitError
-from chainlens.engine.symbolic import diff, gradient, hessian, jacobian
+from chainlens.engine.core.ir import ONE, ZERO, E, call, count_nodes, num, postorder, sym
+from chainlens.engine.core.source import ChainError, LimitError
+from chainlens.engine.symbolic.chain import diff, gradient, hessian, jacobian
+from chainlens.engine.symbolic.check import value_at
 from symbolic_oracles import central_difference, close
 
 x, y, a = sym("x"), sym("y"), sym("a")
@@ -186,7 +186,7 @@ def test_simplify_step_names_its_rewrites():
 
 
 def test_deep_chain_steps_are_bounded():
-    from chainlens.engine.steps import MAX_STEPS
+    from chainlens.engine.symbolic.steps import MAX_STEPS
 
     steps = diff(sigmoid_chain(200), "x").steps
     assert len(steps) <= MAX_STEPS + 3
@@ -215,7 +215,7 @@ def test_a_derivative_that_outgrows_the_limit_is_refused_not_computed():
     # stop before it runs out of memory, with a clear error.
     import time
 
-    from chainlens.engine.source import LimitError
+    from chainlens.engine.core.source import LimitError
 
     start = time.monotonic()
     with pytest.raises(LimitError, match="distinct nodes|product-rule work"):
@@ -228,8 +228,8 @@ def test_quadratic_product_rule_work_is_bounded():
     # ~4000 factors that all depend on x: refused quickly, not minutes of work.
     import time
 
-    from chainlens.engine.parse import parse
-    from chainlens.engine.source import LimitError
+    from chainlens.engine.core.source import LimitError
+    from chainlens.engine.language.reader import parse
 
     program = parse("\n".join(["a = x"] + [f"a = sigmoid(w_{k} * a + b_{k})"
                                              for k in range(1, 2001)]))

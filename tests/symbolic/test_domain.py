@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.domain import conditions_of
-from chainlens.engine.ir import call, sym
-from chainlens.engine.symbolic import diff
+from chainlens.engine.core.ir import call, sym
+from chainlens.engine.symbolic.chain import diff
+from chainlens.engine.symbolic.conditions import conditions_of
 
 x = sym("x")
 f = call

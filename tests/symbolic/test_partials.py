@@ -1,5 +1,5 @@
 """Partials instantiated from a template are the very nodes the rules table
-builds: the fast path of :mod:`chainlens.engine.partials` changes speed,
+builds: the fast path of :mod:`chainlens.engine.symbolic.partials` changes speed,
 never results.  Checked for every unary rule at arguments of every kind
 (atoms, sums, products, powers, numbers, e), and for the long products the
 chain rule makes."""
@@ -9,9 +9,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from chainlens.engine import partials
-from chainlens.engine.ir import PI, E, call, mul, num, raw, sym
+from chainlens.engine.core.ir import PI, E, call, mul, num, raw, sym
 from chainlens.engine.rules import RULES
+from chainlens.engine.symbolic import partials
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

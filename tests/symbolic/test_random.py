@@ -8,10 +8,10 @@ import math
 
 import pytest
 import sympy as sp
-from chainlens.engine.check import value_at
-from chainlens.engine.ir import call, num, sym
-from chainlens.engine.simplify import simplify
-from chainlens.engine.symbolic import diff
+from chainlens.engine.core.ir import call, num, sym
+from chainlens.engine.symbolic.chain import diff
+from chainlens.engine.symbolic.check import value_at
+from chainlens.engine.symbolic.simplify import simplify
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from symbolic_oracles import central_difference, close, to_sympy
@@ -86,7 +86,7 @@ def test_linearity_and_product_rule(f, g):
 @settings(max_examples=40)
 @given(expressions)
 def test_check_accepts_the_derivative_and_rejects_a_shifted_one(expr):
-    from chainlens.engine.check import check_derivative
+    from chainlens.engine.symbolic.check import check_derivative
 
     d = diff(expr, "x", simplify=False).result
     assert check_derivative(expr, d, "x").equal

@@ -8,10 +8,10 @@ import random
 
 import numpy as np
 import pytest
-from chainlens.engine.check import value_at
-from chainlens.engine.ir import call, num, substitute, sym
+from chainlens.engine.core.ir import call, num, substitute, sym
 from chainlens.engine.rules import PLACEHOLDERS, RULES, template
-from chainlens.engine.symbolic import diff
+from chainlens.engine.symbolic.chain import diff
+from chainlens.engine.symbolic.check import value_at
 from symbolic_oracles import central_difference, close
 
 SCALAR = sorted(name for name, r in RULES.items() if r.partial is not None and r.kind ==

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from chainlens.engine.ir import ONE, ZERO, add, call, count_nodes, num, sym
-from chainlens.engine.simplify import simplify, simplify_traced
+from chainlens.engine.core.ir import ONE, ZERO, add, call, count_nodes, num, sym
+from chainlens.engine.symbolic.simplify import simplify, simplify_traced
 
 x, y = sym("x"), sym("y")
 sin, cos, tan, exp, log = (lambda u, f=f: call(f, u)
@@ -72,7 +72,7 @@ def test_shared_nodes_are_simplified_once():
 
 
 def _walk(node):
-    from chainlens.engine.ir import postorder
+    from chainlens.engine.core.ir import postorder
 
     return postorder(node)
 
@@ -130,8 +130,8 @@ def test_work_budget_not_the_clock_decides():
 def test_cofactor_is_the_quotient(term, common):
     from fractions import Fraction
 
-    from chainlens.engine.ir import mul, power
-    from chainlens.engine.simplify import _cofactor
+    from chainlens.engine.core.ir import mul, power
+    from chainlens.engine.symbolic.simplify import _cofactor
 
     common = {b: Fraction(e) for b, e in common.items()}
     expected = mul(term, *(power(b, num(-e)) for b, e in common.items()))

@@ -1,0 +1,1 @@
+"""The one validated entry layer every front door calls."""

@@ -1,0 +1,392 @@
+"""One batch job in, one output record out: the pure core of ``chainlens batch``.
+
+A *job* is a small dict (one line of a JSON Lines file, one row of a CSV)::
+
+    {"id": "q17", "expr": "sin(x^2)", "wrt": "x", "at": {"x": 0.5},
+     "claim": "2*x*cos(x^2)", "formats": ["text", "latex"], "steps": true, "health": true}
+
+and :func:`run_job` turns it into a *record*: the derivative in the chosen
+notations, the chain-rule steps on request, values and gradients at the
+points, gradient-health findings and the verdict on a claimed derivative.
+
+Why a separate pure module: the batch runner ships jobs to other processes
+and other machines (a process pool, Dask workers), and the promise is that
+every backend writes the same bytes.  That holds only if one function, with
+no I/O and no state, decides the whole content of a record, and one encoder
+(:func:`encode`) decides its bytes (sorted keys, floats via ``repr``,
+non-finite floats as strings).  The runner only moves these strings around.
+
+A bad job never raises: it becomes an error record carrying the job's id,
+the error kind (``ParseError``, ``LimitError``, ``EvaluationError``,
+``ShapeError``, ``JobError`` for a malformed job, ``InternalError`` for an
+engine bug) and, for errors with a place, its line and column.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from fractions import Fraction
+
+from chainlens.engine.core.limits import MAX_SOURCE_CHARS
+from chainlens.engine.core.source import ChainError, LimitError, Span
+
+__all__ = ["FORMATS", "JobError", "run_job", "error_record", "encode", "plain"]
+
+#: Notations a job may ask for, in the order records list them.
+FORMATS = ("text", "unicode", "latex", "python")
+#: Points one job may evaluate (a list of points or a dict of lists).
+MAX_POINTS = 10_000
+#: Keys a job may carry; anything else is reported, not silently ignored.
+JOB_KEYS = frozenset({"id", "expr", "wrt", "at", "claim", "formats", "steps", "health"})
+
+
+class JobError(ChainError):
+    """A job that is not well formed (missing ``expr``, a bad point, an
+    unknown format...): the job's fault, not the expression's."""
+
+
+# ---------------------------------------------------------------- the job
+
+
+def run_job(job: Mapping) -> dict:
+    """The output record of one job.  Never raises: every failure becomes
+    an error record (see :func:`error_record`)."""
+    job_id = job.get("id") if isinstance(job, Mapping) else None
+    try:
+        return _run(job)
+    except _InField as wrapped:
+        return error_record(job_id, wrapped.error, field=wrapped.field)
+    except ChainError as exc:
+        return error_record(job_id, exc)
+    except RecursionError:
+        return error_record(job_id, LimitError("expression too deeply nested to process"))
+    except Exception as exc:  # an engine bug must not end the run
+        return error_record(job_id, exc)
+
+
+def _run(job: Mapping) -> dict:
+    if not isinstance(job, Mapping):
+        raise JobError("a job is a JSON object with at least 'id' and 'expr'")
+    unknown = sorted(str(k) for k in job if k not in JOB_KEYS)
+    if unknown:
+        raise JobError(
+            f"unknown job key {unknown[0]!r}",
+            expected=tuple(sorted(JOB_KEYS)),
+        )
+    source = job.get("expr")
+    if not isinstance(source, str) or not source.strip():
+        raise JobError("the job has no 'expr' (an expression or a .chain program)")
+    if len(source) > MAX_SOURCE_CHARS:
+        raise LimitError(f"expr is {len(source)} characters; the limit is {MAX_SOURCE_CHARS}")
+    formats = _formats(job.get("formats"))
+    want_steps = _flag(job, "steps")
+    want_health = _flag(job, "health")
+    claim = job.get("claim")
+    if claim is not None and not isinstance(claim, str):
+        raise JobError("'claim' must be a derivative written as text")
+
+    program = _parse(source)
+    wrt = _wrt(job.get("wrt"), program)
+    points = _points(job.get("at"), program)
+    record: dict = {"id": job.get("id"), "ok": True, "wrt": list(wrt)}
+    if points is None and program.points:
+        points = [p.as_dict() for p in program.points]
+    if any(d.shape for d in program.declarations):
+        # symbolic derivatives cover scalar expressions; a tensor program
+        # gets its gradient values from the numeric backward pass
+        if not points:
+            raise JobError("a tensor program needs a point to evaluate its gradient at",
+                           hint="add 'at' to the job or an @at line to the program")
+        record["note"] = "tensor program: gradient values only"
+    else:
+        derivatives = {name: _derivative(program, name, formats, want_steps) for name in wrt}
+        record["derivative"] = {name: d["notations"] for name, d in derivatives.items()}
+        conditions = {n: d["conditions"] for n, d in derivatives.items() if d["conditions"]}
+        if conditions:
+            record["conditions"] = conditions
+        if want_steps:
+            record["steps"] = {name: d["steps"] for name, d in derivatives.items()}
+    if claim is not None:
+        record["check"] = _check(program, claim, wrt)
+    if points:
+        record["points"] = _evaluate(program, wrt, points)
+    if want_health:
+        record["health"] = _health(program, points)
+    return plain(record)
+
+
+# ---------------------------------------------------------------- engine calls
+# Each is a thin call into the engine module that owns the work; nothing here
+# knows any calculus.
+
+
+def _parse(source: str):
+    from chainlens.engine.language.reader import parse
+
+    return parse(source)
+
+
+def _derivative(program, wrt: str, formats, want_steps: bool) -> dict:
+    from chainlens.engine.symbolic.chain import diff
+
+    d = diff(program, wrt)
+    out = {
+        "notations": {f: getattr(d, f) for f in formats},
+        "conditions": [c.to_dict() for c in d.conditions],
+    }
+    if want_steps:
+        from chainlens.engine.symbolic.steps import step_to_dict
+
+        out["steps"] = [step_to_dict(s) for s in d.steps]
+    return out
+
+
+class _InField(Exception):
+    """An error whose place is in another field of the job than ``expr``
+    (a claim's parse error has a line and column *in the claim*)."""
+
+    def __init__(self, field: str, error: ChainError):
+        super().__init__(error.message)
+        self.field, self.error = field, error
+
+
+def _check(program, claim: str, wrt):
+    from chainlens.engine.language.reader import parse_expr
+    from chainlens.engine.symbolic.check import check_derivative
+
+    if len(wrt) != 1:
+        raise JobError("a 'claim' is checked against one variable; give a single 'wrt'")
+    try:
+        claimed = parse_expr(claim)
+    except ChainError as exc:
+        raise _InField("claim", exc) from None
+    return plain(check_derivative(program, claimed, wrt[0]))
+
+
+def _evaluate(program, wrt, points) -> list[dict]:
+    """Value and gradient at each point, evaluated as one batch."""
+    from chainlens.engine.numeric.kernel import evaluate
+
+    ev = evaluate(program, at=points, wrt=list(wrt))
+    [output] = ev.values  # diff() has already refused programs with several outputs
+    values, grads = ev.values[output], ev.gradients.get(output, {})
+    out = []
+    for i, point in enumerate(points):
+        entry = {"at": point, "value": values[i], "gradient": {w: grads[w][i] for w in wrt}}
+        out.append(entry)
+    if ev.nonfinite:
+        out[0]["nonfinite"] = [n.to_dict() for n in ev.nonfinite]
+    return out
+
+
+#: Parts of a health report a batch record keeps (the per-layer measurements
+#: are for the editor's inlay hints, and would dwarf the record).
+HEALTH_KEYS = ("output", "findings", "assumptions", "notes", "points", "points_from")
+
+
+def _health(program, points) -> dict:
+    from chainlens.engine.health.analysis import analyze
+
+    report = analyze(program, at=points)
+    full = report.to_dict()
+    return {"ok": report.ok, **{k: full[k] for k in HEALTH_KEYS}}
+
+
+# ---------------------------------------------------------------- job fields
+
+
+def _formats(value) -> tuple[str, ...]:
+    if value is None:
+        return ("text",)
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, list | tuple) or not value:
+        raise JobError("'formats' is a list of notations", expected=FORMATS)
+    for name in value:
+        if name not in FORMATS:
+            raise JobError(f"unknown format {name!r}", expected=FORMATS)
+    return tuple(f for f in FORMATS if f in value)
+
+
+def _flag(job: Mapping, key: str) -> bool:
+    value = job.get(key, False)
+    if not isinstance(value, bool):
+        raise JobError(f"{key!r} must be true or false")
+    return value
+
+
+def _wrt(value, program) -> tuple[str, ...]:
+    """Variables to differentiate by: the job's, else the program's ``@wrt``,
+    else every input.  A name the expression does not mention is an error
+    (almost always a typo), not a silent zero."""
+    if value is None or value == "" or value == []:
+        names = tuple(program.wrt) or tuple(program.inputs)
+    elif isinstance(value, str):
+        names = tuple(v for v in value.replace(",", " ").split() if v)
+    elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+        names = tuple(value)
+    else:
+        raise JobError("'wrt' is a variable name or a list of names")
+    if not names:
+        raise JobError("nothing to differentiate by: the expression has no variables")
+    known = set(program.inputs)
+    for name in names:
+        if name not in known:
+            raise JobError(
+                f"unknown variable {name!r}: the expression does not use it",
+                expected=tuple(sorted(known)),
+            )
+    return tuple(dict.fromkeys(names))
+
+
+def _points(value, program) -> list[dict] | None:
+    """``at`` as a list of points.  Accepts one point ``{"x": 0.5}``, a list
+    of points, or a dict of equal-length lists ``{"x": [0, 1], "y": [2, 3]}``
+    (a column batch).  A list value is read as a batch only when every entry
+    is a flat list of numbers of one length and no entry names an input
+    declared as a tensor; otherwise it is a tensor value."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        columns = list(value.values())
+        tensors = set()
+        for name in value:
+            decl = program.declaration(name) if isinstance(name, str) else None
+            if decl is not None and decl.shape:
+                tensors.add(name)
+        if (
+            columns
+            and not tensors
+            and all(isinstance(c, list) and c and all(_is_number(v) for v in c) for c in columns)
+            and len({len(c) for c in columns}) == 1
+        ):
+            n = len(columns[0])
+            value = [{k: value[k][i] for k in value} for i in range(n)]
+        else:
+            value = [value]
+    if not isinstance(value, list) or not value:
+        raise JobError("'at' is a point {name: value}, a list of points or a dict of lists")
+    if len(value) > MAX_POINTS:
+        raise LimitError(f"{len(value)} points in one job; the limit is {MAX_POINTS}")
+    inputs = set(program.inputs)
+    points = []
+    shapes: dict[str, tuple[int, ...]] = {}
+    for point in value:
+        if not isinstance(point, Mapping) or not point:
+            raise JobError("each point is an object {name: value}")
+        for name, v in point.items():
+            if name not in inputs:
+                raise JobError(
+                    f"unknown variable {name!r} in 'at': the expression does not use it",
+                    expected=tuple(sorted(inputs)),
+                )
+            shape = _value_shape(v)
+            if shape is None:
+                raise JobError(f"bad value for {name!r} in 'at': {_short(v)} is not a number "
+                               "or a rectangular array of numbers")
+            # the points are evaluated as one batch: one shape per variable
+            if shapes.setdefault(name, shape) != shape:
+                raise JobError(f"the values of {name!r} in 'at' differ in shape: "
+                               f"{list(shapes[name])} and {list(shape)}")
+        points.append(dict(point))
+    return points
+
+
+#: JSON integers are unbounded; the engine computes in float64.
+_FLOAT_MAX = 1.7976931348623157e308
+
+
+def _is_number(v) -> bool:
+    if isinstance(v, bool):
+        return False
+    if isinstance(v, int):
+        return abs(v) <= _FLOAT_MAX
+    return isinstance(v, float)
+
+
+def _value_shape(v) -> tuple[int, ...] | None:
+    """The shape of a number or nested list of numbers, None when it is
+    neither (a string, an empty or ragged list, an integer beyond float64)."""
+    if _is_number(v):
+        return ()
+    if not isinstance(v, list) or not v:
+        return None
+    inner = {_value_shape(x) for x in v}
+    if len(inner) != 1 or None in inner:
+        return None
+    return (len(v), *inner.pop())
+
+
+def _short(v) -> str:
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# ---------------------------------------------------------------- records
+
+
+def error_record(job_id, exc: BaseException, field: str = "expr") -> dict:
+    """The record of a failed job: id, ``ok: false`` and the error's kind,
+    message and, for errors with a place, its line and column and the job
+    field they count in (``expr`` unless said otherwise)."""
+    if isinstance(exc, ChainError):
+        error: dict = {"kind": type(exc).__name__, "message": exc.message}
+        if exc.span is not None:
+            error["field"] = field
+        if exc.span is not None:
+            error["line"] = exc.span.line
+            error["column"] = exc.span.column
+            error["span"] = exc.span.to_dict()
+        if exc.expected:
+            error["expected"] = list(exc.expected)
+        if exc.hint:
+            error["hint"] = exc.hint
+    else:
+        error = {"kind": "InternalError", "message": f"{type(exc).__name__}: {exc}"}
+    return plain({"id": job_id, "ok": False, "error": error})
+
+
+def plain(value):
+    """``value`` as JSON-ready data with one spelling for every number:
+    numpy scalars and arrays become Python floats and lists, exact
+    fractions become ints or floats, non-finite floats become the strings
+    ``"nan"``, ``"inf"``, ``"-inf"`` (JSON has no spelling for them)."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else _nonfinite(value)
+    if isinstance(value, Fraction):
+        return value.numerator if value.denominator == 1 else plain(float(value))
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, Span):
+        return value.to_dict()
+    tolist = getattr(value, "tolist", None)  # numpy arrays and scalars
+    if callable(tolist):
+        return plain(tolist())
+    to_dict = getattr(value, "to_dict", None)
+    if callable(to_dict):
+        return plain(to_dict())
+    return str(value)
+
+
+def _nonfinite(x: float) -> str:
+    return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+
+
+def encode(record: dict) -> str:
+    """One record as one line of JSON Lines (no newline), byte-identical in
+    every process: ``id`` first (so a person can scan a file), then sorted
+    keys at every level, compact separators, UTF-8 text kept as is, floats
+    printed by ``repr`` (the shortest string that reads back)."""
+    rest = {k: v for k, v in record.items() if k != "id"}
+    body = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      allow_nan=False)
+    head = json.dumps(record.get("id"), ensure_ascii=False, allow_nan=False)
+    return '{"id":' + head + ("," + body[1:] if len(body) > 2 else "}")

@@ -1,0 +1,1 @@
+"""Foundations every layer stands on: places and errors, limits, the expression DAG."""

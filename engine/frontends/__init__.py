@@ -1,0 +1,1 @@
+"""Documents people write (Python, Markdown/LaTeX notes) read as programs."""

@@ -1,0 +1,421 @@
+"""Python source as chainlens programs: the front-end the language server
+uses for ``.py`` files and notebook cells.
+
+People write the math they differentiate in Python long before they write
+it in a ``.chain`` file, so this module reads the part of Python that *is*
+math, with the standard :mod:`ast` module (never executing anything):
+
+* functions whose body is straight-line assignments (``+=`` too), ``for``
+  loops over a literal ``range(...)`` (unrolled) and a ``return``;
+* expressions built from arithmetic and the element-wise calls of
+  ``math``, ``numpy``, ``torch``, ``torch.nn.functional`` and
+  ``jax.numpy``/``jax.nn`` (``np.sin``, ``torch.sigmoid``, ``F.relu``...);
+* module-level assignments whose right-hand side is such an expression;
+* ``nn.Sequential(nn.Linear(..), nn.Sigmoid(), ...)`` stacks, read as one
+  layer per ``Linear`` followed by its activation.
+
+Everything else is skipped, with the reason, rather than guessed: a
+function with an ``if`` in it is not a formula.  Each unit becomes a
+:class:`~chainlens.engine.language.program.Program` whose spans point into the
+Python text, so hovers and diagnostics land on the right characters.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from fractions import Fraction
+from types import MappingProxyType
+
+from chainlens.engine.core.ir import PI, E, Node, add, call, div, mul, neg, num, power, sub, sym
+from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.core.source import ParseError, Span, innermost
+from chainlens.engine.language.program import Assignment, Declaration, Program
+from chainlens.engine.rules import ALIASES, RULES
+
+__all__ = ["PyUnit", "PyDocument", "Skipped", "read_python", "MATH_MODULES"]
+
+#: Module prefixes whose functions are element-wise math (last dotted part
+#: is looked up in the rules table).
+MATH_MODULES = frozenset({
+    "math", "np", "numpy", "torch", "F", "functional", "jnp", "jax", "nn", "special", "scipy",
+    "cmath",
+})
+
+#: Python spellings that are not rule names or aliases.
+_PY_NAMES = {
+    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
+    "arccosh": "acosh", "arctanh": "atanh", "absolute": "abs", "fabs": "abs", "expit": "sigmoid",
+    "logistic": "sigmoid", "maximum": "max", "minimum": "min",
+}
+
+#: ``nn.Module`` activation classes a Sequential may hold -> rule names.
+_ACTIVATIONS = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu", "Softplus": "softplus"}
+
+
+@dataclass(frozen=True)
+class PyUnit:
+    """One differentiable thing in a Python file."""
+
+    kind: str  # "function", "sequential" or "expression"
+    name: str
+    params: tuple[str, ...]
+    span: Span  # the whole def / assignment
+    name_span: Span  # the name after ``def`` / before ``=``
+    program: Program
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A function that looked like math but used something we do not read."""
+
+    name: str
+    span: Span
+    reason: str
+
+
+@dataclass(frozen=True)
+class PyDocument:
+    units: tuple[PyUnit, ...]
+    skipped: tuple[Skipped, ...] = ()
+    error: ParseError | None = None
+
+    def unit_at(self, offset: int) -> PyUnit | None:
+        """The innermost unit whose text contains ``offset``."""
+        return innermost(self.units, offset)
+
+
+class _Unsupported(Exception):
+    def __init__(self, node: ast.AST, reason: str):
+        super().__init__(reason)
+        self.node = node
+        self.reason = reason
+
+
+class _Offsets:
+    """ast positions (line, UTF-8 byte column) -> character offsets."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.lines = text.splitlines(keepends=True)
+        self.starts = [0]
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line))
+
+    def offset(self, line: int, col_bytes: int) -> int:
+        if line - 1 >= len(self.lines):
+            return len(self.text)
+        raw = self.lines[line - 1].encode("utf-8")[:col_bytes]
+        return self.starts[line - 1] + len(raw.decode("utf-8", errors="ignore"))
+
+    def span(self, node: ast.AST) -> Span:
+        start = self.offset(node.lineno, node.col_offset)
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        end = self.offset(end_line, end_col) if end_col is not None else start + 1
+        return Span.at(self.text, start, end)
+
+    def name_span(self, node: ast.AST, name: str) -> Span:
+        """The span of ``name`` as first written inside ``node``'s text."""
+        whole = self.span(node)
+        at = self.text.find(name, whole.start, whole.end)
+        if at < 0:
+            return whole
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            at = self.text.find(name, self.text.find("def", whole.start, whole.end) + 3, whole.end)
+        return Span.at(self.text, at, at + len(name))
+
+
+def _dotted(node: ast.AST) -> list[str] | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return parts[::-1]
+
+
+def _primitive(name: str) -> str | None:
+    name = _PY_NAMES.get(name, name)
+    canonical = ALIASES.get(name)
+    return canonical if canonical in RULES else None
+
+
+class _Builder:
+    """Translates one unit's statements into SSA assignments."""
+
+    def __init__(self, offsets: _Offsets):
+        self.offsets = offsets
+        self.env: dict[str, Node] = {}
+        self.versions: dict[str, int] = {}
+        self.assignments: list[Assignment] = []
+        self.declarations: list[Declaration] = []
+        self.spans: dict[Node, list[Span]] = {}
+
+    # ---- bookkeeping -----------------------------------------------------
+    def note(self, node: Node, where: ast.AST) -> Node:
+        self.spans.setdefault(node, []).append(self.offsets.span(where))
+        return node
+
+    def bind(self, name: str, expr: Node, stmt: ast.AST, target: ast.AST) -> str:
+        count = self.versions.get(name, 0) + 1
+        self.versions[name] = count
+        ssa = name if count == 1 else f"{name}@{count}"
+        self.assignments.append(Assignment(
+            name=ssa, expr=expr, span=self.offsets.span(stmt),
+            name_span=self.offsets.span(target),
+            expr_span=self.offsets.span(getattr(stmt, "value", stmt)),
+        ))
+        self.env[name] = sym(ssa)
+        return ssa
+
+    def program(self, source: str, outputs: tuple[str, ...]) -> Program:
+        return Program(
+            source=source, assignments=tuple(self.assignments), outputs=outputs,
+            declarations=tuple(self.declarations),
+            spans=MappingProxyType({k: tuple(v) for k, v in self.spans.items()}),
+        )
+
+    # ---- expressions -----------------------------------------------------
+    def expr(self, node: ast.AST) -> Node:
+        return self.note(self._expr(node), node)
+
+    def _expr(self, node: ast.AST) -> Node:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
+            if isinstance(node.value, bool):
+                raise _Unsupported(node, "booleans are not numbers here")
+            return num(Fraction(repr(node.value)) if isinstance(node.value, float)
+                       else node.value)
+        if isinstance(node, ast.Name):
+            return self.env.get(node.id, sym(node.id))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
+            inner = self.expr(node.operand)
+            return neg(inner) if isinstance(node.op, ast.USub) else inner
+        if isinstance(node, ast.BinOp):
+            return self._binop(node)
+        if isinstance(node, ast.Attribute):
+            parts = _dotted(node)
+            if parts and parts[0] in MATH_MODULES and parts[-1] == "pi":
+                return PI
+            if parts and parts[0] in MATH_MODULES and parts[-1] == "e":
+                return E
+            raise _Unsupported(node, f"attribute {'.'.join(parts or ['?'])} is not math")
+        if isinstance(node, ast.Call):
+            return self._call(node)
+        raise _Unsupported(node, f"{type(node).__name__} is not an expression chainlens reads")
+
+    def _binop(self, node: ast.BinOp) -> Node:
+        a, b = self.expr(node.left), self.expr(node.right)
+        op = node.op
+        if isinstance(op, ast.Add):
+            return add(a, b)
+        if isinstance(op, ast.Sub):
+            return sub(a, b)
+        if isinstance(op, ast.Mult):
+            return mul(a, b)
+        if isinstance(op, ast.Div):
+            return div(a, b)
+        if isinstance(op, ast.Pow):
+            return power(a, b)
+        if isinstance(op, ast.MatMult) and "matmul" in RULES:
+            return call("matmul", a, b)
+        raise _Unsupported(node, f"operator {type(op).__name__} is not supported")
+
+    def _call(self, node: ast.Call) -> Node:
+        if node.keywords:
+            raise _Unsupported(node, "keyword arguments are not read")
+        parts = _dotted(node.func)
+        if parts is None:
+            raise _Unsupported(node, "only calls of named functions are read")
+        if len(parts) > 1 and parts[0] not in MATH_MODULES:
+            raise _Unsupported(node, f"{'.'.join(parts)} is not a math function")
+        fname = parts[-1]
+        args = [self.expr(a) for a in node.args]
+        special = self._special(fname, args)
+        if special is not None:
+            return special
+        prim = _primitive(fname)
+        if prim is None:
+            raise _Unsupported(node, f"{'.'.join(parts)} is not a primitive chainlens knows")
+        rule = RULES[prim]
+        if rule.arity >= 0 and rule.arity != len(args):
+            raise _Unsupported(node, f"{fname} takes {rule.arity} argument(s)")
+        return call(prim, *args)
+
+    @staticmethod
+    def _special(fname: str, args: list[Node]) -> Node | None:
+        """numpy spellings that are compositions rather than primitives."""
+        one = len(args) == 1
+        if fname == "square" and one:
+            return power(args[0], num(2))
+        if fname == "reciprocal" and one:
+            return power(args[0], num(-1))
+        if fname == "log1p" and one:
+            return call("log", add(num(1), args[0]))
+        if fname == "expm1" and one:
+            return sub(call("exp", args[0]), num(1))
+        if fname in ("pow", "power") and len(args) == 2:
+            return power(args[0], args[1])
+        if fname in ("matmul", "dot") and len(args) == 2 and "matmul" in RULES:
+            return call("matmul", args[0], args[1])
+        return None
+
+    # ---- statements ------------------------------------------------------
+    def statements(self, body: list[ast.stmt]) -> Node | None:
+        """Run straight-line ``body``; the returned expression, if any."""
+        result = None
+        for stmt in body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
+                continue  # docstring
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name
+            ):
+                self.bind(stmt.targets[0].id, self.expr(stmt.value), stmt, stmt.targets[0])
+            elif isinstance(stmt, ast.AnnAssign) and stmt.value and isinstance(
+                stmt.target, ast.Name
+            ):
+                self.bind(stmt.target.id, self.expr(stmt.value), stmt, stmt.target)
+            elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+                synthetic = ast.BinOp(left=ast.Name(id=stmt.target.id), op=stmt.op,
+                                      right=stmt.value)
+                ast.copy_location(synthetic, stmt)
+                ast.copy_location(synthetic.left, stmt.target)
+                self.bind(stmt.target.id, self.expr(synthetic), stmt, stmt.target)
+            elif isinstance(stmt, ast.For):
+                self._loop(stmt)
+            elif isinstance(stmt, ast.Return) and stmt.value is not None:
+                result = self.expr(stmt.value)
+                break
+            elif isinstance(stmt, ast.Pass):
+                continue
+            else:
+                raise _Unsupported(stmt, f"{type(stmt).__name__} statements are not read")
+        return result
+
+    def _loop(self, stmt: ast.For) -> None:
+        it = stmt.iter
+        if not (isinstance(stmt.target, ast.Name) and isinstance(it, ast.Call)
+                and isinstance(it.func, ast.Name) and it.func.id == "range"
+                and 1 <= len(it.args) <= 3 and not stmt.orelse
+                and all(isinstance(a, ast.Constant) and type(a.value) is int for a in it.args)):
+            raise _Unsupported(stmt, "only `for i in range(<literal>)` loops are unrolled")
+        bounds = range(*(a.value for a in it.args))
+        if len(bounds) > MAX_REPEAT:
+            raise _Unsupported(stmt, f"loop of {len(bounds)} steps exceeds {MAX_REPEAT}")
+        var = stmt.target.id
+        saved = self.env.get(var)
+        for i in bounds:
+            self.env[var] = num(i)
+            if self.statements(stmt.body) is not None:
+                raise _Unsupported(stmt, "return inside a loop")
+        if saved is None:
+            self.env.pop(var, None)
+        else:
+            self.env[var] = saved
+
+
+def _function(fn: ast.FunctionDef, offsets: _Offsets, source: str) -> PyUnit:
+    builder = _Builder(offsets)
+    params = tuple(a.arg for a in fn.args.posonlyargs + fn.args.args)
+    result = builder.statements(fn.body)
+    if result is None:
+        raise _Unsupported(fn, "no return expression")
+    if result.op == "sym" and result.value in {a.name for a in builder.assignments}:
+        output = result.value
+    else:
+        ret = next(s for s in ast.walk(fn) if isinstance(s, ast.Return))
+        output = builder.bind(fn.name, result, ret, ret.value)
+    return PyUnit("function", fn.name, params, offsets.span(fn), offsets.name_span(fn, fn.name),
+                  builder.program(source, (output,)))
+
+
+def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: _Offsets,
+                source: str) -> PyUnit:
+    """``nn.Sequential(Linear, act, Linear, act...)``: layer k is
+    ``z_k = W_k @ a + b_k`` (``w_k * a + b_k`` when no tensor rules are
+    loaded) followed by its activation."""
+    builder = _Builder(offsets)
+    tensors = "matmul" in RULES
+    a: Node = sym("x")
+    width: int | None = None
+    layer = 0
+    for item in value.args:
+        parts = _dotted(item.func) if isinstance(item, ast.Call) else None
+        kind = parts[-1] if parts else None
+        if kind == "Linear":
+            dims = [x.value for x in item.args if isinstance(x, ast.Constant)]
+            if len(dims) < 2 or not all(type(d) is int for d in dims[:2]):
+                raise _Unsupported(item, "Linear needs literal in/out sizes")
+            layer += 1
+            w, b = sym(f"W_{layer}" if tensors else f"w_{layer}"), sym(f"b_{layer}")
+            if tensors:
+                if width is None:
+                    width = dims[0]
+                    builder.declarations.append(Declaration(
+                        "x", "input", (dims[0],), offsets.span(item)))
+                builder.declarations.append(Declaration(
+                    w.value, "param", (dims[1], dims[0]), offsets.span(item), layer=layer))
+                builder.declarations.append(Declaration(
+                    b.value, "param", (dims[1],), offsets.span(item), layer=layer))
+                z = add(call("matmul", w, a), b)
+            else:
+                z = add(mul(w, a), b)
+            builder.note(z, item)
+            a = sym(builder.bind(f"z_{layer}", z, item, item))
+        elif kind in _ACTIVATIONS:
+            act = builder.note(call(_ACTIVATIONS[kind], a), item)
+            a = sym(builder.bind("a", act, item, item))
+        else:
+            raise _Unsupported(item, f"layer {kind or '?'} is not read")
+    if not builder.assignments:
+        raise _Unsupported(value, "empty Sequential")
+    return PyUnit("sequential", target.id, ("x",), offsets.span(stmt), offsets.span(target),
+                  builder.program(source, (builder.assignments[-1].name,)))
+
+
+def _is_sequential(value: ast.AST) -> bool:
+    parts = _dotted(value.func) if isinstance(value, ast.Call) else None
+    return bool(parts) and parts[-1] == "Sequential"
+
+
+def read_python(source: str) -> PyDocument:
+    """Every function, Sequential stack and math assignment in ``source``
+    that chainlens can differentiate.  A syntax error gives an empty
+    document carrying the error (editors show Python's own message)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        offsets = _Offsets(source)
+        start = offsets.offset(exc.lineno or 1, max(0, (exc.offset or 1) - 1))
+        return PyDocument((), (), ParseError(exc.msg or "invalid syntax",
+                                             Span.at(source, min(start, len(source)))))
+    offsets = _Offsets(source)
+    units: list[PyUnit] = []
+    skipped: list[Skipped] = []
+    for stmt in ast.walk(tree):
+        try:
+            if isinstance(stmt, ast.FunctionDef):
+                units.append(_function(stmt, offsets, source))
+            elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name
+            ) and stmt in tree.body:
+                target = stmt.targets[0]
+                if _is_sequential(stmt.value):
+                    units.append(_sequential(target, stmt.value, stmt, offsets, source))
+                elif isinstance(stmt.value, ast.BinOp | ast.Call | ast.UnaryOp):
+                    builder = _Builder(offsets)
+                    out = builder.bind(target.id, builder.expr(stmt.value), stmt, target)
+                    units.append(PyUnit("expression", target.id, (), offsets.span(stmt),
+                                        offsets.span(target), builder.program(source, (out,))))
+        except _Unsupported as exc:
+            if isinstance(stmt, ast.FunctionDef) or _is_sequential(getattr(stmt, "value", None)):
+                name = getattr(stmt, "name", None) or stmt.targets[0].id
+                skipped.append(Skipped(name, offsets.span(exc.node), exc.reason))
+        except (RecursionError, TypeError, KeyError, ValueError, ZeroDivisionError) as exc:
+            # Canonicalisation can reject input (0**-1, arity); never crash a reader.
+            name = getattr(stmt, "name", "?")
+            skipped.append(Skipped(name, offsets.span(stmt), str(exc) or type(exc).__name__))
+    units.sort(key=lambda u: u.span.start)
+    return PyDocument(tuple(units), tuple(skipped))

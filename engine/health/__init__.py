@@ -1,0 +1,1 @@
+"""Gradient health: static bounds, measurement, findings and remedies."""

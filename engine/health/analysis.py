@@ -1,0 +1,138 @@
+"""Gradient health: will the gradient reach the first layer, and in one piece?
+
+Deep compositions multiply local derivatives: fifty sigmoid layers multiply
+fifty factors of at most 1/4, so the first layer's gradient is at most
+0.25⁵⁰ ≈ 7.9e-31 of the last one's, however the weights are set; an ``exp``
+tower multiplies factors that grow without bound.  :func:`analyze` says so
+twice:
+
+* **statically**, before anything runs (:mod:`~chainlens.engine.health.bounds`):
+  a bound on |∂L/∂v| for every input and parameter, from the rules table's
+  derivative bounds and the declared input ranges (undeclared inputs are
+  assumed to lie in [-1, 1], and the report says so);
+* **measured** (:mod:`~chainlens.engine.health.measure`): |∂L/∂v| for every
+  named value and every layer of a ``repeat`` at the ``@at`` points (or at
+  seeded samples), and the ratio between the first and the last layer.
+
+Each :class:`Finding` is data - kind, severity, the span of the composition,
+the factors responsible (each with its own span and magnitude), the bound
+and the measured value, and remedies as text edits of the source
+(:mod:`~chainlens.engine.health.fixes`) - so the language server, the SARIF
+writer and the JSON output all read the same object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+from chainlens.engine.core.source import ChainError, EvaluationError, ShapeError, Span
+from chainlens.engine.health import measure
+from chainlens.engine.health.bounds import backward_bounds, forward_intervals, node_shapes
+from chainlens.engine.health.findings import Judge, output_label, pretty_name
+from chainlens.engine.health.fixes import Remedy, TextEdit
+from chainlens.engine.health.report import (
+    SEVERITIES,
+    Assumption,
+    Factor,
+    Finding,
+    HealthReport,
+    LayerMeasure,
+    RepeatMeasure,
+    Thresholds,
+    ValueMeasure,
+)
+from chainlens.engine.language.program import Point, Program
+
+__all__ = ["analyze", "Thresholds", "HealthReport", "Finding", "Factor", "Remedy", "TextEdit",
+           "Assumption", "ValueMeasure", "LayerMeasure", "RepeatMeasure", "pretty_name",
+           "SEVERITIES"]
+
+
+# ---- the analysis --------------------------------------------------------------------
+
+
+def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = None,
+            thresholds: Thresholds | Mapping | None = None) -> HealthReport:
+    """Static and measured gradient health of ``program`` (a Program or
+    ``.chain`` source).  ``at`` replaces the program's ``@at`` points."""
+    if isinstance(program, str):
+        from chainlens.engine.language.reader import parse
+
+        program = parse(program)
+    th = thresholds if isinstance(thresholds, Thresholds) else Thresholds(**(thresholds or {}))
+    if at is not None:
+        rows = [at] if isinstance(at, Mapping) else list(at)
+        # a misspelt name would otherwise be ignored, and the input it
+        # meant measured at sampled values instead of the given one
+        inputs = tuple(program.inputs)
+        for name in (n for row in rows for n in row if n not in inputs):
+            raise EvaluationError(f"{name!r} is not an input of the program", None,
+                                  expected=inputs[:8] or ("an input name",))
+        empty = Span(0, 0, 1, 1, 1, 1)
+        program = replace(program, points=tuple(Point(tuple(r.items()), empty) for r in rows))
+    if not program.outputs or not program.assignments:
+        return HealthReport("", (), notes=("nothing to analyse: no output",), thresholds=th)
+    output = _resolve(program, program.outputs[0])
+    ranges, assumptions = _ranges(program, th)
+    try:
+        shapes = node_shapes(program)
+    except ValueError as exc:
+        raise ShapeError(str(exc), program.assignments[0].span) from None
+    iv = forward_intervals(program, ranges, shapes)
+    bounds = backward_bounds(program, output, iv, shapes)
+    judged = [n for n in (program.wrt or program.inputs) if n in bounds]
+    ctx = Judge(program, output, th, bounds, judged, shapes)
+    findings = ctx.static_findings()
+    notes: list[str] = []
+    values: tuple[ValueMeasure, ...] = ()
+    repeats: tuple[RepeatMeasure, ...] = ()
+    npoints, source = 0, ""
+    if th.measure:
+        try:
+            batch, source = measure.points_batch(program, ranges, th.samples, th.seed)
+            run = measure.run(program, output, batch)
+        except ShapeError:
+            raise
+        except ChainError as exc:
+            notes.append(f"not measured: {exc.message}")
+        else:
+            npoints = len(next(iter(batch.values()))) if batch else 1
+            ctx.points_from = source
+            ctx.assumed = {a.name for a in assumptions}
+            values, repeats = ctx.measured(run, npoints)
+            findings = ctx.confirm(findings, run, npoints) + ctx.measured_findings(run, npoints)
+            findings += ctx.repeat_findings(findings, repeats)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings = sorted(findings, key=lambda f: (order[f.severity], f.span.start if f.span else 0))
+    return HealthReport(output_label(output), tuple(findings), assumptions, values, repeats,
+                        npoints, source, tuple(notes), th)
+
+
+def _resolve(program: Program, name: str) -> str:
+    if name in program.names:
+        return name
+    return program.latest(name)
+
+
+def _ranges(program: Program, th: Thresholds):
+    ranges: dict[str, tuple[float, float]] = {}
+    assumptions: list[Assumption] = []
+    lo, hi = th.assumed_range
+    at_values: dict[str, list[float]] = {}
+    for point in program.points:
+        for name, value in point.values:
+            flat = np.ravel(measure._as_array(value))
+            at_values.setdefault(name, []).extend(flat.tolist())
+    for name in program.inputs:
+        decl = program.declaration(name)
+        if decl is not None and decl.range is not None:
+            ranges[name] = (float(decl.range[0]), float(decl.range[1]))
+            continue
+        seen = at_values.get(name, [])
+        r = (min([lo, *seen]), max([hi, *seen]))
+        ranges[name] = r
+        assumptions.append(Assumption(name, r, f"{pretty_name(name)} ∈ [{r[0]:g}, {r[1]:g}]"
+                                      " (assumed: no range declared)"))
+    return ranges, tuple(assumptions)

@@ -1,0 +1,493 @@
+"""Static gradient bounds: intervals up the program, derivative bounds down it.
+
+Before anything runs, gradient health asks how large |∂L/∂v| *can* be for
+each input ``v``.  The chain rule makes ∂L/∂v a sum over the v -> L paths of
+the product of local derivatives along each path (the seed article's graph
+theorem), so
+
+    |∂L/∂v| ≤ Σ_paths Π_edges sup|∂parent/∂child|
+
+and each supremum is taken over the values the child can take.  Those come
+from interval arithmetic over the declared (or assumed) input ranges,
+computed bottom-up; each local derivative is the rules table's own partial
+(``rules.partials``) evaluated in interval arithmetic and capped by the
+rule's ``bound`` (sup|f'| over the whole domain), so no derivative formula
+is written here.  The sum over paths is accumulated top-down once per DAG
+node (reverse mode, with bounds instead of values), in log10 space because
+0.25 to the 10,000th power is far below the smallest float.
+
+The same pass keeps, for every vertex, the single path with the largest
+product (max-product instead of sum-product): its edges are the "factors
+responsible" a finding names, each with its place in the source.
+
+For tensors the bounds are per element: an element that feeds several
+outputs (the vector in ``W @ x``, a scalar broadcast over a vector) has its
+local bound multiplied by that fan-out, and sums over elements (``@``,
+``sum``) scale intervals by the number of terms.  A primitive with no known
+bound makes its factor *unknown*, and no finding is drawn through it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from chainlens.engine.core.ir import Node, num, postorder, substitute, sym
+from chainlens.engine.language.program import Program
+from chainlens.engine.rules import PLACEHOLDERS, RULES
+
+Interval = tuple[float, float]
+FULL: Interval = (-math.inf, math.inf)
+NEG_INF = -math.inf
+
+# ---- how each primitive maps an interval (forward values, not derivatives)
+_INCREASING = frozenset({
+    "exp", "log", "log2", "log10", "log1p", "expm1", "sqrt", "cbrt", "sigmoid", "tanh",
+    "atan", "asinh", "sinh", "relu", "softplus", "erf", "step", "sign", "asin", "acosh",
+    "atanh",
+})
+_DECREASING = frozenset({"acos"})
+_EVEN = frozenset({"abs", "cosh"})  # decreasing on (-inf, 0], increasing after
+#: trigonometric functions: extrema at multiples of pi/2; poles as (offset, period)
+_TRIG_POLES = {"sin": None, "cos": None, "tan": (math.pi / 2, math.pi),
+               "sec": (math.pi / 2, math.pi), "csc": (0.0, math.pi), "cot": (0.0, math.pi)}
+#: the closed hull of each primitive's domain (evaluation clamps into it)
+_DOMAIN = {
+    "log": (0.0, math.inf), "log2": (0.0, math.inf), "log10": (0.0, math.inf),
+    "sqrt": (0.0, math.inf), "log1p": (-1.0, math.inf), "asin": (-1.0, 1.0),
+    "acos": (-1.0, 1.0), "atanh": (-1.0, 1.0), "acosh": (1.0, math.inf),
+}
+
+
+def magnitude(iv: Interval) -> float:
+    """sup |x| over the interval."""
+    return max(abs(iv[0]), abs(iv[1]))
+
+
+def hull(values) -> Interval:
+    arr = np.asarray(values, dtype=np.float64)
+    if arr.size == 0 or np.isnan(arr).any():
+        return FULL
+    return float(arr.min()), float(arr.max())
+
+
+def _times(a: float, b: float) -> float:
+    # In interval products 0 * inf is 0: a factor that is exactly zero wins.
+    if a == 0.0 or b == 0.0:
+        return 0.0
+    return a * b
+
+
+def iv_add(ivs: list[Interval]) -> Interval:
+    lo = sum(i[0] for i in ivs) if all(i[0] > -math.inf for i in ivs) else -math.inf
+    hi = sum(i[1] for i in ivs) if all(i[1] < math.inf for i in ivs) else math.inf
+    return lo, hi
+
+
+def iv_mul(ivs: list[Interval]) -> Interval:
+    out: Interval = (1.0, 1.0)
+    for a in ivs:
+        cands = [_times(p, q) for p in out for q in a]
+        out = (min(cands), max(cands))
+    return out
+
+
+def _reciprocal(iv: Interval) -> Interval:
+    lo, hi = iv
+    if lo > 0 or hi < 0:
+        return hull([1.0 / lo if lo else -math.inf, 1.0 / hi if hi else math.inf])
+    if lo == 0 and hi > 0:
+        return 1.0 / hi, math.inf
+    if hi == 0 and lo < 0:
+        return -math.inf, 1.0 / lo
+    return FULL
+
+
+def _float(q) -> float:
+    """``float(q)`` saturating to ±inf: the IR's exact constants can exceed
+    float64 (``10^400`` is one Fraction), where ``float()`` raises."""
+    try:
+        return float(q)
+    except OverflowError:
+        return math.inf if q > 0 else -math.inf
+
+
+def iv_pow(base: Interval, exp: Interval, exp_node: Node) -> Interval:
+    lo, hi = base
+    if exp_node.op == "num":
+        e = exp_node.value
+        if e.denominator == 1:
+            n = int(e)
+            if n < 0:
+                return _reciprocal(iv_pow(base, (_float(-n),) * 2, num(-n)))
+            # numpy's power saturates to ±inf where Python's float ** int
+            # raises; a float exponent keeps the sign of odd powers (C pow)
+            with np.errstate(all="ignore"):
+                ends = [float(np.power(np.float64(end), _float(n))) for end in (lo, hi)]
+            if n % 2 == 0 and lo < 0 < hi:
+                ends.append(0.0)
+            return hull(ends)
+        # fractional powers are real only for non-negative bases
+        lo = max(lo, 0.0)
+        if hi < lo:
+            return FULL
+        with np.errstate(all="ignore"):
+            return hull(np.power([lo, hi], _float(e)))
+    if lo > 0:  # u^v = exp(v log u)
+        with np.errstate(all="ignore"):
+            logs = (math.log(lo), math.log(hi) if hi < math.inf else math.inf)
+            return hull(np.exp(iv_mul([logs, exp])))
+    return FULL
+
+
+def iv_call(op: str, args: list[Interval]) -> Interval:
+    rule = RULES.get(op)
+    if rule is None:
+        return FULL
+    if op in ("max", "min"):
+        f = max if op == "max" else min
+        return f(args[0][0], args[1][0]), f(args[0][1], args[1][1])
+    if op == "softmax":
+        return 0.0, 1.0
+    if op == "mean":
+        return args[0]
+    if rule.arity != 1 or rule.kind != "elementwise":
+        return FULL
+    lo, hi = args[0]
+    dlo, dhi = _DOMAIN.get(op, FULL)
+    lo, hi = max(lo, dlo), min(hi, dhi)
+    if hi < lo:
+        return FULL
+    if op in _TRIG_POLES:
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return FULL if _TRIG_POLES[op] else (-1.0, 1.0)
+        poles = _TRIG_POLES[op]
+        if poles is not None:
+            offset, period = poles
+            if math.floor((hi - offset) / period) >= math.ceil((lo - offset) / period):
+                return FULL
+        if hi - lo >= 2 * math.pi:  # a whole period of sin or cos
+            return -1.0, 1.0
+        half = math.pi / 2
+        ks = range(math.ceil(lo / half), math.floor(hi / half) + 1)
+        cands = [lo, hi] + [k * half for k in ks]
+    elif op in _INCREASING or op in _DECREASING:
+        cands = [lo, hi]
+    elif op in _EVEN:
+        cands = [lo, hi] + ([0.0] if lo < 0 < hi else [])
+    else:
+        return FULL
+    with np.errstate(all="ignore"):
+        return hull(rule.forward(np.asarray(cands, dtype=np.float64)))
+
+
+def _size(shape) -> int:
+    return math.prod(shape) if shape else 1
+
+
+def _tensor_interval(node: Node, args: list[Interval], shapes: dict[Node, tuple]) -> Interval:
+    """Sums over elements scale the interval by how many terms they add."""
+    op = node.op
+    known = all(a in shapes for a in node.args)
+    if op == "matmul" and known:
+        n = shapes[node.args[0]][-1] if shapes[node.args[0]] else 1
+        lo, hi = iv_mul(args)
+        return _times(n, lo), _times(n, hi)
+    if op == "sum" and known:
+        n = _size(shapes[node.args[0]])
+        return _times(n, args[0][0]), _times(n, args[0][1])
+    if op == "logsumexp" and known:
+        return args[0][0], args[0][1] + math.log(_size(shapes[node.args[0]]))
+    return iv_call(op, args)
+
+
+def interval_of(expr: Node, iv: dict[Node, Interval],
+                shapes: dict[Node, tuple] | None = None) -> Interval:
+    """The interval of ``expr``; ``iv`` holds the symbols' intervals and is
+    extended with every node evaluated (it doubles as the cache).  Tensor
+    reductions need ``shapes`` (per-point shapes of nodes)."""
+    for node in postorder(expr):
+        if node in iv:
+            continue
+        op = node.op
+        if op == "num":
+            v = _float(node.value)
+            out = (v, v)
+        elif op == "pi":
+            out = (math.pi, math.pi)
+        elif op == "sym":
+            out = FULL
+        else:
+            args = [iv[a] for a in node.args]
+            if op == "add":
+                out = iv_add(args)
+            elif op == "mul":
+                out = iv_mul(args)
+            elif op == "pow":
+                out = iv_pow(args[0], args[1], node.args[1])
+            elif shapes is not None and op in ("matmul", "sum", "logsumexp"):
+                out = _tensor_interval(node, args, shapes)
+            else:
+                out = iv_call(op, args)
+        iv[node] = out
+    return iv[expr]
+
+
+# ---- local derivative bounds -----------------------------------------------
+
+_FAILS = {
+    ">": lambda lo, hi: lo <= 0, ">=": lambda lo, hi: lo < 0,
+    "<": lambda lo, hi: hi >= 0, "<=": lambda lo, hi: hi > 0,
+    "!=": lambda lo, hi: lo <= 0 <= hi,
+}
+
+
+@dataclass(frozen=True)
+class Local:
+    """sup |∂parent/∂child| on the intervals: ``log10`` of the bound (NaN
+    when unknown), and whether an infinite bound comes from a singular
+    point (a pole, a domain edge) inside the child's interval rather than
+    from values that overflow."""
+
+    log10: float
+    singular: bool = False
+
+    @property
+    def value(self) -> float:
+        return 10.0 ** self.log10 if not math.isnan(self.log10) else math.nan
+
+
+def _log10(x: float) -> float:
+    if math.isnan(x):
+        return math.nan
+    return math.log10(x) if x > 0 else NEG_INF
+
+
+def _is_singular(node: Node, iv: dict[Node, Interval]) -> bool:
+    rule = RULES[node.op]
+    if node.op == "pow":
+        base, exp = node.args
+        lo, hi = iv[base]
+        whole = exp.op == "num" and exp.value.denominator == 1 and exp.value >= 1
+        return lo <= 0 <= hi and not whole
+    mapping = dict(zip(PLACEHOLDERS, node.args, strict=False))
+    for cond in (*rule.domain, *rule.smooth):
+        lo, hi = interval_of(substitute(cond.expr, mapping), iv)
+        if _FAILS[cond.relation](lo, hi):
+            return True
+    return False
+
+
+def local_bound(node: Node, i: int, iv: dict[Node, Interval],
+                fanout: float = 1.0) -> Local:
+    """Bound on |∂node/∂node.args[i]| over the intervals in ``iv``."""
+    op = node.op
+    if op == "add":
+        return Local(_log10(fanout))
+    if op == "mul":
+        others = [iv[a] for j, a in enumerate(node.args) if j != i]
+        return Local(_log10(_times(magnitude(iv_mul(others)), fanout)))
+    rule = RULES.get(op)
+    if rule is None:
+        return Local(math.nan)
+    if rule.partial is None:  # tensor primitive: vector-Jacobian product
+        if op == "matmul":
+            other = iv[node.args[1 - i]]
+            return Local(_log10(_times(magnitude(other), fanout)))
+        if rule.bound is not None:
+            return Local(_log10(_times(rule.bound, fanout)))
+        return Local(math.nan)
+    bound = magnitude(interval_of(rule.partial(node.args, i), iv))
+    if rule.bound is not None:
+        bound = min(bound, rule.bound)
+    bound = _times(bound, fanout)
+    singular = bound == math.inf and _is_singular(node, iv)
+    return Local(_log10(bound), singular)
+
+
+def log_add(a: float, b: float) -> float:
+    """log10(10^a + 10^b) without leaving log space."""
+    if a == NEG_INF:
+        return b
+    if b == NEG_INF:
+        return a
+    if math.isnan(a) or math.isnan(b):
+        return math.nan
+    if math.inf in (a, b):
+        return math.inf
+    hi, lo = (a, b) if a >= b else (b, a)
+    return hi + math.log10(1.0 + 10.0 ** (lo - hi))
+
+
+def log_mul(a: float, b: float) -> float:
+    if a == NEG_INF or b == NEG_INF:
+        return NEG_INF
+    return a + b
+
+
+# ---- the program-wide pass ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One local derivative on a path: ``parent`` (inside assignment
+    ``assignment``) with respect to its ``index``-th argument."""
+
+    assignment: str
+    parent: Node
+    index: int
+    local: Local
+
+
+@dataclass(frozen=True)
+class PathBound:
+    """|∂output/∂name| bounded: ``log10`` of the sum over paths; the
+    dominant path is kept as back-pointers and walked on demand (``path``:
+    its edges from ``name`` up to the output).  ``unknown``/``singular``
+    say whether that path has an unknown or a singular factor; ``repeat``
+    is the first repeat (index into ``Program.repeats``) it enters."""
+
+    name: str
+    log10: float
+    unknown: bool = False
+    singular: bool = False
+    repeat: int | None = None
+    _back: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def path(self) -> tuple[Edge, ...]:
+        return _trace(self.name, self._back)
+
+    @property
+    def value(self) -> float:
+        if math.isnan(self.log10):
+            return math.nan
+        return 10.0 ** self.log10 if self.log10 > -320 else 0.0
+
+
+def node_shapes(program: Program) -> dict[Node, tuple] | None:
+    """Per-point shape of every node (None when the program has no tensor
+    declarations: then everything is a scalar)."""
+    if not any(d.shape for d in program.declarations):
+        return None
+    from chainlens.engine.numeric.shapes import infer, result_shape
+
+    names = infer(program)
+    shapes: dict[Node, tuple] = {sym(n): tuple(s) for n, s in names.items()}
+    for a in program.assignments:
+        for node in postorder(a.expr):
+            if node in shapes:
+                continue
+            if not node.args:
+                shapes[node] = ()
+            else:
+                shapes[node] = tuple(result_shape(node.op, tuple(shapes[c] for c in node.args)))
+    return shapes
+
+
+def fanout(node: Node, i: int, shapes: dict[Node, tuple] | None) -> float:
+    """How many elements of ``node`` one element of its ``i``-th argument
+    feeds: a per-element gradient bound sums over all of them."""
+    if shapes is None or node not in shapes:
+        return 1.0
+    child = node.args[i]
+    if node.op == "matmul":
+        a, b = (shapes[c] for c in node.args)
+        if i == 0:
+            return float(b[1]) if len(b) == 2 else 1.0
+        return float(a[0]) if len(a) == 2 else 1.0
+    if RULES.get(node.op) is not None and RULES[node.op].kind == "tensor":
+        return 1.0
+    return _size(shapes[node]) / _size(shapes.get(child, ()))
+
+
+def forward_intervals(program: Program, ranges: dict[str, Interval],
+                      shapes: dict[Node, tuple] | None = None) -> dict[Node, Interval]:
+    """Intervals of every node of every assignment (and of each name, under
+    its symbol), from the input ranges."""
+    iv: dict[Node, Interval] = {sym(name): r for name, r in ranges.items()}
+    for a in program.assignments:
+        iv[sym(a.name)] = interval_of(a.expr, iv, shapes)
+    return iv
+
+
+def backward_bounds(program: Program, output: str, iv: dict[Node, Interval],
+                    shapes: dict[Node, tuple] | None = None) -> dict[str, PathBound]:
+    """For every name (input or assignment) that ``output`` depends on, the
+    bound on |∂output/∂name| (per element, for tensors) and its dominant path."""
+    repeat_of = {name: r for r, rep in enumerate(program.repeats)
+                 for layer in rep.layers for name in layer}
+    total: dict[str, float] = {output: 0.0}
+    best: dict[str, float] = {output: 0.0}
+    # per vertex of the dominant path: (unknown, singular, repeat); a vertex
+    # is a name (str) or (assignment name, node) inside its expression
+    flags: dict[object, tuple[bool, bool, int | None]] = {output: (False, False, None)}
+    back: dict[object, tuple[object, Edge | None]] = {}
+    cache: dict[tuple[Node, int], Local] = {}
+    stop = program.names.index(output) if output in program.names else -1
+    for a in reversed(program.assignments[: stop + 1]):
+        if a.name not in total:
+            continue
+        tot = {a.expr: total[a.name]}
+        top = {a.expr: best[a.name]}
+        unknown, singular, rep = flags[a.name]
+        rep = repeat_of.get(a.name, rep)
+        flag = {a.expr: (unknown, singular, rep)}
+        back[(a.name, a.expr)] = (a.name, None)
+        order = postorder(a.expr)
+        variable = _variable_nodes(order)
+        for node in reversed(order):
+            if node not in tot or not node.args:
+                continue
+            for i, child in enumerate(node.args):
+                if child not in variable:
+                    continue
+                key = (node, i)
+                local = cache.get(key)
+                if local is None:
+                    local = local_bound(node, i, iv, fanout(node, i, shapes))
+                    cache[key] = local
+                tot[child] = log_add(tot.get(child, NEG_INF), log_mul(tot[node], local.log10))
+                cand = log_mul(top[node], local.log10)
+                if child not in top or _better(cand, top[child]):
+                    top[child] = cand
+                    u, s, r = flag[node]
+                    flag[child] = (u or math.isnan(local.log10), s or local.singular, r)
+                    back[(a.name, child)] = ((a.name, node), Edge(a.name, node, i, local))
+        for node in order:
+            if node.op != "sym" or node not in tot:
+                continue
+            name = node.value
+            total[name] = log_add(total.get(name, NEG_INF), tot[node])
+            if name not in best or _better(top[node], best[name]):
+                best[name] = top[node]
+                flags[name] = flag[node]
+                back[name] = ((a.name, node), None)
+    return {name: PathBound(name, total[name], *flags[name], back)
+            for name in total if name != output}
+
+
+def _better(cand: float, current: float) -> bool:
+    if math.isnan(current):
+        return not math.isnan(cand)
+    return cand > current
+
+
+def _variable_nodes(order: list[Node]) -> set[Node]:
+    """Nodes that depend on some symbol (constants have no derivative)."""
+    out: set[Node] = set()
+    for node in order:
+        if node.op == "sym" or any(a in out for a in node.args):
+            out.add(node)
+    return out
+
+
+def _trace(name: str, back: dict) -> tuple[Edge, ...]:
+    edges: list[Edge] = []
+    vertex: object = name
+    while vertex in back:
+        vertex, edge = back[vertex]
+        if edge is not None:
+            edges.append(edge)
+    return tuple(edges)

@@ -1,0 +1,1 @@
+"""The .chain language and the notations it reads: text -> syntax -> Program."""

@@ -1,0 +1,499 @@
+"""Expressions: syntax nodes -> IR nodes, with every name resolved.
+
+The second half of :mod:`chainlens.engine.language.reader`.  A name in an expression
+can be a loop variable (``k`` in ``repeat k``: the layer number), a function
+parameter, an assigned name (its current SSA version), a declared input, a
+constant (``e``, ``pi``), a function from the rules table (under any of its
+spellings and library prefixes: ``np.arcsin`` is ``asin``), a user function
+(inlined), or else an input.  Every node is built with the constructors of
+:mod:`chainlens.engine.core.ir`, so equal math is one node whatever the notation,
+and every node built from source is recorded with the span it was written at.
+
+Only the statement layer (:class:`chainlens.engine.language.reader._Lowering`) changes
+the name state; this layer reads it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from fractions import Fraction
+
+import numpy as np
+from chainlens.engine import rules
+from chainlens.engine.core import ir
+from chainlens.engine.core.ir import PI, E, Node
+from chainlens.engine.core.limits import MAX_NODES
+from chainlens.engine.core.source import LimitError, ParseError, Span
+from chainlens.engine.language.program import FunctionDef
+from chainlens.engine.language.syntax import Lines, Syn
+
+__all__ = ["ExpressionLowering", "MODULE_PREFIXES", "known_functions", "evaluate_constant"]
+
+#: Library prefixes stripped from function names (``np.sin`` -> ``sin``).
+MODULE_PREFIXES = (
+    "torch.nn.functional.", "jax.numpy.", "scipy.special.", "torch.special.", "jax.nn.",
+    "numpy.", "np.", "math.", "torch.", "jnp.", "F.", "nn.functional.", "special.",
+)
+
+#: Spellings beyond the rules table's aliases.
+_EXTRA_ALIASES = {"sigma": "sigmoid", "σ": "sigmoid", "ReLU": "relu", "absolute": "abs",
+                  "fabs": "abs", "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh"}
+#: Functions that are compositions of primitives, built by the constructors.
+_COMPOSED = {
+    "pow": 2, "power": 2, "square": 1, "log1p": 1, "expm1": 1, "exp2": 1, "reciprocal": 1,
+    "rsqrt": 1,
+}
+#: Tensor primitives added to the rules table by the numeric helper.
+_TENSOR = ("matmul", "sum", "mean", "softmax", "logsumexp")
+_CONSTANTS = {"pi": PI, "e": E}
+
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma",
+    "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
+    "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
+}
+_GREEK_NAMES = set(_GREEK.values()) | {"varepsilon", "vartheta", "varrho", "varphi"}
+_UNICODE_SUB = re.compile("[\u2080-\u2089\u2090-\u209c\u1d62-\u1d65\u2c7c]+")
+_FROM_SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₕₖₗₘₙₚₛₜᵢᵣᵤᵥⱼ", "0123456789aeoxhklmnpstiruvj")
+_SUBSCRIPT = re.compile(r"_(\{[^{}]*\}|[A-Za-z0-9]+)")
+_LOOP_SUB = re.compile(r"([A-Za-z]\w*)\s*([+-])\s*(\d+)$")
+#: Largest decimal exponent in a number literal (1e999999999 would be read
+#: exactly, as a billion-digit integer).
+_MAX_EXPONENT = 1000
+_INVERSE = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh",
+            "tanh": "atanh"}
+
+
+def known_functions() -> tuple[str, ...]:
+    """Every function name the parser accepts (without module prefixes)."""
+    names = set(rules.ALIASES) | set(_EXTRA_ALIASES) | set(_COMPOSED) | {"ln", "log"}
+    names -= {"add", "mul"}
+    return tuple(sorted(names))
+
+
+class ExpressionLowering:
+    """Name state and expression lowering for one parse (never shared)."""
+
+    def __init__(self, lines: Lines):
+        self.lines = lines
+        self.text = lines.text
+        self.env: dict[str, str] = {}  # name as written -> current SSA name
+        self.read_as_input: set[str] = set()
+        self.declared: dict = {}  # name -> Declaration
+        self.functions: dict[str, FunctionDef] = {}
+        self.params: dict[str, Node] | None = None  # inside a function body
+        self.defining: str | None = None
+        self.loops: dict[str, int] = {}  # loop variable -> current layer
+        self.spans: dict[Node, list[Span]] = {}
+        self.nodes = 0
+        self._fn_cache: dict[str, str | None] = {}
+        self._name_cache: dict[str, str] = {}
+
+    # ---- errors and spans ---------------------------------------------------
+    def error(self, message, start, end=None, expected=(), hint=None, cls=ParseError):
+        return self.lines.error(cls, message, start, end, expected, hint)
+
+    def span(self, s: Syn) -> Span:
+        return self.lines.span(s.start, s.end)
+
+    def mark(self, node: Node, s: Syn) -> Node:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.error(f"the program expands to more than {MAX_NODES} nodes",
+                             s.start, s.end, cls=LimitError,
+                             hint="use fewer repeat layers or smaller functions")
+        sp = self.lines.span(s.start, s.end)
+        lst = self.spans.get(node)
+        if lst is None:
+            self.spans[node] = [sp]
+        elif lst[-1] is not sp:  # spans are interned per (start, end) by Lines
+            lst.append(sp)
+        return node
+
+    # ---- names ----------------------------------------------------------------
+    def plain_name(self, raw: str, start: int, end: int) -> str:
+        """The name as the program knows it: ``\\theta`` -> theta, ``θ`` -> theta,
+        ``a_{k}`` -> a_k, and inside ``repeat k`` ``w_k`` -> w_3."""
+        if not self.loops:
+            known = self._name_cache.get(raw)
+            if known is None:
+                known = self._name_cache[raw] = self._plain_name(raw, start, end)
+            return known
+        return self._plain_name(raw, start, end)
+
+    def _plain_name(self, raw: str, start: int, end: int) -> str:
+        if raw.startswith("\\"):
+            raw = raw[1:]
+        m = _UNICODE_SUB.search(raw)
+        if m:  # w₁₂ -> w_12, as the Unicode printer writes w_12
+            raw = raw[:m.start()] + "_" + m.group().translate(_FROM_SUB) + raw[m.end():]
+        if any(c in _GREEK for c in raw):
+            raw = "".join(_GREEK.get(c, c) for c in raw)
+        if "_" not in raw:
+            return raw
+        base, _, rest = raw.partition("_")
+        if "." in base and not rest:
+            return raw
+        subs = []
+        for m in _SUBSCRIPT.finditer("_" + rest):
+            sub = m.group(1)
+            if sub.startswith("{"):
+                sub = sub[1:-1].strip()
+            subs.append(self.subscript(sub, start, end))
+        return "_".join([base, *subs])
+
+    def subscript(self, sub: str, start: int, end: int) -> str:
+        if sub in self.loops:
+            return str(self.loops[sub])
+        m = _LOOP_SUB.match(sub)
+        if m and m.group(1) in self.loops:
+            k = self.loops[m.group(1)]
+            return str(k + int(m.group(3)) if m.group(2) == "+" else k - int(m.group(3)))
+        sub = re.sub(r"\s*,\s*", "_", sub)
+        if not re.fullmatch(r"[A-Za-z0-9_]+", sub):
+            raise self.error(f"subscript '{sub}' must be letters and digits", start, end,
+                             hint="k+1 / k-1 subscripts work inside 'repeat k in ...'")
+        return sub
+
+    def resolve_name(self, s: Syn) -> Node:
+        name = self.plain_name(s.val, s.start, s.end)
+        if self.params is not None and name in self.params:
+            return self.params[name]
+        if name in self.loops:
+            return ir.num(self.loops[name])
+        ssa = self.env.get(name)
+        if ssa is not None:
+            return ir.sym(ssa)
+        if name in self.declared:
+            return ir.sym(name)
+        if "." in name:
+            stripped = _strip_module(name)
+            if stripped in ("pi", "e"):
+                return _CONSTANTS[stripped]
+            raise self.error(f"unknown name '{name}'", s.start, s.end,
+                             hint="module prefixes (np., torch., math.) go before functions")
+        if name == "e" or name == "pi":
+            return _CONSTANTS[name]
+        if name in self.functions:
+            raise self.error(f"'{name}' is a function; call it as {name}(...)", s.start, s.end)
+        if self.builtin(name) is not None:
+            raise self.error(f"'{name}' is a function; call it as {name}(x)", s.start, s.end,
+                             hint=f"in LaTeX write \\{name} x" if name in _LATEX_OK else None)
+        self.read_as_input.add(name)  # a later assignment makes a new version
+        return ir.sym(name)
+
+    def is_variable(self, name: str) -> bool:
+        return (name in self.env or name in self.declared or name in self.loops
+                or (self.params is not None and name in self.params))
+
+    def builtin(self, name: str) -> str | None:
+        """The function a name denotes when it is not a variable -- never a
+        Greek letter (``sigma`` may be a standard deviation; ``sigma(z)`` is
+        still the sigmoid where no variable sigma exists)."""
+        return None if name in _GREEK_NAMES else self._function_name(name)
+
+    def _function_name(self, name: str) -> str | None:
+        """The canonical function for a typed name (after module prefixes)."""
+        try:
+            return self._fn_cache[name]
+        except KeyError:
+            found = self._fn_cache[name] = self._lookup_function(name)
+            return found
+
+    @staticmethod
+    def _lookup_function(name: str) -> str | None:
+        n = _strip_module(name)
+        if n in _EXTRA_ALIASES:
+            return _EXTRA_ALIASES[n]
+        canonical = rules.ALIASES.get(n)
+        if canonical is not None and canonical not in ("add", "mul", "pow"):
+            return canonical
+        if n in _COMPOSED or n in _TENSOR:
+            return n
+        return None
+
+    # ---- expressions -----------------------------------------------------------
+    def expr(self, s: Syn) -> Node:
+        node = getattr(self, "x_" + s.kind)(s)
+        return self.mark(node, s)
+
+    def x_num(self, s):
+        exponent = s.val.lower().partition("e")[2]
+        if exponent and abs(int(exponent)) > _MAX_EXPONENT:
+            raise self.error(f"'{s.val}': exponents beyond ±{_MAX_EXPONENT} are not supported",
+                             s.start, s.end)
+        try:
+            return ir.num(s.val)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            raise self.error(f"'{s.val}' is not a number", s.start, s.end) from None
+
+    def x_name(self, s):
+        return self.resolve_name(s)
+
+    def x_pi(self, s):
+        return PI
+
+    def x_euler(self, s):
+        return E  # \mathrm{e}: Euler's number even where a variable e exists
+
+    def x_group(self, s):
+        return self.expr(s.kids[0])
+
+    def x_pos(self, s):
+        return self.expr(s.kids[0])
+
+    def x_neg(self, s):
+        return ir.neg(self.expr(s.kids[0]))
+
+    def x_sum(self, s):
+        terms = []
+        for sign, k in zip(s.val, s.kids, strict=True):
+            t = self.expr(k)
+            terms.append(ir.neg(t) if sign == "-" else t)
+        return ir.add(*terms)
+
+    def x_product(self, s):
+        # One mul() per run of * and / (not one per operator: that would
+        # re-flatten the growing product each time, O(n^2) for long ones).
+        run = [self.expr(s.kids[0])]
+        for op, k in zip(s.val[1:], s.kids[1:], strict=True):
+            right = self.expr(k)
+            if op == "/":
+                if right.op == "num" and right.value == 0:
+                    run = [ir.div(ir.mul(*run), right)]
+                else:
+                    run.append(ir.div(ir.ONE, right))
+            elif op == "@":
+                run = [self.call("matmul", (ir.mul(*run), right), s)]
+            else:
+                run.append(right)
+        return ir.mul(*run) if len(run) > 1 else run[0]
+
+    def x_pow(self, s):
+        base = self.expr(s.kids[0])
+        top = s.kids[1]
+        if top.kind == "apply" and len(top.kids) == 1 and self.is_product(
+                self.plain_name(*top.val)):
+            # x^x(ln x + 1) is x^x * (ln x + 1), as TeX typesets it: a
+            # superscript takes one name, the bracket that follows multiplies.
+            raw, hs, he = top.val
+            head = self.mark(self.resolve_name(Syn("name", hs, he, (), raw)),
+                             Syn("name", hs, he))
+            power = self.mark(self._power(base, head), Syn("pow", s.kids[0].start, he))
+            return ir.mul(power, self.expr(top.kids[0]))
+        return self._power(base, self.expr(top))
+
+    @staticmethod
+    def _power(base: Node, exp: Node) -> Node:
+        if base is E:
+            return ir.call("exp", exp)  # e^u is exp(u)
+        return ir.power(base, exp)
+
+    def x_abs(self, s):
+        return ir.call("abs", self.expr(s.kids[0]))
+
+    def x_frac(self, s):
+        return ir.div(self.expr(s.kids[0]), self.expr(s.kids[1]))
+
+    def x_root(self, s):
+        u = self.expr(s.kids[0])
+        if len(s.kids) == 1:
+            return ir.sqrt(u)
+        n = self.expr(s.kids[1])
+        if n.op == "num" and n.value == 3:
+            return ir.call("cbrt", u)
+        if n.op == "num" and n.value == 0:
+            raise self.error("a 0th root is undefined", s.kids[1].start, s.kids[1].end)
+        return ir.power(u, ir.div(ir.ONE, n))
+
+    def x_apply(self, s):
+        raw, hs, he = s.val
+        name = self.plain_name(raw, hs, he)
+        if self.is_product(name):
+            return self.juxtaposed(name, s)
+        if name in self.functions:
+            return self.inline(name, s)
+        if name == self.defining:
+            raise self.error(f"'{name}' calls itself; functions cannot be recursive", hs, he)
+        fname = self._function_name(name)
+        if fname is not None:
+            args = tuple(self.expr(k) for k in s.kids)
+            return self.call(fname, args, s)
+        bare = _strip_module(name)
+        hint = _nearest(bare)
+        if hint is None and "." not in name:
+            hint = f"define it first: {name}(t) = ..."
+        raise self.error(f"unknown function '{name}'", hs, he, hint=hint)
+
+    def is_product(self, name: str) -> bool:
+        """Whether ``name(...)`` is ``name * (...)``: the name is a variable,
+        or a letter, Greek letter, ``e`` or ``pi`` that is no function."""
+        if self.is_variable(name):
+            return True
+        if name in self.functions or name == self.defining or "." in name:
+            return False
+        if name in ("e", "pi"):
+            return True
+        return _is_letter(name) and self._function_name(name) is None
+
+    def juxtaposed(self, name: str, s: Syn) -> Node:
+        raw, hs, he = s.val
+        if len(s.kids) != 1:
+            raise self.error(f"'{name}' is not a function, so '{name}(a, b)' means nothing",
+                             hs, he, hint=f"define it first: {name}(t, u) = ...")
+        head = self.mark(self.resolve_name(Syn("name", hs, he, (), raw)), Syn("name", hs, he))
+        return ir.mul(head, self.expr(s.kids[0]))
+
+    def inline(self, name: str, s: Syn) -> Node:
+        f = self.functions[name]
+        if len(s.kids) != len(f.params):
+            raise self.error(f"{name} takes {len(f.params)} argument(s), got {len(s.kids)}",
+                             s.start, s.end, hint=f"defined on line {f.span.line}")
+        args = [self.expr(k) for k in s.kids]
+        return ir.substitute(f.body, {ir.sym(p): a for p, a in zip(f.params, args, strict=True)})
+
+    def x_lcall(self, s):
+        raw, hs, he = s.val
+        args = tuple(self.expr(k) for k in s.kids)
+        return self.latex_call(raw, args, s)
+
+    def x_lcall_pow(self, s):
+        raw, hs, he = s.val
+        sup = self.expr(s.kids[0])
+        args = tuple(self.expr(k) for k in s.kids[1:])
+        name = _latex_name(raw)
+        if sup.op == "num" and sup.value == -1 and name in _INVERSE:
+            return self.call(_INVERSE[name], args, s)  # \sin^{-1} x is arcsin
+        return ir.power(self.latex_call(raw, args, s), sup)
+
+    def latex_call(self, raw: str, args: tuple[Node, ...], s: Syn) -> Node:
+        name = _latex_name(raw)
+        if name.startswith("log_"):
+            if len(args) != 1:
+                raise self.error("\\log_b takes one argument", s.start, s.end)
+            base = name[4:].strip("{} ")
+            if base in ("2", "10"):
+                return self.call("log" + base, args, s)
+            b = self.resolve_name(Syn("name", s.start, s.end, (), base)) \
+                if not base.isdigit() else ir.num(base)
+            return self.call("log", (args[0], b), s)
+        fname = self._function_name(name)
+        if fname is None:
+            _, hs, he = s.val
+            raise self.error(f"unknown function '{name}'", hs, he, hint=_nearest(name))
+        return self.call(fname, args, s)
+
+    def call(self, fname: str, args: tuple[Node, ...], s: Syn) -> Node:
+        """``fname(args)`` through the rules table, with the spellings that
+        are compositions (log with a base, pow, square...) built here."""
+        n = len(args)
+        if fname == "log" and n == 2:
+            x, b = args
+            if b.op == "num" and b.value in (2, 10):
+                return ir.call(f"log{b.value}", x)
+            if b is E:
+                return ir.call("log", x)
+            return ir.div(ir.call("log", x), ir.call("log", b))
+        if fname in _COMPOSED and fname not in rules.RULES:
+            self.arity(fname, _COMPOSED[fname], n, s)
+            return _compose(fname, args)
+        if fname in ("max", "min") and n > 2:
+            acc = args[0]
+            for a in args[1:]:
+                acc = ir.call(fname, acc, a)
+            return acc
+        rule = rules.RULES.get(fname)
+        if rule is None:
+            raise self.error(f"tensor operations not available ({fname})", s.start, s.end,
+                             hint="this install has no tensor primitives in its rules table")
+        if rule.arity >= 0:
+            self.arity(fname, rule.arity, n, s)
+        try:
+            return ir.call(fname, *args)
+        except (TypeError, ValueError, KeyError) as exc:  # a rule's own check on its arguments
+            raise self.error(f"{fname}: {exc}", s.start, s.end) from None
+
+    def arity(self, fname, want, got, s):
+        if want != got:
+            raise self.error(f"{fname} takes {want} argument{'s' if want != 1 else ''}, "
+                             f"got {got}", s.start, s.end)
+
+
+# ---------------------------------------------------------------------------
+# Small pure helpers
+# ---------------------------------------------------------------------------
+
+_LATEX_OK = {"sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh", "exp", "ln",
+             "log", "max", "min"}
+
+def _strip_module(name: str) -> str:
+    for prefix in MODULE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def _is_letter(name: str) -> bool:
+    """A single letter, a Greek letter, optionally subscripted: a variable."""
+    base = name.split("_", 1)[0]
+    return len(base) == 1 or base in _GREEK_NAMES
+
+
+def _latex_name(raw: str) -> str:
+    m = re.match(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z0-9]+)\s*\}", raw)
+    if m:
+        return m.group(1)
+    name = raw[1:]
+    if name == "sgn":
+        return "sign"
+    return name
+
+
+def _nearest(name: str) -> str | None:
+    close = difflib.get_close_matches(name, known_functions(), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
+
+
+def _compose(fname: str, args: tuple[Node, ...]) -> Node:
+    x = args[0]
+    if fname in ("pow", "power"):
+        return ir.power(x, args[1])
+    if fname == "square":
+        return ir.power(x, ir.num(2))
+    if fname == "log1p":
+        return ir.call("log", ir.add(ir.ONE, x))
+    if fname == "expm1":
+        return ir.sub(ir.call("exp", x), ir.ONE)
+    if fname == "exp2":
+        return ir.power(ir.num(2), x)
+    if fname == "reciprocal":
+        return ir.power(x, ir.NEG_ONE)
+    if fname == "rsqrt":
+        return ir.power(x, ir.num(Fraction(-1, 2)))
+    raise KeyError(fname)  # pragma: no cover - _COMPOSED lists exactly these
+
+
+def evaluate_constant(node: Node) -> float:
+    """The float value of a closed expression (``pi/2``, ``sqrt(2)``), through
+    the rules table's numpy forwards; used for ``@at`` values only."""
+    values: dict[int, float] = {}
+    with np.errstate(all="ignore"):
+        for n in ir.postorder(node):
+            if n.op == "num":
+                v = float(n.value)
+            elif n.op == "pi":
+                v = math.pi
+            elif n.op == "add":
+                v = float(sum(values[id(a)] for a in n.args))
+            elif n.op == "mul":
+                v = float(np.prod([values[id(a)] for a in n.args]))
+            else:
+                v = float(rules.RULES[n.op].forward(*(np.float64(values[id(a)])
+                                                      for a in n.args)))
+            values[id(n)] = v
+    return values[id(node)]

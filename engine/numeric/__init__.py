@@ -1,0 +1,1 @@
+"""Numeric kernels: tape, generated code, backends, shapes, paths."""

@@ -1,0 +1,370 @@
+"""Turning generated source into callables: numpy, Python-float and numba.
+
+Each backend is the same straight-line code from :class:`Emitter` bound to a
+different namespace:
+
+* ``numpy``: arrays with a leading batch axis; separate forward, backward
+  (one per output, seedable, optionally traced) and tangent functions, so a
+  Jacobian of any shape can be assembled seed by seed;
+* ``scalar``: one fused function over Python floats with ``math``: for a
+  single point this beats any array library (no allocation, no dispatch).
+  ``math`` raises where numpy returns NaN/Inf (``log(-1)``, overflow), so the
+  kernel falls back to numpy for that call and reports the non-finite value;
+* ``numba``: the scalar body inside one ``prange`` loop over the batch, so
+  forward and backward for a point run in registers with no temporaries.
+  Compiled on first use (seconds, reported apart, like JAX's ``jit``).
+
+The source is compiled with Python's ``compile()``: it is generated from the
+tape (slot numbers and primitives of the rules table), never from user text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+
+import numpy as np
+from chainlens.engine import rules
+from chainlens.engine.numeric.tape import Emitter, Tape
+
+#: Points per block of the numba loop (its scratch stays in the L2 cache).
+_BLOCK = 256
+
+__all__ = ["NumpyCode", "build_numpy", "build_scalar", "build_numba", "ancestors",
+           "SCALAR_FUNCS"]
+
+
+# ---- scalar spellings of the numpy names the rules' python templates use ----
+
+
+def _sign(x):
+    if x > 0:
+        return 1.0
+    if x < 0:
+        return -1.0
+    return x  # 0.0 and NaN keep themselves, like np.sign
+
+
+def _where(c, a, b):
+    return a if c else b
+
+
+def _maximum(a, b):
+    return a if (a >= b or a != a) else b  # NaN propagates, like np.maximum
+
+
+def _minimum(a, b):
+    return a if (a <= b or a != a) else b
+
+
+def _logaddexp(a, b):
+    # log(e^a + e^b) = max + log1p(e^-|a-b|): never overflows.
+    if a != a or b != b:
+        return a + b
+    m = a if a > b else b
+    if m == -math.inf:
+        return m
+    return m + math.log1p(math.exp(-abs(a - b)))
+
+
+def _cbrt(x):
+    return math.copysign(abs(x) ** (1.0 / 3.0), x)
+
+
+SCALAR_FUNCS = {
+    "sin": math.sin, "cos": math.cos, "tan": math.tan,
+    "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan,
+    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
+    "arcsinh": math.asinh, "arccosh": math.acosh, "arctanh": math.atanh,
+    "exp": math.exp, "log": math.log, "log2": math.log2, "log10": math.log10,
+    "log1p": math.log1p, "expm1": math.expm1, "sqrt": math.sqrt, "power": math.pow,
+    "abs": abs, "sign": _sign, "where": _where, "maximum": _maximum, "minimum": _minimum,
+    "logaddexp": _logaddexp, "cbrt": _cbrt,
+}
+
+
+def _unbroadcast(c, shape):
+    """Sum an adjoint over the per-point axes its argument was broadcast along
+    (axis 0 is the batch and is kept: gradients are per point)."""
+    c = np.asarray(c)
+    nd = len(shape)
+    if c.ndim == 0:
+        return c
+    extra = c.ndim - 1 - nd
+    if extra > 0:
+        c = c.sum(axis=tuple(range(1, 1 + extra)))
+    axes = tuple(i + 1 for i, n in enumerate(shape) if n == 1 and c.shape[i + 1] != 1)
+    return c.sum(axis=axes, keepdims=True) if axes else c
+
+
+def _zeros_like(a):
+    return np.zeros_like(np.asarray(a, dtype=np.float64))
+
+
+def _numpy_namespace(names: set[str]) -> dict:
+    ns = {"INF": math.inf, "NAN": math.nan, "_unbroadcast": _unbroadcast,
+          "_zeros_like": _zeros_like, "_erf": rules.RULES["erf"].forward}
+    for name in names:
+        if name.startswith("np_"):
+            ns[name] = getattr(np, name[3:])
+        elif name[:2] == "T_":
+            ns[name] = rules.RULES[name[2:]].forward
+        elif name.startswith("VJP_"):
+            ns[name] = rules.RULES[name[4:]].extra["vjp"]
+        elif name.startswith("JVP_"):
+            ns[name] = rules.RULES[name[4:]].extra["jvp"]
+    return ns
+
+
+def _scalar_namespace(names: set[str]) -> dict:
+    ns = {"INF": math.inf, "NAN": math.nan, "_erf": math.erf, "math": math}
+    for name in names:
+        if name.startswith("np_"):
+            ns[name] = SCALAR_FUNCS[name[3:]]
+    return ns
+
+
+def _define(source: str, ns: dict, fname: str):
+    code = compile(source, f"<chainlens-{fname}>", "exec")
+    exec(code, ns)  # generated from the tape, never from user text
+    return ns[fname]
+
+
+# ---- numpy -------------------------------------------------------------------
+
+
+def _needs(tape: Tape, wrt: tuple[int, ...]) -> list[bool]:
+    """needs[k]: slot k depends on a wrt input (gradients flow into it)."""
+    needs = [False] * len(tape.slots)
+    for k, slot in enumerate(tape.slots):
+        needs[k] = k in wrt or any(needs[j] for j in slot.args)
+    return needs
+
+
+def ancestors(tape: Tape, roots) -> list[bool]:
+    mark = [False] * len(tape.slots)
+    stack = list(roots)
+    while stack:
+        k = stack.pop()
+        if not mark[k]:
+            mark[k] = True
+            stack.extend(tape.slots[k].args)
+    return mark
+
+
+def _tuple(items) -> str:
+    return f"({', '.join(items)},)" if items else "()"
+
+
+def _unpack(tape: Tape, em: Emitter) -> None:
+    names = [f"v{k}" if s.op != "const" else "_" for k, s in enumerate(tape.slots)]
+    em.emit(f"({', '.join(names)},) = V")
+
+
+class NumpyCode:
+    """The numpy functions of one tape, each generated on first use (a deep
+    program with thousands of inputs needs its backward pass, not thousands
+    of tangent passes):
+
+    * ``forward(*input values)`` -> tuple of every slot's value;
+    * ``backward[n](V, seed)`` -> adjoints of the wrt slots, for output n;
+    * ``traced[n](V, seed)`` -> (those, {slot: adjoint} for every value,
+      [(consumer, arg, contribution)]) for kept adjoints and NaN location;
+    * ``tangent[m](V, seed)`` -> tangents of the outputs, for wrt input m.
+    """
+
+    def __init__(self, tape: Tape, wrt: tuple[int, ...]):
+        self.tape, self.wrt = tape, wrt
+        self.sources: dict[str, str] = {}
+        em = Emitter(tape, "numpy")
+        em.emit(f"def forward({', '.join(f'v{k}' for k in tape.inputs.values())}):", 0)
+        em.forward(range(len(tape.slots)))
+        em.emit(f"return {_tuple(em.value_expr(k) for k in range(len(tape.slots)))}")
+        self.forward = self._define("forward", "forward", em)
+        self._needs = _needs(tape, wrt)
+        # The traced pass carries adjoints to every value (not only those on a
+        # path from a wrt input): health reports and NaN location read them.
+        self._needs_all = _needs(tape, tuple(tape.inputs.values()))
+        self.backward = _Lazy(lambda n: self._backward(n, False))
+        self.traced = _Lazy(lambda n: self._backward(n, True))
+        self.tangent = _Lazy(self._tangent)
+
+    def _define(self, key: str, fname: str, em: Emitter):
+        self.sources[key] = "\n".join(em.lines)
+        return _define(self.sources[key], _numpy_namespace(em.names), fname)
+
+    def _backward(self, n: int, trace: bool):
+        tape, out = self.tape, self.tape.outputs[n]
+        needs = self._needs_all if trace else self._needs
+        em = Emitter(tape, "numpy")
+        em.emit("def backward(V, seed):", 0)
+        _unpack(tape, em)
+        if trace:
+            em.emit("C = []")
+        adj = em.backward(out, "seed", needs, "g", trace=trace) if needs[out] else {}
+        grads = _tuple([adj.get(w, "None") for w in self.wrt])
+        if trace:
+            table = ", ".join(f"{k}: {g}" for k, g in adj.items())
+            em.emit(f"return {grads}, {{{table}}}, C")
+        else:
+            em.emit(f"return {grads}")
+        return self._define(f"backward{n}{'_traced' if trace else ''}", "backward", em)
+
+    def _tangent(self, m: int):
+        tape = self.tape
+        em = Emitter(tape, "numpy")
+        em.emit("def tangent(V, seed):", 0)
+        _unpack(tape, em)
+        tan = em.tangent(self.wrt[m], "seed", ancestors(tape, tape.outputs), "t")
+        em.emit(f"return {_tuple([tan.get(o, 'None') for o in tape.outputs])}")
+        return self._define(f"tangent{m}", "tangent", em)
+
+
+class _Lazy:
+    """``lazy[i]``: ``make(i)`` computed on first access."""
+
+    def __init__(self, make):
+        self._make, self._made = make, {}
+
+    def __getitem__(self, i: int):
+        if i not in self._made:
+            self._made[i] = self._make(i)
+        return self._made[i]
+
+
+def build_numpy(tape: Tape, wrt: tuple[int, ...]) -> NumpyCode:
+    return NumpyCode(tape, wrt)
+
+
+# ---- fused scalar code (Python floats, and numba) ------------------------------
+
+
+def _fused_body(tape: Tape, wrt: tuple[int, ...], mode: str, dialect: str,
+                indent: int) -> tuple[Emitter, list[str], list[str]]:
+    """Forward and every derivative for one point; returns the emitter, the
+    output expressions and the Jacobian entries (output-major)."""
+    em = Emitter(tape, dialect)
+    em.forward(range(len(tape.slots)), indent)
+    em.split = len(em.lines)  # where the derivative code starts
+    outs = [em.value_expr(o) for o in tape.outputs]
+    jac = [["0.0"] * len(wrt) for _ in tape.outputs]
+    if mode == "reverse":
+        needs = _needs(tape, wrt)
+        for n, out in enumerate(tape.outputs):
+            if needs[out]:
+                adj = em.backward(out, "1.0", needs, f"g{n}_", indent)
+                for m, w in enumerate(wrt):
+                    jac[n][m] = adj.get(w, "0.0")
+    else:
+        wanted = ancestors(tape, tape.outputs)
+        for m, w in enumerate(wrt):
+            tan = em.tangent(w, "1.0", wanted, f"t{m}_", indent)
+            for n, out in enumerate(tape.outputs):
+                jac[n][m] = tan.get(out, "0.0")
+    return em, outs, [e for row in jac for e in row]
+
+
+def build_scalar(tape: Tape, wrt: tuple[int, ...], mode: str):
+    """``run(*input floats) -> (outputs..., jacobian entries...)``."""
+    em, outs, jac = _fused_body(tape, wrt, mode, "scalar", 1)
+    params = ", ".join(f"v{k}" for k in tape.inputs.values())
+    head = [f"def run({params}):"]
+    src = "\n".join(head + em.lines + [f"    return {_tuple(outs + jac)}"])
+    return _define(src, _scalar_namespace(em.names), "run"), src
+
+
+def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool, ...],
+                sum_shared: bool = False, parallel: bool = True):
+    """``run(n, A0, A1, ..., OUT, ACC) -> number of non-finite results``:
+    ``Ai`` holds input i's values (length n when ``batched[i]``, else length
+    1, read once outside the loop); row r of ``OUT`` receives the outputs
+    then the Jacobian entries, output-major.  With ``sum_shared``, entries
+    for unbatched inputs are summed over the batch into ``ACC`` instead (the
+    gradient of the batch total, as a training loop wants it).  Returns the
+    compiled function, the seconds numba took, and the source."""
+    import numba
+
+    em, outs, jac = _fused_body(tape, wrt, mode, "numba", 3)
+    slots = list(tape.inputs.values())
+    position = {k: r for r, k in enumerate(slots)}
+    summed = [sum_shared and not batched[position[w]] for w in wrt] * len(tape.outputs)
+    forward, backward = em.lines[:em.split], em.lines[em.split:]
+    body_out, body_grad, checks_out, checks_grad = [], [], [], []
+    rows = outs + [e for e, flag in zip(jac, summed, strict=True) if not flag]
+    for r, e in enumerate(rows):
+        body, checks = (body_out, checks_out) if r < len(outs) else (body_grad, checks_grad)
+        body += [f"            o{r} = {e}", f"            OUT[{r}, i] = o{r}"]
+        # x - x is 0 exactly when x is finite: a branch-free test (fastmath
+        # is off, so it is not folded away).
+        checks.append(f"(o{r} - o{r} != 0.0)")
+    body_grad += [f"            s{r} += {e}"
+                  for r, (e, flag) in enumerate(zip(jac, summed, strict=True)) if flag]
+    for body, checks in ((body_out, checks_out), (body_grad, checks_grad)):
+        if checks:
+            body.append(f"            bad += {' | '.join(checks)}")
+
+    # Blocks of points: the forward pass of every point of a block, keeping
+    # the values the derivatives need in a scratch array, then the backward
+    # pass.  One fused loop would run each point's long chain of dependent
+    # operations at latency; two shorter loop bodies let the CPU overlap
+    # neighbouring points (3x on the 50-layer chain).
+    used = sorted({int(m) for line in backward + body_grad
+                   for m in re.findall(r"\bv(\d+)\b", line)})
+    kept = [k for k in used if tape.slots[k].op not in ("input", "const")]
+    reload = [k for k in used if k in position and batched[position[k]]]
+    scratch = f"T = np.empty(({max(1, len(kept))}, {_BLOCK}))"
+    params = "".join(f"A{r}, " for r in range(len(slots)))
+    lines = [f"def run(n, {params}OUT, ACC):", "    bad = 0"]
+    lines += [f"    s{r} = 0.0" for r, flag in enumerate(summed) if flag]
+    lines += [f"    v{k} = A{r}[0]" for r, k in enumerate(slots) if not batched[r]]
+    if parallel:  # blocks spread over the cores, each with its own scratch
+        lines += [f"    for block in numba.prange((n + {_BLOCK - 1}) // {_BLOCK}):",
+                  f"        start = block * {_BLOCK}",
+                  f"        stop = min(start + {_BLOCK}, n)", f"        {scratch}"]
+    else:
+        lines += [f"    {scratch}", f"    for start in range(0, n, {_BLOCK}):",
+                  f"        stop = min(start + {_BLOCK}, n)"]
+    lines.append("        for i in range(start, stop):")
+    lines += [f"            v{k} = A{r}[i]" for r, k in enumerate(slots) if batched[r]]
+    lines += forward + body_out
+    lines += [f"            T[{r}, i - start] = v{k}" for r, k in enumerate(kept)]
+    if backward or body_grad:
+        lines.append("        for i in range(start, stop):")
+        lines += [f"            v{k} = A{position[k]}[i]" for k in reload]
+        lines += [f"            v{k} = T[{r}, i - start]" for r, k in enumerate(kept)]
+        lines += backward + body_grad
+    lines += [f"    ACC[{r}] = s{r}" for r, flag in enumerate(summed) if flag]
+    lines.append("    return bad")
+    src = "\n".join(lines)
+    ns = {"INF": math.inf, "NAN": math.nan, "math": math, "numba": numba, "np": np,
+          "_erf": math.erf}
+    for name in em.names:
+        if name.startswith("np_"):
+            f = SCALAR_FUNCS[name[3:]]
+            builtin = type(f) is type(math.sin) or f is abs
+            ns[name] = f if builtin else numba.njit(inline="always")(f)
+    py = _define(src, ns, "run")
+    jitted = numba.njit(parallel=parallel, fastmath=False, error_model="numpy")(py)
+    start = time.perf_counter()
+    jitted(1, *(np.zeros(1) for _ in slots), np.zeros((max(1, len(rows)), 1)),
+           np.zeros(len(summed)))
+    return jitted, time.perf_counter() - start, src
+
+
+def build_edges(tape: Tape):
+    """``edges(V) -> {(slot, arg index): ∂v_slot/∂arg}`` for every edge of a
+    scalar tape whose argument is not a constant: the local derivatives the
+    path decomposition multiplies (from the rules table, like everything else)."""
+    em = Emitter(tape, "numpy")
+    em.emit("def edges(V):", 0)
+    _unpack(tape, em)
+    em.emit("E = {}")
+    for k, slot in enumerate(tape.slots):
+        if slot.op in ("input", "const"):
+            continue
+        which = [i for i, j in enumerate(slot.args) if tape.slots[j].op != "const"]
+        for i, expr in em.partials(k, which, 1).items():
+            em.emit(f"E[{k}, {i}] = {expr}")
+    em.emit("return E")
+    return _define("\n".join(em.lines), _numpy_namespace(em.names), "edges")

@@ -1,0 +1,608 @@
+"""Compiled, batched forward and backward passes.
+
+``compile(program)`` lowers a program to a tape (shapes checked first) and
+returns a :class:`Kernel`: called with input values it returns every output
+and its derivative with respect to each requested input at a whole batch of
+points (float64, leading batch axis; scalars and unbatched tensors
+broadcast).  One forward pass; then one backward pass per output element
+(reverse mode) or one tangent pass per input element (forward mode,
+JVP), whichever the cost model says is cheaper for the Jacobian's shape.
+
+Three backends run the same generated code (see
+:mod:`chainlens.engine.numeric.backends`): Python floats for a single point,
+numpy for middling batches and tensors, one fused numba loop for large
+batches of scalar programs.  Non-finite results are detected with one
+``isfinite`` test per result array (always on); only when it fails is the
+traced numpy path re-run to find the node that first produced NaN/Inf.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from chainlens.engine.core.ir import Node
+from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
+from chainlens.engine.core.source import ChainError, EvaluationError, LimitError, Span
+from chainlens.engine.language.program import Assignment, Program
+from chainlens.engine.numeric import backends
+from chainlens.engine.numeric.costs import costs as _costs
+from chainlens.engine.numeric.costs import reason as _reason
+from chainlens.engine.numeric.shapes import show_shape
+from chainlens.engine.numeric.tape import Tape, lower
+
+__all__ = ["compile", "evaluate", "Kernel", "Evaluation", "NonFinite", "NUMBA_MIN_BATCH",
+           "PARALLEL_MIN_BATCH"]
+
+#: Batch size from which the fused numba loop replaces numpy for scalar
+#: programs, and from which that loop runs on every core.  Measured with
+#: benchmarks/numeric.py on 2 shared, busy cores: the serial fused loop beats
+#: numpy's one pass per operation from about a thousand points; numba's
+#: thread pool lost to the serial loop at every batch up to 1,000,000 there
+#: (waking threads on busy cores costs milliseconds), so it is kept for
+#: larger batches only.  Retune both on a dedicated machine.
+NUMBA_MIN_BATCH = 1_000
+PARALLEL_MIN_BATCH = 4_000_000
+#: Largest tape numba is asked to compile: its compile time grows faster than
+#: the program (the 50-layer chain, ~300 values, takes 5-20 s), so deeper
+#: programs stay on numpy rather than stall their first large call.
+NUMBA_MAX_SLOTS = 1_000
+_ARITH_ERRORS = (ValueError, OverflowError, ZeroDivisionError)
+_PLAIN = (float, int, np.float64)
+
+
+@dataclass(frozen=True)
+class NonFinite:
+    """The node that first produced NaN/Inf: ``phase`` is ``input``,
+    ``forward`` or ``backward``; ``count`` how many points of the batch."""
+
+    phase: str
+    op: str
+    name: str | None
+    span: Span | None
+    count: int
+
+    def to_dict(self) -> dict:
+        return {"phase": self.phase, "op": self.op, "name": self.name,
+                "span": self.span.to_dict() if self.span else None, "count": self.count}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Outputs (``name -> (B, *shape)``) and gradients (``output -> {input ->
+    (B, *output shape, *input shape)}``) at ``batch`` points.  With
+    ``keep=True``, ``node_values`` and ``adjoints`` hold every input and
+    assignment (``adjoints`` are d(first output)/d(name); for a tensor output,
+    of the sum of its elements)."""
+
+    values: dict
+    gradients: dict
+    batch: int
+    nonfinite: tuple[NonFinite, ...] = ()
+    node_values: dict | None = None
+    adjoints: dict | None = None
+    backend: str = "numpy"
+
+
+def _best_of(n: int, run) -> tuple[float, object]:
+    """The shortest of ``n`` timed runs (noise on shared machines only ever
+    adds time), and the last result."""
+    best = math.inf
+    for _ in range(n):
+        start = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def _quick_evaluation(values: dict, gradients: dict) -> Evaluation:
+    """A one-point Evaluation without the frozen dataclass's per-field
+    ``object.__setattr__`` (a third of the time of a one-point gradient)."""
+    ev = object.__new__(Evaluation)
+    ev.__dict__.update(values=values, gradients=gradients, batch=1, nonfinite=(),
+                       node_values=None, adjoints=None, backend="scalar")
+    return ev
+
+
+class _Code:
+    """Generated code for one (IR, wrt, mode), shared by equal programs."""
+
+    def __init__(self, tape: Tape, wrt: tuple[int, ...], mode: str):
+        self.tape, self.wrt, self.mode = tape, wrt, mode
+        self._numpy = None
+        self.fused: dict[tuple, object] = {}
+        self.numba_seconds: float | None = None
+        self.plan: dict[tuple, tuple[str, float, float]] = {}
+
+    @property
+    def numpy(self) -> backends.NumpyCode:
+        if self._numpy is None:
+            self._numpy = backends.build_numpy(self.tape, self.wrt)
+        return self._numpy
+
+    def get(self, dialect: str, grad: bool, batched: tuple[bool, ...] = (),
+            sum_shared: bool = False, parallel: bool = False):
+        key = (dialect, grad, batched, sum_shared, parallel)
+        if key not in self.fused:
+            mode = self.mode if grad else "none"
+            wrt = self.wrt if grad else ()
+            if dialect == "scalar":
+                self.fused[key] = backends.build_scalar(self.tape, wrt, mode)[0]
+            else:
+                fn, seconds, _ = backends.build_numba(self.tape, wrt, mode, batched,
+                                                      sum_shared, parallel)
+                self.fused[key] = fn
+                self.numba_seconds = (self.numba_seconds or 0.0) + seconds
+        return self.fused[key]
+
+
+_CODE: OrderedDict = OrderedDict()
+_CODE_ENTRIES = 256
+
+
+def _code_for(tape: Tape, wrt: tuple[int, ...], mode: str) -> _Code:
+    key = (tape.key, wrt, mode)
+    code = _CODE.get(key)
+    if code is None:
+        code = _CODE[key] = _Code(tape, wrt, mode)
+        while len(_CODE) > _CODE_ENTRIES:
+            _CODE.popitem(last=False)
+    else:
+        _CODE.move_to_end(key)
+    return code
+
+
+def _numba_available() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class Kernel:
+    """A compiled program.  ``kernel(values)`` -> :class:`Evaluation`."""
+
+    def __init__(self, program: Program, tape: Tape, wrt: tuple[str, ...], mode: str | None,
+                 backend: str | None):
+        self.program = program
+        self.tape = tape
+        self.inputs = tuple(tape.inputs)
+        self.wrt = wrt
+        self.outputs = tape.output_names
+        self.shapes = {n: tape.slots[k].shape for n, k in {**tape.inputs, **tape.names}.items()}
+        self._wrt_slots = tuple(tape.inputs[w] for w in wrt)
+        self.costs = _costs(tape, self._wrt_slots)
+        chosen = "reverse" if self.costs["reverse"] <= self.costs["forward"] else "forward"
+        self.mode = mode or chosen
+        self.mode_reason = _reason(tape, self._wrt_slots, self.costs, self.mode, mode)
+        self.scalar = all(s.shape == () for s in tape.slots)
+        self.backend = backend
+        self._code = _code_for(tape, self._wrt_slots, self.mode)
+        self._scalar_fns: dict[bool, object] = {}
+
+    @property
+    def compile_seconds(self) -> float | None:
+        """Seconds numba spent compiling this kernel's fused loops (None before)."""
+        return self._code.numba_seconds
+
+    def __repr__(self) -> str:
+        return (f"Kernel(inputs={self.inputs}, wrt={self.wrt}, outputs={self.outputs}, "
+                f"mode={self.mode!r})")
+
+    # ---- calling -----------------------------------------------------------
+    def __call__(self, values: Mapping, *, keep: bool = False,
+                 sum_shared: bool = False) -> Evaluation:
+        """Outputs and gradients at the points in ``values``.  With
+        ``sum_shared`` the gradient with respect to an unbatched input (a
+        parameter shared by every point) is summed over the batch and has no
+        batch axis: the gradient of the batch's total, as training wants."""
+        if self.scalar and not keep and self.backend in (None, "scalar"):
+            fast = self._try_scalar(values, grad=True, sum_shared=sum_shared)
+            if fast is not None:
+                return fast
+        arrays, batch = self._prepare(values)
+        if keep or not self._use_numba(batch):
+            return self._numpy_call(arrays, batch, keep, sum_shared)
+        return self._planned(batch, True, sum_shared,
+                             lambda: self._run_numba(arrays, batch, True, sum_shared),
+                             lambda: self._numpy_call(arrays, batch, False, sum_shared))
+
+    def forward(self, values: Mapping) -> dict:
+        """The outputs only (``name -> (B, *shape)``), on the same backends."""
+        if self.scalar and self.backend in (None, "scalar"):
+            fast = self._try_scalar(values, grad=False)
+            if fast is not None:
+                return fast.values
+        arrays, batch = self._prepare(values)
+        if self._use_numba(batch):
+            return self._planned(batch, False, False,
+                                 lambda: self._run_numba(arrays, batch, False).values,
+                                 lambda: self._numpy_forward(arrays, batch))
+        return self._numpy_forward(arrays, batch)
+
+    @property
+    def plan(self) -> dict:
+        """Backend chosen per (gradient?, size class) for large batches, with
+        the seconds each backend took when they were timed against each other."""
+        return dict(self._code.plan)
+
+    def _planned(self, batch: int, grad: bool, sum_shared: bool, numba_run, numpy_run):
+        """Run a large batch on the backend measured fastest for this kernel
+        and size class (powers of ten); the first call of a class times both.
+        numba's fused loop wins on long arithmetic chains, numpy's SIMD
+        transcendental functions on short ones with many ``exp``/``sin``."""
+        if self.backend == "numba":
+            return numba_run()
+        key = (grad, sum_shared, len(str(batch)))
+        chosen = self._code.plan.get(key)
+        if chosen is not None:
+            return numba_run() if chosen[0] == "numba" else numpy_run()
+        numba_run()  # compiles on first use: not part of the comparison
+        t_numba, fused = _best_of(3, numba_run)
+        t_numpy, plain = _best_of(3, numpy_run)
+        winner = "numba" if t_numba <= t_numpy else "numpy"
+        self._code.plan[key] = (winner, t_numba, t_numpy)
+        return fused if winner == "numba" else plain
+
+    def _numpy_call(self, arrays, batch: int, keep: bool, sum_shared: bool) -> Evaluation:
+        ev = self._run_numpy(arrays, batch, keep)
+        if sum_shared:
+            shared = {w for w, a in zip(self.inputs, arrays, strict=True) if a.shape[0] == 1}
+            for row in ev.gradients.values():
+                for w in shared & set(row):
+                    row[w] = row[w].sum(axis=0)
+        return ev
+
+    def _numpy_forward(self, arrays, batch: int) -> dict:
+        with np.errstate(all="ignore"):
+            V = self._code.numpy.forward(*arrays)
+        return {name: _full(V[o], batch, self.tape.slots[o].shape)
+                for name, o in zip(self.outputs, self.tape.outputs, strict=True)}
+
+    def _use_numba(self, batch: int) -> bool:
+        if self.backend == "numba":
+            return self.scalar and bool(self.inputs)
+        return (self.backend is None and self.scalar and batch >= NUMBA_MIN_BATCH
+                and bool(self.inputs) and len(self.tape.slots) <= NUMBA_MAX_SLOTS
+                and _numba_available())
+
+    def _try_scalar(self, values: Mapping, grad: bool,
+                    sum_shared: bool = False) -> Evaluation | None:
+        try:
+            xs = [values[n] for n in self.inputs]
+        except KeyError:
+            return None
+        for x in xs:
+            if type(x) not in _PLAIN:
+                return None
+        run = self._scalar_fns.get(grad)
+        if run is None:
+            run = self._scalar_fns[grad] = self._code.get("scalar", grad)
+        try:
+            r = run(*xs)
+        except _ARITH_ERRORS:
+            return None  # numpy gives NaN/Inf instead, and the report
+        if not all(map(math.isfinite, r)):
+            return None
+        flat = np.array(r)
+        n_out = len(self.outputs)
+        # Row views of one array: far cheaper than one small array per entry.
+        out = dict(zip(self.outputs, flat[:n_out].reshape(n_out, 1), strict=True))
+        grads = {}
+        if grad:
+            m = len(self.wrt)
+            grid = flat[n_out:].reshape((n_out, m) if sum_shared else (n_out, m, 1))
+            grads = {name: dict(zip(self.wrt, grid[i], strict=True))
+                     for i, name in enumerate(self.outputs)}
+        return _quick_evaluation(out, grads)
+
+    def _prepare(self, values: Mapping) -> tuple[list[np.ndarray], int]:
+        arrays, batch = [], 1
+        for name in self.inputs:
+            if name not in values:
+                raise EvaluationError(
+                    f"no value for input {name!r}", self._decl_span(name),
+                    hint=f"give a value for {name}, e.g. --at {name}=1 or @at {name}=1")
+            shape = self.shapes[name]
+            try:
+                a = np.asarray(_floats(values[name]), dtype=np.float64)
+            except (TypeError, ValueError):
+                raise EvaluationError(f"the value of {name!r} is not a number or array",
+                                      self._decl_span(name)) from None
+            if a.shape == shape:
+                a = a.reshape((1, *shape))
+            elif a.shape[1:] != shape or a.ndim == 0:
+                raise EvaluationError(
+                    f"the value of {name!r} has shape {list(a.shape)}; {name} is "
+                    f"{show_shape(shape)} per point (or [B, ...] for a batch)",
+                    self._decl_span(name))
+            if a.shape[0] != 1:
+                if batch not in (1, a.shape[0]):
+                    raise EvaluationError(f"batch sizes differ: {batch} and {a.shape[0]} "
+                                          f"(for {name!r})", self._decl_span(name))
+                batch = a.shape[0]
+            arrays.append(a)
+        biggest = max((math.prod(s) for s in self.shapes.values()), default=1)
+        if batch * biggest > MAX_TENSOR_ELEMENTS:
+            raise LimitError(f"batch {batch} x {biggest} elements exceeds the limit of "
+                             f"{MAX_TENSOR_ELEMENTS} elements per tensor")
+        return arrays, batch
+
+    def _decl_span(self, name: str) -> Span | None:
+        d = self.program.declaration(name)
+        if d is not None:
+            return d.span
+        return self.program.span_of(self.tape.slots[self.tape.inputs[name]].node)
+
+    # ---- numpy ---------------------------------------------------------------
+    def _run_numpy(self, arrays, batch: int, keep: bool) -> Evaluation:
+        t, code = self.tape, self._code.numpy
+        with np.errstate(all="ignore"):
+            V = code.forward(*arrays)
+            values = {n: _full(V[o], batch, t.slots[o].shape)
+                      for n, o in zip(self.outputs, t.outputs, strict=True)}
+            grads = self._reverse(code, V, batch) if self.mode == "reverse" else \
+                self._forward_mode(code, V, batch)
+            node_values = adjoints = None
+            if keep:
+                node_values, adjoints = self._keep(code, V, batch)
+        nonfinite = ()
+        if not _all_finite(values, grads):
+            nonfinite = self._locate(arrays, batch)
+        return Evaluation(values, grads, batch, nonfinite, node_values, adjoints, "numpy")
+
+    def _reverse(self, code, V, batch):
+        t, grads = self.tape, {}
+        for n, (name, o) in enumerate(zip(self.outputs, t.outputs, strict=True)):
+            oshape = t.slots[o].shape
+            if oshape == ():
+                gs = code.backward[n](V, 1.0)
+                grads[name] = {w: _full(g, batch, self.shapes[w])
+                               for w, g in zip(self.wrt, gs, strict=True)}
+                continue
+            size = math.prod(oshape)
+            J = {w: np.zeros((batch, size, *self.shapes[w])) for w in self.wrt}
+            for e in range(size):
+                seed = np.zeros((1, size))
+                seed[0, e] = 1.0
+                gs = code.backward[n](V, seed.reshape((1, *oshape)))
+                for w, g in zip(self.wrt, gs, strict=True):
+                    J[w][:, e] = _full(g, batch, self.shapes[w])
+            grads[name] = {w: J[w].reshape((batch, *oshape, *self.shapes[w])) for w in self.wrt}
+        return grads
+
+    def _forward_mode(self, code, V, batch):
+        t = self.tape
+        J = {name: {} for name in self.outputs}
+        for m, w in enumerate(self.wrt):
+            wshape = self.shapes[w]
+            size = math.prod(wshape)
+            for name, o in zip(self.outputs, t.outputs, strict=True):
+                J[name][w] = np.zeros((batch, *t.slots[o].shape, size))
+            for e in range(size):
+                if wshape == ():
+                    seed = 1.0
+                else:
+                    seed = np.zeros((1, size))
+                    seed[0, e] = 1.0
+                    seed = seed.reshape((1, *wshape))
+                ts = code.tangent[m](V, seed)
+                for name, o, tv in zip(self.outputs, t.outputs, ts, strict=True):
+                    J[name][w][..., e] = _full(tv, batch, t.slots[o].shape)
+            for name, o in zip(self.outputs, t.outputs, strict=True):
+                J[name][w] = J[name][w].reshape((batch, *t.slots[o].shape, *wshape))
+        return J
+
+    def _keep(self, code, V, batch):
+        t = self.tape
+        named = {**t.inputs, **t.names}
+        node_values = {n: _full(V[k], batch, t.slots[k].shape) for n, k in named.items()}
+        o = t.outputs[0]
+        oshape = t.slots[o].shape
+        seed = 1.0 if oshape == () else np.ones((1, *oshape))
+        _, adj, _ = code.traced[0](V, seed)
+        adjoints = {n: _full(adj.get(k), batch, t.slots[k].shape) for n, k in named.items()}
+        return node_values, adjoints
+
+    # ---- numba ---------------------------------------------------------------
+    def _run_numba(self, arrays, batch: int, grad: bool,
+                   sum_shared: bool = False) -> Evaluation:
+        X = [np.ascontiguousarray(a.reshape(-1)) for a in arrays]
+        batched = tuple(len(x) > 1 for x in X)
+        fn = self._code.get("numba", grad, batched, sum_shared, batch >= PARALLEL_MIN_BATCH)
+        n_out, m = len(self.outputs), (len(self.wrt) if grad else 0)
+        is_batched = dict(zip(self.inputs, batched, strict=True))
+        summed = [sum_shared and not is_batched[w] for w in self.wrt[:m]] * n_out
+        OUT = np.empty((n_out + summed.count(False), batch))
+        ACC = np.zeros(len(summed))
+        bad = fn(batch, *X, OUT, ACC)
+        values = {name: OUT[i] for i, name in enumerate(self.outputs)}
+        grads, row = {}, n_out
+        for i, name in enumerate(self.outputs):
+            grads[name] = {}
+            for j, w in enumerate(self.wrt[:m]):
+                if summed[i * m + j]:
+                    grads[name][w] = ACC[i * m + j:i * m + j + 1].reshape(())
+                else:
+                    grads[name][w] = OUT[row]
+                    row += 1
+        if not grad:
+            grads = {}
+        bad = bad or not np.isfinite(ACC).all()
+        nonfinite = self._locate(arrays, batch) if bad else ()
+        return Evaluation(values, grads, batch, nonfinite, backend="numba")
+
+    # ---- NaN / Inf -----------------------------------------------------------
+    def _locate(self, arrays, batch: int) -> tuple[NonFinite, ...]:
+        """Re-run the traced numpy path and name the first node (forward,
+        then backward) that turned finite arguments into NaN/Inf."""
+        t, code = self.tape, self._code.numpy
+        reports = []
+        with np.errstate(all="ignore"):
+            V = code.forward(*arrays)
+            ok = [_point_mask(V[k], batch) for k in range(len(t.slots))]
+            # Per point, the first slot whose arguments were finite and whose
+            # value is not: one report per culprit slot.
+            explained = np.zeros(batch, dtype=bool)
+            for k, slot in enumerate(t.slots):
+                if slot.op == "const":
+                    # A constant folded to inf/NaN (``1/0``) is its own origin.
+                    if not math.isfinite(slot.value) and (~explained).any():
+                        reports.append(self._report("forward", k, int((~explained).sum())))
+                        explained[:] = True
+                    continue
+                fresh = ~ok[k] & _and(ok[j] for j in slot.args) & ~explained
+                if fresh.any():
+                    phase = "input" if slot.op == "input" else "forward"
+                    reports.append(self._report(phase, k, int(fresh.sum())))
+                    explained |= fresh
+            for n, o in enumerate(t.outputs):
+                oshape = t.slots[o].shape
+                seed = 1.0 if oshape == () else np.ones((1, *oshape))
+                _, adj, contributions = code.traced[n](V, seed)
+                for k, _arg, c in contributions:
+                    prior = _and([ok[k], _point_mask(adj[k], batch),
+                                  *(ok[a] for a in t.slots[k].args)])
+                    fresh = ~_point_mask(c, batch) & prior & ~explained
+                    if fresh.any():
+                        reports.append(self._report("backward", k, int(fresh.sum())))
+                        explained |= fresh
+        return tuple(reports)
+
+    def _report(self, phase: str, k: int, count: int) -> NonFinite:
+        slot = self.tape.slots[k]
+        op = slot.node.op if slot.op == "const" else slot.op  # a folded constant's op
+        name = slot.value if slot.op == "input" else slot.owner
+        span = self._decl_span(name) if slot.op == "input" else self.tape.span(self.program, k)
+        return NonFinite(phase, op, name, None if span == _NOWHERE else span, count)
+
+
+# --------------------------------------------------------------------------
+# array helpers
+# --------------------------------------------------------------------------
+
+
+def _floats(value):
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, tuple | list) and value and not isinstance(value[0], float | int):
+        return [_floats(v) for v in value]
+    return value
+
+
+def _full(x, batch: int, shape) -> np.ndarray:
+    target = (batch, *shape)
+    if x is None:
+        return np.zeros(target)
+    a = np.asarray(x, dtype=np.float64)
+    if a.shape == target:
+        return a
+    return np.array(np.broadcast_to(a, target))
+
+
+def _point_mask(x, batch: int) -> np.ndarray:
+    a = np.asarray(x, dtype=np.float64)
+    f = np.isfinite(a)
+    if a.ndim > 1:
+        f = f.all(axis=tuple(range(1, a.ndim)))
+    return np.broadcast_to(f, (batch,))
+
+
+def _and(masks) -> np.ndarray | bool:
+    out = True
+    for m in masks:
+        out = out & m
+    return out
+
+
+def _all_finite(values: dict, grads: dict) -> bool:
+    arrays = list(values.values()) + [g for row in grads.values() for g in row.values()]
+    return all(np.isfinite(a).all() for a in arrays)
+
+
+# --------------------------------------------------------------------------
+# entry points
+# --------------------------------------------------------------------------
+
+_NOWHERE = Span(0, 0, 1, 1, 1, 1)
+
+
+def as_program(program) -> Program:
+    """A :class:`Program` from a program, source text or an expression node."""
+    if isinstance(program, Program):
+        return program
+    if isinstance(program, Node):
+        return Program(source="", assignments=(Assignment("f", program, _NOWHERE, _NOWHERE,
+                                                          _NOWHERE),), outputs=("f",))
+    if isinstance(program, str):
+        from chainlens.engine.language.reader import parse
+
+        return parse(program)
+    raise TypeError(f"cannot compile a {type(program).__name__}")
+
+
+def name_list(value) -> tuple[str, ...] | None:
+    """``"w, b"``, ``"w b"`` or ``["w", "b"]`` as a tuple of names (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return tuple(v for v in value.replace(",", " ").split() if v)
+    return tuple(value)
+
+
+def compile(program, wrt=None, outputs=None, *, mode: str | None = None,
+            backend: str | None = None) -> Kernel:
+    """Compile ``program`` (a Program, source text or Node) into a kernel that
+    returns ``outputs`` and their derivatives with respect to ``wrt`` (default:
+    the program's ``@wrt``, else every input).  ``mode`` forces ``reverse`` or
+    ``forward``; ``backend`` forces ``scalar``, ``numpy`` or ``numba``."""
+    if mode not in (None, "reverse", "forward"):
+        raise ValueError("mode is 'reverse' or 'forward'")
+    program = as_program(program)
+    tape = lower(program, name_list(outputs), keep_names=True)
+    names = name_list(wrt) or tuple(program.wrt) or tuple(tape.inputs)
+    for w in names:
+        if w not in tape.inputs:
+            raise EvaluationError(f"cannot differentiate by {w!r}: it is not an input",
+                                  None, expected=tuple(tape.inputs) or ("an input name",))
+    return Kernel(program, tape, tuple(dict.fromkeys(names)), mode, backend)
+
+
+def evaluate(program, at=None, wrt=None, *, keep: bool = False) -> Evaluation:
+    """Compile and run ``program`` at ``at`` (a mapping of values, a list of
+    such points, or by default the program's ``@at`` points as one batch)."""
+    program = as_program(program)
+    kernel = compile(program, wrt)
+    if at is None:
+        if not program.points and kernel.inputs:
+            raise EvaluationError("no point to evaluate at", None,
+                                  hint="add an `@at x=...` line or pass values")
+        at = [p.as_dict() for p in program.points] or [{}]
+        spans = [p.span for p in program.points]
+    else:
+        spans = None
+    if isinstance(at, Mapping):
+        return kernel(at, keep=keep)
+    if not isinstance(at, Sequence):
+        raise ChainError("points are a mapping of values or a list of them")
+    values = {}
+    for name in kernel.inputs:
+        column = []
+        for i, point in enumerate(at):
+            if name not in point:
+                raise EvaluationError(f"no value for input {name!r} at point {i + 1}",
+                                      spans[i] if spans else None)
+            try:
+                column.append(np.asarray(_floats(point[name]), dtype=np.float64))
+            except (ValueError, TypeError):
+                raise EvaluationError(f"the value of {name!r} at point {i + 1} is not a "
+                                      "number or a rectangular list of numbers",
+                                      spans[i] if spans else None) from None
+        values[name] = np.stack(column) if column else np.zeros(0)
+    return kernel(values, keep=keep)

@@ -1,0 +1,1 @@
+"""One expression DAG, four notations, and shared-subexpression rendering."""

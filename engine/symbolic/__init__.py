@@ -1,0 +1,1 @@
+"""Symbolic differentiation: the chain rule, partials, steps, simplification, domains."""

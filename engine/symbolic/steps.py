@@ -1,0 +1,493 @@
+"""The derivation behind a derivative, as data, and its printers.
+
+:func:`build_steps` reads the trace that :mod:`chainlens.engine.symbolic.chain`
+left while it computed the derivative (which arguments depended on the
+variable, which partials it took from the rules table) and lays it out the
+way a teacher explains it: outside-in, one level of composition per step,
+each step naming its rule, the outer function as a template over a fresh
+letter (``sin(u)``), what the letter stands for (``u = e^{x^2}``), the
+outer derivative evaluated there (``cos(e^{x^2})``) and the inner
+derivative still to find (``u'``), which the next step finds.  A final
+"combine" step puts the pieces together and a "simplify" step names the
+rewrites that gave the printed answer, so the last step's result is the
+result.  Logarithmic differentiation (``x^x``, ``x^sin(x)``) is laid out
+as a textbook does it: ``y = u^v``, ``ln y = v·ln u``, both sides
+differentiated by the product rule (``y'/y``, with the inner derivatives
+nested under it), then ``y' = y·(y'/y)``; every line is read off the
+power node's two partials in the trace.  Nothing here differentiates
+anything.
+
+A deep DAG would give thousands of steps; the list is capped at
+:data:`MAX_STEPS` and the rest is summarised in one step that counts them
+by rule and function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from chainlens.engine.core.ir import Node, free_symbols, mul, raw, sym
+from chainlens.engine.rules import RULES
+
+__all__ = ["Step", "Factor", "build_steps", "format_steps", "step_to_dict", "markdown",
+           "MAX_STEPS"]
+
+#: Derivation steps shown per derivative before the rest are summarised.
+MAX_STEPS = 24
+_LETTERS = ("u", "v", "w", "t", "s", "p", "q", "r")
+_LOG = re.compile(r"\blog\(")
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One piece of a step: ``role`` says what it is (``"outer'"``: the
+    outer derivative at the inner function; ``"inner'"``: the inner
+    derivative; ``"term'"``: a term's derivative in a sum;
+    ``"partial"``: the factor a product or power rule multiplies ``of``'s
+    derivative by), ``of`` the sub-expression it belongs to."""
+
+    role: str
+    of: Node
+    value: Node | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One rule applied to one sub-expression.
+
+    ``rule``: ``variable constant known chain sum constant-multiple product
+    quotient power exponential log-diff combine simplify repeat``.
+    ``outer``/``outer_derivative`` are templates over the letter ``u``;
+    ``inner`` is what ``u`` stands for.  ``result`` is d``expr``/d``wrt``
+    as computed (None only for a ``repeat`` summary)."""
+
+    rule: str
+    expr: Node
+    wrt: str
+    result: Node | None
+    depth: int = 0
+    u: Node | None = None
+    outer: Node | None = None
+    outer_derivative: Node | None = None
+    inner: Node | None = None
+    factors: tuple[Factor, ...] = ()
+    uses: tuple[str, ...] = ()
+    note: str = ""
+    #: Which line of a several-line rule this is (logarithmic
+    #: differentiation: ``"logarithm"``, ``"both-sides"``, ``"solve"``).
+    part: str = ""
+
+
+# --------------------------------------------------------------------------
+# From the trace to steps
+# --------------------------------------------------------------------------
+
+
+def build_steps(expr: Node, wrt: str, raw: Node, fwd, simplified: Node,
+                rewrites: tuple[str, ...]) -> list[Step]:
+    """The steps of one differentiation pass (see the module docstring)."""
+    from chainlens.engine.symbolic.chain import materialize
+
+    var = sym(wrt)
+    taken = set(free_symbols(expr))
+    letters = [sym(n) for n in _LETTERS if n not in taken] or [sym("u₀")]
+    out: list[Step] = []
+    skipped: Counter = Counter()
+    seen: set[Node] = set()
+    # Work items: a sub-expression to explain at a depth, or a step that
+    # concludes one (it waits under its sub-steps on the stack).
+    stack: list[tuple[Node, int] | Step] = [(expr, 0)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Step):
+            if len(out) >= MAX_STEPS:
+                skipped[(item.rule, item.expr.op)] += 1
+            else:
+                out.append(item)
+            continue
+        node, depth = item
+        if node in seen:
+            continue
+        seen.add(node)
+        trace = fwd.trace.get(node)
+        if trace is None:
+            if node is expr:
+                rule = "variable" if node is var else "constant"
+                out.append(Step(rule, node, wrt, materialize(fwd.d.get(node, raw))))
+            continue
+        children = [node.args[i] for i in trace.dep
+                    if node.args[i] is not var and node.args[i] in fwd.trace]
+        rule = _classify(node, trace, var)
+        if rule == "log-diff":
+            first, both_sides, solve = _log_diff(node, trace, fwd, wrt, depth)
+            stack.append(solve)
+            for child in reversed(children):
+                stack.append((child, depth + 2))
+            if len(out) >= MAX_STEPS:
+                skipped[(rule, node.op)] += 2
+                continue
+            out.extend((first, both_sides))
+            continue
+        for child in reversed(children):
+            stack.append((child, depth + 1))
+        if len(out) >= MAX_STEPS:
+            skipped[(rule, node.op)] += 1
+            continue
+        out.append(_step(node, trace, fwd, var, wrt, depth, letters[depth % len(letters)]))
+    if skipped:
+        total = sum(skipped.values())
+        parts = ", ".join(f"{n} × {rule} ({op})" for (rule, op), n in skipped.most_common())
+        out.append(Step("repeat", expr, wrt, None,
+                        note=f"{total} more steps of the same rules: {parts}"))
+    last = out[-1]
+    if last.part == "solve" and last.expr is expr:
+        # Logarithmic differentiation of the whole expression ends in
+        # y' = y·(y'/y), already d/dx of all of it: nothing to put together.
+        if last.result is not simplified:
+            out.append(Step("simplify", last.result, wrt, simplified, uses=tuple(rewrites)))
+        return out
+    if len(out) > 1:
+        out.append(Step("combine", expr, wrt, raw))
+    if simplified is not raw:
+        out.append(Step("simplify", raw, wrt, simplified, uses=tuple(rewrites)))
+    return out
+
+
+def _log_diff(node: Node, trace, fwd, wrt: str, depth: int) -> tuple[Step, Step, Step]:
+    """Logarithmic differentiation of ``y = u^v`` as a textbook writes it,
+    read off the chain rule's own partials at this node (nothing is
+    differentiated again): ``ln y = v·ln u``; both sides' derivatives,
+    ``y'/y = v'·ln u + v·u'/u``, which is ``(∂y/∂u·u' + ∂y/∂v·v')/y``; and
+    ``y' = y·(y'/y)``."""
+    from chainlens.engine.core.ir import NEG_ONE, add, power
+
+    u, v = node.args
+    du, dv = _d(fwd, u), _d(fwd, v)
+    p_u, p_v = trace.partials  # v·u^(v-1) and u^v·ln u, from the table
+    inverse = power(node, NEG_ONE)
+    ratio = add(mul(p_u, du, inverse), mul(p_v, dv, inverse))  # y'/y
+    log_u = raw("log", u)
+    log_y = mul(v, log_u)
+    # (ln u)' = u'/u: the table's derivative of log, at u, times u'.
+    dlog_u = mul(RULES["log"].partial((u,), 0), du)
+    factors = tuple(Factor("partial", a, p) for a, p in zip(node.args, trace.partials,
+                                                              strict=True))
+    factors += (Factor("term'", u, du), Factor("term'", v, dv))
+    first = Step("log-diff", node, wrt, _d(fwd, node), depth, inner=log_y, factors=factors,
+                 uses=("product",), part="logarithm",
+                 note="y = u^v: ln y = v·ln u, so y'/y = v'·ln u + v·u'/u")
+    both_sides = Step("product", log_y, wrt, ratio, depth + 1,
+                      factors=(Factor("term'", v, dv), Factor("term'", log_u, dlog_u)),
+                      part="both-sides")
+    solve = Step("log-diff", node, wrt, mul(node, ratio), depth, inner=ratio, part="solve")
+    return first, both_sides, solve
+
+
+def _classify(node: Node, trace, var: Node) -> str:
+    args, dep = node.args, trace.dep
+    if node.op == "add":
+        return "sum"
+    if node.op == "mul":
+        if len(dep) == 1:
+            return "constant-multiple"
+        negative = [i for i in dep if args[i].op == "pow" and args[i].args[1].op == "num"
+                    and args[i].args[1].value < 0]
+        return "quotient" if negative and len(negative) < len(dep) else "product"
+    if node.op == "pow":
+        if len(dep) == 2:
+            return "log-diff"
+        inner = args[dep[0]]
+        if inner is var:
+            return "power" if dep[0] == 0 else "exponential"
+        return "chain"
+    if len(dep) == 1 and args[dep[0]] is var:
+        return "known"
+    return "chain"
+
+
+def _step(node: Node, trace, fwd, var: Node, wrt: str, depth: int, u: Node) -> Step:
+    from chainlens.engine.symbolic.chain import materialize
+
+    rule = _classify(node, trace, var)
+    result = materialize(fwd.d[node])
+    args = node.args
+    if rule in ("sum", "constant-multiple", "product", "quotient", "log-diff"):
+        factors = tuple(
+            Factor("partial", args[i], p) for i, p in zip(trace.dep, trace.partials, strict=True)
+        ) + tuple(Factor("term'", args[i], _d(fwd, args[i])) for i in trace.dep)
+        uses = ("power",) if rule == "quotient" else ()
+        note = ""
+        if rule == "quotient":
+            note = "a quotient f/g is f·g⁻¹: the product rule with the power rule on g⁻¹"
+        if rule == "log-diff":
+            note = "y = u^v: log y = v·log u, so y' = y·(v'·log u + v·u'/u)"
+            uses = ("product",)
+        return Step(rule, node, wrt, result, depth, factors=factors, uses=uses, note=note)
+    # One argument depends on the variable: an outer function of an inner one.
+    i = trace.dep[0]
+    inner = args[i]
+    with_u = tuple(u if j == i else a for j, a in enumerate(args))
+    outer = _raw_like(node, with_u)
+    outer_d = RULES[node.op].partial(with_u, i)
+    uses = ()
+    if rule == "chain":
+        uses = ("power",) if node.op == "pow" and i == 0 else \
+            ("exponential",) if node.op == "pow" else ("known",)
+    factors = (Factor("outer'", inner, trace.partials[0]),
+               Factor("inner'", inner, _d(fwd, inner)))
+    return Step(rule, node, wrt, result, depth, u=u, outer=outer, outer_derivative=outer_d,
+                inner=inner, factors=factors, uses=uses)
+
+
+def _raw_like(node: Node, args: tuple[Node, ...]) -> Node:
+    from chainlens.engine.core.ir import raw
+
+    return raw(node.op, *args)
+
+
+def _d(fwd, node: Node) -> Node:
+    from chainlens.engine.symbolic.chain import materialize
+
+    return materialize(fwd.d[node])
+
+
+# --------------------------------------------------------------------------
+# Printers
+# --------------------------------------------------------------------------
+
+_RULE_NAMES = {
+    "variable": "the variable", "constant": "constant", "known": "known derivative",
+    "chain": "chain rule", "sum": "sum rule", "constant-multiple": "constant multiple",
+    "product": "product rule", "quotient": "quotient rule", "power": "power rule",
+    "exponential": "exponential rule", "log-diff": "logarithmic differentiation",
+    "combine": "putting it together", "simplify": "simplify", "repeat": "…",
+}
+
+
+class _Fmt:
+    """Spelling of the math pieces in one output format."""
+
+    def __init__(self, fmt: str):
+        self.fmt = fmt
+        from chainlens.engine.printing.printers import render
+
+        self._render = render
+        self.times = {"text": " * ", "unicode": " · ", "latex": " \\cdot "}[fmt]
+        self.arrow = {"text": " => ", "unicode": " ⇒ ", "latex": " \\Rightarrow "}[fmt]
+        self.dot = {"text": "*", "unicode": "·", "latex": " \\cdot "}[fmt]
+        self.ln_word = "\\ln" if fmt == "latex" else "ln"
+
+    def show(self, node: Node) -> str:
+        return self._render(node, self.fmt)
+
+    def group(self, node: Node) -> str:
+        """``node`` as a factor of a product written out with ``·``: a sum,
+        a negative or a fraction is bracketed (``(1/u) · u'``, never the
+        ambiguous ``1/u · u'``); a plain product is not (``2x · u'``)."""
+        s = self.show(node)
+        fraction = node.op == "pow" and node.args[1].op == "num" and node.args[1].value < 0
+        if self.fmt == "latex":  # a \\frac is unambiguous on its own
+            if node.op == "add" or s.startswith("-"):
+                return "\\left(" + s + "\\right)"
+            return s
+        if node.op == "add" or (node.op == "num" and node.value < 0) or fraction or (
+                node.op == "mul" and (s[:1] in "-−" or "/" in s)):
+            return "(" + s + ")"
+        return s
+
+    def ln(self, text: str) -> str:
+        """Logarithmic differentiation is written with ``ln`` (the text
+        printers spell the natural log ``log``)."""
+        return text if self.fmt == "latex" else _LOG.sub("ln(", text)
+
+    def d(self, wrt: str, node: Node) -> str:
+        return self.d_of(wrt, self.show(node))
+
+    def d_of(self, wrt: str, text: str) -> str:
+        """``d/dx [text]`` around math already printed."""
+        if self.fmt == "latex":
+            return f"\\frac{{d}}{{d{wrt}}}\\left[{text}\\right]"
+        return f"d/d{wrt} [{text}]"
+
+    def prime(self, letter: Node) -> str:
+        return self.show(letter) + "'"
+
+    def words(self, text: str) -> str:
+        """Prose inside a math line."""
+        return f"\\text{{{text}}}" if self.fmt == "latex" else text
+
+
+def _line(step: Step, f: _Fmt) -> str:
+    name = _RULE_NAMES.get(step.rule, step.rule)
+    lhs = f.d(step.wrt, step.expr)
+    if step.rule == "repeat":
+        return f"{name} {step.note}"
+    if step.rule == "simplify":
+        how = ", ".join(step.uses) or "canonical form"
+        if f.fmt != "text":
+            how = how.replace(" -> ", " → ")
+        return f"{name} ({how}): {f.show(step.expr)} = {f.show(step.result)}"
+    if step.rule == "combine":
+        return f"{name}: {lhs} = {f.show(step.result)}"
+    if step.outer is not None and step.rule == "chain":
+        u = step.u
+        outer_d = f.group(step.outer_derivative)
+        return (f"{name}: {lhs}{f.words(' with outer ')}{f.show(step.outer)}"
+                f"{f.words(', inner ')}{f.show(u)} = {f.show(step.inner)}{f.words(': ')}"
+                f"{outer_d}{f.times}{f.prime(u)}{f.arrow}"
+                f"{f.group(step.factors[0].value)}{f.times}{f.d(step.wrt, step.inner)}")
+    if step.outer is not None:
+        return f"{name}: {lhs} = {f.show(step.result)}"
+    if step.part:
+        return _log_diff_line(step, f)
+    done = ""
+    varying = [fa.of for fa in step.factors if fa.role == "term'"]
+    if all(of.op == "sym" and of.value == step.wrt for of in varying):
+        # Every derivative left in the line is d/dx [x] = 1: finish it here,
+        # no later step would.
+        done = f" = {f.show(step.result)}"
+    if step.rule in ("sum",):
+        terms = " + ".join(f.d(step.wrt, of) for of in varying)
+        rest = len(step.expr.args) - len(varying)
+        note = f.words(f"  (+ 0 for the constant term{'s' if rest > 1 else ''})") if rest else ""
+        return f"{name}: {lhs} = {terms}{done}{note}"
+    if step.rule in ("constant-multiple", "product", "quotient"):
+        parts = [(fa.value, fb.of) for fa, fb in zip(
+            [x for x in step.factors if x.role == "partial"],
+            [x for x in step.factors if x.role == "term'"], strict=True)]
+        terms = " + ".join(f"{f.group(p)}{f.times}{f.d(step.wrt, of)}" for p, of in parts)
+        text = f"{name}: {lhs} = {terms}{done}"
+        return text + (f.words(f"  ({step.note})") if step.note else "")
+    return f"{name}: {lhs} = {f.show(step.result)}"
+
+
+def _log_diff_line(step: Step, f: _Fmt) -> str:
+    """The three lines of logarithmic differentiation (see ``_log_diff``):
+    the rule's name before the first ``": "`` is prose, the rest math."""
+    if step.part == "logarithm":
+        u, v = step.expr.args
+        return (f"{_RULE_NAMES['log-diff']}: y = {f.show(step.expr)}{f.words(', so ')}"
+                f"{f.ln_word} y = {_v_ln_u(f, v, u)}")
+    if step.part == "both-sides":
+        (v, dv), (log_u, dlog_u) = ((fa.of, fa.value) for fa in step.factors)
+        u = log_u.args[0]
+        terms = []
+        if not _is(dv, 0):
+            terms.append(_ln(f, u) if _is(dv, 1) else f"{f.group(dv)}{f.dot}{_ln(f, u)}")
+        if not _is(dlog_u, 0):
+            terms.append(f"{f.group(v)}{f.dot}{f.group(dlog_u)}")
+        written = " + ".join(terms)
+        result = f.ln(f.show(step.result))
+        lhs = "\\frac{y'}{y}" if f.fmt == "latex" else "y'/y"
+        return (f"differentiate both sides (product rule): {lhs} = "
+                f"{f.d_of(step.wrt, _v_ln_u(f, v, u))} = {f.ln(written)}"
+                + (f" = {result}" if f.ln(written) != result else ""))
+    return (f"multiply by y: y' = y{f.times}{f.ln(f.group(step.inner))}"
+            f" = {f.ln(f.show(step.result))}")
+
+
+def _is(node: Node, value: int) -> bool:
+    return node.op == "num" and node.value == value
+
+
+def _ln(f: _Fmt, u: Node) -> str:
+    return f.ln(f.show(raw("log", u)))
+
+
+def _v_ln_u(f: _Fmt, v: Node, u: Node) -> str:
+    """``v·ln u`` in the order a textbook writes it (the canonical product
+    may sort the logarithm first)."""
+    return f"{f.group(v)}{f.dot}{_ln(f, u)}"
+
+
+def format_steps(steps, fmt: str = "text") -> str:
+    """The derivation as lines, indented by nesting depth.  ``fmt``:
+    ``text``, ``unicode``, ``latex`` (an ``aligned`` block) or
+    ``markdown`` (the full derivation; see :func:`markdown`)."""
+    if fmt == "markdown":
+        return markdown(steps, short=False)
+    if fmt == "json":
+        import json
+
+        return json.dumps([step_to_dict(s) for s in steps], ensure_ascii=False, indent=2)
+    f = _Fmt(fmt)
+    lines = [_line(s, f) for s in steps]
+    if fmt == "latex":
+        body = " \\\\\n".join(f"&\\text{{{i}.}}\\ " + _latex_text(line)
+                              for i, line in enumerate(lines, 1))
+        return "\\begin{aligned}\n" + body + "\n\\end{aligned}"
+    return "\n".join(f"{'  ' * s.depth}{i}. {line}" for i, (s, line) in
+                     enumerate(zip(steps, lines, strict=True), 1))
+
+
+def _latex_text(line: str) -> str:
+    # The rule name before the first colon is prose, the rest is math.
+    head, _, rest = line.partition(": ")
+    return f"\\text{{{head}: }}{rest}"
+
+
+def markdown(steps, *, short: bool = True) -> str:
+    """Markdown for hovers.  The short form is the answer and the rules
+    used, in a few lines; the full form is the derivation under the
+    answer: the outer steps numbered, the sub-derivations nested under the
+    step that needs them, math in LaTeX."""
+    if not steps:
+        return ""
+    f = _Fmt("latex")
+    final = steps[-1]
+    first = steps[0]
+    head = (f"$\\frac{{d}}{{d{first.wrt}}}\\left[{f.show(first.expr)}\\right] = "
+            f"{f.show(final.result)}$" if final.result is not None else "")
+    if short:
+        rules = []
+        for s in steps:
+            name = _RULE_NAMES.get(s.rule, s.rule)
+            if s.rule == "chain" and s.outer is not None:
+                name += f" (outer ${f.show(s.outer)}$, ${f.show(s.u)} = {f.show(s.inner)}$)"
+            if s.part == "logarithm":
+                u, v = s.expr.args
+                name += f" ($\\ln y = {_v_ln_u(f, v, u)}$)"
+            if name not in rules and s.rule != "combine" and s.part != "solve":
+                rules.append(name)
+        return head + "\n\n" + "; ".join(rules[:4]) + ("; …" if len(rules) > 4 else "")
+    lines = [head, ""]
+    number = 0
+    for s in steps:
+        line = _line(s, f)
+        name, _, math = line.partition(": ")
+        body = f"**{name}**" + (f": ${math}$" if math else "")
+        if s.depth == 0:
+            number += 1
+            lines.append(f"{number}. {body}")
+        else:
+            lines.append(" " * (3 + 2 * (s.depth - 1)) + f"- {body}")
+    return "\n".join(lines)
+
+
+def step_to_dict(step: Step) -> dict:
+    """JSON-ready form (printed in every notation)."""
+    from chainlens.engine.printing.printers import render
+
+    def nodes(n: Node | None) -> dict | None:
+        if n is None:
+            return None
+        return {fmt: render(n, fmt) for fmt in ("text", "unicode", "latex")}
+
+    return {
+        "rule": step.rule,
+        "expr": nodes(step.expr),
+        "wrt": step.wrt,
+        "result": nodes(step.result),
+        "depth": step.depth,
+        "u": nodes(step.u),
+        "outer": nodes(step.outer),
+        "outer_derivative": nodes(step.outer_derivative),
+        "inner": nodes(step.inner),
+        "factors": [{"role": fa.role, "of": nodes(fa.of), "value": nodes(fa.value)}
+                    for fa in step.factors],
+        "uses": list(step.uses),
+        "note": step.note,
+        "part": step.part,
+    }
