@@ -183,7 +183,7 @@ def _batch(examples: Path, out: Path) -> None:
 
 
 def _grpc(examples: Path, out: Path) -> None:
-    from chainlens.server.rpc.demo import run_burst
+    from chainlens.cli.burst import run_burst
 
     _title("8. gRPC: a burst of concurrent backward passes, batched by the service")
     print("  " + str(run_burst()).replace("\n", "\n  "))

@@ -6,6 +6,6 @@ methods; :mod:`~.batcher` is the dynamic batcher; :mod:`~.programs` the
 compiled-program LRU cache; :mod:`~.gradients` and :mod:`~.convert` turn
 messages into engine calls and back; :mod:`~.problems` maps refusals to
 status codes with a place; :mod:`~.metrics` the Prometheus metrics;
-:mod:`~.background` runs a service on its own thread; :mod:`~.demo` the
-burst the ``chainlens demo`` tour shows.  No calculus lives here.
+:mod:`~.background` runs a service on its own thread (the ``chainlens demo``
+burst, in :mod:`chainlens.cli.burst`, uses it).  No calculus lives here.
 """

@@ -1,4 +1,6 @@
-"""A burst of backward passes through the gRPC service, for ``chainlens demo``.
+"""A burst of backward passes through the gRPC service, for ``chainlens demo``
+(client side: it starts the service, then talks to it through
+:mod:`chainlens.client`, which the server package may never import).
 
 :func:`run_burst` starts the service on loopback, sends ``n`` concurrent
 Gradient requests (one point each) through the asyncio client, checks every
