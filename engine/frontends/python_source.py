@@ -23,13 +23,14 @@ Python text, so hovers and diagnostics land on the right characters.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
 
 from chainlens.engine.core.ir import PI, E, Node, add, call, div, mul, neg, num, power, sub, sym
-from chainlens.engine.core.limits import MAX_REPEAT
-from chainlens.engine.core.source import ParseError, Span, innermost
+from chainlens.engine.core.limits import MAX_NESTING, MAX_REPEAT
+from chainlens.engine.core.source import ChainError, LimitError, ParseError, Span, innermost
 from chainlens.engine.language.program import Assignment, Declaration, Program
 from chainlens.engine.rules import ALIASES, RULES
 
@@ -67,11 +68,13 @@ class PyUnit:
 
 @dataclass(frozen=True)
 class Skipped:
-    """A function that looked like math but used something we do not read."""
+    """A function that looked like math but used something we do not read
+    (``error`` when the reason is a limit, with its place)."""
 
     name: str
     span: Span
     reason: str
+    error: ChainError | None = None
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,18 @@ class _Builder:
         raise _Unsupported(node, f"{type(node).__name__} is not an expression chainlens reads")
 
     def _binop(self, node: ast.BinOp) -> Node:
-        a, b = self.expr(node.left), self.expr(node.right)
+        # ``x0 + x1 + ... + x999`` is a left spine 1,000 deep: walk it with a
+        # list, not the stack, folding in the order the recursion would.
+        spine = [node]
+        while isinstance(spine[-1].left, ast.BinOp):
+            spine.append(spine[-1].left)
+        acc = self.expr(spine[-1].left)
+        for inner in reversed(spine[1:]):
+            acc = self.note(self._apply(inner, acc, self.expr(inner.right)), inner)
+        return self._apply(node, acc, self.expr(node.right))
+
+    @staticmethod
+    def _apply(node: ast.BinOp, a: Node, b: Node) -> Node:
         op = node.op
         if isinstance(op, ast.Add):
             return add(a, b)
@@ -375,6 +389,58 @@ def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: _Off
                   builder.program(source, (builder.assignments[-1].name,)))
 
 
+def _depth_error(root: ast.AST, offsets: _Offsets) -> LimitError | None:
+    """A LimitError at the first place under ``root`` where an expression
+    nests deeper than :data:`MAX_NESTING` (left spines of ``+``/``*`` chains
+    count as flat, since the builder walks them with a list): the ``.chain``
+    parser's limit, checked without recursion."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            return LimitError(f"expression nested more than {MAX_NESTING} deep",
+                              offsets.span(node), hint="name the inner parts with assignments")
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, ast.expr):
+                stack.append((child, 0))
+            elif isinstance(node, ast.BinOp) and child is node.left:
+                stack.append((child, depth))
+            else:
+                stack.append((child, depth + 1))
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_error(source: str) -> ParseError | None:
+    """Lone surrogates (from a bad decoder upstream) are not text: Python's
+    parser cannot even encode them."""
+    m = _SURROGATE.search(source)
+    if m is None:
+        return None
+    return ParseError(f"lone surrogate U+{ord(m.group(0)):04X} is not text",
+                      Span.at(source, m.start(), m.end()),
+                      hint="decode the file as UTF-8 before reading it")
+
+
+def _deepest_line(source: str) -> Span:
+    """Where Python's own parser most likely ran out of stack: the line
+    with the most operators and brackets."""
+    best, best_count, start = (0, 0), -1, 0
+    for line in source.splitlines(keepends=True):
+        count = sum(line.count(ch) for ch in "+-*/@()[]")
+        if count > best_count:
+            best, best_count = (start, start + len(line.rstrip("\r\n"))), count
+        start += len(line)
+    return Span.at(source, *best)
+
+
+def _target_name(stmt: ast.stmt) -> str:
+    targets = getattr(stmt, "targets", ())
+    return targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else "?"
+
+
 def _is_sequential(value: ast.AST) -> bool:
     parts = _dotted(value.func) if isinstance(value, ast.Call) else None
     return bool(parts) and parts[-1] == "Sequential"
@@ -384,6 +450,9 @@ def read_python(source: str) -> PyDocument:
     """Every function, Sequential stack and math assignment in ``source``
     that chainlens can differentiate.  A syntax error gives an empty
     document carrying the error (editors show Python's own message)."""
+    surrogate = _surrogate_error(source)
+    if surrogate is not None:
+        return PyDocument((), (), surrogate)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
@@ -391,10 +460,22 @@ def read_python(source: str) -> PyDocument:
         start = offsets.offset(exc.lineno or 1, max(0, (exc.offset or 1) - 1))
         return PyDocument((), (), ParseError(exc.msg or "invalid syntax",
                                              Span.at(source, min(start, len(source)))))
+    except (RecursionError, MemoryError):
+        return PyDocument((), (), LimitError(
+            f"too deeply nested for Python's parser (chainlens reads expressions nested "
+            f"at most {MAX_NESTING} deep)", _deepest_line(source),
+            hint="name the inner parts with assignments"))
     offsets = _Offsets(source)
     units: list[PyUnit] = []
     skipped: list[Skipped] = []
     for stmt in ast.walk(tree):
+        unit_root = isinstance(stmt, ast.FunctionDef) or (
+            isinstance(stmt, ast.Assign) and stmt in tree.body)
+        too_deep = _depth_error(stmt, offsets) if unit_root else None
+        if too_deep is not None:
+            name = getattr(stmt, "name", None) or _target_name(stmt)
+            skipped.append(Skipped(name, too_deep.span, too_deep.message, too_deep))
+            continue
         try:
             if isinstance(stmt, ast.FunctionDef):
                 units.append(_function(stmt, offsets, source))
