@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
+import threading
 from urllib.parse import unquote
 
 from chainlens.server.lsp import (
@@ -19,11 +21,15 @@ from chainlens.server.lsp import (
     hover,
     inlay_hints,
     notebooks,
+    transport,
 )
 from chainlens.server.lsp.analysis import LARGE_PROGRAM, Analysis
 from chainlens.server.lsp.documents import DocumentStore
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidRequest
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol, lsp_method
 
 log = logging.getLogger("chainlens.lsp")
 
@@ -32,10 +38,23 @@ __all__ = ["ChainlensServer", "create_server"]
 VERSION = "0.1.0"
 
 
+class ChainlensProtocol(LanguageServerProtocol):
+    """pygls's protocol, except that ``initialize`` is answered once: a
+    second one (the spec allows one) used to replace the workspace and so
+    forget every open document; now it is refused and nothing changes."""
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams):
+        if self._workspace is not None:
+            raise JsonRpcInvalidRequest("the server is already initialized; initialize is "
+                                        "sent once per session")
+        return (yield from super().lsp_initialize(params))
+
+
 class ChainlensServer(LanguageServer):
     def __init__(self):
         super().__init__(
-            "chainlens", VERSION,
+            "chainlens", VERSION, protocol_cls=ChainlensProtocol,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             notebook_document_sync=notebooks.SYNC_OPTIONS,
         )
@@ -70,6 +89,47 @@ class ChainlensServer(LanguageServer):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(waiting, heavy)
         return analysis
+
+    # ---- transports: pygls's, with the bounded reader of transport.py ----
+    def start_io(self, stdin=None, stdout=None):
+        """Serve on stdio (the editor's pipes) until they close."""
+        stdin = stdin or sys.stdin.buffer
+        self._stop_event = stop = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        read_some = getattr(stdin, "read1", stdin.read)
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            await transport.serve(
+                lambda: loop.run_in_executor(self.thread_pool, read_some, transport.CHUNK),
+                self.protocol, stop, self.report_server_error)
+
+        try:
+            asyncio.run(main())
+        except BrokenPipeError:
+            log.error("the connection to the client is lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
+    def start_tcp(self, host: str, port: int) -> None:
+        """Serve one client on TCP ``host:port``."""
+        self._stop_event = stop = threading.Event()
+
+        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+            self.protocol.set_writer(writer)
+            await transport.serve(lambda: reader.read(transport.CHUNK), self.protocol, stop,
+                                  self.report_server_error)
+            self.shutdown()
+
+        async def main():
+            self._server = await asyncio.start_server(connection, host, port)
+            async with self._server:
+                await self._server.serve_forever()
+
+        with contextlib.suppress(asyncio.CancelledError):
+            asyncio.run(main())
 
     def report_server_error(self, error, source):
         # Never pop up a window per failing notification; the log has it.

@@ -1,0 +1,206 @@
+"""#19, language server: the transport, initialize, the worker and memory.
+
+The server is a real ``chainlens lsp`` subprocess on pipes, spoken to in raw
+bytes; every wait is bounded in time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+CHAINLENS = str(Path(sys.executable).with_name("chainlens"))
+
+
+def frame(payload: dict) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def request(msg_id, method: str, params=None) -> bytes:
+    return frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params or {}})
+
+
+def notify(method: str, params=None) -> bytes:
+    return frame({"jsonrpc": "2.0", "method": method, "params": params or {}})
+
+
+INITIALIZE = {"processId": None, "rootUri": None, "capabilities": {}}
+
+
+class Wire:
+    """``chainlens lsp`` on pipes; messages from it land in a queue."""
+
+    def __init__(self, *args: str, env: dict | None = None):
+        self.proc = subprocess.Popen(
+            [CHAINLENS, "lsp", *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})}, start_new_session=True)
+        self.messages: queue.Queue = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        out = self.proc.stdout
+        while True:
+            length = None
+            while True:
+                line = out.readline()
+                if not line:
+                    self.messages.put(None)
+                    return
+                if line.strip() == b"":
+                    break
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            self.messages.put(json.loads(out.read(length)))
+
+    def send(self, data: bytes) -> None:
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def wait_for(self, match, timeout: float = 8.0):
+        """The first message with ``match(message)`` true, or None when the
+        server ends or ``timeout`` passes; other messages are dropped."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = self.messages.get(timeout=left)
+            except queue.Empty:
+                return None
+            if message is None:
+                return None
+            if match(message):
+                return message
+        return None
+
+    def response(self, msg_id, timeout: float = 8.0):
+        return self.wait_for(lambda m: m.get("id") == msg_id and "method" not in m, timeout)
+
+    def initialize(self) -> dict | None:
+        self.send(request(1, "initialize", INITIALIZE))
+        answer = self.response(1, timeout=20.0)
+        self.send(notify("initialized"))
+        return answer
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=5)
+
+
+# ---------------------------------------------------------------- the transport
+
+
+def _alive_after(wire: Wire, garbage: bytes) -> None:
+    """After ``garbage``, the server still answers a well-formed request."""
+    wire.send(garbage)
+    wire.send(request(7, "shutdown"))
+    assert wire.response(7, timeout=8.0) is not None, "the server stopped answering"
+    assert wire.proc.poll() is None
+
+
+def _refusal(wire: Wire) -> dict | None:
+    return wire.wait_for(lambda m: m.get("id") is None and "error" in m, timeout=5.0)
+
+
+def test_a_huge_content_length_is_refused_not_allocated():
+    wire = Wire()
+    try:
+        assert wire.initialize() is not None
+        wire.send(b"Content-Length: 1000000000000\r\n\r\n{}")
+        refused = _refusal(wire)
+        assert refused is not None and "over the limit" in refused["error"]["message"]
+        _alive_after(wire, b"")
+    finally:
+        wire.close()
+
+
+def test_an_absurd_content_length_is_refused():
+    wire = Wire()
+    try:
+        assert wire.initialize() is not None
+        wire.send(b"Content-Length: " + b"1" + b"0" * 30 + b"\r\n\r\n{}")
+        assert _refusal(wire) is not None
+        _alive_after(wire, b"")
+    finally:
+        wire.close()
+
+
+def test_a_two_gigabyte_claim_does_not_hang_the_server():
+    wire = Wire()
+    try:
+        assert wire.initialize() is not None
+        _alive_after(wire, b"Content-Length: 2147483648\r\n\r\n{\"jsonrpc\": \"2.0\"}")
+    finally:
+        wire.close()
+
+
+def test_a_header_without_its_blank_line_does_not_desynchronise():
+    wire = Wire()
+    try:
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize",
+                           "params": INITIALIZE}).encode()
+        wire.send(b"Content-Length: %d\r\n" % len(body) + body)  # no blank line
+        assert wire.response(1, timeout=20.0) is not None
+        wire.send(notify("initialized"))
+        for n in range(2, 5):  # and the frames after it are read in step
+            wire.send(request(n, "workspace/executeCommand", {"command": "nope"}))
+            assert wire.response(n) is not None
+    finally:
+        wire.close()
+
+
+def test_garbage_between_messages_is_skipped_to_the_next_header():
+    wire = Wire()
+    try:
+        assert wire.initialize() is not None
+        _alive_after(wire, b"this is not a header\r\n{]]]\r\n")
+    finally:
+        wire.close()
+
+
+def test_a_body_that_is_not_json_gets_a_parse_error():
+    wire = Wire()
+    try:
+        assert wire.initialize() is not None
+        wire.send(b"Content-Length: 5\r\n\r\n{oops")
+        refused = _refusal(wire)
+        assert refused is not None and refused["error"]["code"] == -32700
+        _alive_after(wire, b"")
+    finally:
+        wire.close()
+
+
+# ---------------------------------------------------------------- initialize
+
+
+def test_a_second_initialize_is_refused_and_keeps_open_documents():
+    wire = Wire()
+    try:
+        assert wire.initialize() is not None
+        uri = "file:///tmp/issue19-second-init.chain"
+        wire.send(notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "chain", "version": 1, "text": "y = sin(x^2)\n"}}))
+        wire.send(request(2, "initialize", INITIALIZE))
+        again = wire.response(2)
+        assert again is not None and "error" in again
+        assert again["error"]["code"] == -32600
+        wire.send(request(3, "textDocument/hover", {
+            "textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}))
+        hover = wire.response(3, timeout=20.0)
+        assert hover is not None and "error" not in hover
+        assert hover["result"] is not None, "the open document was forgotten"
+    finally:
+        wire.close()
