@@ -83,14 +83,24 @@ class DocumentStore:
             return entry.future
         if entry is not None:
             entry.future.add_done_callback(_drop_heavy_job)
-        settings = self.settings
-        judge = lambda kind, text: self.judges.submit(  # noqa: E731
-            kind, text, settings.vanishing, settings.exploding,
-            settings.analysis_timeout_ms / 1000.0)
-        future = self.executor.submit(analyze, uri, version, text, kind, settings,
-                                      self.encoding, judge)
+        future = self.executor.submit(self._analyze, uri, version, text, kind, self.settings,
+                                      self.encoding)
         self._entries[uri] = _Entry(version, hash(text), future)
         return future
+
+    def _analyze(self, uri: str, version: int | None, text: str, kind: str,
+                 settings: Settings, encoding: str) -> Analysis:
+        """The light half, then the heavy half sent to the worker with the
+        programs the light half read (the worker does not read them again)."""
+        heavy: concurrent.futures.Future = concurrent.futures.Future()
+        analysis = analyze(uri, version, text, kind, settings, encoding, lambda _k, _t: heavy)
+        if analysis.heavy is not heavy:
+            return analysis
+        job = self.judges.submit(kind, [u.program for u in analysis.units], settings.vanishing,
+                                 settings.exploding, settings.analysis_timeout_ms / 1000.0)
+        heavy.cancel_job = getattr(job, "cancel_job", None)
+        job.add_done_callback(lambda f: heavy.set_result(None if f.cancelled() else f.result()))
+        return analysis
 
     async def analysis(self, uri: str, version: int | None, text: str, kind: str,
                        complete: bool = True) -> Analysis:

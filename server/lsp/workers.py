@@ -3,21 +3,26 @@
 Numeric evaluation and the gradient-health analysis can take seconds (or
 much longer: their cost grows faster than linearly with program size), and
 Python threads cannot be stopped.  So they run in one worker *process*: the
-job sends the document text, the worker re-reads it with the same
-front-end (the results line up unit for unit) and returns plain picklable
-results.  A job past its deadline gets the worker killed and restarted;
-the analysis then simply has no health section, and says why.
+job sends the programs the light half already read (pickled, which costs a
+tenth of parsing again) and gets plain picklable results, one per unit.  A
+job past its deadline gets the worker killed and restarted; the analysis
+then simply has no health section, and says why.  The worker ends with the
+server (:mod:`chainlens.server.lifeline`), even when the server is killed,
+and never holds the editor's pipes.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import logging
 import multiprocessing
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from chainlens.server import lifeline
 
 log = logging.getLogger("chainlens.lsp")
 
@@ -45,16 +50,10 @@ class Judged:
     problems: tuple[str, ...] = ()
 
 
-def _programs(kind: str, text: str) -> list:
-    if kind == "chain":
-        from chainlens.engine.language.reader import parse
-
-        return [parse(text)]
-    if kind == "python":
-        from chainlens.engine.frontends.python_source import read_python
-
-        return [u.program for u in read_python(text).units]
-    return []
+def portable(program):
+    """``program`` as it travels to the worker: its span table as a plain
+    dict (a mapping proxy does not pickle) and without cached expansions."""
+    return dataclasses.replace(program, spans=dict(program.spans), _expanded={})
 
 
 def _judge_one(program, vanishing: float, exploding: float, at_point: bool) -> Judged:
@@ -84,18 +83,14 @@ def _judge_one(program, vanishing: float, exploding: float, at_point: bool) -> J
     return Judged(health, point, tuple(problems))
 
 
-def judge_units(kind: str, text: str, vanishing: float, exploding: float) -> list[Judged]:
-    """The worker's job: health and point values for every unit of a text."""
-    try:
-        programs = _programs(kind, text)
-    except Exception as exc:  # noqa: BLE001 - the light stage reports parse errors
-        return [Judged(problems=(f"read: {exc}",))]
+def judge_units(kind: str, programs: list, vanishing: float, exploding: float) -> list[Judged]:
+    """The worker's job: health and point values for every unit's program
+    (as read by the light half: nothing is parsed again here)."""
     return [_judge_one(p, vanishing, exploding, kind == "chain") for p in programs]
 
 
 def _warm() -> bool:
     import chainlens.engine.health.analysis  # noqa: F401
-    import chainlens.engine.language.reader  # noqa: F401
     import chainlens.engine.numeric.kernel  # noqa: F401
 
     return True
@@ -112,7 +107,8 @@ class JudgePool:
         with self._lock:
             if self._pool is None:
                 self._pool = concurrent.futures.ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=lifeline.attach, initargs=(lifeline.current(), 0.25, True))
                 self._pool.submit(_warm)
             return self._pool
 
@@ -130,14 +126,15 @@ class JudgePool:
             process.terminate()
         pool.shutdown(wait=False, cancel_futures=True)
 
-    def submit(self, kind: str, text: str, vanishing: float, exploding: float,
+    def submit(self, kind: str, programs: list, vanishing: float, exploding: float,
                timeout: float) -> concurrent.futures.Future:
-        """A future of ``list[Judged]``, or None when the job failed or ran
-        out of time."""
+        """A future of ``list[Judged]`` (one per program), or None when the
+        job failed or ran out of time."""
         outer: concurrent.futures.Future = concurrent.futures.Future()
         try:
             pool = self._ensure()
-            inner = pool.submit(judge_units, kind, text, vanishing, exploding)
+            inner = pool.submit(judge_units, kind, [portable(p) for p in programs], vanishing,
+                                exploding)
         except Exception as exc:  # noqa: BLE001 - a broken pool: restart next time
             log.warning("worker pool unavailable: %s", exc)
             with self._lock:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import queue
+import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 CHAINLENS = str(Path(sys.executable).with_name("chainlens"))
 
@@ -204,3 +208,92 @@ def test_a_second_initialize_is_refused_and_keeps_open_documents():
         assert hover["result"] is not None, "the open document was forgotten"
     finally:
         wire.close()
+
+
+# ---------------------------------------------------------------- the health worker
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read().decode()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        if int(fields[1]) == pid and fields[0] not in "ZX":
+            out.append(int(entry))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read().decode()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:].split()[0] not in "ZX"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_kill_9_of_the_server_ends_its_health_worker_and_frees_the_pipes():
+    wire = Wire()
+    try:
+        assert wire.initialize() is not None
+        uri = "file:///tmp/issue19-worker.chain"
+        wire.send(notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "chain", "version": 1,
+            "text": "@at x = 0.5\ny = tanh(3*x)\n"}}))
+        deadline = time.monotonic() + 20
+        workers: list[int] = []
+        while not workers and time.monotonic() < deadline:
+            workers = _children(wire.proc.pid)
+            time.sleep(0.1)
+        assert workers, "the health worker never started"
+        wire.proc.send_signal(signal.SIGKILL)
+        wire.proc.wait(timeout=5)
+        deadline = time.monotonic() + 5
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        survivors = [p for p in workers if _alive(p)]
+        for p in survivors:
+            os.kill(p, signal.SIGKILL)
+        assert not survivors, "the health worker outlived the server"
+        # the editor sees the end of its pipe: nobody holds it any more
+        assert wire.wait_for(lambda m: False, timeout=3.0) is None
+        assert not wire._reader.is_alive()
+    finally:
+        wire.close()
+
+
+def test_the_worker_reads_nothing_again(monkeypatch):
+    """The heavy half gets the programs the light half read: the worker
+    neither parses nor reads Python again (#11: work done twice)."""
+    from chainlens.engine.frontends import python_source
+    from chainlens.engine.language import reader
+    from chainlens.server.lsp import workers
+
+    program = reader.parse("@at x = 0.5\ny = sin(x)^2\n")
+    calls = []
+    monkeypatch.setattr(reader, "parse", lambda *a, **k: calls.append("parse"))
+    monkeypatch.setattr(python_source, "read_python", lambda *a, **k: calls.append("python"))
+    [judged] = workers.judge_units("chain", [workers.portable(program)], 1e-6, 1e6)
+    assert calls == []
+    assert judged.problems == ()
+    assert judged.point.where == "at"
+    # dy/dx = 2 sin x cos x at 0.5, the oracle done by hand
+    assert judged.point.adjoints["x"] == pytest.approx(2 * math.sin(0.5) * math.cos(0.5))
+
+
+def test_a_program_travels_to_the_worker_by_pickle():
+    import pickle
+
+    from chainlens.engine.language.reader import parse
+    from chainlens.server.lsp.workers import portable
+
+    program = parse("@at x = 0.5\ny = exp(x)\n")
+    copy = pickle.loads(pickle.dumps(portable(program)))
+    assert copy.outputs == program.outputs and copy.expanded("y") is program.expanded("y")
