@@ -62,7 +62,8 @@ def parse_point(text: str) -> dict:
 
 
 def run(args) -> int:
-    from chainlens.engine.numeric.kernel import as_program, compile, evaluate
+    from chainlens.engine.numeric.arrays import as_program
+    from chainlens.engine.numeric.kernel import compile, evaluate
 
     text, label = read_source(args.source)
     try:

@@ -1,15 +1,14 @@
 """``chainlens graph``: draw a program's computational graph, or its per-layer
 gradient norms.
 
-Thin: :mod:`chainlens.engine.graph.dot` builds the graph, its numbers and the DOT
+Thin: :mod:`chainlens.engine.graph` builds the graph, its numbers and the DOT
 text; this module reads the arguments, fills in values the point leaves out,
 and hands the DOT text to Graphviz (the ``graphviz`` package and its ``dot``
 binary) or the layer norms to matplotlib.  Without Graphviz the command says
 so and prints the DOT text, which any Graphviz viewer (or an online one) can
 draw; it never fails with a traceback.
 
-``render_svg`` is also what a notebook's inline picture of a
-:class:`chainlens.engine.graph.dot.Graph` (its ``_repr_svg_``) calls.
+The drawing itself is :mod:`chainlens.engine.graph.render`'s.
 """
 
 from __future__ import annotations
@@ -59,7 +58,9 @@ def run(args) -> int:
     if args.layers:
         return _layers(program, at, args, suffix)
 
-    from chainlens.engine.graph.dot import build_graph, to_dot
+    from chainlens.engine.graph.build import build_graph
+    from chainlens.engine.graph.dot import to_dot
+    from chainlens.engine.graph.render import render
 
     graph = build_graph(program, at, output=args.output, wrt=args.wrt)
     dot_text = to_dot(graph, paths=args.paths)
@@ -98,37 +99,14 @@ def _write(path: str, data: bytes) -> bool:
     return True
 
 
-# --------------------------------------------------------------------------
-# Rendering
-# --------------------------------------------------------------------------
-
-
-def render(dot_text: str, fmt: str = "svg") -> bytes | None:
-    """``dot_text`` drawn by Graphviz as ``fmt`` bytes, or None when Graphviz
-    (the Python package or the ``dot`` binary) is not available."""
-    try:
-        import graphviz
-    except ImportError:
-        return None
-    try:
-        return graphviz.Source(dot_text).pipe(format=fmt)
-    except (graphviz.ExecutableNotFound, graphviz.CalledProcessError, OSError):
-        return None
-
-
-def render_svg(dot_text: str) -> str | None:
-    """SVG text for ``dot_text`` (for notebooks' ``_repr_svg_``), or None
-    without Graphviz."""
-    data = render(dot_text, "svg")
-    return data.decode("utf-8") if data is not None else None
-
-
 def graph_svg(program, at=None, *, paths: bool = False) -> str | None:
     """The SVG picture of ``program`` (a Program, source text or Node) at
     ``at``: what a notebook shows inline.  None without Graphviz."""
+    from chainlens.engine.graph.build import build_graph
     from chainlens.engine.graph.dot import to_dot
+    from chainlens.engine.graph.render import render_svg
 
-    return render_svg(to_dot(program, at, paths=paths))
+    return render_svg(to_dot(build_graph(program, at), paths=paths))
 
 
 # --------------------------------------------------------------------------
@@ -181,7 +159,8 @@ def _natural(name: str) -> tuple:
 
 
 def _layers(program, at, args, suffix: str) -> int:
-    from chainlens.engine.graph.dot import layer_gradients
+    from chainlens.engine.graph.layers import layer_gradients
+    from chainlens.engine.graph.render import plot_layers
 
     norms = layer_gradients(program, at, output=args.output)
     if not args.out:
@@ -203,26 +182,3 @@ def _layers(program, at, args, suffix: str) -> int:
     print(f"wrote {args.out} ({len(norms.layers)} layers; smallest |∂{norms.output}/∂·| "
           f"{worst:.2e})")
     return 0
-
-
-def plot_layers(norms, path: str) -> None:
-    """The per-layer gradient-norm plot: |∂L/∂value| against the layer, log
-    y axis, one line per value the layer assigns."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 4), dpi=110)
-    for label, values in norms.series.items():
-        ax.plot(norms.layers, [v if v > 0 else float("nan") for v in values],
-                marker="o", markersize=3, label=f"|∂{norms.output}/∂{label}|")
-    ax.set_yscale("log")
-    ax.set_xlabel(f"layer {norms.var}")
-    ax.set_ylabel("gradient magnitude (log scale)")
-    ax.set_title(f"Gradient of {norms.output} per layer")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)

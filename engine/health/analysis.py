@@ -44,6 +44,7 @@ from chainlens.engine.health.report import (
     ValueMeasure,
 )
 from chainlens.engine.language.program import Point, Program
+from chainlens.engine.language.reader import parse
 
 __all__ = ["analyze", "Thresholds", "HealthReport", "Finding", "Factor", "Remedy", "TextEdit",
            "Assumption", "ValueMeasure", "LayerMeasure", "RepeatMeasure", "pretty_name",
@@ -58,8 +59,6 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
     """Static and measured gradient health of ``program`` (a Program or
     ``.chain`` source).  ``at`` replaces the program's ``@at`` points."""
     if isinstance(program, str):
-        from chainlens.engine.language.reader import parse
-
         program = parse(program)
     th = thresholds if isinstance(thresholds, Thresholds) else Thresholds(**(thresholds or {}))
     if at is not None:

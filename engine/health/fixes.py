@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from chainlens.engine.core.ir import Node, sym
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.language.program import Assignment, Program
+from chainlens.engine.language.reader import parse
 
 
 @dataclass(frozen=True)
@@ -198,8 +199,6 @@ def _number(x: float) -> str:
 
 def parses(program: Program, remedy: Remedy) -> bool:
     """True when the edited source is still a valid program."""
-    from chainlens.engine.language.reader import parse
-
     try:
         parse(apply_edits(program.source, remedy.edits))
     except (ChainError, ValueError):

@@ -24,6 +24,8 @@ from chainlens.engine.core.ir import Node, postorder, sym
 from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
 from chainlens.engine.core.source import ChainError, EvaluationError, LimitError
 from chainlens.engine.language.program import Program
+from chainlens.engine.numeric.kernel import compile as compile_kernel
+from chainlens.engine.numeric.results import magnitudes
 from chainlens.engine.rules import RULES, partials
 
 
@@ -98,11 +100,7 @@ def run(program: Program, output: str, values: dict[str, np.ndarray]) -> Run:
 
 def _run_kernel(program: Program, output: str, values: dict[str, np.ndarray]) -> Run | None:
     try:
-        from chainlens.engine.numeric import kernel as numeric
-    except ImportError:
-        return None
-    try:
-        kernel = numeric.compile(program, wrt=program.inputs, outputs=(output,))
+        kernel = compile_kernel(program, wrt=program.inputs, outputs=(output,))
         ev = kernel(values, keep=True)
         node_values = dict(ev.node_values)
         adjoints = dict(ev.adjoints)
@@ -180,7 +178,7 @@ def _run_reference(program: Program, output: str, values: dict[str, np.ndarray])
                 g = local[node]
                 rule = RULES[node.op]
                 if rule.partial is None:
-                    grads = rule.extra["vjp"](g, memo[node], *(memo[c] for c in node.args))
+                    grads = rule.tensor.vjp(g, memo[node], *(memo[c] for c in node.args))
                 else:
                     grads = [g * _evaluate(p, memo) for p in partials(node)]
                 for child, gc in zip(node.args, grads, strict=True):
@@ -195,18 +193,9 @@ def _run_reference(program: Program, output: str, values: dict[str, np.ndarray])
     return Run(named, adj, "reference")
 
 
-def per_point_magnitude(arr: np.ndarray, batch: int) -> np.ndarray:
-    """|v| per point: the largest absolute entry of each point's tensor."""
-    arr = np.abs(np.asarray(arr, dtype=np.float64))
-    if arr.ndim == 0:
-        return np.full(batch, float(arr))
-    arr = np.broadcast_to(arr, (batch, *arr.shape[1:])) if arr.shape[0] in (1, batch) else arr
-    return arr.reshape(arr.shape[0], -1).max(axis=1) if arr.ndim > 1 else arr
-
-
 def typical(arr: np.ndarray, batch: int) -> float:
     """The median over points of |v|: one number a person can compare."""
-    mags = per_point_magnitude(arr, batch)
+    mags = magnitudes(arr, batch)
     return float(np.median(mags)) if mags.size else math.nan
 
 
@@ -218,7 +207,7 @@ def saturated_share(program: Program, values: dict[str, np.ndarray], node: Node,
     with np.errstate(all="ignore"):
         deriv = np.abs(_evaluate(partials(node)[0], memo))
     batch = len(next(iter(values.values()))) if values else 1
-    deriv = per_point_magnitude(deriv, batch)
+    deriv = magnitudes(deriv, batch)
     return float(np.mean(deriv < fraction * (rule.bound or 1.0)))
 
 

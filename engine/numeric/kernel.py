@@ -19,24 +19,28 @@ traced numpy path re-run to find the node that first produced NaN/Inf.
 from __future__ import annotations
 
 import math
-import time
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
-from chainlens.engine.core.ir import Node
 from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
 from chainlens.engine.core.source import ChainError, EvaluationError, LimitError, Span
-from chainlens.engine.language.program import Assignment, Program
-from chainlens.engine.numeric import backends
+from chainlens.engine.language.program import Program
+from chainlens.engine.numeric.arrays import (
+    all_finite,
+    as_program,
+    floats,
+    full,
+    name_list,
+)
+from chainlens.engine.numeric.code import best_of, code_for, numba_available
 from chainlens.engine.numeric.costs import costs as _costs
 from chainlens.engine.numeric.costs import reason as _reason
+from chainlens.engine.numeric.nonfinite import locate
+from chainlens.engine.numeric.results import Evaluation, quick_evaluation
 from chainlens.engine.numeric.shapes import show_shape
 from chainlens.engine.numeric.tape import Tape, lower
 
-__all__ = ["compile", "evaluate", "Kernel", "Evaluation", "NonFinite", "NUMBA_MIN_BATCH",
+__all__ = ["compile", "evaluate", "Kernel", "NUMBA_MIN_BATCH",
            "PARALLEL_MIN_BATCH"]
 
 #: Batch size from which the fused numba loop replaces numpy for scalar
@@ -54,115 +58,6 @@ PARALLEL_MIN_BATCH = 4_000_000
 NUMBA_MAX_SLOTS = 1_000
 _ARITH_ERRORS = (ValueError, OverflowError, ZeroDivisionError)
 _PLAIN = (float, int, np.float64)
-
-
-@dataclass(frozen=True)
-class NonFinite:
-    """The node that first produced NaN/Inf: ``phase`` is ``input``,
-    ``forward`` or ``backward``; ``count`` how many points of the batch."""
-
-    phase: str
-    op: str
-    name: str | None
-    span: Span | None
-    count: int
-
-    def to_dict(self) -> dict:
-        return {"phase": self.phase, "op": self.op, "name": self.name,
-                "span": self.span.to_dict() if self.span else None, "count": self.count}
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    """Outputs (``name -> (B, *shape)``) and gradients (``output -> {input ->
-    (B, *output shape, *input shape)}``) at ``batch`` points.  With
-    ``keep=True``, ``node_values`` and ``adjoints`` hold every input and
-    assignment (``adjoints`` are d(first output)/d(name); for a tensor output,
-    of the sum of its elements)."""
-
-    values: dict
-    gradients: dict
-    batch: int
-    nonfinite: tuple[NonFinite, ...] = ()
-    node_values: dict | None = None
-    adjoints: dict | None = None
-    backend: str = "numpy"
-
-
-def _best_of(n: int, run) -> tuple[float, object]:
-    """The shortest of ``n`` timed runs (noise on shared machines only ever
-    adds time), and the last result."""
-    best = math.inf
-    for _ in range(n):
-        start = time.perf_counter()
-        result = run()
-        best = min(best, time.perf_counter() - start)
-    return best, result
-
-
-def _quick_evaluation(values: dict, gradients: dict) -> Evaluation:
-    """A one-point Evaluation without the frozen dataclass's per-field
-    ``object.__setattr__`` (a third of the time of a one-point gradient)."""
-    ev = object.__new__(Evaluation)
-    ev.__dict__.update(values=values, gradients=gradients, batch=1, nonfinite=(),
-                       node_values=None, adjoints=None, backend="scalar")
-    return ev
-
-
-class _Code:
-    """Generated code for one (IR, wrt, mode), shared by equal programs."""
-
-    def __init__(self, tape: Tape, wrt: tuple[int, ...], mode: str):
-        self.tape, self.wrt, self.mode = tape, wrt, mode
-        self._numpy = None
-        self.fused: dict[tuple, object] = {}
-        self.numba_seconds: float | None = None
-        self.plan: dict[tuple, tuple[str, float, float]] = {}
-
-    @property
-    def numpy(self) -> backends.NumpyCode:
-        if self._numpy is None:
-            self._numpy = backends.build_numpy(self.tape, self.wrt)
-        return self._numpy
-
-    def get(self, dialect: str, grad: bool, batched: tuple[bool, ...] = (),
-            sum_shared: bool = False, parallel: bool = False):
-        key = (dialect, grad, batched, sum_shared, parallel)
-        if key not in self.fused:
-            mode = self.mode if grad else "none"
-            wrt = self.wrt if grad else ()
-            if dialect == "scalar":
-                self.fused[key] = backends.build_scalar(self.tape, wrt, mode)[0]
-            else:
-                fn, seconds, _ = backends.build_numba(self.tape, wrt, mode, batched,
-                                                      sum_shared, parallel)
-                self.fused[key] = fn
-                self.numba_seconds = (self.numba_seconds or 0.0) + seconds
-        return self.fused[key]
-
-
-_CODE: OrderedDict = OrderedDict()
-_CODE_ENTRIES = 256
-
-
-def _code_for(tape: Tape, wrt: tuple[int, ...], mode: str) -> _Code:
-    key = (tape.key, wrt, mode)
-    code = _CODE.get(key)
-    if code is None:
-        code = _CODE[key] = _Code(tape, wrt, mode)
-        while len(_CODE) > _CODE_ENTRIES:
-            _CODE.popitem(last=False)
-    else:
-        _CODE.move_to_end(key)
-    return code
-
-
-def _numba_available() -> bool:
-    try:
-        import numba  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 class Kernel:
@@ -183,7 +78,7 @@ class Kernel:
         self.mode_reason = _reason(tape, self._wrt_slots, self.costs, self.mode, mode)
         self.scalar = all(s.shape == () for s in tape.slots)
         self.backend = backend
-        self._code = _code_for(tape, self._wrt_slots, self.mode)
+        self._code = code_for(tape, self._wrt_slots, self.mode)
         self._scalar_fns: dict[bool, object] = {}
 
     @property
@@ -244,8 +139,8 @@ class Kernel:
         if chosen is not None:
             return numba_run() if chosen[0] == "numba" else numpy_run()
         numba_run()  # compiles on first use: not part of the comparison
-        t_numba, fused = _best_of(3, numba_run)
-        t_numpy, plain = _best_of(3, numpy_run)
+        t_numba, fused = best_of(3, numba_run)
+        t_numpy, plain = best_of(3, numpy_run)
         winner = "numba" if t_numba <= t_numpy else "numpy"
         self._code.plan[key] = (winner, t_numba, t_numpy)
         return fused if winner == "numba" else plain
@@ -262,7 +157,7 @@ class Kernel:
     def _numpy_forward(self, arrays, batch: int) -> dict:
         with np.errstate(all="ignore"):
             V = self._code.numpy.forward(*arrays)
-        return {name: _full(V[o], batch, self.tape.slots[o].shape)
+        return {name: full(V[o], batch, self.tape.slots[o].shape)
                 for name, o in zip(self.outputs, self.tape.outputs, strict=True)}
 
     def _use_numba(self, batch: int) -> bool:
@@ -270,7 +165,7 @@ class Kernel:
             return self.scalar and bool(self.inputs)
         return (self.backend is None and self.scalar and batch >= NUMBA_MIN_BATCH
                 and bool(self.inputs) and len(self.tape.slots) <= NUMBA_MAX_SLOTS
-                and _numba_available())
+                and numba_available())
 
     def _try_scalar(self, values: Mapping, grad: bool,
                     sum_shared: bool = False) -> Evaluation | None:
@@ -300,7 +195,7 @@ class Kernel:
             grid = flat[n_out:].reshape((n_out, m) if sum_shared else (n_out, m, 1))
             grads = {name: dict(zip(self.wrt, grid[i], strict=True))
                      for i, name in enumerate(self.outputs)}
-        return _quick_evaluation(out, grads)
+        return quick_evaluation(out, grads)
 
     def _prepare(self, values: Mapping) -> tuple[list[np.ndarray], int]:
         arrays, batch = [], 1
@@ -311,7 +206,7 @@ class Kernel:
                     hint=f"give a value for {name}, e.g. --at {name}=1 or @at {name}=1")
             shape = self.shapes[name]
             try:
-                a = np.asarray(_floats(values[name]), dtype=np.float64)
+                a = np.asarray(floats(values[name]), dtype=np.float64)
             except (TypeError, ValueError):
                 raise EvaluationError(f"the value of {name!r} is not a number or array",
                                       self._decl_span(name)) from None
@@ -334,6 +229,9 @@ class Kernel:
                              f"{MAX_TENSOR_ELEMENTS} elements per tensor")
         return arrays, batch
 
+    def _locate(self, arrays, batch: int):
+        return locate(self.tape, self._code.numpy, self.program, self._decl_span, arrays, batch)
+
     def _decl_span(self, name: str) -> Span | None:
         d = self.program.declaration(name)
         if d is not None:
@@ -345,7 +243,7 @@ class Kernel:
         t, code = self.tape, self._code.numpy
         with np.errstate(all="ignore"):
             V = code.forward(*arrays)
-            values = {n: _full(V[o], batch, t.slots[o].shape)
+            values = {n: full(V[o], batch, t.slots[o].shape)
                       for n, o in zip(self.outputs, t.outputs, strict=True)}
             grads = self._reverse(code, V, batch) if self.mode == "reverse" else \
                 self._forward_mode(code, V, batch)
@@ -353,7 +251,7 @@ class Kernel:
             if keep:
                 node_values, adjoints = self._keep(code, V, batch)
         nonfinite = ()
-        if not _all_finite(values, grads):
+        if not all_finite(values, grads):
             nonfinite = self._locate(arrays, batch)
         return Evaluation(values, grads, batch, nonfinite, node_values, adjoints, "numpy")
 
@@ -363,7 +261,7 @@ class Kernel:
             oshape = t.slots[o].shape
             if oshape == ():
                 gs = code.backward[n](V, 1.0)
-                grads[name] = {w: _full(g, batch, self.shapes[w])
+                grads[name] = {w: full(g, batch, self.shapes[w])
                                for w, g in zip(self.wrt, gs, strict=True)}
                 continue
             size = math.prod(oshape)
@@ -373,7 +271,7 @@ class Kernel:
                 seed[0, e] = 1.0
                 gs = code.backward[n](V, seed.reshape((1, *oshape)))
                 for w, g in zip(self.wrt, gs, strict=True):
-                    J[w][:, e] = _full(g, batch, self.shapes[w])
+                    J[w][:, e] = full(g, batch, self.shapes[w])
             grads[name] = {w: J[w].reshape((batch, *oshape, *self.shapes[w])) for w in self.wrt}
         return grads
 
@@ -394,7 +292,7 @@ class Kernel:
                     seed = seed.reshape((1, *wshape))
                 ts = code.tangent[m](V, seed)
                 for name, o, tv in zip(self.outputs, t.outputs, ts, strict=True):
-                    J[name][w][..., e] = _full(tv, batch, t.slots[o].shape)
+                    J[name][w][..., e] = full(tv, batch, t.slots[o].shape)
             for name, o in zip(self.outputs, t.outputs, strict=True):
                 J[name][w] = J[name][w].reshape((batch, *t.slots[o].shape, *wshape))
         return J
@@ -402,12 +300,12 @@ class Kernel:
     def _keep(self, code, V, batch):
         t = self.tape
         named = {**t.inputs, **t.names}
-        node_values = {n: _full(V[k], batch, t.slots[k].shape) for n, k in named.items()}
+        node_values = {n: full(V[k], batch, t.slots[k].shape) for n, k in named.items()}
         o = t.outputs[0]
         oshape = t.slots[o].shape
         seed = 1.0 if oshape == () else np.ones((1, *oshape))
         _, adj, _ = code.traced[0](V, seed)
-        adjoints = {n: _full(adj.get(k), batch, t.slots[k].shape) for n, k in named.items()}
+        adjoints = {n: full(adj.get(k), batch, t.slots[k].shape) for n, k in named.items()}
         return node_values, adjoints
 
     # ---- numba ---------------------------------------------------------------
@@ -438,122 +336,15 @@ class Kernel:
         nonfinite = self._locate(arrays, batch) if bad else ()
         return Evaluation(values, grads, batch, nonfinite, backend="numba")
 
-    # ---- NaN / Inf -----------------------------------------------------------
-    def _locate(self, arrays, batch: int) -> tuple[NonFinite, ...]:
-        """Re-run the traced numpy path and name the first node (forward,
-        then backward) that turned finite arguments into NaN/Inf."""
-        t, code = self.tape, self._code.numpy
-        reports = []
-        with np.errstate(all="ignore"):
-            V = code.forward(*arrays)
-            ok = [_point_mask(V[k], batch) for k in range(len(t.slots))]
-            # Per point, the first slot whose arguments were finite and whose
-            # value is not: one report per culprit slot.
-            explained = np.zeros(batch, dtype=bool)
-            for k, slot in enumerate(t.slots):
-                if slot.op == "const":
-                    # A constant folded to inf/NaN (``1/0``) is its own origin.
-                    if not math.isfinite(slot.value) and (~explained).any():
-                        reports.append(self._report("forward", k, int((~explained).sum())))
-                        explained[:] = True
-                    continue
-                fresh = ~ok[k] & _and(ok[j] for j in slot.args) & ~explained
-                if fresh.any():
-                    phase = "input" if slot.op == "input" else "forward"
-                    reports.append(self._report(phase, k, int(fresh.sum())))
-                    explained |= fresh
-            for n, o in enumerate(t.outputs):
-                oshape = t.slots[o].shape
-                seed = 1.0 if oshape == () else np.ones((1, *oshape))
-                _, adj, contributions = code.traced[n](V, seed)
-                for k, _arg, c in contributions:
-                    prior = _and([ok[k], _point_mask(adj[k], batch),
-                                  *(ok[a] for a in t.slots[k].args)])
-                    fresh = ~_point_mask(c, batch) & prior & ~explained
-                    if fresh.any():
-                        reports.append(self._report("backward", k, int(fresh.sum())))
-                        explained |= fresh
-        return tuple(reports)
-
-    def _report(self, phase: str, k: int, count: int) -> NonFinite:
-        slot = self.tape.slots[k]
-        op = slot.node.op if slot.op == "const" else slot.op  # a folded constant's op
-        name = slot.value if slot.op == "input" else slot.owner
-        span = self._decl_span(name) if slot.op == "input" else self.tape.span(self.program, k)
-        return NonFinite(phase, op, name, None if span == _NOWHERE else span, count)
-
 
 # --------------------------------------------------------------------------
 # array helpers
 # --------------------------------------------------------------------------
 
 
-def _floats(value):
-    if isinstance(value, Fraction):
-        return float(value)
-    if isinstance(value, tuple | list) and value and not isinstance(value[0], float | int):
-        return [_floats(v) for v in value]
-    return value
-
-
-def _full(x, batch: int, shape) -> np.ndarray:
-    target = (batch, *shape)
-    if x is None:
-        return np.zeros(target)
-    a = np.asarray(x, dtype=np.float64)
-    if a.shape == target:
-        return a
-    return np.array(np.broadcast_to(a, target))
-
-
-def _point_mask(x, batch: int) -> np.ndarray:
-    a = np.asarray(x, dtype=np.float64)
-    f = np.isfinite(a)
-    if a.ndim > 1:
-        f = f.all(axis=tuple(range(1, a.ndim)))
-    return np.broadcast_to(f, (batch,))
-
-
-def _and(masks) -> np.ndarray | bool:
-    out = True
-    for m in masks:
-        out = out & m
-    return out
-
-
-def _all_finite(values: dict, grads: dict) -> bool:
-    arrays = list(values.values()) + [g for row in grads.values() for g in row.values()]
-    return all(np.isfinite(a).all() for a in arrays)
-
-
 # --------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------
-
-_NOWHERE = Span(0, 0, 1, 1, 1, 1)
-
-
-def as_program(program) -> Program:
-    """A :class:`Program` from a program, source text or an expression node."""
-    if isinstance(program, Program):
-        return program
-    if isinstance(program, Node):
-        return Program(source="", assignments=(Assignment("f", program, _NOWHERE, _NOWHERE,
-                                                          _NOWHERE),), outputs=("f",))
-    if isinstance(program, str):
-        from chainlens.engine.language.reader import parse
-
-        return parse(program)
-    raise TypeError(f"cannot compile a {type(program).__name__}")
-
-
-def name_list(value) -> tuple[str, ...] | None:
-    """``"w, b"``, ``"w b"`` or ``["w", "b"]`` as a tuple of names (None stays None)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return tuple(v for v in value.replace(",", " ").split() if v)
-    return tuple(value)
 
 
 def compile(program, wrt=None, outputs=None, *, mode: str | None = None,
@@ -599,7 +390,7 @@ def evaluate(program, at=None, wrt=None, *, keep: bool = False) -> Evaluation:
                 raise EvaluationError(f"no value for input {name!r} at point {i + 1}",
                                       spans[i] if spans else None)
             try:
-                column.append(np.asarray(_floats(point[name]), dtype=np.float64))
+                column.append(np.asarray(floats(point[name]), dtype=np.float64))
             except (ValueError, TypeError):
                 raise EvaluationError(f"the value of {name!r} at point {i + 1} is not a "
                                       "number or a rectangular list of numbers",

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 import numpy as np
 from chainlens.engine import rules
 from chainlens.engine.core.source import EvaluationError, ShapeError
-from chainlens.engine.numeric.backends import ancestors, build_edges
-from chainlens.engine.numeric.kernel import as_program, compile
+from chainlens.engine.numeric.arrays import as_program
+from chainlens.engine.numeric.backends import ancestors, build_edges, build_numpy
+from chainlens.engine.numeric.kernel import compile
 from chainlens.engine.numeric.tape import Tape, lower
+from chainlens.engine.printing.printers import to_text
 
 __all__ = ["Factor", "Path", "InputPaths", "PathReport", "paths"]
 
@@ -79,8 +81,6 @@ def _label(tape: Tape, k: int, names: dict[int, str]) -> str:
         return names[k]
     node = tape.slots[k].node
     try:
-        from chainlens.engine.printing.printers import to_text
-
         return to_text(node)
     except Exception:  # printing is optional for labels
         return node.op
@@ -89,8 +89,6 @@ def _label(tape: Tape, k: int, names: dict[int, str]) -> str:
 def _derivative_text(tape: Tape, k: int, i: int) -> str:
     slot = tape.slots[k]
     try:
-        from chainlens.engine.printing.printers import to_text
-
         return to_text(rules.RULES[slot.op].partial(slot.node.args, i))
     except Exception:  # printing is optional for labels
         return f"∂{slot.op}/∂arg{i}"
@@ -118,8 +116,6 @@ def paths(program, output: str | None = None, wrt=None, at=None, top: int = 10) 
         if name not in at:
             raise EvaluationError(f"no value for input {name!r}", None)
         values.append(np.asarray([float(at[name])], dtype=np.float64))
-    from chainlens.engine.numeric.backends import build_numpy
-
     with np.errstate(all="ignore"):
         V = build_numpy(tape, ()).forward(*values)
         E = {key: float(np.asarray(v).reshape(-1)[0]) for key, v in build_edges(tape)(V).items()}

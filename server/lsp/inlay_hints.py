@@ -13,6 +13,7 @@ import asyncio
 import logging
 
 import numpy as np
+from chainlens.engine.numeric.results import magnitude
 from chainlens.server.lsp.analysis import Analysis
 from lsprotocol import types
 
@@ -45,9 +46,7 @@ def _magnitude(value) -> float | None:
         return None
     if arr.size == 0:
         return None
-    # A tensor's gradient is summarised by its largest entry: vanishing
-    # means every entry is tiny, so the max is the honest summary.
-    return float(np.max(np.abs(arr)))
+    return magnitude(arr)
 
 
 def _all(analysis: Analysis) -> list[tuple[int, str, str]]:

@@ -4,8 +4,8 @@ matplotlib, and a clear message (with the DOT text) when Graphviz is absent."""
 import shutil
 
 import pytest
-from chainlens.cli.graph import render_svg
 from chainlens.cli.main import main
+from chainlens.engine.graph.render import render_svg
 
 NEURON = """\
 z = w*x + b
@@ -137,7 +137,7 @@ def test_a_layer_plot_that_cannot_be_written_is_a_message(tmp_path, capsys):
 
 @needs_dot
 def test_a_graph_shows_itself_inline_in_a_notebook():
-    from chainlens.engine.graph.dot import build_graph
+    from chainlens.engine.graph.build import build_graph
 
     svg = build_graph(NEURON)._repr_svg_()
     assert svg.lstrip().startswith(("<?xml", "<svg")) and "∂L/∂a = −0.8511" in svg

@@ -1,0 +1,76 @@
+"""Values in: programs from text or nodes, name lists, and the array
+helpers the kernel uses to shape values and test them for NaN/Inf."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from chainlens.engine.core.ir import Node
+from chainlens.engine.core.source import Span
+from chainlens.engine.language.program import Assignment, Program
+from chainlens.engine.language.reader import parse
+
+__all__ = ["NOWHERE", "all_finite", "all_of", "as_program", "floats", "full", "name_list",
+           "point_mask"]
+
+NOWHERE = Span(0, 0, 1, 1, 1, 1)
+
+
+def as_program(program) -> Program:
+    """A :class:`Program` from a program, source text or an expression node."""
+    if isinstance(program, Program):
+        return program
+    if isinstance(program, Node):
+        return Program(source="", assignments=(Assignment("f", program, NOWHERE, NOWHERE,
+                                                          NOWHERE),), outputs=("f",))
+    if isinstance(program, str):
+        return parse(program)
+    raise TypeError(f"cannot compile a {type(program).__name__}")
+
+
+def name_list(value) -> tuple[str, ...] | None:
+    """``"w, b"``, ``"w b"`` or ``["w", "b"]`` as a tuple of names (None stays None)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return tuple(v for v in value.replace(",", " ").split() if v)
+    return tuple(value)
+
+
+def floats(value):
+    if isinstance(value, Fraction):
+        return float(value)
+    if isinstance(value, tuple | list) and value and not isinstance(value[0], float | int):
+        return [floats(v) for v in value]
+    return value
+
+
+def full(x, batch: int, shape) -> np.ndarray:
+    target = (batch, *shape)
+    if x is None:
+        return np.zeros(target)
+    a = np.asarray(x, dtype=np.float64)
+    if a.shape == target:
+        return a
+    return np.array(np.broadcast_to(a, target))
+
+
+def point_mask(x, batch: int) -> np.ndarray:
+    a = np.asarray(x, dtype=np.float64)
+    f = np.isfinite(a)
+    if a.ndim > 1:
+        f = f.all(axis=tuple(range(1, a.ndim)))
+    return np.broadcast_to(f, (batch,))
+
+
+def all_of(masks) -> np.ndarray | bool:
+    out = True
+    for m in masks:
+        out = out & m
+    return out
+
+
+def all_finite(values: dict, grads: dict) -> bool:
+    arrays = list(values.values()) + [g for row in grads.values() for g in row.values()]
+    return all(np.isfinite(a).all() for a in arrays)
