@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from chainlens.engine.api.codegen import gradient_source
 from chainlens.engine.core.ir import free_symbols
 from chainlens.engine.frontends.notes import tex_superscripts
 from chainlens.server.lsp import engine_access as engine
@@ -165,7 +166,7 @@ def _python(analysis: Analysis, offset: int) -> list[types.CodeAction]:
         out.append(_insert(analysis, f"Insert ∂{unit.label}/∂{var} as code", unit.span.end,
                            f"{indent}d{unit.label}_d{var} = {code}"))
     if unit.kind == "function" and params:
-        source = analysis.attempt("gradient code", engine.gradient_code, program, unit.label,
+        source = analysis.attempt("gradient code", gradient_source, program, unit.label,
                                   params)
         if source:
             out.insert(0, _insert(analysis, f"Generate grad_{unit.label}({', '.join(params)})",

@@ -66,31 +66,16 @@ def _claims(analysis: Analysis) -> list[types.Diagnostic]:
         if check.ok is not False:
             continue
         c = check.claim
-        message = f"wrong derivative: d/d{check.wrt} of {c.expr} is not {c.claimed}"
-        if check.correct_unicode:
-            message += f"; it is {check.correct_unicode}"
-        if check.counterexample:
-            message += f" (counterexample: {_counter_text(check.counterexample)})"
         fixes = []
         if check.correct_latex:
             fixes.append(_fix(analysis, f"Correct the claim to {check.correct_latex}",
                               [(c.claimed_start, c.claimed_end, check.correct_latex)]))
         out.append(types.Diagnostic(
-            range=analysis.index.range(c.claimed_start, c.claimed_end), message=message,
+            range=analysis.index.range(c.claimed_start, c.claimed_end), message=check.message(),
             severity=types.DiagnosticSeverity.Warning, source=SOURCE, code="wrong-derivative",
             data={"fixes": fixes, "counterexample": check.counterexample},
         ))
     return out
-
-
-def _counter_text(counter: dict) -> str:
-    point = ", ".join(f"{k} = {_num(v)}" for k, v in (counter.get("at") or {}).items())
-    return (f"at {point} the derivative is {_num(counter.get('expected'))}, "
-            f"the claim gives {_num(counter.get('claimed'))}")
-
-
-def _num(value) -> str:
-    return f"{value:.6g}" if isinstance(value, float) else str(value)
 
 
 def build(analysis: Analysis) -> list[types.Diagnostic]:

@@ -23,7 +23,8 @@ import asyncio
 import logging
 import re
 
-from chainlens.engine.core.ir import Node, count_nodes, free_symbols, substitute, sym
+from chainlens.engine.api.derivatives import in_terms_of
+from chainlens.engine.core.ir import Node, count_nodes, free_symbols, sym
 from chainlens.engine.frontends.notes import tex_superscripts
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp import health_view
@@ -252,20 +253,6 @@ def _downstream(program, name: str) -> int:
     return len(names) - 1 - names.index(name) if name in names else len(names)
 
 
-def _in_terms_of(program, name: str, out: str) -> Node:
-    """``out`` with the assignments *after* ``name`` inlined and the earlier
-    ones kept as names: ∂out/∂name is then an ordinary derivative."""
-    if name not in program.names:
-        return program.expanded(out)
-    idx = program.names.index(name)
-    env: dict[Node, Node] = {}
-    for a in program.assignments[idx + 1:]:
-        env[sym(a.name)] = substitute(a.expr, env)
-        if a.name == out:
-            break
-    return env.get(sym(out), sym(out))
-
-
 def _name(analysis: Analysis, unit: Unit, name: str) -> str:
     program = unit.program
     out = program.outputs[0] if program.outputs else None
@@ -282,7 +269,7 @@ def _name(analysis: Analysis, unit: Unit, name: str) -> str:
                      f"{_downstream(program, name)} assignments lie between them, too many "
                      "to show symbolically; its value at the point is below.")
     else:
-        expr = _in_terms_of(program, name, out)
+        expr = in_terms_of(program, name, out)
         lines += _derivative_block(analysis, out, expr, name, with_steps=True)
     lines += _point_lines(analysis, unit, [name])
     summary = health_view.summary(unit)
@@ -336,6 +323,9 @@ def _math(analysis: Analysis, frag) -> str:
                 lines += [f"it is `{check.correct_unicode}`", "", "```latex",
                           check.correct_latex or "", "```"]
             return "\n".join(lines)
+    for skipped in analysis.skipped:
+        if frag.start <= skipped.span.start <= frag.end:
+            return f"Derivative claim {skipped.reason}"
     text = frag.text
     eqs = [i for i, ch in enumerate(text) if ch == "="]
     body = text[eqs[-1] + 1:] if eqs else text
