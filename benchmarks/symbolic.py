@@ -37,7 +37,7 @@ import symengine as se
 import sympy as sp
 from chainlens.engine.core.ir import Node, call, count_nodes, num, postorder, substitute, sym
 from chainlens.engine.language.reader import parse_expr
-from chainlens.engine.printing.printers import to_text
+from chainlens.engine.printing import to_text
 from chainlens.engine.symbolic.chain import diff, gradient
 from sympy.core.cache import clear_cache
 

@@ -31,7 +31,7 @@ Item = tuple[dict | None, dict | None]
 PRELOAD = (
     "chainlens.cli.batchrun_backends",
     "chainlens.engine.language.reader",
-    "chainlens.engine.printing.printers",
+    "chainlens.engine.printing",
     "chainlens.engine.symbolic.chain",
     "chainlens.engine.symbolic.steps",
     "chainlens.engine.symbolic.simplify",

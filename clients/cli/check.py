@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from chainlens.engine.printing.printers import render
+    from chainlens.engine.printing import render
     from chainlens.engine.symbolic.check import check_derivative
 
     r = check_derivative(args.expr, args.claimed, args.wrt)

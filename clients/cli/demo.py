@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _parse(examples: Path, out: Path) -> None:
     from chainlens.engine.language.reader import parse, parse_expr
-    from chainlens.engine.printing.printers import render
+    from chainlens.engine.printing import render
 
     _title("1. One parser, three notations, one DAG node")
     nodes = [parse_expr(t) for t in
@@ -101,7 +101,7 @@ def _diff(examples: Path, out: Path) -> None:
 
 def _backprop(examples: Path, out: Path) -> None:
     from chainlens.engine.language.reader import parse
-    from chainlens.engine.printing.printers import render
+    from chainlens.engine.printing import render
     from chainlens.engine.symbolic.chain import backprop
 
     _title("3. Backprop through the names (examples/neuron.chain)")

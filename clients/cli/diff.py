@@ -56,7 +56,7 @@ def run(args) -> int:
 
 
 def _print_derivative(d, fmt: str, steps: bool) -> None:
-    from chainlens.engine.printing.printers import render
+    from chainlens.engine.printing import render
     from chainlens.engine.symbolic.steps import format_steps
 
     notation = "text" if fmt == "python" else fmt
@@ -78,7 +78,7 @@ def _print_derivative(d, fmt: str, steps: bool) -> None:
 
 def _program(program, wrt, args, simplify: bool) -> int:
     from chainlens.engine.language.program import display_name
-    from chainlens.engine.printing.printers import render
+    from chainlens.engine.printing import render
     from chainlens.engine.symbolic.chain import backprop, gradient
     from chainlens.engine.symbolic.check import value_at
 

@@ -40,13 +40,13 @@ def run(args) -> int:
 
 
 def _render(node, notation: str) -> str:
-    from chainlens.engine.printing.printers import render
+    from chainlens.engine.printing import render
 
     return render(node, notation)
 
 
 def _name(name: str, notation: str) -> str:
-    from chainlens.engine.printing.printers import display_symbol
+    from chainlens.engine.printing import display_symbol
 
     return display_symbol(name, notation)
 

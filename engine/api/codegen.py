@@ -9,7 +9,7 @@ of primitives only (no user text is ever copied into the code).
 from __future__ import annotations
 
 from chainlens.engine.language.program import Program
-from chainlens.engine.printing.printers import render
+from chainlens.engine.printing import render
 from chainlens.engine.symbolic.chain import diff
 
 __all__ = ["gradient_source"]

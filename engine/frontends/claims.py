@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from chainlens.engine.core.ir import free_symbols
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.frontends.document import Unit
-from chainlens.engine.printing.printers import render
+from chainlens.engine.printing import render
 from chainlens.engine.symbolic.check import check_derivative
 
 __all__ = ["ClaimVerdict", "check_claim", "claim_variable"]

@@ -32,7 +32,7 @@ from chainlens.engine.core.ir import PI, E, Node, add, call, div, mul, neg, num,
 from chainlens.engine.core.limits import MAX_NESTING, MAX_REPEAT
 from chainlens.engine.core.source import ChainError, LimitError, ParseError, Span, innermost
 from chainlens.engine.language.program import Assignment, Declaration, Program
-from chainlens.engine.rules import ALIASES, RULES
+from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 
 __all__ = ["PyUnit", "PyDocument", "Skipped", "read_python", "MATH_MODULES"]
 
@@ -42,16 +42,6 @@ MATH_MODULES = frozenset({
     "math", "np", "numpy", "torch", "F", "functional", "jnp", "jax", "nn", "special", "scipy",
     "cmath",
 })
-
-#: Python spellings that are not rule names or aliases.
-_PY_NAMES = {
-    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
-    "arccosh": "acosh", "arctanh": "atanh", "absolute": "abs", "fabs": "abs", "expit": "sigmoid",
-    "logistic": "sigmoid", "maximum": "max", "minimum": "min",
-}
-
-#: ``nn.Module`` activation classes a Sequential may hold -> rule names.
-_ACTIVATIONS = {"Sigmoid": "sigmoid", "Tanh": "tanh", "ReLU": "relu", "Softplus": "softplus"}
 
 
 @dataclass(frozen=True)
@@ -141,7 +131,6 @@ def _dotted(node: ast.AST) -> list[str] | None:
 
 
 def _primitive(name: str) -> str | None:
-    name = _PY_NAMES.get(name, name)
     canonical = ALIASES.get(name)
     return canonical if canonical in RULES else None
 
@@ -261,17 +250,9 @@ class _Builder:
     @staticmethod
     def _special(fname: str, args: list[Node]) -> Node | None:
         """numpy spellings that are compositions rather than primitives."""
-        one = len(args) == 1
-        if fname == "square" and one:
-            return power(args[0], num(2))
-        if fname == "reciprocal" and one:
-            return power(args[0], num(-1))
-        if fname == "log1p" and one:
-            return call("log", add(num(1), args[0]))
-        if fname == "expm1" and one:
-            return sub(call("exp", args[0]), num(1))
-        if fname in ("pow", "power") and len(args) == 2:
-            return power(args[0], args[1])
+        composed = COMPOSITIONS.get(fname)
+        if composed is not None and composed.arity == len(args):
+            return composed.build(*args)
         if fname in ("matmul", "dot") and len(args) == 2 and "matmul" in RULES:
             return call("matmul", args[0], args[1])
         return None
@@ -378,8 +359,8 @@ def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: _Off
                 z = add(mul(w, a), b)
             builder.note(z, item)
             a = sym(builder.bind(f"z_{layer}", z, item, item))
-        elif kind in _ACTIVATIONS:
-            act = builder.note(call(_ACTIVATIONS[kind], a), item)
+        elif kind in MODULES:
+            act = builder.note(call(MODULES[kind], a), item)
             a = sym(builder.bind("a", act, item, item))
         else:
             raise _Unsupported(item, f"layer {kind or '?'} is not read")

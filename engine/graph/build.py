@@ -32,7 +32,7 @@ from chainlens.engine.numeric.kernel import compile
 from chainlens.engine.numeric.results import magnitude
 from chainlens.engine.numeric.shapes import show_shape
 from chainlens.engine.numeric.tape import Tape, lower
-from chainlens.engine.printing.printers import display_symbol, to_unicode
+from chainlens.engine.printing import display_symbol, to_unicode
 
 __all__ = ["Graph", "GraphEdge", "GraphNode", "MAX_GRAPH_NODES", "build_graph", "output_label"]
 

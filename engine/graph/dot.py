@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chainlens.engine.printing.printers import display_symbol
+from chainlens.engine.printing import display_symbol
 
 if TYPE_CHECKING:
     from chainlens.engine.graph.build import Graph, GraphEdge, GraphNode

@@ -35,30 +35,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from chainlens.engine.core.ir import Node, num, postorder, substitute, sym
 from chainlens.engine.language.program import Program
+from chainlens.engine.numeric.shapes import infer, result_shape
 from chainlens.engine.rules import PLACEHOLDERS, RULES
 
 Interval = tuple[float, float]
 FULL: Interval = (-math.inf, math.inf)
 NEG_INF = -math.inf
-
-# ---- how each primitive maps an interval (forward values, not derivatives)
-_INCREASING = frozenset({
-    "exp", "log", "log2", "log10", "log1p", "expm1", "sqrt", "cbrt", "sigmoid", "tanh",
-    "atan", "asinh", "sinh", "relu", "softplus", "erf", "step", "sign", "asin", "acosh",
-    "atanh",
-})
-_DECREASING = frozenset({"acos"})
-_EVEN = frozenset({"abs", "cosh"})  # decreasing on (-inf, 0], increasing after
-#: trigonometric functions: extrema at multiples of pi/2; poles as (offset, period)
-_TRIG_POLES = {"sin": None, "cos": None, "tan": (math.pi / 2, math.pi),
-               "sec": (math.pi / 2, math.pi), "csc": (0.0, math.pi), "cot": (0.0, math.pi)}
-#: the closed hull of each primitive's domain (evaluation clamps into it)
-_DOMAIN = {
-    "log": (0.0, math.inf), "log2": (0.0, math.inf), "log10": (0.0, math.inf),
-    "sqrt": (0.0, math.inf), "log1p": (-1.0, math.inf), "asin": (-1.0, 1.0),
-    "acos": (-1.0, 1.0), "atanh": (-1.0, 1.0), "acosh": (1.0, math.inf),
-}
-
 
 def magnitude(iv: Interval) -> float:
     """sup |x| over the interval."""
@@ -142,44 +124,50 @@ def iv_pow(base: Interval, exp: Interval, exp_node: Node) -> Interval:
 
 
 def iv_call(op: str, args: list[Interval]) -> Interval:
+    """The image of the argument intervals under a primitive, from its
+    table entry's :class:`~chainlens.engine.rules.types.Interval`."""
     rule = RULES.get(op)
     if rule is None:
         return FULL
-    if op in ("max", "min"):
-        f = max if op == "max" else min
-        return f(args[0][0], args[1][0]), f(args[0][1], args[1][1])
-    if op == "softmax":
-        return 0.0, 1.0
-    if op == "mean":
-        return args[0]
-    if rule.arity != 1 or rule.kind != "elementwise":
-        return FULL
+    how = rule.interval
+    if not how.known:
+        return how.image or FULL
+    if len(args) != 1:  # increasing in every argument (max, min)
+        with np.errstate(all="ignore"):
+            ends = [float(rule.forward(*(np.float64(a[k]) for a in args))) for k in (0, 1)]
+        return hull(ends)
     lo, hi = args[0]
-    dlo, dhi = _DOMAIN.get(op, FULL)
+    dlo, dhi = how.domain
     lo, hi = max(lo, dlo), min(hi, dhi)
     if hi < lo:
         return FULL
-    if op in _TRIG_POLES:
-        if not (math.isfinite(lo) and math.isfinite(hi)):
-            return FULL if _TRIG_POLES[op] else (-1.0, 1.0)
-        poles = _TRIG_POLES[op]
-        if poles is not None:
-            offset, period = poles
-            if math.floor((hi - offset) / period) >= math.ceil((lo - offset) / period):
-                return FULL
-        if hi - lo >= 2 * math.pi:  # a whole period of sin or cos
-            return -1.0, 1.0
-        half = math.pi / 2
-        ks = range(math.ceil(lo / half), math.floor(hi / half) + 1)
-        cands = [lo, hi] + [k * half for k in ks]
-    elif op in _INCREASING or op in _DECREASING:
-        cands = [lo, hi]
-    elif op in _EVEN:
-        cands = [lo, hi] + ([0.0] if lo < 0 < hi else [])
-    else:
-        return FULL
+    whole = how.image or FULL
+    if how.period is not None and not (math.isfinite(lo) and math.isfinite(hi)):
+        return FULL if how.poles else whole
+    if any(_hits(p, how.period, lo, hi) for p in how.poles):
+        return whole
+    if how.period is not None and hi - lo >= 2 * how.period:
+        return whole  # a whole period: both extrema inside
+    cands = [lo, hi] + [t for p in how.turns for t in _points(p, how.period, lo, hi)]
     with np.errstate(all="ignore"):
-        return hull(rule.forward(np.asarray(cands, dtype=np.float64)))
+        values = np.asarray(rule.forward(np.asarray(cands, dtype=np.float64)), dtype=np.float64)
+    if np.isnan(values).any():
+        return whole
+    return hull(values)
+
+
+def _points(p: float, period: float | None, lo: float, hi: float) -> list[float]:
+    """``p`` (and its repeats by ``period``) inside [lo, hi]."""
+    if period is None:
+        return [p] if lo <= p <= hi else []
+    ks = range(math.ceil((lo - p) / period), math.floor((hi - p) / period) + 1)
+    return [p + k * period for k in ks]
+
+
+def _hits(p: float, period: float | None, lo: float, hi: float) -> bool:
+    if period is None:
+        return lo <= p <= hi
+    return math.floor((hi - p) / period) >= math.ceil((lo - p) / period)
 
 
 def _size(shape) -> int:
@@ -371,8 +359,6 @@ def node_shapes(program: Program) -> dict[Node, tuple] | None:
     declarations: then everything is a scalar)."""
     if not any(d.shape for d in program.declarations):
         return None
-    from chainlens.engine.numeric.shapes import infer, result_shape
-
     names = infer(program)
     shapes: dict[Node, tuple] = {sym(n): tuple(s) for n, s in names.items()}
     for a in program.assignments:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from fractions import Fraction
 
 import numpy as np
 from chainlens.engine import rules
@@ -37,16 +36,6 @@ MODULE_PREFIXES = (
     "numpy.", "np.", "math.", "torch.", "jnp.", "F.", "nn.functional.", "special.",
 )
 
-#: Spellings beyond the rules table's aliases.
-_EXTRA_ALIASES = {"sigma": "sigmoid", "σ": "sigmoid", "ReLU": "relu", "absolute": "abs",
-                  "fabs": "abs", "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh"}
-#: Functions that are compositions of primitives, built by the constructors.
-_COMPOSED = {
-    "pow": 2, "power": 2, "square": 1, "log1p": 1, "expm1": 1, "exp2": 1, "reciprocal": 1,
-    "rsqrt": 1,
-}
-#: Tensor primitives added to the rules table by the numeric helper.
-_TENSOR = ("matmul", "sum", "mean", "softmax", "logsumexp")
 _CONSTANTS = {"pi": PI, "e": E}
 
 _GREEK = {
@@ -65,15 +54,11 @@ _LOOP_SUB = re.compile(r"([A-Za-z]\w*)\s*([+-])\s*(\d+)$")
 #: Largest decimal exponent in a number literal (1e999999999 would be read
 #: exactly, as a billion-digit integer).
 _MAX_EXPONENT = 1000
-_INVERSE = {"sin": "asin", "cos": "acos", "tan": "atan", "sinh": "asinh", "cosh": "acosh",
-            "tanh": "atanh"}
 
 
 def known_functions() -> tuple[str, ...]:
     """Every function name the parser accepts (without module prefixes)."""
-    names = set(rules.ALIASES) | set(_EXTRA_ALIASES) | set(_COMPOSED) | {"ln", "log"}
-    names -= {"add", "mul"}
-    return tuple(sorted(names))
+    return rules.function_names()
 
 
 class ExpressionLowering:
@@ -183,7 +168,7 @@ class ExpressionLowering:
             raise self.error(f"'{name}' is a function; call it as {name}(...)", s.start, s.end)
         if self.builtin(name) is not None:
             raise self.error(f"'{name}' is a function; call it as {name}(x)", s.start, s.end,
-                             hint=f"in LaTeX write \\{name} x" if name in _LATEX_OK else None)
+                             hint=f"in LaTeX write \\{name} x" if name in rules.LATEX else None)
         self.read_as_input.add(name)  # a later assignment makes a new version
         return ir.sym(name)
 
@@ -208,14 +193,10 @@ class ExpressionLowering:
     @staticmethod
     def _lookup_function(name: str) -> str | None:
         n = _strip_module(name)
-        if n in _EXTRA_ALIASES:
-            return _EXTRA_ALIASES[n]
         canonical = rules.ALIASES.get(n)
         if canonical is not None and canonical not in ("add", "mul", "pow"):
             return canonical
-        if n in _COMPOSED or n in _TENSOR:
-            return n
-        return None
+        return n if n in rules.COMPOSITIONS else None
 
     # ---- expressions -----------------------------------------------------------
     def expr(self, s: Syn) -> Node:
@@ -367,8 +348,9 @@ class ExpressionLowering:
         sup = self.expr(s.kids[0])
         args = tuple(self.expr(k) for k in s.kids[1:])
         name = _latex_name(raw)
-        if sup.op == "num" and sup.value == -1 and name in _INVERSE:
-            return self.call(_INVERSE[name], args, s)  # \sin^{-1} x is arcsin
+        inverse = rules.INVERSES.get(rules.LATEX.get(name, name))
+        if sup.op == "num" and sup.value == -1 and inverse is not None:
+            return self.call(inverse, args, s)  # \sin^{-1} x is arcsin
         return ir.power(self.latex_call(raw, args, s), sup)
 
     def latex_call(self, raw: str, args: tuple[Node, ...], s: Syn) -> Node:
@@ -399,9 +381,10 @@ class ExpressionLowering:
             if b is E:
                 return ir.call("log", x)
             return ir.div(ir.call("log", x), ir.call("log", b))
-        if fname in _COMPOSED and fname not in rules.RULES:
-            self.arity(fname, _COMPOSED[fname], n, s)
-            return _compose(fname, args)
+        composed = rules.COMPOSITIONS.get(fname)
+        if composed is not None:
+            self.arity(fname, composed.arity, n, s)
+            return composed.build(*args)
         if fname in ("max", "min") and n > 2:
             acc = args[0]
             for a in args[1:]:
@@ -428,9 +411,6 @@ class ExpressionLowering:
 # Small pure helpers
 # ---------------------------------------------------------------------------
 
-_LATEX_OK = {"sin", "cos", "tan", "sec", "csc", "cot", "sinh", "cosh", "tanh", "exp", "ln",
-             "log", "max", "min"}
-
 def _strip_module(name: str) -> str:
     for prefix in MODULE_PREFIXES:
         if name.startswith(prefix):
@@ -449,33 +429,12 @@ def _latex_name(raw: str) -> str:
     if m:
         return m.group(1)
     name = raw[1:]
-    if name == "sgn":
-        return "sign"
-    return name
+    return rules.LATEX.get(name, name)
 
 
 def _nearest(name: str) -> str | None:
     close = difflib.get_close_matches(name, known_functions(), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
-
-
-def _compose(fname: str, args: tuple[Node, ...]) -> Node:
-    x = args[0]
-    if fname in ("pow", "power"):
-        return ir.power(x, args[1])
-    if fname == "square":
-        return ir.power(x, ir.num(2))
-    if fname == "log1p":
-        return ir.call("log", ir.add(ir.ONE, x))
-    if fname == "expm1":
-        return ir.sub(ir.call("exp", x), ir.ONE)
-    if fname == "exp2":
-        return ir.power(ir.num(2), x)
-    if fname == "reciprocal":
-        return ir.power(x, ir.NEG_ONE)
-    if fname == "rsqrt":
-        return ir.power(x, ir.num(Fraction(-1, 2)))
-    raise KeyError(fname)  # pragma: no cover - _COMPOSED lists exactly these
 
 
 def evaluate_constant(node: Node) -> float:

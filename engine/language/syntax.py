@@ -22,6 +22,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from importlib.resources import files
 
+from chainlens.engine import rules
 from chainlens.engine.core.limits import MAX_NESTING
 from chainlens.engine.core.source import LimitError, ParseError, Span
 from lark import Lark, Token, Transformer
@@ -388,7 +389,8 @@ def _append(kids, right):
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
     source = files("chainlens.engine.language").joinpath("grammar.lark")
-    grammar = source.read_text(encoding="utf-8")
+    grammar = source.read_text(encoding="utf-8").replace(
+        "@LATEX_FUNCTIONS@", "|".join(rules.latex_commands()))
     return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Build(),
                 maybe_placeholders=False)
 

@@ -31,57 +31,7 @@ from chainlens.engine.numeric.tape import Emitter, Tape
 #: Points per block of the numba loop (its scratch stays in the L2 cache).
 _BLOCK = 256
 
-__all__ = ["NumpyCode", "build_numpy", "build_scalar", "build_numba", "ancestors",
-           "SCALAR_FUNCS"]
-
-
-# ---- scalar spellings of the numpy names the rules' python templates use ----
-
-
-def _sign(x):
-    if x > 0:
-        return 1.0
-    if x < 0:
-        return -1.0
-    return x  # 0.0 and NaN keep themselves, like np.sign
-
-
-def _where(c, a, b):
-    return a if c else b
-
-
-def _maximum(a, b):
-    return a if (a >= b or a != a) else b  # NaN propagates, like np.maximum
-
-
-def _minimum(a, b):
-    return a if (a <= b or a != a) else b
-
-
-def _logaddexp(a, b):
-    # log(e^a + e^b) = max + log1p(e^-|a-b|): never overflows.
-    if a != a or b != b:
-        return a + b
-    m = a if a > b else b
-    if m == -math.inf:
-        return m
-    return m + math.log1p(math.exp(-abs(a - b)))
-
-
-def _cbrt(x):
-    return math.copysign(abs(x) ** (1.0 / 3.0), x)
-
-
-SCALAR_FUNCS = {
-    "sin": math.sin, "cos": math.cos, "tan": math.tan,
-    "arcsin": math.asin, "arccos": math.acos, "arctan": math.atan,
-    "sinh": math.sinh, "cosh": math.cosh, "tanh": math.tanh,
-    "arcsinh": math.asinh, "arccosh": math.acosh, "arctanh": math.atanh,
-    "exp": math.exp, "log": math.log, "log2": math.log2, "log10": math.log10,
-    "log1p": math.log1p, "expm1": math.expm1, "sqrt": math.sqrt, "power": math.pow,
-    "abs": abs, "sign": _sign, "where": _where, "maximum": _maximum, "minimum": _minimum,
-    "logaddexp": _logaddexp, "cbrt": _cbrt,
-}
+__all__ = ["NumpyCode", "build_numpy", "build_scalar", "build_numba", "ancestors"]
 
 
 def _unbroadcast(c, shape):
@@ -103,25 +53,31 @@ def _zeros_like(a):
 
 
 def _numpy_namespace(names: set[str]) -> dict:
-    ns = {"INF": math.inf, "NAN": math.nan, "_unbroadcast": _unbroadcast,
-          "_zeros_like": _zeros_like, "_erf": rules.RULES["erf"].forward}
+    ns = {"INF": math.inf, "NAN": math.nan, "np": np, "math": math,
+          "_unbroadcast": _unbroadcast, "_zeros_like": _zeros_like}
     for name in names:
-        if name.startswith("np_"):
-            ns[name] = getattr(np, name[3:])
-        elif name[:2] == "T_":
+        if name[:2] == "T_":
             ns[name] = rules.RULES[name[2:]].forward
         elif name.startswith("VJP_"):
-            ns[name] = rules.RULES[name[4:]].extra["vjp"]
+            ns[name] = rules.RULES[name[4:]].tensor.vjp
         elif name.startswith("JVP_"):
-            ns[name] = rules.RULES[name[4:]].extra["jvp"]
+            ns[name] = rules.RULES[name[4:]].tensor.jvp
     return ns
 
 
+def _helpers() -> dict:
+    """Every rule's one-point helper functions, by the name its
+    ``notation.scalar`` template calls them."""
+    out: dict = {}
+    for rule in rules.RULES.values():
+        out.update(rule.helpers)
+    return out
+
+
 def _scalar_namespace(names: set[str]) -> dict:
-    ns = {"INF": math.inf, "NAN": math.nan, "_erf": math.erf, "math": math}
-    for name in names:
-        if name.startswith("np_"):
-            ns[name] = SCALAR_FUNCS[name[3:]]
+    helpers = _helpers()
+    ns = {"INF": math.inf, "NAN": math.nan, "math": math}
+    ns.update({name: helpers[name] for name in names if name in helpers})
     return ns
 
 
@@ -337,13 +293,11 @@ def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool
     lines += [f"    ACC[{r}] = s{r}" for r, flag in enumerate(summed) if flag]
     lines.append("    return bad")
     src = "\n".join(lines)
-    ns = {"INF": math.inf, "NAN": math.nan, "math": math, "numba": numba, "np": np,
-          "_erf": math.erf}
+    ns = {"INF": math.inf, "NAN": math.nan, "math": math, "numba": numba, "np": np}
+    helpers = _helpers()
     for name in em.names:
-        if name.startswith("np_"):
-            f = SCALAR_FUNCS[name[3:]]
-            builtin = type(f) is type(math.sin) or f is abs
-            ns[name] = f if builtin else numba.njit(inline="always")(f)
+        if name in helpers:
+            ns[name] = numba.njit(inline="always")(helpers[name])
     py = _define(src, ns, "run")
     jitted = numba.njit(parallel=parallel, fastmath=False, error_model="numpy")(py)
     start = time.perf_counter()

@@ -26,7 +26,7 @@ from chainlens.engine.numeric.arrays import as_program
 from chainlens.engine.numeric.backends import ancestors, build_edges, build_numpy
 from chainlens.engine.numeric.kernel import compile
 from chainlens.engine.numeric.tape import Tape, lower
-from chainlens.engine.printing.printers import to_text
+from chainlens.engine.printing import to_text
 
 __all__ = ["Factor", "Path", "InputPaths", "PathReport", "paths"]
 

@@ -4,7 +4,7 @@ Every value of a program has a *per-point* shape (``()`` for a scalar): the
 batch axis that kernels add in front is not part of it.  Inputs take their
 shape from ``input``/``param`` declarations (undeclared names are scalars);
 element-wise primitives broadcast like numpy; tensor primitives declare their
-shape rule in the rules table (``extra["shape"]``).  A mismatch is a
+shape rule in the rules table (``Rule.tensor.shape``).  A mismatch is a
 :class:`ShapeError` at the place of the offending operation that names both
 shapes, raised while lowering, so no kernel ever runs on shapes that do not
 fit.
@@ -19,9 +19,6 @@ from chainlens.engine.rules import RULES
 
 __all__ = ["result_shape", "show_shape", "infer"]
 
-_SYMBOL = {"add": "+", "mul": "*", "pow": "^"}
-
-
 def show_shape(shape: tuple[int, ...]) -> str:
     """``[3, 4]``, or ``a scalar`` for ``()``."""
     return "[" + ", ".join(map(str, shape)) + "]" if shape else "a scalar"
@@ -32,13 +29,13 @@ def result_shape(op: str, shapes: tuple[tuple[int, ...], ...]) -> tuple[int, ...
     ValueError (with the words to show) when they do not fit."""
     rule = RULES[op]
     if rule.kind == "tensor":
-        return tuple(rule.extra["shape"](*shapes))
+        return tuple(rule.tensor.shape(*shapes))
     if all(s == shapes[0] for s in shapes):
         return shapes[0]
     try:
         return tuple(np.broadcast_shapes(*shapes))
     except ValueError:
-        name = _SYMBOL.get(op, op)
+        name = rule.notation.text
         raise ValueError(
             f"{name} cannot broadcast " + " with ".join(show_shape(s) for s in shapes)
         ) from None

@@ -24,7 +24,6 @@ number and primitives from the table; no user text reaches ``compile()``.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from functools import lru_cache
@@ -214,9 +213,6 @@ def _compact(slots, inputs, names, outputs, out_names, keep_names) -> Tape:
 # Source generation
 # --------------------------------------------------------------------------
 
-_NP_NAME = re.compile(r"np\.(\w+)")
-
-
 @lru_cache(maxsize=4096)
 def _template(op: str, arity: int, consts: tuple) -> tuple[Node, tuple[Node, ...]]:
     """The rule's forward node and partials with constant arguments folded in
@@ -240,9 +236,9 @@ def literal(x: float) -> str:
 class Emitter:
     """Writes straight-line code for one tape in one dialect.
 
-    ``names`` collects the namespace entries the code refers to (``np_sin``,
-    ``T_matmul``...); the backend binds them to numpy, ``math`` or numba
-    functions.  ``lines`` is the body being written."""
+    ``names`` collects the namespace entries the code refers to besides
+    ``np`` and ``math`` (``T_matmul``, a rule's one-point helper such as
+    ``_sign``...); the backend binds them.  ``lines`` is the body being written."""
 
     def __init__(self, tape: Tape, dialect: str):
         self.tape = tape
@@ -261,7 +257,8 @@ class Emitter:
         self.lines.append("    " * indent + line)
 
     def spell(self, op: str, a: list[str], exact: list[Fraction | None]) -> str:
-        """Source for ``op`` applied to argument expressions ``a``."""
+        """Source for ``op`` applied to argument expressions ``a``: the rule's
+        ``notation.python`` (numpy) or ``notation.scalar`` (one double)."""
         if op == "add":
             return "(" + " + ".join(a) + ")"
         if op == "mul":
@@ -271,18 +268,13 @@ class Emitter:
         if op == "pow":
             return self._spell_pow(a[0], a[1], exact[1])
         rule = rules.RULES[op]
-        if rule.kind == "tensor":
-            self.names.add(f"T_{op}")
-            return f"T_{op}({', '.join(a)})"
-        template = rule.notation.python
-        if self.dialect != "numpy":
-            template = rules.SCALAR_FORMS.get(op, template)
-        text = template.format(*a)
-        for fn in _NP_NAME.findall(text):
-            self.names.add(f"np_{fn}")
-        if "_erf(" in text:
-            self.names.add("_erf")
-        return _NP_NAME.sub(r"np_\1", text)
+        if self.dialect == "numpy":
+            if rule.kind == "tensor":
+                self.names.add(f"T_{op}")
+                return f"T_{op}({', '.join(a)})"
+            return "(" + rule.notation.python.format(*a) + ")"
+        self.names.update(rule.helpers)
+        return "(" + rule.notation.scalar.format(*a) + ")"
 
     def _spell_pow(self, b: str, e: str, c: Fraction | None) -> str:
         if c is not None:
@@ -291,11 +283,9 @@ class Emitter:
             if c == 3:
                 return f"({b} * {b} * {b})"
             if c == Fraction(1, 2):
-                self.names.add("np_sqrt")
-                return f"np_sqrt({b})"
+                return f"{self._lib}.sqrt({b})"
             if c == Fraction(-1, 2):
-                self.names.add("np_sqrt")
-                return f"(1.0 / np_sqrt({b}))"
+                return f"(1.0 / {self._lib}.sqrt({b}))"
             if c == -1:
                 return f"(1.0 / {b})"
             if c == -2:
@@ -307,8 +297,11 @@ class Emitter:
                 return p if c > 0 else f"(1.0 / {p})"
             if c.denominator == 1 and abs(c) <= 64 and self.dialect != "scalar":
                 return f"({b} ** {int(c)})" if c > 0 else f"(1.0 / {b} ** {int(-c)})"
-        self.names.add("np_power")
-        return f"np_power({b}, {e})"
+        return f"{self._lib}.{'power' if self.dialect == 'numpy' else 'pow'}({b}, {e})"
+
+    @property
+    def _lib(self) -> str:
+        return "np" if self.dialect == "numpy" else "math"
 
     # ---- forward -----------------------------------------------------------
     def value_expr(self, k: int) -> str:
@@ -392,7 +385,7 @@ class Emitter:
             if not which:
                 continue
             self.ops += len(which) * _size(slot.shape)
-            if rules.RULES[slot.op].kind == "tensor":
+            if rules.RULES[slot.op].kind == "tensor" and self.dialect == "numpy":
                 self.names.add(f"VJP_{slot.op}")
                 a = ", ".join(self.value_expr(j) for j in slot.args)
                 cs = [self.fresh("c") for _ in slot.args]
@@ -436,7 +429,7 @@ class Emitter:
                 continue
             self.ops += len(which) * _size(slot.shape)
             name = f"{prefix}{k}"
-            if rules.RULES[slot.op].kind == "tensor":
+            if rules.RULES[slot.op].kind == "tensor" and self.dialect == "numpy":
                 self.names.update((f"JVP_{slot.op}", "_zeros_like"))
                 a = ", ".join(self.value_expr(j) for j in slot.args)
                 ts = ", ".join(tan.get(j, f"_zeros_like({self.value_expr(j)})")

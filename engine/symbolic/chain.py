@@ -293,7 +293,7 @@ def _one_wrt(wrt, node: Node, declared: tuple[str, ...]) -> str:
 
 
 def _render(node: Node, fmt: str) -> str:
-    from chainlens.engine.printing import printers as printing
+    from chainlens.engine import printing
 
     return printing.render(node, fmt)
 

@@ -52,7 +52,7 @@ class CheckResult:
     got: float | None = None
 
     def to_dict(self) -> dict:
-        from chainlens.engine.printing.printers import render
+        from chainlens.engine.printing import render
 
         return {
             "equal": self.equal,

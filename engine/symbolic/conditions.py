@@ -69,7 +69,7 @@ class Condition:
 
 def _show(node: Node) -> str:
     try:
-        from chainlens.engine.printing.printers import render
+        from chainlens.engine.printing import render
     except ImportError:  # printers not installed: a readable fallback
         return repr(node)
     return render(node, "unicode")

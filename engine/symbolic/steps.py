@@ -271,7 +271,7 @@ class _Fmt:
 
     def __init__(self, fmt: str):
         self.fmt = fmt
-        from chainlens.engine.printing.printers import render
+        from chainlens.engine.printing import render
 
         self._render = render
         self.times = {"text": " * ", "unicode": " · ", "latex": " \\cdot "}[fmt]
@@ -468,7 +468,7 @@ def markdown(steps, *, short: bool = True) -> str:
 
 def step_to_dict(step: Step) -> dict:
     """JSON-ready form (printed in every notation)."""
-    from chainlens.engine.printing.printers import render
+    from chainlens.engine.printing import render
 
     def nodes(n: Node | None) -> dict | None:
         if n is None:

@@ -32,7 +32,7 @@ def parse_expr(text: str) -> Node:
 def render(node: Node, notation: str) -> str:
     notation = {"unicode": "unicode", "latex": "latex", "text": "text",
                 "python": "python"}.get(notation, "unicode")
-    return _module("printing.printers").render(node, notation)
+    return _module("printing").render(node, notation)
 
 
 def derivative(expr: Node, wrt: str):

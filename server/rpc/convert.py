@@ -13,7 +13,7 @@ import re
 from chainlens.engine.core.limits import MAX_ORDER, MAX_TENSOR_ELEMENTS
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.language.program import display_name
-from chainlens.engine.printing.printers import render
+from chainlens.engine.printing import render
 from chainlens.server.rpc.problems import from_chain_error, invalid, place
 from chainlens.server.rpc.programs import check_source, parse_program
 from chainlens.v1 import derivatives_pb2 as pb

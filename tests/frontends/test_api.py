@@ -16,7 +16,7 @@ from chainlens.engine.core.limits import MAX_ORDER, MAX_SOURCE_CHARS
 from chainlens.engine.core.source import ChainError, LimitError
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.language.reader import parse
-from chainlens.engine.printing.printers import render
+from chainlens.engine.printing import render
 from chainlens.engine.symbolic.check import value_at
 
 NEURON = "z = w*x + b\na = sigmoid(z)\nL = (a - y)^2\n"

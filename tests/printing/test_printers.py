@@ -19,7 +19,7 @@ from chainlens.engine.core.ir import (
     sub,
     sym,
 )
-from chainlens.engine.printing.printers import (
+from chainlens.engine.printing import (
     display_symbol,
     render,
     to_latex,

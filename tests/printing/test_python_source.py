@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 from chainlens.engine.core.ir import free_symbols
-from chainlens.engine.printing.printers import display_symbol, render, to_python
+from chainlens.engine.printing import display_symbol, render, to_python
 from hypothesis import given
 from printing_strategies import NAMES, evaluate, expressions
 

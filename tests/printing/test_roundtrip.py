@@ -19,7 +19,7 @@ from chainlens.engine.core.ir import (
     sym,
 )
 from chainlens.engine.language.reader import parse_expr
-from chainlens.engine.printing.printers import to_latex, to_python, to_text
+from chainlens.engine.printing import to_latex, to_python, to_text
 from chainlens.engine.rules import RULES
 from hypothesis import example, given
 from printing_strategies import BINARY, UNARY, expressions

@@ -1,0 +1,124 @@
+"""The one name prettifier: how a variable name is shown in each notation.
+
+Names in the IR are what the parser made of what was written: ``w_1``
+(subscripted), ``theta`` (a Greek letter, however typed), ``a@3`` (SSA
+version 3 of ``a``, the README's spelling), ``$0`` (a rule placeholder).
+Every part of chainlens that shows a name (printers, health findings,
+graphs, the CLI) calls :func:`display_symbol`, so ``a@3`` reads ``a⁽³⁾`` in
+Unicode and ``a^{(3)}`` in LaTeX everywhere.
+"""
+
+from __future__ import annotations
+
+import keyword
+import unicodedata
+
+__all__ = ["display_symbol", "plain_name", "python_identifiers"]
+
+#: Names of rule placeholders ``$0, $1, ...`` as printed.
+_PLACEHOLDER_NAMES = ("u", "v", "w", "s", "t", "p", "q", "r")
+
+_GREEK_NAMES = (
+    "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
+    "omicron rho sigma tau upsilon phi chi psi omega varepsilon varphi vartheta "
+    "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
+)
+GREEK = dict(zip(_GREEK_NAMES.split(" "), "αβγδεζηθικλμνξορστυφχψωεφϑΓΔΘΛΞΠΣΥΦΨΩ", strict=True))
+_LATEX_ONLY_GREEK = {"omicron": "o"}  # LaTeX has no \omicron
+_SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx",
+                     "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
+SUP = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
+_SUBSCRIPTABLE = set("0123456789+-=()aehijklmnoprstuvx")
+#: names generated Python must not shadow
+_RESERVED = frozenset({"np", "math"})
+
+
+def plain_name(name: str) -> str:
+    """The name a person wrote, without its SSA version: ``a@3`` -> ``a``."""
+    return name.split("@", 1)[0]
+
+
+def _name_parts(name: str) -> tuple[str, str, str]:
+    """``w_1@3 -> ("w", "1", "3")``; placeholders ``$0 -> ("u", "", "")``."""
+    if name.startswith("$") and name[1:].isdigit():
+        i = int(name[1:])
+        return (_PLACEHOLDER_NAMES[i] if i < len(_PLACEHOLDER_NAMES) else f"u{i}"), "", ""
+    base, _, version = name.partition("@")
+    core, _, sub = base.partition("_")
+    if not core:  # a name that starts with "_"
+        core, sub = base, ""
+    return core, sub, version
+
+
+def display_symbol(name: str, notation: str = "text") -> str:
+    """How a variable name is shown: ``w_1`` is ``w₁`` / ``w_{1}``, ``theta``
+    is ``θ`` / ``\\theta``, the SSA version ``a@3`` is ``a⁽³⁾`` / ``a^{(3)}``
+    / ``a_v3``, and rule placeholders ``$0, $1`` are ``u, v``."""
+    core, sub, version = _name_parts(name)
+    if notation == "text":
+        if name.startswith("$"):
+            return core
+        return name
+    if notation == "python":
+        return _python_identifier(core + (f"_{sub}" if sub else ""), version)
+    if notation == "unicode":
+        out = GREEK.get(core, core)
+        if sub:
+            out += sub.translate(_SUB) if set(sub) <= _SUBSCRIPTABLE else "_" + sub
+        if version:
+            out += f"({version})".translate(SUP)
+        return out
+    if notation == "latex":
+        if core in _LATEX_ONLY_GREEK:
+            out = _LATEX_ONLY_GREEK[core]
+        elif core in GREEK:
+            out = "\\" + core
+        elif len(core) == 1:
+            out = core
+        else:
+            out = "\\mathrm{" + core.replace("_", "\\_") + "}"
+        if sub:
+            out += "_{" + (display_symbol(sub, "latex") if sub in GREEK else sub) + "}"
+        if version:
+            out += "^{(" + version + ")}"
+        return out
+    raise ValueError(f"unknown notation {notation!r}")
+
+
+
+def _identifier_char(c: str) -> str:
+    """``c`` if Python keeps it as written inside an identifier (letters and
+    digits of any script, ``α`` included), else a stable ASCII escape: a
+    character NFKC-normalises to another (``ﬁ`` is ``fi`` to Python), so it
+    is escaped too, or two names could become one identifier."""
+    if ("a" + c).isidentifier() and unicodedata.normalize("NFKC", c) == c:
+        return c
+    return f"_x{ord(c):x}_"
+
+
+def _python_identifier(base: str, version: str) -> str:
+    ident = "".join(_identifier_char(c) for c in base) or "_"
+    if version:
+        ident += f"_v{version}"
+    if not ident.isidentifier():  # a leading digit
+        ident = "_" + ident
+    if keyword.iskeyword(ident) or keyword.issoftkeyword(ident) or ident in _RESERVED:
+        ident += "_"
+    return ident
+
+
+def python_identifiers(names, taken=()) -> dict[str, str]:
+    """A distinct Python identifier for each name, stable (a name keeps the
+    identifier :func:`display_symbol` gives it unless another name, earlier
+    in sorted order, already has it; then ``_2``, ``_3``... is appended) and
+    distinct from ``taken``."""
+    used = set(taken) | _RESERVED
+    out: dict[str, str] = {}
+    for name in sorted(set(names)):
+        ident = base = display_symbol(name, "python")
+        k = 2
+        while ident in used:
+            ident, k = f"{base}_{k}", k + 1
+        used.add(ident)
+        out[name] = ident
+    return out

@@ -1,0 +1,245 @@
+"""The walk shared by every notation, and the plain-text spelling.
+
+Why one walk with four styles rather than four printers: precedence, sign
+handling (``a + (-1)*y`` reads ``a - y``), fractions (``x * y^-2`` reads
+``x/y^2``) and the order of terms and factors (:mod:`.order`) are the same
+decision in every notation; only the spelling of the pieces differs
+(:mod:`.notations` overrides it).  Nodes can be thousands deep and, as
+trees, exponentially large: the walk is bottom-up over
+:func:`~chainlens.engine.core.walk.postorder` (no recursion), each shared
+node is formatted once, and every fragment is capped at ``max_chars`` with
+an ellipsis.  Primitives are spelled from their table entry's ``notation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from chainlens.engine.core.ir import E, Node
+from chainlens.engine.core.walk import postorder
+from chainlens.engine.printing.names import display_symbol
+from chainlens.engine.printing.order import (
+    Shape,
+    factor_key,
+    is_exponential,
+    shape_of,
+    split,
+    term_key,
+)
+from chainlens.engine.rules import RULES
+
+__all__ = ["Printer", "Frag", "Const", "MAX_CHARS", "SUM", "NEG", "PROD", "POW", "ATOM",
+           "notation_of", "is_infix"]
+
+#: Default cap on printed length; beyond it a fragment ends in an ellipsis.
+MAX_CHARS = 20_000
+
+# Binding strength of a printed fragment: a child is parenthesised when it
+# binds more loosely than its position needs.
+SUM, NEG, PROD, POW, ATOM = 1, 2, 3, 4, 5
+
+
+
+@dataclass(frozen=True, slots=True)
+class Frag:
+    """A printed sub-expression and how tightly it binds.  ``name`` marks a
+    bare variable (LaTeX needs a ``\\cdot`` between a name and a bracket, or
+    the parser would read a call)."""
+
+    s: str
+    prec: int
+    name: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Const(Frag):
+    """A number as the base of a power, which Python spells apart."""
+
+
+
+class Printer:
+    """Plain ASCII, re-parseable; the other notations override the spelling."""
+
+    notation = "text"
+    minus = "-"
+    times = "*"
+    ellipsis = " ..."
+
+    def __init__(self, max_chars: int | None = MAX_CHARS):
+        self.max_chars = max_chars
+
+    # ---- driving ---------------------------------------------------------
+    def walk(self, root: Node, lets=None) -> Frag:
+        memo: dict[int, Frag] = {}
+        shapes: dict[int, Shape] = {}
+        opaque: set[int] = set()
+        for node in postorder(root):
+            shapes[id(node)] = shape_of(node, shapes)
+            frag = self.cap(self.node(node, memo, shapes, opaque))
+            if lets is not None and node is not root:
+                frag = lets.offer(node, frag, opaque)
+            memo[id(node)] = frag
+        return memo[id(root)]
+
+    def cap(self, frag: Frag) -> Frag:
+        if self.max_chars is None or len(frag.s) <= self.max_chars:
+            return frag
+        return Frag(frag.s[: self.max_chars] + self.ellipsis, frag.prec)
+
+    def node(self, n: Node, memo, shapes, opaque) -> Frag:
+        op = n.op
+        if op == "num":
+            return self.number(n.value)
+        if op == "sym":
+            return self.symbol(n.value)
+        if op == "pi":
+            return self.pi()
+        if n is E:
+            return self.euler()
+        if op == "add":
+            return self.sum(n, memo, shapes, opaque)
+        if op == "mul":
+            coeff, factors = split(n)
+            return self.product(coeff, factors, memo, shapes, opaque)
+        if op == "pow":
+            base, exp = n.args
+            if exp.op == "num" and exp.value < 0:
+                return self.product(Fraction(1), (n,), memo, shapes, opaque)
+            if exp.op == "num":
+                return self.num_power(self.base(base, memo), exp.value)
+            return self.power(self.base(base, memo), memo[id(exp)], None)
+        if op == "exp":
+            return self.exp(memo[id(n.args[0])])
+        return self.function(op, [memo[id(a)] for a in n.args])
+
+    def base(self, node: Node, memo) -> Frag:
+        # exp(1)^y must not print as e^y, which reads back as exp(y).
+        return self.euler_base() if node is E else memo[id(node)]
+
+    def wrap(self, frag: Frag, prec: int) -> str:
+        return frag.s if frag.prec >= prec else self.paren(frag.s)
+
+    def paren(self, s: str) -> str:
+        return "(" + s + ")"
+
+    # ---- sums and products ------------------------------------------------
+    def sum(self, n: Node, memo, shapes, opaque) -> Frag:
+        terms = sorted(n.args, key=lambda t: term_key(t, shapes))
+        if terms[-1].op == "num" and all(is_exponential(t) for t in terms[:-1]):
+            terms.insert(0, terms.pop())
+        signed = [self.term(t, memo, shapes, opaque) for t in terms]
+        if signed[0][0]:
+            lead = next((i for i, (negative, _) in enumerate(signed) if not negative), None)
+            if lead is not None:
+                signed.insert(0, signed.pop(lead))
+        parts = []
+        for i, (negative, frag) in enumerate(signed):
+            body = self.wrap(frag, PROD if negative else NEG)
+            if i == 0:
+                parts.append(self.minus + body if negative else body)
+            else:
+                parts.append((f" {self.minus} " if negative else " + ") + body)
+        return Frag("".join(parts), SUM)
+
+    def term(self, t: Node, memo, shapes, opaque) -> tuple[bool, Frag]:
+        """(is it subtracted, its printed magnitude)."""
+        if id(t) in opaque:
+            return False, memo[id(t)]
+        if t.op == "num" and t.value < 0:
+            return True, self.number(-t.value)
+        if t.op == "mul" and t.args[0].op == "num" and t.args[0].value < 0:
+            coeff, factors = split(t)
+            return True, self.product(-coeff, factors, memo, shapes, opaque)
+        return False, memo[id(t)]
+
+    def product(self, coeff: Fraction, factors, memo, shapes, opaque) -> Frag:
+        """``coeff * factors`` with negative powers as a denominator."""
+        numer: list[Frag] = []
+        denom: list[Frag] = []
+        for f in sorted(factors, key=lambda f: factor_key(f, shapes)):
+            exp = f.args[1] if f.op == "pow" else None
+            if id(f) not in opaque and exp is not None and exp.op == "num" and exp.value < 0:
+                denom.append(self.num_power(self.base(f.args[0], memo), -exp.value))
+            else:
+                numer.append(memo[id(f)])
+        c = abs(coeff)
+        top = ([self.number(Fraction(c.numerator))] if c.numerator != 1 or not numer else [])
+        bottom = [self.number(Fraction(c.denominator))] if c.denominator != 1 else []
+        frag = self.fraction(top + numer, bottom + denom)
+        if coeff < 0:
+            return Frag(self.minus + self.wrap(frag, PROD), NEG)
+        return frag
+
+    def join(self, items: list[Frag]) -> Frag:
+        if len(items) == 1:
+            return items[0]
+        return Frag(self.times.join(self.wrap(i, POW) for i in items), PROD)
+
+    def fraction(self, top: list[Frag], bottom: list[Frag]) -> Frag:
+        numer = self.join(top)
+        if not bottom:
+            return numer
+        return Frag(f"{self.wrap(numer, PROD)}/{self.wrap(self.join(bottom), POW)}", PROD)
+
+    # ---- powers -----------------------------------------------------------
+    def num_power(self, base: Frag, q: Fraction) -> Frag:
+        """``base ^ q`` for a positive rational ``q``."""
+        if q == 1:
+            return base
+        if q == Fraction(1, 2):
+            return self.sqrt(base)
+        return self.power(base, self.number(q), q)
+
+    def power(self, base: Frag, exp: Frag, q: Fraction | None) -> Frag:
+        return Frag(f"{self.wrap(base, ATOM)}^{self.wrap(exp, POW)}", POW)
+
+    def sqrt(self, base: Frag) -> Frag:
+        return Frag(f"sqrt({base.s})", ATOM)
+
+    # ---- leaves -----------------------------------------------------------
+    def number(self, q: Fraction) -> Frag:
+        sign = self.minus if q < 0 else ""
+        q = abs(q)
+        if q.denominator == 1:
+            return Frag(f"{sign}{q.numerator}", NEG if sign else ATOM)
+        return Frag(f"{sign}{q.numerator}/{q.denominator}", NEG if sign else PROD)
+
+    def symbol(self, name: str) -> Frag:
+        return Frag(display_symbol(name, self.notation), ATOM, name=True)
+
+    def pi(self) -> Frag:
+        return Frag("pi", ATOM, name=True)
+
+    def euler(self) -> Frag:
+        return Frag("e", ATOM, name=True)
+
+    def euler_base(self) -> Frag:
+        return Frag("exp(1)", ATOM)
+
+    # ---- functions ----------------------------------------------------------
+    def exp(self, arg: Frag) -> Frag:
+        return self.function("exp", [arg])
+
+    def function(self, op: str, args: list[Frag]) -> Frag:
+        notation = notation_of(op)
+        spelled = notation.text if notation else op
+        if is_infix(notation, args):
+            return self.infix(spelled, args)
+        return Frag(f"{spelled}({', '.join(a.s for a in args)})", ATOM)
+
+    def infix(self, spelled: str, args: list[Frag]) -> Frag:
+        """A binary tensor operator written between its operands (``W @ x``),
+        binding like a product."""
+        return Frag(f" {spelled} ".join(self.wrap(a, POW) for a in args), PROD)
+
+
+def notation_of(op: str):
+    """The table's :class:`~chainlens.engine.rules.types.Notation` of ``op``."""
+    rule = RULES.get(op)
+    return rule.notation if rule is not None else None
+
+
+def is_infix(notation, args) -> bool:
+    return notation is not None and len(args) == 2 and notation.infix
+

@@ -1,0 +1,112 @@
+"""Hyperbolic primitives, their reciprocals and inverses, and exp/log."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+from chainlens.engine.core.ir import NEG_ONE, ONE, add, mul, neg, num, power, sub
+from chainlens.engine.rules.types import (
+    PLACEHOLDERS,
+    Condition,
+    Interval,
+    Rule,
+    Spellings,
+    call_of,
+    notation,
+    unary,
+)
+
+__all__ = ["RULES"]
+
+U = PLACEHOLDERS[0]
+sinh, cosh, tanh = call_of("sinh"), call_of("cosh"), call_of("tanh")
+sech, csch, coth = call_of("sech"), call_of("csch"), call_of("coth")
+exp, log = call_of("exp"), call_of("log")
+HALF_NEG = num(Fraction(-1, 2))
+
+
+def _np_sech(x):
+    # 1/cosh overflows to 1/inf = 0 for |x| > 710: the right limit.
+    with np.errstate(over="ignore"):
+        return 1.0 / np.cosh(x)
+
+
+def _np_csch(x):
+    with np.errstate(over="ignore", divide="ignore"):
+        return 1.0 / np.sinh(x)
+
+
+def _np_coth(x):
+    with np.errstate(divide="ignore"):
+        return 1.0 / np.tanh(x)
+
+
+def _sech(x):
+    return 1.0 / math.cosh(x) if abs(x) < 710.0 else 0.0
+
+
+def _csch(x):
+    return 1.0 / math.sinh(x) if abs(x) < 710.0 else math.copysign(0.0, x)
+
+
+_POSITIVE = (Condition(">", U, "u > 0"),)
+_NONZERO = (Condition("!=", U, "u ≠ 0"),)
+_INCREASING = Interval()
+
+RULES: list[Rule] = [
+    Rule("sinh", 1, np.sinh, unary("sinh", cosh), notation("sinh", latex="\\sinh"),
+         bound=math.inf, interval=_INCREASING, spellings=Spellings(latex=("sinh",))),
+    Rule("cosh", 1, np.cosh, unary("cosh", sinh), notation("cosh", latex="\\cosh"),
+         bound=math.inf, interval=Interval(turns=(0.0,)), spellings=Spellings(latex=("cosh",))),
+    Rule("tanh", 1, np.tanh, unary("tanh", lambda u: sub(ONE, power(tanh(u), num(2)))),
+         notation("tanh", latex="\\tanh"), bound=1.0, saturates=True, interval=_INCREASING,
+         spellings=Spellings(latex=("tanh",), modules=("Tanh",))),
+    Rule("sech", 1, _np_sech, unary("sech", lambda u: neg(mul(sech(u), tanh(u)))),
+         notation("sech", latex="\\operatorname{sech}", python="(1 / np.cosh({0}))",
+                  scalar="_sech({0})"),
+         bound=0.5, saturates=True, interval=Interval(turns=(0.0,)), helpers={"_sech": _sech}),
+    Rule("csch", 1, _np_csch, unary("csch", lambda u: neg(mul(csch(u), coth(u)))),
+         notation("csch", latex="\\operatorname{csch}", python="(1 / np.sinh({0}))",
+                  scalar="_csch({0})"),
+         bound=math.inf, domain=_NONZERO, interval=Interval(poles=(0.0,)),
+         helpers={"_csch": _csch}),
+    Rule("coth", 1, _np_coth, unary("coth", lambda u: neg(power(csch(u), num(2)))),
+         notation("coth", latex="\\coth", python="(1 / np.tanh({0}))",
+                  scalar="(1.0 / math.tanh({0}))"),
+         bound=math.inf, domain=_NONZERO, interval=Interval(poles=(0.0,)),
+         spellings=Spellings(latex=("coth",))),
+    Rule("asinh", 1, np.arcsinh,
+         unary("asinh", lambda u: power(add(power(u, num(2)), ONE), HALF_NEG)),
+         notation("asinh", python="np.arcsinh({0})"), bound=1.0, interval=_INCREASING,
+         spellings=Spellings(aliases=("arcsinh", "arsinh"), inverse_of="sinh")),
+    Rule("acosh", 1, np.arccosh,
+         unary("acosh", lambda u: power(sub(power(u, num(2)), ONE), HALF_NEG)),
+         notation("acosh", python="np.arccosh({0})"), bound=math.inf,
+         domain=(Condition(">=", sub(U, ONE), "u ≥ 1"),),
+         smooth=(Condition(">", sub(U, ONE), "u > 1"),),
+         interval=Interval(domain=(1.0, math.inf)),
+         spellings=Spellings(aliases=("arccosh", "arcosh"), inverse_of="cosh")),
+    Rule("atanh", 1, np.arctanh,
+         unary("atanh", lambda u: power(sub(ONE, power(u, num(2))), NEG_ONE)),
+         notation("atanh", python="np.arctanh({0})"), bound=math.inf,
+         domain=(Condition("<", sub(call_of("abs")(U), ONE), "|u| < 1"),),
+         interval=Interval(domain=(-1.0, 1.0)),
+         spellings=Spellings(aliases=("arctanh", "artanh"), inverse_of="tanh")),
+    # ---- exponentials and logarithms
+    Rule("exp", 1, np.exp, unary("exp", exp), notation("exp", latex="\\exp"),
+         bound=math.inf, interval=_INCREASING, spellings=Spellings(latex=("exp",))),
+    Rule("log", 1, np.log, unary("log", lambda u: power(u, NEG_ONE)),
+         notation("log", latex="\\ln"), bound=math.inf, domain=_POSITIVE,
+         interval=Interval(domain=(0.0, math.inf)),
+         spellings=Spellings(aliases=("ln",), latex=("ln", "log"))),
+    Rule("log2", 1, np.log2,
+         unary("log2", lambda u: power(mul(u, log(num(2))), NEG_ONE)),
+         notation("log2", latex="\\log_2"), bound=math.inf, domain=_POSITIVE,
+         interval=Interval(domain=(0.0, math.inf))),
+    Rule("log10", 1, np.log10,
+         unary("log10", lambda u: power(mul(u, log(num(10))), NEG_ONE)),
+         notation("log10", latex="\\log_{10}"), bound=math.inf, domain=_POSITIVE,
+         interval=Interval(domain=(0.0, math.inf))),
+]

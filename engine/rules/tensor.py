@@ -1,0 +1,172 @@
+"""Tensor primitives: ``matmul``, the reductions, ``softmax``.
+
+Tensor forwards take arrays that carry a leading *batch* axis (size 1 for a
+value shared by every point, B otherwise) followed by the per-point shape,
+and return the same layout.  Reductions (``sum``, ``mean``, ``logsumexp``)
+reduce every per-point axis to a scalar; ``softmax`` normalises over the
+last axis.  ``matmul`` is the ``@`` of numpy on per-point vectors and
+matrices.
+
+Their derivatives are vector-Jacobian and Jacobian-vector products
+(:class:`~chainlens.engine.rules.types.Tensor`) rather than element-wise
+partials, so ``partial`` is None: symbolic differentiation of tensor
+programs is out of scope.  On a per-point *scalar* a reduction is the
+identity, which is what the one-point kernels compute.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from chainlens.engine.core.ir import ONE
+from chainlens.engine.rules.types import Interval, Notation, Rule, Tensor, notation
+
+__all__ = ["RULES"]
+
+
+def _point_axes(u: np.ndarray) -> tuple[int, ...]:
+    return tuple(range(1, np.ndim(u)))
+
+
+def _expand_to(g: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """A per-point scalar ``g`` (shape (B,)) broadcast over ``u``'s axes."""
+    g = np.asarray(g).reshape(np.shape(g)[:1] + (1,) * (np.ndim(u) - 1))
+    return np.broadcast_to(g, np.broadcast_shapes(g.shape, np.shape(u)))
+
+
+def _show(s) -> str:
+    return "[" + ", ".join(map(str, s)) + "]" if s else "a scalar"
+
+
+def _np_matmul(a, b):
+    a, b = np.asarray(a), np.asarray(b)
+    if a.ndim == 2 and b.ndim == 2:  # vector . vector
+        return np.sum(a * b, axis=-1)
+    if a.ndim == 2:  # vector @ matrix
+        return np.matmul(a[:, None, :], b)[:, 0, :]
+    if b.ndim == 2:  # matrix @ vector
+        return np.matmul(a, b[:, :, None])[..., 0]
+    return np.matmul(a, b)
+
+
+def _matmul_vjp(g, out, a, b):
+    g, a, b = np.asarray(g), np.asarray(a), np.asarray(b)
+    if a.ndim == 2 and b.ndim == 2:
+        return g[:, None] * b, g[:, None] * a
+    if a.ndim == 2:  # out[p] = sum_n a[n] b[n, p]
+        return np.matmul(b, g[:, :, None])[..., 0], a[:, :, None] * g[:, None, :]
+    if b.ndim == 2:  # out[m] = sum_n a[m, n] b[n]
+        return g[:, :, None] * b[:, None, :], np.matmul(np.swapaxes(a, 1, 2), g[:, :, None])[..., 0]
+    return np.matmul(g, np.swapaxes(b, 1, 2)), np.matmul(np.swapaxes(a, 1, 2), g)
+
+
+def _matmul_jvp(out, args, tangents):
+    # Bilinear: d(a@b) = da@b + a@db.
+    (a, b), (da, db) = args, tangents
+    return _np_matmul(da, b) + _np_matmul(a, db)
+
+
+def _matmul_shape(sa: tuple[int, ...], sb: tuple[int, ...]) -> tuple[int, ...]:
+    if not 1 <= len(sa) <= 2 or not 1 <= len(sb) <= 2:
+        raise ValueError(f"@ takes vectors or matrices, got {_show(sa)} @ {_show(sb)}")
+    if sa[-1] != sb[0]:
+        raise ValueError(
+            f"@ needs the inner sizes to agree, got {_show(sa)} @ {_show(sb)} "
+            f"({sa[-1]} ≠ {sb[0]})"
+        )
+    return sa[:-1] + sb[1:]
+
+
+def _np_sum(u):
+    return np.sum(u, axis=_point_axes(u))
+
+
+def _np_mean(u):
+    return np.mean(u, axis=_point_axes(u))
+
+
+def _sum_vjp(g, out, u):
+    return (_expand_to(g, u),)
+
+
+def _mean_vjp(g, out, u):
+    n = max(1, int(np.prod(np.shape(u)[1:])))
+    return (_expand_to(np.asarray(g) / n, u),)
+
+
+def _np_softmax(u):
+    u = np.asarray(u)
+    e = np.exp(u - np.max(u, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def _softmax_vjp(g, s, u):
+    # J = diag(s) - s s^T, symmetric: J g = s (g - <s, g>).
+    return (s * (g - np.sum(g * s, axis=-1, keepdims=True)),)
+
+
+def _softmax_jvp(s, args, tangents):
+    t = tangents[0]
+    return s * (t - np.sum(s * t, axis=-1, keepdims=True))
+
+
+def _softmax_shape(s: tuple[int, ...]) -> tuple[int, ...]:
+    if not s:
+        raise ValueError("softmax needs a vector or matrix (it normalises the last axis), "
+                         "got a scalar")
+    return s
+
+
+def _np_logsumexp(u):
+    u = np.asarray(u)
+    axes = _point_axes(u)
+    if not axes:
+        return u.copy()
+    m = np.max(u, axis=axes, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)  # all -inf: log(0) = -inf, not NaN
+    return np.log(np.sum(np.exp(u - m), axis=axes)) + m.reshape(m.shape[:1])
+
+
+def _logsumexp_vjp(g, out, u):
+    # d lse / du = softmax(u) over every per-point axis.
+    return (_expand_to(g, u) * np.exp(np.asarray(u) - _expand_to(out, u)),)
+
+
+def _logsumexp_jvp(out, args, tangents):
+    u, t = args[0], tangents[0]
+    return np.sum(np.exp(np.asarray(u) - _expand_to(out, u)) * t, axis=_point_axes(u))
+
+
+def _reduce_shape(s: tuple[int, ...]) -> tuple[int, ...]:
+    return ()
+
+
+def _identity_partial(args, i):
+    return ONE
+
+
+#: a reduction of one number is that number (the one-point kernels' case)
+_REDUCTION = dict(point_partial=_identity_partial)
+# runnable numpy (to_python) of softmax over the last axis and of log-sum-exp
+_SOFTMAX_PY = ("(np.exp({0} - np.max({0}, axis=-1, keepdims=True)) / np.sum(np.exp({0} - "
+               "np.max({0}, axis=-1, keepdims=True)), axis=-1, keepdims=True))")
+_LSE_PY = "(np.max({0}) + np.log(np.sum(np.exp({0} - np.max({0})))))"
+
+RULES: list[Rule] = [
+    Rule("matmul", 2, _np_matmul, None, Notation("@", "@", "\\,", "{0} @ {1}", "{0} * {1}"),
+         tensor=Tensor(_matmul_vjp, _matmul_jvp, _matmul_shape)),
+    Rule("sum", 1, _np_sum, None,
+         notation("sum", "Σ", "\\sum", "np.sum({0})", "{0}"), bound=1.0,
+         tensor=Tensor(_sum_vjp, lambda out, args, t: _np_sum(t[0]), _reduce_shape,
+                       **_REDUCTION)),
+    Rule("mean", 1, _np_mean, None,
+         notation("mean", python="np.mean({0})", scalar="{0}"), bound=1.0,
+         interval=Interval(), tensor=Tensor(_mean_vjp, lambda out, args, t: _np_mean(t[0]),
+                                            _reduce_shape, **_REDUCTION)),
+    Rule("softmax", 1, _np_softmax, None,
+         notation("softmax", python=_SOFTMAX_PY, scalar="1.0"), bound=0.5, saturates=True,
+         interval=Interval(known=False, image=(0.0, 1.0)),
+         tensor=Tensor(_softmax_vjp, _softmax_jvp, _softmax_shape)),
+    Rule("logsumexp", 1, _np_logsumexp, None,
+         notation("logsumexp", latex="\\operatorname{LSE}", python=_LSE_PY, scalar="{0}"),
+         bound=1.0, tensor=Tensor(_logsumexp_vjp, _logsumexp_jvp, _reduce_shape, **_REDUCTION)),
+]
