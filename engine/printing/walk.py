@@ -6,7 +6,7 @@ handling (``a + (-1)*y`` reads ``a - y``), fractions (``x * y^-2`` reads
 decision in every notation; only the spelling of the pieces differs
 (:mod:`.notations` overrides it).  Nodes can be thousands deep and, as
 trees, exponentially large: the walk is bottom-up over
-:func:`~chainlens.engine.core.walk.postorder` (no recursion), each shared
+:func:`~chainlens.engine.core.ir.postorder` (no recursion), each shared
 node is formatted once, and every fragment is capped at ``max_chars`` with
 an ellipsis.  Primitives are spelled from their table entry's ``notation``.
 """
@@ -16,8 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from chainlens.engine.core.ir import E, Node
-from chainlens.engine.core.walk import postorder
+from chainlens.engine.core.ir import E, Node, postorder
 from chainlens.engine.printing.names import display_symbol
 from chainlens.engine.printing.order import (
     Shape,

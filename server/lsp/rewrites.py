@@ -12,6 +12,7 @@ or numpy / torch / JAX calls in Python.  Shape matching only: no calculus.
 from __future__ import annotations
 
 from chainlens.engine.core.ir import Node, postorder
+from chainlens.engine.rules import match_stable
 from lsprotocol import types
 
 __all__ = ["diagnostics", "find"]
@@ -25,17 +26,15 @@ _PY_LOGSIG = {"np": "-np.logaddexp(0, -({u}))", "numpy": "-numpy.logaddexp(0, -(
               "jnp": "jax.nn.log_sigmoid({u})"}
 
 
+#: the rules table's stable rewrites offered here (they have Python spellings above)
+_OFFERED = frozenset({"softplus", "logsigmoid"})
+
+
 def _match(node: Node) -> tuple[str, Node] | None:
-    if node.op != "log" or len(node.args) != 1:
+    found = match_stable(node)
+    if found is None or found.name not in _OFFERED:
         return None
-    inner = node.args[0]
-    if inner.op == "sigmoid":
-        return "logsigmoid", inner.args[0]
-    if inner.op == "add" and len(inner.args) == 2:
-        one, e = inner.args
-        if one.op == "num" and one.value == 1 and e.op == "exp":
-            return "softplus", e.args[0]
-    return None
+    return found.name, found.arg
 
 
 def find(program) -> list[tuple[str, Node, Node]]:

@@ -47,6 +47,9 @@ class Metrics:
                                 "by result (hit, miss, evict).", ["result"], registry=r)
         self.programs_cached = Gauge("chainlens_programs_cached", "Compiled programs in the "
                                      "cache.", registry=r)
+        self.symbolic_waiting = Gauge("chainlens_symbolic_in_flight", "Differentiate, Analyze "
+                                      "and Check calls queued or running on the symbolic pool.",
+                                      registry=r)
         self._http = None
 
     def value(self, name: str, **labels) -> float:

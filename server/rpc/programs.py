@@ -1,13 +1,16 @@
 """The compiled-program cache: source text -> parsed program + numeric kernel.
 
-Two bounded LRU levels.  The first maps the exact request (text, wrt,
+Two bounded LRU levels, bounded both in entries and in the characters of
+program text they hold (1 MB programs once filled the cache to 1 GB).  The
+first maps the exact request (text, wrt,
 outputs) to its compiled entry, so a repeated request costs one dict look-up.
 The second maps the *normalised* program -- its expanded output graphs,
 which are hash-consed IR nodes, plus the names that shape the answer -- to
 the kernel, so ``x^2``, ``x**2`` and ``x²`` share one kernel and, through
 the kernel's key, one batching queue.  Parsing and compiling run on the
 worker pool (a 10,000-layer program takes a while); concurrent misses for the
-same text wait for one compilation.
+same text wait for one compilation.  The text is checked once, on the way
+in; compiling does not check it again.
 """
 
 from __future__ import annotations
@@ -49,11 +52,13 @@ def check_source(text: str, field: str) -> None:
         raise invalid(field, f"is {len(text)} characters; the limit is {MAX_SOURCE_CHARS}")
 
 
-def parse_program(text: str, field: str = "program"):
-    """Parse request text, turning engine errors into INVALID_ARGUMENT."""
+def parse_program(text: str, field: str = "program", checked: bool = False):
+    """Parse request text, turning engine errors into INVALID_ARGUMENT
+    (``checked``: :func:`check_source` has already passed it)."""
     from chainlens.engine.language.reader import parse
 
-    check_source(text, field)
+    if not checked:
+        check_source(text, field)
     try:
         return parse(text)
     except ChainError as exc:
@@ -75,7 +80,7 @@ def _names_known(program, wrt: Sequence[str], outputs: Sequence[str]) -> None:
 def _compile(text: str, wrt: tuple[str, ...], outputs: tuple[str, ...], cache: ProgramCache):
     from chainlens.engine.numeric.kernel import compile as compile_kernel
 
-    program = parse_program(text)
+    program = parse_program(text, checked=True)  # ProgramCache.get checked it
     _names_known(program, wrt, outputs)
     names = outputs or tuple(program.outputs)
     expanded = []
@@ -98,12 +103,20 @@ def _compile(text: str, wrt: tuple[str, ...], outputs: tuple[str, ...], cache: P
 class ProgramCache:
     """Bounded LRU of compiled programs (see the module docstring)."""
 
-    def __init__(self, capacity: int, metrics: Metrics):
+    def __init__(self, capacity: int, metrics: Metrics, max_chars: int = 64 * 1024 * 1024):
         self.capacity = max(1, capacity)
+        self.max_chars = max(1, max_chars)
         self._metrics = metrics
         self._by_text: OrderedDict[tuple, Compiled] = OrderedDict()
         self._kernels: OrderedDict[tuple, object] = OrderedDict()
+        #: characters of program text behind each kernel (its program's size)
+        self._kernel_chars: dict[tuple, int] = {}
         self._compiling: dict[tuple, asyncio.Future] = {}
+        self.chars = 0  # request texts held by the first level
+
+    @property
+    def kernel_chars(self) -> int:
+        return sum(self._kernel_chars.values())
 
     def __len__(self) -> int:
         return len(self._kernels)
@@ -145,14 +158,26 @@ class ProgramCache:
         return self._kernels.get(key)
 
     def _store(self, request: tuple, compiled: Compiled) -> None:
+        if request in self._by_text:
+            return
         self._by_text[request] = compiled
+        self.chars += len(request[0])
+        if compiled.key not in self._kernels:
+            self._kernel_chars[compiled.key] = len(request[0])
         self._kernels[compiled.key] = compiled.kernel
         self._kernels.move_to_end(compiled.key)
-        while len(self._kernels) > self.capacity:
+        while len(self._kernels) > self.capacity or (
+                len(self._kernels) > 1 and self.kernel_chars > self.max_chars):
             evicted, _ = self._kernels.popitem(last=False)
+            self._kernel_chars.pop(evicted, None)
             self._metrics.programs.labels("evict").inc()
             for text in [t for t, c in self._by_text.items() if c.key == evicted]:
-                del self._by_text[text]
-        while len(self._by_text) > 4 * self.capacity:
-            self._by_text.popitem(last=False)
+                self._drop(text)
+        while len(self._by_text) > 1 and (len(self._by_text) > 4 * self.capacity
+                                          or self.chars > self.max_chars):
+            self._drop(next(iter(self._by_text)))
         self._metrics.programs_cached.set(len(self._kernels))
+
+    def _drop(self, request: tuple) -> None:
+        del self._by_text[request]
+        self.chars -= len(request[0])

@@ -19,7 +19,8 @@ from chainlens.server.rpc.batcher import BatchingOptions, DynamicBatcher
 from chainlens.server.rpc.metrics import Metrics
 from chainlens.server.rpc.programs import ProgramCache
 from chainlens.server.rpc.servicer import DerivativesServicer, Runtime
-from chainlens.v1 import derivatives_pb2, derivatives_pb2_grpc
+from chainlens.server.rpc.wire import add_servicer
+from chainlens.v1 import derivatives_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -42,6 +43,10 @@ class ServiceOptions:
     max_message_bytes: int = 64 * 1024 * 1024
     #: Compiled programs kept (LRU).
     cache_size: int = 256
+    #: Characters of program text the compiled-program cache may hold.
+    cache_chars: int = 64 * 1024 * 1024
+    #: Threads for Differentiate, Analyze and Check (apart from the kernels').
+    symbolic_workers: int = 2
     #: Seconds in-flight requests get to finish on stop.
     grace: float = 5.0
 
@@ -56,8 +61,11 @@ class Service:
         self.metrics_port: int | None = None
         self._server: grpc.aio.Server | None = None
         self._executor: ThreadPoolExecutor | None = None
+        self._symbolic: ThreadPoolExecutor | None = None
         self._batcher: DynamicBatcher | None = None
         self._health = health.aio.HealthServicer()
+        #: the compiled-program cache (for tests and the demo)
+        self.programs: ProgramCache | None = None
 
     @property
     def address(self) -> str:
@@ -67,16 +75,19 @@ class Service:
         opts = self.options
         self._executor = ThreadPoolExecutor(opts.batching.workers,
                                             thread_name_prefix="chainlens-worker")
+        self._symbolic = ThreadPoolExecutor(max(1, opts.symbolic_workers),
+                                            thread_name_prefix="chainlens-symbolic")
         self._batcher = DynamicBatcher(opts.batching, self._executor, self.metrics)
-        runtime = Runtime(self._batcher, ProgramCache(opts.cache_size, self.metrics),
-                          self._executor, self.metrics)
+        programs = self.programs = ProgramCache(opts.cache_size, self.metrics,
+                                                max_chars=opts.cache_chars)
+        runtime = Runtime(self._batcher, programs, self._executor, self.metrics,
+                          symbolic=self._symbolic)
         server = self._server = grpc.aio.server(options=[
             ("grpc.max_receive_message_length", opts.max_message_bytes),
             ("grpc.max_send_message_length", opts.max_message_bytes),
             ("grpc.so_reuseport", 0),
         ])
-        derivatives_pb2_grpc.add_DerivativesServicer_to_server(DerivativesServicer(runtime),
-                                                                server)
+        add_servicer(DerivativesServicer(runtime), server)
         health_pb2_grpc.add_HealthServicer_to_server(self._health, server)
         reflection.enable_server_reflection(
             (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME), server)
@@ -124,6 +135,7 @@ class Service:
         await self._server.stop(grace)
         await self._batcher.drain()
         self._executor.shutdown(wait=True, cancel_futures=True)
+        self._symbolic.shutdown(wait=False, cancel_futures=True)
         self.metrics.close()
         self._server = None
 

@@ -1,9 +1,15 @@
 """The ``chainlens.v1.Derivatives`` servicer: short methods over the runtime.
 
 Each method translates one message and hands the work on: Gradient to the
-program cache and the dynamic batcher, the others to the worker pool (they
-are CPU-bound engine calls that must not stall the event loop).  Failures
-become status codes with a place (see :mod:`chainlens.server.rpc.problems`).
+program cache and the dynamic batcher, the others to the *symbolic* pool, a
+bounded pool of its own (they are CPU-bound engine calls that must not stall
+the event loop, and a slow derivative must not hold the threads that run
+everyone's kernels).  Work whose deadline has passed, or whose client has
+gone, is not started: the check is made when the work is handed on and again
+when a thread picks it up.  (A started engine call runs to its end: Python
+threads cannot be stopped; the engine's own work budgets bound it.)
+Failures become status codes with a place (see
+:mod:`chainlens.server.rpc.problems`).
 """
 
 from __future__ import annotations
@@ -41,8 +47,9 @@ class Runtime:
 
     batcher: DynamicBatcher
     programs: ProgramCache
-    executor: Executor
+    executor: Executor  # kernel calls and compilation
     metrics: Metrics
+    symbolic: Executor | None = None  # Differentiate, Analyze, Check (default: executor)
 
 
 class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
@@ -50,17 +57,19 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
         self.rt = runtime
 
     async def Differentiate(self, request, context):
-        return await self._unary("Differentiate", context, self._offload(convert.differentiate,
-                                                                         request))
+        return await self._unary("Differentiate", context,
+                                 self._offload(convert.differentiate, request, context))
 
     async def Gradient(self, request, context):
         return await self._unary("Gradient", context, self._gradient(request, context))
 
     async def Analyze(self, request, context):
-        return await self._unary("Analyze", context, self._offload(convert.analyze, request))
+        return await self._unary("Analyze", context,
+                                 self._offload(convert.analyze, request, context))
 
     async def Check(self, request, context):
-        return await self._unary("Check", context, self._offload(convert.check, request))
+        return await self._unary("Check", context,
+                                 self._offload(convert.check, request, context))
 
     async def GradientStream(self, request_iterator, context) -> AsyncIterator:
         """Requests are started as they arrive and answered as they finish,
@@ -90,6 +99,7 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
     async def _gradient(self, request, context) -> derivatives_pb2.GradientResponse:
         compiled = await self.rt.programs.get(request.program, request.wrt, request.outputs,
                                               self.rt.executor)
+        _still_wanted(context)  # compiling may have taken the whole deadline
         inputs, points = decode_inputs(request, compiled)
         rows = await self.rt.batcher.submit(compiled.key, compiled.kernel, inputs, points,
                                             timeout=context.time_remaining())
@@ -113,9 +123,26 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
         return derivatives_pb2.GradientResponse(request_id=request.request_id,
                                                 problem=to_message(problem))
 
-    async def _offload(self, fn: Callable, request):
+    async def _offload(self, fn: Callable, request, context):
+        _still_wanted(context)
+        remaining = context.time_remaining()
+        deadline = None if remaining is None else time.monotonic() + remaining
+
+        def job():
+            # queued behind other work: the client may have stopped waiting
+            if deadline is not None and time.monotonic() >= deadline:
+                raise _expired("while the request waited for a worker")
+            if context.cancelled():
+                raise RequestProblem(grpc.StatusCode.CANCELLED, "the client cancelled the "
+                                     "request before it started; not computed")
+            return fn(request)
+
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.rt.executor, fn, request)
+        self.rt.metrics.symbolic_waiting.inc()
+        try:
+            return await loop.run_in_executor(self.rt.symbolic or self.rt.executor, job)
+        finally:
+            self.rt.metrics.symbolic_waiting.dec()
 
     async def _unary(self, method: str, context, work):
         metrics = self.rt.metrics
@@ -138,6 +165,21 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
                                                           "the error is in its log")
         finally:
             metrics.latency.labels(method).observe(time.perf_counter() - started)
+
+
+def _expired(when: str) -> RequestProblem:
+    return RequestProblem(grpc.StatusCode.DEADLINE_EXCEEDED,
+                          f"the deadline passed {when}; not computed")
+
+
+def _still_wanted(context) -> None:
+    """Refuse to start work for a request whose deadline passed or whose
+    client cancelled."""
+    remaining = context.time_remaining()
+    if remaining is not None and remaining <= 0:
+        raise _expired("before the work started")
+    if context.cancelled():
+        raise RequestProblem(grpc.StatusCode.CANCELLED, "the client cancelled the request")
 
 
 def _as_problem(exc: Exception) -> RequestProblem:
