@@ -106,13 +106,22 @@ def main(args: argparse.Namespace) -> int:
         raise
     except Exception as exc:  # a missing file, an unreachable scheduler, a lost worker
         print(f"chainlens batch: error: {exc or type(exc).__name__}", file=sys.stderr)
-        if args.output:
+        if args.output and _has_records(args.output):
             print(f"chainlens batch: the records in {args.output} are whole; rerun with "
                   "--resume to continue", file=sys.stderr)
         return 1
     if not args.quiet:
         print(summary, file=sys.stderr)
     return 1 if args.strict and summary.failed else 0
+
+
+def _has_records(path: str) -> bool:
+    """Whether ``path`` holds at least one whole record to resume from."""
+    try:
+        with open(path, "rb") as fh:
+            return b"\n" in fh.read(1 << 16)
+    except OSError:
+        return False
 
 
 def run_demo(path: str = "examples/jobs.jsonl", output: str = "out/jobs.out.jsonl",

@@ -62,9 +62,13 @@ def read_items(stream: io.TextIOBase, fmt: str, defaults: dict | None = None) ->
             job = {**job, "id": line}
         key = json.dumps(job["id"], sort_keys=True)
         if key in seen:
-            yield None, error_record(
-                job["id"], JobError(f"duplicate id {job['id']!r} (first on line {seen[key]})")
-            )
+            # the record keeps the id (the output stays aligned with the
+            # input) and says which line had it first
+            record = error_record(
+                job["id"], JobError(f"duplicate id {job['id']!r}, first seen at line "
+                                    f"{seen[key]}; this job (line {line}) was not run"))
+            record["error"].update(line=line, first_line=seen[key])
+            yield None, record
             continue
         seen[key] = line
         if defaults:

@@ -17,7 +17,8 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 
-from chainlens.engine.api.jobs import encode, run_job
+from chainlens.engine.api.jobs import encode_record, run_job
+from chainlens.server import lifeline
 
 __all__ = ["Item", "run_chunk", "stream_ordered", "SerialBackend", "PoolBackend", "DaskBackend",
            "make_backend"]
@@ -30,9 +31,10 @@ Item = tuple[dict | None, dict | None]
 #: (a missing module is skipped by ``multiprocessing``).
 PRELOAD = (
     "chainlens.cli.batchrun_backends",
+    "chainlens.server.lifeline",
     "chainlens.engine.language.reader",
     "chainlens.engine.printing",
-    "chainlens.engine.symbolic.chain",
+    "chainlens.engine.symbolic.derivatives",
     "chainlens.engine.symbolic.steps",
     "chainlens.engine.symbolic.simplify",
     "chainlens.engine.symbolic.check",
@@ -51,7 +53,7 @@ def run_chunk(items: list[Item]) -> list[tuple[str, bool]]:
     for job, record in items:
         if record is None:
             record = _record(job)
-        out.append((encode(record), bool(record.get("ok"))))
+        out.append(encode_record(record))
     return out
 
 
@@ -138,7 +140,11 @@ class PoolBackend:
         self.workers = workers
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(list(PRELOAD))
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        # workers end with this process, even after kill -9 (which leaves
+        # nothing here to stop them)
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                           initializer=lifeline.attach,
+                                           initargs=(lifeline.current(),))
 
     def map(self, chunks, window, on_done):
         def wait_any(futures):

@@ -32,7 +32,7 @@ from fractions import Fraction
 from chainlens.engine.core.limits import MAX_SOURCE_CHARS
 from chainlens.engine.core.source import ChainError, LimitError, Span
 
-__all__ = ["FORMATS", "JobError", "run_job", "error_record", "encode", "plain"]
+__all__ = ["FORMATS", "JobError", "run_job", "error_record", "encode", "encode_record", "plain"]
 
 #: Notations a job may ask for, in the order records list them.
 FORMATS = ("text", "unicode", "latex", "python")
@@ -40,6 +40,14 @@ FORMATS = ("text", "unicode", "latex", "python")
 MAX_POINTS = 10_000
 #: Keys a job may carry; anything else is reported, not silently ignored.
 JOB_KEYS = frozenset({"id", "expr", "wrt", "at", "claim", "formats", "steps", "health"})
+#: Conditions one record lists (all variables together): a 50-layer residual
+#: ReLU net has a condition per layer per variable, each naming a sub-
+#: expression as long as the net, and one 140-character job wrote 440 MB.
+MAX_CONDITIONS = 200
+#: Characters of one condition's text, expression or source in a record.
+MAX_CONDITION_CHARS = 2_000
+#: Bytes of one encoded record; a longer one becomes a LimitError record.
+MAX_RECORD_BYTES = 4 * 1024 * 1024
 
 
 class JobError(ChainError):
@@ -93,6 +101,7 @@ def _run(job: Mapping) -> dict:
     record: dict = {"id": job.get("id"), "ok": True, "wrt": list(wrt)}
     if points is None and program.points:
         points = [p.as_dict() for p in program.points]
+    _complete(points, program)  # before any work: a missing value fails in no time
     if any(d.shape for d in program.declarations):
         # symbolic derivatives cover scalar expressions; a tensor program
         # gets its gradient values from the numeric backward pass
@@ -103,9 +112,12 @@ def _run(job: Mapping) -> dict:
     else:
         derivatives = {name: _derivative(program, name, formats, want_steps) for name in wrt}
         record["derivative"] = {name: d["notations"] for name, d in derivatives.items()}
-        conditions = {n: d["conditions"] for n, d in derivatives.items() if d["conditions"]}
+        conditions, unlisted = _conditions({n: d["conditions"] for n, d in derivatives.items()})
         if conditions:
             record["conditions"] = conditions
+        if unlisted:
+            record["truncated"] = [f"conditions: {unlisted} more not listed (a record lists "
+                                   f"at most {MAX_CONDITIONS})"]
         if want_steps:
             record["steps"] = {name: d["steps"] for name, d in derivatives.items()}
     if claim is not None:
@@ -134,13 +146,36 @@ def _derivative(program, wrt: str, formats, want_steps: bool) -> dict:
     d = diff(program, wrt)
     out = {
         "notations": {f: getattr(d, f) for f in formats},
-        "conditions": [c.to_dict() for c in d.conditions],
+        "conditions": d.conditions,  # printed by _conditions, within the record's budget
     }
     if want_steps:
         from chainlens.engine.symbolic.steps import step_to_dict
 
         out["steps"] = [step_to_dict(s) for s in d.steps]
     return out
+
+
+def _conditions(by_name: dict) -> tuple[dict, int]:
+    """The conditions to list per variable, printed only up to
+    :data:`MAX_CONDITIONS` in all, each string clipped; and how many were
+    left out."""
+    listed: dict[str, list] = {}
+    room, unlisted = MAX_CONDITIONS, 0
+    for name, conditions in by_name.items():
+        for condition in conditions:
+            if room == 0:
+                unlisted += 1
+                continue
+            room -= 1
+            listed.setdefault(name, []).append(
+                {k: _clip(v) for k, v in condition.to_dict().items()})
+    return listed, unlisted
+
+
+def _clip(value):
+    if isinstance(value, str) and len(value) > MAX_CONDITION_CHARS:
+        return value[:MAX_CONDITION_CHARS - 1] + "…"
+    return value
 
 
 class _InField(Exception):
@@ -294,6 +329,17 @@ def _points(value, program) -> list[dict] | None:
     return points
 
 
+def _complete(points: list[dict] | None, program) -> None:
+    """Every point gives every input a value (evaluating would fail on the
+    first missing one, after the symbolic work: 108 s in one report)."""
+    for number, point in enumerate(points or (), start=1):
+        missing = [n for n in program.inputs if n not in point]
+        if missing:
+            where = f"point {number} of 'at'" if len(points) > 1 else "'at'"
+            raise JobError(f"{where} has no value for {', '.join(map(repr, missing))}",
+                           expected=tuple(program.inputs))
+
+
 #: JSON integers are unbounded; the engine computes in float64.
 _FLOAT_MAX = 1.7976931348623157e308
 
@@ -384,7 +430,23 @@ def encode(record: dict) -> str:
     """One record as one line of JSON Lines (no newline), byte-identical in
     every process: ``id`` first (so a person can scan a file), then sorted
     keys at every level, compact separators, UTF-8 text kept as is, floats
-    printed by ``repr`` (the shortest string that reads back)."""
+    printed by ``repr`` (the shortest string that reads back).  A record over
+    :data:`MAX_RECORD_BYTES` is replaced by a LimitError record with its id."""
+    return encode_record(record)[0]
+
+
+def encode_record(record: dict) -> tuple[str, bool]:
+    """:func:`encode`, and whether the line written is a success."""
+    line = _encode(record)
+    size = len(line.encode("utf-8"))
+    if size <= MAX_RECORD_BYTES:
+        return line, bool(record.get("ok"))
+    return _encode(error_record(record.get("id"), LimitError(
+        f"the record is {size} bytes; the limit is {MAX_RECORD_BYTES}",
+        hint="ask for fewer formats, variables or points, or leave out steps"))), False
+
+
+def _encode(record: dict) -> str:
     rest = {k: v for k, v in record.items() if k != "id"}
     body = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       allow_nan=False)

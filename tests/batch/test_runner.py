@@ -51,7 +51,11 @@ def test_duplicate_id_is_an_error_record_not_a_second_run():
     items = _items('{"id": "a", "expr": "x"}\n{"id": "a", "expr": "y"}\n')
     assert items[0][0] == {"id": "a", "expr": "x"}
     assert items[1][0] is None
-    assert items[1][1]["error"]["message"] == "duplicate id 'a' (first on line 1)"
+    error = items[1][1]["error"]
+    assert items[1][1]["id"] == "a"
+    assert error["message"] == ("duplicate id 'a', first seen at line 1; this job (line 2) "
+                                "was not run")
+    assert (error["line"], error["first_line"]) == (2, 1)
 
 
 def test_command_line_defaults_fill_only_missing_keys():
