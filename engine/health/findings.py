@@ -38,12 +38,12 @@ from chainlens.engine.health.report import (
     ValueMeasure,
 )
 from chainlens.engine.language.program import Assignment, Program, Repeat, display_name
+from chainlens.engine.printing.names import display_symbol
 from chainlens.engine.rules import RULES
 
 __all__ = ["Judge", "pretty_name", "output_label"]
 
 
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -54,18 +54,13 @@ def output_label(name: str) -> str:
 
 
 def pretty_name(name: str) -> str:
-    """``w_1`` -> ``w₁``, ``a@3`` -> ``a₃``: names as a person writes them.
-    The parser's own name for an unnamed output (``_1``) was never written
-    by anyone: it is ``f``, as in :func:`output_label`."""
+    """``w_1`` -> ``w₁``, ``a@3`` -> ``a⁽³⁾``: names as every printer shows
+    them (:func:`~chainlens.engine.printing.names.display_symbol`).  The
+    parser's own name for an unnamed output (``_1``) was never written by
+    anyone: it is ``f``, as in :func:`output_label`."""
     if name.startswith("_"):
         return "f"
-    base, _, version = name.partition("@")
-    if "_" in base:
-        head, _, sub = base.partition("_")
-        sub = sub.strip("{}")
-        if sub.isdigit():
-            base = head + sub.translate(_SUB)
-    return base + (version.translate(_SUB) if version else "")
+    return display_symbol(name, "unicode")
 
 
 def _g(x: float) -> str:

@@ -21,6 +21,7 @@ from types import MappingProxyType
 
 from chainlens.engine.core.ir import Node, free_symbols, postorder, rebuild, sym
 from chainlens.engine.core.source import Span
+from chainlens.engine.printing.names import plain_name
 
 __all__ = [
     "Assignment",
@@ -35,7 +36,7 @@ __all__ = [
 
 def display_name(name: str) -> str:
     """The name a person wrote: ``a@3`` -> ``a``."""
-    return name.split("@", 1)[0]
+    return plain_name(name)
 
 
 @dataclass(frozen=True)

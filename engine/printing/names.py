@@ -45,6 +45,7 @@ def _name_parts(name: str) -> tuple[str, str, str]:
         return (_PLACEHOLDER_NAMES[i] if i < len(_PLACEHOLDER_NAMES) else f"u{i}"), "", ""
     base, _, version = name.partition("@")
     core, _, sub = base.partition("_")
+    sub = sub.strip("{}")
     if not core:  # a name that starts with "_"
         core, sub = base, ""
     return core, sub, version

@@ -64,16 +64,13 @@ def _acot(x):
     return math.atan(1.0 / x) if x != 0 else math.copysign(PI / 2, x)
 
 
-def _inv_or_inf(x):
-    return 1.0 / x if x != 0 else math.copysign(math.inf, x)
-
-
+# One-point helpers are compiled by numba one by one: each is self-contained.
 def _asec(x):
-    return math.acos(_inv_or_inf(x))
+    return math.acos(1.0 / x) if x != 0 else math.nan
 
 
 def _acsc(x):
-    return math.asin(_inv_or_inf(x))
+    return math.asin(1.0 / x) if x != 0 else math.nan
 
 
 def _atan2_partial(args, i):

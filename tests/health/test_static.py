@@ -211,7 +211,8 @@ def test_hand_nested_compositions_are_counted_too():
 
 
 @pytest.mark.parametrize(("name", "shown"), [
-    ("w_1", "w₁"), ("w_{12}", "w₁₂"), ("a@3", "a₃"), ("theta", "theta"), ("b_k", "b_k"),
+    # one prettifier for every message (printing.names): a@3 is a⁽³⁾ as in hovers
+    ("w_1", "w₁"), ("w_{12}", "w₁₂"), ("a@3", "a⁽³⁾"), ("theta", "θ"), ("b_k", "bₖ"),
     ("_1", "f"),  # the parser's name for an unnamed output
 ])
 def test_names_are_shown_as_written(name, shown):
