@@ -69,6 +69,9 @@ def register(subparsers) -> None:
                    help="serve Prometheus /metrics on this HTTP port (default: off)")
     p.add_argument("--tls-cert", type=Path, metavar="PEM", help="certificate chain (PEM)")
     p.add_argument("--tls-key", type=Path, metavar="PEM", help="private key (PEM)")
+    p.add_argument("--tls-client-ca", type=Path, metavar="PEM",
+                   help="mutual TLS: require client certificates signed by this CA (PEM); "
+                        "also asked of /metrics scrapers")
     p.add_argument("--max-message-mb", type=_number(int, 1, 2047), default=64,
                    help="largest request or response message in MiB (default 64)")
     p.add_argument("--cache-size", type=_COUNT, default=256,
@@ -84,6 +87,8 @@ def run(args) -> int:
 
     if bool(args.tls_cert) != bool(args.tls_key):
         raise SystemExit("chainlens serve: --tls-cert and --tls-key go together")
+    if args.tls_client_ca and not args.tls_cert:
+        raise SystemExit("chainlens serve: --tls-client-ca needs --tls-cert and --tls-key")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     options = ServiceOptions(
         host=args.host,
@@ -97,6 +102,7 @@ def run(args) -> int:
         metrics_port=args.metrics_port,
         tls_cert=args.tls_cert,
         tls_key=args.tls_key,
+        tls_client_ca=args.tls_client_ca,
         max_message_bytes=args.max_message_mb * 1024 * 1024,
         cache_size=args.cache_size,
         grace=args.grace,

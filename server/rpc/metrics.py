@@ -56,9 +56,18 @@ class Metrics:
         """One sample's current value (0 when never set), for tests and the demo."""
         return self.registry.get_sample_value(name, labels) or 0.0
 
-    def serve_http(self, port: int, host: str = "127.0.0.1") -> int:
-        """Start the ``/metrics`` endpoint; returns the bound port."""
-        self._http, _thread = start_http_server(port, addr=host, registry=self.registry)
+    def serve_http(self, port: int, host: str = "127.0.0.1", certfile=None, keyfile=None,
+                   client_ca=None) -> int:
+        """Start the ``/metrics`` endpoint; returns the bound port.  With a
+        certificate and key it speaks HTTPS (the same as the gRPC port: a
+        TLS service must not leak its counts in plaintext), and with a client
+        CA it asks scrapers for a certificate."""
+        tls = {}
+        if certfile is not None:
+            tls = {"certfile": str(certfile), "keyfile": str(keyfile)}
+            if client_ca is not None:
+                tls.update(client_cafile=str(client_ca), client_auth_required=True)
+        self._http, _thread = start_http_server(port, addr=host, registry=self.registry, **tls)
         return self._http.server_address[1]
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import ssl
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,8 @@ from chainlens.v1 import derivatives_pb2
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
-__all__ = ["ServiceOptions", "Service", "serve", "SERVICE_NAME"]
+__all__ = ["ServiceOptions", "Service", "serve", "SERVICE_NAME", "TLSConfigError",
+           "tls_credentials"]
 
 SERVICE_NAME = derivatives_pb2.DESCRIPTOR.services_by_name["Derivatives"].full_name
 log = logging.getLogger("chainlens.server.rpc")
@@ -39,6 +41,9 @@ class ServiceOptions:
     metrics_port: int | None = None
     tls_cert: Path | None = None
     tls_key: Path | None = None
+    #: CA bundle (PEM) of client certificates: with it, clients must show a
+    #: certificate it signed (mutual TLS), on the gRPC port and /metrics alike.
+    tls_client_ca: Path | None = None
     #: Largest request or response message, in bytes.
     max_message_bytes: int = 64 * 1024 * 1024
     #: Compiled programs kept (LRU).
@@ -49,6 +54,43 @@ class ServiceOptions:
     symbolic_workers: int = 2
     #: Seconds in-flight requests get to finish on stop.
     grace: float = 5.0
+
+
+class TLSConfigError(OSError):
+    """Certificate, key or client CA that cannot serve TLS, with the reason."""
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise TLSConfigError(f"cannot read the TLS {what} {path}: {exc.strerror or exc}") from None
+
+
+def tls_credentials(cert: Path, key: Path, client_ca: Path | None = None):
+    """gRPC server credentials, checked first with OpenSSL (through ``ssl``)
+    so that a bad file is reported as what it is: grpc only says that the
+    port could not be added, which read as "cannot bind"."""
+    cert_pem, key_pem = _read(cert, "certificate"), _read(key, "key")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_cert_chain(cert, key)
+    except ssl.SSLError as exc:
+        if exc.reason == "KEY_VALUES_MISMATCH":
+            raise TLSConfigError(f"the TLS key {key} does not match the certificate {cert}") \
+                from None
+        raise TLSConfigError(f"cannot use {cert} and {key} as a TLS certificate and key: "
+                             f"{exc.reason or exc} (are they PEM files?)") from None
+    ca_pem = None
+    if client_ca is not None:
+        ca_pem = _read(client_ca, "client CA")
+        try:
+            context.load_verify_locations(cafile=str(client_ca))
+        except ssl.SSLError as exc:
+            raise TLSConfigError(f"cannot use {client_ca} as the client CA: "
+                                 f"{exc.reason or exc}") from None
+    return grpc.ssl_server_credentials([(key_pem, cert_pem)], root_certificates=ca_pem,
+                                       require_client_auth=ca_pem is not None)
 
 
 class Service:
@@ -97,7 +139,8 @@ class Service:
             await self._health.set(name, health_pb2.HealthCheckResponse.SERVING)
         if opts.metrics_port is not None:
             try:
-                self.metrics_port = self.metrics.serve_http(opts.metrics_port, opts.host)
+                self.metrics_port = self.metrics.serve_http(
+                    opts.metrics_port, opts.host, opts.tls_cert, opts.tls_key, opts.tls_client_ca)
             except BaseException:  # a taken metrics port: do not leave the server running
                 await self.stop(grace=0)
                 raise
@@ -106,11 +149,10 @@ class Service:
     def _bind(self, server: grpc.aio.Server) -> int:
         opts = self.options
         address = f"{opts.host}:{opts.port}"
-        if opts.tls_cert or opts.tls_key:
+        if opts.tls_cert or opts.tls_key or opts.tls_client_ca:
             if not (opts.tls_cert and opts.tls_key):
                 raise ValueError("TLS needs both a certificate and a key")
-            credentials = grpc.ssl_server_credentials(
-                [(Path(opts.tls_key).read_bytes(), Path(opts.tls_cert).read_bytes())])
+            credentials = tls_credentials(opts.tls_cert, opts.tls_key, opts.tls_client_ca)
         try:
             if opts.tls_cert:
                 port = server.add_secure_port(address, credentials)
@@ -119,9 +161,8 @@ class Service:
         except RuntimeError:  # grpc.aio's way of saying so: an OSError like any bind
             port = 0
         if port == 0:
-            hint = " (are the certificate and key PEM files?)" if opts.tls_cert else ""
             raise OSError(f"cannot bind {address}: the host is not local, the port is "
-                          f"taken or not allowed{hint}")
+                          "taken or not allowed")
         return port
 
     async def stop(self, grace: float | None = None) -> None:
@@ -156,11 +197,13 @@ async def serve(options: ServiceOptions) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stopping.set)
-    scheme = "TLS" if options.tls_cert else "plaintext"
+    scheme = ("mutual TLS" if options.tls_client_ca else "TLS") if options.tls_cert \
+        else "plaintext"
     print(f"chainlens: serving {SERVICE_NAME} on {service.address} ({scheme})", flush=True)
     if service.metrics_port is not None:
-        print(f"chainlens: metrics on http://{options.host}:{service.metrics_port}/metrics",
-              flush=True)
+        url = "https" if options.tls_cert else "http"
+        print(f"chainlens: metrics on {url}://{options.host}:{service.metrics_port}/metrics "
+              f"({scheme})", flush=True)
     await stopping.wait()
     print("chainlens: stopping (answering requests in flight)", flush=True)
     await service.stop()
