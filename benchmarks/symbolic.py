@@ -35,10 +35,11 @@ from contextlib import contextmanager
 
 import symengine as se
 import sympy as sp
-from chainlens.engine.core.ir import Node, call, count_nodes, num, postorder, substitute, sym
+from chainlens.engine.core.ir import Node, call, num, sym
+from chainlens.engine.core.walk import count_nodes, postorder, substitute
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import to_text
-from chainlens.engine.symbolic.chain import diff, gradient
+from chainlens.engine.symbolic.derivatives import diff, gradient
 from sympy.core.cache import clear_cache
 
 SEED = ["sin(x^2)", "exp(-x^2/2)", "log(cos(x))", "(3*x^2 + 7)^10", "sin(exp(x^2))",

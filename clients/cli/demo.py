@@ -88,7 +88,7 @@ def _few(names: tuple[str, ...], shown: int = 6) -> str:
 
 
 def _diff(examples: Path, out: Path) -> None:
-    from chainlens.engine.symbolic.chain import diff
+    from chainlens.engine.symbolic.derivatives import diff
     from chainlens.engine.symbolic.steps import format_steps
 
     _title("2. Derivatives of the seed article, textbook-clean, with their steps")
@@ -102,7 +102,7 @@ def _diff(examples: Path, out: Path) -> None:
 def _backprop(examples: Path, out: Path) -> None:
     from chainlens.engine.language.reader import parse
     from chainlens.engine.printing import render
-    from chainlens.engine.symbolic.chain import backprop
+    from chainlens.engine.symbolic.adjoints import backprop
 
     _title("3. Backprop through the names (examples/neuron.chain)")
     program = parse((examples / "neuron.chain").read_text(encoding="utf-8"))

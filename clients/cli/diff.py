@@ -38,8 +38,8 @@ def run(args) -> int:
     if any(not a.name.startswith("_") for a in program.assignments):
         return _program(program, wrt, args, simplify)
     # Only expression statements (parsed as the synthetic outputs _1, _2...).
-    from chainlens.engine.core.ir import free_symbols
-    from chainlens.engine.symbolic.chain import diff
+    from chainlens.engine.core.walk import free_symbols
+    from chainlens.engine.symbolic.derivatives import diff
 
     results = []
     for out in program.outputs:
@@ -79,8 +79,9 @@ def _print_derivative(d, fmt: str, steps: bool) -> None:
 def _program(program, wrt, args, simplify: bool) -> int:
     from chainlens.engine.language.program import display_name
     from chainlens.engine.printing import render
-    from chainlens.engine.symbolic.chain import backprop, gradient
-    from chainlens.engine.symbolic.check import value_at
+    from chainlens.engine.symbolic.adjoints import backprop
+    from chainlens.engine.symbolic.derivatives import gradient
+    from chainlens.engine.symbolic.values import value_at
 
     fmt = "text" if args.format == "python" else args.format
     point = _scalar_point(program)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from chainlens.engine.language.program import Program
 from chainlens.engine.printing import render
-from chainlens.engine.symbolic.chain import diff
+from chainlens.engine.symbolic.derivatives import diff
 
 __all__ = ["gradient_source"]
 

@@ -2,7 +2,7 @@
 
 Editors and the command line ask the same questions: "the gradient of this
 ``def`` by its parameters", "∂L/∂z through the program's own names".  The
-answers are engine derivatives (:func:`chainlens.engine.symbolic.chain.diff`);
+answers are engine derivatives (:func:`chainlens.engine.symbolic.derivatives.diff`);
 this module only decides *which* derivatives a unit asks for, so the hover
 and ``chainlens diff model.py`` agree.
 """
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from chainlens.engine.api.inputs import order as valid_order
 from chainlens.engine.api.inputs import wrt_names
-from chainlens.engine.core.ir import Node, free_symbols, substitute, sym
+from chainlens.engine.core.ir import Node, sym
+from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.frontends.document import Unit
 from chainlens.engine.language.program import Program
-from chainlens.engine.symbolic.chain import diff
+from chainlens.engine.symbolic.derivatives import diff
 
 __all__ = ["unit_variables", "unit_derivatives", "in_terms_of"]
 

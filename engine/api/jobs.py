@@ -141,7 +141,7 @@ def _parse(source: str):
 
 
 def _derivative(program, wrt: str, formats, want_steps: bool) -> dict:
-    from chainlens.engine.symbolic.chain import diff
+    from chainlens.engine.symbolic.derivatives import diff
 
     d = diff(program, wrt)
     out = {

@@ -23,6 +23,9 @@ flattening, constant folding, collecting ``2x + 3x -> 5x`` and
 written in.  Heavier rewriting (tan, factoring, trig identities) lives in
 :mod:`chainlens.engine.symbolic.simplify`.
 
+Traversals (postorder, substitute...) are in :mod:`chainlens.engine.core.walk`;
+exact rational folding in :mod:`chainlens.engine.core.fold`.
+
 Source positions are *not* stored on nodes: one node can be written in many
 places.  Parsers return a source map (node -> spans) beside the node.
 
@@ -36,39 +39,13 @@ from __future__ import annotations
 import threading
 import weakref
 import zlib
-from collections.abc import Iterable
 from fractions import Fraction
 
-__all__ = [
-    "Node",
-    "num",
-    "sym",
-    "PI",
-    "ZERO",
-    "ONE",
-    "NEG_ONE",
-    "HALF",
-    "E",
-    "add",
-    "sub",
-    "neg",
-    "mul",
-    "div",
-    "power",
-    "sqrt",
-    "call",
-    "postorder",
-    "free_symbols",
-    "substitute",
-    "count_nodes",
-    "depth",
-    "is_num",
-]
+from chainlens.engine.core.fold import fold_power
 
-#: Largest exponent folded exactly when a rational is raised to an integer.
-MAX_FOLD_EXPONENT = 256
-#: Largest bit length of a folded rational's numerator or denominator.
-MAX_FOLD_BITS = 4096
+__all__ = ["Node", "num", "sym", "PI", "ZERO", "ONE", "NEG_ONE", "HALF", "E", "add", "sub",
+           "neg", "mul", "div", "power", "sqrt", "call", "raw", "is_num"]
+
 
 _RANK = {"num": 0, "pi": 1, "sym": 2, "pow": 3, "mul": 4, "add": 5}
 _FUNC_RANK = 6
@@ -416,48 +393,6 @@ def div(a: Node, b: Node) -> Node:
     return mul(a, power(b, NEG_ONE))
 
 
-def _exact_root(value: Fraction, n: int) -> Fraction | None:
-    """The rational n-th root of ``value`` when there is one."""
-    if value < 0:
-        if n % 2 == 0:
-            return None
-        r = _exact_root(-value, n)
-        return -r if r is not None else None
-
-    def iroot(k: int) -> int | None:
-        if k.bit_length() > MAX_FOLD_BITS:
-            return None
-        r = round(k ** (1.0 / n)) if k.bit_length() < 1000 else None
-        if r is None:
-            return None
-        for cand in (r - 1, r, r + 1):
-            if cand >= 0 and cand**n == k:
-                return cand
-        return None
-
-    p, q = iroot(value.numerator), iroot(value.denominator)
-    if p is None or q is None:
-        return None
-    return Fraction(p, q)
-
-
-def _fold_power(base: Fraction, exp: Fraction) -> Fraction | None:
-    if base == 0:
-        return Fraction(0) if exp > 0 else (Fraction(1) if exp == 0 else None)
-    if exp.denominator != 1:
-        root = _exact_root(base, exp.denominator)
-        if root is None:
-            return None
-        base, exp = root, Fraction(exp.numerator)
-    n = int(exp)
-    if abs(n) > MAX_FOLD_EXPONENT:
-        return None
-    bits = max(base.numerator.bit_length(), base.denominator.bit_length())
-    if bits * abs(n) > MAX_FOLD_BITS:
-        return None
-    return base**n
-
-
 def power(base: Node, exp: Node) -> Node:
     """``base ^ exp`` with the rewrites that hold for every real value:
     ``x^0 = 1``, ``x^1 = x``, ``1^x = 1``, exact folding of rationals,
@@ -469,7 +404,7 @@ def power(base: Node, exp: Node) -> Node:
             return base
         e = exp.value
         if base.op == "num":
-            folded = _fold_power(base.value, e)
+            folded = fold_power(base.value, e)
             if folded is not None:
                 return num(folded)
             return _make("pow", (base, exp), None)
@@ -523,83 +458,3 @@ def raw(op: str, *args: Node) -> Node:
 
 #: Euler's number, ``exp(1)``.  Defined lazily via the rules table.
 E = _make("exp", (ONE,), None)
-
-
-# --------------------------------------------------------------------------
-# Traversal (iterative: DAGs from deep programs exceed Python's stack)
-# --------------------------------------------------------------------------
-
-
-def postorder(roots: Node | Iterable[Node], enter=None) -> list[Node]:
-    """Every node reachable from ``roots``, each once, children before
-    parents.  Iterative, so depth is limited only by memory.  With
-    ``enter``, a child for which ``enter(child)`` is false is neither
-    descended into nor listed (roots always are): a pass that only needs
-    part of a DAG walks only that part."""
-    if isinstance(roots, Node):
-        roots = (roots,)
-    seen: set[int] = set()
-    order: list[Node] = []
-    for root in roots:
-        if id(root) in seen:
-            continue
-        stack: list[tuple[Node, int]] = [(root, 0)]
-        while stack:
-            node, i = stack[-1]
-            if i < len(node.args):
-                stack[-1] = (node, i + 1)
-                child = node.args[i]
-                if id(child) not in seen:
-                    if enter is None or enter(child):
-                        stack.append((child, 0))
-                    else:
-                        seen.add(id(child))
-            else:
-                stack.pop()
-                if id(node) not in seen:
-                    seen.add(id(node))
-                    order.append(node)
-    return order
-
-
-def free_symbols(root: Node | Iterable[Node]) -> tuple[str, ...]:
-    """Names of the variables in ``root``, sorted."""
-    return tuple(sorted({n.value for n in postorder(root) if n.op == "sym"}))
-
-
-def count_nodes(root: Node | Iterable[Node]) -> int:
-    """Number of distinct nodes (the size of the DAG, not of the tree)."""
-    return len(postorder(root))
-
-
-def depth(root: Node) -> int:
-    """Longest path from ``root`` to a leaf."""
-    d: dict[int, int] = {}
-    for node in postorder(root):
-        d[id(node)] = 1 + max((d[id(a)] for a in node.args), default=0)
-    return d[id(root)]
-
-
-def rebuild(node: Node, args: tuple[Node, ...]) -> Node:
-    """``node`` with new children, re-canonicalised through the constructors."""
-    if args == node.args:
-        return node
-    if node.op in ("num", "sym", "pi"):
-        return node
-    return call(node.op, *args)
-
-
-def substitute(root: Node, mapping: dict[Node, Node]) -> Node:
-    """Replace sub-expressions (usually symbols) by others, bottom-up, each
-    shared node rewritten once."""
-    if not mapping:
-        return root
-    memo: dict[int, Node] = {}
-    for node in postorder(root):
-        if node in mapping:
-            memo[id(node)] = mapping[node]
-        elif not node.args:
-            memo[id(node)] = node
-        else:
-            memo[id(node)] = rebuild(node, tuple(memo[id(a)] for a in node.args))
-    return memo[id(root)]

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chainlens.engine.core.ir import free_symbols
 from chainlens.engine.core.source import ChainError
+from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends.document import Unit
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.check import check_derivative

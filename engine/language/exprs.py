@@ -21,7 +21,7 @@ import re
 
 import numpy as np
 from chainlens.engine import rules
-from chainlens.engine.core import ir
+from chainlens.engine.core import ir, walk
 from chainlens.engine.core.ir import PI, E, Node
 from chainlens.engine.core.limits import MAX_NODES
 from chainlens.engine.core.source import LimitError, ParseError, Span
@@ -336,7 +336,7 @@ class ExpressionLowering:
             raise self.error(f"{name} takes {len(f.params)} argument(s), got {len(s.kids)}",
                              s.start, s.end, hint=f"defined on line {f.span.line}")
         args = [self.expr(k) for k in s.kids]
-        return ir.substitute(f.body, {ir.sym(p): a for p, a in zip(f.params, args, strict=True)})
+        return walk.substitute(f.body, {ir.sym(p): a for p, a in zip(f.params, args, strict=True)})
 
     def x_lcall(self, s):
         raw, hs, he = s.val
@@ -442,7 +442,7 @@ def evaluate_constant(node: Node) -> float:
     the rules table's numpy forwards; used for ``@at`` values only."""
     values: dict[int, float] = {}
     with np.errstate(all="ignore"):
-        for n in ir.postorder(node):
+        for n in walk.postorder(node):
             if n.op == "num":
                 v = float(n.value)
             elif n.op == "pi":

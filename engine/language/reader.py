@@ -34,7 +34,7 @@ import sys
 from fractions import Fraction
 from types import MappingProxyType
 
-from chainlens.engine.core import ir
+from chainlens.engine.core import ir, walk
 from chainlens.engine.core.ir import Node
 from chainlens.engine.core.limits import MAX_REPEAT, MAX_SOURCE_CHARS, MAX_TENSOR_ELEMENTS
 from chainlens.engine.core.source import LimitError, ParseError, Span
@@ -160,7 +160,7 @@ class _Lowering(ExpressionLowering):
         assigned = {a.name for a in self.assignments}
         used: set[str] = set(self.declared)
         for a in self.assignments:
-            used.update(ir.free_symbols(a.expr))
+            used.update(walk.free_symbols(a.expr))
         return used - assigned
 
     def resolve_outputs(self) -> tuple[str, ...]:
@@ -349,7 +349,7 @@ class _Lowering(ExpressionLowering):
                 raise self.error("this value is beyond the float64 range (about ±1.8e308)",
                                  s.start, s.end)
             return node.value
-        if ir.free_symbols(node):
+        if walk.free_symbols(node):
             raise self.error("a value must be a constant (numbers, pi, e, functions of them)",
                              s.start, s.end, expected=("a number",))
         try:

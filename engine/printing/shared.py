@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from chainlens.engine.core.ir import Node, postorder
+from chainlens.engine.core.ir import Node
+from chainlens.engine.core.walk import postorder
 from chainlens.engine.printing.names import display_symbol
 from chainlens.engine.printing.notations import Latex, Python, TooLong, Unicode
 from chainlens.engine.printing.walk import ATOM, MAX_CHARS, Frag, Printer

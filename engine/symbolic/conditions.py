@@ -17,9 +17,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from chainlens.engine.core import limits
-from chainlens.engine.core.ir import Node, postorder, substitute
+from chainlens.engine.core.cache import Cache
+from chainlens.engine.core.ir import Node
+from chainlens.engine.core.walk import postorder, substitute
+from chainlens.engine.printing import render
 from chainlens.engine.rules import PLACEHOLDERS, RULES
+from chainlens.engine.symbolic.values import value_at
 
 __all__ = ["Condition", "conditions_of", "assumption"]
 
@@ -53,8 +56,6 @@ class Condition:
 
     def holds(self, env: dict[str, float]) -> bool | None:
         """Whether the condition is true at a point (None: cannot tell)."""
-        from chainlens.engine.symbolic.check import value_at
-
         v = value_at(self.expr, env)
         if not math.isfinite(v):
             return None
@@ -68,10 +69,6 @@ class Condition:
 
 
 def _show(node: Node) -> str:
-    try:
-        from chainlens.engine.printing import render
-    except ImportError:  # printers not installed: a readable fallback
-        return repr(node)
     return render(node, "unicode")
 
 
@@ -93,17 +90,13 @@ def assumption(arg: Node, relation: str, source: Node) -> Condition:
 
 
 #: Recent answers (a gradient asks once per variable).
-_RECENT: dict = {}
+_RECENT: Cache = Cache(max_entries=256)
 
 
 def conditions_of(root: Node) -> tuple[Condition, ...]:
     """Every domain and differentiability condition of ``root``, each once,
     innermost first."""
-    hit = _RECENT.get(root)
-    if hit is None:
-        hit = _RECENT[root] = _conditions(root)
-        limits.trim_oldest(_RECENT, 256)
-    return hit
+    return _RECENT.get_or_make(root, lambda: _conditions(root))
 
 
 def _conditions(root: Node) -> tuple[Condition, ...]:

@@ -23,8 +23,9 @@ own partial.
 
 from __future__ import annotations
 
-from chainlens.engine.core.ir import E, Node, postorder, raw
+from chainlens.engine.core.ir import E, Node, mul, raw
 from chainlens.engine.core.source import ChainError
+from chainlens.engine.core.walk import postorder
 from chainlens.engine.rules import PLACEHOLDERS, RULES
 
 __all__ = ["partial", "product"]
@@ -192,8 +193,6 @@ def product(factors: list[Node]) -> Node:
     factors in canonical order: build it directly, in one sort, instead of
     grouping bases and re-raising each to the power 1.  Otherwise
     :func:`chainlens.engine.core.ir.mul` decides."""
-    from chainlens.engine.core.ir import mul
-
     if len(factors) < 3:
         return mul(*factors)
     flat: list[Node] = []

@@ -30,19 +30,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from chainlens.engine.core import limits
-from chainlens.engine.core.ir import (
-    ONE,
-    ZERO,
-    Node,
-    add,
-    count_nodes,
-    mul,
-    num,
-    postorder,
-    power,
-    raw,
-    rebuild,
-)
+from chainlens.engine.core.ir import ONE, ZERO, Node, add, mul, num, power, raw
+from chainlens.engine.core.walk import count_nodes, postorder, rebuild
+from chainlens.engine.symbolic.conditions import assumption
 
 __all__ = ["simplify", "simplify_traced", "Simplified"]
 
@@ -198,8 +188,6 @@ class _Pass:
 
     # ---- exponentials and logarithms ------------------------------------
     def _exp(self, node: Node) -> Node:
-        from chainlens.engine.symbolic.conditions import assumption
-
         u = node.args[0]
         if u is ZERO:
             return self._fire("exp(0) = 1", ONE)

@@ -28,8 +28,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from chainlens.engine.core.ir import Node, free_symbols, mul, raw, sym
+from chainlens.engine.core.ir import NEG_ONE, Node, add, mul, power, raw, sym
+from chainlens.engine.core.walk import free_symbols
+from chainlens.engine.printing import render
 from chainlens.engine.rules import RULES
+from chainlens.engine.symbolic.chain import materialize
 
 __all__ = ["Step", "Factor", "build_steps", "format_steps", "step_to_dict", "markdown",
            "MAX_STEPS"]
@@ -88,8 +91,6 @@ class Step:
 def build_steps(expr: Node, wrt: str, raw: Node, fwd, simplified: Node,
                 rewrites: tuple[str, ...]) -> list[Step]:
     """The steps of one differentiation pass (see the module docstring)."""
-    from chainlens.engine.symbolic.chain import materialize
-
     var = sym(wrt)
     taken = set(free_symbols(expr))
     letters = [sym(n) for n in _LETTERS if n not in taken] or [sym("u₀")]
@@ -161,8 +162,6 @@ def _log_diff(node: Node, trace, fwd, wrt: str, depth: int) -> tuple[Step, Step,
     differentiated again): ``ln y = v·ln u``; both sides' derivatives,
     ``y'/y = v'·ln u + v·u'/u``, which is ``(∂y/∂u·u' + ∂y/∂v·v')/y``; and
     ``y' = y·(y'/y)``."""
-    from chainlens.engine.core.ir import NEG_ONE, add, power
-
     u, v = node.args
     du, dv = _d(fwd, u), _d(fwd, v)
     p_u, p_v = trace.partials  # v·u^(v-1) and u^v·ln u, from the table
@@ -202,18 +201,20 @@ def _classify(node: Node, trace, var: Node) -> str:
         if inner is var:
             return "power" if dep[0] == 0 else "exponential"
         return "chain"
+    if len(dep) > 1:
+        # max(x, x^2), atan2(x, x^2): every dependent argument has its term
+        return "multivariable-chain"
     if len(dep) == 1 and args[dep[0]] is var:
         return "known"
     return "chain"
 
 
 def _step(node: Node, trace, fwd, var: Node, wrt: str, depth: int, u: Node) -> Step:
-    from chainlens.engine.symbolic.chain import materialize
-
     rule = _classify(node, trace, var)
     result = materialize(fwd.d[node])
     args = node.args
-    if rule in ("sum", "constant-multiple", "product", "quotient", "log-diff"):
+    if rule in ("sum", "constant-multiple", "product", "quotient", "log-diff",
+                "multivariable-chain"):
         factors = tuple(
             Factor("partial", args[i], p) for i, p in zip(trace.dep, trace.partials, strict=True)
         ) + tuple(Factor("term'", args[i], _d(fwd, args[i])) for i in trace.dep)
@@ -224,6 +225,8 @@ def _step(node: Node, trace, fwd, var: Node, wrt: str, depth: int, u: Node) -> S
         if rule == "log-diff":
             note = "y = u^v: log y = v·log u, so y' = y·(v'·log u + v·u'/u)"
             uses = ("product",)
+        if rule == "multivariable-chain":
+            note = "f(u, v)' = ∂f/∂u·u' + ∂f/∂v·v'"
         return Step(rule, node, wrt, result, depth, factors=factors, uses=uses, note=note)
     # One argument depends on the variable: an outer function of an inner one.
     i = trace.dep[0]
@@ -242,14 +245,10 @@ def _step(node: Node, trace, fwd, var: Node, wrt: str, depth: int, u: Node) -> S
 
 
 def _raw_like(node: Node, args: tuple[Node, ...]) -> Node:
-    from chainlens.engine.core.ir import raw
-
     return raw(node.op, *args)
 
 
 def _d(fwd, node: Node) -> Node:
-    from chainlens.engine.symbolic.chain import materialize
-
     return materialize(fwd.d[node])
 
 
@@ -262,6 +261,7 @@ _RULE_NAMES = {
     "chain": "chain rule", "sum": "sum rule", "constant-multiple": "constant multiple",
     "product": "product rule", "quotient": "quotient rule", "power": "power rule",
     "exponential": "exponential rule", "log-diff": "logarithmic differentiation",
+    "multivariable-chain": "chain rule (several arguments)",
     "combine": "putting it together", "simplify": "simplify", "repeat": "…",
 }
 
@@ -271,8 +271,6 @@ class _Fmt:
 
     def __init__(self, fmt: str):
         self.fmt = fmt
-        from chainlens.engine.printing import render
-
         self._render = render
         self.times = {"text": " * ", "unicode": " · ", "latex": " \\cdot "}[fmt]
         self.arrow = {"text": " => ", "unicode": " ⇒ ", "latex": " \\Rightarrow "}[fmt]
@@ -353,7 +351,7 @@ def _line(step: Step, f: _Fmt) -> str:
         rest = len(step.expr.args) - len(varying)
         note = f.words(f"  (+ 0 for the constant term{'s' if rest > 1 else ''})") if rest else ""
         return f"{name}: {lhs} = {terms}{done}{note}"
-    if step.rule in ("constant-multiple", "product", "quotient"):
+    if step.rule in ("constant-multiple", "product", "quotient", "multivariable-chain"):
         parts = [(fa.value, fb.of) for fa, fb in zip(
             [x for x in step.factors if x.role == "partial"],
             [x for x in step.factors if x.role == "term'"], strict=True)]
@@ -468,8 +466,6 @@ def markdown(steps, *, short: bool = True) -> str:
 
 def step_to_dict(step: Step) -> dict:
     """JSON-ready form (printed in every notation)."""
-    from chainlens.engine.printing import render
-
     def nodes(n: Node | None) -> dict | None:
         if n is None:
             return None

@@ -18,7 +18,7 @@ import asyncio
 import logging
 
 from chainlens.engine.api.codegen import gradient_source
-from chainlens.engine.core.ir import free_symbols
+from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends.notes import tex_superscripts
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp.analysis import Analysis

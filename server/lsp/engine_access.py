@@ -38,7 +38,7 @@ def render(node: Node, notation: str) -> str:
 def derivative(expr: Node, wrt: str):
     """The engine's Derivative (``.result .text .unicode .latex .steps
     .conditions``) of ``expr`` by ``wrt``."""
-    return _module("symbolic.chain").diff(expr, wrt)
+    return _module("symbolic.derivatives").diff(expr, wrt)
 
 
 def steps_markdown(derivative, full: bool) -> str:

@@ -24,7 +24,8 @@ import logging
 import re
 
 from chainlens.engine.api.derivatives import in_terms_of
-from chainlens.engine.core.ir import Node, count_nodes, free_symbols, sym
+from chainlens.engine.core.ir import Node, sym
+from chainlens.engine.core.walk import count_nodes, free_symbols
 from chainlens.engine.frontends.notes import tex_superscripts
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp import health_view

@@ -11,7 +11,8 @@ or numpy / torch / JAX calls in Python.  Shape matching only: no calculus.
 
 from __future__ import annotations
 
-from chainlens.engine.core.ir import Node, postorder
+from chainlens.engine.core.ir import Node
+from chainlens.engine.core.walk import postorder
 from chainlens.engine.rules import match_stable
 from lsprotocol import types
 

@@ -23,7 +23,7 @@ __all__ = ["differentiate", "analyze", "check"]
 
 
 def differentiate(request: pb.DifferentiateRequest) -> pb.DifferentiateResponse:
-    from chainlens.engine.symbolic.chain import diff
+    from chainlens.engine.symbolic.derivatives import diff
 
     order = request.order or 1
     if order > MAX_ORDER:

@@ -5,24 +5,8 @@ import pickle
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.core.ir import (
-    ONE,
-    ZERO,
-    add,
-    call,
-    count_nodes,
-    depth,
-    div,
-    free_symbols,
-    mul,
-    neg,
-    num,
-    postorder,
-    power,
-    sub,
-    substitute,
-    sym,
-)
+from chainlens.engine.core.ir import ONE, ZERO, add, call, div, mul, neg, num, power, sub, sym
+from chainlens.engine.core.walk import count_nodes, depth, free_symbols, postorder, substitute
 
 x, y = sym("x"), sym("y")
 

@@ -17,7 +17,7 @@ from chainlens.engine.core.source import ChainError, LimitError
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.language.reader import parse
 from chainlens.engine.printing import render
-from chainlens.engine.symbolic.check import value_at
+from chainlens.engine.symbolic.values import value_at
 
 NEURON = "z = w*x + b\na = sigmoid(z)\nL = (a - y)^2\n"
 

@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from chainlens.engine.core.ir import count_nodes, free_symbols
+from chainlens.engine.core.walk import count_nodes, free_symbols
 from chainlens.engine.language.reader import parse, parse_expr
 
 ROOT = Path(__file__).resolve().parents[2]

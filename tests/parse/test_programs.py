@@ -136,7 +136,7 @@ def test_nested_repeats():
 def test_a_fifty_layer_network_expands_to_a_shared_dag():
     p = parse("repeat k in 1..50 {\n a = sigmoid(w_k * a + b_k)\n}\n")
     assert len(p.assignments) == 50
-    from chainlens.engine.core.ir import count_nodes, depth
+    from chainlens.engine.core.walk import count_nodes, depth
 
     assert depth(p.expr) > 100
     assert count_nodes(p.expr) < 50 * 6

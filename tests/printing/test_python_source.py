@@ -4,7 +4,7 @@ computes what the rules table's forwards compute."""
 import math
 
 import numpy as np
-from chainlens.engine.core.ir import free_symbols
+from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.printing import display_symbol, render, to_python
 from hypothesis import given
 from printing_strategies import NAMES, evaluate, expressions

@@ -11,7 +11,7 @@ import pytest
 from chainlens.client import AsyncClient, ChainlensError
 from chainlens.client.messages import gradient_request
 from chainlens.engine.language.reader import parse
-from chainlens.engine.symbolic.chain import diff
+from chainlens.engine.symbolic.derivatives import diff
 
 
 async def test_gradient_at_one_point_matches_the_hand_written_backward_pass(client, neuron):

@@ -7,8 +7,9 @@ from __future__ import annotations
 import math
 
 import sympy as sp
-from chainlens.engine.core.ir import Node, postorder
-from chainlens.engine.symbolic.check import value_at
+from chainlens.engine.core.ir import Node
+from chainlens.engine.core.walk import postorder
+from chainlens.engine.symbolic.values import value_at
 
 
 def central_difference(node: Node, var: str, env: dict[str, float], h: float = 1e-6) -> float:

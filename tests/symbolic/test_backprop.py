@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chainlens.engine.core.ir import call, count_nodes, sym
+from chainlens.engine.core.ir import call, sym
+from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.language.reader import parse, parse_expr
-from chainlens.engine.symbolic.chain import backprop, diff, gradient
-from chainlens.engine.symbolic.check import value_at
+from chainlens.engine.symbolic.adjoints import backprop
+from chainlens.engine.symbolic.derivatives import diff, gradient
+from chainlens.engine.symbolic.values import value_at
 from symbolic_oracles import central_difference, close
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -83,7 +85,7 @@ def test_program_with_several_outputs_needs_a_name():
 
 def test_diff_and_jacobian_take_programs():
     assert diff(NEURON, "w").result is backprop(NEURON)["w"].expanded
-    from chainlens.engine.symbolic.chain import jacobian
+    from chainlens.engine.symbolic.derivatives import jacobian
 
     program = parse("u = x^2*y\nv = sin(x)\nu\nv\n")
     j = jacobian(program, ["x", "y"])

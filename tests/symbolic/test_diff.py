@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.core.ir import ONE, ZERO, E, call, count_nodes, num, postorder, sym
+from chainlens.engine.core.ir import ONE, ZERO, E, call, num, sym
 from chainlens.engine.core.source import ChainError, LimitError
-from chainlens.engine.symbolic.chain import diff, gradient, hessian, jacobian
-from chainlens.engine.symbolic.check import value_at
+from chainlens.engine.core.walk import count_nodes, postorder
+from chainlens.engine.symbolic.derivatives import diff, gradient, hessian, jacobian
+from chainlens.engine.symbolic.values import value_at
 from symbolic_oracles import central_difference, close
 
 x, y, a = sym("x"), sym("y"), sym("a")

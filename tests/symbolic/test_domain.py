@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from chainlens.engine.core.ir import call, sym
-from chainlens.engine.symbolic.chain import diff
 from chainlens.engine.symbolic.conditions import conditions_of
+from chainlens.engine.symbolic.derivatives import diff
 
 x = sym("x")
 f = call

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from chainlens.engine.core.ir import sym
-from chainlens.engine.symbolic.chain import diff
+from chainlens.engine.symbolic.derivatives import diff
 from chainlens.engine.symbolic.steps import format_steps, markdown
 
 CASES = [
@@ -48,7 +48,7 @@ def test_the_inner_derivatives_are_explained_under_the_product_rule():
 
 def test_the_ratio_is_the_derivative_over_y():
     # y'/y from the trace, times y, is the computed derivative (as a value).
-    from chainlens.engine.symbolic.check import value_at
+    from chainlens.engine.symbolic.values import value_at
 
     d = diff("x^sin(x)", "x")
     both_sides = d.steps[1]

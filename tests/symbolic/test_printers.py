@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from chainlens.engine.symbolic.chain import diff
+from chainlens.engine.symbolic.derivatives import diff
 from chainlens.engine.symbolic.steps import format_steps, markdown, step_to_dict
 
 STEPS = diff("sin(e^{x^2})", "x").steps

@@ -9,9 +9,9 @@ import math
 import pytest
 import sympy as sp
 from chainlens.engine.core.ir import call, num, sym
-from chainlens.engine.symbolic.chain import diff
-from chainlens.engine.symbolic.check import value_at
+from chainlens.engine.symbolic.derivatives import diff
 from chainlens.engine.symbolic.simplify import simplify
+from chainlens.engine.symbolic.values import value_at
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from symbolic_oracles import central_difference, close, to_sympy

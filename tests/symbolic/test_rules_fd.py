@@ -8,10 +8,11 @@ import random
 
 import numpy as np
 import pytest
-from chainlens.engine.core.ir import call, num, substitute, sym
+from chainlens.engine.core.ir import call, num, sym
+from chainlens.engine.core.walk import substitute
 from chainlens.engine.rules import PLACEHOLDERS, RULES, template
-from chainlens.engine.symbolic.chain import diff
-from chainlens.engine.symbolic.check import value_at
+from chainlens.engine.symbolic.derivatives import diff
+from chainlens.engine.symbolic.values import value_at
 from symbolic_oracles import central_difference, close
 
 SCALAR = sorted(name for name, r in RULES.items() if r.partial is not None and r.kind ==

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from chainlens.engine.language.reader import parse_expr
-from chainlens.engine.symbolic.chain import diff
-from chainlens.engine.symbolic.check import value_at
+from chainlens.engine.symbolic.derivatives import diff
+from chainlens.engine.symbolic.values import value_at
 from symbolic_oracles import central_difference, close
 
 SEED = Path(__file__).resolve().parents[2] / "examples" / "seed-derivatives.tsv"

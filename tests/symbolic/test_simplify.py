@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from chainlens.engine.core.ir import ONE, ZERO, add, call, count_nodes, num, sym
+from chainlens.engine.core.ir import ONE, ZERO, add, call, num, sym
+from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.symbolic.simplify import simplify, simplify_traced
 
 x, y = sym("x"), sym("y")
@@ -72,7 +73,7 @@ def test_shared_nodes_are_simplified_once():
 
 
 def _walk(node):
-    from chainlens.engine.core.ir import postorder
+    from chainlens.engine.core.walk import postorder
 
     return postorder(node)
 
