@@ -32,14 +32,3 @@ SIMPLIFY_WORK = 400_000
 SIMPLIFY_SECONDS = 10.0
 #: Node count above which the simplifier only applies its cheap passes.
 SIMPLIFY_MAX_NODES = 5_000
-
-
-def trim_oldest(cache: dict, size: int) -> None:
-    """Keep a bounded cache within ``size`` by dropping its oldest entries
-    (dicts keep insertion order); another thread trimming at the same time
-    is harmless."""
-    try:
-        while len(cache) > size:
-            cache.pop(next(iter(cache)), None)
-    except (RuntimeError, StopIteration):
-        pass
