@@ -1,10 +1,17 @@
 """``chainlens health FILE…``: gradient health as a linter.
 
+Every file is read as the editor reads it
+(:func:`chainlens.engine.frontends.document.read_document`): a ``.chain``
+program, each function and Sequential stack of a ``.py`` file or notebook,
+each derivative claim of a ``.md``/``.tex`` note.  Programs get
+:func:`chainlens.engine.health.analysis.analyze`; claims get
+:func:`chainlens.engine.frontends.claims.check_claim`, a wrong one being a
+``wrong-derivative`` warning with the right derivative as its fix.
+
 One line per finding (``file:line:col: severity: message [kind]``), JSON of
 the full reports, or SARIF 2.1.0 for GitHub code scanning.  Exit status 1
 when a finding reaches ``--threshold`` (default: warning), 2 when a file
-cannot be read or parsed, 0 otherwise.  All the analysis is
-:func:`chainlens.engine.health.analysis.analyze`; this module only formats.
+cannot be read or parsed, 0 otherwise.  This module only formats.
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainlens.engine.core.source import ChainError, Span
+from chainlens.engine.frontends.kinds import KINDS, kind_of
 
 #: SARIF rule per finding kind: (id, name, short description, help)
 RULES = {
@@ -41,7 +50,11 @@ RULES = {
                    "Activation saturated at the evaluation points",
                    "The activation's derivative is a tiny fraction of its maximum at most "
                    "points, so little gradient passes through it."),
-    "parse": ("parse-error", "ParseError", "The file is not a valid .chain program",
+    "wrong-derivative": ("wrong-derivative", "WrongDerivative",
+                         "A derivative claimed in a note is wrong",
+                         "The claimed expression differs from the derivative at a point of the "
+                         "domain (the message gives it); the fix writes the right derivative."),
+    "parse": ("parse-error", "ParseError", "The file could not be read",
               "Fix the syntax error; nothing else was analysed."),
 }
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -74,11 +87,14 @@ def _count(least: int):
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "health", help="flag vanishing/exploding gradients in .chain files (lint-style)",
+        "health", help="flag vanishing/exploding gradients and wrong claims (lint-style)",
         description="Static bounds and measured gradient magnitudes for every input and "
                     "layer; one line per finding, exit status 1 when a finding reaches "
                     "--threshold.")
-    p.add_argument("files", nargs="+", metavar="FILE", help=".chain files (- for stdin)")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help=".chain, .py, .ipynb, .md or .tex files (- for stdin)")
+    p.add_argument("--kind", choices=KINDS, default=None,
+                   help="how to read the files (default: from each extension, else chain)")
     p.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     p.add_argument("--threshold", choices=("error", "warning", "info"), default="warning",
                    help="lowest severity that makes the exit status 1 (default: warning)")
@@ -95,28 +111,58 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+@dataclass
+class FileResult:
+    """One file's results: a report per program unit, a verdict per claim."""
+
+    label: str
+    text: str = ""
+    error: ChainError | None = None
+    reports: list = field(default_factory=list)  # (Unit, HealthReport)
+    verdicts: list = field(default_factory=list)  # ClaimVerdict
+    skipped: tuple = ()
+    #: every finding of the file: each unit's, in unit order, then wrong claims
+    findings: list = field(default_factory=list)
+
+
 def run(args: argparse.Namespace) -> int:
-    from chainlens.engine.health.analysis import Thresholds, analyze
-    from chainlens.engine.language.reader import parse
+    from chainlens.engine.health.analysis import SEVERITIES, Thresholds
 
     th = Thresholds(vanishing=args.vanishing, exploding=args.exploding, samples=args.samples,
                     seed=args.seed, measure=not args.static)
-    results = []  # (label, source, report | None, error | None)
-    for arg in args.files:
-        label, text, error = _read(arg)
-        report = None
-        if error is None:
-            try:
-                report = analyze(parse(text), thresholds=th)
-            except ChainError as exc:
-                error = exc
-        results.append((label, text, report, error))
+    results = [_judge(arg, args.kind, th) for arg in args.files]
     out = {"text": _text, "json": _json, "sarif": _sarif}[args.format](results, args)
     sys.stdout.write(out)
-    if any(e is not None for _, _, _, e in results):
+    if any(r.error is not None for r in results):
         return 2
-    flagged = [f for _, _, r, _ in results for f in r.flagged(args.threshold)]
+    cut = SEVERITIES.index(args.threshold)
+    flagged = [f for r in results for f in r.findings if SEVERITIES.index(f.severity) <= cut]
     return 1 if flagged else 0
+
+
+def _judge(arg: str, kind: str | None, th) -> FileResult:
+    from chainlens.engine.frontends.claims import check_claim, claim_finding
+    from chainlens.engine.frontends.document import read_document
+    from chainlens.engine.health.analysis import analyze
+
+    label, text, error = _read(arg)
+    result = FileResult(label, text, error)
+    if error is not None:
+        return result
+    doc = read_document(text, kind or kind_of(arg if arg != "-" else None) or "chain")
+    result.skipped = doc.skipped
+    if doc.error is not None and not doc.units:
+        result.error = doc.error
+        return result
+    try:
+        result.reports = [(u, analyze(u.program, thresholds=th)) for u in doc.programs]
+    except ChainError as exc:
+        result.error = exc
+    result.verdicts = [check_claim(u) for u in doc.claims]
+    found = [f for _, r in result.reports for f in r.findings]
+    found += [f for f in map(claim_finding, result.verdicts) if f is not None]
+    result.findings = found  # units and claims come in text order already
+    return result
 
 
 def _read(arg: str) -> tuple[str, str, ChainError | None]:
@@ -137,15 +183,13 @@ def _where(label: str, span: Span | None) -> str:
 
 
 def _text(results, args) -> str:
-    from chainlens.engine.health.analysis import pretty_name
-    from chainlens.engine.language.program import display_name
-
     lines = []
-    for label, _, report, error in results:
-        if error is not None:
-            lines.append(f"{_where(label, error.span)}: error: {error} [parse]")
+    for result in results:
+        label = result.label
+        if result.error is not None:
+            lines.append(f"{_where(label, result.error.span)}: error: {result.error} [parse]")
             continue
-        for f in report.findings:
+        for f in result.findings:
             lines.append(f"{_where(label, f.span)}: {f.severity}: {f.message} [{f.kind}]")
             if not args.verbose:
                 continue
@@ -155,22 +199,38 @@ def _text(results, args) -> str:
                              f"≤ {factor.magnitude:.3g}{times}")
             for remedy in f.remedies:
                 lines.append(f"    fix: {remedy.title}")
-        if args.verbose and report is not None:
-            lines += [f"    assumption: {text}" for text in _assumed(report.assumptions)]
-            for rep in report.repeats:
-                shown = rep.layers
-                if len(shown) > 6:
-                    step = (len(shown) - 1) / 5
-                    shown = [shown[round(i * step)] for i in range(6)]
-                mags = ", ".join(f"{rep.var}={m.layer}: {m.gradient:.1e}" for m in shown)
-                name = pretty_name(display_name(rep.layers[0].name)) if rep.layers else "layer"
-                lines.append(f"    {_where(label, rep.span)}: |∂{pretty_name(report.output)}/∂"
-                             f"{name}| by layer {mags}; first/last = {rep.ratio:.2g}")
-            lines += [f"    note: {n}" for n in report.notes]
-            if report.points:
-                lines.append(f"    measured at {report.points} {report.points_from} point(s) "
-                             f"of {pretty_name(report.output)}")
+        if args.verbose:
+            for unit, report in result.reports:
+                lines += _verbose_report(label, unit, report, len(result.reports) > 1)
+            for v in result.verdicts:
+                if v.ok is None:
+                    lines.append(f"    {_where(label, v.unit.span)}: note: claim {v.note}")
+            for s in result.skipped:
+                lines.append(f"    {_where(label, s.span)}: note: {s.name} "
+                             f"not read: {s.reason.removeprefix('not read: ')}")
     return "".join(line + "\n" for line in lines)
+
+
+def _verbose_report(label: str, unit, report, several: bool) -> list[str]:
+    from chainlens.engine.health.analysis import pretty_name
+    from chainlens.engine.language.program import display_name
+
+    head = f"{unit.label}: " if several else ""
+    lines = [f"    {head}assumption: {text}" for text in _assumed(report.assumptions)]
+    for rep in report.repeats:
+        shown = rep.layers
+        if len(shown) > 6:
+            step = (len(shown) - 1) / 5
+            shown = [shown[round(i * step)] for i in range(6)]
+        mags = ", ".join(f"{rep.var}={m.layer}: {m.gradient:.1e}" for m in shown)
+        name = pretty_name(display_name(rep.layers[0].name)) if rep.layers else "layer"
+        lines.append(f"    {_where(label, rep.span)}: |∂{pretty_name(report.output)}/∂"
+                     f"{name}| by layer {mags}; first/last = {rep.ratio:.2g}")
+    lines += [f"    {head}note: {n}" for n in report.notes]
+    if report.points:
+        lines.append(f"    {head}measured at {report.points} {report.points_from} point(s) "
+                     f"of {pretty_name(report.output)}")
+    return lines
 
 
 def _assumed(assumptions) -> list[str]:
@@ -191,13 +251,16 @@ def side_by_side(paths: list[str], width: int = 48) -> str:
     """Reports of a few files in columns (the demo's "before / after")."""
     import textwrap
 
+    from chainlens.engine.frontends.document import read_document
     from chainlens.engine.health.analysis import analyze, pretty_name
     from chainlens.engine.language.program import display_name
-    from chainlens.engine.language.reader import parse
 
     columns = []
     for path in paths:
-        report = analyze(parse(Path(path).read_text(encoding="utf-8")))
+        doc = read_document(Path(path).read_text(encoding="utf-8"), "chain")
+        if doc.error is not None:
+            raise doc.error
+        report = analyze(doc.units[0].program)
         flagged = report.flagged("warning")
         lines = [Path(path).name,
                  "✗ " + ", ".join(sorted({f.kind for f in flagged})) if flagged else "✓ healthy"]
@@ -221,12 +284,19 @@ def side_by_side(paths: list[str], width: int = 48) -> str:
 
 def _json(results, args) -> str:
     files = []
-    for label, _, report, error in results:
-        entry = {"file": label}
-        if error is not None:
-            entry["error"] = error.to_dict()
+    for result in results:
+        entry = {"file": result.label}
+        if result.error is not None:
+            entry["error"] = result.error.to_dict()
+        elif len(result.reports) == 1 and result.reports[0][0].kind == "chain":
+            entry["report"] = result.reports[0][1].to_dict()
         else:
-            entry["report"] = report.to_dict()
+            entry["units"] = [{"label": u.label, "kind": u.kind, "span": u.span.to_dict(),
+                               "cell": u.cell, "report": r.to_dict()}
+                              for u, r in result.reports]
+            entry["claims"] = [v.to_dict() for v in result.verdicts]
+            entry["skipped"] = [{"name": s.name, "reason": s.reason,
+                                 "span": s.span.to_dict()} for s in result.skipped]
         files.append(entry)
     return json.dumps({"files": files}, ensure_ascii=False, indent=2) + "\n"
 
@@ -261,13 +331,14 @@ def _sarif(results, args) -> str:
                                        else "note" if k == "saturation" else "warning"}}
              for k, (rid, name, short, help_text) in RULES.items()]
     out = []
-    for label, _, report, error in results:
+    for file in results:
+        label, error = file.label, file.error
         if error is not None:
             out.append({"ruleId": RULES["parse"][0], "ruleIndex": kinds.index("parse"),
                         "level": "error", "message": {"text": str(error)},
                         "locations": [_location(label, error.span)]})
             continue
-        for f in report.findings:
+        for f in file.findings:
             result = {
                 "ruleId": RULES[f.kind][0], "ruleIndex": kinds.index(f.kind),
                 "level": _LEVEL[f.severity], "message": {"text": f.message},

@@ -1,4 +1,9 @@
-"""Reading the ``EXPR_OR_FILE`` argument every subcommand takes."""
+"""Reading the ``EXPR_OR_FILE`` argument every subcommand takes.
+
+A file is read by :func:`chainlens.engine.frontends.document.read_document`,
+the reader the language server uses, so ``chainlens diff model.py`` sees the
+same units as the editor; an expression or standard input is ``.chain`` text
+unless ``--kind`` says otherwise."""
 
 from __future__ import annotations
 
@@ -7,6 +12,10 @@ from pathlib import Path
 
 from chainlens.engine.core.limits import MAX_SOURCE_CHARS
 from chainlens.engine.core.source import ChainError, LimitError
+from chainlens.engine.frontends.document import Document, read_document
+from chainlens.engine.frontends.kinds import KINDS, kind_of
+
+__all__ = ["KINDS", "read_source", "read_input"]
 
 
 def read_source(arg: str) -> tuple[str, str]:
@@ -19,7 +28,7 @@ def read_source(arg: str) -> tuple[str, str]:
             raise ChainError("standard input is not UTF-8 text") from None
     else:
         path = Path(arg)
-        looks_like_file = path.suffix in {".chain", ".txt", ".tex", ".md", ".py"}
+        looks_like_file = path.suffix in {".chain", ".txt", ".tex", ".md", ".py", ".ipynb"}
         if looks_like_file or (len(arg) < 4096 and path.is_file()):
             try:
                 text, label = path.read_text(encoding="utf-8"), str(path)
@@ -39,3 +48,17 @@ def read_source(arg: str) -> tuple[str, str]:
     if len(text) > MAX_SOURCE_CHARS:
         raise LimitError(f"input is {len(text)} characters; the limit is {MAX_SOURCE_CHARS}")
     return text, label
+
+
+def read_input(arg: str, kind: str | None = None) -> tuple[Document, str]:
+    """``(document, label)`` of ``arg``: its kind is ``kind``, else the file
+    extension's, else ``.chain``.  A document that could not be read at all
+    raises its error (with the text attached, for the caret)."""
+    text, label = read_source(arg)
+    kind = kind or kind_of(label if not label.startswith("<") else None) or "chain"
+    doc = read_document(text, kind, path=None if label.startswith("<") else label)
+    if doc.error is not None and not doc.units:
+        if doc.error.source is None:
+            doc.error.source = text
+        raise doc.error
+    return doc, label

@@ -1,9 +1,11 @@
-"""``chainlens parse``: read an expression or a ``.chain`` file and print it back.
+"""``chainlens parse``: read an expression or a file and print it back.
 
-Thin: :func:`chainlens.engine.language.reader.parse` does the reading, the printers do
-the spelling.  Useful to see how chainlens understood what you typed (``2x``,
-``\\sin x``, ``np.exp``), to convert between notations, and as JSON for tools
-(every assignment, output, input, point and source span).
+Thin: :func:`chainlens.engine.frontends.document.read_document` does the
+reading (a ``.chain`` program; the units of a Python file, notebook or note,
+as the editor reads them), the printers do the spelling.  Useful to see how
+chainlens understood what you typed (``2x``, ``\\sin x``, ``np.exp``), to
+convert between notations, and as JSON for tools (every assignment, output,
+input, point and source span).
 """
 
 from __future__ import annotations
@@ -26,16 +28,34 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from chainlens.cli.inputs import read_source
-    from chainlens.engine.language.reader import parse
+    from chainlens.cli.inputs import read_input
 
-    text, _label = read_source(args.source)
-    program = parse(text)
+    doc, label = read_input(args.source)
+    if doc.kind == "chain":
+        (unit,) = doc.units
+        if args.format == "json":
+            print(json.dumps(to_json(unit.program), ensure_ascii=False, indent=2))
+        else:
+            for line in to_lines(unit.program, args.format):
+                print(line)
+        return 0
+    # A Python file, notebook or note: every unit the front-end read, as the
+    # editor sees them.
     if args.format == "json":
-        print(json.dumps(to_json(program), ensure_ascii=False, indent=2))
-    else:
-        for line in to_lines(program, args.format):
+        print(json.dumps({"source": label, "kind": doc.kind, "units": [
+            dict(to_json(u.program), label=u.label, kind=u.kind, cell=u.cell,
+                 span=u.span.to_dict()) for u in doc.units]}, ensure_ascii=False, indent=2))
+        return 0
+    comment = "%" if args.format == "latex" else "#"
+    for u in doc.units:
+        span = u.name_span or u.span
+        cell = f" (cell {u.cell})" if u.cell is not None else ""
+        print(f"{comment} {u.label} ({u.kind}{cell}), {label}:{span.line}:{span.column}")
+        for line in to_lines(u.program, args.format):
             print(line)
+    for s in doc.skipped:
+        print(f"{comment} {s.name} not read ({label}:{s.span.line}:{s.span.column}): "
+              f"{s.reason.removeprefix('not read: ')}")
     return 0
 
 

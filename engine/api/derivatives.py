@@ -17,7 +17,7 @@ from chainlens.engine.frontends.document import Unit
 from chainlens.engine.language.program import Program
 from chainlens.engine.symbolic.derivatives import diff
 
-__all__ = ["unit_variables", "unit_derivatives", "in_terms_of"]
+__all__ = ["unit_variables", "unit_derivatives", "variable_of", "in_terms_of"]
 
 
 def unit_variables(unit: Unit, wrt=None) -> tuple[str, ...]:
@@ -29,6 +29,15 @@ def unit_variables(unit: Unit, wrt=None) -> tuple[str, ...]:
         return wrt_names(wrt, names)
     params = tuple(p for p in unit.params if p in names)
     return params or tuple(unit.program.wrt) or tuple(names)
+
+
+def variable_of(expr: Node, default: str = "x") -> str:
+    """The variable a bare expression is differentiated by: its only one,
+    else ``default`` when it has it, else its first."""
+    names = free_symbols(expr)
+    if len(names) == 1 or default not in names:
+        return names[0]
+    return default
 
 
 def unit_derivatives(unit: Unit, wrt=None, order: int = 1, simplify: bool = True) -> tuple:

@@ -23,8 +23,8 @@ from chainlens.engine.core.limits import MAX_ORDER, MAX_SOURCE_CHARS, MAX_TENSOR
 from chainlens.engine.core.source import ChainError, LimitError
 from chainlens.engine.language.program import Program
 
-__all__ = ["InputError", "NOTATIONS", "source_text", "wrt_names", "point", "notation",
-           "order"]
+__all__ = ["InputError", "InputLimitError", "NOTATIONS", "source_text", "wrt_names", "point",
+           "notation", "order"]
 
 #: Notations every door accepts (the printers' names).
 NOTATIONS = ("text", "unicode", "latex", "python")
@@ -41,13 +41,18 @@ class InputError(ChainError):
         return dict(super().to_dict(), field=self.field)
 
 
+class InputLimitError(InputError, LimitError):
+    """An input beyond a documented limit: a LimitError that names its field."""
+
+
 def source_text(text, field: str = "source") -> str:
     """A non-empty text within :data:`MAX_SOURCE_CHARS`."""
     if not isinstance(text, str):
         raise InputError(f"{field} must be text, not {type(text).__name__}", field=field)
     if len(text) > MAX_SOURCE_CHARS:
-        raise LimitError(f"{field} is {len(text)} characters; the limit is {MAX_SOURCE_CHARS}",
-                         hint="split the program, or read it from a file in pieces")
+        raise InputLimitError(
+            f"{field} is {len(text)} characters; the limit is {MAX_SOURCE_CHARS}",
+            hint="split the program, or read it from a file in pieces", field=field)
     if not text.strip():
         raise InputError(f"{field} is empty", expected=("an expression or a .chain program",),
                          field=field)
@@ -86,7 +91,7 @@ def wrt_names(value, program: Program | Iterable[str], field: str = "wrt") -> tu
     known = set(inputs)
     for i, name in enumerate(names):
         if name not in known:
-            where = field if len(names) == 1 else f"{field}[{i}]"
+            where = field if isinstance(value, str) else f"{field}[{i}]"
             raise InputError(
                 f"{where}: {name!r} is not a variable of the expression",
                 expected=tuple(sorted(known)) or ("no variables: the expression is constant",),
@@ -107,8 +112,8 @@ def _value(value, where: str):
         return [_value(v, f"{where}[{i}]") for i, v in enumerate(value)]
     if hasattr(value, "tolist") and hasattr(value, "size"):  # numpy arrays
         if value.size > MAX_TENSOR_ELEMENTS:
-            raise LimitError(f"{where} has {value.size} elements; the limit is "
-                             f"{MAX_TENSOR_ELEMENTS}")
+            raise InputLimitError(f"{where} has {value.size} elements; the limit is "
+                                  f"{MAX_TENSOR_ELEMENTS}", field=where)
         return _value(value.tolist(), where)
     raise InputError(f"{where} is not a number or a list of numbers: {value!r}", field=where)
 
@@ -154,5 +159,6 @@ def order(value, field: str = "order") -> int:
     if value < 1:
         raise InputError(f"{field} is {value}; orders start at 1", field=field)
     if value > MAX_ORDER:
-        raise LimitError(f"{field} is {value}; the highest order is {MAX_ORDER}")
+        raise InputLimitError(f"{field} is {value}; the highest order is {MAX_ORDER}",
+                              field=field)
     return value

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends.document import Unit
+from chainlens.engine.health.fixes import Remedy, TextEdit
+from chainlens.engine.health.report import Finding
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.check import check_derivative
 
-__all__ = ["ClaimVerdict", "check_claim", "claim_variable"]
+__all__ = ["ClaimVerdict", "check_claim", "claim_variable", "claim_finding"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,21 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
     return ClaimVerdict(unit, wrt, ok=False, counterexample=_counter_dict(verdict),
                         correct_latex=render(verdict.derivative, "latex"),
                         correct_unicode=render(verdict.derivative, "unicode"))
+
+
+def claim_finding(verdict: ClaimVerdict) -> Finding | None:
+    """A wrong claim as a lint finding (kind ``wrong-derivative``, a warning)
+    at the claimed expression, its fix the right derivative in LaTeX: what
+    the editor underlines, for the command line's reports."""
+    if verdict.ok is not False:
+        return None
+    span = verdict.unit.name_span
+    remedies = ()
+    if verdict.correct_latex and span is not None:
+        remedies = (Remedy("correct-claim", f"Correct the claim to {verdict.correct_latex}",
+                           (TextEdit(span, verdict.correct_latex),)),)
+    return Finding("wrong-derivative", "warning", verdict.message(), span,
+                   names=(verdict.wrt,) if verdict.wrt else (), remedies=remedies)
 
 
 def _counter_dict(verdict) -> dict | None:

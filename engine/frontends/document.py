@@ -23,26 +23,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
 
 from chainlens.engine.core.ir import Node
 from chainlens.engine.core.limits import MAX_SOURCE_CHARS
 from chainlens.engine.core.source import ChainError, LimitError, ParseError, Span, innermost
+from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes
+from chainlens.engine.frontends.kinds import KINDS, kind_of
 from chainlens.engine.frontends.python_source import Skipped, read_python
 from chainlens.engine.language.program import Program
 from chainlens.engine.language.reader import parse, parse_expr
 
-__all__ = ["KINDS", "Cell", "Document", "Unit", "Skipped", "kind_of", "read_document"]
-
-#: Document kinds, in the order the README lists them.
-KINDS = ("chain", "python", "markdown", "latex", "notebook")
-
-_SUFFIXES = {".chain": "chain", ".py": "python", ".pyi": "python", ".ipynb": "notebook",
-             ".md": "markdown", ".markdown": "markdown", ".tex": "latex"}
-_LANGUAGES = {"chain": "chain", "python": "python", "markdown": "markdown", "latex": "latex",
-              "tex": "latex", "plaintex": "latex"}
-
+__all__ = ["Cell", "Document", "Unit", "Skipped", "read_document", "math_expression"]
 
 @dataclass(frozen=True)
 class Cell:
@@ -110,19 +102,6 @@ class Document:
     def unit_at(self, offset: int) -> Unit | None:
         """The innermost program unit whose text contains ``offset``."""
         return innermost(self.programs, offset)
-
-
-def kind_of(path: str | None, language_id: str | None = None) -> str | None:
-    """The kind a file extension (or an editor's language id) names, or None.
-    URIs work too: their query and fragment are ignored."""
-    if path:
-        if path.startswith("vscode-notebook-cell"):
-            return "python"
-        clean = path.split("?", 1)[0].split("#", 1)[0]
-        kind = _SUFFIXES.get(PurePosixPath(clean).suffix.lower())
-        if kind is not None:
-            return kind
-    return _LANGUAGES.get(language_id or "")
 
 
 def read_document(text: str, kind: str | None = None, *, path: str | None = None,
@@ -227,3 +206,15 @@ def _notes(doc: Document) -> Document:
                           Span.at(doc.text, claim.claimed_start, claim.claimed_end),
                           claim=claim, claimed=claimed))
     return _with(doc, units=tuple(units), skipped=tuple(skipped), math=math)
+
+
+def math_expression(fragment: notes.Math) -> tuple[str, Node] | None:
+    """What a math fragment of a note shows: its last right-hand side as
+    written and parsed (TeX's one-token superscripts braced), or None for
+    prose between dollars and constants."""
+    body = fragment.text.rsplit("=", 1)[-1].strip()
+    try:
+        node = parse_expr(notes.tex_superscripts(body))
+    except (ChainError, RecursionError):
+        return None
+    return (body, node) if free_symbols(node) else None

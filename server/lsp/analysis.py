@@ -25,6 +25,7 @@ from chainlens.engine.core.source import ChainError, Span, innermost
 from chainlens.engine.frontends import document as frontend
 from chainlens.engine.frontends import notes as notes_front
 from chainlens.engine.frontends.claims import ClaimVerdict, check_claim
+from chainlens.engine.frontends.kinds import kind_of
 from chainlens.engine.frontends.python_source import Skipped
 from chainlens.engine.language.program import Program
 from chainlens.server.lsp.positions import LineIndex
@@ -43,7 +44,7 @@ LARGE_PROGRAM = 300
 def document_kind(uri: str, language_id: str | None = None) -> str | None:
     """``chain``, ``python``, ``markdown``, ``latex`` or None (not ours).  A
     notebook's cells reach the server one by one, as Python documents."""
-    kind = frontend.kind_of(uri, language_id)
+    kind = kind_of(uri, language_id)
     return "python" if kind == "notebook" else kind
 
 
@@ -58,6 +59,8 @@ class Unit:
     span: Span
     name_span: Span | None = None
     params: tuple[str, ...] = ()
+    #: the front-end's unit this one shows
+    source: frontend.Unit | None = None
     health: object | None = None
     #: values and ∂(output)/∂(name) at one point, for hovers and inlay hints
     point: PointValues | None = None
@@ -166,7 +169,8 @@ def _take(result: Analysis, doc: frontend.Document) -> None:
     result.skipped = doc.skipped
     result.math = doc.math
     for u in doc.programs:
-        result.units.append(Unit(u.label, u.kind, u.program, u.span, u.name_span, u.params))
+        result.units.append(Unit(u.label, u.kind, u.program, u.span, u.name_span, u.params,
+                                 source=u))
     for u in doc.claims:
         verdict = result.attempt("check", check_claim, u, result.settings.default_variable)
         result.claims.append(verdict or ClaimVerdict(u, note="not checked: the checker failed"))

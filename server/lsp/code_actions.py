@@ -18,8 +18,9 @@ import asyncio
 import logging
 
 from chainlens.engine.api.codegen import gradient_source
+from chainlens.engine.api.derivatives import unit_variables, variable_of
 from chainlens.engine.core.walk import free_symbols
-from chainlens.engine.frontends.notes import tex_superscripts
+from chainlens.engine.frontends.document import math_expression
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp.analysis import Analysis
 from lsprotocol import types
@@ -144,8 +145,7 @@ def _python(analysis: Analysis, offset: int) -> list[types.CodeAction]:
         return []
     program = unit.program
     expr = program.expanded(program.outputs[0])
-    names = free_symbols(expr)
-    params = tuple(p for p in (unit.params or names) if p in names)
+    params = unit_variables(unit.source)
     out = []
     for var in params[:3]:
         got = _pieces(analysis, expr, var)
@@ -178,18 +178,11 @@ def _note(analysis: Analysis, offset: int) -> list[types.CodeAction]:
     frag = next((m for m in analysis.math if m.start <= offset <= m.end), None)
     if frag is None:
         return []
-    text = frag.text
-    body = text.rsplit("=", 1)[-1].strip()
-    try:
-        expr = engine.parse_expr(tex_superscripts(body))
-    except Exception:  # noqa: BLE001 - not every fragment is an expression
+    found = math_expression(frag)
+    if found is None:
         return []
-    names = free_symbols(expr)
-    if not names:
-        return []
-    wrt = names[0] if len(names) == 1 else analysis.settings.default_variable
-    if wrt not in names:
-        wrt = names[0]
+    body, expr = found
+    wrt = variable_of(expr, analysis.settings.default_variable)
     got = _pieces(analysis, expr, wrt)
     if got is None or not got[2]:
         return []

@@ -23,10 +23,10 @@ import asyncio
 import logging
 import re
 
-from chainlens.engine.api.derivatives import in_terms_of
+from chainlens.engine.api.derivatives import in_terms_of, unit_variables, variable_of
 from chainlens.engine.core.ir import Node, sym
 from chainlens.engine.core.walk import count_nodes, free_symbols
-from chainlens.engine.frontends.notes import tex_superscripts
+from chainlens.engine.frontends.document import math_expression
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp import health_view
 from chainlens.server.lsp.analysis import Analysis, Unit
@@ -302,9 +302,7 @@ def _unit(analysis: Analysis, unit: Unit) -> str:
         lines.append(f"{len(layers)} steps; activations: {', '.join(acts) or 'none'}")
     else:
         expr = program.expanded(out)
-        wrt = unit.params or free_symbols(expr)
-        wrt = [w for w in wrt if w in free_symbols(expr)][:4]
-        for i, var in enumerate(wrt):
+        for i, var in enumerate(unit_variables(unit.source)[:4]):
             lines += [""] + _derivative_block(analysis, unit.label, expr, var, with_steps=i == 0)
     summary = health_view.summary(unit)
     if summary:
@@ -327,17 +325,9 @@ def _math(analysis: Analysis, frag) -> str:
     for skipped in analysis.skipped:
         if frag.start <= skipped.span.start <= frag.end:
             return f"Derivative claim {skipped.reason}"
-    text = frag.text
-    eqs = [i for i, ch in enumerate(text) if ch == "="]
-    body = text[eqs[-1] + 1:] if eqs else text
-    try:
-        expr = engine.parse_expr(tex_superscripts(body.strip()))
-    except Exception:  # noqa: BLE001 - prose in dollars is not an error
+    found = math_expression(frag)
+    if found is None:
         return ""
-    names = free_symbols(expr)
-    if not names:
-        return ""
-    wrt = names[0] if len(names) == 1 else analysis.settings.default_variable
-    if wrt not in names:
-        wrt = names[0]
+    expr = found[1]
+    wrt = variable_of(expr, analysis.settings.default_variable)
     return "\n".join(_derivative_block(analysis, "f", expr, wrt, with_steps=True))

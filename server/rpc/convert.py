@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from chainlens.engine.core.limits import MAX_ORDER, MAX_TENSOR_ELEMENTS
+from chainlens.engine.api.inputs import InputError, order, wrt_names
+from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.language.program import display_name
 from chainlens.engine.printing import render
@@ -25,22 +26,18 @@ __all__ = ["differentiate", "analyze", "check"]
 def differentiate(request: pb.DifferentiateRequest) -> pb.DifferentiateResponse:
     from chainlens.engine.symbolic.derivatives import diff
 
-    order = request.order or 1
-    if order > MAX_ORDER:
-        raise invalid("order", f"is {order}; the highest order served is {MAX_ORDER}")
     program = parse_program(request.source, "source")
-    inputs = set(program.inputs)
-    for i, name in enumerate(request.wrt):
-        if name not in inputs:
-            raise invalid(f"wrt[{i}]", f"{name!r} is not a variable of the expression; it has "
-                                       f"{', '.join(sorted(inputs)) or 'none'}")
-    wrt = tuple(request.wrt) or tuple(program.wrt) or tuple(program.inputs)
+    try:
+        n = order(request.order)
+        wrt = wrt_names(list(request.wrt), program)
+    except InputError as exc:
+        raise from_chain_error(exc, exc.field or "source") from None
     response = pb.DifferentiateResponse()
     for output in program.outputs:
         expr = program.expanded(output)
         for var in wrt:
             try:
-                d = diff(expr, var, order=order)
+                d = diff(expr, var, order=n)
             except ChainError as exc:
                 raise from_chain_error(exc, "source") from None
             response.derivatives.append(_derivative(d, output, request.steps))
@@ -48,10 +45,12 @@ def differentiate(request: pb.DifferentiateRequest) -> pb.DifferentiateResponse:
 
 
 def _derivative(d, output: str, with_steps: bool) -> pb.Derivative:
+    """The one JSON form of a Derivative (``Derivative.to_dict``), as proto."""
+    data = d.to_dict(steps=False)
     message = pb.Derivative(
-        of="" if output.startswith("_") else display_name(output), wrt=d.wrt, order=d.order,
-        result=pb.Rendering(text=d.text, unicode=d.unicode, latex=d.latex, python=d.python),
-        conditions=[pb.Condition(kind=c.kind, text=c.text) for c in d.conditions],
+        of="" if output.startswith("_") else display_name(output), wrt=data["wrt"],
+        order=data["order"], result=pb.Rendering(**data["result"]),
+        conditions=[pb.Condition(kind=c["kind"], text=c["text"]) for c in data["conditions"]],
         expression=_rendering(d.expr),
     )
     if with_steps:

@@ -39,7 +39,8 @@ def test_wrt_defaults_to_the_programs_own_wrt():
 
 
 @pytest.mark.parametrize("value, field", [
-    ("q", "wrt"), (["w", "q"], "wrt[1]"), ([3], "wrt[0]"), (5, "wrt"),
+    ("q", "wrt"), ("w, q", "wrt"), (["w", "q"], "wrt[1]"), (["q"], "wrt[0]"), ([3], "wrt[0]"),
+    (5, "wrt"),
 ])
 def test_wrt_refused_with_the_field(value, field):
     with pytest.raises(InputError) as info:
@@ -134,3 +135,12 @@ def test_domains_at_a_point_and_over_declared_ranges():
     (at_point, *_) = domain_issues(program, {"x": -0.5})
     assert at_point.severity == "warning" and "x = -0.5" in at_point.message
     assert domain_issues(parse("L = log(x)\n")) == ()
+
+
+def test_limits_are_limit_errors_that_name_their_field():
+    for call, field in [(lambda: inputs.order(MAX_ORDER + 1), "order"),
+                        (lambda: inputs.source_text("x" * (MAX_SOURCE_CHARS + 1), "program"),
+                         "program")]:
+        with pytest.raises(LimitError) as info:
+            call()
+        assert isinstance(info.value, InputError) and info.value.field == field

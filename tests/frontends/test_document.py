@@ -11,7 +11,8 @@ import pytest
 from chainlens.engine.core.limits import MAX_SOURCE_CHARS
 from chainlens.engine.core.source import LimitError, ParseError
 from chainlens.engine.frontends.claims import check_claim
-from chainlens.engine.frontends.document import kind_of, read_document
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.frontends.kinds import kind_of
 from chainlens.engine.symbolic.values import value_at
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
