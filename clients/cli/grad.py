@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 
-from chainlens.cli.inputs import read_source
 from chainlens.engine.core.source import ChainError, EvaluationError
 
 
@@ -62,15 +61,19 @@ def parse_point(text: str) -> dict:
 
 
 def run(args) -> int:
-    from chainlens.engine.numeric.arrays import as_program
+    from chainlens.cli.inputs import read_input
+    from chainlens.engine.api.inputs import point as valid_point
+    from chainlens.engine.api.inputs import wrt_names
     from chainlens.engine.numeric.kernel import compile, evaluate
 
-    text, label = read_source(args.source)
+    doc, label = read_input(args.source)
+    text = doc.text
     try:
-        program = as_program(text)
-        kernel = compile(program, wrt=args.wrt)
-        points = [parse_point(a) for a in args.at] or None
-        evaluation = evaluate(program, at=points, wrt=kernel.wrt)
+        program = _one_program(doc, label)
+        wrt = wrt_names(args.wrt, program) if args.wrt else None
+        points = [valid_point(parse_point(a), program, "--at") for a in args.at] or None
+        kernel = compile(program, wrt=wrt)
+        evaluation = evaluate(program, at=points, kernel=kernel)
     except Exception as exc:
         _attach(exc, text)
         raise
@@ -86,6 +89,17 @@ def run(args) -> int:
     else:
         _print_text(label, kernel, evaluation, at, report)
     return 1 if evaluation.nonfinite else 0
+
+
+def _one_program(doc, label: str):
+    """The program to evaluate: a ``.chain`` file's, or the only unit of a
+    Python file."""
+    units = doc.programs
+    if len(units) == 1:
+        return units[0].program
+    names = ", ".join(u.label for u in units) or "none"
+    raise ChainError(f"{label} has {len(units)} functions to evaluate ({names}); "
+                     "grad evaluates one program", hint="put the one you want in a .chain file")
 
 
 def _attach(exc, text: str) -> None:

@@ -365,11 +365,14 @@ def compile(program, wrt=None, outputs=None, *, mode: str | None = None,
     return Kernel(program, tape, tuple(dict.fromkeys(names)), mode, backend)
 
 
-def evaluate(program, at=None, wrt=None, *, keep: bool = False) -> Evaluation:
+def evaluate(program, at=None, wrt=None, *, keep: bool = False,
+             kernel: Kernel | None = None) -> Evaluation:
     """Compile and run ``program`` at ``at`` (a mapping of values, a list of
-    such points, or by default the program's ``@at`` points as one batch)."""
+    such points, or by default the program's ``@at`` points as one batch).
+    A caller that already compiled ``program`` passes its ``kernel``, so the
+    work is not done twice."""
     program = as_program(program)
-    kernel = compile(program, wrt)
+    kernel = compile(program, wrt) if kernel is None else kernel
     if at is None:
         if not program.points and kernel.inputs:
             raise EvaluationError("no point to evaluate at", None,
