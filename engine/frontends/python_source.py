@@ -23,7 +23,6 @@ Python text, so hovers and diagnostics land on the right characters.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
@@ -31,6 +30,13 @@ from types import MappingProxyType
 from chainlens.engine.core.ir import PI, E, Node, add, call, div, mul, neg, num, power, sub, sym
 from chainlens.engine.core.limits import MAX_NESTING, MAX_REPEAT
 from chainlens.engine.core.source import ChainError, LimitError, ParseError, Span, innermost
+from chainlens.engine.frontends.python_ast import (
+    Offsets,
+    deepest_line,
+    depth_error,
+    dotted,
+    surrogate_error,
+)
 from chainlens.engine.language.program import Assignment, Declaration, Program
 from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 
@@ -85,51 +91,6 @@ class _Unsupported(Exception):
         self.reason = reason
 
 
-class _Offsets:
-    """ast positions (line, UTF-8 byte column) -> character offsets."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.lines = text.splitlines(keepends=True)
-        self.starts = [0]
-        for line in self.lines:
-            self.starts.append(self.starts[-1] + len(line))
-
-    def offset(self, line: int, col_bytes: int) -> int:
-        if line - 1 >= len(self.lines):
-            return len(self.text)
-        raw = self.lines[line - 1].encode("utf-8")[:col_bytes]
-        return self.starts[line - 1] + len(raw.decode("utf-8", errors="ignore"))
-
-    def span(self, node: ast.AST) -> Span:
-        start = self.offset(node.lineno, node.col_offset)
-        end_line = getattr(node, "end_lineno", None) or node.lineno
-        end_col = getattr(node, "end_col_offset", None)
-        end = self.offset(end_line, end_col) if end_col is not None else start + 1
-        return Span.at(self.text, start, end)
-
-    def name_span(self, node: ast.AST, name: str) -> Span:
-        """The span of ``name`` as first written inside ``node``'s text."""
-        whole = self.span(node)
-        at = self.text.find(name, whole.start, whole.end)
-        if at < 0:
-            return whole
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            at = self.text.find(name, self.text.find("def", whole.start, whole.end) + 3, whole.end)
-        return Span.at(self.text, at, at + len(name))
-
-
-def _dotted(node: ast.AST) -> list[str] | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return parts[::-1]
-
-
 def _primitive(name: str) -> str | None:
     canonical = ALIASES.get(name)
     return canonical if canonical in RULES else None
@@ -138,7 +99,7 @@ def _primitive(name: str) -> str | None:
 class _Builder:
     """Translates one unit's statements into SSA assignments."""
 
-    def __init__(self, offsets: _Offsets):
+    def __init__(self, offsets: Offsets):
         self.offsets = offsets
         self.env: dict[str, Node] = {}
         self.versions: dict[str, int] = {}
@@ -188,7 +149,7 @@ class _Builder:
         if isinstance(node, ast.BinOp):
             return self._binop(node)
         if isinstance(node, ast.Attribute):
-            parts = _dotted(node)
+            parts = dotted(node)
             if parts and parts[0] in MATH_MODULES and parts[-1] == "pi":
                 return PI
             if parts and parts[0] in MATH_MODULES and parts[-1] == "e":
@@ -229,7 +190,7 @@ class _Builder:
     def _call(self, node: ast.Call) -> Node:
         if node.keywords:
             raise _Unsupported(node, "keyword arguments are not read")
-        parts = _dotted(node.func)
+        parts = dotted(node.func)
         if parts is None:
             raise _Unsupported(node, "only calls of named functions are read")
         if len(parts) > 1 and parts[0] not in MATH_MODULES:
@@ -311,7 +272,7 @@ class _Builder:
             self.env[var] = saved
 
 
-def _function(fn: ast.FunctionDef, offsets: _Offsets, source: str) -> PyUnit:
+def _function(fn: ast.FunctionDef, offsets: Offsets, source: str) -> PyUnit:
     builder = _Builder(offsets)
     params = tuple(a.arg for a in fn.args.posonlyargs + fn.args.args)
     result = builder.statements(fn.body)
@@ -326,7 +287,7 @@ def _function(fn: ast.FunctionDef, offsets: _Offsets, source: str) -> PyUnit:
                   builder.program(source, (output,)))
 
 
-def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: _Offsets,
+def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: Offsets,
                 source: str) -> PyUnit:
     """``nn.Sequential(Linear, act, Linear, act...)``: layer k is
     ``z_k = W_k @ a + b_k`` (``w_k * a + b_k`` when no tensor rules are
@@ -337,7 +298,7 @@ def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: _Off
     width: int | None = None
     layer = 0
     for item in value.args:
-        parts = _dotted(item.func) if isinstance(item, ast.Call) else None
+        parts = dotted(item.func) if isinstance(item, ast.Call) else None
         kind = parts[-1] if parts else None
         if kind == "Linear":
             dims = [x.value for x in item.args if isinstance(x, ast.Constant)]
@@ -370,60 +331,13 @@ def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: _Off
                   builder.program(source, (builder.assignments[-1].name,)))
 
 
-def _depth_error(root: ast.AST, offsets: _Offsets) -> LimitError | None:
-    """A LimitError at the first place under ``root`` where an expression
-    nests deeper than :data:`MAX_NESTING` (left spines of ``+``/``*`` chains
-    count as flat, since the builder walks them with a list): the ``.chain``
-    parser's limit, checked without recursion."""
-    stack = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_NESTING:
-            return LimitError(f"expression nested more than {MAX_NESTING} deep",
-                              offsets.span(node), hint="name the inner parts with assignments")
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, ast.expr):
-                stack.append((child, 0))
-            elif isinstance(node, ast.BinOp) and child is node.left:
-                stack.append((child, depth))
-            else:
-                stack.append((child, depth + 1))
-    return None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _surrogate_error(source: str) -> ParseError | None:
-    """Lone surrogates (from a bad decoder upstream) are not text: Python's
-    parser cannot even encode them."""
-    m = _SURROGATE.search(source)
-    if m is None:
-        return None
-    return ParseError(f"lone surrogate U+{ord(m.group(0)):04X} is not text",
-                      Span.at(source, m.start(), m.end()),
-                      hint="decode the file as UTF-8 before reading it")
-
-
-def _deepest_line(source: str) -> Span:
-    """Where Python's own parser most likely ran out of stack: the line
-    with the most operators and brackets."""
-    best, best_count, start = (0, 0), -1, 0
-    for line in source.splitlines(keepends=True):
-        count = sum(line.count(ch) for ch in "+-*/@()[]")
-        if count > best_count:
-            best, best_count = (start, start + len(line.rstrip("\r\n"))), count
-        start += len(line)
-    return Span.at(source, *best)
-
-
 def _target_name(stmt: ast.stmt) -> str:
     targets = getattr(stmt, "targets", ())
     return targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else "?"
 
 
 def _is_sequential(value: ast.AST) -> bool:
-    parts = _dotted(value.func) if isinstance(value, ast.Call) else None
+    parts = dotted(value.func) if isinstance(value, ast.Call) else None
     return bool(parts) and parts[-1] == "Sequential"
 
 
@@ -431,28 +345,28 @@ def read_python(source: str) -> PyDocument:
     """Every function, Sequential stack and math assignment in ``source``
     that chainlens can differentiate.  A syntax error gives an empty
     document carrying the error (editors show Python's own message)."""
-    surrogate = _surrogate_error(source)
+    surrogate = surrogate_error(source)
     if surrogate is not None:
         return PyDocument((), (), surrogate)
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        offsets = _Offsets(source)
+        offsets = Offsets(source)
         start = offsets.offset(exc.lineno or 1, max(0, (exc.offset or 1) - 1))
         return PyDocument((), (), ParseError(exc.msg or "invalid syntax",
                                              Span.at(source, min(start, len(source)))))
     except (RecursionError, MemoryError):
         return PyDocument((), (), LimitError(
             f"too deeply nested for Python's parser (chainlens reads expressions nested "
-            f"at most {MAX_NESTING} deep)", _deepest_line(source),
+            f"at most {MAX_NESTING} deep)", deepest_line(source),
             hint="name the inner parts with assignments"))
-    offsets = _Offsets(source)
+    offsets = Offsets(source)
     units: list[PyUnit] = []
     skipped: list[Skipped] = []
     for stmt in ast.walk(tree):
         unit_root = isinstance(stmt, ast.FunctionDef) or (
             isinstance(stmt, ast.Assign) and stmt in tree.body)
-        too_deep = _depth_error(stmt, offsets) if unit_root else None
+        too_deep = depth_error(stmt, offsets) if unit_root else None
         if too_deep is not None:
             name = getattr(stmt, "name", None) or _target_name(stmt)
             skipped.append(Skipped(name, too_deep.span, too_deep.message, too_deep))
