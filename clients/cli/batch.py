@@ -24,7 +24,11 @@ schedulers:
   local            a process pool on this machine (default; --workers 1 runs in-process)
   dask             a Dask LocalCluster of --workers single-threaded processes
   tcp://host:port  an existing Dask scheduler (start one with `dask scheduler`,
-                   workers with `dask worker tcp://host:8786`; each needs chainlens installed)
+                   workers with `dask worker tcp://host:8786`; each needs chainlens installed);
+                   plaintext and unauthenticated: trusted networks only
+  tls://host:port  the same over TLS: give --tls-ca, --tls-cert and --tls-key (or set
+                   distributed.comm.tls in the Dask config)
+  (the `dask` LocalCluster speaks TLS with credentials made for the run, on 127.0.0.1)
 
 examples:
   chainlens batch examples/jobs.jsonl -o out/jobs.out.jsonl
@@ -50,7 +54,10 @@ def register(subparsers) -> None:
     p.add_argument("--input-format", choices=("jsonl", "csv"),
                    help="input format (default: from the extension, else jsonl)")
     p.add_argument("--scheduler", default="local", metavar="local|dask|tcp://HOST:PORT",
-                   help="where jobs run (default: local)")
+                   help="where jobs run (default: local; tcp:// or tls:// for Dask)")
+    p.add_argument("--tls-ca", metavar="PEM", help="a tls:// scheduler's CA certificate")
+    p.add_argument("--tls-cert", metavar="PEM", help="client certificate for a tls:// scheduler")
+    p.add_argument("--tls-key", metavar="PEM", help="client key for a tls:// scheduler")
     p.add_argument("--workers", type=_positive, default=None, metavar="N",
                    help="processes / Dask workers (default: CPU count)")
     p.add_argument("--chunk-size", type=_positive, default=50, metavar="N",
@@ -97,6 +104,9 @@ def main(args: argparse.Namespace) -> int:
         steps=args.steps,
         health=args.health,
         progress=False if args.quiet else args.progress,
+        tls_ca=args.tls_ca,
+        tls_cert=args.tls_cert,
+        tls_key=args.tls_key,
     )
     if args.workers is not None:
         opts.workers = args.workers

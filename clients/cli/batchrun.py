@@ -241,6 +241,10 @@ class BatchOptions:
     steps: bool | None = None
     health: bool | None = None
     progress: bool | None = None  # None: when stderr is a terminal
+    #: a tls:// scheduler's CA, client certificate and key (PEM paths)
+    tls_ca: str | None = None
+    tls_cert: str | None = None
+    tls_key: str | None = None
 
 
 @dataclass
@@ -330,7 +334,7 @@ def _execute(items, total, opts: BatchOptions, summary: Summary) -> None:
     workers = max(1, opts.workers)
     if opts.scheduler == "local" and total is not None and total <= opts.chunk_size:
         workers = 1  # one chunk: starting a pool would cost more than the work
-    backend = make_backend(opts.scheduler, workers)
+    backend = make_backend(opts.scheduler, workers, (opts.tls_ca, opts.tls_cert, opts.tls_key))
     summary.startup = time.perf_counter() - started
     summary.backend = getattr(backend, "label", backend.name)
     summary.workers = backend.workers

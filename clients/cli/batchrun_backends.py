@@ -21,7 +21,7 @@ from chainlens.engine.api.jobs import encode_record, run_job
 from chainlens.server import lifeline
 
 __all__ = ["Item", "run_chunk", "stream_ordered", "SerialBackend", "PoolBackend", "DaskBackend",
-           "make_backend"]
+           "make_backend", "tls_security"]
 
 #: ``(job, None)`` to run, or ``(None, record)`` for an input line that could
 #: not be read (the record is already the answer).
@@ -159,30 +159,48 @@ class PoolBackend:
 
 
 class DaskBackend:
-    """Dask distributed: an existing scheduler (``tcp://host:port``) or, for
-    ``dask``, a ``LocalCluster`` of ``workers`` single-threaded processes.
+    """Dask distributed: an existing scheduler (``tcp://`` or ``tls://``) or,
+    for ``dask``, a ``LocalCluster`` of ``workers`` single-threaded processes.
     Each chunk is one task; results stream back as they finish and are put
-    back in order here."""
+    back in order here.
+
+    Security: a Dask scheduler runs whatever a connected client sends it, so
+    the LocalCluster speaks TLS with temporary credentials made for this run
+    (:meth:`distributed.security.Security.temporary`): another local process
+    cannot join it or submit work.  Its scheduler serves no HTTP routes (no
+    info pages, no dashboard) and binds 127.0.0.1 only.  A ``tls://``
+    scheduler needs ``security`` (from ``--tls-ca/--tls-cert/--tls-key`` or
+    Dask's ``distributed.comm.tls`` config); ``tcp://`` is plaintext and
+    unauthenticated, for trusted networks only."""
 
     name = "dask"
 
-    def __init__(self, address: str | None, workers: int, processes: bool = True):
+    def __init__(self, address: str | None, workers: int, processes: bool = True,
+                 security=None):
+        import dask
         from distributed import Client, LocalCluster
 
         self.cluster = None
         if address is None:
-            self.cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=processes,
-                dashboard_address=None,
-                silence_logs=40,
-            )
+            with dask.config.set({"distributed.scheduler.http.routes": []}):
+                self.cluster = LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=processes,
+                    host="127.0.0.1",
+                    security=True,  # temporary TLS credentials, this run only
+                    dashboard_address=None,
+                    scheduler_kwargs={"dashboard": False,
+                                      "dashboard_address": "127.0.0.1:0"},
+                    silence_logs=40,
+                )
             self.client = Client(self.cluster)
+        elif security is not None:
+            self.client = Client(address, timeout="10s", security=security)
         else:
             self.client = Client(address, timeout="10s")
         self.workers = len(self.client.scheduler_info().get("workers", {})) or workers
-        self.label = address or f"LocalCluster({workers})"
+        self.label = address or f"LocalCluster({workers}, TLS)"
         self._run = f"chainlens-batch-{os.getpid()}-{time.monotonic_ns()}"
 
     def map(self, chunks, window, on_done):
@@ -205,7 +223,37 @@ class DaskBackend:
             self.cluster.close()
 
 
-def make_backend(scheduler: str, workers: int):
+def tls_security(scheduler: str, ca: str | None, cert: str | None, key: str | None):
+    """The ``Security`` to reach ``scheduler`` with: None for ``tcp://``; for
+    ``tls://`` one from the three files or from Dask's own TLS config,
+    refused with a clear message when there is neither (Dask would
+    otherwise fail in the handshake with a bare SSL error)."""
+    given = [x for x in (ca, cert, key) if x]
+    if not scheduler.startswith("tls://"):
+        if given:
+            raise SystemExit("chainlens batch: --tls-ca/--tls-cert/--tls-key are for a "
+                             "tls:// scheduler")
+        return None
+    from distributed.security import Security
+
+    if given:
+        if len(given) != 3:
+            raise SystemExit("chainlens batch: a tls:// scheduler needs all of --tls-ca, "
+                             "--tls-cert and --tls-key")
+        for path in given:
+            if not os.path.isfile(path):
+                raise SystemExit(f"chainlens batch: no such TLS file: {path}")
+        return Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key,
+                        require_encryption=True)
+    configured = Security()
+    if configured.tls_ca_file and configured.tls_client_cert:
+        return configured
+    raise SystemExit("chainlens batch: a tls:// scheduler needs --tls-ca, --tls-cert and "
+                     "--tls-key (or distributed.comm.tls.{ca-file,client.cert,client.key} in "
+                     "the Dask config)")
+
+
+def make_backend(scheduler: str, workers: int, tls: tuple = (None, None, None)):
     if scheduler == "local":
         return SerialBackend() if workers <= 1 else PoolBackend(workers)
     if scheduler == "serial":
@@ -213,6 +261,6 @@ def make_backend(scheduler: str, workers: int):
     if scheduler == "dask":
         return DaskBackend(None, workers)
     if scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
-        return DaskBackend(scheduler, workers)
+        return DaskBackend(scheduler, workers, security=tls_security(scheduler, *tls))
     raise SystemExit(f"chainlens batch: unknown scheduler {scheduler!r} "
                      "(local, dask or tcp://host:port)")
