@@ -45,12 +45,23 @@ from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-import grpc
 import numpy as np
 from chainlens.server.rpc.metrics import Metrics
-from chainlens.server.rpc.problems import RequestProblem
 
-__all__ = ["BatchingOptions", "Rows", "DynamicBatcher"]
+__all__ = ["BatchingOptions", "Rows", "DynamicBatcher", "Refused", "QueueFull", "Expired"]
+
+
+class Refused(Exception):
+    """A request the batcher will not compute.  Neutral: the batcher knows
+    nothing of gRPC; the servicer maps each kind to a status code."""
+
+
+class QueueFull(Refused):
+    """Back-pressure: the program's queue holds ``max_enqueued`` requests."""
+
+
+class Expired(Refused):
+    """The deadline passed while the request waited; it was not computed."""
 
 
 @dataclass(frozen=True)
@@ -124,12 +135,8 @@ class DynamicBatcher:
         if queue is None:
             queue = self._queues[key] = _Queue(run)
         if len(queue.tasks) >= self.options.max_enqueued:
-            raise RequestProblem(
-                grpc.StatusCode.RESOURCE_EXHAUSTED,
-                f"the queue for this program is full ({self.options.max_enqueued} requests "
-                "waiting); retry with backoff",
-                "program",
-            )
+            raise QueueFull(f"the queue for this program is full ({self.options.max_enqueued} "
+                            "requests waiting); retry with backoff")
         now = loop.time()
         task = _Task(inputs, points, loop.create_future(), now,
                      None if timeout is None else now + timeout)
@@ -197,10 +204,8 @@ class DynamicBatcher:
             if task.deadline is not None and now >= task.deadline:
                 self._metrics.dropped.labels("deadline").inc()
                 if not task.future.done():
-                    task.future.set_exception(RequestProblem(
-                        grpc.StatusCode.DEADLINE_EXCEEDED,
-                        "the deadline passed while the request waited for a batch; not computed",
-                    ))
+                    task.future.set_exception(Expired(
+                        "the deadline passed while the request waited for a batch; not computed"))
                 continue
             if task.future.done():  # the client cancelled: its coroutine is gone
                 self._metrics.dropped.labels("cancelled").inc()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import grpc
 from chainlens.engine.core.source import ChainError
 from chainlens.server.rpc import convert
-from chainlens.server.rpc.batcher import DynamicBatcher
+from chainlens.server.rpc.batcher import DynamicBatcher, Expired, QueueFull, Refused
 from chainlens.server.rpc.gradients import decode_inputs, encode_rows
 from chainlens.server.rpc.metrics import Metrics
 from chainlens.server.rpc.problems import (
@@ -109,7 +109,7 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
         started = time.perf_counter()
         try:
             response = await self._gradient(request, context)
-        except (RequestProblem, ChainError) as exc:
+        except (RequestProblem, ChainError, Refused) as exc:
             problem = _as_problem(exc)
         except Exception:
             log.exception("GradientStream request %r failed", request.request_id)
@@ -150,7 +150,7 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
         started = time.perf_counter()
         try:
             return await work
-        except (RequestProblem, ChainError) as exc:
+        except (RequestProblem, ChainError, Refused) as exc:
             problem = _as_problem(exc)
             metrics.errors.labels(method, problem.code.name).inc()
             await context.abort(problem.code, problem.details,
@@ -182,7 +182,15 @@ def _still_wanted(context) -> None:
         raise RequestProblem(grpc.StatusCode.CANCELLED, "the client cancelled the request")
 
 
+#: The batcher's refusals as status codes.
+_REFUSALS = {QueueFull: grpc.StatusCode.RESOURCE_EXHAUSTED,
+             Expired: grpc.StatusCode.DEADLINE_EXCEEDED}
+
+
 def _as_problem(exc: Exception) -> RequestProblem:
     if isinstance(exc, RequestProblem):
         return exc
+    if isinstance(exc, Refused):
+        return RequestProblem(_REFUSALS.get(type(exc), grpc.StatusCode.UNAVAILABLE), str(exc),
+                              "program")
     return from_chain_error(exc, "program")

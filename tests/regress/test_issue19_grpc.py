@@ -124,3 +124,14 @@ async def test_slow_symbolic_work_neither_starves_kernels_nor_outlives_its_deadl
     assert codes == [grpc.StatusCode.DEADLINE_EXCEEDED] * 6
     await asyncio.sleep(1.5)
     assert len(started) <= 2, f"{len(started)} calls started after their deadline had passed"
+
+
+def test_the_batcher_raises_neutral_errors_the_servicer_maps():
+    """#11: the batcher knows nothing of gRPC; the servicer picks the code."""
+    from chainlens.server.rpc import batcher, servicer
+
+    assert "grpc" not in vars(batcher)
+    full = servicer._as_problem(batcher.QueueFull("full"))
+    late = servicer._as_problem(batcher.Expired("late"))
+    assert full.code is grpc.StatusCode.RESOURCE_EXHAUSTED and full.message == "full"
+    assert late.code is grpc.StatusCode.DEADLINE_EXCEEDED
