@@ -35,7 +35,8 @@ from contextlib import contextmanager
 
 import symengine as se
 import sympy as sp
-from chainlens.engine.core.ir import Node, call, num, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.core.walk import count_nodes, postorder, substitute
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import to_text

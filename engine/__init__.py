@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 
-from chainlens.engine.core.ir import Node, num, sym
+from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.core.source import ChainError, LimitError, ParseError, ShapeError, Span
 
 #: public name -> module that defines it

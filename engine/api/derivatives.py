@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from chainlens.engine.api.inputs import order as valid_order
 from chainlens.engine.api.inputs import wrt_names
-from chainlens.engine.core.ir import Node, sym
+from chainlens.engine.core.nodes import Node, sym
 from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.frontends.document import Unit
 from chainlens.engine.language.program import Program

@@ -23,7 +23,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import Span
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.health.bounds import FULL, forward_intervals, interval_of

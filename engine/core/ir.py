@@ -1,10 +1,7 @@
-"""The expression DAG that every part of chainlens speaks.
+"""The canonicalising constructors of the expression DAG.
 
-A :class:`Node` is immutable and *hash-consed*: building the same expression
-twice returns the same object, so structurally equal sub-expressions are one
-node, equality is identity, and a 50-layer chain that reuses its layers is a
-50-layer DAG rather than an exponential tree.  This is what lets the symbolic
-and numeric paths visit every shared node once.
+Nodes (:mod:`chainlens.engine.core.nodes`) are interned; the constructors
+here decide *which* node an expression is.
 
 Node kinds (``op``):
 
@@ -21,233 +18,26 @@ flattening, constant folding, collecting ``2x + 3x -> 5x`` and
 ``x * x^2 -> x^3``, and sorting operands.  That is why ``1/(1+exp(-x))`` and
 ``\\frac{1}{1+e^{-x}}`` come out as one node whatever order the terms were
 written in.  Heavier rewriting (tan, factoring, trig identities) lives in
-:mod:`chainlens.engine.symbolic.simplify`.
+:mod:`chainlens.engine.symbolic.simplify`.  Python's arithmetic operators on
+nodes (``x + 1``, ``-x``, ``x ** 2``) are these constructors, attached to
+:class:`~chainlens.engine.core.nodes.Node` at the end of this module
+(:mod:`chainlens.engine.core` imports it, so every node has them).
 
 Traversals (postorder, substitute...) are in :mod:`chainlens.engine.core.walk`;
 exact rational folding in :mod:`chainlens.engine.core.fold`.
 
 Source positions are *not* stored on nodes: one node can be written in many
 places.  Parsers return a source map (node -> spans) beside the node.
-
-Hashes are deterministic across processes (no salted ``str`` hashes), so the
-order of sets of nodes, and therefore every printed result, is the same on a
-Dask worker as on the machine that sent the job.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-import zlib
 from fractions import Fraction
 
 from chainlens.engine.core.fold import fold_power
+from chainlens.engine.core.nodes import HALF, NEG_ONE, ONE, ZERO, E, Node, make, num
 
-__all__ = ["Node", "num", "sym", "PI", "ZERO", "ONE", "NEG_ONE", "HALF", "E", "add", "sub",
-           "neg", "mul", "div", "power", "sqrt", "call", "raw", "is_num"]
-
-
-_RANK = {"num": 0, "pi": 1, "sym": 2, "pow": 3, "mul": 4, "add": 5}
-_FUNC_RANK = 6
-
-_lock = threading.Lock()
-_table: dict[tuple, _Ref] = {}  # key -> weak reference to the interned node
-
-
-def _stable_str_hash(text: str) -> int:
-    h = _str_hashes.get(text)
-    if h is None:
-        h = _str_hashes[text] = zlib.crc32(text.encode("utf-8"))
-        if len(_str_hashes) > 100_000:
-            _str_hashes.clear()
-    return h
-
-
-_str_hashes: dict[str, int] = {}
-
-
-class Node:
-    """One vertex of the expression DAG.  Build nodes with the module's
-    constructors, never with ``Node(...)``: the constructors intern them."""
-
-    __slots__ = ("op", "args", "value", "digest", "sort_key", "__weakref__")
-
-    op: str
-    args: tuple[Node, ...]
-    value: Fraction | str | None
-    digest: int
-    sort_key: tuple
-
-    def __setattr__(self, name, value):  # pragma: no cover - guard
-        raise AttributeError("Node is immutable")
-
-    def __hash__(self) -> int:
-        return self.digest
-
-    # Identity is equality because nodes are interned.
-    def __eq__(self, other) -> bool:
-        return self is other
-
-    def __ne__(self, other) -> bool:
-        return self is not other
-
-    def __lt__(self, other: Node) -> bool:
-        return self.sort_key < other.sort_key
-
-    def __reduce__(self):
-        # Pickled nodes (Dask, process pools) are re-interned on arrival.
-        return (_make, (self.op, self.args, self.value))
-
-    def __repr__(self) -> str:
-        if self.op == "num":
-            return f"num({self.value})"
-        if self.op == "sym":
-            return f"sym({self.value!r})"
-        if self.op == "pi":
-            return "PI"
-        return f"{self.op}({', '.join(map(repr, self.args))})"
-
-    # Convenience operators for building expressions in Python code and tests.
-    def __add__(self, other):
-        return add(self, _coerce(other))
-
-    def __radd__(self, other):
-        return add(_coerce(other), self)
-
-    def __sub__(self, other):
-        return sub(self, _coerce(other))
-
-    def __rsub__(self, other):
-        return sub(_coerce(other), self)
-
-    def __mul__(self, other):
-        return mul(self, _coerce(other))
-
-    def __rmul__(self, other):
-        return mul(_coerce(other), self)
-
-    def __truediv__(self, other):
-        return div(self, _coerce(other))
-
-    def __rtruediv__(self, other):
-        return div(_coerce(other), self)
-
-    def __pow__(self, other):
-        return power(self, _coerce(other))
-
-    def __rpow__(self, other):
-        return power(_coerce(other), self)
-
-    def __neg__(self):
-        return neg(self)
-
-
-def _coerce(value) -> Node:
-    if isinstance(value, Node):
-        return value
-    if isinstance(value, (int, Fraction)):
-        return num(value)
-    raise TypeError(f"cannot use {type(value).__name__} in an expression; use num()")
-
-
-class _Ref(weakref.ref):
-    """A weak reference that remembers its table key, so the entry can be
-    dropped when the node dies."""
-
-    __slots__ = ("key",)
-
-
-def _forget(ref: _Ref) -> None:
-    if _table.get(ref.key) is ref:
-        del _table[ref.key]
-
-
-_new_node = object.__new__
-# Slot descriptors set the fields of a new node without going through the
-# guarding __setattr__ (half the cost of construction otherwise).
-_set_op, _set_args, _set_value = Node.op.__set__, Node.args.__set__, Node.value.__set__
-_set_digest, _set_sort_key = Node.digest.__set__, Node.sort_key.__set__
-
-
-def _make(op: str, args: tuple[Node, ...], value) -> Node:
-    """Intern and return the node ``(op, args, value)``; no rewriting."""
-    # Keys hash in C: children by id (a live node keeps its children alive,
-    # so their ids cannot be reused while its entry can be found), rationals
-    # by numerator and denominator (Fraction.__hash__ is slow Python).
-    if op == "num":
-        key: tuple = (op, value.numerator, value.denominator)
-    else:
-        key = (op, value, *map(id, args))
-    ref = _table.get(key)
-    if ref is not None:
-        node = ref()
-        if node is not None:
-            return node
-    if op == "num":
-        vh = hash(value)
-        vkey: object = value
-    elif op == "sym":
-        vh = _stable_str_hash(value)
-        vkey = value
-    else:
-        vh = 0
-        vkey = ""
-    digest = hash((_stable_str_hash(op), vh, *[a.digest for a in args]))
-    sort_key = (_RANK.get(op, _FUNC_RANK), op, vkey, len(args), digest)
-    with _lock:
-        ref = _table.get(key)
-        node = ref() if ref is not None else None
-        if node is None:
-            node = _new_node(Node)
-            _set_op(node, op)
-            _set_args(node, args)
-            _set_value(node, value)
-            _set_digest(node, digest)
-            _set_sort_key(node, sort_key)
-            ref = _Ref(node, _forget)
-            ref.key = key
-            _table[key] = ref
-    return node
-
-
-# --------------------------------------------------------------------------
-# Leaves
-# --------------------------------------------------------------------------
-
-
-def num(value: int | Fraction | str) -> Node:
-    """An exact rational constant.  Strings such as ``"0.1"`` or ``"1e-3"``
-    are read exactly (``Fraction("0.1") == 1/10``), never through a float."""
-    if type(value) is int:
-        ref = _table.get(("num", value, 1))
-        node = ref() if ref is not None else None
-        if node is not None:
-            return node
-    elif type(value) is Fraction and value.denominator == 1:
-        return num(value.numerator)
-    elif isinstance(value, bool) or not isinstance(value, (int, Fraction, str)):
-        raise TypeError(f"num() takes an int, Fraction or decimal string, not {value!r}")
-    return _make("num", (), Fraction(value))
-
-
-def sym(name: str) -> Node:
-    """A variable.  Names are any non-empty string; the parser restricts what
-    users can type, the engine uses ``$0``-style names for rule templates."""
-    if not isinstance(name, str) or not name:
-        raise ValueError("a symbol needs a non-empty name")
-    return _make("sym", (), name)
-
-
-def is_num(node: Node, value=None) -> bool:
-    """True when ``node`` is a rational constant (equal to ``value`` if given)."""
-    return node.op == "num" and (value is None or node.value == value)
-
-
-ZERO = num(0)
-ONE = num(1)
-NEG_ONE = num(-1)
-HALF = num(Fraction(1, 2))
-PI = _make("pi", (), None)
+__all__ = ["add", "sub", "neg", "mul", "div", "power", "sqrt", "call"]
 
 
 # --------------------------------------------------------------------------
@@ -264,7 +54,7 @@ def _split_coeff(term: Node) -> tuple[int | Fraction, Node]:
     """``3*x*y -> (3, x*y)``; ``x -> (1, x)``."""
     if term.op == "mul" and term.args[0].op == "num":
         rest = term.args[1:]
-        return _small(term.args[0].value), rest[0] if len(rest) == 1 else _make("mul", rest, None)
+        return _small(term.args[0].value), rest[0] if len(rest) == 1 else make("mul", rest, None)
     return 1, term
 
 
@@ -293,7 +83,7 @@ def add(*terms: Node) -> Node:
     if len(out) == 1:
         return out[0]
     out.sort(key=_key)
-    return _make("add", tuple(out), None)
+    return make("add", tuple(out), None)
 
 
 def _key(node: Node) -> tuple:
@@ -304,8 +94,8 @@ def _scale(c: int | Fraction, rest: Node) -> Node:
     if c == 1:
         return rest
     if rest.op == "mul":
-        return _make("mul", (num(c), *rest.args), None)
-    return _make("mul", (num(c), rest), None)
+        return make("mul", (num(c), *rest.args), None)
+    return make("mul", (num(c), rest), None)
 
 
 def neg(x: Node) -> Node:
@@ -381,14 +171,14 @@ def mul(*factors: Node) -> Node:
         out.insert(0, num(coeff))
     if len(out) == 1:
         return out[0]
-    return _make("mul", tuple(out), None)
+    return make("mul", tuple(out), None)
 
 
 def div(a: Node, b: Node) -> Node:
     """``a / b``, stored as ``a * b^-1``."""
     if b.op == "num":
         if b.value == 0:
-            return mul(a, _make("pow", (b, NEG_ONE), None))
+            return mul(a, make("pow", (b, NEG_ONE), None))
         return mul(num(1 / b.value), a)
     return mul(a, power(b, NEG_ONE))
 
@@ -407,7 +197,7 @@ def power(base: Node, exp: Node) -> Node:
             folded = fold_power(base.value, e)
             if folded is not None:
                 return num(folded)
-            return _make("pow", (base, exp), None)
+            return make("pow", (base, exp), None)
         if e.denominator == 1:
             if base.op == "pow":
                 return power(base.args[0], mul(base.args[1], exp))
@@ -418,7 +208,7 @@ def power(base: Node, exp: Node) -> Node:
     if base is E:
         # e^u is exp(u) in every notation the parser reads; keep one form.
         return call("exp", exp)
-    return _make("pow", (base, exp), None)
+    return make("pow", (base, exp), None)
 
 
 def sqrt(x: Node) -> Node:
@@ -447,14 +237,34 @@ def call(op: str, *args: Node) -> Node:
         raise TypeError(f"{op} takes {rule.arity} argument(s), got {len(args)}")
     if rule.canonical is not None:
         return rule.canonical(*args)
-    return _make(op, tuple(args), None)
+    return make(op, tuple(args), None)
 
 
-def raw(op: str, *args: Node) -> Node:
-    """Intern ``op(args)`` without canonicalising (rule canonical forms use
-    this to build the node they stand for)."""
-    return _make(op, tuple(args), None)
+def _coerce(value) -> Node:
+    if isinstance(value, Node):
+        return value
+    if isinstance(value, (int, Fraction)):
+        return num(value)
+    raise TypeError(f"cannot use {type(value).__name__} in an expression; use num()")
 
 
-#: Euler's number, ``exp(1)``.  Defined lazily via the rules table.
-E = _make("exp", (ONE,), None)
+def _operators() -> dict:
+    """Python's arithmetic operators on nodes, for building expressions in
+    Python code and tests: each is one constructor."""
+    return {
+        "__add__": lambda a, b: add(a, _coerce(b)),
+        "__radd__": lambda a, b: add(_coerce(b), a),
+        "__sub__": lambda a, b: sub(a, _coerce(b)),
+        "__rsub__": lambda a, b: sub(_coerce(b), a),
+        "__mul__": lambda a, b: mul(a, _coerce(b)),
+        "__rmul__": lambda a, b: mul(_coerce(b), a),
+        "__truediv__": lambda a, b: div(a, _coerce(b)),
+        "__rtruediv__": lambda a, b: div(_coerce(b), a),
+        "__pow__": lambda a, b: power(a, _coerce(b)),
+        "__rpow__": lambda a, b: power(_coerce(b), a),
+        "__neg__": neg,
+    }
+
+
+for _name, _method in _operators().items():
+    setattr(Node, _name, _method)

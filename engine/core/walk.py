@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from chainlens.engine.core.ir import Node, call
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import Node
 
 __all__ = ["postorder", "free_symbols", "count_nodes", "depth", "rebuild", "substitute"]
 

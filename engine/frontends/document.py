@@ -24,8 +24,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 
-from chainlens.engine.core.ir import Node
 from chainlens.engine.core.limits import MAX_SOURCE_CHARS
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import ChainError, LimitError, ParseError, Span, innermost
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes

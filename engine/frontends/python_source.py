@@ -27,8 +27,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
 
-from chainlens.engine.core.ir import PI, E, Node, add, call, div, mul, neg, num, power, sub, sym
+from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
 from chainlens.engine.core.limits import MAX_NESTING, MAX_REPEAT
+from chainlens.engine.core.nodes import PI, E, Node, num, sym
 from chainlens.engine.core.source import ChainError, LimitError, ParseError, Span, innermost
 from chainlens.engine.frontends.python_ast import (
     Offsets,

@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from chainlens.engine.core.ir import Node, num, sym
+from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.core.walk import postorder, substitute
 from chainlens.engine.language.program import Program
 from chainlens.engine.numeric.shapes import infer, result_shape

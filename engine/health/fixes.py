@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chainlens.engine.core.ir import Node, sym
+from chainlens.engine.core.nodes import Node, sym
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.language.program import Assignment, Program
 from chainlens.engine.language.reader import parse

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from chainlens.engine.core.ir import Node, sym
 from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
+from chainlens.engine.core.nodes import Node, sym
 from chainlens.engine.core.source import ChainError, EvaluationError, LimitError
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.language.program import Program

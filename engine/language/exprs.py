@@ -21,9 +21,9 @@ import re
 
 import numpy as np
 from chainlens.engine import rules
-from chainlens.engine.core import ir, walk
-from chainlens.engine.core.ir import PI, E, Node
+from chainlens.engine.core import ir, nodes, walk
 from chainlens.engine.core.limits import MAX_NODES
+from chainlens.engine.core.nodes import PI, E, Node
 from chainlens.engine.core.source import LimitError, ParseError, Span
 from chainlens.engine.language.program import FunctionDef
 from chainlens.engine.language.syntax import Lines, Syn
@@ -150,12 +150,12 @@ class ExpressionLowering:
         if self.params is not None and name in self.params:
             return self.params[name]
         if name in self.loops:
-            return ir.num(self.loops[name])
+            return nodes.num(self.loops[name])
         ssa = self.env.get(name)
         if ssa is not None:
-            return ir.sym(ssa)
+            return nodes.sym(ssa)
         if name in self.declared:
-            return ir.sym(name)
+            return nodes.sym(name)
         if "." in name:
             stripped = _strip_module(name)
             if stripped in ("pi", "e"):
@@ -170,7 +170,7 @@ class ExpressionLowering:
             raise self.error(f"'{name}' is a function; call it as {name}(x)", s.start, s.end,
                              hint=f"in LaTeX write \\{name} x" if name in rules.LATEX else None)
         self.read_as_input.add(name)  # a later assignment makes a new version
-        return ir.sym(name)
+        return nodes.sym(name)
 
     def is_variable(self, name: str) -> bool:
         return (name in self.env or name in self.declared or name in self.loops
@@ -209,7 +209,7 @@ class ExpressionLowering:
             raise self.error(f"'{s.val}': exponents beyond ±{_MAX_EXPONENT} are not supported",
                              s.start, s.end)
         try:
-            return ir.num(s.val)
+            return nodes.num(s.val)
         except (ValueError, ZeroDivisionError, OverflowError):
             raise self.error(f"'{s.val}' is not a number", s.start, s.end) from None
 
@@ -248,7 +248,7 @@ class ExpressionLowering:
                 if right.op == "num" and right.value == 0:
                     run = [ir.div(ir.mul(*run), right)]
                 else:
-                    run.append(ir.div(ir.ONE, right))
+                    run.append(ir.div(nodes.ONE, right))
             elif op == "@":
                 run = [self.call("matmul", (ir.mul(*run), right), s)]
             else:
@@ -290,7 +290,7 @@ class ExpressionLowering:
             return ir.call("cbrt", u)
         if n.op == "num" and n.value == 0:
             raise self.error("a 0th root is undefined", s.kids[1].start, s.kids[1].end)
-        return ir.power(u, ir.div(ir.ONE, n))
+        return ir.power(u, ir.div(nodes.ONE, n))
 
     def x_apply(self, s):
         raw, hs, he = s.val
@@ -336,7 +336,8 @@ class ExpressionLowering:
             raise self.error(f"{name} takes {len(f.params)} argument(s), got {len(s.kids)}",
                              s.start, s.end, hint=f"defined on line {f.span.line}")
         args = [self.expr(k) for k in s.kids]
-        return walk.substitute(f.body, {ir.sym(p): a for p, a in zip(f.params, args, strict=True)})
+        bound = {nodes.sym(p): a for p, a in zip(f.params, args, strict=True)}
+        return walk.substitute(f.body, bound)
 
     def x_lcall(self, s):
         raw, hs, he = s.val
@@ -362,7 +363,7 @@ class ExpressionLowering:
             if base in ("2", "10"):
                 return self.call("log" + base, args, s)
             b = self.resolve_name(Syn("name", s.start, s.end, (), base)) \
-                if not base.isdigit() else ir.num(base)
+                if not base.isdigit() else nodes.num(base)
             return self.call("log", (args[0], b), s)
         fname = self._function_name(name)
         if fname is None:

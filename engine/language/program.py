@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
 
-from chainlens.engine.core.ir import Node, sym
+from chainlens.engine.core.nodes import Node, sym
 from chainlens.engine.core.source import Span
 from chainlens.engine.core.walk import free_symbols, postorder, rebuild
 from chainlens.engine.printing.names import plain_name

@@ -34,9 +34,9 @@ import sys
 from fractions import Fraction
 from types import MappingProxyType
 
-from chainlens.engine.core import ir, walk
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core import nodes, walk
 from chainlens.engine.core.limits import MAX_REPEAT, MAX_SOURCE_CHARS, MAX_TENSOR_ELEMENTS
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import LimitError, ParseError, Span
 from chainlens.engine.language.exprs import (
     MODULE_PREFIXES,
@@ -223,7 +223,7 @@ class _Lowering(ExpressionLowering):
         self.assignments.append(Assignment(ssa, node, self.span(st), self.span(lhs),
                                            self.span(rhs), self.layer))
         self.assigned_at.setdefault(name, self.span(lhs))
-        self.mark(ir.sym(ssa), lhs)
+        self.mark(nodes.sym(ssa), lhs)
 
     def check_assignable(self, name: str, at: Syn) -> None:
         if name in self.loops:
@@ -267,7 +267,7 @@ class _Lowering(ExpressionLowering):
                 raise self.error(f"parameter '{pname}' appears twice", p.start, p.end)
             params.append(pname)
         outer = self.params, self.defining
-        self.params = {p: ir.sym(p) for p in params}
+        self.params = {p: nodes.sym(p) for p in params}
         self.defining = name
         try:
             node = self.expr(body)
@@ -309,7 +309,7 @@ class _Lowering(ExpressionLowering):
         decl = Declaration(name, role, tuple(shape), self.span(st), rng, self.layer)
         self.declared[name] = decl
         self.declarations.append(decl)
-        self.mark(ir.sym(name), Syn("name", s, e))
+        self.mark(nodes.sym(name), Syn("name", s, e))
 
     def point(self, st: Syn, inputs: set[str]) -> Point:
         values = []

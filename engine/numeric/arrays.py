@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import Span
 from chainlens.engine.language.program import Assignment, Program
 from chainlens.engine.language.reader import parse

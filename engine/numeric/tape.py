@@ -30,8 +30,8 @@ from functools import lru_cache
 
 import numpy as np
 from chainlens.engine import rules
-from chainlens.engine.core.ir import Node, num, sym
 from chainlens.engine.core.limits import MAX_NODES
+from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.core.source import EvaluationError, LimitError, ShapeError, Span
 from chainlens.engine.core.walk import postorder, substitute
 from chainlens.engine.numeric.shapes import result_shape

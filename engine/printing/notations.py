@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.printing.names import SUP, display_symbol, python_identifiers
 from chainlens.engine.printing.walk import (

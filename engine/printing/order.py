@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from chainlens.engine.core.ir import E, Node
+from chainlens.engine.core.nodes import E, Node
 
 __all__ = ["Shape", "shape_of", "factor_key", "term_key", "split", "is_exponential"]
 

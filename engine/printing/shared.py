@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.printing.names import display_symbol
 from chainlens.engine.printing.notations import Latex, Python, TooLong, Unicode

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from chainlens.engine.core.ir import E, Node
+from chainlens.engine.core.nodes import E, Node
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.printing.names import display_symbol
 from chainlens.engine.printing.order import (

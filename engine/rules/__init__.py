@@ -20,7 +20,8 @@ Adding a primitive is adding one entry to one of the family modules:
 
 from __future__ import annotations
 
-from chainlens.engine.core.ir import Node, add, mul, raw
+from chainlens.engine.core.ir import add, mul
+from chainlens.engine.core.nodes import Node, raw
 from chainlens.engine.rules import arithmetic, hyperbolic, special, stable, tensor, trig
 from chainlens.engine.rules.compose import COMPOSITIONS, Composition
 from chainlens.engine.rules.stable import Stable, match_stable, stable_form

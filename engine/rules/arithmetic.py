@@ -12,7 +12,8 @@ import math
 from fractions import Fraction
 
 import numpy as np
-from chainlens.engine.core.ir import HALF, ONE, Node, add, mul, num, power, sqrt, sub
+from chainlens.engine.core.ir import add, mul, power, sqrt, sub
+from chainlens.engine.core.nodes import HALF, ONE, Node, num
 from chainlens.engine.rules.types import (
     PLACEHOLDERS,
     Condition,

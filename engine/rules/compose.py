@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
-from chainlens.engine.core.ir import NEG_ONE, Node, num, power
+from chainlens.engine.core.ir import power
+from chainlens.engine.core.nodes import NEG_ONE, Node, num
 
 __all__ = ["Composition", "COMPOSITIONS"]
 

@@ -6,7 +6,8 @@ import math
 from fractions import Fraction
 
 import numpy as np
-from chainlens.engine.core.ir import NEG_ONE, ONE, add, mul, neg, num, power, sub
+from chainlens.engine.core.ir import add, mul, neg, power, sub
+from chainlens.engine.core.nodes import NEG_ONE, ONE, num
 from chainlens.engine.rules.types import (
     PLACEHOLDERS,
     Condition,

@@ -12,7 +12,8 @@ import math
 from fractions import Fraction
 
 import numpy as np
-from chainlens.engine.core.ir import HALF, ONE, PI, add, mul, neg, num, power, sub
+from chainlens.engine.core.ir import add, mul, neg, power, sub
+from chainlens.engine.core.nodes import HALF, ONE, PI, num
 from chainlens.engine.rules.types import (
     PLACEHOLDERS,
     Condition,

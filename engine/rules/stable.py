@@ -19,7 +19,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from chainlens.engine.core.ir import NEG_ONE, ONE, Node, add, neg, power, raw
+from chainlens.engine.core.ir import add, neg, power
+from chainlens.engine.core.nodes import NEG_ONE, ONE, Node, raw
 from chainlens.engine.rules.types import (
     PLACEHOLDERS,
     Condition,

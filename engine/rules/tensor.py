@@ -17,7 +17,7 @@ identity, which is what the one-point kernels compute.
 from __future__ import annotations
 
 import numpy as np
-from chainlens.engine.core.ir import ONE
+from chainlens.engine.core.nodes import ONE
 from chainlens.engine.rules.types import Interval, Notation, Rule, Tensor, notation
 
 __all__ = ["RULES"]

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from chainlens.engine.core.ir import Node, raw, sym
+from chainlens.engine.core.nodes import Node, raw, sym
 
 __all__ = ["Condition", "Notation", "Spellings", "Interval", "Tensor", "Rule", "Placeholders",
            "PLACEHOLDERS", "FULL", "unary", "nary", "notation", "call_of"]

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from chainlens.engine.core.ir import ONE, ZERO, Node, add, mul, sym
+from chainlens.engine.core.ir import add, mul
+from chainlens.engine.core.nodes import ONE, ZERO, Node, sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.language.program import Program

@@ -37,7 +37,8 @@ from typing import NamedTuple
 
 from chainlens.engine.core import limits
 from chainlens.engine.core.cache import Cache
-from chainlens.engine.core.ir import ONE, ZERO, Node, add, mul, sym
+from chainlens.engine.core.ir import add, mul
+from chainlens.engine.core.nodes import ONE, ZERO, Node, sym
 from chainlens.engine.core.source import LimitError
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.symbolic.partials import partial as _partial

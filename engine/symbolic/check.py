@@ -18,7 +18,8 @@ import math
 import random
 from dataclasses import dataclass
 
-from chainlens.engine.core.ir import ZERO, Node, sub
+from chainlens.engine.core.ir import sub
+from chainlens.engine.core.nodes import ZERO, Node
 from chainlens.engine.core.source import EvaluationError
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.language.reader import parse_expr

@@ -3,7 +3,7 @@ reads), a node or a program, and the variables to differentiate by."""
 
 from __future__ import annotations
 
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.language.program import Program

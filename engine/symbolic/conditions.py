@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from chainlens.engine.core.cache import Cache
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.walk import postorder, substitute
 from chainlens.engine.printing import render
 from chainlens.engine.rules import PLACEHOLDERS, RULES

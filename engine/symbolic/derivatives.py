@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from chainlens.engine.core import limits
 from chainlens.engine.core.cache import Cache
-from chainlens.engine.core.ir import ZERO, Node
+from chainlens.engine.core.nodes import ZERO, Node
 from chainlens.engine.core.source import ChainError, LimitError
 from chainlens.engine.core.walk import count_nodes, free_symbols
 from chainlens.engine.language.program import Program

@@ -8,7 +8,7 @@ whatever the argument is: ``σ'(u) = σ(u)·(1 − σ(u))`` is a product of a
 over the placeholder ``$0`` (a *template*, read from the table like
 :func:`chainlens.engine.rules.template` does for code generators) and then
 instantiated by interning the same structure with ``$0`` replaced
-(:func:`chainlens.engine.core.ir.raw`), which is several times cheaper.
+(:func:`chainlens.engine.core.nodes.raw`), which is several times cheaper.
 
 This is only done where it provably gives the node the constructors would
 give (:func:`_stable`): the placeholder never sits where a constructor
@@ -23,7 +23,8 @@ own partial.
 
 from __future__ import annotations
 
-from chainlens.engine.core.ir import E, Node, mul, raw
+from chainlens.engine.core.ir import mul
+from chainlens.engine.core.nodes import E, Node, raw
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.rules import PLACEHOLDERS, RULES

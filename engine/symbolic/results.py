@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.conditions import conditions_of, dedupe
 from chainlens.engine.symbolic.steps import build_steps, step_to_dict

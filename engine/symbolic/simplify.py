@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from chainlens.engine.core import limits
-from chainlens.engine.core.ir import ONE, ZERO, Node, add, mul, num, power, raw
+from chainlens.engine.core.ir import add, mul, power
+from chainlens.engine.core.nodes import ONE, ZERO, Node, num, raw
 from chainlens.engine.core.walk import count_nodes, postorder, rebuild
 from chainlens.engine.symbolic.conditions import assumption
 

@@ -28,7 +28,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from chainlens.engine.core.ir import NEG_ONE, Node, add, mul, power, raw, sym
+from chainlens.engine.core.ir import add, mul, power
+from chainlens.engine.core.nodes import NEG_ONE, Node, raw, sym
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.printing import render
 from chainlens.engine.rules import RULES

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import ChainError, EvaluationError
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.rules import RULES

@@ -14,7 +14,7 @@ from __future__ import annotations
 import importlib
 import logging
 
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 
 log = logging.getLogger("chainlens.lsp")
 

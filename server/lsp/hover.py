@@ -24,7 +24,7 @@ import logging
 import re
 
 from chainlens.engine.api.derivatives import in_terms_of, unit_variables, variable_of
-from chainlens.engine.core.ir import Node, sym
+from chainlens.engine.core.nodes import Node, sym
 from chainlens.engine.core.walk import count_nodes, free_symbols
 from chainlens.engine.frontends.document import math_expression
 from chainlens.server.lsp import engine_access as engine

@@ -6,7 +6,8 @@ import math
 
 import numpy as np
 import pytest
-from chainlens.engine.core.ir import call, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import sym
 from chainlens.engine.health.analysis import Thresholds, analyze
 from chainlens.engine.health.bounds import (
     backward_bounds,

@@ -9,7 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.core.ir import PI, add, call, mul, num, power, sub, sym
+from chainlens.engine.core.ir import add, call, mul, power, sub
+from chainlens.engine.core.nodes import PI, num, sym
 from chainlens.engine.frontends.python_source import read_python
 
 x, w, b = sym("x"), sym("w"), sym("b")

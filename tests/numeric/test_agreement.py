@@ -2,7 +2,8 @@
 random programs (hypothesis): three independent routes to one derivative."""
 
 import numpy as np
-from chainlens.engine.core.ir import add, call, mul, num, power, sym
+from chainlens.engine.core.ir import add, call, mul, power
+from chainlens.engine.core.nodes import num, sym
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.numeric.kernel import compile
 from hypothesis import assume, given

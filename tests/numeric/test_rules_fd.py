@@ -5,7 +5,8 @@ partials under test come from the rules table, the differences do not)."""
 import numpy as np
 import pytest
 from chainlens.engine import rules
-from chainlens.engine.core.ir import call, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import sym
 from chainlens.engine.numeric.kernel import compile
 
 X, Y = sym("x"), sym("y")

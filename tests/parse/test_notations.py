@@ -5,21 +5,8 @@ very object (nodes are interned, so ``is`` is structural equality)."""
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.core.ir import (
-    ONE,
-    PI,
-    E,
-    add,
-    call,
-    div,
-    mul,
-    neg,
-    num,
-    power,
-    sqrt,
-    sub,
-    sym,
-)
+from chainlens.engine.core.ir import add, call, div, mul, neg, power, sqrt, sub
+from chainlens.engine.core.nodes import ONE, PI, E, num, sym
 from chainlens.engine.language.reader import parse_expr
 
 x, y, z, a, b, w, t = (sym(n) for n in "xyzabwt")

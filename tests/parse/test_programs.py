@@ -4,7 +4,8 @@ declarations and repeat blocks, and the source map every node carries."""
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.core.ir import ONE, add, call, mul, num, power, sub, sym
+from chainlens.engine.core.ir import add, call, mul, power, sub
+from chainlens.engine.core.nodes import ONE, num, sym
 from chainlens.engine.core.source import ParseError
 from chainlens.engine.language.reader import parse, parse_expr
 

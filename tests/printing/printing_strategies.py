@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from chainlens.engine.core.ir import PI, E, add, call, div, mul, neg, num, power, sub, sym
+from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
+from chainlens.engine.core.nodes import PI, E, num, sym
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.rules import RULES
 from hypothesis import strategies as st

@@ -2,7 +2,8 @@
 capped at ``max_chars``, and ``render_shared`` names shared layers once."""
 
 import pytest
-from chainlens.engine.core.ir import ONE, add, call, mul, num, sym
+from chainlens.engine.core.ir import add, call, mul
+from chainlens.engine.core.nodes import ONE, num, sym
 from chainlens.engine.core.walk import substitute
 from chainlens.engine.printing import render, render_shared, to_python, to_text
 

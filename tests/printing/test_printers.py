@@ -4,21 +4,8 @@ tricky corners of precedence, signs, fractions and names."""
 from fractions import Fraction
 
 import pytest
-from chainlens.engine.core.ir import (
-    ONE,
-    PI,
-    E,
-    add,
-    call,
-    div,
-    mul,
-    neg,
-    num,
-    power,
-    sqrt,
-    sub,
-    sym,
-)
+from chainlens.engine.core.ir import add, call, div, mul, neg, power, sqrt, sub
+from chainlens.engine.core.nodes import ONE, PI, E, num, sym
 from chainlens.engine.printing import (
     display_symbol,
     render,

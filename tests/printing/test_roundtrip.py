@@ -4,7 +4,8 @@ reads: plain text, LaTeX, and Python/numpy source."""
 from pathlib import Path
 
 import pytest
-from chainlens.engine.core.ir import PI, E, add, call, div, mul, neg, num, power, sqrt, sym
+from chainlens.engine.core.ir import add, call, div, mul, neg, power, sqrt
+from chainlens.engine.core.nodes import PI, E, num, sym
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import to_latex, to_python, to_text

@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 from chainlens.engine import diff
-from chainlens.engine.core.ir import add, call, sym
+from chainlens.engine.core.ir import add, call
+from chainlens.engine.core.nodes import sym
 from chainlens.engine.printing import python_identifiers, to_python
 
 

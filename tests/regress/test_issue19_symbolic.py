@@ -16,7 +16,8 @@ from fractions import Fraction
 import pytest
 from chainlens.cli.main import main
 from chainlens.engine.core.fold import exact_root, fold_power
-from chainlens.engine.core.ir import num, power, sym
+from chainlens.engine.core.ir import power
+from chainlens.engine.core.nodes import num, sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.symbolic.check import check_derivative

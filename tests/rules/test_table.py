@@ -10,7 +10,8 @@ import math
 import numpy as np
 import pytest
 from chainlens.engine import rules
-from chainlens.engine.core.ir import Node, call, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import Node, sym
 from chainlens.engine.language.reader import parse, parse_expr
 from chainlens.engine.numeric.kernel import compile
 from chainlens.engine.printing import to_latex, to_python, to_text, to_unicode

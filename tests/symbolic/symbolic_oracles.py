@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 import sympy as sp
-from chainlens.engine.core.ir import Node
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.symbolic.values import value_at
 

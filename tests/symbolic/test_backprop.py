@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chainlens.engine.core.ir import call, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import sym
 from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.language.reader import parse, parse_expr
 from chainlens.engine.symbolic.adjoints import backprop

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.core.ir import call, num, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import num, sym
 from chainlens.engine.symbolic.check import check_derivative
 
 x, y = sym("x"), sym("y")

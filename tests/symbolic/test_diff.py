@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.core.ir import ONE, ZERO, E, call, num, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import ONE, ZERO, E, num, sym
 from chainlens.engine.core.source import ChainError, LimitError
 from chainlens.engine.core.walk import count_nodes, postorder
 from chainlens.engine.symbolic.derivatives import diff, gradient, hessian, jacobian

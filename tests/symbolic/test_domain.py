@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.core.ir import call, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import sym
 from chainlens.engine.symbolic.conditions import conditions_of
 from chainlens.engine.symbolic.derivatives import diff
 

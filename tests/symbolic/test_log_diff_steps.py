@@ -6,7 +6,7 @@ the result ends."""
 from __future__ import annotations
 
 import pytest
-from chainlens.engine.core.ir import sym
+from chainlens.engine.core.nodes import sym
 from chainlens.engine.symbolic.derivatives import diff
 from chainlens.engine.symbolic.steps import format_steps, markdown
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from chainlens.engine.core.ir import PI, E, call, mul, num, raw, sym
+from chainlens.engine.core.ir import call, mul
+from chainlens.engine.core.nodes import PI, E, num, raw, sym
 from chainlens.engine.rules import RULES
 from chainlens.engine.symbolic import partials
 from hypothesis import given, settings

@@ -8,7 +8,8 @@ import math
 
 import pytest
 import sympy as sp
-from chainlens.engine.core.ir import call, num, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import num, sym
 from chainlens.engine.symbolic.derivatives import diff
 from chainlens.engine.symbolic.simplify import simplify
 from chainlens.engine.symbolic.values import value_at

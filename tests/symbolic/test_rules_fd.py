@@ -8,7 +8,8 @@ import random
 
 import numpy as np
 import pytest
-from chainlens.engine.core.ir import call, num, sym
+from chainlens.engine.core.ir import call
+from chainlens.engine.core.nodes import num, sym
 from chainlens.engine.core.walk import substitute
 from chainlens.engine.rules import PLACEHOLDERS, RULES, template
 from chainlens.engine.symbolic.derivatives import diff

@@ -5,7 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from chainlens.engine.core.ir import ONE, ZERO, add, call, num, sym
+from chainlens.engine.core.ir import add, call
+from chainlens.engine.core.nodes import ONE, ZERO, num, sym
 from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.symbolic.simplify import simplify, simplify_traced
 
