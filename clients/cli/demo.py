@@ -89,7 +89,7 @@ def _few(names: tuple[str, ...], shown: int = 6) -> str:
 
 def _diff(examples: Path, out: Path) -> None:
     from chainlens.engine.symbolic.derivatives import diff
-    from chainlens.engine.symbolic.steps import format_steps
+    from chainlens.engine.symbolic.step_text import format_steps
 
     _title("2. Derivatives of the seed article, textbook-clean, with their steps")
     for expr, wrt in SEED:

@@ -129,7 +129,7 @@ def _units(doc, label: str, args) -> int:
             for c in r.conditions:
                 print(f"    {'where' if c.kind != 'nondifferentiable' else 'note:'} {c.text}")
             if args.steps:
-                from chainlens.engine.symbolic.steps import format_steps
+                from chainlens.engine.symbolic.step_text import format_steps
 
                 print(format_steps(r.steps, fmt))
     for s in doc.skipped:
@@ -146,7 +146,7 @@ def _where(doc, label: str, unit) -> str:
 
 def _print_derivative(d, fmt: str, steps: bool) -> None:
     from chainlens.engine.printing import render
-    from chainlens.engine.symbolic.steps import format_steps
+    from chainlens.engine.symbolic.step_text import format_steps
 
     notation = "text" if fmt == "python" else fmt
     order = "" if d.order == 1 else f"^{d.order}"
@@ -200,7 +200,7 @@ def _program(program, wrt, args, simplify: bool) -> int:
             print(line)
         if not args.steps:
             continue
-        from chainlens.engine.symbolic.steps import format_steps
+        from chainlens.engine.symbolic.step_text import format_steps
 
         print(f"gradient of {shown} in the inputs, with steps:")
         for comp in grad.components:

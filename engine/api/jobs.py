@@ -149,7 +149,7 @@ def _derivative(program, wrt: str, formats, want_steps: bool) -> dict:
         "conditions": d.conditions,  # printed by _conditions, within the record's budget
     }
     if want_steps:
-        from chainlens.engine.symbolic.steps import step_to_dict
+        from chainlens.engine.symbolic.step_text import step_to_dict
 
         out["steps"] = [step_to_dict(s) for s in d.steps]
     return out

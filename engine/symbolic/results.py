@@ -13,7 +13,8 @@ from functools import cached_property
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.conditions import conditions_of, dedupe
-from chainlens.engine.symbolic.steps import build_steps, step_to_dict
+from chainlens.engine.symbolic.step_text import step_to_dict
+from chainlens.engine.symbolic.steps import build_steps
 
 __all__ = ["Derivative", "Gradient", "Jacobian", "Hessian"]
 

@@ -64,7 +64,7 @@ def _rendering(node) -> pb.Rendering:
 
 
 def _step(step) -> pb.Step:
-    from chainlens.engine.symbolic.steps import format_steps
+    from chainlens.engine.symbolic.step_text import format_steps
 
     return pb.Step(rule=step.rule, depth=step.depth,
                    text=_one_line(format_steps([step], "text")),

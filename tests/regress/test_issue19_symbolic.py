@@ -88,7 +88,7 @@ def test_steps_of_a_binary_primitive_name_every_dependent_argument(text, depende
 
 
 def test_the_printed_steps_of_max_show_both_terms():
-    from chainlens.engine.symbolic.steps import format_steps
+    from chainlens.engine.symbolic.step_text import format_steps
 
     text = format_steps(diff("max(x, x^2)", "x").steps, "text")
     line = next(ln for ln in text.splitlines() if "chain rule (several arguments)" in ln)

@@ -252,6 +252,7 @@ ALLOWED = {
     "engine/health/fixes.py": "the ReLU remedy names relu",
     "engine/health/bounds.py": "tensor reductions scale intervals by their element count",
     "server/lsp/rewrites.py": "Python spellings of the softplus quick fix",
+    "engine/api/stability.py": "which of the table's stable rewrites every door reports",
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from chainlens.engine.core.nodes import sym
 from chainlens.engine.symbolic.derivatives import diff
-from chainlens.engine.symbolic.steps import format_steps, markdown
+from chainlens.engine.symbolic.step_text import format_steps, markdown
 
 CASES = [
     # expr, the ln y line, the y'/y line, the last line (unicode)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from chainlens.engine.symbolic.derivatives import diff
-from chainlens.engine.symbolic.steps import format_steps, markdown, step_to_dict
+from chainlens.engine.symbolic.step_text import format_steps, markdown, step_to_dict
 
 STEPS = diff("sin(e^{x^2})", "x").steps
 
