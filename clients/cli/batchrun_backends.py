@@ -35,7 +35,7 @@ PRELOAD = (
     "chainlens.engine.language.reader",
     "chainlens.engine.printing",
     "chainlens.engine.symbolic.derivatives",
-    "chainlens.engine.symbolic.steps",
+    "chainlens.engine.symbolic.step_text",
     "chainlens.engine.symbolic.simplify",
     "chainlens.engine.symbolic.check",
     "chainlens.engine.numeric.kernel",

@@ -43,4 +43,4 @@ def derivative(expr: Node, wrt: str):
 
 def steps_markdown(derivative, full: bool) -> str:
     """The chain-rule steps of a Derivative as Markdown (short or full)."""
-    return _module("symbolic.steps").markdown(derivative.steps, short=not full)
+    return _module("symbolic.step_text").markdown(derivative.steps, short=not full)
