@@ -34,6 +34,7 @@ from chainlens.engine.core.ir import add, mul, power
 from chainlens.engine.core.nodes import ONE, ZERO, Node, num, raw
 from chainlens.engine.core.walk import count_nodes, postorder, rebuild
 from chainlens.engine.symbolic.conditions import assumption
+from chainlens.engine.symbolic.factors import TRIG, base_exponent, cofactor, powers, trig_factors
 
 __all__ = ["simplify", "simplify_traced", "Simplified"]
 
@@ -47,14 +48,10 @@ PASSES = 3
 _SETTLED: set[Node] = set()
 _SETTLED_MAX = 500_000
 
-#: Trig functions as powers of (sin, cos): tan = sin cos^-1, sec = cos^-1...
-_TRIG = {"sin": (1, 0), "cos": (0, 1), "tan": (1, -1), "cot": (-1, 1),
-         "sec": (0, -1), "csc": (-1, 0)}
 _TWO = num(2)
 #: Functions of one argument that :meth:`_Pass.local` may rewrite.
 _LOCAL_UNARY = frozenset(("exp", "log", "sin", "tan", "sinh", "tanh", "asin", "atan", "cos",
                           "cosh"))
-_ONE_Q = Fraction(1)
 
 
 @dataclass(frozen=True)
@@ -223,7 +220,7 @@ class _Pass:
             base, e = (f.args[0], f.args[1]) if f.op == "pow" else (f, ONE)
             if e.op != "num":
                 continue
-            if base.op in _TRIG:
+            if base.op in TRIG:
                 groups.setdefault(base.args[0], []).append(i)
             elif base.op == "exp":
                 exps.append(i)
@@ -234,20 +231,20 @@ class _Pass:
                 continue
             s = c = 0  # ints while the exponents are (Fraction arithmetic is slow)
             for i in idx:
-                base, e = _split(factors[i])
+                base, e = base_exponent(factors[i])
                 if e.denominator == 1:
                     e = e.numerator
-                ds, dc = _TRIG[base.op]
+                ds, dc = TRIG[base.op]
                 s += e * ds
                 c += e * dc
-            merged = _trig_factors(u, s, c)
-            if sorted(merged, key=_sort) != sorted((factors[i] for i in idx), key=_sort):
+            merged = trig_factors(u, s, c)
+            if sorted(merged) != sorted(factors[i] for i in idx):
                 drop.update(idx)
                 extra.extend(merged)
                 self.fired.append("sin/cos -> tan")
         if len(exps) >= 2:
             total = add(*(mul(num(e), base.args[0])
-                          for base, e in (_split(factors[i]) for i in exps)))
+                          for base, e in (base_exponent(factors[i]) for i in exps)))
             drop.update(exps)
             extra.append(raw("exp", total) if total is not ZERO else ONE)
             self.fired.append("exp(a) exp(b) = exp(a + b)")
@@ -315,7 +312,7 @@ class _Pass:
     def _factor(self, node: Node) -> Node:
         if node.args[0].op == "num":
             return node  # a constant term (numbers sort first) has no factor to share
-        maps = sorted((_powers(t) for t in node.args), key=len)
+        maps = sorted((powers(t) for t in node.args), key=len)
         common = maps[0]
         for m in maps[1:]:  # smallest first: the intersection only shrinks
             common = {b: min(e, m[b]) for b, e in common.items() if b in m}
@@ -329,35 +326,11 @@ class _Pass:
             # Only a term made of exactly the common factors leaves a number
             # (the condition below): nothing to take out, no need to divide.
             return node
-        cofactors = [_cofactor(t, common) for t in node.args]
+        cofactors = [cofactor(t, common) for t in node.args]
         if not general_power and not any(c.op == "num" for c in cofactors):
             return node
         self.fired.append("common factor")
         return mul(*(power(b, num(e)) for b, e in common.items()), add(*cofactors))
-
-
-def _cofactor(term: Node, common: dict[Node, Fraction]) -> Node:
-    """``term / prod(b^e for b, e in common)``.  A canonical product holds
-    each base once, so dividing is dropping (or lowering) the factors of
-    the common bases; anything else (``x^(v-1)`` standing for ``x^v``)
-    goes through :func:`mul`."""
-    left = dict(common)
-    rest: list[Node] = []
-    for f in term.args if term.op == "mul" else (term,):
-        if f in left and left[f] == 1:
-            del left[f]
-            continue
-        if f.op == "pow" and f.args[1].op == "num" and f.args[0] in left:
-            k, e = f.args[1].value, left.pop(f.args[0])
-            if k != e:
-                rest.append(power(f.args[0], num(k - e)))
-            continue
-        rest.append(f)
-    if left:
-        return mul(term, *(power(b, num(-e)) for b, e in common.items()))
-    if not rest:
-        return ONE
-    return rest[0] if len(rest) == 1 else mul(*rest)
 
 
 def _unsettled(root: Node) -> list[Node]:
@@ -366,48 +339,3 @@ def _unsettled(root: Node) -> list[Node]:
     theirs) and leaves leaves out."""
     settled = _SETTLED
     return postorder(root, enter=lambda n: bool(n.args) and n not in settled)
-
-
-def _split(f: Node) -> tuple[Node, Fraction]:
-    if f.op == "pow":
-        return f.args[0], f.args[1].value
-    return f, _ONE_Q
-
-
-def _sort(n: Node):
-    return n.sort_key
-
-
-def _trig_factors(u: Node, s: Fraction | int, c: Fraction | int) -> list[Node]:
-    """sin(u)^s cos(u)^c in the fewest textbook factors."""
-    if s > 0 and c < 0:
-        t = min(s, -c)
-        parts = (("tan", t), ("sin", s - t), ("sec", -c - t))
-    elif s < 0 and c > 0:
-        t = min(-s, c)
-        parts = (("cot", t), ("csc", -s - t), ("cos", c - t))
-    else:
-        parts = (("csc", -s) if s < 0 else ("sin", s), ("sec", -c) if c < 0 else ("cos", c))
-    return [power(raw(name, u), num(e)) for name, e in parts if e != 0]
-
-
-def _powers(term: Node) -> dict[Node, Fraction]:
-    """A term's non-numeric factors as base -> positive rational exponent
-    (a power with a symbolic exponent is one opaque factor)."""
-    fs = term.args if term.op == "mul" else (term,)
-    out: dict[Node, Fraction] = {}
-    for f in fs:
-        if f.op == "num":
-            continue
-        if f.op == "pow" and f.args[1].op == "num" and f.args[1].value > 0:
-            b = f.args[0]
-            out[b] = out[b] + f.args[1].value if b in out else f.args[1].value
-        elif f.op == "pow" and f.args[1].op == "num":
-            continue
-        elif f.op == "pow" and f.args[1].op == "add" and f.args[1].args[0].op == "num":
-            # x^(v - 1) holds the factor x^v (logarithmic differentiation).
-            key = power(f.args[0], add(*f.args[1].args[1:]))
-            out[key] = out[key] + 1 if key in out else _ONE_Q
-        else:
-            out[f] = out[f] + 1 if f in out else _ONE_Q
-    return out
