@@ -54,6 +54,11 @@ RULES = {
                          "A derivative claimed in a note is wrong",
                          "The claimed expression differs from the derivative at a point of the "
                          "domain (the message gives it); the fix writes the right derivative."),
+    "unstable-form": ("unstable-form", "UnstableForm",
+                      "A textbook form that overflows where a stable one does not",
+                      "log(1 + exp(u)), log(sigmoid(u)), 1/(1 + exp(-u)), log(1 + u)... lose "
+                      "the result for large or tiny u although it is representable; the "
+                      "message names the stable form (softplus, log1p, ...)."),
     "parse": ("parse-error", "ParseError", "The file could not be read",
               "Fix the syntax error; nothing else was analysed."),
 }
@@ -141,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _judge(arg: str, kind: str | None, th) -> FileResult:
+    from chainlens.engine.api.stability import unstable_finding, unstable_forms
     from chainlens.engine.frontends.claims import check_claim, claim_finding
     from chainlens.engine.frontends.document import read_document
     from chainlens.engine.health.analysis import analyze
@@ -159,7 +165,10 @@ def _judge(arg: str, kind: str | None, th) -> FileResult:
     except ChainError as exc:
         result.error = exc
     result.verdicts = [check_claim(u) for u in doc.claims]
-    found = [f for _, r in result.reports for f in r.findings]
+    found = []
+    for unit, report in result.reports:
+        found += report.findings
+        found += [unstable_finding(f) for f in unstable_forms(unit.program)]
     found += [f for f in map(claim_finding, result.verdicts) if f is not None]
     result.findings = found  # units and claims come in text order already
     return result
@@ -328,7 +337,8 @@ def _sarif(results, args) -> str:
     rules = [{"id": rid, "name": name, "shortDescription": {"text": short},
               "fullDescription": {"text": help_text}, "help": {"text": help_text},
               "defaultConfiguration": {"level": "error" if k in ("nonfinite", "parse")
-                                       else "note" if k == "saturation" else "warning"}}
+                                       else "note" if k in ("saturation", "unstable-form")
+                                       else "warning"}}
              for k, (rid, name, short, help_text) in RULES.items()]
     out = []
     for file in results:

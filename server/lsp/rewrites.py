@@ -3,20 +3,18 @@
 ``log(1 + exp(x))`` overflows for x > 709 and ``log(sigmoid(x))`` returns
 -inf for x < -745, although both results are perfectly representable:
 ``softplus(x)`` and ``-softplus(-x)`` compute the same values stably (and
-so do their gradients).  This module finds the two shapes in a program's
-DAG, locates them in the text through the program's source map, and spells
-the replacement the way the document spells things: ``.chain`` text,
-or numpy / torch / JAX calls in Python.  Shape matching only: no calculus.
+so do their gradients).  The engine finds the two shapes and their places
+(:func:`chainlens.engine.api.stability.unstable_forms`); this module spells
+the replacement the way the document spells things (``.chain`` text, or
+numpy / torch / JAX calls in Python) and makes the diagnostic.
 """
 
 from __future__ import annotations
 
-from chainlens.engine.core.ir import Node
-from chainlens.engine.core.walk import postorder
-from chainlens.engine.rules import match_stable
+from chainlens.engine.api.stability import unstable_finding, unstable_forms
 from lsprotocol import types
 
-__all__ = ["diagnostics", "find"]
+__all__ = ["diagnostics"]
 
 _PY_SOFTPLUS = {"np": "np.logaddexp(0, {u})", "numpy": "numpy.logaddexp(0, {u})",
                 "torch": "torch.nn.functional.softplus({u})", "F": "F.softplus({u})",
@@ -25,28 +23,6 @@ _PY_SOFTPLUS = {"np": "np.logaddexp(0, {u})", "numpy": "numpy.logaddexp(0, {u})"
 _PY_LOGSIG = {"np": "-np.logaddexp(0, -({u}))", "numpy": "-numpy.logaddexp(0, -({u}))",
               "torch": "torch.nn.functional.logsigmoid({u})", "F": "F.logsigmoid({u})",
               "jnp": "jax.nn.log_sigmoid({u})"}
-
-
-#: the rules table's stable rewrites offered here (they have Python spellings above)
-_OFFERED = frozenset({"softplus", "logsigmoid"})
-
-
-def _match(node: Node) -> tuple[str, Node] | None:
-    found = match_stable(node)
-    if found is None or found.name not in _OFFERED:
-        return None
-    return found.name, found.arg
-
-
-def find(program) -> list[tuple[str, Node, Node]]:
-    """``(shape, log_node, u)`` for each unstable form in the program."""
-    found = []
-    for assignment in program.assignments:
-        for node in postorder(assignment.expr):
-            m = _match(node)
-            if m is not None:
-                found.append((m[0], node, m[1]))
-    return found
 
 
 def _replacement(kind: str, shape: str, call_text: str, u_text: str) -> str | None:
@@ -65,27 +41,19 @@ def diagnostics(analysis, unit, make_fix) -> list[types.Diagnostic]:
     if analysis.kind not in ("chain", "python"):
         return []
     out = []
-    seen: set[int] = set()
-    spans = unit.program.spans
-    for shape, node, u in find(unit.program):
-        for span in spans.get(node, ()):
-            u_spans = [s for s in spans.get(u, ()) if span.start <= s.start and s.end <= span.end]
-            if span.start in seen or not u_spans:
-                continue
-            seen.add(span.start)
-            call_text = analysis.text[span.start:span.end]
-            u_text = analysis.text[u_spans[0].start:u_spans[0].end]
-            new = _replacement(analysis.kind, shape, call_text, u_text)
-            if new is None:
-                continue
-            what = "log(1 + exp(u))" if shape == "softplus" else "log(sigmoid(u))"
-            stable = "softplus(u)" if shape == "softplus" else "-softplus(-u)"
-            out.append(types.Diagnostic(
-                range=analysis.index.span_range(span),
-                message=f"{what} overflows for large |u|; {stable} is the stable form",
-                severity=types.DiagnosticSeverity.Information, source="chainlens",
-                code="unstable-form",
-                data={"fixes": [make_fix(analysis, f"Rewrite as {new}",
-                                         [(span.start, span.end, new)])]},
-            ))
+    for form in unstable_forms(unit.program):
+        span, shape = form.span, form.stable.name
+        call_text = analysis.text[span.start:span.end]
+        u_text = analysis.text[form.arg_span.start:form.arg_span.end]
+        new = _replacement(analysis.kind, shape, call_text, u_text)
+        if new is None:
+            continue
+        out.append(types.Diagnostic(
+            range=analysis.index.span_range(span),
+            message=unstable_finding(form).message,
+            severity=types.DiagnosticSeverity.Information, source="chainlens",
+            code="unstable-form",
+            data={"fixes": [make_fix(analysis, f"Rewrite as {new}",
+                                     [(span.start, span.end, new)])]},
+        ))
     return out

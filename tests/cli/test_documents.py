@@ -180,3 +180,13 @@ def test_parse_of_a_python_file_prints_each_unit():
     assert done.returncode == 0, done.stderr
     assert "# neuron (function), examples/model.py:14:5\nz = w*x + b\nneuron = sigmoid(z)" \
         in done.stdout
+
+
+def test_health_lists_the_unstable_forms_the_editor_underlines():
+    done = chainlens("health", "examples/model.py")
+    found = [LINE.match(line) for line in done.stdout.splitlines()]
+    unstable = [(m["line"], m["col"], m["sev"]) for m in found if m["kind"] == "unstable-form"]
+    assert unstable == [("26", "12", "info"), ("31", "12", "info")]
+    source = (EXAMPLES / "model.py").read_text().splitlines()
+    assert source[25][11:].startswith("np.log(1 + np.exp(x))")
+    assert source[30][11:].startswith("torch.log(torch.sigmoid(x))")
