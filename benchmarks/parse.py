@@ -88,7 +88,8 @@ def main() -> None:
 
     t = time.perf_counter()
     from chainlens.engine.language.reader import parse, parse_expr
-    from chainlens.engine.language.syntax import Lines, syntax
+    from chainlens.engine.language.syntax import syntax
+    from chainlens.engine.language.syntax_tree import Lines
 
     parse_expr("x")
     build = time.perf_counter() - t

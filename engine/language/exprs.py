@@ -26,7 +26,7 @@ from chainlens.engine.core.limits import MAX_NODES
 from chainlens.engine.core.nodes import PI, E, Node
 from chainlens.engine.core.source import LimitError, ParseError, Span
 from chainlens.engine.language.program import FunctionDef
-from chainlens.engine.language.syntax import Lines, Syn
+from chainlens.engine.language.syntax_tree import Lines, Syn
 
 __all__ = ["ExpressionLowering", "MODULE_PREFIXES", "known_functions", "evaluate_constant"]
 

@@ -52,7 +52,8 @@ from chainlens.engine.language.program import (
     Program,
     Repeat,
 )
-from chainlens.engine.language.syntax import Lines, Syn, syntax
+from chainlens.engine.language.syntax import syntax
+from chainlens.engine.language.syntax_tree import Lines, Syn
 
 __all__ = ["parse", "parse_expr", "MODULE_PREFIXES", "known_functions"]
 

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from chainlens.engine.api.inputs import InputError, notation
+from chainlens.engine.frontends.kinds import KINDS
+
 __all__ = ["Settings", "FILE_TYPES", "from_json"]
 
-FILE_TYPES = ("chain", "python", "markdown", "latex", "notebook")
+#: the kinds of document the server reads (each can be switched off)
+FILE_TYPES = KINDS
+#: notations a hover can show results in
 NOTATIONS = ("unicode", "latex", "text")
 
 
@@ -44,7 +49,10 @@ _KEYS = {"vanishingThreshold": "vanishing", "explodingThreshold": "exploding",
 
 def _valid(name: str, value: object) -> bool:
     if name == "notation":
-        return value in NOTATIONS
+        try:
+            return notation(value, NOTATIONS) == value
+        except InputError:
+            return False
     if name == "debounce_ms":
         return isinstance(value, int) and 0 <= value <= 10_000
     if name == "analysis_timeout_ms":
