@@ -15,7 +15,7 @@ import difflib
 import re
 
 from chainlens.engine.core.source import ParseError
-from chainlens.engine.language.syntax import Lines, Syn
+from chainlens.engine.language.syntax_tree import Lines, Syn
 from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 

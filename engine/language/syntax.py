@@ -1,7 +1,7 @@
 """From text to syntax nodes: the bracket pre-scan and the lark LALR parser.
 
 The first stage of :mod:`chainlens.engine.language.reader`.  It knows nothing about what
-names mean; it only shapes the text into :class:`Syn` nodes that carry
+names mean; it only shapes the text into :class:`~.syntax_tree.Syn` nodes that carry
 character offsets, so the next stage (:mod:`chainlens.engine.language.exprs`) can
 resolve names, functions, versions and repeat layers with the whole program in
 view.  lark's own errors are put into words by :mod:`chainlens.engine.language.errors`.
@@ -18,80 +18,18 @@ rather than a ``RecursionError`` later.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from importlib.resources import files
 
 from chainlens.engine import rules
 from chainlens.engine.core.limits import MAX_NESTING
-from chainlens.engine.core.source import LimitError, ParseError, Span
+from chainlens.engine.core.source import LimitError, ParseError
+from chainlens.engine.language.errors import translate
+from chainlens.engine.language.syntax_tree import Lines, Syn, TooDeep
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
-__all__ = ["Syn", "Lines", "syntax", "prescan"]
-
-
-class Syn:
-    """One syntax node: ``kind``, offsets ``[start, end)``, children ``kids``
-    and a kind-specific ``val``.  ``depth`` is the operator nesting depth,
-    checked against :data:`MAX_NESTING` as the node is built."""
-
-    __slots__ = ("kind", "start", "end", "kids", "val", "depth")
-
-    def __init__(self, kind, start, end, kids=(), val=None):
-        self.kind = kind
-        self.start = start
-        self.end = end
-        self.kids = kids
-        self.val = val
-        d = 0
-        for k in kids:
-            if k.depth > d:
-                d = k.depth
-        # Groups and unary plus add no nesting of their own: brackets are
-        # counted by the pre-scan, and the operator inside is counted here.
-        self.depth = d if kind in ("group", "pos") else d + 1
-        if self.depth > MAX_NESTING:
-            raise _TooDeep(start, end)
-
-    def __repr__(self):  # pragma: no cover - debugging aid
-        return f"Syn({self.kind}, {self.val!r}, {list(self.kids)!r})"
-
-
-class _TooDeep(Exception):
-    def __init__(self, start, end):
-        super().__init__(start, end)
-        self.start, self.end = start, end
-
-
-class Lines:
-    """Offset -> (line, column) in O(log n), so that spans for every node of
-    a 10,000-line file cost no more than the parse."""
-
-    def __init__(self, text: str):
-        self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self._cache: dict[tuple[int, int], Span] = {}
-
-    def span(self, start: int, end: int) -> Span:
-        key = (start, end)
-        span = self._cache.get(key)
-        if span is None:
-            span = self._cache[key] = self._span(start, end)
-        return span
-
-    def _span(self, start: int, end: int) -> Span:
-        n = len(self.text)
-        start = max(0, min(start, n))
-        end = max(start, min(end, n))
-        li = bisect_right(self.starts, start) - 1
-        lj = bisect_right(self.starts, end) - 1
-        return Span(start, end, li + 1, start - self.starts[li] + 1, lj + 1,
-                    end - self.starts[lj] + 1)
-
-    def error(self, cls, message, start, end=None, expected=(), hint=None):
-        end = start + 1 if end is None else end
-        return cls(message, self.span(start, end), tuple(expected), hint, self.text)
+__all__ = ["syntax", "prescan"]
 
 
 # ---------------------------------------------------------------------------
@@ -374,7 +312,7 @@ def _extend(node: Syn, right: Syn, op) -> Syn:
     if right.depth + 1 > node.depth:
         node.depth = right.depth + 1
         if node.depth > MAX_NESTING:
-            raise _TooDeep(node.start, node.end)
+            raise TooDeep(node.start, node.end)
     return node
 
 
@@ -401,11 +339,9 @@ def syntax(lines: Lines) -> list[Syn]:
     prepared = prescan(lines)
     try:
         return _lark().parse(prepared + "\n")
-    except _TooDeep as exc:
+    except TooDeep as exc:
         raise lines.error(LimitError, f"expression nested more than {MAX_NESTING} deep",
                           exc.start, exc.end,
                           hint="name the inner parts with assignments") from None
     except UnexpectedInput as exc:
-        from chainlens.engine.language.errors import translate
-
         raise translate(exc, lines, _lark().parse) from None

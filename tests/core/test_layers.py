@@ -46,7 +46,6 @@ REASONS = {
     "rpc": "lazy: `chainlens serve --help` and the servicer module load without the engine",
     "jobs": "lazy: a batch worker loads only the engine parts its job kinds use",
     "demo": "the burst demo drives a real gRPC client; loaded only by `chainlens demo`",
-    "syntax-cycle": "language.errors reads syntax's Lines/Syn; syntax translates its errors late",
     "shapes-tape": "numeric.shapes <-> numeric.tape: the tape asks shapes while lowering",
 }
 
@@ -129,7 +128,6 @@ engine/api/jobs.py:_evaluate -> engine.numeric.kernel  [jobs]
 engine/api/jobs.py:_health -> engine.health.analysis  [jobs]
 engine/api/jobs.py:_parse -> engine.language.reader  [jobs]
 engine/core/ir.py:call -> engine.rules  [ir]
-engine/language/syntax.py:syntax -> engine.language.errors  [syntax-cycle]
 engine/numeric/shapes.py:infer -> engine.numeric.tape  [shapes-tape]
 server/lsp/workers.py:_judge_one -> engine.health.analysis  [lsp]
 server/lsp/workers.py:_judge_one -> engine.numeric.kernel  [lsp]
