@@ -28,22 +28,14 @@ Decisions a reader may look for:
 
 from __future__ import annotations
 
-import difflib
-import math
-import sys
-from fractions import Fraction
 from types import MappingProxyType
 
 from chainlens.engine.core import nodes, walk
-from chainlens.engine.core.limits import MAX_REPEAT, MAX_SOURCE_CHARS, MAX_TENSOR_ELEMENTS
+from chainlens.engine.core.limits import MAX_REPEAT, MAX_SOURCE_CHARS
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import LimitError, ParseError, Span
-from chainlens.engine.language.exprs import (
-    MODULE_PREFIXES,
-    ExpressionLowering,
-    evaluate_constant,
-    known_functions,
-)
+from chainlens.engine.language.declarations import DeclarationLowering
+from chainlens.engine.language.exprs import MODULE_PREFIXES, known_functions
 from chainlens.engine.language.program import (
     Assignment,
     Declaration,
@@ -56,11 +48,6 @@ from chainlens.engine.language.syntax import syntax
 from chainlens.engine.language.syntax_tree import Lines, Syn
 
 __all__ = ["parse", "parse_expr", "MODULE_PREFIXES", "known_functions"]
-
-#: The largest finite float64: @at values and ranges are exact Fractions,
-#: and every consumer computes with them as floats.
-_FLOAT_MAX = Fraction(sys.float_info.max)
-
 
 def parse(source: str) -> Program:
     """Read a ``.chain`` program (a bare expression is a one-output program).
@@ -102,7 +89,7 @@ def parse_expr(text: str) -> Node:
 # ---------------------------------------------------------------------------
 
 
-class _Lowering(ExpressionLowering):
+class _Lowering(DeclarationLowering):
     """One pass over the statements of one source text (state is per parse):
     assignments and their SSA versions, functions, declarations, points,
     repeat expansion."""
@@ -150,12 +137,6 @@ class _Lowering(ExpressionLowering):
             repeats=tuple(self.repeats),
             spans=MappingProxyType(spans),
         )
-
-    def _computed_hint(self, name):
-        where = self.assigned_at.get(name)
-        if where is not None:
-            return f"'{name}' is computed by the program (line {where.line})"
-        return None
 
     def inputs(self) -> set[str]:
         assigned = {a.name for a in self.assignments}
@@ -280,87 +261,7 @@ class _Lowering(ExpressionLowering):
             f = self.functions[name]
             self.functions[name] = FunctionDef(name, tuple(params), node, f.span)
 
-    # ---- declarations, points, repeat ------------------------------------------
-    def declare(self, st: Syn) -> None:
-        role, (raw, s, e), shape = st.val
-        name = self.plain_name(raw, s, e)
-        if name in self.env:
-            raise self.error(f"'{name}' is already assigned (line "
-                             f"{self.assigned_at[name].line}); declare it before use",
-                             s, e)
-        if name in self.declared and self.layer is None:
-            raise self.error(f"'{name}' is declared twice", s, e)
-        for d in shape:
-            if d <= 0:
-                raise self.error("tensor dimensions must be positive", st.start, st.end)
-        if math.prod(shape) > MAX_TENSOR_ELEMENTS:
-            raise self.error(f"'{name}' has {math.prod(shape)} elements; the limit is "
-                             f"{MAX_TENSOR_ELEMENTS} per tensor", st.start, st.end,
-                             cls=LimitError)
-        rng = None
-        if st.kids:
-            lo_s, hi_s = st.kids[0].kids
-            lo, hi = self.constant(lo_s), self.constant(hi_s)
-            if not all(isinstance(v, Fraction) for v in (lo, hi)):
-                lo, hi = Fraction(float(lo)), Fraction(float(hi))
-            if lo > hi:
-                raise self.error("the range's lower end is above its upper end",
-                                 st.kids[0].start, st.kids[0].end)
-            rng = (lo, hi)
-        decl = Declaration(name, role, tuple(shape), self.span(st), rng, self.layer)
-        self.declared[name] = decl
-        self.declarations.append(decl)
-        self.mark(nodes.sym(name), Syn("name", s, e))
-
-    def point(self, st: Syn, inputs: set[str]) -> Point:
-        values = []
-        seen = set()
-        for b in st.kids:
-            raw, s, e = b.val
-            name = self.plain_name(raw, s, e)
-            if name in seen:
-                raise self.error(f"@at gives '{name}' twice", s, e)
-            seen.add(name)
-            if name not in inputs:
-                hint = self._computed_hint(name)
-                if hint is None:
-                    close = difflib.get_close_matches(name, sorted(inputs), n=1)
-                    hint = f"did you mean '{close[0]}'?" if close else None
-                raise self.error(f"@at {name}: '{name}' is not an input of the program",
-                                 s, e, expected=tuple(sorted(inputs))[:8], hint=hint)
-            values.append((name, self.value(b.kids[0])))
-        return Point(tuple(values), self.span(st))
-
-    def value(self, s: Syn):
-        if s.kind == "tensor":
-            items = tuple(self.value(k) for k in s.kids)
-            kinds = {isinstance(i, tuple) and len(i) for i in items}
-            if len(kinds) > 1:
-                raise self.error("tensor rows must all have the same length", s.start, s.end)
-            return items
-        return self.constant(s)
-
-    def constant(self, s: Syn):
-        """A constant written in @at or a range: exact when rational, else a float."""
-        node = self.expr(s)
-        if node.op == "num":
-            # kept exact, but every consumer computes in float64: a value
-            # beyond its range (1e999) would overflow far from this line
-            if abs(node.value) > _FLOAT_MAX:
-                raise self.error("this value is beyond the float64 range (about ±1.8e308)",
-                                 s.start, s.end)
-            return node.value
-        if walk.free_symbols(node):
-            raise self.error("a value must be a constant (numbers, pi, e, functions of them)",
-                             s.start, s.end, expected=("a number",))
-        try:
-            value = evaluate_constant(node)
-        except (TypeError, ValueError, KeyError, ArithmeticError):
-            value = math.nan
-        if not math.isfinite(value):
-            raise self.error("this value is not a finite number", s.start, s.end)
-        return value
-
+    # ---- repeat ----------------------------------------------------------------
     def repeat(self, st: Syn) -> None:
         (raw, vs, ve), lo, hi, _ = st.val
         var = self.plain_name(raw, vs, ve)
