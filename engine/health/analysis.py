@@ -30,7 +30,7 @@ import numpy as np
 from chainlens.engine.core.source import ChainError, EvaluationError, ShapeError, Span
 from chainlens.engine.health import measure
 from chainlens.engine.health.bounds import backward_bounds, forward_intervals, node_shapes
-from chainlens.engine.health.findings import Judge, output_label, pretty_name
+from chainlens.engine.health.findings import Judge
 from chainlens.engine.health.fixes import Remedy, TextEdit
 from chainlens.engine.health.report import (
     SEVERITIES,
@@ -43,6 +43,7 @@ from chainlens.engine.health.report import (
     Thresholds,
     ValueMeasure,
 )
+from chainlens.engine.health.wording import output_label, pretty_name
 from chainlens.engine.language.program import Point, Program
 from chainlens.engine.language.reader import parse
 

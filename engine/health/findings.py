@@ -16,8 +16,7 @@ import re
 from dataclasses import replace
 
 import numpy as np
-from chainlens.engine.core.source import ChainError, Span
-from chainlens.engine.health import measure
+from chainlens.engine.core.source import Span
 from chainlens.engine.health.bounds import Edge, PathBound
 from chainlens.engine.health.fixes import (
     Remedy,
@@ -29,68 +28,23 @@ from chainlens.engine.health.fixes import (
     span_in,
     text_of,
 )
-from chainlens.engine.health.report import (
-    Factor,
-    Finding,
-    LayerMeasure,
-    RepeatMeasure,
-    Thresholds,
-    ValueMeasure,
+from chainlens.engine.health.measured import MeasuredFindings
+from chainlens.engine.health.report import Factor, Finding, Thresholds
+from chainlens.engine.health.wording import (
+    by_op,
+    factor_terms,
+    natural_key,
+    output_label,
+    pretty_name,
+    sci,
 )
-from chainlens.engine.language.program import Assignment, Program, Repeat, display_name
-from chainlens.engine.printing.names import display_symbol
+from chainlens.engine.language.program import Assignment, Program, Repeat
 from chainlens.engine.rules import RULES
 
-__all__ = ["Judge", "pretty_name", "output_label"]
+__all__ = ["Judge"]
 
 
-_SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-
-
-def output_label(name: str) -> str:
-    """How messages name the output: ``L``, or ``f`` for an unnamed one."""
-    shown = display_name(name)
-    return "f" if shown.startswith("_") else pretty_name(shown)
-
-
-def pretty_name(name: str) -> str:
-    """``w_1`` -> ``w₁``, ``a@3`` -> ``a⁽³⁾``: names as every printer shows
-    them (:func:`~chainlens.engine.printing.names.display_symbol`).  The
-    parser's own name for an unnamed output (``_1``) was never written by
-    anyone: it is ``f``, as in :func:`output_label`."""
-    if name.startswith("_"):
-        return "f"
-    return display_symbol(name, "unicode")
-
-
-def _g(x: float) -> str:
-    """Two significant digits: 0.25, 3.7, 170, 3.8e6."""
-    if not math.isfinite(x):
-        return "∞" if x > 0 else "-∞"
-    if x == 0:
-        return "0"
-    return ("-" if x < 0 else "") + _sci(math.log10(abs(x)))
-
-
-def _sci(log10: float) -> str:
-    """``10**log10`` written like 7.9e-31, even far below the float range."""
-    if math.isnan(log10):
-        return "?"
-    if log10 == math.inf:
-        return "∞"
-    if log10 == -math.inf:
-        return "0"
-    exp = math.floor(log10)
-    mant = 10 ** (log10 - exp)
-    if mant >= 9.95:
-        mant, exp = 1.0, exp + 1
-    if -3 <= exp <= 4:
-        short = float(f"{10 ** log10:.2g}")
-        return str(int(short)) if short.is_integer() else repr(short)
-    return f"{mant:.2g}e{exp:+d}".replace("e+", "e")
-
-
-class Judge:
+class Judge(MeasuredFindings):
     """The per-call state the finding builders share (not kept after)."""
 
     def __init__(self, program: Program, output: str, th: Thresholds,
@@ -149,7 +103,7 @@ class Judge:
 
         ranked = sorted(members, key=key)
         ties = [b for b in ranked if key(b) == key(ranked[0])]
-        first = min(ties, key=lambda b: (-len(b.path), _natural(b.name)))
+        first = min(ties, key=lambda b: (-len(b.path), natural_key(b.name)))
         return [first, *(b for b in ranked if b is not first)]
 
     def _repeat_of(self, b: PathBound, kind: str = "vanishing"):
@@ -166,7 +120,7 @@ class Judge:
         factors = self.factors(worst.path, kind)
         repeat = self.program.repeats[rep] if isinstance(rep, int) else None
         lead = self._lead(factors, repeat, kind)
-        terms = _terms(factors, worst.log10, kind)
+        terms = factor_terms(factors, worst.log10, kind)
         what = f"|∂{self.label}/∂{pretty_name(worst.name)}|"
         if kind == "vanishing" and worst.log10 == -math.inf:
             dead = next((e for e in worst.path if e.local.log10 == -math.inf), None)
@@ -180,7 +134,7 @@ class Judge:
             message = f"{what} is unbounded on the input ranges: {where} has a singular point"
             severity = "info"
         else:
-            message = f"{lead}: {what} ≤ {terms}≈ {_sci(worst.log10)}"
+            message = f"{lead}: {what} ≤ {terms}≈ {sci(worst.log10)}"
             severity = "warning"
         if len(members) > 1:
             message += f" ({len(members)} inputs flagged)"
@@ -196,7 +150,7 @@ class Judge:
         return replace(finding, remedies=remedies)
 
     def _lead(self, factors: tuple[Factor, ...], repeat: Repeat | None, kind: str) -> str:
-        acts = [g for g in _by_op(factors, kind) if g[0] in RULES and RULES[g[0]].arity == 1]
+        acts = [g for g in by_op(factors, kind) if g[0] in RULES and RULES[g[0]].arity == 1]
         top = acts[0] if acts else None
         if repeat is not None:
             if top is not None:
@@ -323,192 +277,3 @@ class Judge:
         why = "per-layer gain ≈ 1"
         return init_scale_remedy(self.program, [(n, a) for n, a, _ in weights], scale, why)
 
-    # -- measured -----------------------------------------------------------------------------
-    def measured(self, run: measure.Run, n: int):
-        values = []
-        for name in (*self.program.inputs, *self.program.names):
-            if name not in run.values or name not in run.adjoints:
-                continue
-            layer = self.layer_of.get(name, (None, None))[1]
-            b = self.bounds.get(name)
-            values.append(ValueMeasure(name, layer, measure.typical(run.values[name], n),
-                                       measure.typical(run.adjoints[name], n),
-                                       b.value if b else None))
-        repeats = []
-        for rep in self.program.repeats:
-            layers = []
-            for layer, names in enumerate(rep.layers, start=rep.start):
-                last = next((x for x in reversed(names) if x in run.adjoints), None)
-                if last is not None:
-                    layers.append(LayerMeasure(layer, last,
-                                               measure.typical(run.adjoints[last], n)))
-            ratio = math.nan
-            if layers and layers[-1].gradient > 0:
-                ratio = layers[0].gradient / layers[-1].gradient
-            repeats.append(RepeatMeasure(rep.span, rep.var, tuple(layers), ratio))
-        return tuple(values), tuple(repeats)
-
-    def confirm(self, findings: list[Finding], run: measure.Run, n: int) -> list[Finding]:
-        """Attach the measured magnitude; a static finding the points confirm
-        becomes an error."""
-        grads = {k: measure.typical(v, n) for k, v in run.adjoints.items()
-                 if k in self.inputs}
-        finite = [g for g in grads.values() if math.isfinite(g)]
-        ref = max([1.0, *finite])
-        out = []
-        for f in findings:
-            g = grads.get(f.names[0]) if f.names else None
-            if g is None:
-                out.append(f)
-                continue
-            confirmed = ((f.kind == "vanishing" and g < self.th.vanishing * ref)
-                         or (f.kind == "exploding" and not g < self.th.exploding))
-            # an upper bound cannot be contradicted by small measurements,
-            # but an exploding *risk* measured a thousand times smaller is
-            # a worst case the points do not reach: information only
-            contradicted = f.kind == "exploding" and g < self.th.exploding * 1e-3
-            msg = f.message + f"; measured {_sci(math.log10(g)) if g > 0 else '0'}"
-            if contradicted:
-                msg += " (the bound is a worst case)"
-            if f.kind in ("vanishing", "exploding"):
-                severity = "error" if confirmed else "info" if contradicted else f.severity
-                f = replace(f, measured=g, message=msg, severity=severity)
-            out.append(f)
-        return out
-
-    def measured_findings(self, run: measure.Run, n: int) -> list[Finding]:
-        out = []
-        # NaN at points drawn from *assumed* ranges may be the assumption's fault
-        guessed = self.points_from == "sampled" and self.assumed
-        severity = "info" if guessed else "error"
-        suffix = " (sampled from assumed ranges: declare them)" if guessed else ""
-        if run.nonfinite:
-            phase, op, span, count = run.nonfinite[0]
-            where = text_of(self.program, span) if span else op
-            what = f"the gradient of {where}" if phase == "backward" else where
-            out.append(Finding("nonfinite", severity,
-                               f"{what} first becomes NaN/∞ ({phase} pass, at {count} of "
-                               f"{n} points){suffix}", span, ()))
-            return out + self._saturation(run, n)
-        bad = next((a for a in self.program.assignments if a.name in run.values
-                    and not np.all(np.isfinite(run.values[a.name]))), None)
-        if bad is not None:
-            out.append(Finding("nonfinite", severity,
-                               f"{pretty_name(bad.name)} is not finite at "
-                               f"{_share(run.values[bad.name], n)} of the points{suffix}",
-                               bad.span, (bad.name,)))
-        else:
-            badg = next((a for a in reversed(self.program.assignments) if a.name in run.adjoints
-                         and not np.all(np.isfinite(run.adjoints[a.name]))), None)
-            if badg is not None:
-                out.append(Finding("nonfinite", severity,
-                                   f"∂L/∂{pretty_name(badg.name)} is not finite at "
-                                   f"{_share(run.adjoints[badg.name], n)} of the points"
-                                   f"{suffix}", badg.span, (badg.name,)))
-        out += self._saturation(run, n)
-        return out
-
-    def repeat_findings(self, findings: list[Finding],
-                        repeats: tuple[RepeatMeasure, ...]) -> list[Finding]:
-        """A repeat whose measured layer gradients shrink (or grow) past the
-        thresholds from the last layer to the first, when the static bound
-        did not already say so (tanh chains: the bound allows 1 per layer)."""
-        out = []
-        for r, (rep, measured) in enumerate(zip(self.program.repeats, repeats, strict=True)):
-            ratio = measured.ratio
-            if not math.isfinite(ratio) or len(measured.layers) < 2:
-                continue
-            if ratio < self.th.vanishing:
-                kind = "vanishing"
-            elif ratio > self.th.exploding:
-                kind = "exploding"
-            else:
-                continue
-            if any(f.kind == kind and f.span == rep.span for f in findings):
-                continue
-            first, last = measured.layers[0], measured.layers[-1]
-            message = (f"{len(measured.layers)} layers, measured: |∂{self.label}/∂"
-                       f"{pretty_name(display_name(first.name))}| at layer {first.layer} is "
-                       f"{_g(ratio)} × its value at layer {last.layer}")
-            finding = Finding(kind, "warning", message, rep.span, (first.name,),
-                              measured=first.gradient, layers=(first.layer, last.layer))
-            members = [b for b in self.bounds.values()
-                       if b.name in self.judged and self._repeat_of(b) == r]
-            if members:
-                worst = self._worst_first(members, "vanishing")[0]
-                factors = self.factors(worst.path, kind)
-                acts = [f.op for f in factors if f.op in RULES and RULES[f.op].saturates]
-                if acts:
-                    message = message.replace(" layers,", f" {acts[0]} layers,", 1)
-                finding = replace(finding, factors=factors, message=message)
-                finding = replace(finding, remedies=self.remedies(finding, worst))
-            out.append(finding)
-        return out
-
-    def _saturation(self, run: measure.Run, n: int) -> list[Finding]:
-        memo = measure.memo_for(run)
-        seen: set[int] = set()
-        out = []
-        for a in self.program.assignments:
-            node = a.expr
-            rule = RULES.get(node.op)
-            if rule is None or not rule.saturates or rule.partial is None:
-                continue
-            span = span_in(self.program, node, a) or a.expr_span
-            if span.start in seen:
-                continue
-            try:
-                share = measure.saturated_share(self.program, run.values, node, memo,
-                                                self.th.saturation)
-            except (ChainError, KeyError, ValueError):
-                continue
-            if share >= 0.5:
-                seen.add(span.start)
-                out.append(Finding(
-                    "saturation", "info",
-                    f"{node.op} is saturated (|{node.op}′| < {self.th.saturation:g} of its "
-                    f"maximum) at {share:.0%} of the points", span, (a.name,)))
-        return out
-
-
-def _natural(name: str) -> tuple:
-    """``w_2`` before ``w_10``."""
-    return tuple((0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", name) if t)
-
-
-def _share(arr, n: int) -> str:
-    bad = ~np.isfinite(np.asarray(arr, dtype=np.float64))
-    per_point = bad.reshape(bad.shape[0], -1).any(axis=1) if bad.ndim > 1 else bad
-    return f"{float(np.mean(per_point)):.0%}" if np.ndim(per_point) else "all"
-
-
-def _by_op(factors: tuple[Factor, ...], kind: str) -> list[tuple[str, int, float, list]]:
-    """Responsible factors pooled by primitive: (op, count, log10, magnitudes),
-    largest effect first."""
-    sign = 1 if kind == "vanishing" else -1
-    pooled: dict[str, list] = {}
-    for f in factors:
-        if not sign * f.log10 < 0:
-            continue
-        entry = pooled.setdefault(f.op, [f.op, 0, 0.0, []])
-        entry[1] += f.count
-        entry[2] += f.log10
-        entry[3] += [f.magnitude] * f.count
-    return sorted((tuple(e) for e in pooled.values()), key=lambda e: sign * e[2])
-
-
-def _terms(factors: tuple[Factor, ...], total: float, kind: str) -> str:
-    """``0.25⁵⁰ × 3.7 `` - the responsible factors as powers, the rest as one number."""
-    parts, used = [], 0.0
-    for _op, count, log10, mags in _by_op(factors, kind)[:2]:
-        if all(m == mags[0] for m in mags) and count > 1:
-            parts.append(f"{_g(mags[0])}{str(count).translate(_SUP)}")
-        elif count <= 4 or not math.isfinite(log10):
-            parts.append(" × ".join(_g(m) for m in sorted(mags)))
-        else:  # unequal factors: their geometric mean, so the power is exact
-            parts.append(f"{_sci(log10 / count)}{str(count).translate(_SUP)}")
-        used += log10
-    rest = total - used
-    if math.isfinite(rest) and abs(rest) > 0.005:
-        parts.append(_sci(rest))
-    return " × ".join(parts) + " " if parts else ""

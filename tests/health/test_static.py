@@ -227,6 +227,6 @@ def test_names_are_shown_as_written(name, shown):
     (-2.0, "0.01"), (math.inf, "∞"), (-math.inf, "0"),
 ])
 def test_magnitudes_are_written_short_even_beyond_floats(log10, text):
-    from chainlens.engine.health.findings import _sci
+    from chainlens.engine.health.wording import sci
 
-    assert _sci(log10) == text
+    assert sci(log10) == text
