@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import Span
 from chainlens.engine.core.walk import free_symbols
-from chainlens.engine.health.bounds import FULL, forward_intervals, interval_of
+from chainlens.engine.health.intervals import FULL, forward_intervals, interval_of
 from chainlens.engine.language.program import Program
 from chainlens.engine.symbolic.conditions import conditions_of
 

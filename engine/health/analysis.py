@@ -29,9 +29,10 @@ from dataclasses import replace
 import numpy as np
 from chainlens.engine.core.source import ChainError, EvaluationError, ShapeError, Span
 from chainlens.engine.health import measure
-from chainlens.engine.health.bounds import backward_bounds, forward_intervals, node_shapes
+from chainlens.engine.health.bounds import backward_bounds
 from chainlens.engine.health.findings import Judge
 from chainlens.engine.health.fixes import Remedy, TextEdit
+from chainlens.engine.health.intervals import forward_intervals
 from chainlens.engine.health.report import (
     SEVERITIES,
     Assumption,
@@ -46,6 +47,7 @@ from chainlens.engine.health.report import (
 from chainlens.engine.health.wording import output_label, pretty_name
 from chainlens.engine.language.program import Point, Program
 from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.tape import node_shapes
 
 __all__ = ["analyze", "Thresholds", "HealthReport", "Finding", "Factor", "Remedy", "TextEdit",
            "Assumption", "ValueMeasure", "LayerMeasure", "RepeatMeasure", "pretty_name",

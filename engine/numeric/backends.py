@@ -26,7 +26,8 @@ import time
 
 import numpy as np
 from chainlens.engine import rules
-from chainlens.engine.numeric.tape import Emitter, Tape
+from chainlens.engine.numeric.emit import Emitter
+from chainlens.engine.numeric.tape import Tape
 
 #: Points per block of the numba loop (its scratch stays in the L2 cache).
 _BLOCK = 256

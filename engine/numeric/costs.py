@@ -11,23 +11,15 @@ backward sweeps).
 
 from __future__ import annotations
 
-import math
-
 from chainlens.engine.numeric.backends import ancestors
+from chainlens.engine.numeric.shapes import size
 from chainlens.engine.numeric.tape import Tape
 
 __all__ = ["costs", "reason"]
 
 
-# --------------------------------------------------------------------------
-
-
 #: Largest inputs x tape-length product whose forward-mode cost is counted exactly.
 _EXACT_LIMIT = 2_000_000
-
-
-def _size(shape) -> int:
-    return math.prod(shape) if shape else 1
 
 
 def costs(tape: Tape, wrt: tuple[int, ...]) -> dict[str, int]:
@@ -35,37 +27,37 @@ def costs(tape: Tape, wrt: tuple[int, ...]) -> dict[str, int]:
     (one backward pass per output element) and of the forward-mode one (one
     tangent pass per input element)."""
     slots = tape.slots
-    primal = sum(_size(s.shape) * max(1, len(s.args) - 1) for s in slots if s.args)
+    primal = sum(size(s.shape) * max(1, len(s.args) - 1) for s in slots if s.args)
     needs = [False] * len(slots)
     for k, s in enumerate(slots):
         needs[k] = k in wrt or any(needs[j] for j in s.args)
     reverse = 0
     for o in tape.outputs:
         anc = ancestors(tape, [o])
-        per = sum(_size(s.shape) * sum(needs[j] for j in s.args)
+        per = sum(size(s.shape) * sum(needs[j] for j in s.args)
                   for k, s in enumerate(slots) if anc[k] and s.args)
-        reverse += _size(slots[o].shape) * per
+        reverse += size(slots[o].shape) * per
     wanted = ancestors(tape, tape.outputs)
     forward = 0
     if len(wrt) * len(slots) > _EXACT_LIMIT:
         # Too many inputs to trace each one's sweep: bound every tangent
         # sweep by the whole primal pass (an over-estimate of forward mode).
         return {"primal": primal, "reverse": reverse,
-                "forward": primal * sum(_size(slots[w].shape) for w in wrt)}
+                "forward": primal * sum(size(slots[w].shape) for w in wrt)}
     for w in wrt:
         desc = [False] * len(slots)
         per = 0
         for k, s in enumerate(slots):
             desc[k] = k == w or any(desc[j] for j in s.args)
             if desc[k] and wanted[k] and s.args:
-                per += _size(s.shape) * sum(desc[j] for j in s.args)
-        forward += _size(slots[w].shape) * per
+                per += size(s.shape) * sum(desc[j] for j in s.args)
+        forward += size(slots[w].shape) * per
     return {"primal": primal, "reverse": reverse, "forward": forward}
 
 
 def reason(tape: Tape, wrt, costs, mode: str, forced: str | None) -> str:
-    n_out = sum(_size(tape.slots[o].shape) for o in tape.outputs)
-    n_in = sum(_size(tape.slots[w].shape) for w in wrt)
+    n_out = sum(size(tape.slots[o].shape) for o in tape.outputs)
+    n_in = sum(size(tape.slots[w].shape) for w in wrt)
     why = (f"{n_out} output element(s) -> reverse mode costs {costs['reverse']} operations; "
            f"{n_in} input element(s) -> forward mode costs {costs['forward']}")
     if forced:

@@ -7,17 +7,24 @@ element-wise primitives broadcast like numpy; tensor primitives declare their
 shape rule in the rules table (``Rule.tensor.shape``).  A mismatch is a
 :class:`ShapeError` at the place of the offending operation that names both
 shapes, raised while lowering, so no kernel ever runs on shapes that do not
-fit.
+fit.  (:func:`chainlens.engine.numeric.tape.infer` gives the shapes of a
+whole program; this module holds the rules, over shapes only.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
 
 import numpy as np
 from chainlens.engine.rules import RULES
 
-__all__ = ["result_shape", "show_shape", "infer"]
+__all__ = ["result_shape", "show_shape", "size"]
+
+
+def size(shape: tuple[int, ...]) -> int:
+    """Elements per point of a value of ``shape`` (1 for a scalar)."""
+    return math.prod(shape) if shape else 1
+
 
 def show_shape(shape: tuple[int, ...]) -> str:
     """``[3, 4]``, or ``a scalar`` for ``()``."""
@@ -39,14 +46,3 @@ def result_shape(op: str, shapes: tuple[tuple[int, ...], ...]) -> tuple[int, ...
         raise ValueError(
             f"{name} cannot broadcast " + " with ".join(show_shape(s) for s in shapes)
         ) from None
-
-
-def infer(program) -> Mapping[str, tuple[int, ...]]:
-    """Per-point shape of every input and assignment of ``program``
-    (raises :class:`~chainlens.engine.core.source.ShapeError` at the place)."""
-    from chainlens.engine.numeric.tape import lower
-
-    tape = lower(program, outputs=program.outputs or None, keep_names=True)
-    out = {name: tape.slots[s].shape for name, s in tape.inputs.items()}
-    out.update({name: tape.slots[s].shape for name, s in tape.names.items()})
-    return out

@@ -46,7 +46,6 @@ REASONS = {
     "rpc": "lazy: `chainlens serve --help` and the servicer module load without the engine",
     "jobs": "lazy: a batch worker loads only the engine parts its job kinds use",
     "demo": "the burst demo drives a real gRPC client; loaded only by `chainlens demo`",
-    "shapes-tape": "numeric.shapes <-> numeric.tape: the tape asks shapes while lowering",
 }
 
 #: "file:function -> module (without `chainlens.`)  [reason tag]".  May only shrink.
@@ -128,7 +127,6 @@ engine/api/jobs.py:_evaluate -> engine.numeric.kernel  [jobs]
 engine/api/jobs.py:_health -> engine.health.analysis  [jobs]
 engine/api/jobs.py:_parse -> engine.language.reader  [jobs]
 engine/core/ir.py:call -> engine.rules  [ir]
-engine/numeric/shapes.py:infer -> engine.numeric.tape  [shapes-tape]
 server/lsp/workers.py:_judge_one -> engine.health.analysis  [lsp]
 server/lsp/workers.py:_judge_one -> engine.numeric.kernel  [lsp]
 server/lsp/workers.py:_warm -> engine.health.analysis  [lsp]

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.health.analysis import Thresholds, analyze
-from chainlens.engine.health.bounds import backward_bounds, forward_intervals
+from chainlens.engine.health.bounds import backward_bounds
+from chainlens.engine.health.intervals import forward_intervals
 from chainlens.engine.health.measure import points_batch, run
 from chainlens.engine.language.reader import parse
 from hypothesis import given, settings

@@ -9,12 +9,8 @@ import pytest
 from chainlens.engine.core.ir import call
 from chainlens.engine.core.nodes import sym
 from chainlens.engine.health.analysis import Thresholds, analyze
-from chainlens.engine.health.bounds import (
-    backward_bounds,
-    forward_intervals,
-    interval_of,
-    local_bound,
-)
+from chainlens.engine.health.bounds import backward_bounds, local_bound
+from chainlens.engine.health.intervals import forward_intervals, interval_of
 from chainlens.engine.language.reader import parse
 from chainlens.engine.rules import RULES
 from hypothesis import given, settings

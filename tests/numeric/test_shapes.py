@@ -5,7 +5,7 @@ import pytest
 from chainlens.engine.core.source import ShapeError
 from chainlens.engine.language.reader import parse
 from chainlens.engine.numeric.kernel import compile
-from chainlens.engine.numeric.shapes import infer
+from chainlens.engine.numeric.tape import infer
 
 CASES = [
     # source, text under the caret, words in the message
