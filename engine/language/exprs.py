@@ -5,9 +5,11 @@ can be a loop variable (``k`` in ``repeat k``: the layer number), a function
 parameter, an assigned name (its current SSA version), a declared input, a
 constant (``e``, ``pi``), a function from the rules table (under any of its
 spellings and library prefixes: ``np.arcsin`` is ``asin``), a user function
-(inlined), or else an input.  Every node is built with the constructors of
-:mod:`chainlens.engine.core.ir`, so equal math is one node whatever the notation,
-and every node built from source is recorded with the span it was written at.
+(inlined), or else an input (how a name is *spelled*, ``θ`` or ``\\theta``
+or ``w₁``, is :mod:`.names`; which of these it is, here).  Every node is
+built with the constructors of :mod:`chainlens.engine.core.ir`, so equal math
+is one node whatever the notation, and every node built from source is
+recorded with the span it was written at.
 
 Only the statement layer (:class:`chainlens.engine.language.reader._Lowering`) changes
 the name state; this layer reads it.
@@ -15,7 +17,6 @@ the name state; this layer reads it.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 
@@ -25,40 +26,25 @@ from chainlens.engine.core import ir, nodes, walk
 from chainlens.engine.core.limits import MAX_NODES
 from chainlens.engine.core.nodes import PI, E, Node
 from chainlens.engine.core.source import LimitError, ParseError, Span
+from chainlens.engine.language.names import (
+    CONSTANTS,
+    GREEK_NAMES,
+    function_of,
+    is_letter,
+    latex_name,
+    nearest,
+    strip_module,
+    written_name,
+)
 from chainlens.engine.language.program import FunctionDef
 from chainlens.engine.language.syntax_tree import Lines, Syn
 
-__all__ = ["ExpressionLowering", "MODULE_PREFIXES", "known_functions", "evaluate_constant"]
+__all__ = ["ExpressionLowering", "evaluate_constant"]
 
-#: Library prefixes stripped from function names (``np.sin`` -> ``sin``).
-MODULE_PREFIXES = (
-    "torch.nn.functional.", "jax.numpy.", "scipy.special.", "torch.special.", "jax.nn.",
-    "numpy.", "np.", "math.", "torch.", "jnp.", "F.", "nn.functional.", "special.",
-)
-
-_CONSTANTS = {"pi": PI, "e": E}
-
-_GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
-    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma",
-    "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi", "Σ": "Sigma",
-    "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
-}
-_GREEK_NAMES = set(_GREEK.values()) | {"varepsilon", "vartheta", "varrho", "varphi"}
-_UNICODE_SUB = re.compile("[\u2080-\u2089\u2090-\u209c\u1d62-\u1d65\u2c7c]+")
-_FROM_SUB = str.maketrans("₀₁₂₃₄₅₆₇₈₉ₐₑₒₓₕₖₗₘₙₚₛₜᵢᵣᵤᵥⱼ", "0123456789aeoxhklmnpstiruvj")
-_SUBSCRIPT = re.compile(r"_(\{[^{}]*\}|[A-Za-z0-9]+)")
 _LOOP_SUB = re.compile(r"([A-Za-z]\w*)\s*([+-])\s*(\d+)$")
 #: Largest decimal exponent in a number literal (1e999999999 would be read
 #: exactly, as a billion-digit integer).
 _MAX_EXPONENT = 1000
-
-
-def known_functions() -> tuple[str, ...]:
-    """Every function name the parser accepts (without module prefixes)."""
-    return rules.function_names()
 
 
 class ExpressionLowering:
@@ -112,25 +98,7 @@ class ExpressionLowering:
         return self._plain_name(raw, start, end)
 
     def _plain_name(self, raw: str, start: int, end: int) -> str:
-        if raw.startswith("\\"):
-            raw = raw[1:]
-        m = _UNICODE_SUB.search(raw)
-        if m:  # w₁₂ -> w_12, as the Unicode printer writes w_12
-            raw = raw[:m.start()] + "_" + m.group().translate(_FROM_SUB) + raw[m.end():]
-        if any(c in _GREEK for c in raw):
-            raw = "".join(_GREEK.get(c, c) for c in raw)
-        if "_" not in raw:
-            return raw
-        base, _, rest = raw.partition("_")
-        if "." in base and not rest:
-            return raw
-        subs = []
-        for m in _SUBSCRIPT.finditer("_" + rest):
-            sub = m.group(1)
-            if sub.startswith("{"):
-                sub = sub[1:-1].strip()
-            subs.append(self.subscript(sub, start, end))
-        return "_".join([base, *subs])
+        return written_name(raw, lambda sub: self.subscript(sub, start, end))
 
     def subscript(self, sub: str, start: int, end: int) -> str:
         if sub in self.loops:
@@ -157,13 +125,13 @@ class ExpressionLowering:
         if name in self.declared:
             return nodes.sym(name)
         if "." in name:
-            stripped = _strip_module(name)
+            stripped = strip_module(name)
             if stripped in ("pi", "e"):
-                return _CONSTANTS[stripped]
+                return CONSTANTS[stripped]
             raise self.error(f"unknown name '{name}'", s.start, s.end,
                              hint="module prefixes (np., torch., math.) go before functions")
         if name == "e" or name == "pi":
-            return _CONSTANTS[name]
+            return CONSTANTS[name]
         if name in self.functions:
             raise self.error(f"'{name}' is a function; call it as {name}(...)", s.start, s.end)
         if self.builtin(name) is not None:
@@ -180,23 +148,15 @@ class ExpressionLowering:
         """The function a name denotes when it is not a variable -- never a
         Greek letter (``sigma`` may be a standard deviation; ``sigma(z)`` is
         still the sigmoid where no variable sigma exists)."""
-        return None if name in _GREEK_NAMES else self._function_name(name)
+        return None if name in GREEK_NAMES else self._function_name(name)
 
     def _function_name(self, name: str) -> str | None:
         """The canonical function for a typed name (after module prefixes)."""
         try:
             return self._fn_cache[name]
         except KeyError:
-            found = self._fn_cache[name] = self._lookup_function(name)
+            found = self._fn_cache[name] = function_of(name)
             return found
-
-    @staticmethod
-    def _lookup_function(name: str) -> str | None:
-        n = _strip_module(name)
-        canonical = rules.ALIASES.get(n)
-        if canonical is not None and canonical not in ("add", "mul", "pow"):
-            return canonical
-        return n if n in rules.COMPOSITIONS else None
 
     # ---- expressions -----------------------------------------------------------
     def expr(self, s: Syn) -> Node:
@@ -305,8 +265,8 @@ class ExpressionLowering:
         if fname is not None:
             args = tuple(self.expr(k) for k in s.kids)
             return self.call(fname, args, s)
-        bare = _strip_module(name)
-        hint = _nearest(bare)
+        bare = strip_module(name)
+        hint = nearest(bare)
         if hint is None and "." not in name:
             hint = f"define it first: {name}(t) = ..."
         raise self.error(f"unknown function '{name}'", hs, he, hint=hint)
@@ -320,7 +280,7 @@ class ExpressionLowering:
             return False
         if name in ("e", "pi"):
             return True
-        return _is_letter(name) and self._function_name(name) is None
+        return is_letter(name) and self._function_name(name) is None
 
     def juxtaposed(self, name: str, s: Syn) -> Node:
         raw, hs, he = s.val
@@ -348,14 +308,14 @@ class ExpressionLowering:
         raw, hs, he = s.val
         sup = self.expr(s.kids[0])
         args = tuple(self.expr(k) for k in s.kids[1:])
-        name = _latex_name(raw)
+        name = latex_name(raw)
         inverse = rules.INVERSES.get(rules.LATEX.get(name, name))
         if sup.op == "num" and sup.value == -1 and inverse is not None:
             return self.call(inverse, args, s)  # \sin^{-1} x is arcsin
         return ir.power(self.latex_call(raw, args, s), sup)
 
     def latex_call(self, raw: str, args: tuple[Node, ...], s: Syn) -> Node:
-        name = _latex_name(raw)
+        name = latex_name(raw)
         if name.startswith("log_"):
             if len(args) != 1:
                 raise self.error("\\log_b takes one argument", s.start, s.end)
@@ -368,7 +328,7 @@ class ExpressionLowering:
         fname = self._function_name(name)
         if fname is None:
             _, hs, he = s.val
-            raise self.error(f"unknown function '{name}'", hs, he, hint=_nearest(name))
+            raise self.error(f"unknown function '{name}'", hs, he, hint=nearest(name))
         return self.call(fname, args, s)
 
     def call(self, fname: str, args: tuple[Node, ...], s: Syn) -> Node:
@@ -406,36 +366,6 @@ class ExpressionLowering:
         if want != got:
             raise self.error(f"{fname} takes {want} argument{'s' if want != 1 else ''}, "
                              f"got {got}", s.start, s.end)
-
-
-# ---------------------------------------------------------------------------
-# Small pure helpers
-# ---------------------------------------------------------------------------
-
-def _strip_module(name: str) -> str:
-    for prefix in MODULE_PREFIXES:
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return name
-
-
-def _is_letter(name: str) -> bool:
-    """A single letter, a Greek letter, optionally subscripted: a variable."""
-    base = name.split("_", 1)[0]
-    return len(base) == 1 or base in _GREEK_NAMES
-
-
-def _latex_name(raw: str) -> str:
-    m = re.match(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z0-9]+)\s*\}", raw)
-    if m:
-        return m.group(1)
-    name = raw[1:]
-    return rules.LATEX.get(name, name)
-
-
-def _nearest(name: str) -> str | None:
-    close = difflib.get_close_matches(name, known_functions(), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def evaluate_constant(node: Node) -> float:

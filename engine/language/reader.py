@@ -35,7 +35,7 @@ from chainlens.engine.core.limits import MAX_REPEAT, MAX_SOURCE_CHARS
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import LimitError, ParseError, Span
 from chainlens.engine.language.declarations import DeclarationLowering
-from chainlens.engine.language.exprs import MODULE_PREFIXES, known_functions
+from chainlens.engine.language.names import MODULE_PREFIXES, known_functions
 from chainlens.engine.language.program import (
     Assignment,
     Declaration,

@@ -20,10 +20,11 @@ _PLACEHOLDER_NAMES = ("u", "v", "w", "s", "t", "p", "q", "r")
 
 _GREEK_NAMES = (
     "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
-    "omicron rho sigma tau upsilon phi chi psi omega varepsilon varphi vartheta "
+    "omicron rho sigma tau upsilon phi chi psi omega varepsilon varphi vartheta varrho "
     "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
 )
-GREEK = dict(zip(_GREEK_NAMES.split(" "), "αβγδεζηθικλμνξορστυφχψωεφϑΓΔΘΛΞΠΣΥΦΨΩ", strict=True))
+#: Greek letter names -> letters (the reader, language.names, reads it backwards)
+GREEK = dict(zip(_GREEK_NAMES.split(" "), "αβγδεζηθικλμνξορστυφχψωεφϑϱΓΔΘΛΞΠΣΥΦΨΩ", strict=True))
 _LATEX_ONLY_GREEK = {"omicron": "o"}  # LaTeX has no \omicron
 _SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx",
                      "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
