@@ -114,12 +114,15 @@ def main(args: argparse.Namespace) -> int:
         summary = run_batch(opts)
     except (ChainError, BrokenPipeError):
         raise
-    except Exception as exc:  # a missing file, an unreachable scheduler, a lost worker
+    except FileNotFoundError as exc:  # the exit-code contract: an input error is 2
+        print(f"chainlens batch: error: no such file: {exc.filename}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # an unreachable scheduler, a lost worker
         print(f"chainlens batch: error: {exc or type(exc).__name__}", file=sys.stderr)
         if args.output and _has_records(args.output):
             print(f"chainlens batch: the records in {args.output} are whole; rerun with "
                   "--resume to continue", file=sys.stderr)
-        return 1
+        return 2
     if not args.quiet:
         print(summary, file=sys.stderr)
     return 1 if args.strict and summary.failed else 0

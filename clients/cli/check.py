@@ -22,10 +22,11 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from chainlens.cli.inputs import read_source
     from chainlens.engine.printing import render
     from chainlens.engine.symbolic.check import check_derivative
 
-    r = check_derivative(args.expr, args.claimed, args.wrt)
+    r = check_derivative(read_source(args.expr)[0], args.claimed, args.wrt)
     if args.format == "json":
         print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
         return 0 if r.equal else 1

@@ -40,7 +40,9 @@ def register(subparsers) -> None:
 
 
 def _title(text: str) -> None:
-    print(f"\n\033[1m== {text}\033[0m")
+    from chainlens.cli.style import bold
+
+    print("\n" + bold(f"== {text}"))
 
 
 def run(args: argparse.Namespace) -> int:

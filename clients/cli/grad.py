@@ -28,6 +28,8 @@ def register(subparsers) -> None:
     p.add_argument("--paths", type=int, default=0, metavar="N",
                    help="also list the N largest chain-rule paths (scalar programs)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="also print the differentiation mode the cost model chose, and why")
     p.set_defaults(func=run)
 
 
@@ -87,7 +89,7 @@ def run(args) -> int:
     if args.format == "json":
         print(json.dumps(_as_json(label, kernel, evaluation, at, report), indent=2))
     else:
-        _print_text(label, kernel, evaluation, at, report)
+        _print_text(label, kernel, evaluation, at, report, verbose=args.verbose)
     return 1 if evaluation.nonfinite else 0
 
 
@@ -124,17 +126,17 @@ def _plain_value(v):
 
 
 def _display(name: str, outputs) -> str:
-    """Expression statements are named ``_1``, ``_2``.. by the parser: show ``f``."""
-    if name.startswith("_") and name[1:].isdigit():
-        return "f" if len(outputs) == 1 else f"f{name[1:]}"
-    return name
+    """Expression statements are keyed ``_1``, ``_2``.. by the parser: show ``f``."""
+    from chainlens.engine.api.outputs import output_label
+
+    return output_label(name, outputs)
 
 
 def _where(label: str, span) -> str:
     return f"{label}:{span.line}:{span.column}" if span else label
 
 
-def _print_text(label, kernel, ev, at, report) -> None:
+def _print_text(label, kernel, ev, at, report, verbose: bool = False) -> None:
     for b in range(ev.batch):
         point = at[b] if b < len(at) else {}
         print(f"at {_show_at(point)}" if point else "at (no inputs)")
@@ -143,7 +145,8 @@ def _print_text(label, kernel, ev, at, report) -> None:
             print(f"  {shown} = {_fmt(value[b])}")
             for w, g in ev.gradients.get(out, {}).items():
                 print(f"  ∂{shown}/∂{w} = {_fmt(g[b])}")
-    print(f"mode: {kernel.mode_reason}")
+    if verbose:
+        print(f"mode: {kernel.mode_reason}")
     for nf in ev.nonfinite:
         where = f" in {_display(nf.name, ev.values)}" if nf.name else ""
         print(f"{_where(label, nf.span)}: warning: NaN/Inf first produced in the {nf.phase} "
@@ -185,12 +188,13 @@ def _as_json(label, kernel, ev, at, report) -> dict:
         "points": [
             {
              "at": {k: _plain_value(v) for k, v in (at[b] if b < len(at) else {}).items()},
-             "values": {o: plain(v[b]) for o, v in ev.values.items()},
-             "gradients": {o: {w: plain(g[b]) for w, g in row.items()}
+             "values": {_display(o, ev.values): plain(v[b]) for o, v in ev.values.items()},
+             "gradients": {_display(o, ev.values): {w: plain(g[b]) for w, g in row.items()}
                            for o, row in ev.gradients.items()}}
             for b in range(ev.batch)
         ],
-        "nonfinite": [dict(nf.to_dict(), where=_where(label, nf.span)) for nf in ev.nonfinite],
+        "nonfinite": [dict(nf.to_dict(), name=nf.name and _display(nf.name, ev.values),
+                           where=_where(label, nf.span)) for nf in ev.nonfinite],
     }
     if report is not None:
         out["paths"] = [

@@ -180,6 +180,8 @@ def _read(arg: str) -> tuple[str, str, ChainError | None]:
     path = Path(arg)
     try:
         return arg, path.read_text(encoding="utf-8"), None
+    except FileNotFoundError:
+        return arg, "", ChainError(f"no such file: {arg}")
     except (OSError, UnicodeDecodeError) as exc:
         return arg, "", ChainError(f"cannot read {arg}: {getattr(exc, 'strerror', exc)}")
 

@@ -7,6 +7,7 @@ unless ``--kind`` says otherwise."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -15,7 +16,20 @@ from chainlens.engine.core.source import ChainError, LimitError
 from chainlens.engine.frontends.document import Document, read_document
 from chainlens.engine.frontends.kinds import KINDS, kind_of
 
-__all__ = ["KINDS", "read_source", "read_input"]
+__all__ = ["KINDS", "read_source", "read_input", "looks_like_path"]
+
+#: ``dir/name.ext`` or ``name.ext`` with a letter-led extension: no expression
+#: is spelt so (``np.sin(x)`` has brackets, ``1.5`` a digit after the dot,
+#: ``a/b`` no extension), so such an argument is a file, and a missing one is
+#: "no such file", never "unknown name 'neuron.chai'".
+_PATHLIKE = re.compile(r"[\w~./\\-]*\.[A-Za-z][A-Za-z0-9]{0,7}")
+
+
+def looks_like_path(arg: str) -> bool:
+    """Does ``arg`` read as a file name rather than an expression?"""
+    from chainlens.engine.language.names import MODULE_PREFIXES
+
+    return bool(_PATHLIKE.fullmatch(arg)) and not arg.startswith(MODULE_PREFIXES)
 
 
 def read_source(arg: str) -> tuple[str, str]:
@@ -28,7 +42,8 @@ def read_source(arg: str) -> tuple[str, str]:
             raise ChainError("standard input is not UTF-8 text") from None
     else:
         path = Path(arg)
-        looks_like_file = path.suffix in {".chain", ".txt", ".tex", ".md", ".py", ".ipynb"}
+        looks_like_file = looks_like_path(arg) or path.suffix in {
+            ".chain", ".txt", ".tex", ".md", ".py", ".ipynb"}
         if looks_like_file or (len(arg) < 4096 and path.is_file()):
             try:
                 text, label = path.read_text(encoding="utf-8"), str(path)

@@ -2,8 +2,12 @@
 
 Each subcommand module in this package exposes ``register(subparsers)``,
 which adds its parser and sets ``func`` to a callable taking the parsed
-arguments and returning the exit status.  Errors from the engine are
-printed with a caret under the place and give exit status 2.
+arguments and returning the exit status.
+
+One exit-code contract for every command (:data:`EXIT_CODES`): 0 done and
+nothing to report; 1 the command's answer is "no" (findings, not equal,
+NaN/Inf found); 2 a usage or input error (bad flags, a missing or unreadable
+file, text that does not parse: printed with a caret under the place).
 """
 
 from __future__ import annotations
@@ -11,6 +15,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+
+#: The exit statuses every subcommand keeps (``chainlens --help`` prints them).
+EXIT_CODES = {
+    0: "ok",
+    1: "findings, not equal, or NaN/Inf found",
+    2: "usage or input error (bad flags, missing file, text that does not parse)",
+}
 
 #: Subcommand modules, in the order ``chainlens --help`` lists them.
 COMMANDS = (
@@ -31,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="chainlens",
         description="Derivatives with their chain-rule steps, backward passes, gradient health.",
+        epilog="exit status: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()),
     )
+    parser.add_argument("--version", action="version", version=f"chainlens {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
@@ -45,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    """The installed distribution's version (``0+unknown`` outside an install)."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("chainlens")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     from chainlens.engine.core.source import ChainError
 
@@ -55,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     except ChainError as exc:
         print(f"chainlens {args.command}: error: {exc.caret()}", file=sys.stderr)
         return 2
+    except SystemExit as exc:  # a command's own "no such file" etc.: an input error
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+            return 2
+        raise
     except BrokenPipeError:  # `chainlens ... | head`
         return 0
     except KeyboardInterrupt:

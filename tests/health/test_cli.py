@@ -71,7 +71,7 @@ def test_verbose_text_shows_factors_fixes_and_layers(capsys):
 
 def test_missing_file_is_an_error_line_not_a_traceback(capsys, tmp_path):
     status, out = run(capsys, tmp_path / "nope.chain")
-    assert status == 2 and "cannot read" in out
+    assert status == 2 and "no such file" in out
 
 
 def test_json_carries_the_whole_report(capsys, files):

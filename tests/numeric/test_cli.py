@@ -20,6 +20,8 @@ def test_expression_at_a_point(capsys):
     status, out, _ = run(capsys, "sin(x^2)", "--at", "x=1")
     assert status == 0
     assert "= 0.8414709848" in out and "/∂x = 1.080604612" in out
+    assert "mode" not in out  # the cost model's choice is behind -v
+    status, out, _ = run(capsys, "sin(x^2)", "--at", "x=1", "-v")
     assert "reverse mode" in out
 
 
@@ -34,7 +36,7 @@ def test_json_with_a_batch_of_points(capsys):
     status, out, _ = run(capsys, "x^2*y", "--at", "x=1,y=2", "--at", "x=3,y=0.5",
                          "--format", "json")
     data = json.loads(out)
-    assert status == 0 and [p["gradients"]["_1"]["x"] for p in data["points"]] == [4.0, 3.0]
+    assert status == 0 and [p["gradients"]["f"]["x"] for p in data["points"]] == [4.0, 3.0]
     assert data["mode"] == "reverse" and data["costs"]["reverse"] > 0
 
 
