@@ -13,10 +13,18 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import combinations_with_replacement
 
 from chainlens.engine.frontends.kinds import KINDS
 
 FORMATS = ("text", "unicode", "latex", "python", "json")
+#: Lines a program's text output may take before it is cut (``--all``: no cut).
+MAX_LINES = 60
+#: Longest expanded form printed on one line; longer ones are printed with
+#: their shared sub-expressions named (``--all``) or summarised.
+MAX_INLINE = 240
+#: Most partial derivatives one ``--order N --wrt …`` may ask for.
+MAX_PARTIALS = 64
 
 
 def register(subparsers) -> None:
@@ -25,7 +33,13 @@ def register(subparsers) -> None:
         description="Differentiate EXPR_OR_FILE symbolically (the chain rule, with steps).")
     p.add_argument("source", metavar="EXPR_OR_FILE", help="an expression, a file, or - (stdin)")
     p.add_argument("--wrt", help="variables, comma-separated (default: the only one, or all)")
-    p.add_argument("--order", type=int, default=1, help="order of the derivative (default 1)")
+    p.add_argument("--order", type=int, default=1,
+                   help="order of the derivative (default 1); with several --wrt names every "
+                        "partial of that order, mixed ones included")
+    p.add_argument("--hessian", action="store_true",
+                   help="the Hessian: every second partial, mixed ones included")
+    p.add_argument("--all", action="store_true",
+                   help=f"print all of a long answer (default: about {MAX_LINES} lines)")
     p.add_argument("--steps", action="store_true", help="print the chain-rule derivation")
     p.add_argument("--format", choices=FORMATS, default="unicode",
                    help="notation (default unicode)")
@@ -47,12 +61,13 @@ def run(args) -> int:
     (unit,) = doc.units
     program = unit.program
     simplify = not args.no_simplify
-    if any(not a.name.startswith("_") for a in program.assignments):
+    order = 2 if args.hessian else args.order
+    named = any(not a.name.startswith("_") for a in program.assignments)
+    if named and order == 1:
         wrt = wrt_names(args.wrt, program) if args.wrt else None
         return _program(program, wrt, args, simplify)
-    # Only expression statements (parsed as the synthetic outputs _1, _2...).
+    from chainlens.engine.api.outputs import output_label
     from chainlens.engine.core.walk import free_symbols
-    from chainlens.engine.symbolic.derivatives import diff
 
     results = []
     for out in program.outputs:
@@ -60,14 +75,71 @@ def run(args) -> int:
         variables = free_symbols(node)
         names = (wrt_names(args.wrt, variables) if args.wrt else None) or list(program.wrt) \
             or list(variables) or ["x"]
-        results += [diff(node, v, order=args.order, simplify=simplify) for v in names]
+        label = output_label(out, program.outputs)
+        leibniz = named or args.hessian or (order > 1 and len(names) > 1)
+        results += [(p, leibniz) for p in
+                    _partials(node, names, order, simplify, label, args.hessian)]
     if args.format == "json":
-        print(json.dumps([r.to_dict(steps=args.steps) for r in results], ensure_ascii=False,
-                         indent=2))
+        print(json.dumps([r.to_dict(steps=args.steps) for r, _ in results],
+                         ensure_ascii=False, indent=2))
         return 0
-    for r in results:
-        _print_derivative(r, args.format, args.steps)
+    for r, leibniz in results:
+        _print_derivative(r, args.format, args.steps, leibniz)
     return 0
+
+
+class Partial:
+    """∂ⁿf/∂x∂y…: a pure derivative (one :class:`Derivative`) or a mixed one
+    (successive derivatives, by ``wrt[0]`` first)."""
+
+    def __init__(self, of: str, wrt: tuple[str, ...], chain: list):
+        self.of, self.wrt, self.chain = of, wrt, chain
+        self.expr, self.result = chain[0].expr, chain[-1].result
+        self.order = len(wrt) if len(chain) > 1 else chain[0].order
+        self.conditions = chain[0].conditions
+
+    @property
+    def steps(self):
+        return tuple(s for d in self.chain for s in d.steps)
+
+    def to_dict(self, *, steps: bool = True) -> dict:
+        if len(self.chain) == 1:
+            return dict(self.chain[0].to_dict(steps=steps), of=self.of)
+        out = dict(self.chain[-1].to_dict(steps=steps), of=self.of, order=self.order,
+                   wrt=list(self.wrt), expr=self.chain[0].to_dict(steps=False)["expr"])
+        return out
+
+
+def _partials(node, names, order: int, simplify: bool, of: str, hessian: bool) -> list:
+    """Every partial of ``order`` in ``names``: pure ones for one name,
+    every multiset (``x,x``, ``x,y``, ``y,y``) for several; each mixed
+    partial reuses its prefix's derivative."""
+    from chainlens.engine.core.source import LimitError
+    from chainlens.engine.symbolic.derivatives import diff_node
+
+    if len(names) == 1 or (order == 1 and not hessian):
+        return [Partial(of, (v,) * order, [diff_node(node, v, order, simplify)])
+                for v in names]
+    combos = list(combinations_with_replacement(names, order))
+    if len(combos) > MAX_PARTIALS:
+        raise LimitError(f"{len(combos)} partial derivatives of order {order} in "
+                         f"{len(names)} variables; the limit is {MAX_PARTIALS}",
+                         hint="name fewer variables with --wrt")
+    done: dict[tuple, object] = {}
+    out = []
+    for combo in combos:
+        chain = []
+        current = node
+        for k in range(1, len(combo) + 1):
+            prefix = combo[:k]
+            if prefix not in done:
+                done[prefix] = diff_node(current, combo[k - 1], 1, simplify)
+            chain.append(done[prefix])
+            current = done[prefix].result
+        if len(set(combo)) == 1:  # a pure one: the one Derivative of that order
+            chain = [diff_node(node, combo[0], order, simplify)]
+        out.append(Partial(of, combo, chain))
+    return out
 
 
 def _units(doc, label: str, args) -> int:
@@ -144,19 +216,25 @@ def _where(doc, label: str, unit) -> str:
     return f"{label}{cell}:{span.line}:{span.column}"
 
 
-def _print_derivative(d, fmt: str, steps: bool) -> None:
+def _print_derivative(d, fmt: str, steps: bool, named: bool = False) -> None:
+    """``d/dx f = …`` for an expression; ``∂²f/∂x∂y = …`` for a mixed
+    partial or a program's output (``named``)."""
     from chainlens.engine.printing import render
     from chainlens.engine.symbolic.step_text import format_steps
 
     notation = "text" if fmt == "python" else fmt
-    order = "" if d.order == 1 else f"^{d.order}"
-    if fmt == "latex":
-        head = f"\\frac{{d{order}}}{{d{d.wrt}{order}}}\\left[{render(d.expr, 'latex')}\\right]"
+    if named or len(set(d.wrt)) > 1:
+        head = _leibniz(d.of, d.wrt, notation)
     else:
-        shown = render(d.expr, notation)
-        if d.expr.op == "add":
-            shown = f"({shown})"
-        head = f"d{order}/d{d.wrt}{order} {shown}"
+        order = "" if d.order == 1 else f"^{d.order}"
+        if fmt == "latex":
+            head = (f"\\frac{{d{order}}}{{d{d.wrt[0]}{order}}}"
+                    f"\\left[{render(d.expr, 'latex')}\\right]")
+        else:
+            shown = render(d.expr, notation)
+            if d.expr.op == "add":
+                shown = f"({shown})"
+            head = f"d{order}/d{d.wrt[0]}{order} {shown}"
     print(f"{head} = {render(d.result, fmt)}")
     for c in d.conditions:
         print(f"  {'where' if c.kind != 'nondifferentiable' else 'note:'} {c.text}")
@@ -165,8 +243,33 @@ def _print_derivative(d, fmt: str, steps: bool) -> None:
         print()
 
 
+def _leibniz(of: str, wrt: tuple[str, ...], fmt: str) -> str:
+    """``∂²f/∂x∂y``, ``∂²f/∂x²`` (unicode), ``d^2f/dxdy`` (text)."""
+    from chainlens.engine.printing.names import display_symbol
+
+    n = len(wrt)
+    runs: list[list] = []
+    for v in wrt:
+        if runs and runs[-1][0] == v:
+            runs[-1][1] += 1
+        else:
+            runs.append([v, 1])
+    if fmt == "unicode":
+        sup = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+        top = "∂" + (str(n).translate(sup) if n > 1 else "") + of
+        bottom = "".join("∂" + display_symbol(v, fmt) + (str(k).translate(sup) if k > 1 else "")
+                         for v, k in runs)
+        return f"{top}/{bottom}"
+    if fmt == "latex":
+        top = "\\partial" + (f"^{{{n}}}" if n > 1 else "") + " " + of
+        bottom = " ".join("\\partial " + display_symbol(v, fmt) + (f"^{{{k}}}" if k > 1 else "")
+                          for v, k in runs)
+        return f"\\frac{{{top}}}{{{bottom}}}"
+    top = "d" + (f"^{n}" if n > 1 else "") + of
+    return top + "/" + "".join(f"d{v}" + (f"^{k}" if k > 1 else "") for v, k in runs)
+
+
 def _program(program, wrt, args, simplify: bool) -> int:
-    from chainlens.engine.language.program import display_name
     from chainlens.engine.printing import render
     from chainlens.engine.symbolic.adjoints import backprop
     from chainlens.engine.symbolic.derivatives import gradient
@@ -185,28 +288,82 @@ def _program(program, wrt, args, simplify: bool) -> int:
                           for out, bp, grad in reports], ensure_ascii=False, indent=2))
         return 0
     d = "∂" if fmt == "unicode" else "d"
+    lines: list[str] = []
+    hidden = 0
     for out, bp, grad in reports:
-        shown = display_name(out)
+        shown = _label(out, program, fmt)
         rhs = render(program.assignment(out).expr, fmt)
-        print(f"backprop through the names of {shown} = {rhs}:")
+        lines.append(f"backprop through the names of {shown} = {rhs}:")
         for adj in bp.adjoints:
-            line = f"  {d}{shown}/{d}{display_name(adj.name)} = {render(adj.through, fmt)}"
+            through = render(adj.through, fmt, max_chars=MAX_INLINE + 1)
+            if len(through) > MAX_INLINE and not args.all:  # say it by the later adjoints
+                through = " + ".join(_via(d, shown, c, local, program, fmt)
+                                     for c, local in adj.terms)
+            line = f"  {d}{shown}/{d}{_label(adj.name, program, fmt)} = {through}"
             if adj.expanded is not adj.through:
-                line += f"\n      = {render(adj.expanded, fmt)}"
+                line += _expanded(adj.expanded, fmt, args.all)
             if point is not None:
                 value = _value(adj.expanded, point, value_at)
                 if value is not None:
                     line += f"    ({value:.6g} at the @at point)"
-            print(line)
+            lines.append(line)
         if not args.steps:
             continue
         from chainlens.engine.symbolic.step_text import format_steps
 
-        print(f"gradient of {shown} in the inputs, with steps:")
+        lines.append(f"gradient of {shown} in the inputs, with steps:")
         for comp in grad.components:
-            print(f"  {d}{shown}/{d}{comp.wrt} = {render(comp.result, fmt)}")
-            print(format_steps(comp.steps, fmt))
+            lines.append(f"  {d}{shown}/{d}{comp.wrt} = {render(comp.result, fmt)}")
+            lines.append(format_steps(comp.steps, fmt))
+    lines = [part for line in lines for part in line.split("\n")]
+    for i, line in enumerate(lines):
+        if not args.all and i >= MAX_LINES:
+            hidden = len(lines) - i
+            break
+        print(line)
+    if hidden:
+        print(f"… {hidden} more lines not shown: --all prints everything, --wrt NAME one "
+              "input, --format json the whole answer")
     return 0
+
+
+def _via(d: str, shown: str, consumer: str, local, program, fmt: str) -> str:
+    """One term of the chain rule by the consumer's adjoint: ``∂L/∂z₂₃·w₂₃``."""
+    from chainlens.engine.core.nodes import ONE
+    from chainlens.engine.printing import render
+
+    head = f"{d}{shown}/{d}{_label(consumer, program, fmt)}"
+    if local is ONE:
+        return head
+    body = render(local, fmt, max_chars=MAX_INLINE)
+    return f"{head}·({body})" if local.op == "add" else f"{head}·{body}"
+
+
+def _label(name: str, program, fmt: str) -> str:
+    """One label per SSA version: ``a``, ``a⁽²⁾`` … ``a⁽⁵¹⁾`` (``f`` for an
+    expression statement)."""
+    from chainlens.engine.api.outputs import is_anonymous, output_label
+    from chainlens.engine.printing.names import display_symbol
+
+    if is_anonymous(name):
+        return output_label(name, program.outputs)
+    return display_symbol(name, "text" if fmt == "python" else fmt)
+
+
+def _expanded(node, fmt: str, everything: bool) -> str:
+    """The adjoint in the inputs: on the line when short; else with its
+    shared sub-expressions named once (``--all``) or summarised."""
+    from chainlens.engine.core.walk import count_nodes
+    from chainlens.engine.printing import render, render_shared
+
+    plain = render(node, fmt, max_chars=MAX_INLINE + 1)
+    if len(plain) <= MAX_INLINE:
+        return f"\n      = {plain}"
+    if not everything:
+        return (f"\n      = … ({count_nodes(node):,} distinct nodes in the inputs; "
+                "--all prints it with shared sub-expressions named once)")
+    shared = render_shared(node, fmt, max_chars=None).split("\n")
+    return "\n      where " + "\n            ".join(shared[:-1]) + f"\n      = {shared[-1]}"
 
 
 def _scalar_point(program) -> dict | None:
