@@ -27,8 +27,9 @@ from chainlens.engine.graph.dot import superscript, to_dot
 from chainlens.engine.graph.render import render_svg
 from chainlens.engine.language.program import Program, display_name
 from chainlens.engine.numeric.arrays import as_program, name_list
-from chainlens.engine.numeric.backends import ancestors, build_edges, build_numpy
+from chainlens.engine.numeric.backends import ancestors
 from chainlens.engine.numeric.kernel import compile
+from chainlens.engine.numeric.paths import edge_shares, largest_path, path_table, scalar_edges
 from chainlens.engine.numeric.results import magnitude
 from chainlens.engine.numeric.shapes import show_shape
 from chainlens.engine.numeric.tape import Tape, lower
@@ -128,7 +129,7 @@ def build_graph(program: Program | str, at=None, *, output: str | None = None,
         output=output_label(tape.output_names[0]),
         wrt=wrt_names,
         gradients=numbers.gradients if numbers else {},
-        path_counts={w: _count_paths(tape, tape.inputs[w], out) for w in wrt_names},
+        path_counts={w: path_table(tape, tape.inputs[w], out).count[out] for w in wrt_names},
         at=dict(at) if at is not None else None,
     )
 
@@ -139,81 +140,40 @@ def output_label(name: str) -> str:
 
 
 class _Numbers:
-    """Values, local derivatives, adjoints and path fluxes at one point."""
+    """Values, local derivatives, adjoints and path shares at one point: the
+    kernel's trace of the picture's tape, read through the path dynamic
+    program of :mod:`chainlens.engine.numeric.paths`."""
 
     def __init__(self, program: Program, tape: Tape, at, out: int, wrt: tuple[str, ...]):
-        slots = tape.slots
         missing = [n for n in tape.inputs if n not in at]
         if missing:
             raise EvaluationError(f"no value for {', '.join(missing)} at the point", None,
                                   hint="add them to `@at` (or --at)")
-        arrays = [_point_value(program, tape, n, at[n])[None, ...] for n in tape.inputs]
-        scalar = all(s.shape == () for s in slots)
-        with np.errstate(all="ignore"):
-            V = build_numpy(tape, ()).forward(*arrays)
-            E = {}
-            if scalar:
-                E = {key: float(np.asarray(v).reshape(-1)[0])
-                     for key, v in build_edges(tape)(V).items()}
-        self.values = [_point_value_summary(v) for v in V]
-        self.edges = E
-        self.scalar = scalar
-        # reverse accumulation over the same edges: ∂L/∂slot
-        adj = [0.0] * len(slots)
+        kernel = compile(program, outputs=tape.output_names[:1], keep_names=False)
+        trace = kernel.trace({n: _point_value(program, tape, n, at[n]) for n in tape.inputs})
+        self.scalar = trace.edges is not None
+        self.values = [_point_value_summary(v) for v in trace.values]
+        self.edges = scalar_edges(trace) if self.scalar else {}
+        named = {*tape.names.values(), *tape.inputs.values()}
+        adj: list[float | None] = []
+        for k in range(len(tape.slots)):
+            a = trace.adjoints.get(k)
+            if self.scalar:
+                adj.append(0.0 if a is None else float(first_point(a)))
+            else:  # a tensor's norm, shown for its names only
+                adj.append(magnitude(first_point(a)) if a is not None and k in named else None)
         adj[out] = 1.0
-        for k in range(out, -1, -1):
-            for i, j in enumerate(slots[k].args):
-                if (k, i) in E and adj[k] != 0:
-                    adj[j] += adj[k] * E[k, i]
-        self.adjoints = adj if scalar else self._tensor_adjoints(program, tape, at, out)
-        self.gradients = {w: adj[tape.inputs[w]] for w in wrt} if scalar else {}
+        self.adjoints = adj
+        self.gradients = {w: adj[tape.inputs[w]] for w in wrt} if self.scalar else {}
         self.flux: dict[tuple[int, int], float] = {}
         self.best: set[tuple[int, int]] = set()
-        if scalar:
+        if self.scalar:
             for w in wrt:
-                self._paths_from(tape, tape.inputs[w], out, adj)
-
-    @staticmethod
-    def _tensor_adjoints(program: Program, tape: Tape, at, out: int) -> list[float | None]:
-        """Norms of ∂L/∂name for the named values of a tensor program, from
-        the numeric kernel (local derivatives of tensor primitives are
-        Jacobians, not numbers an edge label could show)."""
-        kernel = compile(program, outputs=tape.output_names[:1])
-        adjoints = kernel({n: at[n] for n in kernel.inputs}, keep=True).adjoints or {}
-        adj: list[float | None] = [None] * len(tape.slots)
-        for name, k in {**tape.names, **tape.inputs}.items():
-            if name in adjoints:
-                adj[k] = magnitude(first_point(adjoints[name]))
-        adj[out] = 1.0
-        return adj
-
-    def _paths_from(self, tape: Tape, src: int, out: int, adj: list[float]) -> None:
-        """Add each edge's share of ∂L/∂src (∂L/∂target · edge · ∂source/∂src,
-        the sum of the products of every path through the edge), and mark
-        the path of largest |product| (dynamic programming over the DAG)."""
-        slots, E = tape.slots, self.edges
-        tangent = [0.0] * len(slots)
-        tangent[src] = 1.0
-        best = [0.0] * len(slots)
-        best[out] = 1.0
-        consumers: dict[int, list[tuple[int, int]]] = {}
-        for k in range(src + 1, out + 1):
-            for i, j in enumerate(slots[k].args):
-                if (k, i) in E:
-                    tangent[k] += E[k, i] * tangent[j]
-                    consumers.setdefault(j, []).append((k, i))
-        for k in range(out - 1, src - 1, -1):
-            best[k] = max((abs(E[e]) * best[e[0]] for e in consumers.get(k, ())), default=0.0)
-        for k in range(src + 1, out + 1):
-            for i, j in enumerate(slots[k].args):
-                if (k, i) in E and tangent[j] != 0:
-                    share = adj[k] * E[k, i] * tangent[j]
-                    self.flux[k, i] = self.flux.get((k, i), 0.0) + share
-        node = src
-        while node != out and best[node] > 0:
-            k, i = max(consumers[node], key=lambda e: abs(E[e]) * best[e[0]])
-            self.best.add((k, i))
-            node = k
+                src = tape.inputs[w]
+                for edge, share in edge_shares(tape, self.edges, src, out, adj).items():
+                    self.flux[edge] = self.flux.get(edge, 0.0) + share
+                table = path_table(tape, src, out, self.edges)
+                self.best.update(largest_path(table, self.edges, src, out))
 
 
 def _point_value(program: Program, tape: Tape, name: str, value) -> np.ndarray:
@@ -237,14 +197,6 @@ def _point_value(program: Program, tape: Tape, name: str, value) -> np.ndarray:
     return array
 
 
-
-
-def _count_paths(tape: Tape, src: int, out: int) -> int:
-    count = [0] * len(tape.slots)
-    count[src] = 1
-    for k in range(src + 1, out + 1):
-        count[k] = sum(count[j] for j in tape.slots[k].args)
-    return count[out]
 
 
 _OP_SYMBOLS = {"add": "+", "mul": "×", "pow": "^", "matmul": "@"}

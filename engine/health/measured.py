@@ -15,7 +15,6 @@ import math
 from dataclasses import replace
 
 import numpy as np
-from chainlens.engine.core.source import ChainError
 from chainlens.engine.health import measure
 from chainlens.engine.health.fixes import span_in, text_of
 from chainlens.engine.health.report import Finding, LayerMeasure, RepeatMeasure, ValueMeasure
@@ -152,21 +151,20 @@ class MeasuredFindings:
         return out
 
     def _saturation(self, run: measure.Run, n: int) -> list[Finding]:
-        memo = measure.memo_for(run)
+        candidates = []
+        for a in self.program.assignments:
+            rule = RULES.get(a.expr.op)
+            if rule is not None and rule.saturates and rule.partial is not None:
+                candidates.append((a, span_in(self.program, a.expr, a) or a.expr_span))
+        shares = measure.saturated_shares(self.program, run.values,
+                                          list(dict.fromkeys(a.expr for a, _ in candidates)),
+                                          self.th.saturation)
         seen: set[int] = set()
         out = []
-        for a in self.program.assignments:
+        for a, span in candidates:
             node = a.expr
-            rule = RULES.get(node.op)
-            if rule is None or not rule.saturates or rule.partial is None:
-                continue
-            span = span_in(self.program, node, a) or a.expr_span
-            if span.start in seen:
-                continue
-            try:
-                share = measure.saturated_share(self.program, run.values, node, memo,
-                                                self.th.saturation)
-            except (ChainError, KeyError, ValueError):
+            share = shares.get(node)
+            if span.start in seen or share is None:
                 continue
             if share >= 0.5:
                 seen.add(span.start)

@@ -23,6 +23,7 @@ class Code:
     def __init__(self, tape: Tape, wrt: tuple[int, ...], mode: str):
         self.tape, self.wrt, self.mode = tape, wrt, mode
         self._numpy = None
+        self._edges = None
         self.fused: dict[tuple, object] = {}
         self.numba_seconds: float | None = None
         self.plan: dict[tuple, tuple[str, float, float]] = {}
@@ -32,6 +33,13 @@ class Code:
         if self._numpy is None:
             self._numpy = backends.build_numpy(self.tape, self.wrt)
         return self._numpy
+
+    def edges(self, V) -> dict:
+        """The local derivative of every edge of a scalar tape at the values
+        ``V`` (generated on first use)."""
+        if self._edges is None:
+            self._edges = backends.build_edges(self.tape)
+        return self._edges(V)
 
     def get(self, dialect: str, grad: bool, batched: tuple[bool, ...] = (),
             sum_shared: bool = False, parallel: bool = False):

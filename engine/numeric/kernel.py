@@ -36,7 +36,7 @@ from chainlens.engine.numeric.code import best_of, code_for, numba_available
 from chainlens.engine.numeric.costs import costs as _costs
 from chainlens.engine.numeric.costs import reason as _reason
 from chainlens.engine.numeric.nonfinite import locate
-from chainlens.engine.numeric.results import Evaluation, quick_evaluation
+from chainlens.engine.numeric.results import Evaluation, Trace, quick_evaluation
 from chainlens.engine.numeric.shapes import show_shape
 from chainlens.engine.numeric.tape import Tape, lower
 
@@ -301,12 +301,29 @@ class Kernel:
         t = self.tape
         named = {**t.inputs, **t.names}
         node_values = {n: full(V[k], batch, t.slots[k].shape) for n, k in named.items()}
-        o = t.outputs[0]
-        oshape = t.slots[o].shape
-        seed = 1.0 if oshape == () else np.ones((1, *oshape))
-        _, adj, _ = code.traced[0](V, seed)
+        adj = self._slot_adjoints(code, V)
         adjoints = {n: full(adj.get(k), batch, t.slots[k].shape) for n, k in named.items()}
         return node_values, adjoints
+
+    def _slot_adjoints(self, code, V) -> dict:
+        """∂(first output)/∂slot for every slot (of the sum of a tensor
+        output's elements), by the traced reverse pass."""
+        oshape = self.tape.slots[self.tape.outputs[0]].shape
+        seed = 1.0 if oshape == () else np.ones((1, *oshape))
+        return code.traced[0](V, seed)[1]
+
+    def trace(self, values: Mapping) -> Trace:
+        """Every slot's value and ∂(first output)/∂slot at the points in
+        ``values`` and, for a scalar tape, every edge's local derivative:
+        what the graph picture and the path sums read (the same generated
+        code as every other call)."""
+        arrays, batch = self._prepare(values)
+        code = self._code.numpy
+        with np.errstate(all="ignore"):
+            V = code.forward(*arrays)
+            adjoints = self._slot_adjoints(code, V) if self.tape.outputs else {}
+            edges = self._code.edges(V) if self.scalar else None
+        return Trace(tuple(V), adjoints, edges, batch)
 
     # ---- numba ---------------------------------------------------------------
     def _run_numba(self, arrays, batch: int, grad: bool,
@@ -338,25 +355,22 @@ class Kernel:
 
 
 # --------------------------------------------------------------------------
-# array helpers
-# --------------------------------------------------------------------------
-
-
-# --------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------
 
 
 def compile(program, wrt=None, outputs=None, *, mode: str | None = None,
-            backend: str | None = None) -> Kernel:
+            backend: str | None = None, keep_names: bool = True) -> Kernel:
     """Compile ``program`` (a Program, source text or Node) into a kernel that
     returns ``outputs`` and their derivatives with respect to ``wrt`` (default:
     the program's ``@wrt``, else every input).  ``mode`` forces ``reverse`` or
-    ``forward``; ``backend`` forces ``scalar``, ``numpy`` or ``numba``."""
+    ``forward``; ``backend`` forces ``scalar``, ``numpy`` or ``numba``.
+    ``keep_names=False`` lowers the names away (one slot per primitive, as
+    the graph picture and the path sums count them)."""
     if mode not in (None, "reverse", "forward"):
         raise ValueError("mode is 'reverse' or 'forward'")
     program = as_program(program)
-    tape = lower(program, name_list(outputs), keep_names=True)
+    tape = lower(program, name_list(outputs), keep_names=keep_names)
     names = name_list(wrt) or tuple(program.wrt) or tuple(tape.inputs)
     for w in names:
         if w not in tape.inputs:

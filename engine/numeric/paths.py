@@ -23,12 +23,14 @@ import numpy as np
 from chainlens.engine import rules
 from chainlens.engine.core.source import EvaluationError, ShapeError
 from chainlens.engine.numeric.arrays import as_program
-from chainlens.engine.numeric.backends import ancestors, build_edges, build_numpy
+from chainlens.engine.numeric.backends import ancestors
 from chainlens.engine.numeric.kernel import compile
-from chainlens.engine.numeric.tape import Tape, lower
+from chainlens.engine.numeric.results import Trace
+from chainlens.engine.numeric.tape import Tape
 from chainlens.engine.printing import to_text
 
-__all__ = ["Factor", "Path", "InputPaths", "PathReport", "paths"]
+__all__ = ["Factor", "Path", "InputPaths", "PathReport", "PathTable", "paths", "path_table",
+           "largest_path", "edge_shares", "scalar_edges"]
 
 #: Pops of the best-first search per listed path before it gives up
 #: (only reachable when most paths have product 0).
@@ -98,30 +100,26 @@ def paths(program, output: str | None = None, wrt=None, at=None, top: int = 10) 
     """∂output/∂input as a sum over paths, for every input in ``wrt``
     (default: all inputs), at the point ``at`` (default: the first ``@at``)."""
     program = as_program(program)
-    outputs = (output,) if output else None
-    tape = lower(program, outputs, keep_names=False)
-    if len(tape.outputs) != 1:
-        tape = lower(program, tape.output_names[:1], keep_names=False)
+    kernel = compile(program, wrt=wrt, outputs=(output,) if output else None, keep_names=False)
+    if len(kernel.outputs) != 1:
+        kernel = compile(program, wrt=wrt, outputs=kernel.outputs[:1], keep_names=False)
+    tape = kernel.tape
     if any(s.shape != () for s in tape.slots):
         raise ShapeError("paths are defined for scalar graphs; this program has tensors",
                          program.assignments[0].span if program.assignments else None)
-    kernel = compile(program, wrt=wrt, outputs=tape.output_names)
     if at is None:
         if not program.points and kernel.inputs:
             raise EvaluationError("no point to evaluate the path factors at", None,
                                   hint="add an `@at x=...` line or pass at={...}")
         at = program.points[0].as_dict() if program.points else {}
-    values = []
     for name in tape.inputs:
         if name not in at:
             raise EvaluationError(f"no value for input {name!r}", None)
-        values.append(np.asarray([float(at[name])], dtype=np.float64))
-    with np.errstate(all="ignore"):
-        V = build_numpy(tape, ()).forward(*values)
-        E = {key: float(np.asarray(v).reshape(-1)[0]) for key, v in build_edges(tape)(V).items()}
+    point = {n: float(at[n]) for n in kernel.inputs}
+    E = scalar_edges(kernel.trace(point))
     out = tape.outputs[0]
     names = {k: n for n, k in {**tape.inputs, **tape.names}.items()}
-    evaluation = kernel({n: float(at[n]) for n in kernel.inputs})
+    evaluation = kernel(point)
     entries = []
     for w in kernel.wrt:
         gradient = float(evaluation.gradients[tape.output_names[0]][w][0])
@@ -129,11 +127,35 @@ def paths(program, output: str | None = None, wrt=None, at=None, top: int = 10) 
     return PathReport(tape.output_names[0], dict(at), tuple(entries))
 
 
-def _input_paths(tape: Tape, E, src: int, out: int, wrt: str, gradient: float, names,
-                 top: int) -> InputPaths:
+def scalar_edges(trace: Trace) -> dict[tuple[int, int], float]:
+    """The local derivatives of a scalar tape's edges at a trace's first point."""
+    return {key: float(np.asarray(v).reshape(-1)[0]) for key, v in trace.edges.items()}
+
+
+# --------------------------------------------------------------------------
+# The dynamic program over the DAG (the path listing here and the graph
+# picture's path shares and largest path both read it)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PathTable:
+    """Paths from the slot ``src`` to the slot ``out``: ``count[k]`` paths
+    from ``src`` reach ``k`` (exact integers); ``consumers[j]`` are the edges
+    ``(k, i)`` out of ``j`` on some such path; with local derivatives,
+    ``best[k]`` is the largest |product| of a path from ``k`` to ``out``."""
+
+    count: tuple[int, ...]
+    consumers: dict
+    best: tuple[float, ...] | None
+
+
+def path_table(tape: Tape, src: int, out: int, E=None) -> PathTable:
+    """Count the paths ``src`` -> ``out`` (and, given the edges' local
+    derivatives ``E``, the largest product on from each slot): one pass
+    forward, one backward, whatever the number of paths."""
     slots = tape.slots
     reach = ancestors(tape, [out])
-    # count[k]: paths from src to k; best[k]: largest |product| from k to out.
     count = [0] * len(slots)
     count[src] = 1
     for k, slot in enumerate(slots):
@@ -145,11 +167,53 @@ def _input_paths(tape: Tape, E, src: int, out: int, wrt: str, gradient: float, n
             for i, j in enumerate(slot.args):
                 if count[j]:
                     consumers.setdefault(j, []).append((k, i))
-    best = [0.0] * len(slots)
-    best[out] = 1.0
-    for j in range(out - 1, src - 1, -1):
-        best[j] = max((abs(E[k, i]) * best[k] for k, i in consumers.get(j, ())), default=0.0)
-    listed = _k_best(E, consumers, best, src, out, top) if count[out] else []
+    best = None
+    if E is not None:
+        best = [0.0] * len(slots)
+        best[out] = 1.0
+        for j in range(out - 1, src - 1, -1):
+            best[j] = max((abs(E[k, i]) * best[k] for k, i in consumers.get(j, ())),
+                          default=0.0)
+        best = tuple(best)
+    return PathTable(tuple(count), consumers, best)
+
+
+def largest_path(table: PathTable, E, src: int, out: int) -> list[tuple[int, int]]:
+    """The edges of the path of largest |product|, followed greedily along
+    the exact ``best`` (so greedy is optimal)."""
+    edges, node = [], src
+    while node != out and table.best[node] > 0:
+        k, i = max(table.consumers[node], key=lambda e: abs(E[e]) * table.best[e[0]])
+        edges.append((k, i))
+        node = k
+    return edges
+
+
+def edge_shares(tape: Tape, E, src: int, out: int, adjoints) -> dict[tuple[int, int], float]:
+    """Each edge's share of ∂out/∂src: ∂out/∂target × edge × ∂source/∂src,
+    which is the sum of the products of every path through the edge (the
+    shares of the edges into any one cut add up to the derivative)."""
+    slots = tape.slots
+    tangent = [0.0] * len(slots)  # ∂slot/∂src: the sum over paths src -> slot
+    tangent[src] = 1.0
+    for k in range(src + 1, out + 1):
+        for i, j in enumerate(slots[k].args):
+            if (k, i) in E:
+                tangent[k] += E[k, i] * tangent[j]
+    shares = {}
+    for k in range(src + 1, out + 1):
+        for i, j in enumerate(slots[k].args):
+            if (k, i) in E and tangent[j] != 0:
+                shares[k, i] = adjoints[k] * E[k, i] * tangent[j]
+    return shares
+
+
+def _input_paths(tape: Tape, E, src: int, out: int, wrt: str, gradient: float, names,
+                 top: int) -> InputPaths:
+    slots = tape.slots
+    table = path_table(tape, src, out, E)
+    count = table.count
+    listed = _k_best(E, table.consumers, table.best, src, out, top) if count[out] else []
     paths_out = tuple(
         Path(tuple(Factor(_label(tape, slots[k].args[i], names), _label(tape, k, names),
                           slots[k].op, _derivative_text(tape, k, i), E[k, i])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from chainlens.engine.core.source import Span
 
-__all__ = ["Evaluation", "NonFinite", "magnitude", "magnitudes", "quick_evaluation"]
+__all__ = ["Evaluation", "NonFinite", "Trace", "magnitude", "magnitudes", "quick_evaluation"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,20 @@ class Evaluation:
     node_values: dict | None = None
     adjoints: dict | None = None
     backend: str = "numpy"
+
+
+@dataclass(frozen=True)
+class Trace:
+    """Per slot of a kernel's tape, at ``batch`` points: ``values[k]``,
+    ``adjoints[k]`` (∂ first output/∂ slot; absent for a slot the output
+    does not depend on) and, for a scalar tape, ``edges[k, i]`` (the local
+    derivative of slot ``k`` by its argument ``i``, non-constant arguments
+    only; ``None`` for a tensor tape)."""
+
+    values: tuple
+    adjoints: dict
+    edges: dict | None
+    batch: int
 
 
 def quick_evaluation(values: dict, gradients: dict) -> Evaluation:

@@ -114,10 +114,9 @@ def test_bound_is_at_least_the_finite_difference_gradient(source):
 
 
 def _eval(expr, point):
-    from chainlens.engine.health.measure import _evaluate
+    from chainlens.engine.symbolic.values import value_at
 
-    memo = {sym(k): np.float64(v) for k, v in point.items()}
-    return float(_evaluate(expr, memo))
+    return value_at(expr, {k: float(v) for k, v in point.items()})
 
 
 # ---- known cases ---------------------------------------------------------------------------
