@@ -3,12 +3,14 @@ finds textbook spellings with a stable equivalent.
 
 The numeric path evaluates (and differentiates) a stable form in place of
 the textbook one: equal in exact arithmetic, without the overflow and
-cancellation.  The language server offers the same rewrites as quick fixes
-(``numeric=False`` ones only there).
+cancellation.  The doors (editor quick fixes, ``chainlens health``) report
+the textbook forms that also break the user's own numpy/torch code
+(``api.stability``).
 
 * ``1/(1 + exp(-u))`` -> ``sigmoid(u)`` (``exp(-u)`` overflows for u << 0)
 * ``log(1 + exp(u))`` -> ``softplus(u)`` (overflows for u >> 0)
-* ``log(sigmoid(u))`` -> ``-softplus(-u)`` (-inf for u << 0; quick fix only)
+* ``log(sigmoid(u))`` -> ``-softplus(-u)`` (-inf for u << 0, and its gradient
+  NaN: sigmoid underflows to 0 below u = -745)
 * ``log(sum(exp(u)))`` -> ``logsumexp(u)`` (shifts by the maximum)
 * ``log(1 + u)`` -> ``log1p(u)``, ``exp(u) - 1`` -> ``expm1(u)`` (cancellation near 0)
 """
@@ -49,8 +51,8 @@ RULES: list[Rule] = [
 @dataclass(frozen=True)
 class Stable:
     """A textbook form found in a DAG: ``name`` of the rewrite, its argument
-    ``arg`` (the ``u``), the equal stable ``node``, the two forms in words,
-    why the textbook one fails, and whether the numeric path uses it."""
+    ``arg`` (the ``u``), the equal stable ``node`` (which the numeric path
+    computes instead), the two forms in words, and why the textbook one fails."""
 
     name: str
     arg: Node
@@ -58,7 +60,6 @@ class Stable:
     unstable: str
     stable: str
     why: str
-    numeric: bool = True
 
 
 def _one_plus(node: Node) -> Node | None:
@@ -82,7 +83,7 @@ def match_stable(node: Node) -> Stable | None:
         if arg.op == "sigmoid":
             u = arg.args[0]
             return Stable("logsigmoid", u, neg(raw("softplus", neg(u))), "log(sigmoid(u))",
-                          "-softplus(-u)", "is -inf for u << 0", numeric=False)
+                          "-softplus(-u)", "is -inf for u << 0")
         if arg.op == "sum" and arg.args[0].op == "exp":
             u = arg.args[0].args[0]
             return Stable("logsumexp", u, raw("logsumexp", u), "log(sum(exp(u)))",
@@ -106,4 +107,4 @@ def stable_form(node: Node) -> Node | None:
     """The numerically stable primitive the numeric path computes in place
     of ``node``, or None."""
     found = match_stable(node)
-    return found.node if found is not None and found.numeric else None
+    return found.node if found is not None else None
