@@ -49,13 +49,23 @@ def _unbroadcast(c, shape):
     return c.sum(axis=axes, keepdims=True) if axes else c
 
 
+def _lift(v, k):
+    """A per-point value of lower rank with ``k`` axes inserted after the
+    batch axis, so that it broadcasts against a higher-rank operand as it
+    does for one point (a scalar (B,) against a vector (B, n))."""
+    v = np.asarray(v)
+    if v.ndim == 0 or k <= 0:
+        return v
+    return v.reshape(v.shape[:1] + (1,) * k + v.shape[1:])
+
+
 def _zeros_like(a):
     return np.zeros_like(np.asarray(a, dtype=np.float64))
 
 
 def _numpy_namespace(names: set[str]) -> dict:
     ns = {"INF": math.inf, "NAN": math.nan, "np": np, "math": math,
-          "_unbroadcast": _unbroadcast, "_zeros_like": _zeros_like}
+          "_unbroadcast": _unbroadcast, "_zeros_like": _zeros_like, "_lift": _lift}
     for name in names:
         if name[:2] == "T_":
             ns[name] = rules.RULES[name[2:]].forward

@@ -136,10 +136,23 @@ class Emitter:
             slot = t.slots[k]
             if slot.op in ("input", "const"):
                 continue
-            a = [self.value_expr(j) for j in slot.args]
+            a = [self.lifted(j, slot) for j in slot.args]
             exact = [t.slots[j].exact for j in slot.args]
             self.emit(f"v{k} = {self.spell(slot.op, a, exact)}", indent)
             self.ops += max(1, len(a) - 1) * size(slot.shape)
+
+    def lifted(self, j: int, slot) -> str:
+        """Argument ``j`` of an element-wise ``slot`` as numpy must see it:
+        a lower-rank per-point value gets axes after the batch axis
+        (``_lift``), else (B,) and (B, n) would not broadcast."""
+        v = self.value_expr(j)
+        arg = self.tape.slots[j]
+        gap = len(slot.shape) - len(arg.shape)
+        if (self.dialect != "numpy" or gap <= 0 or arg.op == "const"
+                or rules.RULES[slot.op].kind == "tensor"):
+            return v
+        self.names.add("_lift")
+        return f"_lift({v}, {gap})"
 
     # ---- partials ----------------------------------------------------------
     def partials(self, k: int, which: list[int], indent: int) -> dict[int, str]:
@@ -150,7 +163,7 @@ class Emitter:
         fwd, partials = _template(slot.op, len(slot.args), consts)
         env: dict[Node, str] = {fwd: f"v{k}"}
         for i, j in enumerate(slot.args):
-            env[rules.PLACEHOLDERS[i]] = self.value_expr(j)
+            env[rules.PLACEHOLDERS[i]] = self.lifted(j, slot)
         out = {}
         for i in which:
             out[i] = self._template_expr(partials[i], env, indent)
@@ -232,6 +245,13 @@ class Emitter:
                 contrib.setdefault(j, []).append(c)
         return adj
 
+    def _lift_tangent(self, tangent: str, j: int, slot) -> str:
+        gap = len(slot.shape) - len(self.tape.slots[j].shape)
+        if self.dialect != "numpy" or gap <= 0 or rules.RULES[slot.op].kind == "tensor":
+            return tangent
+        self.names.add("_lift")
+        return f"_lift({tangent}, {gap})"
+
     # ---- forward mode --------------------------------------------------------
     def tangent(self, wrt: int, seed: str, wanted: list[bool], prefix: str,
                 indent: int = 1) -> dict[int, str]:
@@ -256,7 +276,8 @@ class Emitter:
                 self.emit(f"{name} = JVP_{slot.op}(v{k}, ({a},), ({ts},))", indent)
             else:
                 exprs = self.partials(k, which, indent)
-                terms = [_times(tan[slot.args[i]], exprs[i]) for i in which]
+                terms = [_times(self._lift_tangent(tan[slot.args[i]], slot.args[i], slot),
+                                exprs[i]) for i in which]
                 self.emit(f"{name} = {' + '.join(terms)}", indent)
             tan[k] = name
         return tan
