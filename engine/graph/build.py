@@ -199,9 +199,6 @@ def _point_value(program: Program, tape: Tape, name: str, value) -> np.ndarray:
 
 
 
-_OP_SYMBOLS = {"add": "+", "mul": "×", "pow": "^", "matmul": "@"}
-
-
 def _title(tape: Tape, k: int) -> str:
     """What slot ``k`` does, with its constant arguments written in."""
     slot = tape.slots[k]
@@ -211,12 +208,11 @@ def _title(tape: Tape, k: int) -> str:
         if exp.op == "const":
             return "√(·)" if exp.exact == Fraction(1, 2) else "(·)" + superscript(consts[-1])
         return f"{consts[0]}^(·)" if base.op == "const" else "^"
-    if slot.op in ("add", "mul"):
-        symbol = _OP_SYMBOLS[slot.op]
-        return f"{symbol} {consts[0]}" if consts else symbol
     rule = rules.RULES.get(slot.op)
-    notation = rule.notation.unicode if rule else slot.op
-    return _OP_SYMBOLS.get(slot.op, notation)
+    symbol = rule.notation.glyph if rule else slot.op
+    if slot.op in ("add", "mul") and consts:
+        return f"{symbol} {consts[0]}"
+    return symbol
 
 
 

@@ -97,7 +97,8 @@ RULES: list[Rule] = [
     Rule("add", -1, nary(np.add), lambda args, i: ONE,
          Notation("+", "+", "+", "{0} + {1}", "{0} + {1}"), bound=1.0),
     Rule("mul", -1, nary(np.multiply), _mul_partial,
-         Notation("*", "·", "\\cdot", "{0} * {1}", "{0} * {1}")),
+         # a graph node titled "·" would read as the pictures' operand mark, "(·)²"
+         Notation("*", "·", "\\cdot", "{0} * {1}", "{0} * {1}", graph="×")),
     Rule("pow", 2, np.power, _pow_partial,
          Notation("^", "^", "^", "{0} ** {1}", "math.pow({0}, {1})")),
     # ---- roots (sqrt is a power; cbrt keeps real cube roots of negatives)

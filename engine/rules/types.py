@@ -74,13 +74,21 @@ class Notation:
     printer and the numpy kernels use it); ``scalar`` runs on one IEEE
     double with ``math`` and the rule's ``helpers`` (the Python-float and
     numba kernels).  ``latex`` is a control word (``\\sin``), an
-    ``\\operatorname{..}``, or a template with ``{0}`` (``\\left|{0}\\right|``)."""
+    ``\\operatorname{..}``, or a template with ``{0}`` (``\\left|{0}\\right|``).
+    ``graph`` is the title of the operation's node in a graph picture when the
+    Unicode spelling does not suit one (None: ``unicode``); see :attr:`glyph`."""
 
     text: str
     unicode: str
     latex: str
     python: str
     scalar: str
+    graph: str | None = None
+
+    @property
+    def glyph(self) -> str:
+        """How a graph picture titles the operation's node."""
+        return self.graph if self.graph is not None else self.unicode
 
     @property
     def infix(self) -> bool:

@@ -276,3 +276,17 @@ def test_adding_a_primitive_touches_only_the_rules_package():
                 if isinstance(node, ast.Constant) and node.value in only:
                     found.append(f"{rel}:{node.lineno}: {node.value!r}")
     assert not found, "primitive names outside the rules table:\n" + "\n".join(found)
+
+
+def test_graph_titles_come_from_the_table_and_never_read_as_the_operand_mark():
+    """A graph node is titled by its rule's ``notation.glyph``; the pictures
+    write an operand as ``(·)`` (``(·)²``), so no title is a bare ``·``."""
+    from chainlens.engine.graph.build import _title
+    from chainlens.engine.numeric.tape import lower
+
+    assert rules.RULES["mul"].notation.glyph == "×" != rules.RULES["mul"].notation.unicode
+    for rule in rules.RULES.values():
+        assert rule.notation.glyph.strip() and rule.notation.glyph != "·", rule.name
+    tape = lower(parse("L = sigmoid(x * y) + 2 * x"))
+    titles = {_title(tape, k) for k, s in enumerate(tape.slots) if s.args}
+    assert titles == {"σ", "×", "× 2", "+"}
