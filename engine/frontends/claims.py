@@ -12,15 +12,32 @@ same verdicts.
 
 from __future__ import annotations
 
+import math
+import random
 from dataclasses import dataclass
 
+from chainlens.engine.core.ir import sub
+from chainlens.engine.core.nodes import ZERO
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends.document import Unit
+from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.note_units import read_claimed
 from chainlens.engine.health.fixes import Remedy, TextEdit
 from chainlens.engine.health.report import Finding
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.check import check_derivative
+from chainlens.engine.symbolic.conditions import conditions_of
+from chainlens.engine.symbolic.derivatives import diff_node
+from chainlens.engine.symbolic.simplify import simplify
+from chainlens.engine.symbolic.values import value_at
+
+#: A claim is wrong only if it differs from the derivative at this many
+#: points inside both expressions' domains (one point can be a pole or a
+#: rounding accident; several cannot).
+CONFIRM_POINTS = 3
+#: Points drawn to find them.
+DRAWS = 60
 
 __all__ = ["ClaimVerdict", "check_claim", "claim_variable", "claim_finding"]
 
@@ -73,20 +90,93 @@ def claim_variable(unit: Unit, default: str = "x") -> str:
     return names[0] if len(names) == 1 else default
 
 
+def _unsure(unit: Unit, wrt: str) -> str | None:
+    """Why the claim's text may not say what the checker would read, or None."""
+    known = set(free_symbols(unit.expr)) | {wrt}
+    extra = sorted(set(free_symbols(unit.claimed)) - known)
+    if extra:
+        return (f"the claim names {', '.join(extra)}, which the differentiated expression "
+                "does not (a function of x, or another notation?)")
+    odd = [n for n in known | set(free_symbols(unit.claimed))
+           if len(n) > 1 and "_" not in n and n.isalpha()]
+    if odd:
+        return f"{odd[0]} is read as one name: a product of letters, or a function?"
+    return None
+
+
+def _confirmed(expr, claimed, derivative, wrt: str) -> int:
+    """How many points inside both domains tell the claim from the derivative."""
+    names = sorted(set(free_symbols((expr, claimed))) | {wrt})
+    conds = [c for c in conditions_of(expr) + conditions_of(claimed) if c.kind == "domain"]
+    rng = random.Random(expr.digest * 7919 + claimed.digest)
+    differ = 0
+    for _ in range(DRAWS):
+        env = {n: round(rng.uniform(-2.5, 2.5), 4) for n in names}
+        if any(c.holds(env) is not True for c in conds):
+            continue
+        want, got = value_at(derivative, env), value_at(claimed, env)
+        if math.isfinite(want) and math.isfinite(got) and \
+                abs(want - got) > 1e-6 * max(1.0, abs(want), abs(got)):
+            differ += 1
+            if differ >= CONFIRM_POINTS:
+                break
+    return differ
+
+
+def _target(unit: Unit, wrt: str):
+    """The expression whose first derivative the claim states (an order-n
+    claim is about the (n-1)-th derivative)."""
+    node = unit.expr
+    for _ in range(max(1, getattr(unit.claim, "order", 1)) - 1):
+        node = diff_node(node, wrt).result
+    return node
+
+
 def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
-    """The verdict on one claim unit; engine refusals become a note."""
+    """The verdict on one claim unit; engine refusals become a note.  A claim
+    is called wrong only when certain (see :func:`_unsure` and
+    :data:`CONFIRM_POINTS`); the correction is offered only when it reads
+    back, through the note reader, as a claim the checker calls correct."""
     wrt = claim_variable(unit, default_variable)
+    reason = _unsure(unit, wrt)
+    if reason:
+        return ClaimVerdict(unit, wrt, note=f"not checked: {reason}")
     try:
-        verdict = check_derivative(unit.expr, unit.claimed, wrt)
+        target = _target(unit, wrt)
+        verdict = check_derivative(target, unit.claimed, wrt)
     except ChainError as exc:
         return ClaimVerdict(unit, wrt, note=f"not checked: {exc.message}")
-    except (ArithmeticError, ValueError) as exc:  # numbers beyond float (inf - inf)
+    except (ArithmeticError, ValueError, RecursionError) as exc:  # beyond float (inf - inf)
         return ClaimVerdict(unit, wrt, note=f"not checked: {type(exc).__name__}: {exc}")
     if verdict.equal:
         return ClaimVerdict(unit, wrt, ok=True)
+    if verdict.difference is ZERO:
+        return ClaimVerdict(unit, wrt, note="not checked: the checker disagrees with itself")
+    if wrt not in free_symbols(unit.claimed) and wrt in free_symbols(verdict.derivative) \
+            and getattr(unit.claim, "definition", None):
+        return ClaimVerdict(unit, wrt, note=f"not checked: a constant for d/d{wrt} of a "
+                            "non-linear function reads as an equation (where is it equal?)")
+    differ = _confirmed(target, unit.claimed, verdict.derivative, wrt)
+    if differ < CONFIRM_POINTS:
+        return ClaimVerdict(unit, wrt, note=f"not checked: the claim differs from the "
+                            f"derivative at {differ} point(s) only")
+    latex = render(verdict.derivative, "latex")
+    fix_ok = _fix_reads_back(target, latex, wrt)
     return ClaimVerdict(unit, wrt, ok=False, counterexample=_counter_dict(verdict),
-                        correct_latex=render(verdict.derivative, "latex"),
+                        correct_latex=latex if fix_ok else None,
                         correct_unicode=render(verdict.derivative, "unicode"))
+
+
+def _fix_reads_back(target, latex: str, wrt: str) -> bool:
+    """Would the replacement, read as the note reader reads it, be correct?"""
+    try:
+        again = read_claimed(normalise(latex))
+        derivative = diff_node(target, wrt).result
+    except (ChainError, ArithmeticError, ValueError, RecursionError):
+        return False
+    if simplify(sub(derivative, again)) is ZERO:
+        return True
+    return _confirmed(target, again, derivative, wrt) == 0
 
 
 def claim_finding(verdict: ClaimVerdict) -> Finding | None:

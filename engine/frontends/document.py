@@ -30,6 +30,7 @@ from chainlens.engine.core.source import ChainError, LimitError, ParseError, Spa
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.kinds import KINDS, kind_of
+from chainlens.engine.frontends.note_units import read_note_claims
 from chainlens.engine.frontends.python_source import Skipped, read_python
 from chainlens.engine.language.program import Program
 from chainlens.engine.language.reader import parse, parse_expr
@@ -162,10 +163,17 @@ def _notebook(doc: Document) -> Document:
                                            Span.at(doc.text, 0)))
     cells, units, skipped = [], [], []
     for index, cell in enumerate(raw):
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown"):
             continue
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else str(source)
+        if cell.get("cell_type") == "markdown":
+            # Markdown cells hold the derivations; their claims are units of
+            # that cell (spans into the cell's source, as for code).
+            claims, skips, _ = _claim_units(source, False, index)
+            units += claims
+            skipped += [replace(s, name=f"cell {index} {s.name}") for s in skips]
+            continue
         cells.append(Cell(index, source))
         read, skips, error = _python_units(_blank_magics(source), index)
         units += read
@@ -186,26 +194,20 @@ def _blank_magics(source: str) -> str:
     return "".join(out)
 
 
+def _claim_units(text: str, latex: bool, cell: int | None = None):
+    read, skipped, math = read_note_claims(text, latex=latex)
+    units = tuple(Unit(label, "claim", lhs, program, claimed_span, cell=cell, claim=claim,
+                       claimed=claimed)
+                  for label, lhs, program, claimed_span, claim, claimed in read)
+    return units, tuple(skipped), math
+
+
 def _notes(doc: Document) -> Document:
-    """One unit per derivative claim; a claim whose math does not parse is
-    skipped with the parser's message."""
-    math = notes.find_math(doc.text)
-    units, skipped = [], []
-    for i, claim in enumerate(notes.find_claims(doc.text, math)):
-        lhs = Span.at(doc.text, claim.lhs_start, claim.lhs_end)
-        try:
-            program = parse(notes.tex_superscripts(claim.expr))
-            claimed = parse_expr(notes.tex_superscripts(claim.claimed))
-        except ChainError as exc:
-            skipped.append(Skipped(f"claim {i + 1}", lhs, f"not read: {exc.message}", exc))
-            continue
-        if len(program.outputs) != 1:
-            skipped.append(Skipped(f"claim {i + 1}", lhs, "not read: not one expression"))
-            continue
-        units.append(Unit(f"claim {i + 1}", "claim", lhs, program,
-                          Span.at(doc.text, claim.claimed_start, claim.claimed_end),
-                          claim=claim, claimed=claimed))
-    return _with(doc, units=tuple(units), skipped=tuple(skipped), math=math)
+    """One unit per derivative claim (:mod:`~chainlens.engine.frontends.note_units`);
+    a claim that does not parse, or does not mean one thing, is skipped with
+    the reason."""
+    units, skipped, math = _claim_units(doc.text, doc.kind == "latex")
+    return _with(doc, units=units, skipped=skipped, math=math)
 
 
 def math_expression(fragment: notes.Math) -> tuple[str, Node] | None:

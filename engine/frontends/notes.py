@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chainlens.engine.frontends.latex_text import normalise
+
 __all__ = ["Math", "Claim", "Definition", "find_math", "find_claims", "find_definitions",
            "tex_superscripts"]
 
@@ -39,42 +41,13 @@ class Math:
     display: bool
 
 
-@dataclass(frozen=True)
-class Definition:
-    """``f(x) = body`` in a note."""
-
-    name: str
-    var: str
-    body: str
-    start: int  # offsets of the body in the note
-    end: int
-
-
-@dataclass(frozen=True)
-class Claim:
-    """``d/d<wrt> expr = claimed``.  ``wrt`` is None when the note does
-    not say (``(…)'``): the checker takes the expression's only variable.
-    ``expr_start/expr_end`` are None when the expression comes from a
-    definition elsewhere (``f'(x)``), then ``definition`` names it."""
-
-    expr: str
-    wrt: str | None
-    claimed: str
-    claimed_start: int
-    claimed_end: int
-    lhs_start: int
-    lhs_end: int
-    expr_start: int | None = None
-    expr_end: int | None = None
-    definition: str | None = None
-
-
-_ENV = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray)(\*?)\}(.*?)"
+_ENV = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)(\*?)\}(.*?)"
                   r"\\end\{\1\2\}", re.S)
 _DELIMS = (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False), ("$", "$", False))
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.S | re.M)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
-_BLANKED = re.compile(r"\\label\{[^}]*\}|\\nonumber|\\notag|&|\\,|\\;|\\!|\\quad|\\qquad")
+_BLANKED = re.compile(r"\\label\{[^}]*\}|\\nonumber|\\notag|&|\\,|\\;|\\!"
+                      r"|\\(begin|end)\{(aligned|alignedat|split|gathered|array|cases)\}(\{[^{}]*\})?")
 _LINE_BREAK = re.compile(r"\\\\")
 
 
@@ -102,12 +75,21 @@ def _closing(scan: str, opener: str, closer: str, start: int) -> int:
     return -1
 
 
-def find_math(note: str) -> tuple[Math, ...]:
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+
+
+def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
     """Every math fragment of a Markdown or LaTeX note, in order.  Multi-line
-    blocks split at ``\\\\`` into one fragment per line."""
+    blocks split at ``\\\\`` into one fragment per statement: a line that starts
+    with ``=`` (``&=`` in an alignment) continues the chain of the line above,
+    so each step of an aligned derivation is one claim of the same chain.
+    ``latex``: ``%`` starts a comment, which is not math."""
     # Code is not math: blank fences, inline code and escaped dollars first,
     # keeping every offset where it was.
     scan = _blank(_blank(note, _FENCE), _INLINE_CODE).replace("\\$", "  ")
+    if latex:
+        scan = _blank(scan, _COMMENT)
+    source = scan
     found: list[tuple[int, int, bool]] = []
     for m in _ENV.finditer(scan):
         found.append((m.start(3), m.end(3), True))
@@ -127,147 +109,351 @@ def find_math(note: str) -> tuple[Math, ...]:
             continue
     out: list[Math] = []
     for start, end, display in sorted(found):
-        body = _blank(note[start:end], _BLANKED)
-        pieces = _LINE_BREAK.split(body)
-        offset = start
-        for piece in pieces:
+        body = _blank(source[start:end], _BLANKED)
+        groups: list[list[int]] = []
+        offset = 0
+        for piece in _LINE_BREAK.split(body):
             if piece.strip():
-                out.append(Math(offset, offset + len(piece), piece, display))
+                if groups and piece.lstrip().startswith("="):
+                    groups[-1][1] = offset + len(piece)
+                else:
+                    groups.append([offset, offset + len(piece)])
             offset += len(piece) + 2
+        for s, e in groups:
+            text = _LINE_BREAK.sub("  ", body[s:e])
+            out.append(Math(start + s, start + e, text, display))
     return tuple(out)
-
-
 # ---- claims ---------------------------------------------------------------
-_D = r"(?:d|\\mathrm\{d\}|\\operatorname\{d\}|\\partial|\\mathrm d)"
-_DERIV = re.compile(
-    r"\\d?frac\{\s*" + _D + r"\s*\}\{\s*" + _D + r"\s*([A-Za-z](?:_\{?\w+\}?)?|\\[a-z]+)\s*\}"
-    r"|(?<![A-Za-z\\])d\s*/\s*d\s*([A-Za-z])"
-)
-_PRIME = re.compile(r"'\s*$")
-_FUNC_DEF = re.compile(r"^\s*([A-Za-z])\s*\(\s*([A-Za-z])\s*\)\s*$")
-_FUNC_PRIME = re.compile(r"^\s*([A-Za-z])\s*(?:'|\^\{?\\prime\}?)\s*\(\s*([A-Za-z])\s*\)\s*$")
-_OPEN = {"(": ")", "[": "]", "{": "}"}
+#: Where one statement of a fragment ends and the next begins.
+_STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}|,\s+(?=[A-Za-z\\]+"
+                        r"[^=]*=)")
+#: Relations that end a chain of equalities (what follows is not claimed equal).
+_STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|Rightarrow|implies|iff|Longrightarrow|to|sim"
+                   r"|equiv|in|quad|text)(?![A-Za-z])|[<>]|\\qquad")
+_VAR = r"([A-Za-z]|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma|rho))"
+_ORDER = r"(?:\^\{?\s*(\d)\s*\}?)?"
+_OP = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*\}\{\s*(?:d|\\partial)\s*" + _VAR
+                 + r"\s*" + _ORDER + r"\s*\}|^\(?\s*d\s*/\s*d\s*" + _VAR + r"\s*\)?")
+_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z])\s*\}"
+                      r"\{\s*(?:d|\\partial)"
+                      r"\s*" + _VAR + r"\s*" + _ORDER + r"\s*\}\s*(\(\s*[^()]*\))?$"
+                      r"|^d\s*([A-Za-z])\s*/\s*d\s*" + _VAR + r"$")
+_PRIMED = re.compile(r"^([A-Za-z])\s*('+|\^\{\s*\((\d)\)\s*\})\s*(?:\(\s*([A-Za-z ,]+)\s*\))?$")
+_DOT = re.compile(r"^\\(d?dot)\s*\{?\s*([A-Za-z])\s*\}?\s*(?:\(\s*t\s*\))?$")
+_SUBSCRIPT = re.compile(r"^([A-Za-z])_\{\s*([A-Za-z](?:\s*[A-Za-z])?)\s*\}"
+                        r"\s*(?:\(\s*[A-Za-z ,]+\))?$")
+_DEF_LHS = re.compile(r"^([A-Za-z])\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
+_OPEN = {"(": ")", "{": "}"}
+_DEFINED_CALL = re.compile(r"(?<![\\A-Za-z_{'])([A-Za-z])\s*\(\s*([A-Za-z])\s*\)")
 
 
-def _top_level_equals(text: str) -> list[int]:
-    """Offsets of ``=`` not inside brackets (and not ``<=``, ``\\neq``...)."""
-    depth, out = 0, []
-    for i, ch in enumerate(text):
+@dataclass(frozen=True)
+class Definition:
+    """``f(x) = body`` (or ``y = body``) in a note; ``body`` as the reader takes it."""
+
+    name: str
+    vars: tuple[str, ...]
+    body: str
+    start: int  # offsets of the body in the note
+    end: int
+    text: str = ""  # the body as the note writes it
+
+    @property
+    def var(self) -> str:
+        return self.vars[0] if self.vars else ""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``d^order/d<wrt>^order expr = claimed``.  ``expr`` and ``claimed`` are
+    the note's words; ``expr_read`` and ``claimed_read`` the texts the engine
+    reads (macros expanded, TeX's conventions made explicit, see
+    :mod:`chainlens.engine.frontends.latex_text`); offsets point into the note.
+    ``wrt`` is None when the note does not
+    say (``(…)'``).  ``definition`` names the defined function a claim like
+    ``f'(x) = …`` is about.  ``reason`` is set when the claim cannot mean
+    one thing (it is then never called wrong)."""
+
+    expr: str
+    wrt: str | None
+    claimed: str
+    claimed_start: int
+    claimed_end: int
+    lhs_start: int
+    lhs_end: int
+    expr_start: int | None = None
+    expr_end: int | None = None
+    definition: str | None = None
+    order: int = 1
+    reason: str | None = None
+    step: int = 1
+    #: what the engine reads (``expr``/``claimed`` are the note's own words)
+    expr_read: str = ""
+    claimed_read: str = ""
+
+
+def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:
+    """Matches of ``pattern`` (default: a lone ``=``) outside brackets."""
+    out, depth, i = [], 0, 0
+    while i < len(text):
+        ch = text[i]
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
-        elif ch == "=" and depth == 0 and (i == 0 or text[i - 1] not in "<>!:"):
-            out.append(i)
+        elif depth == 0:
+            if pattern is None:
+                if ch == "=" and (i == 0 or text[i - 1] not in "<>!:\\") and \
+                        text[i + 1:i + 2] != "=":
+                    out.append((i, i + 1))
+            else:
+                m = pattern.match(text, i)
+                if m and m.end() > i:
+                    out.append((m.start(), m.end()))
+                    i = m.end()
+                    continue
+        i += 1
     return out
+
+
+def _pieces(text: str, cuts: list[tuple[int, int]], start: int = 0,
+            end: int | None = None) -> list[tuple[int, int]]:
+    end = len(text) if end is None else end
+    out, at = [], start
+    for s, e in cuts:
+        out.append((at, s))
+        at = e
+    out.append((at, end))
+    return [(s, e) for s, e in (_strip(text, s, e) for s, e in out) if s < e]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
         end -= 1
     return start, end
 
 
+def _group(text: str) -> str | None:
+    """The inside of ``text`` when it is one bracketed group, else None."""
+    text = text.strip()
+    if not text or text[0] not in _OPEN:
+        return None
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth -= 1
+            if depth == 0:
+                return text[1:i].strip() if i == len(text) - 1 else None
+    return None
+
+
+def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
+    """What a chain's first element says is differentiated, or None when it
+    is no derivative.  ``read`` is the normalised element."""
+    m = _OP.match(read)
+    if m:
+        order = int(m.group(2) or m.group(4) or 1)
+        wrt = (m.group(3) or m.group(5)).strip()
+        rest = _apply_defs(read[m.end():].strip(), defs)
+        body = _group(rest) or rest
+        if not body:
+            return None
+        return {"expr_read": body, "wrt": wrt, "order": order}
+    name, order, wrt = None, 1, None
+    m = _LEIBNIZ.match(read)
+    if m:
+        name = m.group(3) or m.group(7)
+        wrt = m.group(4) or m.group(8)
+        order = int(m.group(2) or m.group(5) or 1)
+    elif (m := _PRIMED.match(read)):
+        name = m.group(1)
+        order = int(m.group(3)) if m.group(3) else len(m.group(2))
+        args = (m.group(4) or "").replace(" ", "")
+        if args and "," not in args:
+            wrt = args
+    elif (m := _DOT.match(read)):
+        name, wrt, order = m.group(2), "t", 2 if m.group(1) == "ddot" else 1
+    elif (m := _SUBSCRIPT.match(read)):
+        subs = m.group(2).replace(" ", "")
+        d = defs.get(m.group(1))
+        if d is None or len(d.vars) < 2 or any(v not in d.vars for v in subs):
+            return None
+        return {"expr_read": d.body, "expr": d.text, "wrt": subs[0], "order": len(subs),
+                "definition": d.name,
+                "reason": None if len(set(subs)) == 1 else "a mixed partial derivative"}
+    elif read.endswith("'") and (body := _group(read[:-1])) is not None:
+        return {"expr_read": body, "wrt": None, "order": 1}
+    if name is None:
+        return None
+    d = defs.get(name)
+    if d is None:
+        return None
+    if wrt is None:
+        wrt = d.var if d.vars else None
+    if wrt is not None and d.vars and wrt not in d.vars:
+        return None
+    return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
+            "definition": d.name}
+
+
+def _definition(frag: Math, elements, reads) -> Definition | None:
+    m = _DEF_LHS.match(reads[0])
+    if not m or len(elements) < 2:
+        return None
+    body = reads[-1]
+    if "'" in body or re.search(r"(?<![\\A-Za-z])" + m.group(1) + r"(?![A-Za-z])", body):
+        return None  # implicit, or about a derivative
+    vars_ = tuple(v.strip() for v in (m.group(2) or "").split(",") if v.strip())
+    s, e = elements[-1]
+    return Definition(m.group(1), vars_, body, frag.start + s, frag.start + e, frag.text[s:e])
+
+
+def find_definitions(fragments: tuple[Math, ...], macros=None) -> dict[str, Definition]:
+    """``f(x) = …`` definitions, by function name (the last one wins)."""
+    defs: dict[str, Definition] = {}
+    for frag in fragments:
+        for claim_or_def in _statements(frag, macros or {}, defs):
+            if isinstance(claim_or_def, Definition):
+                defs[claim_or_def.name] = claim_or_def
+    return defs
+
+
+def _statements(frag: Math, macros, defs):
+    text = frag.text
+    for s0, e0 in _pieces(text, _top_level(text, _STATEMENT)):
+        stop = _top_level(text[:e0], _STOP)
+        stop = [c for c in stop if c[0] >= s0]
+        e1 = stop[0][0] if stop else e0
+        cuts = [c for c in _top_level(text[:e1]) if c[0] >= s0]
+        elements = _pieces(text, cuts, s0, e1)
+        if len(elements) < 2:
+            continue
+        reads = [normalise(text[s:e], macros) for s, e in elements]
+        yield from _chain(frag, elements, reads, defs)
+
+
+_RAW_OP = re.compile(r"\s*(?:\\ds|\\displaystyle)?\s*(\\[dt]?frac)|\s*d\s*/\s*d\s*[A-Za-z]\s*")
+
+
+def _balanced(raw: str, i: int) -> int:
+    """End of one TeX argument at ``raw[i]`` (a braced group or one token)."""
+    while i < len(raw) and raw[i].isspace():
+        i += 1
+    if i >= len(raw):
+        return -1
+    if raw[i] != "{":
+        return i + (len(re.match(r"\\[A-Za-z]+|.", raw[i:], re.S).group(0)))
+    depth = 0
+    for j in range(i, len(raw)):
+        depth += {"{": 1, "}": -1}.get(raw[j], 0)
+        if depth == 0:
+            return j + 1
+    return -1
+
+
+def _raw_body(raw: str) -> tuple[int, int] | None:
+    """Where the differentiated expression is in the note's own words."""
+    m = _RAW_OP.match(raw)
+    if m is None:
+        if raw.rstrip().endswith("'"):
+            inner = _bracketed(raw, 0, len(raw.rstrip()) - 1)
+            return inner
+        return None
+    at = m.end()
+    if m.group(1):
+        at = _balanced(raw, at)
+        at = _balanced(raw, at) if at > 0 else -1
+    if at < 0 or at >= len(raw):
+        return None
+    return _bracketed(raw, at, len(raw)) or _strip(raw, at, len(raw))
+
+
 def _bracketed(text: str, start: int, end: int) -> tuple[int, int] | None:
     """If ``text[start:end]`` is one bracketed group (``(…)``, ``[…]``,
-    ``\\left(…\\right)``), the offsets of its inside."""
+    ``\\left(…\\right)``, ``\\Bigl(…\\Bigr)``), the offsets of its inside."""
     s, e = _strip(text, start, end)
-    left = ""
-    if text.startswith("\\left", s):
-        left, s = "\\left", s + 5
-    if s >= e or text[s] not in _OPEN:
+    m = re.match(r"\\left\s*|\\[Bb]igg?l?\s*", text[s:e])
+    left = bool(m)
+    if m:
+        s += m.end()
+    if s >= e or text[s] not in "([{":
         return None
-    closer = _OPEN[text[s]]
+    opener = text[s]
+    closer = {"(": ")", "[": "]", "{": "}"}[opener]
     depth = 0
     for i in range(s, e):
-        if text[i] == text[s]:
+        if text[i] == opener:
             depth += 1
         elif text[i] == closer:
             depth -= 1
             if depth == 0:
-                inner_end = i - 6 if left and text[i - 6:i] == "\\right" else i
-                rest = text[i + 1:e].strip()
-                return _strip(text, s + 1, inner_end) if not rest else None
+                if text[i + 1:e].strip():
+                    return None
+                inner_end = i
+                if left:
+                    r = re.search(r"(\\right|\\[Bb]igg?r?)\s*$", text[s:i])
+                    inner_end = s + r.start() if r else i
+                return _strip(text, s + 1, inner_end)
     return None
 
 
-def find_definitions(fragments: tuple[Math, ...]) -> dict[str, Definition]:
-    """``f(x) = …`` definitions, by function name (the last one wins)."""
-    defs: dict[str, Definition] = {}
-    for frag in fragments:
-        eqs = _top_level_equals(frag.text)
-        if len(eqs) != 1:
-            continue
-        m = _FUNC_DEF.match(frag.text[:eqs[0]])
-        if m:
-            s, e = _strip(frag.text, eqs[0] + 1, len(frag.text))
-            if s < e:
-                defs[m.group(1)] = Definition(m.group(1), m.group(2), frag.text[s:e],
-                                              frag.start + s, frag.start + e)
-    return defs
-
-
-def _claim_lhs(frag: Math, lhs_end: int, defs: dict[str, Definition]) -> dict | None:
-    text = frag.text
-    s, e = _strip(text, 0, lhs_end)
-    if s >= e:
-        return None
-    m = _FUNC_PRIME.match(text[s:e])
-    if m:
+def _apply_defs(read: str, defs: dict[str, Definition]) -> str:
+    """``g(x)`` with ``g`` defined in the note (by ``x``) is its body."""
+    def one(m: re.Match) -> str:
         d = defs.get(m.group(1))
-        if d is None or d.var != m.group(2):
-            return None
-        return {"expr": d.body, "wrt": d.var, "definition": d.name}
-    m = _DERIV.match(text, s)
-    if m:
-        wrt = (m.group(1) or m.group(2)).replace("{", "").replace("}", "")
-        body = _bracketed(text, m.end(), e) or _strip(text, m.end(), e)
-        bs, be = body
-        if bs >= be:
-            return None
-        return {"expr": text[bs:be], "wrt": wrt, "expr_start": frag.start + bs,
-                "expr_end": frag.start + be}
-    if _PRIME.search(text[s:e]):
-        prime = text.rfind("'", s, e)
-        body = _bracketed(text, s, prime)
-        if body is None:
-            return None
-        bs, be = body
-        return {"expr": text[bs:be], "wrt": None, "expr_start": frag.start + bs,
-                "expr_end": frag.start + be}
-    return None
+        if d is None or d.vars != (m.group(2),):
+            return m.group(0)
+        return "(" + d.body + ")"
+    return _DEFINED_CALL.sub(one, read)
 
 
-def find_claims(note: str, fragments: tuple[Math, ...] | None = None) -> tuple[Claim, ...]:
-    """Every derivative claim in the note, in order."""
+def _chain(frag: Math, elements, reads, defs):
+    reads = [_apply_defs(r, defs) if k else r for k, r in enumerate(reads)]
+    for k, read in enumerate(reads[:-1]):
+        lhs = _lhs(read, defs)
+        if lhs is None:
+            if k == 0:
+                d = _definition(frag, elements, reads)
+                if d is not None:
+                    yield d
+                    return
+            continue
+        ls, le = elements[k]
+        body = None if lhs.get("definition") else _raw_body(frag.text[ls:le])
+        if body is not None:
+            lhs.update(expr=frag.text[ls + body[0]:ls + body[1]],
+                       expr_start=frag.start + ls + body[0], expr_end=frag.start + ls + body[1])
+        else:
+            lhs.setdefault("expr", lhs["expr_read"])
+        for step, ((cs, ce), claimed) in enumerate(zip(elements[k + 1:], reads[k + 1:],
+                                                       strict=True), 1):
+            yield Claim(claimed=frag.text[cs:ce], claimed_read=claimed,
+                        claimed_start=frag.start + cs,
+                        claimed_end=frag.start + ce, lhs_start=frag.start + ls,
+                        lhs_end=frag.start + le, step=step, **lhs)
+        return
+
+
+def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
+                macros=None) -> tuple[Claim, ...]:
+    """Every derivative claim in the note, in order; ``macros`` are the
+    note's own (:func:`~chainlens.engine.frontends.latex_macros.collect_macros`)."""
     fragments = find_math(note) if fragments is None else fragments
     claims: list[Claim] = []
     defs: dict[str, Definition] = {}
     for frag in fragments:
-        eqs = _top_level_equals(frag.text)
-        if eqs:
-            lhs = _claim_lhs(frag, eqs[0], defs)
-            if lhs is not None:
-                bounds = [*eqs, len(frag.text)]
-                for left, right in zip(bounds, bounds[1:], strict=False):
-                    cs, ce = _strip(frag.text, left + 1, right)
-                    if cs < ce:
-                        ls, le = _strip(frag.text, 0, eqs[0])
-                        claims.append(Claim(
-                            claimed=frag.text[cs:ce], claimed_start=frag.start + cs,
-                            claimed_end=frag.start + ce, lhs_start=frag.start + ls,
-                            lhs_end=frag.start + le, **lhs))
-        defs.update(find_definitions((frag,)))
+        for item in _statements(frag, macros or {}, defs):
+            if isinstance(item, Definition):
+                defs[item.name] = item
+            else:
+                claims.append(item)
     return tuple(claims)
 
 
-_BARE_SUPERSCRIPT = re.compile(r"\^([A-Za-z0-9])(?=\s*[(\\])")
-
-
 def tex_superscripts(math: str) -> str:
-    """Brace the one-token superscripts TeX reads: ``x^x(\\ln x + 1)`` is
-    x^{x} times (ln x + 1) in a typeset note, not x^{x(ln x + 1)} as an
-    ASCII reader would take it."""
-    return _BARE_SUPERSCRIPT.sub(lambda m: "^{" + m.group(1) + "}", math)
+    """TeX's one-token superscripts, braced (``x^x(\\ln x + 1)`` is x^{x}·(…))."""
+    return re.sub(r"\^([A-Za-z0-9])(?=\s*[(\\])", lambda m: "^{" + m.group(1) + "}", math)

@@ -1,0 +1,121 @@
+"""User macros of a LaTeX note: ``\\newcommand``, ``\\def``, ``\\DeclareMathOperator``.
+
+Course notes and open textbooks write their derivatives through their own
+macros (``\\fp`` for ``f\\,'``, ``\\ds`` for ``\\displaystyle``, ``\\dd`` for an
+upright d).  A claim written with them is only readable once they are
+expanded, so the preamble's definitions are collected once per note and
+each math piece is expanded before it is read.  Expansion is textual, as
+TeX's is, bounded in depth and length so that a recursive macro cannot hang
+the reader; a macro whose body cannot be found whole is ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Macro", "collect_macros", "expand_macros"]
+
+#: Expansion passes before the reader gives up (a macro defined in terms of itself).
+MAX_PASSES = 8
+#: An expansion growing a piece beyond this many characters stops.
+MAX_EXPANDED = 20_000
+
+_NEW = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*(?:\[(\d)\])?"
+                  r"\s*(?:\[[^\]]*\])?\s*\{")
+_DEF = re.compile(r"\\[gex]?def\s*\\([A-Za-z]+)\s*((?:#\d)*)\s*\{")
+_OPERATOR = re.compile(r"\\DeclareMathOperator\*?\s*\{\s*\\([A-Za-z]+)\s*\}\s*\{([^{}]*)\}")
+_PRESENTATION = re.compile(r"\\if[a-z]*|\\relax|^\s*\\[mh]?(kern|skip)")
+_USE = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])")
+
+
+@dataclass(frozen=True)
+class Macro:
+    name: str
+    nargs: int
+    body: str
+
+
+def _group_end(text: str, open_at: int) -> int:
+    """Offset just past the ``}`` closing the ``{`` at ``open_at``, or -1."""
+    depth = 0
+    i = open_at
+    while i < len(text):
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def collect_macros(text: str) -> dict[str, Macro]:
+    """Every macro the note defines (the last definition of a name wins)."""
+    found: list[tuple[int, Macro]] = []
+    for pattern in (_NEW, _DEF):
+        for m in pattern.finditer(text):
+            end = _group_end(text, m.end() - 1)
+            if end < 0:
+                continue
+            nargs = int(m.group(2)) if pattern is _NEW and m.group(2) else 0
+            if pattern is _DEF:
+                nargs = m.group(2).count("#")
+            body = text[m.end():end - 1]
+            if _PRESENTATION.search(body):
+                body = ""  # spacing and mode tests: nothing a reader of math sees
+            found.append((m.start(), Macro(m.group(1), nargs, body)))
+    for m in _OPERATOR.finditer(text):
+        found.append((m.start(), Macro(m.group(1), 0, "\\operatorname{" + m.group(2) + "}")))
+    return {macro.name: macro for _, macro in sorted(found, key=lambda item: item[0])}
+
+
+def _arguments(text: str, start: int, count: int) -> tuple[list[str], int] | None:
+    args, i = [], start
+    for _ in range(count):
+        while i < len(text) and text[i].isspace():
+            i += 1
+        if i >= len(text):
+            return None
+        if text[i] == "{":
+            end = _group_end(text, i)
+            if end < 0:
+                return None
+            args.append(text[i + 1:end - 1])
+            i = end
+        else:
+            args.append(text[i])
+            i += 1
+    return args, i
+
+
+def expand_macros(math: str, macros: dict[str, Macro]) -> str:
+    """``math`` with the note's macros expanded (unknown control words kept)."""
+    if not macros:
+        return math
+    for _ in range(MAX_PASSES):
+        out, i, changed = [], 0, False
+        for m in _USE.finditer(math):
+            macro = macros.get(m.group(1))
+            if macro is None or m.start() < i:
+                continue
+            got = _arguments(math, m.end(), macro.nargs)
+            if got is None:
+                continue
+            args, end = got
+            body = macro.body
+            for k, arg in enumerate(args, 1):
+                body = body.replace(f"#{k}", arg)
+            # A control word running into a letter must stay apart: \ds\frac, \fp x.
+            out += [math[i:m.start()], body, " " if body[-1:].isalpha() else ""]
+            i, changed = end, True
+        out.append(math[i:])
+        math = "".join(out)
+        if not changed or len(math) > MAX_EXPANDED:
+            break
+    return math

@@ -1,0 +1,222 @@
+"""A note's math as the engine reads it, and the places where it cannot be sure.
+
+People write TeX for the eye: ``2xe^x`` is 2·x·e^x, ``x_ia_{ij}`` is
+x_i·a_ij, ``\\frac1t`` is 1/t, ``\\Bigl(`` is a bracket, ``\\ds`` and ``\\,`` are
+nothing.  :func:`normalise` turns a piece of a note into text the engine's
+LaTeX reader takes with that meaning (TeX's: a run of letters in math mode is
+a product of single letters; a superscript or subscript without braces is one
+token).  What TeX's own reading leaves open is reported by :func:`ambiguity`
+instead of guessed: a claim is only ever called wrong when its text means one
+thing.
+
+Decided conventions (documented in the README's notes section):
+
+* a run of letters is a product (``nx`` = n·x) unless it is a function's
+  name (``sin``, ``ln``, ``exp``, spelled as in the rules table), which keeps
+  its meaning written bare (``sin(x)`` in a Markdown cheat sheet);
+* a function without brackets takes a number and one letter (``\\sin 2x``,
+  ``\\cos x^2``); anything longer (``\\ln te^t``, ``\\sin x y``) or followed by
+  ``/`` (``\\sin \\pi/2``: sin(π/2) to most readers, sin(π)/2 to TeX's
+  grammar) is ambiguous, and the claim is "not checked".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from chainlens.engine.frontends.latex_macros import Macro, expand_macros
+from chainlens.engine.rules import RULES
+
+__all__ = ["normalise", "ambiguity", "function_words", "latex_words"]
+
+_DROP = re.compile(
+    r"\\(displaystyle|textstyle|scriptstyle|ds|bigskip|medskip|smallskip|qedhere|nonumber|notag"
+    r"|primeskip|limits|nolimits|quad|qquad|displaybreak|strut|left\.|right\.)(?![A-Za-z])"
+    r"|\\(label|tag|hspace\*?|vspace\*?|color|textcolor\{[^{}]*\})\s*\{[^{}]*\}"
+    r"|\\[mh]?kern\s*-?[\d.]+\s*(mu|pt|em|ex)|\\hskip\s*-?[\d.]+\s*(pt|em|ex)"
+    r"|\\[,;:! ]|~")
+_UNWRAP = re.compile(r"\\(ensuremath|boxed|mathbf|mathit|bm|boldsymbol|underbrace|overbrace"
+                     r"|displaystyle|colorbox\{[^{}]*\})\s*\{")
+_SIZED = re.compile(r"\\(?:[Bb]igg?|left|right)[lrm]?\s*(\\\{|\\\}|\\langle|\\rangle|[()\[\]|.])")
+_UPRIGHT_D = re.compile(r"\\(?:mathrm|operatorname|text|mathop)\s*\{\s*d\s*\}"
+                        r"|\\mathrm\s+d(?![A-Za-z])")
+_PRIME = re.compile(r"\^\s*\{?\s*\\prime\s*\}?|\\prime|’|′")
+_FRAC_TOKEN = re.compile(r"\\[dt]?frac(?![A-Za-z])")
+_LETTERS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
+_PROTECTED = re.compile(r"\\(operatorname|mathrm|text|textrm|mathop|mathit|begin|end|mbox)"
+                        r"\s*\{[^{}]*\}")
+_SCRIPT = re.compile(r"([_^])\s*([A-Za-z0-9])")
+_CONTROL = re.compile(r"\\[A-Za-z]+")
+
+
+@lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Names a note may write bare for a function (``sin``, ``ln``), read from
+    the rules table's names and spellings."""
+    words = set()
+    for rule in RULES.values():
+        words.add(rule.name)
+        words.update(rule.spellings.aliases)
+        words.update(rule.spellings.latex)
+    return frozenset(w for w in words if w.isalpha() and len(w) > 1)
+
+
+@lru_cache(maxsize=1)
+def latex_words() -> frozenset[str]:
+    """The control words (without the backslash) the LaTeX reader calls."""
+    return frozenset(w for rule in RULES.values() for w in rule.spellings.latex) | {"log"}
+
+
+def _group_end(text: str, open_at: int) -> int:
+    depth = 0
+    for i in range(open_at, len(text)):
+        if text[i] == "{" and text[i - 1:i] != "\\":
+            depth += 1
+        elif text[i] == "}" and text[i - 1:i] != "\\":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return -1
+
+
+def _unwrap(text: str) -> str:
+    """``\\boxed{X}`` -> ``X`` (and the other invisible wrappers)."""
+    while True:
+        m = _UNWRAP.search(text)
+        if not m:
+            return text
+        end = _group_end(text, m.end() - 1)
+        if end < 0:
+            return text
+        text = text[:m.start()] + " " + text[m.end():end - 1] + " " + text[end:]
+
+
+def _over(text: str) -> str:
+    """Plain TeX's ``{a \\over b}`` as ``\\frac{a}{b}``."""
+    m = re.search(r"\\over(?![A-Za-z])", text)
+    while m:
+        depth, start = 0, -1
+        for i in range(m.start() - 1, -1, -1):
+            if text[i] == "}":
+                depth += 1
+            elif text[i] == "{":
+                if depth == 0:
+                    start = i
+                    break
+                depth -= 1
+        end = _group_end(text, start) if start >= 0 else -1
+        if end < 0:
+            return text
+        top, bottom = text[start + 1:m.start()], text[m.end():end - 1]
+        text = text[:start] + "\\frac{" + top + "}{" + bottom + "}" + text[end:]
+        m = re.search(r"\\over(?![A-Za-z])", text)
+    return text
+
+
+def _frac_arguments(text: str) -> str:
+    """``\\frac1t``, ``\\frac1{\\sqrt x}``, ``\\frac\\pi2``: TeX takes one token per
+    argument when there are no braces; brace them for the grammar."""
+    out, i = [], 0
+    for m in _FRAC_TOKEN.finditer(text):
+        if m.start() < i:
+            continue
+        out.append(text[i:m.end()])
+        j = m.end()
+        for _ in range(2):
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if j >= len(text):
+                break
+            if text[j] == "{":
+                end = _group_end(text, j)
+                if end < 0:
+                    break
+                out.append(text[j:end])
+                j = end
+            else:
+                c = _CONTROL.match(text, j)
+                token = c.group(0) if c else text[j]
+                out.append("{" + token + "}")
+                j += len(token)
+        i = j
+    out.append(text[i:])
+    return "".join(out)
+
+
+def _split_letters(text: str) -> str:
+    """A run of letters is a product of single letters, as TeX typesets it,
+    unless it is a function's name.  Protected groups (``\\operatorname{..}``,
+    ``\\text{..}``) and control words are left alone."""
+    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text)]
+    words, latex = function_words(), latex_words()
+
+    def word(w: str) -> str:
+        return "\\" + w if w in latex else w
+
+    def split(m: re.Match) -> str:
+        if any(s <= m.start() < e for s, e in protected):
+            return m.group(0)
+        run = m.group(0)
+        if run in words:
+            return word(run)
+        head = next((w for w in sorted(words, key=len, reverse=True) if run.startswith(w)), None)
+        if head is not None:
+            return word(head) + " " + " ".join(run[len(head):])
+        return " ".join(run)
+
+    return _LETTERS.sub(split, text)
+
+
+def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
+    """``math`` as the engine's LaTeX reader should take it (see the module
+    docstring).  Not offset-preserving: spans come from the raw note."""
+    text = expand_macros(math, macros or {})
+    text = _UPRIGHT_D.sub("d", text)
+    text = _unwrap(text)
+    text = _DROP.sub(" ", text)
+    text = _SIZED.sub(lambda m: {"\\{": "(", "\\}": ")", ".": " ", "\\langle": "(",
+                                 "\\rangle": ")"}.get(m.group(1), m.group(1)), text)
+    text = _PRIME.sub("'", text)
+    text = re.sub(r"([A-Za-z])\s+'", r"\1'", text)
+    text = text.replace("\\{", "(").replace("\\}", ")").replace("[", "(").replace("]", ")")
+    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    text = _over(text)
+    text = _frac_arguments(text)
+    text = _SCRIPT.sub(lambda m: m.group(1) + "{" + m.group(2) + "}", text)
+    text = _split_letters(text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.rstrip(".,;: ").strip()
+
+
+# ---- ambiguity -------------------------------------------------------------
+_FUNC_NOPAREN = re.compile(
+    r"\\(sin|cos|tan|sec|csc|cot|sinh|cosh|tanh|coth|arcsin|arccos|arctan|arcsec|arccsc|arccot"
+    r"|log|ln|exp)(?![A-Za-z])(?:\s*\^\s*(?:\{[^{}]*\}|\S))?\s*(?![\s({\\]*(?:\(|\{|\\left))")
+_ARG = re.compile(r"\s*(?:\d+(?:\.\d+)?)?\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{[^{}]*\})?"
+                  r"(?:\s*\^\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?")
+
+
+def ambiguity(text: str) -> str | None:
+    """Why a normalised piece of math does not mean one thing, or None."""
+    for m in _FUNC_NOPAREN.finditer(text):
+        arg = _ARG.match(text, m.end())
+        if not arg:
+            continue
+        rest = text[arg.end():].lstrip()
+        if not rest:
+            continue
+        if rest[0] == "/":
+            return (f"\\{m.group(1)} {text[m.end():arg.end()].strip()}/… could be read with or "
+                    "without the division inside the function")
+        if rest[0].isalpha() or rest[0] == "(" or (rest[0] == "\\" and not _is_function(rest)):
+            return (f"the argument of \\{m.group(1)} without brackets runs into "
+                    f"'{rest[:12].strip()}': is it inside the function or a factor after it?")
+    return None
+
+
+def _is_function(rest: str) -> bool:
+    m = _CONTROL.match(rest)
+    word = m.group(0)[1:] if m else ""
+    return word in function_words() or word in ("frac", "sqrt", "log", "left", "cdot", "times",
+                                                "right", "pm", "mp", "operatorname", "mathrm")

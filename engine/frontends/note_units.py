@@ -1,0 +1,124 @@
+"""The claims of a note as units: what :func:`read_document` builds for
+Markdown, LaTeX and the Markdown cells of a notebook.
+
+Each claim found by :mod:`chainlens.engine.frontends.notes` is parsed here,
+after the checks that keep a verdict honest: a claim whose text does not
+mean one thing (a function the note never defines, a bracket-less argument
+that could end in two places, a derivative inside the claim that is not
+bound to a bracketed group) is kept as ``Skipped`` with the reason
+"not checked: …", which the editor shows in the hover, and is never judged.
+Nested derivative operators in a claimed side (``3\\frac{d}{dx}(x^2)`` in
+an aligned chain) are derivatives: the engine differentiates them before
+the claim is compared.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chainlens.engine.core.source import ChainError, Span
+from chainlens.engine.core.walk import free_symbols
+from chainlens.engine.frontends import notes
+from chainlens.engine.frontends.latex_macros import collect_macros
+from chainlens.engine.frontends.latex_text import ambiguity
+from chainlens.engine.frontends.notes_plain import plain_math, table_claims
+from chainlens.engine.frontends.python_source import Skipped
+from chainlens.engine.language.reader import parse, parse_expr
+from chainlens.engine.printing import render
+from chainlens.engine.symbolic.derivatives import diff_node
+
+__all__ = ["read_note_claims", "read_claimed"]
+
+_APPLY = re.compile(r"(?<![\\A-Za-z_{])([A-Za-z])\s*('*)\s*\(")
+_NESTED = re.compile(r"\\frac\{\s*(d|\\partial)\s*\}\{\s*(?:d|\\partial)\s*([A-Za-z])\s*\}")
+
+
+def _generic(text: str, known: set[str]) -> str | None:
+    """A letter applied to brackets that is not a symbol of the expression
+    is a function; one the note does not define cannot be checked."""
+    for m in _APPLY.finditer(text):
+        letter, primes = m.group(1), m.group(2)
+        if primes or (letter not in known and letter != "e"):
+            return f"{letter}{primes}(…) is a function the note does not define"
+    if "'" in text:
+        return "the claim uses a derivative the note does not define"
+    return None
+
+
+def _group_at(text: str, i: int) -> int:
+    """End of the bracketed group starting at ``text[i]``, or -1."""
+    pairs = {"(": ")", "{": "}"}
+    if i >= len(text) or text[i] not in pairs:
+        return -1
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] in "({":
+            depth += 1
+        elif text[j] in ")}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return -1
+
+
+def read_claimed(text: str):
+    """Parse a claimed side, differentiating the derivative operators inside
+    it first.  Raises ``ChainError`` (with the reason) when it cannot."""
+    for _ in range(20):
+        m = _NESTED.search(text)
+        if not m:
+            break
+        j = m.end()
+        while j < len(text) and text[j] == " ":
+            j += 1
+        end = _group_at(text, j)
+        if end < 0:
+            raise ChainError("a derivative inside the claim is not applied to a bracketed "
+                             "expression")
+        inner = parse_expr(text[j + 1:end - 1])
+        d = diff_node(inner, m.group(2)).result
+        text = text[:m.start()] + "(" + render(d, "latex") + ")" + text[end:]
+    return parse_expr(text)
+
+
+def read_note_claims(text: str, latex: bool = False):
+    """``(claims, skipped, math)`` of a note: each claim read as
+    ``(label, lhs_span, program, claimed_span, claim, claimed_node)``, the
+    unreadable and the unsure ones as ``Skipped``; spans into ``text``."""
+    macros = collect_macros(text)
+    math = notes.find_math(text, latex=latex)
+    if not latex:
+        math = tuple(sorted(math + plain_math(text, math), key=lambda m: m.start))
+    units, skipped = [], []
+    found = notes.find_claims(text, math, macros)
+    if not latex:
+        found = tuple(sorted(found + table_claims(text, macros), key=lambda c: c.claimed_start))
+    for i, claim in enumerate(found):
+        label = f"claim {i + 1}"
+        lhs = Span.at(text, claim.lhs_start, claim.lhs_end)
+        reason = claim.reason or ambiguity(claim.expr_read) or ambiguity(claim.claimed_read)
+        try:
+            program = parse(claim.expr_read) if reason is None else None
+        except ChainError as exc:
+            skipped.append(Skipped(label, lhs, f"not read: {exc.message}", exc))
+            continue
+        if program is not None and len(program.outputs) != 1:
+            skipped.append(Skipped(label, lhs, "not read: not one expression"))
+            continue
+        if reason is None:
+            known = set(free_symbols(program.expanded(program.outputs[0])))
+            reason = _generic(claim.expr_read, known | {claim.wrt or ""}) or \
+                _generic(claim.claimed_read, known | {claim.wrt or ""})
+        if reason is not None:
+            skipped.append(Skipped(label, lhs, f"not checked: {reason}"))
+            continue
+        try:
+            claimed = read_claimed(claim.claimed_read)
+        except (ChainError, RecursionError) as exc:
+            message = getattr(exc, "message", "the claim is nested too deeply")
+            skipped.append(Skipped(label, lhs, f"not read: {message}",
+                                   exc if isinstance(exc, ChainError) else None))
+            continue
+        units.append((label, lhs, program, Span.at(text, claim.claimed_start, claim.claimed_end),
+                      claim, claimed))
+    return units, skipped, math

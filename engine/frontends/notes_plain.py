@@ -1,0 +1,105 @@
+"""Derivatives written without ``$…$`` in Markdown cheat sheets.
+
+Two shapes are common: a line such as ``d/dx sin(x) = cos(x)`` in plain
+text, and a table whose header names a function column and a derivative
+column (``Expression | Derivative``, ``$f(x)$ | $f'(x)$``).  The first
+becomes a math fragment of the note (its own text, so offsets hold); each
+row of the second becomes a claim whose claimed side is the derivative cell.
+Both are read by the same reader as ``$…$`` math.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.notes import Claim, Math
+
+__all__ = ["plain_math", "table_claims"]
+
+_OPERATOR = re.compile(r"(?<![A-Za-z\\])d\s*/\s*d[a-z](?![A-Za-z])|\\d?frac\{d\}\{d[a-z]\}")
+_ROW = re.compile(r"^[ \t]*\|?(.+?)\|?[ \t]*$")
+_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")
+_FUNCTION_HEAD = re.compile(r"function|expression|f\s*\(\s*x\s*\)|^\$?\s*f\s*\$?$", re.I)
+_DERIVATIVE_HEAD = re.compile(r"deriv|f\s*'|f\s*\^\{?\\prime|f′|\\frac\{d", re.I)
+_NOTE = re.compile(r"\s*\((?:aka|think|i\.e\.|see|for|where|if)\b[^)]*(\([^)]*\)[^)]*)*\)\s*$"
+                   r"|\s*\*[^*]+\*\s*$|,\s*\$?\s*[a-z]\s*[<>≠].*$")
+
+
+def _covered(start: int, end: int, math: tuple[Math, ...]) -> bool:
+    return any(m.start - 2 <= start < m.end + 2 or m.start - 2 <= end <= m.end + 2
+               for m in math)
+
+
+def plain_math(note: str, math: tuple[Math, ...]) -> tuple[Math, ...]:
+    """Lines of prose carrying a derivative operator outside any math."""
+    out, offset = [], 0
+    for line in note.splitlines(keepends=True):
+        m = _OPERATOR.search(line)
+        if m and "|" not in line and "`" not in line and "=" in line[m.start():]:
+            start = offset + m.start()
+            end = offset + len(line.rstrip("\r\n"))
+            if not _covered(start, end, math):
+                out.append(Math(start, end, note[start:end], False))
+        offset += len(line)
+    return tuple(out)
+
+
+def _cells(line: str, offset: int) -> list[tuple[int, int]]:
+    body = line.rstrip("\r\n")
+    spans, at = [], 0
+    parts = body.split("|")
+    for k, part in enumerate(parts):
+        s, e = at, at + len(part)
+        at = e + 1
+        if (k == 0 or k == len(parts) - 1) and not part.strip():
+            continue
+        while s < e and body[s] in " \t$":
+            s += 1
+        while e > s and body[e - 1] in " \t$":
+            e -= 1
+        spans.append((offset + s, offset + e))
+    return spans
+
+
+def table_claims(note: str, macros=None) -> tuple[Claim, ...]:
+    """One claim per row of a function/derivative table."""
+    lines = note.splitlines(keepends=True)
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line)
+    out: list[Claim] = []
+    i = 0
+    while i + 1 < len(lines):
+        if "|" in lines[i] and _RULE.match(lines[i + 1]):
+            head = [note[s:e] for s, e in _cells(lines[i], starts[i])]
+            f_col = next((k for k, h in enumerate(head) if _FUNCTION_HEAD.search(h)
+                          and not _DERIVATIVE_HEAD.search(h)), None)
+            d_col = next((k for k, h in enumerate(head) if _DERIVATIVE_HEAD.search(h)), None)
+            i += 2
+            while i < len(lines) and "|" in lines[i]:
+                cells = _cells(lines[i], starts[i])
+                if None not in (f_col, d_col) and max(f_col, d_col) < len(cells):
+                    out.extend(_row_claim(note, cells[f_col], cells[d_col], macros))
+                i += 1
+            continue
+        i += 1
+    return tuple(out)
+
+
+def _row_claim(note: str, f_span, d_span, macros):
+    fs, fe = f_span
+    ds, de = d_span
+    f_text = _NOTE.sub("", note[fs:fe].strip("$ "))
+    d_text = note[ds:de]
+    cut = _NOTE.search(d_text)
+    if cut:
+        de = ds + cut.start()
+    d_text = note[ds:de].strip()
+    if not f_text or not d_text or "$" in f_text + d_text:
+        return []
+    expr, claimed = normalise(f_text, macros), normalise(d_text, macros)
+    return [Claim(expr=f_text, wrt="x", claimed=d_text, claimed_start=ds, claimed_end=de,
+                  lhs_start=fs, lhs_end=fe, expr_start=fs, expr_end=fe, expr_read=expr,
+                  claimed_read=claimed)]
