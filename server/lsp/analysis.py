@@ -28,6 +28,7 @@ from chainlens.engine.frontends.claims import ClaimVerdict, check_claim
 from chainlens.engine.frontends.kinds import kind_of
 from chainlens.engine.frontends.python_source import Skipped
 from chainlens.engine.language.program import Program
+from chainlens.engine.language.recovery import recover
 from chainlens.server.lsp.positions import LineIndex
 from chainlens.server.lsp.settings import Settings
 from chainlens.server.lsp.workers import PointValues
@@ -76,6 +77,9 @@ class Analysis:
     settings: Settings
     units: list[Unit] = field(default_factory=list)
     parse_error: ChainError | None = None
+    #: every statement the reader could not read (``.chain``: the rest of
+    #: the program is read without them, see engine.language.recovery)
+    parse_errors: tuple[ChainError, ...] = ()
     math: tuple[notes_front.Math, ...] = ()
     claims: list[ClaimVerdict] = field(default_factory=list)
     skipped: tuple[Skipped, ...] = ()
@@ -160,10 +164,21 @@ def _apply(result: Analysis, future: concurrent.futures.Future) -> None:
 
 def _take(result: Analysis, doc: frontend.Document) -> None:
     """The document's units and claims into the editor's state.  Unread
-    text is a parse error in a ``.chain`` file (nothing else can be shown)
-    and a diagnostic-free partial result elsewhere."""
+    text in a ``.chain`` file is a parse error per bad statement, the rest
+    being read without them (engine.language.recovery); elsewhere it is a
+    diagnostic-free partial result."""
     if doc.error is not None and doc.kind == "chain":
         result.parse_error = doc.error
+        recovered = result.attempt("recover", recover, result.text)
+        if recovered is not None:
+            result.parse_errors = recovered.errors or (doc.error,)
+            result.parse_error = result.parse_errors[0]
+        if recovered is not None and recovered.program is not None:
+            program = recovered.program
+            whole = Span.at(result.text, 0, len(result.text))
+            label = ", ".join(program.outputs)
+            result.units.append(Unit(label, "chain", program, whole,
+                                     source=frontend.Unit(label, "chain", whole, program)))
     elif doc.error is not None:
         result.problems.append(f"read: {doc.error}")
     result.skipped = doc.skipped

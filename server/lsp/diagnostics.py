@@ -44,8 +44,14 @@ def _range_json(analysis: Analysis, start: int, end: int) -> dict:
             "end": {"line": r.end.line, "character": r.end.character}}
 
 
-def _parse_error(analysis: Analysis) -> list[types.Diagnostic]:
-    err = analysis.parse_error
+def _parse_errors(analysis: Analysis) -> list[types.Diagnostic]:
+    """One error per unreadable statement (the rest of the program is read
+    without them, so their hovers and findings stay)."""
+    return [d for err in analysis.parse_errors or (analysis.parse_error,)
+            for d in _parse_error(analysis, err)]
+
+
+def _parse_error(analysis: Analysis, err) -> list[types.Diagnostic]:
     span = err.span
     start, end = (span.start, span.end) if span else (0, 0)
     if end <= start and start < len(analysis.text):
@@ -88,7 +94,7 @@ def build(analysis: Analysis) -> list[types.Diagnostic]:
 def _build(analysis: Analysis) -> list[types.Diagnostic]:
     out: list[types.Diagnostic] = []
     if analysis.parse_error is not None:
-        out.extend(_parse_error(analysis))
+        out.extend(_parse_errors(analysis))
     for unit in analysis.units:
         try:
             out.extend(health_view.diagnostics(analysis, unit, _fix))

@@ -24,12 +24,13 @@ import logging
 import re
 
 from chainlens.engine.api.derivatives import in_terms_of, unit_variables, variable_of
-from chainlens.engine.core.nodes import Node, sym
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.walk import count_nodes, free_symbols
 from chainlens.engine.frontends.document import math_expression
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp import health_view
 from chainlens.server.lsp.analysis import Analysis, Unit
+from chainlens.server.lsp.hover_text import Notation
 from lsprotocol import types
 
 log = logging.getLogger("chainlens.lsp")
@@ -45,10 +46,10 @@ MAX_SYMBOLIC_NODES = 600
 #: ... and above this many assignments between a name and the output (the
 #: inlining alone would cost more than a hover may take).
 MAX_SYMBOLIC_ASSIGNMENTS = 200
+#: Local partials listed in the chain rule of a name's hover.
+MAX_LOCAL_STEPS = 6
 #: Longest result shown in a hover (a longer one is cut with "…").
 MAX_RESULT_CHARS = 1500
-#: Lines of the full derivation shown in a hover.
-MAX_STEP_LINES = 40
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:_\{[A-Za-z0-9]+\})?")
 
@@ -161,57 +162,45 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + " …"
 
 
-def _clip_lines(text: str, limit: int) -> str:
-    lines = text.split("\n")
-    if len(lines) <= limit:
-        return text
-    return "\n".join(lines[:limit] + [f"… ({len(lines) - limit} more steps)"])
-
-
 def _derivative_block(analysis: Analysis, of: str, expr: Node, wrt: str,
-                      with_steps: bool) -> list[str]:
+                      with_steps: bool, chain: list[str] | None = None) -> list[str]:
     """Markdown lines for ∂(of)/∂(wrt) of ``expr`` (``of``, ``wrt``: names
-    as the program knows them, SSA versions included)."""
-    label = f"∂{_name_text(analysis, of)}/∂{_name_text(analysis, wrt)}"
+    as the program knows them, SSA versions included), every part in the
+    notation of the settings (see :mod:`.hover_text`).  ``chain``: the
+    chain rule as the program's own names write it (else the steps of the
+    derivation of ``expr``).  A deep result (shown with shared
+    sub-expressions) gets no full derivation: it would be a wall."""
+    spell = Notation(analysis.settings.notation)
+    label = spell.strong_label(of, wrt)
     size = count_nodes(expr)
     if size > MAX_SYMBOLIC_NODES:
-        return [f"**{label}**: too large to show symbolically ({size} nodes in the "
+        return [f"{label}: too large to show symbolically ({size} nodes in the "
                 "expression); its value at the point is below."]
     d = analysis.attempt("diff", engine.derivative, expr, wrt)
     if d is None:
         why = analysis.problems[-1] if analysis.problems else "engine error"
-        return [f"**{label}**: not available ({why})"]
-    notation = analysis.settings.notation
-    shown = getattr(d, notation, None) or getattr(d, "unicode", None) or _show(analysis, d.result)
-    lines = [f"**{label}** = `{_clip(shown, MAX_RESULT_CHARS)}`"]
-    latex = getattr(d, "latex", None)
-    if latex and len(latex) <= MAX_RESULT_CHARS:
-        top, bottom = _latex_name(analysis, of), _latex_name(analysis, wrt)
-        lines += ["", "```latex", f"\\frac{{\\partial {top}}}{{\\partial {bottom}}} = {latex}",
-                  "```"]
+        return [f"{label}: not available ({why})"]
+    shown = getattr(d, spell.notation, None)
+    lines = spell.result_lines(label, d.result, shown)
     conditions = getattr(d, "conditions", ()) or ()
     if conditions:
-        lines.append(_clip("valid for " + ", ".join(
-            str(getattr(c, "text", c)) for c in conditions), MAX_RESULT_CHARS))
-    if with_steps:
-        short = analysis.attempt("steps", engine.steps_markdown, d, False)
-        if short and len(short) <= 4 * MAX_RESULT_CHARS:
-            lines += ["", "**Chain rule**", "", short]
-        if analysis.settings.full_steps:
-            full = analysis.attempt("steps", engine.steps_markdown, d, True)
-            if full and full != short and len(full) <= 20 * MAX_RESULT_CHARS:
-                lines += ["", "---", "**Full derivation**", "", _clip_lines(full, MAX_STEP_LINES)]
+        lines += ["", "valid for " + ", ".join(
+            spell.math(_clip(str(getattr(c, "text", c)), 200)) for c in conditions[:4])]
+    steps = getattr(d, "steps", ()) or ()
+    if with_steps and steps:
+        short = chain or analysis.attempt("steps", spell.short_steps, steps) or []
+        if short:
+            lines += ["", "**Chain rule**", ""] + short
+        deep = len(lines) > 1 and lines[2:3] == ["where"]
+        if analysis.settings.full_steps and len(steps) > len(short) and not deep:
+            full = analysis.attempt("steps", spell.full_steps, steps) or []
+            if full:
+                lines += ["", "---", "", "**More: the full derivation**", ""] + full
     return lines
 
 
-def _latex_name(analysis: Analysis, name: str) -> str:
-    return analysis.attempt("render", engine.render, sym(name), "latex") or name
-
-
 def _name_text(analysis: Analysis, name: str) -> str:
-    if "@" not in name:
-        return name
-    return _show(analysis, sym(name))
+    return Notation(analysis.settings.notation).name(name)
 
 
 def _point_lines(analysis: Analysis, unit: Unit, names: list[str]) -> list[str]:
@@ -219,11 +208,12 @@ def _point_lines(analysis: Analysis, unit: Unit, names: list[str]) -> list[str]:
     if pv is None:
         return []
     out = unit.program.outputs[0]
-    parts = [f"{_name_text(analysis, n)} = {_fmt(pv.values[n])}" for n in names
+    spell = Notation(analysis.settings.notation)
+    parts = [f"{spell.inline(spell.name(n))} = {_fmt(pv.values[n])}" for n in names
              if n in pv.values and n != out]
     if out in pv.values:
-        parts.append(f"{_name_text(analysis, out)} = {_fmt(pv.values[out])}")
-    parts += [f"∂{_name_text(analysis, out)}/∂{_name_text(analysis, n)} = {_fmt(pv.adjoints[n])}"
+        parts.append(f"{spell.inline(spell.name(out))} = {_fmt(pv.values[out])}")
+    parts += [f"{spell.inline(spell.label(out, n))} = {_fmt(pv.adjoints[n])}"
               for n in names if n in pv.adjoints and n != out]
     if not parts:
         return []
@@ -266,12 +256,13 @@ def _name(analysis: Analysis, unit: Unit, name: str) -> str:
         for var in free_symbols(a.expr)[:4]:
             lines += [""] + _derivative_block(analysis, out, a.expr, var, with_steps=False)
     elif _downstream(program, name) > MAX_SYMBOLIC_ASSIGNMENTS:
-        lines.append(f"**∂{_name_text(analysis, out)}/∂{_name_text(analysis, name)}**: "
+        lines.append(f"{Notation(analysis.settings.notation).strong_label(out, name)}: "
                      f"{_downstream(program, name)} assignments lie between them, too many "
                      "to show symbolically; its value at the point is below.")
     else:
         expr = in_terms_of(program, name, out)
-        lines += _derivative_block(analysis, out, expr, name, with_steps=True)
+        chain = analysis.attempt("chain", _local_chain, analysis, program, name, out)
+        lines += _derivative_block(analysis, out, expr, name, with_steps=True, chain=chain)
     lines += _point_lines(analysis, unit, [name])
     summary = health_view.summary(unit)
     if summary:
@@ -279,10 +270,41 @@ def _name(analysis: Analysis, unit: Unit, name: str) -> str:
     return "\n".join(lines)
 
 
+def _local_chain(analysis: Analysis, program, name: str, out: str) -> list[str]:
+    """The chain rule from ``name`` to ``out`` as backprop writes it by
+    hand: the local partial of each assignment on the way by the name it
+    reads (``∂a/∂z = σ(z)·(1 − σ(z))``), in program order, as a compact
+    numbered list."""
+    spell = Notation(analysis.settings.notation)
+    reach, edges = {name}, []
+    for a in program.assignments:
+        if a.name == name:
+            continue
+        deps = [v for v in free_symbols(a.expr) if v in reach]
+        if deps:
+            reach.add(a.name)
+            edges += [(a, v) for v in deps]
+    needed = {out}
+    for a, v in reversed(edges):
+        if a.name in needed:
+            needed.add(v)
+    edges = [(a, v) for a, v in edges if a.name in needed and v in needed]
+    lines = []
+    for i, (a, v) in enumerate(edges[:MAX_LOCAL_STEPS], 1):
+        d = engine.derivative(a.expr, v)
+        lines.append(f"{i}. {spell.inline(spell.label(a.name, v))} = "
+                     f"{spell.math(_clip(_show(analysis, d.result), 160))}")
+    if len(edges) > MAX_LOCAL_STEPS:
+        lines.append(f"{MAX_LOCAL_STEPS + 1}. … ({len(edges) - MAX_LOCAL_STEPS} more factors, "
+                     "the same way)")
+    return lines
+
+
 def _assignment(analysis: Analysis, unit: Unit, name: str) -> str:
     a = unit.program.assignment(name)
     shown = _name_text(analysis, name)
-    lines = [f"`{shown} = {_clip(_show(analysis, a.expr), MAX_RESULT_CHARS)}`"]
+    spell = Notation(analysis.settings.notation)
+    lines = [spell.math(f"{shown} = {_clip(_show(analysis, a.expr), MAX_RESULT_CHARS)}")]
     for var in free_symbols(a.expr)[:4]:
         lines += [""] + _derivative_block(analysis, name, a.expr, var, with_steps=False)
     lines += _point_lines(analysis, unit, [name])

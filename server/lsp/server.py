@@ -50,6 +50,22 @@ class ChainlensProtocol(LanguageServerProtocol):
                                         "sent once per session")
         return (yield from super().lsp_initialize(params))
 
+    @lsp_method(types.EXIT)
+    def lsp_exit(self, *args):
+        """On TCP, ``exit`` ends the connection, not the server: the next
+        client is served (stdio: the process exits, as pygls does)."""
+        if not getattr(self._server, "serving_tcp", False):
+            return (yield from super().lsp_exit(*args))
+        self._server.end_connection()
+        return None
+
+    def begin_session(self) -> None:
+        """A fresh session for the next TCP client: not initialized, not
+        shut down, no pending requests."""
+        self._workspace = None
+        self._shutdown = False
+        self._request_futures.clear()
+
 
 class ChainlensServer(LanguageServer):
     def __init__(self):
@@ -62,6 +78,9 @@ class ChainlensServer(LanguageServer):
         #: whether to push diagnostics (off when the client pulls them)
         self.push_diagnostics = True
         self.publish_diagnostics = None
+        #: TCP: serving one client after another (see :meth:`start_tcp`)
+        self.serving_tcp = False
+        self.end_connection = lambda: None
 
     def open_document(self, uri: str):
         """The open document ``uri`` or None (pygls keys documents by the
@@ -114,22 +133,60 @@ class ChainlensServer(LanguageServer):
             self.shutdown()
 
     def start_tcp(self, host: str, port: int) -> None:
-        """Serve one client on TCP ``host:port``."""
+        """Serve on TCP ``host:port``, one client after another, until
+        stopped (Ctrl-C, SIGTERM): a client that sends ``exit`` or just
+        disconnects leaves the server waiting for the next one, which gets
+        a fresh session (a second client waits for the first to leave)."""
         self._stop_event = stop = threading.Event()
+        self.serving_tcp = True
+        one_at_a_time = asyncio.Lock()
 
         async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-            self.protocol.set_writer(writer)
-            await transport.serve(lambda: reader.read(transport.CHUNK), self.protocol, stop,
-                                  self.report_server_error)
-            self.shutdown()
+            async with one_at_a_time:
+                self.protocol.begin_session()
+                self.protocol.set_writer(writer)
+                ended = asyncio.Event()
+                self.end_connection = ended.set
+
+                async def read() -> bytes:
+                    reading = asyncio.ensure_future(reader.read(transport.CHUNK))
+                    ending = asyncio.ensure_future(ended.wait())
+                    await asyncio.wait({reading, ending}, return_when=asyncio.FIRST_COMPLETED)
+                    ending.cancel()
+                    if reading.done():
+                        return reading.result()
+                    reading.cancel()
+                    return b""
+
+                try:
+                    await transport.serve(read, self.protocol, stop, self.report_server_error)
+                finally:
+                    self.end_session()
+                    with contextlib.suppress(OSError, RuntimeError):
+                        writer.close()
+                        await writer.wait_closed()
 
         async def main():
             self._server = await asyncio.start_server(connection, host, port)
             async with self._server:
                 await self._server.serve_forever()
 
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             asyncio.run(main())
+        except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+            pass
+        finally:
+            self.shutdown()
+
+    def end_session(self) -> None:
+        """A TCP client left: forget its documents (their analyses, timers
+        and health jobs) and its settings."""
+        with contextlib.suppress(RuntimeError):
+            for uri in list(self.protocol._workspace.text_documents
+                            if self.protocol._workspace is not None else ()):
+                self.store.forget(uri)
+        self.store.settings = type(self.store.settings)()
+        self.push_diagnostics = True
 
     def report_server_error(self, error, source):
         # Never pop up a window per failing notification; the log has it.

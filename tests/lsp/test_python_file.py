@@ -41,28 +41,20 @@ async def test_hover_on_a_def_shows_derivative_steps_and_health(client):
         "",
         "**∂f/∂x** = `2x·cos(x²)`",
         "",
-        "```latex",
-        "\\frac{\\partial f}{\\partial x} = 2 x \\cos\\left(x^{2}\\right)",
-        "```",
-        "",
         "**Chain rule**",
         "",
-        "$\\frac{d}{dx}\\left[\\sin\\left(x^{2}\\right)\\right] = 2 x \\cos\\left(x^{2}\\right)$",
-        "",
-        "chain rule (outer $\\sin\\left(u\\right)$, $u = x^{2}$); power rule",
+        "1. **chain rule**: `d/dx [sin(x²)] with outer sin(u), inner u = x²: cos(u) · u' ⇒ "
+        "cos(x²) · d/dx [x²]`",
+        "2. **putting it together**: `d/dx [sin(x²)] = 2x·cos(x²)`",
         "",
         "---",
-        "**Full derivation**",
         "",
-        "$\\frac{d}{dx}\\left[\\sin\\left(x^{2}\\right)\\right] = 2 x \\cos\\left(x^{2}\\right)$",
+        "**More: the full derivation**",
         "",
-        "1. **chain rule**: $\\frac{d}{dx}\\left[\\sin\\left(x^{2}\\right)\\right]\\text{ with "
-        "outer }\\sin\\left(u\\right)\\text{, inner }u = x^{2}\\text{: }\\cos\\left(u\\right) "
-        "\\cdot u' \\Rightarrow \\cos\\left(x^{2}\\right) \\cdot \\frac{d}{dx}\\left[x^{2}"
-        "\\right]$",
-        "   - **power rule**: $\\frac{d}{dx}\\left[x^{2}\\right] = 2 x$",
-        "2. **putting it together**: $\\frac{d}{dx}\\left[\\sin\\left(x^{2}\\right)\\right] = "
-        "2 x \\cos\\left(x^{2}\\right)$",
+        "1. **chain rule**: `d/dx [sin(x²)] with outer sin(u), inner u = x²: cos(u) · u' ⇒ "
+        "cos(x²) · d/dx [x²]`",
+        "   - **power rule**: `d/dx [x²] = 2x`",
+        "2. **putting it together**: `d/dx [sin(x²)] = 2x·cos(x²)`",
         "",
         "**Gradient health:** no vanishing or exploding gradients (at sampled points)",
     ])

@@ -43,7 +43,7 @@ async def _configured(client):
         hover = await client.text_document_hover_async(types.HoverParams(
             text_document=types.TextDocumentIdentifier(uri=open_doc(
                 client, "probe.chain", NEURON, "chain")), position=at(0, 4)))
-        if hover and hover.contents.value.startswith("**∂L/∂w** = `2 x"):
+        if hover and hover.contents.value.startswith("$\\frac{\\partial L}{\\partial w} = 2 x"):
             return
         await asyncio.sleep(0.05)
 
@@ -53,8 +53,10 @@ async def test_notation_setting_changes_the_hover(client):
     uri = open_doc(client, "notation.chain", NEURON, "chain")
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=at(1, 6)))
+    # every part in the notation asked for: the label too, as one formula
     assert hover.contents.value.split("\n")[2] == (
-        "**∂a/∂z** = `\\sigma\\left(z\\right) \\left(1 - \\sigma\\left(z\\right)\\right)`")
+        "$\\frac{\\partial a}{\\partial z} = \\sigma\\left(z\\right) "
+        "\\left(1 - \\sigma\\left(z\\right)\\right)$")
 
 
 async def test_pull_diagnostics_and_no_push(client):
