@@ -18,14 +18,25 @@ both are equal).
 from __future__ import annotations
 
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-__all__ = ["Cache"]
+__all__ = ["Cache", "clear_all"]
 
 V = TypeVar("V")
 _MISSING = object()
+#: Every cache made, so that a server can let go of them all at once.
+_ALL: weakref.WeakSet = weakref.WeakSet()
+
+
+def clear_all() -> None:
+    """Empty every cache (the language server does, when its last document
+    closes: nothing cached is wanted then, and a long session's derivatives
+    would otherwise stay in memory)."""
+    for cache in list(_ALL):
+        cache.clear()
 
 
 class Cache(Generic[V]):
@@ -46,6 +57,7 @@ class Cache(Generic[V]):
         self._data: OrderedDict[Hashable, tuple[V, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        _ALL.add(self)
 
     def get(self, key: Hashable, default=None):
         """The value stored under ``key`` (now the most recently used), or

@@ -16,9 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import ctypes
+import ctypes.util
+import gc
 import logging
+import threading
 from dataclasses import dataclass
 
+from chainlens.engine.core.cache import clear_all
 from chainlens.server.lsp.analysis import Analysis, analyze, document_kind
 from chainlens.server.lsp.settings import Settings
 from chainlens.server.lsp.workers import JudgePool
@@ -46,6 +51,10 @@ class DocumentStore:
         self._kinds: dict[str, str] = {}
         self._cells: set[str] = set()
         self.judges = JudgePool()
+        #: whether the editor still has any document open (the server sets
+        #: it from its workspace; the store's own maps also hold documents
+        #: merely asked about)
+        self.anything_open = lambda: bool(self._entries or self._kinds)
 
     # ---- kinds -----------------------------------------------------------
     def kind(self, uri: str, language_id: str | None = None, notebook: bool = False) -> str | None:
@@ -64,12 +73,41 @@ class DocumentStore:
         return kind if setting in self.settings.file_types else None
 
     def forget(self, uri: str) -> None:
-        self._entries.pop(uri, None)
+        """A document closed: drop its analysis; when it was the last one,
+        let go of everything a session accumulates (see :meth:`release`)."""
+        entry = self._entries.pop(uri, None)
+        if entry is not None:
+            entry.future.add_done_callback(_drop_heavy_job)
         self._kinds.pop(uri, None)
         self._cells.discard(uri)
         timer = self._timers.pop(uri, None)
         if timer is not None:
             timer.cancel()
+        if not self.anything_open():
+            self.release()
+
+    def end_session(self) -> None:
+        """A TCP client left: nothing of its session is kept."""
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
+        self._entries.clear()
+        self._kinds.clear()
+        self._cells.clear()
+        self.release()
+
+    def release(self) -> None:
+        """Nothing is open: stop the health worker (the next document starts
+        a fresh one), empty the engine's caches and hand freed memory back to
+        the system.  A session that opened big documents stayed at 690-870 MB
+        after closing them all."""
+        self.judges.shutdown()
+        clear_all()
+        _trim_heap()
+        # work still finishing (a hover, a diagnostics pass) frees more soon
+        later = threading.Timer(2.0, _trim_heap)
+        later.daemon = True
+        later.start()
 
     def reset(self) -> None:
         """Settings changed: every analysis is out of date."""
@@ -138,6 +176,21 @@ class DocumentStore:
             timer.cancel()
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.judges.shutdown()
+
+
+def _trim_heap() -> None:
+    """Collect cycles, then hand freed memory back: glibc keeps it for reuse
+    (after three 3,000-line documents, 360 MB resident of which 270 MB
+    free), and ``malloc_trim`` returns it."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        trim = ctypes.CDLL(name).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
 
 
 def _drop_heavy_job(future: concurrent.futures.Future) -> None:

@@ -52,16 +52,17 @@ class ChainlensProtocol(LanguageServerProtocol):
 
     @lsp_method(types.EXIT)
     def lsp_exit(self, *args):
-        """On TCP, ``exit`` ends the connection, not the server: the next
-        client is served (stdio: the process exits, as pygls does)."""
-        if not getattr(self._server, "serving_tcp", False):
+        """On stdio, exit ends the process (pygls); on TCP it ends this
+        client's session and the server waits for the next one."""
+        if not self._server.tcp_sessions:
             return (yield from super().lsp_exit(*args))
-        self._server.end_connection()
+        if (user_handler := self.fm.features.get(types.EXIT)) is not None:
+            yield user_handler, args, None
+        self.writer.close()
         return None
 
-    def begin_session(self) -> None:
-        """A fresh session for the next TCP client: not initialized, not
-        shut down, no pending requests."""
+    def new_session(self) -> None:
+        """Forget the previous client: its workspace and its shutdown."""
         self._workspace = None
         self._shutdown = False
         self._request_futures.clear()
@@ -75,12 +76,18 @@ class ChainlensServer(LanguageServer):
             notebook_document_sync=notebooks.SYNC_OPTIONS,
         )
         self.store = DocumentStore()
+        self.store.anything_open = self._anything_open
+        #: TCP: clients one after another, each a session of its own
+        self.tcp_sessions = False
         #: whether to push diagnostics (off when the client pulls them)
         self.push_diagnostics = True
         self.publish_diagnostics = None
-        #: TCP: serving one client after another (see :meth:`start_tcp`)
-        self.serving_tcp = False
-        self.end_connection = lambda: None
+
+    def _anything_open(self) -> bool:
+        workspace = self.protocol._workspace
+        if workspace is None:
+            return False
+        return bool(workspace.text_documents or workspace.notebook_documents)
 
     def open_document(self, uri: str):
         """The open document ``uri`` or None (pygls keys documents by the
@@ -133,60 +140,34 @@ class ChainlensServer(LanguageServer):
             self.shutdown()
 
     def start_tcp(self, host: str, port: int) -> None:
-        """Serve on TCP ``host:port``, one client after another, until
-        stopped (Ctrl-C, SIGTERM): a client that sends ``exit`` or just
-        disconnects leaves the server waiting for the next one, which gets
-        a fresh session (a second client waits for the first to leave)."""
+        """Serve on TCP ``host:port``: one client at a time, each with a
+        fresh session (its own initialize, documents and shutdown), until
+        interrupted."""
         self._stop_event = stop = threading.Event()
-        self.serving_tcp = True
-        one_at_a_time = asyncio.Lock()
-
-        async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-            async with one_at_a_time:
-                self.protocol.begin_session()
-                self.protocol.set_writer(writer)
-                ended = asyncio.Event()
-                self.end_connection = ended.set
-
-                async def read() -> bytes:
-                    reading = asyncio.ensure_future(reader.read(transport.CHUNK))
-                    ending = asyncio.ensure_future(ended.wait())
-                    await asyncio.wait({reading, ending}, return_when=asyncio.FIRST_COMPLETED)
-                    ending.cancel()
-                    if reading.done():
-                        return reading.result()
-                    reading.cancel()
-                    return b""
-
-                try:
-                    await transport.serve(read, self.protocol, stop, self.report_server_error)
-                finally:
-                    self.end_session()
-                    with contextlib.suppress(OSError, RuntimeError):
-                        writer.close()
-                        await writer.wait_closed()
+        self.tcp_sessions = True
 
         async def main():
+            one_at_a_time = asyncio.Lock()
+
+            async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+                async with one_at_a_time:
+                    self.protocol.new_session()
+                    self.protocol.set_writer(writer)
+                    try:
+                        await transport.serve(lambda: reader.read(transport.CHUNK),
+                                              self.protocol, stop, self.report_server_error)
+                    except ConnectionError:
+                        log.info("a TCP client went away")
+                    finally:
+                        self.store.end_session()
+                        writer.close()
+
             self._server = await asyncio.start_server(connection, host, port)
             async with self._server:
                 await self._server.serve_forever()
 
-        try:
+        with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt):
             asyncio.run(main())
-        except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
-            pass
-        finally:
-            self.shutdown()
-
-    def end_session(self) -> None:
-        """A TCP client left: forget its documents (their analyses, timers
-        and health jobs) and its settings."""
-        with contextlib.suppress(RuntimeError):
-            for uri in list(self.protocol._workspace.text_documents
-                            if self.protocol._workspace is not None else ()):
-                self.store.forget(uri)
-        self.store.settings = type(self.store.settings)()
-        self.push_diagnostics = True
 
     def report_server_error(self, error, source):
         # Never pop up a window per failing notification; the log has it.

@@ -297,3 +297,153 @@ def test_a_program_travels_to_the_worker_by_pickle():
     program = parse("@at x = 0.5\ny = exp(x)\n")
     copy = pickle.loads(pickle.dumps(portable(program)))
     assert copy.outputs == program.outputs and copy.expanded("y") is program.expanded("y")
+
+
+# ---------------------------------------------------------------- the framer itself
+
+
+def _frames(*chunks: bytes, **limits):
+    from chainlens.server.lsp.transport import Framer
+
+    framer = Framer(**limits)
+    out = []
+    for chunk in chunks:
+        out.extend(framer.feed(chunk))
+    return out
+
+
+def _is_refusal(frame) -> bool:
+    from chainlens.server.lsp.transport import Refused
+
+    return isinstance(frame, Refused)
+
+
+def test_frames_split_anywhere_are_read_whole():
+    data = frame({"a": 1}) + frame({"b": 2})
+    for cut in range(1, len(data)):
+        assert _frames(data[:cut], data[cut:]) == [b'{"a": 1}', b'{"b": 2}']
+
+
+def test_one_byte_at_a_time():
+    data = frame({"a": 1}) + b"Content-Length: 99999999999\r\n\r\n{}" + frame({"b": 2})
+    out = _frames(*(data[i:i + 1] for i in range(len(data))))
+    assert out[0] == b'{"a": 1}' and _is_refusal(out[1]) and out[2] == b'{"b": 2}'
+
+
+def test_oversize_is_refused_without_reading_it():
+    out = _frames(b"Content-Length: 101\r\n\r\n" + b"x" * 101 + frame({"ok": True}),
+                  max_body=100)
+    assert _is_refusal(out[0]) and "over the limit of 100 bytes" in out[0].reason
+    assert out[1:] == [b'{"ok": true}']
+
+
+def test_a_header_line_without_end_is_bounded():
+    out = _frames(b"X-Long: " + b"y" * 10_000, frame({"ok": True}), max_header=100)
+    assert _is_refusal(out[0]) and out[-1] == b'{"ok": true}'
+
+
+def test_a_block_without_content_length_is_refused():
+    out = _frames(b"Content-Type: x\r\n\r\n{}" + frame({"ok": True}))
+    assert _is_refusal(out[0]) and out[-1] == b'{"ok": true}'
+
+
+def test_other_headers_and_case_are_accepted():
+    body = b'{"a": 1}'
+    data = b"content-length: 8\r\nContent-Type: application/vscode-jsonrpc\r\n\r\n" + body
+    assert _frames(data) == [body]
+
+
+def test_the_reader_never_holds_more_than_it_must():
+    from chainlens.server.lsp.transport import Framer
+
+    framer = Framer(max_body=100, max_header=100)
+    framer.feed(b"Content-Length: 999999\r\n\r\n")
+    for _ in range(100):
+        framer.feed(b"z" * 10_000)
+    assert len(framer._buf) < 100
+
+
+# ---------------------------------------------------------------- memory after closing
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_closing_the_last_document_lets_go_of_the_health_worker():
+    """The worker held the heavy half's memory (health of big programs)
+    after every document had closed; now it stops, and starts again when
+    a document needs it."""
+    wire = Wire()
+    try:
+        assert wire.initialize() is not None
+        text = "@at x = 0.5\nh0 = x\n" + "".join(
+            f"h{i} = tanh(0.5*h{i - 1} + 0.1)\n" for i in range(1, 300)) + "y = h299\n"
+        for n, uri in enumerate(("file:///tmp/issue19-mem-a.chain",
+                                 "file:///tmp/issue19-mem-b.chain")):
+            wire.send(notify("textDocument/didOpen", {"textDocument": {
+                "uri": uri, "languageId": "chain", "version": 1, "text": text}}))
+            wire.send(request(20 + n, "textDocument/inlayHint", {
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 0, "character": 0},
+                          "end": {"line": 400, "character": 0}}}))
+            assert wire.response(20 + n, timeout=30) is not None
+        workers = [p for p in _children(wire.proc.pid) if "resource_tracker" not in _cmdline(p)]
+        assert workers, "no health worker ran"
+        peak = sum(_rss_mb(p) for p in workers)
+        for uri in ("file:///tmp/issue19-mem-a.chain", "file:///tmp/issue19-mem-b.chain"):
+            wire.send(notify("textDocument/didClose", {"textDocument": {"uri": uri}}))
+        deadline = time.monotonic() + 5
+        while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(p) for p in workers), \
+            f"the health worker kept {peak:.0f} MB after every document closed"
+        # and a new document gets a new worker
+        uri = "file:///tmp/issue19-mem-c.chain"
+        wire.send(notify("textDocument/didOpen", {"textDocument": {
+            "uri": uri, "languageId": "chain", "version": 1, "text": "@at x = 1\ny = x^2\n"}}))
+        wire.send(request(30, "textDocument/hover", {
+            "textDocument": {"uri": uri}, "position": {"line": 1, "character": 0}}))
+        assert wire.response(30, timeout=30) is not None
+        deadline = time.monotonic() + 20
+        fresh: list[int] = []
+        while not fresh and time.monotonic() < deadline:
+            fresh = [p for p in _children(wire.proc.pid)
+                     if "resource_tracker" not in _cmdline(p) and p not in workers]
+            time.sleep(0.1)
+        assert fresh, "no worker started for the new document"
+    finally:
+        wire.close()
+
+
+def test_the_last_close_empties_the_engines_caches(monkeypatch):
+    from chainlens.engine.core.cache import Cache
+    from chainlens.server.lsp import documents
+
+    trimmed = []
+    monkeypatch.setattr(documents, "_trim_heap", lambda: trimmed.append(True))
+    cache = Cache(max_entries=4)
+    cache.put("derivative", object())
+    store = documents.DocumentStore()
+    try:
+        store.kind("file:///a.chain", "chain")
+        store.kind("file:///b.chain", "chain")
+        store.forget("file:///a.chain")
+        assert len(cache) == 1 and not trimmed  # b is still open
+        store.forget("file:///b.chain")
+        assert len(cache) == 0 and trimmed
+    finally:
+        store.shutdown()
