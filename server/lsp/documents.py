@@ -87,7 +87,9 @@ class DocumentStore:
             self.release()
 
     def end_session(self) -> None:
-        """A TCP client left: nothing of its session is kept."""
+        """A TCP client left: nothing of its session is kept, its settings
+        neither."""
+        self.settings = Settings()
         for timer in self._timers.values():
             timer.cancel()
         self._timers.clear()

@@ -16,11 +16,17 @@ from urllib.parse import unquote
 
 from chainlens.server.lsp import (
     code_actions,
+    completion,
     configuration,
+    definition,
     diagnostics,
     hover,
     inlay_hints,
     notebooks,
+    rename,
+    semantic_tokens,
+    signature_help,
+    symbols,
     transport,
 )
 from chainlens.server.lsp.analysis import LARGE_PROGRAM, Analysis
@@ -159,15 +165,22 @@ class ChainlensServer(LanguageServer):
                     except ConnectionError:
                         log.info("a TCP client went away")
                     finally:
-                        self.store.end_session()
-                        writer.close()
+                        self.store.end_session()  # documents, analyses, settings
+                        self.push_diagnostics = True
+                        with contextlib.suppress(OSError, RuntimeError):
+                            writer.close()
+                            await writer.wait_closed()
 
             self._server = await asyncio.start_server(connection, host, port)
             async with self._server:
                 await self._server.serve_forever()
 
-        with contextlib.suppress(asyncio.CancelledError, KeyboardInterrupt):
+        try:
             asyncio.run(main())
+        except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+            pass
+        finally:
+            self.shutdown()
 
     def report_server_error(self, error, source):
         # Never pop up a window per failing notification; the log has it.
@@ -176,6 +189,7 @@ class ChainlensServer(LanguageServer):
 
 def create_server() -> ChainlensServer:
     server = ChainlensServer()
-    for feature in (configuration, diagnostics, hover, code_actions, inlay_hints, notebooks):
+    for feature in (configuration, diagnostics, hover, code_actions, inlay_hints, notebooks,
+                    completion, definition, rename, symbols, semantic_tokens, signature_help):
         feature.register(server)
     return server
