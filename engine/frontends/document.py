@@ -49,8 +49,9 @@ class Cell:
 class Unit:
     """One analysable piece of a document.
 
-    ``kind`` is ``chain``, ``function``, ``sequential``, ``expression`` or
-    ``claim``.  ``span`` covers the piece (for a claim: its left-hand side)
+    ``kind`` is ``chain``, ``function``, ``sequential``, ``module`` (a model
+    class, with its ``layers``), ``expression`` or ``claim``.  ``span`` covers
+    the piece (for a claim: its left-hand side)
     and ``name_span`` its name; spans are offsets into the document's text,
     or into ``Document.cells[cell].text`` for a notebook unit.  A claim unit's
     ``program`` is the differentiated expression, ``claimed`` the expression
@@ -65,6 +66,9 @@ class Unit:
     cell: int | None = None
     claim: notes.Claim | None = None
     claimed: Node | None = None
+    #: a model class: (label, weight symbol, span) per layer; reading notes
+    layers: tuple = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def output(self) -> str:
@@ -139,8 +143,8 @@ def _chain(doc: Document) -> Document:
 
 def _python_units(text: str, cell: int | None = None):
     read = read_python(text)
-    units = tuple(Unit(u.name, u.kind, u.span, u.program, u.name_span, u.params, cell)
-                  for u in read.units)
+    units = tuple(Unit(u.name, u.kind, u.span, u.program, u.name_span, u.params, cell,
+                       layers=u.layers, notes=u.notes) for u in read.units)
     return units, read.skipped, read.error
 
 

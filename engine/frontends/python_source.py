@@ -12,7 +12,8 @@ math, with the standard :mod:`ast` module (never executing anything):
   ``jax.numpy``/``jax.nn`` (``np.sin``, ``torch.sigmoid``, ``F.relu``...);
 * module-level assignments whose right-hand side is such an expression;
 * ``nn.Sequential(nn.Linear(..), nn.Sigmoid(), ...)`` stacks, read as one
-  layer per ``Linear`` followed by its activation.
+  layer per ``Linear`` followed by its activation;
+* model classes (``nn.Module``, Flax): :mod:`~chainlens.engine.frontends.python_modules`.
 
 Everything else is skipped, with the reason, rather than guessed: a
 function with an ``if`` in it is not a formula.  Each unit becomes a
@@ -38,6 +39,8 @@ from chainlens.engine.frontends.python_ast import (
     dotted,
     surrogate_error,
 )
+from chainlens.engine.frontends.python_modules import read_modules
+from chainlens.engine.health.init import init_range
 from chainlens.engine.language.program import Assignment, Declaration, Program
 from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 
@@ -55,12 +58,15 @@ MATH_MODULES = frozenset({
 class PyUnit:
     """One differentiable thing in a Python file."""
 
-    kind: str  # "function", "sequential" or "expression"
+    kind: str  # "function", "sequential", "module" or "expression"
     name: str
     params: tuple[str, ...]
-    span: Span  # the whole def / assignment
+    span: Span  # the whole def / assignment / class
     name_span: Span  # the name after ``def`` / before ``=``
     program: Program
+    #: a model: (label, weight symbol, span) per layer, and what was assumed
+    layers: tuple = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -311,11 +317,14 @@ def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: Offs
                 if width is None:
                     width = dims[0]
                     builder.declarations.append(Declaration(
-                        "x", "input", (dims[0],), offsets.span(item)))
+                        "x", "input", (dims[0],), offsets.span(item), _init("input", 1)))
+                # PyTorch's default initialisation: U(±1/√fan_in) for both
                 builder.declarations.append(Declaration(
-                    w.value, "param", (dims[1], dims[0]), offsets.span(item), layer=layer))
+                    w.value, "param", (dims[1], dims[0]), offsets.span(item),
+                    _init("torch-weight", dims[0]), layer=layer, init="torch-weight"))
                 builder.declarations.append(Declaration(
-                    b.value, "param", (dims[1],), offsets.span(item), layer=layer))
+                    b.value, "param", (dims[1],), offsets.span(item),
+                    _init("torch-bias", dims[0]), layer=layer, init="torch-bias"))
                 z = add(call("matmul", w, a), b)
             else:
                 z = add(mul(w, a), b)
@@ -330,6 +339,11 @@ def _sequential(target: ast.Name, value: ast.Call, stmt: ast.stmt, offsets: Offs
         raise _Unsupported(value, "empty Sequential")
     return PyUnit("sequential", target.id, ("x",), offsets.span(stmt), offsets.span(target),
                   builder.program(source, (builder.assignments[-1].name,)))
+
+
+def _init(kind: str, fan_in: int) -> tuple[Fraction, Fraction]:
+    lo, hi = init_range(kind, fan_in)
+    return Fraction(lo).limit_denominator(10**9), Fraction(hi).limit_denominator(10**9)
 
 
 def _target_name(stmt: ast.stmt) -> str:
@@ -364,7 +378,13 @@ def read_python(source: str) -> PyDocument:
     offsets = Offsets(source)
     units: list[PyUnit] = []
     skipped: list[Skipped] = []
+    models, skips, owned = read_modules(tree, offsets, source)
+    units += [PyUnit("module", m.name, m.params, m.span, m.name_span, m.program, m.layers,
+                     m.notes) for m in models]
+    skipped += [Skipped(s.name, s.span, s.reason) for s in skips]
     for stmt in ast.walk(tree):
+        if stmt in owned:
+            continue
         unit_root = isinstance(stmt, ast.FunctionDef) or (
             isinstance(stmt, ast.Assign) and stmt in tree.body)
         too_deep = depth_error(stmt, offsets) if unit_root else None

@@ -28,7 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 from chainlens.engine.core.source import ChainError, EvaluationError, ShapeError, Span
-from chainlens.engine.health import measure
+from chainlens.engine.health import measure, model
 from chainlens.engine.health.bounds import backward_bounds
 from chainlens.engine.health.findings import Judge
 from chainlens.engine.health.fixes import Remedy, TextEdit
@@ -90,7 +90,7 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
     notes: list[str] = []
     values: tuple[ValueMeasure, ...] = ()
     repeats: tuple[RepeatMeasure, ...] = ()
-    npoints, source = 0, ""
+    npoints, source, flow = 0, "", None
     if th.measure:
         try:
             batch, source = measure.points_batch(program, ranges, th.samples, th.seed)
@@ -106,10 +106,12 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
             values, repeats = ctx.measured(run, npoints)
             findings = ctx.confirm(findings, run, npoints) + ctx.measured_findings(run, npoints)
             findings += ctx.repeat_findings(findings, repeats)
+            if model.is_model(program):  # the measured flow decides a model's verdict
+                findings, flow = model.judge(program, run, findings)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(findings, key=lambda f: (order[f.severity], f.span.start if f.span else 0))
     return HealthReport(output_label(output), tuple(findings), assumptions, values, repeats,
-                        npoints, source, tuple(notes), th)
+                        npoints, source, tuple(notes), th, flow)
 
 
 def _resolve(program: Program, name: str) -> str:

@@ -129,6 +129,8 @@ class HealthReport:
     points_from: str = ""  # "at", "sampled" or "" when not measured
     notes: tuple[str, ...] = ()
     thresholds: Thresholds = field(default_factory=Thresholds)
+    #: a model's measured per-layer weight gradients (health.model.Flow)
+    flow: object = None
 
     @property
     def ok(self) -> bool:
@@ -153,6 +155,7 @@ class HealthReport:
                                      "gradient": _num(m.gradient)} for m in r.layers]}
                         for r in self.repeats],
             "points": self.points, "points_from": self.points_from, "notes": list(self.notes),
+            "flow": self.flow.to_dict() if self.flow is not None else None,
         }
 
 

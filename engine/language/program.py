@@ -69,6 +69,9 @@ class Declaration:
     span: Span
     range: tuple[Fraction, Fraction] | None = None
     layer: int | None = None
+    #: a model's parameter: the framework initialisation its range is
+    #: (a key of health.init.INIT_WORDS), None for a declared range
+    init: str | None = None
 
 
 @dataclass(frozen=True)

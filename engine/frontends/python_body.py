@@ -1,0 +1,384 @@
+"""One function body of a model read in order: the statements and
+expressions of ``forward``, of a submodule's ``forward`` and of helpers.
+
+:class:`Body` keeps the local names of one call; tensors and layers are
+built by the model reader (``fw``, :class:`~python_eval._Forward`) so a
+helper inlined three times declares its layers once.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_layers import REDUCTIONS, SHAPE_METHODS, apply_op
+from chainlens.engine.frontends.python_values import (
+    Concat,
+    Const,
+    Dim,
+    Func,
+    Items,
+    Layer,
+    Lazy,
+    Linear,
+    Mod,
+    Ref,
+    Seq,
+    Shape,
+    Tensor,
+    Tup,
+    Unknown,
+    Unsupported,
+)
+
+__all__ = ["Body"]
+
+_CHUNKS = frozenset({"chunk", "split", "tensor_split"})
+
+
+class _Return(Exception):
+    def __init__(self, value):
+        self.value = value
+
+
+class Body:
+    def __init__(self, fw, fn: ast.FunctionDef, bound, args: list, kwargs: dict):
+        self.fw = fw
+        self.fn = fn
+        self.bound = bound
+        self.env: dict = {}
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
+        if bound is not None and params and params[0] in ("self", "cls"):
+            self.env[params[0]] = bound
+            params = params[1:]
+        defaults = fn.args.defaults
+        for i, name in enumerate(params):
+            k = i - (len(params) - len(defaults))
+            if i < len(args):
+                self.env[name] = args[i]
+            elif name in kwargs:
+                self.env[name] = kwargs[name]
+            elif k >= 0:
+                self.env[name] = fw.init.value(defaults[k], {}, None)
+            else:
+                raise Unsupported(fn, f"{fn.name} is called without its argument {name}")
+        for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True):
+            self.env[a.arg] = kwargs.get(a.arg, fw.init.value(d, {}, None) if d else Const(None))
+
+    def run(self):
+        try:
+            self.block(self.fn.body)
+        except _Return as ret:
+            return ret.value
+        raise Unsupported(self.fn, f"{self.fn.name} returns nothing")
+
+    # ---- statements ------------------------------------------------------
+    def block(self, body: list) -> None:
+        for stmt in body:
+            self.statement(stmt)
+
+    def statement(self, stmt: ast.stmt) -> None:
+        if isinstance(stmt, ast.Expr):
+            if isinstance(stmt.value, ast.Constant):
+                return  # docstring
+            if isinstance(stmt.value, ast.Call) and (dotted(stmt.value.func) or [""])[0] in (
+                    "print", "logger", "logging", "warnings"):
+                return
+            raise Unsupported(stmt, f"`{ast.unparse(stmt)[:50]}` has an effect chainlens "
+                              "does not model")
+        if isinstance(stmt, ast.Assign | ast.AnnAssign):
+            if stmt.value is None:
+                return
+            value = self.expr(stmt.value)
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
+                self.store(target, value, stmt)
+        elif isinstance(stmt, ast.AugAssign):
+            cur = self.expr(stmt.target)
+            self.store(stmt.target, self.fw.binop(stmt.op, cur, self.expr(stmt.value), stmt),
+                       stmt)
+        elif isinstance(stmt, ast.Return):
+            raise _Return(self.expr(stmt.value) if stmt.value is not None else Const(None))
+        elif isinstance(stmt, ast.If):
+            self.branch(stmt)
+        elif isinstance(stmt, ast.For):
+            self.loop(stmt)
+        elif isinstance(stmt, ast.Assert | ast.Pass):
+            return
+        else:
+            raise Unsupported(stmt, f"{type(stmt).__name__} statements are not read")
+
+    def branch(self, stmt: ast.If) -> None:
+        test = self.expr_or_unknown(stmt.test)
+        if isinstance(test, Const):
+            self.block(stmt.body if test.value else stmt.orelse)
+            return
+        if isinstance(test, Unknown | Ref | Layer | Mod | Seq | Items):
+            # a constructor flag chainlens cannot evaluate: the default (else)
+            # branch when there is one, else the body; the hover says so
+            self.fw.notes.append(f"`if {ast.unparse(stmt.test)[:40]}`: read the "
+                                 f"{'else' if stmt.orelse else 'if'} branch (a flag)")
+            self.block(stmt.orelse if stmt.orelse else stmt.body)
+            return
+        raise Unsupported(stmt, f"`if {ast.unparse(stmt.test)[:40]}` depends on data")
+
+    def loop(self, stmt: ast.For) -> None:
+        it = self.expr_or_unknown(stmt.iter)
+        items = None
+        if isinstance(it, Items | Seq | Tup):
+            items = list(it.items)
+        if items is None:
+            raise Unsupported(stmt, f"`for … in {ast.unparse(stmt.iter)[:40]}` is not a "
+                              "ModuleList or a literal range")
+        if len(items) > MAX_REPEAT:
+            raise Unsupported(stmt, f"a loop of {len(items)} steps exceeds {MAX_REPEAT}")
+        if stmt.orelse:
+            raise Unsupported(stmt, "for … else is not read")
+        for item in items:
+            self.store(stmt.target, item, stmt)
+            self.block(stmt.body)
+
+    def store(self, target: ast.AST, value, stmt) -> None:
+        if isinstance(target, ast.Name):
+            if isinstance(value, Tensor):
+                t = value
+                name = self.fw.bind(target.id, t.node, stmt)
+                from_sym = Tensor(self.fw.sym(name), t.dim, t.scalar)
+                self.env[target.id] = from_sym
+            else:
+                self.env[target.id] = value
+        elif isinstance(target, ast.Tuple | ast.List):
+            items = self.unpack(value, len(target.elts), stmt, target)
+            for t, v in zip(target.elts, items, strict=True):
+                self.store(t, v, stmt)
+        elif isinstance(target, ast.Attribute):
+            base = self.expr_or_unknown(target.value)
+            if isinstance(base, Mod):
+                base.attrs[target.attr] = value
+        elif isinstance(target, ast.Starred):
+            self.store(target.value, value, stmt)
+        else:
+            raise Unsupported(stmt, f"assignment to {ast.unparse(target)[:40]} is not read")
+
+    def unpack(self, value, n: int, stmt, target):
+        if isinstance(value, Tup | Items):
+            if len(value.items) != n:
+                raise Unsupported(stmt, f"unpacking {len(value.items)} values into {n}")
+            return value.items
+        if isinstance(value, Lazy):
+            names = [t.id if isinstance(t, ast.Name) else f"{value.name}_{i}"
+                     for i, t in enumerate(target.elts)]
+            return [Lazy(nm, value.span) for nm in names]
+        if isinstance(value, Shape):
+            return [Const(None)] * (n - 1) + [Const(value.of.dim.value)]
+        raise Unsupported(stmt, f"unpacking {ast.unparse(stmt)[:40]} is not read")
+
+    # ---- expressions -----------------------------------------------------
+    def expr_or_unknown(self, node):
+        try:
+            return self.expr(node)
+        except Unsupported as exc:
+            return Unknown(exc.reason)
+
+    def expr(self, node: ast.AST):
+        fw = self.fw
+        if isinstance(node, ast.Constant):
+            return Const(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in self.env:
+                return self.env[node.id]
+            if node.id in fw.init.functions:
+                return Func(fw.init.functions[node.id])
+            return fw.init.value(node, {}, None)
+        if isinstance(node, ast.Attribute):
+            return self.attribute(node)
+        if isinstance(node, ast.BinOp):
+            return fw.binop(node.op, self.expr(node.left), self.expr(node.right), node)
+        if isinstance(node, ast.UnaryOp):
+            v = self.expr(node.operand)
+            if isinstance(node.op, ast.USub):
+                return fw.negate(v, node)
+            if isinstance(node.op, ast.UAdd):
+                return v
+            if isinstance(node.op, ast.Not) and isinstance(v, Const):
+                return Const(not v.value)
+            raise Unsupported(node, f"`{ast.unparse(node)[:40]}` depends on data")
+        if isinstance(node, ast.Compare):
+            return self.compare(node)
+        if isinstance(node, ast.BoolOp):
+            values = [self.expr(v) for v in node.values]
+            if all(isinstance(v, Const) for v in values):
+                pick = all if isinstance(node.op, ast.And) else any
+                return Const(pick(v.value for v in values))
+            raise Unsupported(node, f"`{ast.unparse(node)[:40]}` depends on data")
+        if isinstance(node, ast.IfExp):
+            test = self.expr_or_unknown(node.test)
+            if isinstance(test, Const):
+                return self.expr(node.body if test.value else node.orelse)
+            return self.expr(node.orelse)
+        if isinstance(node, ast.Tuple | ast.List):
+            return Tup([self.expr(e) for e in node.elts])
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise Unsupported(node, f"{type(node).__name__} `{ast.unparse(node)[:40]}` is not read")
+
+    def compare(self, node: ast.Compare):
+        left = self.expr_or_unknown(node.left)
+        right = self.expr_or_unknown(node.comparators[0])
+        op = node.ops[0]
+        if isinstance(op, ast.Is | ast.IsNot) and isinstance(right, Const) and (
+                right.value is None):
+            is_none = isinstance(left, Const) and left.value is None
+            if isinstance(left, Tensor | Lazy | Layer | Mod | Seq | Linear):
+                is_none = False
+            elif not isinstance(left, Const):
+                return Unknown("a flag chainlens cannot see")
+            return Const(is_none if isinstance(op, ast.Is) else not is_none)
+        if isinstance(left, Const) and isinstance(right, Const):
+            return Const(_compare(op, left.value, right.value))
+        if isinstance(left, Tensor | Lazy) or isinstance(right, Tensor | Lazy):
+            raise Unsupported(node, f"`{ast.unparse(node)[:40]}` depends on data")
+        return Unknown("a flag chainlens cannot see")
+
+    def attribute(self, node: ast.Attribute):
+        base = self.expr(node.value)
+        if isinstance(base, Mod):
+            if node.attr in base.attrs:
+                return base.attrs[node.attr]
+            if node.attr == "training":
+                return Const(False)
+            raise Unsupported(node, f"self.{node.attr} is not set in __init__")
+        if isinstance(base, Ref):
+            return Ref(base.path + (node.attr,))
+        if isinstance(base, Items) and base.names and node.attr in base.names:
+            return base.names[node.attr]
+        if isinstance(base, Tensor | Lazy):
+            if node.attr == "shape":
+                return Shape(self.fw.tensor(base, node))
+            if node.attr in ("T", "mT", "data"):
+                return self.fw.tensor(base, node)
+            return Ref(("<tensor>", node.attr))
+        if isinstance(base, Unknown):
+            return base
+        return Unknown(f"{ast.unparse(node)[:40]} is configuration chainlens cannot see")
+
+    def subscript(self, node: ast.Subscript):
+        base = self.expr(node.value)
+        if isinstance(base, Tup | Items | Seq):
+            index = self.expr_or_unknown(node.slice)
+            if isinstance(index, Const) and isinstance(index.value, int):
+                return base.items[index.value]
+            raise Unsupported(node, f"`{ast.unparse(node)[:40]}` indexes by a value chainlens "
+                              "cannot see")
+        if isinstance(base, Shape):
+            return Const(None)
+        if isinstance(base, Tensor | Lazy):
+            if isinstance(node.slice, ast.Tuple | ast.Slice | ast.UnaryOp):
+                return self.fw.tensor(base, node)  # positions along batch/sequence
+            raise Unsupported(node, f"`{ast.unparse(node)[:40]}` picks entries of a tensor")
+        raise Unsupported(node, f"`{ast.unparse(node)[:40]}` is not read")
+
+    def call(self, node: ast.Call):
+        fw = self.fw
+        if isinstance(node.func, ast.Call):  # Flax: nn.Dense(features)(x)
+            fw.flax_count += 1
+            f = fw.init.value(node.func, dict(self.env), self.bound,
+                              label=f"{(dotted(node.func.func) or ['layer'])[-1]}_"
+                                    f"{fw.flax_count}")
+        elif isinstance(node.func, ast.Attribute):
+            owner = self.expr_or_unknown(node.func.value)
+            if isinstance(owner, Tensor | Lazy | Linear | Concat):
+                return self.method(owner, node)
+            f = self.attribute(node.func)
+        elif isinstance(node.func, ast.Name) and node.func.id == "super":
+            return Unknown("super()")
+        else:
+            f = self.expr(node.func)
+        args = []
+        for a in node.args:
+            v = self.expr(a.value if isinstance(a, ast.Starred) else a)
+            args += list(v.items) if isinstance(a, ast.Starred) and isinstance(v, Tup) else [v]
+        kwargs = {k.arg: self.expr_or_unknown(k.value) for k in node.keywords if k.arg}
+        if isinstance(f, Ref) and f.path[0] == "<local>":
+            name = f.path[1]
+            if name in fw.init.classes:
+                fw.flax_count += 1
+                mod = fw.init.instantiate(fw.init.classes[name], [], {}, f"{name}_{fw.flax_count}")
+                return mod
+            if name in fw.init.functions:
+                return fw.call_function(fw.init.functions[name], None, args, kwargs)
+        if isinstance(f, Ref) and f.path[-1] in ("len", "int", "float", "range", "isinstance",
+                                                 "hasattr"):
+            return self.builtin(f.path[-1], args, node)
+        return fw.call_value(f, args, kwargs, node)
+
+    def builtin(self, name: str, args: list, node):
+        if name == "range" and all(isinstance(a, Const) and isinstance(a.value, int)
+                                   for a in args):
+            bounds = range(*(a.value for a in args))
+            if len(bounds) > MAX_REPEAT:
+                raise Unsupported(node, f"a loop of {len(bounds)} steps exceeds {MAX_REPEAT}")
+            return Tup([Const(i) for i in bounds])
+        if name == "len" and args and isinstance(args[0], Tup | Items | Seq):
+            return Const(len(args[0].items))
+        if name in ("int", "float") and args and isinstance(args[0], Const):
+            return Const(args[0].value)
+        if name in ("isinstance", "hasattr"):
+            return Unknown("a flag chainlens cannot see")
+        raise Unsupported(node, f"{name}(...) of something chainlens cannot count")
+
+    def method(self, owner, node: ast.Call):
+        fw = self.fw
+        name = node.func.attr
+        args = [self.expr(a) for a in node.args]
+        kwargs = {k.arg: self.expr_or_unknown(k.value) for k in node.keywords if k.arg}
+        if name in _CHUNKS:
+            return self.chunk(owner, name, args, kwargs, node)
+        t = fw.tensor(owner, node)
+        if name in SHAPE_METHODS:
+            return t
+        if name == "size":
+            return Const(t.dim.value) if args else Shape(t)
+        if name in ("new_zeros", "zeros_like", "new_ones"):
+            return Tensor(fw.num(0 if "zeros" in name else 1), Dim(
+                args[-1].value if args and isinstance(args[-1], Const) else None))
+        if name == "masked_fill":
+            return t
+        if name in REDUCTIONS and not node.args and "dim" not in kwargs:
+            return Tensor(apply_op(name, t.node), Dim(1), scalar=True)
+        built = apply_op(name, t.node)
+        if built is not None and len(node.args) <= 1:
+            return Tensor(built, t.dim, t.scalar)
+        if name in ("matmul", "mm", "dot") and args:
+            return fw.matmul(t, fw.tensor(args[0], node))
+        raise Unsupported(node, f"the tensor method .{name}() is not modelled")
+
+    def chunk(self, owner, name: str, args, kwargs, node):
+        """``x.chunk(k)`` / ``x.split(size)`` of a layer's output: the layer's
+        weight is cut by rows into ``k`` layers of the same fan-in."""
+        if not isinstance(owner, Linear):
+            raise Unsupported(node, f".{name}() of something other than a layer's output")
+        first = args[0] if args else kwargs.get("chunks", kwargs.get("split_size_or_sections"))
+        if not isinstance(first, Const) or not isinstance(first.value, int):
+            raise Unsupported(node, f".{name}() by a size chainlens cannot see")
+        out = owner.terms[0][0].spec.fan_out
+        k = first.value if name != "split" else (out // first.value if out else None)
+        if not k or k > 64:
+            raise Unsupported(node, f".{name}() into a number of pieces chainlens cannot see")
+        pieces = []
+        for j in range(k):
+            pieces.append(self.fw.materialise(owner, node, piece=(j, k)))
+        return Tup(pieces)
+
+
+def _compare(op, a, b) -> bool:
+    table = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Gt: operator.gt,
+             ast.Lt: operator.lt, ast.GtE: operator.ge, ast.LtE: operator.le,
+             ast.In: lambda x, y: x in y, ast.NotIn: lambda x, y: x not in y}
+    try:
+        return bool(table[type(op)](a, b))
+    except (KeyError, TypeError):
+        return False

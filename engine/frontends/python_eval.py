@@ -1,0 +1,405 @@
+"""``forward`` of a model class read as a program, through ``self.<layer>``.
+
+The layers come from :mod:`python_init`; this module follows ``forward``
+(or Flax's ``__call__``) statement by statement: tensors are IR nodes with
+the width of their feature axis, ``self.fc(x)`` declares the layer's
+weights at their framework initialisation and emits ``W @ x + b``,
+submodules of the same file and helper functions are inlined, ``if`` on a
+constant or constructor flag takes its branch, loops over a ModuleList or a
+literal range are unrolled.  Whatever depends on data or on a library
+chainlens does not model raises :class:`Unsupported` with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from types import MappingProxyType
+
+from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
+from chainlens.engine.core.nodes import Node, num, sym
+from chainlens.engine.frontends.python_ast import Offsets
+from chainlens.engine.frontends.python_body import Body
+from chainlens.engine.frontends.python_init import InitReader, const_binop
+from chainlens.engine.frontends.python_layers import (
+    AXIS_CALLS,
+    LOSSES,
+    REDUCTIONS,
+    apply_op,
+    normalise,
+    relu,
+)
+from chainlens.engine.frontends.python_values import (
+    TYPICAL_WIDTH,
+    Concat,
+    Const,
+    Dim,
+    Func,
+    Items,
+    Layer,
+    Lazy,
+    Linear,
+    Mod,
+    Param,
+    Ref,
+    Seq,
+    Tensor,
+    Tup,
+    Unknown,
+    Unsupported,
+)
+from chainlens.engine.health.init import init_range
+from chainlens.engine.language.program import Assignment, Declaration, Program
+
+__all__ = ["Unsupported", "Built", "read_module_class"]
+
+
+@dataclass(frozen=True)
+class Built:
+    program: Program
+    params: tuple[str, ...]
+    layers: tuple
+    notes: tuple[str, ...]
+
+
+def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constants: dict,
+                      offsets: Offsets, source: str) -> Built:
+    init = InitReader(classes, functions, constants, offsets)
+    mod = init.instantiate(cls, [], {}, "")
+    return _Forward(init, offsets).run(mod, source)
+
+
+def _safe(label: str) -> str:
+    out = "".join(c if c.isalnum() else "_" for c in label).strip("_")
+    return out or "p"
+
+
+class _Forward:
+    sym = staticmethod(sym)
+    num = staticmethod(num)
+
+    def __init__(self, init: InitReader, offsets: Offsets):
+        self.init = init
+        self.offsets = offsets
+        self.assignments: list[Assignment] = []
+        self.decls: dict[str, tuple] = {}  # name -> (role, dims, span, init, fan_in, layer)
+        self.versions: dict[str, int] = {}
+        self.layers: list = []
+        self.notes: list[str] = []
+        self.inputs: list[str] = []
+        self.depth = 0
+        self.flax_count = 0
+        self.tags: set[str] = set()
+
+    # ---- the program -----------------------------------------------------
+    def run(self, mod: Mod, source: str) -> Built:
+        entry = next(n for name in ("forward", "__call__") for n in mod.cls.body
+                     if isinstance(n, ast.FunctionDef) and n.name == name)
+        params = [a.arg for a in entry.args.posonlyargs + entry.args.args][1:]
+        args = [Lazy(p, self.offsets.span(a)) for p, a in
+                zip(params, (entry.args.posonlyargs + entry.args.args)[1:], strict=True)]
+        result = self.call_function(entry, mod, args, {})
+        out = self.tensor(self._first(result), entry)
+        name = self.latest_name(out, entry)
+        if not out.scalar and (out.dim.value or TYPICAL_WIDTH) != 1:
+            name = self.bind("L", call("sum", sym(name)), entry)
+            self.notes.append("L = Σ output: the loss a gradient check backpropagates")
+        if not self.layers:
+            raise Unsupported(entry, "no layer with weights is used in forward")
+        decls, assumed = [], []
+        for n, (role, dims, span, init, fan_in, layer) in self.decls.items():
+            shape = tuple(d.value if d.value is not None else TYPICAL_WIDTH for d in dims)
+            if any(d.value is None for d in dims):
+                assumed.append(n)
+            lo, hi = init_range(init, fan_in if fan_in else (shape[-1] if shape else 1))
+            decls.append(Declaration(n, role, shape, span,
+                                     (Fraction(lo).limit_denominator(10**9),
+                                      Fraction(hi).limit_denominator(10**9)), layer,
+                                     init if role == "param" else None))
+        if assumed:
+            self.notes.append(f"widths not written in the file are {TYPICAL_WIDTH}: "
+                              + ", ".join(assumed[:4]) + (" …" if len(assumed) > 4 else ""))
+        program = Program(source=source, assignments=tuple(self.assignments), outputs=(name,),
+                          declarations=tuple(decls), spans=MappingProxyType({}))
+        return Built(program, tuple(self.inputs), tuple(self.layers), tuple(dict.fromkeys(
+            self.notes)))
+
+    def _first(self, value):
+        while isinstance(value, Tup) and value.items:
+            value = value.items[0]
+        return value
+
+    def bind(self, base: str, node: Node, where: ast.AST) -> str:
+        base = _safe(base)
+        count = self.versions.get(base, 0) + 1
+        self.versions[base] = count
+        name = base if count == 1 else f"{base}@{count}"
+        span = self.offsets.span(where)
+        self.assignments.append(Assignment(name=name, expr=node, span=span, name_span=span,
+                                           expr_span=span))
+        return name
+
+    def latest_name(self, t: Tensor, where) -> str:
+        if t.node.op == "sym" and any(a.name == t.node.value for a in self.assignments):
+            return t.node.value
+        return self.bind("y", t.node, where)
+
+    def declare(self, name: str, role: str, dims: tuple, span, init: str, fan_in=None,
+                layer=None) -> Node:
+        name = _safe(name)
+        while name in self.decls and role == "input":
+            name += "_"
+        self.decls.setdefault(name, (role, dims, span, init, fan_in, layer))
+        self.versions.setdefault(name, 1)  # a later `x = ...` is x@2, not the input
+        return sym(name)
+
+    # ---- values -> tensors -----------------------------------------------
+    def tensor(self, v, where) -> Tensor:
+        if isinstance(v, Tensor):
+            return v
+        if isinstance(v, Lazy):
+            if v.made is None:
+                dim = Dim()
+                node = self.declare(v.name, "input", (dim,), v.span, "input")
+                self.inputs.append(node.value)
+                v.made = Tensor(node, dim)
+            return v.made
+        if isinstance(v, Linear):
+            return self.materialise(v, where)
+        if isinstance(v, Const) and isinstance(v.value, int | float) and not isinstance(
+                v.value, bool):
+            return Tensor(num(Fraction(repr(v.value)) if isinstance(v.value, float)
+                              else v.value), Dim(1), scalar=True)
+        if isinstance(v, Param):
+            if v.symbol is None:
+                dims = tuple(Dim(d) for d in v.shape) or (Dim(),)
+                v.symbol = self.declare(f"P_{v.label}", "param", dims, v.span, v.init,
+                                        fan_in=v.shape[0] if len(v.shape) > 1 else None,
+                                        layer=len(self.layers) + 1).value
+                self.layers.append((v.label or v.symbol, v.symbol, v.span))
+            dims = self.decls[v.symbol][1]
+            return Tensor(sym(v.symbol), dims[-1])
+        if isinstance(v, Unknown):
+            raise Unsupported(where, v.why)
+        if isinstance(v, Concat):
+            raise Unsupported(where, "torch.cat feeds something other than a layer")
+        kind = type(v).__name__
+        raise Unsupported(where, f"{ast.unparse(where)[:50]} is a {kind.lower()}, not a tensor")
+
+    def materialise(self, lin: Linear, where, piece=(0, 1)) -> Tensor:
+        total = None
+        out_dim = None
+        for layer, x in lin.terms:
+            z, dim = self.apply_weights(layer, x, where, piece)
+            out_dim = dim if out_dim is None else out_dim.unify(dim)
+            total = z if total is None else add(total, z)
+        return Tensor(sym(self.bind("z", total, where)), out_dim)
+
+    def apply_weights(self, layer: Layer, x, where, piece=(0, 1)):
+        spec = layer.spec
+        parts = x.parts if isinstance(x, Concat) else [self.tensor(x, where)]
+        key = piece
+        if key not in layer.built:
+            if not any(isinstance(k, tuple) for k in layer.built):
+                self.layers.append((layer.label or spec.ctor, None, layer.span))
+            index = len(self.layers)
+            out = spec.fan_out if isinstance(spec.fan_out, int) else None
+            rows = Dim(out // piece[1] if out and out % piece[1] == 0 else None)
+            in_total = sum(p.dim.value or 0 for p in parts)
+            if isinstance(spec.fan_in, int) and len(parts) == 1:
+                parts[0].dim.unify(Dim(spec.fan_in))
+            elif isinstance(spec.fan_in, int) and len(parts) == 2 and None in (
+                    parts[0].dim.value, parts[1].dim.value):
+                known = parts[0] if parts[0].dim.value else parts[1]
+                other = parts[1] if known is parts[0] else parts[0]
+                if known.dim.value:
+                    other.dim.value = spec.fan_in - known.dim.value
+            in_total = sum(p.dim.value or TYPICAL_WIDTH for p in parts)
+            fan_in = in_total * spec.window
+            tag = self.tag(layer) + ("" if piece == (0, 1) else f"_{piece[0]}")
+            ws = [self.declare(f"W_{tag}" + (f"_{j}" if len(parts) > 1 else ""), "param",
+                               (rows, p.dim), layer.span, f"{spec.framework}-weight",
+                               fan_in=fan_in, layer=index) for j, p in enumerate(parts)]
+            b = (self.declare(f"b_{tag}", "param", (rows,), layer.span,
+                              f"{spec.framework}-bias", fan_in=fan_in, layer=index)
+                 if spec.bias else None)
+            if self.layers[index - 1][1] is None:
+                self.layers[index - 1] = (self.layers[index - 1][0], ws[0].value, layer.span)
+            layer.built[key] = (ws, b, rows)
+        ws, b, rows = layer.built[key]
+        z = None
+        for w, p in zip(ws, parts, strict=True):
+            term = call("matmul", w, p.node)
+            z = term if z is None else add(z, term)
+        if spec.window > 1:  # a convolution sums window x fan-in products
+            z = mul(num(Fraction(math.sqrt(spec.window)).limit_denominator(10**6)), z)
+        if b is not None:
+            z = add(z, b)
+        return z, rows
+
+    def tag(self, layer: Layer) -> str:
+        """A name for ``layer``'s parameters, unique among the layers (two
+        layers built with one label, as by a loop, get _2, _3...)."""
+        if "tag" not in layer.built:
+            base = _safe(layer.label or layer.spec.ctor)
+            tag, n = base, 1
+            while tag in self.tags:
+                n += 1
+                tag = f"{base}_{n}"
+            self.tags.add(tag)
+            layer.built["tag"] = tag
+        return layer.built["tag"]
+
+    # ---- calls -------------------------------------------------------------
+    def call_value(self, f, args: list, kwargs: dict, where):
+        if isinstance(f, Layer):
+            return self.call_layer(f, args, kwargs, where)
+        if isinstance(f, Seq):
+            value = args[0] if args else None
+            for item in f.items:
+                value = self.call_value(item, [value], {}, where)
+            return value
+        if isinstance(f, Mod):
+            entry = next((n for name in ("forward", "__call__") for n in f.cls.body
+                          if isinstance(n, ast.FunctionDef) and n.name == name), None)
+            if entry is None:
+                raise Unsupported(where, f"{f.cls.name} has no forward")
+            return self.call_function(entry, f, args, kwargs)
+        if isinstance(f, Func):
+            return self.call_function(f.node, f.bound, args, kwargs)
+        if isinstance(f, Ref):
+            return self.call_library(f, args, kwargs, where)
+        if isinstance(f, Unknown):
+            raise Unsupported(where, f.why)
+        raise Unsupported(where, f"{ast.unparse(where)[:50]} is not a function chainlens reads")
+
+    def call_layer(self, layer: Layer, args, kwargs, where):
+        spec = layer.spec
+        x = args[0] if args else None
+        if spec.kind in ("linear", "conv"):
+            if isinstance(x, Linear):
+                x = self.materialise(x, where)
+            if spec.framework == "flax" or spec.kind == "conv":
+                return Tensor(*self._applied(layer, x, where))
+            return Linear([(layer, x)])
+        if spec.kind == "embedding":
+            if (0, 1) not in layer.built:
+                self.layers.append((layer.label or spec.ctor, None, layer.span))
+                dim = Dim(spec.fan_out if isinstance(spec.fan_out, int) else None)
+                e = self.declare(f"E_{self.tag(layer)}", "param", (dim,), layer.span,
+                                 "normal", layer=len(self.layers))
+                self.layers[-1] = (self.layers[-1][0], e.value, layer.span)
+                layer.built[(0, 1)] = (e, dim)
+            e, dim = layer.built[(0, 1)]
+            return Tensor(e, dim)
+        t = self.tensor(x, where)
+        if spec.kind == "shape":
+            return t
+        if spec.kind == "norm":
+            return Tensor(normalise(t.node, None, None), t.dim)
+        if spec.kind == "act":
+            return Tensor(apply_op(spec.op, t.node), t.dim, t.scalar)
+        if spec.kind == "loss":
+            return Tensor(LOSSES[spec.op](t.node, self.tensor(args[1], where).node), Dim(1),
+                          scalar=True)
+        raise Unsupported(where, f"nn.{spec.ctor} is not modelled")
+
+    def _applied(self, layer, x, where):
+        z, rows = self.apply_weights(layer, x, where)
+        return sym(self.bind("z", z, where)), rows
+
+    def call_function(self, fn: ast.FunctionDef, bound, args: list, kwargs: dict):
+        self.depth += 1
+        if self.depth > 24:
+            raise Unsupported(fn, "calls nested more than 24 deep")
+        try:
+            return Body(self, fn, bound, args, kwargs).run()
+        finally:
+            self.depth -= 1
+
+    def call_library(self, f: Ref, args, kwargs, where):
+        name = f.path[-1]
+        if name in ("cat", "concat", "concatenate", "hstack"):
+            parts = args[0].items if args and isinstance(args[0], Tup | Items) else args
+            return Concat([self.tensor(p, where) for p in parts])
+        if name in ("dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
+                    "interpolate", "pad", "max_pool2d", "avg_pool2d", "max_pool1d",
+                    "avg_pool1d", "adaptive_avg_pool2d", "flatten", "reshape", "squeeze",
+                    "unsqueeze", "transpose", "stop_gradient", "normalize"):
+            return self.tensor(args[0], where)
+        if name in ("layer_norm", "batch_norm", "group_norm", "instance_norm", "rms_norm"):
+            t = self.tensor(args[0], where)
+            return Tensor(normalise(t.node, None, None), t.dim)
+        if name in ("linear",) and len(args) >= 2:
+            x, w = self.tensor(args[0], where), self.tensor(args[1], where)
+            z = call("matmul", w.node, x.node)
+            if len(args) > 2 and not isinstance(args[2], Const):
+                z = add(z, self.tensor(args[2], where).node)
+            return Tensor(z, w.dim)
+        if name in ("matmul", "mm", "dot", "bmm", "einsum") and len(args) == 2:
+            return self.matmul(self.tensor(args[0], where), self.tensor(args[1], where))
+        if name in LOSSES and len(args) >= 2:
+            a, b = self.tensor(args[0], where), self.tensor(args[1], where)
+            return Tensor(LOSSES[name](a.node, b.node), Dim(1), scalar=True)
+        if name in ("zeros", "zeros_like", "ones", "ones_like") and args:
+            value = 0 if name.startswith("zeros") else 1
+            like = args[0]
+            dim = like.dim if isinstance(like, Tensor) else Dim(
+                args[-1].value if isinstance(args[-1], Const) else None)
+            return Tensor(num(value), dim)
+        if name in ("maximum",) and len(args) == 2 and isinstance(args[0], Const) and (
+                args[0].value == 0):
+            t = self.tensor(args[1], where)
+            return Tensor(relu(t.node), t.dim)
+        if name in ("where", "clamp", "clip") and args:
+            raise Unsupported(where, f"{name}(...) depends on the data's values")
+        if len(args) == 1 or (args and name in AXIS_CALLS):
+            t = self.tensor(args[0], where)
+            if name in REDUCTIONS and "dim" not in kwargs and (
+                    "axis" not in kwargs):
+                node = apply_op(name, t.node)
+                if node is not None:
+                    return Tensor(node, Dim(1), scalar=True)
+            node = apply_op(name, t.node)
+            if node is not None:
+                return Tensor(node, t.dim, t.scalar)
+        raise Unsupported(where, f"{'.'.join(f.path)}(...) is not a function chainlens models")
+
+    def matmul(self, a: Tensor, b: Tensor) -> Tensor:
+        node = call("matmul", b.node, a.node) if b.node.op == "sym" and b.node.value in (
+            self.decls) and len(self.decls[b.node.value][1]) == 2 else call("matmul", a.node,
+                                                                            b.node)
+        if node.args[0] is b.node:  # x @ W with W [in, out]: W is read transposed
+            role, dims, span, init, fan_in, layer = self.decls[b.node.value]
+            self.decls[b.node.value] = (role, (dims[1], dims[0]), span, init, fan_in, layer)
+            a.dim.unify(dims[0])
+            return Tensor(node, dims[1])
+        return Tensor(node, Dim(1), scalar=True)
+
+    # ---- arithmetic ------------------------------------------------------
+    def binop(self, op: ast.operator, a, b, where):
+        if isinstance(a, Const) and isinstance(b, Const):
+            r = const_binop(op, a.value, b.value)
+            if r is None:
+                raise Unsupported(where, f"{ast.unparse(where)[:40]} is not arithmetic")
+            return Const(r)
+        if isinstance(op, ast.MatMult):
+            return self.matmul(self.tensor(a, where), self.tensor(b, where))
+        ta, tb = self.tensor(a, where), self.tensor(b, where)
+        if not (ta.scalar or tb.scalar) and ta.dim.value != 1 and tb.dim.value != 1:
+            ta.dim.unify(tb.dim)
+        dim = tb.dim if ta.scalar else ta.dim
+        table = {ast.Add: add, ast.Sub: sub, ast.Mult: mul, ast.Div: div, ast.Pow: power}
+        fn = table.get(type(op))
+        if fn is None:
+            raise Unsupported(where, f"operator {type(op).__name__} is not read")
+        return Tensor(fn(ta.node, tb.node), dim, ta.scalar and tb.scalar)
+
+    def negate(self, v, where):
+        if isinstance(v, Const):
+            return Const(-v.value)
+        t = self.tensor(v, where)
+        return Tensor(neg(t.node), t.dim, t.scalar)
+

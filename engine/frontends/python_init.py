@@ -1,0 +1,343 @@
+"""``__init__`` of a model class read as a structure of layers.
+
+``self.fc = nn.Linear(784, 128)``, ``self.net = nn.Sequential(...)``,
+``nn.ModuleList([Block(d) for _ in range(n)])``, ``nn.Parameter(torch.randn(d))``
+and submodules of the same file become :mod:`python_values` objects with
+their sizes evaluated from literals, defaults, arguments and module
+constants.  A value the reader cannot evaluate stays :class:`Unknown`: it is
+an error only if ``forward`` uses it.
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+
+from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.frontends.python_ast import Offsets, dotted
+from chainlens.engine.frontends.python_layers import layer_spec
+from chainlens.engine.frontends.python_values import (
+    Const,
+    Func,
+    Items,
+    Layer,
+    Mod,
+    Param,
+    Ref,
+    Seq,
+    Tup,
+    Unknown,
+)
+
+__all__ = ["InitReader", "const_binop", "LIBRARIES"]
+
+LIBRARIES = frozenset({"nn", "torch", "F", "functional", "np", "numpy", "jnp", "jax", "math",
+                       "flax", "linen", "eqx", "nnx", "init"})
+BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "dict", "list",
+                      "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super"})
+_TENSOR_INITS = {"randn": "normal", "zeros": "zeros", "ones": "ones", "rand": "unit",
+                 "empty": "uniform", "FloatTensor": "uniform", "Tensor": "uniform"}
+_BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+           ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
+           ast.Pow: operator.pow}
+
+
+def const_binop(op: ast.operator, a, b):
+    fn = _BINOPS.get(type(op))
+    if fn is None or not all(isinstance(v, int | float) and not isinstance(v, bool)
+                             for v in (a, b)):
+        return None
+    if isinstance(op, ast.Pow) and abs(b) > 64:
+        return None
+    try:
+        return fn(a, b)
+    except (ZeroDivisionError, OverflowError):
+        return None
+
+
+class InitReader:
+    """Builds a :class:`Mod` from a class's ``__init__`` (or Flax fields)."""
+
+    def __init__(self, classes: dict, functions: dict, constants: dict, offsets: Offsets):
+        self.classes = classes
+        self.functions = functions
+        self.constants = constants
+        self.offsets = offsets
+        self.depth = 0
+
+    def instantiate(self, cls: ast.ClassDef, args: list, kwargs: dict, label: str) -> Mod:
+        mod = Mod(cls, {}, label)
+        for stmt in cls.body:  # dataclass-style fields (Flax, Equinox)
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                name = stmt.target.id
+                mod.attrs[name] = (kwargs.get(name) if name in kwargs
+                                   else self.value(stmt.value, {}, mod) if stmt.value
+                                   else Unknown(f"field {name} has no default"))
+        fields = [s.target.id for s in cls.body
+                  if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
+        for name, value in zip(fields, args, strict=False):
+            mod.attrs[name] = value
+        for stmt in cls.body:
+            if isinstance(stmt, ast.FunctionDef) and stmt.name not in ("__init__",):
+                mod.attrs.setdefault(stmt.name, Func(stmt, mod))
+        init = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
+                     and s.name == "__init__"), None)
+        if init is None:
+            base = self._base_class(cls)
+            if base is not None:
+                inner = self.instantiate(base, args, kwargs, label)
+                inner.attrs.update({k: v for k, v in mod.attrs.items()
+                                    if not isinstance(v, Unknown) or k not in inner.attrs})
+                inner.cls = cls
+                return inner
+            return mod
+        env = self._bind(init, args, kwargs)
+        self.depth += 1
+        if self.depth > 20:
+            raise RecursionError("submodules nested more than 20 deep")
+        try:
+            self.block(init.body, env, mod)
+        finally:
+            self.depth -= 1
+        return mod
+
+    def _base_class(self, cls: ast.ClassDef) -> ast.ClassDef | None:
+        for base in cls.bases:
+            parts = dotted(base)
+            if parts and parts[-1] in self.classes and parts[-1] != cls.name:
+                return self.classes[parts[-1]]
+        return None
+
+    def _bind(self, fn: ast.FunctionDef, args: list, kwargs: dict) -> dict:
+        params = [a.arg for a in fn.args.posonlyargs + fn.args.args][1:]
+        defaults = fn.args.defaults
+        env: dict = {}
+        for i, name in enumerate(params):
+            k = i - (len(params) - len(defaults))
+            if i < len(args):
+                env[name] = args[i]
+            elif name in kwargs:
+                env[name] = kwargs[name]
+            elif k >= 0:
+                env[name] = self.value(defaults[k], {}, None)
+            else:
+                env[name] = Unknown(f"{name} is an argument of {fn.name}")
+        for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True):
+            env[a.arg] = kwargs.get(a.arg, self.value(d, {}, None) if d is not None
+                                    else Unknown(f"{a.arg} is an argument"))
+        return env
+
+    # ---- statements ------------------------------------------------------
+    def block(self, body: list, env: dict, mod: Mod) -> None:
+        for stmt in body:
+            self.statement(stmt, env, mod)
+
+    def statement(self, stmt: ast.stmt, env: dict, mod: Mod) -> None:
+        if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = self.value(stmt.value, env, mod, label=_label(targets[0]))
+            for t in targets:
+                self.store(t, value, env, mod)
+        elif isinstance(stmt, ast.AugAssign):
+            cur = self.value(stmt.target, env, mod)
+            add = self.value(stmt.value, env, mod)
+            if isinstance(cur, Items) and isinstance(add, Items):
+                self.store(stmt.target, Items(cur.items + add.items, cur.label), env, mod)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            self._append(stmt.value, env, mod)
+        elif isinstance(stmt, ast.If):
+            test = self.value(stmt.test, env, mod)
+            if isinstance(test, Const):
+                self.block(stmt.body if test.value else stmt.orelse, env, mod)
+            else:
+                self.block(stmt.body, env, mod)  # an unknown flag: the first branch
+        elif isinstance(stmt, ast.For):
+            self._loop(stmt, env, mod)
+
+    def _append(self, call: ast.Call, env: dict, mod: Mod) -> None:
+        f = call.func
+        if isinstance(f, ast.Attribute) and f.attr in ("append", "add_module") and call.args:
+            target = self.value(f.value, env, mod)
+            count = len(target.items) if isinstance(target, Items | Seq) else 0
+            item = self.value(call.args[-1], env, mod, label=f"{_label(f.value)}.{count}")
+            if isinstance(target, Items | Seq):
+                target.items.append(item)
+
+    def _loop(self, stmt: ast.For, env: dict, mod: Mod) -> None:
+        it = self.value(stmt.iter, env, mod)
+        seq = it.items if isinstance(it, Items | Tup) else None
+        if seq is None or len(seq) > MAX_REPEAT or not isinstance(stmt.target, ast.Name):
+            return
+        for v in seq:
+            env[stmt.target.id] = v
+            self.block(stmt.body, env, mod)
+
+    def store(self, target: ast.AST, value, env: dict, mod: Mod) -> None:
+        if isinstance(target, ast.Name):
+            env[target.id] = value
+        elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+              and target.value.id == "self"):
+            mod.attrs[target.attr] = value
+        elif isinstance(target, ast.Tuple) and isinstance(value, Tup):
+            for t, v in zip(target.elts, value.items, strict=False):
+                self.store(t, v, env, mod)
+
+    # ---- values ----------------------------------------------------------
+    def value(self, node: ast.AST, env: dict, mod: Mod | None, label: str = "?"):
+        try:
+            return self._value(node, env, mod, label)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError):
+            return Unknown(f"{ast.unparse(node)[:40]} is not read")
+
+    def _value(self, node, env, mod, label):
+        if isinstance(node, ast.Constant):
+            return Const(node.value)
+        if isinstance(node, ast.Name):
+            if node.id in env:
+                return env[node.id]
+            if node.id == "self" and mod is not None:
+                return mod
+            if node.id in self.constants:
+                return Const(self.constants[node.id])
+            if node.id in LIBRARIES:
+                return Ref((node.id,))
+            if node.id in BUILTINS:
+                return Ref(("builtins", node.id))
+            if node.id in self.classes or node.id in self.functions:
+                return Ref(("<local>", node.id))
+            return Unknown(f"{node.id} is not defined in this file")
+        if isinstance(node, ast.Attribute):
+            base = self._value(node.value, env, mod, label)
+            if isinstance(base, Mod):
+                return base.attrs.get(node.attr, Unknown(f"self.{node.attr} is not set"))
+            if isinstance(base, Ref):
+                return Ref(base.path + (node.attr,))
+            if isinstance(base, Items) and base.names and node.attr in base.names:
+                return base.names[node.attr]
+            return Unknown(f"{ast.unparse(node)[:40]} is configuration chainlens cannot see")
+        if isinstance(node, ast.BinOp):
+            a = self._value(node.left, env, mod, label)
+            b = self._value(node.right, env, mod, label)
+            if isinstance(a, Const) and isinstance(b, Const):
+                r = const_binop(node.op, a.value, b.value)
+                if r is not None:
+                    return Const(r)
+            if isinstance(a, Param):  # torch.randn(d) * 0.02: the distribution's family
+                return a
+            if isinstance(node.op, ast.Mult) and isinstance(a, Items) and isinstance(b, Const):
+                return Items(a.items * int(b.value), a.label)
+            return Unknown(f"{ast.unparse(node)[:40]} is not a constant")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            v = self._value(node.operand, env, mod, label)
+            return Const(-v.value) if isinstance(v, Const) and isinstance(
+                v.value, int | float) else Unknown("not a constant")
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            a = self._value(node.left, env, mod, label)
+            b = self._value(node.comparators[0], env, mod, label)
+            if isinstance(a, Const) and isinstance(b, Const):
+                op = node.ops[0]
+                table = {ast.Is: operator.is_, ast.IsNot: operator.is_not, ast.Eq: operator.eq,
+                         ast.NotEq: operator.ne, ast.Gt: operator.gt, ast.Lt: operator.lt,
+                         ast.GtE: operator.ge, ast.LtE: operator.le}
+                if type(op) in table:
+                    return Const(table[type(op)](a.value, b.value))
+            return Unknown("a comparison chainlens cannot evaluate")
+        if isinstance(node, ast.List | ast.Tuple):
+            items = [self._value(e.value if isinstance(e, ast.Starred) else e, env, mod,
+                                 f"{label}.{i}") for i, e in enumerate(node.elts)]
+            return Items(items, label) if isinstance(node, ast.List) else Tup(items)
+        if isinstance(node, ast.ListComp) and len(node.generators) == 1:
+            return self._comprehension(node, env, mod, label)
+        if isinstance(node, ast.Call):
+            return self._call(node, env, mod, label)
+        if isinstance(node, ast.Subscript):
+            base = self._value(node.value, env, mod, label)
+            index = self._value(node.slice, env, mod, label)
+            if isinstance(base, Items | Tup) and isinstance(index, Const):
+                return base.items[index.value]
+        return Unknown(f"{ast.unparse(node)[:40]} is not read")
+
+    def _comprehension(self, node: ast.ListComp, env, mod, label):
+        gen = node.generators[0]
+        it = self._value(gen.iter, env, mod, label)
+        seq = it.items if isinstance(it, Items | Tup) else None
+        if seq is None or gen.ifs or len(seq) > MAX_REPEAT:
+            return Unknown("a comprehension over something chainlens cannot count")
+        out = []
+        for i, v in enumerate(seq):
+            inner = dict(env)
+            self._bind_target(gen.target, v, inner)
+            out.append(self._value(node.elt, inner, mod, f"{label}.{i}"))
+        return Items(out, label)
+
+    def _bind_target(self, target, value, env):
+        if isinstance(target, ast.Name):
+            env[target.id] = value
+        elif isinstance(target, ast.Tuple) and isinstance(value, Tup):
+            for t, v in zip(target.elts, value.items, strict=False):
+                self._bind_target(t, v, env)
+
+    def _call(self, node: ast.Call, env, mod, label):
+        func = self._value(node.func, env, mod, label)
+        flat = isinstance(func, Ref) and func.path[-1] in ("ModuleList", "Parameter")
+        args = [self._value(a.value if isinstance(a, ast.Starred) else a, env, mod,
+                            label if flat else f"{label}.{i}") for i, a in enumerate(node.args)]
+        if any(isinstance(a, ast.Starred) for a in node.args) and len(args) == 1 and isinstance(
+                args[0], Items | Tup):
+            args = list(args[0].items)
+        kwargs = {k.arg: self._value(k.value, env, mod, f"{label}.{k.arg}")
+                  for k in node.keywords if k.arg}
+        if not isinstance(func, Ref):
+            return Unknown(f"{ast.unparse(node.func)[:40]}(...) is not read")
+        name = func.path[-1]
+        if func.path[0] == "<local>":
+            if name in self.classes:
+                return self.instantiate(self.classes[name], args, kwargs, label)
+            return Unknown(f"{name}(...) is computed at run time")
+        if name in ("range",) and all(isinstance(a, Const) for a in args) and args:
+            return Items([Const(i) for i in range(*(int(a.value) for a in args))], label)
+        if name == "len" and args and isinstance(args[0], Items | Tup):
+            return Const(len(args[0].items))
+        if name in ("int", "float", "max", "min", "round") and args and all(
+                isinstance(a, Const) for a in args):
+            fn = {"int": int, "float": float, "max": max, "min": min, "round": round}[name]
+            return Const(fn(*(a.value for a in args)))
+        if name == "Sequential":
+            if len(args) == 1 and isinstance(args[0], Unknown):
+                return args[0]
+            return Seq(list(args), label)
+        if name == "ModuleList":
+            return args[0] if args and isinstance(args[0], Items) else Items([], label)
+        if name in ("ModuleDict", "dict"):
+            names = dict(kwargs)
+            return Items(list(names.values()), label, names)
+        if name == "Parameter":
+            inner = args[0] if args else None
+            if isinstance(inner, Param):
+                return inner
+            return Param(label, (), "uniform", label, self.offsets.span(node))
+        if name in _TENSOR_INITS and func.path[0] in ("torch", "np", "numpy", "jnp"):
+            dims = list(args[0].items) if len(args) == 1 and isinstance(args[0], Tup) else args
+            shape = tuple(d.value if isinstance(d, Const) and isinstance(d.value, int) else None
+                          for d in dims)
+            return Param(label, shape, _TENSOR_INITS[name], label, self.offsets.span(node))
+        sized = [a.value if isinstance(a, Const) else None for a in args]
+        spec = layer_spec(name, sized, {k: v.value if isinstance(v, Const) else None
+                                        for k, v in kwargs.items()},
+                          "flax" if func.path[0] in ("flax", "linen") or (
+                              func.path[0] == "nn" and name in ("Dense", "Conv", "Embed"))
+                          else "torch")
+        if spec is not None:
+            return Layer(spec, label, self.offsets.span(node))
+        if name in ("getattr",) and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
+                args[1], Const):
+            return Ref(args[0].path + (str(args[1].value),))
+        return Unknown(f"{'.'.join(func.path)}(...) is not a layer chainlens models")
+
+
+def _label(target: ast.AST) -> str:
+    if isinstance(target, ast.Attribute):
+        return target.attr
+    if isinstance(target, ast.Name):
+        return target.id
+    return "?"

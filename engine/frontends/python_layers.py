@@ -1,0 +1,212 @@
+"""What the layers and ops of a model file mean, as the Python model reader
+builds them: a table from a constructor or function name to the program it
+stands for.
+
+PyTorch, Flax and numpy models are written in the same few dozen layers
+(``nn.Linear``, ``nn.Conv2d``, ``nn.LayerNorm``, ``nn.ReLU()``, ``F.gelu``...).
+Each is read here as what it does to one feature vector (batch and
+sequence axes are not modelled: ``view``/``reshape``/pooling are shape
+operations), with the parameters it owns and the initialisation its
+framework gives them (:mod:`chainlens.engine.health.init` knows the
+distributions), so the measured gradient is the one the framework's user
+would see at step 0.  Nothing here runs user code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from chainlens.engine.core.ir import add, call, div, mul, neg, sub
+from chainlens.engine.core.nodes import Node, num
+from chainlens.engine.rules import ALIASES, MODULES, RULES
+
+__all__ = ["LayerSpec", "layer_spec", "apply_op", "relu", "REDUCTIONS", "AXIS_CALLS",
+           "ACTIVATION_LAYERS", "SHAPE_LAYERS", "NORM_LAYERS", "CONV_LAYERS", "SHAPE_METHODS",
+           "OPS"]
+
+#: ``nn.<X>`` layers that change no value a gradient sees in this model
+SHAPE_LAYERS = frozenset({
+    "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "Identity", "Flatten",
+    "Unflatten", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "ReflectionPad2d",
+    "ReplicationPad2d", "ZeroPad2d", "ConstantPad2d", "Upsample", "PixelShuffle",
+})
+NORM_LAYERS = frozenset({
+    "LayerNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "InstanceNorm1d",
+    "InstanceNorm2d", "RMSNorm", "LocalResponseNorm",
+})
+CONV_LAYERS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3, "ConvTranspose1d": 1,
+               "ConvTranspose2d": 2, "ConvTranspose3d": 3, "Conv": 2}
+#: tensor methods that only move axes
+SHAPE_METHODS = frozenset({
+    "view", "reshape", "flatten", "transpose", "permute", "contiguous", "squeeze", "unsqueeze",
+    "float", "double", "type_as", "to", "clone", "detach_", "expand", "expand_as", "view_as",
+    "cuda", "cpu", "half", "t",
+})
+
+
+def _silu(x: Node) -> Node:
+    return mul(x, call("sigmoid", x))
+
+
+def _leaky(x: Node, slope: float = 0.01) -> Node:
+    return sub(call("relu", x), mul(num(Fraction(slope).limit_denominator(10**6)),
+                                    call("relu", neg(x))))
+
+
+def _elu(x: Node) -> Node:
+    return add(call("relu", x), call("min", sub(call("exp", x), num(1)), num(0)))
+
+
+def _log_softmax(x: Node) -> Node:
+    return sub(x, call("logsumexp", x))
+
+
+def _mish(x: Node) -> Node:
+    return mul(x, call("tanh", call("softplus", x)))
+
+
+#: element-wise / reducing functions by their last dotted name (``F.relu``,
+#: ``torch.tanh``, ``x.tanh()``, ``nn.ReLU()``) -> builder of one argument
+OPS: dict[str, Callable[[Node], Node]] = {
+    "silu": _silu, "swish": _silu, "SiLU": _silu, "leaky_relu": _leaky, "LeakyReLU": _leaky,
+    "elu": _elu, "ELU": _elu, "log_softmax": _log_softmax, "LogSoftmax": _log_softmax,
+    "mish": _mish, "Mish": _mish, "Softmax": lambda x: call("softmax", x),
+    "relu6": lambda x: call("min", call("relu", x), num(6)),
+    "ReLU6": lambda x: call("min", call("relu", x), num(6)),
+    "logsigmoid": lambda x: neg(call("softplus", neg(x))),
+    "LogSigmoid": lambda x: neg(call("softplus", neg(x))),
+}
+for _name, _prim in MODULES.items():
+    OPS.setdefault(_name, lambda x, p=_prim: call(p, x))
+for _name in ("relu", "gelu", "sigmoid", "tanh", "softplus", "softmax", "exp", "log", "sqrt",
+              "abs", "sin", "cos", "erf", "sum", "mean", "logsumexp", "log1p", "expm1"):
+    if _name in RULES:
+        OPS.setdefault(_name, lambda x, p=_name: call(p, x))
+
+ACTIVATION_LAYERS = frozenset(n for n in OPS if n[:1].isupper())
+#: calls that reduce a tensor to one number unless given an axis
+REDUCTIONS = frozenset({"sum", "mean", "logsumexp", "norm"})
+#: calls whose second positional argument is an axis, not a second operand
+AXIS_CALLS = frozenset({"softmax", "log_softmax", "sum", "mean"})
+
+
+def relu(x: Node) -> Node:
+    """``np.maximum(0, x)``."""
+    return call("relu", x)
+
+
+def apply_op(name: str, x: Node) -> Node | None:
+    """``name`` applied to ``x``, or None when ``name`` is no known op."""
+    build = OPS.get(name)
+    if build is not None:
+        return build(x)
+    prim = ALIASES.get(name)
+    if prim in RULES and RULES[prim].arity == 1:
+        return call(prim, x)
+    return None
+
+
+def mse(a: Node, b: Node) -> Node:
+    d = sub(a, b)
+    return call("mean", mul(d, d))
+
+
+def cross_entropy(logits: Node, target: Node) -> Node:
+    """``-Σ t·log softmax(z)`` with ``t`` the target (a one-hot or
+    probability vector, not differentiated)."""
+    return sub(call("logsumexp", logits), call("sum", mul(target, logits)))
+
+
+def nll(logp: Node, target: Node) -> Node:
+    return neg(call("sum", mul(target, logp)))
+
+
+def bce(p: Node, t: Node) -> Node:
+    one = num(1)
+    return neg(call("mean", add(mul(t, call("log", p)),
+                                mul(sub(one, t), call("log", sub(one, p))))))
+
+
+LOSSES = {"mse_loss": mse, "MSELoss": mse, "cross_entropy": cross_entropy,
+          "CrossEntropyLoss": cross_entropy, "nll_loss": nll, "NLLLoss": nll,
+          "binary_cross_entropy": bce, "BCELoss": bce}
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A layer constructor read from ``__init__``: its kind (``linear``,
+    ``conv``, ``embedding``, ``norm``, ``act``, ``shape``, ``loss``), the
+    sizes that matter and the framework default initialisation."""
+
+    kind: str
+    ctor: str
+    fan_in: int | None = None
+    fan_out: int | None = None
+    window: int = 1  # conv: kernel elements (k**d)
+    bias: bool = True
+    op: str | None = None  # act / loss: the OPS or LOSSES key
+    framework: str = "torch"  # torch | flax
+
+
+def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") -> LayerSpec | None:
+    """The spec of ``nn.<ctor>(*args, **kwargs)`` with constant arguments
+    already evaluated (None for a size that is not known), or None when
+    ``ctor`` is no layer this reader models."""
+    def arg(i: int, *names: str, default=None):
+        for n in names:
+            if n in kwargs:
+                return kwargs[n]
+        return args[i] if i < len(args) else default
+
+    if ctor in ("Linear", "LazyLinear", "Bilinear"):
+        return LayerSpec("linear", ctor, arg(0, "in_features"), arg(1, "out_features"),
+                         bias=bool(arg(2, "bias", default=True)))
+    if ctor == "Dense":  # flax: Dense(features); the fan-in comes from the input
+        return LayerSpec("linear", ctor, None, arg(0, "features"),
+                         bias=bool(kwargs.get("use_bias", True)), framework="flax")
+    if ctor in CONV_LAYERS:
+        if framework == "flax":
+            k = arg(1, "kernel_size", default=1)
+            k = k[0] if isinstance(k, tuple) and k else k
+            return LayerSpec("conv", ctor, None, arg(0, "features"),
+                             window=_window(k, CONV_LAYERS[ctor]), framework="flax")
+        k = arg(2, "kernel_size", default=1)
+        return LayerSpec("conv", ctor, arg(0, "in_channels"), arg(1, "out_channels"),
+                         window=_window(k, CONV_LAYERS[ctor]),
+                         bias=bool(arg(7, "bias", default=True)))
+    if ctor == "Embedding":
+        return LayerSpec("embedding", ctor, arg(0, "num_embeddings"), arg(1, "embedding_dim"))
+    if ctor == "Embed":
+        return LayerSpec("embedding", ctor, arg(0, "num_embeddings"), arg(1, "features"),
+                         framework="flax")
+    if ctor in NORM_LAYERS:
+        return LayerSpec("norm", ctor, None, None)
+    if ctor in SHAPE_LAYERS:
+        return LayerSpec("shape", ctor)
+    if ctor in ACTIVATION_LAYERS:
+        return LayerSpec("act", ctor, op=ctor)
+    if ctor in LOSSES:
+        return LayerSpec("loss", ctor, op=ctor)
+    return None
+
+
+def _window(k, dims: int) -> int:
+    if isinstance(k, tuple):
+        return math.prod(int(v) for v in k if isinstance(v, int)) or 1
+    return int(k) ** dims if isinstance(k, int) else 1
+
+
+def normalise(x: Node, gain: Node | None, shift: Node | None) -> Node:
+    """Layer/batch normalisation of one feature vector:
+    ``(x - mean x) / sqrt(var x + 1e-5)``, then the affine part."""
+    u = sub(x, call("mean", x))
+    y = div(u, call("sqrt", add(call("mean", mul(u, u)), num(Fraction(1, 100000)))))
+    if gain is not None:
+        y = mul(y, gain)
+    if shift is not None:
+        y = add(y, shift)
+    return y

@@ -1,0 +1,126 @@
+"""Model classes as chainlens programs: ``nn.Module`` (and Flax/Equinox
+``Module``) classes read from their ``__init__`` and ``forward``.
+
+ML engineers do not write their networks as formulas: they write a class
+whose ``__init__`` builds layers (``self.fc1 = nn.Linear(784, 128)``,
+``nn.Sequential``, ``nn.ModuleList``, ``nn.Parameter``) and whose
+``forward`` threads a tensor through them (``x = F.relu(self.fc1(x))``,
+residuals, loops over a ModuleList, helpers of the same file).  This
+module reads both with :mod:`ast` (never running anything) and builds one
+program per class: each layer a linear map with its parameters declared
+at the framework's default initialisation (the ranges of
+:mod:`chainlens.engine.health.init`), so a measured backward pass sees the
+gradients the framework's user would see at step 0.
+
+The interpreter of ``forward`` is :mod:`~chainlens.engine.frontends.python_eval`;
+what it cannot read it names, with the place, in :class:`Skipped`.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from chainlens.engine.core.source import Span
+from chainlens.engine.frontends.python_ast import Offsets, dotted
+from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
+from chainlens.engine.language.program import Program
+
+__all__ = ["ModuleUnit", "ModuleSkip", "read_modules", "is_module_class"]
+
+_MODULE_BASES = frozenset({"Module", "LightningModule", "nnx.Module"})
+
+
+@dataclass(frozen=True)
+class ModuleUnit:
+    name: str
+    span: Span
+    name_span: Span
+    program: Program
+    params: tuple[str, ...]
+    #: one line per layer: (label, weight symbol, span)
+    layers: tuple[tuple[str, str, Span], ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModuleSkip:
+    name: str
+    span: Span
+    reason: str
+
+
+def is_module_class(cls: ast.ClassDef, known: set[str]) -> bool:
+    """A class deriving from a framework ``Module`` or from a module class
+    of the same file."""
+    for base in cls.bases:
+        parts = dotted(base)
+        if parts and (parts[-1] in _MODULE_BASES or parts[-1] in known):
+            return True
+    return False
+
+
+def read_modules(tree: ast.Module, offsets: Offsets, source: str):
+    """Every module class of ``tree``: (units, skips, methods) where
+    ``methods`` are the def nodes the plain-function reader must leave
+    alone (they belong to a class read here or skipped with its reason)."""
+    classes: dict[str, ast.ClassDef] = {}
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
+    constants = _constants(tree)
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and is_module_class(node, set(classes)):
+            classes[node.name] = node
+    units: list[ModuleUnit] = []
+    skips: list[ModuleSkip] = []
+    owned: set[ast.AST] = set()
+    for name, cls in classes.items():
+        entry = _entry(cls)
+        owned.update(n for n in cls.body if isinstance(n, ast.FunctionDef))
+        if entry is None:
+            skips.append(ModuleSkip(name, offsets.name_span(cls, name),
+                                    f"not read: {name} has no forward or __call__"))
+            continue
+        try:
+            built = read_module_class(cls, classes, functions, constants, offsets, source)
+        except Unsupported as exc:
+            where = exc.node if getattr(exc.node, "lineno", None) else entry
+            skips.append(ModuleSkip(f"{name}.{entry.name}", _line_span(offsets, where, entry),
+                                    f"not read: {exc.reason}"))
+            continue
+        except (RecursionError, TypeError, KeyError, ValueError, ZeroDivisionError,
+                IndexError) as exc:
+            skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
+                                    f"not read: {exc or type(exc).__name__}"))
+            continue
+        units.append(ModuleUnit(name, offsets.span(cls), offsets.name_span(cls, name),
+                                built.program, built.params, built.layers, built.notes))
+    return units, skips, owned
+
+
+def _entry(cls: ast.ClassDef) -> ast.FunctionDef | None:
+    for name in ("forward", "__call__"):
+        for node in cls.body:
+            if isinstance(node, ast.FunctionDef) and node.name == name:
+                return node
+    return None
+
+
+def _line_span(offsets: Offsets, node: ast.AST, entry: ast.FunctionDef) -> Span:
+    """The reason's place: the statement that stopped the reader, inside
+    ``entry`` (the editor shows the hint on the def line via the skip's
+    name span)."""
+    try:
+        return offsets.span(node)
+    except (AttributeError, TypeError):
+        return offsets.name_span(entry, entry.name)
+
+
+def _constants(tree: ast.Module) -> dict[str, object]:
+    """Module-level ``NAME = <int/float/str/bool literal>``."""
+    out: dict[str, object] = {}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Constant)):
+            out[node.targets[0].id] = node.value.value
+    return out

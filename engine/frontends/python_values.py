@@ -1,0 +1,145 @@
+"""The values the Python model reader computes with while it reads a class.
+
+Reading ``__init__`` and ``forward`` without running them needs a small
+abstract interpreter: a constant is a Python constant, a tensor is an IR
+node with the width of its feature axis, a layer is a spec waiting to be
+applied, an unknown configuration value stays unknown (and is only an
+error if a size or a branch depends on it).  These are the values.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from chainlens.engine.core.nodes import Node
+from chainlens.engine.frontends.python_layers import LayerSpec
+
+__all__ = ["Unsupported", "Dim", "Const", "Unknown", "Tensor", "Linear", "Concat", "Layer",
+           "Seq", "Items", "Mod", "Param", "Ref", "Func", "Lazy", "Shape", "Tup"]
+
+#: width assumed for a feature axis no literal or default fixes
+TYPICAL_WIDTH = 16
+
+
+class Unsupported(Exception):
+    def __init__(self, node: ast.AST | None, reason: str):
+        super().__init__(reason)
+        self.node = node
+        self.reason = reason
+
+
+class Dim:
+    """A feature width, possibly still unknown; unified as the reader learns."""
+
+    def __init__(self, value: int | None = None):
+        self.value = value
+
+    def unify(self, other: Dim) -> Dim:
+        if self.value is None:
+            self.value = other.value
+        elif other.value is None:
+            other.value = self.value
+        return self
+
+
+@dataclass
+class Const:
+    value: object
+
+
+@dataclass
+class Unknown:
+    why: str
+
+
+@dataclass
+class Tensor:
+    node: Node
+    dim: Dim
+    scalar: bool = False
+
+
+@dataclass
+class Linear:
+    """A sum of layer applications not yet built, so that ``chunk``/``split``
+    can cut each weight by rows (an LSTM's gates) before it is declared."""
+
+    terms: list  # [(Layer, Tensor)]
+
+
+@dataclass
+class Concat:
+    parts: list  # [Tensor]
+
+
+@dataclass(eq=False)
+class Layer:
+    spec: LayerSpec
+    label: str
+    span: object
+    built: dict = field(default_factory=dict)  # (rows piece, k) -> (W, b)
+
+
+@dataclass
+class Seq:
+    items: list
+    label: str
+
+
+@dataclass
+class Items:
+    """ModuleList / Python list of layers / dict of layers."""
+
+    items: list
+    label: str
+    names: dict | None = None
+
+
+@dataclass(eq=False)
+class Mod:
+    cls: ast.ClassDef
+    attrs: dict
+    label: str
+
+
+@dataclass
+class Param:
+    name: str
+    shape: tuple
+    init: str  # "normal" | "zeros" | "ones" | "uniform"
+    label: str
+    span: object
+    symbol: str | None = None
+
+
+@dataclass
+class Ref:
+    """A dotted name of a library (``torch.nn.functional``)."""
+
+    path: tuple
+
+
+@dataclass
+class Func:
+    node: ast.FunctionDef
+    bound: object = None  # the instance, for a method
+
+
+@dataclass
+class Lazy:
+    """A forward() argument: becomes one input, or several when unpacked."""
+
+    name: str
+    span: object
+    made: object = None
+
+
+@dataclass
+class Shape:
+    of: Tensor
+
+
+@dataclass
+class Tup:
+    items: list

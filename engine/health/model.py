@@ -1,0 +1,154 @@
+"""Gradient flow through a model as its framework's user would measure it.
+
+PyTorch users judge a network by the weight gradients of its layers after
+one backward pass at initialisation: ``layer.weight.grad.norm()`` for the
+first and the last layer, and their ratio.  :func:`gradient_flow` does the
+same through the engine's own kernels: the parameters are drawn from the
+ranges the model reader declared (the framework's default initialisation,
+:mod:`~chainlens.engine.health.init`), one batched forward and reverse pass
+(:func:`~chainlens.engine.health.measure.run`) gives ∂L/∂W for every layer,
+and the ratio of the first layer's |∂L/∂W| (Frobenius norm, median over the
+seeded draws) to the last layer's decides the verdict's direction.  The
+static bound is shown beside it as supporting evidence; it never overrides
+the measurement (a bound is an upper bound: it can say "may explode" of a
+network that vanishes).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from chainlens.engine.core.source import ChainError
+from chainlens.engine.health import measure
+from chainlens.engine.health.fixes import Remedy
+from chainlens.engine.health.report import Finding
+from chainlens.engine.language.program import Program
+
+__all__ = ["LayerFlow", "Flow", "gradient_flow", "verdict_of", "is_model", "judge",
+           "VANISHING", "EXPLODING"]
+
+#: first/last |∂L/∂W| ratios beyond which a model's gradient is judged
+VANISHING = 1e-3
+EXPLODING = 1e3
+
+
+@dataclass(frozen=True)
+class LayerFlow:
+    layer: int
+    name: str  # the weight's symbol
+    grad: float  # median over draws of ‖∂L/∂W‖_F
+    ratio: float  # grad / last layer's grad
+
+
+@dataclass(frozen=True)
+class Flow:
+    layers: tuple[LayerFlow, ...]
+    ratio: float  # first / last
+    verdict: str  # "vanishing" | "exploding" | "healthy"
+    draws: int
+
+    def to_dict(self) -> dict:
+        return {"ratio": _num(self.ratio), "verdict": self.verdict, "draws": self.draws,
+                "layers": [{"layer": f.layer, "name": f.name, "grad": _num(f.grad),
+                            "ratio": _num(f.ratio)} for f in self.layers]}
+
+
+def _num(x: float):
+    return x if math.isfinite(x) else str(x)
+
+
+def verdict_of(ratio: float) -> str:
+    if not math.isfinite(ratio) or ratio < VANISHING:
+        return "vanishing" if not (math.isinf(ratio) and ratio > 0) else "exploding"
+    return "exploding" if ratio > EXPLODING else "healthy"
+
+
+def weights(program: Program) -> list[tuple[int, str]]:
+    """(layer, weight symbol) of every layer, in order: the first declared
+    parameter of each layer index with two axes (else its first one)."""
+    by_layer: dict[int, list] = {}
+    for d in program.declarations:
+        if d.role == "param" and d.layer is not None:
+            by_layer.setdefault(d.layer, []).append(d)
+    out = []
+    for layer in sorted(by_layer):
+        decls = by_layer[layer]
+        pick = next((d for d in decls if len(d.shape) == 2), decls[0])
+        out.append((layer, pick.name))
+    return out
+
+
+def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: int = 16,
+                  seed: int = 0) -> Flow | None:
+    """Per-layer weight gradients of ``program`` (a model unit) at seeded
+    draws of its declared initialisation; None when it has no layer or
+    cannot be run."""
+    layers = weights(program)
+    if not layers:
+        return None
+    if run is None:
+        ranges = {d.name: (float(d.range[0]), float(d.range[1]))
+                  for d in program.declarations if d.range is not None}
+        try:
+            batch, _ = measure.points_batch(program, ranges, samples, seed)
+            run = measure.run(program, program.outputs[0], batch)
+        except ChainError:
+            return None
+    grads = []
+    for layer, name in layers:
+        adj = run.adjoints.get(name)
+        if adj is None:
+            grads.append((layer, name, 0.0))
+            continue
+        arr = np.asarray(adj, dtype=np.float64)
+        axes = tuple(range(1, arr.ndim))
+        norms = np.sqrt(np.sum(arr * arr, axis=axes)) if axes else np.abs(arr)
+        grads.append((layer, name, float(np.median(norms))))
+    last = grads[-1][2]
+    flows = tuple(LayerFlow(layer, name, g, g / last if last > 0 else math.inf)
+                  for layer, name, g in grads)
+    ratio = flows[0].ratio if last > 0 else (0.0 if flows[0].grad == 0 else math.inf)
+    draws = len(next(iter(run.values.values()))) if run.values else 1
+    return Flow(flows, ratio, verdict_of(ratio), draws)
+
+
+def is_model(program: Program) -> bool:
+    """A program the model reader built: parameters of two or more layers
+    declared at a framework initialisation."""
+    layered = {d.layer for d in program.declarations
+               if d.role == "param" and d.layer is not None and d.init is not None}
+    return len(layered) >= 2
+
+
+def judge(program: Program, run: measure.Run, findings: list[Finding],
+          remedies: tuple[Remedy, ...] = ()) -> tuple[list[Finding], Flow | None]:
+    """The model verdict from the measured flow: vanishing/exploding
+    findings that disagree with it are dropped, and a finding on the first
+    layer says what was measured (the static bound of the same direction, if
+    any, is quoted as supporting evidence)."""
+    flow = gradient_flow(program, run)
+    if flow is None or len(flow.layers) < 2:
+        return findings, flow
+    static = [f for f in findings if f.kind in ("vanishing", "exploding")]
+    kept = [f for f in findings if f.kind not in ("vanishing", "exploding")]
+    if flow.verdict == "healthy":
+        return kept, flow
+    agree = next((f for f in static if f.kind == flow.verdict and f.bound is not None), None)
+    first, last = flow.layers[0], flow.layers[-1]
+    decl = program.declaration(first.name)
+    severe = flow.ratio < 1e-6 or flow.ratio > 1e6
+    verb = "vanishes" if flow.verdict == "vanishing" else "explodes"
+    message = (f"the gradient {verb} through {len(flow.layers)} layers: |∂L/∂W| of the first "
+               f"layer is {flow.ratio:.2g} × the last layer's ({first.grad:.2g} vs "
+               f"{last.grad:.2g}; measured at the framework's default initialisation, "
+               f"median of {flow.draws} seeded draws)")
+    if agree is not None:
+        message += f"; the static bound agrees ({agree.bound:.2g})"
+    kept.append(Finding(flow.verdict, "error" if severe else "warning", message,
+                        decl.span if decl is not None else None,
+                        names=(first.name, last.name), bound=agree.bound if agree else None,
+                        measured=flow.ratio, remedies=remedies,
+                        layers=(first.layer, last.layer)))
+    return kept, flow

@@ -1,0 +1,68 @@
+"""chainlens's measured gradient flow against PyTorch's own, on fixtures
+PyTorch users measure (tests/models/fixtures/stacks.py, read by chainlens
+with ast and imported here to run with torch)."""
+
+import importlib.util
+import pathlib
+
+import pytest
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.health.analysis import analyze
+
+torch = pytest.importorskip("torch")
+
+HERE = pathlib.Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "stacks.py"
+#: per-layer ratios must agree within this factor (16 seeded draws each side)
+FACTOR = 5.0
+
+
+def _load(path: pathlib.Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+stacks = _load(FIXTURE, "chainlens_model_fixtures")
+torch_flow = _load(HERE / "torch_flow.py", "chainlens_torch_flow")
+DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
+UNITS = {u.label: u for u in DOC.programs}
+
+
+def _torch_verdict(ratio: float) -> str:
+    return "vanishing" if ratio < 1e-3 else "exploding" if ratio > 1e3 else "healthy"
+
+
+def test_every_fixture_class_is_read():
+    assert set(stacks.FIXTURES) <= set(UNITS), DOC.skipped
+    assert all(UNITS[name].kind == "module" for name in stacks.FIXTURES)
+
+
+@pytest.mark.parametrize("name", sorted(stacks.FIXTURES))
+def test_per_layer_ratios_and_verdict_agree_with_torch(name):
+    cls, width = stacks.FIXTURES[name]
+    grads = torch_flow.torch_layer_grads(cls, width)
+    report = analyze(UNITS[name].program)
+    flow = report.flow
+    assert flow is not None and len(flow.layers) == len(grads)
+    for ours, theirs in zip(flow.layers, grads, strict=True):
+        mine, torch_ratio = ours.ratio, theirs / grads[-1]
+        assert torch_ratio / FACTOR <= mine <= torch_ratio * FACTOR, (ours, torch_ratio)
+    assert flow.verdict == _torch_verdict(grads[0] / grads[-1])
+    kinds = {f.kind for f in report.findings}
+    if grads[0] / grads[-1] < 1:
+        assert "exploding" not in kinds  # never "exploding" where torch measures < 1
+    if flow.verdict == "healthy":
+        assert not kinds & {"vanishing", "exploding"}
+    else:
+        assert flow.verdict in kinds
+
+
+def test_a_module_level_sequential_is_measured_at_torch_init():
+    src = "from torch import nn\nmodel = nn.Sequential(\n" + "".join(
+        "    nn.Linear(32, 32), nn.Sigmoid(),\n" for _ in range(20)) + ")\n"
+    unit = read_document(src, path="m.py").programs[0]
+    report = analyze(unit.program)
+    assert report.flow.verdict == "vanishing"
+    assert [f.kind for f in report.findings] == ["vanishing"]  # no static "exploding"
