@@ -4,7 +4,9 @@ batched backward passes, and judge gradient health.
 Pure functions that return frozen dataclasses: no I/O, no threads, no global
 state beyond the node-interning cache.  The public names are loaded lazily so
 that ``import chainlens.engine`` stays cheap for the language server's
-start-up and for Dask workers.
+start-up and for Dask workers.  The functions come through
+:mod:`chainlens.engine.api.facade`, which also takes SymPy expressions and
+Python functions (read from their source, never called) wherever text goes.
 """
 
 from __future__ import annotations
@@ -16,25 +18,28 @@ from chainlens.engine.core.source import ChainError, LimitError, ParseError, Sha
 
 #: public name -> module that defines it
 _LAZY = {
-    "parse": "language.reader",
-    "parse_expr": "language.reader",
+    "parse": "api.facade",
+    "parse_expr": "api.facade",
     "Program": "language.program",
-    "to_text": "printing",
-    "to_unicode": "printing",
-    "to_latex": "printing",
-    "to_python": "printing",
-    "render": "printing",
-    "diff": "symbolic.derivatives",
-    "gradient": "symbolic.derivatives",
-    "jacobian": "symbolic.derivatives",
-    "hessian": "symbolic.derivatives",
-    "backprop": "symbolic.adjoints",
-    "simplify": "symbolic.simplify",
-    "check_derivative": "symbolic.check",
-    "compile": "numeric.kernel",
-    "evaluate": "numeric.kernel",
-    "paths": "numeric.paths",
-    "analyze": "health.analysis",
+    "to_text": "api.facade",
+    "to_unicode": "api.facade",
+    "to_latex": "api.facade",
+    "to_python": "api.facade",
+    "render": "api.facade",
+    "render_shared": "api.facade",
+    "diff": "api.facade",
+    "gradient": "api.facade",
+    "jacobian": "api.facade",
+    "hessian": "api.facade",
+    "backprop": "api.facade",
+    "simplify": "api.facade",
+    "check_derivative": "api.facade",
+    "compile": "api.facade",
+    "evaluate": "api.facade",
+    "paths": "api.facade",
+    "analyze": "api.facade",
+    "from_sympy": "api.sympy_bridge",
+    "to_sympy": "api.sympy_bridge",
 }
 
 __all__ = ["Node", "num", "sym", "ChainError", "ParseError", "ShapeError", "LimitError", "Span",

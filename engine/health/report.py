@@ -136,6 +136,32 @@ class HealthReport:
     def ok(self) -> bool:
         return not any(f.severity in ("error", "warning") for f in self.findings)
 
+    def __repr__(self) -> str:
+        if not self.findings:
+            return f"HealthReport({self.output}: no findings)"
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        tally = ", ".join(f"{n} {sev}{'s' * (n > 1)}" for sev, n in counts.items())
+        first = self.findings[0].message
+        first = first if len(first) <= 120 else first[:119] + "…"
+        return f"HealthReport({self.output}: {tally}; first: {first})"
+
+    def _repr_markdown_(self) -> str:
+        if not self.findings:
+            head = f"**Gradient health of {self.output}:** no vanishing or exploding gradients"
+            return head + (f" ({self.points} {self.points_from} points)" if self.points else "")
+        lines = [f"**Gradient health of {self.output}:** {len(self.findings)} finding(s)", ""]
+        for f in self.findings:
+            where = f" (line {f.span.line})" if f.span else ""
+            lines.append(f"- **{f.severity}** {f.message}{where} `[{f.kind}]`")
+            lines += [f"  - fix: {r.title}" for r in f.remedies]
+        lines += [f"- *assumed* {a.text}" for a in self.assumptions]
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str | None:
+        return None  # the report is prose: the notebook shows the Markdown
+
     def flagged(self, threshold: str = "warning") -> tuple[Finding, ...]:
         """Findings at ``threshold`` severity or worse."""
         cut = SEVERITIES.index(threshold)

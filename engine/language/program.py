@@ -123,6 +123,17 @@ class Program:
     )
     _expanded: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
+    def __repr__(self) -> str:
+        inputs = sorted({n for a in self.assignments for n in free_symbols(a.expr)}
+                        - set(self.names))
+        return (f"Program({len(self.assignments)} assignments; outputs "
+                f"{', '.join(self.outputs) or 'none'}; inputs {', '.join(inputs) or 'none'}"
+                f"{f'; {len(self.points)} @at points' if self.points else ''})")
+
+    def _repr_markdown_(self) -> str:
+        return "```\n" + (self.source if len(self.source) <= 4000
+                           else self.source[:4000] + "\n…") + "\n```"
+
     # ---- names -----------------------------------------------------------
     def assignment(self, name: str) -> Assignment:
         for a in self.assignments:
@@ -196,3 +207,4 @@ def _inline(expr: Node, env: dict[Node, Node]) -> Node:
         else:
             memo[id(node)] = rebuild(node, tuple(memo[id(a)] for a in node.args))
     return memo[id(expr)]
+

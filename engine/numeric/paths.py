@@ -71,6 +71,24 @@ class PathReport:
     at: dict
     inputs: tuple[InputPaths, ...]
 
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{e.wrt}: {e.count} paths, sum {e.gradient:.6g}"
+                           for e in self.inputs[:6])
+        return f"PathReport({self.output}; {counts}{', …' if len(self.inputs) > 6 else ''})"
+
+    def _repr_markdown_(self) -> str:
+        rows = [f"| {e.wrt} | {e.count} | {e.gradient:.6g} | "
+                f"{e.paths[0].product:.6g} |" if e.paths else f"| {e.wrt} | {e.count} | "
+                f"{e.gradient:.6g} | |" for e in self.inputs]
+        return "\n".join([f"| input | paths to {self.output} | sum = ∂{self.output}/∂input "
+                           "| largest path |", "|---|---|---|---|", *rows])
+
+    def _repr_latex_(self) -> str:
+        terms = ",\\quad ".join(
+            f"\\frac{{\\partial {self.output}}}{{\\partial {e.wrt}}} = "
+            f"\\sum_{{{e.count}\\ \\text{{paths}}}} = {e.gradient:.6g}" for e in self.inputs[:8])
+        return f"${terms}$"
+
     def __getitem__(self, wrt: str) -> InputPaths:
         for entry in self.inputs:
             if entry.wrt == wrt:

@@ -53,6 +53,44 @@ class Evaluation:
     adjoints: dict | None = None
     backend: str = "numpy"
 
+    def __repr__(self) -> str:
+        parts = [f"{_label(o)} = {_brief(v)}" for o, v in self.values.items()]
+        parts += [f"∂{_label(o)}/∂{w} = {_brief(g)}" for o, row in self.gradients.items()
+                  for w, g in row.items()]
+        shown = "; ".join(parts[:8]) + ("; …" if len(parts) > 8 else "")
+        bad = f"; NaN/Inf in {len(self.nonfinite)} place(s)" if self.nonfinite else ""
+        return f"Evaluation({self.batch} point{'s' * (self.batch != 1)}: {shown}{bad})"
+
+    def _repr_markdown_(self) -> str:
+        rows = [f"| {_label(o)} | {_brief(v)} |" for o, v in self.values.items()]
+        rows += [f"| ∂{_label(o)}/∂{w} | {_brief(g)} |" for o, row in self.gradients.items()
+                 for w, g in row.items()]
+        rows += [f"| NaN/Inf | first from {nf.op} in the {nf.phase} pass ({nf.count} points) |"
+                 for nf in self.nonfinite]
+        return "\n".join([f"| {self.batch} point(s) | value |", "|---|---|", *rows])
+
+    def _repr_latex_(self) -> str:
+        cells = [f"{_label(o)} = {_brief(v)}" for o, v in self.values.items()]
+        cells += [f"\\frac{{\\partial {_label(o)}}}{{\\partial {w}}} = {_brief(g)}"
+                  for o, row in self.gradients.items() for w, g in row.items()]
+        return "$" + ",\\quad ".join(cells[:12]) + "$"
+
+
+def _label(name: str) -> str:
+    """``_1`` (an expression statement) is ``f``, ``a@2`` is ``a``."""
+    if name.startswith("_") and name[1:].isdigit():
+        return "f"
+    return name.split("@")[0]
+
+
+def _brief(value) -> str:
+    """One point's number as ``0.181099``; a batch as its shape and range."""
+    a = np.asarray(value, dtype=float)
+    if a.size == 1:
+        return f"{float(a.reshape(-1)[0]):.6g}"
+    with np.errstate(all="ignore"):
+        return f"array{list(a.shape)} in [{np.nanmin(a):.4g}, {np.nanmax(a):.4g}]"
+
 
 @dataclass(frozen=True)
 class Trace:

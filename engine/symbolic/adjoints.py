@@ -13,7 +13,7 @@ from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.language.program import Program
 from chainlens.engine.language.reader import parse
-from chainlens.engine.printing import render
+from chainlens.engine.printing import display_symbol, render
 from chainlens.engine.symbolic.chain import _Forward, materialize
 from chainlens.engine.symbolic.coerce import wrt_list
 from chainlens.engine.symbolic.simplify import simplify as _simplify
@@ -52,6 +52,23 @@ class Backprop:
     output: str
     adjoints: tuple[Adjoint, ...]
     wrt: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        names = [a.name for a in self.adjoints]
+        shown = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
+        return f"Backprop(∂{self.output}/∂· for {len(names)} names: {shown})"
+
+    def _repr_markdown_(self) -> str:
+        rows = [f"| ∂{self.output}/∂{display_symbol(a.name, 'unicode')} | "
+                f"`{_render(a.through, 'unicode')[:200]}` |" for a in self.adjoints[:40]]
+        more = [f"| … | {len(self.adjoints) - 40} more |"] if len(self.adjoints) > 40 else []
+        return "\n".join(["| adjoint | through the names |", "|---|---|", *rows, *more])
+
+    def _repr_latex_(self) -> str:
+        rows = [f"\\frac{{\\partial {self.output}}}"
+                f"{{\\partial {display_symbol(a.name, 'latex')}}} &= "
+                f"{_render(a.through, 'latex')}" for a in self.adjoints[:20]]
+        return "$\\begin{aligned}" + " \\\\ ".join(rows) + "\\end{aligned}$"
 
     def __getitem__(self, name: str) -> Adjoint:
         for a in self.adjoints:

@@ -58,6 +58,31 @@ class CheckResult:
     expected: float | None = None
     got: float | None = None
 
+    def __repr__(self) -> str:
+        head = f"d/d{self.wrt} {render(self.expr, 'unicode', 200)} = " \
+               f"{render(self.derivative, 'unicode', 200)}"
+        if self.equal:
+            return f"CheckResult(equal: {render(self.claimed, 'unicode', 200)}; {head})"
+        at = ", ".join(f"{k}={v:.4g}" for k, v in self.counterexample or ())
+        return f"CheckResult(not equal: {render(self.claimed, 'unicode', 200)}; {head}" + \
+               (f"; at {at}: {self.expected:.6g} vs {self.got:.6g})" if at else ")")
+
+    def _repr_markdown_(self) -> str:
+        verdict = "**equal**" if self.equal else "**not equal**"
+        lines = [f"{verdict}: `{render(self.claimed, 'unicode', 200)}`; d/d{self.wrt} "
+                 f"`{render(self.expr, 'unicode', 200)}` = "
+                 f"`{render(self.derivative, 'unicode', 200)}`"]
+        if self.counterexample:
+            at = ", ".join(f"{k} = {v:.6g}" for k, v in self.counterexample)
+            lines.append(f"- at {at} the derivative is {self.expected:.6g}, the claim gives "
+                         f"{self.got:.6g}")
+        return "\n".join(lines)
+
+    def _repr_latex_(self) -> str:
+        rel = "=" if self.equal else "\\neq"
+        return (f"$\\frac{{d}}{{d{self.wrt}}}\\left[{render(self.expr, 'latex')}\\right] "
+                f"= {render(self.derivative, 'latex')} {rel} {render(self.claimed, 'latex')}$")
+
     def to_dict(self) -> dict:
         return {
             "equal": self.equal,

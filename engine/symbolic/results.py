@@ -3,6 +3,12 @@ print themselves in every notation (``.text``, ``.unicode``, ``.latex``,
 ``.python``) and have ONE JSON form each (``to_dict``): the batch records,
 the gRPC service and the CLI's ``--json`` all use
 :meth:`Derivative.to_dict`.
+
+At a prompt or in a notebook they show what a textbook prints: a one-line
+``repr`` (``Derivative(d/dx sin(x²) = 2x·cos(x²))``), ``_repr_latex_`` and
+``_repr_markdown_``; and they are functions of a point, as ``jax.grad``'s
+results are: ``diff("sin(x^2)")(0.5)`` or ``gradient(f)(x=arr, y=1)``
+evaluate the result with the numeric kernels (scalars or arrays, broadcast).
 """
 
 from __future__ import annotations
@@ -10,17 +16,90 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import numpy as np
+from chainlens.engine.core.cache import Cache
 from chainlens.engine.core.nodes import Node
+from chainlens.engine.core.source import ChainError
+from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.conditions import conditions_of, dedupe
 from chainlens.engine.symbolic.step_text import step_to_dict
 from chainlens.engine.symbolic.steps import build_steps
+from chainlens.engine.symbolic.values import value_at
 
 __all__ = ["Derivative", "Gradient", "Jacobian", "Hessian"]
 
 
 def _render(node: Node, fmt: str) -> str:
     return render(node, fmt)
+
+
+#: Longest expression a ``repr`` shows before ``…``.
+REPR_CHARS = 160
+
+
+def _short(node: Node, fmt: str = "unicode") -> str:
+    text = render(node, fmt, max_chars=REPR_CHARS * 4)
+    return text if len(text) <= REPR_CHARS else text[:REPR_CHARS - 1] + "…"
+
+
+def _leibniz(of: str, wrt: str, order: int, fmt: str) -> str:
+    if fmt == "latex":
+        n = f"^{{{order}}}" if order > 1 else ""
+        return f"\\frac{{d{n}}}{{d{wrt}{n}}}\\left[{of}\\right]"
+    n = str(order).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) if order > 1 else ""
+    return f"d{n}/d{wrt}{n} {of}"
+
+
+def _variables(exprs, first: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The names a result's call binds, positional order: ``first`` (the
+    ``wrt`` names), then the expression's other names, sorted."""
+    names = set()
+    for e in exprs:
+        names |= set(free_symbols(e))
+    return tuple(dict.fromkeys([*first, *sorted(names)]))
+
+
+def at_points(nodes, variables: tuple[str, ...], args: tuple, values: dict):
+    """The values of ``nodes`` with ``variables`` bound to ``args``/``values``
+    (scalars or arrays, broadcast): a float for a scalar point, else an
+    array of the broadcast shape; several nodes stack on a leading axis."""
+    from chainlens.engine.numeric.kernel import compile  # the layer exception: see test_layers
+
+    if len(args) > len(variables):
+        raise ChainError(f"{len(args)} values for {len(variables)} variables "
+                         f"({', '.join(variables) or 'none'})")
+    point = dict(zip(variables, args, strict=False)) | values
+    needed = _variables(nodes)
+    missing = [v for v in needed if v not in point]
+    if missing:
+        raise ChainError(f"no value for {', '.join(missing)}",
+                         hint=f"call it with {', '.join(f'{v}=…' for v in needed)}")
+    arrays = {k: np.asarray(v, dtype=float) for k, v in point.items()}
+    shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
+    flat = {k: np.broadcast_to(a, shape).reshape(-1) for k, a in arrays.items() if k in needed}
+    out = []
+    for node in nodes:
+        kernel = _kernel(node, compile)
+        if kernel is None:  # a constant
+            out.append(np.full(shape, value_at(node, {})))
+            continue
+        ev = kernel(flat)
+        value = np.asarray(next(iter(ev.values.values())), dtype=float)
+        out.append(value.reshape(shape))
+    result = out[0] if len(out) == 1 else np.stack(out)
+    return float(result) if result.ndim == 0 else result
+
+
+#: Kernels of results called on points (a notebook calls the same one often).
+_KERNELS: Cache = Cache(max_entries=128)
+
+
+def _kernel(node: Node, compile):
+    if not free_symbols(node):
+        return None
+    kernel = _KERNELS.get(node)
+    return kernel if kernel is not None else _KERNELS.put(node, compile(node))
 
 
 def _matrix(rows: tuple[tuple[Node, ...], ...], fmt: str, vector: bool = False) -> str:
@@ -32,6 +111,18 @@ def _matrix(rows: tuple[tuple[Node, ...], ...], fmt: str, vector: bool = False) 
     if vector:
         return "[" + ", ".join(cells[0]) + "]"
     return "[" + ", ".join("[" + ", ".join(row) + "]" for row in cells) + "]"
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= REPR_CHARS else text[:REPR_CHARS - 1] + "…"
+
+
+def _markdown_matrix(name: str, wrt, matrix) -> str:
+    head = "| " + name + " | " + " | ".join(f"∂/∂{v}" for v in wrt) + " |"
+    rule = "|---" * (len(wrt) + 1) + "|"
+    rows = [f"| {i + 1} | " + " | ".join(f"`{_short(n)}`" for n in row) + " |"
+            for i, row in enumerate(matrix)]
+    return "\n".join([head, rule, *rows])
 
 
 class _Printed:
@@ -105,6 +196,28 @@ class Derivative:
             out.extend(build_steps(expr, self.wrt, raw, fwd, simplified, rewrites))
         return tuple(out)
 
+    def __repr__(self) -> str:
+        return f"Derivative({_leibniz(_short(self.expr), self.wrt, self.order, 'u')} = " \
+               f"{_short(self.result)})"
+
+    def _repr_latex_(self) -> str:
+        head = _leibniz(_render(self.expr, "latex"), self.wrt, self.order, "latex")
+        return f"$\\displaystyle {head} = {_render(self.result, 'latex')}$"
+
+    def _repr_markdown_(self) -> str:
+        head = _leibniz(f"`{_short(self.expr)}`", self.wrt, self.order, "u")
+        lines = [f"**{head.split(' ')[0]}** {head.split(' ', 1)[1]} = `{_short(self.result)}`"]
+        lines += [f"- *{'where' if c.kind != 'nondifferentiable' else 'note:'}* {c.text}"
+                  for c in self.conditions]
+        return "\n".join(lines)
+
+    def __call__(self, *args, **values):
+        """The derivative's value at a point: ``d(0.5)`` binds the variable
+        differentiated by first, then the others sorted; ``d(x=arr, a=2)``
+        by name.  Arrays broadcast; a scalar point gives a float."""
+        variables = _variables((self.expr, self.result), (self.wrt,))
+        return at_points((self.result,), variables, args, values)
+
     def to_dict(self, *, steps: bool = True) -> dict:
         out = {
             "expr": _render(self.expr, "text"),
@@ -140,6 +253,25 @@ class Gradient(_Printed):
     def results(self) -> tuple[Node, ...]:
         return tuple(c.result for c in self.components)
 
+    def __repr__(self) -> str:
+        return f"Gradient(∇{_short(self.expr)} in ({', '.join(self.wrt)}) = " \
+               f"{_cut(self.unicode)})"
+
+    def _repr_latex_(self) -> str:
+        return (f"$\\displaystyle \\nabla_{{{', '.join(self.wrt)}}} "
+                f"\\left[{_render(self.expr, 'latex')}\\right] = {self.latex}$")
+
+    def _repr_markdown_(self) -> str:
+        rows = [f"| ∂/∂{v} | `{_short(c.result)}` |" for v, c in zip(self.wrt, self.components,
+                                                                      strict=True)]
+        return "\n".join([f"**∇** `{_short(self.expr)}`", "", "| | |", "|---|---|", *rows])
+
+    def __call__(self, *args, **values):
+        """The gradient at a point, components on the first axis (``wrt``
+        order): binds ``wrt`` positionally, then the other names sorted."""
+        variables = _variables((self.expr,), self.wrt)
+        return np.asarray(at_points(self.results, variables, args, values), dtype=float)
+
     def to_dict(self, *, steps: bool = False) -> dict:
         return {"expr": _render(self.expr, "text"), "wrt": list(self.wrt),
                 "components": [c.to_dict(steps=steps) for c in self.components]}
@@ -160,6 +292,23 @@ class Jacobian(_Printed):
     def matrix(self) -> tuple[tuple[Node, ...], ...]:
         return tuple(r.results for r in self.rows)
 
+    def __repr__(self) -> str:
+        return f"Jacobian({len(self.outputs)}×{len(self.wrt)} in ({', '.join(self.wrt)}) = " \
+               f"{_cut(self.unicode)})"
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle J = {self.latex}$"
+
+    def _repr_markdown_(self) -> str:
+        return _markdown_matrix("J", self.wrt, self.matrix)
+
+    def __call__(self, *args, **values):
+        """The Jacobian at a point: shape ``(outputs, wrt, *point shape)``."""
+        variables = _variables(self.outputs, self.wrt)
+        flat = [n for row in self.matrix for n in row]
+        out = np.asarray(at_points(flat, variables, args, values), dtype=float)
+        return out.reshape(len(self.outputs), len(self.wrt), *out.shape[1:])
+
     def to_dict(self) -> dict:
         return {"outputs": [_render(o, "text") for o in self.outputs], "wrt": list(self.wrt),
                 "matrix": [[_render(n, "text") for n in row] for row in self.matrix]}
@@ -176,6 +325,23 @@ class Hessian(_Printed):
 
     def _rows(self):
         return self.matrix
+
+    def __repr__(self) -> str:
+        return f"Hessian({_short(self.expr)} in ({', '.join(self.wrt)}) = {_cut(self.unicode)})"
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle H = {self.latex}$"
+
+    def _repr_markdown_(self) -> str:
+        return _markdown_matrix("H", self.wrt, self.matrix)
+
+    def __call__(self, *args, **values):
+        """The Hessian at a point: shape ``(wrt, wrt, *point shape)``."""
+        variables = _variables((self.expr,), self.wrt)
+        flat = [n for row in self.matrix for n in row]
+        out = np.asarray(at_points(flat, variables, args, values), dtype=float)
+        n = len(self.wrt)
+        return out.reshape(n, n, *out.shape[1:])
 
     def to_dict(self) -> dict:
         return {"expr": _render(self.expr, "text"), "wrt": list(self.wrt),

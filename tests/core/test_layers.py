@@ -36,11 +36,16 @@ LAYER_EXCEPTIONS = {
     ("engine/core/ir.py", "chainlens.engine.rules"):
         "ir.call() looks a primitive up in the table, whose partials are ir nodes; "
         "read on the first call, so `import chainlens.engine` stays numpy-free",
+    ("engine/symbolic/results.py", "chainlens.engine.numeric.kernel"):
+        "a Derivative/Gradient called on points (d(0.5), as jax.grad results are) runs "
+        "its node through the numeric kernels; loaded on that call only, so symbolic "
+        "work never loads the code generator",
 }
 
 #: why an import sits inside a function, by tag
 REASONS = {
     "ir": LAYER_EXCEPTIONS[("engine/core/ir.py", "chainlens.engine.rules")],
+    "call": LAYER_EXCEPTIONS[("engine/symbolic/results.py", "chainlens.engine.numeric.kernel")],
     "cli": "lazy: keeps `chainlens --help` and each subcommand's start-up fast",
     "lsp": "lazy: the language server answers `initialize` before the engine loads",
     "rpc": "lazy: `chainlens serve --help` and the servicer module load without the engine",
@@ -139,6 +144,7 @@ engine/api/jobs.py:_evaluate -> engine.numeric.kernel  [jobs]
 engine/api/jobs.py:_health -> engine.health.analysis  [jobs]
 engine/api/jobs.py:_parse -> engine.language.reader  [jobs]
 engine/core/ir.py:call -> engine.rules  [ir]
+engine/symbolic/results.py:at_points -> engine.numeric.kernel  [call]
 server/lsp/workers.py:_judge_one -> engine.health.analysis  [lsp]
 server/lsp/workers.py:_judge_one -> engine.numeric.kernel  [lsp]
 server/lsp/workers.py:_warm -> engine.health.analysis  [lsp]

@@ -255,6 +255,9 @@ ALLOWED = {
     "engine/health/intervals.py": "tensor reductions scale intervals by their element count",
     "server/lsp/rewrites.py": "Python spellings of the softplus quick fix",
     "engine/api/stability.py": "which of the table's stable rewrites every door reports",
+    "engine/api/sympy_bridge.py": "SymPy's spelling of the primitives it names differently "
+                                  "or lacks (sigmoid -> 1/(1+exp(-u))); a `sympy` field of "
+                                  "each entry would move it into the table",
     "engine/frontends/python_layers.py": "framework spellings of layers (F.silu = x·σ(x), "
                                          "nn.LayerNorm, log_softmax) read as table primitives",
 }
