@@ -87,9 +87,18 @@ def _as_array(value) -> np.ndarray:
 
 
 def run(program: Program, output: str, values: dict[str, np.ndarray]) -> Run:
-    """Forward and reverse pass keeping every name's value and adjoint."""
+    """Forward and reverse pass keeping every name's value and adjoint.
+
+    The kernel is the one :func:`~chainlens.engine.numeric.kernel.evaluate`
+    compiles for the program when that gives the same adjoints (the output
+    is the first, and no ``@wrt`` narrows the gradients whose NaN/∞ the
+    kernel locates): the editor's point values and the report share it."""
+    first = program.outputs[0] if program.outputs else None
     try:
-        kernel = compile_kernel(program, wrt=program.inputs, outputs=(output,))
+        if output == first and not program.wrt:
+            kernel = compile_kernel(program)
+        else:
+            kernel = compile_kernel(program, wrt=program.inputs, outputs=(output,))
         ev = kernel(values, keep=True)
     except ChainError:  # the program's fault (shapes, values): say so
         raise

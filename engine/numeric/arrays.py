@@ -3,16 +3,20 @@ helpers the kernel uses to shape values and test them for NaN/Inf."""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from fractions import Fraction
 
 import numpy as np
+from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
 from chainlens.engine.core.nodes import Node
-from chainlens.engine.core.source import Span
+from chainlens.engine.core.source import EvaluationError, LimitError, Span
 from chainlens.engine.language.program import Assignment, Program
 from chainlens.engine.language.reader import parse
+from chainlens.engine.numeric.shapes import show_shape
 
 __all__ = ["NOWHERE", "all_finite", "all_of", "as_program", "floats", "full", "name_list",
-           "point_mask"]
+           "prepare", "point_mask"]
 
 NOWHERE = Span(0, 0, 1, 1, 1, 1)
 
@@ -74,3 +78,39 @@ def all_of(masks) -> np.ndarray | bool:
 def all_finite(values: dict, grads: dict) -> bool:
     arrays = list(values.values()) + [g for row in grads.values() for g in row.values()]
     return all(np.isfinite(a).all() for a in arrays)
+
+
+def prepare(values: Mapping, inputs: tuple[str, ...], shapes: dict, decl_span
+            ) -> tuple[list[np.ndarray], int]:
+    """The input values as float64 arrays with a leading batch axis (one
+    point: size 1), checked against the declared shapes, and the batch size."""
+    arrays, batch = [], 1
+    for name in inputs:
+        if name not in values:
+            raise EvaluationError(
+                f"no value for input {name!r}", decl_span(name),
+                hint=f"give a value for {name}, e.g. --at {name}=1 or @at {name}=1")
+        shape = shapes[name]
+        try:
+            a = np.asarray(floats(values[name]), dtype=np.float64)
+        except (TypeError, ValueError):
+            raise EvaluationError(f"the value of {name!r} is not a number or array",
+                                  decl_span(name)) from None
+        if a.shape == shape:
+            a = a.reshape((1, *shape))
+        elif a.shape[1:] != shape or a.ndim == 0:
+            raise EvaluationError(
+                f"the value of {name!r} has shape {list(a.shape)}; {name} is "
+                f"{show_shape(shape)} per point (or [B, ...] for a batch)",
+                decl_span(name))
+        if a.shape[0] != 1:
+            if batch not in (1, a.shape[0]):
+                raise EvaluationError(f"batch sizes differ: {batch} and {a.shape[0]} "
+                                      f"(for {name!r})", decl_span(name))
+            batch = a.shape[0]
+        arrays.append(a)
+    biggest = max((math.prod(s) for s in shapes.values()), default=1)
+    if batch * biggest > MAX_TENSOR_ELEMENTS:
+        raise LimitError(f"batch {batch} x {biggest} elements exceeds the limit of "
+                         f"{MAX_TENSOR_ELEMENTS} elements per tensor")
+    return arrays, batch

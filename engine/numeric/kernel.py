@@ -22,8 +22,8 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
-from chainlens.engine.core.source import ChainError, EvaluationError, LimitError, Span
+from chainlens.engine.core.cache import Cache
+from chainlens.engine.core.source import ChainError, EvaluationError, Span
 from chainlens.engine.language.program import Program
 from chainlens.engine.numeric.arrays import (
     all_finite,
@@ -31,13 +31,13 @@ from chainlens.engine.numeric.arrays import (
     floats,
     full,
     name_list,
+    prepare,
 )
 from chainlens.engine.numeric.code import best_of, code_for, numba_available
 from chainlens.engine.numeric.costs import costs as _costs
 from chainlens.engine.numeric.costs import reason as _reason
 from chainlens.engine.numeric.nonfinite import locate
 from chainlens.engine.numeric.results import Evaluation, Trace, quick_evaluation
-from chainlens.engine.numeric.shapes import show_shape
 from chainlens.engine.numeric.tape import Tape, lower
 
 __all__ = ["compile", "evaluate", "Kernel", "NUMBA_MIN_BATCH",
@@ -198,36 +198,7 @@ class Kernel:
         return quick_evaluation(out, grads)
 
     def _prepare(self, values: Mapping) -> tuple[list[np.ndarray], int]:
-        arrays, batch = [], 1
-        for name in self.inputs:
-            if name not in values:
-                raise EvaluationError(
-                    f"no value for input {name!r}", self._decl_span(name),
-                    hint=f"give a value for {name}, e.g. --at {name}=1 or @at {name}=1")
-            shape = self.shapes[name]
-            try:
-                a = np.asarray(floats(values[name]), dtype=np.float64)
-            except (TypeError, ValueError):
-                raise EvaluationError(f"the value of {name!r} is not a number or array",
-                                      self._decl_span(name)) from None
-            if a.shape == shape:
-                a = a.reshape((1, *shape))
-            elif a.shape[1:] != shape or a.ndim == 0:
-                raise EvaluationError(
-                    f"the value of {name!r} has shape {list(a.shape)}; {name} is "
-                    f"{show_shape(shape)} per point (or [B, ...] for a batch)",
-                    self._decl_span(name))
-            if a.shape[0] != 1:
-                if batch not in (1, a.shape[0]):
-                    raise EvaluationError(f"batch sizes differ: {batch} and {a.shape[0]} "
-                                          f"(for {name!r})", self._decl_span(name))
-                batch = a.shape[0]
-            arrays.append(a)
-        biggest = max((math.prod(s) for s in self.shapes.values()), default=1)
-        if batch * biggest > MAX_TENSOR_ELEMENTS:
-            raise LimitError(f"batch {batch} x {biggest} elements exceeds the limit of "
-                             f"{MAX_TENSOR_ELEMENTS} elements per tensor")
-        return arrays, batch
+        return prepare(values, self.inputs, self.shapes, self._decl_span)
 
     def _locate(self, arrays, batch: int):
         return locate(self.tape, self._code.numpy, self.program, self._decl_span, arrays, batch)
@@ -359,6 +330,14 @@ class Kernel:
 # --------------------------------------------------------------------------
 
 
+#: Kernels of recent programs, by the request: a program is compared (and
+#: hashed) by its content, so the editor's point values and its health
+#: report, or two doors asking for one program, share one compiled kernel.
+#: Bounded by entries and by the tape slots they hold in total.
+_KERNELS: Cache = Cache(max_entries=64, max_bytes=500_000,
+                        size=lambda _key, kernel: len(kernel.tape.slots))
+
+
 def compile(program, wrt=None, outputs=None, *, mode: str | None = None,
             backend: str | None = None, keep_names: bool = True) -> Kernel:
     """Compile ``program`` (a Program, source text or Node) into a kernel that
@@ -366,12 +345,22 @@ def compile(program, wrt=None, outputs=None, *, mode: str | None = None,
     the program's ``@wrt``, else every input).  ``mode`` forces ``reverse`` or
     ``forward``; ``backend`` forces ``scalar``, ``numpy`` or ``numba``.
     ``keep_names=False`` lowers the names away (one slot per primitive, as
-    the graph picture and the path sums count them)."""
+    the graph picture and the path sums count them).  Equal requests get
+    the same kernel (a bounded cache)."""
     if mode not in (None, "reverse", "forward"):
         raise ValueError("mode is 'reverse' or 'forward'")
     program = as_program(program)
-    tape = lower(program, name_list(outputs), keep_names=keep_names)
-    names = name_list(wrt) or tuple(program.wrt) or tuple(tape.inputs)
+    key = (program, name_list(wrt), name_list(outputs), mode, backend, keep_names)
+    try:
+        hash(key)
+    except TypeError:  # a program built by hand with a list in it: not shared
+        return _compile(*key)
+    return _KERNELS.get_or_make(key, lambda: _compile(*key))
+
+
+def _compile(program: Program, wrt, outputs, mode, backend, keep_names) -> Kernel:
+    tape = lower(program, outputs, keep_names=keep_names)
+    names = wrt or tuple(program.wrt) or tuple(tape.inputs)
     for w in names:
         if w not in tape.inputs:
             raise EvaluationError(f"cannot differentiate by {w!r}: it is not an input",
