@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 from chainlens.engine.api.inputs import InputError, order, wrt_names
+from chainlens.engine.api.outputs import output_label
 from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
 from chainlens.engine.core.source import ChainError
-from chainlens.engine.language.program import display_name
 from chainlens.engine.printing import render
 from chainlens.server.rpc.problems import from_chain_error, invalid, place
 from chainlens.server.rpc.programs import check_source, parse_program
@@ -40,15 +40,16 @@ def differentiate(request: pb.DifferentiateRequest) -> pb.DifferentiateResponse:
                 d = diff(expr, var, order=n)
             except ChainError as exc:
                 raise from_chain_error(exc, "source") from None
-            response.derivatives.append(_derivative(d, output, request.steps))
+            response.derivatives.append(_derivative(d, output, request.steps,
+                                                    program.outputs))
     return response
 
 
-def _derivative(d, output: str, with_steps: bool) -> pb.Derivative:
+def _derivative(d, output: str, with_steps: bool, outputs=()) -> pb.Derivative:
     """The one JSON form of a Derivative (``Derivative.to_dict``), as proto."""
     data = d.to_dict(steps=False)
     message = pb.Derivative(
-        of="" if output.startswith("_") else display_name(output), wrt=data["wrt"],
+        of=output_label(output, outputs), wrt=data["wrt"],
         order=data["order"], result=pb.Rendering(**data["result"]),
         conditions=[pb.Condition(kind=c["kind"], text=c["text"]) for c in data["conditions"]],
         expression=_rendering(d.expr),

@@ -9,6 +9,7 @@ place, and never joins a batch with other people's requests.
 from __future__ import annotations
 
 import numpy as np
+from chainlens.engine.api.outputs import output_labels
 from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
 from chainlens.server.rpc.batcher import Rows
 from chainlens.server.rpc.problems import invalid
@@ -85,17 +86,18 @@ def encode_rows(rows: Rows, request: derivatives_pb2.GradientRequest) -> \
         batch=derivatives_pb2.BatchInfo(requests=rows.batch_requests, points=rows.batch_points),
         request_id=request.request_id,
     )
+    label = output_labels(rows.values).get  # an expression statement's output is f
     nonfinite: list[str] = []
     for output, value in rows.values.items():
-        response.values[output].CopyFrom(to_tensor(shaped(value)))
+        response.values[label(output)].CopyFrom(to_tensor(shaped(value), readable=True))
         if not np.isfinite(value).all():
-            nonfinite.append(output)
+            nonfinite.append(label(output))
     for output, grads in rows.gradients.items():
         tensors = tensor_pb2.TensorMap()
         for name, grad in grads.items():
-            tensors.tensors[name].CopyFrom(to_tensor(shaped(grad)))
+            tensors.tensors[name].CopyFrom(to_tensor(shaped(grad), readable=True))
             if not np.isfinite(grad).all():
-                nonfinite.append(f"d{output}/d{name}")
-        response.gradients[output].CopyFrom(tensors)
+                nonfinite.append(f"d{label(output)}/d{name}")
+        response.gradients[label(output)].CopyFrom(tensors)
     response.nonfinite.extend(nonfinite)
     return response

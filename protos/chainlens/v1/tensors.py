@@ -24,10 +24,21 @@ class TensorFormatError(ValueError):
     """A Tensor message whose bytes do not match its shape."""
 
 
-def to_tensor(value) -> tensor_pb2.Tensor:
-    """Encode an array-like (or a Python number) as a Tensor message."""
+#: Most elements an answer also spells out as ``values`` (beside ``data``),
+#: so grpcurl and JSON clients read numbers; bigger tensors are bytes only.
+READABLE_MAX = 4096
+
+
+def to_tensor(value, *, readable: bool = False) -> tensor_pb2.Tensor:
+    """Encode an array-like (or a Python number) as a Tensor message.
+
+    ``readable`` (the server's answers) also fills ``values`` with the same
+    numbers when the tensor has at most :data:`READABLE_MAX` elements."""
     array = np.asarray(value, dtype=WIRE_DTYPE)
-    return tensor_pb2.Tensor(shape=array.shape, data=array.tobytes(order="C"))
+    message = tensor_pb2.Tensor(shape=array.shape, data=array.tobytes(order="C"))
+    if readable and array.size <= READABLE_MAX:
+        message.values.extend(array.reshape(-1).tolist())
+    return message
 
 
 def from_tensor(message: tensor_pb2.Tensor, *, max_elements: int | None = None) -> np.ndarray:
