@@ -92,6 +92,9 @@ def claim_variable(unit: Unit, default: str = "x") -> str:
 
 def _unsure(unit: Unit, wrt: str) -> str | None:
     """Why the claim's text may not say what the checker would read, or None."""
+    if wrt not in free_symbols(unit.expr) and unit.claimed is not ZERO:
+        return (f"the differentiated expression does not contain {wrt} (does it depend on "
+                f"{wrt} through other names?)")
     known = set(free_symbols(unit.expr)) | {wrt}
     extra = sorted(set(free_symbols(unit.claimed)) - known)
     if extra:
@@ -152,10 +155,10 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
         return ClaimVerdict(unit, wrt, ok=True)
     if verdict.difference is ZERO:
         return ClaimVerdict(unit, wrt, note="not checked: the checker disagrees with itself")
-    if wrt not in free_symbols(unit.claimed) and wrt in free_symbols(verdict.derivative) \
-            and getattr(unit.claim, "definition", None):
-        return ClaimVerdict(unit, wrt, note=f"not checked: a constant for d/d{wrt} of a "
-                            "non-linear function reads as an equation (where is it equal?)")
+    if wrt not in free_symbols(unit.claimed) and (
+            wrt in free_symbols(verdict.derivative) or getattr(unit.claim, "definition", None)):
+        return ClaimVerdict(unit, wrt, note=f"not checked: a constant for d/d{wrt} reads "
+                            "as an equation or a value at a point, not an identity")
     differ = _confirmed(target, unit.claimed, verdict.derivative, wrt)
     if differ < CONFIRM_POINTS:
         return ClaimVerdict(unit, wrt, note=f"not checked: the claim differs from the "

@@ -179,12 +179,15 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
                                  "\\rangle": ")"}.get(m.group(1), m.group(1)), text)
     text = _PRIME.sub("'", text)
     text = re.sub(r"([A-Za-z])\s+'", r"\1'", text)
-    text = text.replace("\\{", "(").replace("\\}", ")").replace("[", "(").replace("]", ")")
+    text = text.replace("\\{", "(").replace("\\}", ")")
+    text = re.sub(r"\\sqrt\s*\[([^\[\]]*)\]", lambda m: "\\sqrt\x00" + m.group(1) + "\x01", text)
+    text = text.replace("[", "(").replace("]", ")").replace("\x00", "[").replace("\x01", "]")
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
     text = _over(text)
     text = _frac_arguments(text)
     text = _SCRIPT.sub(lambda m: m.group(1) + "{" + m.group(2) + "}", text)
     text = _split_letters(text)
+    text = re.sub(r"(?<![\\A-Za-z_{^])([A-Za-z])(\d)", r"\1 \2", text)  # x3 is x·3
     text = re.sub(r"\s+", " ", text).strip()
     return text.rstrip(".,;: ").strip()
 

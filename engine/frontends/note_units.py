@@ -14,22 +14,28 @@ the claim is compared.
 
 from __future__ import annotations
 
+import math as _math
 import re
 
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.latex_macros import collect_macros
-from chainlens.engine.frontends.latex_text import ambiguity
+from chainlens.engine.frontends.latex_text import ambiguity, normalise
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims
 from chainlens.engine.frontends.python_source import Skipped
 from chainlens.engine.language.reader import parse, parse_expr
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.derivatives import diff_node
+from chainlens.engine.symbolic.values import value_at
 
 __all__ = ["read_note_claims", "read_claimed"]
 
 _APPLY = re.compile(r"(?<![\\A-Za-z_{])([A-Za-z])\s*('*)\s*\(")
+_LEFTOVER = re.compile(r"\\frac\{\s*(d|\\partial)(?![A-Za-z])|\\partial|\\nabla")
+_DEPENDENT = re.compile(r"\\frac\{\s*(?:d|\\partial)\s*(?:\^\{?\d\}?)?\s*([A-Za-z])\s*\}"
+                        r"\{\s*(?:d|\\partial)\s*([A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*'+\s*(?:\(\s*([A-Za-z])\s*\))?"
+                        r"|\\d?dot\s*\{?\s*([A-Za-z])")
 _NESTED = re.compile(r"\\frac\{\s*(d|\\partial)\s*\}\{\s*(?:d|\\partial)\s*([A-Za-z])\s*\}")
 
 
@@ -77,8 +83,47 @@ def read_claimed(text: str):
                              "expression")
         inner = parse_expr(text[j + 1:end - 1])
         d = diff_node(inner, m.group(2)).result
-        text = text[:m.start()] + "(" + render(d, "latex") + ")" + text[end:]
+        before = text[:m.start()].rstrip()
+        glue = " \\cdot " if before and (before[-1].isalnum() or before[-1] in ")}") else ""
+        text = before + glue + "(" + render(d, "latex") + ")" + text[end:]
+    if _LEFTOVER.search(text):
+        raise ChainError("the claim has a derivative (dy/dx, ∂f/∂x) of a function the note "
+                         "does not define")
     return parse_expr(text)
+
+
+def _same_function(a: str, b: str) -> bool:
+    """Do two definition bodies agree (at a few points)?  Unreadable: no."""
+    try:
+        na, nb = parse_expr(a), parse_expr(b)
+    except (ChainError, RecursionError):
+        return False
+    names = sorted(set(free_symbols(na)) | set(free_symbols(nb)))
+    agree = 0
+    for k in range(5):
+        env = {n: 0.37 + 0.29 * k + 0.07 * i for i, n in enumerate(names)}
+        va, vb = value_at(na, env), value_at(nb, env)
+        if not (_math.isfinite(va) and _math.isfinite(vb)):
+            continue
+        if abs(va - vb) > 1e-9 * max(1.0, abs(va)):
+            return False
+        agree += 1
+    return agree > 0
+
+
+def dependent_names(math, macros) -> set[tuple[str, str]]:
+    """``(y, x)`` for every ``dy/dx``, ``y'`` (by x), ``\\dot y`` (by t) the
+    note writes: y is then a function of x there, not a constant."""
+    out = set()
+    for frag in math:
+        for m in _DEPENDENT.finditer(normalise(frag.text, macros)):
+            if m.group(1):
+                out.add((m.group(1), m.group(2)))
+            elif m.group(3):
+                out.add((m.group(3), m.group(4) or "x"))
+            elif m.group(5):
+                out.add((m.group(5), "t"))
+    return out
 
 
 def read_note_claims(text: str, latex: bool = False):
@@ -90,7 +135,8 @@ def read_note_claims(text: str, latex: bool = False):
     if not latex:
         math = tuple(sorted(math + plain_math(text, math), key=lambda m: m.start))
     units, skipped = [], []
-    found = notes.find_claims(text, math, macros)
+    dependent = dependent_names(math, macros)
+    found = notes.find_claims(text, math, macros, same=_same_function)
     if not latex:
         found = tuple(sorted(found + table_claims(text, macros), key=lambda c: c.claimed_start))
     for i, claim in enumerate(found):
@@ -107,6 +153,12 @@ def read_note_claims(text: str, latex: bool = False):
             continue
         if reason is None:
             known = set(free_symbols(program.expanded(program.outputs[0])))
+            hidden = [] if claim.partial else sorted(
+                n for n in known if (n, claim.wrt) in dependent and n != claim.definition)
+            if hidden:
+                reason = (f"{hidden[0]} depends on {claim.wrt} in this note (it writes "
+                          f"d{hidden[0]}/d{claim.wrt} or {hidden[0]}'): an implicit derivative")
+        if reason is None:
             reason = _generic(claim.expr_read, known | {claim.wrt or ""}) or \
                 _generic(claim.claimed_read, known | {claim.wrt or ""})
         if reason is not None:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.note_spans import raw_body
 
 __all__ = ["Math", "Claim", "Definition", "find_math", "find_claims", "find_definitions",
            "tex_superscripts"]
@@ -47,7 +48,9 @@ _DELIMS = (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False), ("$"
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.S | re.M)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _BLANKED = re.compile(r"\\label\{[^}]*\}|\\nonumber|\\notag|&|\\,|\\;|\\!"
-                      r"|\\(begin|end)\{(aligned|alignedat|split|gathered|array|cases)\}(\{[^{}]*\})?")
+                      r"|\\(begin|end)\{(aligned|alignedat|split|gathered|array|cases)\}"
+                      r"(\[[a-z]\])?(\{[^{}]*\})?|\\intertext\s*\{[^{}]*(\{[^{}]*\}[^{}]*)*\}"
+                      r"|\\text\s*\{[^{}$]*[A-Za-z]{3}[^{}]*(\{[^{}]*\}[^{}]*)*\}")
 _LINE_BREAK = re.compile(r"\\\\")
 
 
@@ -129,7 +132,11 @@ _STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}
                         r"[^=]*=)")
 #: Relations that end a chain of equalities (what follows is not claimed equal).
 _STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|Rightarrow|implies|iff|Longrightarrow|to|sim"
-                   r"|equiv|in|quad|text)(?![A-Za-z])|[<>]|\\qquad")
+                   r"|equiv|in|quad|text|mbox)(?![A-Za-z])|[<>]|\\qquad")
+#: A definition this far (in characters) before a claim no longer binds it.
+WINDOW = 2500
+#: Two definitions of one name this close, none used in between, are a list of problems.
+LIST_GAP = 600
 _VAR = r"([A-Za-z]|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma|rho))"
 _ORDER = r"(?:\^\{?\s*(\d)\s*\}?)?"
 _OP = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*\}\{\s*(?:d|\\partial)\s*" + _VAR
@@ -190,6 +197,8 @@ class Claim:
     #: what the engine reads (``expr``/``claimed`` are the note's own words)
     expr_read: str = ""
     claimed_read: str = ""
+    #: a partial derivative: the other variables are held fixed
+    partial: bool = False
 
 
 def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:
@@ -262,10 +271,12 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
         body = _group(rest) or rest
         if not body:
             return None
-        return {"expr_read": body, "wrt": wrt, "order": order}
-    name, order, wrt = None, 1, None
+        return {"expr_read": body, "wrt": wrt, "order": order,
+                "partial": m.group(1) == "\\partial"}
+    name, order, wrt, partial = None, 1, None, False
     m = _LEIBNIZ.match(read)
     if m:
+        partial = m.group(1) == "\\partial"
         name = m.group(3) or m.group(7)
         wrt = m.group(4) or m.group(8)
         order = int(m.group(2) or m.group(5) or 1)
@@ -283,7 +294,7 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
         if d is None or len(d.vars) < 2 or any(v not in d.vars for v in subs):
             return None
         return {"expr_read": d.body, "expr": d.text, "wrt": subs[0], "order": len(subs),
-                "definition": d.name,
+                "definition": d.name, "partial": True,
                 "reason": None if len(set(subs)) == 1 else "a mixed partial derivative"}
     elif read.endswith("'") and (body := _group(read[:-1])) is not None:
         return {"expr_read": body, "wrt": None, "order": 1}
@@ -297,7 +308,7 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
     if wrt is not None and d.vars and wrt not in d.vars:
         return None
     return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
-            "definition": d.name}
+            "definition": d.name, "partial": partial or len(d.vars) > 1}
 
 
 def _definition(frag: Math, elements, reads) -> Definition | None:
@@ -336,71 +347,6 @@ def _statements(frag: Math, macros, defs):
         yield from _chain(frag, elements, reads, defs)
 
 
-_RAW_OP = re.compile(r"\s*(?:\\ds|\\displaystyle)?\s*(\\[dt]?frac)|\s*d\s*/\s*d\s*[A-Za-z]\s*")
-
-
-def _balanced(raw: str, i: int) -> int:
-    """End of one TeX argument at ``raw[i]`` (a braced group or one token)."""
-    while i < len(raw) and raw[i].isspace():
-        i += 1
-    if i >= len(raw):
-        return -1
-    if raw[i] != "{":
-        return i + (len(re.match(r"\\[A-Za-z]+|.", raw[i:], re.S).group(0)))
-    depth = 0
-    for j in range(i, len(raw)):
-        depth += {"{": 1, "}": -1}.get(raw[j], 0)
-        if depth == 0:
-            return j + 1
-    return -1
-
-
-def _raw_body(raw: str) -> tuple[int, int] | None:
-    """Where the differentiated expression is in the note's own words."""
-    m = _RAW_OP.match(raw)
-    if m is None:
-        if raw.rstrip().endswith("'"):
-            inner = _bracketed(raw, 0, len(raw.rstrip()) - 1)
-            return inner
-        return None
-    at = m.end()
-    if m.group(1):
-        at = _balanced(raw, at)
-        at = _balanced(raw, at) if at > 0 else -1
-    if at < 0 or at >= len(raw):
-        return None
-    return _bracketed(raw, at, len(raw)) or _strip(raw, at, len(raw))
-
-
-def _bracketed(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """If ``text[start:end]`` is one bracketed group (``(…)``, ``[…]``,
-    ``\\left(…\\right)``, ``\\Bigl(…\\Bigr)``), the offsets of its inside."""
-    s, e = _strip(text, start, end)
-    m = re.match(r"\\left\s*|\\[Bb]igg?l?\s*", text[s:e])
-    left = bool(m)
-    if m:
-        s += m.end()
-    if s >= e or text[s] not in "([{":
-        return None
-    opener = text[s]
-    closer = {"(": ")", "[": "]", "{": "}"}[opener]
-    depth = 0
-    for i in range(s, e):
-        if text[i] == opener:
-            depth += 1
-        elif text[i] == closer:
-            depth -= 1
-            if depth == 0:
-                if text[i + 1:e].strip():
-                    return None
-                inner_end = i
-                if left:
-                    r = re.search(r"(\\right|\\[Bb]igg?r?)\s*$", text[s:i])
-                    inner_end = s + r.start() if r else i
-                return _strip(text, s + 1, inner_end)
-    return None
-
-
 def _apply_defs(read: str, defs: dict[str, Definition]) -> str:
     """``g(x)`` with ``g`` defined in the note (by ``x``) is its body."""
     def one(m: re.Match) -> str:
@@ -412,6 +358,7 @@ def _apply_defs(read: str, defs: dict[str, Definition]) -> str:
 
 
 def _chain(frag: Math, elements, reads, defs):
+    defs = {k: d for k, d in defs.items() if 0 <= frag.start - d.end <= WINDOW}
     reads = [_apply_defs(r, defs) if k else r for k, r in enumerate(reads)]
     for k, read in enumerate(reads[:-1]):
         lhs = _lhs(read, defs)
@@ -423,7 +370,7 @@ def _chain(frag: Math, elements, reads, defs):
                     return
             continue
         ls, le = elements[k]
-        body = None if lhs.get("definition") else _raw_body(frag.text[ls:le])
+        body = None if lhs.get("definition") else raw_body(frag.text[ls:le])
         if body is not None:
             lhs.update(expr=frag.text[ls + body[0]:ls + body[1]],
                        expr_start=frag.start + ls + body[0], expr_end=frag.start + ls + body[1])
@@ -439,18 +386,36 @@ def _chain(frag: Math, elements, reads, defs):
 
 
 def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
-                macros=None) -> tuple[Claim, ...]:
+                macros=None, same=None) -> tuple[Claim, ...]:
     """Every derivative claim in the note, in order; ``macros`` are the
-    note's own (:func:`~chainlens.engine.frontends.latex_macros.collect_macros`)."""
+    note's own (:func:`~chainlens.engine.frontends.latex_macros.collect_macros`).
+    ``same(a, b)`` tells whether two definition bodies are one function (two
+    different definitions of a name in a row, none used, bind nothing)."""
     fragments = find_math(note) if fragments is None else fragments
     claims: list[Claim] = []
     defs: dict[str, Definition] = {}
+    unused: set[str] = set()
     for frag in fragments:
+        here: dict[str, int] = {}
         for item in _statements(frag, macros or {}, defs):
             if isinstance(item, Definition):
+                here[item.name] = here.get(item.name, 0) + 1
+                old = defs.get(item.name)
+                if item.name in unused and old is not None and old.body != item.body \
+                        and item.start - old.end <= LIST_GAP \
+                        and not (same is not None and same(old.body, item.body)):
+                    # "1. f(x) = …  2. f(x) = …" then the answers: which f a
+                    # later f' means is a guess, so neither binds.
+                    defs.pop(item.name)
+                    continue
                 defs[item.name] = item
+                unused.add(item.name)
             else:
                 claims.append(item)
+                unused.discard(item.definition)
+        for name, n in here.items():
+            if n > 1:  # "1. f(x) = … 2. f(x) = …": which one a later f' means is a guess
+                defs.pop(name, None)
     return tuple(claims)
 
 

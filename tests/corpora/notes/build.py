@@ -1,0 +1,77 @@
+"""Build the notes corpus copies from fetched snapshots (see sources.json).
+
+The copies are third-party text and stay out of commits; this script makes
+them again from ``/work/.mirror/<owner>+<name>/repo`` at the pinned commits.
+A file goes to ``heldout/`` when the first byte of sha256("repo/path") is
+divisible by 3 (decided from the path alone, before anyone reads the file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+MIRRORS = Path("/work/.mirror")
+LINES = 250
+CELLS = 60
+_PREAMBLE = re.compile(r"^\\(newcommand|renewcommand|def|DeclareMathOperator)\b.*$")
+
+
+def split_of(repo: str, path: str) -> str:
+    return "heldout" if hashlib.sha256(f"{repo}/{path}".encode()).digest()[0] % 3 == 0 \
+        else "dev"
+
+
+def local_name(repo: str, path: str) -> str:
+    owner = repo.split("/")[0].split("-")[0].lower()
+    stem = re.sub(r"[^A-Za-z0-9.]+", "_", path.rsplit("/", 1)[-1])
+    if stem.lower() in ("index.md", "readme.md"):
+        stem = re.sub(r"[^A-Za-z0-9]+", "_", path.rsplit("/", 2)[-2]) + ".md"
+    return f"{owner}__{stem}"
+
+
+def show(repo: str, commit: str, path: str) -> str:
+    git = MIRRORS / repo.replace("/", "+") / "repo"
+    return subprocess.run(["git", "-C", str(git), "show", f"{commit}:{path}"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def cut(text: str, path: str, preamble: str) -> str:
+    if path.endswith(".ipynb"):
+        data = json.loads(text)
+        data["cells"] = data["cells"][:CELLS]
+        for cell in data["cells"]:
+            cell.pop("outputs", None) if cell.get("cell_type") == "code" else None
+        return json.dumps(data, indent=1)
+    body = "".join(text.splitlines(keepends=True)[:LINES])
+    return preamble + body if preamble else body
+
+
+def main() -> int:
+    spec = json.loads((HERE / "sources.json").read_text())
+    for source in spec["sources"]:
+        repo, commit = source["repo"], source["commit"]
+        preamble = ""
+        if source.get("preamble"):
+            lines = show(repo, commit, source["preamble"]).splitlines()
+            preamble = "".join(line + "\n" for line in lines if _PREAMBLE.match(line))
+        for path in source["paths"]:
+            split = split_of(repo, path)
+            out = HERE / split / local_name(repo, path)
+            out.parent.mkdir(exist_ok=True)
+            out.write_text(cut(show(repo, commit, path), path, preamble))
+            meta = {"repo": repo, "path": path, "commit": commit,
+                    "licence": source.get("licence"), "cut": spec["cut"],
+                    "preamble": source.get("preamble")}
+            (out.parent / (out.name + ".source.json")).write_text(json.dumps(meta, indent=1))
+            print(split, out.name)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Ground truth with SymPy: each hand-labelled claim is correct when
+d^n(expr)/d(var)^n - claimed simplifies to 0, or, failing that, agrees at
+12 random points (real, where both are finite).  Independent of chainlens."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import sympy as sp
+
+HERE = Path(__file__).parent
+
+
+def correct(expr: str, var: str, claimed: str, order: int = 1) -> bool:
+    ns = {"log": sp.log, "Abs": sp.Abs, "Rational": sp.Rational, "pi": sp.pi, "E": sp.E}
+    e, c = sp.sympify(expr, locals=ns), sp.sympify(claimed, locals=ns)
+    real = {s: sp.Symbol(str(s), real=True) for s in e.free_symbols | c.free_symbols}
+    e, c = e.subs(real), c.subs(real)
+    d = sp.diff(e, sp.Symbol(var, real=True), order)
+    diff = sp.simplify(d - c)
+    if diff == 0:
+        return True
+    names = sorted(d.free_symbols | c.free_symbols, key=str)
+    rng = random.Random(7)
+    agree = tried = 0
+    for _ in range(200):
+        env = {s: rng.uniform(0.1, 0.9) if str(s) != "n" else rng.choice([2, 3, 5]) for s in names}
+        a, b = complex(d.subs(env).evalf()), complex(c.subs(env).evalf())
+        if abs(a.imag) > 1e-9 or abs(b.imag) > 1e-9:
+            continue
+        tried += 1
+        agree += abs(a - b) <= 1e-8 * max(1, abs(a))
+        if tried == 12:
+            break
+    return tried > 0 and agree == tried
+
+
+def write(split: str, table: dict) -> None:
+    for name, rows in table.items():
+        out = []
+        for row in rows:
+            line, expr, var, claimed, *rest = row
+            order = rest[0] if rest else 1
+            out.append({"line": line, "expr": expr, "wrt": var, "claimed": claimed,
+                        "order": order, "correct": correct(expr, var, claimed, order)})
+        (HERE / split / (name + ".labels.json")).write_text(json.dumps(out, indent=1))
+        bad = [r for r in out if not r["correct"]]
+        print(split, name, len(out), "claims,", len(bad), "wrong", [r["line"] for r in bad])
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
+    from labels_dev import DEV
+
+    write("dev", DEV)
+    try:
+        from labels_heldout import HELDOUT
+    except ImportError:
+        HELDOUT = {}
+    write("heldout", HELDOUT)
