@@ -15,6 +15,7 @@ from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_layers import REDUCTIONS, SHAPE_METHODS, apply_op
 from chainlens.engine.frontends.python_values import (
+    TYPICAL_WIDTH,
     Concat,
     Const,
     Dim,
@@ -36,6 +37,8 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["Body"]
 
 _CHUNKS = frozenset({"chunk", "split", "tensor_split"})
+_ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.Mult(),
+               "div": ast.Div(), "__add__": ast.Add(), "__mul__": ast.Mult()}
 
 
 class _Return(Exception):
@@ -49,6 +52,7 @@ class Body:
         self.fn = fn
         self.bound = bound
         self.env: dict = {}
+        self.expect: int | None = None  # how many names a chunk is unpacked into
         params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         if bound is not None and params and params[0] in ("self", "cls"):
             self.env[params[0]] = bound
@@ -91,7 +95,10 @@ class Body:
         if isinstance(stmt, ast.Assign | ast.AnnAssign):
             if stmt.value is None:
                 return
+            first = stmt.targets[0] if isinstance(stmt, ast.Assign) else stmt.target
+            self.expect = len(first.elts) if isinstance(first, ast.Tuple) else None
             value = self.expr(stmt.value)
+            self.expect = None
             for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
                 self.store(target, value, stmt)
         elif isinstance(stmt, ast.AugAssign):
@@ -310,6 +317,8 @@ class Body:
                 return mod
             if name in fw.init.functions:
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
+        if isinstance(f, Ref) and f.path[-1] in _CHUNKS and args and isinstance(args[0], Linear):
+            return self.chunk(args[0], f.path[-1], args[1:], kwargs, node)
         if isinstance(f, Ref) and f.path[-1] in ("len", "int", "float", "range", "isinstance",
                                                  "hasattr"):
             return self.builtin(f.path[-1], args, node)
@@ -333,23 +342,30 @@ class Body:
     def method(self, owner, node: ast.Call):
         fw = self.fw
         name = node.func.attr
-        args = [self.expr(a) for a in node.args]
+        if name in SHAPE_METHODS and not isinstance(owner, Linear | Concat):
+            return fw.tensor(owner, node)  # view(B, T, -1): its sizes do not matter
+        args = [self.expr_or_unknown(a) for a in node.args]
         kwargs = {k.arg: self.expr_or_unknown(k.value) for k in node.keywords if k.arg}
         if name in _CHUNKS:
             return self.chunk(owner, name, args, kwargs, node)
         t = fw.tensor(owner, node)
         if name in SHAPE_METHODS:
             return t
+        if name in _ARITHMETIC and len(args) == 1:
+            return fw.binop(_ARITHMETIC[name], t, args[0], node)
         if name == "size":
+            if args and t.dim.value is None:  # k.size(-1) of a width not written
+                t.dim.value = TYPICAL_WIDTH
             return Const(t.dim.value) if args else Shape(t)
         if name in ("new_zeros", "zeros_like", "new_ones"):
             return Tensor(fw.num(0 if "zeros" in name else 1), Dim(
                 args[-1].value if args and isinstance(args[-1], Const) else None))
         if name == "masked_fill":
             return t
-        if name in REDUCTIONS and not node.args and "dim" not in kwargs:
+        if name in REDUCTIONS and len(node.args) <= 1:
+            # over the feature axis (the one this model keeps): one number
             return Tensor(apply_op(name, t.node), Dim(1), scalar=True)
-        built = apply_op(name, t.node)
+        built = apply_op(name, t.node, t.scalar)
         if built is not None and len(node.args) <= 1:
             return Tensor(built, t.dim, t.scalar)
         if name in ("matmul", "mm", "dot") and args:
@@ -362,10 +378,14 @@ class Body:
         if not isinstance(owner, Linear):
             raise Unsupported(node, f".{name}() of something other than a layer's output")
         first = args[0] if args else kwargs.get("chunks", kwargs.get("split_size_or_sections"))
-        if not isinstance(first, Const) or not isinstance(first.value, int):
+        if not (isinstance(first, Const) and isinstance(first.value, int)) and not self.expect:
             raise Unsupported(node, f".{name}() by a size chainlens cannot see")
+        if not isinstance(first, Const) or not isinstance(first.value, int):
+            first = Const(None)
         out = owner.terms[0][0].spec.fan_out
         k = first.value if name != "split" else (out // first.value if out else None)
+        if not k and self.expect:
+            k = self.expect  # q, k, v = qkv.split(n_embd): three pieces
         if not k or k > 64:
             raise Unsupported(node, f".{name}() into a number of pieces chainlens cannot see")
         pieces = []

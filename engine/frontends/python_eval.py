@@ -27,9 +27,12 @@ from chainlens.engine.frontends.python_layers import (
     AXIS_CALLS,
     LOSSES,
     REDUCTIONS,
+    RNN_GATES,
+    LayerSpec,
     apply_op,
     normalise,
     relu,
+    rnn_step,
 )
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
@@ -69,6 +72,10 @@ def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constan
     init = InitReader(classes, functions, constants, offsets)
     mod = init.instantiate(cls, [], {}, "")
     return _Forward(init, offsets).run(mod, source)
+
+
+_MATH = {"sqrt": math.sqrt, "log": math.log, "exp": math.exp, "pow": math.pow,
+         "floor": math.floor, "ceil": math.ceil}
 
 
 def _safe(label: str) -> str:
@@ -218,6 +225,8 @@ class _Forward:
                     other.dim.value = spec.fan_in - known.dim.value
             in_total = sum(p.dim.value or TYPICAL_WIDTH for p in parts)
             fan_in = in_total * spec.window
+            if spec.framework == "torch-rnn":  # PyTorch bounds RNN weights by 1/√hidden
+                fan_in = spec.fan_out or TYPICAL_WIDTH
             tag = self.tag(layer) + ("" if piece == (0, 1) else f"_{piece[0]}")
             ws = [self.declare(f"W_{tag}" + (f"_{j}" if len(parts) > 1 else ""), "param",
                                (rows, p.dim), layer.span, f"{spec.framework}-weight",
@@ -284,6 +293,8 @@ class _Forward:
             if spec.framework == "flax" or spec.kind == "conv":
                 return Tensor(*self._applied(layer, x, where))
             return Linear([(layer, x)])
+        if spec.kind == "rnn":
+            return self.recurrent(layer, x, where)
         if spec.kind == "embedding":
             if (0, 1) not in layer.built:
                 self.layers.append((layer.label or spec.ctor, None, layer.span))
@@ -300,11 +311,31 @@ class _Forward:
         if spec.kind == "norm":
             return Tensor(normalise(t.node, None, None), t.dim)
         if spec.kind == "act":
-            return Tensor(apply_op(spec.op, t.node), t.dim, t.scalar)
+            return Tensor(apply_op(spec.op, t.node, t.scalar), t.dim, t.scalar)
         if spec.kind == "loss":
             return Tensor(LOSSES[spec.op](t.node, self.tensor(args[1], where).node), Dim(1),
                           scalar=True)
         raise Unsupported(where, f"nn.{spec.ctor} is not modelled")
+
+    def recurrent(self, layer: Layer, x, where):
+        """``nn.LSTM``/``GRU``/``RNN`` at one time step from a zero state: the
+        input weights cut by rows into the gates (W_hh meets h0 = 0)."""
+        spec = layer.spec
+        gates = RNN_GATES[spec.ctor]
+        hidden = spec.fan_out if isinstance(spec.fan_out, int) else None
+        wide = LayerSpec("linear", spec.ctor, spec.fan_in, hidden * gates if hidden else None,
+                         framework="torch-rnn")
+        inner = layer.built.setdefault("gates", Layer(wide, layer.label, layer.span))
+        lin = Linear([(inner, self.tensor(x, where))])
+        z = [self.materialise(lin, where, piece=(j, gates)) for j in range(gates)]
+        self.notes.append(f"nn.{spec.ctor} read as one time step from a zero state")
+        cell, h = rnn_step([g.node for g in z])
+        if cell is not None:
+            c_name = sym(self.bind("c", cell, where))
+            h = Tensor(sym(self.bind("h", h(c_name), where)), z[0].dim)
+            return Tup([h, Tup([h, Tensor(c_name, z[0].dim)])])
+        h_t = Tensor(sym(self.bind("h", h, where)), z[0].dim)
+        return Tup([h_t, h_t])
 
     def _applied(self, layer, x, where):
         z, rows = self.apply_weights(layer, x, where)
@@ -321,6 +352,17 @@ class _Forward:
 
     def call_library(self, f: Ref, args, kwargs, where):
         name = f.path[-1]
+        if name == "getattr" and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
+                args[1], Const):
+            return Ref(args[0].path + (str(args[1].value),))
+        if name in ("arange", "linspace"):
+            return Const(None)  # positions: an index, not a tensor gradients reach
+        if name in ("randn_like", "rand_like", "normal_like"):
+            t = self.tensor(args[0], where)
+            node = self.declare("eps", "input", (t.dim,), self.offsets.span(where), "input")
+            self.inputs.append(node.value)
+            self.notes.append("noise (randn_like) is an input of unit variance")
+            return Tensor(node, t.dim)
         if name in ("cat", "concat", "concatenate", "hstack"):
             parts = args[0].items if args and isinstance(args[0], Tup | Items) else args
             return Concat([self.tensor(p, where) for p in parts])
@@ -331,7 +373,11 @@ class _Forward:
             return self.tensor(args[0], where)
         if name in ("layer_norm", "batch_norm", "group_norm", "instance_norm", "rms_norm"):
             t = self.tensor(args[0], where)
-            return Tensor(normalise(t.node, None, None), t.dim)
+            gain, shift = (args + [None, None, None, None])[2:4]
+            gain, shift = kwargs.get("weight", gain), kwargs.get("bias", shift)
+            g = self.tensor(gain, where).node if isinstance(gain, Param | Tensor) else None
+            b = self.tensor(shift, where).node if isinstance(shift, Param | Tensor) else None
+            return Tensor(normalise(t.node, g, b), t.dim)
         if name in ("linear",) and len(args) >= 2:
             x, w = self.tensor(args[0], where), self.tensor(args[1], where)
             z = call("matmul", w.node, x.node)
@@ -353,6 +399,13 @@ class _Forward:
                 args[0].value == 0):
             t = self.tensor(args[1], where)
             return Tensor(relu(t.node), t.dim)
+        if f.path[0] == "math" and all(isinstance(a, Const) for a in args):
+            values = [a.value for a in args]
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+                raise Unsupported(where, f"math.{name} of a size chainlens cannot see")
+            if name not in _MATH or (name in ("sqrt", "log") and values[0] <= 0):
+                raise Unsupported(where, f"math.{name} is not read")
+            return Const(_MATH[name](*values))
         if name in ("where", "clamp", "clip") and args:
             raise Unsupported(where, f"{name}(...) depends on the data's values")
         if len(args) == 1 or (args and name in AXIS_CALLS):
@@ -362,7 +415,7 @@ class _Forward:
                 node = apply_op(name, t.node)
                 if node is not None:
                     return Tensor(node, Dim(1), scalar=True)
-            node = apply_op(name, t.node)
+            node = apply_op(name, t.node, t.scalar)
             if node is not None:
                 return Tensor(node, t.dim, t.scalar)
         raise Unsupported(where, f"{'.'.join(f.path)}(...) is not a function chainlens models")
@@ -376,7 +429,12 @@ class _Forward:
             self.decls[b.node.value] = (role, (dims[1], dims[0]), span, init, fan_in, layer)
             a.dim.unify(dims[0])
             return Tensor(node, dims[1])
-        return Tensor(node, Dim(1), scalar=True)
+        self.notes.append("attention read at one position: q @ kᵀ is one score, softmax "
+                          "over one key is 1")
+        if a.scalar or b.scalar:  # att @ v with one score
+            return Tensor(mul(a.node, b.node), b.dim if a.scalar else a.dim)
+        a.dim.unify(b.dim)
+        return Tensor(call("sum", mul(a.node, b.node)), Dim(1), scalar=True)
 
     # ---- arithmetic ------------------------------------------------------
     def binop(self, op: ast.operator, a, b, where):
@@ -385,8 +443,11 @@ class _Forward:
             if r is None:
                 raise Unsupported(where, f"{ast.unparse(where)[:40]} is not arithmetic")
             return Const(r)
+        if isinstance(op, ast.Add) and isinstance(a, Linear) and isinstance(b, Linear):
+            return Linear(a.terms + b.terms)
         if isinstance(op, ast.MatMult):
             return self.matmul(self.tensor(a, where), self.tensor(b, where))
+        a, b = self._epsilon(a), self._epsilon(b)
         ta, tb = self.tensor(a, where), self.tensor(b, where)
         if not (ta.scalar or tb.scalar) and ta.dim.value != 1 and tb.dim.value != 1:
             ta.dim.unify(tb.dim)
@@ -396,6 +457,14 @@ class _Forward:
         if fn is None:
             raise Unsupported(where, f"operator {type(op).__name__} is not read")
         return Tensor(fn(ta.node, tb.node), dim, ta.scalar and tb.scalar)
+
+    def _epsilon(self, v):
+        """A configured epsilon (``config.norm_eps``) the file does not fix:
+        1e-5, PyTorch's default for its norms."""
+        if isinstance(v, Unknown) and "eps" in v.why:
+            self.notes.append("an epsilon the file does not fix is 1e-5")
+            return Const(1e-5)
+        return v
 
     def negate(self, v, where):
         if isinstance(v, Const):

@@ -21,6 +21,7 @@ from chainlens.engine.frontends.python_values import (
     Func,
     Items,
     Layer,
+    Lazy,
     Mod,
     Param,
     Ref,
@@ -156,6 +157,12 @@ class InitReader:
 
     def _append(self, call: ast.Call, env: dict, mod: Mod) -> None:
         f = call.func
+        if (isinstance(f, ast.Attribute) and f.attr == "register_buffer" and len(call.args) >= 2
+                and isinstance(call.args[0], ast.Constant) and mod is not None):
+            # a buffer is data the model adds, not a weight: an input
+            mod.attrs[str(call.args[0].value)] = Lazy(str(call.args[0].value),
+                                                      self.offsets.span(call))
+            return
         if isinstance(f, ast.Attribute) and f.attr in ("append", "add_module") and call.args:
             target = self.value(f.value, env, mod)
             count = len(target.items) if isinstance(target, Items | Seq) else 0
@@ -246,6 +253,10 @@ class InitReader:
             items = [self._value(e.value if isinstance(e, ast.Starred) else e, env, mod,
                                  f"{label}.{i}") for i, e in enumerate(node.elts)]
             return Items(items, label) if isinstance(node, ast.List) else Tup(items)
+        if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys):
+            names = {k.value: self._value(v, env, mod, f"{label}.{k.value}")
+                     for k, v in zip(node.keys, node.values, strict=True)}
+            return Items(list(names.values()), label, names)
         if isinstance(node, ast.ListComp) and len(node.generators) == 1:
             return self._comprehension(node, env, mod, label)
         if isinstance(node, ast.Call):
@@ -287,6 +298,8 @@ class InitReader:
             args = list(args[0].items)
         kwargs = {k.arg: self._value(k.value, env, mod, f"{label}.{k.arg}")
                   for k in node.keywords if k.arg}
+        if isinstance(func, Unknown):
+            return func  # its reason: "Attention is not defined in this file"
         if not isinstance(func, Ref):
             return Unknown(f"{ast.unparse(node.func)[:40]}(...) is not read")
         name = func.path[-1]
@@ -308,6 +321,8 @@ class InitReader:
             return Seq(list(args), label)
         if name == "ModuleList":
             return args[0] if args and isinstance(args[0], Items) else Items([], label)
+        if name == "ModuleDict" and args and isinstance(args[0], Items):
+            return args[0]
         if name in ("ModuleDict", "dict"):
             names = dict(kwargs)
             return Items(list(names.values()), label, names)

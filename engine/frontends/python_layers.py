@@ -21,11 +21,11 @@ from fractions import Fraction
 
 from chainlens.engine.core.ir import add, call, div, mul, neg, sub
 from chainlens.engine.core.nodes import Node, num
-from chainlens.engine.rules import ALIASES, MODULES, RULES
+from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 
 __all__ = ["LayerSpec", "layer_spec", "apply_op", "relu", "REDUCTIONS", "AXIS_CALLS",
            "ACTIVATION_LAYERS", "SHAPE_LAYERS", "NORM_LAYERS", "CONV_LAYERS", "SHAPE_METHODS",
-           "OPS"]
+           "RNN_GATES", "rnn_step", "OPS"]
 
 #: ``nn.<X>`` layers that change no value a gradient sees in this model
 SHAPE_LAYERS = frozenset({
@@ -40,6 +40,8 @@ NORM_LAYERS = frozenset({
 })
 CONV_LAYERS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3, "ConvTranspose1d": 1,
                "ConvTranspose2d": 2, "ConvTranspose3d": 3, "Conv": 2}
+#: recurrent layers read as one time step from a zero state: their gates
+RNN_GATES = {"LSTM": 4, "GRU": 3, "RNN": 1, "LSTMCell": 4, "GRUCell": 3, "RNNCell": 1}
 #: tensor methods that only move axes
 SHAPE_METHODS = frozenset({
     "view", "reshape", "flatten", "transpose", "permute", "contiguous", "squeeze", "unsqueeze",
@@ -99,14 +101,25 @@ def relu(x: Node) -> Node:
     return call("relu", x)
 
 
-def apply_op(name: str, x: Node) -> Node | None:
-    """``name`` applied to ``x``, or None when ``name`` is no known op."""
+#: normalisers over the last axis: of one number (attention read at one
+#: position) softmax is 1 and log-softmax 0
+_ONE_POSITION = {"softmax": 1, "Softmax": 1, "log_softmax": 0, "LogSoftmax": 0}
+
+
+def apply_op(name: str, x: Node, scalar: bool = False) -> Node | None:
+    """``name`` applied to ``x`` (``scalar``: x is one number), or None when
+    ``name`` is no known op."""
+    if scalar and name in _ONE_POSITION:
+        return num(_ONE_POSITION[name])
     build = OPS.get(name)
     if build is not None:
         return build(x)
     prim = ALIASES.get(name)
     if prim in RULES and RULES[prim].arity == 1:
         return call(prim, x)
+    composed = COMPOSITIONS.get(name)
+    if composed is not None and composed.arity == 1:
+        return composed.build(x)
     return None
 
 
@@ -183,6 +196,9 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
     if ctor == "Embed":
         return LayerSpec("embedding", ctor, arg(0, "num_embeddings"), arg(1, "features"),
                          framework="flax")
+    if ctor in RNN_GATES:
+        return LayerSpec("rnn", ctor, arg(0, "input_size"), arg(1, "hidden_size"),
+                         framework="torch-rnn")
     if ctor in NORM_LAYERS:
         return LayerSpec("norm", ctor, None, None)
     if ctor in SHAPE_LAYERS:
@@ -198,6 +214,19 @@ def _window(k, dims: int) -> int:
     if isinstance(k, tuple):
         return math.prod(int(v) for v in k if isinstance(v, int)) or 1
     return int(k) ** dims if isinstance(k, int) else 1
+
+
+def rnn_step(z: list[Node]):
+    """One step of a recurrent layer from a zero state, from its gates'
+    pre-activations: LSTM (i, f, g, o) gives ``(c, h_of(c))`` with
+    c = σ(i)·tanh(g), h = σ(o)·tanh(c); GRU (r, z, n) ``(None, (1 - σ(z))·tanh(n))``;
+    a plain RNN ``(None, tanh(a))``."""
+    if len(z) == 4:
+        cell = mul(call("sigmoid", z[0]), call("tanh", z[2]))
+        return cell, lambda c: mul(call("sigmoid", z[3]), call("tanh", c))
+    if len(z) == 3:
+        return None, mul(sub(num(1), call("sigmoid", z[1])), call("tanh", z[2]))
+    return None, call("tanh", z[0])
 
 
 def normalise(x: Node, gain: Node | None, shift: Node | None) -> Node:

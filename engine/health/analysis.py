@@ -93,7 +93,8 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
     npoints, source, flow = 0, "", None
     if th.measure:
         try:
-            batch, source = measure.points_batch(program, ranges, th.samples, th.seed)
+            samples = model.draws(program, th.samples) if model.is_model(program) else th.samples
+            batch, source = measure.points_batch(program, ranges, samples, th.seed)
             run = measure.run(program, output, batch)
         except ShapeError:
             raise

@@ -66,7 +66,9 @@ class Local:
 
     @property
     def value(self) -> float:
-        return 10.0 ** self.log10 if not math.isnan(self.log10) else math.nan
+        if math.isnan(self.log10):
+            return math.nan
+        return math.inf if self.log10 > 308 else 10.0 ** self.log10
 
 
 def _log10(x: float) -> float:
@@ -174,6 +176,8 @@ class PathBound:
     def value(self) -> float:
         if math.isnan(self.log10):
             return math.nan
+        if self.log10 > 308:  # beyond float64: 10.0 ** 400 raises OverflowError
+            return math.inf
         return 10.0 ** self.log10 if self.log10 > -320 else 0.0
 
 

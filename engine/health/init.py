@@ -13,6 +13,7 @@ and :mod:`~chainlens.engine.health.measure` samples uniformly in it:
 * norm gains ones, shifts zeros; ``torch.zeros``/``ones`` parameters likewise;
 * Flax ``Dense``/``Conv`` kernel: LeCun-normal (variance 1/fan_in), sampled
   as U(±√(3/fan_in)); bias zeros;
+* PyTorch ``LSTM``/``GRU``/``RNN``: every weight and bias U(±1/√hidden_size);
 * inputs of ``forward``: unit variance, U(±√3), the scale of ``torch.randn``.
 """
 
@@ -31,6 +32,8 @@ INIT_WORDS = {
     "normal": "N(0, 1)",
     "zeros": "zeros", "ones": "ones", "unit": "U(0, 1)",
     "uniform": "U(±1/√fan_in)",
+    "torch-rnn-weight": "U(±1/√hidden_size) (PyTorch's RNN default)",
+    "torch-rnn-bias": "U(±1/√hidden_size) (PyTorch's RNN default)",
     "input": "unit variance (as torch.randn)",
 }
 
@@ -39,7 +42,7 @@ def init_range(init: str, fan_in: int) -> tuple[float, float]:
     """The uniform range sampled for a parameter initialised by ``init``
     (a key of :data:`INIT_WORDS`) with ``fan_in`` inputs per output."""
     fan_in = max(1, int(fan_in or 1))
-    if init in ("torch-weight", "torch-bias", "uniform"):
+    if init in ("torch-weight", "torch-bias", "uniform", "torch-rnn-weight", "torch-rnn-bias"):
         bound = 1.0 / math.sqrt(fan_in)
         return -bound, bound
     if init == "flax-weight":

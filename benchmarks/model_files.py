@@ -1,0 +1,150 @@
+"""How much of real model code chainlens reads, and how fast (issue #12).
+
+Runs over tests/corpora/models/{dev,heldout} (public model files, split by
+a hash of their source path before anyone read them; see
+benchmarks/model_corpus.py) and prints, per split:
+
+* files with anything read; functions read / all (a function unit, or the
+  forward/__call__ of a model class that was read);
+* ``forward`` methods of module classes read / all, each counted only if
+  it shows a gradient-flow table (a measured flow with at least one layer);
+* skips with and without a reason;
+* time per file: reading (what a hover needs) and measured health of every
+  unit, with the slowest file and the figures for the largest file.
+
+Run:  .venv/bin/python benchmarks/model_files.py [--split dev|heldout|both] [-v]
+
+Figures only; nothing is asserted (tests/models/test_corpus.py asserts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.frontends.python_modules import is_module_class
+from chainlens.engine.health.analysis import analyze
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpora" / "models"
+
+
+@dataclass
+class Tally:
+    files: int = 0
+    files_read: int = 0
+    functions: int = 0
+    functions_read: int = 0
+    forwards: int = 0
+    forwards_read: int = 0
+    skips: int = 0
+    skips_with_reason: int = 0
+    read_ms: list = field(default_factory=list)
+    health_ms: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    reasons: dict = field(default_factory=dict)
+
+
+def module_forwards(tree: ast.Module) -> list[str]:
+    """Class names of the module classes with a forward / __call__."""
+    known: set[str] = set()
+    out = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and is_module_class(node, known):
+            known.add(node.name)
+            if any(isinstance(n, ast.FunctionDef) and n.name in ("forward", "__call__")
+                   for n in node.body):
+                out.append(node.name)
+    return out
+
+
+def measure_file(path: Path, tally: Tally, verbose: bool) -> None:
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    t0 = time.perf_counter()
+    doc = read_document(text, path=str(path))
+    t1 = time.perf_counter()
+    flows = {}
+    for unit in doc.programs:
+        try:
+            report = analyze(unit.program)
+        except Exception as exc:  # noqa: BLE001 - a benchmark reports, never stops
+            flows[unit.label] = None
+            tally.reasons[f"analyze: {type(exc).__name__}"] = tally.reasons.get(
+                f"analyze: {type(exc).__name__}", 0) + 1
+            continue
+        flows[unit.label] = report.flow
+    t2 = time.perf_counter()
+    tally.files += 1
+    tally.files_read += bool(doc.programs)
+    functions = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]
+    modules = {u.label for u in doc.programs if u.kind == "module"}
+    read_functions = {u.label for u in doc.programs if u.kind == "function"}
+    tally.functions += len(functions)
+    tally.functions_read += min(len(functions), len(read_functions) + len(modules))
+    forwards = module_forwards(tree)
+    tally.forwards += len(forwards)
+    shown = [c for c in forwards if c in modules and flows.get(c) is not None
+             and flows[c].layers]
+    tally.forwards_read += len(shown)
+    tally.skips += len(doc.skipped)
+    tally.skips_with_reason += sum(bool(s.reason.strip()) for s in doc.skipped)
+    for s in doc.skipped:
+        key = s.reason.split(":", 1)[-1].strip()[:70]
+        tally.reasons[key] = tally.reasons.get(key, 0) + 1
+    tally.read_ms.append((1000 * (t1 - t0), path.name))
+    tally.health_ms.append((1000 * (t2 - t0), path.name))
+    tally.lines.append((len(text.splitlines()), path.name))
+    if verbose:
+        missing = [c for c in forwards if c not in shown]
+        print(f"  {path.name[:60]:60s} forwards {len(shown)}/{len(forwards)}"
+              f"{'  not: ' + ', '.join(missing) if missing else ''}")
+
+
+def report(split: str, tally: Tally) -> None:
+    pct = 100 * tally.forwards_read / tally.forwards if tally.forwards else 0.0
+    print(f"== {split}: {tally.files} files")
+    print(f"files with anything read     {tally.files_read}/{tally.files}")
+    print(f"functions read / all         {tally.functions_read}/{tally.functions}")
+    print(f"module forward() read / all  {tally.forwards_read}/{tally.forwards} ({pct:.0f}%)"
+          "  (each with a gradient-flow table)")
+    print(f"skips with a reason          {tally.skips_with_reason}/{tally.skips}"
+          f"  (without: {tally.skips - tally.skips_with_reason})")
+    slow_read = max(tally.read_ms)
+    slow_health = max(tally.health_ms)
+    biggest = max(tally.lines)
+    big_read = dict((n, ms) for ms, n in tally.read_ms)[biggest[1]]
+    big_health = dict((n, ms) for ms, n in tally.health_ms)[biggest[1]]
+    mean_read = sum(ms for ms, _ in tally.read_ms) / len(tally.read_ms)
+    mean_health = sum(ms for ms, _ in tally.health_ms) / len(tally.health_ms)
+    print(f"time per file (read/hover)   mean {mean_read:.0f} ms, max {slow_read[0]:.0f} ms "
+          f"({slow_read[1][:50]})")
+    print(f"time per file (+ health)     mean {mean_health:.0f} ms, max {slow_health[0]:.0f} ms "
+          f"({slow_health[1][:50]})")
+    print(f"largest file                 {biggest[0]} lines: read {big_read:.0f} ms, "
+          f"with health {big_health:.0f} ms")
+    top = sorted(tally.reasons.items(), key=lambda kv: -kv[1])[:12]
+    print("most frequent skip reasons:")
+    for reason, n in top:
+        print(f"  {n:3d}  {reason}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    splits = ("dev", "heldout") if args.split == "both" else (args.split,)
+    for split in splits:
+        tally = Tally()
+        for path in sorted((CORPUS / split).glob("*.py")):
+            measure_file(path, tally, args.verbose)
+        report(split, tally)
+
+
+if __name__ == "__main__":
+    main()
