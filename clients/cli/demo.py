@@ -166,9 +166,10 @@ def _health(examples: Path, out: Path) -> None:
 def _graph(examples: Path, out: Path) -> None:
     from chainlens.cli.main import main
 
-    _title("6. Pictures: the neuron's graph and the deep network's layer plot")
+    _title("6. Pictures: the neuron's graph, the deep network (one box per layer), its layer plot")
     main(["graph", str(examples / "neuron.chain"), "-o", str(out / "neuron.svg"),
           "--paths", "--wrt", "w"])
+    main(["graph", str(examples / "deep_sigmoid.chain"), "-o", str(out / "deep_sigmoid.svg")])
     main(["graph", str(examples / "deep_sigmoid.chain"), "--layers",
           "-o", str(out / "deep_sigmoid_layers.png")])
     print(f"  pictures are in {out.resolve()}/")

@@ -2,11 +2,13 @@
 gradient norms.
 
 Thin: :mod:`chainlens.engine.graph` builds the graph, its numbers and the DOT
-text; this module reads the arguments, fills in values the point leaves out,
-and hands the DOT text to Graphviz (the ``graphviz`` package and its ``dot``
-binary) or the layer norms to matplotlib.  Without Graphviz the command says
-so and prints the DOT text, which any Graphviz viewer (or an online one) can
-draw; it never fails with a traceback.
+text; this module reads the arguments, fills in values the point leaves out
+(drawn from the declared ranges, seed 0, and the caption says so), collapses
+a deep ``repeat`` to one box per layer (``--expand``: every node, one cluster
+per layer), and hands the DOT text to Graphviz (the ``graphviz`` package and
+its ``dot`` binary) or the layer norms to matplotlib.  Without Graphviz an
+SVG is still drawn, by :mod:`chainlens.engine.graph.svg`'s own layout; PNG
+and PDF need Graphviz, and the command says so (exit 2), never a traceback.
 
 The drawing itself is :mod:`chainlens.engine.graph.render`'s.
 """
@@ -21,9 +23,9 @@ from pathlib import Path
 FILL_SEED = 0
 
 _NO_GRAPHVIZ = (
-    "chainlens graph: Graphviz is not installed, so no picture was drawn.\n"
-    "  Install it (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`)\n"
-    "  or paste the DOT text below into any Graphviz viewer. (`-o FILE.dot` writes it to a file.)"
+    "chainlens graph: Graphviz is not installed, so no {fmt} was drawn.\n"
+    "  `-o FILE.svg` draws an SVG without it; for PNG/PDF install Graphviz\n"
+    "  (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`)."
 )
 
 
@@ -44,6 +46,9 @@ def register(subparsers) -> None:
                    help="highlight the input→output paths whose products sum to the derivative")
     p.add_argument("--layers", action="store_true",
                    help="plot |∂L/∂value| per layer of the `repeat` block (log scale) instead")
+    p.add_argument("--expand", action="store_true",
+                   help="draw every node of a deep `repeat` (one cluster per layer) instead of "
+                        "one box per layer")
     p.set_defaults(func=run)
 
 
@@ -53,17 +58,27 @@ def run(args) -> int:
 
     text, _label = read_source(args.source)
     program = parse(text)
-    at = _point(program, text, args.at, fill=args.layers)
+    at, note = _point(program, text, args.at, fill=True)
     suffix = Path(args.out).suffix.lower() if args.out else ""
     if args.layers:
         return _layers(program, at, args, suffix)
 
     from chainlens.engine.graph.build import build_graph
+    from chainlens.engine.graph.collapse import collapse, layer_groups
     from chainlens.engine.graph.dot import to_dot
     from chainlens.engine.graph.render import render
+    from chainlens.engine.graph.svg import to_svg
 
     graph = build_graph(program, at, output=args.output, wrt=args.wrt)
-    dot_text = to_dot(graph, paths=args.paths)
+    groups = None
+    if args.expand:
+        groups = {k: f"layer {n}" for k, n in layer_groups(graph, program).items()}
+    else:
+        graph, count = collapse(graph, program)
+        if count >= 5:
+            note = "; ".join(filter(None, [note, f"{count} layers, one box each (--expand "
+                                                 "draws every node)"]))
+    dot_text = to_dot(graph, paths=args.paths, note=note, groups=groups)
     if not args.out or suffix == ".dot":
         if args.out:
             if not _write(args.out, dot_text.encode("utf-8")):
@@ -77,13 +92,16 @@ def run(args) -> int:
               file=sys.stderr)
         return 2
     data = render(dot_text, suffix[1:])
+    how = ""
+    if data is None and suffix == ".svg":
+        data = to_svg(graph, paths=args.paths, note=note, groups=groups).encode("utf-8")
+        how = "; laid out without Graphviz"
     if data is None:
-        print(_NO_GRAPHVIZ, file=sys.stderr)
-        sys.stdout.write(dot_text)
-        return 1
+        print(_NO_GRAPHVIZ.format(fmt=suffix[1:].upper()), file=sys.stderr)
+        return 2
     if not _write(args.out, data):
         return 2
-    print(f"wrote {args.out} ({len(graph.nodes)} nodes, {len(graph.edges)} edges)")
+    print(f"wrote {args.out} ({len(graph.nodes)} nodes, {len(graph.edges)} edges{how})")
     return 0
 
 
@@ -105,8 +123,10 @@ def graph_svg(program, at=None, *, paths: bool = False) -> str | None:
     from chainlens.engine.graph.build import build_graph
     from chainlens.engine.graph.dot import to_dot
     from chainlens.engine.graph.render import render_svg
+    from chainlens.engine.graph.svg import to_svg
 
-    return render_svg(to_dot(build_graph(program, at), paths=paths))
+    graph = build_graph(program, at)
+    return render_svg(to_dot(graph, paths=paths)) or to_svg(graph, paths=paths)
 
 
 # --------------------------------------------------------------------------
@@ -114,10 +134,12 @@ def graph_svg(program, at=None, *, paths: bool = False) -> str | None:
 # --------------------------------------------------------------------------
 
 
-def _point(program, text: str, at_arg: str | None, *, fill: bool) -> dict | None:
-    """The program's first ``@at`` point updated by ``--at``; inputs left
-    without a value are drawn from their declared range (else [-1, 1]) when
-    some value was given or ``fill`` is set, and the command says so."""
+def _point(program, text: str, at_arg: str | None, *,
+           fill: bool) -> tuple[dict | None, str | None]:
+    """``(point, note)``: the program's first ``@at`` point updated by
+    ``--at``; inputs left without a value are drawn from their declared
+    range (else [-1, 1]) when some value was given or ``fill`` is set, and
+    the command (and ``note``, for the caption) says so."""
     from chainlens.engine.language.reader import parse
 
     at = program.points[0].as_dict() if program.points else None
@@ -127,8 +149,9 @@ def _point(program, text: str, at_arg: str | None, *, fill: bool) -> dict | None
         extra = parse(text.rstrip("\n") + "\n@at " + at_arg).points[-1].as_dict()
         at = {**(at or {}), **extra}
     if at is None and not fill:
-        return None
+        return None, None
     at = dict(at or {})
+    note = None
     missing = sorted((n for n in program.inputs if n not in at), key=_natural)
     if missing:
         import numpy as np
@@ -145,12 +168,14 @@ def _point(program, text: str, at_arg: str | None, *, fill: bool) -> dict | None
                                           else "")
         print(f"chainlens graph: no value for {shown}: drawn uniformly from the declared "
               f"range (else [-1, 1]), seed {FILL_SEED}", file=sys.stderr)
-    return at
+        note = (f"colours at sampled inputs: {shown} drawn from their declared ranges "
+                f"(else [-1, 1]), seed {FILL_SEED}; --at sets them")
+    return at, note
 
 
 def _natural(name: str) -> tuple:
     """``b_2`` before ``b_10``."""
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", name) if p)
 
 
 # --------------------------------------------------------------------------

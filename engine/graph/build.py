@@ -25,6 +25,7 @@ from chainlens.engine import rules
 from chainlens.engine.core.source import EvaluationError, LimitError
 from chainlens.engine.graph.dot import superscript, to_dot
 from chainlens.engine.graph.render import render_svg
+from chainlens.engine.graph.svg import to_svg
 from chainlens.engine.language.program import Program, display_name
 from chainlens.engine.numeric.arrays import as_program, name_list
 from chainlens.engine.numeric.backends import ancestors
@@ -77,10 +78,9 @@ class Graph:
     path_counts: dict[str, int]
     at: dict[str, object] | None
 
-    def _repr_svg_(self) -> str | None:
-        """The picture, inline in a notebook; without Graphviz this is None
-        and Jupyter shows the text repr."""
-        return render_svg(to_dot(self))
+    def _repr_svg_(self) -> str:
+        """The picture, inline in a notebook (laid out in Python without Graphviz)."""
+        return render_svg(to_dot(self)) or to_svg(self)
 
 
 # --------------------------------------------------------------------------

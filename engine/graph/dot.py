@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,8 @@ from chainlens.engine.printing import display_symbol
 if TYPE_CHECKING:
     from chainlens.engine.graph.build import Graph, GraphEdge, GraphNode
 
-__all__ = ["BANDS", "Band", "band", "colour", "superscript", "to_dot"]
+__all__ = ["BANDS", "Band", "band", "colour", "superscript", "to_dot", "caption", "node_lines",
+           "edge_lines", "path_legend", "natural", "LEGEND_ROWS"]
 
 
 @dataclass(frozen=True)
@@ -86,23 +88,44 @@ _OFF_PATH_COLOUR = "#aaaaaa"
 _NONFINITE_BORDER = "#e7298a"
 
 
-def to_dot(graph: Graph, *, paths: bool = False, title: str | None = None) -> str:
-    """DOT source for ``graph`` (build it with :func:`chainlens.engine.graph.build.build_graph`)."""
+def to_dot(graph: Graph, *, paths: bool = False, title: str | None = None,
+           note: str | None = None, groups: dict[int, str] | None = None) -> str:
+    """DOT source for ``graph`` (build it with :func:`chainlens.engine.graph.build.build_graph`).
+    ``note`` is added under the caption (e.g. where the values came from);
+    ``groups`` (node key -> label) draws each group as one cluster (a layer
+    of a ``repeat``)."""
     lines = [
         "digraph chainlens {",
         f"  graph [rankdir=LR, fontname=\"Helvetica\", labelloc=t, fontsize=14, "
-        f"label={_quote(title or _caption(graph))}];",
+        f"label={_quote(caption(graph, title, note))}];",
         "  node [fontname=\"Helvetica\", fontsize=11, style=\"filled,rounded\", shape=box];",
         "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.7];",
     ]
     origins = _nonfinite_origins(graph)
+    clusters: dict[str, list[str]] = {}
     for node in graph.nodes:
-        lines.append(f"  n{node.key} [{_node_attrs(node, graph.output, node.key in origins)}];")
+        line = f"n{node.key} [{_node_attrs(node, graph.output, node.key in origins)}];"
+        group = (groups or {}).get(node.key)
+        if group is None:
+            lines.append("  " + line)
+        else:
+            clusters.setdefault(group, []).append(line)
+    for i, (label, members) in enumerate(clusters.items()):
+        lines.append(f"  subgraph cluster_{i} {{ label={_quote(label)}; color=\"#bbbbbb\"; "
+                     "fontsize=10;")
+        lines.extend("    " + m for m in members)
+        lines.append("  }")
     for edge in graph.edges:
         lines.append(f"  n{edge.source} -> n{edge.target} [{_edge_attrs(edge, graph, paths)}];")
     lines.extend(_legend(graph, paths))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def caption(graph: Graph, title: str | None = None, note: str | None = None) -> str:
+    """The picture's caption: ``title`` or what and where, then ``note``."""
+    text = title or _caption(graph)
+    return f"{text}\n{note}" if note else text
 
 
 def _caption(graph: Graph) -> str:
@@ -145,6 +168,23 @@ def _nonfinite_origins(graph: Graph) -> set[int]:
 
 
 def _node_attrs(node: GraphNode, output: str, nonfinite_origin: bool = False) -> str:
+    lines = node_lines(node, output)
+    b = band(abs(node.adjoint) if node.adjoint is not None else None)
+    attrs = [f"label={_quote(chr(10).join(lines))}", f"fillcolor=\"{b.fill}\"",
+             f"fontcolor=\"{b.font}\""]
+    if nonfinite_origin:
+        attrs += [f"color=\"{_NONFINITE_BORDER}\"", "penwidth=3"]
+    if node.kind == "input":
+        attrs.append("shape=ellipse")
+    elif node.kind == "output":
+        attrs.append("peripheries=2")
+    attrs.append(f"tooltip={_quote(node.expr)}")
+    return ", ".join(attrs)
+
+
+def node_lines(node: GraphNode, output: str) -> list[str]:
+    """The lines of a node's label (what it is, its value, ∂L/∂node): the
+    DOT text and the pure-Python SVG layout print the same words."""
     lines = []
     if node.kind == "input":
         lines.append(node.name or node.expr)
@@ -162,20 +202,11 @@ def _node_attrs(node: GraphNode, output: str, nonfinite_origin: bool = False) ->
         derivative = f"∂{output}/∂{wrt}"
         lines.append(f"‖{derivative}‖∞ = " if node.shape else f"{derivative} = ")
         lines[-1] += _fmt(node.adjoint)
-    b = band(abs(node.adjoint) if node.adjoint is not None else None)
-    attrs = [f"label={_quote(chr(10).join(lines))}", f"fillcolor=\"{b.fill}\"",
-             f"fontcolor=\"{b.font}\""]
-    if nonfinite_origin:
-        attrs += [f"color=\"{_NONFINITE_BORDER}\"", "penwidth=3"]
-    if node.kind == "input":
-        attrs.append("shape=ellipse")
-    elif node.kind == "output":
-        attrs.append("peripheries=2")
-    attrs.append(f"tooltip={_quote(node.expr)}")
-    return ", ".join(attrs)
+    return lines
 
 
-def _edge_attrs(edge: GraphEdge, graph: Graph, paths: bool) -> str:
+def edge_lines(edge: GraphEdge) -> list[str]:
+    """An edge's label: its local derivative's formula (when short) and value."""
     parts = []
     formula = edge.derivative
     if formula and len(formula) <= _FORMULA_CHARS and (edge.value is None
@@ -183,6 +214,11 @@ def _edge_attrs(edge: GraphEdge, graph: Graph, paths: bool) -> str:
         parts.append(formula)
     if edge.value is not None:
         parts.append(("= " if parts else "") + _fmt(edge.value))
+    return parts
+
+
+def _edge_attrs(edge: GraphEdge, graph: Graph, paths: bool) -> str:
+    parts = edge_lines(edge)
     attrs = []
     if paths and edge.flux is not None:
         total = max((abs(g) for g in graph.gradients.values()), default=0.0)
@@ -205,10 +241,7 @@ def _legend(graph: Graph, paths: bool) -> list[str]:
                     f"<td align=\"left\">{html.escape(b.text)}</td></tr>")
     if paths and graph.gradients:
         rows.append("<tr><td colspan=\"2\"><b>sum over paths</b></td></tr>")
-        for w, g in graph.gradients.items():
-            n = graph.path_counts.get(w, 0)
-            text = (f"∂{graph.output}/∂{w} = {_fmt(g)}: "
-                    f"{n} path{'s' if n != 1 else ''}, largest bold")
+        for text in path_legend(graph):
             rows.append(f"<tr><td colspan=\"2\" align=\"left\">{html.escape(text)}</td></tr>")
     table = ("<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">"
              + "".join(rows) + "</table>")
@@ -218,6 +251,33 @@ def _legend(graph: Graph, paths: bool) -> list[str]:
         f"    legend [shape=plaintext, style=\"\", label=<{table}>];",
         "  }",
     ]
+
+
+#: Most inputs the legend lists by name (the largest |∂L/∂input|, then "… N more").
+LEGEND_ROWS = 5
+
+
+def path_legend(graph: Graph) -> list[str]:
+    """A few rows: the inputs with the largest |∂L/∂input|, listed in natural
+    order (b_2 before b_10), then how many more there are."""
+    items = list(graph.gradients.items())
+    top = sorted(items, key=lambda kv: -abs(kv[1]) if math.isfinite(kv[1]) else -math.inf)
+    shown = sorted(top[:LEGEND_ROWS], key=lambda kv: natural(kv[0]))
+    rows = []
+    for w, g in shown:
+        n = graph.path_counts.get(w, 0)
+        rows.append(f"∂{graph.output}/∂{w} = {_fmt(g)}: {n} path{'s' if n != 1 else ''}, "
+                    "largest bold")
+    if len(items) > LEGEND_ROWS:
+        rows.append(f"… and {len(items) - LEGEND_ROWS} more inputs (the largest shown)")
+    return rows
+
+
+def natural(name: str) -> tuple:
+    """Sort key: ``b₂`` / ``b_2`` before ``b₁₀`` / ``b_10``."""
+    digits = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
+    return tuple((0, int(p)) if p.isdigit() else (1, p)
+                 for p in re.split(r"(\d+)", name.translate(digits)) if p)
 
 
 def _quote(text: str) -> str:

@@ -59,16 +59,17 @@ def test_render_svg_returns_svg_text():
     assert "<svg" in render_svg("digraph { a -> b }")
 
 
-def test_without_graphviz_the_message_and_dot_text_are_printed(neuron_file, tmp_path,
-                                                               monkeypatch, capsys):
+def test_without_graphviz_an_svg_is_still_drawn_and_png_says_why_not(neuron_file, tmp_path,
+                                                                     monkeypatch, capsys):
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # no `dot` to be found
     out = tmp_path / "neuron.svg"
-    assert main(["graph", str(neuron_file), "-o", str(out)]) == 1
+    assert main(["graph", str(neuron_file), "-o", str(out)]) == 0   # issue #15
+    assert "laid out without Graphviz" in capsys.readouterr().out
+    assert out.read_text().startswith("<svg ")
+    assert main(["graph", str(neuron_file), "-o", str(tmp_path / "neuron.png")]) == 2
     captured = capsys.readouterr()
-    assert "Graphviz is not installed" in captured.err
-    assert "Traceback" not in captured.err
-    assert captured.out.startswith("digraph chainlens {")
-    assert not out.exists()
+    assert "Graphviz is not installed" in captured.err and "Traceback" not in captured.err
+    assert not (tmp_path / "neuron.png").exists()
     assert render_svg("digraph { a -> b }") is None
 
 
