@@ -144,7 +144,8 @@ class Derivative:
     def from_message(cls, m: pb.Derivative) -> Derivative:
         r = m.result
         return cls(m.of, m.wrt, m.order, r.text, r.unicode, r.latex, r.python,
-                   tuple((s.rule, s.text) for s in m.steps), tuple(s.latex for s in m.steps),
+                   tuple((s.rule, s.unicode or s.text) for s in m.steps),
+                   tuple(s.latex for s in m.steps),
                    tuple(c.text for c in m.conditions), m.expression.unicode,
                    m.expression.latex)
 
