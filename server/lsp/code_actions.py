@@ -23,6 +23,16 @@ from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends.document import math_expression
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp.analysis import Analysis
+from chainlens.server.lsp.hover_text import Notation
+from chainlens.server.lsp.insertions import (
+    Insertion,
+    chain_code,
+    comment_lines,
+    indent_of,
+    line_after,
+    python_helper,
+    still_reads,
+)
 from lsprotocol import types
 
 log = logging.getLogger("chainlens.lsp")
@@ -75,30 +85,56 @@ def _range(raw: dict) -> types.Range:
         end=types.Position(line=raw["end"]["line"], character=raw["end"]["character"]))
 
 
-def _insert(analysis: Analysis, title: str, after: int, text: str) -> types.CodeAction:
+def _insert(analysis: Analysis, title: str, after: int, text: str) -> Offer:
     """An action inserting ``text`` as new line(s) after the line holding
     offset ``after``."""
-    line_end = analysis.text.find("\n", after)
-    if line_end < 0:
-        line_end = len(analysis.text)
-        text = "\n" + text.rstrip("\n")
-    else:
-        line_end += 1
-        text = text if text.endswith("\n") else text + "\n"
-    pos = analysis.index.position(line_end)
-    return types.CodeAction(
+    return _action(analysis, title, line_after(analysis.text, after, text.rstrip("\n").split("\n")))
+
+
+#: a refactoring and the insertion it makes (checked before it is offered)
+Offer = tuple[types.CodeAction, Insertion]
+
+
+def _action(analysis: Analysis, title: str, insertion: Insertion) -> Offer:
+    pos = analysis.index.position(insertion.at)
+    action = types.CodeAction(
         title=title, kind=types.CodeActionKind.Refactor,
         edit=types.WorkspaceEdit(changes={analysis.uri: [
-            types.TextEdit(range=types.Range(start=pos, end=pos), new_text=text)]}))
+            types.TextEdit(range=types.Range(start=pos, end=pos), new_text=insertion.text)]}))
+    return action, insertion
+
+
+#: Refactorings offered at one place; the rest are left out (each action
+#: already covers every variable of its kind).
+MAX_ACTIONS = 3
 
 
 def compute(analysis: Analysis, rng: types.Range) -> list[types.CodeAction]:
     offset = analysis.index.offset(rng.start)
     key = ("actions", offset)
-    return analysis.memoised(key, lambda: _compute(analysis, offset))
+    return analysis.memoised(key, lambda: _checked(analysis, _compute(analysis, offset)))
 
 
-def _compute(analysis: Analysis, offset: int) -> list[types.CodeAction]:
+def _checked(analysis: Analysis, offers: list[Offer]) -> list[types.CodeAction]:
+    """Only actions whose edit leaves a text that still reads (see
+    :func:`.insertions.still_reads`), at most :data:`MAX_ACTIONS`."""
+    kind = "python" if analysis.kind == "python" else analysis.kind
+    outputs = None
+    if analysis.kind == "chain" and analysis.units:
+        outputs = analysis.units[0].program.outputs
+    out = []
+    for action, insertion in offers:
+        if analysis.parse_error is None and not analysis.attempt(
+                "check edit", still_reads, kind, analysis.text, insertion.apply(analysis.text),
+                outputs):
+            continue
+        out.append(action)
+        if len(out) == MAX_ACTIONS:
+            break
+    return out
+
+
+def _compute(analysis: Analysis, offset: int) -> list[Offer]:
     if analysis.kind == "chain":
         return _chain(analysis, offset)
     if analysis.kind == "python":
@@ -114,67 +150,117 @@ def _pieces(analysis: Analysis, expr, wrt: str):
     return d, text, getattr(d, "latex", None), getattr(d, "unicode", None) or text
 
 
-def _chain(analysis: Analysis, offset: int) -> list[types.CodeAction]:
+def _derivatives(analysis: Analysis, expr, names) -> list[tuple[str, object]]:
+    out = []
+    for var in names:
+        d = analysis.attempt("diff", engine.derivative, expr, var)
+        if d is not None:
+            out.append((var, d))
+    return out
+
+
+def _comments(analysis: Analysis, of: str, found, indent: str) -> list[str] | None:
+    spell = Notation(analysis.settings.notation)
+    notation = spell.notation if spell.notation != "latex" else "unicode"
+    lines: list[str] = []
+    for var, d in found:
+        got = comment_lines(spell.label(of, var) if spell.notation != "latex"
+                            else f"∂{of}/∂{var}", d.result, notation, indent)
+        if got is None:
+            return None
+        lines += got
+    return lines or None
+
+
+def _latex_lines(of: str, found, indent: str) -> list[str] | None:
+    lines = []
+    for var, d in found:
+        latex = getattr(d, "latex", None)
+        if not latex or len(latex) > 2000:
+            return None
+        lines.append(f"{indent}# $\\frac{{\\partial {of}}}{{\\partial {var}}} = {latex}$")
+    return lines or None
+
+
+def _titles(of: str, found) -> str:
+    return ", ".join(f"∂{of}/∂{var}" for var, _ in found)
+
+
+def _chain(analysis: Analysis, offset: int) -> list[Offer]:
     if not analysis.units:
         return []
     program = analysis.units[0].program
     a = next((a for a in program.assignments if a.span.start <= offset <= a.span.end), None)
     if a is None:
         return []
-    out = []
     expr = program.expanded(a.name)
-    for var in free_symbols(expr)[:3]:
-        got = _pieces(analysis, expr, var)
-        if got is None:
-            continue
-        d, text, latex, uni = got
-        name = a.display
-        out.append(_insert(analysis, f"Insert ∂{name}/∂{var} as a comment", a.span.end,
-                           f"# ∂{name}/∂{var} = {uni}"))
+    found = _derivatives(analysis, expr, free_symbols(expr)[:3])
+    if not found:
+        return []
+    name, indent = a.display, indent_of(analysis.text, a.span.start)
+    out = []
+    after = a.span.end
+    comments = _comments(analysis, name, found, indent)
+    if comments:
+        out.append(_action(analysis, f"Insert {_titles(name, found)} as a comment",
+                           line_after(analysis.text, after, comments)))
+    last = max(x.span.end for x in program.assignments) <= after
+    code = chain_code(program, [(f"d{name}_d{var}", d.result) for var, d in found], indent,
+                      after_last=last and a.layer is None)
+    if code and a.layer is None:
+        out.append(_action(analysis, f"Insert {_titles(name, found)} as code",
+                           line_after(analysis.text, after, code)))
+    if analysis.settings.notation == "latex":
+        latex = _latex_lines(name, found, indent)
         if latex:
-            out.append(_insert(analysis, f"Insert ∂{name}/∂{var} as a LaTeX line", a.span.end,
-                               f"# $\\frac{{\\partial {name}}}{{\\partial {var}}} = {latex}$"))
-        out.append(_insert(analysis, f"Insert ∂{name}/∂{var} as code", a.span.end,
-                           f"d{name}_d{var} = {text}"))
+            out.append(_action(analysis, f"Insert {_titles(name, found)} as LaTeX",
+                               line_after(analysis.text, after, latex)))
     return out
 
 
-def _python(analysis: Analysis, offset: int) -> list[types.CodeAction]:
+def _python(analysis: Analysis, offset: int) -> list[Offer]:
     unit = analysis.unit_at(offset)
-    if unit is None or unit.kind == "sequential":
+    if unit is None or unit.kind in ("sequential", "module"):  # no symbolic formula
         return []
     program = unit.program
     expr = program.expanded(program.outputs[0])
     params = unit_variables(unit.source)
+    found = _derivatives(analysis, expr, params[:3])
+    indent = indent_of(analysis.text, unit.span.start) if unit.kind == "function" else ""
     out = []
-    for var in params[:3]:
-        got = _pieces(analysis, expr, var)
-        if got is None:
-            continue
-        d, text, latex, uni = got
-        code = analysis.attempt("render", engine.render, d.result, "python") or text
-        indent = ""
-        if unit.kind == "function":
-            line_start = analysis.text.rfind("\n", 0, unit.span.start) + 1
-            indent = analysis.text[line_start:unit.span.start]
-        out.append(_insert(analysis, f"Insert ∂{unit.label}/∂{var} as a comment", unit.span.end,
-                           f"{indent}# ∂{unit.label}/∂{var} = {uni}"))
-        if latex:
-            out.append(_insert(
-                analysis, f"Insert ∂{unit.label}/∂{var} as a LaTeX line", unit.span.end,
-                f"{indent}# $\\frac{{\\partial {unit.label}}}{{\\partial {var}}} = {latex}$"))
-        out.append(_insert(analysis, f"Insert ∂{unit.label}/∂{var} as code", unit.span.end,
-                           f"{indent}d{unit.label}_d{var} = {code}"))
     if unit.kind == "function" and params:
         source = analysis.attempt("gradient code", gradient_source, program, unit.label,
                                   params)
-        if source:
-            out.insert(0, _insert(analysis, f"Generate grad_{unit.label}({', '.join(params)})",
-                                  unit.span.end, "\n\n" + source))
+        if source and max(len(line) for line in source.split("\n")) <= 2000:
+            gap = [""] if indent else ["", ""]
+            lines = gap + [indent + line if line else ""
+                           for line in source.strip("\n").split("\n")]
+            out.append(_action(analysis, f"Generate grad_{unit.label}({', '.join(params)})",
+                               line_after(analysis.text, unit.span.end, lines)))
+    if not found:
+        return out
+    comments = _comments(analysis, unit.label, found, indent)
+    if comments:
+        out.append(_action(analysis, f"Insert {_titles(unit.label, found)} as a comment",
+                           line_after(analysis.text, unit.span.end, comments)))
+    helper_params = tuple(params) if unit.kind == "function" else tuple(
+        unit_variables(unit.source))
+    helpers: list[str] = []
+    for var, d in found:
+        got = python_helper(f"d{unit.label}_d{var}", helper_params, d.result,
+                            f"∂{unit.label}/∂{var}, generated by chainlens.", indent,
+                            analysis.text)
+        if got is None:
+            helpers = []
+            break
+        helpers += ["", ""] + got if not indent else [""] + got
+    if helpers:
+        out.append(_action(analysis, f"Insert {_titles(unit.label, found)} as functions",
+                           line_after(analysis.text, unit.span.end, helpers)))
     return out
 
 
-def _note(analysis: Analysis, offset: int) -> list[types.CodeAction]:
+def _note(analysis: Analysis, offset: int) -> list[Offer]:
     frag = next((m for m in analysis.math if m.start <= offset <= m.end), None)
     if frag is None:
         return []
