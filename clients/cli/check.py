@@ -14,14 +14,26 @@ def register(subparsers) -> None:
         help="check a claimed derivative (exit 0 equal, 1 not equal)",
         description="Is CLAIMED the derivative of EXPR? Simplifies the difference, then "
                     "compares at seeded random points in the domain.")
-    p.add_argument("expr", metavar="EXPR")
-    p.add_argument("claimed", metavar="CLAIMED")
+    p.add_argument("expr", metavar="EXPR",
+                   help="an expression, or a note (.md/.tex/.ipynb) whose claims to check")
+    p.add_argument("claimed", metavar="CLAIMED", nargs="?",
+                   help="the claimed derivative (omit it to check the claims of a note)")
     p.add_argument("--wrt", help="the variable (default: the only one)")
-    p.add_argument("--format", choices=("text", "unicode", "json"), default="unicode")
+    p.add_argument("--format", choices=("text", "unicode", "json", "sarif"), default="unicode")
+    p.add_argument("--kind", choices=("markdown", "latex", "notebook"),
+                   help="read the note as this kind (default: from the extension)")
+    from chainlens.cli.check_notes import register_arguments
+
+    register_arguments(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
+    if args.claimed is None:  # chainlens check notes.md: the claims of a note
+        from chainlens.cli.check_notes import run_files
+
+        args.files = [args.expr]
+        return run_files(args)
     from chainlens.cli.inputs import read_source
     from chainlens.engine.printing import render
     from chainlens.engine.symbolic.check import check_derivative

@@ -57,9 +57,13 @@ REASONS = {
 FROZEN = """
 clients/cli/burst.py:_burst -> client  [demo]
 clients/cli/burst.py:_burst -> engine.numeric.kernel  [cli]
+clients/cli/check.py:register -> cli.check_notes  [cli]
+clients/cli/check.py:run -> cli.check_notes  [cli]
 clients/cli/check.py:run -> cli.inputs  [cli]
 clients/cli/check.py:run -> engine.printing  [cli]
 clients/cli/check.py:run -> engine.symbolic.check  [cli]
+clients/cli/check_notes.py:check_file -> engine.frontends.claims  [cli]
+clients/cli/check_notes.py:check_file -> engine.frontends.document  [cli]
 clients/cli/demo.py:_backprop -> engine.language.reader  [cli]
 clients/cli/demo.py:_backprop -> engine.printing  [cli]
 clients/cli/demo.py:_backprop -> engine.symbolic.adjoints  [cli]

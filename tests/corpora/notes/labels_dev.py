@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (a table of transcribed claims)
 """Ground truth for the dev notes: every concrete derivative claim, as
 (line, expression, variable, claimed[, order]) in SymPy syntax, transcribed
 by hand from the note (independently of chainlens).  ``label.py`` decides

@@ -1,0 +1,115 @@
+"""``chainlens check FILE…``: the derivative claims of notes, as the editor sees them.
+
+Markdown, LaTeX and notebooks (their Markdown cells) are read by
+:func:`~chainlens.engine.frontends.document.read_document` and each claim is
+judged by :func:`~chainlens.engine.frontends.claims.check_claim`: the same
+verdicts, words and quick fixes as the language server.  A claim is called
+wrong only when the checker is certain; the others are "not checked" with
+the reason (``--all`` lists them).  Exit 1 when a claim is wrong, 2 when a
+file cannot be read.  ``--format sarif`` for CI.
+"""
+
+from __future__ import annotations
+
+import json
+
+from chainlens.engine.core.source import Span
+
+
+def register_arguments(p) -> None:
+    p.add_argument("--all", action="store_true",
+                   help="also list the claims that are correct or not checked (with why)")
+
+
+def _position(doc, unit_or_skip, span: Span) -> tuple[int, int]:
+    cell = getattr(unit_or_skip, "cell", None)
+    text = doc.text
+    if doc.kind == "notebook" and cell is not None:
+        src = json.loads(doc.text)["cells"][cell].get("source", "")
+        text = "".join(src) if isinstance(src, list) else src
+    line = text.count("\n", 0, span.start) + 1
+    col = span.start - (text.rfind("\n", 0, span.start) + 1) + 1
+    return line, col
+
+
+def check_file(path: str, kind: str | None = None) -> list[dict]:
+    """Every claim of a note as a plain record (what the three formats print)."""
+    from chainlens.engine.frontends.claims import check_claim
+    from chainlens.engine.frontends.document import read_document
+
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    doc = read_document(text, kind, path=path)
+    out = []
+    for unit in doc.claims:
+        v = check_claim(unit)
+        line, col = _position(doc, unit, unit.name_span)
+        verdict = "correct" if v.ok else "wrong" if v.ok is False else "not checked"
+        record = {"file": path, "line": line, "column": col, "cell": unit.cell,
+                  "verdict": verdict, "claim": v.to_dict(),
+                  "message": v.message() if v.ok is False else
+                  (v.note or "correct derivative")}
+        if v.ok is False and v.correct_latex:
+            record["fix"] = {"span": unit.name_span.to_dict(), "replacement": v.correct_latex}
+        out.append(record)
+    for skip in doc.skipped:
+        line, col = _position(doc, skip, skip.span)
+        out.append({"file": path, "line": line, "column": col, "cell": None,
+                    "verdict": "not checked", "message": skip.reason})
+    return sorted(out, key=lambda r: (r.get("cell") or 0, r["line"], r["column"]))
+
+
+def run_files(args) -> int:
+    records, status = [], 0
+    for path in args.files:
+        try:
+            records += check_file(path, getattr(args, "kind", None))
+        except OSError as exc:
+            print(f"chainlens check: {path}: {exc.strerror}")
+            return 2
+    wrong = [r for r in records if r["verdict"] == "wrong"]
+    status = 1 if wrong else 0
+    if args.format == "json":
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(_sarif(records), ensure_ascii=False, indent=2))
+    else:
+        for r in records if args.all else wrong:
+            where = f"{r['file']}:{r['line']}:{r['column']}"
+            if r.get("cell") is not None:
+                where += f" (cell {r['cell']})"
+            level = {"wrong": "warning", "correct": "ok"}.get(r["verdict"], "info")
+            print(f"{where}: {level}: {r['message']}" +
+                  (" [wrong-derivative]" if r["verdict"] == "wrong" else ""))
+        counts = {k: sum(r["verdict"] == k for r in records)
+                  for k in ("correct", "wrong", "not checked")}
+        print(f"{counts['correct']} correct, {counts['wrong']} wrong, "
+              f"{counts['not checked']} not checked")
+    return status
+
+
+def _sarif(records: list[dict]) -> dict:
+    results = []
+    for r in records:
+        if r["verdict"] != "wrong":
+            continue
+        result = {"ruleId": "wrong-derivative", "level": "warning",
+                  "message": {"text": r["message"]},
+                  "locations": [{"physicalLocation": {
+                      "artifactLocation": {"uri": r["file"]},
+                      "region": {"startLine": r["line"], "startColumn": r["column"]}}}]}
+        if "fix" in r:
+            span = r["fix"]["span"]
+            result["fixes"] = [{"description": {"text": "Correct the claim"},
+                                "artifactChanges": [{
+                                    "artifactLocation": {"uri": r["file"]},
+                                    "replacements": [{"deletedRegion": {
+                                        "charOffset": span["start"],
+                                        "charLength": span["end"] - span["start"]},
+                                        "insertedContent": {"text": r["fix"]["replacement"]}}]}]}]
+        results.append(result)
+    return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
+            "runs": [{"tool": {"driver": {"name": "chainlens", "rules": [{
+                "id": "wrong-derivative",
+                "shortDescription": {"text": "a derivative claim in a note is wrong"}}]}},
+                "results": results}]}

@@ -1,0 +1,111 @@
+"""The notes reader on small notes written for these tests: TeX's
+conventions, macros, chains, definitions, and the cases that must stay
+"not checked".  Verdicts are checked against SymPy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sympy as sp
+from chainlens.engine.frontends.claims import check_claim
+from chainlens.engine.frontends.document import read_document
+
+
+def verdicts(text: str, kind: str = "markdown"):
+    doc = read_document(text, kind)
+    return [check_claim(u) for u in doc.claims], doc.skipped
+
+
+def sympy_ok(expr: str, claimed: str, var: str = "x") -> bool:
+    """SymPy's derivative against the claim at real points of the domain."""
+    x, n = sp.Symbol(var), sp.Symbol("n")
+    d, c = sp.diff(sp.sympify(expr), x), sp.sympify(claimed)
+    checked = 0
+    for point in (1.3, 2.1, 3.7, -1.7, -2.9):
+        a, b = complex(d.subs({x: point, n: 3})), complex(c.subs({x: point, n: 3}))
+        if abs(a.imag) > 1e-12 or abs(b.imag) > 1e-12:
+            continue
+        checked += 1
+        if abs(a - b) > 1e-9 * max(1, abs(a)):
+            return False
+    return checked > 0
+
+
+@pytest.mark.parametrize(("note", "expr", "claimed"), [
+    ("$\\frac{d}{dx}(2xe^x) = 2e^x + 2xe^x$", "2*x*exp(x)", "2*exp(x)+2*x*exp(x)"),
+    ("$\\frac{d}{dx}\\ln x = \\frac1x$", "log(x)", "1/x"),
+    ("$\\frac{d}{dx}\\sqrt{x} = \\frac1{2\\sqrt{x}}$", "sqrt(x)", "1/(2*sqrt(x))"),
+    ("$\\frac{d}{dx}(nx) = n$", "n*x", "n"),
+    ("$\\ds\\frac{d}{dx}\\Bigl(x^3\\Bigr) = 3x^2$", "x**3", "3*x**2"),
+    ("$\\frac{d}{dx}\\csc^{-1}x = -\\frac{1}{|x|\\sqrt{x^2-1}}$", "acsc(x)",
+     "-1/(Abs(x)*sqrt(x**2-1))"),
+])
+def test_tex_conventions_read_as_tex_means(note, expr, claimed):
+    (v,), _ = verdicts(note)
+    assert v.ok is sympy_ok(expr, claimed) is True
+
+
+def test_preamble_macros_are_expanded():
+    note = ("\\newcommand{\\fp}{\\ensuremath{f\\,'}}\n\\newcommand{\\dd}{\\operatorname{d}\\!}\n"
+            "Let $f(x) = x^3$. Then $\\fp(x) = 3x^2$ and "
+            "$\\frac{\\dd}{\\dd x}\\bigl(x^2\\bigr) = 2x$.")
+    vs, _ = verdicts(note, "latex")
+    assert [v.ok for v in vs] == [True, True]
+
+
+def test_each_step_of_an_aligned_chain_is_checked_and_the_wrong_one_reported():
+    note = ("\\begin{align*}\n\\frac{d}{dx}\\Bigl(x^2\\sin x\\Bigr)\n"
+            "&= 2x\\sin x + x^2\\cos x \\\\\n&= 2x\\sin x - x^2\\cos x \\\\\n\\end{align*}")
+    vs, _ = verdicts(note, "latex")
+    assert [v.ok for v in vs] == [True, False]
+    assert vs[1].correct_latex is not None
+
+
+def test_nested_derivative_operators_are_derivatives():
+    note = "$\\frac{d}{dx}(x^2+x) = \\frac{d}{dx}(x^2) + \\frac{d}{dx}(x) = 2x+1$"
+    vs, _ = verdicts(note)
+    assert [v.ok for v in vs] == [True, True]
+
+
+@pytest.mark.parametrize("note", [
+    "$\\frac{d}{dx}[f(x)g(x)] = f'(x)g(x) + f(x)g'(x)$",      # generic functions
+    "$\\frac{d}{dx}\\sin \\pi/2 = 0$",                            # ambiguous argument
+    "$\\frac{d}{dt}\\ln te^t = 1$",                              # ambiguous argument
+    "Given $x^2+y^2=1$, $\\frac{d}{dx}[y^2] = 2y\\frac{dy}{dx}$",  # implicit
+    "Let $f(x) = x^2$. Where is $f'(x) = 0$?",                  # an equation
+])
+def test_what_cannot_be_certain_is_not_checked(note):
+    vs, skipped = verdicts(note)
+    assert all(v.ok is None for v in vs)
+    assert all(s.reason.startswith(("not checked", "not read")) for s in skipped)
+
+
+def test_a_cheat_sheet_table_and_plain_lines_are_read():
+    note = ("Expression | Derivative\n---------- | ----------\nsin(x) | cos(x)\n"
+            "x^n | nx^(n - 1) (aka *power rule*)\ntan(x) | sec(x)\n\n"
+            "d/dx e^(2x) = 2e^(2x)\n")
+    vs, _ = verdicts(note)
+    assert [v.ok for v in vs] == [True, True, False, True]
+
+
+def test_notebook_markdown_cells_are_read():
+    nb = {"cells": [{"cell_type": "markdown", "source": ["# d\n", "$\\frac{d}{dx}x^3 = 2x^2$"]},
+                    {"cell_type": "code", "source": "y = 1\n"}], "nbformat": 4}
+    doc = read_document(json.dumps(nb), "notebook")
+    (unit,) = doc.claims
+    assert unit.cell == 0 and check_claim(unit).ok is False
+
+
+def test_check_command_reports_what_the_editor_reports(tmp_path):
+    import subprocess
+    import sys
+
+    note = tmp_path / "n.md"
+    note.write_text("$\\frac{d}{dx}x^2 = 2x$ and $\\frac{d}{dx}x^3 = 3x$\n")
+    run = subprocess.run([sys.executable, "-m", "chainlens.cli.main", "check", str(note),
+                          "--format", "sarif"], capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr
+    (result,) = json.loads(run.stdout)["runs"][0]["results"]
+    assert result["ruleId"] == "wrong-derivative"
+    assert result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]
