@@ -159,7 +159,7 @@ def _units(doc, label: str, args) -> int:
     entries = []
     for unit in doc.units:
         where = _where(doc, label, unit)
-        if unit.kind == "sequential":
+        if unit.kind in ("sequential", "module"):  # layers, not one formula: summarised
             entries.append((unit, where, ()))
             continue
         if wanted is not None:
@@ -182,6 +182,12 @@ def _units(doc, label: str, args) -> int:
     fmt = "text" if args.format == "python" else args.format
     d = "∂" if fmt == "unicode" else "d"
     for unit, where, derivatives in entries:
+        if unit.kind == "module":
+            labels = ", ".join(label for label, _, _ in unit.layers[:6])
+            more = f", … ({len(unit.layers)} in all)" if len(unit.layers) > 6 else ""
+            print(f"{where}: {unit.label} (module): {len(unit.layers)} layer(s) with weights: "
+                  f"{labels}{more}; `chainlens health` measures their gradient flow")
+            continue
         if unit.kind == "sequential":
             acts = [a.expr.op for a in unit.program.assignments
                     if a.expr.op not in ("add", "matmul", "mul")]

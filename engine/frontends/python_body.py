@@ -18,6 +18,7 @@ from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     Concat,
     Const,
+    DataDependent,
     Dim,
     Func,
     Items,
@@ -117,7 +118,11 @@ class Body:
             raise Unsupported(stmt, f"{type(stmt).__name__} statements are not read")
 
     def branch(self, stmt: ast.If) -> None:
-        test = self.expr_or_unknown(stmt.test)
+        try:
+            test = self.expr_or_unknown(stmt.test)
+        except DataDependent:
+            raise DataDependent(stmt, f"`if {ast.unparse(stmt.test)[:40]}` depends on "
+                                "data") from None
         if isinstance(test, Const):
             self.block(stmt.body if test.value else stmt.orelse)
             return
@@ -185,6 +190,8 @@ class Body:
     def expr_or_unknown(self, node):
         try:
             return self.expr(node)
+        except DataDependent:
+            raise
         except Unsupported as exc:
             return Unknown(exc.reason)
 
@@ -210,7 +217,7 @@ class Body:
                 return v
             if isinstance(node.op, ast.Not) and isinstance(v, Const):
                 return Const(not v.value)
-            raise Unsupported(node, f"`{ast.unparse(node)[:40]}` depends on data")
+            raise DataDependent(node, f"`{ast.unparse(node)[:40]}` depends on data")
         if isinstance(node, ast.Compare):
             return self.compare(node)
         if isinstance(node, ast.BoolOp):
@@ -218,7 +225,7 @@ class Body:
             if all(isinstance(v, Const) for v in values):
                 pick = all if isinstance(node.op, ast.And) else any
                 return Const(pick(v.value for v in values))
-            raise Unsupported(node, f"`{ast.unparse(node)[:40]}` depends on data")
+            raise DataDependent(node, f"`{ast.unparse(node)[:40]}` depends on data")
         if isinstance(node, ast.IfExp):
             test = self.expr_or_unknown(node.test)
             if isinstance(test, Const):
@@ -247,7 +254,7 @@ class Body:
         if isinstance(left, Const) and isinstance(right, Const):
             return Const(_compare(op, left.value, right.value))
         if isinstance(left, Tensor | Lazy) or isinstance(right, Tensor | Lazy):
-            raise Unsupported(node, f"`{ast.unparse(node)[:40]}` depends on data")
+            raise DataDependent(node, f"`{ast.unparse(node)[:40]}` depends on data")
         return Unknown("a flag chainlens cannot see")
 
     def attribute(self, node: ast.Attribute):

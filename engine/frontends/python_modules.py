@@ -84,8 +84,9 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
             built = read_module_class(cls, classes, functions, constants, offsets, source)
         except Unsupported as exc:
             where = exc.node if getattr(exc.node, "lineno", None) else entry
-            skips.append(ModuleSkip(f"{name}.{entry.name}", _line_span(offsets, where, entry),
-                                    f"not read: {exc.reason}"))
+            line = f" (line {where.lineno})" if where is not entry else ""
+            skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
+                                    f"not read: {exc.reason}{line}"))
             continue
         except (RecursionError, TypeError, KeyError, ValueError, ZeroDivisionError,
                 IndexError) as exc:
@@ -103,16 +104,6 @@ def _entry(cls: ast.ClassDef) -> ast.FunctionDef | None:
             if isinstance(node, ast.FunctionDef) and node.name == name:
                 return node
     return None
-
-
-def _line_span(offsets: Offsets, node: ast.AST, entry: ast.FunctionDef) -> Span:
-    """The reason's place: the statement that stopped the reader, inside
-    ``entry`` (the editor shows the hint on the def line via the skip's
-    name span)."""
-    try:
-        return offsets.span(node)
-    except (AttributeError, TypeError):
-        return offsets.name_span(entry, entry.name)
 
 
 def _constants(tree: ast.Module) -> dict[str, object]:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.frontends.python_layers import LayerSpec
 
-__all__ = ["Unsupported", "Dim", "Const", "Unknown", "Tensor", "Linear", "Concat", "Layer",
+__all__ = ["Unsupported", "DataDependent", "Dim", "Const", "Unknown", "Tensor", "Linear",
+           "Concat", "Layer",
            "Seq", "Items", "Mod", "Param", "Ref", "Func", "Lazy", "Shape", "Tup"]
 
 #: width assumed for a feature axis no literal or default fixes
@@ -27,6 +28,11 @@ class Unsupported(Exception):
         super().__init__(reason)
         self.node = node
         self.reason = reason
+
+
+class DataDependent(Unsupported):
+    """A branch or a value that depends on a tensor's data (``if x.sum() > 0``):
+    never guessed, unlike a constructor flag chainlens cannot see."""
 
 
 class Dim:

@@ -65,9 +65,10 @@ def verdict_of(ratio: float) -> str:
     return "exploding" if ratio > EXPLODING else "healthy"
 
 
-def weights(program: Program) -> list[tuple[int, str]]:
-    """(layer, weight symbol) of every layer, in order: the first declared
-    parameter of each layer index with two axes (else its first one)."""
+def weights(program: Program) -> list[tuple[int, list[str]]]:
+    """(layer, weight symbols) of every layer, in order: the parameters of
+    each layer index with two axes (an LSTM's gates, a qkv projection cut
+    in three are one layer), else all of them (a norm's gain)."""
     by_layer: dict[int, list] = {}
     for d in program.declarations:
         if d.role == "param" and d.layer is not None:
@@ -75,8 +76,8 @@ def weights(program: Program) -> list[tuple[int, str]]:
     out = []
     for layer in sorted(by_layer):
         decls = by_layer[layer]
-        pick = next((d for d in decls if len(d.shape) == 2), decls[0])
-        out.append((layer, pick.name))
+        matrices = [d.name for d in decls if len(d.shape) == 2]
+        out.append((layer, matrices or [d.name for d in decls]))
     return out
 
 
@@ -97,15 +98,17 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
         except ChainError:
             return None
     grads = []
-    for layer, name in layers:
-        adj = run.adjoints.get(name)
-        if adj is None:
-            grads.append((layer, name, 0.0))
-            continue
-        arr = np.asarray(adj, dtype=np.float64)
-        axes = tuple(range(1, arr.ndim))
-        norms = np.sqrt(np.sum(arr * arr, axis=axes)) if axes else np.abs(arr)
-        grads.append((layer, name, float(np.median(norms))))
+    for layer, names in layers:
+        squares = 0.0  # ‖∂L/∂W‖_F over all of the layer's weights, per draw
+        for name in names:
+            adj = run.adjoints.get(name)
+            if adj is None:
+                continue
+            arr = np.asarray(adj, dtype=np.float64)
+            arr = arr.reshape(arr.shape[0], -1) if arr.ndim > 1 else arr[:, None]
+            squares = squares + np.sum(arr * arr, axis=1)
+        norms = np.sqrt(squares)
+        grads.append((layer, names[0], float(np.median(norms))))
     last = grads[-1][2]
     flows = tuple(LayerFlow(layer, name, g, g / last if last > 0 else math.inf)
                   for layer, name, g in grads)
@@ -138,17 +141,18 @@ def is_model(program: Program) -> bool:
 
 def judge(program: Program, run: measure.Run, findings: list[Finding],
           remedies: tuple[Remedy, ...] = ()) -> tuple[list[Finding], Flow | None]:
-    """The model verdict from the measured flow: vanishing/exploding
-    findings that disagree with it are dropped, and a finding on the first
-    layer says what was measured (the static bound of the same direction, if
-    any, is quoted as supporting evidence)."""
+    """The model verdict from the measured flow: the static and per-name
+    vanishing/exploding findings give way to one finding on the first layer
+    that says what was measured (the static bound of the same direction, if
+    any, is quoted as supporting evidence; a bound in the other direction is
+    a worst case the measurement contradicts, and is not shown)."""
     flow = gradient_flow(program, run)
-    if flow is None or len(flow.layers) < 2:
+    if flow is None:
         return findings, flow
     static = [f for f in findings if f.kind in ("vanishing", "exploding")]
     kept = [f for f in findings if f.kind not in ("vanishing", "exploding")]
-    if flow.verdict == "healthy":
-        return kept, flow
+    if flow.verdict == "healthy" or len(flow.layers) < 2:
+        return kept, flow  # one layer: a table, no first/last verdict
     agree = next((f for f in static if f.kind == flow.verdict and f.bound is not None), None)
     first, last = flow.layers[0], flow.layers[-1]
     decl = program.declaration(first.name)

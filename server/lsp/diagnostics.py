@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from chainlens.server.lsp import domain_view, health_view, rewrites
+from chainlens.server.lsp import domain_view, health_view, model_view, rewrites
 from chainlens.server.lsp.analysis import LARGE_PROGRAM, Analysis
 from lsprotocol import types
 
@@ -109,6 +109,7 @@ def _build(analysis: Analysis) -> list[types.Diagnostic]:
         except Exception:  # noqa: BLE001
             log.exception("rewrite diagnostics failed on %s", analysis.uri)
     out.extend(_claims(analysis))
+    out.extend(model_view.skip_diagnostics(analysis))
     return _dedupe(out)
 
 

@@ -28,7 +28,7 @@ from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.walk import count_nodes, free_symbols
 from chainlens.engine.frontends.document import math_expression
 from chainlens.server.lsp import engine_access as engine
-from chainlens.server.lsp import health_view
+from chainlens.server.lsp import health_view, model_view
 from chainlens.server.lsp.analysis import Analysis, Unit
 from chainlens.server.lsp.hover_text import Notation
 from lsprotocol import types
@@ -112,7 +112,8 @@ def _target(analysis: Analysis, offset: int):
     if analysis.kind == "python":
         unit = analysis.unit_at(offset)
         if unit is None:
-            return None
+            skipped = model_view.skip_at(analysis, offset)
+            return None if skipped is None else ("skipped", skipped)
         return ("unit", analysis.units.index(unit))
     for i, frag in enumerate(analysis.math):
         if frag.start <= offset <= frag.end:
@@ -149,6 +150,8 @@ def _render(analysis: Analysis, target) -> tuple[str, tuple[int, int]] | None:
     if kind == "unit":
         unit = analysis.units[target[1]]
         return _unit(analysis, unit), (unit.span.start, unit.span.end)
+    if kind == "skipped":
+        return model_view.skip_markdown(target[1]), (target[1].span.start, target[1].span.end)
     frag = analysis.math[target[1]]
     text = _math(analysis, frag)
     return (text, (frag.start, frag.end)) if text else None
@@ -318,10 +321,15 @@ def _unit(analysis: Analysis, unit: Unit) -> str:
     program = unit.program
     out = program.outputs[0]
     lines = [f"**{unit.label}** ({unit.kind})"]
+    if unit.kind == "module":
+        lines += model_view.flow_markdown(unit)
+        return "\n".join(lines)
     if unit.kind == "sequential":
         layers = program.assignments
         acts = [a.expr.op for a in layers if a.expr.op not in ("add", "matmul", "mul")]
         lines.append(f"{len(layers)} steps; activations: {', '.join(acts) or 'none'}")
+        if getattr(unit.health, "flow", None) is not None:
+            lines += model_view.flow_markdown(unit)[1:]
     else:
         expr = program.expanded(out)
         for i, var in enumerate(unit_variables(unit.source)[:4]):

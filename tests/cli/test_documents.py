@@ -43,7 +43,8 @@ def test_diff_of_a_python_file_lists_each_function_by_its_parameters():
     assert "examples/model.py:14:5: neuron(x, w, b) = σ(w·x + b)" in out
     assert "  ∂neuron/∂w = x·σ(w·x + b)·(1 − σ(w·x + b))" in out
     assert "  ∂gaussian/∂x = −x·e^(−x²/2)" in out
-    assert "model (sequential): 8 steps" in out
+    assert "model (sequential): 12 steps" in out
+    assert "MLP (module): 3 layer(s) with weights: fc1, fc2, out" in out
     assert "parse error" not in out.lower() and not done.stderr
 
 
@@ -53,7 +54,8 @@ def test_diff_json_of_a_python_file_agrees_with_central_differences():
     doc = json.loads(done.stdout)
     assert doc["kind"] == "python"
     units = {u["label"]: u for u in doc["units"]}
-    assert set(units) == {"neuron", "gaussian", "soft_loss", "log_prob", "deep", "model"}
+    assert set(units) == {"neuron", "gaussian", "soft_loss", "log_prob", "deep", "model",
+                          "MLP"}
     at = {"x": 0.3, "w": 0.8, "b": -0.1}
     neuron = "1/(1 + exp(-(w*x + b)))"
     for d in units["neuron"]["derivatives"]:
@@ -163,7 +165,8 @@ def test_health_json_of_a_python_file_has_a_report_per_unit():
     assert done.returncode == 1
     (entry,) = json.loads(done.stdout)["files"]
     units = {u["label"]: u for u in entry["units"]}
-    assert set(units) == {"neuron", "gaussian", "soft_loss", "log_prob", "deep", "model"}
+    assert set(units) == {"neuron", "gaussian", "soft_loss", "log_prob", "deep", "model",
+                          "MLP"}
     assert [f["kind"] for f in units["deep"]["report"]["findings"]] == ["vanishing"]
     assert entry["claims"] == []
 

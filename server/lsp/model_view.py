@@ -1,0 +1,139 @@
+"""Model classes in the editor: the gradient-flow hover and the reasons a
+definition was not read.
+
+A model unit (an ``nn.Module`` class read by the engine) carries its
+layers; its health report carries the measured flow (per-layer |∂L/∂W| at
+the framework's default initialisation, :mod:`chainlens.engine.health.model`).
+This module lays them out as Markdown, and turns every skipped definition
+into a hint on its ``def``/``class`` line that says why, so nothing is
+silently ignored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chainlens.engine.core.source import Span
+from chainlens.engine.health.init import INIT_WORDS
+from lsprotocol import types
+
+__all__ = ["flow_markdown", "skip_diagnostics", "skip_at", "skip_markdown"]
+
+#: rows of the table shown before eliding the middle of a deep stack
+_HEAD, _TAIL = 4, 3
+
+_REMEDIES = {
+    "vanishing": ("a residual connection (`x = x + f(x)`): the identity path carries the "
+                  "gradient through every layer",
+                  "normalisation (`nn.LayerNorm` / `nn.BatchNorm1d`) after each Linear",
+                  "ReLU/GELU instead of sigmoid or tanh, with Kaiming init "
+                  "(`nn.init.kaiming_normal_`)"),
+    "exploding": ("normalisation (`nn.LayerNorm`) after each layer",
+                  "a smaller init scale (`nn.init.xavier_uniform_`), gradient clipping "
+                  "(`torch.nn.utils.clip_grad_norm_`)"),
+}
+
+
+def _layer_labels(unit) -> dict[str, str]:
+    source = getattr(unit, "source", None)
+    labels = {}
+    for label, weight, span in getattr(source, "layers", ()) or ():
+        if weight:
+            labels[weight] = f"{label} (line {span.line})" if span is not None else label
+    return labels
+
+
+def _init_words(unit) -> str:
+    kinds = {d.init for d in unit.program.declarations if d.role == "param" and d.init}
+    weights = sorted(k for k in kinds if k.endswith("weight"))
+    return "; ".join(INIT_WORDS.get(k, k) for k in weights) or "declared ranges"
+
+
+def flow_markdown(unit) -> list[str]:
+    """Hover lines of a model unit: the flow table, the verdict and its
+    remedies, what was assumed (empty before the measurement lands)."""
+    source = getattr(unit, "source", None)
+    report = getattr(unit, "health", None)
+    flow = getattr(report, "flow", None)
+    layers = getattr(source, "layers", ()) or ()
+    lines = [f"{len(layers)} layer(s) with weights; init: {_init_words(unit)}"]
+    if flow is None:
+        lines.append("_gradient flow: measuring…_" if report is None
+                     else "_gradient flow: not measured_")
+        return lines + _notes(source)
+    labels = _layer_labels(unit)
+    rows = list(flow.layers)
+    shown = rows if len(rows) <= _HEAD + _TAIL + 1 else rows[:_HEAD] + [None] + rows[-_TAIL:]
+    lines += ["", "| layer | ‖∂L/∂W‖ | ratio to last |", "|---|---:|---:|"]
+    for row in shown:
+        if row is None:
+            lines.append(f"| … {len(rows) - _HEAD - _TAIL} more | | |")
+            continue
+        name = labels.get(row.name, row.name)
+        lines.append(f"| {row.layer}. {name} | {row.grad:.2g} | {row.ratio:.2g} |")
+    lines.append("")
+    if len(rows) < 2:
+        lines.append("**Gradient flow:** one layer, no first/last ratio to judge")
+    elif flow.verdict == "healthy":
+        lines.append(f"**Gradient flow: healthy** — first/last = {flow.ratio:.2g} "
+                     f"(measured, {flow.draws} seeded draws at the default init)")
+    else:
+        lines.append(f"**Gradient flow: {flow.verdict}** — first/last = {flow.ratio:.2g} "
+                     f"(measured, {flow.draws} seeded draws at the default init)")
+        lines += [f"- remedy: {r}" for r in _REMEDIES[flow.verdict]]
+    return lines + _notes(source)
+
+
+def _notes(source) -> list[str]:
+    notes = getattr(source, "notes", ()) or ()
+    return (["", "_Read as:_ " + "; ".join(notes)]) if notes else []
+
+
+_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+(\w+)", re.M)
+
+
+def _def_line(text: str, skipped) -> tuple[int, int]:
+    """The ``def``/``class`` line a skip belongs to: the nearest definition
+    of its name (``Net.forward`` -> ``forward``) at or before its span."""
+    short = skipped.name.split(".")[-1]
+    best = None
+    for m in _DEF.finditer(text, 0, skipped.span.end):
+        if m.group(1) == short:
+            best = m
+    if best is None:
+        return skipped.span.start, skipped.span.end
+    return best.start(1), best.end(1)
+
+
+def skip_at(analysis, offset: int):
+    """The skipped definition whose ``def``/``class`` line holds ``offset``."""
+    text = analysis.text
+    for skipped in analysis.skipped or ():
+        start, end = _def_line(text, skipped)
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        if line_start <= offset <= (line_end if line_end >= 0 else len(text)):
+            return skipped
+    return None
+
+
+def skip_markdown(skipped) -> str:
+    reason = skipped.reason.removeprefix("not read: ")
+    return f"**{skipped.name}** — not read: {reason}"
+
+
+def skip_diagnostics(analysis) -> list[types.Diagnostic]:
+    """One hint per skipped definition of a Python document, on its line."""
+    if analysis.kind != "python":  # a notebook's skips point into its cells' text
+        return []
+    out = []
+    for skipped in analysis.skipped or ():
+        if getattr(skipped, "error", None) is not None:
+            continue  # limits are reported as errors by the parse diagnostics
+        start, end = _def_line(analysis.text, skipped)
+        reason = skipped.reason.removeprefix("not read: ")
+        out.append(types.Diagnostic(
+            range=analysis.index.span_range(Span.at(analysis.text, start, end)),
+            message=f"{skipped.name} not read: {reason}",
+            severity=types.DiagnosticSeverity.Hint, source="chainlens", code="not-read"))
+    return out
