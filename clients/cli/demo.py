@@ -194,7 +194,7 @@ def _grpc(examples: Path, out: Path) -> None:
 
 def _editor(examples: Path) -> None:
     _title("9. In your editor (chainlens lsp)")
-    print("  Neovim:  nvim --cmd \"lua package.path='clients/nvim/?.lua;'..package.path; "
+    print("  Neovim:  nvim --cmd \"set rtp+=clients/nvim\" --cmd \"lua "
           f"require('chainlens').setup()\" {examples}/neuron.chain")
     print("           then K on a name hovers, :lua vim.lsp.buf.code_action() offers fixes")
     print("  VS Code: cd clients/vscode && npm install, open that folder, press F5")
