@@ -23,6 +23,7 @@ import numpy as np
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.health import measure
 from chainlens.engine.health.fixes import Remedy
+from chainlens.engine.health.model_fixes import model_remedies
 from chainlens.engine.health.report import Finding
 from chainlens.engine.language.program import Program
 
@@ -131,6 +132,11 @@ def draws(program: Program, samples: int) -> int:
     return max(4, min(samples, MAX_DRAWN // max(1, params)))
 
 
+def _healthy(twin: Program) -> bool:
+    flow = gradient_flow(twin)
+    return flow is not None and flow.verdict == "healthy"
+
+
 def is_model(program: Program) -> bool:
     """A program the model reader built: parameters of its layers declared
     at a framework initialisation (one layer gets a table, no verdict)."""
@@ -154,6 +160,8 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
     if flow.verdict == "healthy" or len(flow.layers) < 2:
         return kept, flow  # one layer: a table, no first/last verdict
     agree = next((f for f in static if f.kind == flow.verdict and f.bound is not None), None)
+    if flow.verdict == "vanishing" and not remedies:
+        remedies = model_remedies(program, _healthy)
     first, last = flow.layers[0], flow.layers[-1]
     decl = program.declaration(first.name)
     severe = flow.ratio < 1e-6 or flow.ratio > 1e6
