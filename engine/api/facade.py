@@ -13,17 +13,14 @@ them, in order.  No calculus lives here.
 
 from __future__ import annotations
 
-import functools
+import importlib
+import inspect
 
-from chainlens.engine.api.pyfunc import is_python_function, program_of
+from chainlens.engine.api.pyfunc import program_of
 from chainlens.engine.api.sympy_bridge import from_sympy, is_sympy
-from chainlens.engine.health import analysis
+from chainlens.engine.core.nodes import Node
 from chainlens.engine.language import reader
-from chainlens.engine.numeric import kernel
-from chainlens.engine.numeric import paths as path_sums
-from chainlens.engine.printing import shared
-from chainlens.engine.symbolic import adjoints, check, derivatives
-from chainlens.engine.symbolic.simplify import simplify as _simplify
+from chainlens.engine.printing import to_text as _to_text
 
 __all__ = ["engine_input", "parse", "parse_expr", "diff", "gradient", "jacobian", "hessian",
            "backprop", "check_derivative", "simplify", "compile", "evaluate", "paths",
@@ -33,9 +30,11 @@ __all__ = ["engine_input", "parse", "parse_expr", "diff", "gradient", "jacobian"
 
 def engine_input(value):
     """``(what the engine reads, the function's parameters or None)``."""
+    if isinstance(value, str | Node):
+        return value, None
     if is_sympy(value):
         return from_sympy(value), None
-    if is_python_function(value):
+    if inspect.isfunction(value) or inspect.ismethod(value):
         read = program_of(value)
         return read.program, read.params
     if isinstance(value, list | tuple) and any(map(is_sympy, value)):
@@ -49,13 +48,16 @@ def _wrt(wrt, params, *, first: bool = False):
     return params[:1] if first else params
 
 
-def _door(engine_function, *, wrt_at: int | None = None, first: bool = False, args: int = 1):
-    """``engine_function`` with its first ``args`` arguments read by
-    :func:`engine_input`; a function's parameters fill ``wrt`` (positional
-    index ``wrt_at``) when the caller gave none."""
+def _door(where: str, *, wrt_at: int | None = None, first: bool = False, args: int = 1):
+    """The engine function ``where`` (``"module:name"`` under
+    ``chainlens.engine``, imported on the first call, so ``import
+    chainlens.engine`` stays cheap) with its first ``args`` arguments read by
+    :func:`engine_input`; a Python function's parameters fill ``wrt``
+    (positional index ``wrt_at``) when the caller gave none."""
+    module, name = where.split(":")
 
-    @functools.wraps(engine_function)
     def door(*positional, **keywords):
+        engine_function = getattr(importlib.import_module(f"chainlens.engine.{module}"), name)
         positional = list(positional)
         params = None
         for i in range(min(args, len(positional))):
@@ -68,50 +70,45 @@ def _door(engine_function, *, wrt_at: int | None = None, first: bool = False, ar
                 keywords["wrt"] = _wrt(keywords.get("wrt"), params, first=first)
         return engine_function(*positional, **keywords)
 
-    door.__doc__ = (engine_function.__doc__ or "") + (
-        "\n\n    Also takes a SymPy expression, or a Python function (read from its "
-        "source, never called).")
+    door.__name__ = door.__qualname__ = name
+    door.__doc__ = (f"``chainlens.engine.{module}.{name}``, which also takes a SymPy "
+                    "expression or a Python function (read from its source, never called) "
+                    "where it takes text.")
     return door
 
 
 def parse_expr(text):
-    """The node of ``text`` in any notation, or of a SymPy expression."""
+    """The node of ``text`` in any notation the parser reads, or of a SymPy
+    expression."""
     if is_sympy(text):
         return from_sympy(text)
     return reader.parse_expr(text)
 
 
-functools.update_wrapper(parse_expr, reader.parse_expr, assigned=("__doc__",))
-
-
 def parse(source):
     """A Program from ``.chain`` text, or from a Python function (its source,
     read, never called) or a SymPy expression (one expression statement)."""
-    if is_python_function(source):
+    if inspect.isfunction(source) or inspect.ismethod(source):
         return program_of(source).program
     if is_sympy(source):
-        return reader.parse(_text_of(from_sympy(source)))
+        return reader.parse(_to_text(from_sympy(source), max_chars=None))
     return reader.parse(source)
 
 
-def _text_of(node) -> str:
-    return shared.to_text(node, max_chars=None)
-
-
-diff = _door(derivatives.diff, wrt_at=1, first=True)
-gradient = _door(derivatives.gradient, wrt_at=1)
-hessian = _door(derivatives.hessian, wrt_at=1)
-jacobian = _door(derivatives.jacobian, wrt_at=1)
-backprop = _door(adjoints.backprop)
-check_derivative = _door(check.check_derivative, wrt_at=2, first=True, args=2)
-simplify = _door(_simplify)
-compile = _door(kernel.compile, wrt_at=1)
-evaluate = _door(kernel.evaluate, wrt_at=2)
-paths = _door(path_sums.paths)
-analyze = _door(analysis.analyze)
-render = _door(shared.render)
-render_shared = _door(shared.render_shared)
-to_text = _door(shared.to_text)
-to_unicode = _door(shared.to_unicode)
-to_latex = _door(shared.to_latex)
-to_python = _door(shared.to_python)
+diff = _door("symbolic.derivatives:diff", wrt_at=1, first=True)
+gradient = _door("symbolic.derivatives:gradient", wrt_at=1)
+hessian = _door("symbolic.derivatives:hessian", wrt_at=1)
+jacobian = _door("symbolic.derivatives:jacobian", wrt_at=1)
+backprop = _door("symbolic.adjoints:backprop")
+check_derivative = _door("symbolic.check:check_derivative", wrt_at=2, first=True, args=2)
+simplify = _door("symbolic.simplify:simplify")
+compile = _door("numeric.kernel:compile", wrt_at=1)
+evaluate = _door("numeric.kernel:evaluate", wrt_at=2)
+paths = _door("numeric.paths:paths")
+analyze = _door("health.analysis:analyze")
+render = _door("printing.shared:render")
+render_shared = _door("printing.shared:render_shared")
+to_text = _door("printing.shared:to_text")
+to_unicode = _door("printing.shared:to_unicode")
+to_latex = _door("printing.shared:to_latex")
+to_python = _door("printing.shared:to_python")
