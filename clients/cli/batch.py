@@ -110,6 +110,9 @@ def main(args: argparse.Namespace) -> int:
     )
     if args.workers is not None:
         opts.workers = args.workers
+    if args.input == "-" and sys.stdin.isatty():  # nothing piped in: say what is awaited
+        print("chainlens batch: reading jobs from the terminal, one JSON object a line "
+              "(Ctrl-D ends); pass a file instead: chainlens batch JOBS.jsonl", file=sys.stderr)
     try:
         summary = run_batch(opts)
     except (ChainError, BrokenPipeError):
