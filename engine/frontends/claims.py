@@ -17,14 +17,15 @@ import random
 from dataclasses import dataclass
 
 from chainlens.engine.core.ir import sub
-from chainlens.engine.core.nodes import ZERO
+from chainlens.engine.core.nodes import ZERO, sym
 from chainlens.engine.core.source import ChainError
-from chainlens.engine.core.walk import free_symbols
+from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.frontends.document import Unit
 from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_units import read_claimed
 from chainlens.engine.health.fixes import Remedy, TextEdit
 from chainlens.engine.health.report import Finding
+from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.check import check_derivative
 from chainlens.engine.symbolic.conditions import conditions_of
@@ -159,6 +160,9 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
             wrt in free_symbols(verdict.derivative) or getattr(unit.claim, "definition", None)):
         return ClaimVerdict(unit, wrt, note=f"not checked: a constant for d/d{wrt} reads "
                             "as an equation or a value at a point, not an identity")
+    other = _other_reading(unit, verdict.derivative, wrt)
+    if other:
+        return ClaimVerdict(unit, wrt, note=f"not checked: {other}")
     differ = _confirmed(target, unit.claimed, verdict.derivative, wrt)
     if differ < CONFIRM_POINTS:
         return ClaimVerdict(unit, wrt, note=f"not checked: the claim differs from the "
@@ -168,6 +172,27 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
     return ClaimVerdict(unit, wrt, ok=False, counterexample=_counter_dict(verdict),
                         correct_latex=latex if fix_ok else None,
                         correct_unicode=render(verdict.derivative, "unicode"))
+
+
+def _other_reading(unit: Unit, derivative, wrt: str) -> str | None:
+    """A reading of the note under which the claim is right, or None.  Notes
+    write ``f'(x) = 2(1-x)`` for f' evaluated at another defined function
+    g(x) = 1-x ("substitute g(x) for x in f'(x)"); such a claim is not
+    certain to be wrong."""
+    claim = unit.claim
+    if claim is None or not claim.definition or claim.order != 1:
+        return None
+    for body in claim.inner:
+        try:
+            inner = parse_expr(body)
+            alt = substitute(derivative, {sym(wrt): inner})
+        except (ChainError, ArithmeticError, ValueError, RecursionError):
+            continue
+        if simplify(sub(alt, unit.claimed)) is ZERO or \
+                _confirmed(unit.expr, unit.claimed, alt, wrt) == 0:
+            return (f"it is {claim.definition}' evaluated at {body}, another function the "
+                    f"note defines, not {claim.definition}'({wrt})")
+    return None
 
 
 def _fix_reads_back(target, latex: str, wrt: str) -> bool:

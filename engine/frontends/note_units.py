@@ -22,6 +22,7 @@ from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.latex_macros import collect_macros
 from chainlens.engine.frontends.latex_text import ambiguity, normalise
+from chainlens.engine.frontends.note_defs import applied_letters
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims
 from chainlens.engine.frontends.python_source import Skipped
 from chainlens.engine.language.reader import parse, parse_expr
@@ -39,12 +40,16 @@ _DEPENDENT = re.compile(r"\\frac\{\s*(?:d|\\partial)\s*(?:\^\{?\d\}?)?\s*([A-Za-
 _NESTED = re.compile(r"\\frac\{\s*(d|\\partial)\s*\}\{\s*(?:d|\\partial)\s*([A-Za-z])\s*\}")
 
 
-def _generic(text: str, known: set[str]) -> str | None:
-    """A letter applied to brackets that is not a symbol of the expression
-    is a function; one the note does not define cannot be checked."""
+def _generic(text: str, known: set[str], wrt: str | None) -> str | None:
+    """A letter applied to brackets is a function unless it is a symbol of
+    the expression that reads as a constant factor (``a(x+1)``) or the
+    variable (``x(x+1)``); ``f(x+1)``, ``u(t)``, ``y(x)`` are functions, and
+    one the note does not define cannot be checked (reading it as a product
+    would call a correct claim wrong)."""
+    maybe = set(applied_letters(text, (wrt,) if wrt else ()))
     for m in _APPLY.finditer(text):
         letter, primes = m.group(1), m.group(2)
-        if primes or (letter not in known and letter != "e"):
+        if primes or (letter not in known and letter != "e") or letter in maybe:
             return f"{letter}{primes}(…) is a function the note does not define"
     if "'" in text:
         return "the claim uses a derivative the note does not define"
@@ -159,8 +164,9 @@ def read_note_claims(text: str, latex: bool = False):
                 reason = (f"{hidden[0]} depends on {claim.wrt} in this note (it writes "
                           f"d{hidden[0]}/d{claim.wrt} or {hidden[0]}'): an implicit derivative")
         if reason is None:
-            reason = _generic(claim.expr_read, known | {claim.wrt or ""}) or \
-                _generic(claim.claimed_read, known | {claim.wrt or ""})
+            var = claim.wrt or (next(iter(known)) if len(known) == 1 else None)
+            reason = _generic(claim.expr_read, known | {var or ""}, var) or \
+                _generic(claim.claimed_read, known | {var or ""}, var)
         if reason is not None:
             skipped.append(Skipped(label, lhs, f"not checked: {reason}"))
             continue

@@ -21,9 +21,15 @@ A chain ``A = B = C`` gives one claim per right-hand side.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.latex_text import function_words, normalise
+from chainlens.engine.frontends.note_defs import (
+    Definition,
+    Scopes,
+    apply_definitions,
+    definition_of,
+)
 from chainlens.engine.frontends.note_spans import raw_body
 
 __all__ = ["Math", "Claim", "Definition", "find_math", "find_claims", "find_definitions",
@@ -49,9 +55,25 @@ _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.S | re.M)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 _BLANKED = re.compile(r"\\label\{[^}]*\}|\\nonumber|\\notag|&|\\,|\\;|\\!"
                       r"|\\(begin|end)\{(aligned|alignedat|split|gathered|array|cases)\}"
-                      r"(\[[a-z]\])?(\{[^{}]*\})?|\\intertext\s*\{[^{}]*(\{[^{}]*\}[^{}]*)*\}"
-                      r"|\\text\s*\{[^{}$]*[A-Za-z]{3}[^{}]*(\{[^{}]*\}[^{}]*)*\}")
+                      r"(\[[a-z]\])?(\{[^{}]*\})?")
+#: Prose inside math (``\text{ where }``, ``\intertext``) ends a statement:
+#: ``y = f(g(x)), \text{ where } f(x) = x^2 \text{ and } g(x) = 1-x`` is three.
+_PROSE = re.compile(r"\\intertext\s*\{[^{}]*(\{[^{}]*\}[^{}]*)*\}"
+                    r"|\\(?:text|textrm|mbox)\s*\{[^{}$]*[A-Za-z]{2}[^{}]*(\{[^{}]*\}[^{}]*)*\}")
 _LINE_BREAK = re.compile(r"\\\\")
+
+
+def _prose(m: re.Match) -> str:
+    """A prose ``\\text{…}`` between math as a statement break; at the end of a
+    line it is a comment; ``\\text{sech}`` is a function."""
+    inside = m.group(0)[m.group(0).index("{") + 1:-1].strip()
+    if inside in function_words():
+        return m.group(0)
+    rest = m.string[m.end():]
+    line_end = rest.find("\\\\")
+    if not rest[:line_end if line_end >= 0 else len(rest)].strip():
+        return " " * len(m.group(0))  # a comment at the end of a line of a chain
+    return ";" + " " * (len(m.group(0)) - 1)
 
 
 def _blank(text: str, pattern: re.Pattern) -> str:
@@ -112,7 +134,7 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
             continue
     out: list[Math] = []
     for start, end, display in sorted(found):
-        body = _blank(source[start:end], _BLANKED)
+        body = _PROSE.sub(_prose, _blank(source[start:end], _BLANKED))
         groups: list[list[int]] = []
         offset = 0
         for piece in _LINE_BREAK.split(body):
@@ -149,25 +171,7 @@ _PRIMED = re.compile(r"^([A-Za-z])\s*('+|\^\{\s*\((\d)\)\s*\})\s*(?:\(\s*([A-Za-
 _DOT = re.compile(r"^\\(d?dot)\s*\{?\s*([A-Za-z])\s*\}?\s*(?:\(\s*t\s*\))?$")
 _SUBSCRIPT = re.compile(r"^([A-Za-z])_\{\s*([A-Za-z](?:\s*[A-Za-z])?)\s*\}"
                         r"\s*(?:\(\s*[A-Za-z ,]+\))?$")
-_DEF_LHS = re.compile(r"^([A-Za-z])\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
 _OPEN = {"(": ")", "{": "}"}
-_DEFINED_CALL = re.compile(r"(?<![\\A-Za-z_{'])([A-Za-z])\s*\(\s*([A-Za-z])\s*\)")
-
-
-@dataclass(frozen=True)
-class Definition:
-    """``f(x) = body`` (or ``y = body``) in a note; ``body`` as the reader takes it."""
-
-    name: str
-    vars: tuple[str, ...]
-    body: str
-    start: int  # offsets of the body in the note
-    end: int
-    text: str = ""  # the body as the note writes it
-
-    @property
-    def var(self) -> str:
-        return self.vars[0] if self.vars else ""
 
 
 @dataclass(frozen=True)
@@ -199,6 +203,9 @@ class Claim:
     claimed_read: str = ""
     #: a partial derivative: the other variables are held fixed
     partial: bool = False
+    #: bodies of the note's other definitions by the same variable: a claim
+    #: ``f'(x) = …`` that is f' evaluated at one of them is not called wrong
+    inner: tuple[str, ...] = ()
 
 
 def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:
@@ -236,10 +243,17 @@ def _pieces(text: str, cuts: list[tuple[int, int]], start: int = 0,
     return [(s, e) for s, e in (_strip(text, s, e) for s, e in out) if s < e]
 
 
+def _control_space(text: str, start: int, end: int) -> bool:
+    """``text[end - 1]`` is the backslash of a control space (``x^2\\ ``)."""
+    return text[end - 1] == "\\" and text[end:end + 1] in (" ", "") and \
+        (end - 2 < start or text[end - 2] != "\\")
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:"
+                           or _control_space(text, start, end)):
         end -= 1
     return start, end
 
@@ -267,7 +281,7 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
     if m:
         order = int(m.group(2) or m.group(4) or 1)
         wrt = (m.group(3) or m.group(5)).strip()
-        rest = _apply_defs(read[m.end():].strip(), defs)
+        rest = apply_definitions(read[m.end():].strip(), defs)
         body = _group(rest) or rest
         if not body:
             return None
@@ -295,7 +309,8 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
             return None
         return {"expr_read": d.body, "expr": d.text, "wrt": subs[0], "order": len(subs),
                 "definition": d.name, "partial": True,
-                "reason": None if len(set(subs)) == 1 else "a mixed partial derivative"}
+                "reason": d.reason or (None if len(set(subs)) == 1
+                                       else "a mixed partial derivative")}
     elif read.endswith("'") and (body := _group(read[:-1])) is not None:
         return {"expr_read": body, "wrt": None, "order": 1}
     if name is None:
@@ -307,20 +322,11 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
         wrt = d.var if d.vars else None
     if wrt is not None and d.vars and wrt not in d.vars:
         return None
+    inner = tuple(o.body for o in defs.values()
+                  if o.name != d.name and not o.reason and o.vars == (wrt,))
     return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
-            "definition": d.name, "partial": partial or len(d.vars) > 1}
-
-
-def _definition(frag: Math, elements, reads) -> Definition | None:
-    m = _DEF_LHS.match(reads[0])
-    if not m or len(elements) < 2:
-        return None
-    body = reads[-1]
-    if "'" in body or re.search(r"(?<![\\A-Za-z])" + m.group(1) + r"(?![A-Za-z])", body):
-        return None  # implicit, or about a derivative
-    vars_ = tuple(v.strip() for v in (m.group(2) or "").split(",") if v.strip())
-    s, e = elements[-1]
-    return Definition(m.group(1), vars_, body, frag.start + s, frag.start + e, frag.text[s:e])
+            "definition": d.name, "partial": partial or len(d.vars) > 1, "reason": d.reason,
+            "inner": inner}
 
 
 def find_definitions(fragments: tuple[Math, ...], macros=None) -> dict[str, Definition]:
@@ -333,7 +339,7 @@ def find_definitions(fragments: tuple[Math, ...], macros=None) -> dict[str, Defi
     return defs
 
 
-def _statements(frag: Math, macros, defs):
+def _statements(frag: Math, macros, defs, same=None):
     text = frag.text
     for s0, e0 in _pieces(text, _top_level(text, _STATEMENT)):
         stop = _top_level(text[:e0], _STOP)
@@ -344,27 +350,17 @@ def _statements(frag: Math, macros, defs):
         if len(elements) < 2:
             continue
         reads = [normalise(text[s:e], macros) for s, e in elements]
-        yield from _chain(frag, elements, reads, defs)
+        yield from _chain(frag, elements, reads, defs, same)
 
 
-def _apply_defs(read: str, defs: dict[str, Definition]) -> str:
-    """``g(x)`` with ``g`` defined in the note (by ``x``) is its body."""
-    def one(m: re.Match) -> str:
-        d = defs.get(m.group(1))
-        if d is None or d.vars != (m.group(2),):
-            return m.group(0)
-        return "(" + d.body + ")"
-    return _DEFINED_CALL.sub(one, read)
-
-
-def _chain(frag: Math, elements, reads, defs):
-    defs = {k: d for k, d in defs.items() if 0 <= frag.start - d.end <= WINDOW}
-    reads = [_apply_defs(r, defs) if k else r for k, r in enumerate(reads)]
+def _chain(frag: Math, elements, reads, defs, same=None):
+    reads = [apply_definitions(r, defs) if k else r for k, r in enumerate(reads)]
     for k, read in enumerate(reads[:-1]):
         lhs = _lhs(read, defs)
         if lhs is None:
             if k == 0:
-                d = _definition(frag, elements, reads)
+                d = definition_of(frag.start, elements, reads,
+                                  [frag.text[s:e] for s, e in elements], same)
                 if d is not None:
                     yield d
                     return
@@ -385,37 +381,56 @@ def _chain(frag: Math, elements, reads, defs):
         return
 
 
+def _twice(item: Definition) -> Definition:
+    return replace(item, reason=f"{item.name} is defined more than once nearby, so which "
+                   "one is meant is a guess")
+
+
 def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 macros=None, same=None) -> tuple[Claim, ...]:
     """Every derivative claim in the note, in order; ``macros`` are the
     note's own (:func:`~chainlens.engine.frontends.latex_macros.collect_macros`).
     ``same(a, b)`` tells whether two definition bodies are one function (two
-    different definitions of a name in a row, none used, bind nothing)."""
+    different definitions of a name in a row, none used, make a claim about
+    the name "not checked").  A claim binds the nearest preceding definition
+    of its name within :data:`WINDOW` characters and inside the definition's
+    block (:class:`~chainlens.engine.frontends.note_defs.Scopes`)."""
     fragments = find_math(note) if fragments is None else fragments
+    scopes = Scopes(note)
     claims: list[Claim] = []
     defs: dict[str, Definition] = {}
     unused: set[str] = set()
+    listed: dict[str, list[str]] = {}  # the bodies of a list of problems, by name
+
+    def one(a: str, b: str) -> bool:
+        return a == b or (same is not None and same(a, b))
+
     for frag in fragments:
         here: dict[str, int] = {}
-        for item in _statements(frag, macros or {}, defs):
+        visible = {k: d for k, d in defs.items()
+                   if 0 <= frag.start - d.end <= WINDOW and scopes.binds(d.start, frag.start)}
+        for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):
                 here[item.name] = here.get(item.name, 0) + 1
-                old = defs.get(item.name)
-                if item.name in unused and old is not None and old.body != item.body \
-                        and item.start - old.end <= LIST_GAP \
-                        and not (same is not None and same(old.body, item.body)):
-                    # "1. f(x) = …  2. f(x) = …" then the answers: which f a
-                    # later f' means is a guess, so neither binds.
-                    defs.pop(item.name)
-                    continue
-                defs[item.name] = item
+                old = visible.get(item.name)
+                if old is not None and item.name in unused and not item.reason \
+                        and item.start - old.end <= LIST_GAP:
+                    bodies = listed.get(item.name) or [old.body]
+                    if not any(one(b, item.body) for b in bodies):
+                        # "1. f(x) = …  2. f(x) = …" then the answers: which f a
+                        # later f' means is a guess (a restatement of one says it).
+                        listed[item.name] = bodies + [item.body]
+                        item = _twice(item)
+                else:
+                    listed.pop(item.name, None)
+                defs[item.name] = visible[item.name] = item
                 unused.add(item.name)
             else:
                 claims.append(item)
                 unused.discard(item.definition)
         for name, n in here.items():
-            if n > 1:  # "1. f(x) = … 2. f(x) = …": which one a later f' means is a guess
-                defs.pop(name, None)
+            if n > 1 and not defs[name].reason:
+                defs[name] = _twice(defs[name])
     return tuple(claims)
 
 

@@ -1,0 +1,141 @@
+"""The definitions of a note (``f(x) = …``, ``y = …``) and when a claim may use one.
+
+A claim like ``f'(x) = 2x`` is only as good as the ``f`` it is bound to, and
+notes reuse names all the time: ``f(x) = x^2`` in one example, ``f(x) = x^3``
+in the next, ``y = f(g(x))`` as a restatement, "substitute g(x) for x in
+f'(x)".  The rules here keep a binding only when it is unambiguous:
+
+* a definition's body is its first right-hand side; later sides of the same
+  chain must agree with it (``f(x) = (x+1)^2 = x^2+2x+1``), except sides that
+  restate it through other functions (``y = (1-x)^2 = f(g(x))``);
+* a definition that cannot be read as one expression (``y = f(g(x))``,
+  ``f(x) = x f'(x)``, steps that disagree) still *shadows* every earlier
+  definition of the name: a claim about it is "not checked", never bound to a
+  stale body;
+* a definition made inside a LaTeX block (``example``, ``exercise``,
+  ``solution``…) or list item (``\\item``) binds only inside it: in
+  "1. f(x) = …  2. f(x) = …" followed by the answers, no answer is bound
+  to a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters", "Scopes",
+           "CONSTANT_LETTERS"]
+
+_DEF_LHS = re.compile(r"^([A-Za-z])\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
+_DEFINED_CALL = re.compile(r"(?<![\\A-Za-z_{'])([A-Za-z])\s*\(\s*([A-Za-z])\s*\)")
+_APPLIED = re.compile(r"(?<![\\A-Za-z_{^'])([A-Za-z])\s*('*)\s*\(")
+#: Letters notes use for constants: ``a(x+1)``, ``k(x^2-1)`` are products.
+#: Any other letter before a bracket may be a function (``f(x+1)``, ``u(t)``).
+CONSTANT_LETTERS = frozenset("abcdkmnABCK")
+_BLOCK = re.compile(r"\\(begin|end)\{(example|exercise|problem|solution|theorem|definition"
+                    r"|proof|remark|note|lemma|corollary|question|answer)\*?\}")
+
+
+#: Where an ``\\item`` ends: the next item, or the end of its list.
+_ITEM_END = re.compile(r"\\item(?![A-Za-z])|\\end\{(?:enumerate|itemize|description)\}")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``f(x) = body`` (or ``y = body``) in a note; ``body`` as the reader takes it.
+    ``reason`` is set when the statement defines the name in a way that cannot be
+    used (a claim about it is then "not checked" with that reason)."""
+
+    name: str
+    vars: tuple[str, ...]
+    body: str
+    start: int  # offsets of the body in the note
+    end: int
+    text: str = ""  # the body as the note writes it
+    reason: str | None = None
+
+    @property
+    def var(self) -> str:
+        return self.vars[0] if self.vars else ""
+
+
+def applied_letters(read: str, variables=()) -> list[str]:
+    """Letters written before a bracket that may be functions (``f(``, ``u'(``):
+    not the variables, not the conventional constants."""
+    out = []
+    for m in _APPLIED.finditer(read):
+        letter, primes = m.group(1), m.group(2)
+        if primes or (letter not in variables and letter not in CONSTANT_LETTERS):
+            out.append(letter + primes)
+    return out
+
+
+def definition_of(start: int, elements, reads, texts, same=None) -> Definition | None:
+    """The definition a chain ``name(vars) = A = B …`` makes, or None when its
+    first element names no function.  ``elements`` are offsets relative to
+    ``start``, ``reads`` the normalised elements, ``texts`` the note's words."""
+    m = _DEF_LHS.match(reads[0])
+    if not m or len(elements) < 2:
+        return None
+    name = m.group(1)
+    vars_ = tuple(v.strip() for v in (m.group(2) or "").split(",") if v.strip())
+    own = re.compile(r"(?<![\\A-Za-z])" + name + r"(?![A-Za-z])")
+    sides = [k for k in range(1, len(reads)) if not applied_letters(reads[k], vars_)]
+    s, e = elements[-1]
+    if not sides:
+        return Definition(name, vars_, "", start + s, start + e, texts[-1],
+                          reason=f"{name} is defined through other functions here")
+    k = sides[0]
+    body = reads[k]
+    s, e = elements[k]
+    if "'" in body or own.search(body):
+        return Definition(name, vars_, "", start + s, start + e, texts[k],
+                          reason=f"{name} is given by an equation here, not a formula")
+    if same is not None and any(not same(body, reads[j]) for j in sides[1:]):
+        return Definition(name, vars_, "", start + s, start + e, texts[k],
+                          reason=f"the steps defining {name} here do not agree")
+    return Definition(name, vars_, body, start + s, start + e, texts[k])
+
+
+def apply_definitions(read: str, defs: dict[str, Definition]) -> str:
+    """``g(x)`` with ``g`` defined in the note (by ``x``) is its body."""
+    def one(m: re.Match) -> str:
+        d = defs.get(m.group(1))
+        if d is None or d.reason or d.vars != (m.group(2),):
+            return m.group(0)
+        return "(" + d.body + ")"
+    return _DEFINED_CALL.sub(one, read)
+
+
+class Scopes:
+    """The LaTeX blocks (``example``, ``solution``…) of a note, to keep a
+    definition made inside one from binding claims outside it."""
+
+    def __init__(self, note: str):
+        self._blocks: list[tuple[int, int]] = []
+        stack: list[tuple[str, int]] = []
+        for m in _BLOCK.finditer(note):
+            if m.group(1) == "begin":
+                stack.append((m.group(2), m.end()))
+            else:
+                while stack:
+                    kind, at = stack.pop()
+                    if kind == m.group(2):
+                        self._blocks.append((at, m.start()))
+                        break
+
+        ends = [m.start() for m in _ITEM_END.finditer(note)]
+        for at in ends:
+            if note.startswith("\\item", at):
+                later = [e for e in ends if e > at]
+                if later:
+                    self._blocks.append((at, later[0]))
+
+    def innermost(self, offset: int) -> tuple[int, int] | None:
+        inside = [b for b in self._blocks if b[0] <= offset < b[1]]
+        return max(inside, key=lambda b: b[0]) if inside else None
+
+    def binds(self, definition_at: int, claim_at: int) -> bool:
+        """A definition binds a claim when the claim is inside the definition's block."""
+        block = self.innermost(definition_at)
+        return block is None or block[0] <= claim_at < block[1]
