@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import math
 import re
-import time
 
 import numpy as np
 from chainlens.engine import rules
+from chainlens.engine.numeric import jit
 from chainlens.engine.numeric.emit import Emitter
 from chainlens.engine.numeric.tape import Tape
 
@@ -104,8 +104,9 @@ def _define(source: str, ns: dict, fname: str):
 def _needs(tape: Tape, wrt: tuple[int, ...]) -> list[bool]:
     """needs[k]: slot k depends on a wrt input (gradients flow into it)."""
     needs = [False] * len(tape.slots)
+    differentiated = set(wrt)  # a tuple's `in` made this loop slots x inputs
     for k, slot in enumerate(tape.slots):
-        needs[k] = k in wrt or any(needs[j] for j in slot.args)
+        needs[k] = k in differentiated or any(needs[j] for j in slot.args)
     return needs
 
 
@@ -242,16 +243,19 @@ def build_scalar(tape: Tape, wrt: tuple[int, ...], mode: str):
 
 
 def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool, ...],
-                sum_shared: bool = False, parallel: bool = True):
+                sum_shared: bool = False, parallel: bool = True, how: str = "here"):
     """``run(n, A0, A1, ..., OUT, ACC) -> number of non-finite results``:
     ``Ai`` holds input i's values (length n when ``batched[i]``, else length
     1, read once outside the loop); row r of ``OUT`` receives the outputs
     then the Jacobian entries, output-major.  With ``sum_shared``, entries
     for unbatched inputs are summed over the batch into ``ACC`` instead (the
     gradient of the batch total, as a training loop wants it).  Returns the
-    compiled function, the seconds numba took, and the source."""
-    import numba
-
+    compiled function, the seconds numba took (compiling, or loading from
+    the disk cache: :mod:`.jit`), and the source.  ``how``: ``here``;
+    ``elsewhere``, compiled in a child process that fills the disk cache,
+    then loaded from it (a thread calling this does not hold the GIL for
+    the seconds of compiling); ``cached``, loaded from the disk cache or
+    None."""
     em, outs, jac = _fused_body(tape, wrt, mode, "numba", 3)
     slots = list(tape.inputs.values())
     position = {k: r for r, k in enumerate(slots)}
@@ -304,17 +308,14 @@ def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool
     lines += [f"    ACC[{r}] = s{r}" for r, flag in enumerate(summed) if flag]
     lines.append("    return bad")
     src = "\n".join(lines)
-    ns = {"INF": math.inf, "NAN": math.nan, "math": math, "numba": numba, "np": np}
     helpers = _helpers()
-    for name in em.names:
-        if name in helpers:
-            ns[name] = numba.njit(inline="always")(helpers[name])
-    py = _define(src, ns, "run")
-    jitted = numba.njit(parallel=parallel, fastmath=False, error_model="numpy")(py)
-    start = time.perf_counter()
-    jitted(1, *(np.zeros(1) for _ in slots), np.zeros((max(1, len(rows)), 1)),
-           np.zeros(len(summed)))
-    return jitted, time.perf_counter() - start, src
+    used_helpers = {name: helpers[name] for name in em.names if name in helpers}
+
+    shapes = [(1,)] * len(slots) + [(max(1, len(rows)), 1), (len(summed),)]
+    build = {"here": jit.compile_loop, "elsewhere": jit.build_elsewhere,
+             "cached": jit.load_cached}[how]
+    jitted, seconds, _loaded = build(src, "run", used_helpers, parallel, shapes)
+    return jitted, seconds, src
 
 
 def build_edges(tape: Tape):

@@ -12,7 +12,7 @@ import math
 import time
 
 from chainlens.engine.core.cache import Cache
-from chainlens.engine.numeric import backends
+from chainlens.engine.numeric import backends, jit
 from chainlens.engine.numeric.tape import Tape
 
 __all__ = ["Code", "code_for", "numba_available", "best_of"]
@@ -25,6 +25,7 @@ class Code:
         self._numpy = None
         self._edges = None
         self.fused: dict[tuple, object] = {}
+        self.builds = jit.Builds()
         self.numba_seconds: float | None = None
         self.plan: dict[tuple, tuple[str, float, float]] = {}
 
@@ -42,19 +43,45 @@ class Code:
         return self._edges(V)
 
     def get(self, dialect: str, grad: bool, batched: tuple[bool, ...] = (),
-            sum_shared: bool = False, parallel: bool = False):
+            sum_shared: bool = False, parallel: bool = False, wait: bool = True):
+        """The fused function for one variant.  numba builds with ``wait=False``
+        start in a background thread (:mod:`.jit`) and return None until
+        they are there; ``wait=True`` builds now (or waits for that thread)."""
         key = (dialect, grad, batched, sum_shared, parallel)
-        if key not in self.fused:
-            mode = self.mode if grad else "none"
-            wrt = self.wrt if grad else ()
-            if dialect == "scalar":
+        if dialect == "scalar":
+            if key not in self.fused:
+                mode = self.mode if grad else "none"
+                wrt = self.wrt if grad else ()
                 self.fused[key] = backends.build_scalar(self.tape, wrt, mode)[0]
-            else:
-                fn, seconds, _ = backends.build_numba(self.tape, wrt, mode, batched,
-                                                      sum_shared, parallel)
-                self.fused[key] = fn
-                self.numba_seconds = (self.numba_seconds or 0.0) + seconds
-        return self.fused[key]
+            return self.fused[key]
+        if wait:
+            return self.builds.get(key, lambda: self._numba(key, "here"))
+        return self.builds.ready(key)
+
+    def _numba(self, key, how: str):
+        _, grad, batched, sum_shared, parallel = key
+        mode = self.mode if grad else "none"
+        wrt = self.wrt if grad else ()
+        fn, seconds, _ = backends.build_numba(self.tape, wrt, mode, batched, sum_shared,
+                                              parallel, how)
+        if fn is None:
+            return None
+        self.numba_seconds = (self.numba_seconds or 0.0) + seconds
+        return fn
+
+    def start(self, key, then=None) -> None:
+        """Build the numba variant ``key`` in a background thread."""
+        self.builds.start(key, lambda: self._numba(key, "elsewhere"), then)
+
+    def load(self, key):
+        """The numba variant ``key`` if it can be loaded from the disk cache
+        now (no compiling), else None."""
+        fn = self.builds.ready(key)
+        if fn is None:
+            fn = self._numba(key, "cached")
+            if fn is not None:
+                self.builds.put(key, fn)
+        return fn
 
 
 #: Generated code of recent programs.

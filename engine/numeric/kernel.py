@@ -25,6 +25,7 @@ import numpy as np
 from chainlens.engine.core.cache import Cache
 from chainlens.engine.core.source import ChainError, EvaluationError, Span
 from chainlens.engine.language.program import Program
+from chainlens.engine.numeric import chunks, schedule
 from chainlens.engine.numeric.arrays import (
     all_finite,
     as_program,
@@ -56,6 +57,11 @@ PARALLEL_MIN_BATCH = 4_000_000
 #: the program (the 50-layer chain, ~300 values, takes 5-20 s), so deeper
 #: programs stay on numpy rather than stall their first large call.
 NUMBA_MAX_SLOTS = 1_000
+#: From this batch, or for tapes longer than SYNC_MAX_SLOTS, numba is
+#: compiled in the background and timed there; the numpy path (in chunks)
+#: serves the calls until it is ready (:mod:`.schedule`).
+BACKGROUND_MIN_BATCH = 50_000
+SYNC_MAX_SLOTS = 64
 _ARITH_ERRORS = (ValueError, OverflowError, ZeroDivisionError)
 _PLAIN = (float, int, np.float64)
 
@@ -105,8 +111,8 @@ class Kernel:
         if keep or not self._use_numba(batch):
             return self._numpy_call(arrays, batch, keep, sum_shared)
         return self._planned(batch, True, sum_shared,
-                             lambda: self._run_numba(arrays, batch, True, sum_shared),
-                             lambda: self._numpy_call(arrays, batch, False, sum_shared))
+                             lambda fn=None: self._run_numba(arrays, batch, True, sum_shared, fn),
+                             lambda: self._numpy_call(arrays, batch, False, sum_shared), arrays)
 
     def forward(self, values: Mapping) -> dict:
         """The outputs only (``name -> (B, *shape)``), on the same backends."""
@@ -117,8 +123,9 @@ class Kernel:
         arrays, batch = self._prepare(values)
         if self._use_numba(batch):
             return self._planned(batch, False, False,
-                                 lambda: self._run_numba(arrays, batch, False).values,
-                                 lambda: self._numpy_forward(arrays, batch))
+                                 lambda fn=None: self._run_numba(arrays, batch, False,
+                                                                 fn=fn).values,
+                                 lambda: self._numpy_forward(arrays, batch), arrays)
         return self._numpy_forward(arrays, batch)
 
     @property
@@ -127,13 +134,18 @@ class Kernel:
         the seconds each backend took when they were timed against each other."""
         return dict(self._code.plan)
 
-    def _planned(self, batch: int, grad: bool, sum_shared: bool, numba_run, numpy_run):
+    def _planned(self, batch: int, grad: bool, sum_shared: bool, numba_run, numpy_run,
+                 arrays):
         """Run a large batch on the backend measured fastest for this kernel
         and size class (powers of ten); the first call of a class times both.
         numba's fused loop wins on long arithmetic chains, numpy's SIMD
-        transcendental functions on short ones with many ``exp``/``sin``."""
+        transcendental functions on short ones with many ``exp``/``sin``.
+        Large batches and long programs never compile or time on the
+        request path (:func:`.schedule.run`)."""
         if self.backend == "numba":
             return numba_run()
+        if batch >= BACKGROUND_MIN_BATCH or len(self.tape.slots) > SYNC_MAX_SLOTS:
+            return schedule.run(self, arrays, batch, grad, sum_shared, numba_run, numpy_run)
         key = (grad, sum_shared, len(str(batch)))
         chosen = self._code.plan.get(key)
         if chosen is not None:
@@ -146,6 +158,8 @@ class Kernel:
         return fused if winner == "numba" else plain
 
     def _numpy_call(self, arrays, batch: int, keep: bool, sum_shared: bool) -> Evaluation:
+        if not keep and batch >= chunks.CHUNK_MIN_BATCH:
+            return chunks.evaluate(self, arrays, batch, sum_shared)
         ev = self._run_numpy(arrays, batch, keep)
         if sum_shared:
             shared = {w for w, a in zip(self.inputs, arrays, strict=True) if a.shape[0] == 1}
@@ -155,6 +169,8 @@ class Kernel:
         return ev
 
     def _numpy_forward(self, arrays, batch: int) -> dict:
+        if batch >= chunks.CHUNK_MIN_BATCH:
+            return chunks.forward(self, arrays, batch)
         with np.errstate(all="ignore"):
             V = self._code.numpy.forward(*arrays)
         return {name: full(V[o], batch, self.tape.slots[o].shape)
@@ -201,7 +217,8 @@ class Kernel:
         return prepare(values, self.inputs, self.shapes, self._decl_span)
 
     def _locate(self, arrays, batch: int):
-        return locate(self.tape, self._code.numpy, self.program, self._decl_span, arrays, batch)
+        return locate(self.tape, self._code.numpy, self.program, self._decl_span, arrays, batch,
+                      chunks.chunk_points(self.tape))
 
     def _decl_span(self, name: str) -> Span | None:
         d = self.program.declaration(name)
@@ -297,11 +314,17 @@ class Kernel:
         return Trace(tuple(V), adjoints, edges, batch)
 
     # ---- numba ---------------------------------------------------------------
+    def numba_key(self, arrays, batch: int, grad: bool, sum_shared: bool) -> tuple:
+        """The fused loop's variant for these inputs (see :meth:`.code.Code.get`)."""
+        batched = tuple(a.shape[0] > 1 for a in arrays)
+        return ("numba", grad, batched, sum_shared, batch >= PARALLEL_MIN_BATCH)
+
     def _run_numba(self, arrays, batch: int, grad: bool,
-                   sum_shared: bool = False) -> Evaluation:
+                   sum_shared: bool = False, fn=None) -> Evaluation:
         X = [np.ascontiguousarray(a.reshape(-1)) for a in arrays]
         batched = tuple(len(x) > 1 for x in X)
-        fn = self._code.get("numba", grad, batched, sum_shared, batch >= PARALLEL_MIN_BATCH)
+        if fn is None:
+            fn = self._code.get("numba", grad, batched, sum_shared, batch >= PARALLEL_MIN_BATCH)
         n_out, m = len(self.outputs), (len(self.wrt) if grad else 0)
         is_batched = dict(zip(self.inputs, batched, strict=True))
         summed = [sum_shared and not is_batched[w] for w in self.wrt[:m]] * n_out

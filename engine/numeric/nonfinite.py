@@ -18,14 +18,31 @@ __all__ = ["locate"]
 
 
 def locate(tape: Tape, code, program: Program, decl_span: Callable[[str], Span | None],
-           arrays, batch: int) -> tuple[NonFinite, ...]:
+           arrays, batch: int, step: int | None = None) -> tuple[NonFinite, ...]:
     """Re-run the traced numpy path and name the first node (forward,
-    then backward) that turned finite arguments into NaN/Inf."""
+    then backward) that turned finite arguments into NaN/Inf.  With
+    ``step`` the batch is traced that many points at a time (memory
+    bounded) and each culprit's counts are added up: every point is judged
+    on its own, so the reports are the same."""
+    found: dict[tuple, list] = {}
+    step = max(1, step or batch)
+    for start in range(0, batch, step):
+        stop = min(start + step, batch)
+        part = [a if a.shape[0] == 1 else a[start:stop] for a in arrays]
+        for key, phase, k, count in _culprits(tape, code, part, stop - start):
+            entry = found.setdefault(key, [phase, k, 0])
+            entry[2] += count
+    return tuple(_report(tape, program, decl_span, phase, k, count)
+                 for _key, (phase, k, count) in sorted(found.items()))
+
+
+def _culprits(tape: Tape, code, arrays, batch: int) -> list[tuple]:
+    """``(order, phase, slot, count)`` per culprit, in report order."""
     t = tape
     reports = []
 
-    def report(phase: str, k: int, count: int) -> None:
-        reports.append(_report(tape, program, decl_span, phase, k, count))
+    def report(key: tuple, phase: str, k: int, count: int) -> None:
+        reports.append((key, phase, k, count))
 
     with np.errstate(all="ignore"):
         V = code.forward(*arrays)
@@ -37,26 +54,26 @@ def locate(tape: Tape, code, program: Program, decl_span: Callable[[str], Span |
             if slot.op == "const":
                 # A constant folded to inf/NaN (``1/0``) is its own origin.
                 if not math.isfinite(slot.value) and (~explained).any():
-                    report("forward", k, int((~explained).sum()))
+                    report((0, k), "forward", k, int((~explained).sum()))
                     explained[:] = True
                 continue
             fresh = ~ok[k] & all_of(ok[j] for j in slot.args) & ~explained
             if fresh.any():
                 phase = "input" if slot.op == "input" else "forward"
-                report(phase, k, int(fresh.sum()))
+                report((0, k), phase, k, int(fresh.sum()))
                 explained |= fresh
         for n, o in enumerate(t.outputs):
             oshape = t.slots[o].shape
             seed = 1.0 if oshape == () else np.ones((1, *oshape))
             _, adj, contributions = code.traced[n](V, seed)
-            for k, _arg, c in contributions:
+            for i, (k, _arg, c) in enumerate(contributions):
                 prior = all_of([ok[k], point_mask(adj[k], batch),
                                 *(ok[a] for a in t.slots[k].args)])
                 fresh = ~point_mask(c, batch) & prior & ~explained
                 if fresh.any():
-                    report("backward", k, int(fresh.sum()))
+                    report((1, n, i), "backward", k, int(fresh.sum()))
                     explained |= fresh
-    return tuple(reports)
+    return reports
 
 
 def _report(tape: Tape, program: Program, decl_span, phase: str, k: int,
