@@ -1,6 +1,6 @@
 """How far chainlens can be trusted on real notes (issue #13).
 
-Reads the corpus under tests/corpora/notes/{dev,heldout}/ (copies of public
+Reads the corpus under tests/corpora/notes/{dev,heldout,heldout2}/ (copies of public
 course notes and open textbooks, built by tests/corpora/notes/build.py; the
 labels are hand transcriptions checked with SymPy by label.py) and prints,
 per split: claims checked / concrete claims (recall), true "wrong" verdicts /
@@ -8,7 +8,7 @@ all "wrong" verdicts (precision), injected mistakes flagged / injected,
 "not checked" counts by reason, every false "wrong" with its file and line,
 and whether every offered quick fix reads back as correct.
 
-    .venv/bin/python benchmarks/notes_corpus.py [--split dev|heldout|all] [--verbose]
+    .venv/bin/python benchmarks/notes_corpus.py [--split dev|heldout|heldout2|all] [--verbose]
 
 Injected mistakes: for every 3rd correct label, a copy of the note with one
 mutation of the claimed side on that line (after its last '='): a sign flip,
@@ -34,6 +34,9 @@ from chainlens.engine.frontends.note_units import read_claimed
 
 ROOT = Path(__file__).resolve().parents[1] / "tests" / "corpora" / "notes"
 KIND = {".md": "markdown", ".tex": "latex", ".ipynb": "notebook"}
+#: dev: tuned on; heldout: round 1's held-out set (seen in round 2); heldout2:
+#: round 2's fresh held-out set, labelled before chainlens was run on it.
+SPLITS = ("dev", "heldout", "heldout2")
 
 
 @dataclass
@@ -242,14 +245,15 @@ def report(r: dict) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--split", choices=("dev", "heldout", "all"), default="all")
+    ap.add_argument("--split", choices=(*SPLITS, "all"), default="all")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
     if not (ROOT / "dev").exists():
         print("no corpus: run tests/corpora/notes/build.py first", file=sys.stderr)
         return 2
-    for split in (("dev", "heldout") if args.split == "all" else (args.split,)):
-        report(measure(split, args.verbose))
+    for split in (SPLITS if args.split == "all" else (args.split,)):
+        if (ROOT / split).is_dir():
+            report(measure(split, args.verbose))
     return 0
 
 

@@ -3,7 +3,10 @@
 The copies are third-party text and stay out of commits; this script makes
 them again from ``/work/.mirror/<owner>+<name>/repo`` at the pinned commits.
 A file goes to ``heldout/`` when the first byte of sha256("repo/path") is
-divisible by 3 (decided from the path alone, before anyone reads the file).
+divisible by 3 (decided from the path alone, before anyone reads the file);
+a source with ``"split"`` goes whole to that folder (round 2's fresh
+``heldout2/``).  ``"start_after"``: the cut starts after the first line
+containing that text (a standalone chapter's own preamble is not the note).
 """
 
 from __future__ import annotations
@@ -41,14 +44,18 @@ def show(repo: str, commit: str, path: str) -> str:
                           check=True, capture_output=True, text=True).stdout
 
 
-def cut(text: str, path: str, preamble: str) -> str:
+def cut(text: str, path: str, preamble: str, start_after: str | None = None) -> str:
     if path.endswith(".ipynb"):
         data = json.loads(text)
         data["cells"] = data["cells"][:CELLS]
         for cell in data["cells"]:
             cell.pop("outputs", None) if cell.get("cell_type") == "code" else None
         return json.dumps(data, indent=1)
-    body = "".join(text.splitlines(keepends=True)[:LINES])
+    lines = text.splitlines(keepends=True)
+    if start_after:
+        at = next((i for i, line in enumerate(lines) if start_after in line), -1)
+        lines = lines[at + 1:]
+    body = "".join(lines[:LINES])
     return preamble + body if preamble else body
 
 
@@ -61,13 +68,15 @@ def main() -> int:
             lines = show(repo, commit, source["preamble"]).splitlines()
             preamble = "".join(line + "\n" for line in lines if _PREAMBLE.match(line))
         for path in source["paths"]:
-            split = split_of(repo, path)
+            split = source.get("split") or split_of(repo, path)
             out = HERE / split / local_name(repo, path)
             out.parent.mkdir(exist_ok=True)
-            out.write_text(cut(show(repo, commit, path), path, preamble))
+            out.write_text(cut(show(repo, commit, path), path, preamble,
+                               source.get("start_after")))
             meta = {"repo": repo, "path": path, "commit": commit,
                     "licence": source.get("licence"), "cut": spec["cut"],
-                    "preamble": source.get("preamble")}
+                    "preamble": source.get("preamble"),
+                    "start_after": source.get("start_after")}
             (out.parent / (out.name + ".source.json")).write_text(json.dumps(meta, indent=1))
             print(split, out.name)
     return 0

@@ -61,3 +61,8 @@ if __name__ == "__main__":
     except ImportError:
         HELDOUT = {}
     write("heldout", HELDOUT)
+    try:
+        from labels_heldout2 import HELDOUT2
+    except ImportError:
+        HELDOUT2 = {}
+    write("heldout2", HELDOUT2)
