@@ -133,6 +133,64 @@ def report(split: str, tally: Tally) -> None:
         print(f"  {n:3d}  {reason}")
 
 
+_BLOCK = """
+
+class Block{i}(nn.Module):
+    \"\"\"A residual MLP block with a norm.\"\"\"
+
+    def __init__(self, width=64):
+        super().__init__()
+        self.norm = nn.LayerNorm(width)
+        self.fc1 = nn.Linear(width, 4 * width)
+        self.fc2 = nn.Linear(4 * width, width)
+        self.drop = nn.Dropout(0.1)
+
+    def forward(self, x):
+        h = F.gelu(self.fc1(self.norm(x)))
+        return x + self.drop(self.fc2(h))
+"""
+
+_STACK = """
+
+class Stack{i}(nn.Module):
+    def __init__(self, width=64, depth=12):
+        super().__init__()
+        self.blocks = nn.ModuleList([Block{i}(width) for _ in range(depth)])
+        self.head = nn.Linear(width, 10)
+
+    def forward(self, x):
+        for block in self.blocks:
+            x = block(x)
+        return F.log_softmax(self.head(x), dim=-1)
+"""
+
+
+def synthetic(lines: int = 500, stacks: int = 2) -> str:
+    """A model file of at least ``lines`` lines: residual blocks (a norm,
+    two Linear layers, dropout) and ``stacks`` 12-deep stacks of them (25
+    layers each), the shape of a transformer-style model file."""
+    text, i = "import torch\nfrom torch import nn\nfrom torch.nn import functional as F\n", 0
+    while len(text.splitlines()) < lines - 15 * stacks:
+        text += _BLOCK.format(i=i)
+        i += 1
+    for j in range(stacks):
+        text += _STACK.format(i=j)
+    return text
+
+
+def time_synthetic() -> None:
+    text = synthetic()
+    t0 = time.perf_counter()
+    doc = read_document(text, path="synthetic.py")
+    t1 = time.perf_counter()
+    for unit in doc.programs:
+        analyze(unit.program)
+    t2 = time.perf_counter()
+    print(f"== synthetic {len(text.splitlines())}-line model file ({len(doc.programs)} "
+          f"modules): read {1000 * (t1 - t0):.0f} ms, with measured health "
+          f"{1000 * (t2 - t0):.0f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=("dev", "heldout", "both"), default="both")
@@ -144,6 +202,7 @@ def main() -> None:
         for path in sorted((CORPUS / split).glob("*.py")):
             measure_file(path, tally, args.verbose)
         report(split, tally)
+    time_synthetic()
 
 
 if __name__ == "__main__":

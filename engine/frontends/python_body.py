@@ -351,6 +351,8 @@ class Body:
         name = node.func.attr
         if name in SHAPE_METHODS and not isinstance(owner, Linear | Concat):
             return fw.tensor(owner, node)  # view(B, T, -1): its sizes do not matter
+        if name in ("masked_fill", "masked_fill_"):
+            return fw.tensor(owner, node)  # a causal mask keeps the one position read
         args = [self.expr_or_unknown(a) for a in node.args]
         kwargs = {k.arg: self.expr_or_unknown(k.value) for k in node.keywords if k.arg}
         if name in _CHUNKS:
@@ -367,8 +369,6 @@ class Body:
         if name in ("new_zeros", "zeros_like", "new_ones"):
             return Tensor(fw.num(0 if "zeros" in name else 1), Dim(
                 args[-1].value if args and isinstance(args[-1], Const) else None))
-        if name == "masked_fill":
-            return t
         if name in REDUCTIONS and len(node.args) <= 1:
             # over the feature axis (the one this model keeps): one number
             return Tensor(apply_op(name, t.node), Dim(1), scalar=True)

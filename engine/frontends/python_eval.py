@@ -56,7 +56,11 @@ from chainlens.engine.frontends.python_values import (
 from chainlens.engine.health.init import init_range
 from chainlens.engine.language.program import Assignment, Declaration, Program
 
-__all__ = ["Unsupported", "Built", "read_module_class"]
+__all__ = ["Unsupported", "Built", "read_module_class", "MEASURED_WIDTH"]
+
+#: widths above this are measured at this width (a GPT-2 MLP's 768 x 3072
+#: weights would take seconds per draw; the per-layer gain is the same)
+MEASURED_WIDTH = 64
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,12 @@ class Built:
 
 
 def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constants: dict,
-                      offsets: Offsets, source: str) -> Built:
-    init = InitReader(classes, functions, constants, offsets)
+                      offsets: Offsets, source: str, configs: dict | None = None) -> Built:
+    init = InitReader(classes, functions, constants, offsets, configs)
     mod = init.instantiate(cls, [], {}, "")
-    return _Forward(init, offsets).run(mod, source)
+    forward = _Forward(init, offsets)
+    forward.notes += init.notes
+    return forward.run(mod, source)
 
 
 _MATH = {"sqrt": math.sqrt, "log": math.log, "exp": math.exp, "pow": math.pow,
@@ -104,22 +110,38 @@ class _Forward:
     def run(self, mod: Mod, source: str) -> Built:
         entry = next(n for name in ("forward", "__call__") for n in mod.cls.body
                      if isinstance(n, ast.FunctionDef) and n.name == name)
-        params = [a.arg for a in entry.args.posonlyargs + entry.args.args][1:]
-        args = [Lazy(p, self.offsets.span(a)) for p, a in
-                zip(params, (entry.args.posonlyargs + entry.args.args)[1:], strict=True)]
+        nodes = (entry.args.posonlyargs + entry.args.args)[1:]
+        required = nodes[:len(nodes) - len(entry.args.defaults)]
+        # the arguments without a default are the inputs; `targets=None` keeps None
+        args = [Lazy(a.arg, self.offsets.span(a)) for a in required]
         result = self.call_function(entry, mod, args, {})
         out = self.tensor(self._first(result), entry)
         name = self.latest_name(out, entry)
         if not out.scalar and (out.dim.value or TYPICAL_WIDTH) != 1:
-            name = self.bind("L", call("sum", sym(name)), entry)
-            self.notes.append("L = Σ output: the loss a gradient check backpropagates")
+            # L = Σ t·y against a target t of unit variance: Σ y would be
+            # constant for a softmax or normalised output (no gradient at all)
+            target = self.declare("target", "input", (out.dim,), self.offsets.span(entry),
+                                  "input")
+            self.inputs.append(target.value)
+            name = self.bind("L", call("sum", mul(target, sym(name))), entry)
+            self.notes.append("L = Σ target·output, a target of unit variance")
         if not self.layers:
             raise Unsupported(entry, "no layer with weights is used in forward")
-        decls, assumed = [], []
+        decls, assumed, narrowed = [], [], []
+        ratio: dict[int, float] = {}  # layer -> measured / written fan-in
+        for role, dims, _, _, _, layer in self.decls.values():
+            if role == "param" and len(dims) == 2 and layer is not None:
+                cols = dims[1].value or TYPICAL_WIDTH
+                ratio.setdefault(layer, min(cols, MEASURED_WIDTH) / cols)
         for n, (role, dims, span, init, fan_in, layer) in self.decls.items():
-            shape = tuple(d.value if d.value is not None else TYPICAL_WIDTH for d in dims)
+            written = tuple(d.value if d.value is not None else TYPICAL_WIDTH for d in dims)
             if any(d.value is None for d in dims):
                 assumed.append(n)
+            shape = tuple(min(d, MEASURED_WIDTH) for d in written)
+            if shape != written:
+                narrowed.append(n)
+            if fan_in:  # the default init of the narrower layer: the same gain per layer
+                fan_in = max(1, round(fan_in * ratio.get(layer, 1.0)))
             lo, hi = init_range(init, fan_in if fan_in else (shape[-1] if shape else 1))
             decls.append(Declaration(n, role, shape, span,
                                      (Fraction(lo).limit_denominator(10**9),
@@ -128,6 +150,10 @@ class _Forward:
         if assumed:
             self.notes.append(f"widths not written in the file are {TYPICAL_WIDTH}: "
                               + ", ".join(assumed[:4]) + (" …" if len(assumed) > 4 else ""))
+        if narrowed:
+            self.notes.append(f"measured at widths ≤ {MEASURED_WIDTH}: the default init's "
+                              "gain per layer does not depend on the width, so the ratios "
+                              "carry over (the norms are the narrower net's)")
         program = Program(source=source, assignments=tuple(self.assignments), outputs=(name,),
                           declarations=tuple(decls), spans=MappingProxyType({}))
         return Built(program, tuple(self.inputs), tuple(self.layers), tuple(dict.fromkeys(
@@ -384,6 +410,10 @@ class _Forward:
             if len(args) > 2 and not isinstance(args[2], Const):
                 z = add(z, self.tensor(args[2], where).node)
             return Tensor(z, w.dim)
+        if name in ("spmm", "sparse_mm") and len(args) == 2:
+            # a (normalised) adjacency mixes nodes, the axis this model does not keep
+            self.notes.append("torch.spmm(adj, h) read as mixing over nodes (gain 1)")
+            return self.tensor(args[1], where)
         if name in ("matmul", "mm", "dot", "bmm", "einsum") and len(args) == 2:
             return self.matmul(self.tensor(args[0], where), self.tensor(args[1], where))
         if name in LOSSES and len(args) >= 2:

@@ -34,6 +34,8 @@ __all__ = ["InitReader", "const_binop", "LIBRARIES"]
 
 LIBRARIES = frozenset({"nn", "torch", "F", "functional", "np", "numpy", "jnp", "jax", "math",
                        "flax", "linen", "eqx", "nnx", "init"})
+_CONFIG_NAMES = frozenset({"config", "cfg", "conf", "args", "model_args", "params", "hparams",
+                           "hp", "opt"})
 BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "dict", "list",
                       "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super"})
 _TENSOR_INITS = {"randn": "normal", "zeros": "zeros", "ones": "ones", "rand": "unit",
@@ -59,12 +61,34 @@ def const_binop(op: ast.operator, a, b):
 class InitReader:
     """Builds a :class:`Mod` from a class's ``__init__`` (or Flax fields)."""
 
-    def __init__(self, classes: dict, functions: dict, constants: dict, offsets: Offsets):
+    def __init__(self, classes: dict, functions: dict, constants: dict, offsets: Offsets,
+                 configs: dict | None = None):
         self.classes = classes
         self.functions = functions
         self.constants = constants
         self.offsets = offsets
+        self.configs = configs or {}
         self.depth = 0
+        self.notes: list[str] = []
+
+    def config(self, arg: ast.arg) -> Mod | None:
+        """A required ``config`` argument read as the file's own config
+        class with its defaults (``GPTConfig``: ``n_layer: int = 12``): by
+        its annotation, else by its name when the file has one such class."""
+        parts = dotted(arg.annotation) if arg.annotation is not None else None
+        cls = self.configs.get(parts[-1]) if parts else None
+        if cls is None and len(self.configs) == 1 and arg.arg in _CONFIG_NAMES:
+            cls = next(iter(self.configs.values()))
+        if cls is None:
+            return None
+        mod = Mod(cls, {}, arg.arg)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                mod.attrs[stmt.target.id] = (self.value(stmt.value, {}, None) if stmt.value
+                                             else Unknown(f"{cls.name}.{stmt.target.id} has "
+                                                          "no default"))
+        self.notes.append(f"{arg.arg}: the defaults of {cls.name}")
+        return mod
 
     def instantiate(self, cls: ast.ClassDef, args: list, kwargs: dict, label: str) -> Mod:
         mod = Mod(cls, {}, label)
@@ -110,19 +134,21 @@ class InitReader:
         return None
 
     def _bind(self, fn: ast.FunctionDef, args: list, kwargs: dict) -> dict:
-        params = [a.arg for a in fn.args.posonlyargs + fn.args.args][1:]
+        nodes = (fn.args.posonlyargs + fn.args.args)[1:]
+        params = [a.arg for a in nodes]
         defaults = fn.args.defaults
         env: dict = {}
         for i, name in enumerate(params):
             k = i - (len(params) - len(defaults))
-            if i < len(args):
+            if i < len(args) and not isinstance(args[i], Unknown):
                 env[name] = args[i]
             elif name in kwargs:
                 env[name] = kwargs[name]
             elif k >= 0:
                 env[name] = self.value(defaults[k], {}, None)
             else:
-                env[name] = Unknown(f"{name} is an argument of {fn.name}")
+                env[name] = self.config(nodes[i]) or Unknown(
+                    f"{name} is an argument of {fn.name}")
         for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True):
             env[a.arg] = kwargs.get(a.arg, self.value(d, {}, None) if d is not None
                                     else Unknown(f"{a.arg} is an argument"))
@@ -320,7 +346,9 @@ class InitReader:
                 return args[0]
             return Seq(list(args), label)
         if name == "ModuleList":
-            return args[0] if args and isinstance(args[0], Items) else Items([], label)
+            if args and isinstance(args[0], Items | Unknown):
+                return args[0]  # an unknown count stays unknown: never an empty list
+            return Items([], label)
         if name == "ModuleDict" and args and isinstance(args[0], Items):
             return args[0]
         if name in ("ModuleDict", "dict"):

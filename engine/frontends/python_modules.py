@@ -70,6 +70,9 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and is_module_class(node, set(classes)):
             classes[node.name] = node
+    configs = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)
+               and n.name not in classes and any(
+                   isinstance(s, ast.AnnAssign) and s.value is not None for s in n.body)}
     units: list[ModuleUnit] = []
     skips: list[ModuleSkip] = []
     owned: set[ast.AST] = set()
@@ -81,7 +84,8 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
                                     f"not read: {name} has no forward or __call__"))
             continue
         try:
-            built = read_module_class(cls, classes, functions, constants, offsets, source)
+            built = read_module_class(cls, classes, functions, constants, offsets, source,
+                                      configs)
         except Unsupported as exc:
             where = exc.node if getattr(exc.node, "lineno", None) else entry
             line = f" (line {where.lineno})" if where is not entry else ""

@@ -268,7 +268,7 @@ class Judge(MeasuredFindings):
         # the per-layer gain: factors repeated about once per weight
         per_layer = sum(math.log10(f.magnitude) for f in finding.factors
                         if f.count >= len(weights) - 1 and f.magnitude > 0)
-        if not math.isfinite(per_layer):
+        if not math.isfinite(per_layer) or abs(per_layer) > 300:  # 10 ** 400 overflows
             return None
         current = float(np.median([10.0 ** w[2] for w in weights]))
         scale = current / 10.0 ** per_layer

@@ -47,7 +47,7 @@ class LayerFlow:
 class Flow:
     layers: tuple[LayerFlow, ...]
     ratio: float  # first / last
-    verdict: str  # "vanishing" | "exploding" | "healthy"
+    verdict: str  # "vanishing" | "exploding" | "healthy" | "flat" (no gradient at all)
     draws: int
 
     def to_dict(self) -> dict:
@@ -111,11 +111,12 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
         norms = np.sqrt(squares)
         grads.append((layer, names[0], float(np.median(norms))))
     last = grads[-1][2]
-    flows = tuple(LayerFlow(layer, name, g, g / last if last > 0 else math.inf)
+    flows = tuple(LayerFlow(layer, name, g, g / last if last > 0 else math.nan)
                   for layer, name, g in grads)
-    ratio = flows[0].ratio if last > 0 else (0.0 if flows[0].grad == 0 else math.inf)
     draws = len(next(iter(run.values.values()))) if run.values else 1
-    return Flow(flows, ratio, verdict_of(ratio), draws)
+    if not last > 0:  # the loss does not reach the last layer: nothing to compare
+        return Flow(flows, math.nan, "flat", draws)
+    return Flow(flows, flows[0].ratio, verdict_of(flows[0].ratio), draws)
 
 
 #: weights drawn per analysis at most (draws x parameters): a VAE's 650k
@@ -157,7 +158,7 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
         return findings, flow
     static = [f for f in findings if f.kind in ("vanishing", "exploding")]
     kept = [f for f in findings if f.kind not in ("vanishing", "exploding")]
-    if flow.verdict == "healthy" or len(flow.layers) < 2:
+    if flow.verdict in ("healthy", "flat") or len(flow.layers) < 2:
         return kept, flow  # one layer: a table, no first/last verdict
     agree = next((f for f in static if f.kind == flow.verdict and f.bound is not None), None)
     if flow.verdict == "vanishing" and not remedies:

@@ -72,7 +72,10 @@ def flow_markdown(unit) -> list[str]:
         name = labels.get(row.name, row.name)
         lines.append(f"| {row.layer}. {name} | {row.grad:.2g} | {row.ratio:.2g} |")
     lines.append("")
-    if len(rows) < 2:
+    if flow.verdict == "flat":
+        lines.append("**Gradient flow: none** — the loss does not reach the last layer's "
+                     "weights at the default init")
+    elif len(rows) < 2:
         lines.append("**Gradient flow:** one layer, no first/last ratio to judge")
     elif flow.verdict == "healthy":
         lines.append(f"**Gradient flow: healthy** — first/last = {flow.ratio:.2g} "

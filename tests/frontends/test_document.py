@@ -58,7 +58,8 @@ def test_python_units_are_the_functions_and_the_sequential():
     doc = read_document(text, path="examples/model.py")
     assert [(u.label, u.kind) for u in doc.units] == [
         ("neuron", "function"), ("gaussian", "function"), ("soft_loss", "function"),
-        ("log_prob", "function"), ("deep", "function"), ("model", "sequential")]
+        ("log_prob", "function"), ("deep", "function"), ("model", "sequential"),
+        ("MLP", "module")]
     neuron = doc.units[0]
     assert neuron.params == ("x", "w", "b")
     assert text[neuron.name_span.start:neuron.name_span.end] == "neuron"
