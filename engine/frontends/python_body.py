@@ -153,7 +153,7 @@ class Body:
 
     def store(self, target: ast.AST, value, stmt) -> None:
         if isinstance(target, ast.Name):
-            if isinstance(value, Tensor):
+            if isinstance(value, Tensor) and value.node.op != "num":
                 t = value
                 name = self.fw.bind(target.id, t.node, stmt)
                 from_sym = Tensor(self.fw.sym(name), t.dim, t.scalar)

@@ -122,7 +122,6 @@ class _Forward:
             # constant for a softmax or normalised output (no gradient at all)
             target = self.declare("target", "input", (out.dim,), self.offsets.span(entry),
                                   "input")
-            self.inputs.append(target.value)
             name = self.bind("L", call("sum", mul(target, sym(name))), entry)
             self.notes.append("L = Σ target·output, a target of unit variance")
         if not self.layers:
@@ -266,8 +265,14 @@ class _Forward:
         ws, b, rows = layer.built[key]
         z = None
         for w, p in zip(ws, parts, strict=True):
+            if p.node.op == "num":  # a zero state (h0 = 0): W @ 0 adds nothing
+                if p.node.value != 0:
+                    raise Unsupported(where, "a layer applied to a constant tensor")
+                continue
             term = call("matmul", w, p.node)
             z = term if z is None else add(z, term)
+        if z is None:
+            z = num(0)
         if spec.window > 1:  # a convolution sums window x fan-in products
             z = mul(num(Fraction(math.sqrt(spec.window)).limit_denominator(10**6)), z)
         if b is not None:

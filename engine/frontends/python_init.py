@@ -275,6 +275,21 @@ class InitReader:
                 if type(op) in table:
                     return Const(table[type(op)](a.value, b.value))
             return Unknown("a comparison chainlens cannot evaluate")
+        if isinstance(node, ast.IfExp):
+            test = self._value(node.test, env, mod, label)
+            pick = (node.body if test.value else node.orelse) if isinstance(test, Const) \
+                else node.orelse  # a flag chainlens cannot see: the default branch
+            return self._value(pick, env, mod, label)
+        if isinstance(node, ast.BoolOp):
+            value = Const(isinstance(node.op, ast.And))
+            for part in node.values:
+                value = self._value(part, env, mod, label)
+                if not isinstance(value, Const):
+                    return value if isinstance(node.op, ast.Or) else Unknown(
+                        f"{ast.unparse(node)[:40]} is not a constant")
+                if bool(value.value) == isinstance(node.op, ast.Or):
+                    return value
+            return value
         if isinstance(node, ast.List | ast.Tuple):
             items = [self._value(e.value if isinstance(e, ast.Starred) else e, env, mod,
                                  f"{label}.{i}") for i, e in enumerate(node.elts)]
