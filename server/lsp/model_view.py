@@ -35,8 +35,13 @@ _REMEDIES = {
 
 
 def _layer_labels(unit) -> dict[str, str]:
+    """weight symbol -> what the hover calls the layer: its attribute and
+    line (``fc1 (line 50)``), else the weight and its declaration's line."""
     source = getattr(unit, "source", None)
     labels = {}
+    for d in unit.program.declarations:
+        if d.role == "param" and d.span is not None:
+            labels[d.name] = f"{d.name} (line {d.span.line})"
     for label, weight, span in getattr(source, "layers", ()) or ():
         if weight:
             labels[weight] = f"{label} (line {span.line})" if span is not None else label
@@ -56,7 +61,8 @@ def flow_markdown(unit) -> list[str]:
     report = getattr(unit, "health", None)
     flow = getattr(report, "flow", None)
     layers = getattr(source, "layers", ()) or ()
-    lines = [f"{len(layers)} layer(s) with weights; init: {_init_words(unit)}"]
+    count = len(layers) or (len(flow.layers) if flow is not None else 0)
+    lines = [f"{count} layer(s) with weights; init: {_init_words(unit)}"]
     if flow is None:
         lines.append("_gradient flow: measuring…_" if report is None
                      else "_gradient flow: not measured_")
