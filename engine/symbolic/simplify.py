@@ -35,6 +35,7 @@ from chainlens.engine.core.nodes import ONE, ZERO, Node, num, raw
 from chainlens.engine.core.walk import count_nodes, postorder, rebuild
 from chainlens.engine.symbolic.conditions import assumption
 from chainlens.engine.symbolic.factors import TRIG, base_exponent, cofactor, powers, trig_factors
+from chainlens.engine.symbolic.textbook import textbook
 
 __all__ = ["simplify", "simplify_traced", "Simplified"]
 
@@ -93,6 +94,13 @@ def simplify_traced(node: Node, *, seconds: float | None = None,
             current = nxt
             break
         current = nxt
+    if not work.out_of_time:
+        shaped = textbook(current, work.fired)
+        if shaped is not current:
+            current = shaped
+            again = work.run(current)
+            if not work.out_of_time:
+                current = again
     return Simplified(current, tuple(dict.fromkeys(work.fired)), tuple(work.assumptions),
                       not work.out_of_time)
 
@@ -212,14 +220,14 @@ class _Pass:
     # ---- products: trig pairs, exponentials -----------------------------
     def _mul(self, node: Node) -> Node:
         factors = node.args
-        if len(factors) == 2 and factors[0].op == "num":
+        if len(factors) == 2 and factors[0].op == "num" and not _reciprocal_trig(factors[1]):
             return node  # c·f: no pair of factors to merge
         groups: dict[Node, list[int]] = {}
         exps: list[int] = []
         for i, f in enumerate(factors):
             base, e = (f.args[0], f.args[1]) if f.op == "pow" else (f, ONE)
-            if e.op != "num":
-                continue
+            if e.op != "num" or (base.op in TRIG and e.value.denominator != 1):
+                continue  # √sin(u)·cos(u) is not √cot(u)·√cos(u)... off sin(u) > 0
             if base.op in TRIG:
                 groups.setdefault(base.args[0], []).append(i)
             elif base.op == "exp":
@@ -227,7 +235,7 @@ class _Pass:
         drop: set[int] = set()
         extra: list[Node] = []
         for u, idx in groups.items():
-            if len(idx) < 2:
+            if len(idx) < 2 and not _reciprocal_trig(factors[idx[0]]):
                 continue
             s = c = 0  # ints while the exponents are (Fraction arithmetic is slow)
             for i in idx:
@@ -331,6 +339,12 @@ class _Pass:
             return node
         self.fired.append("common factor")
         return mul(*(power(b, num(e)) for b, e in common.items()), add(*cofactors))
+
+
+def _reciprocal_trig(f: Node) -> bool:
+    """``sin(u)^-n`` or ``cos(u)^-n``: printed as ``csc(u)^n``, ``sec(u)^n``."""
+    return f.op == "pow" and f.args[0].op in ("sin", "cos") and f.args[1].op == "num" \
+        and f.args[1].value < 0 and f.args[1].value.denominator == 1
 
 
 def _unsettled(root: Node) -> list[Node]:

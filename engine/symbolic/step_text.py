@@ -99,17 +99,18 @@ def _line(step: Step, f: _Fmt) -> str:
         return (f"{name}: {lhs}{f.words(' with outer ')}{f.show(step.outer)}"
                 f"{f.words(', inner ')}{f.show(u)} = {f.show(step.inner)}{f.words(': ')}"
                 f"{outer_d}{f.times}{f.prime(u)}{f.arrow}"
-                f"{f.group(step.factors[0].value)}{f.times}{f.d(step.wrt, step.inner)}")
+                f"{f.group(step.factors[0].value)}{f.times}{f.d(step.wrt, step.inner)}"
+                f" = {f.show(step.result)}")
+    if step.rule == "quotient" and step.factors and step.factors[0].role == "numerator":
+        return _quotient_line(step, f, name, lhs)
     if step.outer is not None:
         return f"{name}: {lhs} = {f.show(step.result)}"
     if step.part:
         return _log_diff_line(step, f)
-    done = ""
     varying = [fa.of for fa in step.factors if fa.role == "term'"]
-    if all(of.op == "sym" and of.value == step.wrt for of in varying):
-        # Every derivative left in the line is d/dx [x] = 1: finish it here,
-        # no later step would.
-        done = f" = {f.show(step.result)}"
+    # Every composite step states its own result, so a student can check
+    # each line against the next.
+    done = f" = {f.show(step.result)}"
     if step.rule in ("sum",):
         terms = " + ".join(f.d(step.wrt, of) for of in varying)
         rest = len(step.expr.args) - len(varying)
@@ -123,6 +124,24 @@ def _line(step: Step, f: _Fmt) -> str:
         text = f"{name}: {lhs} = {terms}{done}"
         return text + (f.words(f"  ({step.note})") if step.note else "")
     return f"{name}: {lhs} = {f.show(step.result)}"
+
+
+def _quotient_line(step: Step, f: _Fmt, name: str, lhs: str) -> str:
+    """``d/dx [f/g] = (d/dx [f] · g − f · d/dx [g])/g² = result``."""
+    (num_, _), (den, _) = ((fa.of, fa.value) for fa in step.factors)
+    g = f.group(den)
+    top = (f"{f.d(step.wrt, num_)}{f.times}{g} − {f.group(num_)}{f.times}"
+           f"{f.d(step.wrt, den)}")
+    if f.fmt != "unicode":
+        top = top.replace(" − ", " - ")
+    if f.fmt == "latex":
+        body = f"\\frac{{{top}}}{{{f.show(den)}^{{2}}}}"
+    else:
+        body = f"({top})/{g}^2" if f.fmt == "text" else f"({top})/{g}²"
+    c = step.inner
+    if c is not None and not (c.op == "num" and c.value == 1):
+        body = f"{f.group(c)}{f.times}{body}"
+    return f"{name}: {lhs} = {body} = {f.show(step.result)}"
 
 
 def _log_diff_line(step: Step, f: _Fmt) -> str:

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from chainlens.engine.core.ir import add, mul, power
-from chainlens.engine.core.nodes import NEG_ONE, Node, raw, sym
+from chainlens.engine.core.nodes import NEG_ONE, Node, num, raw, sym
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.rules import RULES
 from chainlens.engine.symbolic.chain import materialize
@@ -115,9 +115,10 @@ def build_steps(expr: Node, wrt: str, raw: Node, fwd, simplified: Node,
                 rule = "variable" if node is var else "constant"
                 out.append(Step(rule, node, wrt, materialize(fwd.d.get(node, raw))))
             continue
-        children = [node.args[i] for i in trace.dep
-                    if node.args[i] is not var and node.args[i] in fwd.trace]
         rule = _classify(node, trace, var)
+        quotient = _quotient_parts(node, trace) if rule == "quotient" else None
+        kids = quotient[1:] if quotient is not None else [node.args[i] for i in trace.dep]
+        children = [k for k in kids if k is not var and k in fwd.trace]
         if rule == "log-diff":
             first, both_sides, solve = _log_diff(node, trace, fwd, wrt, depth)
             stack.append(solve)
@@ -132,6 +133,9 @@ def build_steps(expr: Node, wrt: str, raw: Node, fwd, simplified: Node,
             stack.append((child, depth + 1))
         if len(out) >= MAX_STEPS:
             skipped[(rule, node.op)] += 1
+            continue
+        if quotient is not None:
+            out.append(_quotient_step(node, quotient, fwd, wrt, depth))
             continue
         out.append(_step(node, trace, fwd, var, wrt, depth, letters[depth % len(letters)]))
     if skipped:
@@ -179,6 +183,38 @@ def _log_diff(node: Node, trace, fwd, wrt: str, depth: int) -> tuple[Step, Step,
                       part="both-sides")
     solve = Step("log-diff", node, wrt, mul(node, ratio), depth, inner=ratio, part="solve")
     return first, both_sides, solve
+
+
+def _quotient_parts(node: Node, trace) -> tuple[Node, Node, Node] | None:
+    """``c·f/g`` as ``(c, f, g)`` when one dependent factor is ``g^-1`` and
+    one other is ``f`` (the quotient rule as a student learns it), else None
+    (``x·sin(x)/(x + 1)`` is laid out as the product rule)."""
+    dep = set(trace.dep)
+    if len(dep) != 2:
+        return None
+    f = g = None
+    for i in dep:
+        a = node.args[i]
+        if a.op == "pow" and a.args[1] is NEG_ONE:
+            g = a.args[0]
+        else:
+            f = a
+    if f is None or g is None:
+        return None
+    c = mul(*(a for i, a in enumerate(node.args) if i not in dep))
+    return c, f, g
+
+
+def _quotient_step(node: Node, parts: tuple[Node, Node, Node], fwd, wrt: str,
+                   depth: int) -> Step:
+    """``(f/g)' = (f'g − fg')/g²``, its result built from the two inner
+    derivatives the chain rule computed (equal to the product-rule form)."""
+    c, f, g = parts
+    df, dg = _d(fwd, f), _d(fwd, g)
+    result = mul(c, add(mul(df, g), mul(NEG_ONE, f, dg)), power(g, num(-2)))
+    factors = (Factor("numerator", f, df), Factor("denominator", g, dg))
+    return Step("quotient", node, wrt, result, depth, factors=factors, inner=c,
+                note="(f/g)′ = (f′g − fg′)/g²")
 
 
 def _classify(node: Node, trace, var: Node) -> str:

@@ -251,6 +251,8 @@ STRUCTURAL = {
 ALLOWED = {
     "engine/symbolic/simplify.py": "the simplifier's identities (sin(0), exp(log u), ...)",
     "engine/symbolic/factors.py": "the simplifier's trig-factor table (tan = sin/cos, ...)",
+    "engine/symbolic/identities.py": "the simplifier's textbook identities (1 + tan² = sec², "
+                                      "cos(asin u) = √(1 − u²), ...)",
     "engine/health/fixes.py": "the ReLU remedy names relu",
     "engine/health/intervals.py": "tensor reductions scale intervals by their element count",
     "server/lsp/rewrites.py": "Python spellings of the softplus quick fix",

@@ -20,7 +20,7 @@ CASES = [
     (x / (1 + x**2), 1 / (1 + x**2) - 2 * x**2 / (1 + x**2) ** 2, True, "symbolic"),
     (log(x), 1 / x, True, "symbolic"),
     (call("asin", x), (1 - x**2) ** (num(-1) / 2), True, "symbolic"),
-    (tan(x), 1 + tan(x) ** 2, True, "numeric"),
+    (tan(x), 1 + tan(x) ** 2, True, "symbolic"),  # 1 + tan² = sec² (issue #17)
     (x**3, 3 * x**2 + 1, False, "symbolic" if False else "numeric"),
 ]
 

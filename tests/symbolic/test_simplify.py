@@ -36,8 +36,9 @@ CASES = [
     (x**x + x**x * log(x), x**x * (log(x) + 1)),
     (x * exp(x) + exp(x), exp(x) * (x + 1)),
     (1 / (x**2 + 1) - 2 * x**2 / (x**2 + 1) ** 2, (1 - x**2) / (x**2 + 1) ** 2),
+    # one denominator when it prints shorter (issue #17): (x + y + 1)/(x + 1)^2
+    (1 / (x + 1) + y / (x + 1) ** 2, (x + y + 1) / (x + 1) ** 2),
     # kept as they are
-    (1 / (x + 1) + y / (x + 1) ** 2, 1 / (x + 1) + y / (x + 1) ** 2),
     (sigmoid(x) * (1 - sigmoid(x)), sigmoid(x) * (1 - sigmoid(x))),
     ((3 * x**2 + 7) ** 9, (3 * x**2 + 7) ** 9),
     (x**2 + x, x**2 + x),

@@ -1,0 +1,233 @@
+"""The last simplification stage: the shortest of a few textbook forms.
+
+For every small sum or product of a result (bottom-up, so exponents and
+arguments of logs are done first), this stage builds the forms a student
+would try and keeps the shortest (by printed length, estimated; ties keep
+the form as it was):
+
+* **expanded**: constants and monomials distributed, like terms collected
+  (``(2s − 1)(s + 4)``' derivative ``2s + 2(s + 4) − 1`` -> ``4s + 7``,
+  ``x² − (x² − 4) − 4`` -> ``0``, ``x²(2/x² + 5/x³)`` -> ``2 + 5/x``);
+* **one denominator**: the terms over their least common denominator, the
+  numerator expanded and divided exactly by every polynomial factor of the
+  denominator that divides it (``(t² − 1)/(t + 1)`` -> ``t − 1``,
+  ``1/(x − 5) − (x + 7)/(x − 5)²`` -> ``−12/(x − 5)²``), its numeric content
+  taken out;
+* **common factor** of the expanded form (``3x² + 6x`` -> ``3x(x + 2)`` when
+  that is shorter).
+
+Before that, inverse compositions and Pythagorean pairs are rewritten
+(:mod:`chainlens.engine.symbolic.identities`).  Cancelling ``x/x`` needs
+``x ≠ 0``; the derivative's domain conditions come from the expression as
+written, so they are kept whatever the printed form.  The stage only runs
+on results of at most :data:`MAX_NODES` distinct nodes, and each candidate
+is bounded (:mod:`chainlens.engine.symbolic.poly`), so it costs at most a
+few milliseconds and never changes a large result.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import gcd
+
+from chainlens.engine.core.ir import add, mul, power
+from chainlens.engine.core.nodes import ONE, Node, num
+from chainlens.engine.core.walk import count_nodes, postorder, rebuild
+from chainlens.engine.symbolic.identities import compose, pythagoras
+from chainlens.engine.symbolic.poly import Atoms, divide, from_node, to_node
+
+__all__ = ["textbook", "cost", "MAX_NODES"]
+
+#: Results above this many distinct nodes are left to the other passes.
+MAX_NODES = 400
+#: A sum or product above this many tree nodes is not re-formed.
+MAX_TERM = 80
+
+
+def textbook(root: Node, fired: list[str]) -> Node:
+    """``root`` with each small sum/product in its shortest textbook form;
+    the names of the rewrites that changed something go to ``fired``."""
+    if not root.args or count_nodes(root) > MAX_NODES:
+        return root
+    memo: dict[Node, Node] = {}
+    sizes: dict[Node, float] = {}
+    for node in postorder(root):
+        if not node.args:
+            continue
+        args = tuple(memo.get(a, a) for a in node.args)
+        new = node if args == node.args else rebuild(node, args)
+        new = _identities(new, fired)
+        if new.op in ("add", "mul", "pow") and _tree(new, sizes) <= MAX_TERM:
+            new = _shortest(new, fired)
+        memo[node] = new
+    return memo.get(root, root)
+
+
+def _tree(node: Node, sizes: dict[Node, float]) -> float:
+    got = sizes.get(node)
+    if got is None:
+        got = sizes[node] = 1 + sum(_tree(a, sizes) for a in node.args)
+    return got
+
+
+def _identities(node: Node, fired: list[str]) -> Node:
+    for _ in range(4):
+        if node.args and len(node.args) == 1:
+            c = compose(node)
+            if c is not None:
+                fired.append(f"{node.op}({node.args[0].op} u) identity")
+                node = c
+                continue
+        if node.op == "add":
+            hit = pythagoras(node)
+            if hit is not None:
+                node, name = hit
+                fired.append(name)
+                continue
+        break
+    return node
+
+
+def _shortest(node: Node, fired: list[str]) -> Node:
+    best, best_cost, why = node, cost(node), ""
+    for name, make in (("distributed and collected like terms", _expanded),
+                       ("one denominator, common factors cancelled", _together)):
+        try:
+            cand = make(node)
+        except (ZeroDivisionError, OverflowError):
+            cand = None
+        if cand is None or cand is node:
+            continue
+        c = cost(cand)
+        if c < best_cost:
+            best, best_cost, why = cand, c, name
+    if why:
+        fired.append(why)
+    return best
+
+
+def _expanded(node: Node) -> Node | None:
+    atoms = Atoms()
+    p = from_node(node, atoms)
+    if p is None:
+        return None
+    out = to_node(p, atoms)
+    return _content(out)
+
+
+def _content(node: Node) -> Node:
+    """``3x² + 6x`` -> ``3(x² + 2x)`` only through the numeric content:
+    the shorter of the two is chosen by the caller's cost."""
+    if node.op != "add":
+        return node
+    coeffs = [(t.args[0].value if t.op == "mul" and t.args[0].op == "num" else
+               (t.value if t.op == "num" else Fraction(1))) for t in node.args]
+    g = 0
+    for c in coeffs:
+        g = gcd(g, c.numerator)
+    if g <= 1:
+        return node
+    factored = mul(num(g), add(*(mul(num(Fraction(1, g)), t) for t in node.args)))
+    return factored if cost(factored) < cost(node) else node
+
+
+def _denominator(term: Node) -> tuple[list[Node], dict[Node, Fraction]]:
+    """A term's factors split into numerator factors and denominator bases
+    with their (positive) exponents."""
+    num_fs: list[Node] = []
+    den: dict[Node, Fraction] = {}
+    for f in term.args if term.op == "mul" else (term,):
+        if f.op == "pow" and f.args[1].op == "num" and f.args[1].value < 0:
+            den[f.args[0]] = -f.args[1].value
+        else:
+            num_fs.append(f)
+    return num_fs, den
+
+
+def _together(node: Node) -> Node | None:
+    if node.op == "mul":
+        fs, den = _denominator(node)
+        if not den or not any(f.op == "add" for f in fs):
+            return None
+        numerator = mul(*fs)
+    elif node.op == "add":
+        parts = [_denominator(t) for t in node.args]
+        den = {}
+        for _, d in parts:
+            for b, e in d.items():
+                den[b] = max(den.get(b, 0), e)
+        if not den:
+            return None
+        numerator = add(*(mul(*fs, *(power(b, num(e - d.get(b, 0))) for b, e in den.items()))
+                          for fs, d in parts))
+    else:
+        return None
+    atoms = Atoms()
+    p = from_node(numerator, atoms)
+    if p is None:
+        return None
+    if not p:
+        return num(0)
+    left: dict[Node, Fraction] = dict(den)
+    for base, e in den.items():
+        if e.denominator != 1 or base.op not in ("add", "sym"):
+            continue
+        bp = from_node(base, atoms)
+        if bp is None:
+            continue
+        while left[base] > 0:
+            q = divide(p, bp)
+            if q is None:
+                break
+            p = q
+            left[base] -= 1
+    top = to_node(p, atoms)
+    for _ in range(4):
+        hit = pythagoras(top) if top.op == "add" else None
+        if hit is None:
+            break
+        top = hit[0]
+    top = _content(top)
+    return mul(top, *(power(b, num(-e)) for b, e in left.items() if e))
+
+
+def cost(node: Node, memo: dict | None = None) -> int:
+    """About the length of ``node`` in text notation (operators, names,
+    digits, parentheses), without printing it."""
+    if memo is None:
+        memo = {}
+    got = memo.get(node)
+    if got is not None:
+        return got
+    op = node.op
+    if op == "num":
+        v = node.value
+        c = len(str(abs(v.numerator))) + (len(str(v.denominator)) + 1 if v.denominator != 1
+                                           else 0) + (v < 0)
+    elif op == "sym":
+        c = len(node.value)
+    elif op == "pi":
+        c = 2
+    elif op == "add":
+        c = sum(cost(a, memo) for a in node.args) + 3 * (len(node.args) - 1)
+    elif op == "mul":
+        c = 0
+        for a in node.args:
+            if a.op == "num" and a.value in (1, -1):
+                c += 1
+                continue
+            c += cost(a, memo) + 1 + (2 if a.op == "add" else 0)
+    elif op == "pow":
+        b, e = node.args
+        if e.op == "num" and e.value in (Fraction(1, 2), Fraction(-1, 2)):
+            c = cost(b, memo) + 6
+        elif e is ONE or (e.op == "num" and e.value == -1):
+            c = cost(b, memo) + 2 + (2 if b.op in ("add", "mul") else 0)
+        else:
+            c = cost(b, memo) + cost(e, memo) + 1 + (2 if b.op in ("add", "mul", "pow") else 0) \
+                + (2 if e.op in ("add", "mul") or (e.op == "num" and e.value.denominator != 1)
+                   else 0)
+    else:
+        c = len(op) + 2 + sum(cost(a, memo) for a in node.args) + (len(node.args) - 1)
+    memo[node] = c
+    return c
