@@ -32,3 +32,23 @@ SIMPLIFY_WORK = 400_000
 SIMPLIFY_SECONDS = 10.0
 #: Node count above which the simplifier only applies its cheap passes.
 SIMPLIFY_MAX_NODES = 5_000
+#: Characters an uncapped printing (``max_chars=None``) may form in all its
+#: fragments together: a deep chain printed whole copies each level's text
+#: into the next (quadratic), and a DAG printed as a tree doubles per shared
+#: level (exponential).  About 0.5 s here; a capped printing is bounded by
+#: its cap and needs no budget.
+MAX_PRINT_WORK = 50_000_000
+#: Work of one symbolic backprop, counted as (names reaching the output) x
+#: (nodes of the output written in the inputs): every name's adjoint is also
+#: written, and simplified, in the inputs, so the work is quadratic in the
+#: depth of the program.  About 1 s here (a 100-layer network); the numeric
+#: kernels (``compile``/``evaluate``) have no such limit.
+MAX_BACKPROP_WORK = 100_000
+#: Nodes (summed over the assignments, as written through the names) whose
+#: gradient health is analysed: every stage of the analysis is linear in
+#: them but slow per node (intervals, path bounds, generated code), about
+#: 0.1 ms each here.  Beyond it ``analyze`` raises a LimitError.
+MAX_HEALTH_NODES = 15_000
+#: Nodes up to which the analysis also measures (runs the program on sampled
+#: points, about 0.15 ms a node more: 1.4 s at the limit); beyond, it says "not measured" in a note.
+MAX_MEASURED_NODES = 5_000

@@ -27,7 +27,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import numpy as np
-from chainlens.engine.core.source import ChainError, EvaluationError, ShapeError, Span
+from chainlens.engine.core import limits
+from chainlens.engine.core.source import ChainError, EvaluationError, LimitError, ShapeError, Span
+from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.health import measure, model
 from chainlens.engine.health.bounds import backward_bounds
 from chainlens.engine.health.findings import Judge
@@ -77,6 +79,12 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
     if not program.outputs or not program.assignments:
         return HealthReport("", (), notes=("nothing to analyse: no output",), thresholds=th)
     output = _resolve(program, program.outputs[0])
+    size = sum(count_nodes(a.expr) for a in program.assignments)
+    if size > limits.MAX_HEALTH_NODES:
+        raise LimitError(f"the program has {size:,} nodes; gradient health analyses at most "
+                         f"{limits.MAX_HEALTH_NODES:,} (MAX_HEALTH_NODES)",
+                         program.assignment(output).span,
+                         hint="analyse a shallower version (fewer repeat layers)")
     ranges, assumptions = _ranges(program, th)
     try:
         shapes = node_shapes(program)
@@ -91,7 +99,10 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
     values: tuple[ValueMeasure, ...] = ()
     repeats: tuple[RepeatMeasure, ...] = ()
     npoints, source, flow = 0, "", None
-    if th.measure:
+    if th.measure and size > limits.MAX_MEASURED_NODES:
+        notes.append(f"not measured: the program has {size:,} nodes, past MAX_MEASURED_NODES "
+                     f"({limits.MAX_MEASURED_NODES:,}); the findings are static bounds")
+    elif th.measure:
         try:
             samples = model.draws(program, th.samples) if model.is_model(program) else th.samples
             batch, source = measure.points_batch(program, ranges, samples, th.seed)

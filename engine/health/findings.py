@@ -66,8 +66,9 @@ class Judge(MeasuredFindings):
         # "vanishing" is relative to the largest bound that is not itself
         # exploding: an exploding first layer does not make the last one vanish
         cap = math.log10(th.exploding)
+        self.judged_set = set(judged)  # `in` a list made this bounds x inputs
         finite = [b.log10 for n, b in bounds.items()
-                  if n in judged and math.isfinite(b.log10) and b.log10 <= cap]
+                  if n in self.judged_set and math.isfinite(b.log10) and b.log10 <= cap]
         self.ref = max([0.0, *finite])
 
     # -- static ---------------------------------------------------------------------------

@@ -138,7 +138,7 @@ class MeasuredFindings:
             finding = Finding(kind, "warning", message, rep.span, (first.name,),
                               measured=first.gradient, layers=(first.layer, last.layer))
             members = [b for b in self.bounds.values()
-                       if b.name in self.judged and self._repeat_of(b) == r]
+                       if b.name in self.judged_set and self._repeat_of(b) == r]
             if members:
                 worst = self._worst_first(members, "vanishing")[0]
                 factors = self.factors(worst.path, kind)

@@ -29,8 +29,9 @@ def costs(tape: Tape, wrt: tuple[int, ...]) -> dict[str, int]:
     slots = tape.slots
     primal = sum(size(s.shape) * max(1, len(s.args) - 1) for s in slots if s.args)
     needs = [False] * len(slots)
+    differentiated = set(wrt)  # a tuple's `in` made this loop slots x inputs
     for k, s in enumerate(slots):
-        needs[k] = k in wrt or any(needs[j] for j in s.args)
+        needs[k] = k in differentiated or any(needs[j] for j in s.args)
     reverse = 0
     for o in tape.outputs:
         anc = ancestors(tape, [o])

@@ -6,7 +6,7 @@ handling (``a + (-1)*y`` reads ``a - y``), fractions (``x * y^-2`` reads
 decision in every notation; only the spelling of the pieces differs
 (:mod:`.notations` overrides it).  Nodes can be thousands deep and, as
 trees, exponentially large: the walk is bottom-up over
-:func:`~chainlens.engine.core.ir.postorder` (no recursion), each shared
+:func:`~chainlens.engine.core.walk.postorder` (no recursion), each shared
 node is formatted once, and every fragment is capped at ``max_chars`` with
 an ellipsis.  Primitives are spelled from their table entry's ``notation``.
 """
@@ -16,7 +16,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from chainlens.engine.core import limits
 from chainlens.engine.core.nodes import E, Node
+from chainlens.engine.core.source import LimitError
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.printing.names import display_symbol
 from chainlens.engine.printing.order import (
@@ -74,9 +76,18 @@ class Printer:
         memo: dict[int, Frag] = {}
         shapes: dict[int, Shape] = {}
         opaque: set[int] = set()
+        work = 0
         for node in postorder(root):
             shapes[id(node)] = shape_of(node, shapes)
             frag = self.cap(self.node(node, memo, shapes, opaque))
+            if self.max_chars is None:
+                work += len(frag.s)
+                if work > limits.MAX_PRINT_WORK:
+                    raise LimitError(
+                        f"printing the whole expression needs more than {limits.MAX_PRINT_WORK:,}"
+                        " characters of work (MAX_PRINT_WORK)", None,
+                        hint="print it with a max_chars cap, or with shared sub-expressions"
+                             " named (render_shared)")
             if lets is not None and node is not root:
                 frag = lets.offer(node, frag, opaque)
             memo[id(node)] = frag

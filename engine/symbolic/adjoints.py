@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from chainlens.engine.core import limits
 from chainlens.engine.core.ir import add, mul
 from chainlens.engine.core.nodes import ONE, ZERO, Node, sym
-from chainlens.engine.core.source import ChainError
-from chainlens.engine.core.walk import free_symbols, substitute
+from chainlens.engine.core.source import ChainError, LimitError
+from chainlens.engine.core.walk import count_nodes, free_symbols, substitute
 from chainlens.engine.language.program import Program
 from chainlens.engine.language.reader import parse
 from chainlens.engine.printing import display_symbol, render
@@ -103,6 +104,13 @@ def backprop(program, output: str | None = None, wrt: Sequence[str] | str | None
             raise ChainError(f"{output!r} is not assigned in the program") from None
     tidy = _simplify if simplify else (lambda n: n)
     upto = names.index(output)
+    work = (upto + 1) * count_nodes(program.expanded(output))
+    if work > limits.MAX_BACKPROP_WORK:
+        raise LimitError(
+            f"backprop of {output!r} would write {upto + 1} adjoints in the inputs, each up to "
+            f"the output's size: {work:,} units of work, past MAX_BACKPROP_WORK "
+            f"({limits.MAX_BACKPROP_WORK:,})", program.assignment(output).span,
+            hint="compile/evaluate the gradient numerically, or diff a smaller part")
     pending: dict[str, list[tuple[str, Node]]] = {}
     adj: dict[str, Node] = {output: ONE}
     order: list[Adjoint] = []
