@@ -1,41 +1,47 @@
-"""Gradient speed of chainlens kernels beside PyTorch, numpy and JAX.
+"""Gradient speed, first-call time and peak memory: chainlens beside PyTorch and JAX.
 
-    .venv/bin/python benchmarks/numeric.py               # full run (~3 min on 2 cores)
-    .venv/bin/python benchmarks/numeric.py --quick       # B = 1 and 1,000 only
-    .venv/bin/python benchmarks/numeric.py --with-jax    # pip-installs jax if missing
+    .venv/bin/python benchmarks/numeric.py                # full run, 1 and 2 cores
+    .venv/bin/python benchmarks/numeric.py --quick        # B = 1 and 1,000 only
+    .venv/bin/python benchmarks/numeric.py --no-jax       # PyTorch only
 
-For each case and batch size it prints the median time of one gradient call
-(every output's value and its gradient with respect to every input), the
-forward-only time of the same kernel (the seed article's "gradient costs
-roughly twice the forward pass"), numpy's forward pass alone, PyTorch
-autograd (``y.sum().backward()``) and JAX (``jit(vmap(grad))``, compile time
-reported apart), with the ratios chainlens/peer (< 1: chainlens is faster).
-Parameters of the neuron chain and the MLP are shared by the batch, and their
-gradients summed over it (``sum_shared=True``), as PyTorch computes them.
-numba compile time is reported apart too, like JAX's jit.
+Like for like: every engine returns each point's value and its gradient;
+parameters shared by the batch (the neuron chain's, the MLP's) get the
+gradient of the batch total.  chainlens: ``kernel(values, sum_shared=True)``;
+PyTorch: ``loss.sum().backward()`` with ``torch.set_num_threads(cores)``;
+JAX: ``jit(vmap(value_and_grad(f)))`` for the one-input seeds (plain
+``grad`` would let XLA drop the forward pass, whose values the others
+return); for the chain and the MLP, whose parameters are shared,
+``jit(value_and_grad(total, has_aux=True))`` returning the per-point values
+as the aux (a vmapped per-point gradient of 100 shared parameters needs
+40 GB at a million points).  Each core count runs in its own process,
+pinned to that many cores (``sched_setaffinity``) with every thread pool
+(numba, BLAS, OpenMP, XLA, torch) set to it.  Times are medians; compile
+times (numba in the background, XLA's jit) are reported apart.
+
+First call and peak memory: the 50-layer chain at B = 1,000,000, each
+engine in a fresh process; chainlens after a one-time warm-up of its disk
+cache (reported apart).  Peak memory is the process's peak RSS minus its
+RSS before the call (inputs, imports and libraries excluded).
+
+JAX is not a chainlens dependency.  If it is missing, this script installs
+it into the running environment (``pip install jax jaxlib``, about 600 MB)
+unless ``--no-jax`` is given.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
+import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
 
 import numpy as np
-from chainlens.engine.language.reader import parse
-from chainlens.engine.numeric.kernel import compile
 
-SEEDS = [
-    ("sin(x^2)", lambda m, x: m.sin(x**2)),
-    ("exp(-x^2/2)", lambda m, x: m.exp(-(x**2) / 2)),
-    ("log(cos(x))", lambda m, x: m.log(m.cos(x))),
-    ("(3*x^2 + 7)^10", lambda m, x: (3 * x**2 + 7) ** 10),
-    ("(x + 1)^2 * sin(x)", lambda m, x: (x + 1) ** 2 * m.sin(x)),
-    ("1/(1 + exp(-x))", lambda m, x: 1 / (1 + m.exp(-x))),
-]
 LAYERS = 50
 CHAIN = (f"a = x\nrepeat k in 1..{LAYERS} {{\n  z_k = w_k * a + b_k\n  a = sigmoid(z_k)\n}}\n"
          "L = (a - y)^2\n")
@@ -47,10 +53,16 @@ param b2: [4]
 h = tanh(x @ W1 + b1)
 L = logsumexp(h @ W2 + b2)
 """
+SEEDS = {"sin(x^2)": lambda m, x: m.sin(x**2),
+         "exp(-x^2/2)": lambda m, x: m.exp(-(x**2) / 2),
+         "log(cos(x))": lambda m, x: m.log(m.cos(x)),
+         "(3*x^2 + 7)^10": lambda m, x: (3 * x**2 + 7) ** 10,
+         "1/(1 + exp(-x))": lambda m, x: 1 / (1 + m.exp(-x))}
+CASES = [*SEEDS, "chain", "mlp"]
+LABEL = {"chain": f"neuron chain, {LAYERS} layers", "mlp": "tensor MLP 8-16-4"}
 
 
 def median_time(fn, batch: int) -> float:
-    """Median seconds per call: many calls per sample at small batches."""
     fn()
     inner = 200 if batch <= 1 else 20 if batch <= 1000 else 1
     samples = 5 if batch <= 100_000 else 3
@@ -63,168 +75,272 @@ def median_time(fn, batch: int) -> float:
     return statistics.median(out)
 
 
-def fmt(seconds: float | None) -> str:
-    if seconds is None or math.isnan(seconds):
+def inputs(case: str, batch: int) -> dict:
+    rng = np.random.default_rng(0)
+    if case == "chain":
+        return {"x": rng.uniform(-1, 1, batch), "y": rng.uniform(0, 1, batch),
+                "p": np.full(2 * LAYERS, 0.5)}
+    if case == "mlp":
+        return {"x": rng.normal(size=(batch, 8)), "W1": rng.normal(size=(8, 16)),
+                "b1": rng.normal(size=16), "W2": rng.normal(size=(16, 4)),
+                "b2": rng.normal(size=4)}
+    return {"x": rng.uniform(0.1, 0.9, batch)}
+
+
+# ---- engines: each returns (gradient call, forward call or None, compile seconds) -----------
+
+
+def chainlens_engine(case, batch, data):
+    from chainlens.engine.language.reader import parse
+    from chainlens.engine.numeric import schedule
+    from chainlens.engine.numeric.kernel import compile
+
+    kernel = compile(parse(CHAIN if case == "chain" else MLP if case == "mlp" else case))
+    values = dict(data)
+    if case == "chain":
+        p = values.pop("p")
+        values.update({f"w_{k}": p[2 * k - 2] for k in range(1, LAYERS + 1)})
+        values.update({f"b_{k}": p[2 * k - 1] for k in range(1, LAYERS + 1)})
+    if batch == 1 and case != "mlp":  # one point: plain floats, the scalar path
+        values = {n: float(np.ravel(v)[0]) for n, v in values.items()}
+    start = time.perf_counter()
+    kernel(values, sum_shared=True)
+    kernel.forward(values)
+    schedule.wait(kernel)  # a background build, if the batch started one
+    warm = time.perf_counter() - start
+    return (lambda: kernel(values, sum_shared=True)), (lambda: kernel.forward(values)), warm
+
+
+def torch_engine(case, batch, data):
+    import torch
+
+    t = {k: torch.tensor(v) for k, v in data.items()}
+    if case == "chain":
+        x = t["x"].requires_grad_()
+        params = [torch.tensor(float(v), dtype=torch.float64, requires_grad=True)
+                  for v in data["p"]]
+
+        def run():
+            for p in [x, *params]:
+                p.grad = None
+            a = x
+            for k in range(LAYERS):
+                a = torch.sigmoid(params[2 * k] * a + params[2 * k + 1])
+            loss = (a - t["y"]) ** 2
+            loss.sum().backward()
+            return loss
+    elif case == "mlp":
+        ps = [t[k].requires_grad_() for k in ("x", "W1", "b1", "W2", "b2")]
+
+        def run():
+            for p in ps:
+                p.grad = None
+            h = torch.tanh(ps[0] @ ps[1] + ps[2])
+            loss = torch.logsumexp(h @ ps[3] + ps[4], dim=-1)
+            loss.sum().backward()
+            return loss
+    else:
+        f, x = SEEDS[case], t["x"].requires_grad_()
+
+        def run():
+            x.grad = None
+            y = f(torch, x)
+            y.sum().backward()
+            return y
+    return run, None, 0.0
+
+
+def jax_engine(case, batch, data):
+    import jax
+    import jax.numpy as jnp
+
+    jax.config.update("jax_enable_x64", True)
+    args = {k: jnp.asarray(v) for k, v in data.items()}
+    if case == "chain":
+        def loss(x, y, p):
+            a = x
+            for k in range(LAYERS):
+                a = jax.nn.sigmoid(p[2 * k] * a + p[2 * k + 1])
+            per_point = (a - y) ** 2
+            return per_point.sum(), per_point
+        fn = jax.jit(jax.value_and_grad(loss, argnums=(0, 2), has_aux=True))
+        call = (args["x"], args["y"], args["p"])
+    elif case == "mlp":
+        def loss(x, W1, b1, W2, b2):
+            h = jnp.tanh(x @ W1 + b1)
+            per_point = jax.scipy.special.logsumexp(h @ W2 + b2, axis=-1)
+            return per_point.sum(), per_point
+        fn = jax.jit(jax.value_and_grad(loss, argnums=(0, 1, 2, 3, 4), has_aux=True))
+        call = tuple(args[k] for k in ("x", "W1", "b1", "W2", "b2"))
+    else:
+        f = SEEDS[case]
+        fn = jax.jit(jax.vmap(jax.value_and_grad(lambda x: f(jnp, x))))
+        call = (args["x"],)
+    start = time.perf_counter()
+    jax.block_until_ready(fn(*call))
+    return (lambda: jax.block_until_ready(fn(*call))), None, time.perf_counter() - start
+
+
+ENGINES = {"chainlens": chainlens_engine, "torch": torch_engine, "jax": jax_engine}
+
+
+# ---- child processes ---------------------------------------------------------------
+
+
+def pin(cores: int) -> None:
+    """This process and its thread pools on ``cores`` cores (before any import)."""
+    os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:cores])
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "NUMBA_NUM_THREADS"):
+        os.environ[var] = str(cores)
+    os.environ["XLA_FLAGS"] = (f"--xla_cpu_multi_thread_eigen={'true' if cores > 1 else 'false'}"
+                               f" intra_op_parallelism_threads={cores}")
+
+
+def child_times(cores: int, batches, engines) -> dict:
+    pin(cores)
+    if "torch" in engines:
+        import torch
+
+        torch.set_num_threads(cores)
+    rows = []
+    for case in CASES:
+        for batch in batches:
+            data = inputs(case, batch)
+            row = {"case": case, "batch": batch}
+            for name in engines:
+                grad, fwd, warm = ENGINES[name](case, batch, data)
+                row[name] = median_time(grad, batch)
+                row[f"{name}_warm"] = warm
+                if fwd is not None:
+                    row[f"{name}_fwd"] = median_time(fwd, batch)
+            rows.append(row)
+            print(json.dumps(row), file=sys.stderr, flush=True)
+    return {"rows": rows}
+
+
+def child_first(cores: int, engine: str, batch: int, wait: bool = False) -> dict:
+    pin(cores)
+    if engine == "torch":
+        import torch
+
+        torch.set_num_threads(cores)
+    data = inputs("chain", batch)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    grad, _, warm = (ENGINES[engine] if engine != "chainlens" else _chainlens_first)(
+        "chain", batch, data)
+    if engine == "torch":
+        grad()  # jax's engine ran its first call (jit compile included) already
+    first = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = {"first": first, "peak_mb": (peak - before) / 1024, "rss_mb": peak / 1024}
+    if engine == "chainlens":
+        out["backend"] = warm
+        if wait:
+            from chainlens.engine.numeric.jit import STATS
+
+            _chainlens_first.kernel._code.builds.wait()
+            out["stats"] = STATS
+    return out
+
+
+def _chainlens_first(case, batch, data):
+    """One gradient call: compile (chainlens's, milliseconds) and run."""
+    from chainlens.engine.language.reader import parse
+    from chainlens.engine.numeric.kernel import compile
+
+    values = {"x": data["x"], "y": data["y"]}
+    values.update({f"{p}_{k}": 0.5 for p in "wb" for k in range(1, LAYERS + 1)})
+    kernel = _chainlens_first.kernel = compile(parse(CHAIN))
+    ev = kernel(values, sum_shared=True)
+    return None, None, ev.backend
+
+
+def run_child(*args) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def warm_cache(batch: int) -> float:
+    """The one-time warm-up: a process whose first call starts the chain's
+    background build (into the disk cache) and that waits for it."""
+    start = time.perf_counter()
+    run_child("first", 2, "chainlens", batch, True)
+    return time.perf_counter() - start
+
+
+# ---- report ----------------------------------------------------------------------------
+
+
+def fmt(s) -> str:
+    if s is None or (isinstance(s, float) and math.isnan(s)):
         return "-"
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.1f} µs"
-    return f"{seconds * 1e3:.2f} ms"
+    return f"{s * 1e6:.1f} µs" if s < 1e-3 else f"{s * 1e3:.2f} ms" if s < 1 else f"{s:.2f} s"
 
 
 def ratio(a, b) -> str:
     return "-" if a is None or b is None else f"{a / b:.2f}"
 
 
-# ---- peers ------------------------------------------------------------------
-
-
-def torch_peer(case, batch):
-    import torch
-
-    torch.set_num_threads(2)
-    rng = np.random.default_rng(0)
-    if case == "chain":
-        x = torch.tensor(rng.uniform(-1, 1, batch), requires_grad=True)
-        y = torch.tensor(rng.uniform(0, 1, batch))
-        params = [torch.tensor(0.5, dtype=torch.float64, requires_grad=True)
-                  for _ in range(2 * LAYERS)]
-
-        def run():
-            a = x
-            for k in range(LAYERS):
-                a = torch.sigmoid(params[2 * k] * a + params[2 * k + 1])
-            ((a - y) ** 2).sum().backward()
-        return run
-    if case == "mlp":
-        x = torch.tensor(rng.normal(size=(batch, 8)), requires_grad=True)
-        ps = [torch.tensor(rng.normal(size=s), requires_grad=True)
-              for s in ((8, 16), (16,), (16, 4), (4,))]
-
-        def run():
-            h = torch.tanh(x @ ps[0] + ps[1])
-            torch.logsumexp(h @ ps[2] + ps[3], dim=-1).sum().backward()
-        return run
-    f = case[1]
-    x = torch.tensor(rng.uniform(0.1, 0.9, batch), requires_grad=True)
-
-    def run():
-        f(torch, x).sum().backward()
-    return run
-
-
-def jax_peer(case, batch):
-    """(jitted call, compile seconds), or None when jax is missing."""
-    try:
-        import jax
-        import jax.numpy as jnp
-    except ImportError:
-        return None
-    jax.config.update("jax_enable_x64", True)
-    rng = np.random.default_rng(0)
-    if case == "chain":
-        def loss(x, y, params):
-            a = x
-            for k in range(LAYERS):
-                a = jax.nn.sigmoid(params[2 * k] * a + params[2 * k + 1])
-            return ((a - y) ** 2).sum()
-        args = (jnp.asarray(rng.uniform(-1, 1, batch)), jnp.asarray(rng.uniform(0, 1, batch)),
-                jnp.full(2 * LAYERS, 0.5))
-        fn = jax.jit(jax.grad(loss, argnums=(0, 2)))
-    elif case == "mlp":
-        def loss(x, W1, b1, W2, b2):
-            h = jnp.tanh(x @ W1 + b1)
-            return jax.scipy.special.logsumexp(h @ W2 + b2, axis=-1).sum()
-        args = tuple(jnp.asarray(rng.normal(size=s)) for s in
-                     ((batch, 8), (8, 16), (16,), (16, 4), (4,)))
-        fn = jax.jit(jax.grad(loss, argnums=(0, 1, 2, 3, 4)))
-    else:
-        f = case[1]
-        args = (jnp.asarray(rng.uniform(0.1, 0.9, batch)),)
-        fn = jax.jit(jax.vmap(jax.grad(lambda x: f(jnp, x))))
-    start = time.perf_counter()
-    jax.block_until_ready(fn(*args))
-    compile_seconds = time.perf_counter() - start
-    return (lambda: jax.block_until_ready(fn(*args))), compile_seconds
-
-
-# ---- chainlens -----------------------------------------------------------------
-
-
-def chainlens_case(case, batch):
-    rng = np.random.default_rng(0)
-    if case == "chain":
-        kernel = compile(parse(CHAIN))
-        values = {n: 0.5 for n in kernel.inputs}
-        values["x"] = rng.uniform(-1, 1, batch) if batch > 1 else 0.3
-        values["y"] = rng.uniform(0, 1, batch) if batch > 1 else 0.7
-        numpy_fwd = None
-    elif case == "mlp":
-        kernel = compile(parse(MLP))
-        values = {"x": rng.normal(size=(batch, 8)), "W1": rng.normal(size=(8, 16)),
-                  "b1": rng.normal(size=16), "W2": rng.normal(size=(16, 4)),
-                  "b2": rng.normal(size=4)}
-        numpy_fwd = None
-    else:
-        kernel = compile(parse(case[0]))
-        x = rng.uniform(0.1, 0.9, batch)
-        values = {"x": float(x[0]) if batch == 1 else x}
-        f = case[1]
-
-        def numpy_fwd():
-            return f(np, x)
-    start = time.perf_counter()
-    backend = kernel(values, sum_shared=True).backend
-    kernel.forward(values)
-    warm = time.perf_counter() - start
-    grad = median_time(lambda: kernel(values, sum_shared=True), batch)
-    fwd = median_time(lambda: kernel.forward(values), batch)
-    np_fwd = median_time(numpy_fwd, batch) if numpy_fwd else None
-    return grad, fwd, np_fwd, kernel, warm, backend
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="batch 1 and 1,000 only")
-    ap.add_argument("--with-jax", action="store_true", help="pip install jax if missing")
+    ap.add_argument("--no-jax", action="store_true", help="compare with PyTorch only")
+    ap.add_argument("--cores", default="1,2")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.with_jax:
+    if args.child:
+        kind, *rest = json.loads(args.child)
+        result = child_times(*rest) if kind == "times" else child_first(*rest)
+        print(json.dumps(result))
+        return 0
+    engines = ["chainlens", "torch", "jax"]
+    if args.no_jax:
+        engines.remove("jax")
+    else:
         try:
             import jax  # noqa: F401
         except ImportError:
-            print("installing jax into this environment (pip install jax) ...", flush=True)
-            subprocess.run([sys.executable, "-m", "pip", "install", "-q", "jax"], check=True)
+            print("jax is not installed: installing it into this environment "
+                  "(pip install jax jaxlib, about 600 MB) ...", flush=True)
+            subprocess.run([sys.executable, "-m", "pip", "install", "-q", "jax", "jaxlib"],
+                           check=True)
     batches = [1, 1000] if args.quick else [1, 1000, 100_000, 1_000_000]
-    cases = [(s, s) for s in SEEDS] + [(f"neuron chain, {LAYERS} layers", "chain"),
-                                       ("tensor MLP 8-16-4", "mlp")]
-    header = (f"{'case':<24}{'B':>9}  {'ran on':>6}  {'grad':>10}  {'fwd':>10}  {'g/f':>5}"
-              f"  {'numpy fwd':>10}"
-              f"  {'torch':>10}  {'jax':>10}  {'cl/torch':>8}  {'cl/jax':>6}")
-    print(header)
-    print("-" * len(header))
-    notes = []
-    for label, case in cases:
-        label = label if isinstance(label, str) else label[0]
-        for batch in batches:
-            if case == "mlp" and batch > 1000:
-                continue
-            grad, fwd, np_fwd, kernel, warm, backend = chainlens_case(case, batch)
-            torch_t = median_time(torch_peer(case, batch), batch)
-            jax_t = None
-            peer = jax_peer(case, batch)
-            if peer is not None:
-                jax_t = median_time(peer[0], batch)
-                notes.append(f"jax jit compile {label} B={batch}: {peer[1] * 1e3:.0f} ms")
-            print(f"{label:<24}{batch:>9,}  {backend:>6}  {fmt(grad):>10}  {fmt(fwd):>10}  "
-                  f"{ratio(grad, fwd):>5}  {fmt(np_fwd):>10}  {fmt(torch_t):>10}  "
-                  f"{fmt(jax_t):>10}  {ratio(grad, torch_t):>8}  {ratio(grad, jax_t):>6}",
-                  flush=True)
-            if kernel.compile_seconds and batch >= 100_000:
-                notes.append(f"numba compile {label} B={batch}: {kernel.compile_seconds:.2f} s "
-                             f"(first call, compiling and timing numba against numpy: "
-                             f"{warm:.2f} s)")
-    if not any(n.startswith("jax") for n in notes):
-        print("\njax: not installed (run with --with-jax to install it and compare)")
-    print("\n" + "\n".join(dict.fromkeys(notes)))
+    cores = [int(c) for c in args.cores.split(",")]
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
+          f"(shared machines: read ±30%)\n")
+    print(f"one-time disk cache warm-up (chain loop compiled): {warm_cache(1_000_000):.1f} s\n")
+    peers = [e for e in engines if e != "chainlens"]
+    for n in cores:
+        rows = run_child("times", n, batches, engines)["rows"]
+        head = (f"{'case':<24}{'B':>10}  {'grad':>9}  {'fwd':>9}  {'g/f':>4}"
+                + "".join(f"  {p:>9}  {'cl/' + p:>8}" for p in peers))
+        print(f"== {n} core{'s' if n > 1 else ''}: gradient time per call (median) ==")
+        print(head + "\n" + "-" * len(head))
+        for r in rows:
+            line = (f"{LABEL.get(r['case'], r['case']):<24}{r['batch']:>10,}  "
+                    f"{fmt(r['chainlens']):>9}  {fmt(r.get('chainlens_fwd')):>9}  "
+                    f"{ratio(r['chainlens'], r.get('chainlens_fwd')):>4}")
+            line += "".join(f"  {fmt(r[p]):>9}  {ratio(r['chainlens'], r[p]):>8}" for p in peers)
+            print(line, flush=True)
+        slow = [r for r in rows if any(r["chainlens"] > r[p] for p in peers)]
+        print(f"rows where chainlens is slower than a peer: {len(slow)} of {len(rows)}")
+        comp = [f"{LABEL.get(r['case'], r['case'])} B={r['batch']:,}: "
+                f"chainlens {r['chainlens_warm']:.2f} s"
+                + (f", jax {r['jax_warm']:.2f} s" if "jax_warm" in r else "")
+                for r in rows if r["batch"] >= 100_000]
+        print("first calls incl. compiling (numba in the background, XLA's jit): "
+              + "; ".join(comp) + "\n")
+    print("== first gradient call, 50-layer chain, B = 1,000,000, fresh process ==")
+    for n in cores:
+        firsts = {e: run_child("first", n, e, 1_000_000) for e in engines}
+        cl = firsts["chainlens"]
+        print(f"{n} core(s): " + "; ".join(
+            f"{e} {fmt(f['first'])}, peak +{f['peak_mb']:.0f} MB" for e, f in firsts.items())
+            + f" (chainlens served by {cl['backend']}); peak ratio cl/torch "
+            f"{cl['peak_mb'] / firsts['torch']['peak_mb']:.2f}")
     return 0
 
 

@@ -92,7 +92,8 @@ def _digest(source: str, helpers: dict) -> str:
         h.update(b"\0")
     for name in sorted(helpers):
         h.update(name.encode())
-        h.update(inspect.getsource(helpers[name]).encode())
+        # the whole module: a helper's own helpers change its code too
+        h.update(inspect.getsource(inspect.getmodule(helpers[name])).encode())
     return h.hexdigest()[:32]
 
 

@@ -42,6 +42,8 @@ def _np_matmul(a, b):
     if a.ndim == 2 and b.ndim == 2:  # vector . vector
         return np.sum(a * b, axis=-1)
     if a.ndim == 2:  # vector @ matrix
+        if b.shape[0] == 1:  # one matrix for the whole batch: one matrix product
+            return a @ b[0]
         return np.matmul(a[:, None, :], b)[:, 0, :]
     if b.ndim == 2:  # matrix @ vector
         return np.matmul(a, b[:, :, None])[..., 0]
@@ -53,7 +55,8 @@ def _matmul_vjp(g, out, a, b):
     if a.ndim == 2 and b.ndim == 2:
         return g[:, None] * b, g[:, None] * a
     if a.ndim == 2:  # out[p] = sum_n a[n] b[n, p]
-        return np.matmul(b, g[:, :, None])[..., 0], a[:, :, None] * g[:, None, :]
+        da = g @ b[0].T if b.shape[0] == 1 and g.ndim == 2 else np.matmul(b, g[:, :, None])[..., 0]
+        return da, a[:, :, None] * g[:, None, :]
     if b.ndim == 2:  # out[m] = sum_n a[m, n] b[n]
         return g[:, :, None] * b[:, None, :], np.matmul(np.swapaxes(a, 1, 2), g[:, :, None])[..., 0]
     return np.matmul(g, np.swapaxes(b, 1, 2)), np.matmul(np.swapaxes(a, 1, 2), g)
