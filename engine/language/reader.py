@@ -35,6 +35,7 @@ from chainlens.engine.core.limits import MAX_REPEAT, MAX_SOURCE_CHARS
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import LimitError, ParseError, Span
 from chainlens.engine.language.declarations import DeclarationLowering
+from chainlens.engine.language.fastexpr import fast_expr
 from chainlens.engine.language.names import MODULE_PREFIXES, known_functions
 from chainlens.engine.language.program import (
     Assignment,
@@ -67,6 +68,10 @@ def parse(source: str) -> Program:
 
 def parse_expr(text: str) -> Node:
     """Read a single expression and return its node."""
+    if isinstance(text, str):
+        node = fast_expr(text)  # plain ASCII math; anything else takes lark below
+        if node is not None:
+            return node
     program = parse(text)
     if program.declarations or program.points or program.wrt or program.repeats \
             or program.functions or len(program.assignments) != 1 \

@@ -6,6 +6,7 @@ from __future__ import annotations
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols
+from chainlens.engine.language.fastexpr import fast_expr
 from chainlens.engine.language.program import Program
 from chainlens.engine.language.reader import parse
 
@@ -17,6 +18,9 @@ def as_node(expr) -> tuple[Node, tuple[str, ...]]:
     if isinstance(expr, Node):
         return expr, ()
     if isinstance(expr, str):
+        node = fast_expr(expr)  # a plain expression: no program, no lark
+        if node is not None:
+            return node, ()
         expr = parse(expr)
     if isinstance(expr, Program):
         if len(expr.outputs) != 1:

@@ -26,6 +26,9 @@ __all__ = ["Poly", "Atoms", "from_node", "to_node", "pmul", "padd", "divide", "M
 Poly = dict
 MAX_TERMS = 64
 MAX_DEGREE = 12
+#: Powers of sums are multiplied out only up to this degree: ``(2 − 3x)²``
+#: is a textbook expansion, ``(3x² + 7)⁹`` never is (and costs milliseconds).
+MAX_SUM_POWER = 3
 _ONE_M: tuple = ()
 
 
@@ -85,7 +88,8 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
     """``node`` as a polynomial in atoms (expanded), or None past the bounds."""
     op = node.op
     if op == "num":
-        return {_ONE_M: node.value} if node.value else {}
+        v = node.value
+        return {_ONE_M: v.numerator if v.denominator == 1 else v} if v else {}
     if op == "add":
         out: Poly = {}
         for t in node.args:
@@ -97,7 +101,7 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
                 return None
         return out
     if op == "mul":
-        acc: Poly | None = {_ONE_M: Fraction(1)}
+        acc: Poly | None = {_ONE_M: 1}
         for f in node.args:
             p = from_node(f, atoms)
             if p is None:
@@ -108,12 +112,12 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
         return acc
     if op == "pow":
         b, e = node.args
-        if e.op == "num" and e.value.denominator == 1 and 0 < e.value <= MAX_DEGREE \
+        if e.op == "num" and e.value.denominator == 1 and 0 < e.value <= MAX_SUM_POWER \
                 and b.op in ("add", "mul"):
             base = from_node(b, atoms)
             if base is None:
                 return None
-            acc = {_ONE_M: Fraction(1)}
+            acc = {_ONE_M: 1}
             for _ in range(e.value.numerator):
                 acc = pmul(acc, base)
                 if acc is None:
@@ -121,9 +125,9 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
             return acc
         if e.op == "num" and e.value.denominator == 1 and e.value > 0:
             if e.value > MAX_DEGREE:
-                return {((atoms.of(node), 1),): Fraction(1)}
-            return {((atoms.of(b), e.value.numerator),): Fraction(1)}
-    return {((atoms.of(node), 1),): Fraction(1)}
+                return {((atoms.of(node), 1),): 1}
+            return {((atoms.of(b), e.value.numerator),): 1}
+    return {((atoms.of(node), 1),): 1}
 
 
 def to_node(p: Poly, atoms: Atoms) -> Node:
@@ -151,6 +155,15 @@ def _divides(a: tuple, b: tuple) -> tuple | None:
     return tuple(sorted(d.items()))
 
 
+def _quotient(a, b):
+    """``a / b`` exactly, as an int when it is one (Fraction arithmetic is
+    pure Python and dominated this module's cost)."""
+    if type(a) is int and type(b) is int and a % b == 0:
+        return a // b
+    q = Fraction(a) / b
+    return q.numerator if q.denominator == 1 else q
+
+
 def divide(n: Poly, d: Poly) -> Poly | None:
     """``n / d`` when ``d`` divides ``n`` exactly, else None (multivariate
     division by one polynomial in graded lex order: a zero remainder is
@@ -168,7 +181,7 @@ def divide(n: Poly, d: Poly) -> Poly | None:
         t = _divides(lm, m)
         if t is None:
             return None
-        c = r[m] / lc
+        c = _quotient(r[m], lc)
         q[t] = q.get(t, 0) + c
         step = pmul({t: c}, d)
         if step is None:

@@ -34,7 +34,7 @@ from chainlens.engine.core.ir import add, mul, power
 from chainlens.engine.core.nodes import ONE, Node, num
 from chainlens.engine.core.walk import count_nodes, postorder, rebuild
 from chainlens.engine.symbolic.identities import compose, pythagoras
-from chainlens.engine.symbolic.poly import Atoms, divide, from_node, to_node
+from chainlens.engine.symbolic.poly import MAX_SUM_POWER, Atoms, divide, from_node, to_node
 
 __all__ = ["textbook", "cost", "MAX_NODES"]
 
@@ -57,10 +57,30 @@ def textbook(root: Node, fired: list[str]) -> Node:
         args = tuple(memo.get(a, a) for a in node.args)
         new = node if args == node.args else rebuild(node, args)
         new = _identities(new, fired)
-        if new.op in ("add", "mul", "pow") and _tree(new, sizes) <= MAX_TERM:
+        if _reformable(new) and _tree(new, sizes) <= MAX_TERM:
             new = _shortest(new, fired)
         memo[node] = new
     return memo.get(root, root)
+
+
+def _nested(f: Node) -> bool:
+    """A factor that distributing or a common denominator could change."""
+    if f.op == "add":
+        return True
+    return f.op == "pow" and f.args[1].op == "num" and (
+        f.args[1].value < 0 or (f.args[0].op == "add" and f.args[1].value <= MAX_SUM_POWER))
+
+
+def _reformable(node: Node) -> bool:
+    """Only sums and products with a nested sum or a denominator have
+    another form (``2x·cos(x²)`` has none: skip the work)."""
+    op = node.op
+    if op == "mul":
+        return any(_nested(f) for f in node.args)
+    if op == "add":
+        return any(_nested(f) for t in node.args
+                   for f in (t.args if t.op == "mul" else (t,)))
+    return op == "pow" and _nested(node)
 
 
 def _tree(node: Node, sizes: dict[Node, float]) -> float:
