@@ -98,7 +98,7 @@ def test_diff_of_a_notebook_names_the_cell(tmp_path):
     done = chainlens("diff", path)
     assert done.returncode == 0, done.stderr
     assert f"{path}#cell1:2:5: f(x) = tanh(x)²" in done.stdout
-    assert "∂f/∂x = 2tanh(x)·(1 − tanh(x)²)" in done.stdout
+    assert "∂f/∂x = 2tanh(x)·sech(x)²" in done.stdout  # the textbook form (ed478b8)
 
 
 def test_a_python_syntax_error_is_reported_with_a_caret(tmp_path):
