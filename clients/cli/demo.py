@@ -144,7 +144,7 @@ def _numeric(examples: Path, out: Path) -> None:
 
 
 def _health(examples: Path, out: Path) -> None:
-    from chainlens.engine.health.analysis import analyze
+    from chainlens.engine.health.recheck import analyze_checked as analyze
     from chainlens.engine.language.reader import parse
 
     _title("5. Gradient health: 50 sigmoid layers beside their ReLU/residual version")

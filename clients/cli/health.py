@@ -149,7 +149,7 @@ def _judge(arg: str, kind: str | None, th) -> FileResult:
     from chainlens.engine.api.stability import unstable_finding, unstable_forms
     from chainlens.engine.frontends.claims import check_claim, claim_finding
     from chainlens.engine.frontends.document import read_document
-    from chainlens.engine.health.analysis import analyze
+    from chainlens.engine.health.recheck import analyze_checked as analyze
 
     label, text, error = _read(arg)
     result = FileResult(label, text, error)

@@ -222,7 +222,7 @@ HEALTH_KEYS = ("output", "findings", "assumptions", "notes", "points", "points_f
 
 
 def _health(program, points) -> dict:
-    from chainlens.engine.health.analysis import analyze
+    from chainlens.engine.health.recheck import analyze_checked as analyze
 
     report = analyze(program, at=points)
     full = report.to_dict()

@@ -57,7 +57,7 @@ def portable(program):
 
 
 def _judge_one(program, vanishing: float, exploding: float, at_point: bool) -> Judged:
-    from chainlens.engine.health.analysis import analyze
+    from chainlens.engine.health.recheck import analyze_checked
     from chainlens.engine.numeric.kernel import evaluate
 
     problems: list[str] = []
@@ -72,7 +72,8 @@ def _judge_one(program, vanishing: float, exploding: float, at_point: bool) -> J
             problems.append(f"evaluate: {exc}")
     health = None
     try:
-        health = analyze(program, thresholds={"vanishing": vanishing, "exploding": exploding})
+        health = analyze_checked(program,
+                                 thresholds={"vanishing": vanishing, "exploding": exploding})
     except Exception as exc:  # noqa: BLE001
         problems.append(f"health: {exc}")
     measured = getattr(health, "values", ())
@@ -90,7 +91,7 @@ def judge_units(kind: str, programs: list, vanishing: float, exploding: float) -
 
 
 def _warm() -> bool:
-    import chainlens.engine.health.analysis  # noqa: F401
+    import chainlens.engine.health.recheck  # noqa: F401
     import chainlens.engine.numeric.kernel  # noqa: F401
 
     return True

@@ -89,7 +89,7 @@ _LATEX_NUMBER = re.compile(r"^&\\text\{\d+\.\}\\\s*")
 
 
 def analyze(request: pb.AnalyzeRequest) -> pb.AnalyzeResponse:
-    from chainlens.engine.health.analysis import analyze as health_report
+    from chainlens.engine.health.recheck import analyze_checked as health_report
 
     program = parse_program(request.program)
     at = None

@@ -65,7 +65,7 @@ def test_text_is_one_lint_line_per_finding(capsys, files):
 def test_verbose_text_shows_factors_fixes_and_layers(capsys):
     _, out = run(capsys, SIGMOID, "-v")
     assert "factor |sigmoid′(z_k)| ≤ 0.25 ×50" in out
-    assert "fix: Use ReLU instead of sigmoid" in out
+    assert "fix: Add a residual connection: a = a + …" in out  # the one that clears it
     assert "first/last = " in out
 
 
@@ -81,7 +81,7 @@ def test_json_carries_the_whole_report(capsys, files):
     (finding,) = ok["report"]["findings"]
     assert finding["kind"] == "vanishing" and finding["names"][0] == "w_1"
     assert finding["factors"][0]["op"] == "sigmoid" and finding["factors"][0]["count"] == 50
-    assert {r["kind"] for r in finding["remedies"]} >= {"relu", "residual"}
+    assert [r["kind"] for r in finding["remedies"]] == ["residual"]  # the one that clears it
     assert len(ok["report"]["repeats"][0]["layers"]) == 50
     assert bad["error"]["kind"] == "ParseError" and bad["error"]["span"]["line"] == 1
 
@@ -179,12 +179,14 @@ def test_sarif_fixes_are_the_remedy_edits(sarif):
     lines = source.splitlines()
     (vanishing,) = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "vanishing-gradient"]
     fixes = {f["description"]["text"]: f for f in vanishing["fixes"]}
-    relu = fixes["Use ReLU instead of sigmoid"]["artifactChanges"][0]["replacements"][0]
-    region = relu["deletedRegion"]
+    # only the re-checked fix (ReLU and the init scale leave the finding)
+    assert list(fixes) == ["Add a residual connection: a = a + …"]
+    residual = fixes["Add a residual connection: a = a + …"]
+    (insert,) = residual["artifactChanges"][0]["replacements"]
+    region = insert["deletedRegion"]
     line = lines[region["startLine"] - 1]
-    assert line[region["startColumn"] - 1:region["endColumn"] - 1] == "sigmoid"
-    assert source[region["charOffset"]:region["charOffset"] + region["charLength"]] == "sigmoid"
-    assert relu["insertedContent"]["text"] == "relu"
+    assert line[region["startColumn"] - 1:] == "sigmoid(z_k)" and region["charLength"] == 0
+    assert insert["insertedContent"]["text"] == "a + "
 
 
 def test_the_installed_command_end_to_end():

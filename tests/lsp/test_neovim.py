@@ -61,8 +61,9 @@ def test_chain_file_diagnostics_hover_and_quick_fix(session):
     hover = chain["hover"]["contents"]["value"].split("\n")
     assert hover[0] == "`a⁽²⁾ = σ(a·w₁ + b₁)`"
     assert "**Gradient health:** 1 finding(s) (at the @at point)" in hover
-    assert [a["title"] for a in chain["actions"]][0] == "Use ReLU instead of sigmoid"
-    assert "  a = relu(w_k * a + b_k)" in chain["applied"].split("\n")
+    # ReLU in one-unit layers leaves a dead gradient: only the re-checked fix is offered
+    assert [a["title"] for a in chain["actions"]][0] == "Add a residual connection: a = a + …"
+    assert "  a = a + sigmoid(w_k * a + b_k)" in chain["applied"].split("\n")
 
 
 def test_python_file_hover_and_generated_gradient(session):
