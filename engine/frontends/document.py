@@ -32,8 +32,9 @@ from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.kinds import KINDS, kind_of
 from chainlens.engine.frontends.note_units import read_note_claims
 from chainlens.engine.frontends.python_source import Skipped, read_python
+from chainlens.engine.language import incremental
 from chainlens.engine.language.program import Program
-from chainlens.engine.language.reader import parse, parse_expr
+from chainlens.engine.language.reader import parse_expr
 
 __all__ = ["Cell", "Document", "Unit", "Skipped", "read_document", "math_expression"]
 
@@ -131,7 +132,8 @@ def _with(doc: Document, **changes) -> Document:
 
 def _chain(doc: Document) -> Document:
     try:
-        program = parse(doc.text)
+        # an editor's next version mostly moves statements: see language.incremental
+        program = incremental.parse(doc.text)
     except ChainError as exc:
         return _with(doc, error=exc)
     except RecursionError:

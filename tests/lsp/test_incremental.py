@@ -1,0 +1,100 @@
+"""Incremental reading (engine.language.incremental) == a full read, always.
+
+Random edit sequences on the examples and a generated file: comments grow
+and shrink, blank lines come and go, indentation changes, and code edits
+(a digit, a name, a broken bracket) force full reads in between.  After
+every edit the incremental result must equal reader.parse of the text, spans
+included (or both must fail with the same error).
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from chainlens.engine.core.source import ChainError
+from chainlens.engine.language import incremental
+from chainlens.engine.language.reader import parse
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from lsp import big_program  # noqa: E402
+
+TEXTS = {p.name: p.read_text(encoding="utf-8") for p in sorted(ROOT.glob("examples/*.chain"))}
+TEXTS["big"] = big_program(60)
+TEXTS["functions"] = ("f(t) = t^2 + 1  # a function\ninput x in [-2, 2]\n\nparam w\n"
+                      "y = f(w * x)\n  z = (y +\n     x)\n@wrt x\n@at x=0.5, w=2\n")
+
+
+def _read(text: str):
+    try:
+        return incremental.parse(text), None
+    except ChainError as exc:
+        return None, (type(exc), exc.message, exc.span)
+
+
+def _full(text: str):
+    try:
+        return parse(text), None
+    except ChainError as exc:
+        return None, (type(exc), exc.message, exc.span)
+
+
+def _same(a, b) -> bool:
+    return (a == b and a.source == b.source and dict(a.spans) == dict(b.spans)
+            and [(x.span, x.name_span, x.expr_span) for x in a.assignments]
+            == [(x.span, x.name_span, x.expr_span) for x in b.assignments])
+
+
+def _edit(text: str, rng: random.Random) -> str:
+    lines = text.split("\n")
+    i = rng.randrange(len(lines))
+    what = rng.choice(["comment", "comment", "blank", "unblank", "indent", "trailing", "code",
+                       "break"])
+    if what == "comment":
+        lines.insert(i, "#" + "x" * rng.randrange(5))
+    elif what == "blank":
+        lines.insert(i, " " * rng.randrange(3))
+    elif what == "unblank" and not lines[i].strip():
+        del lines[i]
+    elif what == "indent":
+        lines[i] = " " * rng.randrange(4) + lines[i].lstrip(" ")
+    elif what == "trailing":
+        lines[i] += "  # note"
+    elif what == "code":
+        lines[i] = lines[i].replace("1", "2", 1)
+    elif what == "break":
+        lines[i] += "("
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_incremental_read_equals_a_full_read_over_random_edits(name):
+    rng = random.Random(name)
+    text = TEXTS[name]
+    for _ in range(40):
+        previous = text
+        text = _edit(text, rng)
+        if not _full(text)[0] and _full(previous)[0]:
+            text = previous if rng.random() < 0.7 else text  # mostly stay readable
+        got, got_error = _read(text)
+        want, want_error = _full(text)
+        assert got_error == want_error
+        if want is not None:
+            assert _same(got, want), text
+
+
+def test_a_comment_edit_moves_the_program_instead_of_reading_it(monkeypatch):
+    text = big_program(100)
+    first = incremental.parse(text)
+    calls = []
+    monkeypatch.setattr(incremental.reader, "parse", lambda t: calls.append(t) or parse(t))
+    edited = "# a new first line\n" + text.replace("\n", "  \n", 3)
+    moved = incremental.parse(edited)
+    assert calls == [] and moved is not first
+    assert _same(moved, parse(edited))
+    assert moved.assignments[0].span.line == first.assignments[0].span.line + 1
+    incremental.parse(edited.replace("0.01", "0.02", 1))  # a code edit reads again
+    assert len(calls) == 1
