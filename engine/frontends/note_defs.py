@@ -77,6 +77,8 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
     m = _DEF_LHS.match(reads[0])
     if not m or len(elements) < 2:
         return None
+    if any("\\circ" in r for r in reads[1:]):
+        return None  # "h = f \circ g" restates h as a composition; it defines nothing new
     name = m.group(1)
     vars_ = tuple(v.strip() for v in (m.group(2) or "").split(",") if v.strip())
     own = re.compile(r"(?<![\\A-Za-z])" + name + r"(?![A-Za-z])")
@@ -139,3 +141,66 @@ class Scopes:
         """A definition binds a claim when the claim is inside the definition's block."""
         block = self.innermost(definition_at)
         return block is None or block[0] <= claim_at < block[1]
+
+
+_LIST = re.compile(r"\\(begin|end)\{enumerate\}|\\item(?![A-Za-z])")
+
+
+def enumerations(note: str) -> list[tuple[int, int, list[tuple[int, int]]]]:
+    """Every ``enumerate`` of a LaTeX note: ``(start, end, items)``, each item
+    a ``(start, end)`` block (nested lists belong to their own item)."""
+    out, stack = [], []
+    for m in _LIST.finditer(note):
+        if m.group(1) == "begin":
+            stack.append([m.end(), []])
+        elif m.group(1) == "end":
+            if stack:
+                start, items = stack.pop()
+                if items:
+                    items[-1][1] = m.start()
+                out.append((start, m.start(), [tuple(i) for i in items]))
+        elif stack:
+            items = stack[-1][1]
+            if items:
+                items[-1][1] = m.start()
+            items.append([m.start(), m.start()])
+    return sorted(out)
+
+
+def numbered_answers(note: str, groups: list[list[Definition]], defs: list[Definition],
+                     window: int) -> list[tuple[int, int, Definition]]:
+    """Numbered problems and their numbered answers: "1. f(x) = 4x^2  2. f(x) =
+    sin x" (or one definition per item of an enumerate) followed by an
+    enumerate with exactly as many items.  Item k of the answers is about
+    definition k: ``(item start, item end, definition)`` for each item.  No
+    binding when the counts differ or f is defined again in between."""
+    lists = enumerations(note)
+    for start, end, items in lists:
+        if len(items) < 2:
+            continue
+        for name in {d.name for d in defs if start <= d.start < end}:
+            per_item = [[d for d in defs if d.name == name and s <= d.start < e]
+                        for s, e in items]
+            if all(len(found) == 1 and not found[0].reason for found in per_item):
+                groups.append([found[0] for found in per_item])
+    out = []
+    for group in groups:
+        name, last = group[0].name, group[-1].end
+        for start, _end, items in lists:
+            if start < last or start - last > window:
+                continue
+            between = [d for d in defs if d.name == name and last <= d.start < start]
+            if len(items) == len(group) and not between:
+                out += [(s, e, d) for (s, e), d in zip(items, group, strict=True)]
+            break
+    return out
+
+
+def numbered_group(note: str, found: list[Definition]) -> bool:
+    """Are these definitions of one name, in one display, labelled 1., 2., …?"""
+    at = 0 if not found else max(0, found[0].start - 400)
+    for k, d in enumerate(found, 1):
+        if d.reason is not None or not re.search(rf"(?<![\d.]){k}\.(?!\d)", note[at:d.start]):
+            return False
+        at = d.end
+    return len(found) >= 2

@@ -29,6 +29,8 @@ from chainlens.engine.frontends.note_defs import (
     Scopes,
     apply_definitions,
     definition_of,
+    numbered_answers,
+    numbered_group,
 )
 from chainlens.engine.frontends.note_spans import raw_body
 
@@ -87,6 +89,8 @@ def _closing(scan: str, opener: str, closer: str, start: int) -> int:
     and not followed by a digit, and the math stays within a paragraph."""
     if opener != "$":
         return scan.find(closer, start)
+    if start < len(scan) and scan[start] in " \t":
+        return _spaced_closing(scan, start)
     if start >= len(scan) or scan[start].isspace():
         return -1
     end = scan.find("$", start)
@@ -98,6 +102,21 @@ def _closing(scan: str, opener: str, closer: str, start: int) -> int:
             return end
         end = scan.find("$", end + 1)
     return -1
+
+
+_MATHY = re.compile(r"\\[A-Za-z]+|[\^_=]")
+
+
+def _spaced_closing(scan: str, start: int) -> int:
+    """``$ \\frac{\\partial f}{\\partial x} = 2x $``: MathJax (Jupyter, GitHub)
+    renders math with spaces inside the dollars, Pandoc does not.  Taken as
+    math when it closes on the same line and reads as math (a command,
+    ``^``, ``_`` or ``=``), so "costs $ 5 and $ 6" stays prose."""
+    line_end = scan.find("\n", start)
+    end = scan.find("$", start, line_end if line_end >= 0 else len(scan))
+    if end < 0 or scan[end + 1:end + 2].isdigit() or not _MATHY.search(scan[start:end]):
+        return -1
+    return end
 
 
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
@@ -155,6 +174,8 @@ _STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}
 #: Relations that end a chain of equalities (what follows is not claimed equal).
 _STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|Rightarrow|implies|iff|Longrightarrow|to|sim"
                    r"|equiv|in|quad|text|mbox)(?![A-Za-z])|[<>]|\\qquad")
+#: A problem's number before a statement: "1.\ ", "(b) ".
+_LABEL = re.compile(r"\(?\d{1,2}[.)](?:\s|\\ |~)*|\([a-h]\)\s*")
 #: A definition this far (in characters) before a claim no longer binds it.
 WINDOW = 2500
 #: Two definitions of one name this close, none used in between, are a list of problems.
@@ -349,6 +370,9 @@ def _statements(frag: Math, macros, defs, same=None):
         elements = _pieces(text, cuts, s0, e1)
         if len(elements) < 2:
             continue
+        label = _LABEL.match(text, elements[0][0], elements[0][1])
+        if label:  # "1.\ f(x) = 4x^2": the problem's number is not math
+            elements[0] = (label.end(), elements[0][1])
         reads = [normalise(text[s:e], macros) for s, e in elements]
         yield from _chain(frag, elements, reads, defs, same)
 
@@ -386,6 +410,22 @@ def _twice(item: Definition) -> Definition:
                    "one is meant is a guess")
 
 
+def _numbered_answers(note: str, fragments, macros, same):
+    """Answers bound by number to numbered problems (see
+    :func:`~chainlens.engine.frontends.note_defs.numbered_answers`)."""
+    if "\\item" not in note:
+        return []
+    defs, groups = [], []
+    for frag in fragments:
+        here = [d for d in _statements(frag, macros, {}, same) if isinstance(d, Definition)]
+        defs += here
+        for name in {d.name for d in here}:
+            same_name = [d for d in here if d.name == name]
+            if numbered_group(note, same_name):
+                groups.append(same_name)
+    return numbered_answers(note, groups, defs, WINDOW)
+
+
 def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 macros=None, same=None) -> tuple[Claim, ...]:
     """Every derivative claim in the note, in order; ``macros`` are the
@@ -397,6 +437,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
     block (:class:`~chainlens.engine.frontends.note_defs.Scopes`)."""
     fragments = find_math(note) if fragments is None else fragments
     scopes = Scopes(note)
+    answers = _numbered_answers(note, fragments, macros or {}, same)
     claims: list[Claim] = []
     defs: dict[str, Definition] = {}
     unused: set[str] = set()
@@ -409,6 +450,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
         here: dict[str, int] = {}
         visible = {k: d for k, d in defs.items()
                    if 0 <= frag.start - d.end <= WINDOW and scopes.binds(d.start, frag.start)}
+        visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})
         for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):
                 here[item.name] = here.get(item.name, 0) + 1

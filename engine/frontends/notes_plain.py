@@ -22,6 +22,8 @@ _ROW = re.compile(r"^[ \t]*\|?(.+?)\|?[ \t]*$")
 _RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")
 _FUNCTION_HEAD = re.compile(r"function|expression|f\s*\(\s*x\s*\)|^\$?\s*f\s*\$?$", re.I)
 _DERIVATIVE_HEAD = re.compile(r"deriv|f\s*'|f\s*\^\{?\\prime|f′|\\frac\{d", re.I)
+_ALSO_HEAD = re.compile(r"simplif|result|answer|final", re.I)
+_ONE_MATH = re.compile(r"^[^$]*\$([^$]+)\$[^$]*$")
 _NOTE = re.compile(r"\s*\((?:aka|think|i\.e\.|see|for|where|if)\b[^)]*(\([^)]*\)[^)]*)*\)\s*$"
                    r"|\s*\*[^*]+\*\s*$|,\s*\$?\s*[a-z]\s*[<>≠].*$")
 
@@ -77,20 +79,37 @@ def table_claims(note: str, macros=None) -> tuple[Claim, ...]:
             f_col = next((k for k, h in enumerate(head) if _FUNCTION_HEAD.search(h)
                           and not _DERIVATIVE_HEAD.search(h)), None)
             d_col = next((k for k, h in enumerate(head) if _DERIVATIVE_HEAD.search(h)), None)
+            # "Derivative | Simplify": a later column restating the derivative
+            also = [] if d_col is None else [k for k, h in enumerate(head)
+                                              if k > d_col and _ALSO_HEAD.search(h)]
             i += 2
             while i < len(lines) and "|" in lines[i]:
                 cells = _cells(lines[i], starts[i])
-                if None not in (f_col, d_col) and max(f_col, d_col) < len(cells):
-                    out.extend(_row_claim(note, cells[f_col], cells[d_col], macros))
+                if None not in (f_col, d_col) and max(f_col, d_col, *also) < len(cells):
+                    for col in (d_col, *also):
+                        out.extend(_row_claim(note, cells[f_col], cells[col], macros))
                 i += 1
             continue
         i += 1
     return tuple(out)
 
 
+def _inner_math(note: str, start: int, end: int) -> tuple[int, int]:
+    """A cell with prose around one ``$…$`` ("Power Rule ($x^n$)") is that math."""
+    m = _ONE_MATH.match(note[start:end])
+    if not m or "$" not in note[start:end].strip("$ "):
+        return start, end
+    s, e = start + m.start(1), start + m.end(1)
+    while s < e and note[s] == " ":
+        s += 1
+    while e > s and note[e - 1] == " ":
+        e -= 1
+    return s, e
+
+
 def _row_claim(note: str, f_span, d_span, macros):
-    fs, fe = f_span
-    ds, de = d_span
+    fs, fe = _inner_math(note, *f_span)
+    ds, de = _inner_math(note, *d_span)
     f_text = _NOTE.sub("", note[fs:fe].strip("$ "))
     d_text = note[ds:de]
     cut = _NOTE.search(d_text)

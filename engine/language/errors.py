@@ -112,7 +112,8 @@ def _kind(t) -> str:
 
 def _expected_words(expected, stack=None) -> tuple[str, ...]:
     names = set(expected)
-    if stack is not None and _after_operand(stack) and (
+    after_frac = stack is not None and len(stack) >= 2 and _kind(stack[-2]) == "FRAC"
+    if stack is not None and not after_frac and _after_operand(stack) and (
             names & {"PLUS", "MULOP", "POWOP"} or isinstance(stack[-1], Syn)):
         # After a complete operand lark lists every token that could follow in
         # any context; a person wants to hear: an operator, or the closer of

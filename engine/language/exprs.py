@@ -137,8 +137,24 @@ class ExpressionLowering:
         if self.builtin(name) is not None:
             raise self.error(f"'{name}' is a function; call it as {name}(x)", s.start, s.end,
                              hint=f"in LaTeX write \\{name} x" if name in rules.LATEX else None)
+        letters = self._letter_product(name)
+        if letters is not None:
+            return ir.mul(*(self.resolve_name(Syn("name", s.start + k, s.start + k + 1, (), ch))
+                            for k, ch in enumerate(letters)))
         self.read_as_input.add(name)  # a later assignment makes a new version
         return nodes.sym(name)
+
+    def _letter_product(self, name: str) -> str | None:
+        """In a program written in LaTeX, a run of letters that names nothing
+        (``xe`` in ``2xe^x``, ``te`` in ``te^t``) is a product of its letters,
+        as TeX typesets it, when each letter is a variable here or ``e``."""
+        if len(name) < 2 or not name.isascii() or not name.isalpha() or \
+                "\\" not in self.lines.text:
+            return None
+        if all(ch == "e" or self.is_variable(ch) for ch in name) and \
+                any(self.is_variable(ch) for ch in name):
+            return name
+        return None
 
     def is_variable(self, name: str) -> bool:
         return (name in self.env or name in self.declared or name in self.loops
@@ -216,8 +232,25 @@ class ExpressionLowering:
         return ir.mul(*run) if len(run) > 1 else run[0]
 
     def x_pow(self, s):
-        base = self.expr(s.kids[0])
-        top = s.kids[1]
+        low, top = s.kids[0], s.kids[1]
+        if low.kind == "apply" and len(low.kids) == 1 and self.is_product(
+                self.plain_name(*low.val)):
+            # t(t^2+1)^9 is t * (t^2+1)^9, as TeX typesets it: the superscript
+            # belongs to the bracket, the letter before it multiplies.
+            raw, hs, he = low.val
+            head = self.mark(self.resolve_name(Syn("name", hs, he, (), raw)),
+                             Syn("name", hs, he))
+            inner = Syn("pow", low.kids[0].start, s.end, (low.kids[0], top), s.val)
+            return ir.mul(head, self.mark(self.x_pow(inner), inner))
+        if low.kind == "name" and self._letter_product(self.plain_name(
+                low.val, low.start, low.end)) is not None and not self.is_variable(low.val):
+            # 2xe^x: the superscript takes the last letter (x * e^x)
+            last = Syn("name", low.end - 1, low.end, (), low.val[-1])
+            head = Syn("name", low.start, low.end - 1, (), low.val[:-1])
+            inner = Syn("pow", last.start, s.end, (last, top), s.val)
+            return ir.mul(self.expr(head) if len(head.val) > 1 else self.resolve_name(head),
+                          self.mark(self.x_pow(inner), inner))
+        base = self.expr(low)
         if top.kind == "apply" and len(top.kids) == 1 and self.is_product(
                 self.plain_name(*top.val)):
             # x^x(ln x + 1) is x^x * (ln x + 1), as TeX typesets it: a

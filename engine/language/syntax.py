@@ -211,7 +211,15 @@ class _Build(Transformer):
         return Syn("abs", c[0].start_pos, c[-1].end_pos, (c[1],))
 
     def frac(self, c):
-        return Syn("frac", c[0].start_pos, c[-1].end_pos, (c[2], c[5]))
+        head, a, b = c
+        rest = None
+        if b.kind == "name" and len(b.val) > 1 and b.val[0].isalpha():
+            # \frac1tx is (1/t)·x: an argument without braces is one token
+            rest = Syn("name", b.start + 1, b.end, (), b.val[1:])
+            b = Syn("name", b.start, b.start + 1, (), b.val[0])
+        frac = Syn("frac", head.start_pos, b.end, (a, b))
+        return frac if rest is None else Syn("product", frac.start, rest.end, (frac, rest),
+                                             [None, " "])
 
     def frac_digits(self, c):
         tok = c[0]

@@ -103,3 +103,44 @@ def test_a_comment_at_the_end_of_an_aligned_line_keeps_the_chain():
             "&& \\text{(product rule)}\\\\\n&= x(2\\sin x + x\\cos x)\n\\end{align*}")
     vs, _ = run(note)
     assert [v.ok for v in vs] == [True, True]
+
+
+def test_a_composition_restates_a_function_and_keeps_its_binding():
+    note = ("Consider $h(x)=\\sin\\left(x^3\\right)$. Then $h=f\\circ g$ with $f(u)=\\sin(u)$ "
+            "and $g(x)=x^3$, so\n\n$$\n h'(x)=f'(g(x))g'(x)=\\cos\\left(x^3\\right)3x^2.\n$$\n")
+    vs, _ = run(note, "markdown")
+    assert [v.ok for v in vs] == [True]
+    assert _sympy_says("sin(x**3)", "cos(x**3)*3*x**2")
+
+
+def test_math_with_spaces_inside_the_dollars_is_math_in_markdown():
+    note = ("### $ f(x,y) = x^2 + y^2$\n\n"
+            "### $ \\frac{\\partial f}{\\partial x} = 2x + 0 \\qquad $\n")
+    vs, _ = run(note, "markdown")
+    assert [v.ok for v in vs] == [True]
+    assert _sympy_says("x**2", "2*x")
+    assert not read_document("It costs $ 5 and $ 6.", "markdown").claims
+
+
+def test_a_table_cell_with_prose_around_math_is_that_math():
+    note = ("| Function $f(x)$ | Derivative $\\frac{d}{dx}(f(x))$ |\n|---|---|\n"
+            "| Power Rule ($x^n$) | $nx^{n-1}$ |\n| Sine ($\\sin(x)$) | $\\cos(x)$ |\n\n"
+            "| Function | Rewrite | Derivative | Simplify |\n|---|---|---|---|\n"
+            "| $\\sqrt{x}$ | $x^{1/2}$ | $\\frac{1}{2}x^{-1/2}$ | $\\frac{1}{2\\sqrt{x}}$ |\n")
+    vs, _ = run(note, "markdown")
+    assert [v.ok for v in vs] == [True, True, True, True]
+
+
+def test_numbered_problems_bind_their_numbered_answers():
+    note = ("Find the derivatives: \\[1.\\ f(x) = 4x^2\\qquad 2.\\ f(x) = \\sin x\\]\n"
+            "\\solution\n\\begin{enumerate}\n\\item $f'(x) = 8x$.\n\\item $f'(x) = \\cos x$.\n"
+            "\\end{enumerate}")
+    vs, _ = run(note)
+    assert [v.ok for v in vs] == [True, True]
+
+
+def test_numbered_answers_that_do_not_match_in_number_bind_nothing():
+    note = ("\\[1.\\ f(x) = 4x^2\\qquad 2.\\ f(x) = \\sin x\\]\n"
+            "\\begin{enumerate}\n\\item $f'(x) = \\cos x$.\n\\end{enumerate}")
+    vs, _ = run(note)
+    assert all(v.ok is not False for v in vs)
