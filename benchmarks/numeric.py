@@ -209,11 +209,15 @@ def child_times(cores: int, batches, engines) -> dict:
             data = inputs(case, batch)
             row = {"case": case, "batch": batch}
             for name in engines:
-                grad, fwd, warm = ENGINES[name](case, batch, data)
-                row[name] = median_time(grad, batch)
-                row[f"{name}_warm"] = warm
-                if fwd is not None:
-                    row[f"{name}_fwd"] = median_time(fwd, batch)
+                try:
+                    grad, fwd, warm = ENGINES[name](case, batch, data)
+                    row[name] = median_time(grad, batch)
+                    row[f"{name}_warm"] = warm
+                    if fwd is not None:
+                        row[f"{name}_fwd"] = median_time(fwd, batch)
+                except Exception as exc:  # noqa: BLE001 - reported in the table
+                    row[name] = None
+                    row[f"{name}_error"] = f"{type(exc).__name__}: {str(exc)[:120]}"
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
     return {"rows": rows}
@@ -259,7 +263,7 @@ def _chainlens_first(case, batch, data):
 
 def run_child(*args) -> dict:
     out = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
-                         capture_output=True, text=True, check=True)
+                         stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -281,7 +285,7 @@ def fmt(s) -> str:
 
 
 def ratio(a, b) -> str:
-    return "-" if a is None or b is None else f"{a / b:.2f}"
+    return "-" if not a or not b else f"{a / b:.2f}"
 
 
 def main(argv=None) -> int:
@@ -325,10 +329,15 @@ def main(argv=None) -> int:
                     f"{ratio(r['chainlens'], r.get('chainlens_fwd')):>4}")
             line += "".join(f"  {fmt(r[p]):>9}  {ratio(r['chainlens'], r[p]):>8}" for p in peers)
             print(line, flush=True)
-        slow = [r for r in rows if any(r["chainlens"] > r[p] for p in peers)]
+        slow = [r for r in rows if r["chainlens"] is None or
+                any(r[p] is not None and r["chainlens"] > r[p] for p in peers)]
+        for r in rows:
+            for e in engines:
+                if f"{e}_error" in r:
+                    print(f"  {e} failed on {r['case']} B={r['batch']:,}: {r[e + '_error']}")
         print(f"rows where chainlens is slower than a peer: {len(slow)} of {len(rows)}")
         comp = [f"{LABEL.get(r['case'], r['case'])} B={r['batch']:,}: "
-                f"chainlens {r['chainlens_warm']:.2f} s"
+                f"chainlens {r.get('chainlens_warm', math.nan):.2f} s"
                 + (f", jax {r['jax_warm']:.2f} s" if "jax_warm" in r else "")
                 for r in rows if r["batch"] >= 100_000]
         print("first calls incl. compiling (numba in the background, XLA's jit): "
