@@ -24,6 +24,7 @@ same fixes.  A Python model's remedies are checked by their own measurement
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -45,12 +46,21 @@ MAX_RECHECKS = 8
 
 
 def analyze_checked(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = None,
-                    thresholds: Thresholds | Mapping | None = None) -> HealthReport:
-    """:func:`analyze`, with every ``.chain`` remedy re-analysed (see the module)."""
+                    thresholds: Thresholds | Mapping | None = None,
+                    deadline: float | None = None) -> HealthReport:
+    """:func:`analyze`, with every ``.chain`` remedy re-analysed (see the module).
+    ``deadline`` (a :func:`time.monotonic` time): a remedy not re-analysed by
+    then is not offered (it was never checked), and none is started that
+    would end after it."""
     if isinstance(program, str):
         program = parse(program)
+    started = time.monotonic()
     report = analyze(program, at=at, thresholds=thresholds)
-    return recheck(program, report, at=at)
+    # each re-analysis costs about what the analysis did: start none that
+    # would end past the deadline
+    cost = time.monotonic() - started
+    return recheck(program, report, at=at,
+                   deadline=None if deadline is None else deadline - cost)
 
 
 @dataclass(frozen=True)
@@ -66,7 +76,8 @@ class Verdict:
 
 
 def recheck(program: Program, report: HealthReport, *,
-            at: Mapping | Sequence[Mapping] | None = None) -> HealthReport:
+            at: Mapping | Sequence[Mapping] | None = None,
+            deadline: float | None = None) -> HealthReport:
     """``report`` with each finding's source remedies kept, retitled or
     dropped according to a re-analysis of the edited source."""
     if not program.source or model.is_model(program):
@@ -77,7 +88,8 @@ def recheck(program: Program, report: HealthReport, *,
 
     def reanalyse(text: str) -> HealthReport | None:
         if text not in analysed:
-            if len(analysed) >= MAX_RECHECKS:
+            late = deadline is not None and time.monotonic() > deadline
+            if len(analysed) >= MAX_RECHECKS or late:
                 return None
             try:
                 analysed[text] = analyze(parse(text), at=at, thresholds=report.thresholds)

@@ -19,6 +19,7 @@ import dataclasses
 import logging
 import multiprocessing
 import threading
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,10 @@ from chainlens.server import lifeline
 
 log = logging.getLogger("chainlens.lsp")
 
-__all__ = ["PointValues", "JudgePool", "judge_units"]
+__all__ = ["PointValues", "JudgePool", "judge_units", "RECHECK_SHARE"]
+
+#: share of a job's deadline after which health fixes are no longer re-analysed
+RECHECK_SHARE = 0.8
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,8 @@ def portable(program):
     return dataclasses.replace(program, spans=dict(program.spans), _expanded={})
 
 
-def _judge_one(program, vanishing: float, exploding: float, at_point: bool) -> Judged:
+def _judge_one(program, vanishing: float, exploding: float, at_point: bool,
+               deadline: float | None = None) -> Judged:
     from chainlens.engine.health.recheck import analyze_checked
     from chainlens.engine.numeric.kernel import evaluate
 
@@ -72,7 +77,7 @@ def _judge_one(program, vanishing: float, exploding: float, at_point: bool) -> J
             problems.append(f"evaluate: {exc}")
     health = None
     try:
-        health = analyze_checked(program,
+        health = analyze_checked(program, deadline=deadline,
                                  thresholds={"vanishing": vanishing, "exploding": exploding})
     except Exception as exc:  # noqa: BLE001
         problems.append(f"health: {exc}")
@@ -84,10 +89,15 @@ def _judge_one(program, vanishing: float, exploding: float, at_point: bool) -> J
     return Judged(health, point, tuple(problems))
 
 
-def judge_units(kind: str, programs: list, vanishing: float, exploding: float) -> list[Judged]:
+def judge_units(kind: str, programs: list, vanishing: float, exploding: float,
+                budget: float | None = None) -> list[Judged]:
     """The worker's job: health and point values for every unit's program
-    (as read by the light half: nothing is parsed again here)."""
-    return [_judge_one(p, vanishing, exploding, kind == "chain") for p in programs]
+    (as read by the light half: nothing is parsed again here).  Health fixes
+    are re-analysed (engine.health.recheck) only within ``budget`` seconds,
+    so checking them never costs the job its deadline: a fix left unchecked
+    is not offered."""
+    deadline = None if budget is None else time.monotonic() + budget
+    return [_judge_one(p, vanishing, exploding, kind == "chain", deadline) for p in programs]
 
 
 def _warm() -> bool:
@@ -135,7 +145,7 @@ class JudgePool:
         try:
             pool = self._ensure()
             inner = pool.submit(judge_units, kind, [portable(p) for p in programs], vanishing,
-                                exploding)
+                                exploding, RECHECK_SHARE * timeout)
         except Exception as exc:  # noqa: BLE001 - a broken pool: restart next time
             log.warning("worker pool unavailable: %s", exc)
             with self._lock:

@@ -7,6 +7,7 @@ place; a fix whose title says ``leaves`` must leave exactly what it says.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from chainlens.engine.health.analysis import analyze
 from chainlens.engine.health.fixes import TextEdit, apply_edits
 from chainlens.engine.health.recheck import analyze_checked, judge, moved
 from chainlens.engine.language.reader import parse
-from chainlens.server.lsp.workers import _judge_one
+from chainlens.server.lsp.workers import _judge_one, judge_units, portable
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CHAINS = sorted(EXAMPLES.glob("*.chain"))
@@ -78,3 +79,12 @@ def test_offsets_move_with_the_edits():
     text = "0123456789abcdef"
     edits = (TextEdit(Span.at(text, 10, 10), "a + "), TextEdit(Span.at(text, 2, 5), "z"))
     assert [moved(o, edits) for o in (0, 2, 4, 5, 9, 10, 12)] == [0, 2, 2, 3, 7, 12, 14]
+
+
+def test_fixes_not_rechecked_before_the_deadline_are_not_offered():
+    source = (EXAMPLES / "deep_sigmoid.chain").read_text()
+    late = analyze_checked(source, deadline=time.monotonic())
+    assert [f.kind for f in late.findings] == ["vanishing"]
+    assert [r for f in late.findings for r in f.remedies] == []
+    judged = judge_units("chain", [portable(parse(source))], 1e-6, 1e6, budget=0.0)
+    assert judged[0].health.findings[0].remedies == ()
