@@ -23,7 +23,7 @@ from chainlens.engine.core.ir import add, call, div, mul, neg, sub
 from chainlens.engine.core.nodes import Node, num
 from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 
-__all__ = ["LayerSpec", "layer_spec", "apply_op", "relu", "REDUCTIONS", "AXIS_CALLS",
+__all__ = ["LayerSpec", "layer_spec", "apply_op", "BINARY", "relu", "REDUCTIONS", "AXIS_CALLS",
            "ACTIVATION_LAYERS", "SHAPE_LAYERS", "NORM_LAYERS", "CONV_LAYERS", "SHAPE_METHODS",
            "RNN_GATES", "rnn_step", "OPS"]
 
@@ -121,6 +121,16 @@ def apply_op(name: str, x: Node, scalar: bool = False) -> Node | None:
     if composed is not None and composed.arity == 1:
         return composed.build(x)
     return None
+
+
+def logaddexp(a: Node, b: Node) -> Node:
+    """``np.logaddexp(a, b)`` = log(e^a + e^b) = a + softplus(b - a): the
+    stable form the softplus quick fix writes (``np.logaddexp(0, x)``)."""
+    return add(a, call("softplus", sub(b, a)))
+
+
+#: numpy/torch functions of two arguments that are compositions of primitives
+BINARY = {"logaddexp": logaddexp}
 
 
 def mse(a: Node, b: Node) -> Node:

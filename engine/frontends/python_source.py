@@ -39,6 +39,7 @@ from chainlens.engine.frontends.python_ast import (
     dotted,
     surrogate_error,
 )
+from chainlens.engine.frontends.python_layers import BINARY
 from chainlens.engine.frontends.python_modules import read_modules
 from chainlens.engine.health.init import init_range
 from chainlens.engine.language.program import Assignment, Declaration, Program
@@ -223,6 +224,8 @@ class _Builder:
             return composed.build(*args)
         if fname in ("matmul", "dot") and len(args) == 2 and "matmul" in RULES:
             return call("matmul", args[0], args[1])
+        if fname in BINARY and len(args) == 2:
+            return BINARY[fname](*args)
         return None
 
     # ---- statements ------------------------------------------------------
