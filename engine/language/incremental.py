@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, fields, replace
 from types import MappingProxyType
 
 from chainlens.engine.core.cache import Cache
@@ -107,23 +107,31 @@ def moved_program(program: Program, old: tuple[tuple[int, int], ...], text: str,
         memo[id(sp)] = out
         return out
 
-    def move(value):
-        if isinstance(value, Span):
-            return span(value)
-        if isinstance(value, tuple):
-            return tuple(move(v) for v in value) if any(
-                isinstance(v, Span | tuple) or _has_span(v) for v in value) else value
-        if _has_span(value):
-            changes = {f.name: move(getattr(value, f.name)) for f in fields(value)
-                       if f.name in _span_fields(type(value))}
-            return replace(value, **changes)
-        return value
+    def part(value):
+        """A program part (an Assignment, a Declaration...) with its spans moved."""
+        names = _span_fields(type(value))
+        if not names:
+            return value
+        if not hasattr(value, "__dict__"):  # a slotted part: the slow, general way
+            return replace(value, **{n: span(getattr(value, n)) for n in names
+                                     if isinstance(getattr(value, n), Span)})
+        moved = object.__new__(type(value))  # frozen: copy the fields, then set the spans
+        moved.__dict__.update(value.__dict__)
+        for n in names:
+            old = value.__dict__[n]
+            if isinstance(old, Span):
+                object.__setattr__(moved, n, span(old))
+        return moved
 
-    spans = {node: tuple(span(s) for s in where) for node, where in program.spans.items()}
+    spans = {node: (span(where[0]),) if len(where) == 1 else tuple(map(span, where))
+             for node, where in program.spans.items()}
     return replace(program, source=text,
-                   assignments=move(program.assignments), declarations=move(program.declarations),
-                   functions=move(program.functions), points=move(program.points),
-                   repeats=move(program.repeats), spans=MappingProxyType(spans), _expanded={})
+                   assignments=tuple(map(part, program.assignments)),
+                   declarations=tuple(map(part, program.declarations)),
+                   functions=tuple(map(part, program.functions)),
+                   points=tuple(map(part, program.points)),
+                   repeats=tuple(map(part, program.repeats)),
+                   spans=MappingProxyType(spans), _expanded={})
 
 
 _SPAN_FIELDS: dict[type, frozenset[str]] = {}
@@ -136,8 +144,3 @@ def _span_fields(cls: type) -> frozenset[str]:
         found = _SPAN_FIELDS[cls] = frozenset(
             f.name for f in fields(cls) if "Span" in str(f.type))
     return found
-
-
-def _has_span(value) -> bool:
-    return is_dataclass(value) and not isinstance(value, type) and bool(
-        _span_fields(type(value)))

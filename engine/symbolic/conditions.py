@@ -89,8 +89,9 @@ def assumption(arg: Node, relation: str, source: Node) -> Condition:
                      (arg,))
 
 
-#: Recent answers (a gradient asks once per variable).
-_RECENT: Cache = Cache(max_entries=256)
+#: Recent answers (a gradient asks once per variable; the editor asks for every
+#: assignment of a 2,000-line file on each version, so the cache holds that many).
+_RECENT: Cache = Cache(max_entries=4096)
 
 
 def conditions_of(root: Node) -> tuple[Condition, ...]:
