@@ -24,23 +24,20 @@ from chainlens.engine.frontends.python_ast import Offsets
 from chainlens.engine.frontends.python_body import Body
 from chainlens.engine.frontends.python_init import InitReader, const_binop
 from chainlens.engine.frontends.python_layers import (
-    AXIS_CALLS,
     LOSSES,
-    REDUCTIONS,
     RNN_GATES,
     LayerSpec,
     apply_op,
     normalise,
-    relu,
     rnn_step,
 )
+from chainlens.engine.frontends.python_library import call_library
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     Concat,
     Const,
     Dim,
     Func,
-    Items,
     Layer,
     Lazy,
     Linear,
@@ -78,10 +75,6 @@ def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constan
     forward = _Forward(init, offsets)
     forward.notes += init.notes
     return forward.run(mod, source)
-
-
-_MATH = {"sqrt": math.sqrt, "log": math.log, "exp": math.exp, "pow": math.pow,
-         "floor": math.floor, "ceil": math.ceil}
 
 
 def _safe(label: str) -> str:
@@ -382,78 +375,7 @@ class _Forward:
             self.depth -= 1
 
     def call_library(self, f: Ref, args, kwargs, where):
-        name = f.path[-1]
-        if name == "getattr" and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
-                args[1], Const):
-            return Ref(args[0].path + (str(args[1].value),))
-        if name in ("arange", "linspace"):
-            return Const(None)  # positions: an index, not a tensor gradients reach
-        if name in ("randn_like", "rand_like", "normal_like"):
-            t = self.tensor(args[0], where)
-            node = self.declare("eps", "input", (t.dim,), self.offsets.span(where), "input")
-            self.inputs.append(node.value)
-            self.notes.append("noise (randn_like) is an input of unit variance")
-            return Tensor(node, t.dim)
-        if name in ("cat", "concat", "concatenate", "hstack"):
-            parts = args[0].items if args and isinstance(args[0], Tup | Items) else args
-            return Concat([self.tensor(p, where) for p in parts])
-        if name in ("dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
-                    "interpolate", "pad", "max_pool2d", "avg_pool2d", "max_pool1d",
-                    "avg_pool1d", "adaptive_avg_pool2d", "flatten", "reshape", "squeeze",
-                    "unsqueeze", "transpose", "stop_gradient", "normalize"):
-            return self.tensor(args[0], where)
-        if name in ("layer_norm", "batch_norm", "group_norm", "instance_norm", "rms_norm"):
-            t = self.tensor(args[0], where)
-            gain, shift = (args + [None, None, None, None])[2:4]
-            gain, shift = kwargs.get("weight", gain), kwargs.get("bias", shift)
-            g = self.tensor(gain, where).node if isinstance(gain, Param | Tensor) else None
-            b = self.tensor(shift, where).node if isinstance(shift, Param | Tensor) else None
-            return Tensor(normalise(t.node, g, b), t.dim)
-        if name in ("linear",) and len(args) >= 2:
-            x, w = self.tensor(args[0], where), self.tensor(args[1], where)
-            z = call("matmul", w.node, x.node)
-            if len(args) > 2 and not isinstance(args[2], Const):
-                z = add(z, self.tensor(args[2], where).node)
-            return Tensor(z, w.dim)
-        if name in ("spmm", "sparse_mm") and len(args) == 2:
-            # a (normalised) adjacency mixes nodes, the axis this model does not keep
-            self.notes.append("torch.spmm(adj, h) read as mixing over nodes (gain 1)")
-            return self.tensor(args[1], where)
-        if name in ("matmul", "mm", "dot", "bmm", "einsum") and len(args) == 2:
-            return self.matmul(self.tensor(args[0], where), self.tensor(args[1], where))
-        if name in LOSSES and len(args) >= 2:
-            a, b = self.tensor(args[0], where), self.tensor(args[1], where)
-            return Tensor(LOSSES[name](a.node, b.node), Dim(1), scalar=True)
-        if name in ("zeros", "zeros_like", "ones", "ones_like") and args:
-            value = 0 if name.startswith("zeros") else 1
-            like = args[0]
-            dim = like.dim if isinstance(like, Tensor) else Dim(
-                args[-1].value if isinstance(args[-1], Const) else None)
-            return Tensor(num(value), dim)
-        if name in ("maximum",) and len(args) == 2 and isinstance(args[0], Const) and (
-                args[0].value == 0):
-            t = self.tensor(args[1], where)
-            return Tensor(relu(t.node), t.dim)
-        if f.path[0] == "math" and all(isinstance(a, Const) for a in args):
-            values = [a.value for a in args]
-            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-                raise Unsupported(where, f"math.{name} of a size chainlens cannot see")
-            if name not in _MATH or (name in ("sqrt", "log") and values[0] <= 0):
-                raise Unsupported(where, f"math.{name} is not read")
-            return Const(_MATH[name](*values))
-        if name in ("where", "clamp", "clip") and args:
-            raise Unsupported(where, f"{name}(...) depends on the data's values")
-        if len(args) == 1 or (args and name in AXIS_CALLS):
-            t = self.tensor(args[0], where)
-            if name in REDUCTIONS and "dim" not in kwargs and (
-                    "axis" not in kwargs):
-                node = apply_op(name, t.node)
-                if node is not None:
-                    return Tensor(node, Dim(1), scalar=True)
-            node = apply_op(name, t.node, t.scalar)
-            if node is not None:
-                return Tensor(node, t.dim, t.scalar)
-        raise Unsupported(where, f"{'.'.join(f.path)}(...) is not a function chainlens models")
+        return call_library(self, f, args, kwargs, where)
 
     def matmul(self, a: Tensor, b: Tensor) -> Tensor:
         node = call("matmul", b.node, a.node) if b.node.op == "sym" and b.node.value in (
