@@ -10,7 +10,12 @@ Starts ``chainlens lsp`` over stdio with a pygls client and measures
   the last one (with the health analysis from the worker process), minus
   the debounce (diag:last: the last publish within a second after the
   first; for a big program the health round lands later, when the worker
-  finishes or hits its deadline).
+  finishes or hits its deadline);
+* diag:code: a code edit (one digit of a statement in the middle of a
+  ``.chain`` file) -> its first publish, minus the debounce.  The bursts
+  above edit a comment, which the reader answers by moving the last
+  program's spans (engine.language.incremental); a code edit reads the
+  whole text again.
 
 on small files (the neuron, a Python model, a Markdown note) and on a
 generated 2,000-line ``.chain`` file.  Goals: hover p95 < 20 ms,
@@ -136,19 +141,39 @@ async def bench_document(client: Client, name: str, kind: str, text: str,
             first.append((t_first - last_key) * 1000 - DEBOUNCE_MS)
         if t_final is not None:
             final.append((t_final - last_key) * 1000 - DEBOUNCE_MS)
+    # code edits: the last character of a statement in the middle changes
+    # (a full read, not a move of the last program)
+    code = []
+    middle = next((i for i in range(len(lines) // 2, len(lines))
+                   if lines[i].rstrip()[-1:].isdigit()), None) if kind == "chain" else None
+    for digit in ("2", "1") if middle is not None else ():
+        version += 1
+        end = len(lines[middle].rstrip())
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=middle, character=end - 1),
+                                  end=types.Position(line=middle, character=end)),
+                text=digit)]))
+        last_key = time.perf_counter()
+        t_first = await wait_version(client, uri, version, final=False)
+        if t_first is not None:
+            code.append((t_first - last_key) * 1000 - DEBOUNCE_MS)
+        await wait_version(client, uri, version, final=True)
     return {"name": name, "lines": len(lines), "cold": passes[0], "warm": passes[1],
-            "first": first, "final": final}
+            "first": first, "final": final, "code": code}
 
 
 def row(result: dict) -> str:
     cold, warm = result["cold"], result["warm"]
     first = statistics.median(result["first"]) if result["first"] else float("nan")
     final = statistics.median(result["final"]) if result["final"] else float("nan")
+    code = statistics.median(result["code"]) if result["code"] else float("nan")
     return (f"{result['name']:<16}{result['lines']:>6}  "
             f"{percentile(cold, 50):7.1f}{percentile(cold, 95):7.1f}{percentile(cold, 99):7.1f}  "
             f"{percentile(warm, 50):7.1f}{percentile(warm, 95):7.1f}{percentile(warm, 99):7.1f}  "
             f"{percentile(warm, 95) / GOAL_HOVER_P95_MS:6.2f}x  "
-            f"{first:9.1f}{first / GOAL_DIAGNOSTICS_MS:6.2f}x  {final:9.1f}")
+            f"{first:9.1f}{first / GOAL_DIAGNOSTICS_MS:6.2f}x  {final:9.1f}  {code:9.1f}")
 
 
 async def main(quick: bool) -> int:
@@ -164,7 +189,7 @@ async def main(quick: bool) -> int:
           f"{GOAL_DIAGNOSTICS_MS:g} ms after the debounce; < 1 meets the goal)")
     print(f"{'document':<16}{'lines':>6}  {'hover (first pass)':^21}  "
           f"{'hover (repeat)':^21}  {'p95/goal':>7}  {'diag:first':>9}{'/goal':>7}  "
-          f"{'diag:last':>9}")
+          f"{'diag:last':>9}  {'diag:code':>9}")
     print(f"{'':<16}{'':>6}  {'p50':>7}{'p95':>7}{'p99':>7}  {'p50':>7}{'p95':>7}{'p99':>7}")
     try:
         for name, kind, text in documents(quick):
