@@ -1,25 +1,28 @@
-"""Symbolic differentiation, side by side with SymPy and SymEngine.
+"""Symbolic differentiation from text to printed text, beside SymPy and SymEngine.
 
     .venv/bin/python benchmarks/symbolic.py [--quick] [--sympy-timeout SECONDS]
 
-One run prints a table: for each case, the time of chainlens ``diff``
-(simplified, as users get it), SymPy ``diff``, SymPy ``diff`` + ``simplify``
-and SymEngine ``diff``, the result sizes (distinct nodes, tree nodes,
-printed length) and the ratios.
+One run prints a table: for each case, chainlens from text to printed text
+(parse, ``diff``/``gradient`` simplified as users get it, print: the flat
+text, or for a result whose flat text would be thousands of characters the
+shared form with lets, which is what chainlens prints by default), SymPy
+``diff`` from an already-built SymPy expression (which favours SymPy: no
+parsing, no printing), SymPy ``diff`` + ``simplify``, SymEngine ``diff``
+from a pre-built expression, the result sizes (distinct nodes, printed
+length) and the ratios (peer time / chainlens time: higher is better for
+chainlens).
 
 How it is measured (2 shared cores; figures are for orientation):
 
-* chainlens "cold": each repetition differentiates a freshly built copy of
-  the expression (its variables renamed), so no interned node or memoised
-  partial from an earlier repetition is reused; "warm": the same nodes
+* chainlens "cold": each repetition reads a fresh copy of the text (its
+  variables renamed), so no interned node, memoised partial or cached
+  derivative from an earlier repetition is reused; "warm": the same text
   again (what a language server sees on the next keystroke).
 * SymPy: its cache is cleared before every repetition (cold, like ours).
   SymPy cases that run past ``--sympy-timeout`` are stopped and shown as
   ``>N s``; SymPy is not run on the depth-200 chain (minutes) by default.
-* Times are the median of the repetitions, for every tool alike: at least
-  ``--repeats`` of them, more while a case is under its time budget (up to
-  200), so cheap cases get enough samples to be stable on shared, loaded
-  cores; sizes are of the first run.
+* Times are medians of the repetitions, for every tool alike: at least
+  ``--repeats``, more while a case is under its time budget (up to 200).
 """
 
 from __future__ import annotations
@@ -32,19 +35,23 @@ import statistics
 import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import symengine as se
 import sympy as sp
 from chainlens.engine.core.ir import call
 from chainlens.engine.core.nodes import Node, num, sym
-from chainlens.engine.core.walk import count_nodes, postorder, substitute
+from chainlens.engine.core.walk import count_nodes, postorder
 from chainlens.engine.language.reader import parse_expr
-from chainlens.engine.printing import to_text
+from chainlens.engine.printing import render_shared_many, to_text
+from chainlens.engine.printing.shared import SHARED_ABOVE, flat_length
 from chainlens.engine.symbolic.derivatives import diff, gradient
 from sympy.core.cache import clear_cache
 
-SEED = ["sin(x^2)", "exp(-x^2/2)", "log(cos(x))", "(3*x^2 + 7)^10", "sin(exp(x^2))",
-        "(x + 1)^2 * sin(x)", "a^x", "x^x", "1/(1 + exp(-x))", "sigmoid(x)", "asin(x)"]
+#: The seed article's expressions, as a user types them (ASCII, LaTeX, numpy).
+SEED = [line.split("\t")[0] for line in
+        (Path(__file__).resolve().parents[1] / "examples/seed-derivatives.tsv")
+        .read_text().splitlines() if line.strip() and not line.startswith("#")]
 
 
 # --------------------------------------------------------------------------
@@ -186,9 +193,33 @@ def timed(fn, repeats: int, limit: float | None = None, before=None):
     return statistics.median(times), first
 
 
-def renamed(node: Node, tag: int) -> Node:
-    return substitute(node, {sym(n): sym(f"{n}_r{tag}") for n in
-                             {s.value for s in postorder(node) if s.op == "sym"}})
+def renamed(text: str, names: list[str], tag: int) -> tuple[str, list[str]]:
+    """``text`` with each variable renamed (longest names first, whole words)."""
+    import re
+
+    out = text
+    for n in sorted(names, key=len, reverse=True):
+        out = re.sub(rf"\b{re.escape(n)}\b", f"{n}_r{tag}", out)
+    return out, [f"{n}_r{tag}" for n in names]
+
+
+def printed(results: list[Node]) -> str:
+    """Results as chainlens prints them: flat when short, else with the
+    shared sub-expressions of all of them named once."""
+    if len(results) == 1 and flat_length(results[0]) <= SHARED_ABOVE:
+        return to_text(results[0], max_chars=None)
+    if sum(flat_length(r) for r in results) <= SHARED_ABOVE:
+        return "\n".join(to_text(r, max_chars=None) for r in results)
+    return "\n".join(render_shared_many(results, max_chars=None).lines())
+
+
+def text_to_text(text: str, wrt: list[str]) -> tuple[list[Node], str]:
+    node = parse_expr(text)
+    if len(wrt) > 1:
+        out = [c.result for c in gradient(node, wrt).components]
+    else:
+        out = [diff(node, wrt[0]).result]
+    return out, printed(out)
 
 
 # --------------------------------------------------------------------------
@@ -201,19 +232,18 @@ def renamed(node: Node, tag: int) -> Node:
 _TAGS = itertools.count()
 
 
-def run_case(label: str, node: Node, wrt: list[str], args) -> dict:
-    rename_tag = _TAGS
+def run_case(label: str, text: str, wrt: list[str], args) -> dict:
+    node = parse_expr(text)
+    names = sorted({s.value for s in postorder(node) if s.op == "sym"})
 
     def ours_cold(_):
-        tag = next(rename_tag)
-        fresh = renamed(node, tag)
-        names = [f"{w}_r{tag}" for w in wrt]
+        fresh, fresh_wrt = renamed(text, names, next(_TAGS))
+        wrt_map = dict(zip(names, fresh_wrt, strict=True))
+        want = [wrt_map[w] for w in wrt]
         start = time.perf_counter()
-        out = [c.result for c in gradient(fresh, names).components] if len(names) > 1 \
-            else [diff(fresh, names[0]).result]
+        out = text_to_text(fresh, want)
         return out, time.perf_counter() - start
 
-    # cold: time only the differentiation, not the renaming
     cold_times, first = [], None
     for r in range(MAX_REPEATS):
         out, t = ours_cold(r)
@@ -222,11 +252,9 @@ def run_case(label: str, node: Node, wrt: list[str], args) -> dict:
         if enough(cold_times, args.repeats) or sum(cold_times) > 2.0:
             break
     cold = statistics.median(cold_times)
-    warm, same = timed(lambda r: [c.result for c in gradient(node, wrt).components],
-                       args.repeats)
+    warm, (same, shown) = timed(lambda r: text_to_text(text, wrt), args.repeats)
     ours_nodes = count_nodes(same)
-    ours_chars = sum(len(to_text(n, max_chars=None)) for n in same)
-
+    ours_chars = len(shown)
     row = {"case": label, "cold": cold, "warm": warm, "nodes": ours_nodes, "chars": ours_chars}
     skip_sympy = label in args.skip_sympy
     s_expr = to_sympy(node)
@@ -253,6 +281,9 @@ def run_case(label: str, node: Node, wrt: list[str], args) -> dict:
     e_wrt = [se.Symbol(w) for w in wrt]
     t, res = timed(lambda r: [se.diff(e_expr, w) for w in e_wrt], args.repeats)
     row["symengine"] = t
+    # SymEngine to a printed result, as chainlens is timed (its str is flat)
+    row["se_printed"], _ = timed(lambda r: [str(se.diff(e_expr, w)) for w in e_wrt],
+                                 args.repeats, args.sympy_timeout)
     if res is not None:
         size = [tree_size(e) for e in res]
         row["se_tree"] = sum(s[0] for s in size)
@@ -293,32 +324,38 @@ def main() -> None:
     args.skip_sympy = {"sigmoid chain 200"}
     args.no_simplify = {"sigmoid chain 50", "neuron chain 50 (gradient)", "random 512 leaves"}
 
-    cases: list[tuple[str, Node, list[str]]] = []
+    cases: list[tuple[str, str, list[str]]] = []
     for text in SEED:
-        cases.append((text, parse_expr(text), ["x"]))
+        cases.append((text, text, ["x"]))
     for depth in (10, 50, 200):
-        cases.append((f"sigmoid chain {depth}", sigmoid_chain(depth), ["x"]))
+        cases.append((f"sigmoid chain {depth}", to_text(sigmoid_chain(depth), max_chars=None),
+                       ["x"]))
     net, params = neuron_chain(50)
-    cases.append(("neuron chain 50 (gradient)", net, params + ["x"]))
+    cases.append(("neuron chain 50 (gradient)", to_text(net, max_chars=None), params + ["x"]))
     rng = random.Random(7)
     for leaves in (8, 32, 128, 512):
-        cases.append((f"random {leaves} leaves", random_expression(leaves, rng), ["x"]))
+        cases.append((f"random {leaves} leaves",
+                      to_text(random_expression(leaves, rng), max_chars=None), ["x"]))
     if args.quick:
-        cases = cases[:3] + cases[11:14] + cases[15:17]
+        quick = {"sigmoid chain 10", "sigmoid chain 50", "neuron chain 50 (gradient)",
+                 "random 8 leaves", "random 32 leaves"}
+        cases = cases[:3] + [c for c in cases if c[0] in quick]
 
-    header = ("case", "chainlens cold", "warm", "nodes", "chars", "SymPy diff", "ratio",
-              "SymPy diff+simplify", "ratio", "chars", "SymEngine diff", "ratio", "SE tree",
-              "SE distinct")
+    header = ("case", "chainlens text->text cold", "warm", "nodes", "chars", "SymPy diff",
+              "ratio", "SymPy diff+simplify", "ratio", "chars", "SymEngine diff", "ratio",
+              "SE diff+str", "ratio", "SE tree", "SE distinct")
+    text_to_text("cos(q) + q^3", ["q"])  # warm-up: first-call imports, the rules table
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for label, node, wrt in cases:
-        r = run_case(label, node, wrt, args)
+    for label, text, wrt in cases:
+        r = run_case(label, text, wrt, args)
         print("| " + " | ".join([
             r["case"], fmt_time(r["cold"]), fmt_time(r["warm"]), str(r["nodes"]),
             str(r["chars"]), fmt_time(r["sympy"]), ratio(r["sympy"], r["cold"]),
             fmt_time(r["sympy_simp"]), ratio(r["sympy_simp"], r["cold"]),
             str(r.get("sympy_simp_chars", "—")), fmt_time(r["symengine"]),
-            ratio(r["symengine"], r["cold"]), str(r.get("se_tree", "—")),
+            ratio(r["symengine"], r["cold"]), fmt_time(r["se_printed"]),
+            ratio(r["se_printed"], r["cold"]), str(r.get("se_tree", "—")),
             str(r.get("se_distinct", "—")),
         ]) + " |", flush=True)
     print("\nratio = peer time / chainlens cold time (higher is better for chainlens); "

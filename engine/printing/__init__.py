@@ -15,8 +15,11 @@ from chainlens.engine.printing.names import display_symbol, plain_name, python_i
 from chainlens.engine.printing.shared import (
     MAX_CHARS,
     NOTATIONS,
+    SharedResults,
     render,
+    render_auto,
     render_shared,
+    render_shared_many,
     to_latex,
     to_python,
     to_text,
@@ -24,4 +27,5 @@ from chainlens.engine.printing.shared import (
 )
 
 __all__ = ["to_text", "to_unicode", "to_latex", "to_python", "render", "render_shared",
+           "render_shared_many", "render_auto", "SharedResults",
            "display_symbol", "plain_name", "python_identifiers", "NOTATIONS", "MAX_CHARS"]

@@ -12,6 +12,7 @@ comment on a runnable ``None`` rather than emitting code that was cut.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.walk import postorder
@@ -19,7 +20,8 @@ from chainlens.engine.printing.names import display_symbol
 from chainlens.engine.printing.notations import Latex, Python, TooLong, Unicode
 from chainlens.engine.printing.walk import ATOM, MAX_CHARS, Frag, Printer
 
-__all__ = ["render", "render_shared", "to_text", "to_unicode", "to_latex", "to_python",
+__all__ = ["render", "render_shared", "render_shared_many", "render_auto", "SharedResults",
+           "flat_length", "SHARED_ABOVE", "to_text", "to_unicode", "to_latex", "to_python",
            "NOTATIONS", "MAX_CHARS"]
 
 _PRINTERS = {"text": Printer, "unicode": Unicode, "latex": Latex, "python": Python}
@@ -30,9 +32,10 @@ _PYTHON_TOTAL = 50
 
 
 class Lets:
-    """Decides, bottom-up, which shared nodes are printed once under a name."""
+    """Decides, bottom-up, which shared nodes are printed once under a name
+    (``root`` may be several roots: a gradient's components share lets)."""
 
-    def __init__(self, root: Node, notation: str, min_uses: int, min_chars: int):
+    def __init__(self, root, notation: str, min_uses: int, min_chars: int):
         self.uses: dict[int, int] = {}
         names = set()
         for node in postorder(root):
@@ -122,6 +125,67 @@ def to_python(node: Node, max_chars: int | None = MAX_CHARS) -> str:
     """numpy source (``2 * x * np.cos(x ** 2)``) that runs with only
     ``numpy as np`` and ``math`` imported."""
     return render(node, "python", max_chars)
+
+
+#: A result whose flat text would be longer than this (estimated) is
+#: printed with its shared sub-expressions named (:func:`render_auto`).
+SHARED_ABOVE = 4000
+
+
+def flat_length(node: Node, limit: int = SHARED_ABOVE) -> int:
+    """About how long ``node``'s flat text is, counted over the DAG (each
+    node once) and capped just above ``limit``: the flat text of a deep
+    result is exponential, and this never builds it."""
+    size: dict[int, int] = {}
+    cap = limit + 1
+    for n in postorder(node):
+        if not n.args:
+            v = n.value
+            size[id(n)] = len(v) if isinstance(v, str) else 2 if v is None else len(str(v))
+            continue
+        total = len(n.op) + 2 * len(n.args)
+        for a in n.args:
+            total += size[id(a)]
+            if total > cap:
+                total = cap
+                break
+        size[id(n)] = total
+    return size[id(node)]
+
+
+def render_auto(node: Node, notation: str = "text", max_chars: int | None = MAX_CHARS) -> str:
+    """The flat form when it is short, else :func:`render_shared` (lets
+    ``u1 = …`` then the expression): what results print by default, so a
+    deep gradient costs its DAG, not its exponential tree."""
+    if notation == "python" or flat_length(node) <= SHARED_ABOVE:
+        return render(node, notation, max_chars)
+    return render_shared(node, notation, max_chars=max_chars)
+
+
+@dataclass(frozen=True)
+class SharedResults:
+    """Several results printed together: ``lets`` (name, text) in dependency
+    order, shared by all of them, and one body per result."""
+
+    lets: tuple[tuple[str, str], ...]
+    bodies: tuple[str, ...]
+
+    def lines(self, labels=None) -> list[str]:
+        head = [f"{name} = {text}" for name, text in self.lets]
+        if labels is None:
+            return head + list(self.bodies)
+        return head + [f"{label} = {body}" for label, body in zip(labels, self.bodies,
+                                                                      strict=True)]
+
+
+def render_shared_many(nodes, notation: str = "text", min_uses: int = 2, min_chars: int = 12,
+                       max_chars: int | None = MAX_CHARS) -> SharedResults:
+    """Several nodes (a gradient's components) printed in one walk, their
+    common sub-expressions named once for all of them."""
+    nodes = tuple(nodes)
+    lets = Lets(nodes, notation, min_uses, min_chars)
+    bodies = _printer(notation)(max_chars).walk_many(nodes, lets)
+    return SharedResults(tuple(lets.bound), tuple(f.s for f in bodies))
 
 
 def render_shared(node: Node, notation: str = "text", min_uses: int = 2,

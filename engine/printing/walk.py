@@ -93,6 +93,21 @@ class Printer:
             memo[id(node)] = frag
         return memo[id(root)]
 
+    def walk_many(self, roots: tuple[Node, ...], lets) -> list[Frag]:
+        """Each root's fragment from ONE walk over all of them: shared nodes
+        are formatted (and named by ``lets``) once for every root."""
+        memo: dict[int, Frag] = {}
+        shapes: dict[int, Shape] = {}
+        opaque: set[int] = set()
+        tops = {id(r) for r in roots}
+        for node in postorder(roots):
+            shapes[id(node)] = shape_of(node, shapes)
+            frag = self.cap(self.node(node, memo, shapes, opaque))
+            if id(node) not in tops:
+                frag = lets.offer(node, frag, opaque)
+            memo[id(node)] = frag
+        return [memo[id(r)] for r in roots]
+
     def cap(self, frag: Frag) -> Frag:
         if self.max_chars is None or len(frag.s) <= self.max_chars:
             return frag

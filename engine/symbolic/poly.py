@@ -24,7 +24,7 @@ __all__ = ["Poly", "Atoms", "from_node", "to_node", "pmul", "padd", "divide", "M
 
 #: A monomial: sorted ((atom index, exponent), ...); the polynomial maps it to its coefficient.
 Poly = dict
-MAX_TERMS = 64
+MAX_TERMS = 24
 MAX_DEGREE = 12
 #: Powers of sums are multiplied out only up to this degree: ``(2 − 3x)²``
 #: is a textbook expansion, ``(3x² + 7)⁹`` never is (and costs milliseconds).

@@ -21,7 +21,7 @@ from chainlens.engine.core.cache import Cache
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols
-from chainlens.engine.printing import render
+from chainlens.engine.printing import render, render_auto
 from chainlens.engine.symbolic.conditions import conditions_of, dedupe
 from chainlens.engine.symbolic.step_text import step_to_dict
 from chainlens.engine.symbolic.steps import build_steps
@@ -31,7 +31,10 @@ __all__ = ["Derivative", "Gradient", "Jacobian", "Hessian"]
 
 
 def _render(node: Node, fmt: str) -> str:
-    return render(node, fmt)
+    """A result as printed by default: flat, or with its shared
+    sub-expressions named once when the flat text would be thousands of
+    characters (printing then costs the DAG, not the tree)."""
+    return render_auto(node, fmt)
 
 
 #: Longest expression a ``repr`` shows before ``…``.

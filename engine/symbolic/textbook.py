@@ -32,14 +32,18 @@ from math import gcd
 
 from chainlens.engine.core.ir import add, mul, power
 from chainlens.engine.core.nodes import ONE, Node, num
-from chainlens.engine.core.walk import count_nodes, postorder, rebuild
+from chainlens.engine.core.walk import postorder, rebuild
 from chainlens.engine.symbolic.identities import compose, pythagoras
 from chainlens.engine.symbolic.poly import MAX_SUM_POWER, Atoms, divide, from_node, to_node
 
 __all__ = ["textbook", "cost", "MAX_NODES"]
 
 #: Results above this many distinct nodes are left to the other passes.
-MAX_NODES = 400
+MAX_NODES = 160
+#: Sums and products already re-formed (the stage is a function of the node
+#: alone): a gradient's components share most of their nodes.  Bounded.
+_SHAPED: dict[Node, Node] = {}
+_SHAPED_MAX = 100_000
 #: A sum or product above this many tree nodes is not re-formed.
 MAX_TERM = 80
 
@@ -47,12 +51,19 @@ MAX_TERM = 80
 def textbook(root: Node, fired: list[str]) -> Node:
     """``root`` with each small sum/product in its shortest textbook form;
     the names of the rewrites that changed something go to ``fired``."""
-    if not root.args or count_nodes(root) > MAX_NODES:
+    if not root.args or not _at_most(root, MAX_NODES):
         return root
     memo: dict[Node, Node] = {}
     sizes: dict[Node, float] = {}
-    for node in postorder(root):
+    shaped = _SHAPED
+    if len(shaped) > _SHAPED_MAX:
+        shaped.clear()
+    for node in postorder(root, enter=lambda n: n not in shaped):
         if not node.args:
+            continue
+        done = shaped.get(node)
+        if done is not None:
+            memo[node] = done
             continue
         args = tuple(memo.get(a, a) for a in node.args)
         new = node if args == node.args else rebuild(node, args)
@@ -60,6 +71,8 @@ def textbook(root: Node, fired: list[str]) -> Node:
         if _reformable(new) and _tree(new, sizes) <= MAX_TERM:
             new = _shortest(new, fired)
         memo[node] = new
+        if new is node:
+            shaped[node] = node
     return memo.get(root, root)
 
 
@@ -83,10 +96,31 @@ def _reformable(node: Node) -> bool:
     return op == "pow" and _nested(node)
 
 
+def _at_most(root: Node, limit: int) -> bool:
+    """Whether ``root`` has at most ``limit`` distinct nodes (stops counting
+    past the limit: a deep gradient is not walked to find out)."""
+    seen = {id(root)}
+    stack = [root]
+    while stack:
+        for a in stack.pop().args:
+            if id(a) not in seen:
+                seen.add(id(a))
+                if len(seen) > limit:
+                    return False
+                stack.append(a)
+    return True
+
+
 def _tree(node: Node, sizes: dict[Node, float]) -> float:
+    """Tree size of ``node``, capped just above :data:`MAX_TERM`."""
     got = sizes.get(node)
     if got is None:
-        got = sizes[node] = 1 + sum(_tree(a, sizes) for a in node.args)
+        got = 1
+        for a in node.args:
+            got += _tree(a, sizes)
+            if got > MAX_TERM:
+                break
+        got = sizes[node] = min(got, MAX_TERM + 1)
     return got
 
 
@@ -129,10 +163,18 @@ def _shortest(node: Node, fired: list[str]) -> Node:
 def _expanded(node: Node) -> Node | None:
     atoms = Atoms()
     p = from_node(node, atoms)
-    if p is None:
-        return None
+    if p is None or len(p) > 2 * _terms(node) + 2:
+        return None  # multiplying out grew it: it will not print shorter
     out = to_node(p, atoms)
     return _content(out)
+
+
+def _terms(node: Node) -> int:
+    if node.op == "add":
+        return len(node.args)
+    if node.op == "mul":
+        return sum(_terms(f) for f in node.args)
+    return 1
 
 
 def _content(node: Node) -> Node:

@@ -38,7 +38,7 @@ async def test_cells_are_python_with_hovers_and_diagnostics(client):
     hover = await client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=cell2), position=at(0, 0)))
     assert hover.contents.value.split("\n")[:3] == [
-        "**y** (expression)", "", "**∂y/∂x** = `3x²·(1 − tanh(x³)²)`"]
+        "**y** (expression)", "", "**∂y/∂x** = `3x²·sech(x³)²`"]
 
 
 async def test_a_cell_edit_updates_that_cells_diagnostics(client):

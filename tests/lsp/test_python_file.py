@@ -44,7 +44,7 @@ async def test_hover_on_a_def_shows_derivative_steps_and_health(client):
         "**Chain rule**",
         "",
         "1. **chain rule**: `d/dx [sin(x²)] with outer sin(u), inner u = x²: cos(u) · u' ⇒ "
-        "cos(x²) · d/dx [x²]`",
+        "cos(x²) · d/dx [x²] = 2x·cos(x²)`",
         "2. **putting it together**: `d/dx [sin(x²)] = 2x·cos(x²)`",
         "",
         "---",
@@ -52,7 +52,7 @@ async def test_hover_on_a_def_shows_derivative_steps_and_health(client):
         "**More: the full derivation**",
         "",
         "1. **chain rule**: `d/dx [sin(x²)] with outer sin(u), inner u = x²: cos(u) · u' ⇒ "
-        "cos(x²) · d/dx [x²]`",
+        "cos(x²) · d/dx [x²] = 2x·cos(x²)`",
         "   - **power rule**: `d/dx [x²] = 2x`",
         "2. **putting it together**: `d/dx [sin(x²)] = 2x·cos(x²)`",
         "",
