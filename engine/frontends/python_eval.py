@@ -200,7 +200,8 @@ class _Forward:
         if isinstance(v, Param):
             if v.symbol is None:
                 dims = tuple(Dim(d) for d in v.shape) or (Dim(),)
-                v.symbol = self.declare(f"P_{v.label}", "param", dims, v.span, v.init,
+                v.symbol = self.declare(self.unique(f"P_{_safe(v.label)}"), "param", dims,
+                                        v.span, v.init,
                                         fan_in=v.shape[0] if len(v.shape) > 1 else None,
                                         layer=len(self.layers) + 1).value
                 self.layers.append((v.label or v.symbol, v.symbol, v.span))
@@ -271,6 +272,16 @@ class _Forward:
         if b is not None:
             z = add(z, b)
         return z, rows
+
+    def unique(self, base: str) -> str:
+        """``base``, or ``base_2``, ``base_3``... when another parameter has it
+        (two LayerNorms each with ``self.weight``)."""
+        name, n = base, 1
+        while name in self.tags or name in self.decls:
+            n += 1
+            name = f"{base}_{n}"
+        self.tags.add(name)
+        return name
 
     def tag(self, layer: Layer) -> str:
         """A name for ``layer``'s parameters, unique among the layers (two

@@ -69,7 +69,8 @@ def verdict_of(ratio: float) -> str:
 def weights(program: Program) -> list[tuple[int, list[str]]]:
     """(layer, weight symbols) of every layer, in order: the parameters of
     each layer index with two axes (an LSTM's gates, a qkv projection cut
-    in three are one layer), else all of them (a norm's gain)."""
+    in three are one layer); layers with only vectors (a norm's gain and
+    shift) count only in a model that has no matrix at all."""
     by_layer: dict[int, list] = {}
     for d in program.declarations:
         if d.role == "param" and d.layer is not None:
@@ -78,8 +79,10 @@ def weights(program: Program) -> list[tuple[int, list[str]]]:
     for layer in sorted(by_layer):
         decls = by_layer[layer]
         matrices = [d.name for d in decls if len(d.shape) == 2]
-        out.append((layer, matrices or [d.name for d in decls]))
-    return out
+        out.append((layer, matrices or [d.name for d in decls], bool(matrices)))
+    if any(has for _, _, has in out):  # a norm's gain is not a layer of the flow
+        out = [row for row in out if row[2]]
+    return [(layer, names) for layer, names, _ in out]
 
 
 def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: int = 16,

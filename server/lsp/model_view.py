@@ -61,7 +61,7 @@ def flow_markdown(unit) -> list[str]:
     report = getattr(unit, "health", None)
     flow = getattr(report, "flow", None)
     layers = getattr(source, "layers", ()) or ()
-    count = len(layers) or (len(flow.layers) if flow is not None else 0)
+    count = len(flow.layers) if flow is not None else len(layers)
     lines = [f"{count} layer(s) with weights; init: {_init_words(unit)}"]
     if flow is None:
         lines.append("_gradient flow: measuring…_" if report is None
