@@ -131,8 +131,9 @@ def _target(unit: Unit, wrt: str):
     """The expression whose first derivative the claim states (an order-n
     claim is about the (n-1)-th derivative)."""
     node = unit.expr
-    for _ in range(max(1, getattr(unit.claim, "order", 1)) - 1):
-        node = diff_node(node, wrt).result
+    first = getattr(unit.claim, "first", ())
+    for var in first or [wrt] * (max(1, getattr(unit.claim, "order", 1)) - 1):
+        node = diff_node(node, var).result
     return node
 
 
@@ -156,7 +157,7 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
         return ClaimVerdict(unit, wrt, ok=True)
     if verdict.difference is ZERO:
         return ClaimVerdict(unit, wrt, note="not checked: the checker disagrees with itself")
-    if wrt not in free_symbols(unit.claimed) and (
+    if wrt not in free_symbols(unit.claimed) and getattr(unit.claim, "equation", True) and (
             wrt in free_symbols(verdict.derivative) or getattr(unit.claim, "definition", None)):
         return ClaimVerdict(unit, wrt, note=f"not checked: a constant for d/d{wrt} reads "
                             "as an equation or a value at a point, not an identity")

@@ -87,6 +87,11 @@ def read_claimed(text: str):
             raise ChainError("a derivative inside the claim is not applied to a bracketed "
                              "expression")
         inner = parse_expr(text[j + 1:end - 1])
+        names = free_symbols(inner)
+        if names and m.group(2) not in names:
+            # d/dx (f_x): a name that stands for a function of x, read as a constant
+            raise ChainError(f"a derivative inside the claim is of {', '.join(names)}, which "
+                             f"does not contain {m.group(2)}: a function written as a name?")
         d = diff_node(inner, m.group(2)).result
         before = text[:m.start()].rstrip()
         glue = " \\cdot " if before and (before[-1].isalnum() or before[-1] in ")}") else ""

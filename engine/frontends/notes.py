@@ -227,6 +227,11 @@ class Claim:
     #: bodies of the note's other definitions by the same variable: a claim
     #: ``f'(x) = …`` that is f' evaluated at one of them is not called wrong
     inner: tuple[str, ...] = ()
+    #: a mixed partial (``f_{xy}``): the variables differentiated by before ``wrt``
+    first: tuple[str, ...] = ()
+    #: the words around may make ``f'(x) = 0`` an equation or a value at a
+    #: point ("where", "at x = 2", "\\Rightarrow", "?", an evaluation bar)
+    equation: bool = False
 
 
 def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:
@@ -328,10 +333,10 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
         d = defs.get(m.group(1))
         if d is None or len(d.vars) < 2 or any(v not in d.vars for v in subs):
             return None
-        return {"expr_read": d.body, "expr": d.text, "wrt": subs[0], "order": len(subs),
-                "definition": d.name, "partial": True,
-                "reason": d.reason or (None if len(set(subs)) == 1
-                                       else "a mixed partial derivative")}
+        # f_{xy} is (f_x)_y: by x first, then by y
+        return {"expr_read": d.body, "expr": d.text, "wrt": subs[-1], "order": len(subs),
+                "definition": d.name, "partial": True, "reason": d.reason,
+                "first": tuple(subs[:-1]) if len(set(subs)) > 1 else ()}
     elif read.endswith("'") and (body := _group(read[:-1])) is not None:
         return {"expr_read": body, "wrt": None, "order": 1}
     if name is None:
@@ -410,6 +415,19 @@ def _twice(item: Definition) -> Definition:
                    "one is meant is a guess")
 
 
+_EQUATION = re.compile(r"\?|\\(?:Rightarrow|implies|Longrightarrow|iff|vert|bigg?|Bigg?)\b|\|"
+                       r"|\b(?:where|when|whenever|solve|solving|set|setting|at|if|for which"
+                       r"|such that|so that|zero|horizontal|critical|value|values|point|points)\b"
+                       r"|[A-Za-z]\s*=\s*-?\d", re.I)
+
+
+def _equation_context(note: str, frag: Math) -> bool:
+    """Do the fragment or the words just around it make a claim an equation
+    or a value at a point?  Then a constant for a non-constant derivative is
+    not a mistake (see :mod:`chainlens.engine.frontends.claims`)."""
+    return bool(_EQUATION.search(note, max(0, frag.start - 60), min(len(note), frag.end + 60)))
+
+
 def _numbered_answers(note: str, fragments, macros, same):
     """Answers bound by number to numbered problems (see
     :func:`~chainlens.engine.frontends.note_defs.numbered_answers`)."""
@@ -468,7 +486,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 defs[item.name] = visible[item.name] = item
                 unused.add(item.name)
             else:
-                claims.append(item)
+                claims.append(replace(item, equation=_equation_context(note, frag)))
                 unused.discard(item.definition)
         for name, n in here.items():
             if n > 1 and not defs[name].reason:

@@ -144,3 +144,36 @@ def test_numbered_answers_that_do_not_match_in_number_bind_nothing():
             "\\begin{enumerate}\n\\item $f'(x) = \\cos x$.\n\\end{enumerate}")
     vs, _ = run(note)
     assert all(v.ok is not False for v in vs)
+
+
+@pytest.mark.parametrize(("note", "ok"), [
+    # an explicit derivative said to be a constant, with no equation around: a mistake
+    ("We readily find $\\frac{d}{dx}(3x^2+5x+7) = 11$.", False),
+    # the same words as an equation or a value at a point: not checked
+    ("Where is $\\frac{d}{dx}(3x^2+5x+7) = 11$?", None),
+    ("Let $f(x) = 3x^2+5x+7$; solve $f'(x) = 11$ for x.", None),
+    ("At $x = 1$ we get $\\frac{d}{dx}(3x^2+5x+7) = 11$.", None),
+])
+def test_a_constant_claim_is_a_mistake_unless_the_words_make_it_an_equation(note, ok):
+    vs, _ = run(note, "markdown")
+    assert [v.ok for v in vs] == [ok]
+    assert not _sympy_says("3*x**2+5*x+7", "11")
+
+
+def test_a_derivative_of_a_name_that_stands_for_a_function_is_not_read():
+    # f_x is a function of x written as a name: d/dx(f_x) is not 0
+    note = ("Let $f(x,y) = x^3y^2$. Then "
+            "$f_{xx}(x,y) = \\frac{\\partial}{\\partial x}\\bigl(f_x\\bigr) = 6xy^2$.")
+    vs, skipped = run(note)
+    assert [v.ok for v in vs] == [True]
+    assert any("does not contain x" in s.reason for s in skipped)
+
+
+def test_a_mixed_partial_differentiates_by_each_variable_in_turn():
+    note = ("Let $f(x,y) = x^3y^2 + \\sin(xy)$. "
+            "Then $f_{xy}(x,y) = 6x^2y + \\cos(xy) - xy\\sin(xy)$.")
+    vs, _ = run(note)
+    assert [v.ok for v in vs] == [True]
+    x, y = sp.symbols("x y")
+    f = x**3 * y**2 + sp.sin(x * y)
+    assert sp.simplify(sp.diff(f, x, y) - (6*x**2*y + sp.cos(x*y) - x*y*sp.sin(x*y))) == 0

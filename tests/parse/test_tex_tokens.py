@@ -58,3 +58,8 @@ def test_a_name_the_program_assigns_stays_a_name():
 def test_ascii_programs_keep_multi_letter_names():
     program = parse("input x\ny = 2*xe + x")
     assert "xe" in program.inputs or "xe" in str(program.expanded(program.outputs[0]))
+
+
+def test_a_log_base_without_braces_or_space_before_its_argument():
+    assert _agrees(parse_expr("\\log_5x"), "log(x)/log(5)")
+    assert _agrees(parse_expr("\\log_{5}x"), "log(x)/log(5)")
