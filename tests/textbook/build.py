@@ -3,8 +3,9 @@
 Reads the exercise sets of chapter 2 (``exercises/02-0[2-7]-exset-*.tex``)
 from the fetched snapshot at ``/work/.mirror`` (never committed) and writes
 ``exercises.json``: for each exercise ``{source, id, split, var, expression,
-answer}``, the function and the book's final printed derivative in ASCII
-math (chainlens's text notation, construction only, no simplification).
+answer, sympy_simplify}``, the function and the book's final printed
+derivative in ASCII math (chainlens's text notation, construction only, no
+simplification), and SymPy's ``simplify(diff(...))`` in the same notation.
 Those are short mathematical facts, not the book's prose.
 
 The split is decided from the exercise id alone, before anything is read:
@@ -124,7 +125,6 @@ def exercises() -> list[dict]:
 
 def agrees(ex: dict) -> bool:
     import sympy as sp
-
     from chainlens.engine.api.sympy_bridge import to_sympy
     from chainlens.engine.language.reader import parse_expr
 
@@ -147,12 +147,25 @@ def agrees(ex: dict) -> bool:
     return True
 
 
+def sympy_simplified(ex: dict) -> str:
+    """SymPy's ``simplify(diff(...))`` in chainlens's text notation (the
+    second yardstick of the measurement; stored so the test needs no SymPy
+    simplify run)."""
+    import sympy as sp
+    from chainlens.engine.api.sympy_bridge import from_sympy, to_sympy
+    from chainlens.engine.language.reader import parse_expr
+    from chainlens.engine.printing import to_text
+
+    d = sp.diff(to_sympy(parse_expr(ex["expression"])), sp.Symbol(ex["var"]))
+    return to_text(from_sympy(sp.simplify(d)), max_chars=None)
+
+
 def main() -> int:
     if not GIT.exists():
         print(f"no snapshot at {GIT}: fetch github:{REPO} first", file=sys.stderr)
         return 2
     found = exercises()
-    kept = [ex for ex in found if agrees(ex)]
+    kept = [dict(ex, sympy_simplify=sympy_simplified(ex)) for ex in found if agrees(ex)]
     (HERE / "exercises.json").write_text(json.dumps(kept, indent=1) + "\n")
     dev = sum(ex["split"] == "dev" for ex in kept)
     print(f"{len(found)} read, {len(kept)} kept ({dev} dev, {len(kept) - dev} heldout)")
