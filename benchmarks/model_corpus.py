@@ -1,4 +1,6 @@
-"""Build tests/corpora/models from mirrored public repositories (models12)."""
+"""Build tests/corpora/models from mirrored public repositories (fetched snapshots under
+/work/.mirror).  The copies are third-party files: git-ignored, never committed; the
+sidecar JSONs (repo, path, commit, licence, split) are ours and are committed."""
 
 import ast
 import hashlib
