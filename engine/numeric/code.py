@@ -8,6 +8,7 @@ out): generated code holds closures over the tape.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import time
 
@@ -94,11 +95,9 @@ def code_for(tape: Tape, wrt: tuple[int, ...], mode: str) -> Code:
 
 
 def numba_available() -> bool:
-    try:
-        import numba  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether numba is installed, without importing it (that takes a
+    second or more: a large batch whose plan is numpy never pays it)."""
+    return importlib.util.find_spec("numba") is not None
 
 
 def best_of(n: int, run) -> tuple[float, object]:
