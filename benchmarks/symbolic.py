@@ -42,7 +42,7 @@ import sympy as sp
 from chainlens.engine.core.ir import call
 from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.core.walk import count_nodes, postorder
-from chainlens.engine.language.reader import parse_expr
+from chainlens.engine.language.reader import parse, parse_expr
 from chainlens.engine.printing import render_shared_many, to_text
 from chainlens.engine.printing.shared import SHARED_ABOVE, flat_length
 from chainlens.engine.symbolic.derivatives import diff, gradient
@@ -199,8 +199,8 @@ def renamed(text: str, names: list[str], tag: int) -> tuple[str, list[str]]:
 
     out = text
     for n in sorted(names, key=len, reverse=True):
-        out = re.sub(rf"\b{re.escape(n)}\b", f"{n}_r{tag}", out)
-    return out, [f"{n}_r{tag}" for n in names]
+        out = re.sub(rf"\b{re.escape(n)}\b", f"{n}r{tag}", out)
+    return out, [f"{n}r{tag}" for n in names]
 
 
 def printed(results: list[Node]) -> str:
@@ -213,8 +213,25 @@ def printed(results: list[Node]) -> str:
     return "\n".join(render_shared_many(results, max_chars=None).lines())
 
 
+def chain_program(depth: int) -> str:
+    """The sigmoid chain as a user writes it: one assignment per layer."""
+    lines = ["a1 = sigmoid(x)"] + [f"a{k} = sigmoid(a{k - 1})" for k in range(2, depth + 1)]
+    return "\n".join(lines)
+
+
+def neuron_program(layers: int) -> str:
+    lines = ["a1 = sigmoid(w1*x + b1)"]
+    lines += [f"a{k} = sigmoid(w{k}*a{k - 1} + b{k})" for k in range(2, layers + 1)]
+    return "\n".join(lines)
+
+
+def read(text: str) -> Node:
+    """An expression, or a program's output expanded in its inputs."""
+    return parse(text).expr if "\n" in text else parse_expr(text)
+
+
 def text_to_text(text: str, wrt: list[str]) -> tuple[list[Node], str]:
-    node = parse_expr(text)
+    node = read(text)
     if len(wrt) > 1:
         out = [c.result for c in gradient(node, wrt).components]
     else:
@@ -233,7 +250,7 @@ _TAGS = itertools.count()
 
 
 def run_case(label: str, text: str, wrt: list[str], args) -> dict:
-    node = parse_expr(text)
+    node = read(text)
     names = sorted({s.value for s in postorder(node) if s.op == "sym"})
 
     def ours_cold(_):
@@ -328,10 +345,9 @@ def main() -> None:
     for text in SEED:
         cases.append((text, text, ["x"]))
     for depth in (10, 50, 200):
-        cases.append((f"sigmoid chain {depth}", to_text(sigmoid_chain(depth), max_chars=None),
-                       ["x"]))
+        cases.append((f"sigmoid chain {depth}", chain_program(depth), ["x"]))
     net, params = neuron_chain(50)
-    cases.append(("neuron chain 50 (gradient)", to_text(net, max_chars=None), params + ["x"]))
+    cases.append(("neuron chain 50 (gradient)", neuron_program(50), params + ["x"]))
     rng = random.Random(7)
     for leaves in (8, 32, 128, 512):
         cases.append((f"random {leaves} leaves",

@@ -16,6 +16,7 @@ from chainlens.engine.symbolic.chain import derive
 from chainlens.engine.symbolic.coerce import as_node, one_wrt, wrt_list
 from chainlens.engine.symbolic.results import Derivative, Gradient, Hessian, Jacobian
 from chainlens.engine.symbolic.simplify import simplify_traced
+from chainlens.engine.symbolic.textbook import cost
 
 __all__ = ["diff", "diff_node", "gradient", "jacobian", "hessian"]
 
@@ -113,5 +114,12 @@ def hessian(expr, wrt=None, *, simplify: bool = True) -> Hessian:
     node, declared = as_node(expr)
     names = wrt_list(wrt, node, declared)
     first = [diff_node(node, v, 1, simplify).result for v in names]
-    matrix = tuple(tuple(diff_node(g, v, 1, simplify).result for v in names) for g in first)
-    return Hessian(node, names, matrix)
+    rows = [[diff_node(g, v, 1, simplify).result for v in names] for g in first]
+    # ∂²f/∂x∂y = ∂²f/∂y∂x where f is twice differentiable (Schwarz), but the
+    # two orders can reach different forms: both entries print the shorter.
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            a, b = rows[i][j], rows[j][i]
+            if a is not b:
+                rows[i][j] = rows[j][i] = min(a, b, key=lambda n: (cost(n), n.sort_key))
+    return Hessian(node, names, tuple(tuple(r) for r in rows))

@@ -57,3 +57,4 @@ def test_a_gradient_prints_in_one_walk_with_shared_lets():
     program = parse("\n".join(lines))
     for n, comp in zip(names, g.components, strict=True):
         assert program.expanded(f"d_{n}") is comp.result
+
