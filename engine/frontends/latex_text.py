@@ -185,6 +185,7 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
     text = _over(text)
     text = _frac_arguments(text)
+    text = re.sub(r"\^\s*(-\s*\d)", r"^{\1}", text)  # sin^-1(x): a signed one-digit power
     text = _SCRIPT.sub(lambda m: m.group(1) + "{" + m.group(2) + "}", text)
     text = _split_letters(text)
     text = re.sub(r"(?<![\\A-Za-z_{^])([A-Za-z])(\d)", r"\1 \2", text)  # x3 is x·3

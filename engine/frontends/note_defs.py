@@ -26,7 +26,9 @@ from dataclasses import dataclass
 __all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters", "Scopes",
            "CONSTANT_LETTERS"]
 
-_DEF_LHS = re.compile(r"^([A-Za-z])\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
+#: a function's name: one letter, perhaps with a one-token subscript (F_1)
+NAME = r"[A-Za-z](?:_\{[A-Za-z0-9]\})?"
+_DEF_LHS = re.compile(r"^(" + NAME + r")\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
 _DEFINED_CALL = re.compile(r"(?<![\\A-Za-z_{'])([A-Za-z])\s*\(\s*([A-Za-z])\s*\)")
 _APPLIED = re.compile(r"(?<![\\A-Za-z_{^'])([A-Za-z])\s*('*)\s*\(")
 #: Letters notes use for constants: ``a(x+1)``, ``k(x^2-1)`` are products.
@@ -81,7 +83,7 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
         return None  # "h = f \circ g" restates h as a composition; it defines nothing new
     name = m.group(1)
     vars_ = tuple(v.strip() for v in (m.group(2) or "").split(",") if v.strip())
-    own = re.compile(r"(?<![\\A-Za-z])" + name + r"(?![A-Za-z])")
+    own = re.compile(r"(?<![\\A-Za-z])" + re.escape(name) + r"(?![A-Za-z])")
     sides = [k for k in range(1, len(reads)) if not applied_letters(reads[k], vars_)]
     s, e = elements[-1]
     if not sides:

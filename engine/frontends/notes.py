@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from chainlens.engine.frontends.latex_text import function_words, normalise
 from chainlens.engine.frontends.note_defs import (
+    NAME,
     Definition,
     Scopes,
     apply_definitions,
@@ -188,7 +189,8 @@ _LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z])
                       r"\{\s*(?:d|\\partial)"
                       r"\s*" + _VAR + r"\s*" + _ORDER + r"\s*\}\s*(\(\s*[^()]*\))?$"
                       r"|^d\s*([A-Za-z])\s*/\s*d\s*" + _VAR + r"$")
-_PRIMED = re.compile(r"^([A-Za-z])\s*('+|\^\{\s*\((\d)\)\s*\})\s*(?:\(\s*([A-Za-z ,]+)\s*\))?$")
+_PRIMED = re.compile(r"^(" + NAME + r")\s*('+|\^\{\s*\((\d)\)\s*\})"
+                     r"\s*(?:\(\s*([A-Za-z ,]+)\s*\))?$")
 _DOT = re.compile(r"^\\(d?dot)\s*\{?\s*([A-Za-z])\s*\}?\s*(?:\(\s*t\s*\))?$")
 _SUBSCRIPT = re.compile(r"^([A-Za-z])_\{\s*([A-Za-z](?:\s*[A-Za-z])?)\s*\}"
                         r"\s*(?:\(\s*[A-Za-z ,]+\))?$")

@@ -177,3 +177,18 @@ def test_a_mixed_partial_differentiates_by_each_variable_in_turn():
     x, y = sp.symbols("x y")
     f = x**3 * y**2 + sp.sin(x * y)
     assert sp.simplify(sp.diff(f, x, y) - (6*x**2*y + sp.cos(x*y) - x*y*sp.sin(x*y))) == 0
+
+
+def test_subscripted_names_are_defined_and_bound():
+    note = ("\\[F_1(x) = (1-x)^2,\\qquad F_2(x) = (1-x)^3.\\]\n"
+            "\\begin{align*}\nF_1'(x) &= -2(1-x),\\\\\nF_2'(x) &= -3(1-x)^2.\n\\end{align*}")
+    vs, _ = run(note)
+    assert [v.ok for v in vs] == [True, True]
+
+
+def test_a_cheat_sheet_inverse_with_a_bare_signed_power():
+    note = "Expression | Derivative\n---------- | ----------\nsin^-1(x) | 1/sqrt(1 - x^2)\n"
+    vs, _ = run(note, "markdown")
+    assert [v.ok for v in vs] == [True]
+    x = sp.Symbol("x")
+    assert sp.simplify(sp.diff(sp.asin(x), x) - 1 / sp.sqrt(1 - x**2)) == 0
