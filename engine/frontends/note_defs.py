@@ -12,8 +12,9 @@ f'(x)".  The rules here keep a binding only when it is unambiguous:
   ``f(x) = x f'(x)``, steps that disagree) still *shadows* every earlier
   definition of the name: a claim about it is "not checked", never bound to a
   stale body;
-* a definition made inside a LaTeX block (``example``, ``exercise``,
-  ``solution``…) or list item (``\\item``) binds only inside it: in
+* a definition made inside a block (the outermost LaTeX environment
+  around it, e.g. an ``example`` with its ``solution``, or a MyST
+  directive) or a list item (``\\item``) binds only inside it: in
   "1. f(x) = …  2. f(x) = …" followed by the answers, no answer is bound
   to a guess.
 """
@@ -34,8 +35,15 @@ _APPLIED = re.compile(r"(?<![\\A-Za-z_{^'])([A-Za-z])\s*('*)\s*\(")
 #: Letters notes use for constants: ``a(x+1)``, ``k(x^2-1)`` are products.
 #: Any other letter before a bracket may be a function (``f(x+1)``, ``u(t)``).
 CONSTANT_LETTERS = frozenset("abcdkmnABCK")
-_BLOCK = re.compile(r"\\(begin|end)\{(example|exercise|problem|solution|theorem|definition"
-                    r"|proof|remark|note|lemma|corollary|question|answer)\*?\}")
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{([A-Za-z]+)\*?\}")
+#: Environments that are no block of discourse: math, lists (see \\item), the document.
+_NOT_BLOCKS = frozenset({
+    "document", "equation", "align", "alignat", "gather", "multline", "eqnarray", "flalign",
+    "displaymath", "math", "aligned", "alignedat", "split", "gathered", "array", "cases",
+    "matrix", "pmatrix", "bmatrix", "vmatrix", "smallmatrix", "subequations", "enumerate",
+    "itemize", "description", "center", "minipage", "tabular", "small", "footnotesize"})
+#: A MyST directive fence: ``::::{prf:example}`` opens, a bare ``::::`` closes.
+_FENCE = re.compile(r"^[ \t]*(:{3,})[ \t]*(\{[^}\n]*\})?[^\n]*$", re.M)
 
 
 #: Where an ``\\item`` ends: the next item, or the end of its list.
@@ -112,37 +120,58 @@ def apply_definitions(read: str, defs: dict[str, Definition]) -> str:
 
 
 class Scopes:
-    """The LaTeX blocks (``example``, ``solution``…) of a note, to keep a
-    definition made inside one from binding claims outside it."""
+    """The blocks of a note that keep a definition from binding claims
+    outside them: the outermost LaTeX environment around the definition
+    (``example`` with its ``solution``, ``workedexample``, ``remark``, any
+    theorem-like or custom one; not math environments, lists or
+    ``document``), a MyST directive (``::::{prf:example}``), and the list
+    item (``\\item``) it is made in."""
 
     def __init__(self, note: str):
-        self._blocks: list[tuple[int, int]] = []
+        self._envs: list[tuple[int, int]] = []
+        self._items: list[tuple[int, int]] = []
         stack: list[tuple[str, int]] = []
-        for m in _BLOCK.finditer(note):
+        for m in _ENVIRONMENT.finditer(note):
+            if m.group(2) in _NOT_BLOCKS:
+                continue
             if m.group(1) == "begin":
-                stack.append((m.group(2), m.end()))
+                stack.append((m.group(2), m.start()))
             else:
                 while stack:
                     kind, at = stack.pop()
                     if kind == m.group(2):
-                        self._blocks.append((at, m.start()))
+                        self._envs.append((at, m.end()))
                         break
-
+        fences: list[tuple[int, int]] = []
+        for m in _FENCE.finditer(note):
+            if m.group(2):
+                fences.append((len(m.group(1)), m.start()))
+            else:
+                while fences:
+                    width, at = fences.pop()
+                    if width == len(m.group(1)):
+                        self._envs.append((at, m.end()))
+                        break
         ends = [m.start() for m in _ITEM_END.finditer(note)]
         for at in ends:
             if note.startswith("\\item", at):
                 later = [e for e in ends if e > at]
                 if later:
-                    self._blocks.append((at, later[0]))
+                    self._items.append((at, later[0]))
 
-    def innermost(self, offset: int) -> tuple[int, int] | None:
-        inside = [b for b in self._blocks if b[0] <= offset < b[1]]
-        return max(inside, key=lambda b: b[0]) if inside else None
+    def _outermost(self, offset: int) -> tuple[int, int] | None:
+        around = [b for b in self._envs if b[0] <= offset < b[1]]
+        return min(around, key=lambda b: b[0]) if around else None
+
+    def _item(self, offset: int) -> tuple[int, int] | None:
+        around = [b for b in self._items if b[0] <= offset < b[1]]
+        return max(around, key=lambda b: b[0]) if around else None
 
     def binds(self, definition_at: int, claim_at: int) -> bool:
-        """A definition binds a claim when the claim is inside the definition's block."""
-        block = self.innermost(definition_at)
-        return block is None or block[0] <= claim_at < block[1]
+        """A definition binds a claim when the claim is inside the definition's
+        outermost block and its list item."""
+        return all(block is None or block[0] <= claim_at < block[1]
+                   for block in (self._outermost(definition_at), self._item(definition_at)))
 
 
 _LIST = re.compile(r"\\(begin|end)\{enumerate\}|\\item(?![A-Za-z])")

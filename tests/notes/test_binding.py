@@ -192,3 +192,21 @@ def test_a_cheat_sheet_inverse_with_a_bare_signed_power():
     assert [v.ok for v in vs] == [True]
     x = sp.Symbol("x")
     assert sp.simplify(sp.diff(sp.asin(x), x) - 1 / sp.sqrt(1 - x**2)) == 0
+
+
+def test_a_definition_in_a_custom_block_binds_its_block_not_the_remark_after_it():
+    # \begin{workedexample} (statement + solution) then a remark about another function
+    note = ("\\begin{workedexample}\\begin{envexample}{Example}{}{}Find the derivative of "
+            "$f(x) = \\dfrac{1}{x}$.\\end{envexample}\\begin{envsolution}{Solution}{}{}"
+            "$f'(x) = -\\frac{1}{x^2}$.\\end{envsolution}\\end{workedexample}\n"
+            "\\begin{envremark}{Remark}{}{}For the square root, $f'(x) = 1/(2\\sqrt{x})$."
+            "\\end{envremark}")
+    vs, _ = run(note)
+    assert [v.ok for v in vs] == [True]
+
+
+def test_a_definition_in_a_myst_directive_binds_only_inside_it():
+    note = (":::{prf:example}\nLet $f(x) = x^2$. Then $f'(x) = 2x$.\n:::\n\n"
+            "For $\\sqrt{x}$ one finds $f'(x) = \\frac{1}{2\\sqrt{x}}$.\n")
+    vs, _ = run(note, "markdown")
+    assert [v.ok for v in vs] == [True]
