@@ -52,3 +52,8 @@ MAX_HEALTH_NODES = 15_000
 #: Nodes up to which the analysis also measures (runs the program on sampled
 #: points, about 0.15 ms a node more: 1.4 s at the limit); beyond, it says "not measured" in a note.
 MAX_MEASURED_NODES = 5_000
+#: Nodes of an expression above which a derivative has no written steps
+#: (``Derivative.steps`` is empty): each of the up to 24 steps prints its
+#: sub-expressions in three notations, and printing is linear in the DAG, so
+#: the steps of a 3,000-layer program took minutes of a server's thread.
+MAX_STEPS_NODES = 2_000

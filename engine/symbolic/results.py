@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
+from chainlens.engine.core import limits
 from chainlens.engine.core.cache import Cache
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import ChainError
-from chainlens.engine.core.walk import free_symbols
+from chainlens.engine.core.walk import count_nodes, free_symbols
 from chainlens.engine.printing import render, render_auto
 from chainlens.engine.symbolic.conditions import conditions_of, dedupe
 from chainlens.engine.symbolic.step_text import step_to_dict
@@ -193,7 +194,11 @@ class Derivative:
 
     @cached_property
     def steps(self) -> tuple:
-        """The derivation, outside-in; the last step's result is ``result``."""
+        """The derivation, outside-in; the last step's result is ``result``.
+        Empty for an expression over ``MAX_STEPS_NODES`` nodes (a budget:
+        see :mod:`chainlens.engine.core.limits`)."""
+        if count_nodes(self.expr) > limits.MAX_STEPS_NODES:
+            return ()
         out: list = []
         for expr, raw, fwd, simplified, rewrites in self._passes:
             out.extend(build_steps(expr, self.wrt, raw, fwd, simplified, rewrites))
