@@ -214,7 +214,10 @@ def measure(split: str, verbose: bool = False) -> dict:
             totals["injected_false_wrong"] += sum(
                 max(0, n - got.wrong.get(line, 0)) for line, n in after.wrong.items()
                 if line != lab["line"])
-    return {"split": split, "files": len(files), **totals, "reasons": reasons,
+    keys = ("concrete", "concrete_wrong", "checked", "wrong_true", "wrong_all", "fixes",
+            "injected", "injected_flagged", "injected_false_wrong")
+    return {"split": split, "files": len(files), **{k: totals[k] for k in keys},
+            "reasons": reasons,
             "false_wrong": false_wrong, "missed_wrong": missed, "fixes_bad": fixes_bad,
             "mutation_kinds": kinds}
 
