@@ -345,7 +345,11 @@ def main() -> None:
     for text in SEED:
         cases.append((text, text, ["x"]))
     for depth in (10, 50, 200):
-        cases.append((f"sigmoid chain {depth}", chain_program(depth), ["x"]))
+        # as a user types it: one expression, or past the language's nesting
+        # limit (200) one assignment per layer
+        text = to_text(sigmoid_chain(depth), max_chars=None) if depth <= 50 \
+            else chain_program(depth)
+        cases.append((f"sigmoid chain {depth}", text, ["x"]))
     net, params = neuron_chain(50)
     cases.append(("neuron chain 50 (gradient)", neuron_program(50), params + ["x"]))
     rng = random.Random(7)
