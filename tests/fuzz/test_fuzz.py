@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from tests.fuzz import inputs, pipeline, run
 
 #: Generated inputs in the CI run (the nightly run takes --inputs 100000).
-CI_INPUTS = int(os.environ.get("CHAINLENS_FUZZ_INPUTS", "400"))
+CI_INPUTS = int(os.environ.get("CHAINLENS_FUZZ_INPUTS", "300"))
 
 
 def _open(summary):
