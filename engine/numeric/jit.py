@@ -168,6 +168,17 @@ def compile_loop(source: str, fname: str, helpers: dict, parallel: bool, shapes)
             raise RuntimeError(f"{path} changed while it was loaded")
         jitted = numba.njit(parallel=parallel, fastmath=False, error_model="numpy",
                             cache=True)(getattr(module, fname))
+        try:
+            jitted(*_warm_args(shapes))
+        except Exception:
+            # A cache entry numba cannot load back (its environment names a
+            # module that is not importable, e.g. helpers made by exec) must
+            # not fail the request: drop the entry, compile in memory.
+            for stale in (where / "__pycache__").glob(f"{stem}.*"):
+                stale.unlink(missing_ok=True)
+            exec(compile(source, f"<chainlens-{fname}>", "exec"), ns)  # generated code only
+            jitted = numba.njit(parallel=parallel, fastmath=False, error_model="numpy")(ns[fname])
+            where = None
     jitted(*_warm_args(shapes))
     seconds = time.perf_counter() - start
     loaded = sum(jitted.stats.cache_hits.values()) > 0 if where is not None else False
