@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from chainlens.engine.frontends import document as document_module
 from chainlens.engine.frontends import python_source
-from chainlens.engine.language import reader
+from chainlens.engine.language import incremental, reader
 from chainlens.engine.symbolic import derivatives
 from chainlens.server.lsp import code_actions, diagnostics, hover
 from chainlens.server.lsp.analysis import analyze
@@ -23,20 +23,21 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 def calls(monkeypatch):
     counted: dict[str, int] = {}
 
-    def count(module, name):
+    def count(module, name, key=None):
         real = getattr(module, name)
+        key = key or name
 
         def counting(*args, **kwargs):
-            counted[name] = counted.get(name, 0) + 1
-            counted.setdefault(name + ":args", []).append(args[:1])
+            counted[key] = counted.get(key, 0) + 1
+            counted.setdefault(key + ":args", []).append(args[:1])
             return real(*args, **kwargs)
 
         monkeypatch.setattr(module, name, counting)
 
     count(document_module, "read_python")   # the Python reader, as read_document calls it
     count(python_source, "read_python")
-    count(document_module, "parse")          # the .chain parser, as read_document calls it
-    count(reader, "parse")
+    count(incremental, "parse")   # the .chain reader, as read_document calls it
+    count(reader, "parse", "reader.parse")  # a full read (incremental reads may move spans)
     count(derivatives, "diff")
     return counted
 
@@ -53,7 +54,7 @@ def test_a_python_file_is_read_once_for_every_feature(calls):
     analysis = analyze("file:///model.py", 1, text, "python", Settings())
     _every_feature(analysis, text.index("def gaussian") + 5)
     assert calls.get("read_python") == 1
-    assert "parse" not in calls
+    assert "parse" not in calls and "reader.parse" not in calls
 
 
 def test_a_chain_file_is_parsed_once_for_every_feature(calls):
@@ -64,6 +65,7 @@ def test_a_chain_file_is_parsed_once_for_every_feature(calls):
     # the document is read once; the other reads are of the edits code
     # actions offer (each is checked to read before it is offered)
     assert calls["parse:args"].count((text,)) == 1
+    assert calls.get("reader.parse:args", []).count((text,)) <= 1
     assert "read_python" not in calls
 
 
