@@ -346,7 +346,7 @@ def _execute(items, total, opts: BatchOptions, summary: Summary) -> None:
             sink = open(opts.output, "ab" if opts.resume else "wb")  # noqa: SIM115
         else:
             sink = sys.stdout.buffer
-        progress = _Progress(show, total)
+        progress = _Progress(show, total, backend.workers)
         window = max(2, 4 * backend.workers)
         chunks = _chunks(items, max(1, opts.chunk_size))
         for result in backend.map(chunks, window, progress.advance):
@@ -366,9 +366,19 @@ def _execute(items, total, opts: BatchOptions, summary: Summary) -> None:
 
 
 class _Progress:
-    """A rich progress bar on stderr, or nothing (when piped)."""
+    """A rich progress bar on stderr, or nothing (when piped).
 
-    def __init__(self, show: bool, total: int | None):
+    The first chunk arrives only once the workers have started (seconds for a
+    process pool or a cluster), and chunks arrive in bursts, so an estimate
+    from the whole elapsed time jumps.  The bar says "starting workers" until
+    the first results, and the time left is the steady rate since the first
+    results (jobs done after them / time since them), shown once a few
+    chunks have come in."""
+
+    #: chunks to wait for before an estimate is shown
+    WARM_CHUNKS = 3
+
+    def __init__(self, show: bool, total: int | None, workers: int = 1):
         self.bar = None
         if not show:
             return
@@ -379,24 +389,46 @@ class _Progress:
             Progress,
             TextColumn,
             TimeElapsedColumn,
-            TimeRemainingColumn,
         )
 
+        self.total = total
+        self.first: float | None = None
+        self.after_first = 0
+        self.chunks = 0
         self.bar = Progress(
-            TextColumn("batch"),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            TimeRemainingColumn(),
+            TextColumn("{task.fields[eta]}"),
             console=Console(stderr=True),
             transient=False,
         )
         self.bar.start()
-        self.task = self.bar.add_task("jobs", total=total)
+        self.task = self.bar.add_task(f"batch: starting {workers} worker(s)…", total=total,
+                                      eta="")
 
     def advance(self, n: int) -> None:
-        if self.bar is not None:
-            self.bar.advance(self.task, n)
+        if self.bar is None:
+            return
+        now = time.perf_counter()
+        self.chunks += 1
+        if self.first is None:
+            self.first = now
+            self.bar.update(self.task, description="batch")
+        else:
+            self.after_first += n
+        self.bar.update(self.task, advance=n)
+        self.bar.update(self.task, eta=self._eta(now))
+
+    def _eta(self, now: float) -> str:
+        done = self.bar.tasks[0].completed if self.bar.tasks else 0
+        if self.total is None or self.chunks < self.WARM_CHUNKS or self.after_first <= 0:
+            return "eta –:––"
+        rate = self.after_first / max(now - self.first, 1e-9)
+        left = max(0, self.total - done) / rate
+        minutes, seconds = divmod(int(left + 0.5), 60)
+        return f"eta {minutes}:{seconds:02d}"
 
     def close(self) -> None:
         if self.bar is not None:
