@@ -48,7 +48,7 @@ __all__ = ["Builds", "STATS", "build_elsewhere", "cache_dir", "compile_loop", "d
            "load_cached", "read_plan", "write_plan"]
 
 #: Bump when the layout of generated files changes.
-_FORMAT = "1"
+_FORMAT = "2"
 #: How the builds of this process went: ``compiled`` (numba compiled a
 #: loop), ``loaded`` (numba loaded it from the disk cache), ``background``
 #: (builds started in a thread), ``failed``.
