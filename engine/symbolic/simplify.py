@@ -77,8 +77,11 @@ def simplify_traced(node: Node, *, seconds: float | None = None,
     budget = limits.SIMPLIFY_SECONDS if seconds is None else seconds
     cap = limits.SIMPLIFY_MAX_NODES if max_nodes is None else max_nodes
     deadline = time.monotonic() + budget
-    if not node.args or node in _SETTLED:
+    if not node.args:
         return Simplified(node, ())
+    # A settled node is a fixed point of the passes, not of the textbook
+    # stage below: it still goes through that stage, so the answer does not
+    # depend on what an earlier call (another job, another thread) settled.
     # The cap is on the whole DAG, not on the part not yet settled, so the
     # answer does not depend on what was simplified before.
     order = _unsettled(node)

@@ -26,7 +26,7 @@ NEURON_ADJOINTS = [
     ("w", "2*(a - y)*sigmoid(z)*(1 - sigmoid(z))*x"),
     ("b", "2*(a - y)*sigmoid(z)*(1 - sigmoid(z))"),
     ("x", "2*(a - y)*sigmoid(z)*(1 - sigmoid(z))*w"),
-    ("y", "-2*(a - y)"),
+    ("y", "2*y - 2*a"),  # the textbook stage's shortest form of -2(a - y)
 ]
 
 
