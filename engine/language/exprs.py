@@ -29,6 +29,7 @@ from chainlens.engine.core.source import LimitError, ParseError, Span
 from chainlens.engine.language.names import (
     CONSTANTS,
     GREEK_NAMES,
+    composed_call,
     function_of,
     is_letter,
     latex_name,
@@ -368,22 +369,9 @@ class ExpressionLowering:
         """``fname(args)`` through the rules table, with the spellings that
         are compositions (log with a base, pow, square...) built here."""
         n = len(args)
-        if fname == "log" and n == 2:
-            x, b = args
-            if b.op == "num" and b.value in (2, 10):
-                return ir.call(f"log{b.value}", x)
-            if b is E:
-                return ir.call("log", x)
-            return ir.div(ir.call("log", x), ir.call("log", b))
-        composed = rules.COMPOSITIONS.get(fname)
+        composed = composed_call(fname, args, lambda want: self.arity(fname, want, n, s))
         if composed is not None:
-            self.arity(fname, composed.arity, n, s)
-            return composed.build(*args)
-        if fname in ("max", "min") and n > 2:
-            acc = args[0]
-            for a in args[1:]:
-                acc = ir.call(fname, acc, a)
-            return acc
+            return composed
         rule = rules.RULES.get(fname)
         if rule is None:
             raise self.error(f"tensor operations not available ({fname})", s.start, s.end,

@@ -27,7 +27,7 @@ from chainlens.engine import rules
 from chainlens.engine.core import ir
 from chainlens.engine.core.limits import MAX_SOURCE_CHARS
 from chainlens.engine.core.nodes import ONE, E, Node, num, sym
-from chainlens.engine.language.names import CONSTANTS, function_of
+from chainlens.engine.language.names import CONSTANTS, composed_call, function_of
 
 __all__ = ["fast_expr", "MAX_DEPTH"]
 
@@ -221,27 +221,17 @@ def _function(name: str) -> str | None:
         return found
 
 
+def _fall_back(want: int) -> None:
+    raise _Fallback
+
+
 def _apply(fname: str, args: tuple[Node, ...]) -> Node:
     """``fname(args)`` as :meth:`exprs.ExprLowering.call` builds it; any
     case that would be an error there falls back."""
     n = len(args)
-    if fname == "log" and n == 2:
-        x, b = args
-        if b.op == "num" and b.value in (2, 10):
-            return ir.call(f"log{b.value}", x)
-        if b is E:
-            return ir.call("log", x)
-        return ir.div(ir.call("log", x), ir.call("log", b))
-    composed = rules.COMPOSITIONS.get(fname)
+    composed = composed_call(fname, args, _fall_back)
     if composed is not None:
-        if composed.arity != n:
-            raise _Fallback
-        return composed.build(*args)
-    if fname in ("max", "min") and n > 2:
-        acc = args[0]
-        for a in args[1:]:
-            acc = ir.call(fname, acc, a)
-        return acc
+        return composed
     rule = rules.RULES.get(fname)
     if rule is None or (rule.arity >= 0 and rule.arity != n) or rule.tensor is not None:
         raise _Fallback

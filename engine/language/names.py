@@ -17,7 +17,8 @@ import re
 from collections.abc import Callable
 
 from chainlens.engine import rules
-from chainlens.engine.core.nodes import PI, E
+from chainlens.engine.core import ir
+from chainlens.engine.core.nodes import PI, E, Node
 from chainlens.engine.printing.names import GREEK as _PRINTED_GREEK
 
 __all__ = ["MODULE_PREFIXES", "CONSTANTS", "GREEK_NAMES", "strip_module", "function_of",
@@ -113,3 +114,30 @@ def nearest(name: str) -> str | None:
     """A "did you mean" hint for an unknown function name."""
     close = difflib.get_close_matches(name, known_functions(), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
+
+
+def composed_call(fname: str, args: tuple[Node, ...], check_arity) -> Node | None:
+    """``fname(args)`` when the spelling is a composition rather than one
+    primitive (``log(x, b)``, the rules table's compositions such as
+    ``square``, n-ary ``max``/``min``), else None.  ``check_arity(want)``
+    raises when a composition gets the wrong number of arguments.  Shared by
+    the lark lowering and the expression fast path, so both build one node."""
+    n = len(args)
+    if fname == "log" and n == 2:
+        x, b = args
+        if b.op == "num" and b.value in (2, 10):
+            return ir.call(f"log{b.value}", x)
+        if b is E:
+            return ir.call("log", x)
+        return ir.div(ir.call("log", x), ir.call("log", b))
+    composed = rules.COMPOSITIONS.get(fname)
+    if composed is not None:
+        if composed.arity != n:
+            check_arity(composed.arity)
+        return composed.build(*args)
+    if fname in ("max", "min") and n > 2:
+        acc = args[0]
+        for a in args[1:]:
+            acc = ir.call(fname, acc, a)
+        return acc
+    return None
