@@ -15,20 +15,17 @@ the issue's full run is
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import queue
 import random
 import re
 import subprocess
-import sys
-import threading
 import time
 from pathlib import Path
 
+import lsp_wire
 import pytest
+from lsp_wire import frame
 
-CHAINLENS = str(Path(sys.executable).with_name("chainlens"))
 EDITS = int(os.environ.get("CHAINLENS_ABUSE_EDITS", "300"))
 RSS_LIMIT_MB = 1500
 URI = "file:///tmp/chainlens-tests/abuse.chain"
@@ -37,38 +34,8 @@ TOKENS = ["(", ")", "^", "*", "+", "\n", " ", "x", "sigmoid(", "\\frac{", "@at x
           "repeat k in 1..", "é", "𝑥", "#", "\t", "f(t) = t^2\n", "=", "y"]
 
 
-def frame(payload) -> bytes:
-    body = json.dumps(payload).encode()
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
-class Wire:
-    def __init__(self):
-        self.proc = subprocess.Popen([CHAINLENS, "lsp"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
-        self.messages: queue.Queue = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        out = self.proc.stdout
-        while True:
-            length = None
-            while True:
-                line = out.readline()
-                if not line:
-                    self.messages.put(None)
-                    return
-                if line.strip() == b"":
-                    break
-                name, _, value = line.decode().partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-            self.messages.put(json.loads(out.read(length)))
-
-    def send(self, data: bytes) -> None:
-        self.proc.stdin.write(data)
-        self.proc.stdin.flush()
+class Wire(lsp_wire.Wire):
+    """The raw-pipe client (lsp_wire.py) with RSS and an orderly shutdown."""
 
     def request(self, msg_id, method: str, params) -> None:
         self.send(frame({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params}))
@@ -77,17 +44,7 @@ class Wire:
         self.send(frame({"jsonrpc": "2.0", "method": method, "params": params}))
 
     def response(self, msg_id, timeout: float = 30.0):
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                m = self.messages.get(timeout=left)
-            except queue.Empty:
-                return None
-            if m is None:
-                return None
-            if m.get("id") == msg_id and "method" not in m:
-                return m
-        return None
+        return super().response(msg_id, timeout)
 
     def rss_mb(self) -> float:
         """RSS of the server and its children (the health worker)."""
