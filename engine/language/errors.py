@@ -47,6 +47,8 @@ _LATEX_COMMAND_WORDS = (
     "Sigma Phi Psi Omega quad qquad displaystyle"
 )
 LATEX_COMMANDS = tuple(_LATEX_COMMAND_WORDS.split())
+#: Commands that take a word in braces (``\\operatorname{relu}``).
+_WORD_COMMANDS = frozenset(("operatorname", "mathrm", "text", "mathop"))
 
 # Sample mistakes -> what to say (lark's match_examples picks the closest).
 _EXAMPLES = {
@@ -161,6 +163,11 @@ def translate(exc: UnexpectedInput, lines: Lines, parse_fn) -> ParseError:
         if m:
             close = difflib.get_close_matches(m.group(1), LATEX_COMMANDS, n=1, cutoff=0.6)
             hint = f"did you mean \\{close[0]}?" if close else None
+            if m.group(1) in _WORD_COMMANDS:  # known, but its argument is not a word
+                return lines.error(ParseError, f"\\{m.group(1)} needs a name in braces",
+                                   pos, pos + len(m.group()),
+                                   hint=f"write e.g. \\{m.group(1)}{{relu}}: letters and "
+                                        "digits, starting with a letter")
             return lines.error(ParseError, f"unknown LaTeX command \\{m.group(1)}",
                                pos, pos + len(m.group()), hint=hint)
         ch = text[pos] if pos < len(text) else ""

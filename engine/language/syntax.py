@@ -48,10 +48,34 @@ def _bracket(token: str) -> str:
     return re.sub(r"\s+", "", token)
 
 
+_LETTER = "A-Za-z\u03b1-\u03bf\u03c1-\u03c9\u0391-\u03a9\u03d1\u03f1"
+#: ``\mathrm{lr}``, ``\text{lr}``: how the LaTeX printer writes a name of
+#: several letters (``\_`` inside is an underscore).
+_WORD_NAME = re.compile(
+    rf"\\(?:mathrm|text)\s*\{{\s*([{_LETTER}](?:[{_LETTER}0-9]|\\_)*)\s*\}}")
+
+
+def _word_names(text: str) -> str:
+    r"""``text`` with each ``\mathrm{word}`` that names no function (nor
+    Euler's ``e``) replaced by the bare word, right-aligned in the same width
+    so every later position is unchanged: ``\mathrm{lr}_{2}`` reads as the
+    name ``lr_2`` and ``\mathrm{relu}(x)`` still calls relu."""
+    if "\\m" not in text and "\\t" not in text:
+        return text
+
+    def bare(m: re.Match) -> str:
+        word = m.group(1).replace("\\_", "_")
+        if word == "e" or rules.lookup(word) or word in rules.COMPOSITIONS:
+            return m.group()
+        return " " * (len(m.group()) - len(word)) + word
+    return _WORD_NAME.sub(bare, text)
+
+
 def prescan(lines: Lines) -> str:
     """The text lark reads: comments blanked, newlines inside brackets made
-    spaces; raises on unbalanced brackets and on nesting beyond the limit."""
-    text = lines.text
+    spaces, printed multi-letter names bare (:func:`_word_names`); raises on
+    unbalanced brackets and on nesting beyond the limit."""
+    text = _word_names(lines.text)
     out: list[str] = []
     last = 0
     stack: list[tuple[str, int, int, bool]] = []  # (opener, start, end, is_block)

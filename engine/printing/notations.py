@@ -189,6 +189,14 @@ class Latex(Printer):
             return self.infix(spelled, args)
         return Frag(f"{spelled}\\left({', '.join(a.s for a in args)}\\right)", ATOM)
 
+    def infix(self, spelled: str, args: list[Frag]) -> Frag:
+        """As the base printer, but a thin space before a number (``x \\, 2``)
+        would read back as the juxtaposition ``x 2``, which no reader takes:
+        ``\\cdot`` there."""
+        if spelled == "\\," and any(a.s[:1].isdigit() or a.s[:1] == "." for a in args[1:]):
+            spelled = "\\cdot"
+        return super().infix(spelled, args)
+
 
 
 class Python(Printer):

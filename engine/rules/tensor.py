@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 from chainlens.engine.core.nodes import ONE
-from chainlens.engine.rules.types import Interval, Notation, Rule, Tensor, notation
+from chainlens.engine.rules.types import Interval, Notation, Rule, Spellings, Tensor, notation
 
 __all__ = ["RULES"]
 
@@ -159,6 +159,7 @@ RULES: list[Rule] = [
          tensor=Tensor(_matmul_vjp, _matmul_jvp, _matmul_shape)),
     Rule("sum", 1, _np_sum, None,
          notation("sum", "Σ", "\\sum", "np.sum({0})", "{0}"), bound=1.0,
+         spellings=Spellings(latex=("sum",)),
          tensor=Tensor(_sum_vjp, lambda out, args, t: _np_sum(t[0]), _reduce_shape,
                        **_REDUCTION)),
     Rule("mean", 1, _np_mean, None,

@@ -55,17 +55,6 @@ class Outcome:
         return max(self.times.items(), key=lambda kv: kv[1])
 
 
-#: Failures found and left to their owner (listed in the closing notes of
-#: issue #16): the LaTeX printer writes multi-letter names as \mathrm{lr},
-#: which the LaTeX reader takes for a function, a number factor after a name
-#: as ``x \, 2`` and a tensor sum as ``\sum``, neither of which it reads.
-KNOWN_OPEN = ("parse-back.latex: latex form does not parse back",)
-
-
-def known_open(failure: str) -> bool:
-    return failure.startswith(KNOWN_OPEN)
-
-
 class Failure(Exception):
     """A broken promise (not a crash): e.g. a printed form that does not parse back."""
 

@@ -27,24 +27,19 @@ from tests.fuzz import inputs, pipeline, run
 CI_INPUTS = int(os.environ.get("CHAINLENS_FUZZ_INPUTS", "300"))
 
 
-def _open(summary):
-    """Failures other than the LaTeX read-back ones left open (see the notes)."""
-    return [f for f in summary["failures"] if not pipeline.known_open(f[1])]
-
-
 @pytest.mark.timeout(300)
 def test_corpus_and_generated_inputs_end_in_answers_or_chainlens_errors():
     summary = run.fuzz(CI_INPUTS, seed=0, bound=run.BOUND)
     assert summary["inputs"] >= CI_INPUTS + len(run.corpus())
     assert not summary["hangs"], run.report(summary)
-    assert not _open(summary), run.report(summary)
+    assert not summary["failures"], run.report(summary)
 
 
 @settings(max_examples=150)
 @given(st.text(max_size=300))
 def test_any_text(text):
     out = pipeline.run(text)
-    assert out.failure is None or pipeline.known_open(out.failure), out.failure
+    assert out.failure is None, out.failure
 
 
 @settings(max_examples=150)
@@ -54,7 +49,7 @@ def test_generated_families(seed, index):
     if family in ("mutation", "hostile"):  # the worker-run test bounds those in time
         return
     out = pipeline.run(text)
-    assert out.failure is None or pipeline.known_open(out.failure), out.failure
+    assert out.failure is None, out.failure
 
 
 def test_a_crash_is_reported_not_raised(monkeypatch):
