@@ -1,6 +1,10 @@
 """Build tests/corpora/models from mirrored public repositories (fetched snapshots under
 /work/.mirror).  The copies are third-party files: git-ignored, never committed; the
-sidecar JSONs (repo, path, commit, licence, split) are ours and are committed."""
+sidecar JSONs (repo, path, commit, licence, split) are ours and are committed.
+
+PICKS is split dev/heldout by a hash of the source path; HELDOUT2 is a second,
+wholly held-out set (round 3), chosen by what the files are before any run and
+never shown to whoever works on the reader."""
 
 import ast
 import hashlib
@@ -72,6 +76,62 @@ PICKS = {
     "sirius911/multilayer-perceptron": ["srcs/activations.py"],
     "cin-tie/shape_detector": ["nn/activations.py", "nn/layers.py", "nn/loss.py"],
 }
+# Round 3: a fresh held-out set, all of it held out (none of these files is in PICKS).
+HELDOUT2 = {
+    "kuangliu/pytorch-cifar": [
+        "models/resnet.py",
+        "models/vgg.py",
+        "models/mobilenetv2.py",
+        "models/preact_resnet.py",
+        "models/lenet.py",
+    ],
+    "karpathy/makemore": ["makemore.py"],
+    "karpathy/ng-video-lecture": ["gpt.py", "bigram.py"],
+    "yunjey/pytorch-tutorial": [
+        "tutorials/01-basics/feedforward_neural_network/main.py",
+        "tutorials/02-intermediate/deep_residual_network/main.py",
+        "tutorials/02-intermediate/recurrent_neural_network/main.py",
+        "tutorials/02-intermediate/bidirectional_recurrent_neural_network/main.py",
+        "tutorials/03-advanced/variational_autoencoder/main.py",
+    ],
+    "MichalDanielDobrzanski/DeepLearningPython": ["network.py", "network2.py"],
+    "JiapengWu/TeMP": ["baselines/custom_gru.py", "models/GRU_cell.py"],
+    "mohsenh17/jaxLearning": ["jax/mlp.py"],
+    "joshhansen/MLPortfolio": [
+        "microlens/flax/flax-microlens.py",
+        "microlens/jax/jax-microlens.py",
+    ],
+    "m-a-islam/master-thesis": [
+        "cnn/mobile_net_v2/seed_mobile_net.py",
+        "cnn/resNet/resnet_seed.py",
+    ],
+    "dongdonghy/Detection-PyTorch-Notebook": [
+        "chapter2/mlp.py",
+        "chapter3/vgg.py",
+        "chapter3/resnet_bottleneck.py",
+        "chapter7/mobilenet_v2_block.py",
+    ],
+    "azure-123/Dive-into-deep-learning": [
+        "pytorch/4-多层感知机/4-8_数值稳定性和模型初始化.py",
+        "pytorch/4-多层感知机/4-10_实战Kaggle比赛：预测房价.py",
+        "pytorch/5-深度学习计算/5-1_层和块.py",
+        "pytorch/7-现代卷积神经网络/7-6_残差网络（ResNet）.py",
+    ],
+    "JakubZojdzik/DigitRecognitionAI": ["network.py"],
+    "lucidrains/vit-pytorch": ["vit_pytorch/vit.py"],
+    "kaiweihuang/CS231n": [
+        "assignment2/cs231n/layers.py",
+        "assignment3/cs231n/rnn_layers.py",
+    ],
+    "young31/Deep-Learning": ["activation/codes/activation(pytorch).py"],
+    "noahzhy/Jax-Fit": ["model.py"],
+    "aryeshguha1510/MRMprojectrepo1": ["model2.py"],
+    "DAMONYLY/General_detection": [
+        "model/layers/activate.py",
+        "model/loss/loss.py",
+        "model/backbones/resnet.py",
+    ],
+}
 MAX_LINES = 600
 
 
@@ -108,35 +168,49 @@ def cut(text):
     return "\n\n".join(parts) + "\n", True
 
 
+def build(repo, path, commit, lic, split, split_by):
+    """Write one copy (cut to its model parts past MAX_LINES) and its sidecar."""
+    key = f"{repo}/{path}"
+    text = git(repo, "show", f"{commit}:{path}")
+    text, was_cut = cut(text)
+    slug = (
+        (repo.split("/")[0] + "__" + repo.split("/")[1] + "__" + path)
+        .replace("/", "__")
+        .replace("&", "and")
+    )
+    slug = slug.replace("-", "_")
+    (OUT / split).mkdir(parents=True, exist_ok=True)
+    (OUT / split / slug).write_text(text)
+    (OUT / split / (slug[:-3] + ".json")).write_text(
+        json.dumps(
+            {
+                "repo": repo,
+                "path": path,
+                "commit": commit,
+                "licence": lic,
+                "cut_to_model_parts": was_cut,
+                "split_by": split_by,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    print(split, len(text.splitlines()), key)
+
+
+assert not {(r, p) for r, ps in PICKS.items() for p in ps} & {
+    (r, p) for r, ps in HELDOUT2.items() for p in ps
+}, "a heldout2 file is already in PICKS"
 for repo, paths in PICKS.items():
     commit = git(repo, "rev-parse", "HEAD").strip()
     lic = licence(repo)
     for path in paths:
-        key = f"{repo}/{path}"
-        h = hashlib.sha256(key.encode()).digest()[0]
+        h = hashlib.sha256(f"{repo}/{path}".encode()).digest()[0]
         split = "heldout" if h % 3 == 0 else "dev"
-        text = git(repo, "show", f"{commit}:{path}")
-        text, was_cut = cut(text)
-        slug = (
-            (repo.split("/")[0] + "__" + repo.split("/")[1] + "__" + path)
-            .replace("/", "__")
-            .replace("&", "and")
-        )
-        slug = slug.replace("-", "_")
-        (OUT / split).mkdir(parents=True, exist_ok=True)
-        (OUT / split / slug).write_text(text)
-        (OUT / split / (slug[:-3] + ".json")).write_text(
-            json.dumps(
-                {
-                    "repo": repo,
-                    "path": path,
-                    "commit": commit,
-                    "licence": lic,
-                    "cut_to_model_parts": was_cut,
-                    "split_by": "sha256(repo/path)[0] % 3 == 0 -> heldout",
-                },
-                indent=1,
-            )
-            + "\n"
-        )
-        print(split, len(text.splitlines()), key)
+        build(repo, path, commit, lic, split, "sha256(repo/path)[0] % 3 == 0 -> heldout")
+for repo, paths in HELDOUT2.items():
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    lic = licence(repo)
+    for path in paths:
+        build(repo, path, commit, lic, "heldout2",
+              "fresh held-out set, round 3, chosen before any run")
