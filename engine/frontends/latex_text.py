@@ -179,6 +179,7 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
                                  "\\rangle": ")"}.get(m.group(1), m.group(1)), text)
     text = _PRIME.sub("'", text)
     text = re.sub(r"([A-Za-z])\s+'", r"\1'", text)
+    text = re.sub(r"'\s+(?=')", "'", text)  # \fp' with \fp = f\,': f''
     text = text.replace("\\{", "(").replace("\\}", ")")
     text = re.sub(r"\\sqrt\s*\[([^\[\]]*)\]", lambda m: "\\sqrt\x00" + m.group(1) + "\x01", text)
     text = text.replace("[", "(").replace("]", ")").replace("\x00", "[").replace("\x01", "]")

@@ -41,13 +41,18 @@ _BLANKED = re.compile(r"\\label\{[^}]*\}|\\nonumber|\\notag|&|\\,|\\;|\\!"
 #: ``y = f(g(x)), \text{ where } f(x) = x^2 \text{ and } g(x) = 1-x`` is three.
 _PROSE = re.compile(r"\\intertext\s*\{[^{}]*(\{[^{}]*\}[^{}]*)*\}"
                     r"|\\(?:text|textrm|mbox)\s*\{[^{}$]*[A-Za-z]{2}[^{}]*(\{[^{}]*\}[^{}]*)*\}")
-_LINE_BREAK = re.compile(r"\\\\")
+#: ``\\\\`` ends a line of an alignment, with its optional space (``\\\\[2pt]``).
+_LINE_BREAK = re.compile(r"\\\\(?:\s*\[\s*-?[\d.]+\s*[a-z]{2}\s*\])?")
 
 
 def _prose(m: re.Match) -> str:
     """A prose ``\\text{…}`` between math as a statement break; at the end of a
     line it is a comment; ``\\text{sech}`` is a function."""
     inside = m.group(0)[m.group(0).index("{") + 1:-1].strip()
+    if m.group(0).startswith("\\intertext"):
+        # a line of prose between two lines of one alignment: "&= …" after it
+        # continues the chain above it
+        return "\\\\" + " " * (len(m.group(0)) - 2)
     if inside in function_words():
         return m.group(0)
     rest = m.string[m.end():]
@@ -134,15 +139,16 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
     for start, end, display in sorted(found):
         body = _PROSE.sub(_prose, _blank(source[start:end], _BLANKED))
         groups: list[list[int]] = []
-        offset = 0
-        for piece in _LINE_BREAK.split(body):
+        breaks = [m.span() for m in _LINE_BREAK.finditer(body)]
+        for s, e in zip([0] + [b for _, b in breaks], [a for a, _ in breaks] + [len(body)],
+                        strict=True):
+            piece = body[s:e]
             if piece.strip():
                 if groups and piece.lstrip().startswith("="):
-                    groups[-1][1] = offset + len(piece)
+                    groups[-1][1] = e
                 else:
-                    groups.append([offset, offset + len(piece)])
-            offset += len(piece) + 2
+                    groups.append([s, e])
         for s, e in groups:
-            text = _LINE_BREAK.sub("  ", body[s:e])
+            text = _LINE_BREAK.sub(lambda m: " " * len(m.group(0)), body[s:e])
             out.append(Math(start + s, start + e, text, display))
     return tuple(out)

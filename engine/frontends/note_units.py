@@ -94,7 +94,9 @@ def read_claimed(text: str):
                              f"does not contain {m.group(2)}: a function written as a name?")
         d = diff_node(inner, m.group(2)).result
         before = text[:m.start()].rstrip()
-        glue = " \\cdot " if before and (before[-1].isalnum() or before[-1] in ")}") else ""
+        # a product with what stands before, unless an operator (\cdot) already says so
+        glue = " \\cdot " if before and (before[-1].isalnum() or before[-1] in ")}") \
+            and not re.search(r"\\(?:cdot|times)$", before) else ""
         text = before + glue + "(" + render(d, "latex") + ")" + text[end:]
     if _LEFTOVER.search(text):
         raise ChainError("the claim has a derivative (dy/dx, ∂f/∂x) of a function the note "

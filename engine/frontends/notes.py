@@ -257,31 +257,58 @@ def _statements(frag: Math, macros, defs, same=None):
 
 
 def _chain(frag: Math, elements, reads, defs, same=None):
+    """The claims of one chain ``A = B = C …``: the first element that says
+    what is differentiated is the head, every later element a claimed side.
+    A later element that is itself a derivative of a defined function
+    (``\\fp(x) = \\fpp(x) = f^{(4)}(x) = 5e^x``) is a head too: each head of
+    a run of them claims the sides after the run.  A definition first
+    (``v(t) = s'(t) = 3t^2``) does not end the chain."""
     reads = [apply_definitions(r, defs) if k else r for k, r in enumerate(reads)]
-    for k, read in enumerate(reads[:-1]):
-        lhs = _lhs(read, defs)
-        if lhs is None:
-            if k == 0:
-                d = definition_of(frag.start, elements, reads,
-                                  [frag.text[s:e] for s, e in elements], same)
-                if d is not None:
-                    yield d
-                    return
+    heads: list[tuple[int, dict]] = []
+    step = 0
+    run_open = False
+    for k, read in enumerate(reads):
+        lhs = _lhs(read, defs) if not heads or _PRIMED.match(read) or _LEIBNIZ.match(read) \
+            else None
+        if heads and lhs is not None and lhs.get("definition") and k < len(reads) - 1:
+            if not run_open:
+                heads = []
+            heads.append((k, _located(frag, elements[k], lhs)))
+            run_open = True
             continue
-        ls, le = elements[k]
-        body = None if lhs.get("definition") else raw_body(frag.text[ls:le])
-        if body is not None:
-            lhs.update(expr=frag.text[ls + body[0]:ls + body[1]],
-                       expr_start=frag.start + ls + body[0], expr_end=frag.start + ls + body[1])
-        else:
-            lhs.setdefault("expr", lhs["expr_read"])
-        for step, ((cs, ce), claimed) in enumerate(zip(elements[k + 1:], reads[k + 1:],
-                                                       strict=True), 1):
-            yield Claim(claimed=frag.text[cs:ce], claimed_read=claimed,
+        if not heads:
+            if lhs is None:
+                if k == 0:
+                    d = definition_of(frag.start, elements, reads,
+                                      [frag.text[s:e] for s, e in elements], same)
+                    if d is not None:
+                        yield d
+                continue
+            if k < len(reads) - 1:
+                heads.append((k, _located(frag, elements[k], lhs)))
+                run_open = True
+            continue
+        run_open = False
+        step += 1
+        cs, ce = elements[k]
+        for h, head in heads:
+            ls, le = elements[h]
+            yield Claim(claimed=frag.text[cs:ce], claimed_read=read,
                         claimed_start=frag.start + cs,
                         claimed_end=frag.start + ce, lhs_start=frag.start + ls,
-                        lhs_end=frag.start + le, step=step, **lhs)
-        return
+                        lhs_end=frag.start + le, step=step, **head)
+
+
+def _located(frag: Math, element: tuple[int, int], lhs: dict) -> dict:
+    """``lhs`` with the differentiated expression located in the note's words."""
+    ls, le = element
+    body = None if lhs.get("definition") else raw_body(frag.text[ls:le])
+    if body is not None:
+        lhs.update(expr=frag.text[ls + body[0]:ls + body[1]],
+                   expr_start=frag.start + ls + body[0], expr_end=frag.start + ls + body[1])
+    else:
+        lhs.setdefault("expr", lhs["expr_read"])
+    return lhs
 
 
 def _twice(item: Definition) -> Definition:

@@ -1,0 +1,53 @@
+"""Chains of equalities in notes, on snippets written for these tests: every
+step of an alignment is one claim of the chain (line breaks with a space
+``\\\\[2pt]``, ``\\intertext`` between lines), a chain of derivative notations
+``f'(x) = f''(x) = … = 5e^x``, a definition that heads a chain, and nested
+derivative operators inside a claimed side."""
+
+from __future__ import annotations
+
+from chainlens.engine.frontends.claims import check_claim
+from chainlens.engine.frontends.document import read_document
+
+
+def oks(text: str, kind: str = "latex"):
+    doc = read_document(text, kind)
+    return [check_claim(u).ok for u in doc.claims]
+
+
+def test_a_line_break_with_a_space_continues_the_alignment():
+    note = ("\\[ \\begin{aligned}\n  \\frac{d}{dx}\\tan x\n"
+            "    &= \\frac{\\cos x\\cos x + \\sin x\\sin x}{\\cos^{2} x} \\\\[2pt]\n"
+            "    &= \\frac{1}{\\cos^{2} x} = \\sec^{2} x\n\\end{aligned} \\]")
+    assert oks(note) == [True, True, True]
+    wrong = note.replace("= \\sec^{2} x", "= \\sec x")
+    assert oks(wrong) == [True, True, False]
+
+
+def test_intertext_between_two_lines_keeps_one_chain():
+    note = ("\\begin{align*}\ny' &= x^3\\bigl(\\cos x\\bigr)' + 3x^2\\cos x\n"
+            "\\intertext{and since $(\\cos x)' = -\\sin x$,}\n"
+            "&= -x^3\\sin x + 3x^2\\cos x\n\\end{align*}")
+    got = oks("Let $y = x^3\\cos x$.\n" + note)
+    assert got[-1] is True and False not in got
+
+
+def test_a_nested_derivative_after_cdot_is_a_factor():
+    note = ("\\begin{align*}\ny' &= (x^2+1)\\cdot\\frac{d}{dx}(x^3)+\\frac{d}{dx}(x^2+1)\\cdot x^3"
+            "\\\\\n&= 5x^4+3x^2\n\\end{align*}")
+    assert oks("Let $y = (x^2+1)x^3$.\n" + note) == [True, True]
+
+
+def test_a_chain_of_derivative_notations_claims_the_value_for_each():
+    macros = "\\newcommand{\\fp}{\\ensuremath{f\\,'}}\n"
+    note = macros + "Let $f(x) = 5e^x$. Then \\[\\fp(x) = \\fp'(x) = \\fp''(x) = 5e^x.\\]"
+    assert oks(note) == [True, True, True]
+    note = macros + "Let $f(x) = x^3$. Then \\[\\fp(x) = 3x^2;\\quad \\fp'(x) = 6x;" \
+        "\\quad \\fp''(x) = 5.\\]"
+    assert oks(note) == [True, True, False]
+
+
+def test_a_definition_heading_a_chain_does_not_end_it():
+    note = "Let $s(t) = t^3 - 6t^2 + 9t$. Then $$v(t) = s'(t) = 3t^2 - 12t + 9.$$"
+    assert oks(note, "markdown") == [True]
+    assert oks(note.replace("+ 9.", "+ 8."), "markdown") == [False]
