@@ -1,0 +1,150 @@
+"""What applying a layer or an operator to tensors builds, inside a
+model's ``forward``: ``self.fc(x)`` (a :class:`Linear` waiting to be cut
+into gates or summed), norms, activations, losses, recurrent layers at one
+step, ``@`` and the arithmetic of tensors and sizes.
+
+Split from :mod:`python_eval` by role: that module holds the program being
+built (declarations, bindings, tensors of values) and the calls; this one
+the meaning of each application.  :class:`Apply` is a mixin of its
+``_Forward``.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
+from chainlens.engine.core.nodes import sym
+from chainlens.engine.frontends.python_init import const_binop
+from chainlens.engine.frontends.python_layers import (
+    LOSSES,
+    RNN_GATES,
+    LayerSpec,
+    apply_op,
+    normalise,
+    rnn_step,
+)
+from chainlens.engine.frontends.python_values import (
+    Const,
+    Dim,
+    Layer,
+    Linear,
+    Tensor,
+    Tup,
+    Unknown,
+    Unsupported,
+)
+
+__all__ = ["Apply"]
+
+
+class Apply:
+    def call_layer(self, layer: Layer, args, kwargs, where):
+        spec = layer.spec
+        x = args[0] if args else None
+        if spec.kind in ("linear", "conv"):
+            if isinstance(x, Linear):
+                x = self.materialise(x, where)
+            if spec.framework == "flax" or spec.kind == "conv":
+                return Tensor(*self._applied(layer, x, where))
+            return Linear([(layer, x)])
+        if spec.kind == "rnn":
+            return self.recurrent(layer, x, where)
+        if spec.kind == "embedding":
+            if (0, 1) not in layer.built:
+                self.layers.append((layer.label or spec.ctor, None, layer.span))
+                dim = Dim(spec.fan_out if isinstance(spec.fan_out, int) else None)
+                e = self.declare(f"E_{self.tag(layer)}", "param", (dim,), layer.span,
+                                 "normal", layer=len(self.layers))
+                self.layers[-1] = (self.layers[-1][0], e.value, layer.span)
+                layer.built[(0, 1)] = (e, dim)
+            e, dim = layer.built[(0, 1)]
+            return Tensor(e, dim)
+        t = self.tensor(x, where)
+        if spec.kind == "shape":
+            return t
+        if spec.kind == "norm":
+            return Tensor(normalise(t.node, None, None), t.dim)
+        if spec.kind == "act":
+            return Tensor(apply_op(spec.op, t.node, t.scalar), t.dim, t.scalar)
+        if spec.kind == "loss":
+            return Tensor(LOSSES[spec.op](t.node, self.tensor(args[1], where).node), Dim(1),
+                          scalar=True)
+        raise Unsupported(where, f"nn.{spec.ctor} is not modelled")
+
+    def recurrent(self, layer: Layer, x, where):
+        """``nn.LSTM``/``GRU``/``RNN`` at one time step from a zero state: the
+        input weights cut by rows into the gates (W_hh meets h0 = 0)."""
+        spec = layer.spec
+        gates = RNN_GATES[spec.ctor]
+        hidden = spec.fan_out if isinstance(spec.fan_out, int) else None
+        wide = LayerSpec("linear", spec.ctor, spec.fan_in, hidden * gates if hidden else None,
+                         framework="torch-rnn")
+        inner = layer.built.setdefault("gates", Layer(wide, layer.label, layer.span))
+        lin = Linear([(inner, self.tensor(x, where))])
+        z = [self.materialise(lin, where, piece=(j, gates)) for j in range(gates)]
+        self.notes.append(f"nn.{spec.ctor} read as one time step from a zero state")
+        cell, h = rnn_step([g.node for g in z])
+        if cell is not None:
+            c_name = sym(self.bind("c", cell, where))
+            h = Tensor(sym(self.bind("h", h(c_name), where)), z[0].dim)
+            return Tup([h, Tup([h, Tensor(c_name, z[0].dim)])])
+        h_t = Tensor(sym(self.bind("h", h, where)), z[0].dim)
+        return Tup([h_t, h_t])
+
+    def _applied(self, layer, x, where):
+        z, rows = self.apply_weights(layer, x, where)
+        return sym(self.bind("z", z, where)), rows
+
+    def matmul(self, a: Tensor, b: Tensor) -> Tensor:
+        node = call("matmul", b.node, a.node) if b.node.op == "sym" and b.node.value in (
+            self.decls) and len(self.decls[b.node.value][1]) == 2 else call("matmul", a.node,
+                                                                            b.node)
+        if node.args[0] is b.node:  # x @ W with W [in, out]: W is read transposed
+            role, dims, span, init, fan_in, layer = self.decls[b.node.value]
+            self.decls[b.node.value] = (role, (dims[1], dims[0]), span, init, fan_in, layer)
+            a.dim.unify(dims[0])
+            return Tensor(node, dims[1])
+        self.notes.append("attention read at one position: q @ kᵀ is one score, softmax "
+                          "over one key is 1")
+        if a.scalar or b.scalar:  # att @ v with one score
+            return Tensor(mul(a.node, b.node), b.dim if a.scalar else a.dim)
+        a.dim.unify(b.dim)
+        return Tensor(call("sum", mul(a.node, b.node)), Dim(1), scalar=True)
+
+    # ---- arithmetic ------------------------------------------------------
+    def binop(self, op: ast.operator, a, b, where):
+        if isinstance(a, Const) and isinstance(b, Const):
+            r = const_binop(op, a.value, b.value)
+            if r is None:
+                raise Unsupported(where, f"{ast.unparse(where)[:40]} is not arithmetic")
+            return Const(r)
+        if isinstance(op, ast.Add) and isinstance(a, Linear) and isinstance(b, Linear):
+            return Linear(a.terms + b.terms)
+        if isinstance(op, ast.MatMult):
+            return self.matmul(self.tensor(a, where), self.tensor(b, where))
+        a, b = self._epsilon(a), self._epsilon(b)
+        ta, tb = self.tensor(a, where), self.tensor(b, where)
+        if not (ta.scalar or tb.scalar) and ta.dim.value != 1 and tb.dim.value != 1:
+            ta.dim.unify(tb.dim)
+        dim = tb.dim if ta.scalar else ta.dim
+        table = {ast.Add: add, ast.Sub: sub, ast.Mult: mul, ast.Div: div, ast.Pow: power}
+        fn = table.get(type(op))
+        if fn is None:
+            raise Unsupported(where, f"operator {type(op).__name__} is not read")
+        return Tensor(fn(ta.node, tb.node), dim, ta.scalar and tb.scalar)
+
+    def _epsilon(self, v):
+        """A configured epsilon (``config.norm_eps``) the file does not fix:
+        1e-5, PyTorch's default for its norms."""
+        if isinstance(v, Unknown) and "eps" in v.why:
+            self.notes.append("an epsilon the file does not fix is 1e-5")
+            return Const(1e-5)
+        return v
+
+    def negate(self, v, where):
+        if isinstance(v, Const):
+            return Const(-v.value)
+        t = self.tensor(v, where)
+        return Tensor(neg(t.node), t.dim, t.scalar)
+

@@ -1,0 +1,94 @@
+"""Calls inside ``__init__``: what ``nn.Linear(d, 4 * d)``,
+``nn.Sequential(...)``, ``nn.ModuleList(...)``, ``nn.Parameter(torch.randn(d))``,
+``range(n)`` or a submodule of the same file construct.
+
+Split from :mod:`python_init` by role: that module walks the statements
+and evaluates plain values; this one is the table of constructors.
+:class:`InitCalls` is a mixin of its ``InitReader``.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from chainlens.engine.frontends.python_layers import layer_spec
+from chainlens.engine.frontends.python_values import (
+    Const,
+    Items,
+    Layer,
+    Param,
+    Ref,
+    Seq,
+    Tup,
+    Unknown,
+)
+
+__all__ = ["InitCalls", "TENSOR_INITS"]
+
+TENSOR_INITS = {"randn": "normal", "zeros": "zeros", "ones": "ones", "rand": "unit",
+                "empty": "uniform", "FloatTensor": "uniform", "Tensor": "uniform"}
+
+
+class InitCalls:
+    def _call(self, node: ast.Call, env, mod, label):
+        func = self._value(node.func, env, mod, label)
+        flat = isinstance(func, Ref) and func.path[-1] in ("ModuleList", "Parameter")
+        args = [self._value(a.value if isinstance(a, ast.Starred) else a, env, mod,
+                            label if flat else f"{label}.{i}") for i, a in enumerate(node.args)]
+        if any(isinstance(a, ast.Starred) for a in node.args) and len(args) == 1 and isinstance(
+                args[0], Items | Tup):
+            args = list(args[0].items)
+        kwargs = {k.arg: self._value(k.value, env, mod, f"{label}.{k.arg}")
+                  for k in node.keywords if k.arg}
+        if isinstance(func, Unknown):
+            return func  # its reason: "Attention is not defined in this file"
+        if not isinstance(func, Ref):
+            return Unknown(f"{ast.unparse(node.func)[:40]}(...) is not read")
+        name = func.path[-1]
+        if func.path[0] == "<local>":
+            if name in self.classes:
+                return self.instantiate(self.classes[name], args, kwargs, label)
+            return Unknown(f"{name}(...) is computed at run time")
+        if name in ("range",) and all(isinstance(a, Const) for a in args) and args:
+            return Items([Const(i) for i in range(*(int(a.value) for a in args))], label)
+        if name == "len" and args and isinstance(args[0], Items | Tup):
+            return Const(len(args[0].items))
+        if name in ("int", "float", "max", "min", "round") and args and all(
+                isinstance(a, Const) for a in args):
+            fn = {"int": int, "float": float, "max": max, "min": min, "round": round}[name]
+            return Const(fn(*(a.value for a in args)))
+        if name == "Sequential":
+            if len(args) == 1 and isinstance(args[0], Unknown):
+                return args[0]
+            return Seq(list(args), label)
+        if name == "ModuleList":
+            if args and isinstance(args[0], Items | Unknown):
+                return args[0]  # an unknown count stays unknown: never an empty list
+            return Items([], label)
+        if name == "ModuleDict" and args and isinstance(args[0], Items):
+            return args[0]
+        if name in ("ModuleDict", "dict"):
+            names = dict(kwargs)
+            return Items(list(names.values()), label, names)
+        if name == "Parameter":
+            inner = args[0] if args else None
+            if isinstance(inner, Param):
+                return inner
+            return Param(label, (), "uniform", label, self.offsets.span(node))
+        if name in TENSOR_INITS and func.path[0] in ("torch", "np", "numpy", "jnp"):
+            dims = list(args[0].items) if len(args) == 1 and isinstance(args[0], Tup) else args
+            shape = tuple(d.value if isinstance(d, Const) and isinstance(d.value, int) else None
+                          for d in dims)
+            return Param(label, shape, TENSOR_INITS[name], label, self.offsets.span(node))
+        sized = [a.value if isinstance(a, Const) else None for a in args]
+        spec = layer_spec(name, sized, {k: v.value if isinstance(v, Const) else None
+                                        for k, v in kwargs.items()},
+                          "flax" if func.path[0] in ("flax", "linen") or (
+                              func.path[0] == "nn" and name in ("Dense", "Conv", "Embed"))
+                          else "torch")
+        if spec is not None:
+            return Layer(spec, label, self.offsets.span(node))
+        if name in ("getattr",) and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
+                args[1], Const):
+            return Ref(args[0].path + (str(args[1].value),))
+        return Unknown(f"{'.'.join(func.path)}(...) is not a layer chainlens models")
