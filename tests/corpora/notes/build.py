@@ -5,7 +5,7 @@ them again from ``/work/.mirror/<owner>+<name>/repo`` at the pinned commits.
 A file goes to ``heldout/`` when the first byte of sha256("repo/path") is
 divisible by 3 (decided from the path alone, before anyone reads the file);
 a source with ``"split"`` goes whole to that folder (round 2's fresh
-``heldout2/``).  ``"start_after"``: the cut starts after the first line
+``heldout2/``, round 3's ``heldout3/``).  ``"start_after"``: the cut starts after the first line
 containing that text (a standalone chapter's own preamble is not the note).
 """
 
@@ -33,8 +33,8 @@ def split_of(repo: str, path: str) -> str:
 def local_name(repo: str, path: str) -> str:
     owner = repo.split("/")[0].split("-")[0].lower()
     stem = re.sub(r"[^A-Za-z0-9.]+", "_", path.rsplit("/", 1)[-1])
-    if stem.lower() in ("index.md", "readme.md"):
-        stem = re.sub(r"[^A-Za-z0-9]+", "_", path.rsplit("/", 2)[-2]) + ".md"
+    if stem.lower() in ("index.md", "readme.md", "notes.md", "concepts.ipynb"):  # by folder
+        stem = re.sub(r"[^A-Za-z0-9]+", "_", path.rsplit("/", 2)[-2]) + stem[stem.rfind("."):]
     return f"{owner}__{stem}"
 
 

@@ -66,3 +66,8 @@ if __name__ == "__main__":
     except ImportError:
         HELDOUT2 = {}
     write("heldout2", HELDOUT2)
+    try:
+        from labels_heldout3 import HELDOUT3
+    except ImportError:
+        HELDOUT3 = {}
+    write("heldout3", HELDOUT3)
