@@ -24,27 +24,38 @@ def postorder(roots: Node | Iterable[Node], enter=None) -> list[Node]:
     part of a DAG walks only that part."""
     if isinstance(roots, Node):
         roots = (roots,)
+    # One (node, iterator over its children) per level; leaves are listed
+    # without a frame of their own.  The order is exactly the recursive one.
     seen: set[int] = set()
+    mark = seen.add
     order: list[Node] = []
+    emit = order.append
     for root in roots:
         if id(root) in seen:
             continue
-        stack: list[tuple[Node, int]] = [(root, 0)]
+        if not root.args:
+            mark(id(root))
+            emit(root)
+            continue
+        stack = [(root, iter(root.args))]
+        push = stack.append
         while stack:
-            node, i = stack[-1]
-            if i < len(node.args):
-                stack[-1] = (node, i + 1)
-                child = node.args[i]
-                if id(child) not in seen:
-                    if enter is None or enter(child):
-                        stack.append((child, 0))
-                    else:
-                        seen.add(id(child))
+            node, children = stack[-1]
+            for child in children:
+                if id(child) in seen:
+                    continue
+                if enter is not None and not enter(child):
+                    mark(id(child))
+                    continue
+                if child.args:
+                    push((child, iter(child.args)))
+                    break
+                mark(id(child))
+                emit(child)
             else:
                 stack.pop()
-                if id(node) not in seen:
-                    seen.add(id(node))
-                    order.append(node)
+                mark(id(node))
+                emit(node)
     return order
 
 

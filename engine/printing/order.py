@@ -10,7 +10,6 @@ walk.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fractions import Fraction
 
 from chainlens.engine.core.nodes import E, Node
@@ -20,47 +19,58 @@ __all__ = ["Shape", "shape_of", "factor_key", "term_key", "split", "is_exponenti
 _ZERO, _ONE = Fraction(0), Fraction(1)
 
 
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """What ordering needs to know about a node, computed bottom-up:
-    its depth, and its polynomial degree (None when not a polynomial)."""
-
-    depth: int
-    degree: Fraction | None
+#: What ordering needs to know about a node, computed bottom-up: the
+#: pair (depth, polynomial degree or None when not a polynomial).  A plain
+#: tuple of ints: a degree is a whole number (a power counts only with a
+#: positive integer exponent), and ints add without Fraction's cost.
+Shape = tuple
 
 
 def shape_of(node: Node, shapes: dict[int, Shape]) -> Shape:
-    args = [shapes[id(a)] for a in node.args]
-    depth = 1 + max((a.depth for a in args), default=0)
+    args = node.args
     op = node.op
-    if op in ("num", "pi") or node is E:
-        degree: Fraction | None = _ZERO
-    elif op == "sym":
-        degree = _ONE
-    elif op in ("add", "mul", "matmul") and all(a.degree is not None for a in args):
-        degrees = [a.degree for a in args]
-        degree = max(degrees) if op == "add" else sum(degrees, _ZERO)
-    elif (op == "pow" and args[0].degree is not None and node.args[1].op == "num"
-          and node.args[1].value.denominator == 1 and node.args[1].value > 0):
-        degree = args[0].degree * node.args[1].value
-    else:
-        degree = None
-    return Shape(depth, degree)
+    if not args:
+        if op == "sym":
+            return (1, 1)
+        return (1, 0) if op in ("num", "pi") else (1, None)
+    if len(args) == 1:
+        a = shapes[id(args[0])]
+        depth = 1 + a[0]
+        if node is E:
+            return (depth, 0)
+        if op in ("add", "mul", "matmul"):
+            return (depth, a[1])
+        return (depth, None)
+    kids = [shapes[id(a)] for a in args]
+    depth = 1 + max([k[0] for k in kids])
+    if op in ("add", "mul", "matmul"):
+        degrees = [k[1] for k in kids]
+        if None in degrees:
+            return (depth, None)
+        return (depth, max(degrees) if op == "add" else sum(degrees))
+    if op == "pow":
+        b = kids[0][1]
+        e = args[1]
+        if b is not None and e.op == "num":
+            q = e.value
+            if q.denominator == 1 and q.numerator > 0:
+                return (depth, b * q.numerator)
+    return (depth, None)
 
 
 def factor_key(f: Node, shapes: dict[int, Shape]) -> tuple:
     """Coefficient-like constants, then symbols, polynomial factors, powers
     with symbolic exponents, functions (simpler first, so ``exp(x^2)``
     precedes ``cos(exp(x^2))``), then non-polynomial sums."""
-    op, shape, name = f.op, shapes[id(f)], ()
+    op, (depth, degree), name = f.op, shapes[id(f)], ()
     base = f.args[0] if op == "pow" else f
     if op == "pow" and base.op == "num":
         cat = 0
     elif op == "pi" or f is E:
         cat = 1
-    elif base.op == "sym" and shape.degree is not None:
+    elif base.op == "sym" and degree is not None:
         cat, name = 2, _natural(base.value)
-    elif shape.degree is not None:
+    elif degree is not None:
         cat = 3
     elif op == "pow" and base.op == "sym":
         cat, name = 4, _natural(base.value)
@@ -68,15 +78,15 @@ def factor_key(f: Node, shapes: dict[int, Shape]) -> tuple:
         cat = 6
     else:
         cat = 5
-    return (cat, name, shape.depth, f.sort_key)
+    return (cat, name, depth, f.sort_key)
 
 
 def split(term: Node) -> tuple[Fraction, tuple[Node, ...]]:
     if term.op == "mul" and term.args[0].op == "num":
         return term.args[0].value, term.args[1:]
     if term.op == "mul":
-        return Fraction(1), term.args
-    return Fraction(1), (term,)
+        return _ONE, term.args
+    return _ONE, (term,)
 
 
 def term_key(term: Node, shapes: dict[int, Shape]) -> tuple:
@@ -87,17 +97,34 @@ def term_key(term: Node, shapes: dict[int, Shape]) -> tuple:
     if term.op == "num":
         return (2, 0, 0, (), 0, term.sort_key)
     _, factors = split(term)
-    monomial = [f for f in factors
-                if (f.args[0] if f.op == "pow" else f).op == "sym" and shapes[id(f)].degree]
-    degree = sum((shapes[id(f)].degree for f in monomial), Fraction(0))
-    bare = len(monomial) == len(factors)
-    names = tuple(sorted(_natural((f.args[0] if f.op == "pow" else f).value) for f in monomial))
-    return (0 if degree > 0 else 1, -degree, bare, names, shapes[id(term)].depth, term.sort_key)
+    degree = 0
+    names = []
+    for f in factors:
+        b = f.args[0] if f.op == "pow" else f
+        if b.op == "sym":
+            d = shapes[id(f)][1]
+            if d:
+                degree += d
+                names.append(_natural(b.value))
+    bare = len(names) == len(factors)
+    names.sort()
+    return (0 if degree > 0 else 1, -degree, bare, tuple(names), shapes[id(term)][0],
+            term.sort_key)
+
+
+_NATURAL: dict[str, tuple] = {}
+_SPLIT_DIGITS = re.compile(r"(\d+)").split
 
 
 def _natural(name: str) -> tuple:
-    """Sort key that puts ``w_2`` before ``w_10``."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", name))
+    """Sort key that puts ``w_2`` before ``w_10`` (memoised: names recur)."""
+    key = _NATURAL.get(name)
+    if key is None:
+        key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in _SPLIT_DIGITS(name))
+        if len(_NATURAL) > 50_000:
+            _NATURAL.clear()
+        _NATURAL[name] = key
+    return key
 
 
 def is_exponential(term: Node) -> bool:

@@ -13,7 +13,6 @@ an ellipsis.  Primitives are spelled from their table entry's ``notation``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 
 from chainlens.engine.core import limits
@@ -43,20 +42,35 @@ SUM, NEG, PROD, POW, ATOM = 1, 2, 3, 4, 5
 
 
 
-@dataclass(frozen=True, slots=True)
 class Frag:
     """A printed sub-expression and how tightly it binds.  ``name`` marks a
     bare variable (LaTeX needs a ``\\cdot`` between a name and a bracket, or
-    the parser would read a call)."""
+    the parser would read a call).  Treated as immutable; a plain slotted
+    class because the walk makes one per node (a frozen dataclass's
+    ``__init__`` costs several times more)."""
 
-    s: str
-    prec: int
-    name: bool = False
+    __slots__ = ("s", "prec", "name")
+
+    def __init__(self, s: str, prec: int, name: bool = False):
+        self.s = s
+        self.prec = prec
+        self.name = name
+
+    def __eq__(self, other) -> bool:
+        return type(other) is type(self) and (self.s, self.prec, self.name) == (
+            other.s, other.prec, other.name)
+
+    def __hash__(self) -> int:
+        return hash((self.s, self.prec, self.name))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(s={self.s!r}, prec={self.prec!r}, name={self.name!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class Const(Frag):
     """A number as the base of a power, which Python spells apart."""
+
+    __slots__ = ()
 
 
 
@@ -77,10 +91,13 @@ class Printer:
         shapes: dict[int, Shape] = {}
         opaque: set[int] = set()
         work = 0
+        capped = self.max_chars is not None
         for node in postorder(root):
             shapes[id(node)] = shape_of(node, shapes)
-            frag = self.cap(self.node(node, memo, shapes, opaque))
-            if self.max_chars is None:
+            frag = self.node(node, memo, shapes, opaque)
+            if capped:
+                frag = self.cap(frag)
+            else:
                 work += len(frag.s)
                 if work > limits.MAX_PRINT_WORK:
                     raise LimitError(
@@ -130,8 +147,8 @@ class Printer:
             return self.product(coeff, factors, memo, shapes, opaque)
         if op == "pow":
             base, exp = n.args
-            if exp.op == "num" and exp.value < 0:
-                return self.product(Fraction(1), (n,), memo, shapes, opaque)
+            if exp.op == "num" and exp.value.numerator < 0:
+                return self.product(_ONE, (n,), memo, shapes, opaque)
             if exp.op == "num":
                 return self.num_power(self.base(base, memo), exp.value)
             return self.power(self.base(base, memo), memo[id(exp)], None)
@@ -172,9 +189,9 @@ class Printer:
         """(is it subtracted, its printed magnitude)."""
         if id(t) in opaque:
             return False, memo[id(t)]
-        if t.op == "num" and t.value < 0:
+        if t.op == "num" and t.value.numerator < 0:
             return True, self.number(-t.value)
-        if t.op == "mul" and t.args[0].op == "num" and t.args[0].value < 0:
+        if t.op == "mul" and t.args[0].op == "num" and t.args[0].value.numerator < 0:
             coeff, factors = split(t)
             return True, self.product(-coeff, factors, memo, shapes, opaque)
         return False, memo[id(t)]
@@ -185,15 +202,19 @@ class Printer:
         denom: list[Frag] = []
         for f in sorted(factors, key=lambda f: factor_key(f, shapes)):
             exp = f.args[1] if f.op == "pow" else None
-            if id(f) not in opaque and exp is not None and exp.op == "num" and exp.value < 0:
+            if id(f) not in opaque and exp is not None and exp.op == "num" \
+                    and exp.value.numerator < 0:
                 denom.append(self.num_power(self.base(f.args[0], memo), -exp.value))
             else:
                 numer.append(memo[id(f)])
-        c = abs(coeff)
-        top = ([self.number(Fraction(c.numerator))] if c.numerator != 1 or not numer else [])
-        bottom = [self.number(Fraction(c.denominator))] if c.denominator != 1 else []
+        cn, cd = coeff.numerator, coeff.denominator
+        negative = cn < 0
+        if negative:
+            cn = -cn
+        top = ([self.number(_whole(cn))] if cn != 1 or not numer else [])
+        bottom = [self.number(_whole(cd))] if cd != 1 else []
         frag = self.fraction(top + numer, bottom + denom)
-        if coeff < 0:
+        if negative:
             return Frag(self.minus + self.wrap(frag, PROD), NEG)
         return frag
 
@@ -211,9 +232,10 @@ class Printer:
     # ---- powers -----------------------------------------------------------
     def num_power(self, base: Frag, q: Fraction) -> Frag:
         """``base ^ q`` for a positive rational ``q``."""
-        if q == 1:
+        n, d = q.numerator, q.denominator
+        if n == 1 and d == 1:
             return base
-        if q == Fraction(1, 2):
+        if n == 1 and d == 2:
             return self.sqrt(base)
         return self.power(base, self.number(q), q)
 
@@ -225,11 +247,15 @@ class Printer:
 
     # ---- leaves -----------------------------------------------------------
     def number(self, q: Fraction) -> Frag:
-        sign = self.minus if q < 0 else ""
-        q = abs(q)
-        if q.denominator == 1:
-            return Frag(f"{sign}{q.numerator}", NEG if sign else ATOM)
-        return Frag(f"{sign}{q.numerator}/{q.denominator}", NEG if sign else PROD)
+        n, d = q.numerator, q.denominator
+        if n < 0:
+            n = -n
+            if d == 1:
+                return Frag(f"{self.minus}{n}", NEG)
+            return Frag(f"{self.minus}{n}/{d}", NEG)
+        if d == 1:
+            return Frag(str(n), ATOM)
+        return Frag(f"{n}/{d}", PROD)
 
     def symbol(self, name: str) -> Frag:
         return Frag(display_symbol(name, self.notation), ATOM, name=True)
@@ -258,6 +284,20 @@ class Printer:
         """A binary tensor operator written between its operands (``W @ x``),
         binding like a product."""
         return Frag(f" {spelled} ".join(self.wrap(a, POW) for a in args), PROD)
+
+
+_ONE = Fraction(1)
+_WHOLE: dict[int, Fraction] = {}
+
+
+def _whole(n: int) -> Fraction:
+    """``Fraction(n)``, memoised for the small coefficients that recur."""
+    q = _WHOLE.get(n)
+    if q is None:
+        q = Fraction(n)
+        if len(_WHOLE) < 4096:
+            _WHOLE[n] = q
+    return q
 
 
 def notation_of(op: str):
