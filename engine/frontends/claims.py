@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chainlens.engine.core.ir import sub
 from chainlens.engine.core.nodes import ZERO, sym
@@ -25,7 +25,7 @@ from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_units import read_claimed
 from chainlens.engine.health.fixes import Remedy, TextEdit
 from chainlens.engine.health.report import Finding
-from chainlens.engine.language.reader import parse_expr
+from chainlens.engine.language.reader import parse, parse_expr
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.check import check_derivative
 from chainlens.engine.symbolic.conditions import conditions_of
@@ -168,8 +168,14 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
     if differ < CONFIRM_POINTS:
         return ClaimVerdict(unit, wrt, note=f"not checked: the claim differs from the "
                             f"derivative at {differ} point(s) only")
+    alternatives = getattr(unit.claim, "alternatives", ())
+    other = _another_definition(unit, wrt, alternatives)
+    if other:
+        return ClaimVerdict(unit, wrt, note=f"not checked: {other}")
     latex = render(verdict.derivative, "latex")
-    fix_ok = _fix_reads_back(target, latex, wrt)
+    # with several definitions nearby the claim is wrong for each, but which
+    # derivative the note meant (the fix) is still a guess
+    fix_ok = not alternatives and _fix_reads_back(target, latex, wrt)
     return ClaimVerdict(unit, wrt, ok=False, counterexample=_counter_dict(verdict),
                         correct_latex=latex if fix_ok else None,
                         correct_unicode=render(verdict.derivative, "unicode"))
@@ -193,6 +199,25 @@ def _other_reading(unit: Unit, derivative, wrt: str) -> str | None:
                 _confirmed(unit.expr, unit.claimed, alt, wrt) == 0:
             return (f"it is {claim.definition}' evaluated at {body}, another function the "
                     f"note defines, not {claim.definition}'({wrt})")
+    return None
+
+
+def _another_definition(unit: Unit, wrt: str, bodies) -> str | None:
+    """Why a claim wrong for the nearest definition of its function may be
+    right for another definition of that name nearby, or None when it is
+    certainly wrong for each of them."""
+    name = getattr(unit.claim, "definition", None) or "the function"
+    for body in bodies:
+        why = (f"{name} is defined more than once nearby, and the claim may be about "
+               f"{name} = {body}")
+        try:
+            target = _target(replace(unit, program=parse(body)), wrt)
+            verdict = check_derivative(target, unit.claimed, wrt)
+        except (ChainError, ArithmeticError, ValueError, RecursionError):
+            return why
+        if verdict.equal or verdict.difference is ZERO or \
+                _confirmed(target, unit.claimed, verdict.derivative, wrt) < CONFIRM_POINTS:
+            return why
     return None
 
 

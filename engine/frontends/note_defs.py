@@ -25,13 +25,16 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters", "Scopes",
-           "CONSTANT_LETTERS"]
+           "CONSTANT_LETTERS", "RESTATED", "through_definitions"]
 
 #: a function's name: one letter, perhaps with a one-token subscript (F_1)
 NAME = r"[A-Za-z](?:_\{[A-Za-z0-9]\})?"
 _DEF_LHS = re.compile(r"^(" + NAME + r")\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
 _DEFINED_CALL = re.compile(r"(?<![\\A-Za-z_{'])([A-Za-z])\s*\(\s*([A-Za-z])\s*\)")
 _APPLIED = re.compile(r"(?<![\\A-Za-z_{^'])([A-Za-z])\s*('*)\s*\(")
+#: The reason of a definition only through other functions (``u = g(x)``,
+#: ``y = f(g(x))``): a general statement, which a later formula for the name replaces.
+RESTATED = "is defined through other functions here"
 #: Letters notes use for constants: ``a(x+1)``, ``k(x^2-1)`` are products.
 #: Any other letter before a bracket may be a function (``f(x+1)``, ``u(t)``).
 CONSTANT_LETTERS = frozenset("abcdkmnABCK")
@@ -63,6 +66,10 @@ class Definition:
     end: int
     text: str = ""  # the body as the note writes it
     reason: str | None = None
+    #: bodies of the other definitions of the name nearby ("1. f(x) = …  2. f(x) = …"):
+    #: a claim is bound to this, the nearest, one, and called wrong only when it is
+    #: wrong for every one of them
+    alternatives: tuple[str, ...] = ()
 
     @property
     def var(self) -> str:
@@ -96,7 +103,7 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
     s, e = elements[-1]
     if not sides:
         return Definition(name, vars_, "", start + s, start + e, texts[-1],
-                          reason=f"{name} is defined through other functions here")
+                          reason=f"{name} {RESTATED}")
     k = sides[0]
     body = reads[k]
     s, e = elements[k]
@@ -113,10 +120,38 @@ def apply_definitions(read: str, defs: dict[str, Definition]) -> str:
     """``g(x)`` with ``g`` defined in the note (by ``x``) is its body."""
     def one(m: re.Match) -> str:
         d = defs.get(m.group(1))
-        if d is None or d.reason or d.vars != (m.group(2),):
+        if d is None or d.reason or d.alternatives or d.vars != (m.group(2),):
             return m.group(0)
         return "(" + d.body + ")"
     return _DEFINED_CALL.sub(one, read)
+
+
+def through_definitions(read: str, defs: dict[str, Definition], wrt: str | None,
+                        dependent, keep: tuple[str, ...] = ()) -> str:
+    """``read`` with each name that depends on ``wrt`` replaced by its
+    definition: after ``y = u^5`` and ``u = x^2+1`` (the note writing du/dx),
+    dy/dx is about (x^2+1)^5, and ``5u^4 \\cdot 2x`` is 5(x^2+1)^4·2x.  Only a
+    name the note writes as depending on ``wrt`` (``(name, wrt)`` in
+    ``dependent``), defined once nearby as a formula in ``wrt``; ``keep``: names
+    never replaced (the claim's own function)."""
+    if not wrt:
+        return read
+    for _ in range(3):  # y = u^5, u = v + 1, v = x^2
+        done = read
+        for name, d in defs.items():
+            if (name, wrt) not in dependent or name in keep or name == wrt or d.vars \
+                    or d.reason or d.alternatives or not _letter(wrt).search(d.body) \
+                    or _letter(name).search(d.body):
+                continue
+            read = _letter(name, subscripts=False).sub(lambda m, b=d.body: "(" + b + ")", read)
+        if read == done:
+            break
+    return read
+
+
+def _letter(name: str, subscripts: bool = True) -> re.Pattern:
+    tail = r"(?![A-Za-z])" if subscripts else r"(?![A-Za-z_'])"
+    return re.compile(r"(?<![\\A-Za-z_])" + re.escape(name) + tail)
 
 
 class Scopes:
@@ -216,11 +251,11 @@ def numbered_answers(note: str, groups: list[list[Definition]], defs: list[Defin
                 groups.append([found[0] for found in per_item])
     out = []
     for group in groups:
-        name, last = group[0].name, group[-1].end
+        names, last = {d.name for d in group}, group[-1].end
         for start, _end, items in lists:
             if start < last or start - last > window:
                 continue
-            between = [d for d in defs if d.name == name and last <= d.start < start]
+            between = [d for d in defs if d.name in names and last <= d.start < start]
             if len(items) == len(group) and not between:
                 out += [(s, e, d) for (s, e), d in zip(items, group, strict=True)]
             break

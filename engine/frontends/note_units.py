@@ -72,6 +72,42 @@ def _group_at(text: str, i: int) -> int:
     return -1
 
 
+_OPERAND_STOP = re.compile(r"[+\-=,;&]|\\(?:cdot|times|quad|qquad|right|pm|mp)(?![A-Za-z])"
+                           r"|\\frac\{\s*(?:d|\\partial)\s*\}")
+
+
+def _operand_end(text: str, start: int) -> int:
+    """Where the operand of ``\\frac{d}{dx}`` written without brackets ends:
+    at the next ``+``, ``-``, ``=``, ``\\cdot`` or derivative outside brackets,
+    or at the bracket that closes around it."""
+    depth, i = 0, start
+    while i < len(text):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                return i
+            depth -= 1
+        elif depth == 0 and i > start and _OPERAND_STOP.match(text, i):
+            return i
+        i += 1
+    return len(text)
+
+
+def _one_factor(operand: str):
+    """The operand of a bracket-less ``\\frac{d}{dx}``, when it is one factor
+    (``x^2``, ``\\cos t``, ``e^{-x^2}``, ``3x^2``): in ``\\frac{d}{dx} x\\sin x``
+    whether the derivative takes both factors is a guess."""
+    if not operand.strip():
+        raise ChainError("a derivative inside the claim is applied to nothing")
+    node = parse_expr(operand)
+    if node.op == "mul" and sum(bool(free_symbols(a)) for a in node.args) > 1:
+        raise ChainError("a derivative inside the claim is applied, without brackets, to a "
+                         "product: whether it takes every factor is a guess")
+    return node
+
+
 def read_claimed(text: str):
     """Parse a claimed side, differentiating the derivative operators inside
     it first.  Raises ``ChainError`` (with the reason) when it cannot."""
@@ -83,10 +119,11 @@ def read_claimed(text: str):
         while j < len(text) and text[j] == " ":
             j += 1
         end = _group_at(text, j)
-        if end < 0:
-            raise ChainError("a derivative inside the claim is not applied to a bracketed "
-                             "expression")
-        inner = parse_expr(text[j + 1:end - 1])
+        if end > 0 and text[end:].lstrip()[:1] not in ("^", "_", "'"):
+            inner = parse_expr(text[j + 1:end - 1])
+        else:
+            end = _operand_end(text, j)
+            inner = _one_factor(text[j:end])
         names = free_symbols(inner)
         if names and m.group(2) not in names:
             # d/dx (f_x): a name that stands for a function of x, read as a constant
@@ -148,7 +185,7 @@ def read_note_claims(text: str, latex: bool = False):
         math = tuple(sorted(math + plain_math(text, math), key=lambda m: m.start))
     units, skipped = [], []
     dependent = dependent_names(math, macros)
-    found = notes.find_claims(text, math, macros, same=_same_function)
+    found = notes.find_claims(text, math, macros, same=_same_function, dependent=dependent)
     if not latex:
         found = tuple(sorted(found + table_claims(text, macros), key=lambda c: c.claimed_start))
     for i, claim in enumerate(found):

@@ -26,12 +26,14 @@ from dataclasses import dataclass, replace
 from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_defs import (
     NAME,
+    RESTATED,
     Definition,
     Scopes,
     apply_definitions,
     definition_of,
     numbered_answers,
     numbered_group,
+    through_definitions,
 )
 from chainlens.engine.frontends.note_math import Math, find_math
 from chainlens.engine.frontends.note_spans import raw_body
@@ -103,6 +105,9 @@ class Claim:
     inner: tuple[str, ...] = ()
     #: a mixed partial (``f_{xy}``): the variables differentiated by before ``wrt``
     first: tuple[str, ...] = ()
+    #: bodies of the other definitions of ``definition`` nearby: the claim is
+    #: wrong only if it is wrong for each (see :class:`Definition`)
+    alternatives: tuple[str, ...] = ()
     #: the words around may make ``f'(x) = 0`` an equation or a value at a
     #: point ("where", "at x = 2", "\\Rightarrow", "?", an evaluation bar)
     equation: bool = False
@@ -210,6 +215,7 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
         # f_{xy} is (f_x)_y: by x first, then by y
         return {"expr_read": d.body, "expr": d.text, "wrt": subs[-1], "order": len(subs),
                 "definition": d.name, "partial": True, "reason": d.reason,
+                "alternatives": d.alternatives,
                 "first": tuple(subs[:-1]) if len(set(subs)) > 1 else ()}
     elif read.endswith("'") and (body := _group(read[:-1])) is not None:
         return {"expr_read": body, "wrt": None, "order": 1}
@@ -223,10 +229,11 @@ def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
     if wrt is not None and d.vars and wrt not in d.vars:
         return None
     inner = tuple(o.body for o in defs.values()
-                  if o.name != d.name and not o.reason and o.vars == (wrt,))
+                  if o.name != d.name and not o.reason and not o.alternatives
+                  and o.vars == (wrt,))
     return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
             "definition": d.name, "partial": partial or len(d.vars) > 1, "reason": d.reason,
-            "inner": inner}
+            "inner": inner, "alternatives": d.alternatives}
 
 
 def find_definitions(fragments: tuple[Math, ...], macros=None) -> dict[str, Definition]:
@@ -311,9 +318,16 @@ def _located(frag: Math, element: tuple[int, int], lhs: dict) -> dict:
     return lhs
 
 
-def _twice(item: Definition) -> Definition:
-    return replace(item, reason=f"{item.name} is defined more than once nearby, so which "
-                   "one is meant is a guess")
+def _twice(item: Definition, others) -> Definition:
+    """``item``, the nearest of several definitions of its name, with the
+    bodies of the others as alternatives (when one of them cannot be read,
+    which one is meant is a guess: the claims about it are "not checked")."""
+    if any(not b for b in others):
+        return replace(item, reason=f"{item.name} is defined more than once nearby, and "
+                       "not every definition is a formula")
+    alts = tuple(dict.fromkeys(b for b in (*item.alternatives, *others)
+                               if b and b != item.body))
+    return replace(item, alternatives=alts) if alts else item
 
 
 _EQUATION = re.compile(r"\?|\\(?:Rightarrow|implies|Longrightarrow|iff|vert|bigg?|Bigg?)\b|\|"
@@ -338,6 +352,9 @@ def _numbered_answers(note: str, fragments, macros, same):
     for frag in fragments:
         here = [d for d in _statements(frag, macros, {}, same) if isinstance(d, Definition)]
         defs += here
+        if len({d.name for d in here}) > 1 and numbered_group(note, here):
+            groups.append(here)  # "1. f(x) = …  2. g(x) = …  3. f(x) = …"
+            continue
         for name in {d.name for d in here}:
             same_name = [d for d in here if d.name == name]
             if numbered_group(note, same_name):
@@ -346,12 +363,15 @@ def _numbered_answers(note: str, fragments, macros, same):
 
 
 def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
-                macros=None, same=None) -> tuple[Claim, ...]:
+                macros=None, same=None, dependent=frozenset()) -> tuple[Claim, ...]:
     """Every derivative claim in the note, in order; ``macros`` are the
     note's own (:func:`~chainlens.engine.frontends.latex_macros.collect_macros`).
     ``same(a, b)`` tells whether two definition bodies are one function (two
     different definitions of a name in a row, none used, make a claim about
-    the name "not checked").  A claim binds the nearest preceding definition
+    the name "not checked").  ``dependent``: ``(y, x)`` pairs, y written as
+    a function of x (``dy/dx``); such names defined nearby are replaced by
+    their definitions (:func:`~chainlens.engine.frontends.note_defs.through_definitions`).
+    A claim binds the nearest preceding definition
     of its name within :data:`WINDOW` characters and inside the definition's
     block (:class:`~chainlens.engine.frontends.note_defs.Scopes`)."""
     fragments = find_math(note) if fragments is None else fragments
@@ -366,32 +386,39 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
         return a == b or (same is not None and same(a, b))
 
     for frag in fragments:
-        here: dict[str, int] = {}
+        here: dict[str, list[str]] = {}
         visible = {k: d for k, d in defs.items()
                    if 0 <= frag.start - d.end <= WINDOW and scopes.binds(d.start, frag.start)}
         visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})
         for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):
-                here[item.name] = here.get(item.name, 0) + 1
+                here.setdefault(item.name, []).append(item.body)
                 old = visible.get(item.name)
+                general = old is not None and (old.reason or "").endswith(RESTATED)
                 if old is not None and item.name in unused and not item.reason \
-                        and item.start - old.end <= LIST_GAP:
+                        and not general and item.start - old.end <= LIST_GAP:
                     bodies = listed.get(item.name) or [old.body]
                     if not any(one(b, item.body) for b in bodies):
                         # "1. f(x) = …  2. f(x) = …" then the answers: which f a
                         # later f' means is a guess (a restatement of one says it).
                         listed[item.name] = bodies + [item.body]
-                        item = _twice(item)
+                        item = _twice(item, bodies)
                 else:
                     listed.pop(item.name, None)
                 defs[item.name] = visible[item.name] = item
                 unused.add(item.name)
             else:
+                if dependent and not item.partial:
+                    keep = (item.definition,) if item.definition else ()
+                    item = replace(item, expr_read=through_definitions(
+                        item.expr_read, visible, item.wrt, dependent, keep),
+                        claimed_read=through_definitions(
+                        item.claimed_read, visible, item.wrt, dependent, keep))
                 claims.append(replace(item, equation=_equation_context(note, frag)))
                 unused.discard(item.definition)
-        for name, n in here.items():
-            if n > 1 and not defs[name].reason:
-                defs[name] = _twice(defs[name])
+        for name, bodies in here.items():
+            if len(bodies) > 1 and not defs[name].reason:
+                defs[name] = _twice(defs[name], bodies)
     return tuple(claims)
 
 

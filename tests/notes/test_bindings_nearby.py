@@ -1,0 +1,79 @@
+"""Which definition a claim is about, on snippets written for these tests:
+several definitions of one name nearby (the claim is bound to the nearest
+and called wrong only when it is wrong for each), numbered problems with
+different names answered in a numbered list, names that depend on the
+variable replaced by their definitions (``y = u^5``, ``u = x^2+1``), and
+derivative operators without brackets inside a claimed side."""
+
+from __future__ import annotations
+
+import sympy as sp
+from chainlens.engine.frontends.claims import check_claim
+from chainlens.engine.frontends.document import read_document
+
+
+def verdicts(text: str, kind: str = "markdown"):
+    doc = read_document(text, kind)
+    return [check_claim(u) for u in doc.claims], doc.skipped
+
+
+def oks(text: str, kind: str = "markdown"):
+    return [v.ok for v in verdicts(text, kind)[0]]
+
+
+TWO = "Take $f(x) = x^3$ or $f(x) = \\sin x$. Then $f'(x) = {claim}$."
+
+
+def test_a_claim_right_for_another_definition_nearby_is_not_called_wrong():
+    (v,), _ = verdicts(TWO.format(claim="3x^2"))
+    assert v.ok is None and "defined more than once" in v.note
+    (v,), _ = verdicts(TWO.format(claim="\\cos x"))
+    assert v.ok is True
+
+
+def test_a_claim_wrong_for_every_definition_nearby_is_wrong_without_a_fix():
+    (v,), _ = verdicts(TWO.format(claim="2x^2"))
+    assert v.ok is False and v.correct_latex is None
+    # SymPy agrees: 2x^2 is neither derivative
+    x = sp.Symbol("x")
+    assert all(sp.simplify(sp.diff(e, x) - 2 * x**2) != 0 for e in (x**3, sp.sin(x)))
+
+
+def test_numbered_problems_with_several_names_bind_their_answers_by_number():
+    note = ("\\[ \\text{1.}\\quad f(x)=x^4 \\qquad \\text{2.}\\quad g(x)=\\cos x \\qquad "
+            "\\text{3.}\\quad f(x)=e^{2x} \\]\n\\solution\n\\begin{enumerate}\n"
+            "\\item We find $f'(x) = 4x^3$.\n\\item We find $g'(x) = -\\sin x$.\n"
+            "\\item We find $f'(x) = 2e^{2x}$.\n\\end{enumerate}\n")
+    assert oks(note, "latex") == [True, True, True]
+    assert oks(note.replace("4x^3", "4x^2"), "latex") == [False, True, True]
+
+
+def test_a_general_statement_is_replaced_by_a_later_formula():
+    note = ("If $y = f(u)$ and $u = g(x)$, then "
+            "$\\frac{dy}{dx} = \\frac{dy}{du}\\frac{du}{dx}$.\n\n"
+            "Find $\\frac{dy}{dx}$ if $y = u^5$ and $u = x^2 + 1$.\n\n"
+            "$$\\frac{du}{dx} = 2x$$\n\n"
+            "$$\\frac{dy}{dx} = 5u^4 \\cdot 2x = 10x(x^2 + 1)^4$$\n")
+    assert oks(note) == [True, True, True]
+    assert oks(note.replace("10x(x^2", "10x^2(x^2")) == [True, True, False]
+
+
+def test_a_name_that_depends_on_the_variable_without_a_formula_stays_unchecked():
+    note = ("Let $y = u^5$ where $u$ depends on $x$: $\\frac{du}{dx} = u'$ and "
+            "$\\frac{dy}{dx} = 5u^4$.")
+    vs, skipped = verdicts(note)
+    assert True not in [v.ok for v in vs] and False not in [v.ok for v in vs]
+    assert any("depends on x" in s.reason for s in skipped)
+
+
+def test_a_derivative_without_brackets_takes_one_factor():
+    note = "$$\\frac{d}{dx} [3 x^2 - 4x] = 3 \\frac{d}{dx} x^2 - 4 \\frac{d}{dx} x = 6x - 4$$"
+    assert oks(note) == [True, True]
+    assert oks("$$s(t) = \\sin t,\\quad s''(t) = \\frac{d}{dt}\\cos t = -\\sin t$$") == [True, True]
+    assert oks("$$\\frac{d}{dx}(x^2+1)^3 = 3(x^2+1)^2 \\frac{d}{dx}(x^2+1) = 6x(x^2+1)^2$$") \
+        == [True, True]
+
+
+def test_a_derivative_without_brackets_before_a_product_is_not_checked():
+    vs, skipped = verdicts("$$\\frac{d}{dx}(x^2\\sin x) = 2x\\sin x + \\frac{d}{dx} x \\sin x$$")
+    assert vs == [] and "product" in skipped[0].reason
