@@ -3,7 +3,6 @@ helpers the kernel uses to shape values and test them for NaN/Inf."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from fractions import Fraction
 
@@ -15,8 +14,8 @@ from chainlens.engine.language.program import Assignment, Program
 from chainlens.engine.language.reader import parse
 from chainlens.engine.numeric.shapes import show_shape
 
-__all__ = ["NOWHERE", "all_finite", "all_of", "as_program", "floats", "full", "name_list",
-           "prepare", "point_mask"]
+__all__ = ["NOWHERE", "all_finite", "all_of", "as_program", "batch_axes", "check_elements",
+           "floats", "full", "name_list", "prepare", "point_mask"]
 
 NOWHERE = Span(0, 0, 1, 1, 1, 1)
 
@@ -58,6 +57,12 @@ def full(x, batch: int, shape) -> np.ndarray:
     if a.shape == target:
         return a
     return np.array(np.broadcast_to(a, target))
+
+
+def batch_axes(arrays) -> tuple[bool, ...]:
+    """Which prepared input arrays carry a batch axis (the others hold one
+    value shared by every point)."""
+    return tuple(a.shape[0] != 1 for a in arrays)
 
 
 def point_mask(x, batch: int) -> np.ndarray:
@@ -109,8 +114,15 @@ def prepare(values: Mapping, inputs: tuple[str, ...], shapes: dict, decl_span
                                       f"(for {name!r})", decl_span(name))
             batch = a.shape[0]
         arrays.append(a)
-    biggest = max((math.prod(s) for s in shapes.values()), default=1)
-    if batch * biggest > MAX_TENSOR_ELEMENTS:
-        raise LimitError(f"batch {batch} x {biggest} elements exceeds the limit of "
-                         f"{MAX_TENSOR_ELEMENTS} elements per tensor")
+    for name, a in zip(inputs, arrays, strict=True):
+        check_elements(f"input {name!r}", a.shape[0], a.size // max(1, a.shape[0]))
     return arrays, batch
+
+
+def check_elements(what: str, rows: int, per_row: int) -> None:
+    """LimitError when one tensor a call would materialise, ``rows`` points
+    of ``per_row`` elements, passes the per-tensor limit."""
+    if rows * per_row > MAX_TENSOR_ELEMENTS:
+        raise LimitError(f"{what} would hold {rows} x {per_row} elements, past the limit of "
+                         f"{MAX_TENSOR_ELEMENTS} elements per tensor",
+                         hint="send fewer points per call")

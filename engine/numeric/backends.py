@@ -32,7 +32,8 @@ from chainlens.engine.numeric.tape import Tape
 #: Points per block of the numba loop (its scratch stays in the L2 cache).
 _BLOCK = 256
 
-__all__ = ["NumpyCode", "build_numpy", "build_scalar", "build_numba", "ancestors"]
+__all__ = ["NumpyCode", "build_numpy", "build_scalar", "build_numba", "ancestors",
+           "shared_slots"]
 
 
 def _unbroadcast(c, shape):
@@ -47,6 +48,16 @@ def _unbroadcast(c, shape):
         c = c.sum(axis=tuple(range(1, 1 + extra)))
     axes = tuple(i + 1 for i, n in enumerate(shape) if n == 1 and c.shape[i + 1] != 1)
     return c.sum(axis=axes, keepdims=True) if axes else c
+
+
+def _batch_sum(c, n):
+    """A contribution to a value shared by the batch, added up over the
+    batch's ``n`` points (one the size-1 batch axis broadcast stands for
+    each of them)."""
+    c = np.asarray(c)
+    if c.ndim == 0 or c.shape[0] == 1:
+        return c * n
+    return c.sum(axis=0, keepdims=True)
 
 
 def _lift(v, k):
@@ -65,10 +76,13 @@ def _zeros_like(a):
 
 def _numpy_namespace(names: set[str]) -> dict:
     ns = {"INF": math.inf, "NAN": math.nan, "np": np, "math": math,
-          "_unbroadcast": _unbroadcast, "_zeros_like": _zeros_like, "_lift": _lift}
+          "_unbroadcast": _unbroadcast, "_zeros_like": _zeros_like, "_lift": _lift,
+          "_batch_sum": _batch_sum}
     for name in names:
         if name[:2] == "T_":
             ns[name] = rules.RULES[name[2:]].forward
+        elif name.startswith("VJPS_"):
+            ns[name] = rules.RULES[name[5:]].tensor.vjp_summed
         elif name.startswith("VJP_"):
             ns[name] = rules.RULES[name[4:]].tensor.vjp
         elif name.startswith("JVP_"):
@@ -110,6 +124,19 @@ def _needs(tape: Tape, wrt: tuple[int, ...]) -> list[bool]:
     return needs
 
 
+def shared_slots(tape: Tape, batched: tuple[bool, ...]) -> list[bool]:
+    """shared[k]: slot k is the same at every point of a call whose input i
+    has a batch axis when ``batched[i]`` (it depends on no batched input)."""
+    per_point = {k for k, b in zip(tape.inputs.values(), batched, strict=True) if b}
+    shared = [False] * len(tape.slots)
+    for k, slot in enumerate(tape.slots):
+        if slot.op == "input":
+            shared[k] = k not in per_point
+        else:
+            shared[k] = all(shared[j] for j in slot.args)
+    return shared
+
+
 def ancestors(tape: Tape, roots) -> list[bool]:
     mark = [False] * len(tape.slots)
     stack = list(roots)
@@ -137,6 +164,9 @@ class NumpyCode:
 
     * ``forward(*input values)`` -> tuple of every slot's value;
     * ``backward[n](V, seed)`` -> adjoints of the wrt slots, for output n;
+    * ``summed[n, batched](V, seed, n_points)`` -> the same adjoints, those
+      of values shared by the batch (``batched[i]``: input i has a batch
+      axis) summed over it, for the gradient of the batch total;
     * ``traced[n](V, seed)`` -> (those, {slot: adjoint} for every value,
       [(consumer, arg, contribution)]) for kept adjoints and NaN location;
     * ``tangent[m](V, seed)`` -> tangents of the outputs, for wrt input m.
@@ -156,28 +186,34 @@ class NumpyCode:
         self._needs_all = _needs(tape, tuple(tape.inputs.values()))
         self.backward = _Lazy(lambda n: self._backward(n, False))
         self.traced = _Lazy(lambda n: self._backward(n, True))
+        self.summed = _Lazy(lambda key: self._backward(key[0], False, key[1]))
         self.tangent = _Lazy(self._tangent)
 
     def _define(self, key: str, fname: str, em: Emitter):
         self.sources[key] = "\n".join(em.lines)
         return _define(self.sources[key], _numpy_namespace(em.names), fname)
 
-    def _backward(self, n: int, trace: bool):
+    def _backward(self, n: int, trace: bool, batched: tuple[bool, ...] | None = None):
         tape, out = self.tape, self.tape.outputs[n]
         needs = self._needs_all if trace else self._needs
+        shared = None if batched is None else shared_slots(tape, batched)
         em = Emitter(tape, "numpy")
-        em.emit("def backward(V, seed):", 0)
+        em.emit("def backward(V, seed, n=1):", 0)
         _unpack(tape, em)
         if trace:
             em.emit("C = []")
-        adj = em.backward(out, "seed", needs, "g", trace=trace) if needs[out] else {}
+        adj = (em.backward(out, "seed", needs, "g", trace=trace, shared=shared)
+               if needs[out] else {})
         grads = _tuple([adj.get(w, "None") for w in self.wrt])
         if trace:
             table = ", ".join(f"{k}: {g}" for k, g in adj.items())
             em.emit(f"return {grads}, {{{table}}}, C")
         else:
             em.emit(f"return {grads}")
-        return self._define(f"backward{n}{'_traced' if trace else ''}", "backward", em)
+        key = f"backward{n}{'_traced' if trace else ''}"
+        if batched is not None:
+            key += "_summed" + "".join("b" if b else "s" for b in batched)
+        return self._define(key, "backward", em)
 
     def _tangent(self, m: int):
         tape = self.tape

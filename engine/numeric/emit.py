@@ -192,12 +192,23 @@ class Emitter:
 
     # ---- reverse mode --------------------------------------------------------
     def backward(self, out: int, seed: str, needs: list[bool], prefix: str,
-                 indent: int = 1, trace: bool = False) -> dict[int, str]:
+                 indent: int = 1, trace: bool = False,
+                 shared: list[bool] | None = None) -> dict[int, str]:
         """Adjoint accumulation for output slot ``out`` seeded with ``seed``;
         returns slot -> adjoint variable for every slot that received one.
         With ``trace`` each contribution is appended to ``C`` as
-        ``(consumer, arg, value)`` for locating the first non-finite one."""
+        ``(consumer, arg, value)`` for locating the first non-finite one.
+
+        ``shared`` (numpy only; ``shared[k]``: slot k is the same for every
+        point, ``n`` names the batch size): the adjoint of a shared slot is
+        summed over the batch where a per-point value hands it on (the
+        rule's ``vjp_summed`` for a tensor primitive, else ``_batch_sum``),
+        so no point's gradient of a shared parameter is ever formed.  Past
+        that edge the adjoint is a batch total, and every rule is linear in
+        it, so shared slots propagate it as they are."""
         t = self.tape
+        if shared is not None and shared[out]:
+            seed = f"({seed} * n)"  # every point's seed, added up
         contrib: dict[int, list[str]] = {out: [seed]}
         adj: dict[int, str] = {}
         for k in range(out, -1, -1):
@@ -217,11 +228,21 @@ class Emitter:
             if not which:
                 continue
             self.ops += len(which) * size(slot.shape)
-            if rules.RULES[slot.op].kind == "tensor" and self.dialect == "numpy":
-                self.names.add(f"VJP_{slot.op}")
+            # Arguments shared by the batch whose consumer is per point: their
+            # contributions are summed over the batch right here.
+            summed = [shared is not None and not shared[k] and shared[j] for j in slot.args]
+            rule = rules.RULES[slot.op]
+            if rule.kind == "tensor" and self.dialect == "numpy":
                 a = ", ".join(self.value_expr(j) for j in slot.args)
                 cs = [self.fresh("c") for _ in slot.args]
-                self.emit(f"{', '.join(cs)}, = VJP_{slot.op}({g}, v{k}, {a})", indent)
+                if any(summed) and rule.tensor.vjp_summed is not None:
+                    self.names.add(f"VJPS_{slot.op}")
+                    self.emit(f"{', '.join(cs)}, = VJPS_{slot.op}({g}, v{k}, {a}, "
+                              f"summed={tuple(summed)!r})", indent)
+                    summed = [False] * len(summed)  # done by the rule
+                else:
+                    self.names.add(f"VJP_{slot.op}")
+                    self.emit(f"{', '.join(cs)}, = VJP_{slot.op}({g}, v{k}, {a})", indent)
                 pairs = [(i, cs[i]) for i in which]
             else:
                 exprs = self.partials(k, which, indent)
@@ -239,6 +260,11 @@ class Emitter:
                     self.names.add("_unbroadcast")
                     name = self.fresh("c")
                     self.emit(f"{name} = _unbroadcast({c}, {t.slots[j].shape!r})", indent)
+                    c = name
+                if summed[i]:
+                    self.names.add("_batch_sum")
+                    name = self.fresh("c")
+                    self.emit(f"{name} = _batch_sum({c}, n)", indent)
                     c = name
                 if trace:
                     self.emit(f"C.append(({k}, {j}, {c}))", indent)

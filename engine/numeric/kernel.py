@@ -25,10 +25,11 @@ import numpy as np
 from chainlens.engine.core.cache import Cache
 from chainlens.engine.core.source import ChainError, EvaluationError, Span
 from chainlens.engine.language.program import Program
-from chainlens.engine.numeric import chunks, schedule
+from chainlens.engine.numeric import chunks, jacobians, schedule
 from chainlens.engine.numeric.arrays import (
     all_finite,
     as_program,
+    batch_axes,
     floats,
     full,
     name_list,
@@ -39,6 +40,7 @@ from chainlens.engine.numeric.costs import costs as _costs
 from chainlens.engine.numeric.costs import reason as _reason
 from chainlens.engine.numeric.nonfinite import locate
 from chainlens.engine.numeric.results import Evaluation, Trace, quick_evaluation
+from chainlens.engine.numeric.shapes import size
 from chainlens.engine.numeric.tape import Tape, lower
 
 __all__ = ["compile", "evaluate", "Kernel", "NUMBA_MIN_BATCH",
@@ -85,6 +87,11 @@ class Kernel:
         self.scalar = all(s.shape == () for s in tape.slots)
         self.backend = backend
         self._code = code_for(tape, self._wrt_slots, self.mode)
+        # The largest tensor per point any call could form: below the limit
+        # for a batch, nothing needs counting.
+        self._widest = max([size(s.shape) for s in tape.slots] +
+                           [size(tape.slots[o].shape) * size(self.shapes[w])
+                            for o in tape.outputs for w in wrt] or [1])
         self._scalar_fns: dict[bool, object] = {}
 
     @property
@@ -108,6 +115,7 @@ class Kernel:
             if fast is not None:
                 return fast
         arrays, batch = self._prepare(values)
+        chunks.check_size(self, arrays, batch, True, sum_shared, keep)
         if keep or not self._use_numba(batch):
             return self._numpy_call(arrays, batch, keep, sum_shared)
         return self._planned(batch, True, sum_shared,
@@ -121,6 +129,7 @@ class Kernel:
             if fast is not None:
                 return fast.values
         arrays, batch = self._prepare(values)
+        chunks.check_size(self, arrays, batch, False, False, False)
         if self._use_numba(batch):
             return self._planned(batch, False, False,
                                  lambda fn=None: self._run_numba(arrays, batch, False,
@@ -158,15 +167,10 @@ class Kernel:
         return fused if winner == "numba" else plain
 
     def _numpy_call(self, arrays, batch: int, keep: bool, sum_shared: bool) -> Evaluation:
+        batched = batch_axes(arrays) if sum_shared else None
         if not keep and batch >= chunks.CHUNK_MIN_BATCH:
-            return chunks.evaluate(self, arrays, batch, sum_shared)
-        ev = self._run_numpy(arrays, batch, keep)
-        if sum_shared:
-            shared = {w for w, a in zip(self.inputs, arrays, strict=True) if a.shape[0] == 1}
-            for row in ev.gradients.values():
-                for w in shared & set(row):
-                    row[w] = row[w].sum(axis=0)
-        return ev
+            return chunks.evaluate(self, arrays, batch, batched)
+        return self._run_numpy(arrays, batch, keep, batched)
 
     def _numpy_forward(self, arrays, batch: int) -> dict:
         if batch >= chunks.CHUNK_MIN_BATCH:
@@ -227,14 +231,13 @@ class Kernel:
         return self.program.span_of(self.tape.slots[self.tape.inputs[name]].node)
 
     # ---- numpy ---------------------------------------------------------------
-    def _run_numpy(self, arrays, batch: int, keep: bool) -> Evaluation:
+    def _run_numpy(self, arrays, batch: int, keep: bool, batched=None) -> Evaluation:
         t, code = self.tape, self._code.numpy
         with np.errstate(all="ignore"):
             V = code.forward(*arrays)
             values = {n: full(V[o], batch, t.slots[o].shape)
                       for n, o in zip(self.outputs, t.outputs, strict=True)}
-            grads = self._reverse(code, V, batch) if self.mode == "reverse" else \
-                self._forward_mode(code, V, batch)
+            grads = jacobians.gradients(self, code, V, batch, batched)
             node_values = adjoints = None
             if keep:
                 node_values, adjoints = self._keep(code, V, batch)
@@ -242,48 +245,6 @@ class Kernel:
         if not all_finite(values, grads):
             nonfinite = self._locate(arrays, batch)
         return Evaluation(values, grads, batch, nonfinite, node_values, adjoints, "numpy")
-
-    def _reverse(self, code, V, batch):
-        t, grads = self.tape, {}
-        for n, (name, o) in enumerate(zip(self.outputs, t.outputs, strict=True)):
-            oshape = t.slots[o].shape
-            if oshape == ():
-                gs = code.backward[n](V, 1.0)
-                grads[name] = {w: full(g, batch, self.shapes[w])
-                               for w, g in zip(self.wrt, gs, strict=True)}
-                continue
-            size = math.prod(oshape)
-            J = {w: np.zeros((batch, size, *self.shapes[w])) for w in self.wrt}
-            for e in range(size):
-                seed = np.zeros((1, size))
-                seed[0, e] = 1.0
-                gs = code.backward[n](V, seed.reshape((1, *oshape)))
-                for w, g in zip(self.wrt, gs, strict=True):
-                    J[w][:, e] = full(g, batch, self.shapes[w])
-            grads[name] = {w: J[w].reshape((batch, *oshape, *self.shapes[w])) for w in self.wrt}
-        return grads
-
-    def _forward_mode(self, code, V, batch):
-        t = self.tape
-        J = {name: {} for name in self.outputs}
-        for m, w in enumerate(self.wrt):
-            wshape = self.shapes[w]
-            size = math.prod(wshape)
-            for name, o in zip(self.outputs, t.outputs, strict=True):
-                J[name][w] = np.zeros((batch, *t.slots[o].shape, size))
-            for e in range(size):
-                if wshape == ():
-                    seed = 1.0
-                else:
-                    seed = np.zeros((1, size))
-                    seed[0, e] = 1.0
-                    seed = seed.reshape((1, *wshape))
-                ts = code.tangent[m](V, seed)
-                for name, o, tv in zip(self.outputs, t.outputs, ts, strict=True):
-                    J[name][w][..., e] = full(tv, batch, t.slots[o].shape)
-            for name, o in zip(self.outputs, t.outputs, strict=True):
-                J[name][w] = J[name][w].reshape((batch, *t.slots[o].shape, *wshape))
-        return J
 
     def _keep(self, code, V, batch):
         t = self.tape
@@ -306,6 +267,7 @@ class Kernel:
         what the graph picture and the path sums read (the same generated
         code as every other call)."""
         arrays, batch = self._prepare(values)
+        chunks.check_size(self, arrays, batch, False, False, True)
         code = self._code.numpy
         with np.errstate(all="ignore"):
             V = code.forward(*arrays)

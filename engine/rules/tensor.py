@@ -27,9 +27,35 @@ def _point_axes(u: np.ndarray) -> tuple[int, ...]:
     return tuple(range(1, np.ndim(u)))
 
 
+#: Per-point sizes up to which a reduction combines the batch's columns one
+#: by one: numpy's reduction over a short last axis pays its inner loop's
+#: set-up once per point (the MLP's logsumexp over 4 logits, 4,096 points:
+#: np.max 440 µs, four column-wise np.maximum 60 µs).
+_COLUMNS_MAX = 16
+
+
+def _reduce_points(ufunc, u) -> np.ndarray:
+    """``ufunc`` (``np.add``, ``np.maximum``) over every per-point axis of
+    ``u``, one value per point (NaN propagates as in ``np.max``)."""
+    u = np.asarray(u)
+    flat = u.reshape(len(u), -1)
+    if not 1 < flat.shape[1] <= _COLUMNS_MAX:
+        return ufunc.reduce(flat, axis=1)
+    out = flat[:, 0].copy()
+    for j in range(1, flat.shape[1]):
+        ufunc(out, flat[:, j], out=out)
+    return out
+
+
+def _per_point(g, u) -> np.ndarray:
+    """A per-point scalar ``g`` (shape (B,)) with size-1 axes for ``u``'s
+    per-point axes, ready to broadcast against it in arithmetic."""
+    return np.asarray(g).reshape(np.shape(g)[:1] + (1,) * (np.ndim(u) - 1))
+
+
 def _expand_to(g: np.ndarray, u: np.ndarray) -> np.ndarray:
     """A per-point scalar ``g`` (shape (B,)) broadcast over ``u``'s axes."""
-    g = np.asarray(g).reshape(np.shape(g)[:1] + (1,) * (np.ndim(u) - 1))
+    g = _per_point(g, u)
     return np.broadcast_to(g, np.broadcast_shapes(g.shape, np.shape(u)))
 
 
@@ -51,15 +77,48 @@ def _np_matmul(a, b):
 
 
 def _matmul_vjp(g, out, a, b):
+    return _matmul_vjp_summed(g, out, a, b, (False, False))
+
+
+def _matmul_vjp_summed(g, out, a, b, summed):
     g, a, b = np.asarray(g), np.asarray(a), np.asarray(b)
-    if a.ndim == 2 and b.ndim == 2:
-        return g[:, None] * b, g[:, None] * a
+    if g.ndim < np.ndim(out):  # the seed of a scalar output: one per point
+        g = np.broadcast_to(g, np.shape(out))
+    return tuple((_matmul_total if s else _matmul_adjoint)(i, g, a, b)
+                 for i, s in enumerate(summed))
+
+
+def _matmul_adjoint(i, g, a, b):
+    """Each point's adjoint of argument ``i`` of ``a @ b``."""
+    if a.ndim == 2 and b.ndim == 2:  # out = sum_n a[n] b[n]
+        return g[:, None] * (b, a)[i]
     if a.ndim == 2:  # out[p] = sum_n a[n] b[n, p]
-        da = g @ b[0].T if b.shape[0] == 1 and g.ndim == 2 else np.matmul(b, g[:, :, None])[..., 0]
-        return da, a[:, :, None] * g[:, None, :]
+        if i == 1:
+            return a[:, :, None] * g[:, None, :]
+        return g @ b[0].T if b.shape[0] == 1 else np.matmul(b, g[:, :, None])[..., 0]
     if b.ndim == 2:  # out[m] = sum_n a[m, n] b[n]
-        return g[:, :, None] * b[:, None, :], np.matmul(np.swapaxes(a, 1, 2), g[:, :, None])[..., 0]
-    return np.matmul(g, np.swapaxes(b, 1, 2)), np.matmul(np.swapaxes(a, 1, 2), g)
+        if i == 0:
+            return g[:, :, None] * b[:, None, :]
+        return np.matmul(np.swapaxes(a, 1, 2), g[:, :, None])[..., 0]
+    return np.matmul(g, np.swapaxes(b, 1, 2)) if i == 0 else np.matmul(np.swapaxes(a, 1, 2), g)
+
+
+def _matmul_total(i, g, a, b):
+    """The adjoint of argument ``i`` summed over the batch, as one matrix
+    product over the batch axis (``a.T @ g`` for the weights of ``x @ W``):
+    no point's own outer product is formed.  Size-1 batch axis kept."""
+    n = max(len(g), len(a), len(b))
+    g, a, b = (x if len(x) == n else np.broadcast_to(x, (n, *x.shape[1:])) for x in (g, a, b))
+    if a.ndim == 2 and b.ndim == 2:
+        total = g @ (b, a)[i]
+    elif a.ndim == 2:
+        total = np.tensordot(b, g, ([0, 2], [0, 1])) if i == 0 else a.T @ g
+    elif b.ndim == 2:
+        total = g.T @ b if i == 0 else np.tensordot(a, g, ([0, 1], [0, 1]))
+    else:
+        total = (np.tensordot(g, b, ([0, 2], [0, 2])) if i == 0 else
+                 np.tensordot(a, g, ([0, 1], [0, 1])))
+    return total[None]
 
 
 def _matmul_jvp(out, args, tangents):
@@ -80,11 +139,11 @@ def _matmul_shape(sa: tuple[int, ...], sb: tuple[int, ...]) -> tuple[int, ...]:
 
 
 def _np_sum(u):
-    return np.sum(u, axis=_point_axes(u))
+    return _reduce_points(np.add, u) if np.ndim(u) > 1 else np.asarray(u).copy()
 
 
 def _np_mean(u):
-    return np.mean(u, axis=_point_axes(u))
+    return _np_sum(u) / max(1, int(np.prod(np.shape(u)[1:])))
 
 
 def _sum_vjp(g, out, u):
@@ -124,19 +183,19 @@ def _np_logsumexp(u):
     axes = _point_axes(u)
     if not axes:
         return u.copy()
-    m = np.max(u, axis=axes, keepdims=True)
+    m = _reduce_points(np.maximum, u)
     m = np.where(np.isfinite(m), m, 0.0)  # all -inf: log(0) = -inf, not NaN
-    return np.log(np.sum(np.exp(u - m), axis=axes)) + m.reshape(m.shape[:1])
+    return np.log(_reduce_points(np.add, np.exp(u - _per_point(m, u)))) + m
 
 
 def _logsumexp_vjp(g, out, u):
     # d lse / du = softmax(u) over every per-point axis.
-    return (_expand_to(g, u) * np.exp(np.asarray(u) - _expand_to(out, u)),)
+    return (_per_point(g, u) * np.exp(np.asarray(u) - _per_point(out, u)),)
 
 
 def _logsumexp_jvp(out, args, tangents):
     u, t = args[0], tangents[0]
-    return np.sum(np.exp(np.asarray(u) - _expand_to(out, u)) * t, axis=_point_axes(u))
+    return _np_sum(np.exp(np.asarray(u) - _per_point(out, u)) * t)
 
 
 def _reduce_shape(s: tuple[int, ...]) -> tuple[int, ...]:
@@ -156,7 +215,8 @@ _LSE_PY = "(np.max({0}) + np.log(np.sum(np.exp({0} - np.max({0})))))"
 
 RULES: list[Rule] = [
     Rule("matmul", 2, _np_matmul, None, Notation("@", "@", "\\,", "{0} @ {1}", "{0} * {1}"),
-         tensor=Tensor(_matmul_vjp, _matmul_jvp, _matmul_shape)),
+         tensor=Tensor(_matmul_vjp, _matmul_jvp, _matmul_shape,
+                       vjp_summed=_matmul_vjp_summed)),
     Rule("sum", 1, _np_sum, None,
          notation("sum", "Σ", "\\sum", "np.sum({0})", "{0}"), bound=1.0,
          spellings=Spellings(latex=("sum",)),

@@ -144,12 +144,17 @@ class Tensor:
     tangents) -> tangent``; ``shape(*per-point shapes) -> result shape``
     (ValueError with the words a ShapeError shows).  ``point_partial`` is the
     element-wise partial on per-point scalars (``sum`` of one number is that
-    number), for the one-point kernels; None when scalars are rejected."""
+    number), for the one-point kernels; None when scalars are rejected.
+    ``vjp_summed(g, out, *args, summed=flags)``: the same adjoints, those of
+    the arguments flagged in ``summed`` (values shared by the batch) added
+    up over the batch (size-1 batch axis) without forming each point's
+    (``x.T @ g`` for a weight matrix); None: the backward pass sums ``vjp``."""
 
     vjp: Callable
     jvp: Callable
     shape: Callable[..., tuple[int, ...]]
     point_partial: Callable[[tuple[Node, ...], int], Node] | None = None
+    vjp_summed: Callable | None = None
 
 
 @dataclass(frozen=True)
