@@ -1,10 +1,13 @@
-"""A fast path for reading one plain ASCII expression.
+"""A fast path for reading one plain expression (ASCII, a LaTeX subset, numpy names).
 
-Most expressions people type (``sin(x^2)``, ``1/(1 + exp(-x))``) use a
-small part of the ``.chain`` language: numbers, plain names, ``+ - * / ^
-**``, parentheses and calls of the table's functions.  For those, the lark
-LALR parser and the syntax-tree lowering are most of the time from text to
-derivative.  :func:`fast_expr` reads exactly that subset with one regular
+Most expressions people type (``sin(x^2)``, ``1/(1 + exp(-x))``,
+``\\frac{1}{1+e^{-x}}``, ``np.sin(x**2)``) use a small part of the
+``.chain`` language: numbers, plain names, ``+ - * / ^ **``, parentheses
+and braces, calls of the table's functions (also with a module prefix,
+``np.exp(x)``, or as a LaTeX command: ``\\sin(x)``, ``\\ln(u)``, and
+``\\cos x`` with one bare name for its argument), ``\\frac{a}{b}``,
+``\\sqrt{u}`` and ``\\pi``.  For those, the lark LALR parser and the
+syntax-tree lowering are most of the time from text to derivative.  :func:`fast_expr` reads exactly that subset with one regular
 expression for the tokens and a recursive-descent parser over them (its
 depth is guarded), and builds the node with the same constructors, in the
 same grouping, as :mod:`chainlens.engine.language.exprs` does (one ``add``
@@ -12,9 +15,10 @@ per chain of ``+``/``-``, one ``mul`` per chain of ``*``/``/``, ``e^u`` as
 ``exp(u)``, ``log(x, b)``, the table's compositions), so the node is the
 same object.  A property test pins that against the lark path.
 
-Anything else (LaTeX, Unicode, juxtaposition ``2x``, ``|x|``, exponents
-``1e-3``, module prefixes, subscripts, keywords, unknown functions, a wrong
-number of arguments, anything deeper than :data:`MAX_DEPTH`, any error)
+Anything else (other LaTeX, ``\\sin^2 x``, ``\\sin x^2``, Unicode,
+juxtaposition ``2x``, ``|x|``, exponents ``1e-3``, subscripts, keywords,
+unknown functions, a wrong number of arguments, anything deeper than
+:data:`MAX_DEPTH`, any error)
 returns ``None`` and the caller takes the full parser, so every message
 and source span a user sees is still lark's and the lowering's.
 """
@@ -26,8 +30,14 @@ import re
 from chainlens.engine import rules
 from chainlens.engine.core import ir
 from chainlens.engine.core.limits import MAX_SOURCE_CHARS
-from chainlens.engine.core.nodes import ONE, E, Node, num, sym
-from chainlens.engine.language.names import CONSTANTS, composed_call, function_of
+from chainlens.engine.core.nodes import ONE, PI, E, Node, num, sym
+from chainlens.engine.language.names import (
+    CONSTANTS,
+    composed_call,
+    function_of,
+    latex_name,
+    strip_module,
+)
 
 __all__ = ["fast_expr", "MAX_DEPTH"]
 
@@ -35,9 +45,14 @@ __all__ = ["fast_expr", "MAX_DEPTH"]
 #: deeper text goes to the full parser and its limits.
 MAX_DEPTH = 100
 
-_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?|\.\d+)(?![\deE.A-Za-z_])|([A-Za-z][A-Za-z0-9]*)"
-                    r"(?![A-Za-z0-9_.])|(\*\*|[-+*/^(),]))")
-_ALLOWED = re.compile(r"[A-Za-z0-9 .+\-*/^(),\t]*")
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?|\.\d+)(?![\deE.A-Za-z_])"
+                    r"|([A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z][A-Za-z0-9]*)*)(?![A-Za-z0-9_.])"
+                    r"|(\*\*|[-+*/^(),{}])|\\([A-Za-z]+))")
+_ALLOWED = re.compile(r"[A-Za-z0-9 .+\-*/^(),{}\\\t]*")
+#: What may follow the one bare name of ``\cos x`` (anything else, such as
+#: ``^``, another factor or a bracket, changes what the argument is).
+_ARG_ENDS = frozenset(("+", "-", "*", "/", ")", ",", "}"))
+_FRACS = frozenset(("frac", "dfrac", "tfrac"))
 #: Words the grammar reads as statement keywords.
 _KEYWORDS = frozenset(("input", "param", "repeat", "in"))
 _NOT_FUNCTIONS = frozenset(("e", "pi"))
@@ -53,7 +68,7 @@ def fast_expr(text: str) -> Node | None:
     path reads, else None (see the module docstring)."""
     if len(text) > MAX_SOURCE_CHARS or not _ALLOWED.fullmatch(text):
         return None
-    tokens: list[tuple[int, str]] = []  # kind 0 number, 1 name, 2 operator
+    tokens: list[tuple[int, str]] = []  # kind 0 number, 1 name, 2 operator, 3 \\word
     pos, n = 0, len(text)
     match = _TOKEN.match
     while True:
@@ -67,8 +82,10 @@ def fast_expr(text: str) -> Node | None:
             tokens.append((0, m.group(1)))
         elif m.group(2) is not None:
             tokens.append((1, m.group(2)))
-        else:
+        elif m.group(3) is not None:
             tokens.append((2, m.group(3)))
+        else:
+            tokens.append((3, m.group(4)))
         if pos >= n:
             break
     if not tokens:
@@ -137,12 +154,12 @@ class _Parser:
         return ir.mul(*run)
 
     def no_juxtaposition(self) -> None:
-        """``2 x``, ``x (y)``: products by juxtaposition are the full
-        parser's (their rules depend on what the names are)."""
+        """``2 x``, ``x (y)``, ``2\\sin x``: products by juxtaposition are
+        the full parser's (their rules depend on what the names are)."""
         i = self.i
         if i < len(self.tokens):
             kind, value = self.tokens[i]
-            if kind != 2 or value == "(":
+            if kind != 2 or value == "(" or value == "{":
                 raise _Fallback
 
     # signed: power | ("-" | "+") signed
@@ -180,21 +197,59 @@ class _Parser:
                 raise _Fallback
             if self.peek() == "(":
                 return self.call(value, depth)
-            if value in CONSTANTS:
-                return CONSTANTS[value]
-            if _function(value) is not None:
-                raise _Fallback  # "sin" without arguments: the full parser's error
-            return sym(value)
-        if value == "(":
+            if "." in value:  # np.pi; any other dotted name is the full parser's
+                const = CONSTANTS.get(strip_module(value))
+                if const is None:
+                    raise _Fallback
+                return const
+            return _name(value)
+        if kind == 3:
+            return self.latex(value, depth)
+        if value == "(" or value == "{":  # a LaTeX group reads as a bracket
             inner = self.expr(depth + 1)
-            self.close()
+            self.close(")" if value == "(" else "}")
             return inner
         raise _Fallback
 
-    def close(self) -> None:
-        if self.peek() != ")":
+    def close(self, bracket: str = ")") -> None:
+        if self.peek() != bracket:
             raise _Fallback
         self.i += 1
+
+    def braced(self, depth: int) -> Node:
+        if self.peek() != "{":
+            raise _Fallback  # \frac12, \sqrt x: the full parser's one-token arguments
+        self.i += 1
+        inner = self.expr(depth + 1)
+        self.close("}")
+        return inner
+
+    def latex(self, word: str, depth: int) -> Node:
+        """A LaTeX command, as :meth:`exprs.ExprLowering.x_frac`, ``x_root``,
+        ``x_pi`` and ``x_lcall`` lower it."""
+        if word in _FRACS:
+            top = self.braced(depth)
+            return ir.div(top, self.braced(depth))
+        if word == "sqrt":
+            return ir.sqrt(self.braced(depth))
+        if word == "pi":
+            return PI
+        if word not in rules.LATEX:
+            raise _Fallback  # \left, \cdot, Greek letters...
+        fname = _function(latex_name("\\" + word))
+        if fname is None:
+            raise _Fallback
+        if self.peek() == "(":
+            return self.arguments(fname, depth)
+        # \cos x: one bare name, then something that ends the argument
+        i = self.i
+        tokens = self.tokens
+        if i >= len(tokens) or tokens[i][0] != 1 or "." in tokens[i][1]:
+            raise _Fallback
+        if i + 1 < len(tokens) and (tokens[i + 1][0] != 2 or tokens[i + 1][1] not in _ARG_ENDS):
+            raise _Fallback
+        self.i += 1
+        return _apply(fname, (_name(tokens[i][1]),))
 
     def call(self, name: str, depth: int) -> Node:
         if name in _NOT_FUNCTIONS:
@@ -202,6 +257,9 @@ class _Parser:
         fname = _function(name)
         if fname is None:
             raise _Fallback  # a product a(x + 1), or an unknown function
+        return self.arguments(fname, depth)
+
+    def arguments(self, fname: str, depth: int) -> Node:
         self.i += 1  # "("
         args = [self.expr(depth + 1)]
         while self.peek() == ",":
@@ -209,6 +267,17 @@ class _Parser:
             args.append(self.expr(depth + 1))
         self.close()
         return _apply(fname, tuple(args))
+
+
+def _name(value: str) -> Node:
+    """A bare name, as ``ExprLowering.resolve_name`` reads it in one expression."""
+    if value in _KEYWORDS:
+        raise _Fallback
+    if value in CONSTANTS:
+        return CONSTANTS[value]
+    if _function(value) is not None:
+        raise _Fallback  # "sin" without arguments: the full parser's error
+    return sym(value)
 
 
 def _function(name: str) -> str | None:
