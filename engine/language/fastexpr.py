@@ -7,8 +7,9 @@ and braces, calls of the table's functions (also with a module prefix,
 ``np.exp(x)``, or as a LaTeX command: ``\\sin(x)``, ``\\ln(u)``, and
 ``\\cos x`` with one bare name for its argument), ``\\frac{a}{b}``,
 ``\\sqrt{u}`` and ``\\pi``.  For those, the lark LALR parser and the
-syntax-tree lowering are most of the time from text to derivative.  :func:`fast_expr` reads exactly that subset with one regular
-expression for the tokens and a recursive-descent parser over them (its
+syntax-tree lowering are most of the time from text to derivative.
+:func:`fast_expr` reads exactly that subset with one regular expression
+for the tokens and a recursive-descent parser over them (its
 depth is guarded), and builds the node with the same constructors, in the
 same grouping, as :mod:`chainlens.engine.language.exprs` does (one ``add``
 per chain of ``+``/``-``, one ``mul`` per chain of ``*``/``/``, ``e^u`` as
@@ -191,7 +192,7 @@ class _Parser:
         kind, value = self.tokens[self.i]
         self.i += 1
         if kind == 0:
-            return num(value)
+            return num(int(value)) if value.isdigit() else num(value)  # "2": no Fraction("2")
         if kind == 1:
             if value in _KEYWORDS:
                 raise _Fallback

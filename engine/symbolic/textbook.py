@@ -55,6 +55,7 @@ def textbook(root: Node, fired: list[str]) -> Node:
         return root
     memo: dict[Node, Node] = {}
     sizes: dict[Node, float] = {}
+    costs: dict[Node, int] = {}  # cost() is a function of the node: one memo per call
     shaped = _SHAPED
     if len(shaped) > _SHAPED_MAX:
         shaped.clear()
@@ -69,7 +70,7 @@ def textbook(root: Node, fired: list[str]) -> Node:
         new = node if args == node.args else rebuild(node, args)
         new = _identities(new, fired)
         if _reformable(new) and _tree(new, sizes) <= MAX_TERM:
-            new = _shortest(new, fired)
+            new = _shortest(new, fired, costs)
         memo[node] = new
         if new is node:
             shaped[node] = node
@@ -142,17 +143,17 @@ def _identities(node: Node, fired: list[str]) -> Node:
     return node
 
 
-def _shortest(node: Node, fired: list[str]) -> Node:
-    best, best_cost, why = node, cost(node), ""
+def _shortest(node: Node, fired: list[str], costs: dict[Node, int]) -> Node:
+    best, best_cost, why = node, cost(node, costs), ""
     for name, make in (("distributed and collected like terms", _expanded),
                        ("one denominator, common factors cancelled", _together)):
         try:
-            cand = make(node)
+            cand = make(node, costs)
         except (ZeroDivisionError, OverflowError):
             cand = None
         if cand is None or cand is node:
             continue
-        c = cost(cand)
+        c = cost(cand, costs)
         if c < best_cost:
             best, best_cost, why = cand, c, name
     if why:
@@ -160,13 +161,13 @@ def _shortest(node: Node, fired: list[str]) -> Node:
     return best
 
 
-def _expanded(node: Node) -> Node | None:
+def _expanded(node: Node, costs: dict[Node, int]) -> Node | None:
     atoms = Atoms()
     p = from_node(node, atoms)
     if p is None or len(p) > 2 * _terms(node) + 2:
         return None  # multiplying out grew it: it will not print shorter
     out = to_node(p, atoms)
-    return _content(out)
+    return _content(out, costs)
 
 
 def _terms(node: Node) -> int:
@@ -177,7 +178,7 @@ def _terms(node: Node) -> int:
     return 1
 
 
-def _content(node: Node) -> Node:
+def _content(node: Node, costs: dict[Node, int]) -> Node:
     """``3x² + 6x`` -> ``3(x² + 2x)`` only through the numeric content:
     the shorter of the two is chosen by the caller's cost."""
     if node.op != "add":
@@ -190,7 +191,7 @@ def _content(node: Node) -> Node:
     if g <= 1:
         return node
     factored = mul(num(g), add(*(mul(num(Fraction(1, g)), t) for t in node.args)))
-    return factored if cost(factored) < cost(node) else node
+    return factored if cost(factored, costs) < cost(node, costs) else node
 
 
 def _denominator(term: Node) -> tuple[list[Node], dict[Node, Fraction]]:
@@ -206,7 +207,7 @@ def _denominator(term: Node) -> tuple[list[Node], dict[Node, Fraction]]:
     return num_fs, den
 
 
-def _together(node: Node) -> Node | None:
+def _together(node: Node, costs: dict[Node, int]) -> Node | None:
     if node.op == "mul":
         fs, den = _denominator(node)
         if not den or not any(f.op == "add" for f in fs):
@@ -249,7 +250,7 @@ def _together(node: Node) -> Node | None:
         if hit is None:
             break
         top = hit[0]
-    top = _content(top)
+    top = _content(top, costs)
     return mul(top, *(power(b, num(-e)) for b, e in left.items() if e))
 
 
@@ -262,10 +263,12 @@ def cost(node: Node, memo: dict | None = None) -> int:
     if got is not None:
         return got
     op = node.op
+    # Rationals are read through their numerator and denominator: Fraction
+    # comparisons are slow Python, and this runs on every candidate form.
     if op == "num":
         v = node.value
-        c = len(str(abs(v.numerator))) + (len(str(v.denominator)) + 1 if v.denominator != 1
-                                           else 0) + (v < 0)
+        n, d = v.numerator, v.denominator
+        c = len(str(abs(n))) + (len(str(d)) + 1 if d != 1 else 0) + (n < 0)
     elif op == "sym":
         c = len(node.value)
     elif op == "pi":
@@ -275,20 +278,20 @@ def cost(node: Node, memo: dict | None = None) -> int:
     elif op == "mul":
         c = 0
         for a in node.args:
-            if a.op == "num" and a.value in (1, -1):
+            if a.op == "num" and a.value.denominator == 1 and a.value.numerator in (1, -1):
                 c += 1
                 continue
             c += cost(a, memo) + 1 + (2 if a.op == "add" else 0)
     elif op == "pow":
         b, e = node.args
-        if e.op == "num" and e.value in (Fraction(1, 2), Fraction(-1, 2)):
+        en, ed = (e.value.numerator, e.value.denominator) if e.op == "num" else (0, 0)
+        if ed == 2 and en in (1, -1):
             c = cost(b, memo) + 6
-        elif e is ONE or (e.op == "num" and e.value == -1):
+        elif e is ONE or (ed == 1 and en == -1):
             c = cost(b, memo) + 2 + (2 if b.op in ("add", "mul") else 0)
         else:
             c = cost(b, memo) + cost(e, memo) + 1 + (2 if b.op in ("add", "mul", "pow") else 0) \
-                + (2 if e.op in ("add", "mul") or (e.op == "num" and e.value.denominator != 1)
-                   else 0)
+                + (2 if e.op in ("add", "mul") or ed > 1 else 0)
     else:
         c = len(op) + 2 + sum(cost(a, memo) for a in node.args) + (len(node.args) - 1)
     memo[node] = c
