@@ -235,10 +235,12 @@ class Emitter:
             if rule.kind == "tensor" and self.dialect == "numpy":
                 a = ", ".join(self.value_expr(j) for j in slot.args)
                 cs = [self.fresh("c") for _ in slot.args]
-                if any(summed) and rule.tensor.vjp_summed is not None:
+                if rule.tensor.vjp_summed is not None:  # only the adjoints needed
+                    wanted = tuple(None if i not in which else "total" if summed[i] else
+                                   "point" for i in range(len(slot.args)))
                     self.names.add(f"VJPS_{slot.op}")
                     self.emit(f"{', '.join(cs)}, = VJPS_{slot.op}({g}, v{k}, {a}, "
-                              f"summed={tuple(summed)!r})", indent)
+                              f"wanted={wanted!r})", indent)
                     summed = [False] * len(summed)  # done by the rule
                 else:
                     self.names.add(f"VJP_{slot.op}")

@@ -77,15 +77,16 @@ def _np_matmul(a, b):
 
 
 def _matmul_vjp(g, out, a, b):
-    return _matmul_vjp_summed(g, out, a, b, (False, False))
+    return _matmul_vjp_summed(g, out, a, b, wanted=("point", "point"))
 
 
-def _matmul_vjp_summed(g, out, a, b, summed):
+def _matmul_vjp_summed(g, out, a, b, wanted):
     g, a, b = np.asarray(g), np.asarray(a), np.asarray(b)
     if g.ndim < np.ndim(out):  # the seed of a scalar output: one per point
         g = np.broadcast_to(g, np.shape(out))
-    return tuple((_matmul_total if s else _matmul_adjoint)(i, g, a, b)
-                 for i, s in enumerate(summed))
+    kinds = {"point": _matmul_adjoint, "total": _matmul_total}
+    return tuple(None if kind is None else kinds[kind](i, g, a, b)
+                 for i, kind in enumerate(wanted))
 
 
 def _matmul_adjoint(i, g, a, b):

@@ -145,10 +145,11 @@ class Tensor:
     (ValueError with the words a ShapeError shows).  ``point_partial`` is the
     element-wise partial on per-point scalars (``sum`` of one number is that
     number), for the one-point kernels; None when scalars are rejected.
-    ``vjp_summed(g, out, *args, summed=flags)``: the same adjoints, those of
-    the arguments flagged in ``summed`` (values shared by the batch) added
-    up over the batch (size-1 batch axis) without forming each point's
-    (``x.T @ g`` for a weight matrix); None: the backward pass sums ``vjp``."""
+    ``vjp_summed(g, out, *args, wanted=kinds)``: the adjoints by kind, per
+    argument ``"point"`` (each point's, as ``vjp``), ``"total"`` (a value
+    shared by the batch: summed over the batch, size-1 batch axis, without
+    forming each point's: ``x.T @ g`` for a weight matrix) or None (not
+    needed: not computed); None: the backward pass uses ``vjp`` and sums."""
 
     vjp: Callable
     jvp: Callable
