@@ -124,6 +124,10 @@ def read_claimed(text: str):
         else:
             end = _operand_end(text, j)
             inner = _one_factor(text[j:end])
+            if re.match(r"\s*\\(?:cdot|times)(?![A-Za-z])", text[end:]):
+                raise ChainError("a derivative inside the claim is applied, without brackets, "
+                                 "to a factor before a product sign: whether it takes the "
+                                 "product is a guess")
         names = free_symbols(inner)
         if names and m.group(2) not in names:
             # d/dx (f_x): a name that stands for a function of x, read as a constant

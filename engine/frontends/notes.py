@@ -44,10 +44,13 @@ __all__ = ["Math", "Claim", "Definition", "find_math", "find_claims", "find_defi
 
 # ---- claims ---------------------------------------------------------------
 #: Where one statement of a fragment ends and the next begins.
+#: An arrow starts a new statement (``f(x) = 1/x \\rightarrow \\frac{df}{dx} = -1/x^2``),
+#: as does a horizontal space between two (``… = y \\hspace{1in} \\frac{∂f}{∂y} = x``).
 _STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}|,\s+(?=[A-Za-z\\]+"
-                        r"[^=]*=)")
+                        r"[^=]*=)|\\hspace\*?\s*\{[^{}]*\}|\\hskip\s*-?[\d.]+\s*[a-z]{2}"
+                        r"|\\(?:[Rr]ightarrow|implies|Longrightarrow|longrightarrow|mapsto)(?![A-Za-z])")
 #: Relations that end a chain of equalities (what follows is not claimed equal).
-_STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|Rightarrow|implies|iff|Longrightarrow|to|sim"
+_STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|iff|to|sim"
                    r"|equiv|in|quad|text|mbox)(?![A-Za-z])|[<>]|\\qquad")
 #: A problem's number before a statement: "1.\ ", "(b) ".
 _LABEL = re.compile(r"\(?\d{1,2}[.)](?:\s|\\ |~)*|\([a-h]\)\s*")
@@ -407,6 +410,14 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                     listed.pop(item.name, None)
                 defs[item.name] = visible[item.name] = item
                 unused.add(item.name)
+                if "_" in item.name and not item.reason and \
+                        not set(item.name[3:-1]) & set(item.vars):
+                    # f_c(x) = c + x, then df/dx: f may well be f_c (f_x(x, y) is ∂f/∂x)
+                    base, old = item.name[0], visible.get(item.name[0])
+                    alias = replace(item, name=base)
+                    if old is not None and old.body != item.body:
+                        alias = _twice(alias, [old.body, *old.alternatives])
+                    defs[base] = visible[base] = alias
             else:
                 if dependent and not item.partial:
                     keep = (item.definition,) if item.definition else ()

@@ -77,3 +77,31 @@ def test_a_derivative_without_brackets_takes_one_factor():
 def test_a_derivative_without_brackets_before_a_product_is_not_checked():
     vs, skipped = verdicts("$$\\frac{d}{dx}(x^2\\sin x) = 2x\\sin x + \\frac{d}{dx} x \\sin x$$")
     assert vs == [] and "product" in skipped[0].reason
+
+
+def test_a_derivative_without_brackets_before_a_product_sign_is_not_checked():
+    vs, skipped = verdicts("$$\\frac{d}{dx}(x^2 e^x) = \\frac{d}{dx} x^2 \\cdot e^x + 0$$")
+    assert vs == [] and "product" in skipped[0].reason
+
+
+def test_an_arrow_or_a_space_separates_statements():
+    note = ("$$f(x,y) = x y \\hspace{0.5in} \\rightarrow \\hspace{0.5in} "
+            "\\frac{\\partial f}{\\partial x} = y \\hspace{0.5in} "
+            "\\frac{\\partial f}{\\partial y} = x$$")
+    assert oks(note) == [True, True]
+    assert oks(note.replace("= x$$", "= y$$")) == [True, False]
+
+
+def test_a_subscripted_definition_is_a_candidate_for_its_letter():
+    note = ("$$f(x) = \\frac{1}{x} \\rightarrow \\frac{df}{dx} = -1/x^2 \\\\ "
+            "f_c(x) = c + x \\rightarrow \\frac{df}{dx} = 1$$")
+    assert oks(note) == [True, True]
+    # 1 is right for f_c, so a claim of -1/x^2 for it is not called wrong (it is f's)
+    assert oks(note.replace("= 1$$", "= -1/x^2$$")) == [True, None]
+    assert oks(note.replace("= 1$$", "= 2x$$")) == [True, False]
+
+
+def test_a_partial_written_as_a_subscript_is_not_a_new_name():
+    note = ("Let $f(x,y) = x^2y + x$. Then $f_x(x,y) = 2xy+1$, $f_y(x,y) = x^2$, "
+            "and $\\frac{\\partial f}{\\partial y} = x^2$.")
+    assert oks(note) == [True, True, True]
