@@ -25,10 +25,14 @@ from chainlens.engine.frontends.python_layers import (
     rnn_step,
 )
 from chainlens.engine.frontends.python_values import (
+    Concat,
     Const,
     Dim,
     Layer,
+    Lazy,
     Linear,
+    Param,
+    Positions,
     Tensor,
     Tup,
     Unknown,
@@ -50,6 +54,10 @@ class Apply:
             return Linear([(layer, x)])
         if spec.kind == "rnn":
             return self.recurrent(layer, x, where)
+        if spec.kind == "attention":
+            return self.attention(layer, args, kwargs, where)
+        if isinstance(x, Concat) and spec.kind in ("shape", "act"):
+            return Concat([self.call_layer(layer, [p], kwargs, where) for p in x.parts])
         if spec.kind == "embedding":
             if (0, 1) not in layer.built:
                 self.layers.append((layer.label or spec.ctor, None, layer.span))
@@ -71,6 +79,27 @@ class Apply:
             return Tensor(LOSSES[spec.op](t.node, self.tensor(args[1], where).node), Dim(1),
                           scalar=True)
         raise Unsupported(where, f"nn.{spec.ctor} is not modelled")
+
+    def attention(self, layer: Layer, args, kwargs, where):
+        """``nn.MultiheadAttention`` read at one position, as a written-out
+        attention is: softmax over one key is 1, so the output is
+        ``out_proj(v_proj(value))`` and the query and key projections get no
+        gradient.  PyTorch initialises the packed in-projection Xavier-uniform
+        over (3E, E) with zero bias, the out-projection as a Linear with zero
+        bias; returns (output, weights) as PyTorch does."""
+        spec = layer.spec
+        value = args[2] if len(args) > 2 else kwargs.get("value", args[0] if args else None)
+        inner = {}
+        for part, fan_in, framework in (("in_proj_v", spec.fan_in, "torch-mha-in"),
+                                        ("out_proj", spec.fan_out, "torch-mha-out")):
+            inner[part] = layer.built.setdefault(part, Layer(
+                LayerSpec("linear", spec.ctor, fan_in, spec.fan_out, bias=spec.bias,
+                          framework=framework), f"{layer.label}.{part}", layer.span))
+        v = Tensor(*self._applied(inner["in_proj_v"], self.tensor(value, where), where))
+        out = Tensor(*self._applied(inner["out_proj"], v, where))
+        self.notes.append("nn.MultiheadAttention read at one position: the output is "
+                          "out_proj(v_proj(value))")
+        return Tup([out, Const(None)])
 
     def recurrent(self, layer: Layer, x, where):
         """``nn.LSTM``/``GRU``/``RNN`` at one time step from a zero state: the
@@ -115,15 +144,31 @@ class Apply:
     # ---- arithmetic ------------------------------------------------------
     def binop(self, op: ast.operator, a, b, where):
         if isinstance(a, Const) and isinstance(b, Const):
+            if a.value is None or b.value is None:
+                return Const(None)  # C // self.n_head of a size the file does not fix
             r = const_binop(op, a.value, b.value)
             if r is None:
                 raise Unsupported(where, f"{ast.unparse(where)[:40]} is not arithmetic")
             return Const(r)
+        if isinstance(a, Const | Unknown) and isinstance(b, Const | Unknown):
+            return Const(None)  # d_model // self.num_heads with num_heads not fixed
+        if isinstance(a, Tup) and isinstance(b, Tup) and isinstance(op, ast.Add):
+            return Tup(a.items + b.items)  # outputs += [y]
+        if isinstance(a, Tup) and isinstance(b, Const) and isinstance(op, ast.Mult) and (
+                isinstance(b.value, int) and 0 <= b.value <= 64):
+            return Tup(a.items * b.value)  # [None] * self.num_layers
+        if isinstance(a, Positions) and isinstance(b, Const | Positions):
+            return a
+        if isinstance(b, Positions) and isinstance(a, Const):
+            return b
+        a, b = self._epsilon(a), self._epsilon(b)
+        unknown = self._unknown_factor(op, a, b, where)
+        if unknown is not None:
+            return unknown
         if isinstance(op, ast.Add) and isinstance(a, Linear) and isinstance(b, Linear):
             return Linear(a.terms + b.terms)
         if isinstance(op, ast.MatMult):
             return self.matmul(self.tensor(a, where), self.tensor(b, where))
-        a, b = self._epsilon(a), self._epsilon(b)
         ta, tb = self.tensor(a, where), self.tensor(b, where)
         if not (ta.scalar or tb.scalar) and ta.dim.value != 1 and tb.dim.value != 1:
             ta.dim.unify(tb.dim)
@@ -133,6 +178,26 @@ class Apply:
         if fn is None:
             raise Unsupported(where, f"operator {type(op).__name__} is not read")
         return Tensor(fn(ta.node, tb.node), dim, ta.scalar and tb.scalar)
+
+    def _unknown_factor(self, op, a, b, where):
+        """A tensor times, over, plus or minus a size the file does not fix
+        (``scores / math.sqrt(self.d_k)`` with ``d_k`` an argument): the
+        tensor itself, and the hover says so.  A shift changes no gradient; a
+        scale is read as 1 (None when neither side is such a size)."""
+        def size(v):
+            return (isinstance(v, Const) and v.value is None) or isinstance(v, Unknown)
+        tensors = (Tensor, Lazy, Linear, Param)
+        if size(b) and isinstance(a, tensors) and isinstance(
+                op, ast.Add | ast.Sub | ast.Mult | ast.Div):
+            t = self.tensor(a, where)
+        elif size(a) and isinstance(b, tensors) and isinstance(op, ast.Add | ast.Mult):
+            t = self.tensor(b, where)
+        else:
+            return None
+        if isinstance(op, ast.Mult | ast.Div):
+            self.notes.append(f"`{ast.unparse(where)[:40]}`: a factor the file does not fix "
+                              "is read as 1")
+        return t
 
     def _epsilon(self, v):
         """A configured epsilon (``config.norm_eps``) the file does not fix:

@@ -13,17 +13,24 @@ import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import dotted
-from chainlens.engine.frontends.python_methods import CHUNKS, Methods
+from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
+from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
+from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
 from chainlens.engine.frontends.python_values import (
+    TYPICAL_WIDTH,
     Concat,
     Const,
     DataDependent,
+    Dim,
     Func,
     Items,
     Layer,
     Lazy,
     Linear,
+    Mask,
     Mod,
+    Param,
+    Positions,
     Ref,
     Seq,
     Shape,
@@ -42,11 +49,12 @@ class _Return(Exception):
 
 
 class Body(Methods):
-    def __init__(self, fw, fn: ast.FunctionDef, bound, args: list, kwargs: dict):
+    def __init__(self, fw, fn: ast.FunctionDef, bound, args: list, kwargs: dict,
+                 closure: dict | None = None):
         self.fw = fw
         self.fn = fn
         self.bound = bound
-        self.env: dict = {}
+        self.env: dict = dict(closure or {})
         self.expect: int | None = None  # how many names a chunk is unpacked into
         params = [a.arg for a in fn.args.posonlyargs + fn.args.args]
         if bound is not None and params and params[0] in ("self", "cls"):
@@ -85,6 +93,8 @@ class Body(Methods):
             if isinstance(stmt.value, ast.Call) and (dotted(stmt.value.func) or [""])[0] in (
                     "print", "logger", "logging", "warnings"):
                 return
+            if self.appended(stmt.value):
+                return
             raise Unsupported(stmt, f"`{ast.unparse(stmt)[:50]}` has an effect chainlens "
                               "does not model")
         if isinstance(stmt, ast.Assign | ast.AnnAssign):
@@ -111,12 +121,32 @@ class Body(Methods):
         else:
             raise Unsupported(stmt, f"{type(stmt).__name__} statements are not read")
 
+    def appended(self, call: ast.Call) -> bool:
+        """``outputs.append(y)`` / ``.extend(ys)`` on a Python list of this body."""
+        f = call.func
+        if not (isinstance(call, ast.Call) and isinstance(f, ast.Attribute)
+                and f.attr in ("append", "extend") and len(call.args) == 1):
+            return False
+        target = self.expr_or_unknown(f.value)
+        if not isinstance(target, Tup):
+            return False
+        value = self.expr(call.args[0])
+        if f.attr == "append":
+            target.items.append(value)
+        elif isinstance(value, Tup | Items):
+            target.items.extend(value.items)
+        else:
+            return False
+        return True
+
     def branch(self, stmt: ast.If) -> None:
         try:
             test = self.expr_or_unknown(stmt.test)
         except DataDependent:
             raise DataDependent(stmt, f"`if {ast.unparse(stmt.test)[:40]}` depends on "
                                 "data") from None
+        if isinstance(test, Mask):
+            raise DataDependent(stmt, f"`if {ast.unparse(stmt.test)[:40]}` depends on data")
         if isinstance(test, Const):
             self.block(stmt.body if test.value else stmt.orelse)
             return
@@ -134,6 +164,8 @@ class Body(Methods):
         items = None
         if isinstance(it, Items | Seq | Tup):
             items = list(it.items)
+        elif isinstance(it, Tensor | Lazy):  # for x_t in x: its time steps
+            items = self.steps(it, stmt.iter)
         if items is None:
             raise Unsupported(stmt, f"`for … in {ast.unparse(stmt.iter)[:40]}` is not a "
                               "ModuleList or a literal range")
@@ -164,6 +196,14 @@ class Body(Methods):
                 base.attrs[target.attr] = value
         elif isinstance(target, ast.Starred):
             self.store(target.value, value, stmt)
+        elif isinstance(target, ast.Subscript):
+            base = self.expr_or_unknown(target.value)
+            index = self.expr_or_unknown(target.slice)
+            if not (isinstance(base, Tup | Items) and isinstance(index, Const)
+                    and isinstance(index.value, int) and -len(base.items) <= index.value
+                    < len(base.items)):
+                raise Unsupported(stmt, f"assignment to {ast.unparse(target)[:40]} is not read")
+            base.items[index.value] = value  # X[i] = h: a list of time steps
         else:
             raise Unsupported(stmt, f"assignment to {ast.unparse(target)[:40]} is not read")
 
@@ -211,15 +251,13 @@ class Body(Methods):
                 return v
             if isinstance(node.op, ast.Not) and isinstance(v, Const):
                 return Const(not v.value)
+            if isinstance(node.op, ast.Not) and not isinstance(v, Tensor | Lazy | Linear):
+                return Unknown("a flag chainlens cannot see")  # not self.config.birnn
             raise DataDependent(node, f"`{ast.unparse(node)[:40]}` depends on data")
         if isinstance(node, ast.Compare):
             return self.compare(node)
         if isinstance(node, ast.BoolOp):
-            values = [self.expr(v) for v in node.values]
-            if all(isinstance(v, Const) for v in values):
-                pick = all if isinstance(node.op, ast.And) else any
-                return Const(pick(v.value for v in values))
-            raise DataDependent(node, f"`{ast.unparse(node)[:40]}` depends on data")
+            return self.boolean(node)
         if isinstance(node, ast.IfExp):
             test = self.expr_or_unknown(node.test)
             if isinstance(test, Const):
@@ -227,11 +265,28 @@ class Body(Methods):
             return self.expr(node.orelse)
         if isinstance(node, ast.Tuple | ast.List):
             return Tup([self.expr(e) for e in node.elts])
+        if isinstance(node, ast.ListComp | ast.GeneratorExp) and len(node.generators) == 1:
+            return self.comprehension(node)
         if isinstance(node, ast.Subscript):
             return self.subscript(node)
         if isinstance(node, ast.Call):
             return self.call(node)
         raise Unsupported(node, f"{type(node).__name__} `{ast.unparse(node)[:40]}` is not read")
+
+    def boolean(self, node: ast.BoolOp):
+        """``a and b`` / ``a or b`` of flags: a constant when the constants
+        decide it, a flag chainlens cannot see when one is such a flag
+        (``input.is_cuda and self.ngpu > 1``), data-dependent only when a
+        tensor's values take part."""
+        values = [self.expr_or_unknown(v) for v in node.values]
+        if any(isinstance(v, Tensor | Lazy | Linear) for v in values):
+            raise DataDependent(node, f"`{ast.unparse(node)[:40]}` depends on data")
+        decisive = isinstance(node.op, ast.Or)  # a true value decides `or`, a false one `and`
+        if any(isinstance(v, Const) and bool(v.value) == decisive for v in values):
+            return Const(decisive)
+        if all(isinstance(v, Const) for v in values):
+            return Const(not decisive)
+        return Unknown("a flag chainlens cannot see")
 
     def compare(self, node: ast.Compare):
         left = self.expr_or_unknown(node.left)
@@ -248,8 +303,21 @@ class Body(Methods):
         if isinstance(left, Const) and isinstance(right, Const):
             return Const(_compare(op, left.value, right.value))
         if isinstance(left, Tensor | Lazy) or isinstance(right, Tensor | Lazy):
-            raise DataDependent(node, f"`{ast.unparse(node)[:40]}` depends on data")
+            return Mask()  # adj > 0: a mask (an `if` on it depends on data)
         return Unknown("a flag chainlens cannot see")
+
+    def comprehension(self, node):
+        """``[blk(x) for blk in self.blocks]`` over a list this body knows;
+        over anything else a list chainlens cannot count."""
+        gen = node.generators[0]
+        it = self.expr_or_unknown(gen.iter)
+        if not isinstance(it, Tup | Items | Seq) or gen.ifs or len(it.items) > MAX_REPEAT:
+            return Unknown(f"`{ast.unparse(node)[:40]}` is a list chainlens cannot count")
+        out = []
+        for item in it.items:
+            self.store(gen.target, item, node)
+            out.append(self.expr(node.elt))
+        return Tup(out)
 
     def attribute(self, node: ast.Attribute):
         base = self.expr(node.value)
@@ -260,10 +328,22 @@ class Body(Methods):
                 return Const(False)
             raise Unsupported(node, f"self.{node.attr} is not set in __init__")
         if isinstance(base, Ref):
+            if len(base.path) == 1 and base.path[0] in LIBRARY_MODULES and (
+                    node.attr in CONSTANTS):
+                return Const(CONSTANTS[node.attr])  # math.pi, np.e
             return Ref(base.path + (node.attr,))
         if isinstance(base, Items) and base.names and node.attr in base.names:
             return base.names[node.attr]
-        if isinstance(base, Tensor | Lazy):
+        if isinstance(base, Layer) and node.attr in SIZE_FIELDS:  # self.fc.out_features
+            return Const(getattr(base.spec, SIZE_FIELDS[node.attr]))
+        if isinstance(base, Positions):
+            return base
+        if isinstance(base, Concat) and node.attr == "shape":
+            width = sum(p.dim.value or TYPICAL_WIDTH for p in base.parts)
+            return Shape(Tensor(self.fw.num(0), Dim(width)))
+        if isinstance(base, Tensor | Lazy | Param):
+            if node.attr in TENSOR_FLAGS:  # input.is_cuda, x.device: not the data
+                return Unknown(f"{ast.unparse(node)[:40]} is a flag chainlens cannot see")
             if node.attr == "shape":
                 return Shape(self.fw.tensor(base, node))
             if node.attr in ("T", "mT", "data"):
@@ -282,10 +362,27 @@ class Body(Methods):
             raise Unsupported(node, f"`{ast.unparse(node)[:40]}` indexes by a value chainlens "
                               "cannot see")
         if isinstance(base, Shape):
-            return Const(None)
+            index = self.expr_or_unknown(node.slice)
+            if isinstance(index, Const) and index.value == -1:
+                return self.size(base.of, -1)  # x.shape[-1]: the feature width
+            return Const(None)  # a batch or sequence length
+        if isinstance(base, Positions):
+            return base
+        if isinstance(base, Param):
+            # self.pos_emb[:, :t, :], self.a[:, :n, :]: a slice of one parameter,
+            # read as the whole parameter (its gradient is the slices' sum)
+            self.fw.notes.append(f"`{ast.unparse(node)[:40]}`: a slice of a parameter read as "
+                                 "the whole parameter")
+            return self.fw.tensor(base, node)
         if isinstance(base, Tensor | Lazy):
             if isinstance(node.slice, ast.Tuple | ast.Slice | ast.UnaryOp):
                 return self.fw.tensor(base, node)  # positions along batch/sequence
+            index = self.expr_or_unknown(node.slice)
+            if isinstance(index, Const) and isinstance(index.value, int | None):
+                # seq[t], x[0]: one position along the leading (batch or time) axis
+                self.fw.notes.append(f"`{ast.unparse(node)[:40]}` read as one position along "
+                                     "the leading axis")
+                return self.fw.tensor(base, node)
             raise Unsupported(node, f"`{ast.unparse(node)[:40]}` picks entries of a tensor")
         raise Unsupported(node, f"`{ast.unparse(node)[:40]}` is not read")
 
@@ -297,10 +394,16 @@ class Body(Methods):
                               label=f"{(dotted(node.func.func) or ['layer'])[-1]}_"
                                     f"{fw.flax_count}")
         elif isinstance(node.func, ast.Attribute):
-            owner = self.expr_or_unknown(node.func.value)
-            if isinstance(owner, Tensor | Lazy | Linear | Concat):
-                return self.method(owner, node)
-            f = self.attribute(node.func)
+            if _is_super(node.func.value):
+                f = self.super_method(node.func.attr, node)
+            else:
+                owner = self.expr_or_unknown(node.func.value)
+                if isinstance(owner, Positions):
+                    return owner if node.func.attr in SHAPE_METHODS else self.method(
+                        self.fw.tensor(owner, node), node)
+                if isinstance(owner, Tensor | Lazy | Linear | Concat | Param):
+                    return self.method(owner, node)
+                f = self.attribute(node.func)
         elif isinstance(node.func, ast.Name) and node.func.id == "super":
             return Unknown("super()")
         else:
@@ -320,10 +423,36 @@ class Body(Methods):
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
         if isinstance(f, Ref) and f.path[-1] in CHUNKS and args and isinstance(args[0], Linear):
             return self.chunk(args[0], f.path[-1], args[1:], kwargs, node)
-        if isinstance(f, Ref) and f.path[-1] in ("len", "int", "float", "range", "isinstance",
-                                                 "hasattr"):
+        if isinstance(f, Ref) and f.path[0] == "builtins" and f.path[-1] in BUILTIN_CALLS:
             return self.builtin(f.path[-1], args, node)
         return fw.call_value(f, args, kwargs, node)
+
+    def super_method(self, name: str, node: ast.Call):
+        """``super().forward(x)`` / ``super(Bottle, self).forward(x)``: the
+        method of the next same-file base class, or the library layer the
+        class derives from (``class Linear(Bottle, nn.Linear)``)."""
+        mod = self.bound
+        if not isinstance(mod, Mod):
+            raise Unsupported(node, "super() outside a module's method")
+        owner = next((c for c in self.fw.init.classes.values() if self.fn in c.body), None)
+        for base in (owner.bases if owner is not None else []):
+            parts = dotted(base) or [""]
+            cls = self.fw.init.classes.get(parts[-1])
+            method = next((n for n in (cls.body if cls is not None else [])
+                           if isinstance(n, ast.FunctionDef) and n.name == name), None)
+            if method is not None:
+                return Func(method, mod)
+        layer = mod.attrs.get("<super>")
+        if name in ("forward", "__call__") and isinstance(layer, Layer):
+            return layer
+        where = owner.name if owner is not None else "this class"
+        raise Unsupported(node, f"super().{name}(...): no base of {where} defines it in this "
+                          "file or as a layer chainlens models (a mixin of nn.Module)")
+
+
+def _is_super(node: ast.AST) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id == "super")
 
 
 def _compare(op, a, b) -> bool:

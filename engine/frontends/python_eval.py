@@ -27,6 +27,7 @@ from chainlens.engine.frontends.python_init import InitReader
 from chainlens.engine.frontends.python_library import call_library
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
+    Closure,
     Concat,
     Const,
     Dim,
@@ -36,6 +37,7 @@ from chainlens.engine.frontends.python_values import (
     Linear,
     Mod,
     Param,
+    Positions,
     Ref,
     Seq,
     Tensor,
@@ -100,8 +102,22 @@ class _Forward(Apply):
         required = nodes[:len(nodes) - len(entry.args.defaults)]
         # the arguments without a default are the inputs; `targets=None` keeps None
         args = [Lazy(a.arg, self.offsets.span(a)) for a in required]
-        result = self.call_function(entry, mod, args, {})
-        out = self.tensor(self._first(result), entry)
+        result = self._first(self.call_function(entry, mod, args, {}))
+        if isinstance(result, Concat):
+            # torch.cat / stack of outputs (time steps, heads): each part meets
+            # its own target, L = Σ_j Σ t_j·y_j
+            terms = []
+            for j, part in enumerate(result.parts):
+                target = self.declare(f"target_{j}", "input", (part.dim,),
+                                      self.offsets.span(entry), "input")
+                terms.append(call("sum", mul(target, part.node)))
+            total = terms[0]
+            for term in terms[1:]:
+                total = add(total, term)
+            result = Tensor(total, Dim(1), scalar=True)
+            self.notes.append("L = Σ target·output over the concatenated parts, targets of "
+                              "unit variance")
+        out = self.tensor(result, entry)
         name = self.latest_name(out, entry)
         if not out.scalar and (out.dim.value or TYPICAL_WIDTH) != 1:
             # L = Σ t·y against a target t of unit variance: Σ y would be
@@ -190,18 +206,39 @@ class _Forward(Apply):
                 v.value, bool):
             return Tensor(num(Fraction(repr(v.value)) if isinstance(v.value, float)
                               else v.value), Dim(1), scalar=True)
+        if isinstance(v, Param) and v.buffer:
+            if v.symbol is None:  # state, not a weight: an input at its initial value
+                dims = tuple(Dim(d) for d in v.shape[-1:]) or (Dim(),)
+                v.symbol = self.declare(f"S_{_safe(v.label)}", "input", dims, v.span,
+                                        v.init).value
+                self.inputs.append(v.symbol)
+            return Tensor(sym(v.symbol), self.decls[v.symbol][1][-1])
         if isinstance(v, Param):
             if v.symbol is None:
-                dims = tuple(Dim(d) for d in v.shape) or (Dim(),)
+                shape = v.shape
+                if len(shape) > 2:  # (1, T, C) positions, (H, 2F, 1): the feature axis
+                    shape = tuple(d for d in shape if d != 1)[-1:] or shape[-1:]
+                    self.notes.append(f"{v.label}: a parameter of {len(v.shape)} axes read "
+                                      "along its last one")
+                dims = tuple(Dim(d) for d in shape) or (Dim(),)
                 v.symbol = self.declare(self.unique(f"P_{_safe(v.label)}"), "param", dims,
                                         v.span, v.init,
-                                        fan_in=v.shape[0] if len(v.shape) > 1 else None,
+                                        fan_in=shape[0] if len(shape) > 1 else None,
                                         layer=len(self.layers) + 1).value
                 self.layers.append((v.label or v.symbol, v.symbol, v.span))
             dims = self.decls[v.symbol][1]
             return Tensor(sym(v.symbol), dims[-1])
         if isinstance(v, Unknown):
             raise Unsupported(where, v.why)
+        if isinstance(v, Positions):
+            if v.made is None:  # features of positions (sin/cos of arange): data
+                node = self.declare("positions", "input", (Dim(),), self.offsets.span(where),
+                                    "input")
+                self.inputs.append(node.value)
+                self.notes.append("features of positions (torch.arange) are an input of unit "
+                                  "variance")
+                v.made = Tensor(node, self.decls[node.value][1][0])
+            return v.made
         if isinstance(v, Concat):
             raise Unsupported(where, "torch.cat feeds something other than a layer")
         kind = type(v).__name__
@@ -301,23 +338,35 @@ class _Forward(Apply):
         if isinstance(f, Mod):
             entry = next((n for name in ("forward", "__call__") for n in f.cls.body
                           if isinstance(n, ast.FunctionDef) and n.name == name), None)
-            if entry is None:
+            if entry is None:  # inherited: class Linear(Bottle, nn.Linear): pass
+                method = f.attrs.get("forward", f.attrs.get("__call__"))
+                if isinstance(method, Func):
+                    return self.call_function(method.node, f, args, kwargs)
+                if isinstance(f.attrs.get("<super>"), Layer):
+                    return self.call_layer(f.attrs["<super>"], args, kwargs, where)
                 raise Unsupported(where, f"{f.cls.name} has no forward")
             return self.call_function(entry, f, args, kwargs)
         if isinstance(f, Func):
             return self.call_function(f.node, f.bound, args, kwargs)
+        if isinstance(f, Closure):
+            fn = ast.FunctionDef(name="<lambda>", args=f.node.args,
+                                 body=[ast.copy_location(ast.Return(f.node.body), f.node)],
+                                 decorator_list=[], returns=None, type_params=[])
+            ast.copy_location(fn, f.node)
+            return self.call_function(fn, None, args, kwargs, closure=f.env)
         if isinstance(f, Ref):
             return self.call_library(f, args, kwargs, where)
         if isinstance(f, Unknown):
             raise Unsupported(where, f.why)
         raise Unsupported(where, f"{ast.unparse(where)[:50]} is not a function chainlens reads")
 
-    def call_function(self, fn: ast.FunctionDef, bound, args: list, kwargs: dict):
+    def call_function(self, fn: ast.FunctionDef, bound, args: list, kwargs: dict,
+                      closure: dict | None = None):
         self.depth += 1
         if self.depth > 24:
             raise Unsupported(fn, "calls nested more than 24 deep")
         try:
-            return Body(self, fn, bound, args, kwargs).run()
+            return Body(self, fn, bound, args, kwargs, closure).run()
         finally:
             self.depth -= 1
 

@@ -16,10 +16,13 @@ import operator
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_init_calls import InitCalls
+from chainlens.engine.frontends.python_layers import layer_spec
 from chainlens.engine.frontends.python_values import (
+    Closure,
     Const,
     Func,
     Items,
+    Layer,
     Lazy,
     Mod,
     Param,
@@ -111,7 +114,9 @@ class InitReader(InitCalls):
                 inner.attrs.update({k: v for k, v in mod.attrs.items()
                                     if not isinstance(v, Unknown) or k not in inner.attrs})
                 inner.cls = cls
-                return inner
+                mod = inner
+            if "<super>" not in mod.attrs:
+                self.library_base(cls, args, kwargs, mod)
             return mod
         env = self._bind(init, args, kwargs)
         self.depth += 1
@@ -122,6 +127,21 @@ class InitReader(InitCalls):
         finally:
             self.depth -= 1
         return mod
+
+    def library_base(self, cls: ast.ClassDef, args: list, kwargs: dict, mod: Mod) -> None:
+        """A class deriving from a library layer (``class Linear(Bottle,
+        nn.Linear)``): that layer, built from the constructor's arguments, is
+        what ``super().forward`` calls."""
+        for base in cls.bases:
+            parts = dotted(base)
+            if not parts or parts[0] not in LIBRARIES or len(parts) < 2:
+                continue
+            sized = [a.value if isinstance(a, Const) else None for a in args]
+            spec = layer_spec(parts[-1], sized, {k: v.value if isinstance(v, Const) else None
+                                                 for k, v in kwargs.items()})
+            if spec is not None:
+                mod.attrs["<super>"] = Layer(spec, mod.label or cls.name, self.offsets.span(cls))
+                return
 
     def _base_class(self, cls: ast.ClassDef) -> ast.ClassDef | None:
         for base in cls.bases:
@@ -180,6 +200,14 @@ class InitReader(InitCalls):
 
     def _append(self, call: ast.Call, env: dict, mod: Mod) -> None:
         f = call.func
+        if (isinstance(f, ast.Attribute) and f.attr == "__init__" and isinstance(f.value, ast.Call)
+                and isinstance(f.value.func, ast.Name) and f.value.func.id == "super"
+                and mod is not None):
+            # super().__init__(d_in, d_out) of a class deriving from nn.Linear
+            args = [self.value(a, env, mod) for a in call.args]
+            kwargs = {k.arg: self.value(k.value, env, mod) for k in call.keywords if k.arg}
+            self.library_base(mod.cls, args, kwargs, mod)
+            return
         if (isinstance(f, ast.Attribute) and f.attr == "register_buffer" and len(call.args) >= 2
                 and isinstance(call.args[0], ast.Constant) and mod is not None):
             # a buffer is data the model adds, not a weight: an input
@@ -295,6 +323,8 @@ class InitReader(InitCalls):
             names = {k.value: self._value(v, env, mod, f"{label}.{k.value}")
                      for k, v in zip(node.keys, node.values, strict=True)}
             return Items(list(names.values()), label, names)
+        if isinstance(node, ast.Lambda):
+            return Closure(node, dict(env), mod)  # self.mlpf = lambda x: m.c_proj(m.c_fc(x))
         if isinstance(node, ast.ListComp) and len(node.generators) == 1:
             return self._comprehension(node, env, mod, label)
         if isinstance(node, ast.Call):

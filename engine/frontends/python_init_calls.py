@@ -13,6 +13,7 @@ import ast
 
 from chainlens.engine.frontends.python_layers import layer_spec
 from chainlens.engine.frontends.python_values import (
+    UNROLLED_STEPS,
     Const,
     Items,
     Layer,
@@ -49,6 +50,13 @@ class InitCalls:
             if name in self.classes:
                 return self.instantiate(self.classes[name], args, kwargs, label)
             return Unknown(f"{name}(...) is computed at run time")
+        if name == "range" and args and any(isinstance(a, Unknown) or (
+                isinstance(a, Const) and a.value is None) for a in args):
+            # range(config.n_layer) of a depth the file does not fix
+            self.notes.append(f"`{ast.unparse(node)[:40]}`: a count the file does not fix, "
+                              f"read as {UNROLLED_STEPS} (the verdict is for {UNROLLED_STEPS}; "
+                              "a deeper stack can vanish or explode where these do not)")
+            return Items([Const(i) for i in range(UNROLLED_STEPS)], label)
         if name in ("range",) and all(isinstance(a, Const) for a in args) and args:
             return Items([Const(i) for i in range(*(int(a.value) for a in args))], label)
         if name == "len" and args and isinstance(args[0], Items | Tup):
@@ -70,17 +78,27 @@ class InitCalls:
         if name in ("ModuleDict", "dict"):
             names = dict(kwargs)
             return Items(list(names.values()), label, names)
+        if name == "Lambda" and len(args) == 1:
+            return args[0]  # eqx.nn.Lambda(jax.nn.silu): the function it wraps
         if name == "Parameter":
             inner = args[0] if args else None
             if isinstance(inner, Param):
+                inner.buffer = False
                 return inner
             return Param(label, (), "uniform", label, self.offsets.span(node))
         if name in TENSOR_INITS and func.path[0] in ("torch", "np", "numpy", "jnp"):
             dims = list(args[0].items) if len(args) == 1 and isinstance(args[0], Tup) else args
             shape = tuple(d.value if isinstance(d, Const) and isinstance(d.value, int) else None
                           for d in dims)
-            return Param(label, shape, TENSOR_INITS[name], label, self.offsets.span(node))
-        sized = [a.value if isinstance(a, Const) else None for a in args]
+            # a torch tensor not wrapped in nn.Parameter is state, not a weight
+            # (d2l's moving_mean = torch.zeros(shape)); numpy arrays of a
+            # hand-written net are its weights
+            return Param(label, shape, TENSOR_INITS[name], label, self.offsets.span(node),
+                         buffer=func.path[0] == "torch")
+        # a size not fixed yet (vocab_size: int = -1, set before training) is unknown
+        sized = [a.value if isinstance(a, Const) and not (
+            isinstance(a.value, int) and not isinstance(a.value, bool) and a.value <= 0)
+            else None for a in args]
         spec = layer_spec(name, sized, {k: v.value if isinstance(v, Const) else None
                                         for k, v in kwargs.items()},
                           "flax" if func.path[0] in ("flax", "linen") or (

@@ -25,7 +25,7 @@ from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 
 __all__ = ["LayerSpec", "layer_spec", "apply_op", "BINARY", "relu", "REDUCTIONS", "AXIS_CALLS",
            "ACTIVATION_LAYERS", "SHAPE_LAYERS", "NORM_LAYERS", "CONV_LAYERS", "SHAPE_METHODS",
-           "RNN_GATES", "rnn_step", "OPS"]
+           "RNN_GATES", "rnn_step", "OPS", "TENSOR_FLAGS", "SIZE_FIELDS"]
 
 #: ``nn.<X>`` layers that change no value a gradient sees in this model
 SHAPE_LAYERS = frozenset({
@@ -46,7 +46,13 @@ RNN_GATES = {"LSTM": 4, "GRU": 3, "RNN": 1, "LSTMCell": 4, "GRUCell": 3, "RNNCel
 SHAPE_METHODS = frozenset({
     "view", "reshape", "flatten", "transpose", "permute", "contiguous", "squeeze", "unsqueeze",
     "float", "double", "type_as", "to", "clone", "detach_", "expand", "expand_as", "view_as",
-    "cuda", "cpu", "half", "t",
+    "cuda", "cpu", "half", "t", "bfloat16", "unflatten", "movedim", "swapaxes", "repeat",
+    "tile", "broadcast_to", "requires_grad_",
+})
+#: tensor attributes that describe where or how it is stored, not its values
+TENSOR_FLAGS = frozenset({
+    "is_cuda", "is_xpu", "is_mps", "is_cpu", "is_sparse", "is_quantized", "device", "dtype",
+    "requires_grad", "is_leaf", "layout", "ndim", "is_contiguous",
 })
 
 
@@ -206,6 +212,9 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
     if ctor == "Embed":
         return LayerSpec("embedding", ctor, arg(0, "num_embeddings"), arg(1, "features"),
                          framework="flax")
+    if ctor == "MultiheadAttention":
+        return LayerSpec("attention", ctor, arg(0, "embed_dim"), arg(0, "embed_dim"),
+                         bias=bool(arg(3, "bias", default=True)))
     if ctor in RNN_GATES:
         return LayerSpec("rnn", ctor, arg(0, "input_size"), arg(1, "hidden_size"),
                          framework="torch-rnn")
@@ -218,6 +227,14 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
     if ctor in LOSSES:
         return LayerSpec("loss", ctor, op=ctor)
     return None
+
+
+#: ``self.fc.out_features`` and the like: the LayerSpec field holding the
+#: size the constructor was given
+SIZE_FIELDS = {"in_features": "fan_in", "in_channels": "fan_in", "input_size": "fan_in",
+               "num_embeddings": "fan_in", "embed_dim": "fan_out", "out_features": "fan_out",
+               "out_channels": "fan_out", "hidden_size": "fan_out", "embedding_dim": "fan_out",
+               "features": "fan_out"}
 
 
 def _window(k, dims: int) -> int:

@@ -6,6 +6,7 @@ mean, that one the walk through a model's layers."""
 
 from __future__ import annotations
 
+import ast
 import math
 
 from chainlens.engine.core.ir import add, call
@@ -23,15 +24,34 @@ from chainlens.engine.frontends.python_values import (
     Const,
     Dim,
     Items,
+    Mask,
     Param,
+    Positions,
     Ref,
     Tensor,
     Tup,
+    Unknown,
     Unsupported,
 )
 
-__all__ = ["call_library"]
+__all__ = ["call_library", "CONSTANTS", "LIBRARY_MODULES"]
 
+#: ``math.pi`` and the like, by name, in the modules that define them
+CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
+LIBRARY_MODULES = frozenset({"math", "np", "numpy", "torch", "jnp", "cmath"})
+#: calls that ask how the program runs, never what the data is
+_FLAGS = frozenset({"is_grad_enabled", "is_autocast_enabled", "is_available",
+                    "is_tensor", "is_floating_point", "is_scripting", "is_tracing"})
+#: calls that keep the feature vector a gradient sees (a dtype, a mask, a
+#: complex view of the same numbers, a shape)
+_KEEPS = frozenset({"view_as_complex", "view_as_real", "tril", "triu", "flip", "roll",
+                    "repeat_interleave", "expand_dims", "swapaxes", "moveaxis", "permute",
+                    "broadcast_to", "tile", "squeeze", "unsqueeze", "contiguous", "detach_copy",
+                    "as_tensor", "asarray"})
+
+_ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.Mult(),
+               "multiply": ast.Mult(), "div": ast.Div(), "divide": ast.Div(),
+               "true_divide": ast.Div(), "subtract": ast.Sub(), "power": ast.Pow()}
 _MATH = {"sqrt": math.sqrt, "log": math.log, "exp": math.exp, "pow": math.pow,
          "floor": math.floor, "ceil": math.ceil}
 
@@ -45,16 +65,36 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
             args[1], Const):
         return Ref(args[0].path + (str(args[1].value),))
     if name in ("arange", "linspace"):
-        return Const(None)  # positions: an index, not a tensor gradients reach
+        return Positions()  # positions: an index, not a tensor gradients reach
+    if "random" in f.path[:-1] and name in ("split", "PRNGKey", "key", "fold_in"):
+        count = args[1].value if len(args) > 1 and isinstance(args[1], Const) else 2
+        return Tup([Const(None)] * (count if isinstance(count, int) and 0 < count <= 64
+                                    else 2))  # PRNG keys: no gradient, no value read
+    if name in _FLAGS:
+        return Unknown(f"{'.'.join(f.path)}() is a flag chainlens cannot see")
+    if name in ("scaled_dot_product_attention", "flash_attn_func") and len(args) >= 3:
+        # read at one position like a written-out attention: softmax over one key
+        # is 1, so the output is v and q, k get no gradient
+        fw.notes.append("attention read at one position: the output is v (softmax over one "
+                        "key is 1)")
+        return fw.tensor(args[2], where)
     if name in ("randn_like", "rand_like", "normal_like"):
         t = fw.tensor(args[0], where)
         node = fw.declare("eps", "input", (t.dim,), fw.offsets.span(where), "input")
         fw.inputs.append(node.value)
         fw.notes.append("noise (randn_like) is an input of unit variance")
         return Tensor(node, t.dim)
-    if name in ("cat", "concat", "concatenate", "hstack"):
+    if name in ("cat", "concat", "concatenate", "hstack", "stack", "vstack"):
+        # along any axis: the loss sees each part with its own target
         parts = args[0].items if args and isinstance(args[0], Tup | Items) else args
-        return Concat([fw.tensor(p, where) for p in parts])
+        if not parts:
+            raise Unsupported(where, f"{name} of an empty list")
+        flat = []
+        for p in parts:
+            flat += p.parts if isinstance(p, Concat) else [fw.tensor(p, where)]
+        return Concat(flat) if len(flat) > 1 else flat[0]
+    if name in _KEEPS and args:
+        return fw.tensor(args[0], where)
     if name in ("dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
                 "interpolate", "pad", "max_pool2d", "avg_pool2d", "max_pool1d",
                 "avg_pool1d", "adaptive_avg_pool2d", "flatten", "reshape", "squeeze",
@@ -92,6 +132,13 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
             args[0].value == 0):
         t = fw.tensor(args[1], where)
         return Tensor(relu(t.node), t.dim)
+    if f.path[0] in LIBRARY_MODULES and args and all(isinstance(a, Const | Unknown)
+                                                     for a in args) and any(
+            isinstance(a, Unknown) or a.value is None for a in args):
+        return Const(None)  # jnp.sqrt(d_head) of a size the file does not fix
+    if f.path[0] == "math" and any(isinstance(a, Unknown) or (
+            isinstance(a, Const) and a.value is None) for a in args):
+        return Const(None)  # math.sqrt(self.d_k) of a size the file does not fix
     if f.path[0] == "math" and all(isinstance(a, Const) for a in args):
         values = [a.value for a in args]
         if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
@@ -99,10 +146,19 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         if name not in _MATH or (name in ("sqrt", "log") and values[0] <= 0):
             raise Unsupported(where, f"math.{name} is not read")
         return Const(_MATH[name](*values))
+    if name == "where" and len(args) == 3 and isinstance(args[0], Mask | Unknown):
+        # torch.where(adj > 0, e, -9e15): the kept values, as masked_fill reads them
+        fw.notes.append("torch.where(mask, a, b) read as a (the values the mask keeps)")
+        return fw.tensor(args[1], where)
     if name in ("where", "clamp", "clip") and args:
         raise Unsupported(where, f"{name}(...) depends on the data's values")
+    if name in _ARITHMETIC and len(args) == 2:
+        return fw.binop(_ARITHMETIC[name], args[0], args[1], where)  # torch.pow(x, 3)
     if len(args) == 1 or (args and name in AXIS_CALLS):
         t = fw.tensor(args[0], where)
+        axis = kwargs.get("dim", kwargs.get("axis", args[1] if len(args) > 1 else None))
+        if name in REDUCTIONS and isinstance(axis, Const) and axis.value == 0:
+            return t  # over the batch axis this model does not keep
         if name in REDUCTIONS and "dim" not in kwargs and (
                 "axis" not in kwargs):
             node = apply_op(name, t.node)

@@ -15,10 +15,12 @@ from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_layers import REDUCTIONS, SHAPE_METHODS, apply_op
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
+    UNROLLED_STEPS,
     Concat,
     Const,
     Dim,
     Items,
+    Lazy,
     Linear,
     Seq,
     Shape,
@@ -28,28 +30,65 @@ from chainlens.engine.frontends.python_values import (
     Unsupported,
 )
 
-__all__ = ["Methods", "CHUNKS"]
+__all__ = ["Methods", "CHUNKS", "BUILTIN_CALLS"]
 
-CHUNKS = frozenset({"chunk", "split", "tensor_split"})
+CHUNKS = frozenset({"chunk", "split", "tensor_split", "unbind"})
+#: builtins read inside forward (others are calls chainlens does not model)
+BUILTIN_CALLS = frozenset({"len", "int", "float", "range", "isinstance", "hasattr", "list",
+                           "tuple", "enumerate", "zip"})
 _ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.Mult(),
                "div": ast.Div(), "__add__": ast.Add(), "__mul__": ast.Mult()}
 
 
 class Methods:
     def builtin(self, name: str, args: list, node):
-        if name == "range" and all(isinstance(a, Const) and isinstance(a.value, int)
-                                   for a in args):
+        if name == "range" and args and all(isinstance(a, Const) for a in args) and all(
+                isinstance(a.value, int) for a in args):
             bounds = range(*(a.value for a in args))
             if len(bounds) > MAX_REPEAT:
                 raise Unsupported(node, f"a loop of {len(bounds)} steps exceeds {MAX_REPEAT}")
             return Tup([Const(i) for i in bounds])
+        if name == "range" and args and all(isinstance(a, Const | Unknown) for a in args):
+            # range(seq.size(0)), range(seq_len): a length the file does not fix
+            self.fw.notes.append(f"`{ast.unparse(node)[:40]}`: a length the file does not "
+                                 f"fix, unrolled to {UNROLLED_STEPS} steps")
+            return Tup([Const(i) for i in range(UNROLLED_STEPS)])
         if name == "len" and args and isinstance(args[0], Tup | Items | Seq):
             return Const(len(args[0].items))
+        if name == "len" and args and isinstance(args[0], Shape | Const | Unknown):
+            return Unknown("the rank of a tensor, which chainlens does not model")
         if name in ("int", "float") and args and isinstance(args[0], Const):
             return Const(args[0].value)
         if name in ("isinstance", "hasattr"):
             return Unknown("a flag chainlens cannot see")
+        if name in ("list", "tuple") and len(args) == 1:
+            if isinstance(args[0], Tup | Items | Seq):
+                return Tup(list(args[0].items))
+            if isinstance(args[0], Tensor | Lazy):  # list(x): its time steps
+                return Tup(self.steps(args[0], node))
+        if name == "enumerate" and len(args) == 1 and isinstance(args[0], Tup | Items | Seq):
+            return Tup([Tup([Const(i), v]) for i, v in enumerate(args[0].items)])
+        if name == "zip" and args and all(isinstance(a, Tup | Items | Seq) for a in args):
+            return Tup([Tup(list(vs)) for vs in zip(*(a.items for a in args), strict=False)])
         raise Unsupported(node, f"{name}(...) of something chainlens cannot count")
+
+    def steps(self, value, node) -> list:
+        """The time steps of a sequence the file does not size (``for x_t in
+        x``, ``x.split(1, dim=1)``, ``list(x)``): :data:`UNROLLED_STEPS` steps
+        of the feature vector, each read as the sequence itself."""
+        t = self.fw.tensor(value, node)
+        self.fw.notes.append(f"`{ast.unparse(node)[:40]}`: a sequence the file does not size, "
+                             f"unrolled to {UNROLLED_STEPS} steps")
+        return [t] * UNROLLED_STEPS
+
+    def size(self, t: Tensor, axis):
+        """``x.size(axis)`` / ``x.shape[axis]``: the feature width for the
+        last axis (16 when no layer fixes it), unknown for the batch axis 0."""
+        if axis == 0:
+            return Const(None)
+        if t.dim.value is None:  # k.size(-1) of a width not written
+            t.dim.value = TYPICAL_WIDTH
+        return Const(t.dim.value)
 
     def method(self, owner, node: ast.Call):
         fw = self.fw
@@ -62,18 +101,33 @@ class Methods:
         kwargs = {k.arg: self.expr_or_unknown(k.value) for k in node.keywords if k.arg}
         if name in CHUNKS:
             return self.chunk(owner, name, args, kwargs, node)
+        if isinstance(owner, Concat) and name in SHAPE_METHODS:
+            return owner  # torch.cat(...).view(...): still its parts
         t = fw.tensor(owner, node)
         if name in SHAPE_METHODS:
             return t
         if name in _ARITHMETIC and len(args) == 1:
             return fw.binop(_ARITHMETIC[name], t, args[0], node)
-        if name == "size":
-            if args and t.dim.value is None:  # k.size(-1) of a width not written
-                t.dim.value = TYPICAL_WIDTH
-            return Const(t.dim.value) if args else Shape(t)
+        if name in ("size", "dim"):
+            if name == "dim":
+                return Unknown("the rank of a tensor, which chainlens does not model")
+            axis = args[0].value if args and isinstance(args[0], Const) else None
+            return self.size(t, axis) if args else Shape(t)
+        if name in ("detach", "detach_"):
+            # no gradient flows back through it: from here on an input of unit
+            # variance (its scale at initialisation, as torch.randn)
+            node_in = fw.declare("detached", "input", (t.dim,), fw.offsets.span(node), "input")
+            fw.inputs.append(node_in.value)
+            fw.notes.append("x.detach(): no gradient flows back through it (read as an input)")
+            return Tensor(node_in, t.dim, t.scalar)
         if name in ("new_zeros", "zeros_like", "new_ones"):
             return Tensor(fw.num(0 if "zeros" in name else 1), Dim(
                 args[-1].value if args and isinstance(args[-1], Const) else None))
+        axis = kwargs.get("dim", kwargs.get("axis", args[0] if args else None))
+        if name in REDUCTIONS and isinstance(axis, Const) and axis.value == 0:
+            # h.mean(dim=0): over the batch / heads axis, which this model does
+            # not keep: each copy is the same feature vector
+            return t
         if name in REDUCTIONS and len(node.args) <= 1:
             # over the feature axis (the one this model keeps): one number
             return Tensor(apply_op(name, t.node), Dim(1), scalar=True)
@@ -86,10 +140,17 @@ class Methods:
 
     def chunk(self, owner, name: str, args, kwargs, node):
         """``x.chunk(k)`` / ``x.split(size)`` of a layer's output: the layer's
-        weight is cut by rows into ``k`` layers of the same fan-in."""
-        if not isinstance(owner, Linear):
-            raise Unsupported(node, f".{name}() of something other than a layer's output")
+        weight is cut by rows into ``k`` layers of the same fan-in.  Of any
+        other tensor: ``k`` pieces each read as the tensor (a split along the
+        sequence, ``x.split(1, dim=1)``, is its time steps)."""
         first = args[0] if args else kwargs.get("chunks", kwargs.get("split_size_or_sections"))
+        if not isinstance(owner, Linear):
+            count = first.value if name != "split" and isinstance(first, Const) else None
+            if isinstance(count, int) and 0 < count <= 64:
+                return Tup([self.fw.tensor(owner, node)] * count)
+            if self.expect:
+                return Tup([self.fw.tensor(owner, node)] * self.expect)
+            return Tup(self.steps(owner, node))
         if not (isinstance(first, Const) and isinstance(first.value, int)) and not self.expect:
             raise Unsupported(node, f".{name}() by a size chainlens cannot see")
         if not isinstance(first, Const) or not isinstance(first.value, int):

@@ -21,10 +21,11 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from chainlens.engine.core.source import Span
+from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
 from chainlens.engine.language.program import Program
+from chainlens.engine.numeric.tape import node_shapes
 
 __all__ = ["ModuleUnit", "ModuleSkip", "read_modules", "is_module_class"]
 
@@ -97,9 +98,29 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
             skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
                                     f"not read: {exc or type(exc).__name__}"))
             continue
+        mismatch = _shape_error(built.program)
+        if mismatch is not None:
+            skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
+                                    f"not read: chainlens's reading of {name} gives sizes "
+                                    f"that do not agree ({mismatch[:60]})"))
+            continue
         units.append(ModuleUnit(name, offsets.span(cls), offsets.name_span(cls, name),
                                 built.program, built.params, built.layers, built.notes))
     return units, skips, owned
+
+
+def _shape_error(program: Program) -> str | None:
+    """Why the sizes of a module read from a file do not fit together (a
+    slice or broadcast read as the whole tensor), or None: such a reading is
+    skipped with the reason rather than measured."""
+    for d in program.declarations:
+        if any(int(n) <= 0 for n in d.shape):
+            return f"{d.name} has shape {tuple(d.shape)}"
+    try:
+        node_shapes(program)
+    except (ChainError, ValueError, TypeError, KeyError) as exc:
+        return getattr(exc, "message", None) or str(exc)
+    return None
 
 
 def _entry(cls: ast.ClassDef) -> ast.FunctionDef | None:

@@ -17,10 +17,16 @@ from chainlens.engine.frontends.python_layers import LayerSpec
 
 __all__ = ["Unsupported", "DataDependent", "Dim", "Const", "Unknown", "Tensor", "Linear",
            "Concat", "Layer",
-           "Seq", "Items", "Mod", "Param", "Ref", "Func", "Lazy", "Shape", "Tup"]
+           "Seq", "Items", "Mod", "Param", "Ref", "Func", "Lazy", "Shape", "Tup", "Positions",
+           "Closure", "Mask", "UNROLLED_STEPS"]
 
 #: width assumed for a feature axis no literal or default fixes
 TYPICAL_WIDTH = 16
+#: steps a loop over a length the file does not fix is unrolled to
+#: (``for t in range(seq.size(0))``, ``for x_t in x.split(1, dim=1)``): enough
+#: for a recurrence to show how its gradient changes per step, small enough
+#: to measure in milliseconds; the hover says so
+UNROLLED_STEPS = 4
 
 
 class Unsupported(Exception):
@@ -117,6 +123,8 @@ class Param:
     label: str
     span: object
     symbol: str | None = None
+    #: a torch tensor not wrapped in nn.Parameter: state the forward reads
+    buffer: bool = False
 
 
 @dataclass
@@ -149,3 +157,29 @@ class Shape:
 @dataclass
 class Tup:
     items: list
+
+
+@dataclass
+class Positions:
+    """Integer positions (``torch.arange(T)``): an index no gradient reaches.
+    Shape methods keep it; used as a tensor (sinusoidal features of it) it
+    becomes one input of unit variance."""
+
+    made: object = None
+
+
+@dataclass
+class Mask:
+    """A comparison of a tensor's values (``adj > 0``): fine as the mask of a
+    ``torch.where``/``masked_fill`` (the kept values are read), never as the
+    test of an ``if``."""
+
+
+@dataclass
+class Closure:
+    """A ``lambda`` written in ``__init__`` (``self.mlpf = lambda x: ...``)
+    with the names it closes over."""
+
+    node: ast.Lambda
+    env: dict
+    bound: object = None

@@ -14,6 +14,8 @@ and :mod:`~chainlens.engine.health.measure` samples uniformly in it:
 * Flax ``Dense``/``Conv`` kernel: LeCun-normal (variance 1/fan_in), sampled
   as U(±√(3/fan_in)); bias zeros;
 * PyTorch ``LSTM``/``GRU``/``RNN``: every weight and bias U(±1/√hidden_size);
+* PyTorch ``MultiheadAttention``: the packed in-projection Xavier-uniform over
+  (3E, E), U(±√(6/4E)), the out-projection as a Linear, both biases zeros;
 * inputs of ``forward``: unit variance, U(±√3), the scale of ``torch.randn``.
 """
 
@@ -35,6 +37,11 @@ INIT_WORDS = {
     "torch-rnn-weight": "U(±1/√hidden_size) (PyTorch's RNN default)",
     "torch-rnn-bias": "U(±1/√hidden_size) (PyTorch's RNN default)",
     "input": "unit variance (as torch.randn)",
+    "torch-mha-in-weight": "Xavier-uniform over the packed (3E, E) in-projection "
+                           "(PyTorch's MultiheadAttention default)",
+    "torch-mha-in-bias": "zeros (PyTorch's MultiheadAttention default)",
+    "torch-mha-out-weight": "Kaiming-uniform U(±1/√fan_in) (PyTorch default)",
+    "torch-mha-out-bias": "zeros (PyTorch's MultiheadAttention default)",
 }
 
 
@@ -42,7 +49,13 @@ def init_range(init: str, fan_in: int) -> tuple[float, float]:
     """The uniform range sampled for a parameter initialised by ``init``
     (a key of :data:`INIT_WORDS`) with ``fan_in`` inputs per output."""
     fan_in = max(1, int(fan_in or 1))
-    if init in ("torch-weight", "torch-bias", "uniform", "torch-rnn-weight", "torch-rnn-bias"):
+    if init == "torch-mha-in-weight":  # Xavier: √(6 / (fan_in + fan_out)), fan_out = 3E
+        bound = math.sqrt(6.0 / (4 * fan_in))
+        return -bound, bound
+    if init in ("torch-mha-in-bias", "torch-mha-out-bias"):
+        return 0.0, 0.0
+    if init in ("torch-weight", "torch-bias", "uniform", "torch-rnn-weight", "torch-rnn-bias",
+                "torch-mha-out-weight"):
         bound = 1.0 / math.sqrt(fan_in)
         return -bound, bound
     if init == "flax-weight":

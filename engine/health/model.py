@@ -49,9 +49,14 @@ class Flow:
     ratio: float  # first / last
     verdict: str  # "vanishing" | "exploding" | "healthy" | "flat" (no gradient at all)
     draws: int
+    #: weights no gradient reaches in any draw, by construction of the reading
+    #: (attention read at one position gives its query and key none; a
+    #: detached input's layers): listed, never judged as vanishing
+    unreached: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"ratio": _num(self.ratio), "verdict": self.verdict, "draws": self.draws,
+                "unreached": list(self.unreached),
                 "layers": [{"layer": f.layer, "name": f.name, "grad": _num(f.grad),
                             "ratio": _num(f.ratio)} for f in self.layers]}
 
@@ -101,7 +106,7 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
             run = measure.run(program, program.outputs[0], batch)
         except ChainError:
             return None
-    grads = []
+    grads, unreached = [], []
     for layer, names in layers:
         squares = 0.0  # ‖∂L/∂W‖_F over all of the layer's weights, per draw
         for name in names:
@@ -112,14 +117,19 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
             arr = arr.reshape(arr.shape[0], -1) if arr.ndim > 1 else arr[:, None]
             squares = squares + np.sum(arr * arr, axis=1)
         norms = np.sqrt(squares)
+        if not np.any(norms > 0):
+            unreached.append(names[0])  # exactly zero in every draw: cut off, not small
+            continue
         grads.append((layer, names[0], float(np.median(norms))))
+    draws = len(next(iter(run.values.values()))) if run.values else 1
+    if not grads:
+        return Flow((), math.nan, "flat", draws, tuple(unreached))
     last = grads[-1][2]
     flows = tuple(LayerFlow(layer, name, g, g / last if last > 0 else math.nan)
                   for layer, name, g in grads)
-    draws = len(next(iter(run.values.values()))) if run.values else 1
     if not last > 0:  # the loss does not reach the last layer: nothing to compare
-        return Flow(flows, math.nan, "flat", draws)
-    return Flow(flows, flows[0].ratio, verdict_of(flows[0].ratio), draws)
+        return Flow(flows, math.nan, "flat", draws, tuple(unreached))
+    return Flow(flows, flows[0].ratio, verdict_of(flows[0].ratio), draws, tuple(unreached))
 
 
 #: weights drawn per analysis at most (draws x parameters): a VAE's 650k

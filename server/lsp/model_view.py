@@ -78,6 +78,11 @@ def flow_markdown(unit) -> list[str]:
         name = labels.get(row.name, row.name)
         lines.append(f"| {row.layer}. {name} | {row.grad:.2g} | {row.ratio:.2g} |")
     lines.append("")
+    unreached = getattr(flow, "unreached", ())
+    if unreached:
+        lines.append("_No gradient reaches (as read, not judged):_ "
+                     + ", ".join(labels.get(n, n) for n in unreached))
+        lines.append("")
     if flow.verdict == "flat":
         lines.append("**Gradient flow: none** — the loss does not reach the last layer's "
                      "weights at the default init")

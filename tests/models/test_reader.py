@@ -130,10 +130,10 @@ class Gated(nn.Module):
 class Attn(nn.Module):
     def __init__(self):
         super().__init__()
-        self.att = nn.MultiheadAttention(4, 2)
+        self.att = nn.Transformer(4, 2)
 
     def forward(self, x):
-        return self.att(x, x, x)[0]
+        return self.att(x, x)
 
 
 class NoForward(nn.Module):
@@ -143,7 +143,7 @@ class NoForward(nn.Module):
 
 @pytest.mark.parametrize(("name", "words"), [
     ("Gated.forward", "`if x.sum() > 0` depends on data (line 13)"),
-    ("Attn.forward", "nn.MultiheadAttention(...) is not a layer chainlens models"),
+    ("Attn.forward", "nn.Transformer(...) is not a layer chainlens models"),
     ("NoForward", "has no forward or __call__"),
 ])
 def test_every_skip_says_why_and_points_at_its_def(name, words):
@@ -211,11 +211,14 @@ class Unknown(nn.Module):
 '''
 
 
-def test_a_config_argument_is_the_files_own_defaults_and_an_unknown_count_is_a_skip():
+def test_a_config_argument_is_the_files_own_defaults_and_an_unknown_count_says_so():
     units, doc = _units(CONFIG)
     tower = units["Tower"]
     assert len(tower.layers) == 3
     assert tower.program.declaration("W_layers_0").shape == (48, 48)
     assert any("defaults of Config" in n for n in tower.notes)
-    assert "Unknown" not in units  # never read as an empty loop
-    assert any(s.name == "Unknown.forward" for s in doc.skipped)
+    # never read as an empty loop: as UNROLLED_STEPS layers, and the hover says so
+    unknown = units["Unknown"]
+    assert len(unknown.layers) == 4
+    assert any("a count the file does not fix, read as 4" in n and "deeper" in n
+               for n in unknown.notes)
