@@ -1,10 +1,13 @@
 """Incremental reading (engine.language.incremental) == a full read, always.
 
 Random edit sequences on the examples and a generated file: comments grow
-and shrink, blank lines come and go, indentation changes, and code edits
-(a digit, a name, a broken bracket) force full reads in between.  After
-every edit the incremental result must equal reader.parse of the text, spans
-included (or both must fail with the same error).
+and shrink, blank lines come and go, indentation changes (the last program
+moved), code edits inside one statement (a digit, a longer number, a name
+read, a new input, a line break inside brackets: the statement read alone
+and spliced in) and edits that force full reads (a renamed assignment, a
+broken bracket).  After every edit the incremental result must equal
+reader.parse of the text, spans included (or both must fail with the same
+error).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def _edit(text: str, rng: random.Random) -> str:
     lines = text.split("\n")
     i = rng.randrange(len(lines))
     what = rng.choice(["comment", "comment", "blank", "unblank", "indent", "trailing", "code",
+                       "code", "longer", "shorter", "reads", "reads", "wrap", "rename",
                        "break"])
     if what == "comment":
         lines.insert(i, "#" + "x" * rng.randrange(5))
@@ -65,6 +69,16 @@ def _edit(text: str, rng: random.Random) -> str:
         lines[i] += "  # note"
     elif what == "code":
         lines[i] = lines[i].replace("1", "2", 1)
+    elif what == "longer":
+        lines[i] = lines[i].replace("1", "1.25", 1)
+    elif what == "shorter":
+        lines[i] = lines[i].replace("0.0", "0", 1)
+    elif what == "reads" and "=" in lines[i] and not lines[i].lstrip().startswith("@"):
+        lines[i] += rng.choice([" + x", " + q", " * a", " + z1", " + w"])
+    elif what == "wrap" and lines[i].rstrip().endswith(")"):
+        lines[i] = lines[i].rstrip()[:-1] + "\n    + 0)"
+    elif what == "rename" and "=" in lines[i]:
+        lines[i] = "b" + lines[i].lstrip()
     elif what == "break":
         lines[i] += "("
     return "\n".join(lines)
@@ -74,7 +88,7 @@ def _edit(text: str, rng: random.Random) -> str:
 def test_incremental_read_equals_a_full_read_over_random_edits(name):
     rng = random.Random(name)
     text = TEXTS[name]
-    for _ in range(40):
+    for _ in range(60):
         previous = text
         text = _edit(text, rng)
         if not _full(text)[0] and _full(previous)[0]:
@@ -96,5 +110,24 @@ def test_a_comment_edit_moves_the_program_instead_of_reading_it(monkeypatch):
     assert calls == [] and moved is not first
     assert _same(moved, parse(edited))
     assert moved.assignments[0].span.line == first.assignments[0].span.line + 1
-    incremental.parse(edited.replace("0.01", "0.02", 1))  # a code edit reads again
+    renamed = edited.replace("z1 = w1", "y1 = w1", 1)
+    incremental.parse(renamed)  # another name assigned: a full read
     assert len(calls) == 1
+    assert _same(incremental.parse(renamed), parse(renamed))
+
+
+def test_a_code_edit_reads_only_its_statement(monkeypatch):
+    """One statement's code changed (a longer number, a new name read):
+    the statement is read alone and spliced into the last program, and the
+    result is the full read's, spans included."""
+    text = big_program(100)
+    incremental.parse(text)
+    calls = []
+    monkeypatch.setattr(incremental.reader, "parse", lambda t: calls.append(t) or parse(t))
+    for old, new in (("z50 = w50 * a + 0.01", "z50 = w50 * a + 0.0125"),
+                     ("z50 = w50 * a + 0.0125", "z50 = w50 * a * x + 0.0125"),
+                     ("z50 = w50 * a * x + 0.0125", "z50 = (w50 * a * x\n    + 0.0125)")):
+        text = text.replace(old, new, 1)
+        got = incremental.parse(text)
+        assert _same(got, parse(text))
+    assert calls == []
