@@ -125,19 +125,28 @@ _MUTATIONS = [
 ]
 
 
+#: Where the claimed side after the last '=' ends: the math closes (``$``, ``\\)``,
+#: ``\\]``), a line or statement ends, or a relation other than '=' follows
+#: (``\\approx 1.68``: what follows is no longer the claim).
+_CLAIMED_END = re.compile(r"\$|\\\\|\\\]|\\\)|\\qquad|;"
+                          r"|\\(?:approx|neq?|leq?|geq?)(?![A-Za-z])|[<>]")
+#: A function's power just before a dropped factor: ``\\sec^{2} x`` without
+#: its x is no longer math, so the "factor" mutation leaves function arguments.
+_ARGUMENT_BEFORE = re.compile(r"\\[A-Za-z]+\s*\^\s*(?:\{[^{}]*\}|\d)\s*$")
+
+
 def mutate(line: str, seed: int) -> tuple[str, str] | None:
     """One mutation of the claimed side (after the line's last '=')."""
     at = line.rfind("=")
     if at < 0:
         return None
     head, tail = line[:at + 1], line[at + 1:]
-    end = min([i for i in (tail.find("$"), tail.find("\\\\"), tail.find("\\]"),
-                           tail.find("\\qquad"), tail.find(";")) if i >= 0] or [len(tail)])
+    end = min([m.start() for m in [_CLAIMED_END.search(tail)] if m] or [len(tail)])
     body, rest = tail[:end], tail[end:]
     order = _MUTATIONS[seed % len(_MUTATIONS):] + _MUTATIONS[:seed % len(_MUTATIONS)]
     for kind, pattern, new in order:
         m = pattern.search(body)
-        if not m:
+        if not m or (kind == "factor" and _ARGUMENT_BEFORE.search(body[:m.start()])):
             continue
         repl = new if new is not None else str(int(m.group(1)) + 1)
         mutated = body[:m.start()] + repl + body[m.end():]

@@ -189,6 +189,7 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = re.sub(r"\^\s*(-\s*\d)", r"^{\1}", text)  # sin^-1(x): a signed one-digit power
     text = _SCRIPT.sub(lambda m: m.group(1) + "{" + m.group(2) + "}", text)
     text = _split_letters(text)
+    text = _signed_factors(text)
     text = re.sub(r"(?<![\\A-Za-z_{^])([A-Za-z])(\d)", r"\1 \2", text)  # x3 is x·3
     text = re.sub(r"\)\s*(?=\d)", r") \\cdot ", text)  # \cos(x^3)3x^2 is cos(x³)·3x²
     text = re.sub(r"\s+", " ", text).strip()
@@ -201,6 +202,20 @@ _FUNC_NOPAREN = re.compile(
     r"|log|ln|exp)(?![A-Za-z])(?:\s*\^\s*(?:\{[^{}]*\}|\S))?\s*(?![\s({\\]*(?:\(|\{|\\left))")
 _ARG = re.compile(r"\s*(?:\d+(?:\.\d+)?)?\s*(?:[A-Za-z]|\\[A-Za-z]+)(?:_\{[^{}]*\})?"
                   r"(?:\s*\^\s*(?:\{[^{}]*\}|[A-Za-z0-9]))?")
+
+
+def _signed_factors(text: str) -> str:
+    """``\\ln x(-\\sin x)`` is ln x·(−sin x): a bracket that opens with a sign
+    after a function's bracket-less argument is a factor, not more argument."""
+    out, at = [], 0
+    for m in _FUNC_NOPAREN.finditer(text):
+        arg = _ARG.match(text, m.end())
+        if arg is None or arg.end() < at:
+            continue
+        if re.match(r"\s*\(\s*-", text[arg.end():]):
+            out.append(text[at:arg.end()] + " \\cdot")
+            at = arg.end()
+    return "".join(out) + text[at:]
 
 
 def ambiguity(text: str) -> str | None:

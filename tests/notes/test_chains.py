@@ -51,3 +51,15 @@ def test_a_definition_heading_a_chain_does_not_end_it():
     note = "Let $s(t) = t^3 - 6t^2 + 9t$. Then $$v(t) = s'(t) = 3t^2 - 12t + 9.$$"
     assert oks(note, "markdown") == [True]
     assert oks(note.replace("+ 9.", "+ 8."), "markdown") == [False]
+
+
+def test_a_signed_bracket_after_a_bare_argument_is_a_factor():
+    note = ("\\begin{align*}\n\\frac{d}{dx}\\tan x &= \\frac{\\cos x \\cos x - \\sin x (-\\sin x)}"
+            "{\\cos^2 x} \\\\\n&= \\frac{1}{\\cos^2 x}\n\\end{align*}")
+    assert oks(note) == [True, True]
+    note = "$$\\frac{d}{dx}(\\ln x\\cos x) = \\ln x(-\\sin x) + \\frac{\\cos x}{x}$$"
+    assert oks(note, "markdown") == [True]
+    assert oks(note.replace("(-\\sin x) +", "(-\\sin x) -"), "markdown") == [False]
+    # a bracket without a sign may still be the argument: not checked
+    doc = read_document("$$\\frac{d}{dx}\\sin x(1+x) = \\cos x(1+x)$$", "markdown")
+    assert doc.claims == () or [check_claim(u).ok for u in doc.claims] == [None]
