@@ -206,9 +206,10 @@ def renamed(text: str, names: list[str], tag: int) -> tuple[str, list[str]]:
 def printed(results: list[Node]) -> str:
     """Results as chainlens prints them: flat when short, else with the
     shared sub-expressions of all of them named once."""
-    if len(results) == 1 and flat_length(results[0]) <= SHARED_ABOVE:
+    total = sum(flat_length(r) for r in results)  # each estimate made once
+    if len(results) == 1 and total <= SHARED_ABOVE:
         return to_text(results[0], max_chars=None)
-    if sum(flat_length(r) for r in results) <= SHARED_ABOVE:
+    if total <= SHARED_ABOVE:
         return "\n".join(to_text(r, max_chars=None) for r in results)
     return "\n".join(render_shared_many(results, max_chars=None).lines())
 

@@ -65,8 +65,21 @@ def free_symbols(root: Node | Iterable[Node]) -> tuple[str, ...]:
 
 
 def count_nodes(root: Node | Iterable[Node]) -> int:
-    """Number of distinct nodes (the size of the DAG, not of the tree)."""
-    return len(postorder(root))
+    """Number of distinct nodes (the size of the DAG, not of the tree).
+    A count needs no order: an unordered walk, cheaper than the postorder."""
+    roots = (root,) if isinstance(root, Node) else tuple(root)
+    seen = {id(r) for r in roots}
+    mark = seen.add
+    stack = [r for r in roots if r.args]
+    push = stack.append
+    pop = stack.pop
+    while stack:
+        for a in pop().args:
+            if id(a) not in seen:
+                mark(id(a))
+                if a.args:
+                    push(a)
+    return len(seen)
 
 
 def depth(root: Node) -> int:

@@ -38,7 +38,10 @@ class Lets:
     def __init__(self, root, notation: str, min_uses: int, min_chars: int):
         self.uses: dict[int, int] = {}
         names = set()
-        for node in postorder(root):
+        # The walk's order, kept: the printer walks the same roots next.
+        self.roots = root
+        self.order = postorder(root)
+        for node in self.order:
             for a in node.args:
                 self.uses[id(a)] = self.uses.get(id(a), 0) + 1
             if node.op == "sym":
@@ -139,17 +142,15 @@ def flat_length(node: Node, limit: int = SHARED_ABOVE) -> int:
     size: dict[int, int] = {}
     cap = limit + 1
     for n in postorder(node):
-        if not n.args:
+        args = n.args
+        if not args:
             v = n.value
-            size[id(n)] = len(v) if isinstance(v, str) else 2 if v is None else len(str(v))
+            size[id(n)] = len(v) if type(v) is str else 2 if v is None else len(str(v))
             continue
-        total = len(n.op) + 2 * len(n.args)
-        for a in n.args:
+        total = len(n.op) + 2 * len(args)
+        for a in args:
             total += size[id(a)]
-            if total > cap:
-                total = cap
-                break
-        size[id(n)] = total
+        size[id(n)] = total if total <= cap else cap
     return size[id(node)]
 
 

@@ -92,7 +92,8 @@ class Printer:
         opaque: set[int] = set()
         work = 0
         capped = self.max_chars is not None
-        for node in postorder(root):
+        order = lets.order if lets is not None and lets.roots is root else postorder(root)
+        for node in order:
             shapes[id(node)] = shape_of(node, shapes)
             frag = self.node(node, memo, shapes, opaque)
             if capped:
@@ -117,7 +118,7 @@ class Printer:
         shapes: dict[int, Shape] = {}
         opaque: set[int] = set()
         tops = {id(r) for r in roots}
-        for node in postorder(roots):
+        for node in lets.order if lets.roots is roots else postorder(roots):
             shapes[id(node)] = shape_of(node, shapes)
             frag = self.cap(self.node(node, memo, shapes, opaque))
             if id(node) not in tops:
