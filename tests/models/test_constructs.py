@@ -1,0 +1,159 @@
+"""The constructs of real model files the reader learned for #12, one small
+module each (tests/models/fixtures/constructs.py, read with ast and imported
+here to run with torch): what is read, what the hover says was assumed, and
+for the gradient-bearing readings, per-layer ratios against PyTorch's."""
+
+import importlib.util
+import pathlib
+
+import numpy as np
+import pytest
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.health.analysis import analyze
+
+torch = pytest.importorskip("torch")
+
+FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "constructs.py"
+_spec = importlib.util.spec_from_file_location("chainlens_construct_fixtures", FIXTURE)
+fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixtures)
+DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
+UNITS = {u.label: u for u in DOC.programs}
+SKIPS = {s.name: s.reason for s in DOC.skipped}
+#: per-layer ratios agree within this factor (16 seeded draws each side)
+FACTOR = 3.0
+
+
+def _flow(name):
+    return analyze(UNITS[name].program).flow
+
+
+def _notes(name) -> str:
+    return " | ".join(UNITS[name].notes)
+
+
+def _torch_ratios(make, inputs, weights, seeds: int = 16) -> list[float]:
+    """Median over seeds of each weight's ‖∂L/∂W‖ after one backward pass of
+    (target · out).sum() at PyTorch's default init, as ratios to the last."""
+    rows = []
+    for seed in range(seeds):
+        torch.manual_seed(seed)
+        model = make().double()
+        out = model(inputs().double())
+        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
+        rows.append([float(w(model).norm()) for w in weights])
+    med = np.median(np.array(rows), axis=0)
+    return list(med / med[-1])
+
+
+def _agree(name, torch_ratios):
+    flow = _flow(name)
+    ours = [f.ratio for f in flow.layers]
+    assert len(ours) == len(torch_ratios), (ours, torch_ratios)
+    for mine, theirs in zip(ours, torch_ratios, strict=True):
+        assert theirs / FACTOR <= mine <= theirs * FACTOR, (ours, torch_ratios)
+    assert flow.verdict == "healthy"
+
+
+def test_an_rnn_loop_over_an_unsized_sequence_is_unrolled_and_matches_torch():
+    assert "unrolled to 4 steps" in _notes("StepRNN")
+    # torch on the sequence as read: 4 steps of the same feature vector
+    x = torch.randn(1, 8)
+    _agree("StepRNN", _torch_ratios(
+        fixtures.StepRNN, lambda: x.expand(4, 1, 8).clone(),
+        [lambda m: m.wx.weight.grad, lambda m: m.wh.weight.grad, lambda m: m.wy.weight.grad]))
+
+
+def test_multihead_attention_at_one_position_matches_torch_and_its_init():
+    assert "nn.MultiheadAttention read at one position" in _notes("SelfAttention")
+    decl = UNITS["SelfAttention"].program.declaration("W_attn_in_proj_v")
+    assert decl.init == "torch-mha-in-weight"
+    assert float(decl.range[1]) == pytest.approx((6 / (4 * 8)) ** 0.5, rel=1e-6)
+    # PyTorch at sequence length 1: only the value rows of in_proj get a gradient
+    _agree("SelfAttention", _torch_ratios(
+        fixtures.SelfAttention, lambda: torch.randn(1, 1, 8),
+        [lambda m: m.attn.in_proj_weight.grad[16:], lambda m: m.attn.out_proj.weight.grad,
+         lambda m: m.fc.weight.grad]))
+
+
+def test_scaled_dot_product_attention_is_v_at_one_position_as_in_torch():
+    assert "the output is v" in _notes("SDPA")
+    _agree("SDPA", _torch_ratios(
+        fixtures.SDPA, lambda: torch.randn(1, 1, 8),
+        [lambda m: m.v.weight.grad, lambda m: m.o.weight.grad]))
+
+
+def test_a_lambda_written_in_init_is_called_through_its_closure():
+    _agree("LambdaMLP", _torch_ratios(
+        fixtures.LambdaMLP, lambda: torch.randn(1, 8),
+        [lambda m: m.mlp.fc.weight.grad, lambda m: m.mlp.proj.weight.grad]))
+
+
+def test_super_forward_reaches_the_library_layer_a_class_derives_from():
+    _agree("Classifier", _torch_ratios(
+        fixtures.Classifier, lambda: torch.randn(1, 8),
+        [lambda m: m.a.weight.grad, lambda m: m.b.weight.grad]))
+    # the mixin alone has no layer: skipped, saying why
+    assert "no base of Bottle defines it" in SKIPS["Bottle.forward"]
+
+
+def test_flags_are_not_data_and_detach_cuts_the_gradient():
+    notes = _notes("Flags")
+    assert "read the if branch (a flag)" in notes and "detach" in notes
+    # `(x.is_cuda or x.is_xpu) and self.ngpu > 1` is False: the `* 2.0` branch is not read
+    assert all("2.0" not in str(a.expr) for a in UNITS["Flags"].program.assignments)
+    assert "detached" in {d.name for d in UNITS["Flags"].program.declarations
+                          if d.role == "input"}
+
+
+def test_a_torch_tensor_not_wrapped_in_parameter_is_state_not_a_layer():
+    decls = {d.name: d for d in UNITS["RunningNorm"].program.declarations}
+    assert decls["S_moving_mean"].role == "input"
+    assert [f.name for f in _flow("RunningNorm").layers] == ["W_fc"]
+
+
+def test_a_sliced_parameter_and_arange_positions_are_read():
+    notes = _notes("PosEmbed")
+    assert "a slice of a parameter read as the whole parameter" in notes
+    assert UNITS["PosEmbed"].program.declaration("P_pos").shape == (8,)
+
+
+def test_a_size_the_file_does_not_fix_is_a_factor_of_one_and_math_pi_a_number():
+    assert "a factor the file does not fix is read as 1" in _notes("ScaledGELU")
+    assert _flow("ScaledGELU").layers
+
+
+def test_time_steps_concatenated_meet_one_target_each():
+    notes = _notes("Steps")
+    assert "unrolled to 4 steps" in notes and "concatenated parts" in notes
+    targets = [d.name for d in UNITS["Steps"].program.declarations
+               if d.name.startswith("target_")]
+    assert len(targets) == 4
+
+
+def test_a_reading_whose_sizes_disagree_is_skipped_with_the_reason():
+    assert "Mismatch" not in UNITS
+    assert "sizes that do not agree" in SKIPS["Mismatch.forward"]
+
+
+def test_weights_no_gradient_reaches_are_listed_never_judged_vanishing():
+    src = '''
+import torch.nn.functional as F
+from torch import nn
+
+
+class Frozen(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Linear(8, 8)
+        self.fc1 = nn.Linear(8, 8)
+        self.fc2 = nn.Linear(8, 8)
+
+    def forward(self, x):
+        h = self.emb(x).detach()
+        return self.fc2(F.relu(self.fc1(h)))
+'''
+    unit = next(u for u in read_document(src, path="m.py").programs if u.label == "Frozen")
+    flow = analyze(unit.program).flow
+    assert flow.unreached == ("W_emb",)
+    assert [f.name for f in flow.layers] == ["W_fc1", "W_fc2"] and flow.verdict == "healthy"
