@@ -48,7 +48,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from chainlens.server.rpc.metrics import Metrics
 
-__all__ = ["BatchingOptions", "Rows", "DynamicBatcher", "Refused", "QueueFull", "Expired"]
+__all__ = ["BatchingOptions", "Rows", "DynamicBatcher", "Refused", "QueueFull", "Expired",
+           "run_alone"]
 
 
 class Refused(Exception):
@@ -264,7 +265,7 @@ def _call(run: Callable, batch: list[_Task]) -> list[Rows]:
     elif len(batch) == 1:
         values = batch[0].inputs
     else:
-        values = {n: np.concatenate([t.inputs[n] for t in batch], axis=0) for n in names}
+        values = {n: _stacked([t.inputs[n] for t in batch]) for n in names}
     total = sum(t.points for t in batch)
     evaluation = run(values)
     rows: list[Rows] = []
@@ -279,6 +280,30 @@ def _call(run: Callable, batch: list[_Task]) -> list[Rows]:
         ))
         start = stop
     return rows
+
+
+#: Elements per point from which an input every request of a batch sent
+#: alike is passed once (below, comparing costs more than concatenating).
+SHARED_MIN_ELEMENTS = 64
+
+
+def _stacked(arrays: list[np.ndarray]) -> np.ndarray:
+    """One input of a batch along the points axis; a tensor every request
+    sent the same one point of (a served model's weights) is passed once,
+    so the kernel treats it as shared by the batch: one matrix product for
+    the whole batch instead of one per request (each request still gets its
+    own per-point gradient)."""
+    first = arrays[0]
+    if (first.shape[0] == 1 and first.size >= SHARED_MIN_ELEMENTS
+            and all(a.shape == first.shape and np.array_equal(a, first) for a in arrays[1:])):
+        return first
+    return np.concatenate(arrays, axis=0)
+
+
+def run_alone(run: Callable, inputs: dict[str, np.ndarray], points: int) -> Rows:
+    """One request's kernel call without a batch (a worker process answering
+    a Gradient for a program too large to compile in the server)."""
+    return _call(run, [_Task(inputs, points, None, 0.0, None)])[0]
 
 
 def _rows(array, total: int, start: int, stop: int) -> np.ndarray:
