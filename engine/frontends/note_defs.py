@@ -28,9 +28,12 @@ __all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters"
            "CONSTANT_LETTERS", "RESTATED", "through_definitions"]
 
 #: a function's name: one letter, perhaps with a one-token subscript (F_1)
-NAME = r"[A-Za-z](?:_\{[A-Za-z0-9]\})?"
+#: or a Greek letter written as a function (``\\sigma(x)``, the logistic function)
+GREEK = r"\\(?:sigma|phi|psi|varphi|rho|eta|gamma)(?![A-Za-z])"
+NAME = r"(?:[A-Za-z]|" + GREEK + r")(?:_\{[A-Za-z0-9]\})?"
 _DEF_LHS = re.compile(r"^(" + NAME + r")\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
-_DEFINED_CALL = re.compile(r"(?<![\\A-Za-z_{'])([A-Za-z])\s*\(\s*([A-Za-z])\s*\)")
+_DEFINED_CALL = re.compile(r"((?<![\\A-Za-z_{'])[A-Za-z]|" + GREEK
+                           + r")\s*\(\s*([A-Za-z])\s*\)")
 _APPLIED = re.compile(r"(?<![\\A-Za-z_{^'])([A-Za-z])\s*('*)\s*\(")
 #: The reason of a definition only through other functions (``u = g(x)``,
 #: ``y = f(g(x))``): a general statement, which a later formula for the name replaces.
@@ -98,6 +101,8 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
         return None  # "h = f \circ g" restates h as a composition; it defines nothing new
     name = m.group(1)
     vars_ = tuple(v.strip() for v in (m.group(2) or "").split(",") if v.strip())
+    if name.startswith("\\") and not vars_:
+        return None  # \sigma = 0.5 is a constant (a standard deviation), not a function
     own = re.compile(r"(?<![\\A-Za-z])" + re.escape(name) + r"(?![A-Za-z])")
     sides = [k for k in range(1, len(reads)) if not applied_letters(reads[k], vars_)]
     s, e = elements[-1]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_defs import (
+    GREEK,
     NAME,
     RESTATED,
     Definition,
@@ -62,7 +63,8 @@ _VAR = r"([A-Za-z]|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma
 _ORDER = r"(?:\^\{?\s*(\d)\s*\}?)?"
 _OP = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*\}\{\s*(?:d|\\partial)\s*" + _VAR
                  + r"\s*" + _ORDER + r"\s*\}|^\(?\s*d\s*/\s*d\s*" + _VAR + r"\s*\)?")
-_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z])\s*\}"
+_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]|" + GREEK + r")"
+                      r"\s*(?:\(\s*[A-Za-z]\s*\)\s*)?\}"
                       r"\{\s*(?:d|\\partial)"
                       r"\s*" + _VAR + r"\s*" + _ORDER + r"\s*\}\s*(\(\s*[^()]*\))?$"
                       r"|^d\s*([A-Za-z])\s*/\s*d\s*" + _VAR + r"$")

@@ -105,3 +105,17 @@ def test_a_partial_written_as_a_subscript_is_not_a_new_name():
     note = ("Let $f(x,y) = x^2y + x$. Then $f_x(x,y) = 2xy+1$, $f_y(x,y) = x^2$, "
             "and $\\frac{\\partial f}{\\partial y} = x^2$.")
     assert oks(note) == [True, True, True]
+
+
+def test_a_greek_letter_defined_as_a_function_binds_its_derivatives():
+    note = ("The sigmoid is $\\sigma(x) = \\frac{1}{1+e^{-x}}$, and "
+            "$$\\frac{d\\sigma(x)}{dx} = \\frac{e^{-x}}{(1+e^{-x})^2} "
+            "= \\left( 1 - \\sigma(x) \\right) \\sigma(x)$$ "
+            "so $\\sigma'(x) = \\sigma(x)(1-\\sigma(x))$.")
+    assert oks(note) == [True, True, True]
+    assert oks(note.replace("(1-\\sigma(x))$", "(1+\\sigma(x))$")) == [True, True, False]
+
+
+def test_a_greek_constant_is_no_function():
+    vs, _ = verdicts("Let $\\sigma = 2$. Then $\\frac{d}{dx}(\\sigma x^2) = 2\\sigma x$.")
+    assert [v.ok for v in vs] in ([], [None])
