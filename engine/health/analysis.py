@@ -94,7 +94,7 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
     bounds = backward_bounds(program, output, iv, shapes)
     judged = [n for n in (program.wrt or program.inputs) if n in bounds]
     ctx = Judge(program, output, th, bounds, judged, shapes)
-    findings = ctx.static_findings()
+    findings = ctx.static_findings(per_kind=model.is_model(program))
     notes: list[str] = []
     values: tuple[ValueMeasure, ...] = ()
     repeats: tuple[RepeatMeasure, ...] = ()

@@ -72,7 +72,12 @@ class Judge(MeasuredFindings):
         self.ref = max([0.0, *finite])
 
     # -- static ---------------------------------------------------------------------------
-    def static_findings(self) -> list[Finding]:
+    def static_findings(self, per_kind: bool = False) -> list[Finding]:
+        """The static vanishing/exploding/singular findings, grouped by the
+        repeat or composition each path crosses; ``per_kind``: one group per
+        kind (a model, whose measured flow replaces these findings and only
+        quotes the worst bound: grouping its hundreds of paths by their
+        factors took most of a GPT's analysis)."""
         groups: dict[tuple, list[PathBound]] = {}
         vanish = math.log10(self.th.vanishing) + self.ref
         explode = math.log10(self.th.exploding)
@@ -86,7 +91,8 @@ class Judge(MeasuredFindings):
                 kind = "singular" if b.singular else "exploding"
             else:
                 continue
-            groups.setdefault((kind, self._repeat_of(b, kind)), []).append(b)
+            group = "model" if per_kind else self._repeat_of(b, kind)
+            groups.setdefault((kind, group), []).append(b)
         out = []
         for (kind, rep), members in groups.items():
             out.append(self._finding(kind, rep, self._worst_first(members, kind)))
