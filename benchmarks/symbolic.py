@@ -44,7 +44,7 @@ from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.core.walk import count_nodes, postorder
 from chainlens.engine.language.reader import parse, parse_expr
 from chainlens.engine.printing import render_shared_many, to_text
-from chainlens.engine.printing.shared import SHARED_ABOVE, flat_length
+from chainlens.engine.printing.shared import SHARED_ABOVE, flat_lengths
 from chainlens.engine.symbolic.derivatives import diff, gradient
 from sympy.core.cache import clear_cache
 
@@ -206,7 +206,7 @@ def renamed(text: str, names: list[str], tag: int) -> tuple[str, list[str]]:
 def printed(results: list[Node]) -> str:
     """Results as chainlens prints them: flat when short, else with the
     shared sub-expressions of all of them named once."""
-    total = sum(flat_length(r) for r in results)  # each estimate made once
+    total = sum(flat_lengths(results))  # one walk over the results' shared DAG
     if len(results) == 1 and total <= SHARED_ABOVE:
         return to_text(results[0], max_chars=None)
     if total <= SHARED_ABOVE:

@@ -16,12 +16,15 @@ from chainlens.engine.core.nodes import Node
 __all__ = ["postorder", "free_symbols", "count_nodes", "depth", "rebuild", "substitute"]
 
 
-def postorder(roots: Node | Iterable[Node], enter=None) -> list[Node]:
+def postorder(roots: Node | Iterable[Node], enter=None, skip=None,
+              leaves: bool = True) -> list[Node]:
     """Every node reachable from ``roots``, each once, children before
     parents.  Iterative, so depth is limited only by memory.  With
     ``enter``, a child for which ``enter(child)`` is false is neither
     descended into nor listed (roots always are): a pass that only needs
-    part of a DAG walks only that part."""
+    part of a DAG walks only that part.  ``skip`` (a set or dict) does the
+    same for the children in it, and ``leaves=False`` for childless
+    children, without a Python call per node."""
     if isinstance(roots, Node):
         roots = (roots,)
     # One (node, iterator over its children) per level; leaves are listed
@@ -44,14 +47,16 @@ def postorder(roots: Node | Iterable[Node], enter=None) -> list[Node]:
             for child in children:
                 if id(child) in seen:
                     continue
-                if enter is not None and not enter(child):
+                if (skip is not None and child in skip) or (
+                        enter is not None and not enter(child)):
                     mark(id(child))
                     continue
                 if child.args:
                     push((child, iter(child.args)))
                     break
                 mark(id(child))
-                emit(child)
+                if leaves:
+                    emit(child)
             else:
                 stack.pop()
                 mark(id(node))

@@ -70,25 +70,15 @@ def fast_expr(text: str) -> Node | None:
     if len(text) > MAX_SOURCE_CHARS or not _ALLOWED.fullmatch(text):
         return None
     tokens: list[tuple[int, str]] = []  # kind 0 number, 1 name, 2 operator, 3 \\word
-    pos, n = 0, len(text)
-    match = _TOKEN.match
-    while True:
-        m = match(text, pos)
-        if m is None or m.end() == pos:
-            if text[pos:].strip():
-                return None
-            break
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        if m.start() != pos:
+            return None  # something between two tokens that no token reads
         pos = m.end()
-        if m.group(1) is not None:
-            tokens.append((0, m.group(1)))
-        elif m.group(2) is not None:
-            tokens.append((1, m.group(2)))
-        elif m.group(3) is not None:
-            tokens.append((2, m.group(3)))
-        else:
-            tokens.append((3, m.group(4)))
-        if pos >= n:
-            break
+        k = m.lastindex  # the one group that matched: its number is the kind + 1
+        tokens.append((k - 1, m.group(k)))
+    if text[pos:].strip():
+        return None
     if not tokens:
         return None
     parser = _Parser(tokens)

@@ -74,6 +74,8 @@ def written_name(raw: str, subscript: Callable[[str], str]) -> str:
 
 
 def strip_module(name: str) -> str:
+    if "." not in name:  # every prefix ends in a dot
+        return name
     for prefix in MODULE_PREFIXES:
         if name.startswith(prefix):
             return name[len(prefix):]

@@ -21,8 +21,8 @@ from chainlens.engine.printing.notations import Latex, Python, TooLong, Unicode
 from chainlens.engine.printing.walk import ATOM, MAX_CHARS, Frag, Printer
 
 __all__ = ["render", "render_shared", "render_shared_many", "render_auto", "SharedResults",
-           "flat_length", "SHARED_ABOVE", "to_text", "to_unicode", "to_latex", "to_python",
-           "NOTATIONS", "MAX_CHARS"]
+           "flat_length", "flat_lengths", "SHARED_ABOVE", "to_text", "to_unicode", "to_latex",
+           "to_python", "NOTATIONS", "MAX_CHARS"]
 
 _PRINTERS = {"text": Printer, "unicode": Unicode, "latex": Latex, "python": Python}
 #: The notations :func:`render` accepts.
@@ -139,9 +139,16 @@ def flat_length(node: Node, limit: int = SHARED_ABOVE) -> int:
     """About how long ``node``'s flat text is, counted over the DAG (each
     node once) and capped just above ``limit``: the flat text of a deep
     result is exponential, and this never builds it."""
+    return flat_lengths((node,), limit)[0]
+
+
+def flat_lengths(nodes, limit: int = SHARED_ABOVE) -> list[int]:
+    """:func:`flat_length` of each of ``nodes`` from one walk over all of
+    them (a gradient's components share most of their nodes)."""
+    nodes = tuple(nodes)
     size: dict[int, int] = {}
     cap = limit + 1
-    for n in postorder(node):
+    for n in postorder(nodes):
         args = n.args
         if not args:
             v = n.value
@@ -151,7 +158,7 @@ def flat_length(node: Node, limit: int = SHARED_ABOVE) -> int:
         for a in args:
             total += size[id(a)]
         size[id(n)] = total if total <= cap else cap
-    return size[id(node)]
+    return [size[id(n)] for n in nodes]
 
 
 def render_auto(node: Node, notation: str = "text", max_chars: int | None = MAX_CHARS) -> str:

@@ -354,5 +354,4 @@ def _unsettled(root: Node) -> list[Node]:
     """Postorder of the nodes of ``root`` still to simplify: the walk does
     not descend into settled nodes (a gradient's components share most of
     theirs) and leaves leaves out."""
-    settled = _SETTLED
-    return postorder(root, enter=lambda n: bool(n.args) and n not in settled)
+    return postorder(root, skip=_SETTLED, leaves=False)

@@ -59,7 +59,7 @@ def textbook(root: Node, fired: list[str]) -> Node:
     shaped = _SHAPED
     if len(shaped) > _SHAPED_MAX:
         shaped.clear()
-    for node in postorder(root, enter=lambda n: n not in shaped):
+    for node in postorder(root, skip=shaped):
         if not node.args:
             continue
         done = shaped.get(node)
