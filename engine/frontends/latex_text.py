@@ -190,8 +190,9 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = _SCRIPT.sub(lambda m: m.group(1) + "{" + m.group(2) + "}", text)
     text = _split_letters(text)
     text = _signed_factors(text)
-    text = re.sub(r"(?<![\\A-Za-z_{^])([A-Za-z])(\d)", r"\1 \2", text)  # x3 is x·3
+    text = re.sub(r"(?<![\\A-Za-z_{^])([A-Za-z])(\d)", r"\1 \\cdot \2", text)  # x3 is x·3
     text = re.sub(r"\)\s*(?=\d)", r") \\cdot ", text)  # \cos(x^3)3x^2 is cos(x³)·3x²
+    text = re.sub(r"(\^\{[^{}]*\})\s*(?=\d)", r"\1 \\cdot ", text)  # (t^2+1)^92t: ^{9}·2t
     text = re.sub(r"\s+", " ", text).strip()
     return text.rstrip(".,;: ").strip()
 

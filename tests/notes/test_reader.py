@@ -109,3 +109,17 @@ def test_check_command_reports_what_the_editor_reports(tmp_path):
     (result,) = json.loads(run.stdout)["runs"][0]["results"]
     assert result["ruleId"] == "wrong-derivative"
     assert result["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]
+
+
+@pytest.mark.parametrize(("note", "expr", "claimed"), [
+    # TeX's one-token superscript: ^92t is ^{9}·2t
+    ("$\\frac{d}{dt}(t^2+1)^{10} = 10\\left(t^2+1\\right)^92t$", "(x**2+1)**10",
+     "20*x*(x**2+1)**9"),
+    # a letter before a number is a product: x3^{x} is x·3^x
+    ("$\\frac{d}{dx}\\left(x3^{x}\\right) = 3^{x} + x3^{x}\\ln 3$", "x*3**x",
+     "3**x+x*3**x*log(3)"),
+])
+def test_a_number_after_a_superscript_or_a_letter_is_a_factor(note, expr, claimed):
+    (v,), _ = verdicts(note.replace("(t^2+1)^{10}", "(x^2+1)^{10}").replace("t^2", "x^2")
+                       .replace("2t$", "2x$").replace("{dt}", "{dx}"))
+    assert v.ok is sympy_ok(expr, claimed) is True
