@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["raw_body"]
+__all__ = ["raw_body", "components"]
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -83,3 +83,24 @@ def _bracketed(text: str, start: int, end: int) -> tuple[int, int] | None:
                     inner_end = s + r.start() if r else i
                 return _strip(text, s + 1, inner_end)
     return None
+
+
+def components(raw: str) -> list[tuple[int, int]] | None:
+    """The comma-separated entries of a bracketed vector in the note's words
+    (``\\left[a, b\\right]``, ``(a, b)``, ``\\begin{bmatrix} a \\\\ b \\end{bmatrix}``
+    is not read), as offsets into ``raw``; None when ``raw`` is no such vector."""
+    inner = _bracketed(raw, 0, len(raw))
+    if inner is None:
+        return None
+    out, depth, at = [], 0, inner[0]
+    for i in range(inner[0], inner[1]):
+        ch = raw[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append(_strip(raw, at, i))
+            at = i + 1
+    out.append(_strip(raw, at, inner[1]))
+    return out if len(out) > 1 and all(s < e for s, e in out) else None

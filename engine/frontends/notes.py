@@ -25,8 +25,6 @@ from dataclasses import dataclass, replace
 
 from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_defs import (
-    GREEK,
-    NAME,
     RESTATED,
     Definition,
     Scopes,
@@ -36,8 +34,9 @@ from chainlens.engine.frontends.note_defs import (
     numbered_group,
     through_definitions,
 )
+from chainlens.engine.frontends.note_heads import head_of, name_derivative
 from chainlens.engine.frontends.note_math import Math, find_math
-from chainlens.engine.frontends.note_spans import raw_body
+from chainlens.engine.frontends.note_spans import components, raw_body
 
 __all__ = ["Math", "Claim", "Definition", "find_math", "find_claims", "find_definitions",
            "tex_superscripts"]
@@ -59,23 +58,6 @@ _LABEL = re.compile(r"\(?\d{1,2}[.)](?:\s|\\ |~)*|\([a-h]\)\s*")
 WINDOW = 2500
 #: Two definitions of one name this close, none used in between, are a list of problems.
 LIST_GAP = 600
-_VAR = r"([A-Za-z]|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma|rho))"
-_ORDER = r"(?:\^\{?\s*(\d)\s*\}?)?"
-_OP = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*\}\{\s*(?:d|\\partial)\s*" + _VAR
-                 + r"\s*" + _ORDER + r"\s*\}|^\(?\s*d\s*/\s*d\s*" + _VAR + r"\s*\)?")
-_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]|" + GREEK + r")"
-                      r"\s*(?:\(\s*[A-Za-z]\s*\)\s*)?\}"
-                      r"\{\s*(?:d|\\partial)"
-                      r"\s*" + _VAR + r"\s*" + _ORDER + r"\s*\}\s*(\(\s*[^()]*\))?$"
-                      r"|^d\s*([A-Za-z])\s*/\s*d\s*" + _VAR + r"$")
-_PRIMED = re.compile(r"^(" + NAME + r")\s*('+|\^\{\s*\((\d)\)\s*\})"
-                     r"\s*(?:\(\s*([A-Za-z ,]+)\s*\))?$")
-_DOT = re.compile(r"^\\(d?dot)\s*\{?\s*([A-Za-z])\s*\}?\s*(?:\(\s*t\s*\))?$")
-_SUBSCRIPT = re.compile(r"^([A-Za-z])_\{\s*([A-Za-z](?:\s*[A-Za-z])?)\s*\}"
-                        r"\s*(?:\(\s*[A-Za-z ,]+\))?$")
-_OPEN = {"(": ")", "{": "}"}
-
-
 @dataclass(frozen=True)
 class Claim:
     """``d^order/d<wrt>^order expr = claimed``.  ``expr`` and ``claimed`` are
@@ -168,79 +150,6 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _group(text: str) -> str | None:
-    """The inside of ``text`` when it is one bracketed group, else None."""
-    text = text.strip()
-    if not text or text[0] not in _OPEN:
-        return None
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in "({":
-            depth += 1
-        elif ch in ")}":
-            depth -= 1
-            if depth == 0:
-                return text[1:i].strip() if i == len(text) - 1 else None
-    return None
-
-
-def _lhs(read: str, defs: dict[str, Definition]) -> dict | None:
-    """What a chain's first element says is differentiated, or None when it
-    is no derivative.  ``read`` is the normalised element."""
-    m = _OP.match(read)
-    if m:
-        order = int(m.group(2) or m.group(4) or 1)
-        wrt = (m.group(3) or m.group(5)).strip()
-        rest = apply_definitions(read[m.end():].strip(), defs)
-        body = _group(rest) or rest
-        if not body:
-            return None
-        return {"expr_read": body, "wrt": wrt, "order": order,
-                "partial": m.group(1) == "\\partial"}
-    name, order, wrt, partial = None, 1, None, False
-    m = _LEIBNIZ.match(read)
-    if m:
-        partial = m.group(1) == "\\partial"
-        name = m.group(3) or m.group(7)
-        wrt = m.group(4) or m.group(8)
-        order = int(m.group(2) or m.group(5) or 1)
-    elif (m := _PRIMED.match(read)):
-        name = m.group(1)
-        order = int(m.group(3)) if m.group(3) else len(m.group(2))
-        args = (m.group(4) or "").replace(" ", "")
-        if args and "," not in args:
-            wrt = args
-    elif (m := _DOT.match(read)):
-        name, wrt, order = m.group(2), "t", 2 if m.group(1) == "ddot" else 1
-    elif (m := _SUBSCRIPT.match(read)):
-        subs = m.group(2).replace(" ", "")
-        d = defs.get(m.group(1))
-        if d is None or len(d.vars) < 2 or any(v not in d.vars for v in subs):
-            return None
-        # f_{xy} is (f_x)_y: by x first, then by y
-        return {"expr_read": d.body, "expr": d.text, "wrt": subs[-1], "order": len(subs),
-                "definition": d.name, "partial": True, "reason": d.reason,
-                "alternatives": d.alternatives,
-                "first": tuple(subs[:-1]) if len(set(subs)) > 1 else ()}
-    elif read.endswith("'") and (body := _group(read[:-1])) is not None:
-        return {"expr_read": body, "wrt": None, "order": 1}
-    if name is None:
-        return None
-    d = defs.get(name)
-    if d is None:
-        return None
-    if wrt is None:
-        wrt = d.var if d.vars else None
-    if wrt is not None and d.vars and wrt not in d.vars:
-        return None
-    inner = tuple(o.body for o in defs.values()
-                  if o.name != d.name and not o.reason and not o.alternatives
-                  and o.vars == (wrt,))
-    return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
-            "definition": d.name, "partial": partial or len(d.vars) > 1, "reason": d.reason,
-            "inner": inner, "alternatives": d.alternatives}
-
-
 def find_definitions(fragments: tuple[Math, ...], macros=None) -> dict[str, Definition]:
     """``f(x) = …`` definitions, by function name (the last one wins)."""
     defs: dict[str, Definition] = {}
@@ -265,10 +174,10 @@ def _statements(frag: Math, macros, defs, same=None):
         if label:  # "1.\ f(x) = 4x^2": the problem's number is not math
             elements[0] = (label.end(), elements[0][1])
         reads = [normalise(text[s:e], macros) for s, e in elements]
-        yield from _chain(frag, elements, reads, defs, same)
+        yield from _chain(frag, elements, reads, defs, same, macros)
 
 
-def _chain(frag: Math, elements, reads, defs, same=None):
+def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
     """The claims of one chain ``A = B = C …``: the first element that says
     what is differentiated is the head, every later element a claimed side.
     A later element that is itself a derivative of a defined function
@@ -280,8 +189,7 @@ def _chain(frag: Math, elements, reads, defs, same=None):
     step = 0
     run_open = False
     for k, read in enumerate(reads):
-        lhs = _lhs(read, defs) if not heads or _PRIMED.match(read) or _LEIBNIZ.match(read) \
-            else None
+        lhs = head_of(read, defs) if not heads or name_derivative(read) else None
         if heads and lhs is not None and lhs.get("definition") and k < len(reads) - 1:
             if not run_open:
                 heads = []
@@ -305,10 +213,30 @@ def _chain(frag: Math, elements, reads, defs, same=None):
         cs, ce = elements[k]
         for h, head in heads:
             ls, le = elements[h]
+            if head.get("gradient"):
+                yield from _gradient(frag, (ls, le), (cs, ce), head, defs, macros, step)
+                continue
             yield Claim(claimed=frag.text[cs:ce], claimed_read=read,
                         claimed_start=frag.start + cs,
                         claimed_end=frag.start + ce, lhs_start=frag.start + ls,
                         lhs_end=frag.start + le, step=step, **head)
+
+
+def _gradient(frag: Math, lhs, element, head: dict, defs, macros, step: int):
+    """``∇f(x, y) = [a, b]``: a claim ∂f/∂x = a, ∂f/∂y = b (nothing unless
+    there is one entry per variable of f)."""
+    cs, ce = element
+    entries = components(frag.text[cs:ce])
+    variables = head["gradient"]
+    if entries is None or len(entries) != len(variables):
+        return
+    fields = {k: v for k, v in head.items() if k not in ("gradient", "wrt")}
+    for var, (s, e) in zip(variables, entries, strict=True):
+        raw = frag.text[cs + s:cs + e]
+        yield Claim(claimed=raw, claimed_read=apply_definitions(normalise(raw, macros or {}), defs),
+                    claimed_start=frag.start + cs + s, claimed_end=frag.start + cs + e,
+                    lhs_start=frag.start + lhs[0], lhs_end=frag.start + lhs[1], step=step,
+                    wrt=var, **fields)
 
 
 def _located(frag: Math, element: tuple[int, int], lhs: dict) -> dict:

@@ -119,3 +119,13 @@ def test_a_greek_letter_defined_as_a_function_binds_its_derivatives():
 def test_a_greek_constant_is_no_function():
     vs, _ = verdicts("Let $\\sigma = 2$. Then $\\frac{d}{dx}(\\sigma x^2) = 2\\sigma x$.")
     assert [v.ok for v in vs] in ([], [None])
+
+
+def test_a_gradient_claims_one_partial_per_entry():
+    note = ("$$f(x, y) = \\log(e^x + e^y) \\textrm{ with gradient } \\nabla f (x, y) = "
+            "\\left[\\frac{e^x}{e^x+e^y}, \\frac{e^y}{e^x+e^y}\\right].$$")
+    assert oks(note) == [True, True]
+    assert oks(note.replace("\\frac{e^y}{e^x+e^y}\\right]", "\\frac{e^x}{e^x+e^y}\\right]")) \
+        == [True, False]
+    # one entry for two variables: nothing is claimed
+    assert oks("$f(x, y) = x^2 y$ and $\\nabla f = (2xy)$") == []

@@ -1,0 +1,121 @@
+"""What the first element of a chain says is differentiated: its *head*.
+
+``\\frac{d}{dx}\\sin x`` (an operator and its body), ``f'(x)``, ``y''``,
+``\\dot y``, ``\\frac{df}{dx}``, ``\\frac{\\partial f}{\\partial y}``, ``f_{xy}``
+bound to a definition of the note, ``(x^x)'``, and ``\\nabla f(x, y)`` (the
+gradient: one claim per component).  Text only: :func:`head_of` reads a
+normalised element and returns the fields of a
+:class:`~chainlens.engine.frontends.notes.Claim`, or None.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chainlens.engine.frontends.note_defs import GREEK, NAME, Definition, apply_definitions
+
+__all__ = ["head_of", "name_derivative"]
+
+_VAR = r"([A-Za-z]|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma|rho))"
+_ORDER = r"(?:\^\{?\s*(\d)\s*\}?)?"
+_OP = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*\}\{\s*(?:d|\\partial)\s*" + _VAR
+                 + r"\s*" + _ORDER + r"\s*\}|^\(?\s*d\s*/\s*d\s*" + _VAR + r"\s*\)?")
+_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]|" + GREEK + r")"
+                      r"\s*(?:\(\s*[A-Za-z]\s*\)\s*)?\}"
+                      r"\{\s*(?:d|\\partial)"
+                      r"\s*" + _VAR + r"\s*" + _ORDER + r"\s*\}\s*(\(\s*[^()]*\))?$"
+                      r"|^d\s*([A-Za-z])\s*/\s*d\s*" + _VAR + r"$")
+_PRIMED = re.compile(r"^(" + NAME + r")\s*('+|\^\{\s*\((\d)\)\s*\})"
+                     r"\s*(?:\(\s*([A-Za-z ,]+)\s*\))?$")
+_DOT = re.compile(r"^\\(d?dot)\s*\{?\s*([A-Za-z])\s*\}?\s*(?:\(\s*t\s*\))?$")
+_SUBSCRIPT = re.compile(r"^([A-Za-z])_\{\s*([A-Za-z](?:\s*[A-Za-z])?)\s*\}"
+                        r"\s*(?:\(\s*[A-Za-z ,]+\))?$")
+_GRADIENT = re.compile(r"^\\nabla\s*(" + NAME + r")\s*(?:\(\s*[A-Za-z ,]+\))?$")
+_OPEN = {"(": ")", "{": "}"}
+
+
+def _group(text: str) -> str | None:
+    """The inside of ``text`` when it is one bracketed group, else None."""
+    text = text.strip()
+    if not text or text[0] not in _OPEN:
+        return None
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "({":
+            depth += 1
+        elif ch in ")}":
+            depth -= 1
+            if depth == 0:
+                return text[1:i].strip() if i == len(text) - 1 else None
+    return None
+
+
+def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
+    """What a chain's first element says is differentiated, or None when it
+    is no derivative.  ``read`` is the normalised element."""
+    m = _OP.match(read)
+    if m:
+        order = int(m.group(2) or m.group(4) or 1)
+        wrt = (m.group(3) or m.group(5)).strip()
+        rest = apply_definitions(read[m.end():].strip(), defs)
+        body = _group(rest) or rest
+        if not body:
+            return None
+        return {"expr_read": body, "wrt": wrt, "order": order,
+                "partial": m.group(1) == "\\partial"}
+    m = _GRADIENT.match(read)
+    if m:
+        d = defs.get(m.group(1))
+        if d is None or len(d.vars) < 2:
+            return None
+        # ∇f(x, y) = [∂f/∂x, ∂f/∂y]: one partial claim per component
+        return {"expr_read": d.body, "expr": d.text, "wrt": None, "order": 1,
+                "definition": d.name, "partial": True, "reason": d.reason,
+                "alternatives": d.alternatives, "gradient": d.vars}
+    name, order, wrt, partial = None, 1, None, False
+    m = _LEIBNIZ.match(read)
+    if m:
+        partial = m.group(1) == "\\partial"
+        name = m.group(3) or m.group(7)
+        wrt = m.group(4) or m.group(8)
+        order = int(m.group(2) or m.group(5) or 1)
+    elif (m := _PRIMED.match(read)):
+        name = m.group(1)
+        order = int(m.group(3)) if m.group(3) else len(m.group(2))
+        args = (m.group(4) or "").replace(" ", "")
+        if args and "," not in args:
+            wrt = args
+    elif (m := _DOT.match(read)):
+        name, wrt, order = m.group(2), "t", 2 if m.group(1) == "ddot" else 1
+    elif (m := _SUBSCRIPT.match(read)):
+        subs = m.group(2).replace(" ", "")
+        d = defs.get(m.group(1))
+        if d is None or len(d.vars) < 2 or any(v not in d.vars for v in subs):
+            return None
+        # f_{xy} is (f_x)_y: by x first, then by y
+        return {"expr_read": d.body, "expr": d.text, "wrt": subs[-1], "order": len(subs),
+                "definition": d.name, "partial": True, "reason": d.reason,
+                "alternatives": d.alternatives,
+                "first": tuple(subs[:-1]) if len(set(subs)) > 1 else ()}
+    elif read.endswith("'") and (body := _group(read[:-1])) is not None:
+        return {"expr_read": body, "wrt": None, "order": 1}
+    if name is None:
+        return None
+    d = defs.get(name)
+    if d is None:
+        return None
+    if wrt is None:
+        wrt = d.var if d.vars else None
+    if wrt is not None and d.vars and wrt not in d.vars:
+        return None
+    inner = tuple(o.body for o in defs.values()
+                  if o.name != d.name and not o.reason and not o.alternatives
+                  and o.vars == (wrt,))
+    return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
+            "definition": d.name, "partial": partial or len(d.vars) > 1, "reason": d.reason,
+            "inner": inner, "alternatives": d.alternatives}
+
+
+def name_derivative(read: str) -> bool:
+    """Is the element a derivative of a name (``f''(x)``, ``\\frac{dy}{dx}``)?"""
+    return bool(_PRIMED.match(read) or _LEIBNIZ.match(read))
