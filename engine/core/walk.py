@@ -25,7 +25,15 @@ def postorder(roots: Node | Iterable[Node], enter=None, skip=None,
     part of a DAG walks only that part.  ``skip`` (a set or dict) does the
     same for the children in it, and ``leaves=False`` for childless
     children, without a Python call per node."""
+    global _last
     if isinstance(roots, Node):
+        if enter is None and skip is None and leaves:
+            last = _last  # one read: another thread may replace the (root, order) pair
+            if last[0] is roots:
+                return list(last[1])
+            order = postorder((roots,))
+            _last = (roots, order)
+            return list(order)
         roots = (roots,)
     # One (node, iterator over its children) per level; leaves are listed
     # without a frame of their own.  The order is exactly the recursive one.
@@ -62,6 +70,13 @@ def postorder(roots: Node | Iterable[Node], enter=None, skip=None,
                 mark(id(node))
                 emit(node)
     return order
+
+
+#: The last whole walk of one root: a result is walked by the printer
+#: right after its flat length is estimated (and by other passes of one
+#: request).  One slot, the root held strongly so its id cannot be reused;
+#: callers get a copy of the list.
+_last: tuple = (None, [])
 
 
 def free_symbols(root: Node | Iterable[Node]) -> tuple[str, ...]:

@@ -56,11 +56,9 @@ def display_symbol(name: str, notation: str = "text") -> str:
     """How a variable name is shown: ``w_1`` is ``w₁`` / ``w_{1}``, ``theta``
     is ``θ`` / ``\\theta``, the SSA version ``a@3`` is ``a⁽³⁾`` / ``a^{(3)}``
     / ``a_v3``, and rule placeholders ``$0, $1`` are ``u, v``."""
-    core, sub, version = _name_parts(name)
     if notation == "text":
-        if name.startswith("$"):
-            return core
-        return name
+        return _name_parts(name)[0] if name.startswith("$") else name
+    core, sub, version = _name_parts(name)
     if notation == "python":
         return _python_identifier(core + (f"_{sub}" if sub else ""), version)
     if notation == "unicode":

@@ -201,7 +201,9 @@ class Printer:
         """``coeff * factors`` with negative powers as a denominator."""
         numer: list[Frag] = []
         denom: list[Frag] = []
-        for f in sorted(factors, key=lambda f: factor_key(f, shapes)):
+        if len(factors) > 1:
+            factors = sorted(factors, key=lambda f: factor_key(f, shapes))
+        for f in factors:
             exp = f.args[1] if f.op == "pow" else None
             if id(f) not in opaque and exp is not None and exp.op == "num" \
                     and exp.value.numerator < 0:
