@@ -50,6 +50,12 @@ class Metrics:
         self.symbolic_waiting = Gauge("chainlens_symbolic_in_flight", "Differentiate, Analyze "
                                       "and Check calls queued or running on the symbolic pool.",
                                       registry=r)
+        self.isolated = Counter("chainlens_isolated", "Requests sent to a worker process "
+                                "(their estimated cost was large), by method.", ["method"],
+                                registry=r)
+        self.stopped = Counter("chainlens_stopped", "Computations in a worker process stopped "
+                               "(the worker killed and replaced), by reason (deadline, "
+                               "cancelled).", ["reason"], registry=r)
         self._http = None
 
     def value(self, name: str, **labels) -> float:

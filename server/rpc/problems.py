@@ -7,6 +7,15 @@ trailing metadata (``chainlens-field``, ``chainlens-line``...) and the whole
 :class:`~chainlens.v1.tensor_pb2.Problem` message serialised under
 ``chainlens-problem-bin``.  GradientStream answers the same message in the
 response instead, so one bad request does not end the stream.
+
+gRPC carries the status details and trailing metadata in HTTP/2 headers,
+which a client refuses past a few kilobytes (the call then ends as
+RESOURCE_EXHAUSTED "received metadata size exceeds hard limit", which hides
+the real problem: a 3,000-layer program missing its 6,000 inputs, say).
+So every part of a problem is capped where the problem is made: the place
+(field, line, column) is always kept, a message keeps its first words and
+says how much was cut, a list of alternatives keeps its first entries and
+says how many more there were.
 """
 
 from __future__ import annotations
@@ -17,10 +26,45 @@ import grpc
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.v1 import tensor_pb2
 
-__all__ = ["RequestProblem", "from_chain_error", "to_message", "trailing_metadata"]
+__all__ = ["RequestProblem", "from_chain_error", "to_message", "trailing_metadata", "clip"]
 
 #: Metadata key of the serialised Problem message.
 PROBLEM_KEY = "chainlens-problem-bin"
+#: Characters kept of a message, of the alternatives together, of a hint and
+#: of a field name: the details text and the Problem message each stay under
+#: 3 KB, both together well under gRPC's 8 KB default for metadata.
+MAX_MESSAGE_CHARS = 1_000
+MAX_EXPECTED_CHARS = 800
+MAX_HINT_CHARS = 400
+MAX_FIELD_CHARS = 200
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a word where one is
+    near, saying that (and how much) it was cut; a clipped text is left as
+    it is by a second clip."""
+    if len(text) <= limit:
+        return text
+    head = text[:max(limit - 40, 1)]
+    space = head.rfind(" ")
+    if space > len(head) * 0.8:
+        head = head[:space]
+    head = head.rstrip(" ,;")
+    return f"{head} … (cut: {len(text) - len(head):,} more characters)"
+
+
+def _clip_expected(expected: tuple[str, ...]) -> tuple[str, ...]:
+    kept: list[str] = []
+    used = 0
+    for item in expected:
+        item = clip(item, MAX_EXPECTED_CHARS // 4)
+        if used + len(item) > MAX_EXPECTED_CHARS:
+            break
+        kept.append(item)
+        used += len(item)
+    if len(kept) < len(expected):
+        kept.append(f"{len(expected) - len(kept):,} more")
+    return tuple(kept)
 
 
 @dataclass(eq=False)
@@ -35,6 +79,11 @@ class RequestProblem(Exception):
     hint: str | None = None
 
     def __post_init__(self):
+        self.message = clip(str(self.message), MAX_MESSAGE_CHARS)
+        self.field = clip(str(self.field), MAX_FIELD_CHARS)
+        self.expected = _clip_expected(tuple(self.expected))
+        if self.hint:
+            self.hint = clip(str(self.hint), MAX_HINT_CHARS)
         Exception.__init__(self, self.message)
 
     @property

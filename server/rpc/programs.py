@@ -121,6 +121,10 @@ class ProgramCache:
     def __len__(self) -> int:
         return len(self._kernels)
 
+    def holds(self, text: str, wrt: Sequence[str], outputs: Sequence[str]) -> bool:
+        """Whether this exact request's program is compiled already."""
+        return (text, tuple(wrt), tuple(outputs)) in self._by_text
+
     async def get(self, text: str, wrt: Sequence[str], outputs: Sequence[str],
                   executor: Executor) -> Compiled:
         check_source(text, "program")

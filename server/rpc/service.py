@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
+from chainlens.engine.api.cost import CHEAP_UNITS
+from chainlens.server.pool import WorkerPool
+from chainlens.server.rpc import isolated
 from chainlens.server.rpc.batcher import BatchingOptions, DynamicBatcher
 from chainlens.server.rpc.metrics import Metrics
 from chainlens.server.rpc.programs import ProgramCache
@@ -52,6 +55,17 @@ class ServiceOptions:
     cache_chars: int = 64 * 1024 * 1024
     #: Threads for Differentiate, Analyze and Check (apart from the kernels').
     symbolic_workers: int = 2
+    #: Worker processes for requests whose estimated cost is large (0: none,
+    #: everything computed in the server's threads, as before #16).
+    pool_workers: int = 2
+    #: Estimated cost (chainlens.engine.api.cost units) above which a request
+    #: is computed in a worker process.
+    cheap_units: float = CHEAP_UNITS
+    #: Seconds of work one request may take in a worker process, whatever its
+    #: client's deadline (the earlier of the two stops it).
+    work_seconds: float | None = 30.0
+    #: Address-space limit of each worker process, in bytes.
+    worker_memory_bytes: int | None = 3 << 30
     #: Seconds in-flight requests get to finish on stop.
     grace: float = 5.0
 
@@ -105,6 +119,8 @@ class Service:
         self._executor: ThreadPoolExecutor | None = None
         self._symbolic: ThreadPoolExecutor | None = None
         self._batcher: DynamicBatcher | None = None
+        #: the worker processes of expensive requests (None: none)
+        self.pool: WorkerPool | None = None
         self._health = health.aio.HealthServicer()
         #: the compiled-program cache (for tests and the demo)
         self.programs: ProgramCache | None = None
@@ -122,8 +138,12 @@ class Service:
         self._batcher = DynamicBatcher(opts.batching, self._executor, self.metrics)
         programs = self.programs = ProgramCache(opts.cache_size, self.metrics,
                                                 max_chars=opts.cache_chars)
+        if opts.pool_workers > 0:
+            self.pool = WorkerPool(opts.pool_workers, memory_bytes=opts.worker_memory_bytes,
+                                   warm=isolated.WARM).start(spawn=False)
         runtime = Runtime(self._batcher, programs, self._executor, self.metrics,
-                          symbolic=self._symbolic)
+                          symbolic=self._symbolic, pool=self.pool, cheap_units=opts.cheap_units,
+                          work_seconds=opts.work_seconds)
         server = self._server = grpc.aio.server(options=[
             ("grpc.max_receive_message_length", opts.max_message_bytes),
             ("grpc.max_send_message_length", opts.max_message_bytes),
@@ -177,6 +197,8 @@ class Service:
         await self._batcher.drain()
         self._executor.shutdown(wait=True, cancel_futures=True)
         self._symbolic.shutdown(wait=False, cancel_futures=True)
+        if self.pool is not None:
+            await self.pool.close()
         self.metrics.close()
         self._server = None
 
@@ -193,6 +215,8 @@ class Service:
 async def serve(options: ServiceOptions) -> None:
     """Run until SIGINT or SIGTERM, then stop gracefully."""
     service = await Service(options).start()
+    if service.pool is not None:
+        service.pool.spawn()  # warm before the first expensive request, not during it
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

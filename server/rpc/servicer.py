@@ -1,14 +1,22 @@
 """The ``chainlens.v1.Derivatives`` servicer: short methods over the runtime.
 
-Each method translates one message and hands the work on: Gradient to the
-program cache and the dynamic batcher, the others to the *symbolic* pool, a
-bounded pool of its own (they are CPU-bound engine calls that must not stall
-the event loop, and a slow derivative must not hold the threads that run
-everyone's kernels).  Work whose deadline has passed, or whose client has
-gone, is not started: the check is made when the work is handed on and again
-when a thread picks it up.  (A started engine call runs to its end: Python
-threads cannot be stopped; the engine's own work budgets bound it.)
-Failures become status codes with a place (see
+Each method translates one message and hands the work on.  Where depends on
+what the request will cost, guessed from its text before any work
+(:func:`chainlens.engine.api.cost.estimate`):
+
+* cheap requests stay in the server: Gradient to the program cache and the
+  dynamic batcher, Differentiate, Analyze and Check to the *symbolic*
+  thread pool (CPU-bound engine calls must not stall the event loop);
+* expensive ones go to a worker process (:mod:`chainlens.server.pool`,
+  :mod:`~.isolated`), where they cannot hold the server's GIL, and where
+  they can be stopped: when the request's deadline passes (the client's,
+  or the server's own budget per request, whichever is first) or the
+  client cancels, the worker is killed and replaced, and the request ends
+  with DEADLINE_EXCEEDED or CANCELLED.  Other requests are unaffected.
+
+Work whose deadline has passed, or whose client has gone, is not started.
+(A started engine call on a thread runs to its end; only cheap ones run
+there.)  Failures become status codes with a place (see
 :mod:`chainlens.server.rpc.problems`).
 """
 
@@ -22,8 +30,10 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import grpc
+from chainlens.engine.api.cost import CHEAP_UNITS, estimate
 from chainlens.engine.core.source import ChainError
-from chainlens.server.rpc import convert
+from chainlens.server.pool import PoolClosed, PoolTimeout, WorkerDied, WorkerPool
+from chainlens.server.rpc import convert, isolated
 from chainlens.server.rpc.batcher import DynamicBatcher, Expired, QueueFull, Refused
 from chainlens.server.rpc.gradients import decode_inputs, encode_rows
 from chainlens.server.rpc.metrics import Metrics
@@ -50,6 +60,12 @@ class Runtime:
     executor: Executor  # kernel calls and compilation
     metrics: Metrics
     symbolic: Executor | None = None  # Differentiate, Analyze, Check (default: executor)
+    #: worker processes for expensive requests (None: everything in the server)
+    pool: WorkerPool | None = None
+    #: estimated cost (engine.api.cost units) above which a request goes to the pool
+    cheap_units: float = CHEAP_UNITS
+    #: seconds one request may compute in a worker, whatever its client's deadline
+    work_seconds: float | None = 30.0
 
 
 class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
@@ -57,19 +73,25 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
         self.rt = runtime
 
     async def Differentiate(self, request, context):
+        cost = estimate(request.source, "differentiate", order=request.order,
+                        wrt=len(request.wrt), steps=request.steps)
         return await self._unary("Differentiate", context,
-                                 self._offload(convert.differentiate, request, context))
+                                 self._symbolic("Differentiate", convert.differentiate, cost,
+                                                request, context))
 
     async def Gradient(self, request, context):
         return await self._unary("Gradient", context, self._gradient(request, context))
 
     async def Analyze(self, request, context):
+        cost = estimate(request.program, "analyze")
         return await self._unary("Analyze", context,
-                                 self._offload(convert.analyze, request, context))
+                                 self._symbolic("Analyze", convert.analyze, cost, request,
+                                                context))
 
     async def Check(self, request, context):
+        cost = estimate(request.expression, "check", steps=False)
         return await self._unary("Check", context,
-                                 self._offload(convert.check, request, context))
+                                 self._symbolic("Check", convert.check, cost, request, context))
 
     async def GradientStream(self, request_iterator, context) -> AsyncIterator:
         """Requests are started as they arrive and answered as they finish,
@@ -96,7 +118,20 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
             reader.cancel()
 
     # ---- helpers -----------------------------------------------------------
-    async def _gradient(self, request, context) -> derivatives_pb2.GradientResponse:
+    def _isolate(self, cost) -> bool:
+        return self.rt.pool is not None and not cost.cheap(self.rt.cheap_units)
+
+    async def _symbolic(self, method: str, fn: Callable, cost, request, context):
+        if self._isolate(cost):
+            return await self._isolated(method, request, context)
+        return await self._offload(fn, request, context)
+
+    async def _gradient(self, request, context):
+        """The response message, or its bytes when a worker process computed it
+        (a program too large to compile in the server: it never joins a batch)."""
+        if (self._isolate(estimate(request.program, "gradient"))
+                and not self.rt.programs.holds(request.program, request.wrt, request.outputs)):
+            return await self._isolated("Gradient", request, context)
         compiled = await self.rt.programs.get(request.program, request.wrt, request.outputs,
                                               self.rt.executor)
         _still_wanted(context)  # compiling may have taken the whole deadline
@@ -109,6 +144,8 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
         started = time.perf_counter()
         try:
             response = await self._gradient(request, context)
+            if isinstance(response, bytes):
+                response = derivatives_pb2.GradientResponse.FromString(response)
         except (RequestProblem, ChainError, Refused) as exc:
             problem = _as_problem(exc)
         except Exception:
@@ -143,6 +180,45 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
             return await loop.run_in_executor(self.rt.symbolic or self.rt.executor, job)
         finally:
             self.rt.metrics.symbolic_waiting.dec()
+
+    async def _isolated(self, method: str, request, context) -> bytes:
+        """``request`` answered by a worker process, within its deadline: the
+        client's or the server's budget, whichever comes first."""
+        _still_wanted(context)
+        remaining = context.time_remaining()
+        budget = self.rt.work_seconds
+        limits = [t for t in (remaining, budget) if t is not None]
+        deadline = time.monotonic() + min(limits) if limits else None
+        ours = budget is not None and (remaining is None or budget < remaining)
+        metrics = self.rt.metrics
+        metrics.isolated.labels(method).inc()
+        try:
+            kind, value = await self.rt.pool.run(isolated.JOB,
+                                                 (method, request.SerializeToString()), deadline)
+        except PoolTimeout as exc:
+            metrics.stopped.labels("deadline").inc()
+            if not exc.started:
+                raise _expired("while the request waited for a worker process") from None
+            if ours:
+                raise RequestProblem(grpc.StatusCode.DEADLINE_EXCEEDED,
+                                     f"the request ran past the server's limit of {budget:g} s "
+                                     "of work per request; its computation was stopped") from None
+            raise RequestProblem(grpc.StatusCode.DEADLINE_EXCEEDED, "the deadline passed while "
+                                 "the request was computed; its computation was stopped") from None
+        except asyncio.CancelledError:
+            metrics.stopped.labels("cancelled").inc()
+            raise
+        except WorkerDied as exc:
+            log.warning("%s: the worker process ended (%s)", method, exc)
+            raise RequestProblem(grpc.StatusCode.RESOURCE_EXHAUSTED, "the worker process "
+                                 f"computing the request ended ({exc}), most likely out of "
+                                 "memory; not answered", "program") from None
+        except PoolClosed:
+            raise RequestProblem(grpc.StatusCode.UNAVAILABLE, "the server is stopping; "
+                                 "retry on another server") from None
+        if kind == "problem":
+            raise isolated.problem_from(value)
+        return value
 
     async def _unary(self, method: str, context, work):
         metrics = self.rt.metrics

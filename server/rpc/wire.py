@@ -12,6 +12,7 @@ does not decode is INVALID_ARGUMENT, saying which message was expected.
 from __future__ import annotations
 
 import grpc
+from chainlens.server.rpc.problems import clip
 from chainlens.v1 import derivatives_pb2 as pb
 from google.protobuf.message import DecodeError
 
@@ -29,8 +30,8 @@ _UNARY = {
 
 
 def _undecodable(kind, exc: Exception) -> str:
-    return (f"the request is not a {kind.DESCRIPTOR.full_name} message ({exc}); "
-            "check the client's generated code and the method called")
+    return (f"the request is not a {kind.DESCRIPTOR.full_name} message "
+            f"({clip(str(exc), 200)}); check the client's generated code and the method called")
 
 
 def _decode(kind, raw: bytes):
@@ -71,13 +72,18 @@ def _stream(method, kind):
     return handle
 
 
+def _serialize(message) -> bytes:
+    """A response message, or its bytes as a worker process serialized them."""
+    return message if isinstance(message, bytes) else message.SerializeToString()
+
+
 def add_servicer(servicer, server) -> None:
     """Register ``servicer``'s methods on ``server`` (grpc.aio)."""
     handlers = {
         name: grpc.unary_unary_rpc_method_handler(
             _unary(getattr(servicer, name), request), request_deserializer=None,
-            response_serializer=response.SerializeToString)
-        for name, (request, response) in _UNARY.items()
+            response_serializer=_serialize)
+        for name, (request, _response) in _UNARY.items()
     }
     handlers["GradientStream"] = grpc.stream_stream_rpc_method_handler(
         _stream(servicer.GradientStream, pb.GradientRequest), request_deserializer=None,

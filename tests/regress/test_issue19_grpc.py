@@ -67,7 +67,8 @@ async def test_garbage_in_a_stream_ends_it_after_the_answers_so_far(service):
 
 
 async def test_the_program_cache_is_bounded_by_characters(service):
-    svc = await service(cache_chars=3_000_000)
+    # the server's own cache: no worker processes (a 1 MB text would go to one)
+    svc = await service(cache_chars=3_000_000, pool_workers=0)
     padding = "# " + "x" * 999_000 + "\n"
     async with grpc.aio.insecure_channel(svc.address,
                                          options=[("grpc.max_send_message_length",
