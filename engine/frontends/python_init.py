@@ -35,10 +35,11 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["InitReader", "const_binop", "LIBRARIES"]
 
 LIBRARIES = frozenset({"nn", "torch", "F", "functional", "np", "numpy", "jnp", "jax", "math",
-                       "flax", "linen", "eqx", "nnx", "init"})
+                       "flax", "linen", "eqx", "nnx", "init", "collections"})
 _CONFIG_NAMES = frozenset({"config", "cfg", "conf", "args", "model_args", "params", "hparams",
                            "hp", "opt"})
 BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "dict", "list",
+                      "OrderedDict",
                       "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super"})
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
@@ -200,6 +201,14 @@ class InitReader(InitCalls):
 
     def _append(self, call: ast.Call, env: dict, mod: Mod) -> None:
         f = call.func
+        parts = dotted(f) or []
+        if (parts and parts[-1].endswith("_") and ("init" in parts[:-1] or "data" in parts)) or (
+                parts[-2:] in (["self", "apply"], ["self", "reset_parameters"],
+                               ["self", "_init_weights"], ["self", "init_weights"])):
+            # nn.init.xavier_uniform_(self.fc.weight), self.apply(self._init_weights)
+            self.notes.append(f"the file re-initialises weights (`{ast.unparse(call)[:40]}`): "
+                              "measured at the framework's default initialisation")
+            return
         if (isinstance(f, ast.Attribute) and f.attr == "__init__" and isinstance(f.value, ast.Call)
                 and isinstance(f.value.func, ast.Name) and f.value.func.id == "super"
                 and mod is not None):
@@ -255,10 +264,11 @@ class InitReader(InitCalls):
                 return env[node.id]
             if node.id == "self" and mod is not None:
                 return mod
-            if node.id in self.constants:
-                return Const(self.constants[node.id])
             if node.id in LIBRARIES:
                 return Ref((node.id,))
+            if node.id in self.constants:
+                value = self.constants[node.id]
+                return value if isinstance(value, Ref) else Const(value)
             if node.id in BUILTINS:
                 return Ref(("builtins", node.id))
             if node.id in self.classes or node.id in self.functions:

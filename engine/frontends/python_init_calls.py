@@ -65,9 +65,17 @@ class InitCalls:
                 isinstance(a, Const) for a in args):
             fn = {"int": int, "float": float, "max": max, "min": min, "round": round}[name]
             return Const(fn(*(a.value for a in args)))
+        if name == "OrderedDict" and len(args) == 1 and isinstance(args[0], Items | Tup) and all(
+                isinstance(p, Tup) and len(p.items) == 2 and isinstance(p.items[0], Const)
+                for p in args[0].items):
+            # OrderedDict([("fc1", nn.Linear(...)), ("act", nn.ReLU())])
+            names = {str(p.items[0].value): p.items[1] for p in args[0].items}
+            return Items(list(names.values()), label, names)
         if name == "Sequential":
             if len(args) == 1 and isinstance(args[0], Unknown):
                 return args[0]
+            if len(args) == 1 and isinstance(args[0], Items) and args[0].names:
+                return Seq(list(args[0].items), label)  # Sequential(OrderedDict(...))
             return Seq(list(args), label)
         if name == "ModuleList":
             if args and isinstance(args[0], Items | Unknown):

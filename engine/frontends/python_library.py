@@ -47,7 +47,8 @@ _FLAGS = frozenset({"is_grad_enabled", "is_autocast_enabled", "is_available",
 _KEEPS = frozenset({"view_as_complex", "view_as_real", "tril", "triu", "flip", "roll",
                     "repeat_interleave", "expand_dims", "swapaxes", "moveaxis", "permute",
                     "broadcast_to", "tile", "squeeze", "unsqueeze", "contiguous", "detach_copy",
-                    "as_tensor", "asarray"})
+                    "as_tensor", "asarray", "rearrange", "pack", "unpack", "repeat",
+                    "reduce"})
 
 _ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.Mult(),
                "multiply": ast.Mult(), "div": ast.Div(), "divide": ast.Div(),

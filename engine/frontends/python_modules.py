@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
+from chainlens.engine.frontends.python_values import Ref
 from chainlens.engine.language.program import Program
 from chainlens.engine.numeric.tape import node_shapes
 
@@ -131,10 +132,22 @@ def _entry(cls: ast.ClassDef) -> ast.FunctionDef | None:
     return None
 
 
+#: packages whose names, imported bare (``from torch.nn.functional import
+#: relu``, ``from einops import rearrange``), the reader knows by their last part
+_LIBRARY_ROOTS = frozenset({"torch", "numpy", "jax", "flax", "einops", "equinox", "math"})
+
+
 def _constants(tree: ast.Module) -> dict[str, object]:
-    """Module-level ``NAME = <int/float/str/bool literal>``."""
+    """Module-level ``NAME = <int/float/str/bool literal>``, and names
+    imported bare from a library (as the library's dotted :class:`Ref`)."""
     out: dict[str, object] = {}
     for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level and (
+                node.module.split(".")[0] in _LIBRARY_ROOTS):
+            for alias in node.names:
+                if alias.name != "*":
+                    out[alias.asname or alias.name] = Ref((*node.module.split("."),
+                                                           alias.name))
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
                 and isinstance(node.value, ast.Constant)):

@@ -157,3 +157,14 @@ class Frozen(nn.Module):
     flow = analyze(unit.program).flow
     assert flow.unreached == ("W_emb",)
     assert [f.name for f in flow.layers] == ["W_fc1", "W_fc2"] and flow.verdict == "healthy"
+
+
+def test_an_ordered_dict_sequential_of_bare_imported_layers_matches_torch():
+    _agree("Ordered", _torch_ratios(
+        fixtures.Ordered, lambda: torch.randn(1, 8),
+        [lambda m: m.net.fc1.weight.grad, lambda m: m.net.fc2.weight.grad]))
+
+
+def test_a_file_that_reinitialises_its_weights_is_told_what_was_measured():
+    assert "re-initialises weights" in _notes("ReInit")
+    assert "default initialisation" in _notes("ReInit")
