@@ -18,7 +18,10 @@ from collections import OrderedDict
 import grpc
 from chainlens.engine.core.source import ChainError
 from chainlens.server.rpc import convert
+from chainlens.server.rpc.batcher import run_alone
+from chainlens.server.rpc.gradients import decode_inputs, encode_rows
 from chainlens.server.rpc.problems import RequestProblem, from_chain_error
+from chainlens.server.rpc.programs import _compile, check_source
 from chainlens.v1 import derivatives_pb2 as pb
 
 __all__ = ["answer", "problem_from", "WARM", "JOB"]
@@ -45,10 +48,6 @@ class _NoKernels:
 
 
 def _gradient(request: pb.GradientRequest) -> pb.GradientResponse:
-    from chainlens.server.rpc.batcher import run_alone
-    from chainlens.server.rpc.gradients import decode_inputs, encode_rows
-    from chainlens.server.rpc.programs import _compile, check_source
-
     check_source(request.program, "program")
     key = (request.program, tuple(request.wrt), tuple(request.outputs))
     compiled = _compiled.get(key)
