@@ -156,6 +156,12 @@ def num(value: int | Fraction | str) -> Node:
     """An exact rational constant.  Strings such as ``"0.1"`` or ``"1e-3"``
     are read exactly (``Fraction("0.1") == 1/10``), never through a float."""
     if type(value) is int:
+        node = _SMALL_INTS.get(value)
+        if node is not None:
+            return node
+        if -_SMALL_INT_RANGE <= value <= _SMALL_INT_RANGE:
+            node = _SMALL_INTS[value] = make("num", (), Fraction(value))
+            return node
         ref = _table.get(("num", value, 1))
         node = ref() if ref is not None else None
         if node is not None:
@@ -165,6 +171,13 @@ def num(value: int | Fraction | str) -> Node:
     elif isinstance(value, bool) or not isinstance(value, (int, Fraction, str)):
         raise TypeError(f"num() takes an int, Fraction or decimal string, not {value!r}")
     return make("num", (), Fraction(value))
+
+
+#: Small integers are asked for constantly (coefficients, exponents): their
+#: nodes are kept (strongly: they are never collected) and found by the int
+#: alone, without building the table key.  The node is the interned one.
+_SMALL_INTS: dict[int, Node] = {}
+_SMALL_INT_RANGE = 1024
 
 
 def sym(name: str) -> Node:

@@ -85,13 +85,18 @@ def _split(term: Node) -> tuple[Fraction, tuple[Node, ...]]:
     fs = term.args if term.op == "mul" else (term,)
     if fs[0].op == "num":
         return fs[0].value, fs[1:]
-    return Fraction(1), fs
+    return _ONE_Q, fs
+
+
+_ONE_Q = Fraction(1)
 
 
 def pythagoras(node: Node) -> tuple[Node, str] | None:
     """One Pythagorean/hyperbolic pair of ``node``'s terms merged, with the
     identity's name, or None."""
     terms = node.args
+    if not any(square_of(f) for t in terms for f in (t.args if t.op == "mul" else (t,))):
+        return None  # no f(u)² among the factors: no pair to merge
     index: dict[tuple[Node, ...], list[int]] = {}
     split = [_split(t) for t in terms]
     for k, (_, fs) in enumerate(split):
