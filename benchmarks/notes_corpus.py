@@ -101,7 +101,8 @@ def _fix_is_correct(unit, verdict) -> bool:
     from dataclasses import replace
 
     claimed = read_claimed(normalise(verdict.correct_latex))
-    again = check_claim(replace(unit, claimed=claimed))
+    # the replacement is new text: the other readings of the old text are gone
+    again = check_claim(replace(unit, claimed=claimed, claim=replace(unit.claim, readings=())))
     return again.ok is True
 
 

@@ -141,7 +141,31 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
     """The verdict on one claim unit; engine refusals become a note.  A claim
     is called wrong only when certain (see :func:`_unsure` and
     :data:`CONFIRM_POINTS`); the correction is offered only when it reads
-    back, through the note reader, as a claim the checker calls correct."""
+    back, through the note reader, as a claim the checker calls correct.
+    A text with two readings (``\\sin \\pi/2``) is judged only when both give
+    the same verdict."""
+    verdict = _verdict(unit, default_variable)
+    claim = unit.claim
+    readings = getattr(claim, "readings", ())
+    if not readings or verdict.ok is None:
+        return verdict
+    for expr_text, claimed_text in readings:
+        try:
+            other = replace(unit, program=parse(expr_text), claimed=read_claimed(claimed_text),
+                            claim=replace(claim, readings=()))
+            again = _verdict(other, default_variable).ok
+        except (ChainError, RecursionError):
+            again = None
+        if again is not verdict.ok:
+            return ClaimVerdict(unit, verdict.wrt, note=f"not checked: {claim.question}; the "
+                                "claim holds under one reading only")
+    if verdict.ok is False and any(e != claim.expr_read for e, _ in readings):
+        # which derivative the note meant depends on the reading: no fix
+        return replace(verdict, correct_latex=None, correct_unicode=None)
+    return verdict
+
+
+def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
     wrt = claim_variable(unit, default_variable)
     reason = _unsure(unit, wrt)
     if reason:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from chainlens.engine.frontends.latex_macros import Macro, expand_macros
 from chainlens.engine.rules import RULES
 
-__all__ = ["normalise", "ambiguity", "function_words", "latex_words"]
+__all__ = ["normalise", "ambiguity", "two_readings", "function_words", "latex_words"]
 
 _DROP = re.compile(
     r"\\(displaystyle|textstyle|scriptstyle|ds|bigskip|medskip|smallskip|qedhere|nonumber|notag"
@@ -219,8 +219,9 @@ def _signed_factors(text: str) -> str:
     return "".join(out) + text[at:]
 
 
-def ambiguity(text: str) -> str | None:
-    """Why a normalised piece of math does not mean one thing, or None."""
+def _sites(text: str):
+    """``(reason, argument start, argument end)`` for each function whose
+    bracket-less argument may run on."""
     for m in _FUNC_NOPAREN.finditer(text):
         arg = _ARG.match(text, m.end())
         if not arg:
@@ -229,12 +230,48 @@ def ambiguity(text: str) -> str | None:
         if not rest:
             continue
         if rest[0] == "/":
-            return (f"\\{m.group(1)} {text[m.end():arg.end()].strip()}/… could be read with or "
-                    "without the division inside the function")
-        if rest[0].isalpha() or rest[0] == "(" or (rest[0] == "\\" and not _is_function(rest)):
-            return (f"the argument of \\{m.group(1)} without brackets runs into "
-                    f"'{rest[:12].strip()}': is it inside the function or a factor after it?")
-    return None
+            yield (f"\\{m.group(1)} {text[m.end():arg.end()].strip()}/… could be read with or "
+                   "without the division inside the function", m.end(), arg.end())
+        elif rest[0].isalpha() or rest[0] == "(" or (rest[0] == "\\" and not _is_function(rest)):
+            yield (f"the argument of \\{m.group(1)} without brackets runs into "
+                   f"'{rest[:12].strip()}': is it inside the function or a factor after it?",
+                   m.end(), arg.end())
+
+
+def ambiguity(text: str) -> str | None:
+    """Why a normalised piece of math does not mean one thing, or None."""
+    return next((reason for reason, _, _ in _sites(text)), None)
+
+
+_RUN_END = re.compile(r"[+\-=,;]|\\(?:cdot|times|pm|mp)(?![A-Za-z])")
+
+
+def two_readings(text: str) -> tuple[str, str] | None:
+    """Both readings of a text :func:`ambiguity` finds one question in, with
+    brackets: the function takes its one token (``\\sin(\\pi)/2``, ``\\ln(t)
+    e^t``), or its argument runs on (``\\sin(\\pi/2)``, ``\\ln(t e^t)``) up
+    to the next ``+``, ``-``, ``=``, ``\\cdot`` or closing bracket.  None when
+    there is more than one question or a reading stays open."""
+    sites = list(_sites(text))
+    if len(sites) != 1:
+        return None
+    _, start, at = sites[0]
+    depth, end = 0, len(text)
+    for i in range(at, len(text)):
+        ch = text[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            if depth == 0:
+                end = i
+                break
+            depth -= 1
+        elif depth == 0 and _RUN_END.match(text, i):
+            end = i
+            break
+    narrow = text[:start] + "(" + text[start:at].strip() + ")" + text[at:]
+    wide = text[:start] + "(" + text[start:end].strip() + ")" + text[end:]
+    return None if ambiguity(narrow) or ambiguity(wide) else (narrow, wide)
 
 
 def _is_function(rest: str) -> bool:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import math as _math
 import re
+from dataclasses import replace
 
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.latex_macros import collect_macros
-from chainlens.engine.frontends.latex_text import ambiguity, normalise
+from chainlens.engine.frontends.latex_text import ambiguity, normalise, two_readings
 from chainlens.engine.frontends.note_defs import applied_letters
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims
 from chainlens.engine.frontends.python_source import Skipped
@@ -179,6 +180,22 @@ def dependent_names(math, macros) -> set[tuple[str, str]]:
     return out
 
 
+def _readings(claim):
+    """None when the claim's texts mean one thing; the claim with its other
+    reading when one side has one question :func:`two_readings` brackets both ways;
+    else the question (the claim is then not checked)."""
+    on_expr, on_claimed = ambiguity(claim.expr_read), ambiguity(claim.claimed_read)
+    if not (on_expr or on_claimed):
+        return None
+    exprs = two_readings(claim.expr_read) if on_expr else (claim.expr_read,) * 2
+    claimed = two_readings(claim.claimed_read) if on_claimed else (claim.claimed_read,) * 2
+    if exprs is None or claimed is None:
+        return on_expr or on_claimed
+    # a note writes one notation one way: both sides are read alike
+    readings = tuple(zip(exprs, claimed, strict=True))
+    return replace(claim, readings=readings, question=on_expr or on_claimed)
+
+
 def read_note_claims(text: str, latex: bool = False):
     """``(claims, skipped, math)`` of a note: each claim read as
     ``(label, lhs_span, program, claimed_span, claim, claimed_node)``, the
@@ -195,7 +212,9 @@ def read_note_claims(text: str, latex: bool = False):
     for i, claim in enumerate(found):
         label = f"claim {i + 1}"
         lhs = Span.at(text, claim.lhs_start, claim.lhs_end)
-        reason = claim.reason or ambiguity(claim.expr_read) or ambiguity(claim.claimed_read)
+        reason = claim.reason or _readings(claim)
+        if isinstance(reason, notes.Claim):
+            claim, reason = reason, None
         try:
             program = parse(claim.expr_read) if reason is None else None
         except ChainError as exc:

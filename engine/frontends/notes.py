@@ -95,6 +95,11 @@ class Claim:
     #: bodies of the other definitions of ``definition`` nearby: the claim is
     #: wrong only if it is wrong for each (see :class:`Definition`)
     alternatives: tuple[str, ...] = ()
+    #: another reading of an ambiguous text (``\\sin \\pi/2``: sin(π)/2 or sin(π/2)):
+    #: ``(expr_read, claimed_read)``; the verdict stands only when every reading agrees
+    readings: tuple[tuple[str, str], ...] = ()
+    #: what is ambiguous, when ``readings`` is set
+    question: str | None = None
     #: the words around may make ``f'(x) = 0`` an equation or a value at a
     #: point ("where", "at x = 2", "\\Rightarrow", "?", an evaluation bar)
     equation: bool = False

@@ -60,6 +60,8 @@ def test_a_signed_bracket_after_a_bare_argument_is_a_factor():
     note = "$$\\frac{d}{dx}(\\ln x\\cos x) = \\ln x(-\\sin x) + \\frac{\\cos x}{x}$$"
     assert oks(note, "markdown") == [True]
     assert oks(note.replace("(-\\sin x) +", "(-\\sin x) -"), "markdown") == [False]
-    # a bracket without a sign may still be the argument: not checked
-    doc = read_document("$$\\frac{d}{dx}\\sin x(1+x) = \\cos x(1+x)$$", "markdown")
-    assert doc.claims == () or [check_claim(u).ok for u in doc.claims] == [None]
+    # a bracket without a sign may still be the argument: right under one reading only
+    note = "$$\\frac{d}{dx}\\sin x(1+x) = \\cos x(1+x) + \\sin x$$"
+    assert oks(note, "markdown") == [None]
+    # wrong under both, sin(x)·(1+x) and sin(x(1+x)): wrong
+    assert oks("$$\\frac{d}{dx}\\sin x(1+x) = \\cos x(1+x)$$", "markdown") == [False]

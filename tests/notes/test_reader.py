@@ -70,7 +70,7 @@ def test_nested_derivative_operators_are_derivatives():
 
 @pytest.mark.parametrize("note", [
     "$\\frac{d}{dx}[f(x)g(x)] = f'(x)g(x) + f(x)g'(x)$",      # generic functions
-    "$\\frac{d}{dx}\\sin \\pi/2 = 0$",                            # ambiguous argument
+    "$\\frac{d}{dx}(x\\sin \\pi/2) = 1$",                       # right for sin(π/2) only
     "$\\frac{d}{dt}\\ln te^t = 1$",                              # ambiguous argument
     "Given $x^2+y^2=1$, $\\frac{d}{dx}[y^2] = 2y\\frac{dy}{dx}$",  # implicit
     "Let $f(x) = x^2$. Where is $f'(x) = 0$?",                  # an equation
@@ -123,3 +123,26 @@ def test_a_number_after_a_superscript_or_a_letter_is_a_factor(note, expr, claime
     (v,), _ = verdicts(note.replace("(t^2+1)^{10}", "(x^2+1)^{10}").replace("t^2", "x^2")
                        .replace("2t$", "2x$").replace("{dt}", "{dx}"))
     assert v.ok is sympy_ok(expr, claimed) is True
+
+
+def test_a_bare_argument_with_two_readings_is_judged_when_both_agree():
+    # sin(π)/2 · x or sin(π/2) · x: read alike on both sides, the claim holds either way
+    (v,), _ = verdicts("$\\frac{d}{dx}(\\sin \\pi/2 \\cdot x) = \\sin \\pi/2$")
+    assert v.ok is True
+    # ln(t)·e^t or ln(t e^t): 1 + 1/t is right for the second only
+    (v,), _ = verdicts("$\\frac{d}{dt}\\ln te^t = 1 + 1/t$")
+    assert v.ok is None and "one reading" in v.note
+    # wrong under both readings: wrong, and the fix (its derivative) depends on the reading
+    (v,), _ = verdicts("$\\frac{d}{dt}\\ln te^t = 5t$")
+    assert v.ok is False and v.correct_latex is None
+    t = sp.Symbol("t", positive=True)
+    assert all(sp.simplify(sp.diff(e, t) - 5 * t) != 0
+               for e in (sp.log(t) * sp.exp(t), sp.log(t * sp.exp(t))))
+
+
+def test_an_ambiguous_claimed_side_with_a_plain_derivative_gets_a_checked_fix():
+    (v,), _ = verdicts("$\\frac{d}{dx}\\sin(2x) = \\cos 2x/2$")
+    # 2cos(2x) is neither cos(2)·x/2 nor cos(x): wrong, and the fix reads back
+    assert v.ok is False and v.correct_latex is not None
+    (again,), _ = verdicts(f"$\\frac{{d}}{{dx}}\\sin(2x) = {v.correct_latex}$")
+    assert again.ok is True
