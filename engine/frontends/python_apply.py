@@ -56,6 +56,8 @@ class Apply:
             return self.recurrent(layer, x, where)
         if spec.kind == "attention":
             return self.attention(layer, args, kwargs, where)
+        if spec.kind == "encoder":
+            return self.encoder_layer(layer, self.tensor(x, where), where)
         if isinstance(x, Concat) and spec.kind in ("shape", "act"):
             return Concat([self.call_layer(layer, [p], kwargs, where) for p in x.parts])
         if spec.kind == "embedding":
@@ -100,6 +102,43 @@ class Apply:
         self.notes.append("nn.MultiheadAttention read at one position: the output is "
                           "out_proj(v_proj(value))")
         return Tup([out, Const(None)])
+
+    def encoder_layer(self, layer: Layer, x: Tensor, where) -> Tensor:
+        """``nn.TransformerEncoderLayer`` as PyTorch computes it, with its
+        self-attention read at one position: ``x = norm(x + sa(x))``, then
+        ``x = norm(x + linear2(act(linear1(x))))`` (pre-norm when
+        ``norm_first``); dropout is the identity at evaluation."""
+        spec = layer.spec
+        d, ff = spec.fan_in, spec.fan_out
+
+        def inner(part: str, sub: LayerSpec) -> Layer:
+            return layer.built.setdefault(part, Layer(sub, f"{layer.label}.{part}", layer.span))
+
+        attn = inner("self_attn", LayerSpec("attention", "MultiheadAttention", d, d,
+                                            bias=spec.bias))
+        lin1 = inner("linear1", LayerSpec("linear", "Linear", d, ff, bias=spec.bias))
+        lin2 = inner("linear2", LayerSpec("linear", "Linear", ff, d, bias=spec.bias))
+
+        def named(node, dim) -> Tensor:
+            return Tensor(sym(self.bind("h", node, where)), dim)
+
+        def norm(h: Tensor) -> Tensor:
+            return named(normalise(h.node, None, None), h.dim)
+
+        def sa(h: Tensor) -> Tensor:
+            return self.tensor(self.attention(attn, [h, h, h], {}, where).items[0], where)
+
+        def feed(h: Tensor) -> Tensor:
+            hidden = self.tensor(self.call_layer(lin1, [h], {}, where), where)
+            act = named(apply_op(spec.op, hidden.node), hidden.dim)
+            return self.tensor(self.call_layer(lin2, [act], {}, where), where)
+
+        plus = ast.Add()
+        if spec.norm_first:
+            x = self.binop(plus, x, sa(norm(x)), where)
+            return self.binop(plus, x, feed(norm(x)), where)
+        x = norm(self.binop(plus, x, sa(x), where))
+        return norm(self.binop(plus, x, feed(x), where))
 
     def recurrent(self, layer: Layer, x, where):
         """``nn.LSTM``/``GRU``/``RNN`` at one time step from a zero state: the

@@ -86,6 +86,18 @@ class InitCalls:
         if name in ("ModuleDict", "dict"):
             names = dict(kwargs)
             return Items(list(names.values()), label, names)
+        if name == "TransformerEncoder" and args and isinstance(args[0], Layer) and (
+                args[0].spec.kind == "encoder"):
+            # num_layers deep copies of the layer (each its own weights), then the norm
+            count = kwargs.get("num_layers", args[1] if len(args) > 1 else None)
+            n = count.value if isinstance(count, Const) and isinstance(count.value, int) else None
+            if n is None or not 0 < n <= 64:
+                self.notes.append(f"TransformerEncoder of a depth the file does not fix: read "
+                                  f"with {UNROLLED_STEPS} layers")
+                n = UNROLLED_STEPS
+            layers = [Layer(args[0].spec, f"{label}.layers.{i}", args[0].span) for i in range(n)]
+            norm = kwargs.get("norm", args[2] if len(args) > 2 else None)
+            return Seq(layers + ([norm] if isinstance(norm, Layer) else []), label)
         if name == "Lambda" and len(args) == 1:
             return args[0]  # eqx.nn.Lambda(jax.nn.silu): the function it wraps
         if name == "Parameter":

@@ -179,6 +179,7 @@ class LayerSpec:
     bias: bool = True
     op: str | None = None  # act / loss: the OPS or LOSSES key
     framework: str = "torch"  # torch | flax
+    norm_first: bool = False  # a transformer layer: pre-norm
 
 
 def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") -> LayerSpec | None:
@@ -212,6 +213,13 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
     if ctor == "Embed":
         return LayerSpec("embedding", ctor, arg(0, "num_embeddings"), arg(1, "features"),
                          framework="flax")
+    if ctor == "TransformerEncoderLayer":
+        act = arg(4, "activation", default="relu")
+        return LayerSpec("encoder", ctor, arg(0, "d_model"), arg(2, "dim_feedforward",
+                                                                default=2048),
+                         bias=bool(arg(8, "bias", default=True)),
+                         op=act if act in ("relu", "gelu") else "relu",
+                         norm_first=bool(arg(7, "norm_first", default=False)))
     if ctor == "MultiheadAttention":
         return LayerSpec("attention", ctor, arg(0, "embed_dim"), arg(0, "embed_dim"),
                          bias=bool(arg(3, "bias", default=True)))

@@ -168,3 +168,14 @@ def test_an_ordered_dict_sequential_of_bare_imported_layers_matches_torch():
 def test_a_file_that_reinitialises_its_weights_is_told_what_was_measured():
     assert "re-initialises weights" in _notes("ReInit")
     assert "default initialisation" in _notes("ReInit")
+
+
+def test_a_transformer_encoder_matches_torch_layer_by_layer():
+    def weights(i):
+        return [lambda m: m.encoder.layers[i].self_attn.in_proj_weight.grad[16:],
+                lambda m: m.encoder.layers[i].self_attn.out_proj.weight.grad,
+                lambda m: m.encoder.layers[i].linear1.weight.grad,
+                lambda m: m.encoder.layers[i].linear2.weight.grad]
+    _agree("Encoder", _torch_ratios(
+        fixtures.Encoder, lambda: torch.randn(1, 1, 8),
+        [*weights(0), *weights(1), lambda m: m.head.weight.grad]))
