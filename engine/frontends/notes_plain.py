@@ -17,7 +17,12 @@ from chainlens.engine.frontends.notes import Claim, Math
 
 __all__ = ["plain_math", "table_claims"]
 
-_OPERATOR = re.compile(r"(?<![A-Za-z\\])d\s*/\s*d[a-z](?![A-Za-z])|\\d?frac\{d\}\{d[a-z]\}")
+_OPERATOR = re.compile(r"(?<![A-Za-z\\])d\s*/\s*d[a-z](?![A-Za-z])|\\d?frac\{d\}\{d[a-z]\}"
+                       r"|(?<![A-Za-z\\])d[a-z]\s*/\s*d[a-z](?![A-Za-z])\s*="
+                       r"|(?<![A-Za-z\\'])[a-z]'+\s*(?:\(\s*[a-z]\s*\))?\s*=(?!=)|\)'\s*=")
+#: A line of plain text that defines a function: "f(x) = x^3 + 2x", "- Let y = e^(2x)".
+_DEFINES = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?(?:(?:Let|If|For)[ \t]+)?"
+                      r"(?=(?:[a-z][ \t]*\([ \t]*[a-z][ \t]*\)|y)[ \t]*=[^=])")
 _ROW = re.compile(r"^[ \t]*\|?(.+?)\|?[ \t]*$")
 _RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")
 _FUNCTION_HEAD = re.compile(r"function|expression|f\s*\(\s*x\s*\)|^\$?\s*f\s*\$?$", re.I)
@@ -38,13 +43,45 @@ def plain_math(note: str, math: tuple[Math, ...]) -> tuple[Math, ...]:
     out, offset = [], 0
     for line in note.splitlines(keepends=True):
         m = _OPERATOR.search(line)
-        if m and "|" not in line and "`" not in line and "=" in line[m.start():]:
-            start = offset + m.start()
+        d = _DEFINES.match(line)
+        if (m or d) and "|" not in line and "`" not in line and "$" not in line:
+            at = d.end() if d else _opening(line, m)
+            start = offset + at
             end = offset + len(line.rstrip("\r\n"))
-            if not _covered(start, end, math):
-                out.append(Math(start, end, note[start:end], False))
+            if at >= 0 and "=" in line[at:] and not _covered(start, end, math):
+                out += _sentences(note, start, end)
         offset += len(line)
     return tuple(out)
+
+
+#: Prose between two statements of a plain line: "Let y = e^(2x). Then dy/dx = …",
+#: "g(t) = sin(t), so g'(t) = cos(t)".
+_PROSE_BREAK = re.compile(r"\.\s+(?:[A-Z][a-z]*\s+)?|:\s+"
+                          r"|[,;]?\s+(?:so|then|and|hence|thus|therefore|gives|giving)\s+")
+
+
+def _sentences(note: str, start: int, end: int) -> list[Math]:
+    """The pieces of a plain line between prose breaks that state something."""
+    out, at = [], start
+    for m in [*_PROSE_BREAK.finditer(note, start, end), None]:
+        stop = m.start() if m else end
+        if "=" in note[at:stop] and note[at:stop].strip():
+            out.append(Math(at, stop, note[at:stop], False))
+        at = m.end() if m else end
+    return out
+
+
+def _opening(line: str, m: re.Match) -> int:
+    """Where the claim found by ``m`` starts: at the operator, or for
+    ``(x^2)' = 2x`` at the bracket the prime closes (-1 when unbalanced)."""
+    if not m.group(0).startswith(")"):
+        return m.start()
+    depth = 0
+    for i in range(m.start(), -1, -1):
+        depth += {")": 1, "(": -1}.get(line[i], 0)
+        if depth == 0:
+            return i
+    return -1
 
 
 def _cells(line: str, offset: int) -> list[tuple[int, int]]:

@@ -1,0 +1,36 @@
+"""Derivatives in plain-text Markdown lines (no ``$``), on snippets written
+for these tests: definitions and primed or Leibniz claims, with prose
+between statements."""
+
+from __future__ import annotations
+
+from chainlens.engine.frontends.claims import check_claim
+from chainlens.engine.frontends.document import read_document
+
+
+def oks(text: str):
+    return [check_claim(u).ok for u in read_document(text, "markdown").claims]
+
+
+NOTE = """# Study notes
+
+- f(x) = x^3 + 2x
+- f'(x) = 3x^2 + 2
+- Let y = e^(2x). Then dy/dx = 2e^(2x).
+- (x^2 + 1)' = 2x
+- g(t) = sin(t), so g'(t) = cos(t)
+"""
+
+
+def test_plain_lines_define_and_claim():
+    assert oks(NOTE) == [True, True, True, True]
+
+
+def test_a_wrong_plain_claim_is_flagged():
+    assert oks(NOTE.replace("2e^(2x).", "e^(2x).")) == [True, False, True, True]
+    assert oks(NOTE.replace("3x^2 + 2", "3x^2")) == [False, True, True, True]
+
+
+def test_prose_with_an_equals_sign_is_no_claim():
+    note = "- The price is 5 dollars, y = 3 apples.\n- Product rule: (uv)' = u'v + uv'\n"
+    assert True not in oks(note) and False not in oks(note)
