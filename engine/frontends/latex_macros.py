@@ -22,7 +22,7 @@ MAX_PASSES = 8
 MAX_EXPANDED = 20_000
 
 _NEW = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*(?:\[(\d)\])?"
-                  r"\s*(?:\[[^\]]*\])?\s*\{")
+                  r"\s*(?:\[([^\]]*)\])?\s*\{")
 _DEF = re.compile(r"\\[gex]?def\s*\\([A-Za-z]+)\s*((?:#\d)*)\s*\{")
 _OPERATOR = re.compile(r"\\DeclareMathOperator\*?\s*\{\s*\\([A-Za-z]+)\s*\}\s*\{([^{}]*)\}")
 _PRESENTATION = re.compile(r"\\if[a-z]*|\\relax|^\s*\\[mh]?(kern|skip)")
@@ -34,6 +34,8 @@ class Macro:
     name: str
     nargs: int
     body: str
+    #: ``\\newcommand{\\dx}[1][x]{…}``: the first argument is optional, with this default
+    default: str | None = None
 
 
 def _group_end(text: str, open_at: int) -> int:
@@ -69,14 +71,27 @@ def collect_macros(text: str) -> dict[str, Macro]:
             body = text[m.end():end - 1]
             if _PRESENTATION.search(body):
                 body = ""  # spacing and mode tests: nothing a reader of math sees
-            found.append((m.start(), Macro(m.group(1), nargs, body)))
+            default = m.group(3) if pattern is _NEW and nargs else None
+            found.append((m.start(), Macro(m.group(1), nargs, body, default)))
     for m in _OPERATOR.finditer(text):
         found.append((m.start(), Macro(m.group(1), 0, "\\operatorname{" + m.group(2) + "}")))
     return {macro.name: macro for _, macro in sorted(found, key=lambda item: item[0])}
 
 
-def _arguments(text: str, start: int, count: int) -> tuple[list[str], int] | None:
+def _arguments(text: str, start: int, count: int,
+               default: str | None = None) -> tuple[list[str], int] | None:
     args, i = [], start
+    if default is not None and count:
+        j = start
+        while j < len(text) and text[j].isspace():
+            j += 1
+        close = text.find("]", j) if text[j:j + 1] == "[" else -1
+        if close > 0:
+            args.append(text[j + 1:close])
+            i = close + 1
+        else:
+            args.append(default)
+        count -= 1
     for _ in range(count):
         while i < len(text) and text[i].isspace():
             i += 1
@@ -104,7 +119,7 @@ def expand_macros(math: str, macros: dict[str, Macro]) -> str:
             macro = macros.get(m.group(1))
             if macro is None or m.start() < i:
                 continue
-            got = _arguments(math, m.end(), macro.nargs)
+            got = _arguments(math, m.end(), macro.nargs, macro.default)
             if got is None:
                 continue
             args, end = got

@@ -146,3 +146,14 @@ def test_an_ambiguous_claimed_side_with_a_plain_derivative_gets_a_checked_fix():
     assert v.ok is False and v.correct_latex is not None
     (again,), _ = verdicts(f"$\\frac{{d}}{{dx}}\\sin(2x) = {v.correct_latex}$")
     assert again.ok is True
+
+
+def test_macros_with_an_optional_argument_def_and_operators_are_expanded():
+    note = ("\\def\\fp{f'}\n\\DeclareMathOperator{\\sech}{sech}\n"
+            "\\newcommand{\\dx}[1][x]{\\frac{d}{d#1}}\n"
+            "Let $f(x) = x^2$. Then $\\fp(x) = 2x$, $\\dx (x^3) = 3x^2$, $\\dx[t] (t^3) = 3t^2$ "
+            "and $\\dx \\sech x = -\\sech x\\tanh x$.")
+    vs, _ = verdicts(note, "latex")
+    assert [v.ok for v in vs] == [True, True, True, True]
+    vs, _ = verdicts(note.replace("3t^2", "3t"), "latex")
+    assert [v.ok for v in vs] == [True, True, False, True]
