@@ -46,6 +46,11 @@ _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Pow: operator.pow}
 
 
+class _InitReturn(Exception):
+    def __init__(self, value):
+        self.value = value
+
+
 def const_binop(op: ast.operator, a, b):
     fn = _BINOPS.get(type(op))
     if fn is None or not all(isinstance(v, int | float) and not isinstance(v, bool)
@@ -106,6 +111,10 @@ class InitReader(InitCalls):
         for stmt in cls.body:
             if isinstance(stmt, ast.FunctionDef) and stmt.name not in ("__init__",):
                 mod.attrs.setdefault(stmt.name, Func(stmt, mod))
+            elif (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1  # expansion = 1
+                  and isinstance(stmt.targets[0], ast.Name)
+                  and isinstance(stmt.value, ast.Constant)):
+                mod.attrs.setdefault(stmt.targets[0].id, Const(stmt.value.value))
         init = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
                      and s.name == "__init__"), None)
         if init is None:
@@ -177,7 +186,25 @@ class InitReader(InitCalls):
         for stmt in body:
             self.statement(stmt, env, mod)
 
+    def method(self, fn: ast.FunctionDef, mod: Mod, args: list, kwargs: dict, label: str):
+        """A helper method called in ``__init__`` (``self._make_layer(block,
+        64, 2)`` returning an ``nn.Sequential``): its body read as ``__init__``
+        is, up to its ``return``."""
+        env = self._bind(fn, args, kwargs)
+        self.depth += 1
+        if self.depth > 20:
+            raise RecursionError("helpers nested more than 20 deep")
+        try:
+            self.block(fn.body, env, mod)
+        except _InitReturn as ret:
+            return ret.value
+        finally:
+            self.depth -= 1
+        return Unknown(f"{fn.name} returns nothing chainlens reads")
+
     def statement(self, stmt: ast.stmt, env: dict, mod: Mod) -> None:
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            raise _InitReturn(self.value(stmt.value, env, mod))
         if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             value = self.value(stmt.value, env, mod, label=_label(targets[0]))
@@ -278,6 +305,15 @@ class InitReader(InitCalls):
             base = self._value(node.value, env, mod, label)
             if isinstance(base, Mod):
                 return base.attrs.get(node.attr, Unknown(f"self.{node.attr} is not set"))
+            if isinstance(base, Ref) and base.path[0] == "<local>" and (
+                    base.path[-1] in self.classes):
+                # block.expansion: a class attribute of a class of this file
+                for stmt in self.classes[base.path[-1]].body:
+                    if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                            and isinstance(stmt.targets[0], ast.Name)
+                            and stmt.targets[0].id == node.attr
+                            and isinstance(stmt.value, ast.Constant)):
+                        return Const(stmt.value.value)
             if isinstance(base, Ref):
                 return Ref(base.path + (node.attr,))
             if isinstance(base, Items) and base.names and node.attr in base.names:
@@ -294,6 +330,9 @@ class InitReader(InitCalls):
                 return a
             if isinstance(node.op, ast.Mult) and isinstance(a, Items) and isinstance(b, Const):
                 return Items(a.items * int(b.value), a.label)
+            if isinstance(node.op, ast.Add) and isinstance(a, Items | Tup) and isinstance(
+                    b, Items | Tup):
+                return Items(a.items + b.items, a.label)  # [stride] + [1] * (n - 1)
             return Unknown(f"{ast.unparse(node)[:40]} is not a constant")
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             v = self._value(node.operand, env, mod, label)

@@ -15,8 +15,10 @@ from chainlens.engine.frontends.python_layers import layer_spec
 from chainlens.engine.frontends.python_values import (
     UNROLLED_STEPS,
     Const,
+    Func,
     Items,
     Layer,
+    Mod,
     Param,
     Ref,
     Seq,
@@ -43,6 +45,8 @@ class InitCalls:
                   for k in node.keywords if k.arg}
         if isinstance(func, Unknown):
             return func  # its reason: "Attention is not defined in this file"
+        if isinstance(func, Func) and isinstance(func.bound, Mod):
+            return self.method(func.node, func.bound, args, kwargs, label)
         if not isinstance(func, Ref):
             return Unknown(f"{ast.unparse(node.func)[:40]}(...) is not read")
         name = func.path[-1]

@@ -158,8 +158,9 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     if len(args) == 1 or (args and name in AXIS_CALLS):
         t = fw.tensor(args[0], where)
         axis = kwargs.get("dim", kwargs.get("axis", args[1] if len(args) > 1 else None))
-        if name in REDUCTIONS and isinstance(axis, Const) and axis.value == 0:
-            return t  # over the batch axis this model does not keep
+        if name in REDUCTIONS and (isinstance(axis, Tup) or (
+                isinstance(axis, Const) and axis.value == 0)):
+            return t  # over the batch or spatial axes this model does not keep
         if name in REDUCTIONS and "dim" not in kwargs and (
                 "axis" not in kwargs):
             node = apply_op(name, t.node)

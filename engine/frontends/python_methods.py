@@ -124,7 +124,8 @@ class Methods:
             return Tensor(fw.num(0 if "zeros" in name else 1), Dim(
                 args[-1].value if args and isinstance(args[-1], Const) else None))
         axis = kwargs.get("dim", kwargs.get("axis", args[0] if args else None))
-        if name in REDUCTIONS and isinstance(axis, Const) and axis.value == 0:
+        if name in REDUCTIONS and (isinstance(axis, Tup) or (
+                isinstance(axis, Const) and axis.value == 0)):
             # h.mean(dim=0): over the batch / heads axis, which this model does
             # not keep: each copy is the same feature vector
             return t

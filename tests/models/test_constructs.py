@@ -179,3 +179,13 @@ def test_a_transformer_encoder_matches_torch_layer_by_layer():
     _agree("Encoder", _torch_ratios(
         fixtures.Encoder, lambda: torch.randn(1, 1, 8),
         [*weights(0), *weights(1), lambda m: m.head.weight.grad]))
+
+
+def test_stages_built_by_a_helper_method_of_init_have_torchs_layers():
+    torch_layers = [n for n, m in fixtures.ResNet().named_modules()
+                    if isinstance(m, torch.nn.Conv2d | torch.nn.Linear)]
+    flow = _flow("ResNet")
+    assert len(flow.layers) == len(torch_layers) == 11  # one shortcut: where stride is 2
+    assert sum("shortcut" in f.name for f in flow.layers) == 1
+    out = fixtures.ResNet()(torch.randn(1, 3, 8, 8))  # the fixture itself runs
+    assert out.shape == (1, 10)
