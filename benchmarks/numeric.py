@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/numeric.py                # full run, 1 and 2 cores
     .venv/bin/python benchmarks/numeric.py --quick        # B = 1 and 1,000 only
     .venv/bin/python benchmarks/numeric.py --no-jax       # PyTorch only
+    .venv/bin/python benchmarks/numeric.py --cases mlp    # the tensor MLP's rows only
 
 Like for like: every engine returns each point's value and its gradient;
 parameters shared by the batch (the neuron chain's, the MLP's) get the
@@ -18,10 +19,11 @@ pinned to that many cores (``sched_setaffinity``) with every thread pool
 (numba, BLAS, OpenMP, XLA, torch) set to it.  Times are medians; compile
 times (numba in the background, XLA's jit) are reported apart.
 
-First call and peak memory: the 50-layer chain at B = 1,000,000, each
-engine in a fresh process; chainlens after a one-time warm-up of its disk
-cache (reported apart).  Peak memory is the process's peak RSS minus its
-RSS before the call (inputs, imports and libraries excluded).
+First call and peak memory: the 50-layer chain and the tensor MLP at
+B = 1,000,000, each engine in a fresh process; chainlens after a one-time
+warm-up of its disk cache (reported apart); not with ``--quick``.  Peak
+memory is the process's peak RSS minus its RSS before the call (inputs,
+imports and libraries excluded).
 
 JAX is not a chainlens dependency.  If it is missing, this script installs
 it into the running environment (``pip install jax jaxlib``, about 600 MB)
@@ -187,24 +189,26 @@ ENGINES = {"chainlens": chainlens_engine, "torch": torch_engine, "jax": jax_engi
 # ---- child processes ---------------------------------------------------------------
 
 
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+
+
 def pin(cores: int) -> None:
     """This process and its thread pools on ``cores`` cores (before any import)."""
     os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:cores])
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                "NUMBA_NUM_THREADS"):
+    for var in THREAD_VARS:
         os.environ[var] = str(cores)
     os.environ["XLA_FLAGS"] = (f"--xla_cpu_multi_thread_eigen={'true' if cores > 1 else 'false'}"
                                f" intra_op_parallelism_threads={cores}")
 
 
-def child_times(cores: int, batches, engines) -> dict:
+def child_times(cores: int, batches, engines, cases=None) -> dict:
     pin(cores)
     if "torch" in engines:
         import torch
 
         torch.set_num_threads(cores)
     rows = []
-    for case in CASES:
+    for case in cases or CASES:
         for batch in batches:
             data = inputs(case, batch)
             row = {"case": case, "batch": batch}
@@ -223,17 +227,18 @@ def child_times(cores: int, batches, engines) -> dict:
     return {"rows": rows}
 
 
-def child_first(cores: int, engine: str, batch: int, wait: bool = False) -> dict:
+def child_first(cores: int, engine: str, batch: int, wait: bool = False,
+                case: str = "chain") -> dict:
     pin(cores)
     if engine == "torch":
         import torch
 
         torch.set_num_threads(cores)
-    data = inputs("chain", batch)
+    data = inputs(case, batch)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     grad, _, warm = (ENGINES[engine] if engine != "chainlens" else _chainlens_first)(
-        "chain", batch, data)
+        case, batch, data)
     if engine == "torch":
         grad()  # jax's engine ran its first call (jit compile included) already
     first = time.perf_counter() - start
@@ -254,16 +259,26 @@ def _chainlens_first(case, batch, data):
     from chainlens.engine.language.reader import parse
     from chainlens.engine.numeric.kernel import compile
 
-    values = {"x": data["x"], "y": data["y"]}
-    values.update({f"{p}_{k}": 0.5 for p in "wb" for k in range(1, LAYERS + 1)})
-    kernel = _chainlens_first.kernel = compile(parse(CHAIN))
+    if case == "mlp":
+        values = data
+        kernel = _chainlens_first.kernel = compile(parse(MLP))
+    else:
+        values = {"x": data["x"], "y": data["y"]}
+        values.update({f"{p}_{k}": 0.5 for p in "wb" for k in range(1, LAYERS + 1)})
+        kernel = _chainlens_first.kernel = compile(parse(CHAIN))
     ev = kernel(values, sum_shared=True)
     return None, None, ev.backend
 
 
-def run_child(*args) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", json.dumps(args)],
-                         stdout=subprocess.PIPE, text=True, check=True)
+def run_child(kind: str, cores: int, *args) -> dict:
+    """``kind`` ("times" or "first") in a fresh process on ``cores`` cores.
+    Thread-pool sizes go in its environment: numpy loads OpenBLAS when this
+    module is imported, before :func:`pin` runs, and OpenBLAS reads its
+    thread count once (two BLAS threads pinned to one core made every small
+    matrix product of the MLP 5-10x slower)."""
+    env = {**os.environ, **{var: str(cores) for var in THREAD_VARS}}
+    out = subprocess.run([sys.executable, __file__, "--child", json.dumps([kind, cores, *args])],
+                         stdout=subprocess.PIPE, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -293,6 +308,8 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="batch 1 and 1,000 only")
     ap.add_argument("--no-jax", action="store_true", help="compare with PyTorch only")
     ap.add_argument("--cores", default="1,2")
+    ap.add_argument("--cases", default=",".join(CASES),
+                    help="comma-separated, of: " + ", ".join(CASES) + " (default all)")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -315,10 +332,13 @@ def main(argv=None) -> int:
     cores = [int(c) for c in args.cores.split(",")]
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start "
           f"(shared machines: read ±30%)\n")
-    print(f"one-time disk cache warm-up (chain loop compiled): {warm_cache(1_000_000):.1f} s\n")
+    cases = [c for c in args.cases.split(",") if c]
+    if "chain" in cases:
+        print(f"one-time disk cache warm-up (chain loop compiled): "
+              f"{warm_cache(1_000_000):.1f} s\n")
     peers = [e for e in engines if e != "chainlens"]
     for n in cores:
-        rows = run_child("times", n, batches, engines)["rows"]
+        rows = run_child("times", n, batches, engines, cases)["rows"]
         head = (f"{'case':<24}{'B':>10}  {'grad':>9}  {'fwd':>9}  {'g/f':>4}"
                 + "".join(f"  {p:>9}  {'cl/' + p:>8}" for p in peers))
         print(f"== {n} core{'s' if n > 1 else ''}: gradient time per call (median) ==")
@@ -342,14 +362,17 @@ def main(argv=None) -> int:
                 for r in rows if r["batch"] >= 100_000]
         print("first calls incl. compiling (numba in the background, XLA's jit): "
               + "; ".join(comp) + "\n")
-    print("== first gradient call, 50-layer chain, B = 1,000,000, fresh process ==")
-    for n in cores:
-        firsts = {e: run_child("first", n, e, 1_000_000) for e in engines}
-        cl = firsts["chainlens"]
-        print(f"{n} core(s): " + "; ".join(
-            f"{e} {fmt(f['first'])}, peak +{f['peak_mb']:.0f} MB" for e, f in firsts.items())
-            + f" (chainlens served by {cl['backend']}); peak ratio cl/torch "
-            f"{cl['peak_mb'] / firsts['torch']['peak_mb']:.2f}")
+    for case in ("chain", "mlp"):
+        if case not in cases or args.quick:
+            continue
+        print(f"== first gradient call, {LABEL[case]}, B = 1,000,000, fresh process ==")
+        for n in cores:
+            firsts = {e: run_child("first", n, e, 1_000_000, False, case) for e in engines}
+            cl = firsts["chainlens"]
+            print(f"{n} core(s): " + "; ".join(
+                f"{e} {fmt(f['first'])}, peak +{f['peak_mb']:.0f} MB" for e, f in firsts.items())
+                + f" (chainlens served by {cl['backend']}); peak ratio cl/torch "
+                f"{cl['peak_mb'] / firsts['torch']['peak_mb']:.2f}")
     return 0
 
 
