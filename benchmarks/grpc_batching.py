@@ -1,13 +1,14 @@
 """Dynamic batching through gRPC on compute-heavy programs: on versus off, in one run.
 
-    .venv/bin/python benchmarks/grpc_batching.py             # 256 clients, 3 s per row
+    .venv/bin/python benchmarks/grpc_batching.py             # 256 clients, 3 x 2 s per row
     .venv/bin/python benchmarks/grpc_batching.py --quick     # 64 clients, 1 s per row
     .venv/bin/python benchmarks/grpc_batching.py --clients 16,256 --programs mlp64,vchain
 
 256 concurrent clients on loopback each send one-point Gradient requests
-back to back to a ``chainlens serve`` process with batching on (max batch
-1024 points, timeout 2 ms) and then to one with batching off (max batch 1,
-timeout 0), for a bounded time.  Printed per program: requests/s, p50/p99
+back to back, for a bounded time, to a ``chainlens serve`` process with
+batching on (max batch 1024 points, timeout 2 ms) and to one with batching
+off (max batch 1, timeout 0), alternating, three times (medians).
+Printed per program: requests/s, p50/p99
 latency, the mean batch the server formed (its Prometheus metrics) and
 the on/off ratio; then, measured in this process without gRPC, what one
 request's kernel call costs alone and what it costs inside a batch of 256
@@ -204,15 +205,19 @@ def kernel_costs(program: str, batch: int = 256) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="per row (default 3)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="per run (default 2)")
     parser.add_argument("--clients", default="256", help="comma-separated (default 256)")
     parser.add_argument("--programs", default="mlp64,mlp256,chain,vchain",
                         help=f"comma-separated, of {', '.join(PROGRAMS)}")
-    parser.add_argument("--quick", action="store_true", help="64 clients, 1 s rows")
+    parser.add_argument("--quick", action="store_true", help="64 clients, 1 s rows, once")
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of each row, on and off alternating (default 3; medians)")
 
     args = parser.parse_args()
     clients = [64] if args.quick else [int(c) for c in args.clients.split(",")]
     seconds = 1.0 if args.quick else args.seconds
+    if args.quick:
+        args.repeats = 1
     programs = [p for p in args.programs.split(",") if p]
     if "floor" not in programs:
         programs.append("floor")
@@ -220,23 +225,36 @@ def main() -> None:
           f"OPENBLAS_NUM_THREADS={BLAS_THREADS}", flush=True)
 
     results: dict = {}
-    for mode, flags in MODES.items():
-        server = Server(flags, BLAS_THREADS)
-        try:
-            for program in programs:
-                for n in clients:
-                    before = server.batches()
-                    row = asyncio.run(load(server.address, program, n, seconds))
-                    after = server.batches()
-                    calls = after[0] - before[0]
-                    row["batch"] = (after[1] - before[1]) / calls if calls else 0.0
-                    results[mode, program, n] = row
-                    print(f"  batching {mode:>3}, {program:>7}, {n:>3} clients: "
-                          f"{row['rps']:7.0f} req/s", file=sys.stderr, flush=True)
-        finally:
+    servers = {}
+    try:
+        for mode, flags in MODES.items():
+            servers[mode] = Server(flags, BLAS_THREADS)
+        for program in programs:
+            for n in clients:
+                # on and off alternate, so that a change in the machine's
+                # load hits both; medians over the repeats
+                rows: dict = {"on": [], "off": []}
+                for _ in range(args.repeats):
+                    for mode, server in servers.items():
+                        before = server.batches()
+                        row = asyncio.run(load(server.address, program, n, seconds))
+                        after = server.batches()
+                        calls = after[0] - before[0]
+                        row["batch"] = (after[1] - before[1]) / calls if calls else 0.0
+                        rows[mode].append(row)
+                        print(f"  batching {mode:>3}, {program:>7}, {n:>3} clients: "
+                              f"{row['rps']:7.0f} req/s", file=sys.stderr, flush=True)
+                for mode, got in rows.items():
+                    results[mode, program, n] = {
+                        key: float(np.median([r[key] for r in got]))
+                        for key in ("rps", "p50", "p99", "batch")}
+                    results[mode, program, n]["errors"] = sum(r["errors"] for r in got)
+    finally:
+        for server in servers.values():
             server.stop()
 
-    print(f"\ngRPC Gradient, one point per request, {seconds:g} s per row; batching on = "
+    print(f"\ngRPC Gradient, one point per request, median of {args.repeats} runs of "
+          f"{seconds:g} s, on and off alternating; batching on = "
           f"max batch 1024 points, timeout {TIMEOUT_MS:g} ms; off = max batch 1\n")
     head = (f"{'program':>7} {'clients':>7} | {'off req/s':>9} {'p50 ms':>7} {'p99 ms':>7} | "
             f"{'on req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'batch':>6} | {'on/off':>6}")
