@@ -8,9 +8,13 @@ to kill the process, so each worker runs one job at a time over its own
 pipe, and killing it touches nothing else (a ``ProcessPoolExecutor`` shares
 one call queue between its workers and breaks as a whole when one dies).
 
-Workers are spawned once (``spawn``: forking a process that runs gRPC's
-threads is unsafe), warmed up (the modules a job needs are imported before
-the worker is offered work), run at a lower CPU priority than the process
+Workers are started once, by multiprocessing's *forkserver* (forking a
+process that runs gRPC's threads is unsafe; the fork server is a
+single-threaded process of its own), which imports the modules a job needs
+first (``warm``), so a replacement is a fork of a warm process, ready in
+milliseconds instead of the seconds a fresh interpreter takes to import the
+engine: under abuse a server replaces a worker every second or two.  They
+run at a lower CPU priority than the process
 they serve (so its cheap requests come first when the cores are busy),
 under a memory limit, and end with that process even when it is killed
 (:mod:`chainlens.server.lifeline`).  A killed worker's replacement is
@@ -25,7 +29,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
 import importlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -100,6 +106,19 @@ def _worker_main(conn: Connection, parent, nice: int, memory_bytes: int | None,
 
 
 # ---- in the serving process ------------------------------------------------------
+def _context(warm: tuple[str, ...]):
+    """The fork server where there is one (it imports ``warm`` once, when it
+    starts: a process that started it already keeps its own list), else spawn."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    from multiprocessing import forkserver
+
+    if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:
+        context.set_forkserver_preload(["chainlens.server.lifeline", *warm])
+    return context
+
+
 @dataclass(eq=False)
 class _Worker:
     process: multiprocessing.process.BaseProcess
@@ -123,9 +142,12 @@ class WorkerPool:
         self.nice = nice
         self.memory_bytes = memory_bytes
         self.warm = tuple(warm)
-        self._context = multiprocessing.get_context("spawn")
+        self._context = _context(self.warm)
         self._workers: set[_Worker] = set()
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._free: list[_Worker] = []
+        #: jobs waiting for a worker: (cost, arrival, future of a worker)
+        self._waiting: list[tuple[float, int, asyncio.Future]] = []
+        self._arrivals = itertools.count()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._spawned = False
@@ -142,7 +164,6 @@ class WorkerPool:
         up in the background); with ``spawn=False`` they are spawned by the
         first job instead (a service that may never need them)."""
         self._loop = asyncio.get_running_loop()
-        self._idle = asyncio.Queue()
         if spawn:
             self.spawn()
         return self
@@ -185,7 +206,7 @@ class WorkerPool:
             kind, value = "error", RuntimeError(f"the worker's answer could not be read: {exc}")
         if kind == "ready":
             worker.ready = True
-            self._idle.put_nowait(worker)
+            self._release(worker)
             return
         job, worker.job = worker.job, None
         if job is not None and not job.done():
@@ -193,7 +214,7 @@ class WorkerPool:
                 job.set_result(value)
             else:
                 job.set_exception(value)
-        self._idle.put_nowait(worker)
+        self._release(worker)
 
     def _lost(self, worker: _Worker) -> None:
         """The worker's pipe closed: it died (or was killed); replace it."""
@@ -224,34 +245,60 @@ class WorkerPool:
             self.killed += 1
             self._spawn()
 
-    async def _take(self, deadline: float | None) -> _Worker:
-        while True:
-            if self._closed:
-                raise PoolClosed()
-            timeout = None if deadline is None else deadline - time.monotonic()
-            if timeout is not None and timeout <= 0:
-                raise PoolTimeout(started=False)
-            try:
-                worker = await asyncio.wait_for(self._idle.get(), timeout)
-            except TimeoutError:
-                raise PoolTimeout(started=False) from None
-            if worker in self._workers:  # not one retired while it sat in the queue
-                return worker
+    def _release(self, worker: _Worker) -> None:
+        """A worker is free: to the cheapest job waiting, else to the free list."""
+        if worker not in self._workers:
+            return
+        while self._waiting:
+            _cost, _n, waiter = heapq.heappop(self._waiting)
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._free.append(worker)
 
-    async def run(self, function: str, args: tuple = (), deadline: float | None = None):
+    async def _take(self, deadline: float | None, cost: float) -> _Worker:
+        """A free worker; jobs that wait are served cheapest first (by the
+        caller's estimate), so a short job does not wait out the deadlines
+        of the long ones ahead of it."""
+        if self._closed:
+            raise PoolClosed()
+        while self._free:
+            worker = self._free.pop()
+            if worker in self._workers:  # not one that died while free
+                return worker
+        timeout = None if deadline is None else deadline - time.monotonic()
+        if timeout is not None and timeout <= 0:
+            raise PoolTimeout(started=False)
+        waiter = self._loop.create_future()
+        heapq.heappush(self._waiting, (cost, next(self._arrivals), waiter))
+        try:
+            return await asyncio.wait_for(asyncio.shield(waiter), timeout)
+        except (TimeoutError, asyncio.CancelledError) as exc:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())  # given a worker just too late
+            else:
+                waiter.cancel()
+            if isinstance(exc, TimeoutError):
+                raise PoolTimeout(started=False) from None
+            raise
+
+    async def run(self, function: str, args: tuple = (), deadline: float | None = None,
+                  stopped=None, cost: float = 0.0):
         """Run ``function(*args)`` in a worker; past ``deadline`` (or when the
         awaiting task is cancelled) the worker is killed and replaced and
-        :class:`PoolTimeout` (or ``CancelledError``) is raised."""
+        :class:`PoolTimeout` (or ``CancelledError``) is raised.  ``stopped``
+        is called with ``"deadline"`` or ``"cancelled"`` when a worker is
+        killed for the job (not when it ends while still waiting for one).
+        Of the jobs waiting for a worker, the lowest ``cost`` goes first."""
         if not self._spawned:
             self.spawn()
-        worker = await self._take(deadline)
+        worker = await self._take(deadline, cost)
         job = worker.job = self._loop.create_future()
         try:
             worker.conn.send((function, args))
         except Exception:  # noqa: BLE001 - arguments that do not pickle, a broken pipe
             worker.job = None
-            if worker in self._workers:
-                self._idle.put_nowait(worker)
+            self._release(worker)
             raise
         timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
         try:
@@ -260,16 +307,24 @@ class WorkerPool:
             if not job.done():
                 log.info("a job ran past its deadline; worker %s killed", worker.process.pid)
                 self._kill(worker)
+                if stopped is not None:
+                    stopped("deadline")
                 raise PoolTimeout(started=True) from None
             return job.result()
         except asyncio.CancelledError:
             if not job.done():
                 self._kill(worker)
+                if stopped is not None:
+                    stopped("cancelled")
             raise
 
     async def close(self) -> None:
         """Kill every worker (their jobs end with :class:`PoolClosed`)."""
         self._closed = True
+        for _cost, _n, waiter in self._waiting:
+            if not waiter.done():
+                waiter.set_exception(PoolClosed())
+        self._waiting.clear()
         for worker in list(self._workers):
             job = worker.job
             self._retire(worker)

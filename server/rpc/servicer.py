@@ -123,15 +123,16 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
 
     async def _symbolic(self, method: str, fn: Callable, cost, request, context):
         if self._isolate(cost):
-            return await self._isolated(method, request, context)
+            return await self._isolated(method, request, context, cost.units)
         return await self._offload(fn, request, context)
 
     async def _gradient(self, request, context):
         """The response message, or its bytes when a worker process computed it
         (a program too large to compile in the server: it never joins a batch)."""
-        if (self._isolate(estimate(request.program, "gradient"))
+        cost = estimate(request.program, "gradient")
+        if (self._isolate(cost)
                 and not self.rt.programs.holds(request.program, request.wrt, request.outputs)):
-            return await self._isolated("Gradient", request, context)
+            return await self._isolated("Gradient", request, context, cost.units)
         compiled = await self.rt.programs.get(request.program, request.wrt, request.outputs,
                                               self.rt.executor)
         _still_wanted(context)  # compiling may have taken the whole deadline
@@ -181,9 +182,10 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
         finally:
             self.rt.metrics.symbolic_waiting.dec()
 
-    async def _isolated(self, method: str, request, context) -> bytes:
+    async def _isolated(self, method: str, request, context, units: float) -> bytes:
         """``request`` answered by a worker process, within its deadline: the
-        client's or the server's budget, whichever comes first."""
+        client's or the server's budget, whichever comes first (waiting
+        requests go to a free worker cheapest first, by ``units``)."""
         _still_wanted(context)
         remaining = context.time_remaining()
         budget = self.rt.work_seconds
@@ -192,11 +194,18 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
         ours = budget is not None and (remaining is None or budget < remaining)
         metrics = self.rt.metrics
         metrics.isolated.labels(method).inc()
+
+        def stopped(reason: str) -> None:
+            # a client whose deadline passed is cancelled by grpc: say so
+            late = context.time_remaining()
+            if reason == "cancelled" and late is not None and late <= 0:
+                reason = "deadline"
+            metrics.stopped.labels(reason).inc()
+
         try:
-            kind, value = await self.rt.pool.run(isolated.JOB,
-                                                 (method, request.SerializeToString()), deadline)
+            kind, value = await self.rt.pool.run(
+                isolated.JOB, (method, request.SerializeToString()), deadline, stopped, units)
         except PoolTimeout as exc:
-            metrics.stopped.labels("deadline").inc()
             if not exc.started:
                 raise _expired("while the request waited for a worker process") from None
             if ours:
@@ -205,9 +214,6 @@ class DerivativesServicer(derivatives_pb2_grpc.DerivativesServicer):
                                      "of work per request; its computation was stopped") from None
             raise RequestProblem(grpc.StatusCode.DEADLINE_EXCEEDED, "the deadline passed while "
                                  "the request was computed; its computation was stopped") from None
-        except asyncio.CancelledError:
-            metrics.stopped.labels("cancelled").inc()
-            raise
         except WorkerDied as exc:
             log.warning("%s: the worker process ended (%s)", method, exc)
             raise RequestProblem(grpc.StatusCode.RESOURCE_EXHAUSTED, "the worker process "

@@ -182,7 +182,25 @@ async def test_requests_queued_for_a_busy_pool_expire_without_running(pooled, cl
     assert info.value.code is grpc.StatusCode.DEADLINE_EXCEEDED
     with pytest.raises(ChainlensError):
         await first
+    stop = time.monotonic() + 10  # the server's own timer fires with the client's
+    while service.pool.killed < 1 and time.monotonic() < stop:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
     assert service.pool.killed == 1  # only the one that ran was killed
+
+
+async def test_waiting_requests_get_a_worker_cheapest_first(pooled, client_for):
+    service = await pooled(pool_workers=1)
+    client = await client_for(service)
+    running = asyncio.create_task(client.differentiate(ENDLESS, timeout=3.0))
+    await asyncio.sleep(0.5)
+    long = asyncio.create_task(client.differentiate(ENDLESS, timeout=8.0))  # waits first
+    await asyncio.sleep(0.2)
+    short = await client.differentiate(MEDIUM, "x", steps=False, timeout=8.0)  # goes first
+    assert short[0].text and not long.done()
+    for task in (running, long):
+        with pytest.raises(ChainlensError):
+            await task
 
 
 async def test_a_refusal_from_a_worker_keeps_its_code_and_place(pooled, client_for):
@@ -243,3 +261,34 @@ async def test_workers_end_with_the_service(pooled):
     await service.stop(grace=0)
     assert await _gone(pids)
 
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_kill_9_of_the_server_leaves_no_worker_process():
+    import re
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.rpc.abuse_mix import _children
+
+    serve = [str(Path(sys.executable).parent / "chainlens"), "serve", "--port", "0"]
+    proc = subprocess.Popen(serve, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        address = re.search(r"on (127\.0\.0\.1:\d+)", proc.stdout.readline()).group(1)
+        with grpc.insecure_channel(address) as channel:
+            stub = derivatives_pb2_grpc.DerivativesStub(channel)
+            stub.Differentiate(pb.DifferentiateRequest(source=MEDIUM), timeout=60)
+        family = set(_children(proc.pid))
+        family |= {g for c in family for g in _children(c)}
+        assert len(family) >= 3  # the fork server and two workers
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=5)
+        stop = time.monotonic() + 5
+        while any(_alive(p) for p in family) and time.monotonic() < stop:
+            time.sleep(0.1)
+        assert not [p for p in family if _alive(p)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
