@@ -76,6 +76,13 @@ def register(subparsers) -> None:
                    help="largest request or response message in MiB (default 64)")
     p.add_argument("--cache-size", type=_COUNT, default=256,
                    help="compiled programs kept in the LRU cache (default 256)")
+    p.add_argument("--pool-workers", type=_number(int, 0), default=2, metavar="N",
+                   help="worker processes for requests whose estimated cost is large; they "
+                        "are killed and replaced at a request's deadline (default 2; 0: none, "
+                        "all work in the server's threads)")
+    p.add_argument("--work-seconds", type=_number(float, 0.1), default=30.0, metavar="S",
+                   help="seconds of work one request may take in a worker process, whatever "
+                        "its client's deadline (default 30)")
     p.add_argument("--grace", type=_number(float, 0.0), default=5.0,
                    help="seconds in-flight requests get on shutdown (default 5)")
     p.set_defaults(func=run)
@@ -105,6 +112,8 @@ def run(args) -> int:
         tls_client_ca=args.tls_client_ca,
         max_message_bytes=args.max_message_mb * 1024 * 1024,
         cache_size=args.cache_size,
+        pool_workers=args.pool_workers,
+        work_seconds=args.work_seconds,
         grace=args.grace,
     )
     try:
