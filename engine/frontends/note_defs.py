@@ -132,26 +132,40 @@ def apply_definitions(read: str, defs: dict[str, Definition]) -> str:
 
 
 def through_definitions(read: str, defs: dict[str, Definition], wrt: str | None,
-                        dependent, keep: tuple[str, ...] = ()) -> str:
+                        dependent, keep: tuple[str, ...] = (), same=None) -> str:
     """``read`` with each name that depends on ``wrt`` replaced by its
     definition: after ``y = u^5`` and ``u = x^2+1`` (the note writing du/dx),
-    dy/dx is about (x^2+1)^5, and ``5u^4 \\cdot 2x`` is 5(x^2+1)^4·2x.  Only a
-    name the note writes as depending on ``wrt`` (``(name, wrt)`` in
-    ``dependent``), defined once nearby as a formula in ``wrt``; ``keep``: names
-    never replaced (the claim's own function)."""
-    if not wrt:
+    dy/dx is about (x^2+1)^5, and ``5u^4 \\cdot 2x`` is 5(x^2+1)^4·2x; after
+    ``h = pq``, ``p(x) = \\sin x``, ``q(x) = \\cos x``, h is sin x·cos x.  Only
+    a name the note writes as depending on ``wrt`` (``(name, wrt)`` in
+    ``dependent``), defined nearby as a formula in ``wrt`` (a name defined
+    more than once only when ``same`` finds every definition one function);
+    ``keep``: names never replaced (the claim's own function)."""
+    if not wrt or len(keep) > 4:
         return read
-    for _ in range(3):  # y = u^5, u = v + 1, v = x^2
-        done = read
-        for name, d in defs.items():
-            if (name, wrt) not in dependent or name in keep or name == wrt or d.vars \
-                    or d.reason or d.alternatives or not _letter(wrt).search(d.body) \
-                    or _letter(name).search(d.body):
-                continue
-            read = _letter(name, subscripts=False).sub(lambda m, b=d.body: "(" + b + ")", read)
-        if read == done:
-            break
-    return read
+    found: list[tuple[str, str]] = []  # (pattern, formula), replaced in one pass
+    for name, d in defs.items():
+        if (name, wrt) not in dependent or name in keep or name == wrt or d.reason \
+                or (d.vars and d.vars != (wrt,)):
+            continue
+        uses = [_letter(name, subscripts=False)]
+        if d.vars:  # p(x), or p bare in h = pq
+            uses = [re.compile(_letter(name).pattern + r"\s*\(\s*" + re.escape(wrt) + r"\s*\)"),
+                    re.compile(_letter(name).pattern + r"(?!\s*[(_'])")]
+        if not any(u.search(read) for u in uses):
+            continue
+        body = through_definitions(d.body, defs, wrt, dependent, (*keep, name), same)
+        if not _letter(wrt).search(body) or _letter(name).search(body):
+            continue
+        if d.alternatives and (same is None or not all(
+                same(body, through_definitions(alt, defs, wrt, dependent, (*keep, name), same))
+                for alt in d.alternatives)):
+            continue
+        found += [(use.pattern, body) for use in uses]
+    if not found:
+        return read
+    every = re.compile("|".join(f"(?P<n{k}>{p})" for k, (p, _) in enumerate(found)))
+    return every.sub(lambda m: "(" + found[int(m.lastgroup[1:])][1] + ")", read)
 
 
 def _letter(name: str, subscripts: bool = True) -> re.Pattern:

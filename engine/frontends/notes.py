@@ -300,6 +300,23 @@ def _numbered_answers(note: str, fragments, macros, same):
     return numbered_answers(note, groups, defs, WINDOW)
 
 
+def _through(claim: Claim, defs, dependent, same) -> Claim:
+    """The claim with the names that depend on its variable replaced by their
+    formulas (:func:`~chainlens.engine.frontends.note_defs.through_definitions`),
+    and the other definitions of its function that then agree with the one
+    it is bound to dropped."""
+    keep = (claim.definition,) if claim.definition else ()
+
+    def through(text: str) -> str:
+        return through_definitions(text, defs, claim.wrt, dependent, keep, same)
+
+    expr = through(claim.expr_read)
+    others = tuple(a for a in (through(a) for a in claim.alternatives)
+                   if same is None or not same(a, expr))
+    return replace(claim, expr_read=expr, claimed_read=through(claim.claimed_read),
+                   alternatives=others)
+
+
 def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 macros=None, same=None, dependent=frozenset()) -> tuple[Claim, ...]:
     """Every derivative claim in the note, in order; ``macros`` are the
@@ -355,11 +372,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                     defs[base] = visible[base] = alias
             else:
                 if dependent and not item.partial:
-                    keep = (item.definition,) if item.definition else ()
-                    item = replace(item, expr_read=through_definitions(
-                        item.expr_read, visible, item.wrt, dependent, keep),
-                        claimed_read=through_definitions(
-                        item.claimed_read, visible, item.wrt, dependent, keep))
+                    item = _through(item, visible, dependent, same)
                 claims.append(replace(item, equation=_equation_context(note, frag)))
                 unused.discard(item.definition)
         for name, bodies in here.items():
