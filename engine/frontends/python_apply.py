@@ -165,14 +165,35 @@ class Apply:
         return sym(self.bind("z", z, where)), rows
 
     def matmul(self, a: Tensor, b: Tensor) -> Tensor:
-        node = call("matmul", b.node, a.node) if b.node.op == "sym" and b.node.value in (
-            self.decls) and len(self.decls[b.node.value][1]) == 2 else call("matmul", a.node,
-                                                                            b.node)
-        if node.args[0] is b.node:  # x @ W with W [in, out]: W is read transposed
-            role, dims, span, init, fan_in, layer = self.decls[b.node.value]
-            self.decls[b.node.value] = (role, (dims[1], dims[0]), span, init, fan_in, layer)
-            a.dim.unify(dims[0])
-            return Tensor(node, dims[1])
+        """``x @ W`` with ``W`` a parameter [in, out] (declared transposed, once,
+        however often it is used), ``W @ x`` with ``W`` [out, in]; between two
+        activations, attention read at one position (q @ kᵀ is one score)."""
+        transposed = self.transposed
+
+        def matrix(t: Tensor) -> bool:
+            decl = self.decls.get(t.node.value) if t.node.op == "sym" else None
+            return decl is not None and decl[0] == "param" and len(decl[1]) == 2
+
+        if matrix(b) and not (matrix(a) and a.node.value in transposed):
+            name = b.node.value
+            role, dims, span, init, fan_in, layer = self.decls[name]
+            if name not in transposed:  # x @ W with W [in, out]: W is read transposed
+                transposed.add(name)
+                dims = (dims[1], dims[0])
+                self.decls[name] = (role, dims, span, init, fan_in, layer)
+            a.dim.unify(dims[1])
+            if a.node.op == "num" and a.node.value == 0:
+                return Tensor(a.node, dims[0])  # h0 @ U with h0 = 0
+            return Tensor(call("matmul", b.node, a.node), dims[0])
+        if matrix(a):  # W @ x with W [out, in]
+            role, dims, span, init, fan_in, layer = self.decls[a.node.value]
+            if a.node.value not in transposed:
+                self.decls[a.node.value] = (role, dims, span, init, dims[1].value or fan_in,
+                                            layer)
+            b.dim.unify(dims[1])
+            if b.node.op == "num" and b.node.value == 0:
+                return Tensor(b.node, dims[0])
+            return Tensor(call("matmul", a.node, b.node), dims[0])
         self.notes.append("attention read at one position: q @ kᵀ is one score, softmax "
                           "over one key is 1")
         if a.scalar or b.scalar:  # att @ v with one score

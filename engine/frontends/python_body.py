@@ -341,6 +341,8 @@ class Body(Methods):
         if isinstance(base, Concat) and node.attr == "shape":
             width = sum(p.dim.value or TYPICAL_WIDTH for p in base.parts)
             return Shape(Tensor(self.fw.num(0), Dim(width)))
+        if isinstance(base, Param) and node.attr == "shape" and base.shape:
+            return Tup([Const(d) for d in base.shape])  # a parameter's sizes, as written
         if isinstance(base, Tensor | Lazy | Param):
             if node.attr in TENSOR_FLAGS:  # input.is_cuda, x.device: not the data
                 return Unknown(f"{ast.unparse(node)[:40]} is a flag chainlens cannot see")

@@ -93,6 +93,7 @@ class _Forward(Apply):
         self.depth = 0
         self.flax_count = 0
         self.tags: set[str] = set()
+        self.transposed: set[str] = set()  # parameters read as x @ W, declared [out, in]
 
     # ---- the program -----------------------------------------------------
     def run(self, mod: Mod, source: str) -> Built:

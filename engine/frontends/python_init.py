@@ -117,6 +117,11 @@ class InitReader(InitCalls):
                 mod.attrs.setdefault(stmt.targets[0].id, Const(stmt.value.value))
         init = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
                      and s.name == "__init__"), None)
+        setup = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
+                      and s.name == "setup"), None)
+        if init is None and setup is not None:  # Flax: layers built in setup()
+            self.block(setup.body, {}, mod)
+            return mod
         if init is None:
             base = self._base_class(cls)
             if base is not None:

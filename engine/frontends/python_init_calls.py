@@ -110,6 +110,13 @@ class InitCalls:
                 inner.buffer = False
                 return inner
             return Param(label, (), "uniform", label, self.offsets.span(node))
+        if "random" in func.path[:-1] and name in ("normal", "uniform", "truncated_normal") and (
+                len(args) >= 2 and isinstance(args[1], Tup)):
+            # jax.random.normal(key, (out, in)): a weight drawn from N(0, 1) / U(0, 1)
+            shape = tuple(d.value if isinstance(d, Const) and isinstance(d.value, int) else None
+                          for d in args[1].items)
+            return Param(label, shape, "unit" if name == "uniform" else "normal", label,
+                         self.offsets.span(node))
         if name in TENSOR_INITS and func.path[0] in ("torch", "np", "numpy", "jnp"):
             dims = list(args[0].items) if len(args) == 1 and isinstance(args[0], Tup) else args
             shape = tuple(d.value if isinstance(d, Const) and isinstance(d.value, int) else None

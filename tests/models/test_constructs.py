@@ -189,3 +189,54 @@ def test_stages_built_by_a_helper_method_of_init_have_torchs_layers():
     assert sum("shortcut" in f.name for f in flow.layers) == 1
     out = fixtures.ResNet()(torch.randn(1, 3, 8, 8))  # the fixture itself runs
     assert out.shape == (1, 10)
+
+
+def test_a_parameter_on_either_side_of_at_keeps_its_orientation_across_steps():
+    shapes = {d.name: d.shape for d in UNITS["RowMajor"].program.declarations}
+    assert shapes["P_W"] == (16, 8) and shapes["P_U"] == (16, 16)
+    assert [f.name for f in _flow("RowMajor").layers] == ["P_W", "P_U", "W_out"]
+
+
+FLAX_EQX = '''
+from typing import Sequence
+
+import equinox as eqx
+import flax.linen as nn
+import jax
+
+
+class MLP(nn.Module):
+    features: Sequence[int] = (32, 32, 10)
+
+    def setup(self):
+        self.layers = [nn.Dense(f) for f in self.features]
+
+    def __call__(self, x):
+        for i, lyr in enumerate(self.layers):
+            x = lyr(x)
+            if i != len(self.layers) - 1:
+                x = nn.relu(x)
+        return x
+
+
+class ELinear(eqx.Module):
+    weight: jax.Array
+    bias: jax.Array
+
+    def __init__(self, in_size, out_size, key):
+        wkey, bkey = jax.random.split(key)
+        self.weight = jax.random.normal(wkey, (out_size, in_size))
+        self.bias = jax.random.normal(bkey, (out_size,))
+
+    def __call__(self, x):
+        return self.weight @ x + self.bias
+'''
+
+
+def test_flax_setup_and_equinox_jax_random_weights_are_read():
+    units = {u.label: u for u in read_document(FLAX_EQX, path="m.py").programs}
+    assert len(units["MLP"].layers) == 3
+    assert {d.init for d in units["MLP"].program.declarations if d.role == "param"} == {
+        "flax-weight", "flax-bias"}
+    weight = units["ELinear"].program.declaration("P_weight")
+    assert weight.init == "normal" and len(weight.shape) == 2
