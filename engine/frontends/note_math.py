@@ -34,6 +34,11 @@ _ENV = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray|displaymat
 _DELIMS = (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False), ("$", "$", False))
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.S | re.M)
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
+#: MyST math: a ```{math} fence (its :label: lines are options) and the
+#: {math}`…` role are math, not code.
+_MATH_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*\{math\}[^\n]*\n((?:[ \t]*:[a-z-]+:[^\n]*\n)*)"
+                         r"(.*?)^[ \t]*\1[ \t]*$", re.S | re.M)
+_MATH_ROLE = re.compile(r"\{math\}`([^`\n]+)`")
 _BLANKED = re.compile(r"\\label\{[^}]*\}|\\nonumber|\\notag|&|\\,|\\;|\\!"
                       r"|\\(begin|end)\{(aligned|alignedat|split|gathered|array|cases)\}"
                       r"(\[[a-z]\])?(\{[^{}]*\})?")
@@ -114,11 +119,15 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
     ``latex``: ``%`` starts a comment, which is not math."""
     # Code is not math: blank fences, inline code and escaped dollars first,
     # keeping every offset where it was.
+    myst = [(m.start(3), m.end(3), True) for m in _MATH_FENCE.finditer(note)] + \
+        [(m.start(1), m.end(1), False) for m in _MATH_ROLE.finditer(note)]
     scan = _blank(_blank(note, _FENCE), _INLINE_CODE).replace("\\$", "  ")
     if latex:
         scan = _blank(scan, _COMMENT)
     source = scan
-    found: list[tuple[int, int, bool]] = []
+    for start, end, _ in myst:
+        source = source[:start] + note[start:end] + source[end:]
+    found: list[tuple[int, int, bool]] = list(myst)
     for m in _ENV.finditer(scan):
         found.append((m.start(3), m.end(3), True))
         scan = scan[:m.start()] + " " * (m.end() - m.start()) + scan[m.end():]

@@ -34,3 +34,21 @@ def test_a_wrong_plain_claim_is_flagged():
 def test_prose_with_an_equals_sign_is_no_claim():
     note = "- The price is 5 dollars, y = 3 apples.\n- Product rule: (uv)' = u'v + uv'\n"
     assert True not in oks(note) and False not in oks(note)
+
+
+MYST = """The power rule says {math}`\\frac{d}{dx}x^3 = 3x^{2}`.
+
+```{math}
+:label: eq-chain
+\\frac{d}{dx} e^{3x} = 3e^{3x}
+```
+
+```python
+y = x**2  # d/dx x**2 = 3*x, a comment in code, not a claim of the note
+```
+"""
+
+
+def test_myst_math_roles_and_fences_are_math_and_code_is_not():
+    assert oks(MYST) == [True, True]
+    assert oks(MYST.replace("= 3e^{3x}", "= e^{3x}")) == [True, False]
