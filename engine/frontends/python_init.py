@@ -11,6 +11,7 @@ an error only if ``forward`` uses it.
 from __future__ import annotations
 
 import ast
+import contextlib
 import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
@@ -120,7 +121,8 @@ class InitReader(InitCalls):
         setup = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
                       and s.name == "setup"), None)
         if init is None and setup is not None:  # Flax: layers built in setup()
-            self.block(setup.body, {}, mod)
+            with contextlib.suppress(_InitReturn):  # a `return` ends it
+                self.block(setup.body, {}, mod)
             return mod
         if init is None:
             base = self._base_class(cls)
@@ -139,6 +141,8 @@ class InitReader(InitCalls):
             raise RecursionError("submodules nested more than 20 deep")
         try:
             self.block(init.body, env, mod)
+        except _InitReturn:
+            pass  # a `return` in __init__ ends it
         finally:
             self.depth -= 1
         return mod

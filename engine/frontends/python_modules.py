@@ -95,7 +95,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
                                     f"not read: {exc.reason}{line}"))
             continue
         except (RecursionError, TypeError, KeyError, ValueError, ZeroDivisionError,
-                IndexError) as exc:
+                IndexError, AttributeError, OverflowError) as exc:
             skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
                                     f"not read: {exc or type(exc).__name__}"))
             continue
