@@ -41,13 +41,13 @@ _DEPENDENT = re.compile(r"\\frac\{\s*(?:d|\\partial)\s*(?:\^\{?\d\}?)?\s*([A-Za-
 _NESTED = re.compile(r"\\frac\{\s*(d|\\partial)\s*\}\{\s*(?:d|\\partial)\s*([A-Za-z])\s*\}")
 
 
-def _generic(text: str, known: set[str], wrt: str | None) -> str | None:
+def _generic(text: str, known: set[str], wrt: str | None, plain=()) -> str | None:
     """A letter applied to brackets is a function unless it is a symbol of
     the expression that reads as a constant factor (``a(x+1)``) or the
     variable (``x(x+1)``); ``f(x+1)``, ``u(t)``, ``y(x)`` are functions, and
     one the note does not define cannot be checked (reading it as a product
     would call a correct claim wrong)."""
-    maybe = set(applied_letters(text, (wrt,) if wrt else ()))
+    maybe = set(applied_letters(text, ((wrt,) if wrt else ()) + tuple(plain)))
     for m in _APPLY.finditer(text):
         letter, primes = m.group(1), m.group(2)
         if primes or (letter not in known and letter != "e") or letter in maybe:
@@ -232,8 +232,12 @@ def read_note_claims(text: str, latex: bool = False):
                           f"d{hidden[0]}/d{claim.wrt} or {hidden[0]}'): an implicit derivative")
         if reason is None:
             var = claim.wrt or (next(iter(known)) if len(known) == 1 else None)
+            # a letter the expression has as a plain symbol, never applied, is a
+            # factor before a bracket of the claim too: 2x(wx+b) by w is 2x·(wx+b)
+            applied = set(applied_letters(claim.expr_read))
+            plain = tuple(n for n in known if len(n) == 1 and n not in applied)
             reason = _generic(claim.expr_read, known | {var or ""}, var) or \
-                _generic(claim.claimed_read, known | {var or ""}, var)
+                _generic(claim.claimed_read, known | {var or ""}, var, plain)
         if reason is not None:
             skipped.append(Skipped(label, lhs, f"not checked: {reason}"))
             continue

@@ -143,3 +143,12 @@ def test_a_product_written_through_named_factors_is_the_product_of_their_formula
     vs, _ = verdicts("Let $p(x) = x^2$ and $h = p$ where $p'(x) = 2x$. "
                      "$$\\frac{d}{dx}p(x+1) = 2x$$")
     assert False not in [v.ok for v in vs]
+
+
+def test_a_plain_symbol_of_the_expression_before_a_bracket_is_a_factor():
+    note = "$$\\frac{\\partial}{\\partial w}(wx+b)^2 = 2x(wx+b)$$"
+    assert oks(note) == [True]
+    assert oks(note.replace("= 2x(", "= x(")) == [False]
+    # a letter the expression does not have stays a possible function
+    vs, skipped = verdicts("$$\\frac{d}{dx}(x^2) = 2g(x)$$")
+    assert vs == [] and "function" in skipped[0].reason
