@@ -118,6 +118,10 @@ class Body(Methods):
             self.loop(stmt)
         elif isinstance(stmt, ast.Assert | ast.Pass):
             return
+        elif isinstance(stmt, ast.With):
+            self.with_block(stmt)
+        elif isinstance(stmt, ast.Raise):
+            raise Unsupported(stmt, f"`{ast.unparse(stmt)[:40]}`: forward raises here")
         else:
             raise Unsupported(stmt, f"{type(stmt).__name__} statements are not read")
 
@@ -140,6 +144,8 @@ class Body(Methods):
         return True
 
     def branch(self, stmt: ast.If) -> None:
+        if _raises(stmt.body) and not stmt.orelse:
+            return  # `if x.dim() != 3: raise ValueError(...)`: a guard, read as not taken
         try:
             test = self.expr_or_unknown(stmt.test)
         except DataDependent:
@@ -153,11 +159,34 @@ class Body(Methods):
         if isinstance(test, Unknown | Ref | Layer | Mod | Seq | Items):
             # a constructor flag chainlens cannot evaluate: the default (else)
             # branch when there is one, else the body; the hover says so
+            pick_else = bool(stmt.orelse) and not _raises(stmt.orelse)
             self.fw.notes.append(f"`if {ast.unparse(stmt.test)[:40]}`: read the "
-                                 f"{'else' if stmt.orelse else 'if'} branch (a flag)")
-            self.block(stmt.orelse if stmt.orelse else stmt.body)
+                                 f"{'else' if pick_else else 'if'} branch (a flag)")
+            self.block(stmt.orelse if pick_else else stmt.body)
             return
         raise Unsupported(stmt, f"`if {ast.unparse(stmt.test)[:40]}` depends on data")
+
+    def with_block(self, stmt: ast.With) -> None:
+        """``with torch.no_grad():`` — what its body computes carries no
+        gradient (each name it binds becomes an input); any other context
+        (autocast, an SDP-kernel choice, a profiler) changes no gradient."""
+        names = [(dotted(item.context_expr.func) if isinstance(item.context_expr, ast.Call)
+                  else dotted(item.context_expr)) or [""] for item in stmt.items]
+        self.block(stmt.body)
+        if not any(n[-1] in ("no_grad", "inference_mode") for n in names):
+            return
+        for target in {t.id for s in stmt.body for t in ast.walk(s)
+                       if isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}:
+            value = self.env.get(target)
+            if isinstance(value, Linear):
+                value = self.fw.tensor(value, stmt)
+            if isinstance(value, Tensor):
+                node = self.fw.declare(f"{target}_no_grad", "input", (value.dim,),
+                                       self.fw.offsets.span(stmt), "input")
+                self.fw.inputs.append(node.value)
+                self.env[target] = Tensor(node, value.dim, value.scalar)
+        self.fw.notes.append("values computed under torch.no_grad() are inputs (no gradient "
+                             "flows back through them)")
 
     def loop(self, stmt: ast.For) -> None:
         it = self.expr_or_unknown(stmt.iter)
@@ -450,6 +479,12 @@ class Body(Methods):
         where = owner.name if owner is not None else "this class"
         raise Unsupported(node, f"super().{name}(...): no base of {where} defines it in this "
                           "file or as a layer chainlens models (a mixin of nn.Module)")
+
+
+def _raises(body: list) -> bool:
+    """A block that ends by raising (a guard clause), perhaps after a warning."""
+    return bool(body) and isinstance(body[-1], ast.Raise) and all(
+        isinstance(s, ast.Raise | ast.Expr | ast.Pass | ast.Assign) for s in body)
 
 
 def _is_super(node: ast.AST) -> bool:

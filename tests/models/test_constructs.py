@@ -240,3 +240,13 @@ def test_flax_setup_and_equinox_jax_random_weights_are_read():
         "flax-weight", "flax-bias"}
     weight = units["ELinear"].program.declaration("P_weight")
     assert weight.init == "normal" and len(weight.shape) == 2
+
+
+def test_guard_clauses_are_not_taken_and_no_grad_blocks_are_inputs():
+    notes = _notes("Guarded")
+    assert "torch.no_grad()" in notes
+    flow = _flow("Guarded")
+    assert [f.name for f in flow.layers] == ["W_fc1", "W_fc2"]  # frozen: never a layer of it
+    _agree("Guarded", _torch_ratios(
+        fixtures.Guarded, lambda: torch.randn(1, 8),
+        [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad]))
