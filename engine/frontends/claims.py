@@ -170,6 +170,8 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
     reason = _unsure(unit, wrt)
     if reason:
         return ClaimVerdict(unit, wrt, note=f"not checked: {reason}")
+    if getattr(unit.claim, "at", None):
+        return _at_point(unit, wrt)
     try:
         target = _target(unit, wrt)
         verdict = check_derivative(target, unit.claimed, wrt)
@@ -224,6 +226,56 @@ def _other_reading(unit: Unit, derivative, wrt: str) -> str | None:
             return (f"it is {claim.definition}' evaluated at {body}, another function the "
                     f"note defines, not {claim.definition}'({wrt})")
     return None
+
+
+def _value(expr, wrt: str, order: int, at: str):
+    """The order-th derivative of ``expr`` at the number ``at``, and whether
+    it is the limit from both sides (no kink or jump there): ``(node, float)``
+    or None."""
+    node = expr
+    for _ in range(max(1, order)):
+        node = diff_node(node, wrt).result
+    point = parse_expr(at)
+    if free_symbols(point):
+        return None
+    value = simplify(substitute(node, {sym(wrt): point}))
+    x = value_at(point, {})
+    here = value_at(value, {})
+    sides = [value_at(node, {wrt: x + h}) for h in (-1e-7, 1e-7)]
+    if not all(math.isfinite(v) for v in (here, *sides)) or \
+            any(abs(v - here) > 1e-4 * max(1.0, abs(here)) for v in sides):
+        return None
+    return value, here
+
+
+def _at_point(unit: Unit, wrt: str) -> ClaimVerdict:
+    """``f'(1) = 3``: the derivative's value at a number, compared exactly
+    (and in floating point, for the certainty of a "wrong"); no fix offered."""
+    claim = unit.claim
+    order = max(1, getattr(claim, "order", 1))
+    try:
+        got = _value(unit.expr, wrt, order, claim.at)
+        claimed = value_at(unit.claimed, {}) if not free_symbols(unit.claimed) else math.nan
+    except (ChainError, ArithmeticError, ValueError, RecursionError):
+        got, claimed = None, math.nan
+    if got is None or not math.isfinite(claimed):
+        return ClaimVerdict(unit, wrt, note=f"not checked: the value of the derivative at "
+                            f"{wrt} = {claim.at} could not be compared")
+    value, number = got
+    if simplify(sub(value, unit.claimed)) is ZERO or \
+            abs(number - claimed) <= 1e-9 * max(1.0, abs(number)):
+        return ClaimVerdict(unit, wrt, ok=True)
+    for body in getattr(claim, "alternatives", ()):
+        try:
+            other = _value(parse(body).expanded(parse(body).outputs[0]), wrt, order, claim.at)
+        except (ChainError, ArithmeticError, ValueError, RecursionError):
+            other = None
+        if other is None or abs(other[1] - claimed) <= 1e-9 * max(1.0, abs(other[1])):
+            return ClaimVerdict(unit, wrt, note=f"not checked: {claim.definition} is defined "
+                                "more than once nearby, and the claim may be about another")
+    return ClaimVerdict(unit, wrt, ok=False, correct_unicode=render(value, "unicode"),
+                        counterexample={"at": {wrt: claim.at}, "expected": number,
+                                        "claimed": claimed})
 
 
 def _another_definition(unit: Unit, wrt: str, bodies) -> str | None:

@@ -27,6 +27,9 @@ _LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]|
                       r"|^d\s*([A-Za-z])\s*/\s*d\s*" + _VAR + r"$")
 _PRIMED = re.compile(r"^(" + NAME + r")\s*('+|\^\{\s*\((\d)\)\s*\})"
                      r"\s*(?:\(\s*([A-Za-z ,]+)\s*\))?$")
+#: ``f'(1)``, ``f''(-2)``, ``g'(\\pi)``: a derivative's value at a number
+_AT_POINT = re.compile(r"^(" + NAME + r")\s*('+)\s*\(\s*(-?\s*(?:\d+(?:\.\d+)?|\\pi"
+                       r"|\\frac\{\s*\\?[\dpi]+\s*\}\{\s*\d+\s*\}|\d*\s*\\pi\s*/\s*\d+))\s*\)$")
 _DOT = re.compile(r"^\\(d?dot)\s*\{?\s*([A-Za-z])\s*\}?\s*(?:\(\s*t\s*\))?$")
 _SUBSCRIPT = re.compile(r"^([A-Za-z])_\{\s*([A-Za-z](?:\s*[A-Za-z])?)\s*\}"
                         r"\s*(?:\(\s*[A-Za-z ,]+\))?$")
@@ -85,6 +88,13 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
         args = (m.group(4) or "").replace(" ", "")
         if args and "," not in args:
             wrt = args
+    elif (m := _AT_POINT.match(read)):
+        d = defs.get(m.group(1))
+        if d is None or len(d.vars) != 1:
+            return None
+        return {"expr_read": d.body, "expr": d.text, "wrt": d.var, "order": len(m.group(2)),
+                "definition": d.name, "reason": d.reason, "alternatives": d.alternatives,
+                "at": m.group(3).replace(" ", "")}
     elif (m := _DOT.match(read)):
         name, wrt, order = m.group(2), "t", 2 if m.group(1) == "ddot" else 1
     elif (m := _SUBSCRIPT.match(read)):

@@ -100,6 +100,8 @@ class Claim:
     readings: tuple[tuple[str, str], ...] = ()
     #: what is ambiguous, when ``readings`` is set
     question: str | None = None
+    #: ``f'(1) = 3``: the claim is the derivative's value at this number
+    at: str | None = None
     #: the words around may make ``f'(x) = 0`` an equation or a value at a
     #: point ("where", "at x = 2", "\\Rightarrow", "?", an evaluation bar)
     equation: bool = False

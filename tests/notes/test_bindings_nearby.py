@@ -152,3 +152,15 @@ def test_a_plain_symbol_of_the_expression_before_a_bracket_is_a_factor():
     # a letter the expression does not have stays a possible function
     vs, skipped = verdicts("$$\\frac{d}{dx}(x^2) = 2g(x)$$")
     assert vs == [] and "function" in skipped[0].reason
+
+
+def test_a_derivative_at_a_number_is_its_value_there():
+    note = ("Let $f(x) = x^3 - 2x$. Then $f'(1) = 1$, $f'(2) = 10$, $f''(-1) = -6$.\n\n"
+            "Let $h(x) = \\sin x$; $h'(\\pi) = -1$ and $h'(\\pi/2) = 0$.")
+    assert oks(note) == [True] * 5
+    assert oks(note.replace("f'(2) = 10", "f'(2) = 11")) == [True, False, True, True, True]
+    x = sp.Symbol("x")
+    assert sp.diff(x**3 - 2 * x, x).subs(x, 2) == 10
+    # at a kink the derivative has no value: not checked
+    (v,), _ = verdicts("Let $g(x) = |x|$. Then $g'(0) = 0$.")
+    assert v.ok is None
