@@ -239,6 +239,8 @@ def _value(expr, wrt: str, order: int, at: str):
     if free_symbols(point):
         return None
     value = simplify(substitute(node, {sym(wrt): point}))
+    if free_symbols(value):
+        return None  # f(x) = x^2 + bx: f'(3) = 5 is an equation for b
     x = value_at(point, {})
     here = value_at(value, {})
     sides = [value_at(node, {wrt: x + h}) for h in (-1e-7, 1e-7)]
