@@ -128,5 +128,8 @@ def _natural(name: str) -> tuple:
 
 
 def is_exponential(term: Node) -> bool:
-    return any(f.op == "exp" for f in split(term)[1])
+    """A term with an ``exp`` factor (the constant of such a sum leads)."""
+    if term.op == "mul":
+        return "exp" in [f.op for f in term.args]
+    return term.op == "exp"
 

@@ -58,9 +58,10 @@ class Lets:
                 or len(frag.s) < self.min_chars):
             return frag
         i = len(self.bound) + 1
-        name = display_symbol(f"{self.letter}_{i}", self.notation)
         if self.notation in ("text", "python"):
             name = f"{self.letter}{i}"
+        else:
+            name = display_symbol(f"{self.letter}_{i}", self.notation)
         self.bound.append((name, frag.s))
         opaque.add(id(node))
         return Frag(name, ATOM, name=True)

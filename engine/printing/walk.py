@@ -191,10 +191,10 @@ class Printer:
         if id(t) in opaque:
             return False, memo[id(t)]
         if t.op == "num" and t.value.numerator < 0:
-            return True, self.number(-t.value)
+            return True, self.number(_negated(t.value))
         if t.op == "mul" and t.args[0].op == "num" and t.args[0].value.numerator < 0:
             coeff, factors = split(t)
-            return True, self.product(-coeff, factors, memo, shapes, opaque)
+            return True, self.product(_negated(coeff), factors, memo, shapes, opaque)
         return False, memo[id(t)]
 
     def product(self, coeff: Fraction, factors, memo, shapes, opaque) -> Frag:
@@ -301,6 +301,11 @@ def _whole(n: int) -> Fraction:
         if len(_WHOLE) < 4096:
             _WHOLE[n] = q
     return q
+
+
+def _negated(q: Fraction) -> Fraction:
+    """``-q``; a whole number through :func:`_whole` (no new Fraction)."""
+    return _whole(-q.numerator) if q.denominator == 1 else -q
 
 
 def notation_of(op: str):

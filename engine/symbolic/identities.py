@@ -95,7 +95,7 @@ def pythagoras(node: Node) -> tuple[Node, str] | None:
     """One Pythagorean/hyperbolic pair of ``node``'s terms merged, with the
     identity's name, or None."""
     terms = node.args
-    if not any(square_of(f) for t in terms for f in (t.args if t.op == "mul" else (t,))):
+    if not _has_square(terms):
         return None  # no f(u)² among the factors: no pair to merge
     index: dict[tuple[Node, ...], list[int]] = {}
     split = [_split(t) for t in terms]
@@ -120,6 +120,18 @@ def pythagoras(node: Node) -> tuple[Node, str] | None:
                 name = f"{_name(f.args[0].op, c / bare)} = {g}²"
                 return add(*left, merged), name
     return None
+
+
+def _has_square(terms: tuple[Node, ...]) -> bool:
+    """Whether some term has a factor :func:`square_of` accepts."""
+    for t in terms:
+        if t.op == "mul":
+            for f in t.args:
+                if f.op == "pow" and square_of(f):
+                    return True
+        elif t.op == "pow" and square_of(t):
+            return True
+    return False
 
 
 def _name(f: str, r: Fraction) -> str:
