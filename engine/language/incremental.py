@@ -35,7 +35,7 @@ from chainlens.engine.language.recovery import statements
 from chainlens.engine.language.splice import Uses, shifted, spliced
 from chainlens.engine.language.syntax_tree import Lines
 
-__all__ = ["parse", "moved_program"]
+__all__ = ["parse", "moved_program", "common_prefix", "common_suffix"]
 
 #: programs kept by their statements (a few open documents, a few versions each)
 _READ: Cache[tuple] = Cache(16)
@@ -138,8 +138,8 @@ def _ranges(text: str) -> tuple[tuple[int, int], ...]:
 
 def _ranges_after_edit(last: _Read, text: str) -> tuple[tuple[int, int], ...] | None:
     old = last.text
-    p = _common_prefix(old, text)
-    q = _common_suffix(old, text, min(len(old), len(text)) - p)
+    p = common_prefix(old, text)
+    q = common_suffix(old, text, min(len(old), len(text)) - p)
     old_end, delta = len(old) - q, len(text) - len(old)
     if _STRUCTURE.search(old, p, old_end) or _STRUCTURE.search(text, p, len(text) - q):
         return None
@@ -155,7 +155,7 @@ def _ranges_after_edit(last: _Read, text: str) -> tuple[tuple[int, int], ...] | 
     return (*last.ranges[:k], (s, e2), *((a + delta, b + delta) for a, b in last.ranges[k + 1:]))
 
 
-def _common_prefix(a: str, b: str) -> int:
+def common_prefix(a: str, b: str) -> int:
     """The length of the longest common prefix (bisection on slices: C-speed
     comparisons instead of a Python loop over characters)."""
     lo, hi = 0, min(len(a), len(b))
@@ -168,7 +168,8 @@ def _common_prefix(a: str, b: str) -> int:
     return lo
 
 
-def _common_suffix(a: str, b: str, limit: int) -> int:
+def common_suffix(a: str, b: str, limit: int) -> int:
+    """The length of the longest common suffix, at most ``limit``."""
     lo, hi = 0, limit
     while lo < hi:
         mid = (lo + hi + 1) // 2

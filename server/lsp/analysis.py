@@ -16,6 +16,7 @@ a partial result, never a crashed server).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -90,6 +91,33 @@ class Analysis:
     #: resolves once the heavy half (health, point values) has been applied
     completed: concurrent.futures.Future = field(default_factory=concurrent.futures.Future)
     heavy: concurrent.futures.Future | None = None
+    #: sends the heavy half to the worker, once (see :meth:`defer_heavy`)
+    _send_heavy: Callable[[], None] | None = None
+
+    def defer_heavy(self, send: Callable[[], None], now: bool = False) -> None:
+        """``send()`` sends the heavy half: now, or on the first
+        :meth:`start_heavy`."""
+        if now:
+            send()
+            return
+        with self.lock:
+            self._send_heavy = send
+
+    def start_heavy(self) -> None:
+        """Send the deferred heavy half, if it has not been sent."""
+        with self.lock:
+            send, self._send_heavy = self._send_heavy, None
+        if send is not None:
+            send()
+
+    def drop_heavy(self) -> None:
+        """This version is obsolete: a heavy half not sent yet never will be,
+        and resolves as not computed."""
+        with self.lock:
+            send, self._send_heavy = self._send_heavy, None
+        if send is not None and self.heavy is not None:
+            with contextlib.suppress(concurrent.futures.InvalidStateError):
+                self.heavy.set_result(None)
 
     def attempt(self, what: str, fn, *args, **kwargs):
         """``fn(*args)``; on any engine failure log it, note it, return None."""

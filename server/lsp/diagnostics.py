@@ -22,6 +22,7 @@ import logging
 
 from chainlens.server.lsp import domain_view, health_view, model_view, rewrites
 from chainlens.server.lsp.analysis import LARGE_PROGRAM, Analysis
+from chainlens.server.lsp.moved_diagnostics import Published, moved
 from lsprotocol import types
 
 log = logging.getLogger("chainlens.lsp")
@@ -133,20 +134,37 @@ def register(server) -> None:
         kind = store.kind(uri) if doc is not None else None
         if doc is None or kind is None:
             return
-        version = doc.version
+        version, text = doc.version, doc.source
         if not server.push_diagnostics:
             return
 
-        async def send(analysis) -> bool:
-            items = await store.run(build, analysis)
-            current = server.open_document(uri)
-            if current is None or current.version != version:
+        def current() -> bool:
+            doc = server.open_document(uri)
+            return doc is not None and doc.version == version
+
+        def put(items, size: int) -> bool:
+            if not current():
                 return False  # the document moved on: a newer run will publish
             server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 uri=uri, version=version, diagnostics=items))
+            store.published[uri] = Published(version, text, tuple(items), size)
             return True
 
-        analysis = await store.analysis(uri, version, doc.source, kind, complete=False)
+        async def send(analysis) -> bool:
+            if not current():
+                return False  # not even built: it would compete with the newer run
+            return put(await store.run(build, analysis), analysis.size)
+
+        # A comment or blank line typed in a big program: the last diagnostics,
+        # moved, at once; the analysis of this version publishes when complete.
+        last = store.published.get(uri)
+        early = None
+        if kind == "chain" and last is not None and last.size > LARGE_PROGRAM \
+                and last.version != version:
+            early = moved(last, text)
+            if early is not None and not put(early, last.size):
+                return
+        analysis = await store.analysis(uri, version, text, kind, complete=False)
         heavy = asyncio.wrap_future(analysis.completed)
         grace = HEAVY_GRACE if analysis.size <= LARGE_PROGRAM else 0.0
         try:
@@ -154,8 +172,9 @@ def register(server) -> None:
         except TimeoutError:
             # The health half is slow (a big program): show what the parser
             # and the claim checker found now, the rest when it lands.
-            if not await send(analysis):
+            if early is None and not await send(analysis):
                 return
+            analysis.start_heavy()  # after that first publish (big programs)
             await asyncio.shield(heavy)
         await send(analysis)
 

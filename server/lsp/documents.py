@@ -24,13 +24,22 @@ import threading
 from dataclasses import dataclass
 
 from chainlens.engine.core.cache import clear_all
-from chainlens.server.lsp.analysis import Analysis, analyze, document_kind
+from chainlens.server.lsp.analysis import LARGE_PROGRAM, Analysis, analyze, document_kind
 from chainlens.server.lsp.settings import Settings
 from chainlens.server.lsp.workers import JudgePool
 
 log = logging.getLogger("chainlens.lsp")
 
 __all__ = ["DocumentStore"]
+
+#: Python's full garbage collections scan every object: with a 2,000-line
+#: program in memory, 0.2-0.7 s (more on a loaded machine), landing between
+#: a keystroke and its diagnostics.  After a big document's first analysis
+#: the heap (the engine's tables and caches, the program) is frozen
+#: (``gc.freeze``): later collections scan only what came after it.  Cycles
+#: among frozen objects are freed when nothing is open any more
+#: (:meth:`DocumentStore.release`).
+FREEZE_FROM = LARGE_PROGRAM
 
 
 @dataclass
@@ -51,6 +60,8 @@ class DocumentStore:
         self._kinds: dict[str, str] = {}
         self._cells: set[str] = set()
         self.judges = JudgePool()
+        #: per document, what was last published (server.lsp.moved_diagnostics)
+        self.published: dict = {}
         #: whether the editor still has any document open (the server sets
         #: it from its workspace; the store's own maps also hold documents
         #: merely asked about)
@@ -78,6 +89,7 @@ class DocumentStore:
         entry = self._entries.pop(uri, None)
         if entry is not None:
             entry.future.add_done_callback(_drop_heavy_job)
+        self.published.pop(uri, None)
         self._kinds.pop(uri, None)
         self._cells.discard(uri)
         timer = self._timers.pop(uri, None)
@@ -94,6 +106,7 @@ class DocumentStore:
             timer.cancel()
         self._timers.clear()
         self._entries.clear()
+        self.published.clear()
         self._kinds.clear()
         self._cells.clear()
         self.release()
@@ -105,6 +118,7 @@ class DocumentStore:
         after closing them all."""
         self.judges.shutdown()
         clear_all()
+        gc.unfreeze()  # see FREEZE_FROM
         _trim_heap()
         # work still finishing (a hover, a diagnostics pass) frees more soon
         later = threading.Timer(2.0, _trim_heap)
@@ -114,6 +128,7 @@ class DocumentStore:
     def reset(self) -> None:
         """Settings changed: every analysis is out of date."""
         self._entries.clear()
+        self.published.clear()
 
     # ---- analyses --------------------------------------------------------
     def future(self, uri: str, version: int | None, text: str,
@@ -125,21 +140,32 @@ class DocumentStore:
             entry.future.add_done_callback(_drop_heavy_job)
         future = self.executor.submit(self._analyze, uri, version, text, kind, self.settings,
                                       self.encoding)
+        if entry is None:
+            future.add_done_callback(_freeze_after_big)
         self._entries[uri] = _Entry(version, hash(text), future)
         return future
 
     def _analyze(self, uri: str, version: int | None, text: str, kind: str,
                  settings: Settings, encoding: str) -> Analysis:
         """The light half, then the heavy half sent to the worker with the
-        programs the light half read (the worker does not read them again)."""
+        programs the light half read (the worker does not read them again).
+        A big program's heavy half is sent when asked for
+        (``Analysis.start_heavy``): after its first publish, so that sending
+        it (pickling 2,000 statements) does not delay that publish."""
         heavy: concurrent.futures.Future = concurrent.futures.Future()
         analysis = analyze(uri, version, text, kind, settings, encoding, lambda _k, _t: heavy)
         if analysis.heavy is not heavy:
             return analysis
-        job = self.judges.submit(kind, [u.program for u in analysis.units], settings.vanishing,
-                                 settings.exploding, settings.analysis_timeout_ms / 1000.0)
-        heavy.cancel_job = getattr(job, "cancel_job", None)
-        job.add_done_callback(lambda f: heavy.set_result(None if f.cancelled() else f.result()))
+
+        def submit() -> None:
+            job = self.judges.submit(kind, [u.program for u in analysis.units],
+                                     settings.vanishing, settings.exploding,
+                                     settings.analysis_timeout_ms / 1000.0)
+            heavy.cancel_job = getattr(job, "cancel_job", None)
+            job.add_done_callback(
+                lambda f: heavy.set_result(None if f.cancelled() else f.result()))
+
+        analysis.defer_heavy(submit, now=analysis.size <= LARGE_PROGRAM)
         return analysis
 
     async def analysis(self, uri: str, version: int | None, text: str, kind: str,
@@ -149,6 +175,7 @@ class DocumentStore:
         future = self.future(uri, version, text, kind)
         result = await asyncio.shield(asyncio.wrap_future(future))
         if complete:
+            result.start_heavy()
             await asyncio.shield(asyncio.wrap_future(result.completed))
         return result
 
@@ -195,11 +222,18 @@ def _trim_heap() -> None:
     trim(0)
 
 
+def _freeze_after_big(future: concurrent.futures.Future) -> None:
+    if not future.cancelled() and future.exception() is None \
+            and future.result().size > FREEZE_FROM:
+        gc.freeze()
+
+
 def _drop_heavy_job(future: concurrent.futures.Future) -> None:
     if future.cancelled() or future.exception() is not None:
         return
-    heavy = future.result().heavy
-    cancel = getattr(heavy, "cancel_job", None)
+    analysis = future.result()
+    analysis.drop_heavy()
+    cancel = getattr(analysis.heavy, "cancel_job", None)
     if cancel is not None:
         cancel()
 

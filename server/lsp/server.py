@@ -113,6 +113,7 @@ class ChainlensServer(LanguageServer):
         if kind is None:
             return None
         analysis = await self.store.analysis(uri, doc.version, doc.source, kind, complete=False)
+        analysis.start_heavy()  # a big program's, if its first publish has not sent it
         if analysis.size > LARGE_PROGRAM and heavy is not None:
             heavy = 0.0
         if heavy != 0 and not analysis.completed.done():
