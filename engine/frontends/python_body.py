@@ -294,6 +294,10 @@ class Body(Methods):
             return self.expr(node.orelse)
         if isinstance(node, ast.Tuple | ast.List):
             return Tup([self.expr(e) for e in node.elts])
+        if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys):
+            values = {str(k.value): self.expr_or_unknown(v)
+                      for k, v in zip(node.keys, node.values, strict=True)}
+            return Items(list(values.values()), "dict", values)  # return {"logits": y}
         if isinstance(node, ast.ListComp | ast.GeneratorExp) and len(node.generators) == 1:
             return self.comprehension(node)
         if isinstance(node, ast.Subscript):

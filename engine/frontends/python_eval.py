@@ -32,6 +32,7 @@ from chainlens.engine.frontends.python_values import (
     Const,
     Dim,
     Func,
+    Items,
     Layer,
     Lazy,
     Linear,
@@ -94,6 +95,7 @@ class _Forward(Apply):
         self.flax_count = 0
         self.tags: set[str] = set()
         self.transposed: set[str] = set()  # parameters read as x @ W, declared [out, in]
+        self.scales: dict[str, float] = {}  # parameters drawn with a written factor
 
     # ---- the program -----------------------------------------------------
     def run(self, mod: Mod, source: str) -> Built:
@@ -145,6 +147,8 @@ class _Forward(Apply):
             if fan_in:  # the default init of the narrower layer: the same gain per layer
                 fan_in = max(1, round(fan_in * ratio.get(layer, 1.0)))
             lo, hi = init_range(init, fan_in if fan_in else (shape[-1] if shape else 1))
+            scale = self.scales.get(n, 1.0)
+            lo, hi = lo * scale, hi * scale
             decls.append(Declaration(n, role, shape, span,
                                      (Fraction(lo).limit_denominator(10**9),
                                       Fraction(hi).limit_denominator(10**9)), layer,
@@ -162,8 +166,10 @@ class _Forward(Apply):
             self.notes)))
 
     def _first(self, value):
-        while isinstance(value, Tup) and value.items:
-            value = value.items[0]
+        while isinstance(value, Tup | Items) and value.items:
+            # (logits, loss), {"loss": None, "logits": y}: the first tensor
+            value = next((v for v in value.items if not isinstance(v, Const | Unknown)),
+                         value.items[0])
         return value
 
     def bind(self, base: str, node: Node, where: ast.AST) -> str:
@@ -227,6 +233,8 @@ class _Forward(Apply):
                                         fan_in=shape[0] if len(shape) > 1 else None,
                                         layer=len(self.layers) + 1).value
                 self.layers.append((v.label or v.symbol, v.symbol, v.span))
+                if v.scale != 1.0:
+                    self.scales[v.symbol] = v.scale
             dims = self.decls[v.symbol][1]
             return Tensor(sym(v.symbol), dims[-1])
         if isinstance(v, Unknown):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import dataclasses
 import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
@@ -253,6 +254,12 @@ class InitReader(InitCalls):
             kwargs = {k.arg: self.value(k.value, env, mod) for k in call.keywords if k.arg}
             self.library_base(mod.cls, args, kwargs, mod)
             return
+        if (isinstance(f, ast.Attribute) and f.attr == "register_parameter"
+                and len(call.args) >= 2 and isinstance(call.args[0], ast.Constant)
+                and mod is not None):
+            name = str(call.args[0].value)
+            mod.attrs[name] = self.value(call.args[1], env, mod, label=name)
+            return
         if (isinstance(f, ast.Attribute) and f.attr == "register_buffer" and len(call.args) >= 2
                 and isinstance(call.args[0], ast.Constant) and mod is not None):
             # a buffer is data the model adds, not a weight: an input
@@ -335,7 +342,16 @@ class InitReader(InitCalls):
                 r = const_binop(node.op, a.value, b.value)
                 if r is not None:
                     return Const(r)
-            if isinstance(a, Param):  # torch.randn(d) * 0.02: the distribution's family
+            number = (isinstance(b, Const) and isinstance(b.value, int | float)
+                      and not isinstance(b.value, bool) and b.value != 0)
+            if isinstance(a, Param) and number and isinstance(node.op, ast.Mult | ast.Div):
+                # torch.randn(d, d) * 0.02, / math.sqrt(d): the draw, scaled
+                factor = b.value if isinstance(node.op, ast.Mult) else 1 / b.value
+                return dataclasses.replace(a, scale=a.scale * abs(factor))
+            if isinstance(b, Param) and isinstance(a, Const) and isinstance(
+                    a.value, int | float) and isinstance(node.op, ast.Mult):
+                return dataclasses.replace(b, scale=b.scale * abs(a.value))
+            if isinstance(a, Param):  # torch.randn(d) + c: the distribution's family
                 return a
             if isinstance(node.op, ast.Mult) and isinstance(a, Items) and isinstance(b, Const):
                 return Items(a.items * int(b.value), a.label)

@@ -10,6 +10,7 @@ and evaluates plain values; this one is the table of constructors.
 from __future__ import annotations
 
 import ast
+import math
 
 from chainlens.engine.frontends.python_layers import layer_spec
 from chainlens.engine.frontends.python_values import (
@@ -32,10 +33,14 @@ TENSOR_INITS = {"randn": "normal", "zeros": "zeros", "ones": "ones", "rand": "un
                 "empty": "uniform", "FloatTensor": "uniform", "Tensor": "uniform"}
 
 
+_MATH = {"sqrt": math.sqrt, "log": math.log, "exp": math.exp}
+
+
 class InitCalls:
     def _call(self, node: ast.Call, env, mod, label):
         func = self._value(node.func, env, mod, label)
-        flat = isinstance(func, Ref) and func.path[-1] in ("ModuleList", "Parameter")
+        flat = isinstance(func, Ref) and func.path[-1] in ("ModuleList", "Parameter",
+                                                           "ParameterList")
         args = [self._value(a.value if isinstance(a, ast.Starred) else a, env, mod,
                             label if flat else f"{label}.{i}") for i, a in enumerate(node.args)]
         if any(isinstance(a, ast.Starred) for a in node.args) and len(args) == 1 and isinstance(
@@ -65,6 +70,9 @@ class InitCalls:
             return Items([Const(i) for i in range(*(int(a.value) for a in args))], label)
         if name == "len" and args and isinstance(args[0], Items | Tup):
             return Const(len(args[0].items))
+        if func.path[0] == "math" and name in _MATH and len(args) == 1 and isinstance(
+                args[0], Const) and isinstance(args[0].value, int | float) and args[0].value > 0:
+            return Const(_MATH[name](args[0].value))  # 1 / math.sqrt(d)
         if name in ("int", "float", "max", "min", "round") and args and all(
                 isinstance(a, Const) for a in args):
             fn = {"int": int, "float": float, "max": max, "min": min, "round": round}[name]
@@ -81,7 +89,12 @@ class InitCalls:
             if len(args) == 1 and isinstance(args[0], Items) and args[0].names:
                 return Seq(list(args[0].items), label)  # Sequential(OrderedDict(...))
             return Seq(list(args), label)
-        if name == "ModuleList":
+        if name in ("weight_norm", "spectral_norm", "parametrize") and args and isinstance(
+                args[0], Layer):
+            # torch.nn.utils.weight_norm(nn.Linear(...)): the layer, at its default init
+            self.notes.append(f"{name}(...) read as the layer it wraps")
+            return args[0]
+        if name in ("ModuleList", "ParameterList"):
             if args and isinstance(args[0], Items | Unknown):
                 return args[0]  # an unknown count stays unknown: never an empty list
             return Items([], label)

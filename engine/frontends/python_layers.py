@@ -77,6 +77,25 @@ def _mish(x: Node) -> Node:
     return mul(x, call("tanh", call("softplus", x)))
 
 
+def _hardtanh(x: Node) -> Node:
+    return call("min", call("max", x, num(-1)), num(1))
+
+
+def _relu6(x: Node) -> Node:
+    return call("min", call("relu", x), num(6))
+
+
+def _hardsigmoid(x: Node) -> Node:
+    return div(_relu6(add(x, num(3))), num(6))
+
+
+def _selu(x: Node) -> Node:
+    scale, alpha = Fraction(10507, 10000), Fraction(16733, 10000)  # PyTorch's constants
+    return mul(num(scale), add(call("relu", x),
+                               mul(num(alpha), call("min", sub(call("exp", x), num(1)),
+                                                    num(0)))))
+
+
 #: element-wise / reducing functions by their last dotted name (``F.relu``,
 #: ``torch.tanh``, ``x.tanh()``, ``nn.ReLU()``) -> builder of one argument
 OPS: dict[str, Callable[[Node], Node]] = {
@@ -87,6 +106,17 @@ OPS: dict[str, Callable[[Node], Node]] = {
     "ReLU6": lambda x: call("min", call("relu", x), num(6)),
     "logsigmoid": lambda x: neg(call("softplus", neg(x))),
     "LogSigmoid": lambda x: neg(call("softplus", neg(x))),
+    # PReLU at its initial slope (0.25; the slope's own gradient is not a layer)
+    "PReLU": lambda x: _leaky(x, 0.25),
+    "hardtanh": _hardtanh, "Hardtanh": _hardtanh,
+    "hardsigmoid": _hardsigmoid, "Hardsigmoid": _hardsigmoid,
+    "hardswish": lambda x: mul(x, _hardsigmoid(x)), "Hardswish": lambda x: mul(x, _hardsigmoid(x)),
+    "softsign": lambda x: div(x, add(num(1), call("abs", x))),
+    "Softsign": lambda x: div(x, add(num(1), call("abs", x))),
+    "selu": _selu, "SELU": _selu,
+    "tanhshrink": lambda x: sub(x, call("tanh", x)),
+    "Tanhshrink": lambda x: sub(x, call("tanh", x)),
+    "softmin": lambda x: call("softmax", neg(x)), "Softmin": lambda x: call("softmax", neg(x)),
 }
 for _name, _prim in MODULES.items():
     OPS.setdefault(_name, lambda x, p=_prim: call(p, x))

@@ -118,6 +118,8 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         # a (normalised) adjacency mixes nodes, the axis this model does not keep
         fw.notes.append("torch.spmm(adj, h) read as mixing over nodes (gain 1)")
         return fw.tensor(args[1], where)
+    if name == "einsum" and len(args) == 3 and isinstance(args[0], Const):
+        args = args[1:]  # einsum("bnd,de->bne", x, W): the contraction of the two
     if name in ("matmul", "mm", "dot", "bmm", "einsum") and len(args) == 2:
         return fw.matmul(fw.tensor(args[0], where), fw.tensor(args[1], where))
     if name in LOSSES and len(args) >= 2:

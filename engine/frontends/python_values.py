@@ -125,6 +125,8 @@ class Param:
     symbol: str | None = None
     #: a torch tensor not wrapped in nn.Parameter: state the forward reads
     buffer: bool = False
+    #: a constant factor written on the draw (torch.randn(d, d) * 0.02, / math.sqrt(d))
+    scale: float = 1.0
 
 
 @dataclass
