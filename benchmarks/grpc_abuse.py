@@ -14,6 +14,7 @@ metrics), and the load average of the machine.
 
     .venv/bin/python benchmarks/grpc_abuse.py            # 10,000 requests, a few minutes
     .venv/bin/python benchmarks/grpc_abuse.py --quick    # 1,000 requests
+    .venv/bin/python benchmarks/grpc_abuse.py --quick --baseline   # the cheap ones alone
 
 The CI test (tests/rpc/test_abuse_load.py) runs the same mix, asserting
 correctness, codes, RSS and health, not these timings.
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.rpc.abuse_mix import run_load, summary  # noqa: E402
+from tests.rpc.abuse_mix import WEIGHTS, run_load, summary  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -51,6 +52,9 @@ def main(argv=None) -> None:
     p.add_argument("--quick", action="store_true", help="1,000 requests instead of 10,000")
     p.add_argument("--requests", type=int, default=None)
     p.add_argument("--concurrency", type=int, default=24)
+    p.add_argument("--baseline", action="store_true",
+                   help="cheap requests only (good Gradients and cheap Differentiates, in the "
+                        "mix's proportions): the latency the machine gives without abuse")
     args = p.parse_args(argv)
     requests = args.requests or (1_000 if args.quick else 10_000)
     proc = subprocess.Popen([str(BIN / "chainlens"), "serve", "--port", "0", "--host",
@@ -60,7 +64,9 @@ def main(argv=None) -> None:
         address = re.search(r"on (127\.0\.0\.1:\d+)", proc.stdout.readline()).group(1)
         metrics_url = re.search(r"(http://\S+/metrics)", proc.stdout.readline()).group(1)
         load_before = os.getloadavg()
-        stats = asyncio.run(run_load(address, proc.pid, requests, args.concurrency))
+        weights = {"good": WEIGHTS["good"], "diff": WEIGHTS["diff"]} if args.baseline else None
+        stats = asyncio.run(run_load(address, proc.pid, requests, args.concurrency,
+                                     weights=weights))
         load_after = os.getloadavg()
         text = urllib.request.urlopen(metrics_url, timeout=5).read().decode()
     finally:

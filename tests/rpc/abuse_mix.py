@@ -195,13 +195,16 @@ async def _one(kind: str, rng: random.Random, client, channel, stats) -> None:
 
 
 async def run_load(address: str, pid: int, requests: int, concurrency: int = 24,
-                   seed: int = 16) -> dict:
-    """Send the mix; the figures and counts as a dict (see :func:`summary`)."""
+                   seed: int = 16, weights: dict[str, int] | None = None) -> dict:
+    """Send the mix (``weights``: requests of each kind in a hundred, default
+    :data:`WEIGHTS`); the figures and counts as a dict (see :func:`summary`)."""
     rng = random.Random(seed)
-    kinds = rng.choices(list(WEIGHTS), list(WEIGHTS.values()), k=requests)
+    weights = weights or WEIGHTS
+    kinds = rng.choices(list(weights), list(weights.values()), k=requests)
     stats = {"latency": [], "latency_heavy": [], "diff_latency": [], "pooled_latency": [],
              "codes": {}, "done": {}, "hostile_seconds": 0.0, "rss": [], "heavy_in_flight": 0,
-             "requests": requests, "concurrency": concurrency, "to_check": []}
+             "requests": requests, "concurrency": concurrency, "to_check": [],
+             "probe": []}
     async with AsyncClient(address, timeout=20) as client, \
             grpc.aio.insecure_channel(address) as channel:
         await client.gradient(NEURON, x=0.1, w=0.2, b=0.3, y=0.4)  # compiled outside the clock
@@ -217,7 +220,26 @@ async def run_load(address: str, pid: int, requests: int, concurrency: int = 24,
                 if i % 200 == 0:
                     stats["rss"].append(rss_mb(pid))
 
+        finished = asyncio.Event()
+
+        async def probe():
+            """One client sending a cheap Gradient every 20 ms, one at a time:
+            what a single user sees while the abuse runs (the load's own
+            requests also wait behind each other, 24 at a time)."""
+            while not finished.is_set():
+                x, w, b, y = (probe_rng.uniform(-2, 2) for _ in range(4))
+                t1 = time.perf_counter()
+                result = await client.gradient(NEURON, x=x, w=w, b=b, y=y, timeout=20)
+                stats["probe"].append(time.perf_counter() - t1)
+                value, _grads = neuron_oracle(x, w, b, y)
+                assert np.isclose(result.values["L"], value, rtol=1e-9, atol=1e-12)
+                await asyncio.sleep(0.02)
+
+        probe_rng = random.Random(seed + 1)
+        prober = asyncio.create_task(probe())
         await asyncio.gather(*(worker() for _ in range(concurrency)))
+        finished.set()
+        await prober
         stats["seconds"] = time.perf_counter() - t0
         stats["rss"].append(rss_mb(pid))
         health = health_pb2_grpc.HealthStub(channel)
@@ -229,8 +251,9 @@ async def run_load(address: str, pid: int, requests: int, concurrency: int = 24,
     check_derivatives(stats)
     lat = np.array(stats["latency"])
     stats["p50"], stats["p99"] = np.percentile(lat, 50), np.percentile(lat, 99)
-    heavy = np.array(stats["latency_heavy"] or [np.nan])
+    heavy = np.array(stats["latency_heavy"] or [np.nan])  # NaN: no heavy request sent
     stats["p99_heavy"] = float(np.percentile(heavy, 99))
+    stats["probe_p99"] = float(np.percentile(stats["probe"], 99))
     return stats
 
 
@@ -246,7 +269,10 @@ def summary(stats: dict) -> str:
         f"cheap Gradient latency p50 {np.percentile(lat, 50) * 1e3:.1f} ms, "
         f"p99 {stats['p99'] * 1e3:.1f} ms, max {max(lat) * 1e3:.0f} ms over {len(lat)}; "
         f"while heavy requests were in flight: p99 {stats['p99_heavy'] * 1e3:.1f} ms over "
-        f"{len(stats['latency_heavy'])} (goal 50 ms)",
+        f"{len(stats['latency_heavy'])}",
+        f"one more client, one cheap Gradient at a time every 20 ms: p50 "
+        f"{_ms(stats['probe'], 50)} ms, p99 {stats['probe_p99'] * 1e3:.1f} ms, max "
+        f"{max(stats['probe']) * 1e3:.0f} ms over {len(stats['probe'])} (goal 50 ms)",
         f"cheap Differentiate p50 {_ms(stats['diff_latency'], 50)} ms, "
         f"p99 {_ms(stats['diff_latency'], 99)} ms; worker-process Differentiate "
         f"p50 {_ms(stats['pooled_latency'], 50)} ms, p99 {_ms(stats['pooled_latency'], 99)} ms",

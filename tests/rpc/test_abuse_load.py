@@ -83,3 +83,4 @@ def test_cheap_requests_are_not_held_behind_expensive_ones(load):
     assert load["latency_heavy"], "no cheap request overlapped an expensive one"
     assert load["p99_heavy"] < EXPENSIVE_DEADLINE / 3
     assert max(load["latency"]) < EXPENSIVE_DEADLINE
+    assert len(load["probe"]) > 50 and max(load["probe"]) < EXPENSIVE_DEADLINE
