@@ -254,6 +254,9 @@ def _at_point(unit: Unit, wrt: str) -> ClaimVerdict:
     """``f'(1) = 3``: the derivative's value at a number, compared exactly
     (and in floating point, for the certainty of a "wrong"); no fix offered."""
     claim = unit.claim
+    if getattr(claim, "hypothesis", False):
+        return ClaimVerdict(unit, wrt, note="not checked: the sentence makes this value a "
+                            "hypothesis or a question, not a fact")
     order = max(1, getattr(claim, "order", 1))
     try:
         got = _value(unit.expr, wrt, order, claim.at)

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, replace
 
 from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.note_context import equation_context, hypothesis
 from chainlens.engine.frontends.note_defs import (
     RESTATED,
     Definition,
@@ -102,6 +103,8 @@ class Claim:
     question: str | None = None
     #: ``f'(1) = 3``: the claim is the derivative's value at this number
     at: str | None = None
+    #: the sentence makes such a value a hypothesis or a question ("Suppose f'(3) = 5")
+    hypothesis: bool = False
     #: the words around may make ``f'(x) = 0`` an equation or a value at a
     #: point ("where", "at x = 2", "\\Rightarrow", "?", an evaluation bar)
     equation: bool = False
@@ -270,19 +273,6 @@ def _twice(item: Definition, others) -> Definition:
     return replace(item, alternatives=alts) if alts else item
 
 
-_EQUATION = re.compile(r"\?|\\(?:Rightarrow|implies|Longrightarrow|iff|vert|bigg?|Bigg?)\b|\|"
-                       r"|\b(?:where|when|whenever|solve|solving|set|setting|at|if|for which"
-                       r"|such that|so that|zero|horizontal|critical|value|values|point|points)\b"
-                       r"|[A-Za-z]\s*=\s*-?\d", re.I)
-
-
-def _equation_context(note: str, frag: Math) -> bool:
-    """Do the fragment or the words just around it make a claim an equation
-    or a value at a point?  Then a constant for a non-constant derivative is
-    not a mistake (see :mod:`chainlens.engine.frontends.claims`)."""
-    return bool(_EQUATION.search(note, max(0, frag.start - 60), min(len(note), frag.end + 60)))
-
-
 def _numbered_answers(note: str, fragments, macros, same):
     """Answers bound by number to numbered problems (see
     :func:`~chainlens.engine.frontends.note_defs.numbered_answers`)."""
@@ -364,9 +354,10 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                     listed.pop(item.name, None)
                 defs[item.name] = visible[item.name] = item
                 unused.add(item.name)
-                if "_" in item.name and not item.reason and \
+                if "_" in item.name and not item.reason and item.vars and \
                         not set(item.name[3:-1]) & set(item.vars):
-                    # f_c(x) = c + x, then df/dx: f may well be f_c (f_x(x, y) is ∂f/∂x)
+                    # f_c(x) = c + x, then df/dx: f may well be f_c
+                    # (f_x(x, y) is ∂f/∂x; x_0 = 2 is a point)
                     base, old = item.name[0], visible.get(item.name[0])
                     alias = replace(item, name=base)
                     if old is not None and old.body != item.body:
@@ -375,7 +366,8 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
             else:
                 if dependent and not item.partial:
                     item = _through(item, visible, dependent, same)
-                claims.append(replace(item, equation=_equation_context(note, frag)))
+                claims.append(replace(item, equation=equation_context(note, frag),
+                                      hypothesis=bool(item.at) and hypothesis(note, frag)))
                 unused.discard(item.definition)
         for name, bodies in here.items():
             if len(bodies) > 1 and not defs[name].reason:

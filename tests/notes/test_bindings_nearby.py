@@ -164,3 +164,11 @@ def test_a_derivative_at_a_number_is_its_value_there():
     # at a kink the derivative has no value: not checked
     (v,), _ = verdicts("Let $g(x) = |x|$. Then $g'(0) = 0$.")
     assert v.ok is None
+
+
+def test_a_value_in_a_hypothesis_or_a_question_is_not_judged():
+    note = ("Let $f(x) = x^2$. Then $f'(x) = 2x$.\n\n"
+            "Suppose $f'(3) = 5$ for some differentiable $f$. If $f'(2) = 7$, find the tangent.")
+    assert oks(note) == [True, None, None]
+    # a fact after a comma or "then" is judged
+    assert oks("Given $f(x) = x^2$, $f'(3) = 5$.") == [False]
