@@ -53,7 +53,7 @@ class Apply:
                 return Tensor(*self._applied(layer, x, where))
             return Linear([(layer, x)])
         if spec.kind == "rnn":
-            return self.recurrent(layer, x, where)
+            return self.recurrent(layer, args, where)
         if spec.kind == "attention":
             return self.attention(layer, args, kwargs, where)
         if spec.kind == "encoder":
@@ -140,25 +140,57 @@ class Apply:
         x = norm(self.binop(plus, x, sa(x), where))
         return norm(self.binop(plus, x, feed(x), where))
 
-    def recurrent(self, layer: Layer, x, where):
+    def recurrent(self, layer: Layer, args: list, where):
         """``nn.LSTM``/``GRU``/``RNN`` at one time step from a zero state: the
-        input weights cut by rows into the gates (W_hh meets h0 = 0)."""
+        input weights cut by rows into the gates (W_hh meets h0 = 0).  An
+        ``LSTMCell``/``RNNCell`` given a state (``cell(x_t, (h, c))`` in a time
+        loop) adds ``W_hh @ h`` to its gates and ``σ(f)·c`` to its cell, so the
+        gradient crosses the steps as in PyTorch."""
         spec = layer.spec
         gates = RNN_GATES[spec.ctor]
         hidden = spec.fan_out if isinstance(spec.fan_out, int) else None
         wide = LayerSpec("linear", spec.ctor, spec.fan_in, hidden * gates if hidden else None,
                          framework="torch-rnn")
         inner = layer.built.setdefault("gates", Layer(wide, layer.label, layer.span))
-        lin = Linear([(inner, self.tensor(x, where))])
-        z = [self.materialise(lin, where, piece=(j, gates)) for j in range(gates)]
-        self.notes.append(f"nn.{spec.ctor} read as one time step from a zero state")
+        terms = [(inner, self.tensor(args[0] if args else None, where))]
+        h_prev, c_prev = self._state(spec.ctor, args[1] if len(args) > 1 else None, where)
+        if h_prev is not None:
+            wide_h = LayerSpec("linear", spec.ctor, hidden, hidden * gates if hidden else None,
+                               framework="torch-rnn")
+            inner_h = layer.built.setdefault("hidden", Layer(wide_h, f"{layer.label}.hh",
+                                                             layer.span))
+            terms.append((inner_h, h_prev))
+        z = [self.materialise(Linear(terms), where, piece=(j, gates)) for j in range(gates)]
+        self.notes.append(f"nn.{spec.ctor} read as one time step "
+                          + ("with the state it is given" if h_prev is not None
+                             else "from a zero state"))
         cell, h = rnn_step([g.node for g in z])
         if cell is not None:
+            if c_prev is not None:  # c = σ(f)·c_prev + σ(i)·tanh(g)
+                cell = add(mul(call("sigmoid", z[1].node), c_prev.node), cell)
             c_name = sym(self.bind("c", cell, where))
             h = Tensor(sym(self.bind("h", h(c_name), where)), z[0].dim)
-            return Tup([h, Tup([h, Tensor(c_name, z[0].dim)])])
+            c_t = Tensor(c_name, z[0].dim)
+            return Tup([h, c_t]) if spec.ctor == "LSTMCell" else Tup([h, Tup([h, c_t])])
         h_t = Tensor(sym(self.bind("h", h, where)), z[0].dim)
-        return Tup([h_t, h_t])
+        return h_t if spec.ctor.endswith("Cell") else Tup([h_t, h_t])
+
+    def _state(self, ctor: str, state, where):
+        """The (h, c) a recurrent cell is given, as tensors (None for a zero
+        or absent state; nn.LSTM/GRU/RNN and GRUCell are read from zero)."""
+        if ctor not in ("LSTMCell", "RNNCell") or state is None:
+            return None, None
+        parts = list(state.items) if isinstance(state, Tup) else [state]
+        if ctor == "LSTMCell" and len(parts) != 2:
+            return None, None
+
+        def live(v):
+            if not isinstance(v, Tensor | Lazy | Linear):
+                return None
+            t = self.tensor(v, where)
+            return None if t.node.op == "num" else t
+
+        return live(parts[0]), (live(parts[1]) if len(parts) > 1 else None)
 
     def _applied(self, layer, x, where):
         z, rows = self.apply_weights(layer, x, where)

@@ -129,6 +129,12 @@ def test_time_steps_concatenated_meet_one_target_each():
     targets = [d.name for d in UNITS["Steps"].program.declarations
                if d.name.startswith("target_")]
     assert len(targets) == 4
+    # the cell is given its state at every step: W_hh is a layer, as in torch
+    x = torch.randn(1, 1)
+    _agree("Steps", _torch_ratios(
+        fixtures.Steps, lambda: x.expand(1, 4).clone(),
+        [lambda m: m.cell.weight_ih.grad, lambda m: m.cell.weight_hh.grad,
+         lambda m: m.out.weight.grad]))
 
 
 def test_a_reading_whose_sizes_disagree_is_skipped_with_the_reason():
