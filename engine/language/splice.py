@@ -20,6 +20,7 @@ both over random edit sequences).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -50,12 +51,15 @@ class Uses:
         self.made = frozenset(a.name for a in program.assignments)
         self.last = {a.name.partition("@")[0]: i for i, a in enumerate(program.assignments)}
         self.declared = frozenset(d.name for d in program.declarations)
+        #: an expression statement's output (``_1``) is no name the reader keeps
+        self.outputs = any(a.name.startswith("_") for a in program.assignments)
 
     def replaced(self, i: int, names: tuple[str, ...]) -> Uses:
         """The index after assignment ``i`` now reads ``names``."""
         out = object.__new__(Uses)
         out.count, out.first, out.free = dict(self.count), dict(self.first), list(self.free)
         out.made, out.last, out.declared = self.made, self.last, self.declared
+        out.outputs = self.outputs
         for n in self.free[i]:
             out.count[n] -= 1
             if out.count[n] == 0:
@@ -90,9 +94,9 @@ def spliced(program: Program, names_read, old: tuple[tuple[int, int], ...],
         return None
     i = at[0]
     was = program.assignments[i]
-    if was.layer is not None or any(a.name.startswith("_") for a in program.assignments):
-        return None
     uses = names_read()
+    if was.layer is not None or uses.outputs:
+        return None
     made_names, declared = uses.made, uses.declared
     seeded = _inputs_before(uses, i, made_names, declared)
     try:
@@ -123,7 +127,7 @@ def spliced(program: Program, names_read, old: tuple[tuple[int, int], ...],
                    declarations=tuple(map(shift.part, program.declarations)),
                    functions=tuple(map(shift.part, program.functions)),
                    points=tuple(map(shift.part, program.points)),
-                   spans=MappingProxyType(spans), _expanded={}), after
+                   spans=spans, _expanded={}), after
 
 
 def _read_alone(program: Program, i: int, seeded: set[str], text: str, start: int, end: int):
@@ -196,29 +200,71 @@ class _Shift:
         return moved
 
 
-def _spans(old, start: int, end: int, fresh: dict, shift: _Shift) -> dict | None:
-    """The span table with the edited statement's spans replaced by
-    ``fresh`` and the ones after it moved; None when a span reaches across
-    the statement's edge."""
-    out: dict = {}
+def _spans(old, start: int, end: int, fresh: dict, shift: _Shift) -> Mapping:
+    """The span table with the edited statement's spans (``[start, end]`` of
+    the old text) replaced by ``fresh`` and the ones after it moved."""
     move = shift.by != 0 or shift.lines != 0
-    for node, where in old.items():
+
+    def entry(where: tuple) -> tuple:
         if where[-1].end < start:  # in source order: all of it before the statement
-            out[node] = where
-            continue
-        kept = []
-        for sp in where:
-            if sp.end < start or (sp.end == start and sp.start < start):
-                kept.append(sp)
-            elif sp.start > end:
-                kept.append(shift.span(sp) if move else sp)
-            elif sp.start < start or sp.end > end:
-                return None
-        if kept:
-            out[node] = tuple(kept) if len(kept) != len(where) or move else where
-    for node, where in fresh.items():
-        out[node] = reader._source_order([*out.get(node, ()), *where])
-    return out
+            return where
+        kept = [sp for sp in where if sp.end < start or (sp.end == start and sp.start < start)
+                or sp.start > end]
+        if move:
+            kept = [shift.span(sp) for sp in kept]
+        return tuple(kept) if len(kept) != len(where) or move else where
+
+    return _Spans(old, entry, fresh)
+
+
+class _Spans(Mapping):
+    """A program's span table after an edit, each entry made from the last
+    table's when first asked for: moving all of a 2,000-line program's spans
+    costs more than the rest of an edit, and a diagnostics pass asks for the
+    spans of few nodes.  Tables over tables are flattened past a depth."""
+
+    def __init__(self, base: Mapping, entry, fresh: dict | None = None):
+        self._fresh = fresh or {}
+        self._entry = entry
+        self._made: dict = {}
+        self._all: dict | None = None
+        depth = getattr(base, "depth", 0) + 1
+        if depth > _MAX_DEPTH:
+            base, depth = MappingProxyType(dict(base)), 1
+        self._base, self.depth = base, depth
+
+    def __getitem__(self, node):
+        got = self._made.get(node)
+        if got is None:
+            where = self._base.get(node)
+            got = self._entry(where) if where else ()
+            if node in self._fresh:
+                got = reader._source_order([*got, *self._fresh[node]])
+            if not got:
+                raise KeyError(node)
+            self._made[node] = got
+        return got
+
+    def _everything(self) -> dict:
+        if self._all is None:
+            out = {}
+            for node in (*self._base, *(n for n in self._fresh if n not in self._base)):
+                try:
+                    out[node] = self[node]
+                except KeyError:
+                    continue
+            self._all = out
+        return self._all
+
+    def __iter__(self):
+        return iter(self._everything())
+
+    def __len__(self) -> int:
+        return len(self._everything())
+
+
+#: tables over tables before one is made in full
+_MAX_DEPTH = 8
 
 
 def shifted(program: Program, text: str, after: int, by: int, lines: int) -> Program:
@@ -227,16 +273,18 @@ def shifted(program: Program, text: str, after: int, by: int, lines: int) -> Pro
     lines, columns unchanged (a comment or blank line typed between two
     statements)."""
     shift = _Shift(after, by, lines)
-    spans = {}
-    for node, where in program.spans.items():
-        if where[-1].end < after and not program.repeats:  # (a block's span ends later)
-            spans[node] = where
-        else:
-            spans[node] = tuple(map(shift.span, where))
+    blocks = bool(program.repeats)  # a block's span may end after the place
+
+    def entry(where: tuple) -> tuple:
+        if where[-1].end < after and not blocks:
+            return where
+        return tuple(map(shift.span, where))
+
+    spans = _Spans(program.spans, entry)
     return replace(program, source=text,
                    assignments=tuple(map(shift.part, program.assignments)),
                    declarations=tuple(map(shift.part, program.declarations)),
                    functions=tuple(map(shift.part, program.functions)),
                    points=tuple(map(shift.part, program.points)),
                    repeats=tuple(map(shift.part, program.repeats)),
-                   spans=MappingProxyType(spans), _expanded={})
+                   spans=spans, _expanded={})
