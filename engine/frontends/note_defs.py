@@ -118,6 +118,9 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
     if same is not None and any(not same(body, reads[j]) for j in sides[1:]):
         return Definition(name, vars_, "", start + s, start + e, texts[k],
                           reason=f"the steps defining {name} here do not agree")
+    if name.startswith("\\") and len(vars_) == 1 and same is not None and \
+            same(body, f"{name}({vars_[0]})"):
+        return None  # \sigma(z) = 1/(1+e^{-z}) states the reader's own sigmoid: it stays σ
     return Definition(name, vars_, body, start + s, start + e, texts[k])
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from chainlens.engine.frontends.latex_text import function_words
 from chainlens.engine.frontends.note_defs import GREEK, NAME, Definition, apply_definitions
 
 __all__ = ["head_of", "name_derivative"]
@@ -112,6 +113,9 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
     if name is None:
         return None
     d = defs.get(name)
+    if d is None and name.startswith("\\") and wrt and name[1:] in function_words():
+        # \sigma'(x), \frac{d\sigma(x)}{dx}: the reader's own function (the sigmoid)
+        return {"expr_read": f"{name}({wrt})", "wrt": wrt, "order": order}
     if d is None:
         return None
     if wrt is None:

@@ -172,3 +172,13 @@ def test_a_value_in_a_hypothesis_or_a_question_is_not_judged():
     assert oks(note) == [True, None, None]
     # a fact after a comma or "then" is judged
     assert oks("Given $f(x) = x^2$, $f'(3) = 5$.") == [False]
+
+
+def test_the_sigmoid_stated_as_the_readers_own_stays_sigma():
+    # \sigma(z) = 1/(1+e^{-z}) is the built-in sigmoid: claims keep reading σ as it
+    doc = read_document("The sigmoid: $\\sigma(z) = \\frac{1}{1+e^{-z}}$, whose derivative is "
+                        "$\\frac{d}{dz}\\sigma(z) = \\sigma(z)(1 - \\sigma(z))$.", "markdown")
+    (unit,) = doc.claims
+    assert check_claim(unit).ok is True and "sigma" in unit.claim.expr_read
+    # another function named \sigma is the note's own
+    assert oks("Let $\\sigma(x) = x^2$. Then $\\sigma'(x) = 2x$.") == [True]
