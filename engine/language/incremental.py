@@ -81,6 +81,8 @@ def parse(text: str) -> Program:
     else:
         found = _one_statement_edit(text, ranges, key)
         program, uses = found if found is not None else (reader.parse(text), None)
+        if found is None and not program.repeats:
+            uses = Uses(program)  # a tenth of the read; the next code edit needs it
     read = _Read(text, ranges, key, program, [uses] if uses is not None else [])
     _READ.put(key, read)
     with _RECENT_LOCK:

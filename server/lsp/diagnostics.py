@@ -174,7 +174,9 @@ def register(server) -> None:
             # and the claim checker found now, the rest when it lands.
             if early is None and not await send(analysis):
                 return
-            analysis.start_heavy()  # after that first publish (big programs)
+            # after that first publish (big programs), off the event loop:
+            # sending pickles the program
+            await store.run(analysis.start_heavy)
             await asyncio.shield(heavy)
         await send(analysis)
 
