@@ -37,7 +37,7 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["InitReader", "const_binop", "LIBRARIES"]
 
 LIBRARIES = frozenset({"nn", "torch", "F", "functional", "np", "numpy", "jnp", "jax", "math",
-                       "flax", "linen", "eqx", "nnx", "init", "collections"})
+                       "flax", "linen", "eqx", "nnx", "init", "collections", "copy"})
 _CONFIG_NAMES = frozenset({"config", "cfg", "conf", "args", "model_args", "params", "hparams",
                            "hp", "opt"})
 BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "dict", "list",
@@ -170,8 +170,8 @@ class InitReader(InitCalls):
                 return self.classes[parts[-1]]
         return None
 
-    def _bind(self, fn: ast.FunctionDef, args: list, kwargs: dict) -> dict:
-        nodes = (fn.args.posonlyargs + fn.args.args)[1:]
+    def _bind(self, fn: ast.FunctionDef, args: list, kwargs: dict, method: bool = True) -> dict:
+        nodes = (fn.args.posonlyargs + fn.args.args)[1 if method else 0:]
         params = [a.arg for a in nodes]
         defaults = fn.args.defaults
         env: dict = {}
@@ -196,11 +196,13 @@ class InitReader(InitCalls):
         for stmt in body:
             self.statement(stmt, env, mod)
 
-    def method(self, fn: ast.FunctionDef, mod: Mod, args: list, kwargs: dict, label: str):
+    def method(self, fn: ast.FunctionDef, mod: Mod | None, args: list, kwargs: dict,
+               label: str):
         """A helper method called in ``__init__`` (``self._make_layer(block,
-        64, 2)`` returning an ``nn.Sequential``): its body read as ``__init__``
+        64, 2)`` returning an ``nn.Sequential``), or a function of the file
+        (``clones(layer, 6)``, ``mod`` None): its body read as ``__init__``
         is, up to its ``return``."""
-        env = self._bind(fn, args, kwargs)
+        env = self._bind(fn, args, kwargs, method=mod is not None)
         self.depth += 1
         if self.depth > 20:
             raise RecursionError("helpers nested more than 20 deep")

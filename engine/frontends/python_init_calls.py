@@ -10,6 +10,7 @@ and evaluates plain values; this one is the table of constructors.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import math
 
 from chainlens.engine.frontends.python_layers import layer_spec
@@ -36,6 +37,30 @@ TENSOR_INITS = {"randn": "normal", "zeros": "zeros", "ones": "ones", "rand": "un
 _MATH = {"sqrt": math.sqrt, "log": math.log, "exp": math.exp}
 
 
+def fresh(value, label: str):
+    """A deep copy of a layer structure (``copy.deepcopy(layer)`` in
+    ``clones``): the same specs, weights of its own."""
+    if isinstance(value, Layer):
+        return Layer(value.spec, label, value.span)
+    if isinstance(value, Mod):
+        copy = Mod(value.cls, {}, label)
+        for k, v in value.attrs.items():  # methods bound to the copy
+            copy.attrs[k] = (Func(v.node, copy) if isinstance(v, Func) and v.bound is value
+                             else fresh(v, label if k == "<super>" else f"{label}.{k}"))
+        return copy
+    if isinstance(value, Seq):
+        return Seq([fresh(v, f"{label}.{i}") for i, v in enumerate(value.items)], label)
+    if isinstance(value, Items):
+        names = ({k: fresh(v, f"{label}.{k}") for k, v in value.names.items()}
+                 if value.names else None)
+        items = (list(names.values()) if names else
+                 [fresh(v, f"{label}.{i}") for i, v in enumerate(value.items)])
+        return Items(items, label, names)
+    if isinstance(value, Param):
+        return dataclasses.replace(value, symbol=None, label=label)
+    return value
+
+
 class InitCalls:
     def _call(self, node: ast.Call, env, mod, label):
         func = self._value(node.func, env, mod, label)
@@ -58,7 +83,11 @@ class InitCalls:
         if func.path[0] == "<local>":
             if name in self.classes:
                 return self.instantiate(self.classes[name], args, kwargs, label)
+            if name in self.functions:  # clones(layer, N): a helper of the file
+                return self.method(self.functions[name], None, args, kwargs, label)
             return Unknown(f"{name}(...) is computed at run time")
+        if name == "deepcopy" and len(args) == 1:
+            return fresh(args[0], label)  # copy.deepcopy(layer): its own weights
         if name == "range" and args and any(isinstance(a, Unknown) or (
                 isinstance(a, Const) and a.value is None) for a in args):
             # range(config.n_layer) of a depth the file does not fix

@@ -277,3 +277,12 @@ def test_more_activations_einsum_a_scaled_draw_and_a_returned_dict_match_torch()
         Out, lambda: torch.randn(1, 8),
         [*(lambda m, i=i: m.m.fcs[i].weight.grad for i in range(7)),
          lambda m: m.m.proj.grad]), verdict="vanishing")  # torch: 1.1e-4, ours 1.3e-4
+
+
+def test_deep_copies_made_by_a_helper_function_have_their_own_weights():
+    flow = _flow("Cloned")
+    assert len(flow.layers) == 4  # three copies and the head, each its own weight
+    _agree("Cloned", _torch_ratios(
+        fixtures.Cloned, lambda: torch.randn(1, 8),
+        [*(lambda m, i=i: m.layers[i].fc.weight.grad for i in range(3)),
+         lambda m: m.head.weight.grad]))
