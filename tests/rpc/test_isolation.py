@@ -115,6 +115,27 @@ async def test_a_gradient_too_large_to_compile_here_is_computed_right_in_a_worke
     assert math.isclose(float(result.gradient()["x"]), da, rel_tol=1e-9, abs_tol=1e-300)
 
 
+async def test_a_stream_mixes_worker_and_batched_answers(pooled):
+    from chainlens.client.messages import gradient_request
+    from chainlens.v1.tensors import from_tensor
+
+    service = await pooled()
+    requests = [gradient_request(DEEP, None, {"x": 0.3}, request_id="deep"),
+                gradient_request(NEURON, None, {"x": 0.5, "w": 0.8, "b": -0.1, "y": 1.0},
+                                 request_id="neuron")]
+    async with grpc.aio.insecure_channel(service.address) as channel:
+        stub = derivatives_pb2_grpc.DerivativesStub(channel)
+        answers = {a.request_id: a async for a in stub.GradientStream(iter(requests),
+                                                                        timeout=60)}
+    assert service.metrics.value("chainlens_isolated_total", method="Gradient") == 1
+    value, _grads = neuron_oracle(0.5, 0.8, -0.1, 1.0)
+    assert math.isclose(float(from_tensor(answers["neuron"].values["L"])), value, rel_tol=1e-9)
+    a = 0.3
+    for _ in range(400):
+        a = math.tanh(0.5 * a + 0.1)
+    assert math.isclose(float(from_tensor(answers["deep"].values["L"])), a, rel_tol=1e-12)
+
+
 async def test_the_deadline_kills_the_worker_and_cheap_requests_go_on(pooled, client_for):
     service = await pooled()
     client = await client_for(service)
