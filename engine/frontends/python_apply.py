@@ -76,7 +76,7 @@ class Apply:
         if spec.kind == "norm":
             return Tensor(normalise(t.node, None, None), t.dim)
         if spec.kind == "act":
-            return Tensor(apply_op(spec.op, t.node, t.scalar), t.dim, t.scalar)
+            return Tensor(apply_op(spec.op, t.node, t.scalar, spec.slope), t.dim, t.scalar)
         if spec.kind == "loss":
             return Tensor(LOSSES[spec.op](t.node, self.tensor(args[1], where).node), Dim(1),
                           scalar=True)

@@ -142,11 +142,14 @@ def relu(x: Node) -> Node:
 _ONE_POSITION = {"softmax": 1, "Softmax": 1, "log_softmax": 0, "LogSoftmax": 0}
 
 
-def apply_op(name: str, x: Node, scalar: bool = False) -> Node | None:
-    """``name`` applied to ``x`` (``scalar``: x is one number), or None when
-    ``name`` is no known op."""
+def apply_op(name: str, x: Node, scalar: bool = False, slope: float | None = None
+             ) -> Node | None:
+    """``name`` applied to ``x`` (``scalar``: x is one number; ``slope``: a
+    leaky ReLU's negative slope), or None when ``name`` is no known op."""
     if scalar and name in _ONE_POSITION:
         return num(_ONE_POSITION[name])
+    if slope is not None and name in ("LeakyReLU", "leaky_relu"):
+        return _leaky(x, slope)
     build = OPS.get(name)
     if build is not None:
         return build(x)
@@ -210,6 +213,7 @@ class LayerSpec:
     op: str | None = None  # act / loss: the OPS or LOSSES key
     framework: str = "torch"  # torch | flax
     norm_first: bool = False  # a transformer layer: pre-norm
+    slope: float | None = None  # LeakyReLU's negative slope
 
 
 def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") -> LayerSpec | None:
@@ -260,6 +264,10 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
         return LayerSpec("norm", ctor, None, None)
     if ctor in SHAPE_LAYERS:
         return LayerSpec("shape", ctor)
+    if ctor == "LeakyReLU":  # nn.LeakyReLU(0.2): its slope, not the default 0.01
+        slope = arg(0, "negative_slope", default=0.01)
+        return LayerSpec("act", ctor, op=ctor,
+                         slope=slope if isinstance(slope, int | float) else 0.01)
     if ctor in ACTIVATION_LAYERS:
         return LayerSpec("act", ctor, op=ctor)
     if ctor in LOSSES:

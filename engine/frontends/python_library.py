@@ -153,6 +153,12 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         # torch.where(adj > 0, e, -9e15): the kept values, as masked_fill reads them
         fw.notes.append("torch.where(mask, a, b) read as a (the values the mask keeps)")
         return fw.tensor(args[1], where)
+    if name == "leaky_relu" and args:  # F.leaky_relu(x, 0.2), negative_slope=0.2
+        slope = kwargs.get("negative_slope", args[1] if len(args) > 1 else Const(0.01))
+        t = fw.tensor(args[0], where)
+        value = slope.value if isinstance(slope, Const) and isinstance(
+            slope.value, int | float) else 0.01
+        return Tensor(apply_op(name, t.node, t.scalar, value), t.dim, t.scalar)
     if name in ("where", "clamp", "clip") and args:
         raise Unsupported(where, f"{name}(...) depends on the data's values")
     if name in _ARITHMETIC and len(args) == 2:

@@ -5,9 +5,11 @@ for the gradient-bearing readings, per-layer ratios against PyTorch's."""
 
 import importlib.util
 import pathlib
+from fractions import Fraction
 
 import numpy as np
 import pytest
+from chainlens.engine.core.walk import postorder
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
@@ -286,3 +288,12 @@ def test_deep_copies_made_by_a_helper_function_have_their_own_weights():
         fixtures.Cloned, lambda: torch.randn(1, 8),
         [*(lambda m, i=i: m.layers[i].fc.weight.grad for i in range(3)),
          lambda m: m.head.weight.grad]))
+
+
+def test_a_leaky_relu_keeps_its_written_slope_and_matches_torch():
+    numbers = {n.value for a in UNITS["Leaky"].program.assignments for n in postorder(a.expr)
+               if n.op == "num"}
+    assert Fraction(-1, 5) in numbers and Fraction(-1, 100) not in numbers  # -0.2 · relu(-x)
+    _agree("Leaky", _torch_ratios(
+        fixtures.Leaky, lambda: torch.randn(1, 8),
+        [lambda m, i=i: m.fcs[i].weight.grad for i in range(6)]))
