@@ -29,8 +29,12 @@ _LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]|
 _PRIMED = re.compile(r"^(" + NAME + r")\s*('+|\^\{\s*\((\d)\)\s*\})"
                      r"\s*(?:\(\s*([A-Za-z ,]+)\s*\))?$")
 #: ``f'(1)``, ``f''(-2)``, ``g'(\\pi)``: a derivative's value at a number
-_AT_POINT = re.compile(r"^(" + NAME + r")\s*('+)\s*\(\s*(-?\s*(?:\d+(?:\.\d+)?|\\pi"
-                       r"|\\frac\{\s*\\?[\dpi]+\s*\}\{\s*\d+\s*\}|\d*\s*\\pi\s*/\s*\d+))\s*\)$")
+_POINT = (r"(-?\s*(?:\d+(?:\.\d+)?|\\pi|\\frac\{\s*\\?[\dpi]+\s*\}\{\s*\d+\s*\}"
+          r"|\d*\s*\\pi\s*/\s*\d+))")
+_AT_POINT = re.compile(r"^(" + NAME + r")\s*('+)\s*\(\s*" + _POINT + r"\s*\)$")
+#: an evaluation bar: ``\\left.\\frac{dy}{dx}\\right|_{x=1}``, ``\\frac{d}{dx}(x^2)\\Big|_{x=3}``
+_EVALUATED = re.compile(r"^(.+?)\s*(?:\|\s*|\\(?:[Bb]igg?|right)?\\?(?:rvert|vert)\s*)"
+                        r"_\{\s*([A-Za-z])\s*=\s*" + _POINT + r"\s*\}$")
 _DOT = re.compile(r"^\\(d?dot)\s*\{?\s*([A-Za-z])\s*\}?\s*(?:\(\s*t\s*\))?$")
 _SUBSCRIPT = re.compile(r"^([A-Za-z])_\{\s*([A-Za-z](?:\s*[A-Za-z])?)\s*\}"
                         r"\s*(?:\(\s*[A-Za-z ,]+\))?$")
@@ -57,6 +61,13 @@ def _group(text: str) -> str | None:
 def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
     """What a chain's first element says is differentiated, or None when it
     is no derivative.  ``read`` is the normalised element."""
+    m = _EVALUATED.match(read)
+    if m:
+        inner = head_of(m.group(1), defs)
+        if inner is None or inner.get("wrt") != m.group(2) or \
+                any(inner.get(k) for k in ("at", "gradient", "first")):
+            return None
+        return {**inner, "at": m.group(3).replace(" ", "")}
     m = _OP.match(read)
     if m:
         order = int(m.group(2) or m.group(4) or 1)

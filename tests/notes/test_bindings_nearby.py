@@ -182,3 +182,11 @@ def test_the_sigmoid_stated_as_the_readers_own_stays_sigma():
     assert check_claim(unit).ok is True and "sigma" in unit.claim.expr_read
     # another function named \sigma is the note's own
     assert oks("Let $\\sigma(x) = x^2$. Then $\\sigma'(x) = 2x$.") == [True]
+
+
+def test_an_evaluation_bar_is_a_value_at_a_point():
+    note = ("Let $y = x^3$. Then $\\left.\\frac{dy}{dx}\\right|_{x=1} = 3$ and "
+            "$\\frac{dy}{dx}\\Big|_{x=2} = 12$. "
+            "Also $\\left.\\frac{d}{dx}(x^2)\\right|_{x=3} = 6$.")
+    assert oks(note, "latex") == [True, True, True]
+    assert oks(note.replace("= 12$", "= 13$"), "latex") == [True, False, True]
