@@ -31,7 +31,8 @@ def equation_context(note: str, frag: Math) -> bool:
 
 _HYPOTHESIS = re.compile(r"\?|\b(?:suppose|supposing|assume|assuming|given|if|let|for some"
                          r"|such that|where|when|find|solve|determine|show|prove|whether"
-                         r"|unknown)\b", re.I)
+                         r"|unknown|consider|any|with|satisf(?:y|ies|ying)|requires?|want|need"
+                         r"|must|should)\b", re.I)
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n\s*\n|\?")
 
 
