@@ -8,6 +8,8 @@ health checking, reflection, Prometheus metrics and a graceful stop.
 from __future__ import annotations
 
 import asyncio
+import gc
+import importlib
 import logging
 import signal
 import ssl
@@ -212,11 +214,24 @@ class Service:
         await self.stop()
 
 
+def _settle() -> None:
+    """Import what the server's own threads will need, then freeze the heap:
+    a full garbage collection walks every object, and with the engine
+    imported that took 90-130 ms of the event loop here (at load 8), a pause
+    every cheap request in flight waited out.  Frozen objects are never
+    walked again; what requests allocate later is collected as before."""
+    for name in isolated.WARM:
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(options: ServiceOptions) -> None:
     """Run until SIGINT or SIGTERM, then stop gracefully."""
     service = await Service(options).start()
     if service.pool is not None:
         service.pool.spawn()  # warm before the first expensive request, not during it
+    _settle()
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
