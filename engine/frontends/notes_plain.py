@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.latex_text import function_words, normalise
 from chainlens.engine.frontends.notes import Claim, Math
 
 __all__ = ["plain_math", "table_claims"]
@@ -67,13 +67,35 @@ _PROSE_BREAK = re.compile(r"\.\s+(?:[A-Z][a-z]*\s+)?|:\s+"
                           r"|[,;]?\s+(?:so|then|and|hence|thus|therefore|gives|giving)\s+")
 
 
+_WORD = re.compile(r"(?<![A-Za-z\\])[A-Za-z]{2,}")
+#: two-letter English words (``xe``, ``uv``, ``nx`` are products of letters)
+_SHORT_WORDS = frozenset({"is", "in", "of", "on", "at", "by", "to", "as", "or", "an", "if", "be",
+                          "so", "we", "it", "no", "do", "go", "up", "us", "me", "my", "he"})
+
+
+def _prose_at(note: str, start: int, end: int) -> int:
+    """Where prose starts in a plain statement ("y = x^2 is a parabola": at
+    "is"), else ``end``: a longer word that names no function, or a short
+    English one, is no math."""
+    words = function_words()
+    for m in _WORD.finditer(note, start, end):
+        word = m.group(0)
+        if word in words or word in ("pi", "sqrt"):
+            continue
+        if len(word) > 2 or word.lower() in _SHORT_WORDS:
+            return m.start()
+    return end
+
+
 def _sentences(note: str, start: int, end: int) -> list[Math]:
-    """The pieces of a plain line between prose breaks that state something."""
+    """The pieces of a plain line between prose breaks that state something,
+    each ending where prose starts."""
     out, at = [], start
     for m in [*_PROSE_BREAK.finditer(note, start, end), None]:
-        stop = m.start() if m else end
-        if "=" in note[at:stop] and note[at:stop].strip():
-            out.append(Math(at, stop, note[at:stop], False))
+        stop = _prose_at(note, at, m.start() if m else end)
+        piece = note[at:stop].rstrip(" \t,;:")
+        if "=" in piece and piece.split("=")[-1].strip():
+            out.append(Math(at, at + len(piece), piece, False))
         at = m.end() if m else end
     return out
 

@@ -52,3 +52,10 @@ y = x**2  # d/dx x**2 = 3*x, a comment in code, not a claim of the note
 def test_myst_math_roles_and_fences_are_math_and_code_is_not():
     assert oks(MYST) == [True, True]
     assert oks(MYST.replace("= 3e^{3x}", "= e^{3x}")) == [True, False]
+
+
+def test_prose_after_a_plain_statement_is_no_part_of_it():
+    note = ("y = x^2 is a parabola\n\ndy/dx = 2x\n\nf(x) = x^3 for all x in the domain\n\n"
+            "f'(x) = 3x^2\n\nd/dx xe^x = e^x + xe^x by the product rule\n")
+    assert oks(note) == [True, True, True]
+    assert oks(note.replace("dy/dx = 2x", "dy/dx = 3x")) == [False, True, True]
