@@ -33,7 +33,7 @@ from math import gcd
 from chainlens.engine.core.ir import add, mul, power
 from chainlens.engine.core.nodes import ONE, Node, num
 from chainlens.engine.core.walk import postorder, rebuild
-from chainlens.engine.symbolic.identities import compose, pythagoras
+from chainlens.engine.symbolic.identities import INVERSES, compose, pythagoras
 from chainlens.engine.symbolic.poly import MAX_SUM_POWER, Atoms, divide, from_node, to_node
 
 __all__ = ["textbook", "cost", "MAX_NODES"]
@@ -60,20 +60,24 @@ def textbook(root: Node, fired: list[str]) -> Node:
     if len(shaped) > _SHAPED_MAX:
         shaped.clear()
     for node in postorder(root, skip=shaped):
-        if not node.args:
-            continue
-        done = shaped.get(node)
-        if done is not None:
-            memo[node] = done
-            continue
-        args = tuple(memo.get(a, a) for a in node.args)
-        new = node if args == node.args else rebuild(node, args)
-        new = _identities(new, fired)
+        args = node.args
+        if not args or node in shaped:
+            continue  # a leaf, or (the root) already in its shortest form
+        if memo:  # some node below was re-formed (memo holds only those)
+            new_args = tuple([memo.get(a, a) for a in args])
+            new = node if new_args == args else rebuild(node, new_args)
+        else:
+            new = node
+        op = new.op
+        # _identities changes only sums and inverse compositions: skip the call otherwise
+        if op == "add" or (len(new.args) == 1 and (op, new.args[0].op) in INVERSES):
+            new = _identities(new, fired)
         if _reformable(new) and _tree(new, sizes) <= MAX_TERM:
             new = _shortest(new, fired, costs)
-        memo[node] = new
         if new is node:
             shaped[node] = node
+        else:
+            memo[node] = new
     return memo.get(root, root)
 
 
