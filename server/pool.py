@@ -151,6 +151,7 @@ class WorkerPool:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._spawned = False
+        self._starting = 0  # workers being started (in a thread)
         #: workers killed at a deadline or on cancellation, and ones that died
         self.killed = 0
         self.died = 0
@@ -171,7 +172,7 @@ class WorkerPool:
     def spawn(self) -> None:
         """Spawn the workers unless they were spawned already."""
         self._spawned = True
-        while len(self._workers) < self.size and not self._closed:
+        while len(self._workers) + self._starting < self.size and not self._closed:
             self._spawn()
 
     async def ready(self, timeout: float = 60.0) -> None:
@@ -184,17 +185,39 @@ class WorkerPool:
             await asyncio.sleep(0.05)
 
     def _spawn(self) -> None:
+        """Start a worker from a thread: starting one waits for the fork
+        server to fork it, which the first time means waiting out the fork
+        server's own imports (seconds the event loop must not stall)."""
         if self._closed:
             return
+        self._starting += 1
+        self._loop.run_in_executor(None, self._start_process).add_done_callback(self._started)
+
+    def _start_process(self) -> _Worker:
         ours, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_worker_main, name="chainlens-pool-worker", daemon=True,
             args=(theirs, lifeline.current(), self.nice, self.memory_bytes, self.warm))
         process.start()
         theirs.close()
-        worker = _Worker(process, ours)
+        return _Worker(process, ours)
+
+    def _started(self, future: asyncio.Future) -> None:
+        self._starting -= 1
+        if future.exception() is not None:
+            log.error("could not start a worker process (trying again in 1 s): %s",
+                      future.exception())
+            if not self._closed:
+                self._loop.call_later(1.0, self.spawn)
+            return
+        worker = future.result()
+        if self._closed:
+            with contextlib.suppress(OSError):
+                worker.process.kill()
+            worker.conn.close()
+            return
         self._workers.add(worker)
-        self._loop.add_reader(ours.fileno(), self._readable, worker)
+        self._loop.add_reader(worker.conn.fileno(), self._readable, worker)
 
     def _readable(self, worker: _Worker) -> None:
         try:
