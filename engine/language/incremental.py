@@ -194,6 +194,9 @@ def _moved_uniformly(last: _Read, text: str, ranges: tuple[tuple[int, int], ...]
     if any(b[0] - a[0] != by for a, b in zip(old[k:], ranges[k:], strict=True)):
         return None
     was, now = old[k][0], ranges[k][0]
+    gap = old[k - 1][1] if k > 0 else 0
+    if last.text[was:] != text[now:] or last.text[:gap] != text[:gap]:
+        return None  # another gap changed too (lines may move differently there)
     if was - last.text.rfind("\n", 0, was) != now - text.rfind("\n", 0, now):
         return None  # the statement's first line moved sideways
     lines = text.count("\n", 0, now) - last.text.count("\n", 0, was)

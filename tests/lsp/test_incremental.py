@@ -131,3 +131,15 @@ def test_a_code_edit_reads_only_its_statement(monkeypatch):
         got = incremental.parse(text)
         assert _same(got, parse(text))
     assert calls == []
+
+
+def test_two_gaps_edited_at_once_move_each_statement_by_its_own_lines():
+    """A comment line added above one statement while a later comment keeps its
+    length but gains a line break: the statements after it move by more lines
+    than the ones between (not one uniform move)."""
+    text = "# top\na = x\n#ab\nb = a^2\n"
+    incremental.parse(text)
+    edited = "# top\n\na = x\n#a\n\nb = a^2\n"
+    got = incremental.parse(edited)
+    assert _same(got, parse(edited))
+    assert got.assignments[1].span.line == 6
