@@ -109,9 +109,33 @@ def _one_factor(operand: str):
     return node
 
 
+_LEIBNIZ_TOP = re.compile(r"\\frac\{\s*d(?=[\s(])")
+
+
+def _expressions_on_top(text: str) -> str:
+    """``\\frac{dx^3}{dx}``: Leibniz notation with an expression in the variable
+    on top is its derivative (``\\frac{dy}{dx}`` of a name is left alone)."""
+    for m in list(_LEIBNIZ_TOP.finditer(text))[::-1]:
+        top_end = _group_at(text, m.start() + 5)
+        bottom = re.match(r"\{\s*d\s*([A-Za-z])\s*\}", text[top_end:]) if top_end > 0 else None
+        if bottom is None:
+            continue
+        try:
+            inner = parse_expr(text[m.end():top_end - 1])
+        except ChainError:
+            continue
+        if list(free_symbols(inner)) != [bottom.group(1)] or \
+                text[m.end():top_end - 1].strip() == bottom.group(1):
+            continue
+        d = diff_node(inner, bottom.group(1)).result
+        text = text[:m.start()] + "(" + render(d, "latex") + ")" + text[top_end + bottom.end():]
+    return text
+
+
 def read_claimed(text: str):
     """Parse a claimed side, differentiating the derivative operators inside
     it first.  Raises ``ChainError`` (with the reason) when it cannot."""
+    text = _expressions_on_top(text)
     for _ in range(20):
         m = _NESTED.search(text)
         if not m:

@@ -65,3 +65,12 @@ def test_a_signed_bracket_after_a_bare_argument_is_a_factor():
     assert oks(note, "markdown") == [None]
     # wrong under both, sin(x)·(1+x) and sin(x(1+x)): wrong
     assert oks("$$\\frac{d}{dx}\\sin x(1+x) = \\cos x(1+x)$$", "markdown") == [False]
+
+
+def test_leibniz_with_an_expression_on_top_is_its_derivative():
+    note = "$$\\frac{d}{dx}\\sin(x^3) = \\cos(x^3)\\frac{dx^3}{dx} = \\cos(x^3)3x^2$$"
+    assert oks(note, "markdown") == [True, True]
+    assert oks(note.replace("\\frac{dx^3}{dx}", "\\frac{dx^2}{dx}"), "markdown") == [False, True]
+    # a name on top is a function of the note, not an expression: unchanged
+    doc = read_document("$$\\frac{d}{dx}(y^2) = 2y\\frac{dy}{dx}$$", "markdown")
+    assert [check_claim(u).ok for u in doc.claims] in ([], [None])
