@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
-from chainlens.engine.core.nodes import sym
+from chainlens.engine.core.nodes import num, sym
 from chainlens.engine.frontends.python_init import const_binop
 from chainlens.engine.frontends.python_layers import (
     LOSSES,
@@ -154,6 +154,8 @@ class Apply:
         inner = layer.built.setdefault("gates", Layer(wide, layer.label, layer.span))
         terms = [(inner, self.tensor(args[0] if args else None, where))]
         h_prev, c_prev = self._state(spec.ctor, args[1] if len(args) > 1 else None, where)
+        if h_prev is not None and gates == 3:
+            return self._gru_step(layer, terms[0], h_prev, hidden, where)
         if h_prev is not None:
             wide_h = LayerSpec("linear", spec.ctor, hidden, hidden * gates if hidden else None,
                                framework="torch-rnn")
@@ -175,10 +177,28 @@ class Apply:
         h_t = Tensor(sym(self.bind("h", h, where)), z[0].dim)
         return h_t if spec.ctor.endswith("Cell") else Tup([h_t, h_t])
 
+    def _gru_step(self, layer: Layer, term, h_prev: Tensor, hidden, where) -> Tensor:
+        """``nn.GRUCell(x, h)`` as PyTorch computes it: r, z = σ(W_i x + W_h h),
+        n = tanh(W_in x + r·(W_hn h + b_hn)), h' = (1 - z)·n + z·h."""
+        spec = layer.spec
+        wide_h = LayerSpec("linear", spec.ctor, hidden, hidden * 3 if hidden else None,
+                           framework="torch-rnn")
+        inner_h = layer.built.setdefault("hidden", Layer(wide_h, f"{layer.label}.hh",
+                                                         layer.span))
+        xi = [self.materialise(Linear([term]), where, piece=(j, 3)) for j in range(3)]
+        hh = [self.materialise(Linear([(inner_h, h_prev)]), where, piece=(j, 3))
+              for j in range(3)]
+        r = call("sigmoid", add(xi[0].node, hh[0].node))
+        z = call("sigmoid", add(xi[1].node, hh[1].node))
+        n = call("tanh", add(xi[2].node, mul(r, hh[2].node)))
+        self.notes.append("nn.GRUCell read as one time step with the state it is given")
+        h = add(mul(sub(num(1), z), n), mul(z, h_prev.node))
+        return Tensor(sym(self.bind("h", h, where)), xi[0].dim)
+
     def _state(self, ctor: str, state, where):
         """The (h, c) a recurrent cell is given, as tensors (None for a zero
-        or absent state; nn.LSTM/GRU/RNN and GRUCell are read from zero)."""
-        if ctor not in ("LSTMCell", "RNNCell") or state is None:
+        or absent state; nn.LSTM/GRU/RNN are read from zero)."""
+        if ctor not in ("LSTMCell", "RNNCell", "GRUCell") or state is None:
             return None, None
         parts = list(state.items) if isinstance(state, Tup) else [state]
         if ctor == "LSTMCell" and len(parts) != 2:

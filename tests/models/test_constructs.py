@@ -297,3 +297,12 @@ def test_a_leaky_relu_keeps_its_written_slope_and_matches_torch():
     _agree("Leaky", _torch_ratios(
         fixtures.Leaky, lambda: torch.randn(1, 8),
         [lambda m, i=i: m.fcs[i].weight.grad for i in range(6)]))
+
+
+def test_a_gru_cell_given_its_state_in_a_loop_matches_torch():
+    assert "nn.GRUCell read as one time step with the state it is given" in _notes("GRULoop")
+    x = torch.randn(1, 4)
+    _agree("GRULoop", _torch_ratios(
+        fixtures.GRULoop, lambda: x.expand(4, 1, 4).clone(),
+        [lambda m: m.cell.weight_ih.grad, lambda m: m.cell.weight_hh.grad,
+         lambda m: m.out.weight.grad]))
