@@ -9,6 +9,7 @@ only turns each issue into a diagnostic at its place.
 from __future__ import annotations
 
 from chainlens.engine.api.domains import domain_issues
+from chainlens.server.lsp.statement_filter import with_domain_conditions
 from lsprotocol import types
 
 __all__ = ["diagnostics"]
@@ -25,4 +26,4 @@ def diagnostics(analysis, unit, make_fix) -> list[types.Diagnostic]:
     return [types.Diagnostic(range=analysis.index.span_range(issue.span),
                              severity=_SEVERITY[issue.severity], source="chainlens",
                              code="domain", message=issue.message, data={"fixes": []})
-            for issue in domain_issues(unit.program, values)]
+            for issue in domain_issues(with_domain_conditions(unit.program), values)]

@@ -12,6 +12,7 @@ numpy / torch / JAX calls in Python) and makes the diagnostic.
 from __future__ import annotations
 
 from chainlens.engine.api.stability import unstable_finding, unstable_forms
+from chainlens.server.lsp.statement_filter import with_unstable_candidates
 from lsprotocol import types
 
 __all__ = ["diagnostics"]
@@ -41,7 +42,7 @@ def diagnostics(analysis, unit, make_fix) -> list[types.Diagnostic]:
     if analysis.kind not in ("chain", "python"):
         return []
     out = []
-    for form in unstable_forms(unit.program):
+    for form in unstable_forms(with_unstable_candidates(unit.program)):
         span, shape = form.span, form.stable.name
         call_text = analysis.text[span.start:span.end]
         u_text = analysis.text[form.arg_span.start:form.arg_span.end]
