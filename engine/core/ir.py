@@ -58,9 +58,21 @@ def _split_coeff(term: Node) -> tuple[int | Fraction, Node]:
     return 1, term
 
 
+#: A sum with more operands than this is not flattened into an enclosing
+#: one but stays one operand of it.  Flattening copies every operand, so a
+#: residual chain ``a = f(a) + a`` of n layers would hold n^2/2 operand
+#: references (a 10,000-layer one: 50 million, a minute of CPU); capped, it
+#: is linear.  Sums this long are never a textbook form, and a sum kept
+#: whole is still the same value (only like terms across the boundary stay
+#: apart).  Products stay flat: the chain rule's product of a deep chain's
+#: factors must be one canonical node however it was grouped.
+FLATTEN_MAX = 64
+
+
 def add(*terms: Node) -> Node:
-    """The sum of ``terms``: flattened, constants folded, like terms
-    collected (``2x + 3x -> 5x``), operands in canonical order."""
+    """The sum of ``terms``: flattened (operand sums up to
+    :data:`FLATTEN_MAX` long), constants folded, like terms collected
+    (``2x + 3x -> 5x``), operands in canonical order."""
     # Integer coefficients stay Python ints while they can: Fraction
     # arithmetic is pure Python and dominated the constructors' cost.
     constant: int | Fraction = 0
@@ -69,7 +81,7 @@ def add(*terms: Node) -> Node:
     while stack:
         term = stack.pop()
         op = term.op
-        if op == "add":
+        if op == "add" and len(term.args) <= FLATTEN_MAX:
             stack.extend(reversed(term.args))
         elif op == "num":
             constant += _small(term.value)
