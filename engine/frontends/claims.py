@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, replace
 
 from chainlens.engine.core.ir import sub
@@ -108,9 +109,15 @@ def _unsure(unit: Unit, wrt: str) -> str | None:
     return None
 
 
+def _names(letter: str, text: str) -> bool:
+    """Does the claimed side's text write the variable (``sin^2 x - sin^2 x``
+    is written in x even though it is 0)?"""
+    return re.search(rf"(?<![A-Za-z\\]){re.escape(letter)}(?![A-Za-z])", text) is not None
+
+
 def _confirmed(expr, claimed, derivative, wrt: str) -> int:
     """How many points inside both domains tell the claim from the derivative."""
-    names = sorted(set(free_symbols((expr, claimed))) | {wrt})
+    names = sorted(set(free_symbols((expr, claimed, derivative))) | {wrt})
     conds = [c for c in conditions_of(expr) + conditions_of(claimed) if c.kind == "domain"]
     rng = random.Random(expr.digest * 7919 + claimed.digest)
     differ = 0
@@ -118,7 +125,10 @@ def _confirmed(expr, claimed, derivative, wrt: str) -> int:
         env = {n: round(rng.uniform(-2.5, 2.5), 4) for n in names}
         if any(c.holds(env) is not True for c in conds):
             continue
-        want, got = value_at(derivative, env), value_at(claimed, env)
+        try:
+            want, got = value_at(derivative, env), value_at(claimed, env)
+        except (ChainError, ArithmeticError, ValueError):  # no value there: no evidence
+            continue
         if math.isfinite(want) and math.isfinite(got) and \
                 abs(want - got) > 1e-6 * max(1.0, abs(want), abs(got)):
             differ += 1
@@ -183,8 +193,16 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
         return ClaimVerdict(unit, wrt, ok=True)
     if verdict.difference is ZERO:
         return ClaimVerdict(unit, wrt, note="not checked: the checker disagrees with itself")
-    if wrt not in free_symbols(unit.claimed) and getattr(unit.claim, "equation", True) and (
-            wrt in free_symbols(verdict.derivative) or getattr(unit.claim, "definition", None)):
+    bound = getattr(unit.claim, "definition", None)
+    constant = wrt not in free_symbols(unit.claimed)
+    if constant and (getattr(unit.claim, "equation", True) and (
+            wrt in free_symbols(verdict.derivative) or bound)
+            or bound and unit.claimed is ZERO and getattr(unit.claim, "step", 1) == 1
+            and wrt in free_symbols(verdict.derivative)
+            and not _names(wrt, getattr(unit.claim, "claimed_read", ""))):
+        # f'(x) = 0 or dy/dx = 0 (written so, not a later step of a chain)
+        # about a defined f whose derivative is not constant: an equation to
+        # solve ("combined with dy/dx = 0, ..."), whatever words surround it
         return ClaimVerdict(unit, wrt, note=f"not checked: a constant for d/d{wrt} reads "
                             "as an equation or a value at a point, not an identity")
     other = _other_reading(unit, verdict.derivative, wrt)

@@ -35,6 +35,12 @@ __all__ = ["read_note_claims", "read_claimed"]
 
 _APPLY = re.compile(r"(?<![\\A-Za-z_{])([A-Za-z])\s*('*)\s*\(")
 _LEFTOVER = re.compile(r"\\frac\{\s*(d|\\partial)(?![A-Za-z])|\\partial|\\nabla")
+#: Leibniz notation left in a text to be read as an expression (``\frac{dy}{dx}``,
+#: ``\frac{d^2y}{dx^2}``, ``\frac{\partial f}{\partial x}``): read as a fraction it
+#: would be d·y/(d·x), i.e. y/x.
+_LEIBNIZ_LEFT = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)(?![A-Za-z]{2})"
+                           r"[^{}]*(?:\{[^{}]*\}[^{}]*)*\}"
+                           r"\s*\{\s*(?:d|\\partial)(?![A-Za-z]{2})")
 _DEPENDENT = re.compile(r"\\frac\{\s*(?:d|\\partial)\s*(?:\^\{?\d\}?)?\s*([A-Za-z])\s*\}"
                         r"\{\s*(?:d|\\partial)\s*([A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*'+\s*(?:\(\s*([A-Za-z])\s*\))?"
                         r"|\\d?dot\s*\{?\s*([A-Za-z])")
@@ -137,12 +143,18 @@ def read_claimed(text: str):
     it first.  Raises ``ChainError`` (with the reason) when it cannot."""
     text = _expressions_on_top(text)
     for _ in range(20):
-        m = _NESTED.search(text)
-        if not m:
+        # innermost first: in \frac{d}{dx}\frac{d}{dx} u the operand of the
+        # first operator is the second's result
+        found = list(_NESTED.finditer(text))
+        if not found:
             break
+        m = found[-1]
         j = m.end()
         while j < len(text) and text[j] == " ":
             j += 1
+        if text[j:j + 1] in ("", ")", "}", "]", "=") or text.startswith("\\right", j):
+            # (\frac{d}{dx})^3 u(x): an operator written as a power of itself
+            raise ChainError("a derivative inside the claim is applied to nothing")
         end = _group_at(text, j)
         if end > 0 and text[end:].lstrip()[:1] not in ("^", "_", "'"):
             inner = parse_expr(text[j + 1:end - 1])
@@ -162,9 +174,10 @@ def read_claimed(text: str):
         before = text[:m.start()].rstrip()
         # a product with what stands before, unless an operator (\cdot) already says so
         glue = " \\cdot " if before and (before[-1].isalnum() or before[-1] in ")}") \
-            and not re.search(r"\\(?:cdot|times)$", before) else ""
+            and not re.search(r"\\(?:cdot|times)$", before) \
+            and not any(o.end() == len(before) for o in _NESTED.finditer(before)) else ""
         text = before + glue + "(" + render(d, "latex") + ")" + text[end:]
-    if _LEFTOVER.search(text):
+    if _LEFTOVER.search(text) or _LEIBNIZ_LEFT.search(text):
         raise ChainError("the claim has a derivative (dy/dx, ∂f/∂x) of a function the note "
                          "does not define")
     return parse_expr(text)
@@ -239,6 +252,10 @@ def read_note_claims(text: str, latex: bool = False):
         reason = claim.reason or _readings(claim)
         if isinstance(reason, notes.Claim):
             claim, reason = reason, None
+        if reason is None and (_LEIBNIZ_LEFT.search(claim.expr_read)
+                               or _NESTED.search(claim.expr_read)):
+            reason = ("the differentiated expression has a derivative (dy/dx) inside it: "
+                      "an implicit derivative")
         try:
             program = parse(claim.expr_read) if reason is None else None
         except ChainError as exc:
