@@ -51,10 +51,11 @@ import time  # noqa: E402
 import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import grpc  # noqa: E402
 import numpy as np  # noqa: E402
 from chainlens.client.messages import gradient_request  # noqa: E402
-from chainlens.v1 import derivatives_pb2_grpc  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from grpc_load import closed_loop  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MODES = {
@@ -141,39 +142,9 @@ async def load(address: str, program: str, clients: int, seconds: float) -> dict
     source, point = PROGRAMS[program]
     rng = np.random.default_rng(clients)
     requests = [gradient_request(source, point(rng), {}) for _ in range(16)]
-    channels = [grpc.aio.insecure_channel(address, options=[
-        ("grpc.use_local_subchannel_pool", 1), ("grpc.max_send_message_length", 64 << 20),
-        ("grpc.max_receive_message_length", 64 << 20)])
-        for _ in range(max(1, min(8, clients // 32)))]
-    stubs = [derivatives_pb2_grpc.DerivativesStub(c) for c in channels]
-    for stub in stubs:
-        await stub.Gradient(requests[0], timeout=60)  # compile and connect outside the clock
-    latencies: list[float] = []
-    errors = 0
-    deadline = time.perf_counter() + seconds
-
-    async def client(i: int):
-        nonlocal errors
-        stub = stubs[i % len(stubs)]
-        for n in range(MAX_REQUESTS_PER_CLIENT):
-            if time.perf_counter() >= deadline:
-                return
-            started = time.perf_counter()
-            try:
-                await stub.Gradient(requests[(i + n) % len(requests)], timeout=60)
-            except grpc.aio.AioRpcError:
-                errors += 1
-                continue
-            latencies.append(time.perf_counter() - started)
-
-    started = time.perf_counter()
-    await asyncio.gather(*(client(i) for i in range(clients)))
-    elapsed = time.perf_counter() - started
-    for c in channels:
-        await c.close()
-    lat = np.array(latencies or [float("nan")]) * 1000
-    return {"rps": len(latencies) / elapsed, "p50": float(np.percentile(lat, 50)),
-            "p99": float(np.percentile(lat, 99)), "errors": errors}
+    return await closed_loop(address, requests, clients, seconds, timeout=60, options=(
+        ("grpc.max_send_message_length", 64 << 20),
+        ("grpc.max_receive_message_length", 64 << 20)), max_requests=MAX_REQUESTS_PER_CLIENT)
 
 
 def kernel_costs(program: str, batch: int = 256) -> tuple[float, float]:

@@ -82,12 +82,21 @@ async def load(address: str, clients: int, points: int, seconds: float) -> dict:
     requests = [gradient_request(PROGRAM, {"x": rng.uniform(-1, 1, shape),
                                            "y": rng.uniform(-1, 1, shape)}, {},
                                  batched=points > 1) for _ in range(16)]
-    # Several HTTP/2 connections, as separate client processes would open.
-    channels = [grpc.aio.insecure_channel(address, options=[("grpc.use_local_subchannel_pool",
-                                                             1)])
-                for _ in range(max(1, min(8, clients // 32)))]
+    return await closed_loop(address, requests, clients, seconds, timeout=30)
+
+
+async def closed_loop(address: str, requests: list, clients: int, seconds: float,
+                      timeout: float, options: tuple = (),
+                      max_requests: int = MAX_REQUESTS_PER_CLIENT) -> dict:
+    """``clients`` coroutines each sending ``requests`` (in turn) back to back
+    for ``seconds``, over several HTTP/2 connections as separate client
+    processes would open; throughput, p50/p99 latency in ms and errors."""
+    channels = [grpc.aio.insecure_channel(
+        address, options=[("grpc.use_local_subchannel_pool", 1), *options])
+        for _ in range(max(1, min(8, clients // 32)))]
     stubs = [derivatives_pb2_grpc.DerivativesStub(c) for c in channels]
-    await stubs[0].Gradient(requests[0], timeout=30)  # compile outside the clock
+    for stub in stubs:
+        await stub.Gradient(requests[0], timeout=timeout)  # compile, connect off the clock
     latencies: list[float] = []
     errors = 0
     deadline = time.perf_counter() + seconds
@@ -95,12 +104,12 @@ async def load(address: str, clients: int, points: int, seconds: float) -> dict:
     async def client(i: int):
         nonlocal errors
         stub = stubs[i % len(stubs)]
-        for n in range(MAX_REQUESTS_PER_CLIENT):
+        for n in range(max_requests):
             if time.perf_counter() >= deadline:
                 return
             started = time.perf_counter()
             try:
-                await stub.Gradient(requests[(i + n) % len(requests)], timeout=30)
+                await stub.Gradient(requests[(i + n) % len(requests)], timeout=timeout)
             except grpc.aio.AioRpcError:
                 errors += 1
                 continue
@@ -111,7 +120,7 @@ async def load(address: str, clients: int, points: int, seconds: float) -> dict:
     elapsed = time.perf_counter() - started
     for c in channels:
         await c.close()
-    lat = np.array(latencies) * 1000
+    lat = np.array(latencies or [float("nan")]) * 1000
     return {"rps": len(latencies) / elapsed, "p50": float(np.percentile(lat, 50)),
             "p99": float(np.percentile(lat, 99)), "errors": errors}
 
