@@ -197,7 +197,7 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
     constant = wrt not in free_symbols(unit.claimed)
     if constant and (getattr(unit.claim, "equation", True) and (
             wrt in free_symbols(verdict.derivative) or bound)
-            or bound and unit.claimed is ZERO and getattr(unit.claim, "step", 1) == 1
+            or bound and unit.claimed is ZERO and unit.claim.step == 1
             and wrt in free_symbols(verdict.derivative)
             and not _names(wrt, getattr(unit.claim, "claimed_read", ""))):
         # f'(x) = 0 or dy/dx = 0 (written so, not a later step of a chain)

@@ -14,13 +14,15 @@ from __future__ import annotations
 import ast
 
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
-from chainlens.engine.core.nodes import num, sym
+from chainlens.engine.core.nodes import sym
 from chainlens.engine.frontends.python_init import const_binop
 from chainlens.engine.frontends.python_layers import (
     LOSSES,
     RNN_GATES,
     LayerSpec,
     apply_op,
+    gru_cell,
+    lstm_carry,
     normalise,
     rnn_step,
 )
@@ -169,7 +171,7 @@ class Apply:
         cell, h = rnn_step([g.node for g in z])
         if cell is not None:
             if c_prev is not None:  # c = σ(f)·c_prev + σ(i)·tanh(g)
-                cell = add(mul(call("sigmoid", z[1].node), c_prev.node), cell)
+                cell = lstm_carry(z[1].node, c_prev.node, cell)
             c_name = sym(self.bind("c", cell, where))
             h = Tensor(sym(self.bind("h", h(c_name), where)), z[0].dim)
             c_t = Tensor(c_name, z[0].dim)
@@ -188,11 +190,8 @@ class Apply:
         xi = [self.materialise(Linear([term]), where, piece=(j, 3)) for j in range(3)]
         hh = [self.materialise(Linear([(inner_h, h_prev)]), where, piece=(j, 3))
               for j in range(3)]
-        r = call("sigmoid", add(xi[0].node, hh[0].node))
-        z = call("sigmoid", add(xi[1].node, hh[1].node))
-        n = call("tanh", add(xi[2].node, mul(r, hh[2].node)))
         self.notes.append("nn.GRUCell read as one time step with the state it is given")
-        h = add(mul(sub(num(1), z), n), mul(z, h_prev.node))
+        h = gru_cell([g.node for g in xi], [g.node for g in hh], h_prev.node)
         return Tensor(sym(self.bind("h", h, where)), xi[0].dim)
 
     def _state(self, ctor: str, state, where):

@@ -302,6 +302,21 @@ def rnn_step(z: list[Node]):
     return None, call("tanh", z[0])
 
 
+def lstm_carry(forget: Node, c_prev: Node, cell: Node) -> Node:
+    """An LSTM cell given a state: c = σ(f)·c_prev + ``cell`` (σ(i)·tanh(g))."""
+    return add(mul(call("sigmoid", forget), c_prev), cell)
+
+
+def gru_cell(xi: list[Node], hh: list[Node], h_prev: Node) -> Node:
+    """``nn.GRUCell(x, h)`` as PyTorch computes it, from the input and hidden
+    pre-activations of its (r, z, n) gates: r, z = σ(W_i x + W_h h),
+    n = tanh(W_in x + r·(W_hn h + b_hn)), h' = (1 - z)·n + z·h."""
+    r = call("sigmoid", add(xi[0], hh[0]))
+    z = call("sigmoid", add(xi[1], hh[1]))
+    n = call("tanh", add(xi[2], mul(r, hh[2])))
+    return add(mul(sub(num(1), z), n), mul(z, h_prev))
+
+
 def normalise(x: Node, gain: Node | None, shift: Node | None) -> Node:
     """Layer/batch normalisation of one feature vector:
     ``(x - mean x) / sqrt(var x + 1e-5)``, then the affine part."""
