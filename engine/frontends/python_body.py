@@ -245,6 +245,10 @@ class Body(Control, Methods):
         if isinstance(base, Concat) and node.attr == "shape":
             width = sum(p.dim.value or TYPICAL_WIDTH for p in base.parts)
             return Shape(Tensor(self.fw.num(0), Dim(width)))
+        if isinstance(base, Linear) and node.attr == "shape":
+            # k = self.key(x); k.shape[-1]: the layer's width, without building it
+            out = base.terms[0][0].spec.fan_out
+            return Shape(Tensor(self.fw.num(0), Dim(out if isinstance(out, int) else None)))
         if isinstance(base, Param) and node.attr == "shape" and base.shape:
             return Tup([Const(d) for d in base.shape])  # a parameter's sizes, as written
         if isinstance(base, Tensor | Lazy | Param):
