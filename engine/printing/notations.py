@@ -62,7 +62,9 @@ class Unicode(Printer):
         out = parts[0]
         for prev, part in zip(parts, parts[1:], strict=False):
             close = (_DIGITS.fullmatch(prev) and out == prev) or prev == "π"
-            out += part if close and not _DIGITS.match(part) else self.times + part
+            # never against a bar: 2|x| reads as an absolute value after a factor
+            out += part if close and not _DIGITS.match(part) and part[:1] != "|" \
+                else self.times + part
         return Frag(out, PROD)
 
     def power(self, base: Frag, exp: Frag, q: Fraction | None) -> Frag:
