@@ -65,9 +65,19 @@ class Built:
 
 
 def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constants: dict,
-                      offsets: Offsets, source: str, configs: dict | None = None) -> Built:
+                      offsets: Offsets, source: str, configs: dict | None = None,
+                      made: ast.Call | None = None) -> Built:
+    """One module class as a program; ``made``: the file's own construction
+    of it, whose arguments stand for those its ``__init__`` requires."""
     init = InitReader(classes, functions, constants, offsets, configs)
-    mod = init.instantiate(cls, [], {}, "")
+    args: list = []
+    kwargs: dict = {}
+    if made is not None:
+        args = [init.value(a, {}, None) for a in made.args if not isinstance(a, ast.Starred)]
+        kwargs = {k.arg: init.value(k.value, {}, None) for k in made.keywords if k.arg}
+        init.notes.append(f"built as the file builds it (line {made.lineno}): "
+                          f"`{ast.unparse(made)[:60]}`")
+    mod = init.instantiate(cls, args, kwargs, "")
     forward = _Forward(init, offsets)
     forward.notes += init.notes
     return forward.run(mod, source)

@@ -75,6 +75,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
     configs = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)
                and n.name not in classes and any(
                    isinstance(s, ast.AnnAssign) and s.value is not None for s in n.body)}
+    made = _constructions(tree, classes)
     units: list[ModuleUnit] = []
     skips: list[ModuleSkip] = []
     owned: set[ast.AST] = set()
@@ -87,7 +88,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
             continue
         try:
             built = read_module_class(cls, classes, functions, constants, offsets, source,
-                                      configs)
+                                      configs, made.get(name) if _needs_arguments(cls) else None)
         except Unsupported as exc:
             where = exc.node if getattr(exc.node, "lineno", None) else entry
             line = f" (line {where.lineno})" if where is not entry else ""
@@ -108,6 +109,35 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
         units.append(ModuleUnit(name, offsets.span(cls), offsets.name_span(cls, name),
                                 built.program, built.params, built.layers, built.notes))
     return units, skips, owned
+
+
+def _needs_arguments(cls: ast.ClassDef) -> bool:
+    """Does the class's ``__init__`` take an argument without a default
+    (``ResNet(block, layers)``)?"""
+    init = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
+                 and s.name == "__init__"), None)
+    if init is None:
+        return False
+    positional = init.args.posonlyargs + init.args.args
+    return len(positional) - 1 > len(init.args.defaults) or any(
+        d is None for d in init.args.kw_defaults)
+
+
+def _constructions(tree: ast.Module, classes: dict) -> dict[str, ast.Call]:
+    """The file's own first construction of each module class outside the
+    classes (``model = ResNet(ResidualBlock, [2, 2, 2])``, ``def
+    ResNet18(): return ResNet(BasicBlock, [2, 2, 2, 2])``): its arguments are
+    the ones the file uses, so a class whose ``__init__`` requires some is
+    read with them."""
+    out: dict[str, ast.Call] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.ClassDef):
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                    node.func.id in classes):
+                out.setdefault(node.func.id, node)
+    return out
 
 
 def _shape_error(program: Program) -> str | None:
