@@ -54,6 +54,9 @@ _TWO = num(2)
 _LOCAL_UNARY = frozenset(("exp", "log", "sin", "tan", "sinh", "tanh", "asin", "atan", "cos",
                           "cosh"))
 
+#: Shared denominators the common-denominator rewrite tries per sum.
+_DENOMINATOR_TRIES = 8
+
 
 @dataclass(frozen=True)
 class Simplified:
@@ -287,7 +290,9 @@ class _Pass:
                 b: max(e, negs[b]) for b, e in shared.items() if b in negs}
             if not shared:
                 return node
-        for base, m in shared.items():
+        # a few candidates: a deep chain's derivative shares a thousand
+        # denominators, and trying each rebuilt every term (seconds of CPU)
+        for base, m in list(shared.items())[:_DENOMINATOR_TRIES]:
             lift = power(base, num(m))
             pieces = [mul(t, lift) for t in node.args]
             before = sum(len(p.args) if p.op == "add" else 1 for p in pieces)
