@@ -43,21 +43,16 @@ BLAS_THREADS = int(os.environ.setdefault("OPENBLAS_NUM_THREADS", "1"))
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
-import re  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-import urllib.request  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 from chainlens.client.messages import gradient_request  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from grpc_load import closed_loop  # noqa: E402
+from grpc_load import Server, closed_loop  # noqa: E402
 
-BIN = Path(sys.executable).parent
 MODES = {
     "on": ["--max-batch-size", "1024", "--batch-timeout-ms", "2"],
     "off": ["--max-batch-size", "1", "--batch-timeout-ms", "0"],
@@ -106,35 +101,12 @@ PROGRAMS = {
 }
 
 
-class Server:
-    """A ``chainlens serve`` process on a free loopback port; ``blas``: the
-    threads BLAS may start per kernel call (its two kernel-call workers
-    already fill two cores; more threads on top oversubscribe them)."""
-
-    def __init__(self, flags: list[str], blas: int):
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": str(blas), "OMP_NUM_THREADS": str(blas),
-               "MKL_NUM_THREADS": str(blas)}
-        self.proc = subprocess.Popen(
-            [str(BIN / "chainlens"), "serve", "--port", "0", "--metrics-port", "0",
-             "--host", "127.0.0.1", *flags],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
-        self.address = re.search(r"on (127\.0\.0\.1:\d+)", self.proc.stdout.readline()).group(1)
-        self.metrics_url = re.search(r"(http://\S+/metrics)", self.proc.stdout.readline()).group(1)
-
-    def batches(self) -> tuple[float, float]:
-        """(kernel calls, requests in them) so far."""
-        text = urllib.request.urlopen(self.metrics_url, timeout=5).read().decode()
-        count = re.search(r"^chainlens_batch_size_count (\S+)", text, re.M)
-        total = re.search(r"^chainlens_batch_size_sum (\S+)", text, re.M)
-        return (float(count.group(1)), float(total.group(1))) if count else (0.0, 0.0)
-
-    def stop(self) -> None:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+def start_server(flags: list[str], blas: int) -> Server:
+    """A ``chainlens serve`` process whose BLAS may start ``blas`` threads per
+    kernel call (its two kernel-call workers already fill two cores; more
+    threads on top oversubscribe them)."""
+    return Server(flags, env={**os.environ, "OPENBLAS_NUM_THREADS": str(blas),
+                              "OMP_NUM_THREADS": str(blas), "MKL_NUM_THREADS": str(blas)})
 
 
 async def load(address: str, program: str, clients: int, seconds: float) -> dict:
@@ -199,7 +171,7 @@ def main() -> None:
     servers = {}
     try:
         for mode, flags in MODES.items():
-            servers[mode] = Server(flags, BLAS_THREADS)
+            servers[mode] = start_server(flags, BLAS_THREADS)
         for program in programs:
             for n in clients:
                 # on and off alternate, so that a change in the machine's

@@ -49,13 +49,14 @@ MODES = {
 
 
 class Server:
-    """A ``chainlens serve`` process on a free loopback port."""
+    """A ``chainlens serve`` process on a free loopback port (``env``: its
+    environment, default this process's)."""
 
-    def __init__(self, flags: list[str]):
+    def __init__(self, flags: list[str], env: dict | None = None):
         self.proc = subprocess.Popen(
             [str(BIN / "chainlens"), "serve", "--port", "0", "--metrics-port", "0",
              "--host", "127.0.0.1", *flags],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
         self.address = re.search(r"on (127\.0\.0\.1:\d+)", self.proc.stdout.readline()).group(1)
         self.metrics_url = re.search(r"(http://\S+/metrics)", self.proc.stdout.readline()).group(1)
 
@@ -64,7 +65,7 @@ class Server:
         text = urllib.request.urlopen(self.metrics_url, timeout=5).read().decode()
         count = re.search(r"^chainlens_batch_size_count (\S+)", text, re.M)
         total = re.search(r"^chainlens_batch_size_sum (\S+)", text, re.M)
-        return float(count.group(1)), float(total.group(1))
+        return (float(count.group(1)), float(total.group(1))) if count else (0.0, 0.0)
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)

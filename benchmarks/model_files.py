@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainlens.engine.frontends.document import read_document
-from chainlens.engine.frontends.python_modules import is_module_class
+from chainlens.engine.frontends.python_modules import forward_classes
 from chainlens.engine.health.analysis import analyze
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,15 +57,7 @@ class Tally:
 
 def module_forwards(tree: ast.Module) -> list[str]:
     """Class names of the module classes with a forward / __call__."""
-    known: set[str] = set()
-    out = []
-    for node in tree.body:
-        if isinstance(node, ast.ClassDef) and is_module_class(node, known):
-            known.add(node.name)
-            if any(isinstance(n, ast.FunctionDef) and n.name in ("forward", "__call__")
-                   for n in node.body):
-                out.append(node.name)
-    return out
+    return forward_classes(tree)
 
 
 def measure_file(path: Path, tally: Tally, verbose: bool) -> None:

@@ -175,7 +175,7 @@ def read_claimed(text: str):
         # a product with what stands before, unless an operator (\cdot) already says so
         glue = " \\cdot " if before and (before[-1].isalnum() or before[-1] in ")}") \
             and not re.search(r"\\(?:cdot|times)$", before) \
-            and not any(o.end() == len(before) for o in _NESTED.finditer(before)) else ""
+            and not (len(found) > 1 and found[-2].end() == len(before)) else ""
         text = before + glue + "(" + render(d, "latex") + ")" + text[end:]
     if _LEFTOVER.search(text) or _LEIBNIZ_LEFT.search(text):
         raise ChainError("the claim has a derivative (dy/dx, ∂f/∂x) of a function the note "

@@ -28,7 +28,7 @@ from chainlens.engine.frontends.python_values import Ref
 from chainlens.engine.language.program import Program
 from chainlens.engine.numeric.tape import node_shapes
 
-__all__ = ["ModuleUnit", "ModuleSkip", "read_modules", "is_module_class"]
+__all__ = ["ModuleUnit", "ModuleSkip", "read_modules", "is_module_class", "forward_classes"]
 
 _MODULE_BASES = frozenset({"Module", "LightningModule", "nnx.Module"})
 
@@ -60,6 +60,20 @@ def is_module_class(cls: ast.ClassDef, known: set[str]) -> bool:
         if parts and (parts[-1] in _MODULE_BASES or parts[-1] in known):
             return True
     return False
+
+
+def forward_classes(tree: ast.Module) -> list[str]:
+    """Names of the module classes of ``tree`` with a ``forward`` or
+    ``__call__``: what the reader is asked to read (the corpus figures'
+    denominator)."""
+    known: set[str] = set()
+    out = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and is_module_class(node, known):
+            known.add(node.name)
+            if _entry(node) is not None:
+                out.append(node.name)
+    return out
 
 
 def read_modules(tree: ast.Module, offsets: Offsets, source: str):

@@ -8,7 +8,7 @@ import pathlib
 
 import pytest
 from chainlens.engine.frontends.document import read_document
-from chainlens.engine.frontends.python_modules import is_module_class
+from chainlens.engine.frontends.python_modules import forward_classes
 from chainlens.engine.health.analysis import analyze
 
 DEV = sorted((pathlib.Path(__file__).resolve().parents[1] / "corpora" / "models" / "dev")
@@ -19,15 +19,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def _module_classes(text: str) -> list[str]:
-    known: set[str] = set()
-    out = []
-    for node in ast.parse(text).body:
-        if isinstance(node, ast.ClassDef) and is_module_class(node, known):
-            known.add(node.name)
-            if any(isinstance(n, ast.FunctionDef) and n.name in ("forward", "__call__")
-                   for n in node.body):
-                out.append(node.name)
-    return out
+    return forward_classes(ast.parse(text))
 
 
 @pytest.mark.parametrize("path", DEV, ids=[p.stem[:40] for p in DEV])

@@ -84,26 +84,25 @@ def _lark(text: str):
         return None
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(expressions)
-def test_fast_path_is_the_lark_node_or_steps_aside(text):
+def _same_as_lark_or_aside(text: str) -> None:
     fast = fast_expr(text)
     slow = _lark(text)
     if slow is None:
         assert fast is None, text
     elif fast is not None:
         assert fast is slow, (text, fast, slow)
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expressions)
+def test_fast_path_is_the_lark_node_or_steps_aside(text):
+    _same_as_lark_or_aside(text)
 
 
 @settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tex)
 def test_fast_path_reads_its_latex_subset_as_lark_does_or_steps_aside(text):
-    fast = fast_expr(text)
-    slow = _lark(text)
-    if slow is None:
-        assert fast is None, text
-    elif fast is not None:
-        assert fast is slow, (text, fast, slow)
+    _same_as_lark_or_aside(text)
 
 
 @pytest.mark.parametrize("text", [
