@@ -4,13 +4,18 @@ sidecar JSONs (repo, path, commit, licence, split) are ours and are committed.
 
 PICKS is split dev/heldout by a hash of the source path; HELDOUT2 is a second,
 wholly held-out set (round 3), chosen by what the files are before any run and
-never shown to whoever works on the reader."""
+never shown to whoever works on the reader; HELDOUT3 is a third, from
+repositories none of the earlier splits uses, likewise chosen before any run.
+
+Run:  .venv/bin/python benchmarks/model_corpus.py [dev heldout heldout2 heldout3]
+(no argument: every split; dev and heldout are built together)."""
 
 import ast
 import hashlib
 import json
 import pathlib
 import subprocess
+import sys
 
 M = pathlib.Path("/work/.mirror")
 OUT = pathlib.Path("/work/main/tests/corpora/models")
@@ -132,6 +137,64 @@ HELDOUT2 = {
         "model/backbones/resnet.py",
     ],
 }
+# A third wholly held-out set: no repository of PICKS or HELDOUT2, none of its
+# files ever run through chainlens before it was frozen here.
+HELDOUT3 = {
+    "milesial/Pytorch-UNet": ["unet/unet_parts.py", "unet/unet_model.py"],
+    "eriklindernoren/PyTorch-GAN": [
+        "implementations/gan/gan.py",
+        "implementations/dcgan/dcgan.py",
+        "implementations/wgan_gp/wgan_gp.py",
+        "implementations/srgan/models.py",
+    ],
+    "AntixK/PyTorch-VAE": ["models/vanilla_vae.py", "models/beta_vae.py"],
+    "hyunwoongko/transformer": [
+        "models/layers/layer_norm.py",
+        "models/layers/multi_head_attention.py",
+        "models/layers/position_wise_feed_forward.py",
+        "models/blocks/encoder_layer.py",
+    ],
+    "MorvanZhou/PyTorch-Tutorial": [
+        "tutorial-contents/401_CNN.py",
+        "tutorial-contents/402_RNN_classifier.py",
+        "tutorial-contents/404_autoencoder.py",
+        "tutorial-contents/406_GAN.py",
+    ],
+    "weiaicunzai/pytorch-cifar100": ["models/resnet.py", "models/vgg.py", "models/densenet.py"],
+    "jadore801120/attention-is-all-you-need-pytorch": [
+        "transformer/Modules.py",
+        "transformer/SubLayers.py",
+        "transformer/Layers.py",
+    ],
+    "clcarwin/focal_loss_pytorch": ["focalloss.py"],
+    "eriklindernoren/ML-From-Scratch": [
+        "mlfromscratch/deep_learning/activation_functions.py",
+        "mlfromscratch/deep_learning/loss_functions.py",
+        "mlfromscratch/deep_learning/neural_network.py",
+    ],
+    "google/flax": [
+        "examples/vae/models.py",
+        "examples/imagenet/models.py",
+        "examples/mnist/train.py",
+    ],
+    "ZacBi/CS224n-2019-solutions": [
+        "assignments/a3/parser_model.py",
+        "assignments/a5/cnn.py",
+        "assignments/a5/highway.py",
+        "assignments/a5/char_decoder.py",
+    ],
+    "openai/CLIP": ["clip/model.py"],
+    "facebookresearch/ConvNeXt": ["models/convnext.py"],
+    "L1aoXingyu/pytorch-beginner": [
+        "04-Convolutional Neural Network/convolution_network.py",
+        "05-Recurrent Neural Network/recurrent_network.py",
+        "08-AutoEncoder/Variational_autoencoder.py",
+    ],
+    "onucharles/lstm-gru-pytorch": ["lstm.py", "gru.py"],
+    "Lexie88rus/Activation-functions-examples-pytorch": ["custom_activations_example.py"],
+    "raphaelsenn/rnn-lstm-gru-numpy": ["nn_np/rnn_np.py"],
+    "jax-ml/jax": ["examples/mnist_classifier_fromscratch.py", "examples/mnist_vae.py"],
+}
 MAX_LINES = 600
 
 
@@ -201,16 +264,24 @@ def build(repo, path, commit, lic, split, split_by):
 assert not {(r, p) for r, ps in PICKS.items() for p in ps} & {
     (r, p) for r, ps in HELDOUT2.items() for p in ps
 }, "a heldout2 file is already in PICKS"
-for repo, paths in PICKS.items():
+assert not set(HELDOUT3) & (set(PICKS) | set(HELDOUT2)), "a heldout3 repository is used already"
+SPLITS = set(sys.argv[1:]) or {"dev", "heldout", "heldout2", "heldout3"}
+for repo, paths in PICKS.items() if SPLITS & {"dev", "heldout"} else ():
     commit = git(repo, "rev-parse", "HEAD").strip()
     lic = licence(repo)
     for path in paths:
         h = hashlib.sha256(f"{repo}/{path}".encode()).digest()[0]
         split = "heldout" if h % 3 == 0 else "dev"
         build(repo, path, commit, lic, split, "sha256(repo/path)[0] % 3 == 0 -> heldout")
-for repo, paths in HELDOUT2.items():
+for repo, paths in HELDOUT2.items() if "heldout2" in SPLITS else ():
     commit = git(repo, "rev-parse", "HEAD").strip()
     lic = licence(repo)
     for path in paths:
         build(repo, path, commit, lic, "heldout2",
               "fresh held-out set, round 3, chosen before any run")
+for repo, paths in HELDOUT3.items() if "heldout3" in SPLITS else ():
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    lic = licence(repo)
+    for path in paths:
+        build(repo, path, commit, lic, "heldout3",
+              "third wholly held-out set: repositories of no earlier split, chosen before any run")
