@@ -32,7 +32,17 @@ class Math:
 _ENV = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)(\*?)\}(.*?)"
                   r"\\end\{\1\2\}", re.S)
 _DELIMS = (("$$", "$$", True), ("\\[", "\\]", True), ("\\(", "\\)", False), ("$", "$", False))
-_FENCE = re.compile(r"^[ \t]*(```|~~~).*?^[ \t]*\1[^\n]*$", re.S | re.M)
+#: A fence line: ```` ```python ````, ```` ```{solution} ````, ``~~~``.
+_FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*(\{[A-Za-z][\w:-]*\})?([^\n]*)$", re.M)
+#: MyST directives whose body is not Markdown (code, files, pictures, tables of
+#: contents); every other ```` ```{name} ```` fence (solution, hint, topic, note,
+#: admonition, exercise, proof, …) holds prose and math, read as the note's own.
+_CODE_DIRECTIVES = frozenset({
+    "code", "code-block", "code-cell", "sourcecode", "literalinclude", "raw", "eval-rst",
+    "mermaid", "graphviz", "image", "figure", "include", "bibliography", "toctree",
+    "jupyter-execute", "ipython", "glue", "csv-table", "tabularcolumns", "math"})
+#: A directive's option line (``:label: eq-1``, ``:class: dropdown``).
+_OPTION = re.compile(r"[ \t]*:[A-Za-z][\w-]*:[^\n]*\n")
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 #: MyST math: a ```{math} fence (its :label: lines are options) and the
 #: {math}`…` role are math, not code.
@@ -69,6 +79,46 @@ def _prose(m: re.Match) -> str:
 
 def _blank(text: str, pattern: re.Pattern) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def code_spans(note: str) -> list[tuple[int, int]]:
+    """The parts of a Markdown note that are code, not prose: fenced code
+    blocks, and the fence and option lines of a MyST directive whose body is
+    prose (```` ```{solution} ````: its body is read like the rest of the note).
+    A fence closes with a bare line of at least as many of its characters
+    (CommonMark), so ```` ```python ```` inside a solution is code again."""
+    out: list[tuple[int, int]] = []
+    opened: list[tuple[str, int, bool]] = []  # (fence, start, prose body)
+    for m in _FENCE_LINE.finditer(note):
+        fence, directive, info = m.group(1), m.group(2), m.group(3).strip()
+        top = opened[-1] if opened else None
+        if top and fence[0] == top[0][0] and len(fence) >= len(top[0]) \
+                and not directive and not info:
+            opened.pop()
+            if top[2]:
+                out.append((m.start(), m.end()))
+            else:
+                out.append((top[1], m.end()))
+            continue
+        if top and not top[2]:
+            continue  # a fence line inside code is code
+        prose = bool(directive) and directive[1:-1].lower() not in _CODE_DIRECTIVES
+        opened.append((fence, m.start(), prose))
+        if prose:
+            end = m.end() + 1
+            while (o := _OPTION.match(note, end)) is not None:
+                end = o.end()
+            out.append((m.start(), min(end, len(note))))
+    for _fence, start, prose in opened:  # never closed: code to the end (CommonMark)
+        if not prose:
+            out.append((start, len(note)))
+    return sorted(out)
+
+
+def _blank_spans(text: str, spans) -> str:
+    for s, e in spans:
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text
 
 
 def _closing(scan: str, opener: str, closer: str, start: int) -> int:
@@ -115,13 +165,14 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
     """Every math fragment of a Markdown or LaTeX note, in order.  Multi-line
     blocks split at ``\\\\`` into one fragment per statement: a line that starts
     with ``=`` (``&=`` in an alignment) continues the chain of the line above,
-    so each step of an aligned derivation is one claim of the same chain.
+    so each step of an aligned derivation is one claim of the same chain, and
+    one that starts with ``+`` or ``-`` continues the expression above it.
     ``latex``: ``%`` starts a comment, which is not math."""
     # Code is not math: blank fences, inline code and escaped dollars first,
     # keeping every offset where it was.
     myst = [(m.start(3), m.end(3), True) for m in _MATH_FENCE.finditer(note)] + \
         [(m.start(1), m.end(1), False) for m in _MATH_ROLE.finditer(note)]
-    scan = _blank(_blank(note, _FENCE), _INLINE_CODE).replace("\\$", "  ")
+    scan = _blank(_blank_spans(note, code_spans(note)), _INLINE_CODE).replace("\\$", "  ")
     if latex:
         scan = _blank(scan, _COMMENT)
     source = scan
@@ -153,11 +204,41 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
                         strict=True):
             piece = body[s:e]
             if piece.strip():
-                if groups and piece.lstrip().startswith("="):
+                lead = piece.lstrip()[:1]
+                if groups and (lead == "=" or lead in "+-" and lead and
+                               "=" in body[groups[-1][0]:groups[-1][1]]):
+                    # "&= …" continues the chain, "&+ …" the expression above
                     groups[-1][1] = e
                 else:
                     groups.append([s, e])
         for s, e in groups:
             text = _LINE_BREAK.sub(lambda m: " " * len(m.group(0)), body[s:e])
             out.append(Math(start + s, start + e, text, display))
-    return tuple(out)
+    return tuple(_continued(note, out))
+
+
+#: Between two math blocks of one derivation: the first closes, the next opens.
+_BETWEEN = re.compile(r"\s*(?:\$\$?|\\[\]\)]|\\end\{[A-Za-z]+\*?\})\s*"
+                      r"(?:\$\$?|\\[\[\(]|\\begin\{[A-Za-z]+\*?\})\s*")
+
+
+def _continued(note: str, out: list[Math]) -> list[Math]:
+    """A math block that starts with ``=`` right after another (nothing but
+    the delimiters between them) continues that one's chain, as each ``&=``
+    line does in an alignment::
+
+        $$\\frac{d}{dx}[4x^5 - 3x^3]$$
+        $$= 20x^4 - 9x^2$$
+
+    The two become one fragment, the delimiters between them blanked."""
+    merged: list[Math] = []
+    for frag in out:
+        prev = merged[-1] if merged else None
+        if prev is not None and frag.text.lstrip().startswith("=") and \
+                _BETWEEN.fullmatch(note, prev.end, frag.start):
+            gap = " " * (frag.start - prev.end)
+            merged[-1] = Math(prev.start, frag.end, prev.text + gap + frag.text,
+                              prev.display or frag.display)
+            continue
+        merged.append(frag)
+    return merged

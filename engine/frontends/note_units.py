@@ -217,13 +217,33 @@ def dependent_names(math, macros) -> set[tuple[str, str]]:
     return out
 
 
+#: ``\log`` without a base (``\log_a`` has one).
+_BARE_LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
+#: A claimed side that may mean base 10: ``\frac{1}{x \ln 10}``, ``\log e``.
+_BASE_TEN = re.compile(r"\\(?:ln|log)\s*\(?\s*10(?!\d)|\\log\s*\(?\s*e(?![A-Za-z])")
+
+
+def _log_readings(claim):
+    """``\\log`` is ln in mathematics and log₁₀ in engineering and chemistry
+    notes (``\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}``).  When a claim about
+    ``\\log`` has a 10 (or ``\\log e``) on its claimed side, it is judged under
+    both readings and called wrong only when wrong under both."""
+    texts = (claim.expr_read, claim.claimed_read)
+    if not any(_BARE_LOG.search(t) for t in texts) or not _BASE_TEN.search(claim.claimed_read):
+        return None
+    ten = tuple(_BARE_LOG.sub(lambda m: "\\log_{10}", t) for t in texts)
+    return replace(claim, readings=(texts, ten),
+                   question="\\log may be the base-10 logarithm here")
+
+
 def _readings(claim):
     """None when the claim's texts mean one thing; the claim with its other
-    reading when one side has one question :func:`two_readings` brackets both ways;
-    else the question (the claim is then not checked)."""
+    reading when one side has one question :func:`two_readings` brackets both ways
+    (or ``\\log`` may be log₁₀, :func:`_log_readings`); else the question (the
+    claim is then not checked)."""
     on_expr, on_claimed = ambiguity(claim.expr_read), ambiguity(claim.claimed_read)
     if not (on_expr or on_claimed):
-        return None
+        return _log_readings(claim)
     exprs = two_readings(claim.expr_read) if on_expr else (claim.expr_read,) * 2
     claimed = two_readings(claim.claimed_read) if on_claimed else (claim.claimed_read,) * 2
     if exprs is None or claimed is None:

@@ -298,15 +298,32 @@ def _through(claim: Claim, defs, dependent, same) -> Claim:
     and the other definitions of its function that then agree with the one
     it is bound to dropped."""
     keep = (claim.definition,) if claim.definition else ()
+    wrt = claim.wrt or _named_variable(claim.expr_read, defs)
 
     def through(text: str) -> str:
-        return through_definitions(text, defs, claim.wrt, dependent, keep, same)
+        return through_definitions(text, defs, wrt, dependent, keep, same)
 
     expr = through(claim.expr_read)
     others = tuple(a for a in (through(a) for a in claim.alternatives)
                    if same is None or not same(a, expr))
     return replace(claim, expr_read=expr, claimed_read=through(claim.claimed_read),
                    alternatives=others)
+
+
+_NAME = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
+
+
+def _named_variable(read: str, defs) -> str | None:
+    """The variable of ``(fg)' = …`` when f and g are functions the note
+    defines by one variable, the same for each (f(x) = x^2 + 1, g(x) = …);
+    None when the expression names anything else."""
+    names = {m.group(0) for m in _NAME.finditer(read)} - {"\\frac", "\\cdot", "\\left",
+                                                           "\\right", "\\times"}
+    found = {defs[n].vars for n in names if n in defs and not defs[n].reason}
+    if len(found) != 1 or len(next(iter(found))) != 1 or \
+            any(n not in defs for n in names):
+        return None
+    return next(iter(found))[0]
 
 
 def find_claims(note: str, fragments: tuple[Math, ...] | None = None,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from chainlens.engine.frontends.latex_text import function_words, normalise
+from chainlens.engine.frontends.note_math import code_spans
 from chainlens.engine.frontends.notes import Claim, Math
 
 __all__ = ["plain_math", "table_claims"]
@@ -20,7 +21,6 @@ __all__ = ["plain_math", "table_claims"]
 _OPERATOR = re.compile(r"(?<![A-Za-z\\])d\s*/\s*d[a-z](?![A-Za-z])|\\d?frac\{d\}\{d[a-z]\}"
                        r"|(?<![A-Za-z\\])d[a-z]\s*/\s*d[a-z](?![A-Za-z])\s*="
                        r"|(?<![A-Za-z\\'])[a-z]'+\s*(?:\(\s*[a-z]\s*\))?\s*=(?!=)|\)'\s*=")
-_FENCE = re.compile(r"^[ \t]*(```+|~~~+)")
 #: A line of plain text that defines a function: "f(x) = x^3 + 2x", "- Let y = e^(2x)".
 _DEFINES = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?(?:(?:Let|If|For)[ \t]+)?"
                       r"(?=(?:[a-z][ \t]*\([ \t]*[a-z][ \t]*\)|y)[ \t]*=[^=])")
@@ -41,16 +41,13 @@ def _covered(start: int, end: int, math: tuple[Math, ...]) -> bool:
 
 def plain_math(note: str, math: tuple[Math, ...]) -> tuple[Math, ...]:
     """Lines of prose carrying a derivative operator outside any math."""
-    out, offset, fence = [], 0, None
+    out, offset = [], 0
+    code = code_spans(note)  # code is not prose (a MyST solution's body is)
     for line in note.splitlines(keepends=True):
-        opened = _FENCE.match(line)
-        if opened and (fence is None or opened.group(1) == fence):
-            fence = opened.group(1) if fence is None else None  # code is not prose
-            offset += len(line)
-            continue
+        fence = any(s <= offset < e for s, e in code)
         m = _OPERATOR.search(line)
         d = _DEFINES.match(line)
-        if fence is None and (m or d) and "|" not in line and "`" not in line \
+        if not fence and (m or d) and "|" not in line and "`" not in line \
                 and "$" not in line:
             at = d.end() if d else _opening(line, m)
             start = offset + at

@@ -1,0 +1,103 @@
+"""Where a note's math continues: MyST directive bodies (```` ```{solution} ````)
+are prose with math, a display block that starts with ``=`` continues the
+one right above it, an alignment line starting with ``+`` continues the
+expression above; and ``\\log`` that may be base 10, ``(fg)'`` with f and g
+defined.  Hand-written snippets, several spellings each."""
+
+from __future__ import annotations
+
+import pytest
+from chainlens.engine.frontends.claims import check_claim
+from chainlens.engine.frontends.document import read_document
+
+
+def oks(text: str, kind: str = "markdown"):
+    return [check_claim(u).ok for u in read_document(text, kind).claims]
+
+
+SOLUTION = """1. $f(x) = x^3 - 2x$
+
+   ```{solution}
+   \\begin{equation}
+   f'(x) = 3x^2 - 2
+   \\end{equation}
+   ```
+"""
+
+ADMONITION = """$g(t) = t^2 e^t$
+
+:::{note}
+unused
+:::
+
+~~~{admonition} Answer
+:class: dropdown
+$$g'(t) = 2te^t + t^2e^t$$
+~~~
+"""
+
+
+@pytest.mark.parametrize("note", [SOLUTION, ADMONITION])
+def test_a_myst_directive_body_is_read(note):
+    assert oks(note) == [True]
+
+
+def test_a_wrong_step_in_a_directive_body_is_flagged():
+    assert oks(SOLUTION.replace("3x^2 - 2", "3x^2 + 2")) == [False]
+    assert oks(ADMONITION.replace("2te^t +", "2te^t -")) == [False]
+
+
+def test_code_stays_code_inside_and_outside_a_directive():
+    note = ("```{solution}\n```python\n# d/dx x**2 = 3*x\n```\n$$\\frac{d}{dx}x^2 = 2x$$\n```\n\n"
+            "```{code-cell} python\n# f'(x) = 5\n```\n")
+    assert oks(note) == [True]
+
+
+@pytest.mark.parametrize("open_, close", [("$$", "$$"), ("\\[", "\\]"), ("$", "$")])
+def test_a_block_starting_with_equals_continues_the_block_above(open_, close):
+    note = (f"{open_}\\frac{{d}}{{dx}}[4x^5 - 3x^3 + 2x]{close}\n"
+            f"{open_}= 20x^4 - 9x^2 + 2{close}\n{open_}= 2 + 20x^4 - 9x^2{close}\n")
+    assert oks(note) == [True, True]
+    assert oks(note.replace("= 20x^4 - 9x^2 + 2", "= 20x^4 - 9x^2 - 2")) == [False, True]
+
+
+def test_a_block_after_prose_does_not_continue_anything():
+    note = "$$\\frac{d}{dx}x^3$$\nso the slope is\n$$= 2x$$\n"
+    assert oks(note) == []
+
+
+def test_an_alignment_line_starting_with_plus_continues_the_expression():
+    note = ("$f(x) = (x+1)(x^2+5)$\n\n\\begin{align}\nf'(x) &= (x+1)(2x) \\\\\n"
+            "&+ (x^2+5)(1) \\\\\n&= 3x^2 + 2x + 5\n\\end{align}\n")
+    assert oks(note) == [True, True]
+    assert oks(note.replace("&+ (x^2+5)", "&- (x^2+5)")) == [False, True]
+
+
+@pytest.mark.parametrize("claimed", ["\\frac{1}{x \\ln 10}", "\\frac{1}{x\\ln(10)}",
+                                     "\\frac{\\log e}{x}"])
+def test_log_that_may_be_base_ten_is_never_called_wrong(claimed):
+    # right for log₁₀ (\\log e / x is right for both: correct)
+    assert oks(f"$\\frac{{d}}{{dx}} \\log x = {claimed}$") in ([None], [True])
+    assert oks(f"$\\frac{{d}}{{dx}} \\log x = {claimed}$") == [None] or "e" in claimed
+
+
+def test_log_is_still_checked():
+    assert oks("$\\frac{d}{dx} \\log x = \\frac{1}{x}$") == [True]
+    assert oks("$\\frac{d}{dx} \\log(x^{10}) = \\frac{10}{x}$") == [True]
+    assert oks("$\\frac{d}{dx} \\log(x^{10}) = \\frac{1}{x}$") == [False]
+    assert oks("$\\frac{d}{dx} \\log x = \\frac{2}{x \\ln 10}$") == [False]
+
+
+@pytest.mark.parametrize("lhs", ["(fg)'", "(f g)'", "(f \\cdot g)'"])
+def test_a_product_of_defined_functions_is_their_formulas(lhs):
+    note = (f"Let f(x) = x² + 1, g(x) = x³ - 2x\n- f'(x) = 2x\n- g'(x) = 3x² - 2\n\n"
+            f"${lhs} = (2x)(x^3 - 2x) + (x^2 + 1)(3x^2 - 2)$\n$= 5x^4 - 3x^2 - 2$\n")
+    assert oks(note)[-2:] == [True, True]
+    assert oks(note.replace("- 3x^2 - 2$", "- 3x^2 + 2$"))[-2:] == [True, False]
+
+
+def test_a_quotient_of_defined_functions():
+    note = ("Let f(x) = x² + 1, g(x) = x - 3\n- f'(x) = 2x\n- g'(x) = 1\n\n"
+            "$$\\left(\\frac{f}{g}\\right)' = \\frac{(x-3)(2x) - (x^2+1)(1)}{(x-3)^2}$$\n")
+    assert oks(note)[-1] is True
+    assert oks(note.replace("(x-3)(2x) -", "(x-3)(2x) +"))[-1] is False
