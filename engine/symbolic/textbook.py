@@ -152,7 +152,7 @@ def _shortest(node: Node, fired: list[str], costs: dict[Node, int]) -> Node:
     for name, make in (("distributed and collected like terms", _expanded),
                        ("one denominator, common factors cancelled", _together)):
         try:
-            cand = make(node, costs)
+            cand = make(node, costs, best_cost)
         except (ZeroDivisionError, OverflowError):
             cand = None
         if cand is None or cand is node:
@@ -165,13 +165,83 @@ def _shortest(node: Node, fired: list[str], costs: dict[Node, int]) -> Node:
     return best
 
 
-def _expanded(node: Node, costs: dict[Node, int]) -> Node | None:
+def _expanded(node: Node, costs: dict[Node, int], best: int) -> Node | None:
     atoms = Atoms()
     p = from_node(node, atoms)
     if p is None or len(p) > 2 * _terms(node) + 2:
         return None  # multiplying out grew it: it will not print shorter
+    if expanded_cost(p, atoms, costs) >= best:
+        return None  # it cannot win: not built (most expansions lose)
     out = to_node(p, atoms)
     return _content(out, costs)
+
+
+def _num_cost(c: int | Fraction) -> int:
+    """:func:`cost` of ``num(c)``, from the number alone."""
+    n = c.numerator
+    d = c.denominator
+    return len(str(abs(n))) + (len(str(d)) + 1 if d != 1 else 0) + (n < 0)
+
+
+def expanded_cost(p: dict, atoms: Atoms, costs: dict[Node, int]) -> int:
+    """``cost(_content(to_node(p, atoms)))`` without building the sum and
+    its products, or 0 (no bound) when building could merge something.
+
+    Exact when no two factors of a monomial share a base (``mul`` merges
+    only equal bases) and the monomials' factor sets differ (``add``
+    collects only equal terms): then ``to_node`` builds one product per
+    monomial, ``num(c)`` first unless ``c`` is 1, and one sum of them, whose
+    costs are sums over their arguments (the order does not matter)."""
+    nodes = atoms.nodes
+    powered: dict[tuple[int, int], Node] = {}
+    seen: set = set()
+    terms: list[tuple[int | Fraction, int, int]] = []  # (coefficient, factors, their cost)
+    for m, c in p.items():
+        fc = 0
+        bases = set()
+        fs = []
+        for i, e in m:
+            f = nodes[i]
+            if e != 1:
+                f = powered.get((i, e))
+                if f is None:
+                    f = powered[(i, e)] = power(nodes[i], num(e))
+            op = f.op
+            if op in ("num", "mul", "add"):
+                return 0
+            bases.add(id(f.args[0]) if op == "pow" else id(f))
+            fs.append(id(f))
+            fc += cost(f, costs)
+        if len(bases) != len(m):
+            return 0
+        key = frozenset(fs)
+        if key in seen:
+            return 0
+        seen.add(key)
+        terms.append((c, len(m), fc))
+    if not terms:
+        return 1  # num(0)
+    total = sum(_term_cost(c, k, fc) for c, k, fc in terms)
+    if len(terms) == 1:
+        return total
+    total += 3 * (len(terms) - 1)
+    g = 0
+    for c, _, _ in terms:
+        g = gcd(g, c.numerator)
+    if g <= 1:
+        return total
+    inner = sum(_term_cost(Fraction(c, g), k, fc) for c, k, fc in terms) + 3 * (len(terms) - 1)
+    factored = _num_cost(g) + 1 + inner + 3
+    return factored if factored < total else total
+
+
+def _term_cost(c: int | Fraction, k: int, fc: int) -> int:
+    """Cost of ``mul(num(c), *k factors costing fc in all)``."""
+    if k == 0:
+        return _num_cost(c)
+    if c == 1:
+        return fc if k == 1 else fc + k
+    return (1 if c == -1 else _num_cost(c) + 1) + fc + k
 
 
 def _terms(node: Node) -> int:
@@ -211,7 +281,7 @@ def _denominator(term: Node) -> tuple[list[Node], dict[Node, Fraction]]:
     return num_fs, den
 
 
-def _together(node: Node, costs: dict[Node, int]) -> Node | None:
+def _together(node: Node, costs: dict[Node, int], best: int = 0) -> Node | None:
     if node.op == "mul":
         fs, den = _denominator(node)
         if not den or not any(f.op == "add" for f in fs):
