@@ -9,7 +9,8 @@ per split:
 * files with anything read; functions read / all (a function unit, or the
   forward/__call__ of a model class that was read);
 * ``forward`` methods of module classes read / all, each counted only if
-  it shows a gradient-flow table (a measured flow with at least one layer);
+  it shows a gradient flow (a measured table with at least one layer, or,
+  for a module without weights, a measured non-zero gain over its input);
 * skips with and without a reason;
 * time per file: reading (what a hover needs) and measured health of every
   unit, with the slowest file and the figures for the largest file.
@@ -60,6 +61,15 @@ def module_forwards(tree: ast.Module) -> list[str]:
     return forward_classes(tree)
 
 
+def shows_flow(flow) -> bool:
+    """Does the hover show a gradient flow: a table of layers with weights,
+    or, for a module without weights (Swish, ``x + pe``, a loss), a
+    measured non-zero gain over its input?"""
+    if flow is None:
+        return False
+    return bool(flow.layers) or any(g.gain > 0 for g in flow.inputs)
+
+
 def measure_file(path: Path, tally: Tally, verbose: bool) -> None:
     text = path.read_text(encoding="utf-8")
     tree = ast.parse(text)
@@ -86,8 +96,7 @@ def measure_file(path: Path, tally: Tally, verbose: bool) -> None:
     tally.functions_read += min(len(functions), len(read_functions) + len(modules))
     forwards = module_forwards(tree)
     tally.forwards += len(forwards)
-    shown = [c for c in forwards if c in modules and flows.get(c) is not None
-             and flows[c].layers]
+    shown = [c for c in forwards if c in modules and shows_flow(flows.get(c))]
     tally.forwards_read += len(shown)
     tally.skips += len(doc.skipped)
     tally.skips_with_reason += sum(bool(s.reason.strip()) for s in doc.skipped)
@@ -111,7 +120,7 @@ def report(split: str, tally: Tally) -> None:
     print(f"files with anything read     {tally.files_read}/{tally.files}")
     print(f"functions read / all         {tally.functions_read}/{tally.functions}")
     print(f"module forward() read / all  {tally.forwards_read}/{tally.forwards} ({pct:.0f}%)"
-          "  (each with a gradient-flow table)")
+          "  (each showing a measured gradient flow)")
     print(f"skips with a reason          {tally.skips_with_reason}/{tally.skips}"
           f"  (without: {tally.skips - tally.skips_with_reason})")
     slow_read = max(tally.read_ms)

@@ -161,7 +161,7 @@ class Body(Control, Methods):
         if isinstance(value, Lazy):
             names = [t.id if isinstance(t, ast.Name) else f"{value.name}_{i}"
                      for i, t in enumerate(target.elts)]
-            return [Lazy(nm, value.span) for nm in names]
+            return [Lazy(nm, value.span, argument=value.argument) for nm in names]
         if isinstance(value, Shape):
             return [Const(None)] * (n - 1) + [Const(value.of.dim.value)]
         raise Unsupported(stmt, f"unpacking {ast.unparse(stmt)[:40]} is not read")

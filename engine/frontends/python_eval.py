@@ -101,6 +101,7 @@ class _Forward(Apply):
         self.layers: list = []
         self.notes: list[str] = []
         self.inputs: list[str] = []
+        self.arguments: list[str] = []  # the inputs that are forward's own arguments
         self.depth = 0
         self.flax_count = 0
         self.tags: set[str] = set()
@@ -139,8 +140,11 @@ class _Forward(Apply):
                                   "input")
             name = self.bind("L", call("sum", mul(target, sym(name))), entry)
             self.notes.append("L = Σ target·output, a target of unit variance")
-        if not self.layers:
-            raise Unsupported(entry, "no layer with weights is used in forward")
+        if not self.layers and not self.arguments:
+            raise Unsupported(entry, "no layer with weights and no input is used in forward")
+        if not self.layers:  # Swish, NewGELU, x + pe, a loss: the gradient over the input
+            self.notes.append("no layer with weights: the flow is the gradient's gain through "
+                              "the module over its input, at inputs of unit variance")
         decls, assumed, narrowed = [], [], []
         ratio: dict[int, float] = {}  # layer -> measured / written fan-in
         for role, dims, _, _, _, layer in self.decls.values():
@@ -159,10 +163,12 @@ class _Forward(Apply):
             lo, hi = init_range(init, fan_in if fan_in else (shape[-1] if shape else 1))
             scale = self.scales.get(n, 1.0)
             lo, hi = lo * scale, hi * scale
+            if role != "param":  # forward's arguments, other data, the loss's target
+                init = ("input" if n in self.arguments else "state" if n in self.inputs
+                        else "target" if n.startswith("target") else None)
             decls.append(Declaration(n, role, shape, span,
                                      (Fraction(lo).limit_denominator(10**9),
-                                      Fraction(hi).limit_denominator(10**9)), layer,
-                                     init if role == "param" else None))
+                                      Fraction(hi).limit_denominator(10**9)), layer, init))
         if assumed:
             self.notes.append(f"widths not written in the file are {TYPICAL_WIDTH}: "
                               + ", ".join(assumed[:4]) + (" …" if len(assumed) > 4 else ""))
@@ -215,6 +221,8 @@ class _Forward(Apply):
                 dim = Dim()
                 node = self.declare(v.name, "input", (dim,), v.span, "input")
                 self.inputs.append(node.value)
+                if v.argument:
+                    self.arguments.append(node.value)
                 v.made = Tensor(node, dim)
             return v.made
         if isinstance(v, Linear):

@@ -245,7 +245,7 @@ class InitReader(InitValues, InitCalls):
                 and isinstance(call.args[0], ast.Constant) and mod is not None):
             # a buffer is data the model adds, not a weight: an input
             mod.attrs[str(call.args[0].value)] = Lazy(str(call.args[0].value),
-                                                      self.offsets.span(call))
+                                                      self.offsets.span(call), argument=False)
             return
         if isinstance(f, ast.Attribute) and f.attr in ("append", "add_module") and call.args:
             target = self.value(f.value, env, mod)

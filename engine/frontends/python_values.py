@@ -144,11 +144,13 @@ class Func:
 
 @dataclass
 class Lazy:
-    """A forward() argument: becomes one input, or several when unpacked."""
+    """A forward() argument: becomes one input, or several when unpacked
+    (``argument`` False: a registered buffer, data the module adds)."""
 
     name: str
     span: object
     made: object = None
+    argument: bool = True
 
 
 @dataclass

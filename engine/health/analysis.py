@@ -120,6 +120,8 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
             findings += ctx.repeat_findings(findings, repeats)
             if model.is_model(program):  # the measured flow decides a model's verdict
                 findings, flow = model.judge(program, run, findings)
+            elif model.is_weightless(program):  # an activation module: its gain
+                flow = model.input_flow(program, run)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(findings, key=lambda f: (order[f.severity], f.span.start if f.span else 0))
     return HealthReport(output_label(output), tuple(findings), assumptions, values, repeats,

@@ -27,8 +27,8 @@ from chainlens.engine.health.model_fixes import model_remedies
 from chainlens.engine.health.report import Finding
 from chainlens.engine.language.program import Program
 
-__all__ = ["LayerFlow", "Flow", "gradient_flow", "verdict_of", "is_model", "judge", "draws",
-           "VANISHING", "EXPLODING"]
+__all__ = ["LayerFlow", "InputGain", "Flow", "gradient_flow", "input_flow", "verdict_of",
+           "is_model", "is_weightless", "judge", "draws", "VANISHING", "EXPLODING"]
 
 #: first/last |∂L/∂W| ratios beyond which a model's gradient is judged
 VANISHING = 1e-3
@@ -44,6 +44,23 @@ class LayerFlow:
 
 
 @dataclass(frozen=True)
+class InputGain:
+    """The gradient's gain through a module without weights (an activation,
+    ``x + pe``, a loss), over one of its inputs: ``gain`` is the median over
+    draws of ‖∂L/∂x‖ / ‖∂L/∂y‖ (‖∂L/∂x‖ when the output is a scalar loss);
+    ``low``/``high`` the 5th/95th percentiles over coordinates and draws of
+    |∂L/∂xᵢ| / |∂L/∂yᵢ| (for an elementwise activation: its derivative's
+    range at typical inputs), None when the output is not of x's shape."""
+
+    name: str
+    gain: float
+    low: float | None = None
+    high: float | None = None
+    #: False: the output is a scalar (a loss) and ``gain`` is ‖∂L/∂x‖ itself
+    relative: bool = True
+
+
+@dataclass(frozen=True)
 class Flow:
     layers: tuple[LayerFlow, ...]
     ratio: float  # first / last
@@ -53,10 +70,17 @@ class Flow:
     #: (attention read at one position gives its query and key none; a
     #: detached input's layers): listed, never judged as vanishing
     unreached: tuple[str, ...] = ()
+    #: a module without weights: the gradient's gain over each input (no layers)
+    inputs: tuple[InputGain, ...] = ()
 
     def to_dict(self) -> dict:
         return {"ratio": _num(self.ratio), "verdict": self.verdict, "draws": self.draws,
                 "unreached": list(self.unreached),
+                "inputs": [{"name": g.name, "gain": _num(g.gain),
+                            "low": None if g.low is None else _num(g.low),
+                            "high": None if g.high is None else _num(g.high),
+                            "relative": g.relative}
+                           for g in self.inputs],
                 "layers": [{"layer": f.layer, "name": f.name, "grad": _num(f.grad),
                             "ratio": _num(f.ratio)} for f in self.layers]}
 
@@ -144,6 +168,50 @@ def draws(program: Program, samples: int) -> int:
     if params * samples <= MAX_DRAWN:
         return samples
     return max(4, min(samples, MAX_DRAWN // max(1, params)))
+
+
+def is_weightless(program: Program) -> bool:
+    """A module the model reader read without any weight (Swish, ``x + pe``, a
+    loss): no parameter, and forward inputs declared at their typical scale."""
+    return not any(d.role == "param" for d in program.declarations) and any(
+        d.role == "input" and d.init == "input" for d in program.declarations)
+
+
+def input_flow(program: Program, run: measure.Run) -> Flow | None:
+    """The gradient through a weightless module, over its forward inputs, at
+    the measured draws (inputs of unit variance; L = Σ target·y, so ∂L/∂y is
+    the target).  Its verdict says whether the module alone passes the
+    gradient on (gain within [VANISHING, EXPLODING]); it is never a finding."""
+    decls = {d.name: d for d in program.declarations}
+    target = next((d.name for d in program.declarations if d.init == "target"), None)
+    upstream = None
+    if target is not None and target in run.values:
+        upstream = np.asarray(run.values[target], dtype=np.float64)
+    gains = []
+    for d in program.declarations:
+        if d.role != "input" or d.init != "input" or d.name not in run.adjoints:
+            continue
+        adj = np.asarray(run.adjoints[d.name], dtype=np.float64)
+        flat = adj.reshape(adj.shape[0], -1)
+        norms = np.sqrt(np.sum(flat * flat, axis=1))
+        low = high = None
+        if upstream is not None:
+            up = upstream.reshape(upstream.shape[0], -1)
+            up_norms = np.sqrt(np.sum(up * up, axis=1))
+            norms = norms / np.where(up_norms > 0, up_norms, np.inf)
+            if up.shape == flat.shape and decls[target].shape == d.shape:
+                keep = np.abs(up) > 1e-3
+                if np.any(keep):
+                    per = np.abs(flat[keep]) / np.abs(up[keep])
+                    low, high = (float(v) for v in np.percentile(per, [5, 95]))
+        gains.append(InputGain(d.name, float(np.median(norms)), low, high,
+                               relative=upstream is not None))
+    if not gains:
+        return None
+    draws = len(next(iter(run.values.values()))) if run.values else 1
+    best = max(g.gain for g in gains)
+    verdict = "flat" if not best > 0 else verdict_of(best)
+    return Flow((), best, verdict, draws, (), tuple(gains))
 
 
 def _healthy(twin: Program) -> bool:

@@ -62,7 +62,10 @@ def flow_markdown(unit) -> list[str]:
     flow = getattr(report, "flow", None)
     layers = getattr(source, "layers", ()) or ()
     count = len(flow.layers) if flow is not None else len(layers)
-    lines = [f"{count} layer(s) with weights; init: {_init_words(unit)}"]
+    if flow is not None and flow.inputs and not flow.layers:
+        return _input_lines(flow) + _notes(source)
+    lines = [f"{count} layer(s) with weights; init: {_init_words(unit)}" if count else
+             "no layer with weights: the gradient is measured over the input(s)"]
     if flow is None:
         lines.append("_gradient flow: measuring…_" if report is None
                      else "_gradient flow: not measured_")
@@ -96,6 +99,30 @@ def flow_markdown(unit) -> list[str]:
                      f"(measured, {flow.draws} seeded draws at the default init)")
         lines += [f"- remedy: {r}" for r in _REMEDIES[flow.verdict]]
     return lines + _notes(source)
+
+
+def _input_lines(flow) -> list[str]:
+    """A module without weights (an activation, ``x + pe``, a loss): the
+    gradient's gain over each input instead of a weight table."""
+    relative = any(g.relative for g in flow.inputs)
+    gain = "‖∂L/∂x‖ / ‖∂L/∂y‖" if relative else "‖∂L/∂x‖ (a scalar output)"
+    lines = ["no layer with weights: the gradient's gain through the module, over its "
+             "input(s)", "", f"| input | {gain} | per coordinate, 5–95% |", "|---|---:|---:|"]
+    for g in flow.inputs:
+        per = f"{g.low:.2g} … {g.high:.2g}" if g.low is not None and g.high is not None else "—"
+        lines.append(f"| {g.name} | {g.gain:.2g} | {per} |")
+    lines.append("")
+    how = f"measured at inputs of unit variance, {flow.draws} seeded draws"
+    if flow.verdict == "flat":
+        lines.append(f"**Gradient flow: none** — no gradient reaches the input ({how})")
+    elif flow.verdict == "healthy":
+        lines.append(f"**Gradient flow: passes** — gain {flow.ratio:.2g} ({how}; per "
+                     "coordinate of an elementwise activation: its derivative's range)")
+    else:
+        word = "shrinks" if flow.verdict == "vanishing" else "grows"
+        lines.append(f"**Gradient flow: {flow.verdict}** — the module alone {word} the "
+                     f"gradient by {flow.ratio:.2g} ({how})")
+    return lines
 
 
 def _notes(source) -> list[str]:
