@@ -5,8 +5,9 @@ them again from ``/work/.mirror/<owner>+<name>/repo`` at the pinned commits.
 A file goes to ``heldout/`` when the first byte of sha256("repo/path") is
 divisible by 3 (decided from the path alone, before anyone reads the file);
 a source with ``"split"`` goes whole to that folder (round 2's fresh
-``heldout2/``, round 3's ``heldout3/``).  ``"start_after"``: the cut starts after the first line
-containing that text (a standalone chapter's own preamble is not the note).
+``heldout2/``, round 3's ``heldout3/``, round 4's ``heldout4/``).  ``"start_after"``: the cut
+starts after the first line containing that text (a standalone chapter's own preamble is not
+the note).  ``"preamble_whole_lines"``: leave out preamble lines whose braces do not balance.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ MIRRORS = Path("/work/.mirror")
 LINES = 250
 CELLS = 60
 _PREAMBLE = re.compile(r"^\\(newcommand|renewcommand|def|DeclareMathOperator)\b.*$")
+
+
+def _balanced(line: str) -> bool:
+    body = re.sub(r"\\[{}]", "", line.split("%", 1)[0])
+    return body.count("{") == body.count("}")
 
 
 def split_of(repo: str, path: str) -> str:
@@ -66,7 +72,11 @@ def main() -> int:
         preamble = ""
         if source.get("preamble"):
             lines = show(repo, commit, source["preamble"]).splitlines()
-            preamble = "".join(line + "\n" for line in lines if _PREAMBLE.match(line))
+            # "whole_lines" (round 4): a definition spread over several lines, cut to
+            # its first line, is not the macro; earlier rounds keep their copies as built
+            whole = source.get("preamble_whole_lines", False)
+            preamble = "".join(line + "\n" for line in lines
+                               if _PREAMBLE.match(line) and (_balanced(line) or not whole))
         for path in source["paths"]:
             split = source.get("split") or split_of(repo, path)
             out = HERE / split / local_name(repo, path)

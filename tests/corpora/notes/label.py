@@ -71,3 +71,8 @@ if __name__ == "__main__":
     except ImportError:
         HELDOUT3 = {}
     write("heldout3", HELDOUT3)
+    try:
+        from labels_heldout4 import HELDOUT4
+    except ImportError:
+        HELDOUT4 = {}
+    write("heldout4", HELDOUT4)
