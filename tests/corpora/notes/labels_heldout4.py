@@ -2,13 +2,13 @@
 """Hand labels for the fresh held-out notes of round 4 (heldout4/), written
 by reading the built copies only: chainlens (and benchmarks/notes_corpus.py)
 was not run on these notes before the labels were committed.  The sources
-(sources.json, "split": "heldout4") are nine repositories no earlier split
+(sources.json, "split": "heldout4") are ten repositories no earlier split
 uses: an open LaTeX textbook written for Ximera with its own macros
 (MOOCulus: \\ddx, \\dd, \\answer[given]{...} around the answers), a Hugo
 course site in \\( \\) / \\[ \\] math (MCV4U), short Markdown course notes
 (Calc1Course), Markdown cheat sheets (AmirTallap/math, wu-quartz), MyST
 Jupyter-Book pages with dropdown steps (110jupyter), backprop/activation
-notes in Markdown (an Obsidian note, a course README) and one Jupyter notebook.
+notes in Markdown (an Obsidian note, a course README) and two Jupyter notebooks.
 
 Format as in labels_heldout3.py: (line, expression, variable, claimed[,
 order]) in SymPy syntax, one row per concrete claim; line = the line of the
@@ -18,7 +18,8 @@ Not concrete (left out on purpose), as in round 3: generic f, g, u, v
 are named just before); limits and the limit steps of a first-principles
 chain (only its final value is a claim); values at a point and functions
 known only from a table; implicit differentiation; chain steps that mix the
-dependent and independent variables; vector/indexed gradients; piecewise
+dependent and independent variables (one exception, commented:
+zh4ngx 10013); vector/indexed gradients; piecewise
 derivatives (ReLU, PReLU); products of two derivatives ("f'(x)g'(x) =
 (2x)(3x^2-3)", which is not the derivative of one expression); algebra that
 continues a derivative without writing any derivative notation.  A step that
@@ -26,6 +27,8 @@ rewrites E first ("d/dx 1/x^4 = d/dx x^{-4}") is a claim; its claimed side is
 written with SymPy's diff.  label.py decides each row's correctness with
 SymPy; the rows it calls wrong are real mistakes in the notes (comments
 below)."""
+
+_S = "(1/(1+exp(-x)))"            # the logistic sigmoid in x
 
 HELDOUT4 = {
  # MOOCulus (Ximera LaTeX; \ddx = d/dx from preamble.tex; answers inside \answer[given]{...})
@@ -245,5 +248,20 @@ HELDOUT4 = {
   (196, "u**2", "u", "2*u"), (197, "3*x", "x", "3"),
   (198, "(3*x)**2", "x", "6*x*3"), (198, "(3*x)**2", "x", "18*x"), (202, "9*x**2", "x", "18*x"),
   (248, "x**2+3*x*y+y**2", "x", "2*x+3*y"), (249, "x**2+3*x*y+y**2", "y", "3*x+2*y"),
+ ],
+ "zh4ngx__Assignment_1.ipynb": [   # cs224d assignment notebook; cells 0 and 2-7 are indexed/vector gradients
+  # cell 1, z = 1 + e^{-x}: a real mistake in the notebook at 10013, "1/z^2 * -e^{-x}" (the sign of
+  # d/dx 1/z = -z'/z^2 is lost; 10015 gets it back with a second minus).  That step mixes z and x,
+  # which round 3 left out; it is labelled here (z substituted) so that a "wrong" on it is not
+  # counted as a false alarm.  10009/10011 ("dz/dx z", "dx/dz 1 + e^{-x}") are not concrete.
+  (10013, _S, "x", "1/(1+exp(-x))**2*(-exp(-x))"),
+  (10015, _S, "x", "-exp(-x)/(-(1+exp(-x))**2)"),
+  (10017, _S, "x", "1/(1+exp(-x))*exp(-x)/(1+exp(-x))"),
+  (10019, _S, "x", f"{_S}*exp(-x)/(1+exp(-x))"),
+  (10021, _S, "x", f"{_S}*(1+exp(-x)-1)/(1+exp(-x))"),
+  (10023, _S, "x", f"{_S}*((1+exp(-x))/(1+exp(-x))-1/(1+exp(-x)))"),
+  (10025, _S, "x", f"{_S}*(1-1/(1+exp(-x)))"),
+  (10027, _S, "x", f"{_S}*(1-{_S})"),
+  (10029, _S, "x", f"{_S}*(1/(1+exp(x)))"),   # sigma(x) sigma(-x)
  ],
 }
