@@ -16,7 +16,7 @@ from fractions import Fraction
 from chainlens.engine.core.ir import add, mul, power
 from chainlens.engine.core.nodes import ONE, Node, num, raw
 
-__all__ = ["TRIG", "base_exponent", "cofactor", "powers", "trig_factors"]
+__all__ = ["TRIG", "base_exponent", "cofactor", "common_factor", "powers", "trig_factors"]
 
 #: Trig functions as powers of (sin, cos): tan = sin cos^-1, sec = cos^-1...
 TRIG = {"sin": (1, 0), "cos": (0, 1), "tan": (1, -1), "cot": (-1, 1),
@@ -87,3 +87,32 @@ def powers(term: Node) -> dict[Node, Fraction]:
         else:
             out[f] = out[f] + 1 if f in out else _ONE_Q
     return out
+
+
+def common_factor(node: Node) -> Node | None:
+    """The sum ``node`` with a factor common to every term taken out, or
+    None.  Only when a term is a bare multiple of it (``x^x + x^x log x ->
+    x^x (log x + 1)``) and the factor is not a plain power of a variable
+    (``x^2 + x`` stays a polynomial).  The simplifier's rewrite; the
+    textbook stage asks it too, so that it does not pick an expanded form
+    this would factor back."""
+    if node.args[0].op == "num":
+        return None  # a constant term (numbers sort first) has no factor to share
+    maps = sorted((powers(t) for t in node.args), key=len)
+    common = maps[0]
+    for m in maps[1:]:  # smallest first: the intersection only shrinks
+        common = {b: min(e, m[b]) for b, e in common.items() if b in m}
+        if not common:
+            return None
+    if not any(b.op != "sym" and not (b.op == "pow" and b.args[0].op == "sym"
+                                      and b.args[1].op == "num") for b in common):
+        return None
+    general_power = any(b.op == "pow" and b.args[1].op != "num" for b in common)
+    if not general_power and not any(m == common for m in maps):
+        # Only a term made of exactly the common factors leaves a number
+        # (the condition below): nothing to take out, no need to divide.
+        return None
+    cofactors = [cofactor(t, common) for t in node.args]
+    if not general_power and not any(c.op == "num" for c in cofactors):
+        return None
+    return mul(*(power(b, num(e)) for b, e in common.items()), add(*cofactors))

@@ -34,7 +34,7 @@ from chainlens.engine.core.ir import add, mul, power
 from chainlens.engine.core.nodes import ONE, ZERO, Node, num, raw
 from chainlens.engine.core.walk import count_nodes, postorder, rebuild
 from chainlens.engine.symbolic.conditions import assumption
-from chainlens.engine.symbolic.factors import TRIG, base_exponent, cofactor, powers, trig_factors
+from chainlens.engine.symbolic.factors import TRIG, base_exponent, common_factor, trig_factors
 from chainlens.engine.symbolic.textbook import textbook
 
 __all__ = ["simplify", "simplify_traced", "Simplified"]
@@ -326,27 +326,11 @@ class _Pass:
                    *(rest for _, _, rest in pairs))
 
     def _factor(self, node: Node) -> Node:
-        if node.args[0].op == "num":
-            return node  # a constant term (numbers sort first) has no factor to share
-        maps = sorted((powers(t) for t in node.args), key=len)
-        common = maps[0]
-        for m in maps[1:]:  # smallest first: the intersection only shrinks
-            common = {b: min(e, m[b]) for b, e in common.items() if b in m}
-            if not common:
-                return node
-        if not any(b.op != "sym" and not (b.op == "pow" and b.args[0].op == "sym"
-                                          and b.args[1].op == "num") for b in common):
-            return node
-        general_power = any(b.op == "pow" and b.args[1].op != "num" for b in common)
-        if not general_power and not any(m == common for m in maps):
-            # Only a term made of exactly the common factors leaves a number
-            # (the condition below): nothing to take out, no need to divide.
-            return node
-        cofactors = [cofactor(t, common) for t in node.args]
-        if not general_power and not any(c.op == "num" for c in cofactors):
+        out = common_factor(node)
+        if out is None:
             return node
         self.fired.append("common factor")
-        return mul(*(power(b, num(e)) for b, e in common.items()), add(*cofactors))
+        return out
 
 
 def _reciprocal_trig(f: Node) -> bool:

@@ -33,6 +33,7 @@ from math import gcd
 from chainlens.engine.core.ir import add, mul, power
 from chainlens.engine.core.nodes import ONE, Node, num
 from chainlens.engine.core.walk import postorder, rebuild
+from chainlens.engine.symbolic.factors import common_factor
 from chainlens.engine.symbolic.identities import INVERSES, compose, pythagoras
 from chainlens.engine.symbolic.poly import MAX_SUM_POWER, Atoms, divide, from_node, to_node
 
@@ -158,7 +159,9 @@ def _shortest(node: Node, fired: list[str], costs: dict[Node, int]) -> Node:
         if cand is None or cand is node:
             continue
         c = cost(cand, costs)
-        if c < best_cost:
+        if c < best_cost and not (cand.op == "add" and common_factor(cand) is node):
+            # (the simplifier's common-factor rewrite would give node back:
+            # σ − σ² is shorter than σ(1 − σ) but would not stay)
             best, best_cost, why = cand, c, name
     if why:
         fired.append(why)
