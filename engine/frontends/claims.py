@@ -156,6 +156,8 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
     the same verdict."""
     verdict = _verdict(unit, default_variable)
     claim = unit.claim
+    if verdict.ok is False:
+        verdict = _rescued(unit, verdict, default_variable)
     readings = getattr(claim, "readings", ())
     if not readings or verdict.ok is None:
         return verdict
@@ -172,6 +174,30 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
     if verdict.ok is False and any(e != claim.expr_read for e, _ in readings):
         # which derivative the note meant depends on the reading: no fix
         return replace(verdict, correct_latex=None, correct_unicode=None)
+    return verdict
+
+
+def _rescued(unit: Unit, verdict: ClaimVerdict, default_variable: str) -> ClaimVerdict:
+    """A "wrong" verdict that a convention of the note's own may undo: the
+    claim is stated for a restricted domain ("for $x > 0$"), or right under
+    another convention (``\\log`` as log₁₀, arcsec's other branch): then
+    "not checked" with the reason.  A claim in plain text gets no LaTeX fix."""
+    claim = unit.claim
+    condition = getattr(claim, "condition", None)
+    if condition:
+        return ClaimVerdict(unit, verdict.wrt, note=f"not checked: the claim is stated "
+                            f"{condition} only")
+    for expr_text, claimed_text, why in getattr(claim, "rescues", ()):
+        try:
+            other = replace(unit, program=parse(expr_text), claimed=read_claimed(claimed_text),
+                            claim=replace(claim, rescues=(), readings=()))
+            again = _verdict(other, default_variable).ok
+        except (ChainError, RecursionError):
+            again = None
+        if again is not False:
+            return ClaimVerdict(unit, verdict.wrt, note=f"not checked: {why}")
+    if getattr(claim, "plain", False):
+        return replace(verdict, correct_latex=None)
     return verdict
 
 

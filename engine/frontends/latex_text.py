@@ -188,6 +188,8 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = _frac_arguments(text)
     text = re.sub(r"\^\s*(-\s*\d)", r"^{\1}", text)  # sin^-1(x): a signed one-digit power
     text = _SCRIPT.sub(lambda m: m.group(1) + "{" + m.group(2) + "}", text)
+    # log2(x), log10(x) in plain text: the base-2 and base-10 logarithms (C, NumPy)
+    text = re.sub(r"(?<![\\A-Za-z])log(2|10)(?=\s*\()", r"\\log_{\1}", text)
     text = _split_letters(text)
     text = _signed_factors(text)
     text = re.sub(r"(?<![\\A-Za-z_{^])([A-Za-z])(\d)", r"\1 \\cdot \2", text)  # x3 is x·3

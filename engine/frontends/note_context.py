@@ -13,7 +13,7 @@ import re
 
 from chainlens.engine.frontends.note_math import Math
 
-__all__ = ["equation_context", "hypothesis"]
+__all__ = ["condition", "equation_context", "hypothesis"]
 
 
 _EQUATION = re.compile(r"\?|\\(?:Rightarrow|implies|Longrightarrow|iff|vert|bigg?|Bigg?)\b|\|"
@@ -47,3 +47,37 @@ def hypothesis(note: str, frag: Math) -> bool:
     end = min(frag.end + 40, stop.end() if stop else len(note))
     return bool(_HYPOTHESIS.search(note, start, frag.start) or
                 _HYPOTHESIS.search(note, frag.end, end))
+
+
+#: A domain restriction: a relation, or words that restrict (positive, nonzero, …).
+#: (``x \\ne 0`` leaves out one point, which no sample lands on: not a restriction;
+#: nor is ``x \\in \\mathbb{R}``)
+_RELATION = (r"(?:[<>≤≥]|\\(?:leq?|geq?|lt|gt|notin)(?![A-Za-z])"
+             r"|\\in(?![A-Za-z])(?!\s*(?:\\mathbb\s*\{?\s*R|\\R(?![A-Za-z])|ℝ))"
+             r"|\b(?:positive|negative|non-?negative)\b)[ \t]*-?[\w\\{}^]*")
+#: ``… = 1`` then "for $x > 0$", ", x > 0", "\quad (x > 0)", "(x \ne 0)", "when x < 0".
+_CONDITION_AFTER = re.compile(r"[\s$]*(?:\\[()\]]|\$)?[\s$]*(?:[,(]|\\q?quad|\\text\s*\{\s*"
+                              r"(?:for|if|when|on)\b[^{}]*\}|\b(?:for|if|when|whenever|on|where"
+                              r"|provided)\b)[^.;:\n=]{0,40}?" + _RELATION)
+#: "For $x > 0$, …", "When x < 0: …" before the claim, in its sentence.
+_CONDITION_BEFORE = re.compile(r"\b(?:for|if|when|whenever|on)\b[^.;\n=]{0,40}?" + _RELATION,
+                               re.I)
+
+
+def condition(note: str, frag: Math, claimed_end: int) -> str | None:
+    """The domain a claim is stated on, when the words right after its
+    claimed side ("= 1 for $x > 0$") or before it in its sentence ("For
+    $x > 0$, …") restrict it; None when it is stated everywhere.  A claim
+    that is right on a restricted domain is never called wrong on another."""
+    after = _CONDITION_AFTER.match(note, claimed_end, min(len(note), frag.end + 60))
+    if after:
+        return _words(after.group(0))
+    start = max(note.rfind(". ", 0, frag.start) + 1, note.rfind("\n\n", 0, frag.start),
+                frag.start - 80, 0)
+    before = list(_CONDITION_BEFORE.finditer(note, start, frag.start))
+    return _words(before[-1].group(0)) if before else None
+
+
+def _words(text: str) -> str:
+    text = re.sub(r"\\text\s*\{([^{}]*)\}|\\q?quad|\\[()]|[$]", r" \1", text)
+    return re.sub(r"\s+", " ", text.strip(" ,(")).strip() or "on a restricted domain"

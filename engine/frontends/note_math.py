@@ -27,6 +27,8 @@ class Math:
     end: int
     text: str
     display: bool
+    #: a line of plain text (no ``$``), see :mod:`~chainlens.engine.frontends.notes_plain`
+    plain: bool = False
 
 
 _ENV = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)(\*?)\}(.*?)"
@@ -238,7 +240,7 @@ def _continued(note: str, out: list[Math]) -> list[Math]:
                 _BETWEEN.fullmatch(note, prev.end, frag.start):
             gap = " " * (frag.start - prev.end)
             merged[-1] = Math(prev.start, frag.end, prev.text + gap + frag.text,
-                              prev.display or frag.display)
+                              prev.display or frag.display, prev.plain and frag.plain)
             continue
         merged.append(frag)
     return merged

@@ -219,31 +219,85 @@ def dependent_names(math, macros) -> set[tuple[str, str]]:
 
 #: ``\log`` without a base (``\log_a`` has one).
 _BARE_LOG = re.compile(r"\\log(?![A-Za-z])(?!\s*_)")
-#: A claimed side that may mean base 10: ``\frac{1}{x \ln 10}``, ``\log e``.
-_BASE_TEN = re.compile(r"\\(?:ln|log)\s*\(?\s*10(?!\d)|\\log\s*\(?\s*e(?![A-Za-z])")
+#: arcsec and arccsc, whose range (so the sign of the derivative for x < -1)
+#: textbooks choose differently.
+_ARCSEC = re.compile(r"\\(?:arc(sec|csc)(?![A-Za-z])|(sec|csc)\s*\^\s*\{\s*-\s*1\s*\}"
+                     r"|operatorname\s*\{\s*a(?:rc)?(sec|csc)\s*\})")
+#: the branch of Stewart and many US texts: d/dx arcsec x = 1/(x √(x² − 1))
+_BRANCH = {"sec": "\\arctan\\left(\\sqrt{(%s)^{2} - 1}\\right)",
+           "csc": "\\arctan\\left(\\frac{1}{\\sqrt{(%s)^{2} - 1}}\\right)"}
+_OPEN = {"(": ")", "{": "}"}
 
 
-def _log_readings(claim):
-    """``\\log`` is ln in mathematics and log₁₀ in engineering and chemistry
-    notes (``\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}``).  When a claim about
-    ``\\log`` has a 10 (or ``\\log e``) on its claimed side, it is judged under
-    both readings and called wrong only when wrong under both."""
-    texts = (claim.expr_read, claim.claimed_read)
-    if not any(_BARE_LOG.search(t) for t in texts) or not _BASE_TEN.search(claim.claimed_read):
+def _argument(text: str, at: int) -> tuple[str, int] | None:
+    """The argument of a function name ending at ``at``: a bracket, or one
+    token (a letter, a number, a control word); None if unclear."""
+    while at < len(text) and text[at] == " ":
+        at += 1
+    if text.startswith("\\left(", at):
+        at += 5
+    if at < len(text) and text[at] in _OPEN:
+        depth, close = 0, _OPEN[text[at]]
+        for k in range(at, len(text)):
+            depth += (text[k] == text[at]) - (text[k] == close)
+            if depth == 0:
+                end = k + 1
+                if text.startswith("\\right", k - 6):
+                    inner = text[at + 1:k - 6]
+                else:
+                    inner = text[at + 1:k]
+                return inner, end
         return None
-    ten = tuple(_BARE_LOG.sub(lambda m: "\\log_{10}", t) for t in texts)
-    return replace(claim, readings=(texts, ten),
-                   question="\\log may be the base-10 logarithm here")
+    m = re.compile(r"\d+(?:\.\d+)?|[A-Za-z]|\\[A-Za-z]+").match(text, at)
+    return (m.group(0), m.end()) if m else None
+
+
+def _other_branch(text: str) -> str | None:
+    """``text`` with arcsec/arccsc on Stewart's branch, or None if unclear."""
+    out, at = [], 0
+    for m in _ARCSEC.finditer(text):
+        if m.start() < at:
+            return None
+        arg = _argument(text, m.end())
+        if arg is None:
+            return None
+        kind = m.group(1) or m.group(2) or m.group(3)
+        out += [text[at:m.start()], _BRANCH[kind] % arg[0]]
+        at = arg[1]
+    return "".join(out) + text[at:]
+
+
+def _rescues(claim) -> tuple[tuple[str, str, str], ...]:
+    """The readings under which a claim the checker finds wrong is right by
+    another convention (see :func:`~chainlens.engine.frontends.claims.check_claim`):
+    ``\\log`` is ln in mathematics, log₁₀ in engineering and chemistry notes,
+    log₂ in computer science (``\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}``);
+    arcsec and arccsc have two common ranges."""
+    texts = (claim.expr_read, claim.claimed_read)
+    out = []
+    if any(_BARE_LOG.search(t) for t in texts):
+        for base in ("10", "2"):
+            out.append((*(_BARE_LOG.sub(lambda m, b=base: "\\log_{" + b + "}", t)
+                          for t in texts),
+                        f"\\log may be the base-{base} logarithm here (the claim is right "
+                        f"for log{'₁₀' if base == '10' else '₂'})"))
+    if _ARCSEC.search(claim.expr_read):
+        other = [_other_branch(t) for t in texts]
+        why = ("arcsec and arccsc have two common ranges; the claim is right for the "
+               "range [0, π/2) ∪ [π, 3π/2)")
+        if None in other:
+            return (*out, (texts[0], "\\frac{}", why))  # unreadable: never wrong
+        out.append((*other, why))
+    return tuple(out)
 
 
 def _readings(claim):
     """None when the claim's texts mean one thing; the claim with its other
-    reading when one side has one question :func:`two_readings` brackets both ways
-    (or ``\\log`` may be log₁₀, :func:`_log_readings`); else the question (the
-    claim is then not checked)."""
+    reading when one side has one question :func:`two_readings` brackets both ways;
+    else the question (the claim is then not checked)."""
     on_expr, on_claimed = ambiguity(claim.expr_read), ambiguity(claim.claimed_read)
     if not (on_expr or on_claimed):
-        return _log_readings(claim)
+        return None
     exprs = two_readings(claim.expr_read) if on_expr else (claim.expr_read,) * 2
     claimed = two_readings(claim.claimed_read) if on_claimed else (claim.claimed_read,) * 2
     if exprs is None or claimed is None:
@@ -251,6 +305,25 @@ def _readings(claim):
     # a note writes one notation one way: both sides are read alike
     readings = tuple(zip(exprs, claimed, strict=True))
     return replace(claim, readings=readings, question=on_expr or on_claimed)
+
+
+#: A transpose (``x^T A x``, ``A^{\\top}``, ``x^\\intercal``): matrix calculus.
+_TRANSPOSE = re.compile(r"\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T\s*\}"
+                        r"|\\mathrm\s*\{\s*T\s*\})(?![A-Za-z])")
+_CASES = re.compile(r"\\begin\s*\{\s*(?:cases|dcases|rcases|array|matrix|[pbvB]matrix)\s*\}")
+
+
+def _not_scalar(claim, text: str) -> str | None:
+    """Why a claim is not a derivative of one scalar formula: a transpose
+    (matrix calculus, ``\\frac{\\partial}{\\partial x} x^T A x = (A + A^T)x``),
+    or a claimed side that is piecewise or a matrix (``\\begin{cases}``)."""
+    if any(_TRANSPOSE.search(t) for t in (claim.expr_read, claim.claimed_read)):
+        return "a transpose (matrix calculus) is not checked"
+    if _CASES.search(text, claim.claimed_start, min(len(text), claim.claimed_end + 1)) or \
+            _CASES.search(text[max(0, claim.claimed_start - 40):claim.claimed_start]
+                          .rsplit("=", 1)[-1]):
+        return "a piecewise or matrix claimed side (cases, array) is not checked"
+    return None
 
 
 def read_note_claims(text: str, latex: bool = False):
@@ -276,6 +349,8 @@ def read_note_claims(text: str, latex: bool = False):
                                or _NESTED.search(claim.expr_read)):
             reason = ("the differentiated expression has a derivative (dy/dx) inside it: "
                       "an implicit derivative")
+        reason = reason or _not_scalar(claim, text)
+        claim = replace(claim, rescues=_rescues(claim))
         try:
             program = parse(claim.expr_read) if reason is None else None
         except ChainError as exc:

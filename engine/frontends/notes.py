@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, replace
 
 from chainlens.engine.frontends.latex_text import normalise
-from chainlens.engine.frontends.note_context import equation_context, hypothesis
+from chainlens.engine.frontends.note_context import condition, equation_context, hypothesis
 from chainlens.engine.frontends.note_defs import (
     RESTATED,
     Definition,
@@ -108,6 +108,13 @@ class Claim:
     #: the words around may make ``f'(x) = 0`` an equation or a value at a
     #: point ("where", "at x = 2", "\\Rightarrow", "?", an evaluation bar)
     equation: bool = False
+    #: the domain the note states the claim on ("for $x > 0$"): never wrong then
+    condition: str | None = None
+    #: ``(expr_read, claimed_read, why)``: another convention (``\\log`` as log₁₀);
+    #: a claim right under one of them is not called wrong
+    rescues: tuple[tuple[str, str, str], ...] = ()
+    #: written in plain text (no ``$``): a LaTeX fix would not read back there
+    plain: bool = False
 
 
 def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:
@@ -384,7 +391,9 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 if dependent and not item.partial:
                     item = _through(item, visible, dependent, same)
                 claims.append(replace(item, equation=equation_context(note, frag),
-                                      hypothesis=bool(item.at) and hypothesis(note, frag)))
+                                      hypothesis=bool(item.at) and hypothesis(note, frag),
+                                      condition=condition(note, frag, item.claimed_end),
+                                      plain=frag.plain))
                 unused.discard(item.definition)
         for name, bodies in here.items():
             if len(bodies) > 1 and not defs[name].reason:

@@ -92,7 +92,7 @@ def _sentences(note: str, start: int, end: int) -> list[Math]:
         stop = _prose_at(note, at, m.start() if m else end)
         piece = note[at:stop].rstrip(" \t,;:")
         if "=" in piece and piece.split("=")[-1].strip():
-            out.append(Math(at, at + len(piece), piece, False))
+            out.append(Math(at, at + len(piece), piece, False, plain=True))
         at = m.end() if m else end
     return out
 
@@ -184,4 +184,4 @@ def _row_claim(note: str, f_span, d_span, macros):
     expr, claimed = normalise(f_text, macros), normalise(d_text, macros)
     return [Claim(expr=f_text, wrt="x", claimed=d_text, claimed_start=ds, claimed_end=de,
                   lhs_start=fs, lhs_end=fe, expr_start=fs, expr_end=fe, expr_read=expr,
-                  claimed_read=claimed)]
+                  claimed_read=claimed, plain=not note[:ds].rstrip().endswith("$"))]
