@@ -17,15 +17,16 @@ from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
 from chainlens.engine.core.nodes import sym
 from chainlens.engine.frontends.python_init import const_binop
 from chainlens.engine.frontends.python_layers import (
-    LOSSES,
     RNN_GATES,
     LayerSpec,
     apply_op,
     gru_cell,
+    loss,
     lstm_carry,
     normalise,
     rnn_step,
 )
+from chainlens.engine.frontends.python_library import loss_operands
 from chainlens.engine.frontends.python_values import (
     Concat,
     Const,
@@ -72,6 +73,12 @@ class Apply:
                 layer.built[(0, 1)] = (e, dim)
             e, dim = layer.built[(0, 1)]
             return Tensor(e, dim)
+        if spec.kind == "loss":  # self.loss(input=y, target=t), nn.SmoothL1Loss(beta=0.5)
+            a, b = loss_operands(args, kwargs, where)
+            ta = self.tensor(a, where)
+            node, scalar = loss(spec.op, ta.node, self.tensor(b, where).node, spec.reduction,
+                                spec.slope)
+            return Tensor(node, Dim(1) if scalar else ta.dim, scalar=scalar)
         t = self.tensor(x, where)
         if spec.kind == "shape":
             return t
@@ -79,9 +86,6 @@ class Apply:
             return Tensor(normalise(t.node, None, None), t.dim)
         if spec.kind == "act":
             return Tensor(apply_op(spec.op, t.node, t.scalar, spec.slope), t.dim, t.scalar)
-        if spec.kind == "loss":
-            return Tensor(LOSSES[spec.op](t.node, self.tensor(args[1], where).node), Dim(1),
-                          scalar=True)
         raise Unsupported(where, f"nn.{spec.ctor} is not modelled")
 
     def attention(self, layer: Layer, args, kwargs, where):

@@ -25,7 +25,8 @@ from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 
 __all__ = ["LayerSpec", "layer_spec", "apply_op", "BINARY", "relu", "REDUCTIONS", "AXIS_CALLS",
            "ACTIVATION_LAYERS", "SHAPE_LAYERS", "NORM_LAYERS", "CONV_LAYERS", "SHAPE_METHODS",
-           "RNN_GATES", "rnn_step", "OPS", "TENSOR_FLAGS", "SIZE_FIELDS"]
+           "RNN_GATES", "rnn_step", "OPS", "TENSOR_FLAGS", "SIZE_FIELDS", "LOSSES",
+           "LOSS_PARAMETER", "loss"]
 
 #: ``nn.<X>`` layers that change no value a gradient sees in this model
 SHAPE_LAYERS = frozenset({
@@ -172,9 +173,30 @@ def logaddexp(a: Node, b: Node) -> Node:
 BINARY = {"logaddexp": logaddexp}
 
 
-def mse(a: Node, b: Node) -> Node:
-    d = sub(a, b)
-    return call("mean", mul(d, d))
+def _smooth(d: Node, beta: float, huber: bool) -> Node:
+    """SmoothL1 / Huber of a difference without a branch: with m = min(|d|, β),
+    0.5·m²/β + |d| - m (SmoothL1) or 0.5·m² + β·(|d| - m) (Huber), which is
+    0.5·d²/β (0.5·d²) inside β and |d| - 0.5β (β·(|d| - 0.5β)) outside."""
+    b = num(Fraction(repr(float(beta))))
+    size = call("abs", d)
+    m = call("min", size, b)
+    half = mul(num(Fraction(1, 2)), mul(m, m))
+    if huber:
+        return add(half, mul(b, sub(size, m)))
+    return add(div(half, b), sub(size, m))
+
+
+#: losses of an output and a target, per coordinate (reduced by ``reduction``:
+#: mean by default, sum, or none): (a, b, parameter) -> node
+POINTWISE = {
+    "mse": lambda a, b, _: mul(sub(a, b), sub(a, b)),
+    "l1": lambda a, b, _: call("abs", sub(a, b)),
+    "smooth_l1": lambda a, b, beta: _smooth(sub(a, b), beta, huber=False),
+    "huber": lambda a, b, delta: _smooth(sub(a, b), delta, huber=True),
+    "bce": lambda p, t, _: neg(add(mul(t, call("log", p)),
+                                   mul(sub(num(1), t), call("log", sub(num(1), p))))),
+    "bce_logits": lambda z, t, _: sub(call("softplus", z), mul(t, z)),
+}
 
 
 def cross_entropy(logits: Node, target: Node) -> Node:
@@ -187,15 +209,33 @@ def nll(logp: Node, target: Node) -> Node:
     return neg(call("sum", mul(target, logp)))
 
 
-def bce(p: Node, t: Node) -> Node:
-    one = num(1)
-    return neg(call("mean", add(mul(t, call("log", p)),
-                                mul(sub(one, t), call("log", sub(one, p))))))
+#: class losses: one number per sample (over the class axis, whatever the reduction)
+CLASS_LOSSES = {"cross_entropy": cross_entropy, "nll": nll}
+#: every spelling (F.* function and nn.* layer) -> its POINTWISE or CLASS_LOSSES key,
+#: and the keyword of its parameter with PyTorch's default
+LOSSES = {"mse_loss": "mse", "MSELoss": "mse", "l1_loss": "l1", "L1Loss": "l1",
+          "smooth_l1_loss": "smooth_l1", "SmoothL1Loss": "smooth_l1",
+          "huber_loss": "huber", "HuberLoss": "huber",
+          "binary_cross_entropy": "bce", "BCELoss": "bce",
+          "binary_cross_entropy_with_logits": "bce_logits", "BCEWithLogitsLoss": "bce_logits",
+          "cross_entropy": "cross_entropy", "CrossEntropyLoss": "cross_entropy",
+          "nll_loss": "nll", "NLLLoss": "nll"}
+LOSS_PARAMETER = {"smooth_l1": ("beta", 1.0), "huber": ("delta", 1.0)}
 
 
-LOSSES = {"mse_loss": mse, "MSELoss": mse, "cross_entropy": cross_entropy,
-          "CrossEntropyLoss": cross_entropy, "nll_loss": nll, "NLLLoss": nll,
-          "binary_cross_entropy": bce, "BCELoss": bce}
+def loss(kind: str, a: Node, b: Node, reduction: str | None = None, parameter=None):
+    """The loss ``kind`` (a LOSSES value) of output ``a`` against target ``b``:
+    (node, is_scalar).  ``reduction='none'`` keeps a pointwise loss per
+    coordinate; a class loss is one number per sample either way."""
+    if kind in CLASS_LOSSES:
+        return CLASS_LOSSES[kind](a, b), True
+    default = LOSS_PARAMETER.get(kind, (None, 1.0))[1]
+    value = parameter if isinstance(parameter, int | float) and not isinstance(
+        parameter, bool) and parameter > 0 else default
+    each = POINTWISE[kind](a, b, value)
+    if reduction == "none":
+        return each, False
+    return call("sum" if reduction == "sum" else "mean", each), True  # PyTorch: mean
 
 
 @dataclass(frozen=True)
@@ -210,10 +250,11 @@ class LayerSpec:
     fan_out: int | None = None
     window: int = 1  # conv: kernel elements (k**d)
     bias: bool = True
-    op: str | None = None  # act / loss: the OPS or LOSSES key
+    op: str | None = None  # act: the OPS key; loss: the POINTWISE / CLASS_LOSSES key
     framework: str = "torch"  # torch | flax
     norm_first: bool = False  # a transformer layer: pre-norm
-    slope: float | None = None  # LeakyReLU's negative slope
+    slope: float | None = None  # LeakyReLU's negative slope; a loss's beta / delta
+    reduction: str | None = None  # a loss: "sum", "none", else the mean
 
 
 def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") -> LayerSpec | None:
@@ -270,8 +311,10 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
                          slope=slope if isinstance(slope, int | float) else 0.01)
     if ctor in ACTIVATION_LAYERS:
         return LayerSpec("act", ctor, op=ctor)
-    if ctor in LOSSES:
-        return LayerSpec("loss", ctor, op=ctor)
+    if ctor in LOSSES:  # nn.SmoothL1Loss(reduction='none', beta=0.5)
+        key = LOSS_PARAMETER.get(LOSSES[ctor], (None,))[0]
+        return LayerSpec("loss", ctor, op=LOSSES[ctor], reduction=kwargs.get("reduction"),
+                         slope=kwargs.get(key) if key else None)
     return None
 
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import ast
 import math
+from fractions import Fraction
 
 from chainlens.engine.core.ir import add, call
 from chainlens.engine.core.nodes import num
 from chainlens.engine.frontends.python_layers import (
     AXIS_CALLS,
+    LOSS_PARAMETER,
     LOSSES,
     REDUCTIONS,
     apply_op,
+    loss,
     normalise,
     relu,
 )
@@ -24,6 +27,8 @@ from chainlens.engine.frontends.python_values import (
     Const,
     Dim,
     Items,
+    Lazy,
+    Linear,
     Mask,
     Param,
     Positions,
@@ -34,7 +39,7 @@ from chainlens.engine.frontends.python_values import (
     Unsupported,
 )
 
-__all__ = ["call_library", "CONSTANTS", "LIBRARY_MODULES"]
+__all__ = ["call_library", "clamp", "loss_operands", "CONSTANTS", "LIBRARY_MODULES"]
 
 #: ``math.pi`` and the like, by name, in the modules that define them
 CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
@@ -55,6 +60,46 @@ _ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.
                "true_divide": ast.Div(), "subtract": ast.Sub(), "power": ast.Pow()}
 _MATH = {"sqrt": math.sqrt, "log": math.log, "exp": math.exp, "pow": math.pow,
          "floor": math.floor, "ceil": math.ceil}
+
+
+#: torch.finfo(dtype) fields by bits (IEEE half, single, double)
+_FINFO = {16: {"eps": 2.0 ** -10, "tiny": 2.0 ** -14, "max": 65504.0, "min": -65504.0},
+          32: {"eps": 2.0 ** -23, "tiny": 2.0 ** -126, "max": 3.4028234663852886e38,
+               "min": -3.4028234663852886e38},
+          64: {"eps": 2.0 ** -52, "tiny": 2.0 ** -1022, "max": 1.7976931348623157e308,
+               "min": -1.7976931348623157e308}}
+
+
+def loss_operands(args: list, kwargs: dict, where):
+    """The output and the target of a loss call, by position or keyword
+    (``input=``/``target=``, ``pred``/``y_true``...)."""
+    first = ("input", "pred", "prediction", "logits", "y_pred", "output")
+    second = ("target", "label", "labels", "y_true", "y")
+    a = args[0] if args else next((kwargs[k] for k in first if k in kwargs), None)
+    b = args[1] if len(args) > 1 else next((kwargs[k] for k in second if k in kwargs), None)
+    if a is None or b is None:
+        raise Unsupported(where, "a loss called without its output and target")
+    return a, b
+
+
+def clamp(fw, x, lo, hi, where) -> Tensor:
+    """``clamp(x, lo, hi)`` = min(max(x, lo), hi), either bound absent (None);
+    a bound is a number or a tensor (``torch.max(a, b)`` is clamp(a, b, None))."""
+    t = fw.tensor(x, where)
+    out = t.node
+    for bound, op in ((lo, "max"), (hi, "min")):
+        if bound is None:
+            continue
+        if isinstance(bound, Const | Unknown):
+            value = getattr(bound, "value", None)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                raise Unsupported(where, f"{ast.unparse(where)[:40]}: a bound chainlens "
+                                  "cannot see")
+            node = num(Fraction(repr(value)) if isinstance(value, float) else value)
+        else:
+            node = fw.tensor(bound, where).node
+        out = call(op, out, node)
+    return Tensor(out, t.dim, t.scalar)
 
 
 def call_library(fw, f: Ref, args: list, kwargs: dict, where):
@@ -122,9 +167,16 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         args = args[1:]  # einsum("bnd,de->bne", x, W): the contraction of the two
     if name in ("matmul", "mm", "dot", "bmm", "einsum") and len(args) == 2:
         return fw.matmul(fw.tensor(args[0], where), fw.tensor(args[1], where))
-    if name in LOSSES and len(args) >= 2:
-        a, b = fw.tensor(args[0], where), fw.tensor(args[1], where)
-        return Tensor(LOSSES[name](a.node, b.node), Dim(1), scalar=True)
+    if name in LOSSES:  # F.mse_loss(y, t, reduction="sum"), F.l1_loss(input=y, target=t)
+        a, b = loss_operands(args, kwargs, where)
+        ta, tb = fw.tensor(a, where), fw.tensor(b, where)
+        kind = LOSSES[name]
+        key = LOSS_PARAMETER.get(kind, (None,))[0]
+        reduction, parameter = kwargs.get("reduction"), kwargs.get(key) if key else None
+        node, scalar = loss(kind, ta.node, tb.node, reduction.value if isinstance(
+            reduction, Const) else None, parameter.value if isinstance(
+                parameter, Const) else None)
+        return Tensor(node, Dim(1) if scalar else ta.dim, scalar=scalar)
     if name in ("zeros", "zeros_like", "ones", "ones_like") and args:
         value = 0 if name.startswith("zeros") else 1
         like = args[0]
@@ -159,7 +211,29 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         value = slope.value if isinstance(slope, Const) and isinstance(
             slope.value, int | float) else 0.01
         return Tensor(apply_op(name, t.node, t.scalar, value), t.dim, t.scalar)
-    if name in ("where", "clamp", "clip") and args:
+    if name in ("clamp", "clip", "clamp_min", "clamp_max") and args:
+        # torch.clamp(x, min=0), np.clip(x, 0, 1), torch.clip(x, max=6): max/min
+        lo = kwargs.get("min", kwargs.get("a_min", args[1] if len(args) > 1 else None))
+        hi = kwargs.get("max", kwargs.get("a_max", args[2] if len(args) > 2 else None))
+        if name == "clamp_max":
+            lo, hi = None, lo
+        return clamp(fw, args[0], lo, hi, where)
+    if name in ("max", "min", "maximum", "minimum", "fmax", "fmin") and len(args) == 2 and (
+            isinstance(args[1], Tensor | Param | Lazy | Linear) or (
+                name in ("maximum", "minimum", "fmax", "fmin")
+                and isinstance(args[1], Const))):
+        # torch.max(a, b) of two tensors, torch.maximum(x, 0.5): elementwise
+        a, b = (fw.tensor(v, where) if not isinstance(v, Const) else v for v in args)
+        low = name in ("max", "maximum", "fmax")
+        return clamp(fw, a, b if low else None, None if low else b, where)
+    if name in ("finfo", "iinfo"):
+        # torch.finfo(torch.float32).eps: the number, float32's unless float64 or half
+        kind = ".".join(args[0].path) if args and isinstance(args[0], Ref) else ""
+        bits = 64 if ("64" in kind or "double" in kind) else 16 if (
+            "16" in kind or "half" in kind) else 32
+        info = _FINFO[bits]
+        return Items([], "finfo", {k: Const(v) for k, v in info.items()})
+    if name == "where" and args:
         raise Unsupported(where, f"{name}(...) depends on the data's values")
     if name in _ARITHMETIC and len(args) == 2:
         return fw.binop(_ARITHMETIC[name], args[0], args[1], where)  # torch.pow(x, 3)

@@ -13,6 +13,7 @@ import ast
 
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_layers import REDUCTIONS, SHAPE_METHODS, apply_op
+from chainlens.engine.frontends.python_library import clamp
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     UNROLLED_STEPS,
@@ -135,6 +136,16 @@ class Methods:
         built = apply_op(name, t.node, t.scalar)
         if built is not None and len(node.args) <= 1:
             return Tensor(built, t.dim, t.scalar)
+        if name in ("clamp", "clip", "clamp_min", "clamp_max", "clamp_", "clip_"):
+            # x.clamp(min=0), x.clamp(0, 1), x.clamp_max(6): max / min of the bounds
+            lo = kwargs.get("min", args[0] if args else None)
+            hi = kwargs.get("max", args[1] if len(args) > 1 else None)
+            if name == "clamp_max":
+                lo, hi = None, lo
+            return clamp(fw, t, lo, hi, node)
+        if name in ("maximum", "minimum", "fmax", "fmin") and len(args) == 1:
+            low = name in ("maximum", "fmax")
+            return clamp(fw, t, args[0] if low else None, None if low else args[0], node)
         if name in ("matmul", "mm", "dot") and args:
             return fw.matmul(t, fw.tensor(args[0], node))
         raise Unsupported(node, f"the tensor method .{name}() is not modelled")

@@ -181,18 +181,32 @@ def input_flow(program: Program, run: measure.Run) -> Flow | None:
     """The gradient through a weightless module, over its forward inputs, at
     the measured draws (inputs of unit variance; L = Σ target·y, so ∂L/∂y is
     the target).  Its verdict says whether the module alone passes the
-    gradient on (gain within [VANISHING, EXPLODING]); it is never a finding."""
+    gradient on to its first input (gain within [VANISHING, EXPLODING]); it
+    is never a finding.  None when no draw gives a finite value."""
     decls = {d.name: d for d in program.declarations}
     target = next((d.name for d in program.declarations if d.init == "target"), None)
+    out = run.values.get(program.outputs[0])
+    if out is None:
+        return None
+    out = np.asarray(out, dtype=np.float64)
+    # draws where the module's value is not finite (log of a negative
+    # "probability" drawn for a BCE input) measure nothing: left out
+    finite = np.all(np.isfinite(out.reshape(out.shape[0], -1)), axis=1)
+    if not np.any(finite):
+        return None
     upstream = None
     if target is not None and target in run.values:
-        upstream = np.asarray(run.values[target], dtype=np.float64)
+        upstream = np.asarray(run.values[target], dtype=np.float64)[finite]
     gains = []
     for d in program.declarations:
         if d.role != "input" or d.init != "input" or d.name not in run.adjoints:
             continue
         adj = np.asarray(run.adjoints[d.name], dtype=np.float64)
-        flat = adj.reshape(adj.shape[0], -1)
+        if adj.shape[:1] != finite.shape:
+            continue
+        flat = adj[finite].reshape(int(finite.sum()), -1)
+        if not np.all(np.isfinite(flat)):
+            continue
         norms = np.sqrt(np.sum(flat * flat, axis=1))
         low = high = None
         if upstream is not None:
@@ -208,10 +222,10 @@ def input_flow(program: Program, run: measure.Run) -> Flow | None:
                                relative=upstream is not None))
     if not gains:
         return None
-    draws = len(next(iter(run.values.values()))) if run.values else 1
-    best = max(g.gain for g in gains)
-    verdict = "flat" if not best > 0 else verdict_of(best)
-    return Flow((), best, verdict, draws, (), tuple(gains))
+    # the verdict is the first input's (forward's x; a loss's prediction)
+    first = gains[0].gain
+    verdict = "flat" if not first > 0 else verdict_of(first)
+    return Flow((), first, verdict, int(finite.sum()), (), tuple(gains))
 
 
 def _healthy(twin: Program) -> bool:

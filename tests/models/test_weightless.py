@@ -27,25 +27,36 @@ WIDTH = 16  # chainlens reads an unsized input at 16 features
 ROOT3 = math.sqrt(3.0)
 
 
-def _torch_gain(cls, seeds: int = 64):
+def _unit_variance(*shape):
+    return (torch.rand(*shape, dtype=torch.float64) * 2 - 1) * ROOT3
+
+
+def _torch_gain(cls, seeds: int = 64, inputs: int = 1):
     """Median over seeds of ‖∂L/∂x‖ / ‖t‖ and the 5-95% range of |∂L/∂xᵢ| / |tᵢ|
-    with x, t ~ U(±√3) (unit variance, as chainlens draws them)."""
+    with x, t ~ U(±√3) (unit variance, as chainlens draws them); a scalar
+    output (a loss) is L itself and the gain ‖∂L/∂x‖."""
     torch.manual_seed(0)
     model = cls().double().eval()
     gains, per = [], []
     for _ in range(seeds):
-        x = ((torch.rand(1, WIDTH, dtype=torch.float64) * 2 - 1) * ROOT3).requires_grad_()
-        y = model(x)
-        t = (torch.rand(y.shape, dtype=torch.float64) * 2 - 1) * ROOT3
+        xs = [_unit_variance(1, WIDTH).requires_grad_() for _ in range(inputs)]
+        y = model(*xs)
+        x = xs[0]
+        if y.dim() == 0:
+            y.backward()
+            gains.append(float(x.grad.norm()))
+            continue
+        t = _unit_variance(*y.shape)
         (t * y).sum().backward()
         gains.append(float(x.grad.norm() / t.norm()))
         keep = t.abs() > 1e-3
         per += (x.grad[keep].abs() / t[keep].abs()).tolist()
-    return float(np.median(gains)), np.percentile(per, [5, 95])
+    return float(np.median(gains)), (np.percentile(per, [5, 95]) if per else (None, None))
 
 
 @pytest.mark.parametrize("name", ["Swish", "SwishBeta", "Mish", "NewGELU", "MethodTanh",
-                                  "SinePE", "Scaled"])
+                                  "SinePE", "Scaled", "HardMish", "ReLU6", "ClampMethods",
+                                  "MaxOfTwo", "EpsLog"])
 def test_the_gain_over_the_input_agrees_with_torch(name):
     flow = analyze(UNITS[name].program).flow
     assert flow is not None and not flow.layers and len(flow.inputs) == 1
@@ -56,7 +67,23 @@ def test_the_gain_over_the_input_agrees_with_torch(name):
     # the derivative's range at typical inputs (the tails of 16 x 16 draws)
     assert low / 2 - 1e-3 <= gain.low <= low * 2 + 1e-3, (gain, low)
     assert high / 1.3 <= gain.high <= high * 1.3, (gain, high)
-    assert flow.verdict == "healthy"  # each passes the gradient on (gain 0.3 .. 1)
+    assert flow.verdict == "healthy"  # each passes the gradient on (gain 0.3 .. 1.3)
+
+
+@pytest.mark.parametrize("name", ["SmoothL1", "Huber", "MixedLoss", "PerElementMSE"])
+def test_losses_in_forward_are_read_with_their_gain_over_the_prediction(name):
+    """nn.SmoothL1Loss(reduction="sum", beta=0.5) called with input=/target=,
+    nn.HuberLoss(delta), F.l1_loss + F.binary_cross_entropy_with_logits with
+    keywords, nn.MSELoss(reduction="none"): the gradient reaching the
+    prediction, as torch computes it."""
+    flow = analyze(UNITS[name].program).flow
+    assert flow is not None and [g.name for g in flow.inputs][:1] == ["pred"]
+    gain = flow.inputs[0]
+    expected, (low, high) = _torch_gain(getattr(fixtures, name), inputs=2)
+    assert expected / 1.25 <= gain.gain <= expected * 1.25, (gain, expected)
+    assert gain.relative == (name == "PerElementMSE")  # a scalar loss: ‖∂L/∂pred‖ itself
+    if low is not None:
+        assert high / 1.3 <= gain.high <= high * 1.3, (gain, high)
 
 
 def test_a_saturated_activation_is_said_to_shrink_the_gradient_as_torch_measures():
@@ -95,3 +122,12 @@ def test_a_module_with_no_input_and_no_weight_still_says_why():
     doc = read_document(src, path="c.py")
     assert not [u for u in doc.programs if u.kind == "module"]
     assert any("no layer with weights and no input" in s.reason for s in doc.skipped)
+
+
+def test_a_loss_whose_value_is_not_finite_at_typical_inputs_is_not_measured():
+    with pytest.raises(RuntimeError):  # torch: BCE's input must lie in [0, 1]
+        fixtures.ProbBCE()(_unit_variance(1, WIDTH) * 3, torch.rand(1, WIDTH))
+    report = analyze(UNITS["ProbBCE"].program)
+    assert report.flow is None  # no verdict, no gain drawn from NaN values
+    text = "\n".join(model_view.flow_markdown(_Unit(UNITS["ProbBCE"])))
+    assert "not measured" in text
