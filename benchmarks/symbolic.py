@@ -48,7 +48,7 @@ from chainlens.engine.core.ir import call
 from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.core.walk import count_nodes, postorder
 from chainlens.engine.language.reader import parse, parse_expr
-from chainlens.engine.printing import render_shared_many, to_text
+from chainlens.engine.printing import render_flat, render_shared_many, to_text
 from chainlens.engine.printing.shared import SHARED_ABOVE, flat_lengths
 from chainlens.engine.symbolic.derivatives import diff, gradient
 from sympy.core.cache import clear_cache
@@ -213,9 +213,13 @@ def renamed(text: str, names: list[str], tag: int) -> tuple[str, list[str]]:
 def printed(results: list[Node]) -> str:
     """Results as chainlens prints them: flat when short, else with the
     shared sub-expressions of all of them named once."""
+    if len(results) == 1:
+        # flat when its estimated flat length is <= SHARED_ABOVE, one walk for both
+        flat = render_flat(results[0], max_chars=None)
+        if flat is not None:
+            return flat
+        return "\n".join(render_shared_many(results, max_chars=None).lines())
     total = sum(flat_lengths(results))  # one walk over the results' shared DAG
-    if len(results) == 1 and total <= SHARED_ABOVE:
-        return to_text(results[0], max_chars=None)
     if total <= SHARED_ABOVE:
         return "\n".join(to_text(r, max_chars=None) for r in results)
     return "\n".join(render_shared_many(results, max_chars=None).lines())

@@ -18,6 +18,7 @@ from chainlens.engine.printing.shared import (
     SharedResults,
     render,
     render_auto,
+    render_flat,
     render_shared,
     render_shared_many,
     to_latex,
@@ -26,6 +27,6 @@ from chainlens.engine.printing.shared import (
     to_unicode,
 )
 
-__all__ = ["to_text", "to_unicode", "to_latex", "to_python", "render", "render_shared",
-           "render_shared_many", "render_auto", "SharedResults",
+__all__ = ["to_text", "to_unicode", "to_latex", "to_python", "render", "render_flat",
+           "render_shared", "render_shared_many", "render_auto", "SharedResults",
            "display_symbol", "plain_name", "python_identifiers", "NOTATIONS", "MAX_CHARS"]

@@ -20,9 +20,9 @@ from chainlens.engine.printing.names import display_symbol
 from chainlens.engine.printing.notations import Latex, Python, TooLong, Unicode
 from chainlens.engine.printing.walk import ATOM, MAX_CHARS, Frag, Printer
 
-__all__ = ["render", "render_shared", "render_shared_many", "render_auto", "SharedResults",
-           "flat_length", "flat_lengths", "SHARED_ABOVE", "to_text", "to_unicode", "to_latex",
-           "to_python", "NOTATIONS", "MAX_CHARS"]
+__all__ = ["render", "render_flat", "render_shared", "render_shared_many", "render_auto",
+           "SharedResults", "flat_length", "flat_lengths", "SHARED_ABOVE", "to_text",
+           "to_unicode", "to_latex", "to_python", "NOTATIONS", "MAX_CHARS"]
 
 _PRINTERS = {"text": Printer, "unicode": Unicode, "latex": Latex, "python": Python}
 #: The notations :func:`render` accepts.
@@ -166,9 +166,23 @@ def render_auto(node: Node, notation: str = "text", max_chars: int | None = MAX_
     """The flat form when it is short, else :func:`render_shared` (lets
     ``u1 = …`` then the expression): what results print by default, so a
     deep gradient costs its DAG, not its exponential tree."""
-    if notation == "python" or flat_length(node) <= SHARED_ABOVE:
+    if notation == "python":
         return render(node, notation, max_chars)
+    flat = render_flat(node, notation, max_chars)
+    if flat is not None:
+        return flat
     return render_shared(node, notation, max_chars=max_chars)
+
+
+def render_flat(node: Node, notation: str = "text", max_chars: int | None = MAX_CHARS,
+                limit: int = SHARED_ABOVE) -> str | None:
+    """``render(node, notation, max_chars)`` when ``flat_length(node) <=
+    limit``, else None; one walk does both (the estimate is counted as the
+    printer goes, and it stops at the first node past the limit)."""
+    if notation == "python":
+        raise ValueError("Python source is never printed flat-or-nothing; use render")
+    frag = _printer(notation)(max_chars).walk(node, flat_limit=limit)
+    return None if frag is None else frag.s
 
 
 @dataclass(frozen=True)

@@ -86,14 +86,31 @@ class Printer:
         self.max_chars = max_chars
 
     # ---- driving ---------------------------------------------------------
-    def walk(self, root: Node, lets=None) -> Frag:
+    def walk(self, root: Node, lets=None, flat_limit: int | None = None) -> Frag | None:
+        """``root``'s fragment.  With ``flat_limit``: None as soon as a node's
+        estimated flat length (:func:`~chainlens.engine.printing.shared.flat_length`'s
+        count, which only grows towards the root) exceeds it, so the caller
+        can print with lets instead; the estimate rides on this walk."""
         memo: dict[int, Frag] = {}
         shapes: dict[int, Shape] = {}
         opaque: set[int] = set()
         work = 0
         capped = self.max_chars is not None
         order = lets.order if lets is not None and lets.roots is root else postorder(root)
+        sizes: dict[int, int] | None = {} if flat_limit is not None else None
         for node in order:
+            if sizes is not None:
+                args = node.args
+                if args:
+                    size = len(node.op) + 2 * len(args)
+                    for a in args:
+                        size += sizes[id(a)]
+                else:
+                    v = node.value
+                    size = len(v) if type(v) is str else 2 if v is None else len(str(v))
+                if size > flat_limit:
+                    return None
+                sizes[id(node)] = size
             shapes[id(node)] = shape_of(node, shapes)
             frag = self.node(node, memo, shapes, opaque)
             if capped:

@@ -89,3 +89,21 @@ def test_render_shared_unicode_names_and_avoids_clashing_letters():
 def test_render_shared_leaves_small_expressions_inline():
     e = mul(call("sigmoid", x), add(ONE, mul(num(-1), call("sigmoid", x))))
     assert render_shared(e, "text") == "sigmoid(x)*(1 - sigmoid(x))"
+
+
+@pytest.mark.parametrize("notation", ["text", "unicode", "latex"])
+@pytest.mark.parametrize("layers", [0, 1, 3, 6, 12, 40])
+@pytest.mark.parametrize("limit", [0, 5, 40, 300, 4000])
+def test_render_flat_prints_exactly_when_the_flat_length_estimate_fits(notation, layers, limit):
+    """render_flat counts flat_length's estimate as it prints and gives up
+    past the limit: the same decision as flat_length, the same text as
+    render (what render_auto relies on)."""
+    from chainlens.engine.printing import render_flat
+    from chainlens.engine.printing.shared import flat_length
+
+    for node in (deep_chain(layers), doubling(layers), x):
+        got = render_flat(node, notation, max_chars=None, limit=limit)
+        if flat_length(node, limit) <= limit:
+            assert got == render(node, notation, max_chars=None)
+        else:
+            assert got is None
