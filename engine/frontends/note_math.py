@@ -224,6 +224,25 @@ _BETWEEN = re.compile(r"\s*(?:\$\$?|\\[\]\)]|\\end\{[A-Za-z]+\*?\})\s*"
                       r"(?:\$\$?|\\[\[\(]|\\begin\{[A-Za-z]+\*?\})\s*")
 
 
+#: A derivative the first block of a derivation states: ``\\frac{d}{dx}``, ``f'``, ``d/dx``.
+_DIFFERENTIATES = re.compile(r"\\d?frac\s*\{\s*(?:d|\\partial)|\bd\s*/\s*d[a-z]|'")
+#: The first block's closing delimiter, the next one's opening delimiter.
+_DELIMITERS = re.compile(r"^(?:\$\$|\\\]|\\end\{[A-Za-z]+\*?\})"
+                         r"|(?:\$\$|\\\[|\\begin\{[A-Za-z]+\*?\})$")
+#: What ends a derivation in Markdown: a heading, a rule, a table, math in the prose.
+_NEW_SECTION = re.compile(r"^[ \t]*(?:#|---|\*\*\*|\|)|\$|\\\(|\\\[|\\begin", re.M)
+
+
+def _steps_between(note: str, prev: Math, frag: Math) -> bool:
+    """Is the text between two display blocks a few lines of prose about the
+    steps of one derivation (see :func:`_continued`)?"""
+    if not (prev.display and frag.display) or frag.start - prev.end > 400:
+        return False
+    inner = _DELIMITERS.sub("", note[prev.end:frag.start].strip()).strip()
+    return bool(inner) and not _NEW_SECTION.search(inner) and \
+        bool(_DIFFERENTIATES.search(prev.text))
+
+
 def _continued(note: str, out: list[Math]) -> list[Math]:
     """A math block that starts with ``=`` right after another (nothing but
     the delimiters between them) continues that one's chain, as each ``&=``
@@ -232,12 +251,15 @@ def _continued(note: str, out: list[Math]) -> list[Math]:
         $$\\frac{d}{dx}[4x^5 - 3x^3]$$
         $$= 20x^4 - 9x^2$$
 
-    The two become one fragment, the delimiters between them blanked."""
+    The two become one fragment, the delimiters between them blanked.  So do
+    two display blocks with a few lines of prose between them that hold no
+    math (the steps explained in words: "- Inner: u = 3x + 1, derivative = 3"),
+    when the first says what is differentiated."""
     merged: list[Math] = []
     for frag in out:
         prev = merged[-1] if merged else None
-        if prev is not None and frag.text.lstrip().startswith("=") and \
-                _BETWEEN.fullmatch(note, prev.end, frag.start):
+        if prev is not None and frag.text.lstrip().startswith("=") and (
+                _BETWEEN.fullmatch(note, prev.end, frag.start) or _steps_between(note, prev, frag)):
             gap = " " * (frag.start - prev.end)
             merged[-1] = Math(prev.start, frag.end, prev.text + gap + frag.text,
                               prev.display or frag.display, prev.plain and frag.plain)

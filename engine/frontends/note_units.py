@@ -24,7 +24,7 @@ from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.latex_macros import collect_macros
 from chainlens.engine.frontends.latex_text import ambiguity, normalise, two_readings
 from chainlens.engine.frontends.note_defs import applied_letters
-from chainlens.engine.frontends.notes_plain import plain_math, table_claims
+from chainlens.engine.frontends.notes_plain import plain_math, table_claims, worded_claims
 from chainlens.engine.frontends.python_source import Skipped
 from chainlens.engine.language.reader import parse, parse_expr
 from chainlens.engine.printing import render
@@ -338,7 +338,8 @@ def read_note_claims(text: str, latex: bool = False):
     dependent = dependent_names(math, macros)
     found = notes.find_claims(text, math, macros, same=_same_function, dependent=dependent)
     if not latex:
-        found = tuple(sorted(found + table_claims(text, macros), key=lambda c: c.claimed_start))
+        found = tuple(sorted(found + table_claims(text, macros) + worded_claims(text, macros),
+                             key=lambda c: c.claimed_start))
     for i, claim in enumerate(found):
         label = f"claim {i + 1}"
         lhs = Span.at(text, claim.lhs_start, claim.lhs_end)

@@ -16,7 +16,7 @@ from chainlens.engine.frontends.latex_text import function_words, normalise
 from chainlens.engine.frontends.note_math import code_spans
 from chainlens.engine.frontends.notes import Claim, Math
 
-__all__ = ["plain_math", "table_claims"]
+__all__ = ["plain_math", "table_claims", "worded_claims"]
 
 _OPERATOR = re.compile(r"(?<![A-Za-z\\])d\s*/\s*d[a-z](?![A-Za-z])|\\d?frac\{d\}\{d[a-z]\}"
                        r"|(?<![A-Za-z\\])d[a-z]\s*/\s*d[a-z](?![A-Za-z])\s*="
@@ -181,7 +181,47 @@ def _row_claim(note: str, f_span, d_span, macros):
     d_text = note[ds:de].strip()
     if not f_text or not d_text or "$" in f_text + d_text:
         return []
-    expr, claimed = normalise(f_text, macros), normalise(d_text, macros)
-    return [Claim(expr=f_text, wrt="x", claimed=d_text, claimed_start=ds, claimed_end=de,
-                  lhs_start=fs, lhs_end=fe, expr_start=fs, expr_end=fe, expr_read=expr,
-                  claimed_read=claimed, plain=not note[:ds].rstrip().endswith("$"))]
+    # "| x⁻² = 1/x² | -2x⁻³ = -2/x³ |": the function restated, the derivative a chain
+    f_text = f_text.split("=")[0].strip()
+    fe = fs + note[fs:fe].index(f_text) + len(f_text) if f_text in note[fs:fe] else fe
+    out, at = [], ds
+    for piece in d_text.split("="):
+        start = note.index(piece, at)
+        at = start + len(piece)
+        piece = piece.strip()
+        if not piece or not f_text:
+            return []
+        start = note.index(piece, start)
+        out.append(Claim(expr=f_text, wrt="x", claimed=piece, claimed_start=start,
+                         claimed_end=start + len(piece), lhs_start=fs, lhs_end=fe,
+                         expr_start=fs, expr_end=fe, expr_read=normalise(f_text, macros),
+                         claimed_read=normalise(piece, macros), step=len(out) + 1,
+                         plain=not note[:ds].rstrip().endswith("$")))
+    return out
+
+
+#: "- Inner: u = 3x + 1, derivative = 3", "Outer: sin(u), derivative = cos(u)": a
+#: worked chain-rule step in words (the label, a name for the inner function).
+_WORDED = re.compile(r"^[ \t]*(?:[-*+][ \t]+)?(?:[A-Z][A-Za-z]*:[ \t]*)?"
+                     r"(?:[a-z][ \t]*=[ \t]*)?(?P<expr>[^,=:;$|`]+?),[ \t]*(?:its[ \t]+)?"
+                     r"derivative[ \t]*(?:=|is|:)[ \t]*(?P<d>[^,=;:$|`]+?)[ \t.]*$", re.M)
+_LETTER = re.compile(r"(?<![A-Za-z])[a-df-z](?![A-Za-z])")
+
+
+def worded_claims(note: str, macros=None) -> tuple[Claim, ...]:
+    """Chain-rule steps written in words, one claim each; the variable is the
+    expression's one letter (none, or several: not a claim)."""
+    out: list[Claim] = []
+    code = code_spans(note)
+    for m in _WORDED.finditer(note):
+        expr, claimed = m.group("expr").strip(), m.group("d").strip()
+        letters = set(_LETTER.findall(expr))
+        if len(letters) != 1 or any(s <= m.start() < e for s, e in code):
+            continue
+        es, cs = m.start("expr"), m.start("d")
+        out.append(Claim(expr=expr, wrt=letters.pop(), claimed=claimed, claimed_start=cs,
+                         claimed_end=cs + len(claimed), lhs_start=es, lhs_end=es + len(expr),
+                         expr_start=es, expr_end=es + len(expr),
+                         expr_read=normalise(expr, macros), claimed_read=normalise(claimed, macros),
+                         plain=True))
+    return tuple(out)

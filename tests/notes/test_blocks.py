@@ -61,8 +61,11 @@ def test_a_block_starting_with_equals_continues_the_block_above(open_, close):
     assert oks(note.replace("= 20x^4 - 9x^2 + 2", "= 20x^4 - 9x^2 - 2")) == [False, True]
 
 
-def test_a_block_after_prose_does_not_continue_anything():
-    note = "$$\\frac{d}{dx}x^3$$\nso the slope is\n$$= 2x$$\n"
+def test_a_block_after_prose_with_math_does_not_continue_anything():
+    # the "=" may continue the inline math as well as the block above
+    note = "$$\\frac{d}{dx}x^3$$\nso the slope at $x = 1$ is\n$$= 2x$$\n"
+    assert oks(note) == []
+    note = "$$x^3 + 1$$\nso the slope is\n$$= 2x$$\n"
     assert oks(note) == []
 
 
@@ -101,3 +104,47 @@ def test_a_quotient_of_defined_functions():
             "$$\\left(\\frac{f}{g}\\right)' = \\frac{(x-3)(2x) - (x^2+1)(1)}{(x-3)^2}$$\n")
     assert oks(note)[-1] is True
     assert oks(note.replace("(x-3)(2x) -", "(x-3)(2x) +"))[-1] is False
+
+
+STEPS = """$$\\frac{d}{dx}[(3x + 1)^5]$$
+
+- Outer: u⁵, derivative = 5u⁴
+- Inner: u = 3x + 1, derivative = 3
+
+$$= 5(3x + 1)^4 \\cdot 3 = 15(3x + 1)^4$$
+"""
+
+
+def test_a_block_after_steps_in_words_continues_the_derivation():
+    assert oks(STEPS) == [True, True, True, True]
+    assert oks(STEPS.replace("= 15(3x", "= 5(3x")) == [True, True, True, False]
+
+
+@pytest.mark.parametrize("between", ["Rewrite as $(3x+1)^5$ first.", "## Example 2", "---",
+                                     "$$x = 1$$"])
+def test_math_headings_or_rules_between_blocks_end_the_derivation(between):
+    note = f"$$\\frac{{d}}{{dx}}[(3x + 1)^5]$$\n\n{between}\n\n$$= 15(3x + 1)^4$$\n"
+    assert oks(note) == []
+
+
+@pytest.mark.parametrize("line, ok", [
+    ("- Outer: sin(u), derivative = cos(u)", True),
+    ("* Middle: e^v, its derivative is e^v", True),
+    ("Innermost: v = 3x, derivative = 3", True),
+    ("- Outer: ln(u), derivative = u", False),
+    ("- Inner: u = x² + 1, derivative = 2x", True),
+])
+def test_chain_rule_steps_in_words(line, ok):
+    assert oks(line + "\n") == [ok]
+
+
+def test_words_with_two_letters_or_in_code_are_no_claim():
+    assert oks("- Outer: a·u, derivative = a\n") == []
+    assert oks("```\n- Outer: sin(u), derivative = u\n```\n") == []
+
+
+def test_a_table_cell_with_a_chain_gives_one_claim_per_side():
+    note = ("| Function | Derivative |\n|---|---|\n| x⁻² = 1/x² | -2x⁻³ = -2/x³ |\n"
+            "| x^(1/2) = √x | (1/2)x^(-1/2) = 1/(2√x) |\n")
+    assert oks(note) == [True, True, True, True]
+    assert oks(note.replace("= -2/x³", "= 2/x³")) == [True, False, True, True]
