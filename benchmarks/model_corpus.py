@@ -5,9 +5,11 @@ sidecar JSONs (repo, path, commit, licence, split) are ours and are committed.
 PICKS is split dev/heldout by a hash of the source path; HELDOUT2 is a second,
 wholly held-out set (round 3), chosen by what the files are before any run and
 never shown to whoever works on the reader; HELDOUT3 is a third, from
-repositories none of the earlier splits uses, likewise chosen before any run.
+repositories none of the earlier splits uses, likewise chosen before any run;
+HELDOUT4 is a fourth, from repositories none of the first three uses (nor any
+other snapshot fetched before it), chosen the same way.
 
-Run:  .venv/bin/python benchmarks/model_corpus.py [dev heldout heldout2 heldout3]
+Run:  .venv/bin/python benchmarks/model_corpus.py [dev heldout heldout2 heldout3 heldout4]
 (no argument: every split; dev and heldout are built together)."""
 
 import ast
@@ -195,6 +197,54 @@ HELDOUT3 = {
     "raphaelsenn/rnn-lstm-gru-numpy": ["nn_np/rnn_np.py"],
     "jax-ml/jax": ["examples/mnist_classifier_fromscratch.py", "examples/mnist_vae.py"],
 }
+# A fourth wholly held-out set (round 4): no repository of PICKS, HELDOUT2 or
+# HELDOUT3, none of its files ever run through chainlens before it was frozen here.
+HELDOUT4 = {
+    "hunkim/PyTorchZeroToAll": [
+        "10_1_cnn_mnist.py",
+        "11_1_toy_inception_mnist.py",
+        "13_2_rnn_classification.py",
+        "seq2seq_models.py",
+    ],
+    "jcjohnson/pytorch-examples": [
+        "tensor/two_layer_net_numpy.py",
+        "autograd/two_layer_net_custom_function.py",
+        "nn/two_layer_net_module.py",
+        "nn/dynamic_net.py",
+    ],
+    "akamaster/pytorch_resnet_cifar10": ["resnet.py"],
+    "jvanvugt/pytorch-unet": ["unet.py"],
+    "yunjey/stargan": ["model.py"],
+    "sgrvinod/a-PyTorch-Tutorial-to-Image-Captioning": ["models.py"],
+    "facebookresearch/mae": ["models_mae.py"],
+    "google-research/vision_transformer": ["vit_jax/models_vit.py", "vit_jax/models_mixer.py"],
+    "AdeelH/pytorch-multi-class-focal-loss": ["focal_loss.py"],
+    "seba-1511/lstms.pth": ["lstms/lstm.py", "lstms/normalize.py"],
+    "1Konny/Beta-VAE": ["model.py"],
+    "n2cholas/jax-resnet": ["jax_resnet/resnet.py", "jax_resnet/common.py"],
+    "rasbt/python-machine-learning-book-3rd-edition": ["ch12/neuralnet.py"],
+    "rasbt/LLMs-from-scratch": [
+        "ch04/01_main-chapter-code/gpt.py",
+        "pkg/llms_from_scratch/ch03.py",
+    ],
+    "digantamisra98/Mish": ["Mish/Torch/mish.py", "PyTorch Benchmarks/activations_autofn.py"],
+    "0809zheng/CS231n-assignment2019": [
+        "assignment1/cs231n/classifiers/neural_net.py",
+        "assignment2/cs231n/classifiers/fc_net.py",
+        "assignment2/cs231n/classifiers/cnn.py",
+    ],
+    "karpathy/micrograd": ["micrograd/engine.py", "micrograd/nn.py"],
+    "gordicaleksa/pytorch-original-transformer": ["models/definitions/transformer_model.py"],
+    "salesforce/awd-lstm-lm": ["model.py", "weight_drop.py"],
+    "tkipf/pygcn": ["pygcn/layers.py"],
+    "LynnHo/DCGAN-LSGAN-WGAN-GP-DRAGAN-Pytorch": ["module.py"],
+    "Zeleni9/pytorch-wgan": ["models/dcgan.py"],
+    "rohan-varma/nn-init-demo": ["init-demo.py", "batchnorm-demo.py"],
+    "riberaborrell/playground-jax": [
+        "src/playground_jax/models_flax.py",
+        "src/playground_jax/models_equinox.py",
+    ],
+}
 MAX_LINES = 600
 
 
@@ -265,7 +315,9 @@ assert not {(r, p) for r, ps in PICKS.items() for p in ps} & {
     (r, p) for r, ps in HELDOUT2.items() for p in ps
 }, "a heldout2 file is already in PICKS"
 assert not set(HELDOUT3) & (set(PICKS) | set(HELDOUT2)), "a heldout3 repository is used already"
-SPLITS = set(sys.argv[1:]) or {"dev", "heldout", "heldout2", "heldout3"}
+assert not set(HELDOUT4) & (set(PICKS) | set(HELDOUT2) | set(HELDOUT3)), (
+    "a heldout4 repository is used already")
+SPLITS = set(sys.argv[1:]) or {"dev", "heldout", "heldout2", "heldout3", "heldout4"}
 for repo, paths in PICKS.items() if SPLITS & {"dev", "heldout"} else ():
     commit = git(repo, "rev-parse", "HEAD").strip()
     lic = licence(repo)
@@ -285,3 +337,9 @@ for repo, paths in HELDOUT3.items() if "heldout3" in SPLITS else ():
     for path in paths:
         build(repo, path, commit, lic, "heldout3",
               "third wholly held-out set: repositories of no earlier split, chosen before any run")
+for repo, paths in HELDOUT4.items() if "heldout4" in SPLITS else ():
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    lic = licence(repo)
+    for path in paths:
+        build(repo, path, commit, lic, "heldout4",
+              "fourth wholly held-out set: repositories of no earlier split, chosen before any run")
