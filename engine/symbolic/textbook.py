@@ -52,8 +52,13 @@ MAX_TERM = 80
 def textbook(root: Node, fired: list[str]) -> Node:
     """``root`` with each small sum/product in its shortest textbook form;
     the names of the rewrites that changed something go to ``fired``."""
-    if not root.args or not _at_most(root, MAX_NODES):
+    if not root.args:
         return root
+    # Whether root is small enough is counted when a first node has work
+    # (most results have none: 2x·cos(x²)).  Nodes marked shaped before
+    # that are fixed points whatever the root (the stage is a function of
+    # the node alone), so a root found too big leaves only true facts.
+    small = False
     memo: dict[Node, Node] = {}
     sizes: dict[Node, float] = {}
     costs: dict[Node, int] = {}  # cost() is a function of the node: one memo per call
@@ -71,9 +76,18 @@ def textbook(root: Node, fired: list[str]) -> Node:
             new = node
         op = new.op
         # _identities changes only sums and inverse compositions: skip the call otherwise
-        if op == "add" or (len(new.args) == 1 and (op, new.args[0].op) in INVERSES):
+        identity = op == "add" or (len(new.args) == 1 and (op, new.args[0].op) in INVERSES)
+        reform = _reformable(new)
+        if (identity or reform) and not small:
+            if not _at_most(root, MAX_NODES):
+                return root
+            small = True
+        if identity:
+            before = new
             new = _identities(new, fired)
-        if _reformable(new) and _tree(new, sizes) <= MAX_TERM:
+            if new is not before:
+                reform = _reformable(new)
+        if reform and _tree(new, sizes) <= MAX_TERM:
             new = _shortest(new, fired, costs)
         if new is node:
             shaped[node] = node
