@@ -75,7 +75,7 @@ def powers(term: Node) -> dict[Node, Fraction]:
     for f in fs:
         if f.op == "num":
             continue
-        if f.op == "pow" and f.args[1].op == "num" and f.args[1].value > 0:
+        if f.op == "pow" and f.args[1].op == "num" and f.args[1].value.numerator > 0:
             b = f.args[0]
             out[b] = out[b] + f.args[1].value if b in out else f.args[1].value
         elif f.op == "pow" and f.args[1].op == "num":

@@ -89,7 +89,7 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
     op = node.op
     if op == "num":
         v = node.value
-        return {_ONE_M: v.numerator if v.denominator == 1 else v} if v else {}
+        return {_ONE_M: v.numerator if v.denominator == 1 else v} if v.numerator else {}
     if op == "add":
         out: Poly = {}
         for t in node.args:
@@ -112,7 +112,8 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
         return acc
     if op == "pow":
         b, e = node.args
-        if e.op == "num" and e.value.denominator == 1 and 0 < e.value <= MAX_SUM_POWER \
+        # (integer comparisons: Fraction's are slow Python)
+        if e.op == "num" and e.value.denominator == 1 and 0 < e.value.numerator <= MAX_SUM_POWER \
                 and b.op in ("add", "mul"):
             base = from_node(b, atoms)
             if base is None:
@@ -123,8 +124,8 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
                 if acc is None:
                     return None
             return acc
-        if e.op == "num" and e.value.denominator == 1 and e.value > 0:
-            if e.value > MAX_DEGREE:
+        if e.op == "num" and e.value.denominator == 1 and e.value.numerator > 0:
+            if e.value.numerator > MAX_DEGREE:
                 return {((atoms.of(node), 1),): 1}
             return {((atoms.of(b), e.value.numerator),): 1}
     return {((atoms.of(node), 1),): 1}

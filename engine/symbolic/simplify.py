@@ -285,7 +285,7 @@ class _Pass:
             fs = t.args if t.op == "mul" else (t,)
             negs = {f.args[0]: -f.args[1].value for f in fs
                     if f.op == "pow" and f.args[0].op == "add" and f.args[1].op == "num"
-                    and f.args[1].value < 0 and f.args[1].value.denominator == 1}
+                    and f.args[1].value.numerator < 0 and f.args[1].value.denominator == 1}
             shared = negs if shared is None else {
                 b: max(e, negs[b]) for b, e in shared.items() if b in negs}
             if not shared:
@@ -336,7 +336,7 @@ class _Pass:
 def _reciprocal_trig(f: Node) -> bool:
     """``sin(u)^-n`` or ``cos(u)^-n``: printed as ``csc(u)^n``, ``sec(u)^n``."""
     return f.op == "pow" and f.args[0].op in ("sin", "cos") and f.args[1].op == "num" \
-        and f.args[1].value < 0 and f.args[1].value.denominator == 1
+        and f.args[1].value.numerator < 0 and f.args[1].value.denominator == 1
 
 
 def _unsettled(root: Node) -> list[Node]:

@@ -100,8 +100,11 @@ def _nested(f: Node) -> bool:
     """A factor that distributing or a common denominator could change."""
     if f.op == "add":
         return True
-    return f.op == "pow" and f.args[1].op == "num" and (
-        f.args[1].value < 0 or (f.args[0].op == "add" and f.args[1].value <= MAX_SUM_POWER))
+    if f.op != "pow" or f.args[1].op != "num":
+        return False
+    q = f.args[1].value  # compared through ints: Fraction's comparisons are slow Python
+    n, d = q.numerator, q.denominator
+    return n < 0 or (f.args[0].op == "add" and n <= MAX_SUM_POWER * d)
 
 
 def _reformable(node: Node) -> bool:
@@ -291,7 +294,7 @@ def _denominator(term: Node) -> tuple[list[Node], dict[Node, Fraction]]:
     num_fs: list[Node] = []
     den: dict[Node, Fraction] = {}
     for f in term.args if term.op == "mul" else (term,):
-        if f.op == "pow" and f.args[1].op == "num" and f.args[1].value < 0:
+        if f.op == "pow" and f.args[1].op == "num" and f.args[1].value.numerator < 0:
             den[f.args[0]] = -f.args[1].value
         else:
             num_fs.append(f)
