@@ -17,6 +17,7 @@ from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
 from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
+    Closure,
     Concat,
     Const,
     DataDependent,
@@ -221,6 +222,8 @@ class Body(Control, Methods):
             return self.subscript(node)
         if isinstance(node, ast.Call):
             return self.call(node)
+        if isinstance(node, ast.Lambda):  # map(lambda t: rearrange(t, ...), qkv)
+            return Closure(node, dict(self.env), self.bound)
         raise Unsupported(node, f"{type(node).__name__} `{ast.unparse(node)[:40]}` is not read")
 
     def attribute(self, node: ast.Attribute):
@@ -265,6 +268,16 @@ class Body(Control, Methods):
 
     def subscript(self, node: ast.Subscript):
         base = self.expr(node.value)
+        if isinstance(base, Tup | Items | Seq) and isinstance(node.slice, ast.Slice):
+            # self.layers[:-1], list(self.children())[1:]: the layers of the slice
+            bounds = [None if b is None else self.expr_or_unknown(b)
+                      for b in (node.slice.lower, node.slice.upper, node.slice.step)]
+            if all(b is None or (isinstance(b, Const) and isinstance(b.value, int | None))
+                   for b in bounds):
+                cut = slice(*(None if b is None else b.value for b in bounds))
+                items = list(base.items)[cut]
+                return Seq(items, getattr(base, "label", "")) if isinstance(base, Seq) else (
+                    Tup(items))
         if isinstance(base, Tup | Items | Seq):
             index = self.expr_or_unknown(node.slice)
             if isinstance(index, Const) and isinstance(index.value, int):
@@ -298,6 +311,9 @@ class Body(Control, Methods):
 
     def call(self, node: ast.Call):
         fw = self.fw
+        children = self.children(node)
+        if children is not None:
+            return children
         if isinstance(node.func, ast.Call):  # Flax: nn.Dense(features)(x)
             fw.flax_count += 1
             f = fw.init.value(node.func, dict(self.env), self.bound,
@@ -336,6 +352,33 @@ class Body(Control, Methods):
         if isinstance(f, Ref) and f.path[0] == "builtins" and f.path[-1] in BUILTIN_CALLS:
             return self.builtin(f.path[-1], args, node)
         return fw.call_value(f, args, kwargs, node)
+
+    def children(self, node: ast.Call):
+        """``self.children()``, ``self._modules.values()`` (and the named
+        ``named_children()`` / ``_modules.items()``): the submodules set in
+        ``__init__``, in the order they were set, as PyTorch registers them;
+        None for any other call."""
+        f = node.func
+        if node.args or node.keywords or not isinstance(f, ast.Attribute):
+            return None
+        owner = f.value
+        if f.attr in ("values", "items") and isinstance(owner, ast.Attribute) and (
+                owner.attr == "_modules"):
+            owner = owner.value
+        elif f.attr not in ("children", "named_children"):
+            return None
+        mod = self.expr_or_unknown(owner)
+        if not isinstance(mod, Mod):
+            return None
+        if "<unread-loop>" in mod.attrs:
+            raise Unsupported(node, f"{ast.unparse(f)[:40]}(): {mod.attrs['<unread-loop>']}")
+        subs = [(k, v) for k, v in mod.attrs.items()
+                if not k.startswith("<") and isinstance(v, Layer | Seq | Mod | Items)]
+        if not subs:
+            raise Unsupported(node, f"{ast.unparse(f)[:40]}(): no submodule is read in __init__")
+        if f.attr in ("items", "named_children"):
+            return Tup([Tup([Const(k), v]) for k, v in subs])
+        return Tup([v for _, v in subs])
 
     def super_method(self, name: str, node: ast.Call):
         """``super().forward(x)`` / ``super(Bottle, self).forward(x)``: the

@@ -165,6 +165,10 @@ class InitReader(InitValues, InitCalls):
             else:
                 env[name] = self.config(nodes[i]) or Unknown(
                     f"{name} is an argument of {fn.name}")
+        if fn.args.vararg is not None:  # Sequential-like: def __init__(self, *args)
+            extra = args[len(params):]
+            env[fn.args.vararg.arg] = Tup(list(extra)) if extra else Unknown(
+                f"*{fn.args.vararg.arg} of {fn.name}, which the file does not fill")
         for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True):
             env[a.arg] = kwargs.get(a.arg, self.value(d, {}, None) if d is not None
                                     else Unknown(f"{a.arg} is an argument"))
@@ -247,6 +251,13 @@ class InitReader(InitValues, InitCalls):
             mod.attrs[str(call.args[0].value)] = Lazy(str(call.args[0].value),
                                                       self.offsets.span(call), argument=False)
             return
+        if (isinstance(f, ast.Attribute) and f.attr == "add_module" and len(call.args) == 2
+                and isinstance(f.value, ast.Name) and f.value.id == "self" and mod is not None):
+            # self.add_module("fc", nn.Linear(...)): a submodule, in its order
+            name = self.value(call.args[0], env, mod)
+            key = str(name.value) if isinstance(name, Const) else f"_modules.{len(mod.attrs)}"
+            mod.attrs[key] = self.value(call.args[1], env, mod, label=key)
+            return
         if isinstance(f, ast.Attribute) and f.attr in ("append", "add_module") and call.args:
             target = self.value(f.value, env, mod)
             count = len(target.items) if isinstance(target, Items | Seq) else 0
@@ -257,10 +268,14 @@ class InitReader(InitValues, InitCalls):
     def _loop(self, stmt: ast.For, env: dict, mod: Mod) -> None:
         it = self.value(stmt.iter, env, mod)
         seq = it.items if isinstance(it, Items | Tup) else None
-        if seq is None or len(seq) > MAX_REPEAT or not isinstance(stmt.target, ast.Name):
+        if seq is None or len(seq) > MAX_REPEAT or not isinstance(stmt.target,
+                                                                  ast.Name | ast.Tuple):
+            if mod is not None:  # what it would have built: self.children() cannot be listed
+                mod.attrs.setdefault("<unread-loop>", getattr(it, "why", None) or (
+                    f"`for … in {ast.unparse(stmt.iter)[:40]}` in __init__ is not read"))
             return
         for v in seq:
-            env[stmt.target.id] = v
+            self.store(stmt.target, v, env, mod)  # for i, layer in enumerate(layers)
             self.block(stmt.body, env, mod)
 
     def store(self, target: ast.AST, value, env: dict, mod: Mod) -> None:
@@ -269,6 +284,14 @@ class InitReader(InitValues, InitCalls):
         elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
               and target.value.id == "self"):
             mod.attrs[target.attr] = value
+        elif (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute)
+              and target.value.attr == "_modules" and mod is not None):
+            # self._modules[name] = block (d2l's MySequential): a submodule
+            key = self.value(target.slice, env, mod)
+            name = str(key.value) if isinstance(key, Const) else str(len(mod.attrs))
+            if isinstance(value, Layer) and value.label in ("", "?"):
+                value.label = f"_modules[{name}] {value.spec.ctor}"
+            mod.attrs[name] = value
         elif isinstance(target, ast.Tuple) and isinstance(value, Tup):
             for t, v in zip(target.elts, value.items, strict=False):
                 self.store(t, v, env, mod)

@@ -99,12 +99,25 @@ class InitCalls:
             return Items([Const(i) for i in range(*(int(a.value) for a in args))], label)
         if name == "len" and args and isinstance(args[0], Items | Tup):
             return Const(len(args[0].items))
+        if func.path[0] == "builtins" and name in ("enumerate", "zip", "list", "tuple") and (
+                args and any(isinstance(a, Unknown) for a in args)):
+            return next(a for a in args if isinstance(a, Unknown))  # enumerate(*layers unknown)
+        if func.path[0] == "builtins" and name in ("enumerate", "zip", "list", "tuple") and (
+                args and all(isinstance(a, Items | Tup) for a in args)):
+            # for i, layer in enumerate(args): zip(sizes[:-1], sizes[1:]); list(layers)
+            if name == "enumerate":
+                return Items([Tup([Const(i), v]) for i, v in enumerate(args[0].items)], label)
+            if name == "zip":
+                return Items([Tup(list(vs)) for vs in zip(*(a.items for a in args),
+                                                          strict=False)], label)
+            return Items(list(args[0].items), label)
         if func.path[0] == "math" and name in _MATH and len(args) == 1 and isinstance(
                 args[0], Const) and isinstance(args[0].value, int | float) and args[0].value > 0:
             return Const(_MATH[name](args[0].value))  # 1 / math.sqrt(d)
-        if name in ("int", "float", "max", "min", "round") and args and all(
+        if name in ("int", "float", "max", "min", "round", "str") and args and all(
                 isinstance(a, Const) for a in args):
-            fn = {"int": int, "float": float, "max": max, "min": min, "round": round}[name]
+            fn = {"int": int, "float": float, "max": max, "min": min, "round": round,
+                  "str": str}[name]
             return Const(fn(*(a.value for a in args)))
         if name == "OrderedDict" and len(args) == 1 and isinstance(args[0], Items | Tup) and all(
                 isinstance(p, Tup) and len(p.items) == 2 and isinstance(p.items[0], Const)

@@ -33,7 +33,8 @@ LIBRARIES = frozenset({"nn", "torch", "F", "functional", "np", "numpy", "jnp", "
                        "flax", "linen", "eqx", "nnx", "init", "collections", "copy"})
 BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "dict", "list",
                       "OrderedDict",
-                      "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super"})
+                      "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super",
+                      "map", "str"})
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
            ast.Pow: operator.pow}
@@ -166,9 +167,28 @@ class InitValues:
             return self._call(node, env, mod, label)
         if isinstance(node, ast.Subscript):
             base = self._value(node.value, env, mod, label)
+            if isinstance(base, Items | Tup) and isinstance(node.slice, ast.Slice):
+                # sizes[:-1], sizes[1:]: the slice of a written list
+                bounds = [None if b is None else self._value(b, env, mod, label)
+                          for b in (node.slice.lower, node.slice.upper, node.slice.step)]
+                if all(b is None or (isinstance(b, Const) and isinstance(b.value, int))
+                       for b in bounds):
+                    cut = slice(*(None if b is None else b.value for b in bounds))
+                    return type(base)(list(base.items)[cut], label) if isinstance(
+                        base, Items) else Tup(list(base.items)[cut])
             index = self._value(node.slice, env, mod, label)
             if isinstance(base, Items | Tup) and isinstance(index, Const):
                 return base.items[index.value]
+        if isinstance(node, ast.JoinedStr):  # f"fc{i}": a name, when its parts are known
+            parts = []
+            for v in node.values:
+                inner = v.value if isinstance(v, ast.FormattedValue) else v
+                part = self._value(inner, env, mod, label)
+                if not isinstance(part, Const) or (isinstance(v, ast.FormattedValue) and (
+                        v.format_spec is not None or v.conversion != -1)):
+                    return Unknown(f"{ast.unparse(node)[:40]} is not read")
+                parts.append(str(part.value))
+            return Const("".join(parts))
         return Unknown(f"{ast.unparse(node)[:40]} is not read")
 
     def _comprehension(self, node: ast.ListComp, env, mod, label):

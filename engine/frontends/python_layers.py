@@ -34,6 +34,7 @@ SHAPE_LAYERS = frozenset({
     "Unflatten", "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "ReflectionPad2d",
     "ReplicationPad2d", "ZeroPad2d", "ConstantPad2d", "Upsample", "PixelShuffle",
+    "Rearrange", "Reduce",  # einops layers: axes moved / pooled (feature width from the next layer)
 })
 NORM_LAYERS = frozenset({
     "LayerNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "InstanceNorm1d",

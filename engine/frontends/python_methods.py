@@ -36,7 +36,7 @@ __all__ = ["Methods", "CHUNKS", "BUILTIN_CALLS"]
 CHUNKS = frozenset({"chunk", "split", "tensor_split", "unbind"})
 #: builtins read inside forward (others are calls chainlens does not model)
 BUILTIN_CALLS = frozenset({"len", "int", "float", "range", "isinstance", "hasattr", "list",
-                           "tuple", "enumerate", "zip"})
+                           "tuple", "enumerate", "zip", "map"})
 _ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.Mult(),
                "div": ast.Div(), "__add__": ast.Add(), "__mul__": ast.Mult()}
 
@@ -69,6 +69,9 @@ class Methods:
                 return Tup(self.steps(args[0], node))
         if name == "enumerate" and len(args) == 1 and isinstance(args[0], Tup | Items | Seq):
             return Tup([Tup([Const(i), v]) for i, v in enumerate(args[0].items)])
+        if name == "map" and len(args) == 2 and isinstance(args[1], Tup | Items | Seq):
+            # q, k, v = map(lambda t: rearrange(t, ...), qkv): the function of each
+            return Tup([self.fw.call_value(args[0], [v], {}, node) for v in args[1].items])
         if name == "zip" and args and all(isinstance(a, Tup | Items | Seq) for a in args):
             return Tup([Tup(list(vs)) for vs in zip(*(a.items for a in args), strict=False)])
         raise Unsupported(node, f"{name}(...) of something chainlens cannot count")

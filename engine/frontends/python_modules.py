@@ -133,7 +133,7 @@ def _needs_arguments(cls: ast.ClassDef) -> bool:
     if init is None:
         return False
     positional = init.args.posonlyargs + init.args.args
-    return len(positional) - 1 > len(init.args.defaults) or any(
+    return len(positional) - 1 > len(init.args.defaults) or init.args.vararg is not None or any(
         d is None for d in init.args.kw_defaults)
 
 
