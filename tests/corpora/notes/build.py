@@ -8,6 +8,10 @@ a source with ``"split"`` goes whole to that folder (round 2's fresh
 ``heldout2/``, round 3's ``heldout3/``, round 4's ``heldout4/``).  ``"start_after"``: the cut
 starts after the first line containing that text (a standalone chapter's own preamble is not
 the note).  ``"preamble_whole_lines"``: leave out preamble lines whose braces do not balance.
+Round 5 (opt-in, earlier copies unchanged): ``"preamble_also"`` names more defining commands
+kept from the preamble (xargs' ``\newcommandx``, which the book's macros use), and
+``"prefix_folder"`` names a copy by its folder too (``Chapter2/Section3.tex``,
+``Chapter3/Section3.tex`` and two ``learn.md`` would otherwise share a name).
 """
 
 from __future__ import annotations
@@ -36,9 +40,11 @@ def split_of(repo: str, path: str) -> str:
         else "dev"
 
 
-def local_name(repo: str, path: str) -> str:
+def local_name(repo: str, path: str, prefix_folder: bool = False) -> str:
     owner = repo.split("/")[0].split("-")[0].lower()
     stem = re.sub(r"[^A-Za-z0-9.]+", "_", path.rsplit("/", 1)[-1])
+    if prefix_folder and "/" in path:
+        stem = re.sub(r"[^A-Za-z0-9]+", "_", path.rsplit("/", 2)[-2]) + "_" + stem
     if stem.lower() in ("index.md", "readme.md", "notes.md", "concepts.ipynb"):  # by folder
         stem = re.sub(r"[^A-Za-z0-9]+", "_", path.rsplit("/", 2)[-2]) + stem[stem.rfind("."):]
     return f"{owner}__{stem}"
@@ -75,11 +81,14 @@ def main() -> int:
             # "whole_lines" (round 4): a definition spread over several lines, cut to
             # its first line, is not the macro; earlier rounds keep their copies as built
             whole = source.get("preamble_whole_lines", False)
+            also = source.get("preamble_also", [])
+            keep = re.compile(rf"^\\({'|'.join(also)})\b") if also else _PREAMBLE
             preamble = "".join(line + "\n" for line in lines
-                               if _PREAMBLE.match(line) and (_balanced(line) or not whole))
+                               if (_PREAMBLE.match(line) or keep.match(line))
+                               and (_balanced(line) or not whole))
         for path in source["paths"]:
             split = source.get("split") or split_of(repo, path)
-            out = HERE / split / local_name(repo, path)
+            out = HERE / split / local_name(repo, path, source.get("prefix_folder", False))
             out.parent.mkdir(exist_ok=True)
             out.write_text(cut(show(repo, commit, path), path, preamble,
                                source.get("start_after")))

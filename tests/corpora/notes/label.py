@@ -76,3 +76,8 @@ if __name__ == "__main__":
     except ImportError:
         HELDOUT4 = {}
     write("heldout4", HELDOUT4)
+    try:
+        from labels_heldout5 import HELDOUT5
+    except ImportError:
+        HELDOUT5 = {}
+    write("heldout5", HELDOUT5)
