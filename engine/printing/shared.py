@@ -177,8 +177,8 @@ def render_auto(node: Node, notation: str = "text", max_chars: int | None = MAX_
 def render_flat(node: Node, notation: str = "text", max_chars: int | None = MAX_CHARS,
                 limit: int = SHARED_ABOVE) -> str | None:
     """``render(node, notation, max_chars)`` when ``flat_length(node) <=
-    limit``, else None; one walk does both (the estimate is counted as the
-    printer goes, and it stops at the first node past the limit)."""
+    limit``, else None; the estimate is counted over the printer's own
+    postorder, before it prints (one walk of the DAG instead of two)."""
     if notation == "python":
         raise ValueError("Python source is never printed flat-or-nothing; use render")
     frag = _printer(notation)(max_chars).walk(node, flat_limit=limit)

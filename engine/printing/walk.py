@@ -87,30 +87,21 @@ class Printer:
 
     # ---- driving ---------------------------------------------------------
     def walk(self, root: Node, lets=None, flat_limit: int | None = None) -> Frag | None:
-        """``root``'s fragment.  With ``flat_limit``: None as soon as a node's
-        estimated flat length (:func:`~chainlens.engine.printing.shared.flat_length`'s
+        """``root``'s fragment.  With ``flat_limit``: None when the estimated
+        flat length of a node (:func:`~chainlens.engine.printing.shared.flat_length`'s
         count, which only grows towards the root) exceeds it, so the caller
-        can print with lets instead; the estimate rides on this walk."""
+        can print with lets instead; counted over this walk's own order
+        before printing anything (a deep result would be printed nearly
+        whole before its top nodes showed it is too long)."""
         memo: dict[int, Frag] = {}
         shapes: dict[int, Shape] = {}
         opaque: set[int] = set()
         work = 0
         capped = self.max_chars is not None
         order = lets.order if lets is not None and lets.roots is root else postorder(root)
-        sizes: dict[int, int] | None = {} if flat_limit is not None else None
+        if flat_limit is not None and not _fits(order, flat_limit):
+            return None
         for node in order:
-            if sizes is not None:
-                args = node.args
-                if args:
-                    size = len(node.op) + 2 * len(args)
-                    for a in args:
-                        size += sizes[id(a)]
-                else:
-                    v = node.value
-                    size = len(v) if type(v) is str else 2 if v is None else len(str(v))
-                if size > flat_limit:
-                    return None
-                sizes[id(node)] = size
             shapes[id(node)] = shape_of(node, shapes)
             frag = self.node(node, memo, shapes, opaque)
             if capped:
@@ -323,6 +314,25 @@ def _whole(n: int) -> Fraction:
 def _negated(q: Fraction) -> Fraction:
     """``-q``; a whole number through :func:`_whole` (no new Fraction)."""
     return _whole(-q.numerator) if q.denominator == 1 else -q
+
+
+def _fits(order: list[Node], limit: int) -> bool:
+    """Whether no node of ``order`` (children first) has an estimated flat
+    length above ``limit`` (the count of ``shared.flat_lengths``)."""
+    sizes: dict[int, int] = {}
+    for node in order:
+        args = node.args
+        if args:
+            size = len(node.op) + 2 * len(args)
+            for a in args:
+                size += sizes[id(a)]
+        else:
+            v = node.value
+            size = len(v) if type(v) is str else 2 if v is None else len(str(v))
+        if size > limit:
+            return False
+        sizes[id(node)] = size
+    return True
 
 
 def notation_of(op: str):
