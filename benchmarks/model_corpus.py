@@ -7,9 +7,11 @@ wholly held-out set (round 3), chosen by what the files are before any run and
 never shown to whoever works on the reader; HELDOUT3 is a third, from
 repositories none of the earlier splits uses, likewise chosen before any run;
 HELDOUT4 is a fourth, from repositories none of the first three uses (nor any
-other snapshot fetched before it), chosen the same way.
+other snapshot fetched before it), chosen the same way; HELDOUT5 is a fifth, from
+repositories none of the first four uses (nor any snapshot fetched before it).
 
-Run:  .venv/bin/python benchmarks/model_corpus.py [dev heldout heldout2 heldout3 heldout4]
+Run:  .venv/bin/python benchmarks/model_corpus.py [dev heldout heldout2 heldout3 heldout4
+      heldout5]
 (no argument: every split; dev and heldout are built together)."""
 
 import ast
@@ -245,6 +247,62 @@ HELDOUT4 = {
         "src/playground_jax/models_equinox.py",
     ],
 }
+# A fifth wholly held-out set (round 5): no repository of PICKS or HELDOUT2-4 (nor
+# any other snapshot fetched before it), none of its files ever run through
+# chainlens before it was frozen here.
+HELDOUT5 = {
+    "graykode/nlp-tutorial": [
+        "1-1.NNLM/NNLM.py",
+        "2-1.TextCNN/TextCNN.py",
+        "4-3.Bi-LSTM(Attention)/Bi-LSTM(Attention).py",
+        "5-1.Transformer/Transformer.py",
+    ],
+    "cs230-stanford/cs230-code-examples": [
+        "pytorch/vision/model/net.py",
+        "pytorch/nlp/model/net.py",
+    ],
+    "facebookresearch/detr": [
+        "models/transformer.py",
+        "models/position_encoding.py",
+        "models/detr.py",
+    ],
+    "facebookresearch/DiT": ["models.py"],
+    "facebookresearch/dino": ["vision_transformer.py"],
+    "ermongroup/ddim": ["models/diffusion.py"],
+    "LeeJunHyun/Image_Segmentation": ["network.py"],
+    "bearpaw/pytorch-classification": ["models/cifar/alexnet.py", "models/cifar/wrn.py"],
+    "martinarjovsky/WassersteinGAN": ["models/dcgan.py", "models/mlp.py"],
+    "wiseodd/generative-models": [
+        "GAN/vanilla_gan/gan_pytorch.py",
+        "VAE/vanilla_vae/vae_pytorch.py",
+    ],
+    "jihunchoi/recurrent-batch-normalization-pytorch": ["bnlstm.py"],
+    "jaymody/picoGPT": ["gpt2.py"],
+    "vzhou842/cnn-from-scratch": ["conv.py", "softmax.py"],
+    "pangolulu/rnn-from-scratch": ["rnn.py"],
+    "ultralytics/yolov5": ["utils/activations.py", "utils/loss.py"],
+    "pbloem/former": ["former/transformers.py"],
+    "google-deepmind/dm-haiku": ["examples/vae.py", "examples/transformer/model.py"],
+    "cgarciae/nanoGPT-jax": ["model.py"],
+    "YannDubs/disentangling-vae": [
+        "disvae/models/encoders.py",
+        "disvae/models/decoders.py",
+        "disvae/models/vae.py",
+    ],
+    "usuyama/pytorch-unet": ["pytorch_unet.py"],
+    "lazyprogrammer/machine_learning_examples": [
+        "ann_class/backprop.py",
+        "ann_class2/pytorch_example2.py",
+    ],
+    "mrdbourke/pytorch-deep-learning": ["going_modular/going_modular/model_builder.py"],
+    "IvoOVerhoeven/uvadlc_practicals_2020": [
+        "assignment_1/1_mlp_cnn/code/modules.py",
+        "assignment_1/1_mlp_cnn/code/mlp_pytorch.py",
+        "assignment_1/1_mlp_cnn/code/custom_layernorm.py",
+        "assignment_2/2_recurrentnns_gnns/code/Part 1/lstm.py",
+    ],
+    "google-deepmind/nanodo": ["nanodo/model.py"],
+}
 MAX_LINES = 600
 
 
@@ -317,7 +375,9 @@ assert not {(r, p) for r, ps in PICKS.items() for p in ps} & {
 assert not set(HELDOUT3) & (set(PICKS) | set(HELDOUT2)), "a heldout3 repository is used already"
 assert not set(HELDOUT4) & (set(PICKS) | set(HELDOUT2) | set(HELDOUT3)), (
     "a heldout4 repository is used already")
-SPLITS = set(sys.argv[1:]) or {"dev", "heldout", "heldout2", "heldout3", "heldout4"}
+assert not set(HELDOUT5) & (set(PICKS) | set(HELDOUT2) | set(HELDOUT3) | set(HELDOUT4)), (
+    "a heldout5 repository is used already")
+SPLITS = set(sys.argv[1:]) or {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"}
 for repo, paths in PICKS.items() if SPLITS & {"dev", "heldout"} else ():
     commit = git(repo, "rev-parse", "HEAD").strip()
     lic = licence(repo)
@@ -343,3 +403,9 @@ for repo, paths in HELDOUT4.items() if "heldout4" in SPLITS else ():
     for path in paths:
         build(repo, path, commit, lic, "heldout4",
               "fourth wholly held-out set: repositories of no earlier split, chosen before any run")
+for repo, paths in HELDOUT5.items() if "heldout5" in SPLITS else ():
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    lic = licence(repo)
+    for path in paths:
+        build(repo, path, commit, lic, "heldout5",
+              "fifth wholly held-out set: repositories of no earlier split, chosen before any run")
