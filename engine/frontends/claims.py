@@ -294,6 +294,10 @@ def _value(expr, wrt: str, order: int, at: str):
     return value, here
 
 
+#: A decimal as a note writes a rounded value: ``0.3333``, ``-1.41``.
+_DECIMAL = re.compile(r"-?\s*\d*\.(\d+)")
+
+
 def _at_point(unit: Unit, wrt: str) -> ClaimVerdict:
     """``f'(1) = 3``: the derivative's value at a number, compared exactly
     (and in floating point, for the certainty of a "wrong"); no fix offered."""
@@ -314,6 +318,10 @@ def _at_point(unit: Unit, wrt: str) -> ClaimVerdict:
     if simplify(sub(value, unit.claimed)) is ZERO or \
             abs(number - claimed) <= 1e-9 * max(1.0, abs(number)):
         return ClaimVerdict(unit, wrt, ok=True)
+    digits = _DECIMAL.fullmatch(getattr(claim, "claimed_read", "").strip())
+    if digits and abs(number - claimed) <= 0.5 * 10.0 ** -len(digits.group(1)) * (1 + 1e-9):
+        # g'(3) = 0.3333: a value rounded to the digits written is right
+        return ClaimVerdict(unit, wrt, ok=True, note="correct to the digits written")
     for body in getattr(claim, "alternatives", ()):
         try:
             other = _value(parse(body).expanded(parse(body).outputs[0]), wrt, order, claim.at)

@@ -13,7 +13,7 @@ import re
 
 from chainlens.engine.frontends.note_math import Math
 
-__all__ = ["condition", "equation_context", "hypothesis"]
+__all__ = ["condition", "equation_context", "hypothesis", "line_equation"]
 
 
 _EQUATION = re.compile(r"\?|\\(?:Rightarrow|implies|Longrightarrow|iff|vert|bigg?|Bigg?)\b|\|"
@@ -81,3 +81,16 @@ def condition(note: str, frag: Math, claimed_end: int) -> str | None:
 def _words(text: str) -> str:
     text = re.sub(r"\\text\s*\{([^{}]*)\}|\\q?quad|\\[()]|[$]", r" \1", text)
     return re.sub(r"\s+", " ", text.strip(" ,(")).strip() or "on a restricted domain"
+
+
+_LINE = re.compile(r"\b(?:tangent|normal|secant)\b|\blines?\b|\blinear(?:isation|ization"
+                   r"|\s+approximation)\b|\bapproximation\b|\bplane\b", re.I)
+
+
+def line_equation(note: str, frag: Math) -> bool:
+    """Do the words before the fragment, in its sentence, make ``y = 3x - 2``
+    the equation of a tangent, normal or secant line (or a linear
+    approximation) rather than a new definition of the note's y?  (The
+    paragraph, not the sentence: "The tangent line is …, i.e. $y = 3x - 2$".)"""
+    start = max(note.rfind("\n\n", 0, frag.start), frag.start - 120, 0)
+    return bool(_LINE.search(note, start, frag.start))

@@ -79,6 +79,16 @@ def _prose(m: re.Match) -> str:
     return ";" + " " * (len(m.group(0)) - 1)
 
 
+#: Signs that define (or state an identity): ``:=``, ``\\coloneqq``, ``\\triangleq``,
+#: ``\\equiv``, ``\\stackrel{\\text{def}}{=}``: each is an ``=`` (``f(x) := x^3`` defines f).
+_DEFINES = re.compile(r":=|\\(?:coloneqq|coloneq|triangleq|equiv|eqdef|defeq)(?![A-Za-z])"
+                      r"|\\(?:stackrel|overset)\s*\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\s*\{\s*=\s*\}")
+
+
+def _equals(m: re.Match) -> str:
+    return "=" + " " * (len(m.group(0)) - 1)
+
+
 def _blank(text: str, pattern: re.Pattern) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -199,7 +209,7 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
             continue
     out: list[Math] = []
     for start, end, display in sorted(found):
-        body = _PROSE.sub(_prose, _blank(source[start:end], _BLANKED))
+        body = _PROSE.sub(_prose, _DEFINES.sub(_equals, _blank(source[start:end], _BLANKED)))
         groups: list[list[int]] = []
         breaks = [m.span() for m in _LINE_BREAK.finditer(body)]
         for s, e in zip([0] + [b for _, b in breaks], [a for a, _ in breaks] + [len(body)],

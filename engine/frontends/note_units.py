@@ -350,7 +350,8 @@ def read_note_claims(text: str, latex: bool = False):
                                or _NESTED.search(claim.expr_read)):
             reason = ("the differentiated expression has a derivative (dy/dx) inside it: "
                       "an implicit derivative")
-        reason = reason or _not_scalar(claim, text)
+        reason = reason or _not_scalar(claim, text) or \
+            ("a derivative of order 0 is the function itself" if claim.order < 1 else None)
         claim = replace(claim, rescues=_rescues(claim))
         try:
             program = parse(claim.expr_read) if reason is None else None

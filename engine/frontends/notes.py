@@ -24,7 +24,12 @@ import re
 from dataclasses import dataclass, replace
 
 from chainlens.engine.frontends.latex_text import normalise
-from chainlens.engine.frontends.note_context import condition, equation_context, hypothesis
+from chainlens.engine.frontends.note_context import (
+    condition,
+    equation_context,
+    hypothesis,
+    line_equation,
+)
 from chainlens.engine.frontends.note_defs import (
     RESTATED,
     Definition,
@@ -220,6 +225,8 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
                                       [frag.text[s:e] for s, e in elements], same)
                     if d is not None:
                         yield d
+                    else:
+                        yield from _tuple_definitions(frag, elements)
                 continue
             if k < len(reads) - 1:
                 heads.append((k, _located(frag, elements[k], lhs)))
@@ -237,6 +244,33 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
                         claimed_start=frag.start + cs,
                         claimed_end=frag.start + ce, lhs_start=frag.start + ls,
                         lhs_end=frag.start + le, step=step, **head)
+
+
+_TUPLE = re.compile(r"^\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])+)\s*\)$")
+
+
+def _tuple_definitions(frag: Math, elements):
+    """``(u, v) = (x^2 - y^2, 2xy)``: one definition per name (a name the note
+    defined before is redefined here, not left bound to the older formula);
+    with no matching tuple on the right, each name is redefined in a form
+    not read (its claims are "not checked")."""
+    if len(elements) < 2:
+        return
+    (ls, le), (rs, re_) = elements[0], elements[1]
+    m = _TUPLE.match(frag.text[ls:le].strip())
+    if not m:
+        return
+    names = [n.strip() for n in m.group(1).split(",")]
+    raw = frag.text[rs:re_]
+    entries = components(raw)
+    for k, name in enumerate(names):
+        if entries is None or len(entries) != len(names) or len(elements) > 2:
+            yield Definition(name, (), "", frag.start + rs, frag.start + re_, raw,
+                             reason=f"{name} is redefined here in a form not read")
+            continue
+        s, e = entries[k]
+        yield Definition(name, (), normalise(raw[s:e]), frag.start + rs + s,
+                         frag.start + rs + e, raw[s:e])
 
 
 def _gradient(frag: Math, lhs, element, head: dict, defs, macros, step: int):
@@ -352,6 +386,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
     defs: dict[str, Definition] = {}
     unused: set[str] = set()
     listed: dict[str, list[str]] = {}  # the bodies of a list of problems, by name
+    made: list[Definition] = []  # every definition, in order
 
     def one(a: str, b: str) -> bool:
         return a == b or (same is not None and same(a, b))
@@ -363,6 +398,8 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
         visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})
         for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):
+                if not item.vars and line_equation(note, frag):
+                    continue  # "the tangent line is y = 3x - 2": the note's y stays
                 here.setdefault(item.name, []).append(item.body)
                 old = visible.get(item.name)
                 general = old is not None and (old.reason or "").endswith(RESTATED)
@@ -398,7 +435,37 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
         for name, bodies in here.items():
             if len(bodies) > 1 and not defs[name].reason:
                 defs[name] = _twice(defs[name], bodies)
-    return tuple(claims)
+        made += [d for d in defs.values() if frag.start <= d.start < frag.end]
+    return tuple(_defined_after(note, c, made) for c in claims)
+
+
+#: "… for $f(x) = ": the words that make a later definition the claim's own.
+_BOUND_LATER = re.compile(r"\b(?:for|where|if|with|when|whenever|given)\s*(?:\$\$?|\\\(|\\\[)?"
+                          r"\s*[^$=\\]{1,30}=\s*$")
+#: The end of a sentence between a claim and a definition after it.
+_SENTENCE_BREAK = re.compile(r"[.?!](?:\s|$)|\n\s*\n")
+
+
+def _defined_after(note: str, claim: Claim, made: list[Definition]) -> Claim:
+    """``$f'(x) = 2x$ for $f(x) = x^2$``: a definition of the claim's function
+    later in the claim's own sentence ("for", "where", "if") is the one it is
+    about; the one it was bound to stays a candidate (wrong only if wrong for
+    both, and then no fix)."""
+    if not claim.definition:
+        return claim
+    for d in made:
+        if d.name != claim.definition or d.start < claim.claimed_end or d.reason \
+                or not d.body or d.start - claim.claimed_end > 150:
+            continue
+        if _SENTENCE_BREAK.search(note, claim.claimed_end, d.start) or \
+                not _BOUND_LATER.search(note[claim.claimed_end:d.start]):
+            return claim
+        if d.body == claim.expr_read:
+            return claim
+        others = tuple(dict.fromkeys(b for b in (claim.expr_read, *claim.alternatives)
+                                     if b and b != d.body))
+        return replace(claim, expr_read=d.body, expr=d.text, alternatives=others)
+    return claim
 
 
 def tex_superscripts(math: str) -> str:

@@ -346,6 +346,9 @@ class ExpressionLowering:
         inverse = rules.INVERSES.get(rules.LATEX.get(name, name))
         if sup.op == "num" and sup.value == -1 and inverse is not None:
             return self.call(inverse, args, s)  # \sin^{-1} x is arcsin
+        if sup.op == "num" and sup.value == -1 and self._function_name(name) is not None:
+            # \coth^{-1} x is arccoth, which the table lacks: never 1/coth x
+            raise self.error(f"the inverse function {name}^{{-1}} is not known", s.start, s.end)
         return ir.power(self.latex_call(raw, args, s), sup)
 
     def latex_call(self, raw: str, args: tuple[Node, ...], s: Syn) -> Node:

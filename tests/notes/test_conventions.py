@@ -87,3 +87,73 @@ def test_a_plain_text_claim_gets_no_latex_fix():
     assert v.ok is False and v.correct_latex is None
     (v,) = verdicts("$\\frac{d}{dx} x^3 = 2x^2$\n")
     assert v.ok is False and v.correct_latex
+
+
+@pytest.mark.parametrize("f", ["\\coth^{-1}x", "\\operatorname{sech}^{-1}x",
+                               "\\operatorname{csch}^{-1}(x)"])
+def test_an_inverse_the_table_lacks_is_never_a_reciprocal(f):
+    assert oks(f"$\\frac{{d}}{{dx}}{f} = \\frac{{1}}{{1-x^2}}$") == []
+
+
+def test_known_inverses_are_still_inverses():
+    assert oks("$\\frac{d}{dx}\\tanh^{-1}x = \\frac{1}{1-x^2}$") == [True]
+    assert oks("$\\frac{d}{dx}\\sin^{-1}x = \\frac{1}{\\sqrt{1+x^2}}$") == [False]
+
+
+@pytest.mark.parametrize("sign", [":=", "\\coloneqq", "\\equiv", "\\triangleq",
+                                  "\\stackrel{\\text{def}}{=}", "\\overset{def}{=}"])
+def test_definition_signs_define(sign):
+    note = (f"Let $f(x) = x^2$. Then $f'(x) = 2x$.\n\n"
+            f"Define $f(x) {sign} x^3$. Then $f'(x) = 3x^2$.\n")
+    assert oks(note) == [True, True]
+    assert oks(note.replace("= 3x^2", "= 2x")) == [True, False]
+
+
+@pytest.mark.parametrize("lhs, rhs", [("(u, v)", "(x^2 - y^2, 2xy)"),
+                                      ("(u,v)", "\\left(x^2 - y^2, 2xy\\right)")])
+def test_a_tuple_definition_defines_each_name(lhs, rhs):
+    note = (f"Let $u(x,t) = \\sin(x - ct)$.\n\nThe Jacobian of ${lhs} = {rhs}$ has "
+            "$\\frac{\\partial u}{\\partial x} = 2x$ and "
+            "$\\frac{\\partial v}{\\partial y} = 2x$.\n")
+    assert oks(note) == [True, True]
+
+
+def test_a_tuple_not_read_ends_the_older_binding():
+    note = ("Let $u(x) = \\sin x$.\n\nNow $(u, v) = F(x, y)$ and "
+            "$\\frac{du}{dx} = 2x$.\n")
+    assert False not in oks(note)
+
+
+@pytest.mark.parametrize("words", ["The tangent line at $x = 1$ is $y - 1 = 3(x - 1)$, i.e.",
+                                   "The normal line is", "The linear approximation is",
+                                   "The secant through both points is"])
+def test_a_line_equation_is_no_new_definition(words):
+    note = (f"Let $y = x^3$, so $\\frac{{dy}}{{dx}} = 3x^2$.\n\n{words} $y = 3x - 2$.\n\n"
+            "Differentiating again, $\\frac{d^2y}{dx^2} = 6x$.\n")
+    assert oks(note) == [True, True]
+
+
+@pytest.mark.parametrize("word", ["for", "where", "if", "with"])
+def test_a_definition_later_in_the_sentence_binds(word):
+    note = (f"Let $f(x) = \\sin x$. Then $f'(x) = \\cos x$.\n\n"
+            f"Another example: $f'(x) = 2x \\Rightarrow f'(3) = 6$ {word} $f(x) = x^2$.\n")
+    # (a value in a clause with "where", "if", "with" is a hypothesis: not judged)
+    strict = word == "for"
+    assert oks(note) == [True, True, True if strict else None]
+    assert oks(note.replace("= 6$", "= 7$")) == [True, True, False if strict else None]
+
+
+def test_a_definition_in_the_next_sentence_does_not_bind_back():
+    note = "Let $f(x) = x^2$. Then $f'(x) = 2x$. Now $f(x) = x^3$.\n"
+    assert oks(note) == [True]
+
+
+@pytest.mark.parametrize("value, ok", [("0.3333", True), ("0.333", True), ("0.33", True),
+                                       ("0.34", False), ("0.3", True), ("0.4", False)])
+def test_a_rounded_value_is_right_to_the_digits_written(value, ok):
+    assert oks(f"Let $g(x) = \\ln x$. Then $g'(3) = {value}$.\n") == [ok]
+
+
+def test_order_zero_is_not_a_first_derivative():
+    assert oks("$\\frac{d^{0}}{dx^{0}} x = x$") == []
+    assert oks("$\\frac{d^{2}}{dx^{2}} x^3 = 6x$") == [True]
