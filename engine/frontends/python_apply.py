@@ -49,6 +49,11 @@ class Apply:
     def call_layer(self, layer: Layer, args, kwargs, where):
         spec = layer.spec
         x = args[0] if args else None
+        if isinstance(x, Concat) and x.stacked and spec.kind in ("linear", "conv", "norm", "act",
+                                                                 "shape"):
+            # lm_head(torch.stack(hiddens, 1)): each step through the one layer
+            return Concat([self.tensor(self.call_layer(layer, [p], kwargs, where), where)
+                           for p in x.parts], stacked=True)
         if spec.kind in ("linear", "conv"):
             if isinstance(x, Linear):
                 x = self.materialise(x, where)

@@ -245,6 +245,8 @@ class _Forward(Apply):
                     shape = tuple(d for d in shape if d != 1)[-1:] or shape[-1:]
                     self.notes.append(f"{v.label}: a parameter of {len(v.shape)} axes read "
                                       "along its last one")
+                elif len(shape) == 2 and shape[0] == 1:
+                    shape = shape[1:]  # (1, C): a start state, a cls token, a gain (broadcast)
                 dims = tuple(Dim(d) for d in shape) or (Dim(),)
                 v.symbol = self.declare(self.unique(f"P_{_safe(v.label)}"), "param", dims,
                                         v.span, v.init,

@@ -82,6 +82,19 @@ def loss_operands(args: list, kwargs: dict, where):
     return a, b
 
 
+def _square_positions(where) -> bool:
+    """Is ``where`` ``torch.zeros/ones`` of a shape whose last two sizes are
+    the same unfixed expression (``(B, T, T)``, ``(b, h, t, t)``)?"""
+    if not isinstance(where, ast.Call):
+        return False
+    sizes = where.args[0].elts if len(where.args) == 1 and isinstance(
+        where.args[0], ast.Tuple | ast.List) else where.args
+    if len(sizes) < 3 or any(isinstance(n, ast.Starred) for n in sizes):
+        return False
+    a, b = sizes[-2], sizes[-1]
+    return not isinstance(a, ast.Constant) and ast.dump(a) == ast.dump(b)
+
+
 def clamp(fw, x, lo, hi, where) -> Tensor:
     """``clamp(x, lo, hi)`` = min(max(x, lo), hi), either bound absent (None);
     a bound is a number or a tensor (``torch.max(a, b)`` is clamp(a, b, None))."""
@@ -138,7 +151,7 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         flat = []
         for p in parts:
             flat += p.parts if isinstance(p, Concat) else [fw.tensor(p, where)]
-        return Concat(flat) if len(flat) > 1 else flat[0]
+        return Concat(flat, stacked=name == "stack") if len(flat) > 1 else flat[0]
     if name in _KEEPS and args:
         return fw.tensor(args[0], where)
     if name in ("dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
@@ -182,6 +195,12 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         like = args[0]
         dim = like.dim if isinstance(like, Tensor) else Dim(
             args[-1].value if isinstance(args[-1], Const) else None)
+        if _square_positions(where):
+            # torch.zeros((B, T, T)): scores of every position against every
+            # other; at the one position read, one score (softmax of it is 1)
+            fw.notes.append(f"`{ast.unparse(where)[:40]}`: a T x T matrix of positions, one "
+                            "score at the one position read")
+            return Tensor(num(value), Dim(1), scalar=True)
         return Tensor(num(value), dim)
     if name in ("maximum",) and len(args) == 2 and isinstance(args[0], Const) and (
             args[0].value == 0):

@@ -83,6 +83,9 @@ class Linear:
 @dataclass
 class Concat:
     parts: list  # [Tensor]
+    #: torch.stack: a new axis (time steps), which a layer maps part by part
+    #: with its one weight; else a concatenation a layer reads as wider input
+    stacked: bool = False
 
 
 @dataclass(eq=False)

@@ -169,3 +169,40 @@ def test_an_einops_rearrange_layer_in_a_sequential_is_read_as_moving_axes():
     med = np.median(np.array(rows), axis=0)
     expected = med[0] / med[1]
     assert expected / FACTOR <= flow.layers[0].ratio <= expected * FACTOR, (flow, expected)
+
+
+def _grads(model, out) -> list[float]:
+    (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
+    return [float(m.weight.grad.norm()) for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def test_a_learned_start_state_of_shape_1_by_n_is_a_vector_as_torch_broadcasts_it():
+    """makemore's RNN (self.start = nn.Parameter(torch.zeros(1, n))) read
+    through 4 steps; torch is given the same token at every step, which is
+    what the reading of one position per step measures."""
+    assert "StartRNN" in UNITS, SKIPS.get("StartRNN.forward")
+    ours = _ratios("StartRNN")
+    rows = []
+    for seed in range(16):
+        torch.manual_seed(seed)
+        model = fixtures.StartRNN().double()
+        rows.append(_grads(model, model(torch.full((1, 4), 3, dtype=torch.long))))
+    med = np.median(np.array(rows), axis=0)
+    theirs = list(med / med[-1])
+    assert len(ours) == len(theirs) == 2
+    assert theirs[0] / FACTOR <= ours[0] <= theirs[0] * FACTOR, (ours, theirs)
+
+
+def test_a_t_by_t_matrix_of_positions_is_one_score_at_one_position():
+    assert "CausalBoW" in UNITS, SKIPS.get("CausalBoW.forward")
+    assert "T x T matrix of positions" in " | ".join(UNITS["CausalBoW"].notes)
+    flow = analyze(UNITS["CausalBoW"].program).flow
+    rows = []
+    for seed in range(16):
+        torch.manual_seed(seed)
+        model = fixtures.CausalBoW().double()
+        rows.append(_grads(model, model(torch.randn(1, 1, 8, dtype=torch.float64))))
+    assert len(flow.layers) == 1
+    # one layer: its |dL/dW| at the default init, within the factor
+    expected = float(np.median(np.array(rows)))
+    assert expected / FACTOR <= flow.layers[0].grad <= expected * FACTOR, (flow, expected)
