@@ -84,8 +84,22 @@ def pmul(a: Poly, b: Poly) -> Poly | None:
     return out if len(out) <= MAX_TERMS else None
 
 
-def from_node(node: Node, atoms: Atoms) -> Poly | None:
-    """``node`` as a polynomial in atoms (expanded), or None past the bounds."""
+_MISS = object()
+
+
+def from_node(node: Node, atoms: Atoms, memo: dict | None = None) -> Poly | None:
+    """``node`` as a polynomial in atoms (expanded), or None past the bounds.
+    With ``memo`` (node -> polynomial, for one atom table; the polynomials
+    are never changed in place) shared sub-expressions are read once."""
+    if memo is None or not node.args:
+        return _read(node, atoms, memo)
+    p = memo.get(node, _MISS)
+    if p is _MISS:
+        p = memo[node] = _read(node, atoms, memo)
+    return p
+
+
+def _read(node: Node, atoms: Atoms, memo: dict | None) -> Poly | None:
     op = node.op
     if op == "num":
         v = node.value
@@ -93,7 +107,7 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
     if op == "add":
         out: Poly = {}
         for t in node.args:
-            p = from_node(t, atoms)
+            p = from_node(t, atoms, memo)
             if p is None:
                 return None
             out = padd(out, p)
@@ -103,7 +117,7 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
     if op == "mul":
         acc: Poly | None = {_ONE_M: 1}
         for f in node.args:
-            p = from_node(f, atoms)
+            p = from_node(f, atoms, memo)
             if p is None:
                 return None
             acc = pmul(acc, p)
@@ -115,7 +129,7 @@ def from_node(node: Node, atoms: Atoms) -> Poly | None:
         # (integer comparisons: Fraction's are slow Python)
         if e.op == "num" and e.value.denominator == 1 and 0 < e.value.numerator <= MAX_SUM_POWER \
                 and b.op in ("add", "mul"):
-            base = from_node(b, atoms)
+            base = from_node(b, atoms, memo)
             if base is None:
                 return None
             acc = {_ONE_M: 1}

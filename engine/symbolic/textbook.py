@@ -62,6 +62,11 @@ def textbook(root: Node, fired: list[str]) -> Node:
     memo: dict[Node, Node] = {}
     sizes: dict[Node, float] = {}
     costs: dict[Node, int] = {}  # cost() is a function of the node: one memo per call
+    # One atom table and polynomial memo for the expanded forms of this call:
+    # a sum's polynomial reuses its terms' (tried just before, bottom-up).
+    # No result depends on atom indices (to_node builds through the
+    # constructors; expanded_cost reads none), so sharing the table is exact.
+    expand = (Atoms(), {})
     shaped = _SHAPED
     if len(shaped) > _SHAPED_MAX:
         shaped.clear()
@@ -88,7 +93,7 @@ def textbook(root: Node, fired: list[str]) -> Node:
             if new is not before:
                 reform = _reformable(new)
         if reform and _tree(new, sizes) <= MAX_TERM:
-            new = _shortest(new, fired, costs)
+            new = _shortest(new, fired, costs, expand)
         if new is node:
             shaped[node] = node
         else:
@@ -165,12 +170,12 @@ def _identities(node: Node, fired: list[str]) -> Node:
     return node
 
 
-def _shortest(node: Node, fired: list[str], costs: dict[Node, int]) -> Node:
+def _shortest(node: Node, fired: list[str], costs: dict[Node, int], expand: tuple) -> Node:
     best, best_cost, why = node, cost(node, costs), ""
     for name, make in (("distributed and collected like terms", _expanded),
                        ("one denominator, common factors cancelled", _together)):
         try:
-            cand = make(node, costs, best_cost)
+            cand = make(node, costs, best_cost, expand)
         except (ZeroDivisionError, OverflowError):
             cand = None
         if cand is None or cand is node:
@@ -185,9 +190,9 @@ def _shortest(node: Node, fired: list[str], costs: dict[Node, int]) -> Node:
     return best
 
 
-def _expanded(node: Node, costs: dict[Node, int], best: int) -> Node | None:
-    atoms = Atoms()
-    p = from_node(node, atoms)
+def _expanded(node: Node, costs: dict[Node, int], best: int, expand: tuple) -> Node | None:
+    atoms, polys = expand
+    p = from_node(node, atoms, polys)
     if p is None or len(p) > 2 * _terms(node) + 2:
         return None  # multiplying out grew it: it will not print shorter
     if expanded_cost(p, atoms, costs) >= best:
@@ -301,7 +306,8 @@ def _denominator(term: Node) -> tuple[list[Node], dict[Node, Fraction]]:
     return num_fs, den
 
 
-def _together(node: Node, costs: dict[Node, int], best: int = 0) -> Node | None:
+def _together(node: Node, costs: dict[Node, int], best: int = 0, expand=None) -> Node | None:
+    # (its own atom table: exact division's steps follow the atoms' order)
     if node.op == "mul":
         fs, den = _denominator(node)
         if not den or not any(f.op == "add" for f in fs):
