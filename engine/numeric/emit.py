@@ -29,7 +29,13 @@ from chainlens.engine.core.walk import postorder, substitute
 from chainlens.engine.numeric.shapes import size
 from chainlens.engine.numeric.tape import Tape, const_float
 
-__all__ = ["Emitter", "literal"]
+__all__ = ["Emitter", "NUMBA_CALLS", "literal"]
+
+#: libm calls the numba dialect may replace by vectorisable helpers of the
+#: same value (:mod:`.vmath`): LLVM cannot vectorise a loop that calls
+#: libm, and ``exp`` dominates sigmoid, softplus and Gaussian programs.
+#: Only short programs' loops vectorise (:data:`.backends.VECTOR_MAX_SLOTS`).
+NUMBA_CALLS = {"math.exp(": "_vexp"}
 
 
 @lru_cache(maxsize=4096)
@@ -59,9 +65,11 @@ class Emitter:
     ``np`` and ``math`` (``T_matmul``, a rule's one-point helper such as
     ``_sign``...); the backend binds them.  ``lines`` is the body being written."""
 
-    def __init__(self, tape: Tape, dialect: str):
+    def __init__(self, tape: Tape, dialect: str, calls: dict | None = None):
         self.tape = tape
         self.dialect = dialect
+        #: library calls replaced by helpers (the numba dialect: NUMBA_CALLS)
+        self.calls = calls or {}
         self.names: set[str] = set()
         self.lines: list[str] = []
         self._tmp = 0
@@ -93,7 +101,12 @@ class Emitter:
                 return f"T_{op}({', '.join(a)})"
             return "(" + rule.notation.python.format(*a) + ")"
         self.names.update(rule.helpers)
-        return "(" + rule.notation.scalar.format(*a) + ")"
+        text = "(" + rule.notation.scalar.format(*a) + ")"
+        for call, helper in self.calls.items():
+            if call in text:
+                text = text.replace(call, helper + "(")
+                self.names.add(helper)
+        return text
 
     def _spell_pow(self, b: str, e: str, c: Fraction | None) -> str:
         if c is not None:

@@ -48,12 +48,17 @@ __all__ = ["Builds", "STATS", "build_elsewhere", "cache_dir", "compile_loop", "d
            "load_cached", "read_plan", "write_plan"]
 
 #: Bump when the layout of generated files changes.
-_FORMAT = "2"
+_FORMAT = "3"
 #: How the builds of this process went: ``compiled`` (numba compiled a
 #: loop), ``loaded`` (numba loaded it from the disk cache), ``background``
 #: (builds started in a thread), ``failed``.
 STATS = {"compiled": 0, "loaded": 0, "background": 0, "failed": 0}
 _LOCK = threading.Lock()
+#: numba's options for every loop.  No fast-math: the loops test x - x != 0
+#: to find NaN/Inf, which fast-math may fold away.  ``nogil``: the loop
+#: releases the GIL, so chunks of one batch run on several cores in our
+#: own threads (:mod:`.threads`) without numba's thread pool.
+_OPTIONS = {"fastmath": False, "error_model": "numpy", "nogil": True}
 #: Longest a child process may take to compile one loop.
 _CHILD_TIMEOUT = 900
 
@@ -152,7 +157,7 @@ def compile_loop(source: str, fname: str, helpers: dict, parallel: bool, shapes)
     start = time.perf_counter()
     if where is None:
         exec(compile(source, f"<chainlens-{fname}>", "exec"), ns)  # generated code only
-        jitted = numba.njit(parallel=parallel, fastmath=False, error_model="numpy")(ns[fname])
+        jitted = numba.njit(parallel=parallel, **_OPTIONS)(ns[fname])
     else:
         stem = f"k{_digest(source, helpers)}"
         path = where / f"{stem}.py"
@@ -166,8 +171,7 @@ def compile_loop(source: str, fname: str, helpers: dict, parallel: bool, shapes)
         spec.loader.exec_module(module)
         if Path(module.__file__).read_text() != source:
             raise RuntimeError(f"{path} changed while it was loaded")
-        jitted = numba.njit(parallel=parallel, fastmath=False, error_model="numpy",
-                            cache=True)(getattr(module, fname))
+        jitted = numba.njit(parallel=parallel, cache=True, **_OPTIONS)(getattr(module, fname))
         try:
             jitted(*_warm_args(shapes))
         except Exception:
@@ -177,7 +181,7 @@ def compile_loop(source: str, fname: str, helpers: dict, parallel: bool, shapes)
             for stale in (where / "__pycache__").glob(f"{stem}.*"):
                 stale.unlink(missing_ok=True)
             exec(compile(source, f"<chainlens-{fname}>", "exec"), ns)  # generated code only
-            jitted = numba.njit(parallel=parallel, fastmath=False, error_model="numpy")(ns[fname])
+            jitted = numba.njit(parallel=parallel, **_OPTIONS)(ns[fname])
             where = None
     jitted(*_warm_args(shapes))
     seconds = time.perf_counter() - start
@@ -249,7 +253,8 @@ def _child() -> None:
     helpers = {}
     for name, where in spec["helpers"].items():
         module, qualname = where.split(":")
-        if not module.startswith("chainlens.engine.rules"):
+        if not (module.startswith("chainlens.engine.rules")
+                or module == "chainlens.engine.numeric.vmath"):
             raise SystemExit(f"not a rules helper: {where}")
         helpers[name] = getattr(importlib.import_module(module), qualname)
     compile_loop(spec["source"], spec["fname"], helpers, spec["parallel"],

@@ -25,7 +25,7 @@ import numpy as np
 from chainlens.engine.core.cache import Cache
 from chainlens.engine.core.source import ChainError, EvaluationError, Span
 from chainlens.engine.language.program import Program
-from chainlens.engine.numeric import chunks, jacobians, schedule
+from chainlens.engine.numeric import chunks, jacobians, schedule, threads
 from chainlens.engine.numeric.arrays import (
     all_finite,
     as_program,
@@ -43,18 +43,16 @@ from chainlens.engine.numeric.results import Evaluation, Trace, quick_evaluation
 from chainlens.engine.numeric.shapes import size
 from chainlens.engine.numeric.tape import Tape, lower
 
-__all__ = ["compile", "evaluate", "Kernel", "NUMBA_MIN_BATCH",
-           "PARALLEL_MIN_BATCH"]
+__all__ = ["compile", "evaluate", "Kernel", "NUMBA_MIN_BATCH"]
 
 #: Batch size from which the fused numba loop replaces numpy for scalar
-#: programs, and from which that loop runs on every core.  Measured with
-#: benchmarks/numeric.py on 2 shared, busy cores: the serial fused loop beats
-#: numpy's one pass per operation from about a thousand points; numba's
-#: thread pool lost to the serial loop at every batch up to 1,000,000 there
-#: (waking threads on busy cores costs milliseconds), so it is kept for
-#: larger batches only.  Retune both on a dedicated machine.
+#: programs.  Measured with benchmarks/numeric.py on 2 shared, busy cores:
+#: the serial fused loop beats numpy's one pass per operation from about a
+#: thousand points.  Large batches run that one serial loop on every core
+#: in parts, in our own threads (:mod:`.threads`): numba's ``prange`` pool
+#: lost to the serial loop at every batch up to 1,000,000 there (waking its
+#: threads on busy cores costs milliseconds) and needed a second compile.
 NUMBA_MIN_BATCH = 1_000
-PARALLEL_MIN_BATCH = 4_000_000
 #: Largest tape numba is asked to compile: its compile time grows faster than
 #: the program (the 50-layer chain, ~300 values, takes 5-20 s), so deeper
 #: programs stay on numpy rather than stall their first large call.
@@ -320,20 +318,19 @@ class Kernel:
     def numba_key(self, arrays, batch: int, grad: bool, sum_shared: bool) -> tuple:
         """The fused loop's variant for these inputs (see :meth:`.code.Code.get`)."""
         batched = tuple(a.shape[0] > 1 for a in arrays)
-        return ("numba", grad, batched, sum_shared, batch >= PARALLEL_MIN_BATCH)
+        return ("numba", grad, batched, sum_shared, False)
 
     def _run_numba(self, arrays, batch: int, grad: bool,
                    sum_shared: bool = False, fn=None) -> Evaluation:
         X = [np.ascontiguousarray(a.reshape(-1)) for a in arrays]
         batched = tuple(len(x) > 1 for x in X)
         if fn is None:
-            fn = self._code.get("numba", grad, batched, sum_shared, batch >= PARALLEL_MIN_BATCH)
+            fn = self._code.get("numba", grad, batched, sum_shared, False)
         n_out, m = len(self.outputs), (len(self.wrt) if grad else 0)
         is_batched = dict(zip(self.inputs, batched, strict=True))
         summed = [sum_shared and not is_batched[w] for w in self.wrt[:m]] * n_out
-        OUT = np.empty((n_out + summed.count(False), batch))
-        ACC = np.zeros(len(summed))
-        bad = fn(batch, *X, OUT, ACC)
+        bad, OUT, ACC = threads.run(fn, batch, X, batched, n_out + summed.count(False),
+                                    len(summed))
         values = {name: OUT[i] for i, name in enumerate(self.outputs)}
         grads, row = {}, n_out
         for i, name in enumerate(self.outputs):
