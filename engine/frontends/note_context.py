@@ -54,9 +54,10 @@ def hypothesis(note: str, frag: Math) -> bool:
 #: nor is ``x \\in \\mathbb{R}``)
 _RELATION = (r"(?:[<>≤≥]|\\(?:leq?|geq?|lt|gt|notin)(?![A-Za-z])"
              r"|\\in(?![A-Za-z])(?!\s*(?:\\mathbb\s*\{?\s*R|\\R(?![A-Za-z])|ℝ))"
-             r"|\b(?:positive|negative|non-?negative)\b)[ \t]*-?[\w\\{}^]*")
+             r"|\b(?:positive|negative|non-?negative)\b)[ \t]*-?[\w\\{}^]*"
+             r"(?:[ \t]*[(\[][^()\[\]$\n]{0,24}[)\]])?")
 #: ``… = 1`` then "for $x > 0$", ", x > 0", "\quad (x > 0)", "(x \ne 0)", "when x < 0".
-_CONDITION_AFTER = re.compile(r"[\s$]*(?:\\[()\]]|\$)?[\s$]*(?:[,(]|\\q?quad|\\text\s*\{\s*"
+_CONDITION_AFTER = re.compile(r"[\s$]*(?:\\[()\]]|\$)?[\s$]*(?:[,(（]|\\q?quad|\\text\s*\{\s*"
                               r"(?:for|if|when|on)\b[^{}]*\}|\b(?:for|if|when|whenever|on|where"
                               r"|provided)\b)[^.;:\n=]{0,40}?" + _RELATION)
 #: "For $x > 0$, …", "When x < 0: …" before the claim, in its sentence.
@@ -80,7 +81,13 @@ def condition(note: str, frag: Math, claimed_end: int) -> str | None:
 
 def _words(text: str) -> str:
     text = re.sub(r"\\text\s*\{([^{}]*)\}|\\q?quad|\\[()]|[$]", r" \1", text)
-    return re.sub(r"\s+", " ", text.strip(" ,(")).strip() or "on a restricted domain"
+    text = re.sub(r"\s+", " ", text.lstrip(" ,(（").rstrip(" ）")).strip()
+    if text.count(")") > text.count("("):
+        text = text[:-1].rstrip() if text.endswith(")") else text
+    if not text:
+        return "on a restricted domain"
+    return text if re.match(r"(?i)(?:for|if|when|whenever|on|where|provided)\b", text) \
+        else "for " + text
 
 
 _LINE = re.compile(r"\b(?:tangent|normal|secant)\b|\blines?\b|\blinear(?:isation|ization"

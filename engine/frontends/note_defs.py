@@ -101,8 +101,11 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
         return None  # "h = f \circ g" restates h as a composition; it defines nothing new
     name = m.group(1)
     vars_ = tuple(v.strip() for v in (m.group(2) or "").split(",") if v.strip())
-    if name.startswith("\\") and not vars_:
-        return None  # \sigma = 0.5 is a constant (a standard deviation), not a function
+    if name.startswith("\\") and not vars_ and \
+            not re.search(r"(?<![\\A-Za-z])[A-Za-z](?![A-Za-z])", reads[-1]):
+        # \sigma = 0.5 is a constant (a standard deviation), not a function;
+        # \sigma = u^{-1} is the note's own σ (not the reader's sigmoid)
+        return None
     own = re.compile(r"(?<![\\A-Za-z])" + re.escape(name) + r"(?![A-Za-z])")
     sides = [k for k in range(1, len(reads)) if not applied_letters(reads[k], vars_)]
     s, e = elements[-1]

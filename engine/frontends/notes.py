@@ -351,6 +351,30 @@ def _through(claim: Claim, defs, dependent, same) -> Claim:
                    alternatives=others)
 
 
+#: A number as a note gives a constant: ``5``, ``-2.5``, ``\\frac{1}{2}``.
+_NUMBER = re.compile(r"-?\s*\d+(?:\.\d+)?|\\frac\s*\{\s*-?\d+\s*\}\s*\{\s*\d+\s*\}")
+
+
+def _with_constants(claim: Claim, visible, dependent) -> Claim:
+    """``Let $k = 5$. Then $\\frac{d}{dx} kx^2 = 10x$``: a one-letter name the note
+    gives a number nearby is that number on both sides (a claim right for
+    every k is right for k = 5, so no correct claim becomes wrong)."""
+    found = {}
+    for name, d in visible.items():
+        if len(name) == 1 and name not in "de" and not d.vars and not d.reason and \
+                not d.alternatives and name != claim.wrt and \
+                not any(n == name for n, _ in dependent) and _NUMBER.fullmatch(d.body.strip()):
+            found[name] = d.body.strip()
+    if not found:
+        return claim
+    pattern = re.compile(r"(?<![\\A-Za-z_])(" + "|".join(found) + r")(?![A-Za-z(_'])")
+
+    def put(text: str) -> str:
+        return pattern.sub(lambda m: "(" + found[m.group(1)] + ")", text)
+
+    return replace(claim, expr_read=put(claim.expr_read), claimed_read=put(claim.claimed_read))
+
+
 _NAME = re.compile(r"\\[A-Za-z]+|[A-Za-z]")
 
 
@@ -427,6 +451,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
             else:
                 if dependent and not item.partial:
                     item = _through(item, visible, dependent, same)
+                item = _with_constants(item, visible, dependent)
                 claims.append(replace(item, equation=equation_context(note, frag),
                                       hypothesis=bool(item.at) and hypothesis(note, frag),
                                       condition=condition(note, frag, item.claimed_end),

@@ -11,6 +11,7 @@ Both are read by the same reader as ``$…$`` math.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from chainlens.engine.frontends.latex_text import function_words, normalise
 from chainlens.engine.frontends.note_math import code_spans
@@ -27,7 +28,8 @@ _DEFINES = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?(?:(?:Let|If|Fo
 _ROW = re.compile(r"^[ \t]*\|?(.+?)\|?[ \t]*$")
 _RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")
 _FUNCTION_HEAD = re.compile(r"function|expression|f\s*\(\s*x\s*\)|^\$?\s*f\s*\$?$", re.I)
-_DERIVATIVE_HEAD = re.compile(r"deriv|f\s*'|f\s*\^\{?\\prime|f′|\\frac\{d", re.I)
+_DERIVATIVE_HEAD = re.compile(r"deriv|f\s*'|f\s*\^\{?\\prime|f′|\\frac\{d"
+                              r"|f\s*\^\s*\{?\s*\(\s*(?:\d|[a-z]\s*\))", re.I)
 _ALSO_HEAD = re.compile(r"simplif|result|answer|final", re.I)
 _ONE_MATH = re.compile(r"^[^$]*\$([^$]+)\$[^$]*$")
 _NOTE = re.compile(r"\s*\((?:aka|think|i\.e\.|see|for|where|if)\b[^)]*(\([^)]*\)[^)]*)*\)\s*$"
@@ -148,13 +150,30 @@ def table_claims(note: str, macros=None) -> tuple[Claim, ...]:
             i += 2
             while i < len(lines) and "|" in lines[i]:
                 cells = _cells(lines[i], starts[i])
-                if None not in (f_col, d_col) and max(f_col, d_col, *also) < len(cells):
+                order = _order(head[d_col]) if d_col is not None else None
+                if None not in (f_col, d_col, order) and max(f_col, d_col, *also) < len(cells):
                     for col in (d_col, *also):
-                        out.extend(_row_claim(note, cells[f_col], cells[col], macros))
+                        out.extend(replace(c, order=order) for c in
+                                   _row_claim(note, cells[f_col], cells[col], macros))
                 i += 1
             continue
         i += 1
     return tuple(out)
+
+
+def _order(head: str) -> int | None:
+    """The order of the derivative a table's column header names: ``f'(x)`` 1,
+    ``f''(x)``, ``f^{\\prime\\prime}``, ``\\frac{d^2y}{dx^2}``, ``f^{(3)}`` more; None
+    when it is symbolic (``f^{(n)}``)."""
+    if re.search(r"\^\s*\{?\s*\(\s*[a-z]\s*\)|d\s*\^\s*\{?\s*[a-z]", head):
+        return None
+    m = re.search(r"\^\s*\{?\s*\(\s*(\d+)\s*\)|d\s*\^\s*\{?\s*(\d+)", head)
+    if m:
+        return int(m.group(1) or m.group(2))
+    primes = re.search(r"(?:'|′|\\prime)(?:\s*(?:'|′|\\prime))*", head)
+    if primes:
+        return len(re.findall(r"'|′|\\prime", primes.group(0)))
+    return 1
 
 
 def _inner_math(note: str, start: int, end: int) -> tuple[int, int]:

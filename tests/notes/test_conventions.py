@@ -157,3 +157,54 @@ def test_a_rounded_value_is_right_to_the_digits_written(value, ok):
 def test_order_zero_is_not_a_first_derivative():
     assert oks("$\\frac{d^{0}}{dx^{0}} x = x$") == []
     assert oks("$\\frac{d^{2}}{dx^{2}} x^3 = 6x$") == [True]
+
+
+def test_a_note_s_own_sigma_is_not_the_sigmoid():
+    note = ("Let $u = 1 + e^{-x}$, so $\\sigma = u^{-1}$ and "
+            "$\\frac{d\\sigma}{du} = -u^{-2}$.\n")
+    assert False not in oks(note)
+    assert oks("$\\sigma = 0.5$ and $\\frac{d}{dx}\\sigma(x) = \\sigma(x)(1 - \\sigma(x))$") \
+        == [True]
+
+
+@pytest.mark.parametrize("after", ["（$x > 0$）", "($x > 0$)", "for $x \\in (0, \\infty)$"])
+def test_conditions_in_other_brackets(after):
+    note = f"ReLU: $f(x) = \\max(0, x)$, $f'(x) = 1${after}.\n"
+    assert False not in oks(note)
+
+
+def test_the_condition_is_said_whole():
+    (v,) = verdicts("$\\frac{d}{dx}\\max(0, x) = 1$ for $x \\in (0, \\infty)$.\n")
+    assert v.ok is None and "(0, \\infty)" in v.note
+    (v,) = verdicts("$\\frac{d}{dx}\\max(0, x) = 1$（$x > 0$）\n")
+    assert v.ok is None and "for x > 0" in v.note
+
+
+@pytest.mark.parametrize("head, order", [("$f''(x)$", 2), ("f''(x)", 2),
+                                         ("$f^{\\prime\\prime}(x)$", 2), ("$f^{(3)}(x)$", 3)])
+def test_a_table_column_of_higher_derivatives(head, order):
+    rows = {2: ("6x", "-\\sin x"), 3: ("6", "-\\cos x")}[order]
+    math = head.startswith("$")
+    cell = (lambda t: f"${t}$") if math else (lambda t: t.replace("\\", ""))
+    sin = cell("\\sin x")
+    note = (f"| {cell('f(x)')} | {head} |\n|---|---|\n| {cell('x^3')} | {cell(rows[0])} |\n"
+            f"| {sin} | {cell(rows[1])} |\n")
+    assert oks(note) == [True, True]
+    assert oks(note.replace(rows[0], "3x^2")) == [False, True]
+
+
+def test_a_symbolic_order_column_is_not_read():
+    assert oks("| $f(x)$ | $f^{(n)}(x)$ |\n|---|---|\n| $e^x$ | $e^x$ |\n") == []
+
+
+@pytest.mark.parametrize("note", ["Let $k = 5$. Then $\\frac{d}{dx} kx^2 = 10x$.",
+                                  "Let $a = 2$ and $b = 3$. $\\frac{d}{dx}(ax + b) = 2$.",
+                                  "Let $n = 3$. $\\frac{d}{dx}x^n = nx^{n-1} = 3x^2$.",
+                                  "With $c = \\frac{1}{2}$, $\\frac{d}{dx} cx^2 = x$."])
+def test_a_constant_given_a_value_is_that_value(note):
+    assert set(oks(note)) == {True}
+    assert False in oks(note.replace("$.", " + 1$.").replace("= x$", "= 2x$"))
+
+
+def test_a_general_claim_stays_right_with_a_constant_nearby():
+    assert oks("Let $a = 2$. In general $\\frac{d}{dx} a^x = a^x \\ln a$.") == [True]
