@@ -33,6 +33,7 @@ places.  Parsers return a source map (node -> spans) beside the node.
 from __future__ import annotations
 
 from fractions import Fraction
+from operator import attrgetter
 
 from chainlens.engine.core.fold import fold_power
 from chainlens.engine.core.nodes import HALF, NEG_ONE, ONE, ZERO, E, Node, make, num
@@ -98,8 +99,8 @@ def add(*terms: Node) -> Node:
     return make("add", tuple(out), None)
 
 
-def _key(node: Node) -> tuple:
-    return node.sort_key
+#: A node's canonical sort key, read in C (sorting calls it once per operand).
+_key = attrgetter("sort_key")
 
 
 def _scale(c: int | Fraction, rest: Node) -> Node:

@@ -110,9 +110,16 @@ def make(op: str, args: tuple[Node, ...], value) -> Node:
     """Intern and return the node ``(op, args, value)``; no rewriting."""
     # Keys hash in C: children by id (a live node keeps its children alive,
     # so their ids cannot be reused while its entry can be found), rationals
-    # by numerator and denominator (Fraction.__hash__ is slow Python).
+    # by numerator and denominator (Fraction.__hash__ is slow Python).  The
+    # common arities are spelled out: no map/unpacking, no comprehension
+    # frame (this is the engine's most called function).
+    n = len(args)
     if op == "num":
         key: tuple = (op, value.numerator, value.denominator)
+    elif n == 1:
+        key = (op, value, id(args[0]))
+    elif n == 2:
+        key = (op, value, id(args[0]), id(args[1]))
     else:
         key = (op, value, *map(id, args))
     ref = _table.get(key)
@@ -120,8 +127,12 @@ def make(op: str, args: tuple[Node, ...], value) -> Node:
         node = ref()
         if node is not None:
             return node
+    oh = _str_hashes.get(op)
+    if oh is None:
+        oh = _stable_str_hash(op)
     if op == "num":
-        vh = hash(value)
+        # hash(Fraction(k)) == hash(k): the int's is C, Fraction's Python
+        vh = hash(value.numerator) if value.denominator == 1 else hash(value)
         vkey: object = value
     elif op == "sym":
         vh = _stable_str_hash(value)
@@ -129,8 +140,15 @@ def make(op: str, args: tuple[Node, ...], value) -> Node:
     else:
         vh = 0
         vkey = ""
-    digest = hash((_stable_str_hash(op), vh, *[a.digest for a in args]))
-    sort_key = (_RANK.get(op, _FUNC_RANK), op, vkey, len(args), digest)
+    if n == 1:
+        digest = hash((oh, vh, args[0].digest))
+    elif n == 2:
+        digest = hash((oh, vh, args[0].digest, args[1].digest))
+    elif n == 0:
+        digest = hash((oh, vh))
+    else:
+        digest = hash((oh, vh, *[a.digest for a in args]))
+    sort_key = (_RANK.get(op, _FUNC_RANK), op, vkey, n, digest)
     with _lock:
         ref = _table.get(key)
         node = ref() if ref is not None else None
@@ -166,8 +184,10 @@ def num(value: int | Fraction | str) -> Node:
         node = ref() if ref is not None else None
         if node is not None:
             return node
-    elif type(value) is Fraction and value.denominator == 1:
-        return num(value.numerator)
+    elif type(value) is Fraction:
+        if value.denominator == 1:
+            return num(value.numerator)
+        return make("num", (), value)  # immutable: no copy (Fraction(q) is slow Python)
     elif isinstance(value, bool) or not isinstance(value, (int, Fraction, str)):
         raise TypeError(f"num() takes an int, Fraction or decimal string, not {value!r}")
     return make("num", (), Fraction(value))
