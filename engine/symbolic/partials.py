@@ -26,7 +26,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 from chainlens.engine.core.ir import mul
-from chainlens.engine.core.nodes import E, Node, raw
+from chainlens.engine.core.nodes import E, Node, make, raw
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.rules import PLACEHOLDERS, RULES
@@ -112,9 +112,19 @@ def _pick(op: str, i: int) -> int | None:
 def _instantiate(order: tuple[Node, ...], memo: dict[Node, Node]) -> Node:
     """The template's nodes interned over the real argument; ``memo``
     starts with ``$0`` and ``f($0)`` (the node itself: σ' = σ·(1 − σ))."""
+    get = memo.get
     for t in order:
         if t not in memo:
-            memo[t] = raw(t.op, *[memo.get(a, a) for a in t.args])
+            args = t.args
+            if len(args) == 1:  # spelled out: no comprehension frame per node
+                a = args[0]
+                new: tuple = (get(a, a),)
+            elif len(args) == 2:
+                a, b = args
+                new = (get(a, a), get(b, b))
+            else:
+                new = tuple([get(a, a) for a in args])
+            memo[t] = make(t.op, new, None)
     return memo[order[-1]]
 
 

@@ -161,7 +161,8 @@ class _Pass:
                     new = local(rebuild(node, (b,)))
                 memo[node] = new
                 continue
-            new_args = tuple([memo.get(a, a) for a in args])
+            # (nothing rewritten below yet: the arguments are the node's own)
+            new_args = tuple([memo.get(a, a) for a in args]) if memo else args
             if new_args == args:
                 new = local(node)
                 if new is node:
