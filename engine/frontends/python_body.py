@@ -15,6 +15,7 @@ from chainlens.engine.frontends.python_control import Control
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
 from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
+from chainlens.engine.frontends.python_statements import Nested, Statements
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     Closure,
@@ -47,7 +48,7 @@ class _Return(Exception):
         self.value = value
 
 
-class Body(Control, Methods):
+class Body(Control, Methods, Statements):
     def __init__(self, fw, fn: ast.FunctionDef, bound, args: list, kwargs: dict,
                  closure: dict | None = None):
         self.fw = fw
@@ -92,7 +93,7 @@ class Body(Control, Methods):
             if isinstance(stmt.value, ast.Call) and (dotted(stmt.value.func) or [""])[0] in (
                     "print", "logger", "logging", "warnings"):
                 return
-            if self.appended(stmt.value):
+            if self.appended(stmt.value) or self.effect(stmt.value):
                 return
             raise Unsupported(stmt, f"`{ast.unparse(stmt)[:50]}` has an effect chainlens "
                               "does not model")
@@ -121,7 +122,7 @@ class Body(Control, Methods):
             self.with_block(stmt)
         elif isinstance(stmt, ast.Raise):
             raise Unsupported(stmt, f"`{ast.unparse(stmt)[:40]}`: forward raises here")
-        else:
+        elif not self.other_statement(stmt):
             raise Unsupported(stmt, f"{type(stmt).__name__} statements are not read")
 
     def store(self, target: ast.AST, value, stmt) -> None:
@@ -206,10 +207,7 @@ class Body(Control, Methods):
         if isinstance(node, ast.BoolOp):
             return self.boolean(node)
         if isinstance(node, ast.IfExp):
-            test = self.expr_or_unknown(node.test)
-            if isinstance(test, Const):
-                return self.expr(node.body if test.value else node.orelse)
-            return self.expr(node.orelse)
+            return self.if_expr(node)
         if isinstance(node, ast.Tuple | ast.List):
             return Tup([self.expr(e) for e in node.elts])
         if isinstance(node, ast.Dict) and all(isinstance(k, ast.Constant) for k in node.keys):
@@ -349,6 +347,13 @@ class Body(Control, Methods):
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
         if isinstance(f, Ref) and f.path[-1] in CHUNKS and args and isinstance(args[0], Linear):
             return self.chunk(args[0], f.path[-1], args[1:], kwargs, node)
+        if isinstance(f, Nested):  # a helper defined inside this method
+            return fw.call_function(f.node, f.bound, args, kwargs, closure=f.env)
+        if isinstance(f, Ref) and f.path == ("builtins", "sum"):
+            return self.summed(args, node)
+        if isinstance(f, Ref) and f.path == ("builtins", "len") and len(args) == 1 and (
+                isinstance(args[0], Tensor | Lazy)):
+            return Const(None)  # len(x): its leading (batch or sequence) length
         if isinstance(f, Ref) and f.path[0] == "builtins" and f.path[-1] in BUILTIN_CALLS:
             return self.builtin(f.path[-1], args, node)
         return fw.call_value(f, args, kwargs, node)

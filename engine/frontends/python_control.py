@@ -28,6 +28,7 @@ from chainlens.engine.frontends.python_values import (
     Mod,
     Ref,
     Seq,
+    Shape,
     Tensor,
     Tup,
     Unknown,
@@ -150,6 +151,13 @@ class Control:
             return Const(is_none if isinstance(op, ast.Is) else not is_none)
         if isinstance(left, Const) and isinstance(right, Const):
             return Const(_compare(op, left.value, right.value))
+        if isinstance(left, Shape) or isinstance(right, Shape):
+            # x.shape != out_shape: a fact about sizes, not data, which the
+            # file does not fix here: a flag (the hover names the branch read)
+            if isinstance(left, Shape) and isinstance(right, Shape) and (
+                    left.of.node is right.of.node) and isinstance(op, ast.Eq | ast.NotEq):
+                return Const(isinstance(op, ast.Eq))  # x.shape == x.shape
+            return Unknown("a shape chainlens does not fix")
         if isinstance(left, Tensor | Lazy) or isinstance(right, Tensor | Lazy):
             return Mask()  # adj > 0: a mask (an `if` on it depends on data)
         return Unknown("a flag chainlens cannot see")

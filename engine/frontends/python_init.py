@@ -22,6 +22,7 @@ from chainlens.engine.frontends.python_init_values import (
     const_binop,
 )
 from chainlens.engine.frontends.python_layers import layer_spec
+from chainlens.engine.frontends.python_statements import Nested
 from chainlens.engine.frontends.python_values import (
     Const,
     Func,
@@ -180,12 +181,15 @@ class InitReader(InitValues, InitCalls):
             self.statement(stmt, env, mod)
 
     def method(self, fn: ast.FunctionDef, mod: Mod | None, args: list, kwargs: dict,
-               label: str):
+               label: str, closure: dict | None = None):
         """A helper method called in ``__init__`` (``self._make_layer(block,
         64, 2)`` returning an ``nn.Sequential``), or a function of the file
         (``clones(layer, 6)``, ``mod`` None): its body read as ``__init__``
-        is, up to its ``return``."""
-        env = self._bind(fn, args, kwargs, method=mod is not None)
+        is, up to its ``return``; ``closure``: the names of the method that
+        defines it (``def block(i, o): ...`` inside ``__init__``)."""
+        env = self._bind(fn, args, kwargs, method=mod is not None and closure is None)
+        if closure is not None:
+            env = {**closure, **env}
         self.depth += 1
         if self.depth > 20:
             raise RecursionError("helpers nested more than 20 deep")
@@ -220,6 +224,8 @@ class InitReader(InitValues, InitCalls):
                 self.block(stmt.body, env, mod)  # an unknown flag: the first branch
         elif isinstance(stmt, ast.For):
             self._loop(stmt, env, mod)
+        elif isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:
+            env[stmt.name] = Nested(stmt, env, mod)  # def block(in_feat, out_feat): ...
 
     def _append(self, call: ast.Call, env: dict, mod: Mod) -> None:
         f = call.func

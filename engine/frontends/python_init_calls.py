@@ -14,6 +14,7 @@ import dataclasses
 import math
 
 from chainlens.engine.frontends.python_layers import layer_spec
+from chainlens.engine.frontends.python_statements import Nested
 from chainlens.engine.frontends.python_values import (
     UNROLLED_STEPS,
     Const,
@@ -68,15 +69,19 @@ class InitCalls:
                                                            "ParameterList")
         args = [self._value(a.value if isinstance(a, ast.Starred) else a, env, mod,
                             label if flat else f"{label}.{i}") for i, a in enumerate(node.args)]
-        if any(isinstance(a, ast.Starred) for a in node.args) and len(args) == 1 and isinstance(
-                args[0], Items | Tup):
-            args = list(args[0].items)
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            # Sequential(*block(d, 128), *block(128, 256), nn.Linear(...)): each list spread
+            args = [v for a, arg in zip(node.args, args, strict=True)
+                    for v in (arg.items if isinstance(a, ast.Starred) and isinstance(
+                        arg, Items | Tup) else [arg])]
         kwargs = {k.arg: self._value(k.value, env, mod, f"{label}.{k.arg}")
                   for k in node.keywords if k.arg}
         if isinstance(func, Unknown):
             return func  # its reason: "Attention is not defined in this file"
         if isinstance(func, Func) and isinstance(func.bound, Mod):
             return self.method(func.node, func.bound, args, kwargs, label)
+        if isinstance(func, Nested):  # a helper defined inside __init__
+            return self.method(func.node, func.bound, args, kwargs, label, closure=func.env)
         if not isinstance(func, Ref):
             return Unknown(f"{ast.unparse(node.func)[:40]}(...) is not read")
         name = func.path[-1]

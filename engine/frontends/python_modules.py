@@ -95,7 +95,9 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
     owned: set[ast.AST] = set()
     for name, cls in classes.items():
         entry = _entry(cls)
-        owned.update(n for n in cls.body if isinstance(n, ast.FunctionDef))
+        # its methods and the helpers defined inside them (read with the class)
+        owned.update(n for m in cls.body if isinstance(m, ast.FunctionDef)
+                     for n in ast.walk(m) if isinstance(n, ast.FunctionDef))
         if entry is None:
             skips.append(ModuleSkip(name, offsets.name_span(cls, name),
                                     f"not read: {name} has no forward or __call__"))

@@ -1,0 +1,161 @@
+"""Statements of a model's ``forward`` that carry no new math of their own
+but stopped the reader: helper functions defined inside the method
+(``def stem(x): ...``), in-place tensor updates written as statements
+(``scores.masked_fill_(mask, -inf)``, ``F.relu_(h)``), ``del``, ``try``,
+conditional expressions on flags and ``sum(...)`` of a list of terms.
+
+Each is read as what it computes, never guessed: an in-place update is the
+out-of-place operation bound back to its name, a nested ``def`` is a
+closure over the names of the method that defines it (called with the names
+as they are at the call, as Python does), a ``try`` is its path without an
+exception, and a conditional on data stays a skip with its reason.
+
+:class:`Statements` is a mixin of :class:`~python_body.Body` (it uses
+``fw``, ``env``, ``bound``, ``expr``, ``expr_or_unknown``, ``block`` and
+``store``), split from it by role as :mod:`python_control` is.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_values import (
+    Concat,
+    Const,
+    DataDependent,
+    Items,
+    Lazy,
+    Linear,
+    Mask,
+    Ref,
+    Seq,
+    Tensor,
+    Tup,
+    Unknown,
+    Unsupported,
+)
+
+__all__ = ["Statements", "Nested", "NO_EFFECT_METHODS"]
+
+#: in-place methods that change no value a gradient flows through
+NO_EFFECT_METHODS = frozenset({"requires_grad_", "retain_grad", "share_memory_",
+                               "pin_memory", "record_stream"})
+_TENSORS = (Tensor, Lazy, Linear, Concat)
+
+
+@dataclass(eq=False)
+class Nested:
+    """A helper ``def`` written inside a method (``def block(i, o): ...`` in
+    ``__init__``, ``def stem(x): ...`` in ``forward``): its names are those
+    of the enclosing call's ``env`` (the dict itself: late-bound, as Python
+    closures are); ``bound`` the instance ``self`` refers to."""
+
+    node: ast.FunctionDef
+    env: dict
+    bound: object = None
+
+
+class Statements:
+    def other_statement(self, stmt: ast.stmt) -> bool:
+        """A statement :meth:`Body.statement` has no case for; True when it
+        was read (else the caller reports it as not read)."""
+        if isinstance(stmt, ast.FunctionDef):
+            if stmt.decorator_list:
+                raise Unsupported(stmt, f"the decorated helper `{stmt.name}` defined in "
+                                  "forward is not read")
+            # def stem(x): ... inside forward: the names it uses are those of
+            # this call when it is called (the dict itself, not a copy)
+            self.env[stmt.name] = Nested(stmt, self.env, self.bound)
+            return True
+        if isinstance(stmt, ast.Delete):
+            for target in stmt.targets:  # del x, del attn: the name is gone
+                if isinstance(target, ast.Name):
+                    self.env.pop(target.id, None)
+            return True
+        if isinstance(stmt, ast.Try):
+            # the path without an exception: the body, its else, its finally
+            self.block(stmt.body)
+            self.block(stmt.orelse)
+            self.block(stmt.finalbody)
+            if stmt.handlers:
+                self.fw.notes.append(f"`try` (line {stmt.lineno}): read as if nothing raises")
+            return True
+        if isinstance(stmt, ast.Global | ast.Nonlocal | ast.Import | ast.ImportFrom):
+            return True  # names only; an import's modules are resolved by name already
+        if isinstance(stmt, ast.While):
+            raise Unsupported(stmt, f"`while {ast.unparse(stmt.test)[:40]}` runs a number of "
+                              "times chainlens cannot count")
+        return False
+
+    def effect(self, call: ast.expr) -> bool:
+        """An expression statement with an effect on a tensor of this body:
+        ``x.add_(y)``, ``scores.masked_fill_(mask, v)``, ``F.relu_(h)``,
+        ``torch.sigmoid_(x)``: read as ``x = x.add(y)`` (the name holds the
+        result; another name bound to the same tensor before is not
+        updated, which the files read here never rely on).
+        ``x.requires_grad_()`` changes no value. False for anything else."""
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+            return False
+        f = call.func
+        if f.attr in NO_EFFECT_METHODS and isinstance(self.env.get(getattr(f.value, "id", "")),
+                                                      _TENSORS):
+            return True  # h.retain_grad(), x.requires_grad_()
+        if not f.attr.endswith("_") or f.attr.endswith("__"):
+            return False
+        if isinstance(f.value, ast.Name) and f.value.id in self.env:
+            owner = self.env[f.value.id]
+        elif dotted(f.value):  # F, torch, nn.functional: resolved without building anything
+            owner = self.expr_or_unknown(f.value)
+        else:
+            return False
+        if isinstance(owner, _TENSORS) and isinstance(f.value, ast.Name):
+            target = f.value
+        elif isinstance(owner, Ref) and call.args and isinstance(call.args[0], ast.Name) and (
+                isinstance(self.env.get(call.args[0].id), _TENSORS)):
+            target = call.args[0]  # F.relu_(h): the function of its first argument
+        else:
+            return False
+        pure = ast.Call(func=ast.Attribute(value=f.value, attr=f.attr[:-1], ctx=ast.Load()),
+                        args=call.args, keywords=call.keywords)
+        ast.copy_location(pure, call)
+        ast.copy_location(pure.func, f)
+        self.store(target, self.expr(pure), call)
+        return True
+
+    def if_expr(self, node: ast.IfExp):
+        """``a if flag else b``: the value the flag picks; when chainlens
+        cannot see the flag, the ``else`` value, and the hover says so; a
+        condition on a tensor's values is a skip (never guessed)."""
+        try:
+            test = self.expr_or_unknown(node.test)
+        except DataDependent:
+            raise DataDependent(node, f"`{ast.unparse(node)[:50]}` depends on data") from None
+        if isinstance(test, Mask | Tensor | Lazy | Linear | Concat):
+            raise DataDependent(node, f"`{ast.unparse(node)[:50]}` depends on data")
+        if isinstance(test, Const):
+            return self.expr(node.body if test.value else node.orelse)
+        if isinstance(test, Tup | Items | Seq):
+            return self.expr(node.body if test.items else node.orelse)
+        self.fw.notes.append(f"`{ast.unparse(node)[:50]}`: read the else value (a flag "
+                             "chainlens cannot see)")
+        return self.expr(node.orelse)
+
+    def summed(self, args: list, node: ast.Call):
+        """``sum(terms)`` / ``sum(terms, start)``: the terms added in order
+        (``sum(b(x) for b in self.branches)``, a list of losses)."""
+        if not args or len(args) > 2 or not isinstance(args[0], Tup | Items):
+            why = args[0].why if args and isinstance(args[0], Unknown) else (
+                "a list chainlens cannot count")
+            raise Unsupported(node, f"sum(...) of {why}")
+        terms = list(args[0].items)
+        start = args[1] if len(args) == 2 else None
+        if start is not None and not (isinstance(start, Const) and start.value == 0):
+            terms.insert(0, start)
+        if not terms:
+            return Const(0)
+        total = terms[0]
+        for term in terms[1:]:
+            total = self.fw.binop(ast.Add(), total, term, node)
+        return total

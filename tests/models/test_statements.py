@@ -1,0 +1,179 @@
+"""Statements of forward() and __init__ read for #12 (round 4): helpers
+defined inside a method, in-place updates, del / try / retain_grad,
+conditional expressions on flags, sum(...) of terms, len(x), shape
+comparisons; and what stays a skip (a conditional on data, a while loop).
+Fixtures: tests/models/fixtures/statements.py, read with ast and imported
+here to run with torch: the per-layer ratios agree with PyTorch's."""
+
+import importlib.util
+import pathlib
+
+import numpy as np
+import pytest
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.health.analysis import analyze
+
+torch = pytest.importorskip("torch")
+
+FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "statements.py"
+_spec = importlib.util.spec_from_file_location("chainlens_statement_fixtures", FIXTURE)
+fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixtures)
+DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
+UNITS = {u.label: u for u in DOC.programs}
+SKIPS = {s.name: s.reason for s in DOC.skipped}
+#: per-layer ratios agree within this factor (16 seeded draws each side)
+FACTOR = 3.0
+
+
+def _flow(name):
+    return analyze(UNITS[name].program).flow
+
+
+def _notes(name) -> str:
+    return " | ".join(UNITS[name].notes)
+
+
+def _torch_ratios(make, inputs, weights, seeds: int = 16) -> list[float]:
+    """Median over seeds of each weight's ‖∂L/∂W‖ after one backward pass of
+    (target · out).sum() at PyTorch's default init, as ratios to the last."""
+    rows = []
+    for seed in range(seeds):
+        torch.manual_seed(seed)
+        model = make().double()
+        out = model(*(t.double() for t in inputs()))
+        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
+        rows.append([float(w(model).norm()) for w in weights])
+    med = np.median(np.array(rows), axis=0)
+    return list(med / med[-1])
+
+
+def _agree(name, torch_ratios, verdict="healthy"):
+    flow = _flow(name)
+    ours = [f.ratio for f in flow.layers]
+    assert len(ours) == len(torch_ratios), (ours, torch_ratios)
+    for mine, theirs in zip(ours, torch_ratios, strict=True):
+        assert theirs / FACTOR <= mine <= theirs * FACTOR, (ours, torch_ratios)
+    assert flow.verdict == verdict
+
+
+def _x():
+    return (torch.randn(1, 8),)
+
+
+def test_a_helper_defined_in_init_and_spread_into_sequential_matches_torch():
+    _agree("SpreadBlocks", _torch_ratios(
+        fixtures.SpreadBlocks, _x,
+        [lambda m: m.model[0].weight.grad, lambda m: m.model[2].weight.grad,
+         lambda m: m.model[5].weight.grad]))
+
+
+def test_a_helper_in_init_closing_over_a_name_of_init_matches_torch():
+    _agree("ClosureBlocks", _torch_ratios(
+        fixtures.ClosureBlocks, _x,
+        [lambda m, i=i: m.body[i][0].weight.grad for i in range(3)]
+        + [lambda m: m.head.weight.grad]))
+
+
+def test_helpers_defined_in_forward_match_torch_and_are_not_skipped_apart():
+    _agree("StemInForward", _torch_ratios(
+        fixtures.StemInForward, _x,
+        [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad,
+         lambda m: m.out.weight.grad]))
+    # nested helpers belong to their class: no diagnostic of their own
+    for helper in ("block", "lin_norm_act", "stem", "head"):
+        assert helper not in SKIPS, SKIPS[helper]
+
+
+def test_in_place_updates_as_statements_are_the_out_of_place_ops():
+    _agree("InPlace", _torch_ratios(
+        fixtures.InPlace, _x,
+        [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad,
+         lambda m: m.fc3.weight.grad]))
+
+
+def test_del_try_and_retain_grad_change_no_gradient():
+    assert "read as if nothing raises" in _notes("DelTryRetain")
+    _agree("DelTryRetain", _torch_ratios(
+        fixtures.DelTryRetain, _x, [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad]))
+
+
+def test_conditional_expressions_on_flags_take_the_branch_the_flags_pick():
+    # use_norm=False: the norm is not applied (not in the table); residual=True
+    flow = _flow("FlagIfExp")
+    assert [f.name for f in flow.layers] == ["W_fc", "W_out"]
+    _agree("FlagIfExp", _torch_ratios(
+        fixtures.FlagIfExp, _x, [lambda m: m.fc.weight.grad, lambda m: m.out.weight.grad]))
+
+
+def test_a_conditional_expression_on_data_is_a_skip_with_its_reason():
+    assert "DataIfExp" not in UNITS
+    assert "`h if h.sum() > 0 else -h` depends on data" in SKIPS["DataIfExp.forward"]
+
+
+def test_sum_of_a_generator_a_list_and_with_a_start_matches_torch():
+    _agree("SumBranches", _torch_ratios(
+        fixtures.SumBranches, _x,
+        [lambda m, i=i: m.branches[i].weight.grad for i in range(3)]
+        + [lambda m: m.a.weight.grad, lambda m: m.b.weight.grad]))
+
+
+def test_len_of_a_sequence_unrolls_the_recurrence_and_matches_torch():
+    assert "`range(steps)`: a length the file does not fix, unrolled to 4 steps" in (
+        _notes("LenLoop"))
+    x = torch.randn(1, 1, 8)  # the sequence as read: 4 steps of one feature vector
+    _agree("LenLoop", _torch_ratios(
+        fixtures.LenLoop, lambda: (x.expand(4, 1, 8).clone(),),
+        [lambda m: m.wx.weight.grad, lambda m: m.wh.weight.grad, lambda m: m.out.weight.grad]))
+
+
+def test_a_shape_comparison_is_a_flag_never_data():
+    assert "`if x.shape != skip.shape`: read the if branch (a flag)" in _notes("ShapeGuard")
+    assert [f.name for f in _flow("ShapeGuard").layers] == ["W_proj", "W_fc"]
+
+
+def test_a_while_loop_is_a_skip_with_its_reason():
+    assert "`while x.norm() > 1` runs a number of times chainlens cannot count" in (
+        SKIPS["WhileLoop.forward"])
+
+
+@pytest.mark.parametrize("source, reason", [
+    ("    def forward(self, x):\n        h = self.fc(x)\n        return h if x else -h\n",
+     "depends on data"),
+    ("    def forward(self, x):\n        @torch.jit.script\n        def f(y):\n"
+     "            return y\n        return f(self.fc(x))\n", "decorated helper `f`"),
+])
+def test_what_stays_unread_says_why(source, reason):
+    text = ("import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(4, 4)\n\n" + source)
+    doc = read_document(text, path="m.py")
+    assert not doc.programs
+    assert reason in {s.name: s.reason for s in doc.skipped}["M.forward"]
+
+
+def _relu_module(line: str):
+    text = ("import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n"
+            "        self.fc1 = nn.Linear(4, 4)\n        self.fc2 = nn.Linear(4, 2)\n\n"
+            "    def forward(self, x):\n        h = self.fc1(x)\n" + line + "\n"
+            "        return self.fc2(h)\n")
+    doc = read_document(text, path="m.py")
+    assert [u.label for u in doc.programs] == ["M"], doc.skipped
+    return analyze(doc.programs[0].program).flow
+
+
+@pytest.mark.parametrize("line", [
+    "        h.relu_()",
+    "        torch.relu_(h)",
+    "        nn.functional.relu_(h)",
+    "        h.clamp_(min=0)",
+])
+def test_in_place_relu_spellings_read_as_the_out_of_place_relu(line):
+    ours = _relu_module(line)
+    ref = _relu_module("        h = torch.relu(h)")
+    assert [f.name for f in ours.layers] == ["W_fc1", "W_fc2"]
+    assert [f.ratio for f in ours.layers] == pytest.approx([f.ratio for f in ref.layers])
+    # and not the identity: without the relu the first layer's gradient differs
+    plain = _relu_module("        h = h")
+    assert ours.layers[0].ratio != pytest.approx(plain.layers[0].ratio)
