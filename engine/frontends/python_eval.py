@@ -24,6 +24,7 @@ from chainlens.engine.frontends.python_apply import Apply
 from chainlens.engine.frontends.python_ast import Offsets
 from chainlens.engine.frontends.python_body import Body
 from chainlens.engine.frontends.python_init import InitReader
+from chainlens.engine.frontends.python_library import MEASURED_WIDTH as _MEASURED_WIDTH
 from chainlens.engine.frontends.python_library import call_library
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
@@ -52,8 +53,9 @@ from chainlens.engine.language.program import Assignment, Declaration, Program
 __all__ = ["Unsupported", "Built", "read_module_class", "MEASURED_WIDTH"]
 
 #: widths above this are measured at this width (a GPT-2 MLP's 768 x 3072
-#: weights would take seconds per draw; the per-layer gain is the same)
-MEASURED_WIDTH = 64
+#: weights would take seconds per draw; the per-layer gain is the same);
+#: kept in python_library, whose std/var correction needs it
+MEASURED_WIDTH = _MEASURED_WIDTH
 
 
 @dataclass(frozen=True)

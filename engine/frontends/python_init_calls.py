@@ -62,6 +62,15 @@ def fresh(value, label: str):
     return value
 
 
+def _sizes(v):
+    """``kernel_size=(3, 3)``: a tuple of written sizes, else None."""
+    if isinstance(v, Tup) and v.items and all(
+            isinstance(i, Const) and isinstance(i.value, int) and not isinstance(i.value, bool)
+            for i in v.items):
+        return tuple(i.value for i in v.items)
+    return None
+
+
 class InitCalls:
     def _call(self, node: ast.Call, env, mod, label):
         func = self._value(node.func, env, mod, label)
@@ -162,6 +171,9 @@ class InitCalls:
             layers = [Layer(args[0].spec, f"{label}.layers.{i}", args[0].span) for i in range(n)]
             norm = kwargs.get("norm", args[2] if len(args) > 2 else None)
             return Seq(layers + ([norm] if isinstance(norm, Layer) else []), label)
+        if name == "partial" and args and isinstance(args[0], Ref) and all(
+                isinstance(v, Const | Tup) for v in list(args[1:]) + list(kwargs.values())):
+            return args[0]  # partial(nnx.avg_pool, window_shape=(2, 2)): the function, configured
         if name == "Lambda" and len(args) == 1:
             return args[0]  # eqx.nn.Lambda(jax.nn.silu): the function it wraps
         if name == "Parameter":
@@ -189,9 +201,10 @@ class InitCalls:
         # a size not fixed yet (vocab_size: int = -1, set before training) is unknown
         sized = [a.value if isinstance(a, Const) and not (
             isinstance(a.value, int) and not isinstance(a.value, bool) and a.value <= 0)
-            else None for a in args]
-        spec = layer_spec(name, sized, {k: v.value if isinstance(v, Const) else None
+            else _sizes(a) for a in args]
+        spec = layer_spec(name, sized, {k: v.value if isinstance(v, Const) else _sizes(v)
                                         for k, v in kwargs.items()},
+                          "nnx" if "nnx" in func.path[:-1] else
                           "flax" if func.path[0] in ("flax", "linen") or (
                               func.path[0] == "nn" and name in ("Dense", "Conv", "Embed"))
                           else "torch")

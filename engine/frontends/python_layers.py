@@ -26,7 +26,7 @@ from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 __all__ = ["LayerSpec", "layer_spec", "apply_op", "BINARY", "relu", "REDUCTIONS", "AXIS_CALLS",
            "ACTIVATION_LAYERS", "SHAPE_LAYERS", "NORM_LAYERS", "CONV_LAYERS", "SHAPE_METHODS",
            "RNN_GATES", "rnn_step", "OPS", "TENSOR_FLAGS", "SIZE_FIELDS", "LOSSES",
-           "LOSS_PARAMETER", "loss"]
+           "LOSS_PARAMETER", "loss", "spread"]
 
 #: ``nn.<X>`` layers that change no value a gradient sees in this model
 SHAPE_LAYERS = frozenset({
@@ -37,7 +37,8 @@ SHAPE_LAYERS = frozenset({
     "Rearrange", "Reduce",  # einops layers: axes moved / pooled (feature width from the next layer)
 })
 NORM_LAYERS = frozenset({
-    "LayerNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "GroupNorm", "InstanceNorm1d",
+    "LayerNorm", "BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "BatchNorm", "GroupNorm",
+    "InstanceNorm1d",
     "InstanceNorm2d", "RMSNorm", "LocalResponseNorm",
 })
 CONV_LAYERS = {"Conv1d": 1, "Conv2d": 2, "Conv3d": 3, "ConvTranspose1d": 1,
@@ -268,6 +269,9 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
                 return kwargs[n]
         return args[i] if i < len(args) else default
 
+    if ctor == "Linear" and framework == "nnx":  # nnx.Linear(in, out): LeCun-normal, zero bias
+        return LayerSpec("linear", ctor, arg(0, "in_features"), arg(1, "out_features"),
+                         bias=bool(kwargs.get("use_bias", True)), framework="flax")
     if ctor in ("Linear", "LazyLinear", "Bilinear"):
         return LayerSpec("linear", ctor, arg(0, "in_features"), arg(1, "out_features"),
                          bias=bool(arg(2, "bias", default=True)))
@@ -275,6 +279,11 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
         return LayerSpec("linear", ctor, None, arg(0, "features"),
                          bias=bool(kwargs.get("use_bias", True)), framework="flax")
     if ctor in CONV_LAYERS:
+        if framework == "nnx":  # nnx.Conv(in_features, out_features, kernel_size)
+            k = arg(2, "kernel_size", default=1)
+            return LayerSpec("conv", ctor, arg(0, "in_features"), arg(1, "out_features"),
+                             window=_window(k, CONV_LAYERS[ctor]),
+                             bias=bool(kwargs.get("use_bias", True)), framework="flax")
         if framework == "flax":
             k = arg(1, "kernel_size", default=1)
             k = k[0] if isinstance(k, tuple) and k else k
@@ -286,7 +295,7 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
                          bias=bool(arg(7, "bias", default=True)))
     if ctor == "Embedding":
         return LayerSpec("embedding", ctor, arg(0, "num_embeddings"), arg(1, "embedding_dim"))
-    if ctor == "Embed":
+    if ctor == "Embed":  # linen and nnx: Embed(num_embeddings, features)
         return LayerSpec("embedding", ctor, arg(0, "num_embeddings"), arg(1, "features"),
                          framework="flax")
     if ctor == "TransformerEncoderLayer":
@@ -359,6 +368,17 @@ def gru_cell(xi: list[Node], hh: list[Node], h_prev: Node) -> Node:
     z = call("sigmoid", add(xi[1], hh[1]))
     n = call("tanh", add(xi[2], mul(r, hh[2])))
     return add(mul(sub(num(1), z), n), mul(z, h_prev))
+
+
+def spread(x: Node, kind: str, n: int, correction: int = 0) -> Node:
+    """``x.var()`` / ``x.std()`` over the feature axis of width ``n``: the
+    mean squared deviation, times n / (n - correction) (PyTorch's default
+    correction is 1, NumPy's and JAX's ddof 0), its square root for std."""
+    u = sub(x, call("mean", x))
+    var = call("mean", mul(u, u))
+    if correction and n > correction:
+        var = mul(num(Fraction(n, n - correction)), var)
+    return call("sqrt", var) if kind == "std" else var
 
 
 def normalise(x: Node, gain: Node | None, shift: Node | None) -> Node:

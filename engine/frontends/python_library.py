@@ -21,8 +21,10 @@ from chainlens.engine.frontends.python_layers import (
     loss,
     normalise,
     relu,
+    spread,
 )
 from chainlens.engine.frontends.python_values import (
+    TYPICAL_WIDTH,
     Concat,
     Const,
     Dim,
@@ -39,7 +41,11 @@ from chainlens.engine.frontends.python_values import (
     Unsupported,
 )
 
-__all__ = ["call_library", "clamp", "loss_operands", "CONSTANTS", "LIBRARY_MODULES"]
+__all__ = ["call_library", "clamp", "loss_operands", "std_or_var", "CONSTANTS",
+           "LIBRARY_MODULES"]
+
+#: the widths a model is measured at (python_eval.MEASURED_WIDTH, which imports this)
+MEASURED_WIDTH = 64
 
 #: ``math.pi`` and the like, by name, in the modules that define them
 CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
@@ -80,6 +86,22 @@ def loss_operands(args: list, kwargs: dict, where):
     if a is None or b is None:
         raise Unsupported(where, "a loss called without its output and target")
     return a, b
+
+
+def std_or_var(fw, t: Tensor, kind: str, axis, kwargs: dict, correction: int, where):
+    """``x.std(-1, keepdim=True)``, ``torch.var(x, dim=1)``, ``np.std(x)``: over
+    the feature axis one number (``correction`` unless ``unbiased=False`` /
+    ``correction=`` / ``ddof=`` says otherwise); over the batch axis (0)
+    copies of one vector have no spread this reading could measure."""
+    if isinstance(axis, Const) and axis.value == 0 or isinstance(axis, Tup):
+        raise Unsupported(where, f".{kind}() over the batch axis is not read")
+    for key in ("correction", "ddof"):
+        if isinstance(kwargs.get(key), Const) and isinstance(kwargs[key].value, int):
+            correction = kwargs[key].value
+    if isinstance(kwargs.get("unbiased"), Const):
+        correction = 1 if kwargs["unbiased"].value else 0
+    n = min(t.dim.value or TYPICAL_WIDTH, MEASURED_WIDTH)
+    return Tensor(spread(t.node, kind, n, correction), Dim(1), scalar=True)
 
 
 def _square_positions(where) -> bool:
@@ -157,6 +179,7 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     if name in ("dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
                 "interpolate", "pad", "max_pool2d", "avg_pool2d", "max_pool1d",
                 "avg_pool1d", "adaptive_avg_pool2d", "flatten", "reshape", "squeeze",
+                "avg_pool", "max_pool", "adaptive_max_pool2d", "pixel_shuffle", "upsample",
                 "unsqueeze", "transpose", "stop_gradient", "normalize"):
         return fw.tensor(args[0], where)
     if name in ("layer_norm", "batch_norm", "group_norm", "instance_norm", "rms_norm"):
@@ -254,6 +277,10 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return Items([], "finfo", {k: Const(v) for k, v in info.items()})
     if name == "where" and args:
         raise Unsupported(where, f"{name}(...) depends on the data's values")
+    if name in ("std", "var") and args:  # torch: correction 1; numpy / jax: ddof 0
+        axis = kwargs.get("dim", kwargs.get("axis", args[1] if len(args) > 1 else None))
+        return std_or_var(fw, fw.tensor(args[0], where), name, axis, kwargs,
+                          1 if f.path[0] == "torch" else 0, where)
     if name in _ARITHMETIC and len(args) == 2:
         return fw.binop(_ARITHMETIC[name], args[0], args[1], where)  # torch.pow(x, 3)
     if len(args) == 1 or (args and name in AXIS_CALLS):

@@ -13,7 +13,7 @@ import ast
 
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_layers import REDUCTIONS, SHAPE_METHODS, apply_op
-from chainlens.engine.frontends.python_library import clamp
+from chainlens.engine.frontends.python_library import clamp, std_or_var
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     UNROLLED_STEPS,
@@ -128,6 +128,8 @@ class Methods:
             return Tensor(fw.num(0 if "zeros" in name else 1), Dim(
                 args[-1].value if args and isinstance(args[-1], Const) else None))
         axis = kwargs.get("dim", kwargs.get("axis", args[0] if args else None))
+        if name in ("std", "var"):  # x.std(-1, keepdim=True): a hand-written LayerNorm
+            return std_or_var(fw, t, name, axis, kwargs, 1, node)
         if name in REDUCTIONS and (isinstance(axis, Tup) or (
                 isinstance(axis, Const) and axis.value == 0)):
             # h.mean(dim=0): over the batch / heads axis, which this model does

@@ -181,7 +181,7 @@ def _entry(cls: ast.ClassDef) -> ast.FunctionDef | None:
 #: packages whose names, imported bare (``from torch.nn.functional import
 #: relu``, ``from einops import rearrange``), the reader knows by their last part
 _LIBRARY_ROOTS = frozenset({"torch", "numpy", "jax", "flax", "einops", "equinox", "math",
-                            "copy"})
+                            "functools", "copy"})
 
 
 def _constants(tree: ast.Module) -> dict[str, object]:
