@@ -24,9 +24,11 @@ from importlib.resources import files
 from chainlens.engine import rules
 from chainlens.engine.core.limits import MAX_NESTING
 from chainlens.engine.core.source import LimitError, ParseError
+from chainlens.engine.core.userdir import private_dir
 from chainlens.engine.language.errors import translate
 from chainlens.engine.language.syntax_tree import Lines, Syn, TooDeep
 from lark import Lark, Token, Transformer
+from lark import __version__ as lark_version
 from lark.exceptions import UnexpectedInput
 
 __all__ = ["syntax", "prescan"]
@@ -361,8 +363,13 @@ def _lark() -> Lark:
     source = files("chainlens.engine.language").joinpath("grammar.lark")
     grammar = source.read_text(encoding="utf-8").replace(
         "@LATEX_FUNCTIONS@", "|".join(rules.latex_commands()))
+    # Building the LALR tables takes ~0.1 s of every fresh process (the
+    # first call of a gRPC or editor request); lark keeps them in the user's
+    # private cache, checked against a hash of the grammar and options.
+    where = private_dir("lark")
     return Lark(grammar, parser="lalr", lexer="contextual", transformer=_Build(),
-                maybe_placeholders=False)
+                maybe_placeholders=False,
+                cache=str(where / f"grammar-{lark_version}.cache") if where else False)
 
 
 def syntax(lines: Lines) -> list[Syn]:

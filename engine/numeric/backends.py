@@ -25,7 +25,7 @@ import re
 
 import numpy as np
 from chainlens.engine import rules
-from chainlens.engine.numeric import jit
+from chainlens.engine.numeric import jit, vmath
 from chainlens.engine.numeric.emit import NUMBA_CALLS, Emitter
 from chainlens.engine.numeric.tape import Tape
 
@@ -352,10 +352,7 @@ def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool
     lines.append("    return bad")
     src = "\n".join(lines)
     helpers = _helpers()
-    if em.names & set(NUMBA_CALLS.values()):
-        from chainlens.engine.numeric import vmath  # imports numba: only here
-
-        helpers.update(vmath.FUNCTIONS)
+    helpers.update(vmath.FUNCTIONS)
     used_helpers = {name: helpers[name] for name in em.names if name in helpers}
 
     shapes = [(1,)] * len(slots) + [(max(1, len(rows)), 1), (len(summed),)]

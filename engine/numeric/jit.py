@@ -43,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from chainlens.engine.numeric import vmath
 
 __all__ = ["Builds", "STATS", "build_elsewhere", "cache_dir", "compile_loop", "disk_cached",
            "load_cached", "read_plan", "write_plan"]
@@ -135,6 +136,7 @@ def _write(path: Path, source: str) -> None:
 def _namespace(helpers: dict) -> dict:
     import numba
 
+    vmath.register()
     ns = {"INF": math.inf, "NAN": math.nan, "math": math, "numba": numba, "np": np}
     for name, fn in helpers.items():
         ns[name] = numba.njit(inline="always")(fn)

@@ -1,4 +1,4 @@
-"""A vectorisable ``exp`` for the numba loops (imported only where numba is).
+"""A vectorisable ``exp`` for the numba loops (plain Python too, for tests).
 
 numba calls libm's scalar ``exp`` once per point; LLVM cannot vectorise a
 loop around a call (PyPI's numba has no SVML), so every exp-heavy loop ran
@@ -18,13 +18,11 @@ the same on every call and every chunk.
 from __future__ import annotations
 
 import math
+import struct
 
 import numpy as np
-from llvmlite import ir
-from numba import types
-from numba.extending import intrinsic
 
-__all__ = ["FUNCTIONS", "vexp"]
+__all__ = ["FUNCTIONS", "register", "vexp"]
 
 _LOG2E = 1.4426950408889634
 _LN2_HI = 6.93147180369123816490e-01  # ln 2 to 32 bits: k * _LN2_HI is exact
@@ -34,12 +32,35 @@ _OVER = 709.782712893384  # exp overflows above this
 _UNDER = -745.1332191019412  # and is 0 below this
 
 
-@intrinsic
-def _f64_from_bits(typingctx, bits):
-    """The double whose IEEE bits are the int64 ``bits`` (an LLVM bitcast)."""
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], ir.DoubleType())
-    return types.float64(types.int64), codegen
+def _f64_from_bits(bits: int) -> float:
+    """The double whose IEEE bits are the int64 ``bits`` (numba: one LLVM
+    bitcast, :func:`register`)."""
+    return struct.unpack("<d", struct.pack("<q", int(bits)))[0]
+
+
+_REGISTERED = []
+
+
+def register() -> None:
+    """Teach numba :func:`_f64_from_bits` (once per process; called where
+    numba is imported already, before a loop using :func:`vexp` is built)."""
+    if _REGISTERED:
+        return
+    from llvmlite import ir
+    from numba import types
+    from numba.extending import intrinsic, overload
+
+    @intrinsic
+    def bitcast(typingctx, bits):
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], ir.DoubleType())
+        return types.float64(types.int64), codegen
+
+    @overload(_f64_from_bits, inline="always")
+    def _numba_f64_from_bits(bits):
+        return lambda bits: bitcast(bits)
+
+    _REGISTERED.append(True)
 
 
 def vexp(x):

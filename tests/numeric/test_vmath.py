@@ -8,6 +8,7 @@ from chainlens.engine.language.reader import parse
 from chainlens.engine.numeric import backends, vmath
 from chainlens.engine.numeric.kernel import compile
 
+vmath.register()
 _one = numba.njit(inline="always")(vmath.vexp)
 
 
@@ -45,6 +46,17 @@ def test_subnormal_results_round_once():
     x = np.linspace(-745.0, -708.5, 5001)
     want = np.exp(x)
     assert np.max(np.abs(_vexp(x) - want)) <= 2 * 5e-324  # within two of the smallest step
+
+
+def test_the_bits_helper_is_the_same_in_python_and_in_numba():
+    bits = np.array([0, 1, 1023 << 52, (1023 + 7) << 52, -(1 << 63) + 5], dtype=np.int64)
+
+    @numba.njit
+    def cast(b):
+        return vmath._f64_from_bits(b)
+
+    for b in bits:
+        assert cast(b) == vmath._f64_from_bits(int(b)) == np.array([b]).view(np.float64)[0]
 
 
 def test_short_programs_use_it_and_agree_with_numpy():
