@@ -89,6 +89,24 @@ def _equals(m: re.Match) -> str:
     return "=" + " " * (len(m.group(0)) - 1)
 
 
+def _columns(text: str) -> str:
+    """An alignment with several equations per line (``u &= 1 & v &= 1``): an
+    ``&`` between two of them (neither side an ``=``, not at a line's start)
+    separates statements (``;``); the others are blanked later."""
+    if not re.search(r"&\s*=|=\s*&", text):
+        return text
+    out = list(text)
+    for m in re.finditer(r"(?<!\\)&", text):
+        before = text[:m.start()].rstrip()
+        after = text[m.end():].lstrip()
+        line = before.rsplit("\\\\", 1)[-1]
+        if not line.strip() or before.endswith(("=", "&")) or after.startswith(("=", "&")) \
+                or not after or after.startswith("\\\\"):
+            continue
+        out[m.start()] = ";"
+    return "".join(out)
+
+
 def _blank(text: str, pattern: re.Pattern) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
@@ -209,7 +227,8 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
             continue
     out: list[Math] = []
     for start, end, display in sorted(found):
-        body = _PROSE.sub(_prose, _DEFINES.sub(_equals, _blank(source[start:end], _BLANKED)))
+        body = _PROSE.sub(_prose, _DEFINES.sub(_equals, _blank(_columns(source[start:end]),
+                                                               _BLANKED)))
         groups: list[list[int]] = []
         breaks = [m.span() for m in _LINE_BREAK.finditer(body)]
         for s, e in zip([0] + [b for _, b in breaks], [a for a, _ in breaks] + [len(body)],

@@ -214,7 +214,8 @@ def dependent_names(math, macros) -> set[tuple[str, str]]:
                 out.add((m.group(3), m.group(4) or "x"))
             elif m.group(5):
                 out.add((m.group(5), "t"))
-    return out
+    # x'(t) with x a position, then f'(x): x is the variable there, not a function of itself
+    return {(name, var) for name, var in out if name != var}
 
 
 #: ``\log`` without a base (``\log_a`` has one).
@@ -267,20 +268,24 @@ def _other_branch(text: str) -> str | None:
     return "".join(out) + text[at:]
 
 
-def _rescues(claim) -> tuple[tuple[str, str, str], ...]:
+def _rescues(claim) -> tuple[tuple, ...]:
     """The readings under which a claim the checker finds wrong is right by
     another convention (see :func:`~chainlens.engine.frontends.claims.check_claim`):
     ``\\log`` is ln in mathematics, log₁₀ in engineering and chemistry notes,
     log₂ in computer science (``\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}``);
-    arcsec and arccsc have two common ranges."""
+    arcsec and arccsc have two common ranges.  A claim right for log₁₀ that
+    writes ln 10 itself (``\\frac{1}{x \\ln 10}``) is correct: it says its base."""
     texts = (claim.expr_read, claim.claimed_read)
     out = []
     if any(_BARE_LOG.search(t) for t in texts):
         for base in ("10", "2"):
+            named = re.search(r"\\ln\s*\(?\s*" + base + r"(?!\d)", claim.claimed_read)
+            sub = "₁₀" if base == "10" else "₂"
+            why = (f"correct for \\log = log{sub} (the claim writes ln {base})" if named else
+                   f"\\log may be the base-{base} logarithm here (the claim is right for "
+                   f"log{sub})")
             out.append((*(_BARE_LOG.sub(lambda m, b=base: "\\log_{" + b + "}", t)
-                          for t in texts),
-                        f"\\log may be the base-{base} logarithm here (the claim is right "
-                        f"for log{'₁₀' if base == '10' else '₂'})"))
+                          for t in texts), why, bool(named)))
     if _ARCSEC.search(claim.expr_read):
         other = [_other_branch(t) for t in texts]
         why = ("arcsec and arccsc have two common ranges; the claim is right for the "

@@ -117,7 +117,7 @@ class Claim:
     condition: str | None = None
     #: ``(expr_read, claimed_read, why)``: another convention (``\\log`` as log₁₀);
     #: a claim right under one of them is not called wrong
-    rescues: tuple[tuple[str, str, str], ...] = ()
+    rescues: tuple[tuple, ...] = ()  # (…, why, right when it holds?)
     #: written in plain text (no ``$``): a LaTeX fix would not read back there
     plain: bool = False
 

@@ -55,8 +55,13 @@ def test_base_two_and_ten_logarithms(line):
 
 @pytest.mark.parametrize("line", ["d/dx log x = 1/(x ln 10)", "d/dx log(x) = 1/(x ln(10))",
                                   "$\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 2}$"])
-def test_log_right_for_another_base_is_not_called_wrong(line):
-    assert oks(line) == [None]
+def test_log_right_for_the_base_the_claim_names_is_correct(line):
+    assert oks(line) == [True]
+    assert oks(line.replace("1/(x", "2/(x").replace("{1}{x", "{2}{x")) == [False]
+
+
+def test_log_right_for_another_base_without_saying_so_is_not_judged():
+    assert oks("$\\frac{d}{dx}\\log x = \\frac{\\log_{10} e}{x}$") == [None]
 
 
 def test_log_as_ln_is_still_judged():
