@@ -58,6 +58,7 @@ _FRACS = frozenset(("frac", "dfrac", "tfrac"))
 _KEYWORDS = frozenset(("input", "param", "repeat", "in"))
 _NOT_FUNCTIONS = frozenset(("e", "pi"))
 _functions: dict[str, str | None] = {}
+_UNSEEN = object()
 
 
 class _Fallback(Exception):
@@ -84,8 +85,8 @@ def fast_expr(text: str) -> Node | None:
     parser = _Parser(tokens)
     try:
         node = parser.expr(0)
-    except (_Fallback, RecursionError, ValueError, TypeError, KeyError, ZeroDivisionError,
-            OverflowError):
+    except (_Fallback, RecursionError, ValueError, TypeError, KeyError, IndexError,
+            ZeroDivisionError, OverflowError):
         return None
     if parser.i != len(tokens):
         return None
@@ -93,25 +94,25 @@ def fast_expr(text: str) -> Node | None:
 
 
 class _Parser:
-    __slots__ = ("tokens", "i")
+    __slots__ = ("tokens", "ops", "i")
 
     def __init__(self, tokens: list[tuple[int, str]]):
         self.tokens = tokens
+        # The operator at each position (None for other tokens and past the
+        # end): the parser looks at the next operator ~25 times per
+        # expression, read as ``self.ops[self.i]`` without a method call.
+        self.ops = [value if kind == 2 else None for kind, value in tokens] + [None]
         self.i = 0
 
     def peek(self) -> str | None:
-        i = self.i
-        if i < len(self.tokens):
-            kind, value = self.tokens[i]
-            return value if kind == 2 else None
-        return None
+        return self.ops[self.i]
 
     # expr: term (("+" | "-") term)*     -> one add per chain
     def expr(self, depth: int) -> Node:
         if depth > MAX_DEPTH:
             raise _Fallback
         first = self.term(depth)
-        op = self.peek()
+        op = self.ops[self.i]
         if op != "+" and op != "-":
             return first
         terms = [first]
@@ -119,13 +120,13 @@ class _Parser:
             self.i += 1
             t = self.term(depth)
             terms.append(ir.neg(t) if op == "-" else t)
-            op = self.peek()
+            op = self.ops[self.i]
         return ir.add(*terms)
 
     # term: signed (("*" | "/") signed)*  -> one mul per chain (exprs.x_product)
     def term(self, depth: int) -> Node:
         first = self.signed(depth)
-        op = self.peek()
+        op = self.ops[self.i]
         if op != "*" and op != "/":
             self.no_juxtaposition()
             return first
@@ -140,7 +141,7 @@ class _Parser:
                     run.append(ir.div(ONE, right))
             else:
                 run.append(right)
-            op = self.peek()
+            op = self.ops[self.i]
         self.no_juxtaposition()
         return ir.mul(*run)
 
@@ -155,7 +156,7 @@ class _Parser:
 
     # signed: power | ("-" | "+") signed
     def signed(self, depth: int) -> Node:
-        op = self.peek()
+        op = self.ops[self.i]
         if op == "-" or op == "+":
             if depth > MAX_DEPTH:
                 raise _Fallback
@@ -167,7 +168,7 @@ class _Parser:
     # power: base (("^" | "**") signed)?   (right-associative through signed)
     def power(self, depth: int) -> Node:
         base = self.base(depth)
-        op = self.peek()
+        op = self.ops[self.i]
         if op == "^" or op == "**":
             self.i += 1
             exp = self.signed(depth + 1)
@@ -186,7 +187,7 @@ class _Parser:
         if kind == 1:
             if value in _KEYWORDS:
                 raise _Fallback
-            if self.peek() == "(":
+            if self.ops[self.i] == "(":
                 return self.call(value, depth)
             if "." in value:  # np.pi; any other dotted name is the full parser's
                 const = CONSTANTS.get(strip_module(value))
@@ -203,12 +204,12 @@ class _Parser:
         raise _Fallback
 
     def close(self, bracket: str = ")") -> None:
-        if self.peek() != bracket:
+        if self.ops[self.i] != bracket:
             raise _Fallback
         self.i += 1
 
     def braced(self, depth: int) -> Node:
-        if self.peek() != "{":
+        if self.ops[self.i] != "{":
             raise _Fallback  # \frac12, \sqrt x: the full parser's one-token arguments
         self.i += 1
         inner = self.expr(depth + 1)
@@ -230,7 +231,7 @@ class _Parser:
         fname = _function(latex_name("\\" + word))
         if fname is None:
             raise _Fallback
-        if self.peek() == "(":
+        if self.ops[self.i] == "(":
             return self.arguments(fname, depth)
         # \cos x: one bare name, then something that ends the argument
         i = self.i
@@ -253,7 +254,7 @@ class _Parser:
     def arguments(self, fname: str, depth: int) -> Node:
         self.i += 1  # "("
         args = [self.expr(depth + 1)]
-        while self.peek() == ",":
+        while self.ops[self.i] == ",":
             self.i += 1
             args.append(self.expr(depth + 1))
         self.close()
@@ -272,13 +273,12 @@ def _name(value: str) -> Node:
 
 
 def _function(name: str) -> str | None:
-    try:
-        return _functions[name]
-    except KeyError:
+    found = _functions.get(name, _UNSEEN)  # (a new variable name is the common miss:
+    if found is _UNSEEN:                   # no KeyError raised for it)
         found = _functions[name] = function_of(name)
         if len(_functions) > 4096:
             _functions.clear()
-        return found
+    return found
 
 
 def _fall_back(want: int) -> None:
