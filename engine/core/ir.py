@@ -135,7 +135,10 @@ def _split_power(factor: Node) -> tuple[Node, Node]:
 def mul(*factors: Node) -> Node:
     """The product of ``factors``: flattened, constants folded, equal bases
     merged (``x * x^2 -> x^3``, ``x * x^-1 -> 1``), canonical order."""
-    coeff: int | Fraction = 1
+    # The coefficient is kept as an int numerator and denominator and made a
+    # Fraction once at the end: Fraction arithmetic is pure Python and each
+    # product normalises (exact either way).
+    cn = cd = 1
     exps: dict[Node, list[Node]] = {}
     stack = list(reversed(factors))
     while stack:
@@ -144,7 +147,9 @@ def mul(*factors: Node) -> Node:
         if op == "mul":
             stack.extend(reversed(f.args))
         elif op == "num":
-            coeff *= _small(f.value)
+            v = f.value
+            cn *= v.numerator
+            cd *= v.denominator
         else:
             base, exp = _split_power(f)
             seen = exps.get(base)
@@ -152,7 +157,7 @@ def mul(*factors: Node) -> Node:
                 exps[base] = [exp]
             else:
                 seen.append(exp)
-    if coeff == 0:
+    if cn == 0:
         return ZERO
     out: list[Node] = []
     for base, exp_list in exps.items():
@@ -165,23 +170,26 @@ def mul(*factors: Node) -> Node:
             exp = add(*exp_list)
         p = power(base, exp)
         if p.op == "num":
-            coeff *= p.value
+            cn *= p.value.numerator
+            cd *= p.value.denominator
         elif p.op == "mul":
             # power() may distribute; fold its numeric part in.
             for part in p.args:
                 if part.op == "num":
-                    coeff *= part.value
+                    cn *= part.value.numerator
+                    cd *= part.value.denominator
                 else:
                     out.append(part)
         else:
             out.append(p)
-    if coeff == 0:
+    if cn == 0:
         return ZERO
+    coeff = num(cn) if cd == 1 else num(Fraction(cn, cd))
     if not out:
-        return num(coeff)
+        return coeff
     out.sort(key=_key)
-    if coeff != 1:
-        out.insert(0, num(coeff))
+    if coeff is not ONE:
+        out.insert(0, coeff)
     if len(out) == 1:
         return out[0]
     return make("mul", tuple(out), None)
@@ -190,9 +198,11 @@ def mul(*factors: Node) -> Node:
 def div(a: Node, b: Node) -> Node:
     """``a / b``, stored as ``a * b^-1``."""
     if b.op == "num":
-        if b.value == 0:
+        q = b.value
+        if q.numerator == 0:
             return mul(a, make("pow", (b, NEG_ONE), None))
-        return mul(num(1 / b.value), a)
+        # 1/q from its numerator and denominator (Fraction division is slow Python)
+        return mul(num(Fraction(q.denominator, q.numerator)), a)
     return mul(a, power(b, NEG_ONE))
 
 
