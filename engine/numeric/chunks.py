@@ -7,8 +7,11 @@ at a million points: 3 GB).  Run a chunk at a time, the working set is
 outputs, the per-point gradients and, for a parameter shared by the batch
 (``sum_shared``), one running sum.  Every point is computed exactly as
 unchunked (the same generated code); only sums over the batch are added in
-a different order.  NaN/Inf are still found with one ``isfinite`` test per
-result and located chunk by chunk (:func:`.nonfinite.locate` with ``step``).
+a different order.  The chunks run on every core in our threads
+(:mod:`.threads`), with BLAS at one thread (:mod:`.blas`); the sums of
+shared gradients are still added in chunk order.  NaN/Inf are still found
+with one ``isfinite`` test per result and located chunk by chunk
+(:func:`.nonfinite.locate` with ``step``).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import math
 
 import numpy as np
 from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
-from chainlens.engine.numeric import jacobians
+from chainlens.engine.numeric import blas, jacobians, threads
 from chainlens.engine.numeric.arrays import all_finite, batch_axes, check_elements
 from chainlens.engine.numeric.backends import shared_slots
 from chainlens.engine.numeric.results import Evaluation
@@ -77,23 +80,34 @@ def evaluate(kernel, arrays, batch: int, batched: tuple[bool, ...] | None) -> Ev
     grads = {name: {w: (np.zeros((*oshape[name], *kernel.shapes[w])) if w in shared else
                         np.empty((batch, *oshape[name], *kernel.shapes[w])))
                     for w in kernel.wrt} for name in kernel.outputs}
-    bad = False
-    with np.errstate(all="ignore"):
-        for start, stop in spans(batch, step):
-            n = stop - start
+
+    def one(span):
+        start, stop = span
+        # errstate is per thread: each chunk's thread sets its own
+        with np.errstate(all="ignore"):
             V = code.forward(*_part(arrays, start, stop))
             part_values = {name: V[o] for name, o in zip(kernel.outputs, tape.outputs,
                                                          strict=True)}
-            part = jacobians.gradients(kernel, code, V, n, batched)
+            part = jacobians.gradients(kernel, code, V, stop - start, batched)
             for name, v in part_values.items():
                 values[name][start:stop] = v
-            bad = bad or not all_finite(part_values, part)
+            for name, row in part.items():
+                for w, g in row.items():
+                    if w not in shared:
+                        grads[name][w][start:stop] = g
+            return not all_finite(part_values, part), part
+
+    bad = False
+    bounds = list(spans(batch, step))
+    with blas.one_thread():  # whole chunks over the cores, not each product
+        parts = threads.map_ordered(one, bounds)
+    with np.errstate(all="ignore"):
+        for part_bad, part in parts:  # in chunk order: the same sums as one by one
+            bad = bad or part_bad
             for name, row in part.items():
                 for w, g in row.items():
                     if w in shared:
                         grads[name][w] += g
-                    else:
-                        grads[name][w][start:stop] = g
     nonfinite = kernel._locate(arrays, batch) if bad else ()
     return Evaluation(values, grads, batch, nonfinite, backend="numpy")
 
@@ -103,11 +117,16 @@ def forward(kernel, arrays, batch: int) -> dict:
     tape, code = kernel.tape, kernel._code.numpy
     out = {name: np.empty((batch, *tape.slots[o].shape))
            for name, o in zip(kernel.outputs, tape.outputs, strict=True)}
-    with np.errstate(all="ignore"):
-        for start, stop in spans(batch, chunk_points(tape, batch_axes(arrays))):
+
+    def one(span):
+        start, stop = span
+        with np.errstate(all="ignore"):
             V = code.forward(*_part(arrays, start, stop))
             for name, o in zip(kernel.outputs, tape.outputs, strict=True):
                 out[name][start:stop] = V[o]
+
+    with blas.one_thread():
+        threads.map_ordered(one, list(spans(batch, chunk_points(tape, batch_axes(arrays)))))
     return out
 
 

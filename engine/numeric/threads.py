@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-__all__ = ["THREADS_MIN_BATCH", "cores", "run"]
+__all__ = ["THREADS_MIN_BATCH", "cores", "map_ordered", "run"]
 
 #: Batches from which a loop runs on more than one core: each part must
 #: take well over the ~0.1 ms a hand-off to a pool thread costs on a busy
@@ -80,3 +80,13 @@ def run(fn, batch: int, X, batched, rows: int, n_acc: int, parts: int | None = N
     for r in results[1:]:
         ACC += r[2]
     return bad, OUT, ACC
+
+
+def map_ordered(fn, items: list, workers: int | None = None) -> list:
+    """``[fn(item) for item in items]``, the items spread over ``workers``
+    threads (default: one per core); results in the items' order, so sums
+    over them are added in the same order as one after the other."""
+    workers = min(cores() if workers is None else workers, len(items))
+    if workers <= 1:
+        return [fn(item) for item in items]
+    return list(_pool(workers).map(fn, items))

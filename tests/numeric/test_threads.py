@@ -76,3 +76,49 @@ def test_small_batches_and_one_core_run_in_one_part(monkeypatch):
     assert sorted(calls) == [3, 3, 4] and np.array_equal(out[0], x)
     monkeypatch.setenv("CHAINLENS_THREADS", "1")
     assert threads.cores() == 1
+
+
+MLP = """input x: [8]
+param W1: [8, 16]
+param b1: [16]
+param W2: [16, 4]
+param b2: [4]
+h = tanh(x @ W1 + b1)
+L = logsumexp(h @ W2 + b2)
+"""
+
+
+def test_numpy_chunks_on_threads_equal_one_after_the_other(monkeypatch):
+    from chainlens.engine.numeric import chunks
+
+    rng = np.random.default_rng(2)
+    values = {"x": rng.normal(size=(20_000, 8)), "W1": rng.normal(size=(8, 16)),
+              "b1": rng.normal(size=16), "W2": rng.normal(size=(16, 4)),
+              "b2": rng.normal(size=4)}
+    kernel = compile(parse(MLP))
+    assert 2 * chunks.chunk_points(kernel.tape, (True, False, False, False, False)) < 20_000
+    monkeypatch.setenv("CHAINLENS_THREADS", "1")
+    one = kernel(values, sum_shared=True)
+    monkeypatch.setenv("CHAINLENS_THREADS", "2")
+    split = kernel(values, sum_shared=True)
+    assert one.backend == split.backend == "numpy"
+    np.testing.assert_array_equal(split.values["L"], one.values["L"])
+    for w in ("x", "W1", "b1", "W2", "b2"):  # totals added in chunk order either way
+        np.testing.assert_array_equal(split.gradients["L"][w], one.gradients["L"][w])
+    np.testing.assert_array_equal(kernel.forward(values)["L"], one.values["L"])
+
+
+def test_blas_is_limited_inside_and_given_back_after():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from chainlens.engine.numeric import blas
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpoolctl.threadpool_info()
+                if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    with blas.one_thread():
+        with blas.one_thread():  # nested (or another request's) block: one limit
+            assert set(blas_threads()) <= {1}
+        assert set(blas_threads()) <= {1}
+    assert blas_threads() == before
