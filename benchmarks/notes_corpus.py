@@ -141,9 +141,26 @@ _CLAIMED_END = re.compile(r"\$|\\\\|\\\]|\\\)|\\qquad|;"
 _ARGUMENT_BEFORE = re.compile(r"\\[A-Za-z]+\s*\^\s*(?:\{[^{}]*\}|\d)\s*$")
 
 
+#: The left side of a definition ``$g(x) = …`` (no prime, no d/dx): what follows
+#: its '=' is a function, not a claimed derivative.
+_DEFINITION_LEFT = re.compile(r"(?:^|\$|\\\(|\\\[|\s(?:if|say|let|with|by)\s)\s*"
+                              r"(?:\\[A-Za-z]+|[A-Za-z])\s*\(\s*[A-Za-z]\s*\)\s*$")
+
+
+def _claim_equals(line: str) -> int:
+    """The line's last '=' that is not a definition's (``$g(x) = 4x^7$`` after
+    the claim on the same line is the function, not a claim), or -1."""
+    at = len(line)
+    while (at := line.rfind("=", 0, at)) >= 0:
+        if not _DEFINITION_LEFT.search(line[:at]):
+            return at
+    return -1
+
+
 def mutate(line: str, seed: int) -> tuple[str, str] | None:
-    """One mutation of the claimed side (after the line's last '=')."""
-    at = line.rfind("=")
+    """One mutation of the claimed side (after the line's last '=' that is
+    not a definition's)."""
+    at = _claim_equals(line)
     if at < 0:
         return None
     head, tail = line[:at + 1], line[at + 1:]

@@ -172,7 +172,9 @@ def _notebook(doc: Document) -> Document:
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown"):
             continue
         source = cell.get("source", "")
-        source = "".join(source) if isinstance(source, list) else str(source)
+        if isinstance(source, list):  # lines; anything else in the list is no text
+            source = "".join(line for line in source if isinstance(line, str))
+        source = source if isinstance(source, str) else ""
         if cell.get("cell_type") == "markdown":
             # Markdown cells hold the derivations; their claims are units of
             # that cell (spans into the cell's source, as for code).

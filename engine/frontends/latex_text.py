@@ -168,6 +168,27 @@ def _split_letters(text: str) -> str:
     return _LETTERS.sub(split, text)
 
 
+_SIGMA_POWER = re.compile(r"\\sigma\s*\^\s*(\{\s*\d\s*\}|\d)\s*\(")
+
+
+def _sigma_powers(text: str) -> str:
+    """``\\sigma^2(Z)`` is σ(Z)², as ``\\sin^2 x`` is (sin x)²: the power moves
+    after the argument (else σ would be a symbol squared times Z)."""
+    while (m := _SIGMA_POWER.search(text)) is not None:
+        depth, end = 0, -1
+        for k in range(m.end() - 1, len(text)):
+            depth += (text[k] == "(") - (text[k] == ")")
+            if depth == 0:
+                end = k + 1
+                break
+        if end < 0:
+            return text
+        power = m.group(1).strip("{} ")
+        text = (text[:m.start()] + "\\sigma" + text[m.end() - 1:end] + "^{" + power + "}"
+                + text[end:])
+    return text
+
+
 def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     """``math`` as the engine's LaTeX reader should take it (see the module
     docstring).  Not offset-preserving: spans come from the raw note."""
@@ -188,6 +209,7 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = _frac_arguments(text)
     text = re.sub(r"\^\s*(-\s*\d)", r"^{\1}", text)  # sin^-1(x): a signed one-digit power
     text = _SCRIPT.sub(lambda m: m.group(1) + "{" + m.group(2) + "}", text)
+    text = _sigma_powers(text)
     # log2(x), log10(x) in plain text: the base-2 and base-10 logarithms (C, NumPy)
     text = re.sub(r"(?<![\\A-Za-z])log(2|10)(?=\s*\()", r"\\log_{\1}", text)
     text = _split_letters(text)

@@ -21,7 +21,10 @@ _VAR = r"([A-Za-z]|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma
 _ORDER = r"(?:\^\{?\s*(\d)\s*\}?)?"
 _OP = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*\}\{\s*(?:d|\\partial)\s*" + _VAR
                  + r"\s*" + _ORDER + r"\s*\}|^\(?\s*d\s*/\s*d\s*" + _VAR + r"\s*\)?")
-_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]|" + GREEK + r")"
+#: (``\\frac{d\\tanh}{dZ}``, ``\\frac{\\partial \\tanh(Z)}{\\partial Z}``: a function of the
+#: reader's own on top, see :func:`head_of`)
+_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]|" + GREEK
+                      + r"|\\[a-z]{2,6})"
                       r"\s*(?:\(\s*[A-Za-z]\s*\)\s*)?\}"
                       r"\{\s*(?:d|\\partial)"
                       r"\s*" + _VAR + r"\s*" + _ORDER + r"\s*\}\s*(\(\s*[^()]*\))?$"

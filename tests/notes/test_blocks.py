@@ -166,3 +166,24 @@ def test_a_position_x_of_t_does_not_make_x_depend_on_itself():
     note = ("The velocity is $x'(t) = v$.\n\nFor example, if $f(x) = x^2$,\n"
             "\\begin{align}\nf'(x) &= 2x\n\\end{align}\n")
     assert oks(note)[-1] is True
+
+
+def test_a_notebook_cell_with_a_non_text_source_line_is_skipped_not_a_crash():
+    import json
+    nb = {"cells": [{"cell_type": "markdown", "source": [1, "$\\frac{d}{dx}x^2 = 2x$"]}],
+          "nbformat": 4}
+    assert oks(json.dumps(nb), "notebook") == [True]
+
+
+@pytest.mark.parametrize("head", ["\\frac{d\\tanh}{dZ}", "\\frac{\\partial \\tanh(Z)}{\\partial Z}",
+                                  "\\frac{d \\tanh(Z)}{dZ}"])
+def test_a_function_of_the_reader_s_own_on_top_of_leibniz(head):
+    assert oks(f"$${head} = 1 - \\tanh^2(Z)$$") == [True]
+    assert oks(f"$${head} = 1 + \\tanh^2(Z)$$") == [False]
+
+
+@pytest.mark.parametrize("claimed, ok", [("\\sigma(Z) - \\sigma^2(Z)", True),
+                                         ("\\sigma(Z) - \\sigma^{2}(Z)", True),
+                                         ("\\sigma(Z) + \\sigma^2(Z)", False)])
+def test_a_power_of_sigma_is_the_power_of_its_value(claimed, ok):
+    assert oks(f"$\\frac{{d}}{{dZ}}\\sigma(Z) = {claimed}$") == [ok]
