@@ -14,9 +14,9 @@ from chainlens.engine.language.program import Program
 from chainlens.engine.language.reader import parse
 from chainlens.engine.symbolic.chain import derive
 from chainlens.engine.symbolic.coerce import as_node, one_wrt, wrt_list
+from chainlens.engine.symbolic.cost import cost
 from chainlens.engine.symbolic.results import Derivative, Gradient, Hessian, Jacobian
 from chainlens.engine.symbolic.simplify import simplify_traced
-from chainlens.engine.symbolic.textbook import cost
 
 __all__ = ["diff", "diff_node", "gradient", "jacobian", "hessian"]
 

@@ -22,7 +22,9 @@ Before that, inverse compositions and Pythagorean pairs are rewritten
 written, so they are kept whatever the printed form.  The stage only runs
 on results of at most :data:`MAX_NODES` distinct nodes, and each candidate
 is bounded (:mod:`chainlens.engine.symbolic.poly`), so it costs at most a
-few milliseconds and never changes a large result.
+few milliseconds and never changes a large result.  Lengths are estimated
+by :mod:`chainlens.engine.symbolic.cost`, which also prices an expanded form
+before it is built (most lose, and are then never built).
 """
 
 from __future__ import annotations
@@ -31,8 +33,9 @@ from fractions import Fraction
 from math import gcd
 
 from chainlens.engine.core.ir import add, mul, power
-from chainlens.engine.core.nodes import ONE, Node, num
+from chainlens.engine.core.nodes import Node, num
 from chainlens.engine.core.walk import postorder, rebuild
+from chainlens.engine.symbolic.cost import cost, expanded_cost
 from chainlens.engine.symbolic.factors import common_factor
 from chainlens.engine.symbolic.identities import INVERSES, compose, pythagoras
 from chainlens.engine.symbolic.poly import MAX_SUM_POWER, Atoms, divide, from_node, to_node
@@ -201,74 +204,6 @@ def _expanded(node: Node, costs: dict[Node, int], best: int, expand: tuple) -> N
     return _content(out, costs)
 
 
-def _num_cost(c: int | Fraction) -> int:
-    """:func:`cost` of ``num(c)``, from the number alone."""
-    n = c.numerator
-    d = c.denominator
-    return len(str(abs(n))) + (len(str(d)) + 1 if d != 1 else 0) + (n < 0)
-
-
-def expanded_cost(p: dict, atoms: Atoms, costs: dict[Node, int]) -> int:
-    """``cost(_content(to_node(p, atoms)))`` without building the sum and
-    its products, or 0 (no bound) when building could merge something.
-
-    Exact when no two factors of a monomial share a base (``mul`` merges
-    only equal bases) and the monomials' factor sets differ (``add``
-    collects only equal terms): then ``to_node`` builds one product per
-    monomial, ``num(c)`` first unless ``c`` is 1, and one sum of them, whose
-    costs are sums over their arguments (the order does not matter)."""
-    nodes = atoms.nodes
-    powered: dict[tuple[int, int], Node] = {}
-    seen: set = set()
-    terms: list[tuple[int | Fraction, int, int]] = []  # (coefficient, factors, their cost)
-    for m, c in p.items():
-        fc = 0
-        bases = set()
-        fs = []
-        for i, e in m:
-            f = nodes[i]
-            if e != 1:
-                f = powered.get((i, e))
-                if f is None:
-                    f = powered[(i, e)] = power(nodes[i], num(e))
-            op = f.op
-            if op in ("num", "mul", "add"):
-                return 0
-            bases.add(id(f.args[0]) if op == "pow" else id(f))
-            fs.append(id(f))
-            fc += cost(f, costs)
-        if len(bases) != len(m):
-            return 0
-        key = frozenset(fs)
-        if key in seen:
-            return 0
-        seen.add(key)
-        terms.append((c, len(m), fc))
-    if not terms:
-        return 1  # num(0)
-    total = sum(_term_cost(c, k, fc) for c, k, fc in terms)
-    if len(terms) == 1:
-        return total
-    total += 3 * (len(terms) - 1)
-    g = 0
-    for c, _, _ in terms:
-        g = gcd(g, c.numerator)
-    if g <= 1:
-        return total
-    inner = sum(_term_cost(Fraction(c, g), k, fc) for c, k, fc in terms) + 3 * (len(terms) - 1)
-    factored = _num_cost(g) + 1 + inner + 3
-    return factored if factored < total else total
-
-
-def _term_cost(c: int | Fraction, k: int, fc: int) -> int:
-    """Cost of ``mul(num(c), *k factors costing fc in all)``."""
-    if k == 0:
-        return _num_cost(c)
-    if c == 1:
-        return fc if k == 1 else fc + k
-    return (1 if c == -1 else _num_cost(c) + 1) + fc + k
-
-
 def _terms(node: Node) -> int:
     if node.op == "add":
         return len(node.args)
@@ -354,45 +289,3 @@ def _together(node: Node, costs: dict[Node, int], best: int = 0, expand=None) ->
     return mul(top, *(power(b, num(-e)) for b, e in left.items() if e))
 
 
-def cost(node: Node, memo: dict | None = None) -> int:
-    """About the length of ``node`` in text notation (operators, names,
-    digits, parentheses), without printing it."""
-    if memo is None:
-        memo = {}
-    got = memo.get(node)
-    if got is not None:
-        return got
-    op = node.op
-    # Rationals are read through their numerator and denominator: Fraction
-    # comparisons are slow Python, and this runs on every candidate form.
-    if op == "num":
-        v = node.value
-        n, d = v.numerator, v.denominator
-        c = len(str(abs(n))) + (len(str(d)) + 1 if d != 1 else 0) + (n < 0)
-    elif op == "sym":
-        c = len(node.value)
-    elif op == "pi":
-        c = 2
-    elif op == "add":
-        c = sum(cost(a, memo) for a in node.args) + 3 * (len(node.args) - 1)
-    elif op == "mul":
-        c = 0
-        for a in node.args:
-            if a.op == "num" and a.value.denominator == 1 and a.value.numerator in (1, -1):
-                c += 1
-                continue
-            c += cost(a, memo) + 1 + (2 if a.op == "add" else 0)
-    elif op == "pow":
-        b, e = node.args
-        en, ed = (e.value.numerator, e.value.denominator) if e.op == "num" else (0, 0)
-        if ed == 2 and en in (1, -1):
-            c = cost(b, memo) + 6
-        elif e is ONE or (ed == 1 and en == -1):
-            c = cost(b, memo) + 2 + (2 if b.op in ("add", "mul") else 0)
-        else:
-            c = cost(b, memo) + cost(e, memo) + 1 + (2 if b.op in ("add", "mul", "pow") else 0) \
-                + (2 if e.op in ("add", "mul") or ed > 1 else 0)
-    else:
-        c = len(op) + 2 + sum(cost(a, memo) for a in node.args) + (len(node.args) - 1)
-    memo[node] = c
-    return c
