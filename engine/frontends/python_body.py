@@ -15,7 +15,7 @@ from chainlens.engine.frontends.python_control import Control
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
 from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
-from chainlens.engine.frontends.python_statements import Nested, Statements
+from chainlens.engine.frontends.python_statements import Statements
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     Closure,
@@ -222,6 +222,9 @@ class Body(Control, Methods, Statements):
             return self.call(node)
         if isinstance(node, ast.Lambda):  # map(lambda t: rearrange(t, ...), qkv)
             return Closure(node, dict(self.env), self.bound)
+        other = self.other_expr(node)  # f"fc{i}"
+        if other is not None:
+            return other
         raise Unsupported(node, f"{type(node).__name__} `{ast.unparse(node)[:40]}` is not read")
 
     def attribute(self, node: ast.Attribute):
@@ -347,13 +350,9 @@ class Body(Control, Methods, Statements):
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
         if isinstance(f, Ref) and f.path[-1] in CHUNKS and args and isinstance(args[0], Linear):
             return self.chunk(args[0], f.path[-1], args[1:], kwargs, node)
-        if isinstance(f, Nested):  # a helper defined inside this method
-            return fw.call_function(f.node, f.bound, args, kwargs, closure=f.env)
-        if isinstance(f, Ref) and f.path == ("builtins", "sum"):
-            return self.summed(args, node)
-        if isinstance(f, Ref) and f.path == ("builtins", "len") and len(args) == 1 and (
-                isinstance(args[0], Tensor | Lazy)):
-            return Const(None)  # len(x): its leading (batch or sequence) length
+        known = self.call_hook(f, args, kwargs, node)  # helpers of this method, builtins
+        if known is not None:
+            return known
         if isinstance(f, Ref) and f.path[0] == "builtins" and f.path[-1] in BUILTIN_CALLS:
             return self.builtin(f.path[-1], args, node)
         return fw.call_value(f, args, kwargs, node)

@@ -67,10 +67,11 @@ class Control:
                                 "data") from None
         if isinstance(test, Mask):
             raise DataDependent(stmt, f"`if {ast.unparse(stmt.test)[:40]}` depends on data")
-        if isinstance(test, Const):
-            self.block(stmt.body if test.value else stmt.orelse)
+        truth = _truth(test)
+        if truth is not None:  # a constant, a layer, a list of known length
+            self.block(stmt.body if truth else stmt.orelse)
             return
-        if isinstance(test, Unknown | Ref | Layer | Mod | Seq | Items):
+        if isinstance(test, Unknown | Ref):
             # a constructor flag chainlens cannot evaluate: the default (else)
             # branch when there is one, else the body; the hover says so
             pick_else = bool(stmt.orelse) and not _raises(stmt.orelse)
@@ -144,12 +145,20 @@ class Control:
         if isinstance(op, ast.Is | ast.IsNot) and isinstance(right, Const) and (
                 right.value is None):
             is_none = isinstance(left, Const) and left.value is None
-            if isinstance(left, Tensor | Lazy | Layer | Mod | Seq | Linear):
-                is_none = False
-            elif not isinstance(left, Const):
-                return Unknown("a flag chainlens cannot see")
+            if isinstance(left, Unknown | Ref) and not (isinstance(left, Ref) and (
+                    left.path[0] != "<tensor>")):
+                return Unknown("a flag chainlens cannot see")  # a flag, a tensor attribute
             return Const(is_none if isinstance(op, ast.Is) else not is_none)
+        if isinstance(op, ast.In | ast.NotIn) and isinstance(left, Const) and isinstance(
+                right, Tup | Items) and all(isinstance(v, Const) for v in right.items):
+            # self.norm in ("batch", "layer"), i in self.skips: a fact of constants
+            found = left.value in [v.value for v in right.items]
+            return Const(found if isinstance(op, ast.In) else not found)
         if isinstance(left, Const) and isinstance(right, Const):
+            if (left.value is None) != (right.value is None) and isinstance(
+                    left.value if right.value is None else right.value, int | float):
+                # x.size(0) == 1: a batch or sequence length the file does not fix
+                return Unknown("a length chainlens does not fix")
             return Const(_compare(op, left.value, right.value))
         if isinstance(left, Shape) or isinstance(right, Shape):
             # x.shape != out_shape: a fact about sizes, not data, which the
@@ -174,6 +183,19 @@ class Control:
             self.store(gen.target, item, node)
             out.append(self.expr(node.elt))
         return Tup(out)
+
+
+def _truth(value) -> bool | None:
+    """``if value:`` when the reader knows it: a constant's truth, a layer
+    or module (an nn.Module is true), a list, Sequential or ModuleList of
+    known length; None for a flag it cannot see or a tensor."""
+    if isinstance(value, Const):
+        return bool(value.value)
+    if isinstance(value, Layer | Mod):
+        return True
+    if isinstance(value, Seq | Items | Tup):
+        return bool(value.items)
+    return None
 
 
 def _raises(body: list) -> bool:

@@ -226,6 +226,11 @@ class InitReader(InitValues, InitCalls):
             self._loop(stmt, env, mod)
         elif isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:
             env[stmt.name] = Nested(stmt, env, mod)  # def block(in_feat, out_feat): ...
+        elif isinstance(stmt, ast.Try):  # try: ... except ImportError: its body
+            for part in (stmt.body, stmt.orelse, stmt.finalbody):
+                self.block(part, env, mod)
+        elif isinstance(stmt, ast.With):  # with torch.no_grad(): ...
+            self.block(stmt.body, env, mod)
 
     def _append(self, call: ast.Call, env: dict, mod: Mod) -> None:
         f = call.func

@@ -34,7 +34,7 @@ LIBRARIES = frozenset({"nn", "torch", "F", "functional", "np", "numpy", "jnp", "
 BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "dict", "list",
                       "OrderedDict",
                       "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super",
-                      "map", "str", "sum"})
+                      "map", "str", "sum", "reversed", "abs"})
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
            ast.Pow: operator.pow}

@@ -26,9 +26,11 @@ from chainlens.engine.frontends.python_values import (
     Const,
     DataDependent,
     Items,
+    Layer,
     Lazy,
     Linear,
     Mask,
+    Mod,
     Ref,
     Seq,
     Tensor,
@@ -138,6 +140,8 @@ class Statements:
             return self.expr(node.body if test.value else node.orelse)
         if isinstance(test, Tup | Items | Seq):
             return self.expr(node.body if test.items else node.orelse)
+        if isinstance(test, Layer | Mod):  # self.act(x) if self.act else x: a module is true
+            return self.expr(node.body)
         self.fw.notes.append(f"`{ast.unparse(node)[:50]}`: read the else value (a flag "
                              "chainlens cannot see)")
         return self.expr(node.orelse)
@@ -159,3 +163,85 @@ class Statements:
         for term in terms[1:]:
             total = self.fw.binop(ast.Add(), total, term, node)
         return total
+
+    def call_hook(self, f, args: list, kwargs: dict, node: ast.Call):
+        """Builtins and wrappers whose value the reader knows exactly, or
+        None for any other call: ``sum``, ``len(x)``, ``isinstance``,
+        ``hasattr``/``getattr`` on the module, ``reversed``, ``min``/``max``/
+        ``abs`` of numbers, and ``checkpoint(fn, *args)`` (activation
+        checkpointing recomputes ``fn``: the same gradient)."""
+        if isinstance(f, Nested):  # a helper defined inside this method
+            return self.fw.call_function(f.node, f.bound, args, kwargs, closure=f.env)
+        if not isinstance(f, Ref):
+            return None
+        name = f.path[-1]
+        if f.path[0] != "builtins":
+            if name in ("checkpoint", "checkpoint_sequential") and "checkpoint" in f.path[:-1]:
+                fn, rest = (args[0], args[1:]) if name == "checkpoint" else (
+                    Seq(list(args[0].items), "") if isinstance(args[0], Tup | Items) else args[0],
+                    args[2:])
+                return self.fw.call_value(fn, rest, {k: v for k, v in kwargs.items()
+                                                     if k not in ("use_reentrant",
+                                                                  "preserve_rng_state")}, node)
+            return None
+        if name == "sum":
+            return self.summed(args, node)
+        if name == "len" and len(args) == 1 and isinstance(args[0], Tensor | Lazy):
+            return Const(None)  # len(x): its leading (batch or sequence) length
+        if name == "isinstance" and len(args) == 2:
+            return _isinstance(args[0], args[1])
+        if name in ("hasattr", "getattr") and len(args) in (2, 3) and isinstance(
+                args[0], Mod) and isinstance(args[1], Const) and isinstance(args[1].value, str):
+            attr = args[1].value
+            if name == "hasattr":
+                return Const(attr in args[0].attrs or attr == "training")
+            if attr in args[0].attrs:
+                return args[0].attrs[attr]
+            if len(args) == 3:
+                return args[2]
+            raise Unsupported(node, f"self.{attr} is not set in __init__")
+        if name == "reversed" and len(args) == 1 and isinstance(args[0], Tup | Items | Seq):
+            return Tup(list(reversed(args[0].items)))
+        if name in ("min", "max", "abs") and args and all(
+                isinstance(a, Const) and isinstance(a.value, int | float) for a in args):
+            return Const({"min": min, "max": max, "abs": abs}[name](*(a.value for a in args)))
+        return None
+
+    def other_expr(self, node: ast.expr):
+        """An f-string of known parts (``getattr(self, f"fc{i}")``), else
+        None."""
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for v in node.values:
+                if isinstance(v, ast.FormattedValue) and (v.format_spec is not None
+                                                          or v.conversion != -1):
+                    return None
+                part = self.expr_or_unknown(v.value if isinstance(v, ast.FormattedValue) else v)
+                if not isinstance(part, Const):
+                    return None
+                parts.append(str(part.value))
+            return Const("".join(parts))
+        return None
+
+
+#: what isinstance(value, T) is for the values the reader holds, by T's last name
+_TENSOR_TYPES = frozenset({"Tensor", "ndarray", "Array", "Parameter"})
+_PY_TYPES = {"int": int, "float": float, "bool": bool, "str": str, "tuple": tuple,
+             "list": list, "dict": dict}
+
+
+def _isinstance(value, kind) -> Const | Unknown:
+    """``isinstance(x, tuple)``: a fact when the reader knows what ``x`` is
+    (a tensor it built, a Python constant, a list), else a flag."""
+    kinds = list(kind.items) if isinstance(kind, Tup) else [kind]
+    names = [k.path[-1] for k in kinds if isinstance(k, Ref)]
+    if len(names) != len(kinds):
+        return Unknown("a flag chainlens cannot see")
+    if isinstance(value, Tensor | Linear | Concat | Lazy):  # a forward input is read as a tensor
+        return Const(any(n in _TENSOR_TYPES for n in names))
+    if isinstance(value, Const) and value.value is not None and all(
+            n in _PY_TYPES for n in names):
+        return Const(isinstance(value.value, tuple(_PY_TYPES[n] for n in names)))
+    if isinstance(value, Tup) and all(n in _PY_TYPES or n in _TENSOR_TYPES for n in names):
+        return Const(any(n in ("tuple", "list") for n in names))
+    return Unknown("a flag chainlens cannot see")

@@ -177,3 +177,45 @@ def test_in_place_relu_spellings_read_as_the_out_of_place_relu(line):
     # and not the identity: without the relu the first layer's gradient differs
     plain = _relu_module("        h = h")
     assert ours.layers[0].ratio != pytest.approx(plain.layers[0].ratio)
+
+
+def test_isinstance_getattr_hasattr_and_membership_are_facts_not_flags():
+    notes = _notes("Introspect")
+    assert "isinstance" not in notes and "a flag" not in notes, notes
+    _agree("Introspect", _torch_ratios(
+        fixtures.Introspect, _x,
+        [lambda m: m.fc0.weight.grad, lambda m: m.fc1.weight.grad,
+         lambda m: m.fc2.weight.grad]))
+
+
+def test_activation_checkpointing_is_the_checkpointed_call_and_matches_torch():
+    _agree("Checkpointed", _torch_ratios(
+        fixtures.Checkpointed, _x,
+        [lambda m: m.blocks[0].weight.grad, lambda m: m.blocks[1].weight.grad,
+         lambda m: m.out.weight.grad]))
+
+
+def test_reversed_skips_of_a_unet_style_decoder_match_torch():
+    _agree("ReversedSkips", _torch_ratios(
+        fixtures.ReversedSkips, _x,
+        [lambda m: m.downs[0].weight.grad, lambda m: m.downs[1].weight.grad,
+         lambda m: m.ups[0].weight.grad, lambda m: m.ups[1].weight.grad,
+         lambda m: m.out.weight.grad]))
+
+
+def test_layers_built_in_a_try_of_init_are_read():
+    assert [f.name for f in _flow("TryInInit").layers] == ["W_fc"]
+    assert "TryInInit" in UNITS and "TryInInit.forward" not in SKIPS
+
+
+def test_a_shape_comparison_the_file_decides_agrees_with_torch():
+    # both widths are 8: torch never calls proj; neither does the reading
+    assert [f.name for f in _flow("KnownShapes").layers] == ["W_fc"]
+    model = fixtures.KnownShapes()
+    model(torch.randn(1, 8)).sum().backward()
+    assert model.proj.weight.grad is None
+    assert "a flag" not in _notes("KnownShapes")
+
+
+def test_a_batch_length_comparison_is_a_flag_named_in_the_hover():
+    assert "`if x.size(0) > 1`: read the if branch (a flag)" in _notes("BatchGuard")
