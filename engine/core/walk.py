@@ -31,10 +31,12 @@ def postorder(roots: Node | Iterable[Node], enter=None, skip=None,
             last = _last  # one read: another thread may replace the (root, order) pair
             if last[0] is roots:
                 return list(last[1])
-            order = postorder((roots,))
+            order = _walk((roots,), None, True)
             _last = (roots, order)
             return list(order)
         roots = (roots,)
+    if enter is None:
+        return _walk(roots, skip, leaves)
     # One (node, iterator over its children) per level; leaves are listed
     # without a frame of their own.  The order is exactly the recursive one.
     seen: set[int] = set()
@@ -55,8 +57,7 @@ def postorder(roots: Node | Iterable[Node], enter=None, skip=None,
             for child in children:
                 if id(child) in seen:
                     continue
-                if (skip is not None and child in skip) or (
-                        enter is not None and not enter(child)):
+                if (skip is not None and child in skip) or not enter(child):
                     mark(id(child))
                     continue
                 if child.args:
@@ -68,6 +69,46 @@ def postorder(roots: Node | Iterable[Node], enter=None, skip=None,
             else:
                 stack.pop()
                 mark(id(node))
+                emit(node)
+    return order
+
+
+def _walk(roots, skip, leaves: bool) -> list[Node]:
+    """:func:`postorder` without ``enter`` (every caller but one): the same
+    order, each child's id taken once, and no test for an absent ``skip``
+    per child (the walks of small results are most of a request)."""
+    seen: set[int] = set()
+    mark = seen.add
+    order: list[Node] = []
+    emit = order.append
+    # A node is marked when first reached, not when listed: in a DAG no
+    # node is reached again while its own children are being walked.
+    for root in roots:
+        if id(root) in seen:
+            continue
+        mark(id(root))
+        if not root.args:
+            emit(root)
+            continue
+        stack = [(root, iter(root.args))]
+        push = stack.append
+        pop = stack.pop
+        while stack:
+            node, children = stack[-1]
+            for child in children:
+                cid = id(child)
+                if cid in seen:
+                    continue
+                mark(cid)
+                if skip is not None and child in skip:
+                    continue
+                if child.args:
+                    push((child, iter(child.args)))
+                    break
+                if leaves:
+                    emit(child)
+            else:
+                pop()
                 emit(node)
     return order
 
