@@ -34,6 +34,7 @@ from chainlens.engine.frontends.python_values import (
     Layer,
     Lazy,
     Linear,
+    Mask,
     Param,
     Positions,
     Tensor,
@@ -68,6 +69,15 @@ class Apply:
             return self.encoder_layer(layer, self.tensor(x, where), where)
         if isinstance(x, Concat) and spec.kind in ("shape", "act"):
             return Concat([self.call_layer(layer, [p], kwargs, where) for p in x.parts])
+        if spec.kind == "frozen":  # Embedding.from_pretrained(table): no weight to learn
+            if "table" not in layer.built:
+                node = self.declare(f"table_{self.tag(layer)}", "input", (Dim(),), layer.span,
+                                    "input")
+                self.inputs.append(node.value)
+                self.notes.append("nn.Embedding.from_pretrained (frozen): its rows are an "
+                                  "input of unit variance, not a weight")
+                layer.built["table"] = Tensor(node, self.decls[node.value][1][0])
+            return layer.built["table"]
         if spec.kind == "embedding":
             if (0, 1) not in layer.built:
                 self.layers.append((layer.label or spec.ctor, None, layer.span))
@@ -277,6 +287,11 @@ class Apply:
         if isinstance(a, Tup) and isinstance(b, Const) and isinstance(op, ast.Mult) and (
                 isinstance(b.value, int) and 0 <= b.value <= 64):
             return Tup(a.items * b.value)  # [None] * self.num_layers
+        def fixed(v) -> bool:  # a constant or a tensor of one written value (np.ones)
+            return isinstance(v, Mask | Const) or (isinstance(v, Tensor) and v.node.op == "num")
+
+        if (isinstance(a, Mask) and fixed(b)) or (isinstance(b, Mask) and fixed(a)):
+            return Mask()  # pad_mask + subsequent_mask: still a mask of the data
         if isinstance(a, Positions) and isinstance(b, Const | Positions):
             return a
         if isinstance(b, Positions) and isinstance(a, Const):

@@ -28,6 +28,7 @@ from chainlens.engine.frontends.python_values import (
     Layer,
     Lazy,
     Linear,
+    Mask,
     Mod,
     Param,
     Positions,
@@ -298,6 +299,8 @@ class Body(Control, Methods, Statements):
             self.fw.notes.append(f"`{ast.unparse(node)[:40]}`: a slice of a parameter read as "
                                  "the whole parameter")
             return self.fw.tensor(base, node)
+        if isinstance(base, Linear):  # self.fc(x)[:, 0]: the layer's output, then the slice
+            base = self.fw.tensor(base, node)
         if isinstance(base, Tensor | Lazy):
             if isinstance(node.slice, ast.Tuple | ast.Slice | ast.UnaryOp):
                 return self.fw.tensor(base, node)  # positions along batch/sequence
@@ -330,6 +333,8 @@ class Body(Control, Methods, Statements):
                         self.fw.tensor(owner, node), node)
                 if isinstance(owner, Tensor | Lazy | Linear | Concat | Param):
                     return self.method(owner, node)
+                if isinstance(owner, Mask):
+                    return owner  # mask.unsqueeze(1).expand(...): still the mask
                 f = self.attribute(node.func)
         elif isinstance(node.func, ast.Name) and node.func.id == "super":
             return Unknown("super()")
@@ -348,6 +353,13 @@ class Body(Control, Methods, Statements):
                 return mod
             if name in fw.init.functions:
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
+        if isinstance(f, Ref) and "nn" in f.path[:-1] and f.path[-1][:1].isupper():
+            # mp = nn.MaxPool2d(k) inside forward: a layer without weights built there
+            layer = fw.init.value(node, dict(self.env), self.bound, label=f.path[-1])
+            if isinstance(layer, Layer) and layer.spec.kind in ("shape", "act", "loss"):
+                return layer
+            raise Unsupported(node, f"{'.'.join(f.path)}(...) built inside forward (new "
+                              "weights at every call) is not read")
         if isinstance(f, Ref) and f.path[-1] in CHUNKS and args and isinstance(args[0], Linear):
             return self.chunk(args[0], f.path[-1], args[1:], kwargs, node)
         known = self.call_hook(f, args, kwargs, node)  # helpers of this method, builtins

@@ -110,8 +110,8 @@ class Control:
             items = list(it.items)
         elif isinstance(it, Tensor | Lazy):  # for x_t in x: its time steps
             items = self.steps(it, stmt.iter)
-        if items is None and isinstance(it, Unknown) and it.why.startswith("self."):
-            raise Unsupported(stmt, it.why)  # self.children(): why its children are unknown
+        if items is None and isinstance(it, Unknown):  # self.children(), a list not fixed
+            raise Unsupported(stmt, f"`for … in {ast.unparse(stmt.iter)[:40]}`: {it.why}")
         if items is None:
             raise Unsupported(stmt, f"`for … in {ast.unparse(stmt.iter)[:40]}` is not a "
                               "ModuleList or a literal range")

@@ -13,7 +13,7 @@ import ast
 import dataclasses
 import math
 
-from chainlens.engine.frontends.python_layers import layer_spec
+from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
 from chainlens.engine.frontends.python_statements import Nested
 from chainlens.engine.frontends.python_values import (
     UNROLLED_STEPS,
@@ -171,6 +171,11 @@ class InitCalls:
             layers = [Layer(args[0].spec, f"{label}.layers.{i}", args[0].span) for i in range(n)]
             norm = kwargs.get("norm", args[2] if len(args) > 2 else None)
             return Seq(layers + ([norm] if isinstance(norm, Layer) else []), label)
+        if name == "from_pretrained" and len(func.path) > 1 and func.path[-2] == "Embedding":
+            # nn.Embedding.from_pretrained(table): fixed (freeze=True) unless told otherwise
+            freeze = kwargs.get("freeze", args[1] if len(args) > 1 else Const(True))
+            kind = "embedding" if isinstance(freeze, Const) and freeze.value is False else "frozen"
+            return Layer(LayerSpec(kind, "Embedding"), label, self.offsets.span(node))
         if name == "partial" and args and isinstance(args[0], Ref) and all(
                 isinstance(v, Const | Tup) for v in list(args[1:]) + list(kwargs.values())):
             return args[0]  # partial(nnx.avg_pool, window_shape=(2, 2)): the function, configured

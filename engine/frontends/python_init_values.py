@@ -73,6 +73,8 @@ class InitValues:
                 return Ref((node.id,))
             if node.id in self.constants:
                 value = self.constants[node.id]
+                if isinstance(value, tuple):  # filter_sizes = [2, 3, 4]
+                    return Tup([Const(v) for v in value])
                 return value if isinstance(value, Ref) else Const(value)
             if node.id in BUILTINS:
                 return Ref(("builtins", node.id))

@@ -59,7 +59,7 @@ _KEEPS = frozenset({"view_as_complex", "view_as_real", "tril", "triu", "flip", "
                     "repeat_interleave", "expand_dims", "swapaxes", "moveaxis", "permute",
                     "broadcast_to", "tile", "squeeze", "unsqueeze", "contiguous", "detach_copy",
                     "as_tensor", "asarray", "rearrange", "pack", "unpack", "repeat",
-                    "reduce"})
+                    "reduce", "from_numpy"})
 
 _ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.Mult(),
                "multiply": ast.Mult(), "div": ast.Div(), "divide": ast.Div(),
@@ -102,6 +102,16 @@ def std_or_var(fw, t: Tensor, kind: str, axis, kwargs: dict, correction: int, wh
         correction = 1 if kwargs["unbiased"].value else 0
     n = min(t.dim.value or TYPICAL_WIDTH, MEASURED_WIDTH)
     return Tensor(spread(t.node, kind, n, correction), Dim(1), scalar=True)
+
+
+def _int_literal(where) -> bool:
+    """Is ``where`` a call on a (nested) list of integer literals?"""
+    if not isinstance(where, ast.Call) or not where.args:
+        return False
+    leaves = [n for n in ast.walk(where.args[0]) if not isinstance(n, ast.List | ast.Tuple
+                                                                    | ast.Load)]
+    return bool(leaves) and all(isinstance(n, ast.Constant) and isinstance(n.value, int)
+                                for n in leaves)
 
 
 def _square_positions(where) -> bool:
@@ -175,12 +185,15 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
             flat += p.parts if isinstance(p, Concat) else [fw.tensor(p, where)]
         return Concat(flat, stacked=name == "stack") if len(flat) > 1 else flat[0]
     if name in _KEEPS and args:
-        return fw.tensor(args[0], where)
+        return args[0] if isinstance(args[0], Concat) else fw.tensor(args[0], where)
     if name in ("dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
                 "interpolate", "pad", "max_pool2d", "avg_pool2d", "max_pool1d",
                 "avg_pool1d", "adaptive_avg_pool2d", "flatten", "reshape", "squeeze",
                 "avg_pool", "max_pool", "adaptive_max_pool2d", "pixel_shuffle", "upsample",
                 "unsqueeze", "transpose", "stop_gradient", "normalize"):
+        if isinstance(args[0], Concat) and name in ("flatten", "reshape", "squeeze",
+                                                    "unsqueeze", "transpose", "contiguous"):
+            return args[0]  # torch.reshape(torch.cat(parts), ...): still its parts
         return fw.tensor(args[0], where)
     if name in ("layer_norm", "batch_norm", "group_norm", "instance_norm", "rms_norm"):
         t = fw.tensor(args[0], where)
@@ -213,7 +226,13 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
             reduction, Const) else None, parameter.value if isinstance(
                 parameter, Const) else None)
         return Tensor(node, Dim(1) if scalar else ta.dim, scalar=scalar)
-    if name in ("zeros", "zeros_like", "ones", "ones_like") and args:
+    if name in ("LongTensor", "IntTensor", "BoolTensor", "tensor", "as_tensor") and args and (
+            _int_literal(where)):
+        return Positions()  # torch.LongTensor([[1, 2, 3, 4, 0]]): indices written in the file
+    if name in ("zeros", "zeros_like", "ones", "ones_like", "empty", "empty_like",
+                "full", "full_like") and args:
+        if name.startswith(("empty", "full")):  # filled later / with a value: read as zeros
+            name = "zeros"
         value = 0 if name.startswith("zeros") else 1
         like = args[0]
         dim = like.dim if isinstance(like, Tensor) else Dim(
@@ -253,6 +272,9 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         value = slope.value if isinstance(slope, Const) and isinstance(
             slope.value, int | float) else 0.01
         return Tensor(apply_op(name, t.node, t.scalar, value), t.dim, t.scalar)
+    if name in ("gt", "lt", "ge", "le", "eq", "ne", "greater", "less", "equal", "not_equal",
+                "logical_and", "logical_or", "logical_not", "isnan", "isinf") and args:
+        return Mask()  # torch.gt(mask, 0): a comparison of the data, a mask
     if name in ("clamp", "clip", "clamp_min", "clamp_max") and args:
         # torch.clamp(x, min=0), np.clip(x, 0, 1), torch.clip(x, max=6): max/min
         lo = kwargs.get("min", kwargs.get("a_min", args[1] if len(args) > 1 else None))

@@ -23,6 +23,7 @@ from chainlens.engine.frontends.python_values import (
     Items,
     Lazy,
     Linear,
+    Mask,
     Seq,
     Shape,
     Tensor,
@@ -117,7 +118,9 @@ class Methods:
                 return Unknown("the rank of a tensor, which chainlens does not model")
             axis = args[0].value if args and isinstance(args[0], Const) else None
             return self.size(t, axis) if args else Shape(t)
-        if name in ("detach", "detach_"):
+        if name in ("eq", "ne", "gt", "lt", "ge", "le", "isnan", "isinf", "logical_not"):
+            return Mask()  # input_ids.eq(0): a mask of the data (a padding mask)
+        if name in ("detach", "detach_", "numpy", "tolist", "item"):
             # no gradient flows back through it: from here on an input of unit
             # variance (its scale at initialisation, as torch.randn)
             node_in = fw.declare("detached", "input", (t.dim,), fw.offsets.span(node), "input")

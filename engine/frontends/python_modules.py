@@ -196,7 +196,35 @@ def _constants(tree: ast.Module) -> dict[str, object]:
                     out[alias.asname or alias.name] = Ref((*node.module.split("."),
                                                            alias.name))
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                and isinstance(node.targets[0], ast.Name)
-                and isinstance(node.value, ast.Constant)):
-            out[node.targets[0].id] = node.value.value
+                and isinstance(node.targets[0], ast.Name)):
+            value = _literal(node.value)
+            if value is not None:
+                out[node.targets[0].id] = value
+    for node in tree.body:  # the sizes a tutorial sets where it runs: if __name__ == "__main__"
+        if isinstance(node, ast.If) and _is_main(node.test):
+            for stmt in node.body:
+                if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                        and isinstance(stmt.targets[0], ast.Name)
+                        and stmt.targets[0].id not in out):
+                    value = _literal(stmt.value)
+                    if value is not None:
+                        out[stmt.targets[0].id] = value
     return out
+
+
+def _literal(node: ast.AST):
+    """An int/float/str/bool literal, or a tuple of them (``[2, 3, 4]``); else None."""
+    if isinstance(node, ast.Constant) and node.value is not None:
+        return node.value
+    if isinstance(node, ast.List | ast.Tuple) and node.elts and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, int | float | str)
+            for e in node.elts):
+        return tuple(e.value for e in node.elts)
+    return None
+
+
+def _is_main(test: ast.AST) -> bool:
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__" and len(test.comparators) == 1
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")

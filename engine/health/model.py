@@ -222,8 +222,9 @@ def input_flow(program: Program, run: measure.Run) -> Flow | None:
                                relative=upstream is not None))
     if not gains:
         return None
-    # the verdict is the first input's (forward's x; a loss's prediction)
-    first = gains[0].gain
+    # the verdict is the first input's the gradient reaches (forward's x, a
+    # loss's prediction; attention's value when its query and key get none)
+    first = next((g.gain for g in gains if g.gain > 0), 0.0)
     verdict = "flat" if not first > 0 else verdict_of(first)
     return Flow((), first, verdict, int(finite.sum()), (), tuple(gains))
 
