@@ -35,10 +35,14 @@ def run(args) -> int:
         args.files = [args.expr]
         return run_files(args)
     from chainlens.cli.inputs import read_source
+    from chainlens.cli.phrasing import operator_wrt, split_operator
     from chainlens.engine.printing import render
     from chainlens.engine.symbolic.check import check_derivative
 
-    r = check_derivative(read_source(args.expr)[0], args.claimed, args.wrt)
+    text, var = split_operator(args.expr)  # d/dx x^2: x^2 by x
+    wrt = operator_wrt(args.wrt, var, text)
+    expr, wrt = _defined(read_source(text)[0], wrt)
+    r = check_derivative(expr, args.claimed, wrt)
     if args.format == "json":
         print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
         return 0 if r.equal else 1
@@ -53,3 +57,33 @@ def run(args) -> int:
     print(f"not equal: {render(r.claimed, fmt)}\n  {head}\n"
           f"  at {point}: the derivative is {r.expected:.10g}, the claim gives {r.got:.10g}")
     return 1
+
+
+def _defined(source: str, wrt: str | None):
+    """``f(x) = x^2`` alone is the function's body (by its one parameter);
+    any other text is checked as it is."""
+    from chainlens.engine import parse
+    from chainlens.engine.core.source import ChainError
+
+    try:
+        program = parse(source)
+    except ChainError:  # check_derivative reports it with its place
+        return source, wrt
+    if not program.outputs and not program.functions:
+        raise ChainError("nothing to check: the expression is empty",
+                         hint="chainlens check-derivative 'sin(x^2)' '2x cos(x^2)'")
+    if program.outputs or len(program.functions) != 1:
+        node = program.expr if len(program.outputs) == 1 else None
+    else:
+        f = program.functions[0]
+        node, source = f.body, f.body
+        if wrt is None and len(f.params) == 1:
+            wrt = f.params[0]
+    if wrt is None and node is not None and not program.wrt:
+        from chainlens.engine.core.walk import free_symbols
+
+        names = sorted(free_symbols(node))
+        if len(names) > 1:  # the engine's own wording names the Python API
+            raise ChainError(f"which variable? the expression has {', '.join(names)}",
+                             hint=f"name one with --wrt {'x' if 'x' in names else names[0]}")
+    return source, wrt

@@ -51,15 +51,20 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from chainlens.cli.inputs import read_input
+    from chainlens.cli.phrasing import operator_wrt, split_operator
     from chainlens.engine.api.inputs import order as valid_order
     from chainlens.engine.api.inputs import wrt_names
 
-    doc, label = read_input(args.source, args.kind)
+    source, var = split_operator(args.source)  # d/dx x^2: x^2 by x
+    args.wrt = operator_wrt(args.wrt, var, source)
+    doc, label = read_input(source, args.kind, shown=args.source)
     valid_order(args.order)
     if doc.kind != "chain":
         return _units(doc, label, args)
     (unit,) = doc.units
     program = unit.program
+    if not program.outputs:
+        return _definitions(program, args)
     simplify = not args.no_simplify
     order = 2 if args.hessian else args.order
     named = any(not a.name.startswith("_") for a in program.assignments)
@@ -85,6 +90,46 @@ def run(args) -> int:
         return 0
     for r, leibniz in results:
         _print_derivative(r, args.format, args.steps, leibniz)
+    return 0
+
+
+def _definitions(program, args) -> int:
+    """A text that only defines functions (``f(x) = x^2``): each one's
+    derivatives by its parameters, as a Python ``def`` prints; a text with
+    nothing at all is an error, not a silent exit 0."""
+    from chainlens.engine.api.inputs import wrt_names
+    from chainlens.engine.core.source import ChainError
+    from chainlens.engine.core.walk import free_symbols
+    from chainlens.engine.printing import render
+    from chainlens.engine.printing.names import display_symbol
+
+    if not program.functions:
+        raise ChainError("nothing to differentiate: the input has no expression",
+                         hint="give one, e.g. chainlens diff 'sin(x^2)'")
+    fmt = "text" if args.format == "python" else args.format
+    results = []
+    for f in program.functions:
+        names = wrt_names(args.wrt, f.params) if args.wrt else list(f.params)
+        names = [n for n in names if n in free_symbols(f.body)] or names
+        order = 2 if args.hessian else args.order
+        results.append((f, _partials(f.body, names, order, not args.no_simplify, f.name,
+                                     args.hessian)))
+    if args.format == "json":
+        print(json.dumps([dict(r.to_dict(steps=args.steps), function=f.name,
+                               params=list(f.params)) for f, rs in results for r in rs],
+                         ensure_ascii=False, indent=2))
+        return 0
+    for f, rs in results:
+        params = ", ".join(display_symbol(p, fmt) for p in f.params)
+        print(f"{f.name}({params}) = {render(f.body, fmt)}")
+        for r in rs:
+            print(f"  {_leibniz(f.name, r.wrt, fmt)} = {render(r.result, args.format)}")
+            for c in r.conditions:
+                print(f"    {'where' if c.kind != 'nondifferentiable' else 'note:'} {c.text}")
+            if args.steps:
+                from chainlens.engine.symbolic.step_text import format_steps
+
+                print(format_steps(r.steps, fmt))
     return 0
 
 

@@ -65,15 +65,17 @@ def read_source(arg: str) -> tuple[str, str]:
     return text, label
 
 
-def read_input(arg: str, kind: str | None = None) -> tuple[Document, str]:
+def read_input(arg: str, kind: str | None = None,
+               shown: str | None = None) -> tuple[Document, str]:
     """``(document, label)`` of ``arg``: its kind is ``kind``, else the file
     extension's, else ``.chain``.  A document that could not be read at all
-    raises its error (with the text attached, for the caret)."""
+    raises its error (with the text attached, for the caret: ``shown`` when
+    the argument was rewritten with its columns kept, as ``d/dx x^2`` is)."""
     text, label = read_source(arg)
     kind = kind or kind_of(label if not label.startswith("<") else None) or "chain"
     doc = read_document(text, kind, path=None if label.startswith("<") else label)
     if doc.error is not None and not doc.units:
-        if doc.error.source is None:
-            doc.error.source = text
+        if doc.error.source is None or (shown is not None and label == "<expr>"):
+            doc.error.source = shown if shown is not None and label == "<expr>" else text
         raise doc.error
     return doc, label

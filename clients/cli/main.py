@@ -38,8 +38,30 @@ COMMANDS = (
 )
 
 
+#: Characters no option or option value of ours is spelt with, and most
+#: expressions are: ``-x*exp(-x^2/2)`` is a claim, not an unknown option.
+_MATH_CHARS = frozenset("()^*+{}[]\\| ")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse reads any argument starting with ``-`` as an option, so a
+    negated expression (``chainlens diff "-x^2"``, a claim ``"-tan(x)"``)
+    was "unrecognized arguments" or "EXPR_OR_FILE is required".  Here an
+    argument that names none of the command's options, or holds math
+    characters after its first two, is an expression; ``--`` still works.
+    (Subparsers are made with this class too: argparse uses the parent's.)"""
+
+    def _parse_optional(self, arg_string):
+        if (len(arg_string) > 1 and arg_string[0] == "-" and arg_string[1] != "-"
+                and arg_string not in self._option_string_actions
+                and (arg_string[:2] not in self._option_string_actions
+                     or _MATH_CHARS & set(arg_string[2:]))):
+            return None
+        return super()._parse_optional(arg_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="chainlens",
         description="Derivatives with their chain-rule steps, backward passes, gradient health.",
         epilog="exit status: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()),

@@ -1,0 +1,73 @@
+"""What people type on a command line before they have read the manual.
+
+``chainlens diff "d/dx x^2"`` read ``d/dx`` as the quotient of the names
+``d`` and ``dx`` and printed three meaningless partials; ``chainlens diff
+"f(x) = x^2"`` printed nothing.  This module turns those first tries into
+what they mean: a leading derivative operator (``d/dx``, ``\\frac{d}{dx}``,
+``\\frac{\\partial}{\\partial x}``, with or without ``[...]`` around the
+rest) becomes the variable to differentiate by, and a text that only
+defines functions gives their bodies.  The operator is blanked, not cut,
+so an error in the rest keeps its column.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from chainlens.engine.core.source import ChainError
+
+_VAR = r"[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?"
+#: ``d/dx``, ``\frac{d}{dx}``, ``\frac{\partial}{\partial x}``, ``\frac d{dx}``
+#: at the very start; the variable must end where a name would (``d/dxx``
+#: is not ``d/dx x``).
+_OPERATOR = re.compile(
+    r"\s*(?:d\s*/\s*d(?P<a>" + _VAR + r")(?![A-Za-z0-9_])"
+    r"|\\frac\s*\{\s*d\s*\}\s*\{\s*d\s*(?P<b>" + _VAR + r")\s*\}"
+    r"|\\frac\s*d\s*\{\s*d\s*(?P<c>" + _VAR + r")\s*\}"
+    r"|\\frac\s*\{\s*\\partial\s*\}\s*\{\s*\\partial\s*(?P<d>" + _VAR + r")\s*\})")
+
+
+def split_operator(arg: str) -> tuple[str, str | None]:
+    """``(text, variable)``: ``arg`` without its leading derivative operator
+    (blanked to spaces) and the operator's variable, or ``(arg, None)``
+    when it has none or names an existing file."""
+    if arg == "-" or len(arg) > 4096 or Path(arg).is_file():
+        return arg, None
+    m = _OPERATOR.match(arg)
+    if m is None:
+        return arg, None
+    var = next(v for v in m.groups() if v is not None)
+    var = var.replace("{", "").replace("}", "")
+    rest = arg[m.end():]
+    if not rest.strip():
+        raise ChainError(f"nothing to differentiate after '{arg.strip()}'",
+                         hint=f"write the expression after it: d/d{var} sin({var}^2)")
+    body = rest.strip()
+    if body[0] == "[" and body[-1] == "]" and _closes_at_end(body):
+        start = rest.index("[")
+        end = rest.rindex("]")
+        rest = rest[:start] + " " + rest[start + 1:end] + " " + rest[end + 1:]
+    return " " * m.end() + rest, var
+
+
+def _closes_at_end(body: str) -> bool:
+    """Does the ``[`` opening ``body`` close at its last character?"""
+    depth = 0
+    for i, ch in enumerate(body):
+        depth += ch == "["
+        depth -= ch == "]"
+        if depth == 0:
+            return i == len(body) - 1
+    return False
+
+
+def operator_wrt(given: str | None, var: str | None, expr: str) -> str | None:
+    """The variable to differentiate by: ``--wrt`` or the operator's; both,
+    disagreeing, is an error rather than a guess."""
+    if var is None:
+        return given
+    if given is not None and given.replace(" ", "") != var:
+        raise ChainError(f"the expression says d/d{var} but --wrt says {given}",
+                         hint=f"drop one of them: chainlens diff '{expr.strip()}' --wrt {given}")
+    return var

@@ -1,0 +1,94 @@
+"""A newcomer's first commands, run as the installed ``chainlens`` command:
+each gives the right answer or an error naming what was expected, never an
+argparse complaint about an "option", a silent exit 0, or partials of the
+made-up names ``d`` and ``dx``."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAINLENS = ROOT / ".venv" / "bin" / "chainlens"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    proc = subprocess.run([str(CHAINLENS), *argv], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+# A claim or expression that starts with '-' is math, not an unknown option.
+@pytest.mark.parametrize("argv, status, first_line", [
+    (("check-derivative", "exp(-x^2/2)", "-x*exp(-x^2/2)"), 0, "equal: −x·e^(−x²/2)"),
+    (("check-derivative", "log(cos(x))", "-tan(x)", "--wrt", "x"), 0, "equal: −tan(x)"),
+    (("check-derivative", "cos(x)", "-sin(x)^2"), 1, "not equal: −sin(x)²"),
+    (("diff", "-x^2"), 0, "d/dx −x² = −2x"),
+    (("diff", "-x"), 0, "d/dx −x = −1"),
+    (("grad", "-x^2", "--at", "x=2"), 0, "at x=2"),
+])
+def test_a_leading_minus_is_an_expression(argv, status, first_line):
+    code, out, err = run(*argv)
+    assert (code, out.splitlines()[0]) == (status, first_line), err
+
+
+def test_options_still_read_as_options():
+    code, out, err = run("grad", "-x^2", "--at=x=2", "-v")
+    assert code == 0 and "∂f/∂x = -4" in out and "mode:" in out, err
+
+
+# d/dx written into the expression is the variable to differentiate by.
+@pytest.mark.parametrize("expr, answer", [
+    ("d/dx x^2", "d/dx x² = 2x"),
+    ("d/dx [x^2]", "d/dx x² = 2x"),
+    ("d/dt (t^3)", "d/dt t³ = 3t²"),
+    (r"\frac{d}{dx} \sin(x^2)", "d/dx sin(x²) = 2x·cos(x²)"),
+    (r"\frac{\partial}{\partial y} x*y", "d/dy x·y = x"),
+    ("d/dx x*y", "d/dx x·y = y"),
+])
+def test_a_leading_derivative_operator(expr, answer):
+    code, out, err = run("diff", expr)
+    assert (code, out.strip()) == (0, answer), err
+
+
+def test_an_error_after_the_operator_shows_what_was_typed():
+    code, out, err = run("diff", "d/dx sin(x")
+    assert code == 2 and out == ""
+    assert err.splitlines()[1:] == ["  d/dx sin(x", "          ^"], err
+
+
+def test_the_operator_and_wrt_disagreeing_is_an_error():
+    code, _, err = run("diff", "d/dx x*y", "--wrt", "y")
+    assert code == 2 and "the expression says d/dx but --wrt says y" in err
+
+
+def test_the_operator_alone_says_what_is_missing():
+    code, _, err = run("diff", "d/dx")
+    assert code == 2 and "nothing to differentiate after 'd/dx'" in err
+
+
+# A definition alone is differentiated; an empty input is an error.
+def test_a_definition_alone_is_differentiated():
+    code, out, err = run("diff", "f(x, y) = x^2*y")
+    assert (code, out.splitlines()) == (0, ["f(x, y) = x²·y", "  ∂f/∂x = 2x·y",
+                                            "  ∂f/∂y = x²"]), err
+
+
+def test_a_definition_alone_is_checked():
+    assert run("check-derivative", "f(x) = x^3", "3x^2")[0] == 0
+    code, out, _ = run("check-derivative", "f(x) = x^3", "x^2")
+    assert code == 1 and out.startswith("not equal: x²")
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("diff", ""), "nothing to differentiate: the input has no expression"),
+    (("diff", "# only a comment"), "nothing to differentiate: the input has no expression"),
+    (("check-derivative", "", "2x"), "nothing to check: the expression is empty"),
+    (("check-derivative", "x*y", "y"), "which variable? the expression has x, y; "
+                                       "hint: name one with --wrt x"),
+])
+def test_nothing_to_do_is_an_error_in_words(argv, words):
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "") and words in err, err
