@@ -120,11 +120,26 @@ def _reformable(node: Node) -> bool:
     another form (``2x·cos(x²)`` has none: skip the work)."""
     op = node.op
     if op == "mul":
-        return any(_nested(f) for f in node.args)
+        # expanding changes a product only through a sum or a small power of
+        # one, and the one-denominator form needs a sum on top: a product of
+        # atoms and denominators (exp(-x)/(1 + exp(-x))²) is as short as it is
+        return any(f.op == "add" or _expandable(f) for f in node.args)
     if op == "add":
         return any(_nested(f) for t in node.args
                    for f in (t.args if t.op == "mul" else (t,)))
-    return op == "pow" and _nested(node)
+    # A power on its own has no one-denominator form.
+    return op == "pow" and _expandable(node)
+
+
+def _expandable(f: Node) -> bool:
+    """A sum raised to a small whole power: the only power that expanding
+    changes (poly.from_node reads any other as one atom, which builds back
+    to the power itself)."""
+    if f.op != "pow":
+        return False
+    b, e = f.args
+    return b.op in ("add", "mul") and e.op == "num" and e.value.denominator == 1 \
+        and 0 < e.value.numerator <= MAX_SUM_POWER
 
 
 def _at_most(root: Node, limit: int) -> bool:
