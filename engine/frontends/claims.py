@@ -102,11 +102,20 @@ def _unsure(unit: Unit, wrt: str) -> str | None:
     if extra:
         return (f"the claim names {', '.join(extra)}, which the differentiated expression "
                 "does not (a function of x, or another notation?)")
+    written = getattr(unit.claim, "expr_read", "") + getattr(unit.claim, "claimed_read", "")
     odd = [n for n in known | set(free_symbols(unit.claimed))
-           if len(n) > 1 and "_" not in n and n.isalpha()]
+           if len(n) > 1 and "_" not in n and n.isalpha()
+           and not (n.lower() in _GREEK and "\\" + n in written)]  # \lambda is one symbol
     if odd:
         return f"{odd[0]} is read as one name: a product of letters, or a function?"
     return None
+
+
+#: Greek letters: in a note's LaTeX ``\\lambda`` is one symbol (a constant).
+_GREEK = frozenset({
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+    "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "rho", "varrho", "sigma", "tau",
+    "upsilon", "phi", "varphi", "chi", "psi", "omega"})
 
 
 def _names(letter: str, text: str) -> bool:
@@ -187,6 +196,13 @@ def _rescued(unit: Unit, verdict: ClaimVerdict, default_variable: str) -> ClaimV
     if condition:
         return ClaimVerdict(unit, verdict.wrt, note=f"not checked: the claim is stated "
                             f"{condition} only")
+    loose = getattr(claim, "loose", None)
+    if loose == "words":
+        return ClaimVerdict(unit, verdict.wrt, note="not checked: a chain-rule step in words "
+                            "may already be multiplied by the inner derivative")
+    if loose == "prose" and _confirmed(unit.expr, unit.claimed, unit.expr, verdict.wrt) == 0:
+        return ClaimVerdict(unit, verdict.wrt, note="not checked: after the prose above, this "
+                            "step restates the function (it is not its derivative)")
     for expr_text, claimed_text, why, *sure in getattr(claim, "rescues", ()):
         try:
             other = replace(unit, program=parse(expr_text), claimed=read_claimed(claimed_text),

@@ -29,6 +29,8 @@ class Math:
     display: bool
     #: a line of plain text (no ``$``), see :mod:`~chainlens.engine.frontends.notes_plain`
     plain: bool = False
+    #: where a block continued across prose starts (see :func:`_continued`)
+    joins: tuple[int, ...] = ()
 
 
 _ENV = re.compile(r"\\begin\{(equation|align|gather|multline|eqnarray|displaymath|math)(\*?)\}(.*?)"
@@ -287,11 +289,15 @@ def _continued(note: str, out: list[Math]) -> list[Math]:
     merged: list[Math] = []
     for frag in out:
         prev = merged[-1] if merged else None
-        if prev is not None and frag.text.lstrip().startswith("=") and (
-                _BETWEEN.fullmatch(note, prev.end, frag.start) or _steps_between(note, prev, frag)):
+        if prev is None or not frag.text.lstrip().startswith("="):
+            merged.append(frag)
+            continue
+        adjacent = _BETWEEN.fullmatch(note, prev.end, frag.start) is not None
+        if adjacent or _steps_between(note, prev, frag):
             gap = " " * (frag.start - prev.end)
+            joins = prev.joins + frag.joins + (() if adjacent else (frag.start,))
             merged[-1] = Math(prev.start, frag.end, prev.text + gap + frag.text,
-                              prev.display or frag.display, prev.plain and frag.plain)
+                              prev.display or frag.display, prev.plain and frag.plain, joins)
             continue
         merged.append(frag)
     return merged

@@ -120,6 +120,10 @@ class Claim:
     rescues: tuple[tuple, ...] = ()  # (…, why, right when it holds?)
     #: written in plain text (no ``$``): a LaTeX fix would not read back there
     plain: bool = False
+    #: a looser statement: "words" (an outer chain-rule step in words, which may
+    #: include the inner derivative: never wrong), "prose" (a step after prose
+    #: that may restate the function: not wrong when it does)
+    loose: str | None = None
 
 
 def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:
@@ -455,7 +459,9 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 claims.append(replace(item, equation=equation_context(note, frag),
                                       hypothesis=bool(item.at) and hypothesis(note, frag),
                                       condition=condition(note, frag, item.claimed_end),
-                                      plain=frag.plain))
+                                      plain=frag.plain,
+                                      loose="prose" if any(j <= item.claimed_start for j in
+                                                           frag.joins) else None))
                 unused.discard(item.definition)
         for name, bodies in here.items():
             if len(bodies) > 1 and not defs[name].reason:

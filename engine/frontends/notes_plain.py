@@ -238,9 +238,13 @@ def worded_claims(note: str, macros=None) -> tuple[Claim, ...]:
         if len(letters) != 1 or any(s <= m.start() < e for s, e in code):
             continue
         es, cs = m.start("expr"), m.start("d")
+        claimed = claimed[:_prose_at(note, cs, cs + len(claimed)) - cs].rstrip()
+        if not claimed:
+            continue
+        outer = not re.match(r"[ \t]*(?:[-*+][ \t]+)?Inner", m.group(0))
         out.append(Claim(expr=expr, wrt=letters.pop(), claimed=claimed, claimed_start=cs,
                          claimed_end=cs + len(claimed), lhs_start=es, lhs_end=es + len(expr),
                          expr_start=es, expr_end=es + len(expr),
                          expr_read=normalise(expr, macros), claimed_read=normalise(claimed, macros),
-                         plain=True))
+                         plain=True, loose="words" if outer else None))
     return tuple(out)

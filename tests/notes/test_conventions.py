@@ -213,3 +213,27 @@ def test_a_constant_given_a_value_is_that_value(note):
 
 def test_a_general_claim_stays_right_with_a_constant_nearby():
     assert oks("Let $a = 2$. In general $\\frac{d}{dx} a^x = a^x \\ln a$.") == [True]
+
+
+def test_an_outer_step_in_words_times_the_inner_derivative_is_not_wrong():
+    note = ("$$\\frac{d}{dx}(3x+1)^5$$\n\n- Outer: u^5, derivative = 5u^4 · 3\n"
+            "- Inner: u = 3x+1, derivative = 3 with respect to x\n\n$$= 15(3x+1)^4$$\n")
+    assert oks(note) == [None, True, True]
+    assert oks(note.replace("= 3 with", "= 4 with")) == [None, False, True]
+
+
+def test_a_step_after_prose_that_restates_the_function_is_not_wrong():
+    note = ("$$\\frac{d}{dx}\\frac{x^2 - 1}{x - 1}$$\n\nCancel the common factor first, and "
+            "what is left to differentiate is\n\n$$= x + 1$$\n\nwhose derivative is\n\n$$= 1$$\n")
+    assert oks(note) == [None, True]
+    assert oks(note.replace("$$= 1$$", "$$= 2$$")) == [None, False]
+
+
+@pytest.mark.parametrize("claim", ["\\frac{d}{dw}\\frac{\\lambda}{2}w^2 = \\lambda w",
+                                   "\\frac{d}{dx} e^{-\\lambda x} = -\\lambda e^{-\\lambda x}",
+                                   "\\frac{d}{dx}\\sin(\\alpha x + \\beta) = "
+                                   "\\alpha\\cos(\\alpha x + \\beta)",
+                                   "\\frac{d}{dt}\\cos(\\omega t) = -\\omega \\sin(\\omega t)"])
+def test_a_greek_constant_is_one_symbol(claim):
+    assert oks(f"${claim}$") == [True]
+    assert oks(f"${claim.replace('= ', '= 2', 1)}$") == [False]
