@@ -51,7 +51,7 @@ def run(args) -> int:
         span = u.name_span or u.span
         cell = f" (cell {u.cell})" if u.cell is not None else ""
         print(f"{comment} {u.label} ({u.kind}{cell}), {label}:{span.line}:{span.column}")
-        for line in to_lines(u.program, args.format):
+        for line in to_lines(u.program, args.format, source_order=u.kind == "claim"):
             print(line)
     for s in doc.skipped:
         print(f"{comment} {s.name} not read ({label}:{s.span.line}:{s.span.column}): "
@@ -71,10 +71,13 @@ def _name(name: str, notation: str) -> str:
     return display_symbol(name, notation)
 
 
-def to_lines(program, notation: str) -> list[str]:
+def to_lines(program, notation: str, source_order: bool = True) -> list[str]:
     """The program statement by statement, in source order (a repeat block
     prints every layer it expanded to; expression statements print as bare
-    expressions), then @wrt and the outputs."""
+    expressions), then @wrt and the outputs.  A Python unit's statements
+    point into ``__init__`` and ``forward`` alike, so there
+    (``source_order=False``) declarations come first, then the assignments
+    in the order they compute (``z@2`` after ``z``)."""
     comment = "%" if notation == "latex" else "#"
     blocks = [r.span for r in program.repeats]
 
@@ -99,7 +102,8 @@ def to_lines(program, notation: str) -> list[str]:
     for p in program.points:
         values = ", ".join(f"{_name(k, notation)}={_value_text(v)}" for k, v in p.values)
         lines.append((p.span.start, f"@at {values}"))
-    lines.sort(key=lambda item: item[0])  # stable sort
+    if source_order:
+        lines.sort(key=lambda item: item[0])  # stable sort
     out = [text for _, text in lines]
     if program.wrt:
         out.append(f"@wrt {', '.join(_name(w, notation) for w in program.wrt)}")
@@ -155,8 +159,12 @@ def to_json(program) -> dict:
 
 
 def _number(v) -> str:
+    """``1/2`` stays exact; a fraction standing for an irrational bound
+    (PyTorch's ±1/√fan_in: ``249050323/704420689``) prints as 0.353553."""
     if isinstance(v, Fraction):
-        return str(v.numerator) if v.denominator == 1 else str(v)
+        if v.denominator == 1:
+            return str(v.numerator)
+        return str(v) if v.denominator <= 10_000 else f"{float(v):.6g}"
     return repr(float(v))
 
 

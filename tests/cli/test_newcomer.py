@@ -92,3 +92,32 @@ def test_a_definition_alone_is_checked():
 def test_nothing_to_do_is_an_error_in_words(argv, words):
     code, out, err = run(*argv)
     assert (code, out) == (2, "") and words in err, err
+
+
+MODEL = '''import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+        self.fc2 = nn.Linear(8, 1)
+
+    def forward(self, x):
+        h = torch.sigmoid(self.fc1(x))
+        return self.fc2(h)
+'''
+
+
+def test_parse_of_a_model_reads_in_computing_order_with_readable_ranges(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text(MODEL)
+    code, out, err = run("parse", str(path))
+    lines = out.splitlines()
+    assert code == 0, err
+    # PyTorch's default init U(±1/√fan_in): 1/√8 = 0.353553, not 249050323/704420689
+    assert "param W_fc2: [1, 8] in [-0.353553, 0.353553]" in lines
+    assert "param W_fc1: [8, 4] in [-1/2, 1/2]" in lines  # an exact bound stays exact
+    body = [line.split(" = ")[0] for line in lines if " = " in line]
+    assert body == ["z", "h", "z@2"]
