@@ -102,8 +102,20 @@ class Printer:
         if flat_limit is not None and not _fits(order, flat_limit):
             return None
         for node in order:
-            shapes[id(node)] = shape_of(node, shapes)
-            frag = self.node(node, memo, shapes, opaque)
+            if node.args:
+                shapes[id(node)] = shape_of(node, shapes)
+                frag = self.node(node, memo, shapes, opaque)
+            else:  # a leaf, inline (half of the nodes): shape_of's and node()'s answers
+                op = node.op
+                if op == "num":
+                    shapes[id(node)] = _NUM_SHAPE
+                    frag = self.number(node.value)
+                elif op == "sym":
+                    shapes[id(node)] = _SYM_SHAPE
+                    frag = self.symbol(node.value)
+                else:
+                    shapes[id(node)] = shape_of(node, shapes)
+                    frag = self.node(node, memo, shapes, opaque)
             if capped:
                 frag = self.cap(frag)
             else:
@@ -298,6 +310,7 @@ class Printer:
 
 
 _ONE = Fraction(1)
+_NUM_SHAPE, _SYM_SHAPE = (1, 0), (1, 1)  # order.shape_of of a number and of a variable
 _WHOLE: dict[int, Fraction] = {}
 
 
