@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from itertools import combinations_with_replacement
 
 from chainlens.engine.frontends.kinds import KINDS
@@ -51,7 +52,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from chainlens.cli.inputs import read_input
-    from chainlens.cli.phrasing import operator_wrt, split_operator
+    from chainlens.cli.phrasing import operator_wrt, run_together_notes, split_operator
     from chainlens.engine.api.inputs import order as valid_order
     from chainlens.engine.api.inputs import wrt_names
 
@@ -65,6 +66,9 @@ def run(args) -> int:
     program = unit.program
     if not program.outputs:
         return _definitions(program, args)
+    if label == "<expr>":
+        for note in run_together_notes(program.inputs):
+            print(f"chainlens diff: {note}", file=sys.stderr)
     simplify = not args.no_simplify
     order = 2 if args.hessian else args.order
     named = any(not a.name.startswith("_") for a in program.assignments)

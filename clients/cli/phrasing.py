@@ -71,3 +71,25 @@ def operator_wrt(given: str | None, var: str | None, expr: str) -> str | None:
         raise ChainError(f"the expression says d/d{var} but --wrt says {given}",
                          hint=f"drop one of them: chainlens diff '{expr.strip()}' --wrt {given}")
     return var
+
+
+#: Functions people write without brackets, then a one-letter variable:
+#: ``sinx``, ``lnx``, ``sqrtx`` are names to the parser (as ``x y`` is ``x*y``,
+#: ``sinx`` could only be split by guessing), so the answer stands and a note
+#: says how to write the function.
+_RUN_TOGETHER = re.compile(
+    r"(sin|cos|tan|sec|csc|cot|sinh|cosh|tanh|exp|ln|log|sqrt|arcsin|arccos|arctan)"
+    r"([A-Za-z])")
+
+
+def run_together_notes(inputs) -> list[str]:
+    """A note for each input name that reads as a function glued to its
+    argument: ``'sinx' is read as one name; for sin of x write sin(x)``."""
+    notes = []
+    for name in inputs:
+        m = _RUN_TOGETHER.fullmatch(name)
+        if m:
+            fn, var = m.groups()
+            notes.append(f"note: '{name}' is read as one name; for {fn} of {var} "
+                         f"write {fn}({var})")
+    return notes

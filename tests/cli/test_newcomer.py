@@ -121,3 +121,19 @@ def test_parse_of_a_model_reads_in_computing_order_with_readable_ranges(tmp_path
     assert "param W_fc1: [8, 4] in [-1/2, 1/2]" in lines  # an exact bound stays exact
     body = [line.split(" = ")[0] for line in lines if " = " in line]
     assert body == ["z", "h", "z@2"]
+
+
+@pytest.mark.parametrize("expr, name, fix", [
+    ("sinx", "sinx", "sin(x)"),
+    ("cosx^2", "cosx", "cos(x)"),
+    ("lnx + y", "lnx", "ln(x)"),
+])
+def test_a_function_glued_to_its_variable_gets_a_note(expr, name, fix):
+    code, out, err = run("diff", expr)
+    assert code == 0 and out  # the name is a name: the answer stands
+    assert f"note: '{name}' is read as one name;" in err and f"write {fix}" in err
+
+
+def test_no_note_for_real_functions_or_files():
+    assert run("diff", "sinh(x)")[2] == ""
+    assert run("diff", "examples/neuron.chain")[2] == ""
