@@ -167,6 +167,9 @@ class Body(Control, Methods, Statements):
             return [Lazy(nm, value.span, argument=value.argument) for nm in names]
         if isinstance(value, Shape):
             return [Const(None)] * (n - 1) + [Const(value.of.dim.value)]
+        if isinstance(value, Linear) and 1 < n <= 8:
+            # q, k, v = self.qkv(x).view(b, t, 3, h, d).unbind(2): the weight's row blocks
+            return [self.fw.materialise(value, stmt, piece=(j, n)) for j in range(n)]
         raise Unsupported(stmt, f"unpacking {ast.unparse(stmt)[:40]} is not read")
 
     # ---- expressions -----------------------------------------------------
@@ -250,6 +253,8 @@ class Body(Control, Methods, Statements):
         if isinstance(base, Concat) and node.attr == "shape":
             width = sum(p.dim.value or TYPICAL_WIDTH for p in base.parts)
             return Shape(Tensor(self.fw.num(0), Dim(width)))
+        if isinstance(base, Linear) and node.attr in ("T", "mT"):  # self.W_key(x).T
+            return self.fw.tensor(base, node)
         if isinstance(base, Linear) and node.attr == "shape":
             # k = self.key(x); k.shape[-1]: the layer's width, without building it
             out = base.terms[0][0].spec.fan_out

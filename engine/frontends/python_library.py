@@ -226,6 +226,10 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
             reduction, Const) else None, parameter.value if isinstance(
                 parameter, Const) else None)
         return Tensor(node, Dim(1) if scalar else ta.dim, scalar=scalar)
+    if name in ("tensor", "as_tensor", "asarray", "array", "float32", "float64") and (
+            len(args) == 1 and isinstance(args[0], Const) and isinstance(args[0].value, int | float)
+            and not isinstance(args[0].value, bool)):
+        return args[0]  # torch.tensor(2.0 / torch.pi): a number
     if name in ("LongTensor", "IntTensor", "BoolTensor", "tensor", "as_tensor") and args and (
             _int_literal(where)):
         return Positions()  # torch.LongTensor([[1, 2, 3, 4, 0]]): indices written in the file

@@ -108,6 +108,11 @@ class Methods:
             return self.chunk(owner, name, args, kwargs, node)
         if isinstance(owner, Concat) and name in SHAPE_METHODS:
             return owner  # torch.cat(...).view(...): still its parts
+        if isinstance(owner, Linear) and name in ("view", "reshape", "permute", "transpose",
+                                                  "contiguous", "unflatten"):
+            # self.qkv(x).view(b, t, 3, h, d): still the layer's output, whose rows a
+            # later unbind / unpacking cuts into q, k, v
+            return owner
         t = fw.tensor(owner, node)
         if name in SHAPE_METHODS:
             return t
@@ -164,6 +169,8 @@ class Methods:
         other tensor: ``k`` pieces each read as the tensor (a split along the
         sequence, ``x.split(1, dim=1)``, is its time steps)."""
         first = args[0] if args else kwargs.get("chunks", kwargs.get("split_size_or_sections"))
+        if name == "unbind":  # x.unbind(2): an axis, not a count; the unpacking says how many
+            first = Const(None)
         if not isinstance(owner, Linear):
             count = first.value if name != "split" and isinstance(first, Const) else None
             if isinstance(count, int) and 0 < count <= 64:

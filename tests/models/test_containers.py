@@ -206,3 +206,22 @@ def test_a_t_by_t_matrix_of_positions_is_one_score_at_one_position():
     # one layer: its |dL/dW| at the default init, within the factor
     expected = float(np.median(np.array(rows)))
     assert expected / FACTOR <= flow.layers[0].grad <= expected * FACTOR, (flow, expected)
+
+
+@pytest.mark.parametrize("name", ["QKVUnpacked", "QKVUnbound"])
+def test_one_qkv_projection_unpacked_or_unbound_is_cut_into_q_k_v(name):
+    """The view/permute/unbind of a qkv projection keeps its rows: at one
+    position only the v rows get a gradient, as torch measures."""
+    assert name in UNITS, SKIPS.get(f"{name}.forward")
+    ours = _ratios(name)
+    rows = []
+    for seed in range(16):
+        torch.manual_seed(seed)
+        model = getattr(fixtures, name)().double()
+        out = model(torch.randn(1, 1, 16, dtype=torch.float64))
+        rows.append(_grads(model, out))
+        assert float(model.qkv.weight.grad[:32].abs().max()) == 0.0  # q and k rows
+    med = np.median(np.array(rows), axis=0)
+    theirs = list(med / med[-1])
+    assert len(ours) == 2
+    assert theirs[0] / FACTOR <= ours[0] <= theirs[0] * FACTOR, (ours, theirs)

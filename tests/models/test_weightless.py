@@ -56,7 +56,7 @@ def _torch_gain(cls, seeds: int = 64, inputs: int = 1):
 
 @pytest.mark.parametrize("name", ["Swish", "SwishBeta", "Mish", "NewGELU", "MethodTanh",
                                   "SinePE", "Scaled", "HardMish", "ReLU6", "ClampMethods",
-                                  "MaxOfTwo", "EpsLog"])
+                                  "MaxOfTwo", "EpsLog", "TanhGELU"])
 def test_the_gain_over_the_input_agrees_with_torch(name):
     flow = analyze(UNITS[name].program).flow
     assert flow is not None and not flow.layers and len(flow.inputs) == 1
