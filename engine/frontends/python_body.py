@@ -135,6 +135,9 @@ class Body(Control, Methods, Statements):
                 self.env[target.id] = from_sym
             else:
                 self.env[target.id] = value
+        elif isinstance(target, ast.Tuple | ast.List) and any(
+                isinstance(e, ast.Starred) for e in target.elts):
+            self.starred_store(target, value, stmt)  # *_, h, w = x.shape; x, *rest = outs
         elif isinstance(target, ast.Tuple | ast.List):
             items = self.unpack(value, len(target.elts), stmt, target)
             for t, v in zip(target.elts, items, strict=True):
@@ -203,6 +206,8 @@ class Body(Control, Methods, Statements):
                 return v
             if isinstance(node.op, ast.Not) and isinstance(v, Const):
                 return Const(not v.value)
+            if isinstance(node.op, ast.Invert) and type(v).__name__ == "Mask":
+                return v  # ~mask: still a mask
             if isinstance(node.op, ast.Not) and not isinstance(v, Tensor | Lazy | Linear):
                 return Unknown("a flag chainlens cannot see")  # not self.config.birnn
             raise DataDependent(node, f"`{ast.unparse(node)[:40]}` depends on data")
@@ -323,7 +328,8 @@ class Body(Control, Methods, Statements):
         children = self.children(node)
         if children is not None:
             return children
-        if isinstance(node.func, ast.Call):  # Flax: nn.Dense(features)(x)
+        if isinstance(node.func, ast.Call) and dotted(node.func.func) != ["getattr"]:
+            # Flax: nn.Dense(features)(x); getattr(self, f"fc{i}")(x) is read as a value
             fw.flax_count += 1
             f = fw.init.value(node.func, dict(self.env), self.bound,
                               label=f"{(dotted(node.func.func) or ['layer'])[-1]}_"
@@ -338,6 +344,9 @@ class Body(Control, Methods, Statements):
                         self.fw.tensor(owner, node), node)
                 if isinstance(owner, Tensor | Lazy | Linear | Concat | Param):
                     return self.method(owner, node)
+                known = self.container_method(owner, node)  # .items(), "{}".format(i)
+                if known is not None:
+                    return known
                 if isinstance(owner, Mask):
                     return owner  # mask.unsqueeze(1).expand(...): still the mask
                 f = self.attribute(node.func)

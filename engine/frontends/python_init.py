@@ -235,6 +235,13 @@ class InitReader(InitValues, InitCalls):
     def _append(self, call: ast.Call, env: dict, mod: Mod) -> None:
         f = call.func
         parts = dotted(f) or []
+        if parts == ["setattr"] and len(call.args) == 3 and isinstance(
+                call.args[0], ast.Name) and call.args[0].id == "self" and mod is not None:
+            # setattr(self, f"cell{i}", cell): a submodule, by the name it is given
+            name = self.value(call.args[1], env, mod)
+            if isinstance(name, Const) and isinstance(name.value, str):
+                mod.attrs[name.value] = self.value(call.args[2], env, mod, label=name.value)
+            return
         if (parts and parts[-1].endswith("_") and ("init" in parts[:-1] or "data" in parts)) or (
                 parts[-2:] in (["self", "apply"], ["self", "reset_parameters"],
                                ["self", "_init_weights"], ["self", "init_weights"])):

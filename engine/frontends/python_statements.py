@@ -18,6 +18,7 @@ exception, and a conditional on data stays a skip with its reason.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from chainlens.engine.frontends.python_ast import dotted
@@ -33,6 +34,7 @@ from chainlens.engine.frontends.python_values import (
     Mod,
     Ref,
     Seq,
+    Shape,
     Tensor,
     Tup,
     Unknown,
@@ -175,6 +177,9 @@ class Statements:
         if not isinstance(f, Ref):
             return None
         name = f.path[-1]
+        if name in ("is_scripting", "is_tracing", "is_in_onnx_export", "is_compiling") and (
+                f.path[0] == "torch" and not args):
+            return Const(False)  # torch.jit.is_scripting(): an eager forward, as measured
         if f.path[0] != "builtins":
             if name in ("checkpoint", "checkpoint_sequential") and "checkpoint" in f.path[:-1]:
                 fn, rest = (args[0], args[1:]) if name == "checkpoint" else (
@@ -222,6 +227,64 @@ class Statements:
                 parts.append(str(part.value))
             return Const("".join(parts))
         return None
+
+
+    def container_method(self, owner, node: ast.Call):
+        """A method of a value the reader holds exactly, or None:
+        ``self.heads.items()/.values()/.keys()/.get(k)`` of a ModuleDict or
+        dict, and ``"cell{}".format(i)``, ``.lower()``, ``.startswith(..)`` of
+        a known string."""
+        name = node.func.attr
+        args = [self.expr_or_unknown(a) for a in node.args]
+        if isinstance(owner, Items) and owner.names is not None and not node.keywords:
+            names = owner.names
+            if name == "items" and not args:
+                return Tup([Tup([Const(k), v]) for k, v in names.items()])
+            if name == "values" and not args:
+                return Tup(list(names.values()))
+            if name == "keys" and not args:
+                return Tup([Const(k) for k in names])
+            if name == "get" and args and isinstance(args[0], Const):
+                default = args[1] if len(args) > 1 else Const(None)
+                return names.get(str(args[0].value), default)
+            return None
+        if isinstance(owner, Const) and isinstance(owner.value, str) and all(
+                isinstance(a, Const) for a in args) and not node.keywords:
+            values = [a.value for a in args]
+            if name == "format" and all(re.fullmatch(r"\{\d*\}", g) for g in re.findall(
+                    r"\{[^{}]*\}", owner.value.replace("{{", "").replace("}}", ""))):
+                try:  # plain {} / {0} fields only: no format spec, no attribute lookup
+                    return Const(owner.value.format(*values))
+                except (IndexError, ValueError):
+                    return None
+            if name in ("lower", "upper", "strip") and not values:
+                return Const(getattr(owner.value, name)())
+            if name in ("startswith", "endswith") and len(values) == 1 and isinstance(
+                    values[0], str):
+                return Const(getattr(owner.value, name)(values[0]))
+        return None
+
+    def starred_store(self, target: ast.Tuple | ast.List, value, stmt) -> None:
+        """``first, *rest = outs`` / ``*_, h, w = x.shape``: the starred name
+        takes the middle items as a list; a shape's sizes are those of
+        :meth:`Body.unpack` (the feature width last, lengths unknown)."""
+        elts = target.elts
+        star = next(i for i, e in enumerate(elts) if isinstance(e, ast.Starred))
+        if isinstance(value, Shape):
+            n = max(len(elts), 2)
+            items = [Const(None)] * (n - 1) + [Const(value.of.dim.value)]
+        elif isinstance(value, Tup | Items):
+            items = list(value.items)
+        else:
+            raise Unsupported(stmt, f"unpacking {ast.unparse(stmt)[:40]} is not read")
+        after = len(elts) - star - 1
+        if len(items) < len(elts) - 1 or sum(isinstance(e, ast.Starred) for e in elts) > 1:
+            raise Unsupported(stmt, f"unpacking {len(items)} values into {len(elts)}")
+        for e, v in zip(elts[:star], items[:star], strict=True):
+            self.store(e, v, stmt)
+        self.store(elts[star].value, Tup(items[star:len(items) - after]), stmt)
+        for e, v in zip(elts[star + 1:], items[len(items) - after:], strict=True):
+            self.store(e, v, stmt)
 
 
 #: what isinstance(value, T) is for the values the reader holds, by T's last name

@@ -219,3 +219,23 @@ def test_a_shape_comparison_the_file_decides_agrees_with_torch():
 
 def test_a_batch_length_comparison_is_a_flag_named_in_the_hover():
     assert "`if x.size(0) > 1`: read the if branch (a flag)" in _notes("BatchGuard")
+
+
+def test_setattr_getattr_format_moduledict_items_and_starred_unpacking_match_torch():
+    assert "a flag" not in _notes("DictHeads")
+    _agree("DictHeads", _torch_ratios(
+        fixtures.DictHeads, _x,
+        [lambda m: m.cell0.weight.grad, lambda m: m.cell1.weight.grad,
+         lambda m: m.heads["a"].weight.grad, lambda m: m.heads["b"].weight.grad]))
+
+
+@pytest.mark.parametrize("fmt", ['"{:99999}".format(i)', '"{0.real}".format(i)'])
+def test_a_format_string_with_a_spec_or_a_lookup_is_not_evaluated(fmt):
+    text = ("import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n"
+            "        self.fc0 = nn.Linear(4, 4)\n\n"
+            "    def forward(self, x):\n        i = 0\n"
+            f"        return getattr(self, {fmt})(x)\n")
+    doc = read_document(text, path="m.py")
+    assert not doc.programs
+    assert {s.name for s in doc.skipped} == {"M.forward"}
