@@ -149,19 +149,29 @@ def make(op: str, args: tuple[Node, ...], value) -> Node:
     else:
         digest = hash((oh, vh, *[a.digest for a in args]))
     sort_key = (_RANK.get(op, _FUNC_RANK), op, vkey, n, digest)
-    with _lock:
+    node = _new_node(Node)
+    _set_op(node, op)
+    _set_args(node, args)
+    _set_value(node, value)
+    _set_digest(node, digest)
+    _set_sort_key(node, sort_key)
+    mine = _Ref(node, _forget)
+    mine.key = key
+    # setdefault is one step under the GIL (the key hashes in C): of two
+    # threads making the same node, one entry wins and both return its node.
+    # A losing node dies at once, and its _forget finds another entry.
+    ref = _table.setdefault(key, mine)
+    if ref is mine:
+        return node
+    other = ref()
+    if other is not None:
+        return other
+    with _lock:  # an entry whose node is dying: replace it (rare)
         ref = _table.get(key)
-        node = ref() if ref is not None else None
-        if node is None:
-            node = _new_node(Node)
-            _set_op(node, op)
-            _set_args(node, args)
-            _set_value(node, value)
-            _set_digest(node, digest)
-            _set_sort_key(node, sort_key)
-            ref = _Ref(node, _forget)
-            ref.key = key
-            _table[key] = ref
+        other = ref() if ref is not None else None
+        if other is not None:
+            return other
+        _table[key] = mine
     return node
 
 
