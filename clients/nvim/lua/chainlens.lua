@@ -14,8 +14,22 @@
 -- Settings go to the server as initializationOptions and workspace/configuration.
 local M = {}
 
+-- `chainlens` on PATH, else this checkout's .venv/bin/chainlens (`make demo`
+-- makes it): an editor started from a desktop has no activated venv.
+local function default_cmd()
+  if vim.fn.executable("chainlens") == 1 then
+    return { "chainlens", "lsp" }
+  end
+  local here = debug.getinfo(1, "S").source:sub(2) -- <root>/clients/nvim/lua/chainlens.lua
+  local venv = vim.fn.fnamemodify(here, ":p:h:h:h:h") .. "/.venv/bin/chainlens"
+  if vim.fn.executable(venv) == 1 then
+    return { venv, "lsp" }
+  end
+  return { "chainlens", "lsp" }
+end
+
 M.defaults = {
-  cmd = { "chainlens", "lsp" },
+  cmd = default_cmd(),
   filetypes = { "chain", "python", "markdown", "tex" },
   keys = true,
   inlay_hints = true,
@@ -136,7 +150,9 @@ function M.setup(user)
       if client_id == nil or vim.lsp.client_is_stopped(client_id) then
         client_id = vim.lsp.start_client(config)
       end
-      vim.lsp.buf_attach_client(args.buf, client_id)
+      if client_id then -- nil: Neovim has said why (cmd not found)
+        vim.lsp.buf_attach_client(args.buf, client_id)
+      end
     end,
   })
 end
