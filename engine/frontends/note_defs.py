@@ -161,8 +161,8 @@ def through_definitions(read: str, defs: dict[str, Definition], wrt: str | None,
         if not any(u.search(read) for u in uses):
             continue
         body = through_definitions(d.body, defs, wrt, dependent, (*keep, name), same)
-        if not _letter(wrt).search(body) or _letter(name).search(body):
-            continue
+        if (not d.vars and not _letter(wrt).search(body)) or _letter(name).search(body):
+            continue  # (u(x) = 1 is a function of x too, if a constant one)
         if d.alternatives and (same is None or not all(
                 same(body, through_definitions(alt, defs, wrt, dependent, (*keep, name), same))
                 for alt in d.alternatives)):

@@ -56,8 +56,34 @@ def plain_math(note: str, math: tuple[Math, ...]) -> tuple[Math, ...]:
             end = offset + len(line.rstrip("\r\n"))
             if at >= 0 and "=" in line[at:] and not _covered(start, end, math):
                 out += _sentences(note, start, end)
+        elif not fence and "`" in line and "$" not in line:
+            out += _code_span_math(note, line, offset)
         offset += len(line)
     return tuple(out)
+
+
+_SPAN = re.compile(r"(?<![`}])`([^`\n]+)`(?!`)")  # (not a MyST role: {math}`…`)
+#: What makes an inline code span code rather than math written in plain text.
+_CODE_LIKE = re.compile(r"==|\*\*|;|\b(?:def|return|import|lambda|print|np|torch|tf)\b"
+                        r"|\w\.\w+|\[\s*\d+\s*\]|:\s*$|\bx\s*=\s*\[")
+
+
+def _code_span_math(note: str, line: str, offset: int) -> list[Math]:
+    """Cheat sheets write derivatives in inline code: `d/dx [x^n] = nx^(n-1)`,
+    "For `f(x) = x^3`, …": a span that is a derivative claim or a definition,
+    with nothing of a program in it, is read as a plain line."""
+    out = []
+    for m in _SPAN.finditer(line):
+        text = m.group(1)
+        op, d = _OPERATOR.search(text), _DEFINES.match(text)
+        if not (op or d) or "=" not in text or _CODE_LIKE.search(text):
+            continue
+        at = d.end() if d else _opening(text, op)
+        if at < 0 or "=" not in text[at:]:
+            continue
+        start = offset + m.start(1) + at
+        out += _sentences(note, start, offset + m.end(1))
+    return out
 
 
 #: Prose between two statements of a plain line: "Let y = e^(2x). Then dy/dx = …",

@@ -117,8 +117,11 @@ def test_a_greek_letter_defined_as_a_function_binds_its_derivatives():
 
 
 def test_a_greek_constant_is_no_function():
+    # (σ = 2 is a constant: one symbol, never the sigmoid)
     vs, _ = verdicts("Let $\\sigma = 2$. Then $\\frac{d}{dx}(\\sigma x^2) = 2\\sigma x$.")
-    assert [v.ok for v in vs] in ([], [None])
+    assert [v.ok for v in vs] == [True]
+    vs, _ = verdicts("Let $\\sigma = 2$. Then $\\frac{d}{dx}(\\sigma x^2) = 3\\sigma x$.")
+    assert [v.ok for v in vs] == [False]
 
 
 def test_a_gradient_claims_one_partial_per_entry():

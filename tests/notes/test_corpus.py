@@ -67,7 +67,7 @@ def test_the_real_errors_in_the_dev_notes_are_found(dev):
 #: claims checked / concrete claims, injected mistakes flagged / injected
 #: (heldout3: round 3's fresh set, seen and worked on in round 4).
 FLOORS = {"dev": (0.93, 0.96), "heldout": (0.99, 0.94), "heldout2": (0.95, 0.91),
-          "heldout3": (0.88, 0.87)}
+          "heldout3": (0.91, 0.85)}
 
 
 def test_recall_and_injected_mistakes_stay_above_their_floors(split):

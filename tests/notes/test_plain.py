@@ -4,6 +4,7 @@ between statements."""
 
 from __future__ import annotations
 
+import pytest
 from chainlens.engine.frontends.claims import check_claim
 from chainlens.engine.frontends.document import read_document
 
@@ -59,3 +60,24 @@ def test_prose_after_a_plain_statement_is_no_part_of_it():
             "f'(x) = 3x^2\n\nd/dx xe^x = e^x + xe^x by the product rule\n")
     assert oks(note) == [True, True, True]
     assert oks(note.replace("dy/dx = 2x", "dy/dx = 3x")) == [False, True, True]
+
+
+CODE_SPANS = """1. **Power Rule**: `d/dx [x^n] = nx^(n-1)`
+
+   Example: For `f(x) = x^3`, the derivative is `f'(x) = 3x^2`.
+
+- Derivative of `sin(x)`: `d/dx [sin(x)] = cos(x)`
+"""
+
+
+def test_derivatives_in_inline_code_spans_are_read():
+    assert oks(CODE_SPANS) == [True, True, True]
+    assert oks(CODE_SPANS.replace("= cos(x)", "= -cos(x)")) == [True, True, False]
+    assert oks(CODE_SPANS.replace("3x^2`", "2x^2`")) == [True, False, True]
+
+
+@pytest.mark.parametrize("span", ["`dydx = np.gradient(y, x)`", "`f'(x) == 3*x**2`",
+                                  "`grad = lambda x: 2*x`", "`d/dx = torch.autograd.grad`",
+                                  "`y = x[0]; d/dx y = 1`"])
+def test_code_in_inline_code_spans_is_not_math(span):
+    assert oks(f"We compute {span} here.\n") == []
