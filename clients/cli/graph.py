@@ -140,13 +140,21 @@ def _point(program, text: str, at_arg: str | None, *,
     ``--at``; inputs left without a value are drawn from their declared
     range (else [-1, 1]) when some value was given or ``fill`` is set, and
     the command (and ``note``, for the caption) says so."""
+    from chainlens.engine.core.source import ChainError
     from chainlens.engine.language.reader import parse
 
     at = program.points[0].as_dict() if program.points else None
     if at_arg:
         # read as one more @at line of the program: the language's own syntax,
         # checks (is it an input?) and errors with a caret under the place
-        extra = parse(text.rstrip("\n") + "\n@at " + at_arg).points[-1].as_dict()
+        # (an error's place is then on a line the user never wrote: said as --at)
+        try:
+            extra = parse(text.rstrip("\n") + "\n@at " + at_arg).points[-1].as_dict()
+        except ChainError as exc:
+            said = exc.message.split(": ", 1)[-1] if exc.message.startswith("@at ") \
+                else re.sub(r" at line \d+, column \d+", "", exc.message)
+            raise type(exc)(f"--at {at_arg}: {said}", expected=exc.expected,
+                            hint=exc.hint) from None
         at = {**(at or {}), **extra}
     if at is None and not fill:
         return None, None

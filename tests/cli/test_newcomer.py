@@ -137,3 +137,14 @@ def test_a_function_glued_to_its_variable_gets_a_note(expr, name, fix):
 def test_no_note_for_real_functions_or_files():
     assert run("diff", "sinh(x)")[2] == ""
     assert run("diff", "examples/neuron.chain")[2] == ""
+
+
+@pytest.mark.parametrize("at, words", [
+    ("q=1", "--at q=1: 'q' is not an input of the program; expected b, w, x or y"),
+    ("x=(1", "--at x=(1: '(' opened is never closed"),
+])
+def test_graph_at_errors_name_the_option_not_a_line_never_written(at, words, tmp_path):
+    code, out, err = run("graph", "examples/neuron.chain", "--at", at,
+                         "-o", str(tmp_path / "g.svg"))
+    assert code == 2 and words in err, err
+    assert "7:" not in err and "@at" not in err  # neuron.chain has 5 lines
