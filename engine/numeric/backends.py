@@ -32,11 +32,14 @@ from chainlens.engine.numeric.tape import Tape
 #: Points per block of the numba loop (its scratch stays in the L2 cache).
 _BLOCK = 256
 #: Longest tape whose numba loop uses the vectorisable exp (:mod:`.vmath`).
-#: LLVM vectorises a short loop (1/(1+exp(-x)): 11.6 -> 6.8 ms at 1M points,
-#: exp(-x^2/2) 8.3 -> 4.9 ms); the 50-layer chain's loop, with its dozens of
-#: stores, it does not, and there the scalar polynomial is slower than libm
-#: (0.48 -> 2.1 s at 1M points) and compiles 3x longer.
+#: LLVM vectorises a short loop (1M points, 1 thread, CPU time, load ~7:
+#: 1/(1+exp(-x)) 9.1 -> 6.0-6.7 ms, exp(-x^2/2) 8.6-9.9 -> 5.6-6.1 ms); the
+#: 50-layer chain's loop it does not ("unsafe dependent memory operations",
+#: also with 1-D scratch), and there the scalar polynomial is slower than
+#: libm (0.48 -> 2.1 s at 1M points) and compiles 3x longer.
 VECTOR_MAX_SLOTS = 32
+#: A libm call LLVM does not turn into a vector instruction (sqrt, fabs... it does).
+_LIBM_CALL = re.compile(r"\bmath\.(?!sqrt\(|fabs\(|copysign\(|floor\(|ceil\()\w+\(")
 
 __all__ = ["NumpyCode", "build_numpy", "build_scalar", "build_numba", "ancestors",
            "shared_slots"]
@@ -253,9 +256,19 @@ def build_numpy(tape: Tape, wrt: tuple[int, ...]) -> NumpyCode:
 def _fused_body(tape: Tape, wrt: tuple[int, ...], mode: str, dialect: str,
                 indent: int) -> tuple[Emitter, list[str], list[str]]:
     """Forward and every derivative for one point; returns the emitter, the
-    output expressions and the Jacobian entries (output-major)."""
-    short = dialect == "numba" and len(tape.slots) <= VECTOR_MAX_SLOTS
-    em = Emitter(tape, dialect, NUMBA_CALLS if short else None)
+    output expressions and the Jacobian entries (output-major).  A short
+    numba loop gets the vectorisable helpers (:data:`.emit.NUMBA_CALLS`)
+    unless a libm call is left in it anyway (``log1p`` in softplus): a loop
+    with a call does not vectorise, and then libm's exp is the faster one."""
+    if dialect == "numba" and len(tape.slots) <= VECTOR_MAX_SLOTS:
+        fused = _fused_body_with(tape, wrt, mode, dialect, indent, NUMBA_CALLS)
+        if not any(_LIBM_CALL.search(line) for line in fused[0].lines):
+            return fused
+    return _fused_body_with(tape, wrt, mode, dialect, indent, None)
+
+
+def _fused_body_with(tape, wrt, mode, dialect, indent, calls):
+    em = Emitter(tape, dialect, calls)
     em.forward(range(len(tape.slots)), indent)
     em.split = len(em.lines)  # where the derivative code starts
     outs = [em.value_expr(o) for o in tape.outputs]

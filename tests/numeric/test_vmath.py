@@ -72,3 +72,16 @@ def test_short_programs_use_it_and_agree_with_numpy():
     np.testing.assert_allclose(fast.gradients["L"]["x"], slow.gradients["L"]["x"],
                                rtol=1e-13, atol=1e-15)
     np.testing.assert_allclose(fast.gradients["L"]["y"], slow.gradients["L"]["y"], rtol=1e-13)
+
+
+def test_a_loop_with_another_libm_call_keeps_libm_exp():
+    from chainlens.engine.numeric.kernel import compile as kcompile
+
+    def source_of(text):
+        tape = kcompile(parse(text)).tape
+        em, _, _ = backends._fused_body(tape, (tape.inputs["x"],), "reverse", "numba", 3)
+        return "\n".join(em.lines)
+
+    assert "_vexp(" in source_of("L = exp(-x^2/2) + sqrt(x^2 + 1)")  # sqrt vectorises
+    mixed = source_of("L = exp(-x^2/2) + log(1 + x^2)")  # log is a libm call
+    assert "_vexp(" not in mixed and "math.exp(" in mixed
