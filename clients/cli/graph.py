@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 #: Seed of the values drawn for inputs the point leaves out (reproducible pictures).
@@ -147,14 +148,22 @@ def _point(program, text: str, at_arg: str | None, *,
     if at_arg:
         # read as one more @at line of the program: the language's own syntax,
         # checks (is it an input?) and errors with a caret under the place
-        # (an error's place is then on a line the user never wrote: said as --at)
+        # (the caret goes under the option as typed, not under a line the
+        # user never wrote: "7:5" of a 5-line file)
+        program_text = text.rstrip("\n") + "\n@at " + at_arg
         try:
-            extra = parse(text.rstrip("\n") + "\n@at " + at_arg).points[-1].as_dict()
+            extra = parse(program_text).points[-1].as_dict()
         except ChainError as exc:
             said = exc.message.split(": ", 1)[-1] if exc.message.startswith("@at ") \
                 else re.sub(r" at line \d+, column \d+", "", exc.message)
-            raise type(exc)(f"--at {at_arg}: {said}", expected=exc.expected,
-                            hint=exc.hint) from None
+            span = exc.span
+            if span is not None and span.line == program_text.count("\n") + 1:
+                span = replace(span, line=1, end_line=1, column=span.column + 1,
+                               end_column=span.end_column + 1)
+            else:
+                span = None
+            raise type(exc)(f"--at {at_arg}: {said}", span=span, expected=exc.expected,
+                            hint=exc.hint, source=f"--at {at_arg}") from None
         at = {**(at or {}), **extra}
     if at is None and not fill:
         return None, None

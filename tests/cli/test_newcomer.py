@@ -139,12 +139,14 @@ def test_no_note_for_real_functions_or_files():
     assert run("diff", "examples/neuron.chain")[2] == ""
 
 
-@pytest.mark.parametrize("at, words", [
-    ("q=1", "--at q=1: 'q' is not an input of the program; expected b, w, x or y"),
-    ("x=(1", "--at x=(1: '(' opened is never closed"),
+@pytest.mark.parametrize("at, words, under", [
+    ("q=1", "--at q=1: 'q' is not an input of the program; expected b, w, x or y", "q"),
+    ("x=(1", "--at x=(1: '(' opened is never closed", "("),
 ])
-def test_graph_at_errors_name_the_option_not_a_line_never_written(at, words, tmp_path):
+def test_graph_at_errors_name_the_option_not_a_line_never_written(at, words, under, tmp_path):
     code, out, err = run("graph", "examples/neuron.chain", "--at", at,
                          "-o", str(tmp_path / "g.svg"))
     assert code == 2 and words in err, err
     assert "7:" not in err and "@at" not in err  # neuron.chain has 5 lines
+    typed = f"--at {at}"
+    assert err.splitlines()[1:] == [f"  {typed}", "  " + " " * typed.index(under) + "^"]
