@@ -55,13 +55,9 @@ MAX_TERM = 80
 def textbook(root: Node, fired: list[str]) -> Node:
     """``root`` with each small sum/product in its shortest textbook form;
     the names of the rewrites that changed something go to ``fired``."""
-    if not root.args:
+    # (counted first: a gradient's large components are never walked here)
+    if not root.args or not _at_most(root, MAX_NODES):
         return root
-    # Whether root is small enough is counted when a first node has work
-    # (most results have none: 2x·cos(x²)).  Nodes marked shaped before
-    # that are fixed points whatever the root (the stage is a function of
-    # the node alone), so a root found too big leaves only true facts.
-    small = False
     memo: dict[Node, Node] = {}
     sizes: dict[Node, float] = {}
     costs: dict[Node, int] = {}  # cost() is a function of the node: one memo per call
@@ -86,10 +82,6 @@ def textbook(root: Node, fired: list[str]) -> Node:
         # _identities changes only sums and inverse compositions: skip the call otherwise
         identity = op == "add" or (len(new.args) == 1 and (op, new.args[0].op) in INVERSES)
         reform = _reformable(new)
-        if (identity or reform) and not small:
-            if not _at_most(root, MAX_NODES):
-                return root
-            small = True
         if identity:
             before = new
             new = _identities(new, fired)
