@@ -95,7 +95,8 @@ class ChainError(Exception):
         width = 1
         if self.span.end_line == self.span.line:
             width = max(1, self.span.end_column - self.span.column)
-        pad = " " * (self.span.column - 1)
+        pad = "".join(c if c == "\t" else " " for c in text[:self.span.column - 1])  # tab: tab
+        pad = pad.ljust(self.span.column - 1)
         return f"{self}\n  {text}\n  {pad}{'^' * width}"
 
     def to_dict(self) -> dict:

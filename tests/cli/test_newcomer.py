@@ -150,3 +150,12 @@ def test_graph_at_errors_name_the_option_not_a_line_never_written(at, words, und
     assert "7:" not in err and "@at" not in err  # neuron.chain has 5 lines
     typed = f"--at {at}"
     assert err.splitlines()[1:] == [f"  {typed}", "  " + " " * typed.index(under) + "^"]
+
+
+def test_the_caret_under_a_line_with_tabs_lines_up(tmp_path):
+    path = tmp_path / "rows.tsv"  # a table pasted as it is: read as .chain, a clear error
+    path.write_text("sin(x^2)\tx\t2*x*cos(x^2)\n")
+    code, _, err = run("parse", str(path))
+    line, caret = err.splitlines()[1:3]
+    assert code == 2 and "1:12: unexpected '2'" in err
+    assert caret.index("^") == line.index("\t2*x") + 1 and caret.count("\t") == 2
