@@ -96,6 +96,11 @@ class Trace(NamedTuple):
     partials: tuple[Node, ...]
 
 
+#: ``Trace(...)`` without the generated __new__'s Python frame: the same
+#: tuple (one per differentiated node).
+_trace = tuple.__new__
+
+
 class _Forward:
     """Forward accumulation of d/d``var`` over a DAG, one visit per node."""
 
@@ -125,7 +130,7 @@ class _Forward:
                     d[node] = ZERO
                     continue
                 p = _partial(node, 0)
-                trace[node] = Trace(node, (0,), (p,))
+                trace[node] = _trace(Trace, (node, (0,), (p,)))
                 d[node] = _times(p, da)
                 continue
             dep = tuple([i for i, a in enumerate(args) if d.get(a, ZERO) is not ZERO])
@@ -140,7 +145,7 @@ class _Forward:
                     f"{var.value})",
                     hint="ask for a lower order, or evaluate it numerically (chainlens grad)")
             partials = tuple([_partial(node, i) for i in dep])
-            trace[node] = Trace(node, dep, partials)
+            trace[node] = _trace(Trace, (node, dep, partials))
             if len(dep) == 1:
                 d[node] = _times(partials[0], d[args[dep[0]]])
             else:
