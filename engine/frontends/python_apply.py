@@ -67,7 +67,9 @@ class Apply:
             return self.attention(layer, args, kwargs, where)
         if spec.kind == "encoder":
             return self.encoder_layer(layer, self.tensor(x, where), where)
-        if isinstance(x, Concat) and spec.kind in ("shape", "act"):
+        if isinstance(x, Concat) and (spec.kind in ("shape", "act") or (
+                spec.kind == "norm" and spec.ctor.startswith(("BatchNorm", "InstanceNorm")))):
+            # per feature (a batch norm normalises each channel alone): part by part
             return Concat([self.call_layer(layer, [p], kwargs, where) for p in x.parts])
         if spec.kind == "frozen":  # Embedding.from_pretrained(table): no weight to learn
             if "table" not in layer.built:
@@ -296,6 +298,14 @@ class Apply:
             return a
         if isinstance(b, Positions) and isinstance(a, Const):
             return b
+        if isinstance(a, Concat) and isinstance(b, Concat) and len(a.parts) == len(b.parts) and (
+                all(p.dim.value == q.dim.value for p, q in zip(a.parts, b.parts, strict=True))):
+            # fire(x) + x of two concatenations cut alike (SqueezeNet): part by part
+            return Concat([self.binop(op, p, q, where) for p, q in zip(a.parts, b.parts,
+                                                                       strict=True)], a.stacked)
+        if isinstance(a, Concat) and isinstance(b, Const) and isinstance(
+                op, ast.Mult | ast.Div | ast.Add | ast.Sub):
+            return Concat([self.binop(op, p, b, where) for p in a.parts], a.stacked)
         a, b = self._epsilon(a), self._epsilon(b)
         unknown = self._unknown_factor(op, a, b, where)
         if unknown is not None:

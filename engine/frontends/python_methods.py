@@ -108,6 +108,11 @@ class Methods:
             return self.chunk(owner, name, args, kwargs, node)
         if isinstance(owner, Concat) and name in SHAPE_METHODS:
             return owner  # torch.cat(...).view(...): still its parts
+        if isinstance(owner, Concat) and name == "size":  # of all the parts together
+            width = sum(p.dim.value or TYPICAL_WIDTH for p in owner.parts)
+            whole = Tensor(fw.num(0), Dim(width))
+            axis = args[0].value if args and isinstance(args[0], Const) else None
+            return self.size(whole, axis) if args else Shape(whole)
         if isinstance(owner, Linear) and name in ("view", "reshape", "permute", "transpose",
                                                   "contiguous", "unflatten"):
             # self.qkv(x).view(b, t, 3, h, d): still the layer's output, whose rows a

@@ -21,7 +21,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from chainlens.engine.core.limits import MAX_HEALTH_NODES
 from chainlens.engine.core.source import ChainError, Span
+from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
 from chainlens.engine.frontends.python_values import Ref
@@ -115,6 +117,13 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
                 IndexError, AttributeError, OverflowError) as exc:
             skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
                                     f"not read: {exc or type(exc).__name__}"))
+            continue
+        size = sum(count_nodes(a.expr) for a in built.program.assignments)
+        if size > MAX_HEALTH_NODES:  # DenseNet's growing concatenations
+            skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
+                                    f"not read: {name} reads as {size:,} nodes, past the "
+                                    f"{MAX_HEALTH_NODES:,} gradient health analyses "
+                                    "(MAX_HEALTH_NODES)"))
             continue
         mismatch = _shape_error(built.program)
         if mismatch is not None:
