@@ -62,7 +62,7 @@ RULES = {
     "parse": ("parse-error", "ParseError", "The file could not be read",
               "Fix the syntax error; nothing else was analysed."),
 }
-_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_LEVEL = {"error": "error", "warning": "warning", "info": "note", "hint": "note"}
 
 
 def _positive_float(text: str) -> float:

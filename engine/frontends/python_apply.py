@@ -16,6 +16,7 @@ import ast
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
 from chainlens.engine.core.nodes import sym
 from chainlens.engine.frontends.python_init import const_binop
+from chainlens.engine.frontends.python_init_laws import declared_init
 from chainlens.engine.frontends.python_layers import (
     RNN_GATES,
     LayerSpec,
@@ -85,7 +86,8 @@ class Apply:
                 self.layers.append((layer.label or spec.ctor, None, layer.span))
                 dim = Dim(spec.fan_out if isinstance(spec.fan_out, int) else None)
                 e = self.declare(f"E_{self.tag(layer)}", "param", (dim,), layer.span,
-                                 "normal", layer=len(self.layers))
+                                 declared_init(layer, "weight", "normal"),
+                                 layer=len(self.layers))
                 self.layers[-1] = (self.layers[-1][0], e.value, layer.span)
                 layer.built[(0, 1)] = (e, dim)
             e, dim = layer.built[(0, 1)]

@@ -24,6 +24,7 @@ from chainlens.engine.frontends.python_apply import Apply
 from chainlens.engine.frontends.python_ast import Offsets
 from chainlens.engine.frontends.python_body import Body
 from chainlens.engine.frontends.python_init import InitReader
+from chainlens.engine.frontends.python_init_laws import declared_init, finish_inits
 from chainlens.engine.frontends.python_library import MEASURED_WIDTH as _MEASURED_WIDTH
 from chainlens.engine.frontends.python_library import call_library
 from chainlens.engine.frontends.python_values import (
@@ -82,7 +83,7 @@ def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constan
     mod = init.instantiate(cls, args, kwargs, "")
     forward = _Forward(init, offsets)
     forward.notes += init.notes
-    return forward.run(mod, source)
+    return finish_inits(forward.run(mod, source), init)  # nn.init.*_ not modelled
 
 
 def _safe(label: str) -> str:
@@ -309,10 +310,13 @@ class _Forward(Apply):
                 fan_in = spec.fan_out or TYPICAL_WIDTH
             tag = self.tag(layer) + ("" if piece == (0, 1) else f"_{piece[0]}")
             ws = [self.declare(f"W_{tag}" + (f"_{j}" if len(parts) > 1 else ""), "param",
-                               (rows, p.dim), layer.span, f"{spec.framework}-weight",
+                               (rows, p.dim), layer.span,
+                               declared_init(layer, "weight", f"{spec.framework}-weight", fan_in,
+                                             whole=len(parts) == 1 and piece == (0, 1)),
                                fan_in=fan_in, layer=index) for j, p in enumerate(parts)]
             b = (self.declare(f"b_{tag}", "param", (rows,), layer.span,
-                              f"{spec.framework}-bias", fan_in=fan_in, layer=index)
+                              declared_init(layer, "bias", f"{spec.framework}-bias", fan_in),
+                              fan_in=fan_in, layer=index)
                  if spec.bias else None)
             if self.layers[index - 1][1] is None:
                 self.layers[index - 1] = (self.layers[index - 1][0], ws[0].value, layer.span)

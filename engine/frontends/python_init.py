@@ -16,6 +16,7 @@ import contextlib
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_init_calls import InitCalls
+from chainlens.engine.frontends.python_init_draws import InitDraws
 from chainlens.engine.frontends.python_init_values import (
     LIBRARIES,
     InitValues,
@@ -46,7 +47,7 @@ class _InitReturn(Exception):
         self.value = value
 
 
-class InitReader(InitValues, InitCalls):
+class InitReader(InitValues, InitCalls, InitDraws):
     """Builds a :class:`Mod` from a class's ``__init__`` (or Flax fields)."""
 
     def __init__(self, classes: dict, functions: dict, constants: dict, offsets: Offsets,
@@ -202,6 +203,8 @@ class InitReader(InitValues, InitCalls):
         return Unknown(f"{fn.name} returns nothing chainlens reads")
 
     def statement(self, stmt: ast.stmt, env: dict, mod: Mod) -> None:
+        if self.init_statement(stmt, env, mod):  # nn.init.*_, self.apply(init_fn)
+            return
         if isinstance(stmt, ast.Return) and stmt.value is not None:
             raise _InitReturn(self.value(stmt.value, env, mod))
         if isinstance(stmt, ast.Assign | ast.AnnAssign) and stmt.value is not None:
@@ -229,8 +232,6 @@ class InitReader(InitValues, InitCalls):
         elif isinstance(stmt, ast.Try):  # try: ... except ImportError: its body
             for part in (stmt.body, stmt.orelse, stmt.finalbody):
                 self.block(part, env, mod)
-        elif isinstance(stmt, ast.With):  # with torch.no_grad(): ...
-            self.block(stmt.body, env, mod)
 
     def _append(self, call: ast.Call, env: dict, mod: Mod) -> None:
         f = call.func
@@ -245,9 +246,8 @@ class InitReader(InitValues, InitCalls):
         if (parts and parts[-1].endswith("_") and ("init" in parts[:-1] or "data" in parts)) or (
                 parts[-2:] in (["self", "apply"], ["self", "reset_parameters"],
                                ["self", "_init_weights"], ["self", "init_weights"])):
-            # nn.init.xavier_uniform_(self.fc.weight), self.apply(self._init_weights)
-            self.notes.append(f"the file re-initialises weights (`{ast.unparse(call)[:40]}`): "
-                              "measured at the framework's default initialisation")
+            # self.init_weights() of a base class not in this file: not followed
+            self._init_unmodelled(f"weights with `{ast.unparse(call)[:40]}`")
             return
         if (isinstance(f, ast.Attribute) and f.attr == "__init__" and isinstance(f.value, ast.Call)
                 and isinstance(f.value.func, ast.Name) and f.value.func.id == "super"

@@ -23,7 +23,10 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["init_range", "INIT_WORDS"]
+import numpy as np
+
+__all__ = ["init_range", "INIT_WORDS", "law_key", "parse_law", "law_range", "draw", "init_words",
+           "LAW", "UNMODELLED"]
 
 #: what the hover says each initialisation is
 INIT_WORDS = {
@@ -48,6 +51,8 @@ INIT_WORDS = {
 def init_range(init: str, fan_in: int) -> tuple[float, float]:
     """The uniform range sampled for a parameter initialised by ``init``
     (a key of :data:`INIT_WORDS`) with ``fan_in`` inputs per output."""
+    if init and init.startswith(LAW):
+        return law_range(init, fan_in)
     fan_in = max(1, int(fan_in or 1))
     if init == "torch-mha-in-weight":  # Xavier: √(6 / (fan_in + fan_out)), fan_out = 3E
         bound = math.sqrt(6.0 / (4 * fan_in))
@@ -69,3 +74,103 @@ def init_range(init: str, fan_in: int) -> tuple[float, float]:
         return 0.0, 1.0
     root3 = math.sqrt(3.0)
     return -root3, root3  # normal(0, 1) and inputs: the same variance
+
+
+# ---- a file's own initialisation (nn.init.*_ in __init__) ---------------
+#
+# The model reader writes a parameter re-initialised by the file as a *law*
+# string, ``law:<scaling>:<dist>:<loc>:<scale>:<a>:<b>:<words>``:
+#
+# * ``dist``: ``normal`` (loc + scale·N(0, 1)), ``uniform`` (loc ± scale),
+#   ``trunc`` (loc + scale·N(0, 1) truncated to [a, b] in scale units, as
+#   ``trunc_normal_``), ``const`` (loc), ``orth`` (scale × an orthogonal
+#   matrix, as ``orthogonal_(gain=scale)``);
+# * ``scaling`` ``w``: a weight whose ``loc`` and ``scale`` are written per
+#   fan-in (loc·fan_in, scale·√fan_in at the written fan-in) so that a layer
+#   measured narrower than written (MEASURED_WIDTH) keeps the same gain per
+#   layer, exactly as the framework default does; ``a``: absolute (a bias,
+#   an embedding table);
+# * ``words``: what the hover says (``xavier_normal_(gain=1.667)``).
+#
+# ``unmodelled:<words>`` marks a parameter the file re-initialises with a
+# call chainlens does not model: its model gets no verdict.
+
+LAW = "law:"
+UNMODELLED = "unmodelled:"
+
+
+def law_key(scaling: str, dist: str, loc: float, scale: float, fan_in: float | None,
+            words: str, a: float = 0.0, b: float = 0.0) -> str:
+    """The law string of a parameter drawn as ``dist`` (absolute ``loc``,
+    ``scale``); ``fan_in``: the fan-in the reader passes with a weight."""
+    if scaling == "w" and dist != "orth":
+        f = max(1.0, float(fan_in or 1))
+        loc, scale = loc * f, scale * math.sqrt(f)
+    return f"{LAW}{scaling}:{dist}:{loc!r}:{scale!r}:{a!r}:{b!r}:{words}"
+
+
+def parse_law(init: str | None) -> tuple[str, str, float, float, float, float, str] | None:
+    """(scaling, dist, loc, scale, a, b, words) of a law string, else None."""
+    if not init or not init.startswith(LAW):
+        return None
+    scaling, dist, loc, scale, a, b, words = init[len(LAW):].split(":", 6)
+    return scaling, dist, float(loc), float(scale), float(a), float(b), words
+
+
+def law_range(init: str, fan_in: int) -> tuple[float, float]:
+    """The range of a law at ``fan_in`` (the static bounds' interval; the
+    measurement draws from the law itself, :func:`draw`)."""
+    scaling, dist, loc, scale, a, b, _ = parse_law(init)
+    f = max(1, int(fan_in or 1))
+    if dist == "orth":  # entries of an orthogonal n × n matrix: variance 1/n
+        half = scale * math.sqrt(3.0 / f)
+        return -half, half
+    if scaling == "w":
+        loc, scale = loc / f, scale / math.sqrt(f)
+    if dist == "const":
+        return loc, loc
+    if dist == "uniform":
+        return loc - scale, loc + scale
+    if dist == "trunc":
+        return loc + a * scale, loc + b * scale
+    return loc - math.sqrt(3.0) * scale, loc + math.sqrt(3.0) * scale  # normal: same variance
+
+
+def draw(init: str, lo: float, hi: float, shape: tuple, rng) -> np.ndarray:
+    """Draws of shape ``shape`` (batch axis first) from the law ``init``
+    whose range at the measured width is [lo, hi] (:func:`law_range`)."""
+    _, dist, _, gain, a, b, _ = parse_law(init)
+    if dist == "const":
+        return np.full(shape, lo)
+    if dist == "uniform":
+        return rng.uniform(lo, hi, size=shape)
+    if dist == "trunc":
+        scale = (hi - lo) / (b - a) if b > a else 0.0
+        loc = lo - a * scale
+        z = rng.standard_normal(size=shape)
+        for _ in range(64):  # resample outside [a, b], as trunc_normal_'s law
+            bad = (z < a) | (z > b)
+            if not bad.any():
+                break
+            z[bad] = rng.standard_normal(size=int(bad.sum()))
+        return loc + scale * np.clip(z, a, b)
+    if dist == "orth" and len(shape) == 3:
+        rows, cols = shape[1], shape[2]
+        g = rng.standard_normal(size=(shape[0], max(rows, cols), min(rows, cols)))
+        q, r = np.linalg.qr(g)
+        q = q * np.sign(np.diagonal(r, axis1=1, axis2=2))[:, None, :]  # torch's sign fix
+        if rows < cols:
+            q = np.swapaxes(q, 1, 2)
+        return gain * q
+    mid, sd = (lo + hi) / 2, (hi - lo) / (2 * math.sqrt(3.0))
+    return rng.normal(mid, sd, size=shape)
+
+
+def init_words(init: str | None) -> str:
+    """What the hover says a parameter's initialisation is."""
+    law = parse_law(init)
+    if law is not None:
+        return f"{law[6]} (the file's own initialisation)"
+    if init and init.startswith(UNMODELLED):
+        return f"{init[len(UNMODELLED):]} (not modelled)"
+    return INIT_WORDS.get(init, init or "")

@@ -22,6 +22,7 @@ import numpy as np
 from chainlens.engine.core.limits import MAX_TENSOR_ELEMENTS
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.core.source import ChainError, EvaluationError, LimitError
+from chainlens.engine.health.init import LAW, draw
 from chainlens.engine.language.program import Assignment, Program
 from chainlens.engine.numeric.arrays import NOWHERE
 from chainlens.engine.numeric.kernel import compile as compile_kernel
@@ -44,7 +45,9 @@ def points_batch(program: Program, ranges: dict[str, tuple[float, float]],
                  samples: int, seed: int) -> tuple[dict[str, np.ndarray], str]:
     """The batch of input values to measure at: the ``@at`` points (missing
     inputs filled from seeded samples), else ``samples`` seeded points drawn
-    uniformly from the ranges.  Returns the values and where they came from."""
+    uniformly from the ranges (a parameter the file re-initialises, from its
+    law: :func:`~chainlens.engine.health.init.draw`).  Returns the values
+    and where they came from."""
     rng = np.random.default_rng(seed)
     inputs = program.inputs
     shapes = {d.name: tuple(d.shape) for d in program.declarations}
@@ -62,10 +65,14 @@ def points_batch(program: Program, ranges: dict[str, tuple[float, float]],
                          f"{MAX_TENSOR_ELEMENTS} elements per tensor",
                          hint="measure at fewer points (--samples) or give one @at point")
     out: dict[str, np.ndarray] = {}
+    laws = {d.name: d.init for d in program.declarations if d.init and d.init.startswith(LAW)}
     for name in inputs:
         shape = shapes.get(name, ())
         lo, hi = ranges.get(name, (-1.0, 1.0))
-        drawn = rng.uniform(lo, hi, size=(n, *shape))
+        if name in laws:  # the file's own nn.init.*_: its law, not a uniform stand-in
+            drawn = np.asarray(draw(laws[name], lo, hi, (n, *shape), rng), dtype=np.float64)
+        else:
+            drawn = rng.uniform(lo, hi, size=(n, *shape))
         for i, v in enumerate(r.get(name) for r in rows):
             if v is None:
                 continue

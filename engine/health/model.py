@@ -23,6 +23,7 @@ import numpy as np
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.health import measure
 from chainlens.engine.health.fixes import Remedy
+from chainlens.engine.health.init import UNMODELLED, parse_law
 from chainlens.engine.health.model_fixes import model_remedies
 from chainlens.engine.health.report import Finding
 from chainlens.engine.language.program import Program
@@ -249,6 +250,18 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
     that says what was measured (the static bound of the same direction, if
     any, is quoted as supporting evidence; a bound in the other direction is
     a worst case the measurement contradicts, and is not shown)."""
+    unmodelled = next((d for d in program.declarations if d.role == "param" and d.init
+                       and d.init.startswith(UNMODELLED)), None)
+    if unmodelled is not None:
+        # the file draws its weights with a call not modelled: a flow at the
+        # default initialisation is not the one it trains, so no verdict
+        kept = [f for f in findings if f.kind not in ("vanishing", "exploding", "saturation")]
+        kept.append(Finding("not-measured", "hint",
+                            f"not measured: the file re-initialises "
+                            f"{unmodelled.init[len(UNMODELLED):]}, which chainlens does not "
+                            "model (a verdict at the default initialisation would not be the "
+                            "gradient this file trains)", unmodelled.span, (unmodelled.name,)))
+        return kept, None
     flow = gradient_flow(program, run)
     if flow is None:
         return findings, flow
@@ -263,10 +276,14 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
     decl = program.declaration(first.name)
     severe = flow.ratio < 1e-6 or flow.ratio > 1e6
     verb = "vanishes" if flow.verdict == "vanishing" else "explodes"
+    laws = list(dict.fromkeys(parse_law(d.init)[6] for d in program.declarations
+                              if d.role == "param" and parse_law(d.init) is not None))
+    at = ("the framework's default initialisation" if not laws else
+          "the file's own initialisation (" + ", ".join(f"`{w}`" for w in laws[:2])
+          + (" …" if len(laws) > 2 else "") + ")")
     message = (f"the gradient {verb} through {len(flow.layers)} layers: |∂L/∂W| of the first "
                f"layer is {flow.ratio:.2g} × the last layer's ({first.grad:.2g} vs "
-               f"{last.grad:.2g}; measured at the framework's default initialisation, "
-               f"median of {flow.draws} seeded draws)")
+               f"{last.grad:.2g}; measured at {at}, median of {flow.draws} seeded draws)")
     if agree is not None:
         message += f"; the static bound agrees ({agree.bound:.2g})"
     kept.append(Finding(flow.verdict, "error" if severe else "warning", message,

@@ -17,7 +17,7 @@ __all__ = ["SEVERITIES", "Thresholds", "Factor", "Finding", "Assumption", "Value
            "LayerMeasure", "RepeatMeasure", "HealthReport"]
 
 #: severities, most severe first
-SEVERITIES = ("error", "warning", "info")
+SEVERITIES = ("error", "warning", "info", "hint")
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Factor:
 @dataclass(frozen=True)
 class Finding:
     kind: str  # vanishing | exploding | singular | nonfinite | saturation
-    severity: str  # error | warning | info
+    severity: str  # error | warning | info | hint
     message: str
     span: Span | None
     names: tuple[str, ...] = ()  # the inputs/values concerned, worst first

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from chainlens.engine.core.source import Span
-from chainlens.engine.health.init import INIT_WORDS
+from chainlens.engine.health.init import init_words
 from lsprotocol import types
 
 __all__ = ["flow_markdown", "skip_diagnostics", "skip_at", "skip_markdown"]
@@ -50,8 +50,8 @@ def _layer_labels(unit) -> dict[str, str]:
 
 def _init_words(unit) -> str:
     kinds = {d.init for d in unit.program.declarations if d.role == "param" and d.init}
-    weights = sorted(k for k in kinds if k.endswith("weight"))
-    return "; ".join(INIT_WORDS.get(k, k) for k in weights) or "declared ranges"
+    weights = sorted(k for k in kinds if k.endswith("weight") or k.startswith(("law:", "unm")))
+    return "; ".join(dict.fromkeys(init_words(k) for k in weights)) or "declared ranges"
 
 
 def flow_markdown(unit) -> list[str]:

@@ -174,8 +174,8 @@ def test_an_ordered_dict_sequential_of_bare_imported_layers_matches_torch():
 
 
 def test_a_file_that_reinitialises_its_weights_is_told_what_was_measured():
-    assert "re-initialises weights" in _notes("ReInit")
-    assert "default initialisation" in _notes("ReInit")
+    assert "measured at the file's own initialisation" in _notes("ReInit")
+    assert "nn.init.xavier_uniform_(self.fc.weight)" in _notes("ReInit")
 
 
 def test_a_transformer_encoder_matches_torch_layer_by_layer():

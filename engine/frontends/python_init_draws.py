@@ -1,0 +1,471 @@
+"""A model file's own weight initialisation, read from ``__init__``.
+
+PyTorch code often re-draws the weights its layers were built with:
+``nn.init.xavier_normal_(layer.weight, gain=5/3)``, ``kaiming_normal_(...,
+nonlinearity="relu")``, ``w.data.normal_(0, 0.02)``, loops ``for m in
+self.modules(): if isinstance(m, nn.Linear): ...``, ``self.apply(init_fn)``
+with ``init_fn`` (or a ``_init_weights`` method) of the same file.  A
+gradient measured at the framework's default initialisation is then not
+the gradient the user sees: a tanh stack re-drawn with Xavier(gain 5/3) is
+healthy where the default init vanishes.  This mixin of
+:class:`~chainlens.engine.frontends.python_init.InitReader` records each such
+call on the layer (or ``nn.Parameter``) it draws, in the order the file
+runs them; :func:`declared_init` turns the record into the law the
+measurement draws from (:mod:`chainlens.engine.health.init`) when the layer's
+weights are declared, and :func:`finish_inits` makes the whole model "not
+measured" (with the call named) when a call cannot be modelled exactly:
+an unknown target, a test that depends on data, an init function of
+another file, a law without an exact model here.  Never a verdict at the
+wrong initialisation.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_init_laws import InitCall, gain, is_default, param_law
+from chainlens.engine.frontends.python_values import (
+    Const,
+    Func,
+    Items,
+    Layer,
+    Mod,
+    Param,
+    Ref,
+    Seq,
+    Tup,
+)
+
+__all__ = ["InitDraws", "is_init_call"]
+
+#: nn.init functions: their parameters after the tensor, with defaults
+INIT_FUNCS = {
+    "uniform_": (("a", 0.0), ("b", 1.0)),
+    "normal_": (("mean", 0.0), ("std", 1.0)),
+    "trunc_normal_": (("mean", 0.0), ("std", 1.0), ("a", -2.0), ("b", 2.0)),
+    "constant_": (("val", None),),
+    "zeros_": (), "ones_": (),
+    "xavier_uniform_": (("gain", 1.0),),
+    "xavier_normal_": (("gain", 1.0),),
+    "kaiming_uniform_": (("a", 0.0), ("mode", "fan_in"), ("nonlinearity", "leaky_relu")),
+    "kaiming_normal_": (("a", 0.0), ("mode", "fan_in"), ("nonlinearity", "leaky_relu")),
+    "orthogonal_": (("gain", 1.0),),
+}
+#: tensor methods that draw a parameter in place (``w.data.normal_(0, 0.02)``)
+TENSOR_DRAWS = {
+    "normal_": (("mean", 0.0), ("std", 1.0)),
+    "uniform_": (("a", 0.0), ("b", 1.0)),
+    "fill_": (("val", None),),
+    "zero_": (),
+}
+#: in-place calls on a parameter that change it in ways not modelled here
+_OTHER_INPLACE = frozenset({"copy_", "mul_", "div_", "add_", "sub_", "clamp_", "eye_",
+                            "dirac_", "sparse_", "xavier_uniform", "xavier_normal",
+                            "kaiming_uniform", "kaiming_normal", "normal", "uniform",
+                            "constant", "orthogonal", "bernoulli_", "exponential_",
+                            "requires_grad_"})
+_WALKS = frozenset({"modules", "named_modules", "children", "named_children", "parameters",
+                    "named_parameters"})
+
+
+@dataclass
+class _Slot:
+    """A parameter reached by ``self.parameters()``: ``layer.<attr>``."""
+
+    owner: object  # Layer | Param
+    attr: str
+    name: str
+
+
+def _words(call: ast.Call) -> str:
+    text = ast.unparse(call)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def is_init_call(node: ast.AST) -> bool:
+    """A call that re-initialises a parameter (or runs code that may)."""
+    if not isinstance(node, ast.Call):
+        return False
+    parts = dotted(node.func) or []
+    if not parts:
+        return False
+    last = parts[-1]
+    if "init" in parts[:-1] and (last in INIT_FUNCS or last in _OTHER_INPLACE
+                                 or last.endswith("_")):
+        return True
+    if len(parts) >= 2 and last in (*TENSOR_DRAWS, *_OTHER_INPLACE) and (
+            "data" in parts or parts[-2] in ("weight", "bias")):
+        return True
+    return last == "apply" and len(parts) >= 2 and len(node.args) == 1
+
+
+def _contains_init(stmts) -> bool:
+    return any(is_init_call(n) for s in stmts for n in ast.walk(s))
+
+
+def _modules(value, out: list) -> list:
+    """Every module under ``value``, children before parents (the order
+    ``Module.apply`` visits them)."""
+    if isinstance(value, Layer):
+        out.append(value)
+    elif isinstance(value, Seq | Items | Tup):
+        for item in value.items:
+            _modules(item, out)
+        if not isinstance(value, Tup):
+            out.append(value)
+    elif isinstance(value, Mod):
+        for key, item in value.attrs.items():
+            if not key.startswith("<"):
+                _modules(item, out)
+        out.append(value)
+    return out
+
+
+def _params(value, prefix: str, out: list) -> list:
+    """(name, slot) of every parameter under ``value``, as named_parameters."""
+    if isinstance(value, Layer):
+        if value.spec.kind in ("linear", "conv", "embedding", "norm"):
+            out.append((f"{prefix}weight", _Slot(value, "weight", f"{prefix}weight")))
+            if value.spec.bias and value.spec.kind != "embedding":
+                out.append((f"{prefix}bias", _Slot(value, "bias", f"{prefix}bias")))
+        elif value.spec.kind not in ("act", "shape", "loss"):
+            out.append((f"{prefix}?", _Slot(value, "?", f"{prefix}?")))  # an RNN's weight_ih...
+    elif isinstance(value, Param) and not value.buffer:
+        out.append((prefix.rstrip("."), _Slot(value, "", prefix.rstrip("."))))
+    elif isinstance(value, Seq | Items):
+        for i, item in enumerate(value.items):
+            _params(item, f"{prefix}{i}.", out)
+    elif isinstance(value, Mod):
+        for key, item in value.attrs.items():
+            if not key.startswith("<"):
+                _params(item, f"{prefix}{key}.", out)
+    return out
+
+
+class InitDraws:
+    """The ``__init__`` statements that re-initialise parameters."""
+
+    def _init_unmodelled(self, why: str) -> None:
+        reasons = self.__dict__.setdefault("init_unmodelled", [])
+        if why not in reasons:
+            reasons.append(why)
+
+    def _init_layers(self) -> list:
+        return self.__dict__.setdefault("init_layers", [])
+
+    def init_statement(self, stmt: ast.stmt, env: dict, mod: Mod) -> bool:
+        """Reads ``stmt`` if it re-initialises weights (True), else leaves it
+        to the structure reader (False)."""
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            parts = dotted(call.func) or []
+            if len(parts) == 2 and parts[0] == "self" and mod is not None:
+                fn = self._method_node(mod, parts[1])
+                if fn is not None and _contains_init(fn.body):
+                    # self._init_weights(), self.reset_parameters(): its body, read here
+                    args = [self.value(a, env, mod) for a in call.args]
+                    self.method(fn, mod, args, {}, parts[1])
+                    return True
+            if is_init_call(call):
+                self._init_call(call, env, mod)
+                return True
+            return False
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Attribute) and stmt.value.attr == "__name__"):
+            name = self._init_str(stmt.value, env, mod)  # classname = m.__class__.__name__
+            if name is not None:
+                env[stmt.targets[0].id] = Const(name)
+                return True
+            return False
+        if isinstance(stmt, ast.With) and _contains_init(stmt.body):
+            self.block(stmt.body, env, mod)  # with torch.no_grad(): ...
+            return True
+        if isinstance(stmt, ast.If) and _contains_init([stmt]):
+            test = self._init_test(stmt.test, env, mod)
+            if test is None:
+                self._init_unmodelled(f"weights under `if {ast.unparse(stmt.test)[:40]}`")
+                return True
+            self.block(stmt.body if test else stmt.orelse, env, mod)
+            return True
+        if isinstance(stmt, ast.For) and _contains_init(stmt.body):
+            return self._init_loop(stmt, env, mod)
+        return False
+
+    def _method_node(self, mod: Mod, name: str):
+        value = mod.attrs.get(name)
+        if isinstance(value, Func):
+            return value.node
+        cls = mod.cls
+        for _ in range(8):
+            fn = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
+                       and s.name == name), None)
+            if fn is not None:
+                return fn
+            base = self._base_class(cls)
+            if base is None:
+                return None
+            cls = base
+        return None
+
+    def _init_loop(self, stmt: ast.For, env: dict, mod: Mod) -> bool:
+        it = stmt.iter
+        parts = dotted(it.func) if isinstance(it, ast.Call) and not it.args else None
+        if not parts or parts[-1] not in _WALKS:
+            return False  # a ModuleList, a list: the structure reader's loop
+        owner = self.value(it.func.value, env, mod) if isinstance(it.func, ast.Attribute) \
+            else None
+        walk = parts[-1]
+        if not isinstance(owner, Mod | Layer | Seq | Items):
+            self._init_unmodelled(f"weights in `for … in {ast.unparse(it)[:40]}`")
+            return True
+        if walk in ("parameters", "named_parameters"):
+            items = [(Const(n), s) for n, s in _params(owner, "", [])]
+        elif walk in ("children", "named_children"):
+            kids = (owner.attrs.items() if isinstance(owner, Mod)
+                    else enumerate(owner.items) if isinstance(owner, Seq | Items) else [])
+            items = [(Const(str(k)), v) for k, v in kids if not str(k).startswith("<")]
+        else:
+            items = [(Const(getattr(m, "label", "")), m) for m in _modules(owner, [])]
+            items = items[-1:] + items[:-1]  # modules(): the module itself first
+        named = walk.startswith("named_")
+        for name, value in items:
+            if named and isinstance(stmt.target, ast.Tuple) and len(stmt.target.elts) == 2:
+                self.store(stmt.target.elts[0], name, env, mod)
+                self.store(stmt.target.elts[1], value, env, mod)
+            elif not named and isinstance(stmt.target, ast.Name):
+                self.store(stmt.target, value, env, mod)
+            else:
+                self._init_unmodelled(f"weights in `for {ast.unparse(stmt.target)} in …`")
+                return True
+            self.block(stmt.body, env, mod)
+        return True
+
+    # ---- tests: isinstance(m, nn.Linear), m.bias is not None, pn.endswith(...) ----
+    def _init_test(self, node: ast.AST, env: dict, mod: Mod):
+        """True/False, or None when it cannot be decided from the file."""
+        if isinstance(node, ast.BoolOp):
+            vals = [self._init_test(v, env, mod) for v in node.values]
+            if None in vals:
+                return None
+            return all(vals) if isinstance(node.op, ast.And) else any(vals)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            v = self._init_test(node.operand, env, mod)
+            return None if v is None else not v
+        if isinstance(node, ast.Call):
+            parts = dotted(node.func) or []
+            if parts == ["isinstance"] and len(node.args) == 2:
+                obj = self.value(node.args[0], env, mod)
+                kinds = node.args[1].elts if isinstance(node.args[1], ast.Tuple) \
+                    else [node.args[1]]
+                names = [(dotted(k) or ["?"])[-1] for k in kinds]
+                return any(_is_a(obj, n) for n in names)
+            if parts == ["hasattr"] and len(node.args) == 2 and isinstance(
+                    node.args[1], ast.Constant):
+                obj = self.value(node.args[0], env, mod)
+                return _has(obj, str(node.args[1].value))
+            if isinstance(node.func, ast.Attribute) and node.func.attr in (
+                    "endswith", "startswith") and len(node.args) == 1:
+                s = self._init_str(node.func.value, env, mod)
+                arg = self.value(node.args[0], env, mod)
+                if s is None or not isinstance(arg, Const | Tup):
+                    return None
+                ends = tuple(i.value for i in arg.items) if isinstance(arg, Tup) \
+                    else arg.value
+                if not isinstance(ends, str | tuple):
+                    return None
+                return getattr(s, node.func.attr)(ends)
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            op, right = node.ops[0], node.comparators[0]
+            if isinstance(right, ast.Constant) and right.value is None and isinstance(
+                    op, ast.Is | ast.IsNot) and isinstance(node.left, ast.Attribute):
+                # m.bias is not None
+                obj = self.value(node.left.value, env, mod)
+                present = _has(obj, node.left.attr)
+                if present is None:
+                    return None
+                return (not present) if isinstance(op, ast.Is) else present
+            if isinstance(op, ast.In | ast.NotIn):
+                s = self._init_str(right, env, mod)
+                sub = self.value(node.left, env, mod)
+                if s is None or not isinstance(sub, Const) or not isinstance(sub.value, str):
+                    return None
+                return (sub.value in s) == isinstance(op, ast.In)
+            if (isinstance(node.left, ast.Call) and isinstance(node.left.func, ast.Attribute)
+                    and node.left.func.attr == "find" and len(node.left.args) == 1):
+                # classname.find('Conv') != -1 (DCGAN's weights_init)
+                s = self._init_str(node.left.func.value, env, mod)
+                sub = self.value(node.left.args[0], env, mod)
+                num = self.value(right, env, mod)
+                if s is None or not isinstance(sub, Const) or not isinstance(num, Const):
+                    return None
+                found = s.find(str(sub.value))
+                if isinstance(op, ast.NotEq):
+                    return found != num.value
+                if isinstance(op, ast.Eq):
+                    return found == num.value
+                return None
+        value = self.value(node, env, mod)
+        if isinstance(value, Const) and isinstance(value.value, bool | int | str | None):
+            return bool(value.value)
+        return None
+
+    def _init_str(self, node: ast.AST, env: dict, mod: Mod) -> str | None:
+        """A name string: ``pn`` of named_parameters, ``m.__class__.__name__``."""
+        if (isinstance(node, ast.Attribute) and node.attr == "__name__"
+                and isinstance(node.value, ast.Attribute) and node.value.attr == "__class__"):
+            return _class_name(self.value(node.value.value, env, mod))
+        if (isinstance(node, ast.Attribute) and node.attr == "__name__"
+                and isinstance(node.value, ast.Call) and dotted(node.value.func) == ["type"]
+                and len(node.value.args) == 1):
+            return _class_name(self.value(node.value.args[0], env, mod))
+        value = self.value(node, env, mod)
+        return value.value if isinstance(value, Const) and isinstance(value.value, str) else None
+
+    # ---- the calls ---------------------------------------------------------
+    def _init_call(self, call: ast.Call, env: dict, mod: Mod) -> None:
+        parts = dotted(call.func) or []
+        last = parts[-1]
+        if last == "apply":
+            self._init_apply(call, env, mod)
+            return
+        if "init" in parts[:-1] and (parts[0] in ("nn", "torch", "init") or parts[:1] == [
+                "torch"]):
+            target = call.args[0] if call.args else next(
+                (k.value for k in call.keywords if k.arg == "tensor"), None)
+            spec = INIT_FUNCS.get(last)
+            rest, keywords = call.args[1:], call.keywords
+        else:  # w.data.normal_(0, 0.02): the tensor is the method's owner
+            target = call.func.value if isinstance(call.func, ast.Attribute) else None
+            spec = TENSOR_DRAWS.get(last)
+            rest, keywords = call.args, call.keywords
+        slot = self._init_target(target, env, mod) if target is not None else None
+        words = _words(call)
+        if slot is None:
+            self._init_unmodelled(f"weights with `{words}`")
+            return
+        if spec is None:
+            self._record(slot, InitCall(None, (), words))
+            return
+        args = {}
+        for i, (name, default) in enumerate(spec):
+            node = rest[i] if i < len(rest) else next(
+                (k.value for k in keywords if k.arg == name), None)
+            args[name] = default if node is None else self._init_arg(node, env, mod)
+        if any(v is None for v in args.values()):
+            self._record(slot, InitCall(None, (), words))
+            return
+        self._record(slot, InitCall(last.replace("fill_", "constant_").replace(
+            "zero_", "zeros_"), tuple(args.items()), words))
+
+    def _init_arg(self, node: ast.AST, env: dict, mod: Mod):
+        if isinstance(node, ast.Call) and (dotted(node.func) or [""])[-1] == "calculate_gain":
+            what = self.value(node.args[0], env, mod) if node.args else None
+            param = self.value(node.args[1], env, mod) if len(node.args) > 1 else Const(None)
+            if isinstance(what, Const) and isinstance(param, Const):
+                return gain(what.value, param.value)
+            return None
+        value = self.value(node, env, mod)
+        if isinstance(value, Const) and isinstance(value.value, int | float | str) and (
+                not isinstance(value.value, bool)):
+            return value.value
+        return None
+
+    def _init_target(self, node: ast.AST, env: dict, mod: Mod):
+        while isinstance(node, ast.Attribute) and node.attr == "data":
+            node = node.value  # layer.weight.data
+        if isinstance(node, ast.Attribute):
+            owner = self.value(node.value, env, mod)
+            if isinstance(owner, Layer):
+                return _Slot(owner, node.attr, node.attr)
+        value = self.value(node, env, mod)
+        if isinstance(value, _Slot):
+            return value
+        if isinstance(value, Param) and not value.buffer:
+            return _Slot(value, "", value.label)
+        return None
+
+    def _record(self, slot: _Slot, init: InitCall) -> None:
+        owner = slot.owner
+        if isinstance(owner, Param):
+            owner.init = param_law(owner, init)
+            owner.scale = 1.0  # the constructor's draw (randn(d) * 0.02) is replaced
+            return
+        if is_default(owner, slot.attr, init):
+            return  # constant_(bn.weight, 1), zeros_(bn.bias): the default already
+        if slot.attr not in ("weight", "bias") or owner.spec.kind not in (
+                "linear", "conv", "embedding"):
+            init = InitCall(None, (), init.words)
+        owner.init = {**getattr(owner, "init", {}), slot.attr: init}
+        if owner not in self._init_layers():
+            self._init_layers().append(owner)
+
+    def _init_apply(self, call: ast.Call, env: dict, mod: Mod) -> None:
+        """``self.apply(fn)``: ``fn`` (a function or method of this file)
+        called on every submodule, children first."""
+        words = _words(call)
+        owner = self.value(call.func.value, env, mod)
+        node = call.args[0]
+        fn, bound = None, None
+        parts = dotted(node) or []
+        if len(parts) == 2 and parts[0] == "self" and mod is not None:
+            fn, bound = self._method_node(mod, parts[1]), mod
+        elif len(parts) == 1 and parts[0] in self.functions:
+            fn = self.functions[parts[0]]
+        elif len(parts) == 1 and isinstance(env.get(parts[0]), Func):
+            fn, bound = env[parts[0]].node, env[parts[0]].bound
+        elif len(parts) == 1 and isinstance(env.get(parts[0]), Ref) and (
+                env[parts[0]].path[0] == "<local>") and env[parts[0]].path[-1] in self.functions:
+            fn = self.functions[env[parts[0]].path[-1]]  # def __init__(self, init=weights_init)
+        if fn is None or not isinstance(owner, Mod | Layer | Seq | Items) or not isinstance(
+                fn, ast.FunctionDef):
+            self._init_unmodelled(f"weights with `{words}`")
+            return
+        for module in _modules(owner, []):
+            self.method(fn, bound, [module], {}, fn.name)
+
+
+def _class_name(obj) -> str | None:
+    if isinstance(obj, Layer):
+        return obj.spec.ctor
+    if isinstance(obj, Mod):
+        return obj.cls.name
+    if isinstance(obj, Seq):
+        return "Sequential"
+    if isinstance(obj, Items):
+        return "ModuleList"
+    return None
+
+
+def _is_a(obj, name: str) -> bool:
+    if name in ("Module",):
+        return isinstance(obj, Layer | Mod | Seq | Items)
+    cls = _class_name(obj)
+    if name in ("_ConvNd",):
+        return bool(cls) and cls.startswith("Conv")
+    if name in ("_BatchNorm", "_NormBase"):
+        return bool(cls) and "BatchNorm" in cls
+    return cls == name
+
+
+def _has(obj, attr: str):
+    """Whether a module has a parameter ``attr`` (``m.bias is not None``)."""
+    if isinstance(obj, Layer):
+        kind = obj.spec.kind
+        if attr == "weight":
+            return kind in ("linear", "conv", "embedding", "norm")
+        if attr == "bias":
+            return kind in ("linear", "conv", "norm") and bool(obj.spec.bias)
+        return None
+    if isinstance(obj, Mod):
+        value = obj.attrs.get(attr)
+        if value is None:
+            return False if attr in ("weight", "bias") else None
+        return not (isinstance(value, Const) and value.value is None)
+    if isinstance(obj, Seq | Items):
+        return False if attr in ("weight", "bias") else None
+    return None
+
+

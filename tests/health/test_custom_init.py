@@ -1,0 +1,112 @@
+"""A model's own initialisation (nn.init.*_ in __init__, self.apply(fn),
+w.data.normal_) is what chainlens measures at, checked against PyTorch on
+tests/health/fixtures/custom_init.py (read with ast, imported here to run
+with torch); an init call chainlens does not model gives "not measured",
+never a verdict at the default initialisation."""
+
+import importlib.util
+import pathlib
+
+import numpy as np
+import pytest
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.health import init as laws
+from chainlens.engine.health.analysis import analyze
+
+torch = pytest.importorskip("torch")
+
+HERE = pathlib.Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "custom_init.py"
+#: per-layer ratios must agree within this factor (16 seeded draws each side)
+FACTOR = 5.0
+
+
+def _load(path: pathlib.Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+models = _load(FIXTURE, "chainlens_custom_init_fixtures")
+torch_flow = _load(HERE.parent / "models" / "torch_flow.py", "chainlens_torch_flow_init")
+DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
+UNITS = {u.label: u for u in DOC.programs}
+
+
+def _verdict(ratio: float) -> str:
+    return "vanishing" if ratio < 1e-3 else "exploding" if ratio > 1e3 else "healthy"
+
+
+@pytest.mark.parametrize("name", sorted(models.FIXTURES))
+def test_flow_at_the_files_own_init_agrees_with_torch(name):
+    grads = torch_flow.torch_layer_grads(getattr(models, name), models.FIXTURES[name])
+    report = analyze(UNITS[name].program)
+    flow = report.flow
+    assert flow is not None and len(flow.layers) == len(grads)
+    for ours, theirs in zip(flow.layers, grads, strict=True):
+        torch_ratio = theirs / grads[-1]
+        assert torch_ratio / FACTOR <= ours.ratio <= torch_ratio * FACTOR, (ours, torch_ratio)
+    assert flow.verdict == _verdict(grads[0] / grads[-1])
+    kinds = {f.kind for f in report.findings}
+    if flow.verdict == "healthy":
+        assert not kinds & {"vanishing", "exploding"}
+    else:
+        finding = next(f for f in report.findings if f.kind == flow.verdict)
+        assert "the file's own initialisation" in finding.message
+
+
+def test_the_default_init_is_not_what_a_reinitialised_stack_is_measured_at():
+    # the same stack without its init lines vanishes (torch: 1.3e-4); with
+    # xavier_normal_(gain=5/3) it does not (torch: 3.8)
+    src = FIXTURE.read_text().split("class XavierUniformSigmoid")[0]
+    plain = src.replace("            nn.init.xavier_normal_(layer.weight, gain=5.0 / 3)\n", "")
+    plain = plain.replace("            nn.init.zeros_(layer.bias)\n", "")
+    plain = plain.replace("        for layer in self.layers:\n\n", "\n")
+    unit = next(u for u in read_document(plain, path="p.py").programs
+                if u.label == "XavierNormalTanh")
+    assert analyze(unit.program).flow.verdict == "vanishing"
+    assert analyze(UNITS["XavierNormalTanh"].program).flow.verdict == "healthy"
+
+
+@pytest.mark.parametrize("name", sorted(models.NOT_MODELLED))
+def test_an_init_chainlens_does_not_model_is_named_not_measured(name):
+    report = analyze(UNITS[name].program)
+    assert report.flow is None
+    assert not {f.kind for f in report.findings} & {"vanishing", "exploding", "saturation"}
+    hint = next(f for f in report.findings if f.kind == "not-measured")
+    assert hint.severity == "hint"
+    assert hint.message.startswith("not measured: the file re-initialises")
+    assert models.NOT_MODELLED[name] in hint.message
+
+
+def test_law_draws_have_torchs_moments():
+    rng = np.random.default_rng(0)
+    # normal_(std=0.02) of a 64-wide weight, declared per fan-in, measured at 64
+    key = laws.law_key("w", "normal", 0.0, 0.02, 64, "normal_")
+    lo, hi = laws.init_range(key, 64)
+    draws = laws.draw(key, lo, hi, (64, 64, 64), rng)
+    assert abs(draws.std() - 0.02) < 0.001 and abs(draws.mean()) < 0.001
+    # measured narrower (16 of 64 columns): the same gain per layer, std·√fan_in
+    lo, hi = laws.init_range(key, 16)
+    assert abs(laws.draw(key, lo, hi, (64, 64, 16), rng).std() - 0.04) < 0.002
+    # trunc_normal_(std=0.3, a=-0.4, b=0.4): inside [a, b], torch's std
+    key = laws.law_key("a", "trunc", 0.0, 0.3, None, "t", -0.4 / 0.3, 0.4 / 0.3)
+    lo, hi = laws.init_range(key, 8)
+    d = laws.draw(key, lo, hi, (200_000,), rng)
+    t = torch.nn.init.trunc_normal_(torch.empty(200_000, dtype=torch.float64), std=0.3,
+                                    a=-0.4, b=0.4)
+    assert d.min() >= -0.4 and d.max() <= 0.4
+    assert abs(d.std() - float(t.std())) < 0.003
+    # orthogonal_(gain=2): every draw is 2 × an orthogonal matrix
+    key = laws.law_key("w", "orth", 0.0, 2.0, 8, "o")
+    lo, hi = laws.init_range(key, 8)
+    q = laws.draw(key, lo, hi, (3, 8, 8), rng)
+    assert np.allclose(q[0] @ q[0].T, 4 * np.eye(8))
+
+
+def test_the_hover_words_name_the_files_init():
+    decls = [d for d in UNITS["KaimingNormalReLU"].program.declarations if d.role == "param"]
+    words = {laws.init_words(d.init) for d in decls if d.name.startswith("W_")}
+    assert words == {'nn.init.kaiming_normal_(layer.weight, nonlinearity=\'relu\') '
+                     "(the file's own initialisation)"}
