@@ -88,7 +88,10 @@ class Judge(MeasuredFindings):
             if b.log10 < vanish:
                 kind = "vanishing"
             elif b.log10 > explode:
-                kind = "singular" if b.singular else "exploding"
+                # an infinite bound is no gradient that grows: a value such as
+                # log(p) is unbounded because the range crosses its domain
+                kind = "singular" if b.singular or (
+                    b.log10 == math.inf and self._domain(b.path, None)) else "exploding"
             else:
                 continue
             group = "model" if per_kind else self._repeat_of(b, kind)
@@ -136,9 +139,14 @@ class Judge(MeasuredFindings):
                        + (f": {where} passes no gradient" if where else ""))
             severity = "warning"
         elif kind == "singular":
-            culprit = next(e for e in worst.path if e.local.singular)
-            where = text_of(self.program, self._edge_span(culprit)) or culprit.parent.op
-            message = f"{what} is unbounded on the input ranges: {where} has a singular point"
+            culprit = next((e for e in worst.path if e.local.singular), None)
+            domain = self._domain(worst.path, culprit)
+            if domain is not None:
+                message = f"{what} is unbounded on the input ranges: {domain}"
+            else:
+                where = (text_of(self.program, self._edge_span(culprit)) or culprit.parent.op
+                         if culprit is not None else "a value on its path")
+                message = f"{what} is unbounded on the input ranges: {where} has a singular point"
             severity = "info"
         else:
             message = f"{lead}: {what} ≤ {terms}≈ {sci(worst.log10)}"
@@ -155,6 +163,27 @@ class Judge(MeasuredFindings):
                           factors, worst.value, worst.log10, None, (), layers)
         remedies = self.remedies(finding, worst) if kind in ("vanishing", "exploding") else ()
         return replace(finding, remedies=remedies)
+
+    def _domain(self, path: tuple[Edge, ...], culprit: Edge | None) -> str | None:
+        """"np.log(p) needs p > 0: declare p's range": the first call on the
+        path (the singular edge's, else one inside a factor) whose rule has a
+        domain the input ranges may leave."""
+        edges = ([culprit] if culprit is not None else []) + list(path)
+        for e in edges:
+            a = self.index[e.assignment]
+            stack = [e.parent] if e is culprit else [
+                x for j, x in enumerate(e.parent.args) if j != e.index]
+            while stack:
+                node = stack.pop(0)
+                rule = RULES.get(node.op)
+                if rule is not None and rule.domain and len(node.args) == 1:
+                    call_text = text_of(self.program, span_in(self.program, node, a))
+                    arg_text = text_of(self.program, span_in(self.program, node.args[0], a))
+                    if call_text and arg_text:
+                        need = re.sub(r"\bu\b", lambda _, t=arg_text: t, rule.domain[0].text)
+                        return f"{call_text} needs {need}: declare {arg_text}'s range"
+                stack.extend(node.args if isinstance(node.args, tuple) else ())
+        return None
 
     def _lead(self, factors: tuple[Factor, ...], repeat: Repeat | None, kind: str) -> str:
         acts = [g for g in by_op(factors, kind) if g[0] in RULES and RULES[g[0]].arity == 1]
