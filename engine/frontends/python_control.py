@@ -176,12 +176,19 @@ class Control:
         over anything else a list chainlens cannot count."""
         gen = node.generators[0]
         it = self.expr_or_unknown(gen.iter)
-        if not isinstance(it, Tup | Items | Seq) or gen.ifs or len(it.items) > MAX_REPEAT:
+        if not isinstance(it, Tup | Items | Seq) or len(it.items) > MAX_REPEAT:
             return Unknown(f"`{ast.unparse(node)[:40]}` is a list chainlens cannot count")
         out = []
         for item in it.items:
             self.store(gen.target, item, node)
-            out.append(self.expr(node.elt))
+            # [l(x) for i, l in enumerate(self.layers) if i in self.keep]: filters
+            # the reader decides; one it cannot makes the list uncountable
+            keep = [_truth(self.expr_or_unknown(c)) for c in gen.ifs]
+            if any(k is None for k in keep):
+                return Unknown(f"`{ast.unparse(node)[:40]}` is filtered by a condition "
+                               "chainlens cannot decide")
+            if all(keep):
+                out.append(self.expr(node.elt))
         return Tup(out)
 
 

@@ -47,6 +47,11 @@ __all__ = ["Statements", "Nested", "NO_EFFECT_METHODS"]
 NO_EFFECT_METHODS = frozenset({"requires_grad_", "retain_grad", "share_memory_",
                                "pin_memory", "record_stream"})
 _TENSORS = (Tensor, Lazy, Linear, Concat)
+#: calls written as statements that compute nothing a gradient flows through
+_NO_OP_CALLS = frozenset({"_assert", "_assert_async", "set_trace", "breakpoint", "synchronize",
+                          "empty_cache", "warn", "warn_once"})
+_LOG_LEVELS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
+                         "log"})
 
 
 @dataclass(eq=False)
@@ -100,6 +105,10 @@ class Statements:
         result; another name bound to the same tensor before is not
         updated, which the files read here never rely on).
         ``x.requires_grad_()`` changes no value. False for anything else."""
+        parts = dotted(call.func) if isinstance(call, ast.Call) else None
+        if parts and (parts[-1] in _NO_OP_CALLS or (parts[-1] in _LOG_LEVELS and any(
+                "log" in p.lower() for p in parts[:-1]))):
+            return True  # torch._assert(...), self.logger.info(...), pdb.set_trace()
         if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
             return False
         f = call.func

@@ -239,3 +239,11 @@ def test_a_format_string_with_a_spec_or_a_lookup_is_not_evaluated(fmt):
     doc = read_document(text, path="m.py")
     assert not doc.programs
     assert {s.name for s in doc.skipped} == {"M.forward"}
+
+
+def test_a_filtered_comprehension_reads_the_layers_it_keeps_as_torch_does():
+    assert [f.name for f in _flow("Filtered").layers] == ["W_layers_0", "W_layers_2", "W_out"]
+    _agree("Filtered", _torch_ratios(
+        fixtures.Filtered, _x,
+        [lambda m: m.layers[0].weight.grad, lambda m: m.layers[2].weight.grad,
+         lambda m: m.out.weight.grad]))
