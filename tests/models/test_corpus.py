@@ -52,4 +52,4 @@ def test_most_forward_methods_of_the_dev_files_are_read():
         total += len(classes)
         read += sum(c in units for c in classes)
     assert total >= 35
-    assert read / total >= 0.75, (read, total)  # measured 32/40 (was 22/40 before #12 round 2)
+    assert read / total >= 0.8, (read, total)  # measured 34/40 at 50e9055 (32/40 round 3)
