@@ -71,18 +71,22 @@ def fast_expr(text: str) -> Node | None:
     if len(text) > MAX_SOURCE_CHARS or not _ALLOWED.fullmatch(text):
         return None
     tokens: list[tuple[int, str]] = []  # kind 0 number, 1 name, 2 operator, 3 \\word
+    ops: list[str | None] = []  # the operator at each position, else None
     pos = 0
     for m in _TOKEN.finditer(text):
         if m.start() != pos:
             return None  # something between two tokens that no token reads
         pos = m.end()
         k = m.lastindex  # the one group that matched: its number is the kind + 1
-        tokens.append((k - 1, m.group(k)))
+        g = m.group(k)
+        tokens.append((k - 1, g))
+        ops.append(g if k == 3 else None)
     if text[pos:].strip():
         return None
     if not tokens:
         return None
-    parser = _Parser(tokens)
+    ops.append(None)  # past the end
+    parser = _Parser(tokens, ops)
     try:
         node = parser.expr(0)
     except (_Fallback, RecursionError, ValueError, TypeError, KeyError, IndexError,
@@ -96,12 +100,12 @@ def fast_expr(text: str) -> Node | None:
 class _Parser:
     __slots__ = ("tokens", "ops", "i")
 
-    def __init__(self, tokens: list[tuple[int, str]]):
+    def __init__(self, tokens: list[tuple[int, str]], ops: list[str | None]):
         self.tokens = tokens
         # The operator at each position (None for other tokens and past the
         # end): the parser looks at the next operator ~25 times per
         # expression, read as ``self.ops[self.i]`` without a method call.
-        self.ops = [value if kind == 2 else None for kind, value in tokens] + [None]
+        self.ops = ops
         self.i = 0
 
     def peek(self) -> str | None:

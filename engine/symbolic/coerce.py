@@ -38,6 +38,9 @@ def wrt_list(wrt, node: Node, declared: tuple[str, ...]) -> tuple[str, ...]:
     if isinstance(wrt, Node):
         return (wrt.value,)
     if isinstance(wrt, str):
+        if "," not in wrt:  # one name (the common case), without a generator
+            w = wrt.strip()
+            return (w,) if w else ()
         return tuple(w.strip() for w in wrt.split(",") if w.strip())
     return tuple(w.value if isinstance(w, Node) else str(w) for w in wrt)
 
