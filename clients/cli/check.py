@@ -18,6 +18,8 @@ def register(subparsers) -> None:
                    help="an expression, or a note (.md/.tex/.ipynb) whose claims to check")
     p.add_argument("claimed", metavar="CLAIMED", nargs="?",
                    help="the claimed derivative (omit it to check the claims of a note)")
+    p.add_argument("notes", metavar="NOTE", nargs="*",
+                   help="more notes, when EXPR is a note (chainlens check a.md b.tex)")
     p.add_argument("--wrt", help="the variable (default: the only one)")
     p.add_argument("--format", choices=("text", "unicode", "json", "sarif"), default="unicode")
     p.add_argument("--kind", choices=("markdown", "latex", "notebook"),
@@ -29,11 +31,17 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    if args.claimed is None:  # chainlens check notes.md: the claims of a note
+    if args.claimed is None or _note(args.expr):  # chainlens check a.md b.md: their claims
         from chainlens.cli.check_notes import run_files
 
-        args.files = [args.expr]
+        args.files = [args.expr] + ([args.claimed] if args.claimed else []) + args.notes
         return run_files(args)
+    if args.notes:
+        from chainlens.engine.core.source import ChainError
+
+        raise ChainError(f"{len(args.notes) + 2} arguments: check-derivative takes EXPR "
+                         "and CLAIMED (quote each one), or notes to check",
+                         hint=f"chainlens check-derivative '{args.expr}' '{args.claimed}'")
     from chainlens.cli.inputs import read_source
     from chainlens.cli.phrasing import operator_wrt, split_operator
     from chainlens.engine.printing import render
@@ -87,3 +95,11 @@ def _defined(source: str, wrt: str | None):
             raise ChainError(f"which variable? the expression has {', '.join(names)}",
                              hint=f"name one with --wrt {'x' if 'x' in names else names[0]}")
     return source, wrt
+
+
+def _note(arg: str) -> bool:
+    """A Markdown/LaTeX/notebook file name: ``chainlens check a.md b.md``
+    checks both notes (the second is no claimed derivative)."""
+    from chainlens.engine.frontends.kinds import kind_of
+
+    return kind_of(arg) in ("markdown", "latex", "notebook")

@@ -12,6 +12,8 @@ file cannot be read.  ``--format sarif`` for CI.
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 from chainlens.engine.core.source import Span
 
@@ -34,12 +36,18 @@ def _position(doc, unit_or_skip, span: Span) -> tuple[int, int]:
 
 def check_file(path: str, kind: str | None = None) -> list[dict]:
     """Every claim of a note as a plain record (what the three formats print)."""
+    with open(path, encoding="utf-8") as fh:
+        text = fh.read()
+    return check_text(text, path, kind)
+
+
+def check_text(text: str, path: str, kind: str | None = None) -> list[dict]:
+    """The records of ``text`` read as a note at ``path`` (``<claim>``: a
+    claim typed on the command line, read as a Markdown line)."""
     from chainlens.engine.frontends.claims import check_claim
     from chainlens.engine.frontends.document import read_document
 
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
-    doc = read_document(text, kind, path=path)
+    doc = read_document(text, kind, path=None if path.startswith("<") else path)
     out = []
     for unit in doc.claims:
         v = check_claim(unit)
@@ -62,10 +70,31 @@ def check_file(path: str, kind: str | None = None) -> list[dict]:
 def run_files(args) -> int:
     records, status = [], 0
     for path in args.files:
+        if _typed_claim(path):  # chainlens check "d/dx sin(x) = cos(x)"
+            found = check_text(path, "<claim>", "markdown")
+            if not found:
+                print(f"chainlens check: no such file, and no derivative claim in {path!r}; "
+                      "a claim reads d/dx sin(x) = cos(x); one derivative: chainlens "
+                      "check-derivative 'sin(x)' 'cos(x)'", file=sys.stderr)
+                return 2
+            records += found
+            continue
         try:
             records += check_file(path, getattr(args, "kind", None))
+        except FileNotFoundError:
+            from chainlens.cli.inputs import looks_like_path
+
+            hint = "" if looks_like_path(path) else (
+                f"; an expression? chainlens check-derivative '{path}' CLAIMED, or a claim: "
+                f"chainlens check 'd/dx {path} = ...'")
+            print(f"chainlens check: no such file: {path}{hint}", file=sys.stderr)
+            return 2
         except OSError as exc:
-            print(f"chainlens check: {path}: {exc.strerror}")
+            print(f"chainlens check: {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+        except UnicodeDecodeError as exc:
+            print(f"chainlens check: {path} is not UTF-8 text (byte {exc.start})",
+                  file=sys.stderr)
             return 2
     wrong = [r for r in records if r["verdict"] == "wrong"]
     status = 1 if wrong else 0
@@ -86,6 +115,15 @@ def run_files(args) -> int:
         print(f"{counts['correct']} correct, {counts['wrong']} wrong, "
               f"{counts['not checked']} not checked")
     return status
+
+
+def _typed_claim(arg: str) -> bool:
+    """Is ``arg`` a claim typed out rather than a file name?  Not a file,
+    nothing like a file name, and an equation."""
+    from chainlens.cli.inputs import looks_like_path
+
+    return ("=" in arg and not looks_like_path(arg) and len(arg) < 4096
+            and not Path(arg).exists())
 
 
 def _sarif(records: list[dict]) -> dict:

@@ -159,3 +159,36 @@ def test_the_caret_under_a_line_with_tabs_lines_up(tmp_path):
     line, caret = err.splitlines()[1:3]
     assert code == 2 and "1:12: unexpected '2'" in err
     assert caret.index("^") == line.index("\t2*x") + 1 and caret.count("\t") == 2
+
+
+def test_check_of_two_notes_checks_both():  # README: chainlens check NOTE…
+    code, out, err = run("check", "examples/notes.md", "examples/notes.md")
+    single = run("check", "examples/notes.md")[1].splitlines()
+    assert code == 1, err
+    wrong = [line for line in single if "[wrong-derivative]" in line]
+    assert out.splitlines()[:-1] == wrong + wrong
+    correct, wrong_n = (int(single[-1].split()[i]) for i in (0, 2))
+    assert out.splitlines()[-1].startswith(f"{2 * correct} correct, {2 * wrong_n} wrong")
+
+
+@pytest.mark.parametrize("claim, status, words", [
+    ("d/dx sin(x) = cos(x)", 0, "1 correct, 0 wrong, 0 not checked"),
+    ("d/dx sin(x^2) = cos(x^2)", 1, "<claim>:1:17: warning: wrong derivative: d/dx of sin(x^2) "
+                                    "is not cos(x^2); it is 2x·cos(x²)"),
+    (r"\frac{d}{dx} x^3 = 3x^2", 0, "1 correct"),
+])
+def test_check_of_a_typed_claim(claim, status, words):
+    code, out, err = run("check", claim)
+    assert code == status and words in out, (out, err)
+
+
+@pytest.mark.parametrize("argv, words", [
+    (("check", "sin(x)"), "no such file: sin(x); an expression? chainlens check-derivative"),
+    (("check", "x = 2"), "no derivative claim in 'x = 2'"),
+    (("check", "missing.md"), "no such file: missing.md"),
+    (("check", "sin(x)", "cos(x)", "tan(x)"), "3 arguments: check-derivative takes EXPR and "
+                                               "CLAIMED"),
+])
+def test_check_errors_go_to_stderr_in_words(argv, words):
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "") and words in err, err
