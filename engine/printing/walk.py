@@ -189,7 +189,12 @@ class Printer:
 
     # ---- sums and products ------------------------------------------------
     def sum(self, n: Node, memo, shapes, opaque) -> Frag:
-        terms = sorted(n.args, key=lambda t: term_key(t, shapes))
+        args = n.args
+        if len(args) == 2:  # the common case, as sorted() orders it (stable)
+            a, b = args
+            terms = [b, a] if term_key(b, shapes) < term_key(a, shapes) else [a, b]
+        else:
+            terms = sorted(args, key=lambda t: term_key(t, shapes))
         if terms[-1].op == "num" and all(is_exponential(t) for t in terms[:-1]):
             terms.insert(0, terms.pop())
         signed = [self.term(t, memo, shapes, opaque) for t in terms]
@@ -222,7 +227,12 @@ class Printer:
         numer: list[Frag] = []
         denom: list[Frag] = []
         if len(factors) > 1:
-            factors = sorted(factors, key=lambda f: factor_key(f, shapes))
+            if len(factors) == 2:  # as sorted() orders them (stable)
+                a, b = factors
+                if factor_key(b, shapes) < factor_key(a, shapes):
+                    factors = (b, a)
+            else:
+                factors = sorted(factors, key=lambda f: factor_key(f, shapes))
         for f in factors:
             exp = f.args[1] if f.op == "pow" else None
             if id(f) not in opaque and exp is not None and exp.op == "num" \
