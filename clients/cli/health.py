@@ -138,6 +138,8 @@ def run(args: argparse.Namespace) -> int:
     results = [_judge(arg, args.kind, th) for arg in args.files]
     out = {"text": _text, "json": _json, "sarif": _sarif}[args.format](results, args)
     sys.stdout.write(out)
+    if args.format == "text":  # a clean run said nothing at all: say what was looked at
+        print(_summary(results), file=sys.stderr)
     if any(r.error is not None for r in results):
         return 2
     cut = SEVERITIES.index(args.threshold)
@@ -191,6 +193,28 @@ def _read(arg: str) -> tuple[str, str, ChainError | None]:
 
 def _where(label: str, span: Span | None) -> str:
     return f"{label}:{span.line}:{span.column}" if span else f"{label}:1:1"
+
+
+def _summary(results) -> str:
+    """One line on stderr (stdout stays one lint line per finding):
+    ``chainlens health: 1 file, 2 programs analysed, no findings``."""
+    def count(n: int, what: str) -> str:
+        return f"{n} {what}{'s' if n != 1 else ''}"
+
+    units = sum(len(r.reports) for r in results)
+    claims = sum(len(r.verdicts) for r in results)
+    findings = sum(len(r.findings) for r in results)
+    unread = sum(r.error is not None for r in results)
+    parts = [count(len(results), "file")]
+    if units or not claims:
+        parts.append(count(units, "program") + " analysed")
+    if claims:
+        parts.append(count(claims, "claim") + " checked")
+    parts.append(count(findings, "finding") if findings else "no findings")
+    if unread:
+        parts.append(f"{unread} not read")
+    tail = "" if findings or unread else " (-v: what was measured)"
+    return "chainlens health: " + ", ".join(parts) + tail
 
 
 def _text(results, args) -> str:

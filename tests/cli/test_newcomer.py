@@ -192,3 +192,18 @@ def test_check_of_a_typed_claim(claim, status, words):
 def test_check_errors_go_to_stderr_in_words(argv, words):
     code, out, err = run(*argv)
     assert (code, out) == (2, "") and words in err, err
+
+
+def test_a_clean_health_run_says_what_it_looked_at(tmp_path):
+    path = tmp_path / "model.py"
+    path.write_text(MODEL)
+    code, out, err = run("health", str(path))
+    assert (code, out) == (0, "")  # stdout: one lint line per finding, none here
+    assert err.strip() == ("chainlens health: 1 file, 1 program analysed, no findings "
+                           "(-v: what was measured)")
+
+
+def test_health_summary_counts_findings():
+    code, out, err = run("health", "examples/deep_sigmoid.chain", "examples/deep_residual.chain")
+    assert code == 1 and len(out.splitlines()) == 1
+    assert err.strip() == "chainlens health: 2 files, 2 programs analysed, 1 finding"
