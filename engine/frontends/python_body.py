@@ -271,7 +271,7 @@ class Body(Control, Methods, Statements):
                 return Unknown(f"{ast.unparse(node)[:40]} is a flag chainlens cannot see")
             if node.attr == "shape":
                 return Shape(self.fw.tensor(base, node))
-            if node.attr in ("T", "mT", "data"):
+            if node.attr in ("T", "mT", "data", "value"):  # nnx: self.w.value
                 return self.fw.tensor(base, node)
             return Ref(("<tensor>", node.attr))
         if isinstance(base, Unknown):
@@ -368,9 +368,16 @@ class Body(Control, Methods, Statements):
             if name in fw.init.functions:
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
         if isinstance(f, Ref) and "nn" in f.path[:-1] and f.path[-1][:1].isupper():
-            # mp = nn.MaxPool2d(k) inside forward: a layer without weights built there
-            layer = fw.init.value(node, dict(self.env), self.bound, label=f.path[-1])
-            if isinstance(layer, Layer) and layer.spec.kind in ("shape", "act", "loss"):
+            # mp = nn.MaxPool2d(k) inside forward: a layer without weights built there;
+            # in a Flax __call__ (compact) any layer, built once like nn.Dense(f)(x)
+            compact = self.fn.name == "__call__" or any(
+                (dotted(d) or [""])[-1] == "compact" for d in self.fn.decorator_list)
+            if compact:
+                fw.flax_count += 1
+            layer = fw.init.value(node, dict(self.env), self.bound, label=(
+                f"{f.path[-1]}_{fw.flax_count}" if compact else f.path[-1]))
+            if isinstance(layer, Layer) and (compact or layer.spec.kind in ("shape", "act",
+                                                                            "loss")):
                 return layer
             raise Unsupported(node, f"{'.'.join(f.path)}(...) built inside forward (new "
                               "weights at every call) is not read")

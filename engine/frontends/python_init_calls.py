@@ -181,7 +181,7 @@ class InitCalls:
             return args[0]  # partial(nnx.avg_pool, window_shape=(2, 2)): the function, configured
         if name == "Lambda" and len(args) == 1:
             return args[0]  # eqx.nn.Lambda(jax.nn.silu): the function it wraps
-        if name == "Parameter":
+        if name == "Parameter" or (name == "Param" and "nnx" in func.path):  # nnx.Param(w)
             inner = args[0] if args else None
             if isinstance(inner, Param):
                 inner.buffer = False

@@ -51,7 +51,7 @@ SHAPE_METHODS = frozenset({
     "float", "double", "type_as", "to", "clone", "detach_", "expand", "expand_as", "view_as",
     "cuda", "cpu", "half", "t", "bfloat16", "unflatten", "movedim", "swapaxes", "repeat",
     "tile", "broadcast_to", "requires_grad_", "byte", "long", "int", "bool", "type",
-    "repeat_interleave",
+    "repeat_interleave", "astype",
 })
 #: tensor attributes that describe where or how it is stored, not its values
 TENSOR_FLAGS = frozenset({

@@ -35,6 +35,7 @@ from chainlens.engine.frontends.python_values import (
     Param,
     Positions,
     Ref,
+    Shape,
     Tensor,
     Tup,
     Unknown,
@@ -48,7 +49,7 @@ __all__ = ["call_library", "clamp", "loss_operands", "std_or_var", "CONSTANTS",
 MEASURED_WIDTH = 64
 
 #: ``math.pi`` and the like, by name, in the modules that define them
-CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau}
+CONSTANTS = {"pi": math.pi, "e": math.e, "tau": math.tau, "inf": math.inf}
 LIBRARY_MODULES = frozenset({"math", "np", "numpy", "torch", "jnp", "cmath"})
 #: calls that ask how the program runs, never what the data is
 _FLAGS = frozenset({"is_grad_enabled", "is_autocast_enabled", "is_available",
@@ -169,6 +170,19 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         fw.notes.append("attention read at one position: the output is v (softmax over one "
                         "key is 1)")
         return fw.tensor(args[2], where)
+    if "random" in f.path[:-1] and name in ("normal", "uniform") and len(args) >= 2 and (
+            (isinstance(args[1], Tup) and args[1].items) or isinstance(args[1], Shape)):
+        # eps = jax.random.normal(key, logvar.shape): noise, an input of unit variance
+        if isinstance(args[1], Shape):
+            dim = args[1].of.dim
+        else:
+            last = args[1].items[-1]
+            dim = Dim(last.value if isinstance(last, Const) and isinstance(last.value, int)
+                      else None)
+        node = fw.declare("eps", "input", (dim,), fw.offsets.span(where), "input")
+        fw.inputs.append(node.value)
+        fw.notes.append(f"noise ({'.'.join(f.path)}) is an input of unit variance")
+        return Tensor(node, dim)
     if name in ("randn_like", "rand_like", "normal_like"):
         t = fw.tensor(args[0], where)
         node = fw.declare("eps", "input", (t.dim,), fw.offsets.span(where), "input")
@@ -266,7 +280,7 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         if name not in _MATH or (name in ("sqrt", "log") and values[0] <= 0):
             raise Unsupported(where, f"math.{name} is not read")
         return Const(_MATH[name](*values))
-    if name == "where" and len(args) == 3 and isinstance(args[0], Mask | Unknown):
+    if name == "where" and len(args) == 3 and isinstance(args[0], Mask | Unknown | Lazy):
         # torch.where(adj > 0, e, -9e15): the kept values, as masked_fill reads them
         fw.notes.append("torch.where(mask, a, b) read as a (the values the mask keeps)")
         return fw.tensor(args[1], where)
