@@ -73,7 +73,8 @@ def run(args) -> int:
     try:
         program = _one_program(doc, label)
         wrt = wrt_names(args.wrt, program) if args.wrt else None
-        points = [valid_point(parse_point(a), program, "--at") for a in args.at] or None
+        points = [valid_point(_inputs_only(parse_point(a), a, program), program, "--at")
+                  for a in args.at] or None
         kernel = compile(program, wrt=wrt)
         evaluation = evaluate(program, at=points, kernel=kernel)
     except Exception as exc:
@@ -102,6 +103,16 @@ def _one_program(doc, label: str):
     names = ", ".join(u.label for u in units) or "none"
     raise ChainError(f"{label} has {len(units)} functions to evaluate ({names}); "
                      "grad evaluates one program", hint="put the one you want in a .chain file")
+
+
+def _inputs_only(point: dict, typed: str, program) -> dict:
+    """``point``, when every name is an input; else the error says it the
+    way it was typed (``--at q=1``), not as a request field (``--at['q']``)."""
+    for name in point:
+        if name not in program.inputs:
+            raise EvaluationError(f"--at {typed}: {name!r} is not an input of the program",
+                                  expected=tuple(program.inputs) or ("no inputs",))
+    return point
 
 
 def _attach(exc, text: str) -> None:

@@ -207,3 +207,10 @@ def test_health_summary_counts_findings():
     code, out, err = run("health", "examples/deep_sigmoid.chain", "examples/deep_residual.chain")
     assert code == 1 and len(out.splitlines()) == 1
     assert err.strip() == "chainlens health: 2 files, 2 programs analysed, 1 finding"
+
+
+def test_grad_at_a_name_that_is_no_input_says_it_as_typed():
+    code, out, err = run("grad", "examples/neuron.chain", "--at", "q=1")
+    assert (code, out) == (2, "")
+    assert err.strip() == ("chainlens grad: error: --at q=1: 'q' is not an input of the "
+                           "program; expected b, w, x or y")
