@@ -163,7 +163,9 @@ class InitValues:
             return Items(list(names.values()), label, names)
         if isinstance(node, ast.Lambda):
             return Closure(node, dict(env), mod)  # self.mlpf = lambda x: m.c_proj(m.c_fc(x))
-        if isinstance(node, ast.ListComp) and len(node.generators) == 1:
+        if isinstance(node, ast.ListComp | ast.GeneratorExp):
+            # [Block(d) for _ in range(n)], ModuleList(nn.Linear(d, d) for _ in range(n)),
+            # [m for _ in range(n) for m in (nn.Linear(d, d), nn.ReLU())]
             return self._comprehension(node, env, mod, label)
         if isinstance(node, ast.Call):
             return self._call(node, env, mod, label)
@@ -193,17 +195,30 @@ class InitValues:
             return Const("".join(parts))
         return Unknown(f"{ast.unparse(node)[:40]} is not read")
 
-    def _comprehension(self, node: ast.ListComp, env, mod, label):
-        gen = node.generators[0]
-        it = self._value(gen.iter, env, mod, label)
-        seq = it.items if isinstance(it, Items | Tup) else None
-        if seq is None or gen.ifs or len(seq) > MAX_REPEAT:
+    def _comprehension(self, node: ast.ListComp | ast.GeneratorExp, env, mod, label):
+        """Its items, loop by loop as Python runs them: an inner loop's
+        iterable is evaluated again for each outer item (a fresh tuple of
+        layers per block)."""
+        out: list = []
+
+        def run(k: int, inner: dict) -> bool:
+            if k == len(node.generators):
+                out.append(self._value(node.elt, inner, mod, f"{label}.{len(out)}"))
+                return len(out) <= MAX_REPEAT
+            gen = node.generators[k]
+            it = self._value(gen.iter, inner, mod, f"{label}.{len(out)}")
+            seq = it.items if isinstance(it, Items | Tup) else None
+            if seq is None or gen.ifs or gen.is_async or len(seq) > MAX_REPEAT:
+                return False
+            for v in seq:
+                scope = dict(inner)
+                self._bind_target(gen.target, v, scope)
+                if not run(k + 1, scope):
+                    return False
+            return True
+
+        if not run(0, env):
             return Unknown("a comprehension over something chainlens cannot count")
-        out = []
-        for i, v in enumerate(seq):
-            inner = dict(env)
-            self._bind_target(gen.target, v, inner)
-            out.append(self._value(node.elt, inner, mod, f"{label}.{i}"))
         return Items(out, label)
 
     def _bind_target(self, target, value, env):

@@ -1,0 +1,47 @@
+"""ModuleList/Sequential built from a generator or a nested comprehension
+are read like the bracketed list (red team F9), and their flow agrees with
+PyTorch's (tests/models/fixtures/comprehensions.py)."""
+
+import importlib.util
+import pathlib
+
+import pytest
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.health.analysis import analyze
+
+torch = pytest.importorskip("torch")
+
+HERE = pathlib.Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "comprehensions.py"
+FACTOR = 5.0  # per-layer ratios, 16 seeded draws each side
+
+
+def _load(path: pathlib.Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+models = _load(FIXTURE, "chainlens_comprehension_fixtures")
+torch_flow = _load(HERE / "torch_flow.py", "chainlens_torch_flow_comprehensions")
+UNITS = {u.label: u for u in read_document(FIXTURE.read_text(), path=str(FIXTURE)).programs}
+
+
+@pytest.mark.parametrize("name", sorted(models.FIXTURES))
+def test_comprehension_containers_are_read_and_agree_with_torch(name):
+    grads = torch_flow.torch_layer_grads(getattr(models, name), models.FIXTURES[name])
+    flow = analyze(UNITS[name].program).flow
+    assert flow is not None and len(flow.layers) == len(grads)
+    for ours, theirs in zip(flow.layers, grads, strict=True):
+        torch_ratio = theirs / grads[-1]
+        assert torch_ratio / FACTOR <= ours.ratio <= torch_ratio * FACTOR, (ours, torch_ratio)
+    ratio = grads[0] / grads[-1]
+    assert flow.verdict == ("vanishing" if ratio < 1e-3 else "exploding" if ratio > 1e3
+                            else "healthy")
+
+
+def test_each_block_of_a_nested_comprehension_has_its_own_weights():
+    weights = {d.name for d in UNITS["NestedComprehensionSequential"].program.declarations
+               if d.role == "param" and len(d.shape) == 2}
+    assert len(weights) == 15
