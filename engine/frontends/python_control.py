@@ -17,6 +17,7 @@ import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_statements import LoopBreak, LoopContinue
 from chainlens.engine.frontends.python_values import (
     Const,
     DataDependent,
@@ -121,7 +122,12 @@ class Control:
             raise Unsupported(stmt, "for … else is not read")
         for item in items:
             self.store(stmt.target, item, stmt)
-            self.block(stmt.body)
+            try:
+                self.block(stmt.body)
+            except LoopContinue:
+                continue
+            except LoopBreak:  # `if i == self.stop: break` on a constant or a flag
+                break
 
     def boolean(self, node: ast.BoolOp):
         """``a and b`` / ``a or b`` of flags: a constant when the constants

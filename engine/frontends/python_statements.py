@@ -41,17 +41,27 @@ from chainlens.engine.frontends.python_values import (
     Unsupported,
 )
 
-__all__ = ["Statements", "Nested", "NO_EFFECT_METHODS"]
+__all__ = ["Statements", "Nested", "LoopBreak", "LoopContinue", "NO_EFFECT_METHODS"]
 
 #: in-place methods that change no value a gradient flows through
 NO_EFFECT_METHODS = frozenset({"requires_grad_", "retain_grad", "share_memory_",
                                "pin_memory", "record_stream"})
 _TENSORS = (Tensor, Lazy, Linear, Concat)
+#: steps a while loop over constants is run at most (its body is read each time)
+_MAX_WHILE = 64
 #: calls written as statements that compute nothing a gradient flows through
 _NO_OP_CALLS = frozenset({"_assert", "_assert_async", "set_trace", "breakpoint", "synchronize",
                           "empty_cache", "warn", "warn_once"})
 _LOG_LEVELS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
                          "log"})
+
+
+class LoopBreak(Exception):  # noqa: N818 - control flow, not an error
+    """``break`` in a loop body the reader unrolls."""
+
+
+class LoopContinue(Exception):  # noqa: N818 - control flow, not an error
+    """``continue`` in a loop body the reader unrolls."""
 
 
 @dataclass(eq=False)
@@ -93,10 +103,41 @@ class Statements:
             return True
         if isinstance(stmt, ast.Global | ast.Nonlocal | ast.Import | ast.ImportFrom):
             return True  # names only; an import's modules are resolved by name already
+        if isinstance(stmt, ast.Break):
+            raise LoopBreak
+        if isinstance(stmt, ast.Continue):
+            raise LoopContinue
         if isinstance(stmt, ast.While):
-            raise Unsupported(stmt, f"`while {ast.unparse(stmt.test)[:40]}` runs a number of "
-                              "times chainlens cannot count")
+            self.while_loop(stmt)
+            return True
         return False
+
+    def while_loop(self, stmt: ast.While) -> None:
+        """``while i < self.depth: ...; i += 1``: run while its test is a
+        fact the reader decides (a counter of constants), at most
+        _MAX_WHILE times (a `while True:` without a break costs no more);
+        a test on data or on a flag is a skip."""
+        why = (f"`while {ast.unparse(stmt.test)[:40]}` runs a number of times chainlens "
+               "cannot count")
+        for _ in range(_MAX_WHILE + 1):
+            try:
+                test = self.expr_or_unknown(stmt.test)
+            except DataDependent:
+                raise Unsupported(stmt, why) from None
+            truth = _truth(test) if not isinstance(test, Tensor | Lazy | Linear | Concat) else (
+                None)
+            if truth is None:
+                raise Unsupported(stmt, why)
+            if not truth:
+                self.block(stmt.orelse)
+                return
+            try:
+                self.block(stmt.body)
+            except LoopContinue:
+                continue
+            except LoopBreak:
+                return
+        raise Unsupported(stmt, f"a while loop of more than {_MAX_WHILE} steps")
 
     def effect(self, call: ast.expr) -> bool:
         """An expression statement with an effect on a tensor of this body:
@@ -317,3 +358,16 @@ def _isinstance(value, kind) -> Const | Unknown:
     if isinstance(value, Tup) and all(n in _PY_TYPES or n in _TENSOR_TYPES for n in names):
         return Const(any(n in ("tuple", "list") for n in names))
     return Unknown("a flag chainlens cannot see")
+
+
+def _truth(value) -> bool | None:
+    """``if value:`` / ``while value:`` when the reader knows it: a
+    constant's truth, a layer or module (true), a list of known length;
+    None otherwise."""
+    if isinstance(value, Const):
+        return bool(value.value)
+    if isinstance(value, Layer | Mod):
+        return True
+    if isinstance(value, Seq | Items | Tup):
+        return bool(value.items)
+    return None

@@ -142,6 +142,11 @@ def test_a_while_loop_is_a_skip_with_its_reason():
      "depends on data"),
     ("    def forward(self, x):\n        @torch.jit.script\n        def f(y):\n"
      "            return y\n        return f(self.fc(x))\n", "decorated helper `f`"),
+    ("    def forward(self, x):\n        while True:\n            x = self.fc(x)\n"
+     "        return x\n", "a while loop of more than 64 steps"),
+    ("    def forward(self, x):\n        for i in range(3):\n            if x.sum() > i:\n"
+     "                break\n            x = self.fc(x)\n        return x\n",
+     "depends on data"),
 ])
 def test_what_stays_unread_says_why(source, reason):
     text = ("import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n"
@@ -247,3 +252,13 @@ def test_a_filtered_comprehension_reads_the_layers_it_keeps_as_torch_does():
         fixtures.Filtered, _x,
         [lambda m: m.layers[0].weight.grad, lambda m: m.layers[2].weight.grad,
          lambda m: m.out.weight.grad]))
+
+
+def test_a_counted_while_loop_break_and_continue_match_torch():
+    # layers 0, 1 (while), 2 (the for loop, continue before, break at 3)
+    assert [f.name for f in _flow("CountedLoops").layers] == [
+        "W_layers_0", "W_layers_1", "W_layers_2", "W_out"]
+    _agree("CountedLoops", _torch_ratios(
+        fixtures.CountedLoops, _x,
+        [lambda m, i=i: m.layers[i].weight.grad for i in range(3)]
+        + [lambda m: m.out.weight.grad]))
