@@ -300,10 +300,12 @@ def build_scalar(tape: Tape, wrt: tuple[int, ...], mode: str):
 
 def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool, ...],
                 sum_shared: bool = False, parallel: bool = True, how: str = "here"):
-    """``run(n, A0, A1, ..., OUT, ACC) -> number of non-finite results``:
-    ``Ai`` holds input i's values (length n when ``batched[i]``, else length
-    1, read once outside the loop); row r of ``OUT`` receives the outputs
-    then the Jacobian entries, output-major.  With ``sum_shared``, entries
+    """``run(lo, hi, A0, A1, ..., OUT, ACC) -> number of non-finite results``
+    over points ``lo <= i < hi`` (threads run parts of one batch into one
+    ``OUT``, :mod:`.threads`): ``Ai`` holds input i's values (length n when
+    ``batched[i]``, else length 1, read once outside the loop); row r of
+    ``OUT`` receives the outputs then the Jacobian entries, output-major,
+    in columns ``lo:hi``.  With ``sum_shared``, entries
     for unbatched inputs are summed over the batch into ``ACC`` instead (the
     gradient of the batch total, as a training loop wants it).  Returns the
     compiled function, the seconds numba took (compiling, or loading from
@@ -342,16 +344,16 @@ def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool
     reload = [k for k in used if k in position and batched[position[k]]]
     scratch = f"T = np.empty(({max(1, len(kept))}, {_BLOCK}))"
     params = "".join(f"A{r}, " for r in range(len(slots)))
-    lines = [f"def run(n, {params}OUT, ACC):", "    bad = 0"]
+    lines = [f"def run(lo, hi, {params}OUT, ACC):", "    bad = 0"]
     lines += [f"    s{r} = 0.0" for r, flag in enumerate(summed) if flag]
     lines += [f"    v{k} = A{r}[0]" for r, k in enumerate(slots) if not batched[r]]
     if parallel:  # blocks spread over the cores, each with its own scratch
-        lines += [f"    for block in numba.prange((n + {_BLOCK - 1}) // {_BLOCK}):",
-                  f"        start = block * {_BLOCK}",
-                  f"        stop = min(start + {_BLOCK}, n)", f"        {scratch}"]
+        lines += [f"    for block in numba.prange((hi - lo + {_BLOCK - 1}) // {_BLOCK}):",
+                  f"        start = lo + block * {_BLOCK}",
+                  f"        stop = min(start + {_BLOCK}, hi)", f"        {scratch}"]
     else:
-        lines += [f"    {scratch}", f"    for start in range(0, n, {_BLOCK}):",
-                  f"        stop = min(start + {_BLOCK}, n)"]
+        lines += [f"    {scratch}", f"    for start in range(lo, hi, {_BLOCK}):",
+                  f"        stop = min(start + {_BLOCK}, hi)"]
     lines.append("        for i in range(start, stop):")
     lines += [f"            v{k} = A{r}[i]" for r, k in enumerate(slots) if batched[r]]
     lines += forward + body_out

@@ -49,7 +49,7 @@ __all__ = ["Builds", "STATS", "build_elsewhere", "cache_dir", "compile_loop", "d
            "load_cached", "read_plan", "write_plan"]
 
 #: Bump when the layout of generated files changes.
-_FORMAT = "3"
+_FORMAT = "4"
 #: How the builds of this process went: ``compiled`` (numba compiled a
 #: loop), ``loaded`` (numba loaded it from the disk cache), ``background``
 #: (builds started in a thread), ``failed``.
@@ -144,12 +144,12 @@ def _namespace(helpers: dict) -> dict:
 
 
 def _warm_args(shapes) -> tuple:
-    return (1, *(np.zeros(shape) for shape in shapes))
+    return (0, 1, *(np.zeros(shape) for shape in shapes))
 
 
 def compile_loop(source: str, fname: str, helpers: dict, parallel: bool, shapes):
     """``fname`` of ``source`` compiled by numba (from the disk cache when it
-    is there) for ``fname(n, *arrays of these shapes' ranks)``, called once
+    is there) for ``fname(lo, hi, *arrays of these shapes' ranks)``, called once
     so the machine code exists.  Returns ``(fn, seconds, loaded)``:
     ``loaded`` when nothing was compiled."""
     import numba

@@ -3,9 +3,11 @@
 numba's ``parallel=True`` loop compiles a second variant (minutes for the
 50-layer chain, more with the vectorisable ``exp``) and wakes numba's
 thread pool on every call, which lost to the serial loop on busy cores.
-The serial loop is compiled with ``nogil`` (:mod:`.jit`), so the batch is
-cut into one contiguous part per core and each part runs the same compiled
-loop in a thread of a small pool (the caller runs the first part): no
+The serial loop is compiled with ``nogil`` (:mod:`.jit`) and runs over
+points ``lo:hi`` of the whole arrays, so the batch is cut into one
+contiguous part per core and each part runs the same compiled loop in a
+thread of a small pool (the caller runs the first part), writing its own
+columns of the one output array: no
 second compile, no second cache entry, nothing loaded or compiled on the
 request path.  Each point is computed by the same code as in one call;
 only the batch totals of shared inputs (``ACC``) are added part by part
@@ -50,35 +52,34 @@ def _pool(workers: int) -> ThreadPoolExecutor:
         return _POOL
 
 
-def _one(fn, lo: int, hi: int, X, batched, rows: int, n_acc: int):
-    part = [x[lo:hi] if b else x for x, b in zip(X, batched, strict=True)]
-    OUT = np.empty((rows, hi - lo))
+def _one(fn, lo: int, hi: int, X, OUT, n_acc: int):
     ACC = np.zeros(n_acc)
-    return fn(hi - lo, *part, OUT, ACC), OUT, ACC
+    return fn(lo, hi, *X, OUT, ACC), ACC
 
 
 def run(fn, batch: int, X, batched, rows: int, n_acc: int, parts: int | None = None):
-    """``(bad, OUT, ACC)`` of the loop ``fn(n, *X, OUT, ACC)`` over ``batch``
-    points, in ``parts`` contiguous parts (default: one per core from
-    :data:`THREADS_MIN_BATCH` points on).  ``X[i]`` has the batch axis when
-    ``batched[i]`` (contiguous 1-D arrays, so every part has the compiled
-    loop's types)."""
+    """``(bad, OUT, ACC)`` of the loop ``fn(lo, hi, *X, OUT, ACC)`` over
+    ``batch`` points, in ``parts`` contiguous parts (default: one per core
+    from :data:`THREADS_MIN_BATCH` points on), each writing its own columns
+    of one ``OUT`` (nothing is copied) and its own batch totals, added in
+    part order.  ``X[i]`` has the batch axis when ``batched[i]``."""
     if parts is None:
         parts = cores() if batch >= THREADS_MIN_BATCH else 1
     parts = max(1, min(parts, batch))
+    OUT = np.empty((rows, batch))
     if parts == 1:
-        return _one(fn, 0, batch, X, batched, rows, n_acc)
+        bad, ACC = _one(fn, 0, batch, X, OUT, n_acc)
+        return bad, OUT, ACC
     bounds = [batch * p // parts for p in range(parts + 1)]
     pool = _pool(parts - 1)
-    futures = [pool.submit(_one, fn, bounds[p], bounds[p + 1], X, batched, rows, n_acc)
+    futures = [pool.submit(_one, fn, bounds[p], bounds[p + 1], X, OUT, n_acc)
                for p in range(1, parts)]
-    results = [_one(fn, bounds[0], bounds[1], X, batched, rows, n_acc)]
+    results = [_one(fn, bounds[0], bounds[1], X, OUT, n_acc)]
     results += [f.result() for f in futures]
     bad = sum(r[0] for r in results)
-    OUT = np.concatenate([r[1] for r in results], axis=1)
-    ACC = results[0][2]
+    ACC = results[0][1]
     for r in results[1:]:
-        ACC += r[2]
+        ACC += r[1]
     return bad, OUT, ACC
 
 

@@ -160,13 +160,13 @@ def test_a_cache_directory_others_can_write_is_not_used(tmp_path, monkeypatch):
 
 def test_a_tampered_cache_file_is_rewritten_before_it_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("CHAINLENS_CACHE_DIR", str(tmp_path))
-    source = "def run(n, A0, OUT, ACC):\n    OUT[0, 0] = A0[0] * 2.0\n    return 0\n"
+    source = "def run(lo, hi, A0, OUT, ACC):\n    OUT[0, 0] = A0[0] * 2.0\n    return 0\n"
     fn, _, _ = jit.compile_loop(source, "run", {}, False, [(1,), (1, 1), (0,)])
     path, = tmp_path.glob("*/k*.py")
     path.write_text(source.replace("2.0", "3.0"))
     fn, _, _ = jit.compile_loop(source, "run", {}, False, [(1,), (1, 1), (0,)])
     out = np.zeros((1, 1))
-    fn(1, np.array([5.0]), out, np.zeros(0))
+    fn(0, 1, np.array([5.0]), out, np.zeros(0))
     assert out[0, 0] == 10.0 and path.read_text() == source
 
 

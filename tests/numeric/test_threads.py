@@ -63,9 +63,9 @@ def test_a_nan_in_a_later_part_is_reported(kernel, monkeypatch):
 def test_small_batches_and_one_core_run_in_one_part(monkeypatch):
     calls = []
 
-    def loop(n, X, OUT, ACC):
-        calls.append(n)
-        OUT[0, :] = X[:n]
+    def loop(lo, hi, X, OUT, ACC):
+        calls.append(hi - lo)
+        OUT[0, lo:hi] = X[lo:hi]
         return 0
 
     x = np.arange(10.0)
