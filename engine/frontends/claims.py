@@ -196,6 +196,9 @@ def _rescued(unit: Unit, verdict: ClaimVerdict, default_variable: str) -> ClaimV
     if condition:
         return ClaimVerdict(unit, verdict.wrt, note=f"not checked: the claim is stated "
                             f"{condition} only")
+    unasserted = getattr(claim, "unasserted", None)
+    if unasserted:
+        return ClaimVerdict(unit, verdict.wrt, note=f"not checked: {unasserted}")
     loose = getattr(claim, "loose", None)
     if loose == "words":
         return ClaimVerdict(unit, verdict.wrt, note="not checked: a chain-rule step in words "

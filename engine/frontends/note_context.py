@@ -13,7 +13,7 @@ import re
 
 from chainlens.engine.frontends.note_math import Math
 
-__all__ = ["condition", "equation_context", "hypothesis", "line_equation"]
+__all__ = ["condition", "equation_context", "hypothesis", "line_equation", "not_asserted"]
 
 
 _EQUATION = re.compile(r"\?|\\(?:Rightarrow|implies|Longrightarrow|iff|vert|bigg?|Bigg?)\b|\|"
@@ -101,3 +101,54 @@ def line_equation(note: str, frag: Math) -> bool:
     paragraph, not the sentence: "The tangent line is …, i.e. $y = 3x - 2$".)"""
     start = max(note.rfind("\n\n", 0, frag.start), frag.start - 120, 0)
     return bool(_LINE.search(note, start, frag.start))
+
+
+#: Words that make a claim the note's own counter-example, a question or a quiz item.
+_COUNTER = re.compile(r"\b(?:mistakes?|wrong|not\s+true|false|incorrect|find\s+the\s+error"
+                      r"|erroneous|instead\s+of|misconceptions?|pitfalls?|never\s+write|don'?t\s+write"
+                      r"|true\s+or\s+false|is\s+it\s+true|which\s+(?:one\s+)?is\s+(?:correct|right)"
+                      r"|does\b[^.?!]{0,80}\bhold|contradiction|often\s+(?:claim|write)"
+                      r"|bogus|invalid|fallacy|oops)\b|[❌✗✘⚠]", re.I)
+#: Words that make a derivative given (a premise), not claimed: an initial value
+#: problem, an antiderivative to find, "suppose only the derivative is known".
+_PREMISE = re.compile(r"\b(?:given(?!\s+by)|suppose[sd]?|supposing|assume[sd]?|assuming|known"
+                      r"|initial[\s-]+value|such\s+that|satisf(?:y|ies|ying)|antiderivatives?"
+                      r"|differential\s+equations?|(?<![{\\])solves?)\b", re.I)
+_IVP = re.compile(r"(?<![A-Za-z\\])[A-Za-z]\s*\(\s*-?\d+(?:\.\d+)?\s*\)\s*=")
+
+
+def _sentence(note: str, frag: Math) -> tuple[int, int]:
+    """The sentence (or list item, table row) around a fragment."""
+    found = [(note.rfind(s, 0, frag.start), s) for s in (". ", ".\n", "? ", "! ", "\n\n",
+                                                          "\n- ", "\n* ", "|")]
+    start = max([frag.start - 200, 0, *[k + len(s) for k, s in found if k >= 0]])
+    if re.match(r"\s*\(?[a-hA-H1-9][).]\s", note[start:frag.start]):
+        # "Which is correct? (a) … (b) …": the options belong to the question
+        start = max(note.rfind("\n\n", 0, start), start - 120, 0)
+    stop = _SENTENCE_END.search(note, frag.end)
+    end = min(frag.end + 200, stop.end() if stop else len(note))
+    for sep in ("|", "\n- ", "\n* "):
+        k = note.find(sep, frag.end, end)
+        end = k if k >= 0 else end
+    return start, end
+
+
+def not_asserted(note: str, frag: Math) -> str | None:
+    """Why the note does not assert the claims of the fragment, or None: it
+    calls them wrong or asks about them (a counter-example: "A common mistake
+    is to write …", "❌ …", ``~~…~~``, "Is it true that …?"), or gives a
+    derivative as a premise ("Given $f'(x) = \\cos x$ with $f(0) = 0$", an
+    initial value problem).  Such a claim is never called wrong."""
+    start, end = _sentence(note, frag)
+    around = re.sub(r"\*+", "", note[start:frag.start] + " " + note[frag.end:end])
+    stop = _SENTENCE_END.search(note, frag.end)
+    question = stop is not None and stop.group(0) == "?" and "\n\n" not in note[frag.end:stop.end()]
+    if question or _COUNTER.search(around) or \
+            note[max(0, frag.start - 3):frag.start].endswith("~~") \
+            or note.startswith("~~", frag.end + 1) or note.startswith("~~", frag.end):
+        return "the note calls this wrong, or asks about it (a counter-example or a question)"
+    clause = max(start, note.rfind(",", start, frag.start) + 1,
+                 note.rfind(" then ", start, frag.start), note.rfind(";", start, frag.start) + 1)
+    if _PREMISE.search(note, clause, frag.start) or _IVP.search(around):
+        return "the derivative is given here (a premise or an initial value problem), not claimed"
+    return None

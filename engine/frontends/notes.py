@@ -29,6 +29,7 @@ from chainlens.engine.frontends.note_context import (
     equation_context,
     hypothesis,
     line_equation,
+    not_asserted,
 )
 from chainlens.engine.frontends.note_defs import (
     RESTATED,
@@ -124,6 +125,9 @@ class Claim:
     #: include the inner derivative: never wrong), "prose" (a step after prose
     #: that may restate the function: not wrong when it does)
     loose: str | None = None
+    #: why the note does not assert the claim (it calls it wrong, asks about it,
+    #: or gives it as a premise): never called wrong then
+    unasserted: str | None = None
 
 
 def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:
@@ -461,7 +465,8 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                                       condition=condition(note, frag, item.claimed_end),
                                       plain=frag.plain,
                                       loose="prose" if any(j <= item.claimed_start for j in
-                                                           frag.joins) else None))
+                                                           frag.joins) else None,
+                                      unasserted=not_asserted(note, frag)))
                 unused.discard(item.definition)
         for name, bodies in here.items():
             if len(bodies) > 1 and not defs[name].reason:

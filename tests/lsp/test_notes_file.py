@@ -15,7 +15,7 @@ NOTE = """# Notes
 
 Right: $\\frac{d}{dx}\\sin(x^2) = 2x\\cos(x^2)$.
 
-Wrong: $\\frac{d}{dx}\\sin(x^2) = \\cos(x^2)$.
+Check: $\\frac{d}{dx}\\sin(x^2) = \\cos(x^2)$.
 
 Logarithmic differentiation: $(x^x)' = x^x(\\ln x + 1)$.
 

@@ -237,3 +237,39 @@ def test_a_step_after_prose_that_restates_the_function_is_not_wrong():
 def test_a_greek_constant_is_one_symbol(claim):
     assert oks(f"${claim}$") == [True]
     assert oks(f"${claim.replace('= ', '= 2', 1)}$") == [False]
+
+
+@pytest.mark.parametrize("sentence", [
+    "A common mistake is to write $\\frac{d}{dx}\\sin 2x = \\cos 2x$ (wrong!).",
+    "It is **not** true that $\\frac{d}{dx}(x^2 e^x) = 2xe^x$.",
+    "Students often claim $\\frac{d}{dx}\\ln(2x) = \\frac{2}{x}$, which is false.",
+    "❌ $\\frac{d}{dx}\\frac{1}{x} = \\ln x$",
+    "~~$\\frac{d}{dx}\\cos x = \\sin x$~~",
+    "Why is $\\frac{d}{dx}\\tan x = \\sec x$ incorrect?",
+    "Is it true that $\\frac{d}{dx}e^{2x} = e^{2x}$?",
+    "Which is correct? (a) $\\frac{d}{dx}\\ln x = x$ (b) $\\frac{d}{dx}\\ln x = \\frac{1}{x}$",
+])
+def test_the_note_s_own_counter_examples_are_never_called_wrong(sentence):
+    assert False not in oks(sentence)
+
+
+def test_a_right_answer_next_to_a_counter_example_is_still_right():
+    note = "Wrong: $\\frac{d}{dx} x^3 = 3x$. Right: $\\frac{d}{dx}x^3 = 3x^2$.\n"
+    assert oks(note) == [None, True]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Now suppose only the derivative is known: $f'(x) = 4x + 1$ and $f(0) = 2$.",
+    "Given $f'(x) = \\cos x$ with $f(0) = 0$, we get $f(x) = \\sin x$.",
+    "The initial value problem $y' = \\cos x$, $y(0) = 2$ has the solution $y = \\sin x + 2$.",
+])
+def test_a_given_derivative_is_a_premise(sentence):
+    note = f"Let $f(x) = x^3$ and $y = x^2$, so $f'(x) = 3x^2$.\n\n{sentence}\n"
+    assert oks(note)[0] is True and False not in oks(note)
+
+
+@pytest.mark.parametrize("sentence", [
+    "the derivative is given by $f'(x) = 3x$.", "The solution: $f'(x) = 3x$.",
+    "In squared error terms, $f'(x) = 3x$."])
+def test_ordinary_sentences_still_judge(sentence):
+    assert oks(f"Let $f(x) = x^3$.\n\nSo {sentence}\n") == [False]

