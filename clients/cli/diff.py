@@ -275,6 +275,7 @@ def _print_derivative(d, fmt: str, steps: bool, named: bool = False) -> None:
     """``d/dx f = …`` for an expression; ``∂²f/∂x∂y = …`` for a mixed
     partial or a program's output (``named``)."""
     from chainlens.engine.printing import render
+    from chainlens.engine.printing.names import display_symbol
     from chainlens.engine.symbolic.step_text import format_steps
 
     notation = "text" if fmt == "python" else fmt
@@ -282,14 +283,15 @@ def _print_derivative(d, fmt: str, steps: bool, named: bool = False) -> None:
         head = _leibniz(d.of, d.wrt, notation)
     else:
         order = "" if d.order == 1 else f"^{d.order}"
+        var = display_symbol(d.wrt[0], notation)  # d/dw₁ as the body prints w₁
         if fmt == "latex":
-            head = (f"\\frac{{d{order}}}{{d{d.wrt[0]}{order}}}"
+            head = (f"\\frac{{d{order}}}{{d{var}{order}}}"
                     f"\\left[{render(d.expr, 'latex')}\\right]")
         else:
             shown = render(d.expr, notation)
             if d.expr.op == "add":
                 shown = f"({shown})"
-            head = f"d{order}/d{d.wrt[0]}{order} {shown}"
+            head = f"d{order}/d{var}{order} {shown}"
     print(f"{head} = {render(d.result, fmt)}")
     for c in d.conditions:
         print(f"  {'where' if c.kind != 'nondifferentiable' else 'note:'} {c.text}")

@@ -214,3 +214,12 @@ def test_grad_at_a_name_that_is_no_input_says_it_as_typed():
     assert (code, out) == (2, "")
     assert err.strip() == ("chainlens grad: error: --at q=1: 'q' is not an input of the "
                            "program; expected b, w, x or y")
+
+
+@pytest.mark.parametrize("fmt, head", [
+    ("unicode", "d/dw₁ w₁² = 2w₁"),
+    ("text", "d/dw_1 w_1^2 = 2*w_1"),
+    ("latex", r"\frac{d}{dw_{1}}\left[w_{1}^{2}\right] = 2 w_{1}"),
+])
+def test_the_variable_in_the_head_is_spelt_as_the_body_spells_it(fmt, head):
+    assert run("diff", "w_1^2", "--format", fmt)[1].strip() == head
