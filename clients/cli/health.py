@@ -59,6 +59,11 @@ RULES = {
                       "log(1 + exp(u)), log(sigmoid(u)), 1/(1 + exp(-u)), log(1 + u)... lose "
                       "the result for large or tiny u although it is representable; the "
                       "message names the stable form (softplus, log1p, ...)."),
+    "not-measured": ("not-measured", "NotMeasured",
+                     "A model re-initialised in a way chainlens does not model",
+                     "The file draws its weights with a call chainlens does not model "
+                     "(the message names it); no verdict is given at an initialisation the "
+                     "file does not train with."),
     "parse": ("parse-error", "ParseError", "The file could not be read",
               "Fix the syntax error; nothing else was analysed."),
 }

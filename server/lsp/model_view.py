@@ -50,7 +50,8 @@ def _layer_labels(unit) -> dict[str, str]:
 
 def _init_words(unit) -> str:
     kinds = {d.init for d in unit.program.declarations if d.role == "param" and d.init}
-    weights = sorted(k for k in kinds if k.endswith("weight") or k.startswith(("law:", "unm")))
+    weights = sorted((k for k in kinds if k.endswith("weight") or k.startswith(("law:", "unm"))),
+                     key=lambda k: (k.startswith("law:a:"), k))  # a weight's law before a bias's
     return "; ".join(dict.fromkeys(init_words(k) for k in weights)) or "declared ranges"
 
 

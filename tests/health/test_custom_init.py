@@ -110,3 +110,18 @@ def test_the_hover_words_name_the_files_init():
     words = {laws.init_words(d.init) for d in decls if d.name.startswith("W_")}
     assert words == {'nn.init.kaiming_normal_(layer.weight, nonlinearity=\'relu\') '
                      "(the file's own initialisation)"}
+
+
+def test_the_cli_names_a_not_modelled_init_in_text_and_sarif(capsys):
+    import json
+
+    from chainlens.cli.main import main
+
+    main(["health", str(FIXTURE)])
+    text = capsys.readouterr().out
+    assert "hint: not measured: the file re-initialises layers.0.weight with " \
+           "`nn.init.sparse_(layer.weight, sparsity=0.9)`" in text
+    main(["health", str(FIXTURE), "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    hints = [r for r in results if r["ruleId"] == "not-measured"]
+    assert len(hints) == len(models.NOT_MODELLED) and {r["level"] for r in hints} == {"note"}
