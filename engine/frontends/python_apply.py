@@ -177,7 +177,8 @@ class Apply:
         wide = LayerSpec("linear", spec.ctor, spec.fan_in, hidden * gates if hidden else None,
                          framework="torch-rnn")
         inner = layer.built.setdefault("gates", Layer(wide, layer.label, layer.span))
-        terms = [(inner, self.tensor(args[0] if args else None, where))]
+        x = args[0] if args else None  # a concatenated input: one weight block per part
+        terms = [(inner, x if isinstance(x, Concat) else self.tensor(x, where))]
         h_prev, c_prev = self._state(spec.ctor, args[1] if len(args) > 1 else None, where)
         if h_prev is not None and gates == 3:
             return self._gru_step(layer, terms[0], h_prev, hidden, where)
@@ -270,8 +271,9 @@ class Apply:
             return Tensor(call("matmul", a.node, b.node), dims[0])
         self.notes.append("attention read at one position: q @ kᵀ is one score, softmax "
                           "over one key is 1")
-        if a.scalar or b.scalar:  # att @ v with one score
-            return Tensor(mul(a.node, b.node), b.dim if a.scalar else a.dim)
+        if a.scalar or b.scalar or a.dim.value == 1:  # att @ v with one score
+            # (a width-1 operand: softmax over one source position, bmm(a, enc_out))
+            return Tensor(mul(a.node, b.node), b.dim if a.scalar or a.dim.value == 1 else a.dim)
         a.dim.unify(b.dim)
         return Tensor(call("sum", mul(a.node, b.node)), Dim(1), scalar=True)
 

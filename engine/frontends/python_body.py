@@ -148,6 +148,13 @@ class Body(Control, Methods, Statements):
                 base.attrs[target.attr] = value
         elif isinstance(target, ast.Starred):
             self.store(target.value, value, stmt)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and (
+                self.time_buffer(self.expr_or_unknown(target.value))):
+            # outputs = torch.zeros(T, B, V); outputs[t] = output: the steps, stacked
+            base = self.expr_or_unknown(target.value)
+            parts = list(base.parts) if isinstance(base, Concat) else []
+            self.env[target.value.id] = Concat(parts + [self.fw.tensor(value, stmt)],
+                                               stacked=True)
         elif isinstance(target, ast.Subscript):
             base = self.expr_or_unknown(target.value)
             index = self.expr_or_unknown(target.slice)
@@ -158,6 +165,13 @@ class Body(Control, Methods, Statements):
             base.items[index.value] = value  # X[i] = h: a list of time steps
         else:
             raise Unsupported(stmt, f"assignment to {ast.unparse(target)[:40]} is not read")
+
+    @staticmethod
+    def time_buffer(base) -> bool:
+        """A tensor of zeros (``torch.zeros(trg_len, batch, vocab)``) or the steps
+        already written into one: what ``outputs[t] = y`` fills."""
+        return (isinstance(base, Tensor) and base.node.op == "num" and base.node.value == 0
+                and not base.scalar) or (isinstance(base, Concat) and base.stacked)
 
     def unpack(self, value, n: int, stmt, target):
         if isinstance(value, Tup | Items):

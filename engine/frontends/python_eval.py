@@ -69,21 +69,37 @@ class Built:
 
 def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constants: dict,
                       offsets: Offsets, source: str, configs: dict | None = None,
-                      made: ast.Call | None = None) -> Built:
+                      made: ast.Call | None = None, scope: dict | None = None) -> Built:
     """One module class as a program; ``made``: the file's own construction
-    of it, whose arguments stand for those its ``__init__`` requires."""
+    of it, whose arguments stand for those its ``__init__`` requires; ``scope``:
+    the file's top-level ``name = value`` assignments, which those arguments
+    may name (``model = Seq2Seq(enc, dec)`` after ``enc = Encoder(...)``)."""
     init = InitReader(classes, functions, constants, offsets, configs)
     args: list = []
     kwargs: dict = {}
     if made is not None:
-        args = [init.value(a, {}, None) for a in made.args if not isinstance(a, ast.Starred)]
-        kwargs = {k.arg: init.value(k.value, {}, None) for k in made.keywords if k.arg}
+        env = _scope_env(made, scope or {}, init)
+        args = [init.value(a, env, None) for a in made.args if not isinstance(a, ast.Starred)]
+        kwargs = {k.arg: init.value(k.value, env, None) for k in made.keywords if k.arg}
         init.notes.append(f"built as the file builds it (line {made.lineno}): "
                           f"`{ast.unparse(made)[:60]}`")
     mod = init.instantiate(cls, args, kwargs, "")
     forward = _Forward(init, offsets)
     forward.notes += init.notes
     return finish_inits(forward.run(mod, source), init)  # nn.init.*_ not modelled
+
+
+def _scope_env(node: ast.AST, scope: dict, init: InitReader, depth: int = 0) -> dict:
+    """Values of the top-level names ``node`` uses (each read from its own
+    assignment, names it uses in turn, at most 4 deep)."""
+    env: dict = {}
+    if depth > 4:
+        return env
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id in scope and n.id not in env:
+            value = scope[n.id]
+            env[n.id] = init.value(value, _scope_env(value, scope, init, depth + 1), None)
+    return env
 
 
 def _safe(label: str) -> str:

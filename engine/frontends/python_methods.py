@@ -24,6 +24,7 @@ from chainlens.engine.frontends.python_values import (
     Lazy,
     Linear,
     Mask,
+    Positions,
     Seq,
     Shape,
     Tensor,
@@ -128,6 +129,8 @@ class Methods:
                 return Unknown("the rank of a tensor, which chainlens does not model")
             axis = args[0].value if args and isinstance(args[0], Const) else None
             return self.size(t, axis) if args else Shape(t)
+        if name in ("argmax", "argmin", "argsort", "multinomial"):
+            return Positions()  # top1 = output.argmax(1): an index, no gradient
         if name in ("eq", "ne", "gt", "lt", "ge", "le", "isnan", "isinf", "logical_not"):
             return Mask()  # input_ids.eq(0): a mask of the data (a padding mask)
         if name in ("detach", "detach_", "numpy", "tolist", "item"):

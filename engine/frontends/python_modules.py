@@ -92,6 +92,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
                and n.name not in classes and any(
                    isinstance(s, ast.AnnAssign) and s.value is not None for s in n.body)}
     made = _constructions(tree, classes)
+    scope = _assignments(tree)
     units: list[ModuleUnit] = []
     skips: list[ModuleSkip] = []
     owned: set[ast.AST] = set()
@@ -106,7 +107,8 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
             continue
         try:
             built = read_module_class(cls, classes, functions, constants, offsets, source,
-                                      configs, made.get(name) if _needs_arguments(cls) else None)
+                                      configs, made.get(name) if _needs_arguments(cls) else None,
+                                      scope)
         except Unsupported as exc:
             where = exc.node if getattr(exc.node, "lineno", None) else entry
             line = f" (line {where.lineno})" if where is not entry else ""
@@ -162,6 +164,22 @@ def _constructions(tree: ast.Module, classes: dict) -> dict[str, ast.Call]:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
                     node.func.id in classes):
                 out.setdefault(node.func.id, node)
+    return out
+
+
+def _assignments(tree: ast.Module) -> dict[str, ast.expr]:
+    """Top-level ``name = value`` of the file (and under ``if __name__ ==
+    "__main__":``), the last of each name: what a construction's arguments
+    name (``enc = Encoder(INPUT_DIM, 256)``)."""
+    out: dict[str, ast.expr] = {}
+    body = list(tree.body)
+    for node in tree.body:
+        if isinstance(node, ast.If) and _is_main(node.test):
+            body += node.body
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+                stmt.targets[0], ast.Name):
+            out[stmt.targets[0].id] = stmt.value
     return out
 
 
