@@ -56,12 +56,13 @@ _LOG_LEVELS = frozenset({"debug", "info", "warning", "warn", "error", "exception
                          "log"})
 
 
-class LoopBreak(Exception):  # noqa: N818 - control flow, not an error
-    """``break`` in a loop body the reader unrolls."""
+class LoopBreak(Unsupported):
+    """``break`` in a loop body the reader unrolls (caught by the loop; one
+    outside a loop, which Python itself rejects, is a skip with a reason)."""
 
 
-class LoopContinue(Exception):  # noqa: N818 - control flow, not an error
-    """``continue`` in a loop body the reader unrolls."""
+class LoopContinue(Unsupported):
+    """``continue`` in a loop body the reader unrolls (as :class:`LoopBreak`)."""
 
 
 @dataclass(eq=False)
@@ -104,9 +105,9 @@ class Statements:
         if isinstance(stmt, ast.Global | ast.Nonlocal | ast.Import | ast.ImportFrom):
             return True  # names only; an import's modules are resolved by name already
         if isinstance(stmt, ast.Break):
-            raise LoopBreak
+            raise LoopBreak(stmt, "`break` outside a loop")
         if isinstance(stmt, ast.Continue):
-            raise LoopContinue
+            raise LoopContinue(stmt, "`continue` outside a loop")
         if isinstance(stmt, ast.While):
             self.while_loop(stmt)
             return True
@@ -231,7 +232,8 @@ class Statements:
                 f.path[0] == "torch" and not args):
             return Const(False)  # torch.jit.is_scripting(): an eager forward, as measured
         if f.path[0] != "builtins":
-            if name in ("checkpoint", "checkpoint_sequential") and "checkpoint" in f.path[:-1]:
+            if name in ("checkpoint", "checkpoint_sequential") and "checkpoint" in f.path[:-1] and (
+                    len(args) >= (1 if name == "checkpoint" else 3)):
                 fn, rest = (args[0], args[1:]) if name == "checkpoint" else (
                     Seq(list(args[0].items), "") if isinstance(args[0], Tup | Items) else args[0],
                     args[2:])

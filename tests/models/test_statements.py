@@ -147,6 +147,11 @@ def test_a_while_loop_is_a_skip_with_its_reason():
     ("    def forward(self, x):\n        for i in range(3):\n            if x.sum() > i:\n"
      "                break\n            x = self.fc(x)\n        return x\n",
      "depends on data"),
+    # Python's compiler rejects these; ast accepts them (a file being edited)
+    ("    def forward(self, x):\n        break\n        return self.fc(x)\n",
+     "`break` outside a loop"),
+    ("    def forward(self, x):\n        if self.fc:\n            continue\n"
+     "        return self.fc(x)\n", "`continue` outside a loop"),
 ])
 def test_what_stays_unread_says_why(source, reason):
     text = ("import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n"
