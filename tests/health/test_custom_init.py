@@ -56,6 +56,30 @@ def test_flow_at_the_files_own_init_agrees_with_torch(name):
         assert "the file's own initialisation" in finding.message
 
 
+def _parameter_grads(cls, width: int, seeds: int = 16) -> list[float]:
+    """torch's ‖∂L/∂P‖ of every 2-D parameter, median over seeds."""
+    per_seed = []
+    for seed in range(seeds):
+        torch.manual_seed(seed)
+        model = cls().double()
+        out = model(torch.randn(1, width, dtype=torch.float64))
+        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
+        per_seed.append([float(p.grad.norm()) for p in model.parameters() if p.dim() == 2])
+    return [float(v) for v in np.median(np.array(per_seed), axis=0)]
+
+
+@pytest.mark.parametrize("name", sorted(models.PARAMETERS))
+def test_a_reinitialised_parameter_agrees_with_torch(name):
+    grads = _parameter_grads(getattr(models, name), models.PARAMETERS[name])
+    flow = analyze(UNITS[name].program).flow
+    assert flow is not None and len(flow.layers) == len(grads)
+    for ours, theirs in zip(flow.layers, grads, strict=True):
+        torch_ratio = theirs / grads[-1]
+        assert torch_ratio / FACTOR <= ours.ratio <= torch_ratio * FACTOR, (ours, torch_ratio)
+    assert flow.verdict == _verdict(grads[0] / grads[-1])
+    assert "measured at the file's own initialisation" in UNITS[name].notes[-1]
+
+
 def test_the_default_init_is_not_what_a_reinitialised_stack_is_measured_at():
     # the same stack without its init lines vanishes (torch: 1.3e-4); with
     # xavier_normal_(gain=5/3) it does not (torch: 3.8)
