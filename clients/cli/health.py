@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     results = [_judge(arg, args.kind, th) for arg in args.files]
     out = {"text": _text, "json": _json, "sarif": _sarif}[args.format](results, args)
     sys.stdout.write(out)
-    if args.format == "text":  # a clean run said nothing at all: say what was looked at
+    if args.format == "text" and not out:  # a clean run said nothing: what was looked at
         print(_summary(results), file=sys.stderr)
     if any(r.error is not None for r in results):
         return 2
@@ -201,8 +201,9 @@ def _where(label: str, span: Span | None) -> str:
 
 
 def _summary(results) -> str:
-    """One line on stderr (stdout stays one lint line per finding):
-    ``chainlens health: 1 file, 2 programs analysed, no findings``."""
+    """One line on stderr for a run that printed nothing (stdout stays one
+    lint line per finding): ``chainlens health: 1 file, 2 programs
+    analysed, no findings (-v: what was measured)``."""
     def count(n: int, what: str) -> str:
         return f"{n} {what}{'s' if n != 1 else ''}"
 
