@@ -57,12 +57,13 @@ _RELATION = (r"(?:[<>≤≥]|\\(?:leq?|geq?|lt|gt|notin)(?![A-Za-z])"
              r"|\b(?:positive|negative|non-?negative)\b)[ \t]*-?[\w\\{}^]*"
              r"(?:[ \t]*[(\[][^()\[\]$\n]{0,24}[)\]])?")
 #: ``… = 1`` then "for $x > 0$", ", x > 0", "\quad (x > 0)", "(x \ne 0)", "when x < 0".
-_CONDITION_AFTER = re.compile(r"[\s$]*(?:\\[()\]]|\$)?[\s$]*(?:[,(（]|\\q?quad|\\text\s*\{\s*"
+_CONDITION_AFTER = re.compile(r"[\s$]*(?:\\[()\]]|\$)?[\s$]*(?:[,(（，]\s*(?:当|在|若)?|当|在|若"
+                              r"|\\q?quad|\\text\s*\{\s*"
                               r"(?:for|if|when|on)\b[^{}]*\}|\b(?:for|if|when|whenever|on|where"
                               r"|provided)\b)[^.;:\n=]{0,40}?" + _RELATION)
 #: "For $x > 0$, …", "When x < 0: …" before the claim, in its sentence.
-_CONDITION_BEFORE = re.compile(r"\b(?:for|if|when|whenever|on)\b[^.;\n=]{0,40}?" + _RELATION,
-                               re.I)
+_CONDITION_BEFORE = re.compile(r"(?:\b(?:for|if|when|whenever|on)\b|在|当|若|如果|对于)"
+                               r"[^.;\n=。]{0,40}?" + _RELATION, re.I)
 
 
 def condition(note: str, frag: Math, claimed_end: int) -> str | None:
@@ -81,7 +82,8 @@ def condition(note: str, frag: Math, claimed_end: int) -> str | None:
 
 def _words(text: str) -> str:
     text = re.sub(r"\\text\s*\{([^{}]*)\}|\\q?quad|\\[()]|[$]", r" \1", text)
-    text = re.sub(r"\s+", " ", text.lstrip(" ,(（").rstrip(" ）")).strip()
+    text = re.sub(r"\s+", " ", text.lstrip(" ,(（，").rstrip(" ）")).strip()
+    text = re.sub(r"^(?:在|当|若|如果|对于)\s*", "", text)
     if text.count(")") > text.count("("):
         text = text[:-1].rstrip() if text.endswith(")") else text
     if not text:
@@ -111,8 +113,8 @@ _COUNTER = re.compile(r"\b(?:mistakes?|wrong|not\s+true|false|incorrect|find\s+t
                       r"|bogus|invalid|fallacy|oops)\b|[❌✗✘⚠]", re.I)
 #: Words that make a derivative given (a premise), not claimed: an initial value
 #: problem, an antiderivative to find, "suppose only the derivative is known".
-_PREMISE = re.compile(r"\b(?:given(?!\s+by)|suppose[sd]?|supposing|assume[sd]?|assuming|known"
-                      r"|initial[\s-]+value|such\s+that|satisf(?:y|ies|ying)|antiderivatives?"
+_PREMISE = re.compile(r"\b(?:given(?!\s+by)|suppose[sd]?|supposing|assume[sd]?|assuming"
+                      r"|initial[\s-]+value|such\s+that|antiderivatives?"
                       r"|differential\s+equations?|(?<![{\\])solves?)\b", re.I)
 _IVP = re.compile(r"(?<![A-Za-z\\])[A-Za-z]\s*\(\s*-?\d+(?:\.\d+)?\s*\)\s*=")
 
@@ -147,6 +149,8 @@ def not_asserted(note: str, frag: Math) -> str | None:
             note[max(0, frag.start - 3):frag.start].endswith("~~") \
             or note.startswith("~~", frag.end + 1) or note.startswith("~~", frag.end):
         return "the note calls this wrong, or asks about it (a counter-example or a question)"
+    if re.search(r"\bdegrees?\b|\^\s*\{?\s*\\circ", around + frag.text):
+        return "the sentence measures angles in degrees"
     clause = max(start, note.rfind(",", start, frag.start) + 1,
                  note.rfind(" then ", start, frag.start), note.rfind(";", start, frag.start) + 1)
     if _PREMISE.search(note, clause, frag.start) or _IVP.search(around):

@@ -91,6 +91,11 @@ def _equals(m: re.Match) -> str:
     return "=" + " " * (len(m.group(0)) - 1)
 
 
+#: A line holding several statements (``p' &= 2x \\quad q' = e^x``): a ``&=`` line
+#: after it continues none of them.
+_SEVERAL = re.compile(r"=[^=]*(?:\\q?quad|\\hspace|;|,\s)[^=]*=")
+
+
 def _columns(text: str) -> str:
     """An alignment with several equations per line (``u &= 1 & v &= 1``): an
     ``&`` between two of them (neither side an ``=``, not at a line's start)
@@ -191,6 +196,11 @@ def _spaced_closing(scan: str, start: int) -> int:
 
 
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+#: Text a reader never sees as math: HTML comments, ``\\iffalse … \\fi``, comment and
+#: verbatim environments, ``\\verb|…|``.
+_HIDDEN = re.compile(r"<!--.*?-->|\\iffalse\b.*?\\fi\b"
+                     r"|\\begin\{(comment|verbatim\*?|lstlisting|minted|Verbatim|alltt)\}.*?"
+                     r"\\end\{\1\}|\\verb\*?([^A-Za-z\s]).*?\2", re.S)
 
 
 def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
@@ -205,6 +215,7 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
     myst = [(m.start(3), m.end(3), True) for m in _MATH_FENCE.finditer(note)] + \
         [(m.start(1), m.end(1), False) for m in _MATH_ROLE.finditer(note)]
     scan = _blank(_blank_spans(note, code_spans(note)), _INLINE_CODE).replace("\\$", "  ")
+    scan = _blank(scan, _HIDDEN)
     if latex:
         scan = _blank(scan, _COMMENT)
     source = scan
@@ -220,6 +231,9 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
             if scan.startswith(opener, i) and not (opener == "$" and scan.startswith("$$", i)):
                 start = i + len(opener)
                 end = _closing(scan, opener, closer, start)
+                if end > start and not scan[start:end].strip():
+                    i = end + len(closer)  # $$\begin{align}…\end{align}$$: read as the align
+                    break
                 if end > start:
                     found.append((start, end, display))
                     i = end + len(closer)
@@ -238,8 +252,9 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
             piece = body[s:e]
             if piece.strip():
                 lead = piece.lstrip()[:1]
-                if groups and (lead == "=" or lead in "+-" and lead and
-                               "=" in body[groups[-1][0]:groups[-1][1]]):
+                above = body[groups[-1][0]:groups[-1][1]] if groups else ""
+                if groups and (lead == "=" and not _SEVERAL.search(above) or lead in "+-" and
+                               lead and "=" in above):
                     # "&= …" continues the chain, "&+ …" the expression above
                     groups[-1][1] = e
                 else:
@@ -270,7 +285,8 @@ def _steps_between(note: str, prev: Math, frag: Math) -> bool:
     if not (prev.display and frag.display) or frag.start - prev.end > 400:
         return False
     inner = _DELIMITERS.sub("", note[prev.end:frag.start].strip()).strip()
-    return bool(inner) and not _NEW_SECTION.search(inner) and \
+    # (words: two lines of one alignment have only "\\\\" between them)
+    return bool(re.search(r"[A-Za-z]{3,}", inner)) and not _NEW_SECTION.search(inner) and \
         bool(_DIFFERENTIATES.search(prev.text))
 
 

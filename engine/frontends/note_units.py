@@ -318,12 +318,23 @@ _TRANSPOSE = re.compile(r"\^\s*(?:\{\s*)?(?:T|\\top|\\intercal|\\mathsf\s*\{\s*T
 _CASES = re.compile(r"\\begin\s*\{\s*(?:cases|dcases|rcases|array|matrix|[pbvB]matrix)\s*\}")
 
 
+#: A Greek letter applied to brackets (``\\Phi(x)``, ``\\phi(x)``): a function (the
+#: normal CDF, a potential), unless the note defined it (its formula replaced it then);
+#: ``\\sigma(x)`` is the reader's own sigmoid.
+_GREEK_CALL = re.compile(r"\\(alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta"
+                         r"|iota|kappa|lambda|mu|nu|xi|rho|tau|upsilon|phi|varphi|chi|psi|omega"
+                         r"|Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Phi|Psi|Omega)\s*\(")
+
+
 def _not_scalar(claim, text: str) -> str | None:
     """Why a claim is not a derivative of one scalar formula: a transpose
     (matrix calculus, ``\\frac{\\partial}{\\partial x} x^T A x = (A + A^T)x``),
     or a claimed side that is piecewise or a matrix (``\\begin{cases}``)."""
     if any(_TRANSPOSE.search(t) for t in (claim.expr_read, claim.claimed_read)):
         return "a transpose (matrix calculus) is not checked"
+    for t in (claim.expr_read, claim.claimed_read):
+        if (m := _GREEK_CALL.search(t)) is not None:
+            return f"\\{m.group(1)}(…) is a function the note does not define"
     if _CASES.search(text, claim.claimed_start, min(len(text), claim.claimed_end + 1)) or \
             _CASES.search(text[max(0, claim.claimed_start - 40):claim.claimed_start]
                           .rsplit("=", 1)[-1]):

@@ -363,11 +363,26 @@ def _through(claim: Claim, defs, dependent, same) -> Claim:
 _NUMBER = re.compile(r"-?\s*\d+(?:\.\d+)?|\\frac\s*\{\s*-?\d+\s*\}\s*\{\s*\d+\s*\}")
 
 
-def _with_constants(claim: Claim, visible, dependent) -> Claim:
+#: ``Let $\\lambda = 0.5$``: a Greek constant given a number (a Greek name is no
+#: definition of a function, see :func:`~chainlens.engine.frontends.note_defs.definition_of`).
+_GREEK_VALUE = re.compile(r"(\\(?:alpha|beta|gamma|delta|epsilon|eta|theta|kappa|lambda|mu|nu"
+                          r"|rho|sigma|tau|phi|omega))\s*=\s*(-?\d+(?:\.\d+)?)\s*(?=\$|\\\)|,|\.\s)")
+
+
+def _greek_values(note: str, before: int, wrt: str | None) -> dict[str, str]:
+    """The numbers the note gives Greek constants within :data:`WINDOW` before a claim."""
+    out: dict[str, str] = {}
+    for m in _GREEK_VALUE.finditer(note, max(0, before - WINDOW), before):
+        if m.group(1)[1:] != wrt:
+            out[m.group(1)] = m.group(2)
+    return out
+
+
+def _with_constants(claim: Claim, visible, dependent, note: str = "") -> Claim:
     """``Let $k = 5$. Then $\\frac{d}{dx} kx^2 = 10x$``: a one-letter name the note
     gives a number nearby is that number on both sides (a claim right for
     every k is right for k = 5, so no correct claim becomes wrong)."""
-    found = {}
+    found = _greek_values(note, claim.claimed_start, claim.wrt)
     for name, d in visible.items():
         if len(name) == 1 and name not in "de" and not d.vars and not d.reason and \
                 not d.alternatives and name != claim.wrt and \
@@ -375,7 +390,8 @@ def _with_constants(claim: Claim, visible, dependent) -> Claim:
             found[name] = d.body.strip()
     if not found:
         return claim
-    pattern = re.compile(r"(?<![\\A-Za-z_])(" + "|".join(found) + r")(?![A-Za-z(_'])")
+    pattern = re.compile(r"(?<![\\A-Za-z_])(" + "|".join(re.escape(n) for n in found)
+                         + r")(?![A-Za-z_'])(?!\s*\()")  # (\sigma(x) stays the sigmoid)
 
     def put(text: str) -> str:
         return pattern.sub(lambda m: "(" + found[m.group(1)] + ")", text)
@@ -459,7 +475,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
             else:
                 if dependent and not item.partial:
                     item = _through(item, visible, dependent, same)
-                item = _with_constants(item, visible, dependent)
+                item = _with_constants(item, visible, dependent, note)
                 claims.append(replace(item, equation=equation_context(note, frag),
                                       hypothesis=bool(item.at) and hypothesis(note, frag),
                                       condition=condition(note, frag, item.claimed_end),

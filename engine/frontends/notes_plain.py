@@ -68,11 +68,19 @@ _CODE_LIKE = re.compile(r"==|\*\*|;|\b(?:def|return|import|lambda|print|np|torch
                         r"|\w\.\w+|\[\s*\d+\s*\]|:\s*$|\bx\s*=\s*\[")
 
 
+#: Words that make a code span a program's output or input, not the note's math.
+_REPORTED = re.compile(r"\b(?:returns?|returned|outputs?|prints?|printed|bug|actual|expected"
+                       r"|result|results|call|calls|logs?|shows?|displays?|error|version|instead)\b",
+                       re.I)
+
+
 def _code_span_math(note: str, line: str, offset: int) -> list[Math]:
     """Cheat sheets write derivatives in inline code: `d/dx [x^n] = nx^(n-1)`,
     "For `f(x) = x^3`, …": a span that is a derivative claim or a definition,
     with nothing of a program in it, is read as a plain line."""
     out = []
+    if _REPORTED.search(line):
+        return out  # quoted program output: "returned `d/dx sin(x) = -cos(x)` (a bug)"
     for m in _SPAN.finditer(line):
         text = m.group(1)
         op, d = _OPERATOR.search(text), _DEFINES.match(text)

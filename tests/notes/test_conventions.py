@@ -273,3 +273,61 @@ def test_a_given_derivative_is_a_premise(sentence):
     "In squared error terms, $f'(x) = 3x$."])
 def test_ordinary_sentences_still_judge(sentence):
     assert oks(f"Let $f(x) = x^3$.\n\nSo {sentence}\n") == [False]
+
+
+def test_satisfies_states_a_fact():
+    assert oks("The sigmoid satisfies $\\sigma'(x) = \\sigma(x)(1+\\sigma(x))$.\n") == [False]
+
+
+@pytest.mark.parametrize("hidden", [
+    "<!-- TODO: $\\frac{d}{dx}\\sin 2x = \\cos 2x$ -->",
+    "<!--\n$\\frac{d}{dx}\\sin 2x = \\cos 2x$\n-->",
+    "\\iffalse $\\frac{d}{dx}\\sin 2x = \\cos 2x$ \\fi",
+    "\\begin{verbatim}\n$\\frac{d}{dx}\\sin 2x = \\cos 2x$\n\\end{verbatim}",
+    "\\begin{comment}\n$\\frac{d}{dx}\\sin 2x = \\cos 2x$\n\\end{comment}",
+    "\\verb|$\\frac{d}{dx}\\sin 2x = \\cos 2x$|"])
+def test_comments_and_verbatim_are_not_math(hidden):
+    assert oks(f"Text.\n\n{hidden}\n\nMore: $\\frac{{d}}{{dx}}x^2 = 2x$.\n") == [True]
+
+
+@pytest.mark.parametrize("given", ["\\sigma = 2", "\\lambda = 0.5"])
+def test_a_greek_constant_given_a_number_is_that_number(given):
+    claim = ("\\frac{d}{dx}\\frac{x^2}{2\\sigma^2} = \\frac{x}{4}" if "sigma" in given
+             else "\\frac{d}{dx}\\lambda x^2 = x")
+    assert oks(f"Let ${given}$. Then ${claim}$.\n") == [True]
+    assert oks(f"Let ${given}$. Then ${claim.replace('= ', '= 3', 1)}$.\n") == [False]
+
+
+@pytest.mark.parametrize("line", ["$f(x) = \\max(\\alpha x, x)$ 的导数在 $x<0$ 时为 "
+                                  "$f'(x) = \\alpha$。",
+                                  "LeakyReLU：$f(x) = \\max(0.1 x, x)$，$f'(x) = 0.1$，当 $x<0$。"])
+def test_conditions_written_in_chinese(line):
+    assert False not in oks(line + "\n")
+
+
+@pytest.mark.parametrize("claim", ["\\frac{d}{dx}\\Phi(x) = \\frac{1}{\\sqrt{2\\pi}}e^{-x^2/2}",
+                                   "\\frac{d}{dx} \\phi(x) = -x\\phi(x)",
+                                   "\\frac{d}{dx}\\left(x\\Phi(x)\\right) = \\Phi(x) + x"])
+def test_a_greek_letter_applied_to_brackets_is_a_function(claim):
+    assert oks(f"${claim}$\n") == []
+
+
+@pytest.mark.parametrize("line", [
+    "The old version returned `d/dx sin(x) = -cos(x)` (sign bug, fixed in 1.2).",
+    "Expected output: `d/dx x^3 = 3x^2`. Actual output: `d/dx x^3 = 3x`.",
+    "It should print `dy/dx = 2x` but prints `dy/dx = x`."])
+def test_program_output_in_code_spans_is_not_the_note_s_math(line):
+    assert False not in oks(line + "\n")
+
+
+def test_degrees():
+    note = ("If $x$ is measured in degrees, then "
+            "$\\frac{d}{dx}\\sin x = \\frac{\\pi}{180}\\cos x$.\n")
+    assert oks(note) == [None]
+
+
+def test_an_equals_line_after_two_statements_continues_neither():
+    note = ("\\begin{align}\nh(x) &= x^2 e^x\\\\\np &= x^2 \\quad q = e^x\\\\\n"
+            "p' &= 2x \\quad q' = e^x\\\\\n&= 2xe^x + x^2e^x\n\\end{align}\n")
+    assert False not in oks(note) and oks(note).count(True) == 2
+    assert False not in oks("$$\n" + note + "$$\n") and oks("$$\n" + note + "$$\n").count(True) == 2
