@@ -52,13 +52,19 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from chainlens.cli.inputs import read_input
-    from chainlens.cli.phrasing import operator_wrt, run_together_notes, split_operator
+    from chainlens.cli.phrasing import operator_wrt, run_together_notes, split_operator, wordy_notes
     from chainlens.engine.api.inputs import order as valid_order
     from chainlens.engine.api.inputs import wrt_names
+    from chainlens.engine.core.source import ChainError
 
     source, var = split_operator(args.source)  # d/dx x^2: x^2 by x
     args.wrt = operator_wrt(args.wrt, var, source)
-    doc, label = read_input(source, args.kind, shown=args.source)
+    try:
+        doc, label = read_input(source, args.kind, shown=args.source)
+    except ChainError as exc:
+        if var is not None and "=" in source:  # d/dx x^2 = 2x: a claim typed into diff
+            exc.hint = f"a claim? chainlens check '{args.source.strip()}' judges it"
+        raise
     valid_order(args.order)
     if doc.kind != "chain":
         return _units(doc, label, args)
@@ -67,7 +73,7 @@ def run(args) -> int:
     if not program.outputs:
         return _definitions(program, args)
     if label == "<expr>":
-        for note in run_together_notes(program.inputs):
+        for note in run_together_notes(program.inputs) + wordy_notes(source):
             print(f"chainlens diff: {note}", file=sys.stderr)
     simplify = not args.no_simplify
     order = 2 if args.hessian else args.order

@@ -5,9 +5,9 @@
 "f(x) = x^2"`` printed nothing.  This module turns those first tries into
 what they mean: a leading derivative operator (``d/dx``, ``\\frac{d}{dx}``,
 ``\\frac{\\partial}{\\partial x}``, with or without ``[...]`` around the
-rest) becomes the variable to differentiate by, and a text that only
-defines functions gives their bodies.  The operator is blanked, not cut,
-so an error in the rest keeps its column.
+rest) or SymPy's ``diff(x^2, x)`` becomes the variable to differentiate
+by, and a text that only defines functions gives their bodies.  The
+operator is blanked, not cut, so an error in the rest keeps its column.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def split_operator(arg: str) -> tuple[str, str | None]:
         return arg, None
     m = _OPERATOR.match(arg)
     if m is None:
-        return arg, None
+        return _call_form(arg)
     var = next(v for v in m.groups() if v is not None)
     var = var.replace("{", "").replace("}", "")
     rest = arg[m.end():]
@@ -49,6 +49,38 @@ def split_operator(arg: str) -> tuple[str, str | None]:
         end = rest.rindex("]")
         rest = rest[:start] + " " + rest[start + 1:end] + " " + rest[end + 1:]
     return " " * m.end() + rest, var
+
+
+_CALL = re.compile(r"\s*diff\s*\(")
+
+
+def _call_form(arg: str) -> tuple[str, str | None]:
+    """SymPy's ``diff(x^2, x)`` (the whole text one call, the variable
+    last): the expression by that variable, the call blanked out."""
+    m = _CALL.match(arg)
+    if m is None:
+        return arg, None
+    depth, comma, close = 0, None, None
+    for i in range(m.end() - 1, len(arg)):
+        ch = arg[i]
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth == 0:
+                close = i
+                break
+        elif ch == "," and depth == 1:
+            comma = i
+    if close is None or arg[close + 1:].strip():
+        return arg, None
+    if comma is None:  # diff(x^2): by its only variable, as SymPy's
+        return " " * m.end() + arg[m.end():close], None
+    var = arg[comma + 1:close].strip()
+    if not re.fullmatch(_VAR, var):
+        return arg, None
+    # cut after the expression: an error at its end is at the comma
+    return " " * m.end() + arg[m.end():comma], var.replace("{", "").replace("}", "")
 
 
 def _closes_at_end(body: str) -> bool:
@@ -93,3 +125,24 @@ def run_together_notes(inputs) -> list[str]:
             notes.append(f"note: '{name}' is read as one name; for {fn} of {var} "
                          f"write {fn}({var})")
     return notes
+
+
+_GREEK = frozenset(("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta",
+                    "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho",
+                    "sigma", "tau", "upsilon", "phi", "chi", "psi", "omega"))
+_WORDS = re.compile(r"(?<![\\\w])([A-Za-z]{2,})\s+([A-Za-z]{2,})(?![\w(])")
+
+
+def wordy_notes(text: str) -> list[str]:
+    """A note when the text holds English rather than math (``derivative
+    of x^2``): juxtaposed words are a product of names, so the answer is
+    "right" about the wrong question."""
+    from chainlens.engine.language.names import known_functions
+
+    skip = _GREEK | set(known_functions())
+    words = [w for pair in _WORDS.findall(text) for w in pair if w not in skip]
+    if not words:
+        return []
+    shown = ", ".join(dict.fromkeys(words))
+    return [f"note: {shown} are read as names multiplied together (words are names "
+            "here); give only the math, e.g. chainlens diff 'x^2'"]
