@@ -1,6 +1,7 @@
 """Symbolic differentiation from text to printed text, beside SymPy and SymEngine.
 
-    .venv/bin/python benchmarks/symbolic.py [--quick] [--sympy-timeout SECONDS]
+    .venv/bin/python benchmarks/symbolic.py [--quick] [--seed-only] [--clock process]
+                                            [--sympy-timeout SECONDS]
 
 One run prints a table: for each case, chainlens from text to printed text
 (parse, ``diff``/``gradient`` simplified as users get it, print: the flat
@@ -345,6 +346,9 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--clock", choices=("wall", "process"), default="wall",
                     help="time with the wall clock (default) or this process's CPU time")
+    ap.add_argument("--seed-only", action="store_true",
+                    help="only the seed expressions (a shorter run to repeat, e.g. interleaved "
+                         "with another checkout's on a loaded machine)")
     args = ap.parse_args()
     sys.setrecursionlimit(200_000)  # SymPy recurses through deep chains
     if args.clock == "process":
@@ -373,6 +377,8 @@ def main() -> None:
     for leaves in (8, 32, 128, 512):
         cases.append((f"random {leaves} leaves",
                       to_text(random_expression(leaves, rng), max_chars=None), ["x"]))
+    if args.seed_only:
+        cases = cases[:len(SEED)]
     if args.quick:
         quick = {"sigmoid chain 10", "sigmoid chain 50", "neuron chain 50 (gradient)",
                  "random 8 leaves", "random 32 leaves"}
