@@ -50,6 +50,10 @@ __all__ = ["Apply"]
 class Apply:
     def call_layer(self, layer: Layer, args, kwargs, where):
         spec = layer.spec
+        if not args and spec.kind != "loss":  # self.fc(input=x), nn.Dense(...)(inputs=x)
+            given = next((kwargs[k] for k in ("input", "x", "inputs", "hidden_states")
+                          if k in kwargs), None)
+            args = [given] if given is not None else args
         x = args[0] if args else None
         if isinstance(x, Concat) and x.stacked and spec.kind in ("linear", "conv", "norm", "act",
                                                                  "shape"):

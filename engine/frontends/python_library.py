@@ -18,6 +18,7 @@ from chainlens.engine.frontends.python_layers import (
     LOSSES,
     REDUCTIONS,
     apply_op,
+    l2_normalise,
     loss,
     normalise,
     relu,
@@ -200,6 +201,10 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return Concat(flat, stacked=name == "stack") if len(flat) > 1 else flat[0]
     if name in _KEEPS and args:
         return args[0] if isinstance(args[0], Concat) else fw.tensor(args[0], where)
+    if name == "normalize" and args and not (isinstance(kwargs.get("dim"), Const) and (
+            kwargs["dim"].value == 0)):  # F.normalize(x, dim=-1): x / ‖x‖ over the features
+        t = fw.tensor(args[0], where)
+        return Tensor(l2_normalise(t.node), t.dim, t.scalar)
     if name in ("dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
                 "interpolate", "pad", "max_pool2d", "avg_pool2d", "max_pool1d",
                 "avg_pool1d", "adaptive_avg_pool2d", "flatten", "reshape", "squeeze",

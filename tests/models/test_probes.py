@@ -74,3 +74,22 @@ def test_a_numpy_side_output_is_no_gradient_path_and_the_first_output_is_read():
     expected = med[0] / med[1]
     assert [r.name for r in flow.layers] == ["W_fc", "W_out"]
     assert expected / 2 <= flow.layers[0].ratio <= expected * 2, (flow, expected)
+
+
+def test_keyword_calls_of_layers_and_functions_match_torch():
+    """self.fc(input=x), F.gelu(approximate="tanh"), F.dropout(training=...),
+    F.leaky_relu(negative_slope=...), torch.clamp(min=, max=), F.normalize(dim=-1)
+    (x / ‖x‖, not the identity)."""
+    assert "Keywords" in UNITS, SKIPS.get("Keywords.forward")
+    flow = analyze(UNITS["Keywords"].program).flow
+    rows = []
+    for seed in range(16):
+        torch.manual_seed(seed)
+        model = fixtures.Keywords().double().eval()
+        out = model(torch.randn(1, 16, dtype=torch.float64))
+        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
+        rows.append([float(model.fc.weight.grad.norm()), float(model.out.weight.grad.norm())])
+    med = np.median(np.array(rows), axis=0)
+    expected = med[0] / med[1]
+    assert [r.name for r in flow.layers] == ["W_fc", "W_out"]
+    assert expected / 1.5 <= flow.layers[0].ratio <= expected * 1.5, (flow, expected)
