@@ -15,7 +15,7 @@ from chainlens.engine.frontends.python_control import Control
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
 from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
-from chainlens.engine.frontends.python_statements import Statements
+from chainlens.engine.frontends.python_statements import Statements, percent_format
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     Closure,
@@ -211,7 +211,9 @@ class Body(Control, Methods, Statements):
         if isinstance(node, ast.Attribute):
             return self.attribute(node)
         if isinstance(node, ast.BinOp):
-            return fw.binop(node.op, self.expr(node.left), self.expr(node.right), node)
+            left, right = self.expr(node.left), self.expr(node.right)
+            text = percent_format(node.op, left, right)  # "layer%d" % i
+            return text if text is not None else fw.binop(node.op, left, right, node)
         if isinstance(node, ast.UnaryOp):
             v = self.expr(node.operand)
             if isinstance(node.op, ast.USub):

@@ -224,7 +224,10 @@ class InitReader(InitValues, InitCalls, InitDraws):
             if isinstance(test, Const):
                 self.block(stmt.body if test.value else stmt.orelse, env, mod)
             else:
-                self.block(stmt.body, env, mod)  # an unknown flag: the first branch
+                # an unknown flag: the first branch, and the hover says so
+                self.notes.append(f"`if {ast.unparse(stmt.test)[:40]}` in __init__: read the "
+                                  "if branch (a flag chainlens cannot see)")
+                self.block(stmt.body, env, mod)
         elif isinstance(stmt, ast.For):
             self._loop(stmt, env, mod)
         elif isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:

@@ -16,6 +16,7 @@ import dataclasses
 import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.frontends.python_statements import percent_format
 from chainlens.engine.frontends.python_values import (
     Closure,
     Const,
@@ -102,6 +103,9 @@ class InitValues:
         if isinstance(node, ast.BinOp):
             a = self._value(node.left, env, mod, label)
             b = self._value(node.right, env, mod, label)
+            text = percent_format(node.op, a, b)  # self.add_module("conv%d" % i, ...)
+            if text is not None:
+                return text
             if isinstance(a, Const) and isinstance(b, Const):
                 r = const_binop(node.op, a.value, b.value)
                 if r is not None:

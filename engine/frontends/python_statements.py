@@ -41,7 +41,8 @@ from chainlens.engine.frontends.python_values import (
     Unsupported,
 )
 
-__all__ = ["Statements", "Nested", "LoopBreak", "LoopContinue", "NO_EFFECT_METHODS"]
+__all__ = ["Statements", "Nested", "LoopBreak", "LoopContinue", "NO_EFFECT_METHODS",
+           "percent_format"]
 
 #: in-place methods that change no value a gradient flows through
 NO_EFFECT_METHODS = frozenset({"requires_grad_", "retain_grad", "share_memory_",
@@ -373,3 +374,18 @@ def _truth(value) -> bool | None:
     if isinstance(value, Seq | Items | Tup):
         return bool(value.items)
     return None
+
+
+def percent_format(op: ast.operator, left, right) -> Const | None:
+    """``"layer%d" % i`` / ``"%s_%d" % (name, i)`` of known values with
+    plain %s/%d/%i fields (no width, no precision), else None."""
+    if not (isinstance(op, ast.Mod) and isinstance(left, Const) and isinstance(left.value, str)):
+        return None
+    values = right.items if isinstance(right, Tup) else [right]
+    if not all(isinstance(v, Const) for v in values) or not all(
+            f in ("%s", "%d", "%i") for f in re.findall(r"%.", left.value.replace("%%", ""))):
+        return None
+    try:
+        return Const(left.value % tuple(v.value for v in values))
+    except (TypeError, ValueError):
+        return None

@@ -267,3 +267,14 @@ def test_a_counted_while_loop_break_and_continue_match_torch():
         fixtures.CountedLoops, _x,
         [lambda m, i=i: m.layers[i].weight.grad for i in range(3)]
         + [lambda m: m.out.weight.grad]))
+
+
+def test_percent_formatted_submodule_names_match_torch():
+    _agree("PercentNames", _torch_ratios(
+        fixtures.PercentNames, _x,
+        [lambda m: m.conv0.weight.grad, lambda m: m.conv1.weight.grad,
+         lambda m: m.out.weight.grad]))
+
+
+def test_an_unknown_constructor_flag_in_init_is_named_in_the_hover():
+    assert "`if use_proj` in __init__: read the if branch" in _notes("InitFlag")
