@@ -43,6 +43,11 @@ COMMANDS = (
 _MATH_CHARS = frozenset("()^*+{}[]\\| ")
 
 
+#: Words people type for a command, that spelling alone would not find.
+_MEANT = {"derivative": "diff", "differentiate": "diff", "d": "diff", "gradient": "grad",
+          "lint": "health", "server": "serve", "draw": "graph", "plot": "graph"}
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse reads any argument starting with ``-`` as an option, so a
     negated expression (``chainlens diff "-x^2"``, a claim ``"-tan(x)"``)
@@ -58,6 +63,21 @@ class _Parser(argparse.ArgumentParser):
                      or _MATH_CHARS & set(arg_string[2:]))):
             return None
         return super()._parse_optional(arg_string)
+
+    def error(self, message):
+        """argparse's message, plus "did you mean 'diff'?" for a mistyped
+        command or choice (``chainlens dif``, ``--format unicod``)."""
+        import difflib
+        import re
+
+        m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if m:
+            choices = re.findall(r"'([^']*)'", m.group(2))
+            close = [_MEANT[m.group(1)]] if m.group(1) in _MEANT and _MEANT[m.group(1)] in \
+                choices else difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.5)
+            if close:
+                message += f"; did you mean '{close[0]}'?"
+        super().error(message)
 
 
 def build_parser() -> argparse.ArgumentParser:

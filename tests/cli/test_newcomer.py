@@ -222,3 +222,14 @@ def test_grad_at_a_name_that_is_no_input_says_it_as_typed():
 ])
 def test_the_variable_in_the_head_is_spelt_as_the_body_spells_it(fmt, head):
     assert run("diff", "w_1^2", "--format", fmt)[1].strip() == head
+
+
+@pytest.mark.parametrize("argv, meant", [
+    (("dif", "x^2"), "diff"),
+    (("derivative", "x^2"), "diff"),
+    (("chek", "a.md"), "check"),
+    (("diff", "x", "--format", "unicod"), "unicode"),
+])
+def test_a_mistyped_command_or_choice_gets_a_did_you_mean(argv, meant):
+    code, out, err = run(*argv)
+    assert code == 2 and err.rstrip().endswith(f"did you mean '{meant}'?"), err
