@@ -307,9 +307,39 @@ class InitDraws:
                 if isinstance(op, ast.Eq):
                     return found == num.value
                 return None
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(
+                node.ops[0], ast.Gt | ast.GtE | ast.Lt | ast.LtE | ast.Eq | ast.NotEq):
+            # if p.dim() > 1: (the annotated transformer's xavier_uniform_ of every matrix)
+            left = self._init_num(node.left, env, mod)
+            right = self._init_num(node.comparators[0], env, mod)
+            if left is not None and right is not None:
+                return {ast.Gt: left > right, ast.GtE: left >= right, ast.Lt: left < right,
+                        ast.LtE: left <= right, ast.Eq: left == right,
+                        ast.NotEq: left != right}[type(node.ops[0])]
         value = self.value(node, env, mod)
         if isinstance(value, Const) and isinstance(value.value, bool | int | str | None):
             return bool(value.value)
+        return None
+
+    def _init_num(self, node: ast.AST, env: dict, mod: Mod):
+        """A number a test compares: a constant, or a parameter's number of
+        axes (``p.dim()``, ``p.ndim``, ``len(p.shape)``)."""
+        owner = None
+        if isinstance(node, ast.Call) and not node.args and isinstance(
+                node.func, ast.Attribute) and node.func.attr in ("dim", "ndimension"):
+            owner = node.func.value
+        elif isinstance(node, ast.Attribute) and node.attr == "ndim":
+            owner = node.value
+        elif (isinstance(node, ast.Call) and dotted(node.func) == ["len"] and len(node.args) == 1
+              and isinstance(node.args[0], ast.Attribute) and node.args[0].attr == "shape"):
+            owner = node.args[0].value
+        if owner is not None:
+            slot = self._init_target(owner, env, mod)
+            return _axes(slot) if slot is not None else None
+        value = self.value(node, env, mod)
+        if isinstance(value, Const) and isinstance(value.value, int | float) and not isinstance(
+                value.value, bool):
+            return value.value
         return None
 
     def _init_str(self, node: ast.AST, env: dict, mod: Mod) -> str | None:
@@ -425,6 +455,27 @@ class InitDraws:
             return
         for module in _modules(owner, []):
             self.method(fn, bound, [module], {}, fn.name)
+
+
+def _axes(slot: _Slot) -> int | None:
+    """How many axes torch gives the parameter ``slot`` (a Linear's weight 2,
+    a conv's 2 + its kernel's, any bias 1)."""
+    owner = slot.owner
+    if isinstance(owner, Param):
+        return len(owner.shape) if owner.shape else None
+    if slot.attr == "bias":
+        return 1
+    if slot.attr != "weight":
+        return None
+    kind = owner.spec.kind
+    if kind in ("linear", "embedding"):
+        return 2
+    if kind == "norm":
+        return 1
+    if kind == "conv":
+        digits = [c for c in owner.spec.ctor if c.isdigit()]
+        return 2 + int(digits[0]) if digits else None
+    return None
 
 
 def _class_name(obj) -> str | None:
