@@ -168,6 +168,52 @@ def _split_letters(text: str) -> str:
     return _LETTERS.sub(split, text)
 
 
+_PHYSICS = re.compile(r"\\(p?dv)(?![A-Za-z])\s*(?:\[\s*(\d)\s*\])?\s*(?=\{)"
+                      r"|\\qty(?![A-Za-z])\s*(?=[(\[])")
+
+
+def _physics(text: str) -> str:
+    """The ``physics`` package's derivatives, as the note's own macros would be
+    expanded: ``\\dv{x}`` is d/dx, ``\\dv[2]{x}`` d²/dx², ``\\dv{f}{x}`` df/dx,
+    ``\\pdv{f}{x}`` ∂f/∂x, ``\\qty(…)`` brackets.  (``\\pdv{f}{x}{y}``, a mixed
+    partial, stays as written: not read.)"""
+    out, at = [], 0
+    for m in _PHYSICS.finditer(text):
+        if m.start() < at:
+            continue
+        if not m.group(1):
+            out += [text[at:m.start()]]
+            at = m.end()
+            continue
+        groups, i = [], m.end()
+        while len(groups) < 3:
+            j = i
+            while j < len(text) and text[j] == " ":
+                j += 1
+            if text[j:j + 1] != "{":
+                break
+            end = _group_end(text, j)
+            if end < 0:
+                break
+            groups.append(text[j + 1:end - 1].strip())
+            i = end
+        if not groups or len(groups) == 3:
+            continue
+        d = "d" if m.group(1) == "dv" else "\\partial "
+        n = m.group(2)
+        top, var = (d + (f"^{{{n}}}" if n else ""), groups[-1])
+        low = f"{d}{var}" + (f"^{{{n}}}" if n else "")
+        if len(groups) == 1:
+            new = f"\\frac{{{top}}}{{{low}}}"
+        elif re.fullmatch(r"[A-Za-z]|\\[A-Za-z]+", groups[0]):
+            new = f"\\frac{{{top} {groups[0]}}}{{{low}}}"
+        else:
+            new = f"\\frac{{{top}}}{{{low}}}\\left({groups[0]}\\right)"
+        out += [text[at:m.start()], new]
+        at = i
+    return "".join(out) + text[at:]
+
+
 _SIGMA_POWER = re.compile(r"\\sigma\s*\^\s*(\{\s*\d\s*\}|\d)\s*\(")
 
 
@@ -192,7 +238,7 @@ def _sigma_powers(text: str) -> str:
 def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     """``math`` as the engine's LaTeX reader should take it (see the module
     docstring).  Not offset-preserving: spans come from the raw note."""
-    text = expand_macros(math, macros or {})
+    text = _physics(expand_macros(math, macros or {}))
     text = _UPRIGHT_D.sub("d", text)
     text = _unwrap(text)
     text = _DROP.sub(" ", text)

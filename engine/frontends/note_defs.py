@@ -30,7 +30,7 @@ __all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters"
 #: a function's name: one letter, perhaps with a one-token subscript (F_1)
 #: or a Greek letter written as a function (``\\sigma(x)``, the logistic function)
 GREEK = r"\\(?:sigma|phi|psi|varphi|rho|eta|gamma)(?![A-Za-z])"
-NAME = r"(?:[A-Za-z]|" + GREEK + r")(?:_\{[A-Za-z0-9]\})?"
+NAME = r"(?:[A-Za-z]|" + GREEK + r")(?:_\{(?:[A-Za-z0-9]|\d{2,3})\})?"
 _DEF_LHS = re.compile(r"^(" + NAME + r")\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
 _DEFINED_CALL = re.compile(r"((?<![\\A-Za-z_{'])[A-Za-z]|" + GREEK
                            + r")\s*\(\s*([A-Za-z])\s*\)")

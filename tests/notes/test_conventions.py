@@ -331,3 +331,23 @@ def test_an_equals_line_after_two_statements_continues_neither():
             "p' &= 2x \\quad q' = e^x\\\\\n&= 2xe^x + x^2e^x\n\\end{align}\n")
     assert False not in oks(note) and oks(note).count(True) == 2
     assert False not in oks("$$\n" + note + "$$\n") and oks("$$\n" + note + "$$\n").count(True) == 2
+
+
+@pytest.mark.parametrize("claim, ok", [
+    ("\\dv{x} x^3 = 3x^2", True), ("\\dv{x} x^3 = 2x^2", False),
+    ("\\dv[2]{x} x^3 = 6x", True), ("\\dv[2]{x} x^3 = 3x^2", False),
+    ("\\dv{t}\\qty(t^4) = 4t^3", True), ("\\dv{x^2}{x} = 2x", True),
+    ("\\pdv{x}(x^2 y) = 2xy", True)])
+def test_the_physics_package_derivatives(claim, ok):
+    assert oks(f"${claim}$\n") == [ok]
+
+
+def test_a_physics_partial_of_a_defined_function():
+    assert oks("$f(x,y) = x^2y^3$, $\\pdv{f}{x} = 2xy^3$\n") == [True]
+    assert oks("$f(x,y) = x^2y^3$, $\\pdv{f}{x} = 2xy^2$\n") == [False]
+
+
+@pytest.mark.parametrize("name", ["f_{10}", "f_{12}", "g_{100}"])
+def test_a_function_with_a_number_of_several_digits_as_subscript(name):
+    assert oks(f"Let ${name}(x) = x^2$. Then ${name}'(x) = 2x$.\n") == [True]
+    assert oks(f"Let ${name}(x) = x^2$. Then ${name}'(x) = 5x$.\n") == [False]
