@@ -329,8 +329,7 @@ class Kernel:
         n_out, m = len(self.outputs), (len(self.wrt) if grad else 0)
         is_batched = dict(zip(self.inputs, batched, strict=True))
         summed = [sum_shared and not is_batched[w] for w in self.wrt[:m]] * n_out
-        bad, OUT, ACC = threads.run(fn, batch, X, batched, n_out + summed.count(False),
-                                    len(summed))
+        bad, OUT, ACC = threads.run(fn, batch, X, n_out + summed.count(False), len(summed))
         values = {name: OUT[i] for i, name in enumerate(self.outputs)}
         grads, row = {}, n_out
         for i, name in enumerate(self.outputs):

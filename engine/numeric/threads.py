@@ -7,9 +7,9 @@ The serial loop is compiled with ``nogil`` (:mod:`.jit`) and runs over
 points ``lo:hi`` of the whole arrays, so the batch is cut into one
 contiguous part per core and each part runs the same compiled loop in a
 thread of a small pool (the caller runs the first part), writing its own
-columns of the one output array: no
-second compile, no second cache entry, nothing loaded or compiled on the
-request path.  Each point is computed by the same code as in one call;
+columns of the one output array: no second compile, no second cache
+entry, no copy, nothing loaded or compiled on the request path.  Each
+point is computed by the same code as in one call;
 only the batch totals of shared inputs (``ACC``) are added part by part
 (equal to the one-call sums to rounding, 1e-12).  The counts of
 non-finite results add up, and the caller locates them as before.
@@ -57,12 +57,13 @@ def _one(fn, lo: int, hi: int, X, OUT, n_acc: int):
     return fn(lo, hi, *X, OUT, ACC), ACC
 
 
-def run(fn, batch: int, X, batched, rows: int, n_acc: int, parts: int | None = None):
+def run(fn, batch: int, X, rows: int, n_acc: int, parts: int | None = None):
     """``(bad, OUT, ACC)`` of the loop ``fn(lo, hi, *X, OUT, ACC)`` over
     ``batch`` points, in ``parts`` contiguous parts (default: one per core
     from :data:`THREADS_MIN_BATCH` points on), each writing its own columns
     of one ``OUT`` (nothing is copied) and its own batch totals, added in
-    part order.  ``X[i]`` has the batch axis when ``batched[i]``."""
+    part order.  ``X``: the inputs as contiguous 1-D arrays (length 1 for an
+    input without a batch axis)."""
     if parts is None:
         parts = cores() if batch >= THREADS_MIN_BATCH else 1
     parts = max(1, min(parts, batch))

@@ -69,10 +69,10 @@ def test_small_batches_and_one_core_run_in_one_part(monkeypatch):
         return 0
 
     x = np.arange(10.0)
-    bad, out, acc = threads.run(loop, 10, [x], [True], 1, 0)
+    bad, out, acc = threads.run(loop, 10, [x], 1, 0)
     assert calls == [10] and bad == 0 and np.array_equal(out[0], x)
     calls.clear()
-    bad, out, acc = threads.run(loop, 10, [x], [True], 1, 0, parts=3)
+    bad, out, acc = threads.run(loop, 10, [x], 1, 0, parts=3)
     assert sorted(calls) == [3, 3, 4] and np.array_equal(out[0], x)
     monkeypatch.setenv("CHAINLENS_THREADS", "1")
     assert threads.cores() == 1
