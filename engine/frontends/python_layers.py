@@ -26,7 +26,7 @@ from chainlens.engine.rules import ALIASES, COMPOSITIONS, MODULES, RULES
 __all__ = ["LayerSpec", "layer_spec", "apply_op", "BINARY", "relu", "REDUCTIONS", "AXIS_CALLS",
            "ACTIVATION_LAYERS", "SHAPE_LAYERS", "NORM_LAYERS", "CONV_LAYERS", "SHAPE_METHODS",
            "RNN_GATES", "rnn_step", "OPS", "TENSOR_FLAGS", "SIZE_FIELDS", "LOSSES",
-           "LOSS_PARAMETER", "loss", "spread", "l2_normalise"]
+           "LOSS_PARAMETER", "loss", "spread", "l2_normalise", "glu"]
 
 #: ``nn.<X>`` layers that change no value a gradient sees in this model
 SHAPE_LAYERS = frozenset({
@@ -380,6 +380,11 @@ def spread(x: Node, kind: str, n: int, correction: int = 0) -> Node:
     if correction and n > correction:
         var = mul(num(Fraction(n, n - correction)), var)
     return call("sqrt", var) if kind == "std" else var
+
+
+def glu(a: Node, b: Node) -> Node:
+    """``F.glu``: the first half gated by the sigmoid of the second, a·σ(b)."""
+    return mul(a, call("sigmoid", b))
 
 
 def l2_normalise(x: Node) -> Node:

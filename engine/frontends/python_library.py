@@ -18,6 +18,7 @@ from chainlens.engine.frontends.python_layers import (
     LOSSES,
     REDUCTIONS,
     apply_op,
+    glu,
     l2_normalise,
     loss,
     normalise,
@@ -201,6 +202,10 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return Concat(flat, stacked=name == "stack") if len(flat) > 1 else flat[0]
     if name in _KEEPS and args:
         return args[0] if isinstance(args[0], Concat) else fw.tensor(args[0], where)
+    if name == "glu" and args and isinstance(args[0], Linear):
+        # F.glu(self.conv(x), dim=1): the layer's rows cut in two, a·σ(b)
+        a, b = (fw.materialise(args[0], where, piece=(j, 2)) for j in range(2))
+        return Tensor(glu(a.node, b.node), a.dim)
     if name == "normalize" and args and not (isinstance(kwargs.get("dim"), Const) and (
             kwargs["dim"].value == 0)):  # F.normalize(x, dim=-1): x / ‖x‖ over the features
         t = fw.tensor(args[0], where)

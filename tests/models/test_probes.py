@@ -93,3 +93,19 @@ def test_keyword_calls_of_layers_and_functions_match_torch():
     expected = med[0] / med[1]
     assert [r.name for r in flow.layers] == ["W_fc", "W_out"]
     assert expected / 1.5 <= flow.layers[0].ratio <= expected * 1.5, (flow, expected)
+
+
+def test_glu_of_a_layer_gates_one_half_of_its_rows_by_the_other_as_torch():
+    assert "GLUBlock" in UNITS, SKIPS.get("GLUBlock.forward")
+    flow = analyze(UNITS["GLUBlock"].program).flow
+    rows = []
+    for seed in range(16):
+        torch.manual_seed(seed)
+        model = fixtures.GLUBlock().double()
+        out = model(torch.randn(1, 16, dtype=torch.float64))
+        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
+        rows.append([float(model.fc.weight.grad.norm()), float(model.out.weight.grad.norm())])
+    med = np.median(np.array(rows), axis=0)
+    expected = med[0] / med[1]
+    assert len(flow.layers) == 2
+    assert expected / 1.5 <= flow.layers[0].ratio <= expected * 1.5, (flow, expected)
