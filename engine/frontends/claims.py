@@ -203,6 +203,9 @@ def _rescued(unit: Unit, verdict: ClaimVerdict, default_variable: str) -> ClaimV
     if loose == "words":
         return ClaimVerdict(unit, verdict.wrt, note="not checked: a chain-rule step in words "
                             "may already be multiplied by the inner derivative")
+    if loose == "prose" and verdict.wrt not in free_symbols(unit.claimed):
+        return ClaimVerdict(unit, verdict.wrt, note="not checked: after the prose above, a "
+                            "number may be the derivative's value at a point")
     if loose == "prose" and _confirmed(unit.expr, unit.claimed, unit.expr, verdict.wrt) == 0:
         return ClaimVerdict(unit, verdict.wrt, note="not checked: after the prose above, this "
                             "step restates the function (it is not its derivative)")

@@ -188,3 +188,8 @@ def test_a_function_of_the_reader_s_own_on_top_of_leibniz(head):
                                          ("\\sigma(Z) + \\sigma^2(Z)", False)])
 def test_a_power_of_sigma_is_the_power_of_its_value(claimed, ok):
     assert oks(f"$\\frac{{d}}{{dZ}}\\sigma(Z) = {claimed}$") == [ok]
+
+
+def test_a_number_after_prose_may_be_a_value_at_a_point():
+    note = "$$\\frac{d}{dx}[x^2 + 1]$$\n\nPlugging in one gives\n\n$$= 2$$\n"
+    assert False not in oks(note)
