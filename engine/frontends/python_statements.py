@@ -288,8 +288,14 @@ class Statements:
         dict, and ``"cell{}".format(i)``, ``.lower()``, ``.startswith(..)`` of
         a known string."""
         name = node.func.attr
+        dict_like = isinstance(owner, Items) and owner.names is not None and (
+            name == "get" or (name in ("items", "values", "keys") and not node.args))
+        text = isinstance(owner, Const) and isinstance(owner.value, str) and name in (
+            "format", "lower", "upper", "strip", "startswith", "endswith")
+        if not (dict_like or text) or node.keywords:
+            return None  # decided before any argument is evaluated: the caller does that once
         args = [self.expr_or_unknown(a) for a in node.args]
-        if isinstance(owner, Items) and owner.names is not None and not node.keywords:
+        if dict_like:
             names = owner.names
             if name == "items" and not args:
                 return Tup([Tup([Const(k), v]) for k, v in names.items()])
@@ -301,8 +307,7 @@ class Statements:
                 default = args[1] if len(args) > 1 else Const(None)
                 return names.get(str(args[0].value), default)
             return None
-        if isinstance(owner, Const) and isinstance(owner.value, str) and all(
-                isinstance(a, Const) for a in args) and not node.keywords:
+        if all(isinstance(a, Const) for a in args):
             values = [a.value for a in args]
             if name == "format" and all(re.fullmatch(r"\{\d*\}", g) for g in re.findall(
                     r"\{[^{}]*\}", owner.value.replace("{{", "").replace("}}", ""))):
@@ -315,7 +320,7 @@ class Statements:
             if name in ("startswith", "endswith") and len(values) == 1 and isinstance(
                     values[0], str):
                 return Const(getattr(owner.value, name)(values[0]))
-        return None
+        raise Unsupported(node, f"`{ast.unparse(node)[:40]}` of values chainlens cannot see")
 
     def starred_store(self, target: ast.Tuple | ast.List, value, stmt) -> None:
         """``first, *rest = outs`` / ``*_, h, w = x.shape``: the starred name

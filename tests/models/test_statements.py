@@ -278,3 +278,28 @@ def test_percent_formatted_submodule_names_match_torch():
 
 def test_an_unknown_constructor_flag_in_init_is_named_in_the_hover():
     assert "`if use_proj` in __init__: read the if branch" in _notes("InitFlag")
+
+
+def test_each_call_of_forward_is_evaluated_once(monkeypatch):
+    """Nested calls are read once each (a hook that evaluated the arguments
+    of every method call before giving up read them again: 2^depth calls)."""
+    from chainlens.engine.frontends import python_body
+
+    calls = []
+    real = python_body.Body.call
+
+    def counting(self, node):
+        calls.append(node)
+        return real(self, node)
+
+    monkeypatch.setattr(python_body.Body, "call", counting)
+    inner = "self.fc(x)"
+    for _ in range(10):
+        inner = f"torch.tanh({inner})"
+    text = ("import torch\nfrom torch import nn\n\n\nclass M(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n"
+            "        self.fc = nn.Linear(4, 4)\n\n"
+            f"    def forward(self, x):\n        return {inner}\n")
+    doc = read_document(text, path="m.py")
+    assert [u.label for u in doc.programs] == ["M"]
+    assert len(calls) == 11
