@@ -185,8 +185,9 @@ class InitDraws:
             return True
         if isinstance(stmt, ast.If) and _contains_init([stmt]):
             test = self._init_test(stmt.test, env, mod)
-            if test is None:
+            if test is None:  # the layers of its first branch, as the reader takes them
                 self._init_unmodelled(f"weights under `if {ast.unparse(stmt.test)[:40]}`")
+                self.block(stmt.body, env, mod)
                 return True
             self.block(stmt.body if test else stmt.orelse, env, mod)
             return True

@@ -149,3 +149,26 @@ def test_the_cli_names_a_not_modelled_init_in_text_and_sarif(capsys):
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     hints = [r for r in results if r["ruleId"] == "not-measured"]
     assert len(hints) == len(models.NOT_MODELLED) and {r["level"] for r in hints} == {"note"}
+
+
+def test_an_init_under_a_test_on_data_is_named_and_its_layers_still_read():
+    src = '''import torch
+from torch import nn
+
+
+class Gated(nn.Module):
+    def __init__(self, flag):
+        super().__init__()
+        if flag:
+            self.fc = nn.Linear(8, 8)
+            nn.init.orthogonal_(self.fc.weight)
+        self.out = nn.Linear(8, 1)
+
+    def forward(self, x):
+        return self.out(torch.tanh(self.fc(x)))
+'''
+    unit = read_document(src, path="g.py").programs[0]
+    report = analyze(unit.program)
+    assert report.flow is None
+    assert [f.message.split(",")[0] for f in report.findings if f.kind == "not-measured"] == [
+        "not measured: the file re-initialises weights under `if flag`"]
