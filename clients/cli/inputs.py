@@ -36,6 +36,9 @@ def read_source(arg: str) -> tuple[str, str]:
     """``(text, label)``: the file's text when ``arg`` names an existing file
     (``-`` is standard input), otherwise ``arg`` itself as an expression."""
     if arg == "-":
+        if sys.stdin.isatty():  # else a newcomer's `chainlens diff -` just waits
+            print("chainlens: reading from the terminal (Ctrl-D ends); pass an expression or "
+                  "a file instead: chainlens diff 'sin(x^2)'", file=sys.stderr)
         try:
             text, label = sys.stdin.read(), "<stdin>"
         except UnicodeDecodeError:

@@ -233,3 +233,24 @@ def test_the_variable_in_the_head_is_spelt_as_the_body_spells_it(fmt, head):
 def test_a_mistyped_command_or_choice_gets_a_did_you_mean(argv, meant):
     code, out, err = run(*argv)
     assert code == 2 and err.rstrip().endswith(f"did you mean '{meant}'?"), err
+
+
+def test_reading_standard_input_from_a_terminal_says_so():
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([str(CHAINLENS), "diff", "-"], stdin=slave, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    os.close(slave)
+    os.write(master, b"x^3\n\x04")
+    out, err = proc.communicate(timeout=120)
+    os.close(master)
+    assert proc.returncode == 0 and out.strip() == "d/dx x³ = 3x²"
+    assert "chainlens: reading from the terminal (Ctrl-D ends)" in err
+
+
+def test_piped_standard_input_is_read_quietly():
+    proc = subprocess.run([str(CHAINLENS), "diff", "-"], input="x^3\n", capture_output=True,
+                          text=True, timeout=120, cwd=ROOT)
+    assert (proc.returncode, proc.stdout.strip(), proc.stderr) == (0, "d/dx x³ = 3x²", "")
