@@ -16,6 +16,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
+from chainlens.engine.frontends.python_library import MEASURED_WIDTH
 from chainlens.engine.frontends.python_values import TYPICAL_WIDTH, Layer, Param
 from chainlens.engine.health.init import LAW, UNMODELLED, law_key
 
@@ -109,6 +110,10 @@ def _law(init: InitCall, scaling: str, fan_in, fan_out, declared_fan, matrix: bo
         return unmodelled
     law = _absolute(init, max(1.0, float(fan_in)), max(1.0, float(fan_out)))
     if law is None or (law[0] == "orth" and not matrix):
+        return unmodelled
+    if law[0] == "orth" and fan_out < fan_in and fan_in > MEASURED_WIDTH:
+        # orthonormal rows: the gain √(rows/cols) changes when the reader
+        # measures the layer narrower than written
         return unmodelled
     dist, loc, scale, a, b = law
     return law_key(scaling, dist, loc, scale, declared_fan, init.words, a, b)

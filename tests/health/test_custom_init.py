@@ -172,3 +172,24 @@ class Gated(nn.Module):
     assert report.flow is None
     assert [f.message.split(",")[0] for f in report.findings if f.kind == "not-measured"] == [
         "not measured: the file re-initialises weights under `if flag`"]
+
+
+def test_orthogonal_rows_measured_narrower_than_written_are_not_modelled():
+    # W (32, 128): orthonormal rows, gain √(32/128), which a 64-wide measurement would change
+    src = '''import torch
+from torch import nn
+
+
+class Wide(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(128, 32)
+        self.fc2 = nn.Linear(32, 128)
+        nn.init.orthogonal_(self.fc1.weight)
+
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.fc1(x)))
+'''
+    report = analyze(read_document(src, path="w.py").programs[0].program)
+    assert report.flow is None
+    assert any(f.kind == "not-measured" and "orthogonal_" in f.message for f in report.findings)
