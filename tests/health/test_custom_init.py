@@ -5,10 +5,12 @@ with torch); an init call chainlens does not model gives "not measured",
 never a verdict at the default initialisation."""
 
 import importlib.util
+import json
 import pathlib
 
 import numpy as np
 import pytest
+from chainlens.cli.main import main
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health import init as laws
 from chainlens.engine.health.analysis import analyze
@@ -137,10 +139,6 @@ def test_the_hover_words_name_the_files_init():
 
 
 def test_the_cli_names_a_not_modelled_init_in_text_and_sarif(capsys):
-    import json
-
-    from chainlens.cli.main import main
-
     main(["health", str(FIXTURE)])
     text = capsys.readouterr().out
     assert "hint: not measured: the file re-initialises layers.0.weight with " \
