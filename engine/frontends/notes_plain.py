@@ -23,7 +23,8 @@ _OPERATOR = re.compile(r"(?<![A-Za-z\\])d\s*/\s*d[a-z](?![A-Za-z])|\\d?frac\{d\}
                        r"|(?<![A-Za-z\\])d[a-z]\s*/\s*d[a-z](?![A-Za-z])\s*="
                        r"|(?<![A-Za-z\\'])[a-z]'+\s*(?:\(\s*[a-z]\s*\))?\s*=(?!=)|\)'\s*=")
 #: A line of plain text that defines a function: "f(x) = x^3 + 2x", "- Let y = e^(2x)".
-_DEFINES = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?(?:(?:Let|If|For)[ \t]+)?"
+_DEFINES = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?"
+                      r"(?:\*\*[A-Z][^*\n]{0,30}\*\*[ \t]*)?(?:(?:Let|If|For)[ \t]+)?"
                       r"(?=(?:[a-z][ \t]*\([ \t]*[a-z][ \t]*\)|y)[ \t]*=[^=])")
 _ROW = re.compile(r"^[ \t]*\|?(.+?)\|?[ \t]*$")
 _RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")

@@ -81,3 +81,10 @@ def test_derivatives_in_inline_code_spans_are_read():
                                   "`y = x[0]; d/dx y = 1`"])
 def test_code_in_inline_code_spans_is_not_math(span):
     assert oks(f"We compute {span} here.\n") == []
+
+
+@pytest.mark.parametrize("label", ["**Proof:** ", "**Example 2.** ", "- **Given** "])
+def test_a_plain_definition_after_a_bold_label(label):
+    note = f"{label}Let f(x) = x^2.\n$$f'(x) = 2x$$\n"
+    assert oks(note) == [True]
+    assert oks(note.replace("= 2x$$", "= 3x$$")) == [False]
