@@ -202,6 +202,10 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return Concat(flat, stacked=name == "stack") if len(flat) > 1 else flat[0]
     if name in _KEEPS and args:
         return args[0] if isinstance(args[0], Concat) else fw.tensor(args[0], where)
+    if name in ("pack_padded_sequence", "pack_sequence") and args:
+        return fw.tensor(args[0], where)  # the same steps, packed by length
+    if name == "pad_packed_sequence" and args:  # (output, lengths)
+        return Tup([fw.tensor(args[0], where), Const(None)])
     if name == "glu" and args and isinstance(args[0], Linear):
         # F.glu(self.conv(x), dim=1): the layer's rows cut in two, a·σ(b)
         a, b = (fw.materialise(args[0], where, piece=(j, 2)) for j in range(2))

@@ -127,3 +127,58 @@ def test_bmm_of_one_attention_weight_passes_the_encoder_output_as_torch_at_one_p
     y = out(torch.bmm(a.transpose(1, 2), enc))
     (torch.randn(y.shape, dtype=torch.float64) * y).sum().backward()
     assert float(score.weight.grad.abs().max()) == 0.0
+
+
+PACKED = '''
+import torch
+import torch.nn as nn
+
+
+class LSTM(nn.Module):
+    def __init__(self, vocab_size=30, embedding_dim=16, hidden_dim=32, output_dim=2):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_dim)
+        self.lstm = nn.LSTM(embedding_dim, hidden_dim, batch_first=True)
+        self.fc = nn.Linear(hidden_dim, output_dim)
+
+    def forward(self, ids, length):
+        embedded = self.embedding(ids)
+        packed_embedded = nn.utils.rnn.pack_padded_sequence(
+            embedded, length, batch_first=True, enforce_sorted=False
+        )
+        packed_output, (hidden, cell) = self.lstm(packed_embedded)
+        output, output_length = nn.utils.rnn.pad_packed_sequence(packed_output)
+        return self.fc(hidden[-1])
+'''
+
+
+class _Packed(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(30, 16)
+        self.lstm = nn.LSTM(16, 32, batch_first=True)
+        self.fc = nn.Linear(32, 2)
+
+    def forward(self, ids, length):
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(ids), length,
+                                                   batch_first=True, enforce_sorted=False)
+        _, (hidden, _) = self.lstm(packed)
+        return self.fc(hidden[-1])
+
+
+def test_a_packed_padded_sequence_is_read_as_its_steps_and_matches_torch_at_one_step():
+    doc = read_document(PACKED, path="p.py")
+    units = {u.label: u for u in doc.programs}
+    assert "LSTM" in units, doc.skipped
+    flow = analyze(units["LSTM"].program).flow
+    rows = []
+    for seed in range(16):
+        torch.manual_seed(seed)
+        model = _Packed().double()
+        out = model(torch.tensor([[3]]), torch.tensor([1]))  # one step: h0 = 0, as read
+        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
+        rows.append([float(model.lstm.weight_ih_l0.grad.norm()),
+                     float(model.fc.weight.grad.norm())])
+    med = sorted(r[0] / r[1] for r in rows)[8]
+    assert len(flow.layers) == 2
+    assert med / 2 <= flow.layers[0].ratio <= med * 2, (flow, med)
