@@ -64,8 +64,7 @@ TENSOR_DRAWS = {
 _OTHER_INPLACE = frozenset({"copy_", "mul_", "div_", "add_", "sub_", "clamp_", "eye_",
                             "dirac_", "sparse_", "xavier_uniform", "xavier_normal",
                             "kaiming_uniform", "kaiming_normal", "normal", "uniform",
-                            "constant", "orthogonal", "bernoulli_", "exponential_",
-                            "requires_grad_"})
+                            "constant", "orthogonal", "bernoulli_", "exponential_"})
 _WALKS = frozenset({"modules", "named_modules", "children", "named_children", "parameters",
                     "named_parameters"})
 
@@ -97,6 +96,9 @@ def is_init_call(node: ast.AST) -> bool:
         return True
     if len(parts) >= 2 and last in (*TENSOR_DRAWS, *_OTHER_INPLACE) and (
             "data" in parts or parts[-2] in ("weight", "bias")):
+        return True
+    if len(parts) == 1 and last.endswith("_") and node.args:
+        # from torch.nn.init import xavier_uniform_; timm's trunc_normal_(m.weight, std=.02)
         return True
     return last == "apply" and len(parts) >= 2 and len(node.args) == 1
 
@@ -362,10 +364,13 @@ class InitDraws:
         if last == "apply":
             self._init_apply(call, env, mod)
             return
-        if "init" in parts[:-1] and (parts[0] in ("nn", "torch", "init") or parts[:1] == [
-                "torch"]):
+        if ("init" in parts[:-1] and parts[0] in ("nn", "torch", "init")) or len(parts) == 1:
+            # a bare name: torch's (or timm's same-signature trunc_normal_) when it is one of
+            # torch.nn.init's, else not modelled
             target = call.args[0] if call.args else next(
                 (k.value for k in call.keywords if k.arg == "tensor"), None)
+            if last not in INIT_FUNCS and f"{last}_" in INIT_FUNCS:
+                last = f"{last}_"  # nn.init.xavier_uniform(w): the deprecated spelling
             spec = INIT_FUNCS.get(last)
             rest, keywords = call.args[1:], call.keywords
         else:  # w.data.normal_(0, 0.02): the tensor is the method's owner

@@ -131,9 +131,15 @@ def law_range(init: str, fan_in: int) -> tuple[float, float]:
         return loc, loc
     if dist == "uniform":
         return loc - scale, loc + scale
-    if dist == "trunc":
-        return loc + a * scale, loc + b * scale
+    if dist == "trunc":  # the bounds' interval stops at ±3 std (trunc_normal_(std=.02) cuts at ±2)
+        lo_z, hi_z = _cut(a, b)
+        return loc + lo_z * scale, loc + hi_z * scale
     return loc - math.sqrt(3.0) * scale, loc + math.sqrt(3.0) * scale  # normal: same variance
+
+
+def _cut(a: float, b: float) -> tuple[float, float]:
+    """A truncated normal's cut points (std units) as the bounds use them."""
+    return max(a, -3.0), min(b, 3.0)
 
 
 def draw(init: str, lo: float, hi: float, shape: tuple, rng) -> np.ndarray:
@@ -145,8 +151,9 @@ def draw(init: str, lo: float, hi: float, shape: tuple, rng) -> np.ndarray:
     if dist == "uniform":
         return rng.uniform(lo, hi, size=shape)
     if dist == "trunc":
-        scale = (hi - lo) / (b - a) if b > a else 0.0
-        loc = lo - a * scale
+        lo_z, hi_z = _cut(a, b)
+        scale = (hi - lo) / (hi_z - lo_z) if hi_z > lo_z else 0.0
+        loc = lo - lo_z * scale
         z = rng.standard_normal(size=shape)
         for _ in range(64):  # resample outside [a, b], as trunc_normal_'s law
             bad = (z < a) | (z > b)

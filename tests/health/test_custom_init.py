@@ -191,3 +191,25 @@ class Wide(nn.Module):
     report = analyze(read_document(src, path="w.py").programs[0].program)
     assert report.flow is None
     assert any(f.kind == "not-measured" and "orthogonal_" in f.message for f in report.findings)
+
+
+def test_a_bare_init_name_not_of_torch_is_named_not_ignored():
+    src = '''import torch
+from torch import nn
+from mylib import lecun_
+
+
+class U(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(8, 8)
+        self.fc2 = nn.Linear(8, 8)
+        lecun_(self.fc1.weight)
+
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.fc1(x)))
+'''
+    report = analyze(read_document(src, path="u.py").programs[0].program)
+    assert report.flow is None
+    assert any(f.kind == "not-measured" and "lecun_(self.fc1.weight)" in f.message
+               for f in report.findings)
