@@ -190,6 +190,42 @@ def find_definitions(fragments: tuple[Math, ...], macros=None) -> dict[str, Defi
     return defs
 
 
+#: A new task before a fragment: a worked example's own function follows
+#: ("Differentiate $x^3$", "Find the derivative of $\\sin x$"), or a new example.
+_NEW_TASK = re.compile(r"(?:(?:^|[.!?*]\s+|\n)(?:Differentiate|(?:Find|Compute|What\s+is)\s+the"
+                       r"\s+derivative\s+of)\s*[:,]?\s*\$?\s*$)"
+                       r"|(?:\*\*|#+\s*)(?:Example|Exercise|Problem)\s*\d*[.:]?\s*(?:\*\*)?"
+                       r"[^$]{0,30}\$?$")
+#: ``f: x \\mapsto x^3``, ``f\\colon x \\mapsto …``: a definition in arrow notation.
+_MAPSTO = re.compile(r"^\s*([A-Za-z])\s*(?::|\\colon)\s*(?:[^$]*?\\to\s*\\mathbb\s*\{?\s*R\s*\}?"
+                     r"\s*,?\s*)?([a-z])\s*\\mapsto\s*(.+?)\s*$", re.S)
+_CALL_MAPSTO = re.compile(r"^\s*([A-Za-z])\s*\(\s*([a-z])\s*\)\s*\\mapsto\s*(.+?)\s*$", re.S)
+#: ``g : \\mathbb{R} \\to \\mathbb{R}`` alone: g is redefined (its formula comes in words)
+_SIGNATURE = re.compile(r"^\s*([A-Za-z])\s*(?::|\\colon)\s*[^$]*\\to")
+
+
+def _redefined(note: str, frag: Math) -> list[Definition]:
+    """Definitions written without ``=``: ``f: x \\mapsto x^3`` (read), a bare
+    signature ``g : ℝ → ℝ`` or "Let $g$ be (denote) …" (the older formula of
+    g no longer binds: its claims are "not checked")."""
+    text = frag.text
+    m = _MAPSTO.match(text) or _CALL_MAPSTO.match(text)
+    if m:
+        body = m.group(3)
+        at = frag.start + m.start(3)
+        return [Definition(m.group(1), (m.group(2),), normalise(body), at, at + len(body), body)]
+    m = _SIGNATURE.match(text)
+    name = m.group(1) if m else None
+    if name is None and re.fullmatch(r"\s*[A-Za-z]\s*", text) and \
+            re.search(r"\b(?:[Ll]et|[Dd]efine)\s*\$?$", note[max(0, frag.start - 12):frag.start]) \
+            and re.match(r"\$?\s*(?:be|denote|stand)\b", note[frag.end:frag.end + 12]):
+        name = text.strip()
+    if name is None:
+        return []
+    return [Definition(name, (), "", frag.start, frag.end, text,
+                       reason=f"{name} is redefined here in a form not read")]
+
+
 def _statements(frag: Math, macros, defs, same=None):
     text = frag.text
     for s0, e0 in _pieces(text, _top_level(text, _STATEMENT)):
@@ -441,6 +477,11 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
 
     for frag in fragments:
         here: dict[str, list[str]] = {}
+        if _NEW_TASK.search(note, max(0, frag.start - 40), frag.start):
+            # "Differentiate $x^3$", "**Example 2.**": the older functions are not this one's
+            defs = {k: d for k, d in defs.items() if d.start >= frag.start}
+        for d in _redefined(note, frag):
+            defs[d.name] = d
         visible = {k: d for k, d in defs.items()
                    if 0 <= frag.start - d.end <= WINDOW and scopes.binds(d.start, frag.start)}
         visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})

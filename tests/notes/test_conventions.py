@@ -352,3 +352,29 @@ def test_a_physics_partial_of_a_defined_function():
 def test_a_function_with_a_number_of_several_digits_as_subscript(name):
     assert oks(f"Let ${name}(x) = x^2$. Then ${name}'(x) = 2x$.\n") == [True]
     assert oks(f"Let ${name}(x) = x^2$. Then ${name}'(x) = 5x$.\n") == [False]
+
+
+@pytest.mark.parametrize("new", ["Now let $f: x \\mapsto x^3$.",
+                                 "Now let $f\\colon x \\mapsto x^3$.",
+                                 "Replace it by the cubic $f(x) \\mapsto x^3$:"])
+def test_mapsto_defines(new):
+    note = f"Let $f(x) = x^2$. Then $f'(x) = 2x$.\n\n{new} Then $f'(x) = 3x^2$.\n"
+    assert oks(note) == [True, True]
+    assert oks(note.replace("= 3x^2", "= 2x")) == [True, False]
+
+
+@pytest.mark.parametrize("new", ["Define $f : \\mathbb{R} \\to \\mathbb{R}$ by "
+                                 "$x \\mapsto \\sin x$.",
+                                 "Let $f$ be the function $\\sin x$.",
+                                 "Let $f$ denote $\\sin x$ from now on;"])
+def test_a_redefinition_in_words_ends_the_older_binding(new):
+    note = f"Let $f(x) = x^2$. Then $f'(x) = 2x$.\n\n{new} Then $f'(x) = \\cos x$.\n"
+    assert False not in oks(note)
+
+
+@pytest.mark.parametrize("task", ["**Example 2.** Differentiate $x^3$.\n\n*Solution.*",
+                                  "**Example 2.** Find the derivative of $x^3$. Answer:",
+                                  "## Exercise 2\n\nWe get"])
+def test_a_new_worked_example_ends_the_older_binding(task):
+    note = f"**Example 1.** Let $f(x) = x^2$. Then $f'(x) = 2x$.\n\n{task} $f'(x) = 3x^2$.\n"
+    assert oks(note)[0] is True and False not in oks(note)
