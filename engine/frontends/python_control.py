@@ -17,7 +17,12 @@ import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import dotted
-from chainlens.engine.frontends.python_statements import LoopBreak, LoopContinue
+from chainlens.engine.frontends.python_statements import (
+    LoopBreak,
+    LoopContinue,
+    assume,
+    assumed_truth,
+)
 from chainlens.engine.frontends.python_values import (
     Const,
     DataDependent,
@@ -73,9 +78,14 @@ class Control:
             self.block(stmt.body if truth else stmt.orelse)
             return
         if isinstance(test, Unknown | Ref):
+            known = assumed_truth(stmt.test, self.env, self.bound, self.expr_or_unknown)
+            if known is not None:  # as this flag was read before (in __init__, an earlier if)
+                self.block(stmt.body if known else stmt.orelse)
+                return
             # a constructor flag chainlens cannot evaluate: the default (else)
             # branch when there is one, else the body; the hover says so
             pick_else = bool(stmt.orelse) and not _raises(stmt.orelse)
+            assume(stmt.test, not pick_else, self.env, self.bound, self.expr_or_unknown)
             self.fw.notes.append(f"`if {ast.unparse(stmt.test)[:40]}`: read the "
                                  f"{'else' if pick_else else 'if'} branch (a flag)")
             self.block(stmt.orelse if pick_else else stmt.body)

@@ -23,7 +23,7 @@ from chainlens.engine.frontends.python_init_values import (
     const_binop,
 )
 from chainlens.engine.frontends.python_layers import layer_spec
-from chainlens.engine.frontends.python_statements import Nested
+from chainlens.engine.frontends.python_statements import Nested, assume, assumed_truth
 from chainlens.engine.frontends.python_values import (
     Const,
     Func,
@@ -224,10 +224,16 @@ class InitReader(InitValues, InitCalls, InitDraws):
             if isinstance(test, Const):
                 self.block(stmt.body if test.value else stmt.orelse, env, mod)
             else:
-                # an unknown flag: the first branch, and the hover says so
-                self.notes.append(f"`if {ast.unparse(stmt.test)[:40]}` in __init__: read the "
-                                  "if branch (a flag chainlens cannot see)")
-                self.block(stmt.body, env, mod)
+                # an unknown flag: the first branch, and the hover says so; forward
+                # reads the same flag the same way (python_statements.assume)
+                def evaluate(n):
+                    return self.value(n, env, mod)
+                known = assumed_truth(stmt.test, env, mod, evaluate)
+                if known is None:
+                    self.notes.append(f"`if {ast.unparse(stmt.test)[:40]}` in __init__: read "
+                                      "the if branch (a flag chainlens cannot see)")
+                    assume(stmt.test, True, env, mod, evaluate)
+                self.block(stmt.body if known in (None, True) else stmt.orelse, env, mod)
         elif isinstance(stmt, ast.For):
             self._loop(stmt, env, mod)
         elif isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:

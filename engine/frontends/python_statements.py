@@ -42,7 +42,7 @@ from chainlens.engine.frontends.python_values import (
 )
 
 __all__ = ["Statements", "Nested", "LoopBreak", "LoopContinue", "NO_EFFECT_METHODS",
-           "percent_format"]
+           "percent_format", "assume", "assumed_truth"]
 
 #: in-place methods that change no value a gradient flows through
 NO_EFFECT_METHODS = frozenset({"requires_grad_", "retain_grad", "share_memory_",
@@ -196,8 +196,12 @@ class Statements:
             return self.expr(node.body if test.items else node.orelse)
         if isinstance(test, Layer | Mod):  # self.act(x) if self.act else x: a module is true
             return self.expr(node.body)
+        known = assumed_truth(node.test, self.env, self.bound, self.expr_or_unknown)
+        if known is not None:  # as this flag was read before (in __init__, an earlier if)
+            return self.expr(node.body if known else node.orelse)
         self.fw.notes.append(f"`{ast.unparse(node)[:50]}`: read the else value (a flag "
                              "chainlens cannot see)")
+        assume(node.test, False, self.env, self.bound, self.expr_or_unknown)
         return self.expr(node.orelse)
 
     def summed(self, args: list, node: ast.Call):
@@ -396,3 +400,40 @@ def percent_format(op: ast.operator, left, right) -> Const | None:
         return Const(left.value % tuple(v.value for v in values))
     except (TypeError, ValueError):
         return None
+
+
+def _flag_places(test: ast.expr, env: dict, mod, evaluate) -> tuple[list, bool]:
+    """Where a bare flag an `if` tests lives: (module, attribute) pairs
+    (``self.concat``, ``self.config.birnn``, or the attributes bound to the
+    name ``concat`` tested in ``__init__``), and whether ``not`` negates it."""
+    negate = False
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negate = test.operand, not negate
+    places = []
+    if isinstance(test, ast.Attribute):
+        base = evaluate(test.value)
+        if isinstance(base, Mod) and isinstance(base.attrs.get(test.attr), Unknown):
+            places.append((base, test.attr))
+    elif isinstance(test, ast.Name) and isinstance(mod, Mod) and isinstance(
+            env.get(test.id), Unknown):
+        places += [(mod, k) for k, v in mod.attrs.items() if v is env[test.id]]
+    return places, negate
+
+
+def assumed_truth(test: ast.expr, env: dict, mod, evaluate) -> bool | None:
+    """The truth a flag chainlens cannot see was read with before (in
+    ``__init__`` or an earlier ``if`` of forward), so that every reading of
+    one flag takes the same side; None when it was not read yet."""
+    places, negate = _flag_places(test, env, mod, evaluate)
+    for base, attr in places:
+        record = base.attrs.get("<assumed>", {})
+        if attr in record:
+            return record[attr] != negate
+    return None
+
+
+def assume(test: ast.expr, truth: bool, env: dict, mod, evaluate) -> None:
+    """Record that the flag ``test`` reads was read as ``truth``."""
+    places, negate = _flag_places(test, env, mod, evaluate)
+    for base, attr in places:
+        base.attrs.setdefault("<assumed>", {})[attr] = truth != negate

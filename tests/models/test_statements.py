@@ -303,3 +303,15 @@ def test_each_call_of_forward_is_evaluated_once(monkeypatch):
     doc = read_document(text, path="m.py")
     assert [u.label for u in doc.programs] == ["M"]
     assert len(calls) == 11
+
+
+@pytest.mark.parametrize("name", ["ConsistentFlag", "ConsistentFlagExpr"])
+def test_a_flag_never_set_is_read_the_same_way_in_init_and_forward(name):
+    # __init__ builds proj for concat=True (2d inputs); forward must then
+    # concatenate (its default else branch would feed proj d inputs)
+    assert "`if concat` in __init__: read the if branch" in _notes(name)
+    # proj read over the concatenation: its columns in parts, one per part
+    assert [f.name for f in _flow(name).layers] == ["W_fc", "W_proj_0"]
+    torch.manual_seed(0)
+    model = getattr(fixtures, name)(8, True)
+    assert model(torch.randn(1, 8)).shape == (1, 2)  # the side read is one torch runs
