@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from fractions import Fraction
 
 import numpy as np
 from chainlens.engine.core.source import Span
@@ -176,12 +177,23 @@ class Judge(MeasuredFindings):
             while stack:
                 node = stack.pop(0)
                 rule = RULES.get(node.op)
+                condition = None
                 if rule is not None and rule.domain and len(node.args) == 1:
+                    condition = rule.domain[0].text
+                elif (node.op == "pow" and len(node.args) == 2 and node.args[1].op == "num"
+                      and Fraction(node.args[1].value).denominator % 2 == 0):
+                    # sqrt(u) is u^(1/2) in the IR: an even root needs u ≥ 0 (> 0 below 0)
+                    condition = "u > 0" if Fraction(node.args[1].value) < 0 else "u ≥ 0"
+                if condition is not None:
                     call_text = text_of(self.program, span_in(self.program, node, a))
                     arg_text = text_of(self.program, span_in(self.program, node.args[0], a))
+                    if not call_text and arg_text and node.op == "pow":
+                        call_text = f"the root of {arg_text}"  # 1/sqrt(u): written as a division
                     if call_text and arg_text:
-                        need = re.sub(r"\bu\b", lambda _, t=arg_text: t, rule.domain[0].text)
-                        return f"{call_text} needs {need}: declare {arg_text}'s range"
+                        need = re.sub(r"\bu\b", lambda _, t=arg_text: t, condition)
+                        what = (f"{arg_text}'s range" if arg_text.isidentifier()
+                                else "the ranges of its inputs")
+                        return f"{call_text} needs {need}: declare {what}"
                 stack.extend(node.args if isinstance(node.args, tuple) else ())
         return None
 

@@ -66,6 +66,13 @@ class MeasuredFindings:
             if g is None:
                 out.append(f)
                 continue
+            if not math.isfinite(g) and f.kind in ("vanishing", "exploding"):
+                # NaN/∞ at the points (a range past log's or sqrt's domain) is no
+                # measurement: it neither confirms nor contradicts the bound
+                unbounded = f.bound_log10 is not None and f.bound_log10 == math.inf
+                out.append(replace(f, message=f.message + "; not measured (not finite at the "
+                                   "points)", severity="info" if unbounded else f.severity))
+                continue
             confirmed = ((f.kind == "vanishing" and g < self.th.vanishing * ref)
                          or (f.kind == "exploding" and not g < self.th.exploding))
             # an upper bound cannot be contradicted by small measurements,

@@ -46,3 +46,28 @@ def test_declared_ranges_inside_the_domain_leave_nothing_to_say():
 def test_a_tower_of_exponentials_still_explodes():
     report = analyze("input x in [-3, 3]\nL = exp(exp(exp(x)))\n")
     assert "exploding" in {f.kind for f in report.findings}
+
+
+NORM = '''import numpy as np
+
+
+def layer_norm(x, mean, var):
+    return (x - mean) / np.sqrt(var + 1e-5)
+
+
+def rsqrt(v):
+    return 1.0 / np.sqrt(v + 1e-6)
+'''
+
+
+@pytest.mark.parametrize(("name", "words"), [("layer_norm", "needs var + 1e-5 > 0"),
+                                             ("rsqrt", "needs v + 1e-6 > 0")])
+def test_a_root_of_an_assumed_range_is_information_never_an_error(name, words):
+    # (red team F10, the layer norm): the points where var + 1e-5 < 0 are NaN; NaN is no
+    # measurement, so nothing promotes the infinite bound to an error
+    unit = next(u for u in read_document(NORM, path="norm.py").programs if u.label == name)
+    report = analyze(unit.program)
+    assert not [f for f in report.findings if f.severity in ("error", "warning")]
+    assert "exploding" not in {f.kind for f in report.findings}
+    assert any(words in f.message for f in report.findings if f.kind == "singular")
+    assert not any("measured 0" in f.message for f in report.findings)
