@@ -92,8 +92,8 @@ def _words(text: str) -> str:
         else "for " + text
 
 
-_LINE = re.compile(r"\b(?:tangent|normal|secant)\b|\blines?\b|\blinear(?:isation|ization"
-                   r"|\s+approximation)\b|\bapproximation\b|\bplane\b", re.I)
+_LINE = re.compile(r"\b(?:tangent|normal|secant)\b|\blinear(?:isation|ization"
+                   r"|\s+approximation)\b|\bapproximation\b", re.I)
 
 
 def line_equation(note: str, frag: Math) -> bool:

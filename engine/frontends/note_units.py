@@ -368,7 +368,7 @@ def read_note_claims(text: str, latex: bool = False):
                       "an implicit derivative")
         reason = reason or _not_scalar(claim, text) or \
             ("a derivative of order 0 is the function itself" if claim.order < 1 else None)
-        claim = replace(claim, rescues=_rescues(claim))
+        claim = replace(claim, rescues=claim.rescues + _rescues(claim))
         try:
             program = parse(claim.expr_read) if reason is None else None
         except ChainError as exc:

@@ -414,6 +414,38 @@ def _greek_values(note: str, before: int, wrt: str | None) -> dict[str, str]:
     return out
 
 
+def _along(claim: Claim, visible, dependent, same) -> Claim:
+    """``Let $z = x^2 + y^2$. Along the curve $y = x^2$, $\\frac{dz}{dx} = 2x + 4x^3$``:
+    a total derivative of an expression in another name the note gives as a
+    formula of the variable nearby.  Read with that name independent it would
+    be wrong; with the formula substituted it is right: never wrong then."""
+    wrt = claim.wrt
+    if claim.partial or not wrt:
+        return claim
+    names = {n for n, d in visible.items() if len(n) == 1 and n != wrt and not d.vars
+             and not d.reason and n != claim.definition and re.search(
+                 r"(?<![\\A-Za-z])" + wrt + r"(?![A-Za-z])", d.body)
+             and re.search(r"(?<![\\A-Za-z])" + n + r"(?![A-Za-z])", claim.expr_read)}
+    if not names:
+        return claim
+    more = set(dependent) | {(n, wrt) for n in names}
+    keep = (claim.definition,) if claim.definition else ()
+    why = (f"{', '.join(sorted(names))} is given as a function of {wrt} nearby: as a total "
+           f"derivative the claim is right")
+    rescues = []
+    for k in range(1 + max(len(visible[n].alternatives) for n in names)):
+        # each formula given nearby (the nearest, then the others)
+        here = dict(visible)
+        for n in names:
+            bodies = (visible[n].body, *visible[n].alternatives)
+            here[n] = replace(visible[n], body=bodies[min(k, len(bodies) - 1)], alternatives=())
+        texts = [through_definitions(t, here, wrt, more, keep, same)
+                 for t in (claim.expr_read, claim.claimed_read)]
+        if texts != [claim.expr_read, claim.claimed_read]:
+            rescues.append((*texts, why))
+    return replace(claim, rescues=claim.rescues + tuple(rescues))
+
+
 def _with_constants(claim: Claim, visible, dependent, note: str = "") -> Claim:
     """``Let $k = 5$. Then $\\frac{d}{dx} kx^2 = 10x$``: a one-letter name the note
     gives a number nearby is that number on both sides (a claim right for
@@ -487,7 +519,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
         visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})
         for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):
-                if not item.vars and line_equation(note, frag):
+                if not item.vars and item.name in visible and line_equation(note, frag):
                     continue  # "the tangent line is y = 3x - 2": the note's y stays
                 here.setdefault(item.name, []).append(item.body)
                 old = visible.get(item.name)
@@ -517,6 +549,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 if dependent and not item.partial:
                     item = _through(item, visible, dependent, same)
                 item = _with_constants(item, visible, dependent, note)
+                item = _along(item, visible, dependent, same)
                 claims.append(replace(item, equation=equation_context(note, frag),
                                       hypothesis=bool(item.at) and hypothesis(note, frag),
                                       condition=condition(note, frag, item.claimed_end),

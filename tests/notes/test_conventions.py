@@ -378,3 +378,25 @@ def test_a_redefinition_in_words_ends_the_older_binding(new):
 def test_a_new_worked_example_ends_the_older_binding(task):
     note = f"**Example 1.** Let $f(x) = x^2$. Then $f'(x) = 2x$.\n\n{task} $f'(x) = 3x^2$.\n"
     assert oks(note)[0] is True and False not in oks(note)
+
+
+@pytest.mark.parametrize("note", [
+    "Let $z = x^2 + y^2$. Along the curve $y = x^2$ we get $\\frac{dz}{dx} = 2x + 4x^3$.",
+    "Let $w = xy$. On the line $y = 3x$, $\\frac{dw}{dx} = 6x$.",
+    "Let $T = x^2 + y^2$ and $y = 2x$. Then $\\frac{dT}{dx} = 10x$."])
+def test_a_total_derivative_along_a_curve_is_not_called_wrong(note):
+    assert oks(note + "\n") == [None]
+
+
+def test_the_partial_along_a_curve_is_still_judged():
+    note = "Let $T = x^2 + y^2$ and $y = 2x$. Then $\\frac{\\partial T}{\\partial x} = 2x$.\n"
+    assert oks(note) == [True]
+    assert oks(note.replace("= 2x$.", "= 10x$.")) == [False]
+
+
+def test_curves_one_after_another():
+    note = ("Let $z = x^2 + y^2$. Along the curve $y = x^2$ we get "
+            "$\\frac{dz}{dx} = 2x + 4x^3$.\n\n"
+            "Let $w = xy$. On the line $y = 3x$, $\\frac{dw}{dx} = 6x$.\n\n"
+            "Let $T = x^2 + y^2$ and $y = 2x$. Then $\\frac{dT}{dx} = 10x$.\n")
+    assert False not in oks(note)
