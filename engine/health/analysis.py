@@ -122,6 +122,8 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
                 findings, flow = model.judge(program, run, findings)
             elif model.is_weightless(program):  # an activation module: its gain
                 flow = model.input_flow(program, run)
+    if model.is_model(program) and flow is None and not npoints:
+        findings = model.unmeasured(program, findings)  # --static, too big: bounds only
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings = sorted(findings, key=lambda f: (order[f.severity], f.span.start if f.span else 0))
     return HealthReport(output_label(output), tuple(findings), assumptions, values, repeats,

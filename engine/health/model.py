@@ -17,7 +17,7 @@ network that vanishes).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from chainlens.engine.core.source import ChainError
@@ -29,7 +29,8 @@ from chainlens.engine.health.report import Finding
 from chainlens.engine.language.program import Program
 
 __all__ = ["LayerFlow", "InputGain", "Flow", "gradient_flow", "input_flow", "verdict_of",
-           "is_model", "is_weightless", "judge", "draws", "VANISHING", "EXPLODING"]
+           "is_model", "is_weightless", "judge", "unmeasured", "draws", "VANISHING",
+           "EXPLODING"]
 
 #: first/last |∂L/∂W| ratios beyond which a model's gradient is judged
 VANISHING = 1e-3
@@ -243,6 +244,39 @@ def is_model(program: Program) -> bool:
     return len(layered) >= 1
 
 
+def _not_modelled(program: Program, findings: list[Finding]) -> list[Finding] | None:
+    """The hint for a model whose own initialisation is not modelled (its
+    bounds and measurements are at the wrong init: dropped), else None."""
+    unmodelled = next((d for d in program.declarations if d.role == "param" and d.init
+                       and d.init.startswith(UNMODELLED)), None)
+    if unmodelled is None:
+        return None
+    kept = [f for f in findings if f.kind not in ("vanishing", "exploding", "saturation")]
+    kept.append(Finding("not-measured", "hint",
+                        f"not measured: the file re-initialises "
+                        f"{unmodelled.init[len(UNMODELLED):]}, which chainlens does not "
+                        "model (a verdict at the default initialisation would not be the "
+                        "gradient this file trains)", unmodelled.span, (unmodelled.name,)))
+    return kept
+
+
+def unmeasured(program: Program, findings: list[Finding]) -> list[Finding]:
+    """A model's findings when nothing was measured (``--static``): its
+    direction comes from the measured flow, never from bounds alone (an
+    upper bound grows with every layer; a "vanishing" one is judged against
+    the largest, itself a worst case), so a bound is information."""
+    hinted = _not_modelled(program, findings)
+    if hinted is not None:
+        return hinted
+    out = []
+    for f in findings:
+        if f.kind in ("vanishing", "exploding"):
+            f = replace(f, severity="info", message=f.message + " (a worst-case bound, not "
+                        "measured: the measured flow decides a model's verdict)")
+        out.append(f)
+    return out
+
+
 def judge(program: Program, run: measure.Run, findings: list[Finding],
           remedies: tuple[Remedy, ...] = ()) -> tuple[list[Finding], Flow | None]:
     """The model verdict from the measured flow: the static and per-name
@@ -250,18 +284,11 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
     that says what was measured (the static bound of the same direction, if
     any, is quoted as supporting evidence; a bound in the other direction is
     a worst case the measurement contradicts, and is not shown)."""
-    unmodelled = next((d for d in program.declarations if d.role == "param" and d.init
-                       and d.init.startswith(UNMODELLED)), None)
-    if unmodelled is not None:
+    hinted = _not_modelled(program, findings)
+    if hinted is not None:
         # the file draws its weights with a call not modelled: a flow at the
         # default initialisation is not the one it trains, so no verdict
-        kept = [f for f in findings if f.kind not in ("vanishing", "exploding", "saturation")]
-        kept.append(Finding("not-measured", "hint",
-                            f"not measured: the file re-initialises "
-                            f"{unmodelled.init[len(UNMODELLED):]}, which chainlens does not "
-                            "model (a verdict at the default initialisation would not be the "
-                            "gradient this file trains)", unmodelled.span, (unmodelled.name,)))
-        return kept, None
+        return hinted, None
     flow = gradient_flow(program, run)
     if flow is None:
         return findings, flow

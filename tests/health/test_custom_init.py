@@ -213,3 +213,13 @@ class U(nn.Module):
     assert report.flow is None
     assert any(f.kind == "not-measured" and "lecun_(self.fc1.weight)" in f.message
                for f in report.findings)
+
+
+def test_bounds_alone_never_give_a_model_its_verdict():
+    # --static (red team F59): 20 tanh layers at Xavier(5/3), torch 3.8, healthy
+    report = analyze(UNITS["XavierNormalTanh"].program, thresholds={"measure": False})
+    assert report.flow is None
+    assert not [f for f in report.findings if f.severity in ("error", "warning")]
+    # a model whose init is not modelled gets its hint without measuring
+    report = analyze(UNITS["SparseInit"].program, thresholds={"measure": False})
+    assert [f.kind for f in report.findings] == ["not-measured"]
