@@ -268,6 +268,11 @@ def _other_branch(text: str) -> str | None:
     return "".join(out) + text[at:]
 
 
+#: ``\\sin x^{-1}``, ``\\ln x^2``: TeX's reading is sin(x⁻¹); writers also mean (sin x)⁻¹.
+_BARE_POWER = re.compile(r"\\(sin|cos|tan|sec|csc|cot|sinh|cosh|tanh|ln|log)\s+([A-Za-z])\s*\^"
+                         r"\s*(\{[^{}]*\}|\d)")
+
+
 def _rescues(claim) -> tuple[tuple, ...]:
     """The readings under which a claim the checker finds wrong is right by
     another convention (see :func:`~chainlens.engine.frontends.claims.check_claim`):
@@ -286,6 +291,11 @@ def _rescues(claim) -> tuple[tuple, ...]:
                    f"log{sub})")
             out.append((*(_BARE_LOG.sub(lambda m, b=base: "\\log_{" + b + "}", t)
                           for t in texts), why, bool(named)))
+    if any(_BARE_POWER.search(t) for t in texts):
+        other = [_BARE_POWER.sub(lambda m: "\\left(\\" + m.group(1) + " " + m.group(2)
+                                 + "\\right)^{" + m.group(3).strip("{}") + "}", t) for t in texts]
+        out.append((*other, "a power on a bare argument (\\sin x^{-1}, \\ln x^2) may be the "
+                    "function's power; the claim is right read so"))
     if _ARCSEC.search(claim.expr_read):
         other = [_other_branch(t) for t in texts]
         why = ("arcsec and arccsc have two common ranges; the claim is right for the "

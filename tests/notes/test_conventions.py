@@ -400,3 +400,12 @@ def test_curves_one_after_another():
             "Let $w = xy$. On the line $y = 3x$, $\\frac{dw}{dx} = 6x$.\n\n"
             "Let $T = x^2 + y^2$ and $y = 2x$. Then $\\frac{dT}{dx} = 10x$.\n")
     assert False not in oks(note)
+
+
+@pytest.mark.parametrize("claim, ok", [
+    ("\\frac{d}{dx}\\sin x^{-1} = -\\frac{\\cos(1/x)}{x^2}", True),   # TeX's reading
+    ("\\frac{d}{dx}\\sin x^{-1} = -\\frac{\\cos x}{\\sin^2 x}", None),  # (sin x)^-1
+    ("\\frac{d}{dx}\\ln x^2 = \\frac{2\\ln x}{x}", None),               # (ln x)^2
+    ("\\frac{d}{dx}\\ln x^2 = \\frac{3}{x}", False)])                   # wrong both ways
+def test_a_power_on_a_bare_argument_has_two_readings(claim, ok):
+    assert oks(f"${claim}$\n") == [ok]
