@@ -191,11 +191,9 @@ def find_definitions(fragments: tuple[Math, ...], macros=None) -> dict[str, Defi
 
 
 #: A new task before a fragment: a worked example's own function follows
-#: ("Differentiate $x^3$", "Find the derivative of $\\sin x$"), or a new example.
-_NEW_TASK = re.compile(r"(?:(?:^|[.!?*]\s+|\n)(?:Differentiate|(?:Find|Compute|What\s+is)\s+the"
-                       r"\s+derivative\s+of)\s*[:,]?\s*\$?\s*$)"
-                       r"|(?:\*\*|#+\s*)(?:Example|Exercise|Problem)\s*\d*[.:]?\s*(?:\*\*)?"
-                       r"[^$]{0,30}\$?$")
+#: ("Differentiate $x^3$", "Find the derivative of $\\sin x$").
+_NEW_TASK = re.compile(r"(?:^|[.!?*]\s+|\n)(?:Differentiate|(?:Find|Compute|What\s+is)\s+the"
+                       r"\s+derivative\s+of)\s*[:,]?\s*\$?\s*$")
 #: ``f: x \\mapsto x^3``, ``f\\colon x \\mapsto …``: a definition in arrow notation.
 _MAPSTO = re.compile(r"^\s*([A-Za-z])\s*(?::|\\colon)\s*(?:[^$]*?\\to\s*\\mathbb\s*\{?\s*R\s*\}?"
                      r"\s*,?\s*)?([a-z])\s*\\mapsto\s*(.+?)\s*$", re.S)
@@ -509,8 +507,10 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
 
     for frag in fragments:
         here: dict[str, list[str]] = {}
-        if _NEW_TASK.search(note, max(0, frag.start - 40), frag.start):
-            # "Differentiate $x^3$", "**Example 2.**": the older functions are not this one's
+        if "=" not in frag.text and _NEW_TASK.search(note, max(0, frag.start - 40), frag.start):
+            # "Differentiate $x^3$" (no name given): the older functions are not this one's
+            # (a task that names its function, "Differentiate $f(x) = x^3$", defines it; and
+            # problem labels keep a problem set's definitions as candidates for its answers)
             defs = {k: d for k, d in defs.items() if d.start >= frag.start}
         for d in _redefined(note, frag):
             defs[d.name] = d
