@@ -11,6 +11,7 @@ speak in layers and factors: "50 sigmoid layers: |∂L/∂w₁| ≤ 0.25⁵⁰ �
 
 from __future__ import annotations
 
+import collections
 import math
 import re
 from dataclasses import replace
@@ -172,10 +173,14 @@ class Judge(MeasuredFindings):
         edges = ([culprit] if culprit is not None else []) + list(path)
         for e in edges:
             a = self.index[e.assignment]
-            stack = [e.parent] if e is culprit else [
-                x for j, x in enumerate(e.parent.args) if j != e.index]
+            stack = collections.deque([e.parent] if e is culprit else [
+                x for j, x in enumerate(e.parent.args) if j != e.index])
+            seen: set[int] = set()  # a DAG: shared sub-expressions are visited once
             while stack:
-                node = stack.pop(0)
+                node = stack.popleft()
+                if id(node) in seen:
+                    continue
+                seen.add(id(node))
                 rule = RULES.get(node.op)
                 condition = None
                 if rule is not None and rule.domain and len(node.args) == 1:
