@@ -116,6 +116,11 @@ _COUNTER = re.compile(r"\b(?:mistakes?|wrong|not\s+true|false|incorrect|find\s+t
 _PREMISE = re.compile(r"\b(?:given(?!\s+by)|suppose[sd]?|supposing|assume[sd]?|assuming"
                       r"|initial[\s-]+value|such\s+that|antiderivatives?"
                       r"|differential\s+equations?|(?<![{\\])solves?)\b", re.I)
+#: Words that make x' or f' a new name (a transformed function, a complement, a moving
+#: frame's coordinate), not a derivative.
+_PRIME_NAME = re.compile(r"\b(?:new\s+function|complement|shift(?:s|ed|ing)?"
+                         r"|transform(?:s|ed|ation)?|frame|rotat(?:e|es|ed|ing|ion)|reflect(?:s|ed|ion)?|image\s+of"
+                         r"|translat(?:e|ed|ion))\b", re.I)
 _IVP = re.compile(r"(?<![A-Za-z\\])[A-Za-z]\s*\(\s*-?\d+(?:\.\d+)?\s*\)\s*=")
 
 
@@ -151,6 +156,8 @@ def not_asserted(note: str, frag: Math) -> str | None:
         return "the note calls this wrong, or asks about it (a counter-example or a question)"
     if re.search(r"\bdegrees?\b|\^\s*\{?\s*\\circ", around + frag.text):
         return "the sentence measures angles in degrees"
+    if _PRIME_NAME.search(note, start, frag.start) and "'" in frag.text:
+        return "a prime may name another function here (a shifted graph, a complement, a frame)"
     clause = max(start, note.rfind(",", start, frag.start) + 1,
                  note.rfind(" then ", start, frag.start), note.rfind(";", start, frag.start) + 1)
     if _PREMISE.search(note, clause, frag.start) or _IVP.search(around):

@@ -420,3 +420,11 @@ def test_a_power_on_a_bare_argument_has_two_readings(claim, ok):
     "Find $f'(x)$.\n\n---\n\n**Solution 1.** $f'(x) = 2x$.\n"])
 def test_answers_of_a_problem_set_are_never_bound_to_the_last_problem_only(layout):
     assert False not in oks(layout)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Let $f(x) = x^2$. Shifting the graph gives the new function $f'(x) = (x - 1)^2$.",
+    "Let $A = x^2$. Its complement is $A' = 1 - x^2$.",
+    "Let $u = x + 1$. In the moving frame, $u' = u + 1$."])
+def test_a_prime_naming_another_function_is_no_derivative(sentence):
+    assert False not in oks(sentence + "\n")
