@@ -43,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+from chainlens.engine.core.userdir import private_dir
 from chainlens.engine.numeric import vmath
 
 __all__ = ["Builds", "STATS", "build_elsewhere", "cache_dir", "compile_loop", "disk_cached",
@@ -67,24 +68,10 @@ _CHILD_TIMEOUT = 900
 def cache_dir() -> Path | None:
     """The per-user directory for compiled loops, or None when it cannot be
     made safe (then loops are compiled in memory each process)."""
-    base = os.environ.get("CHAINLENS_CACHE_DIR")
-    if base == "":
-        return None
-    if base is None:
-        xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        base = os.path.join(xdg, "chainlens")
     version = _numba_version()
     if version is None:
         return None
-    path = Path(base) / f"numba-{version}-py{sys.version_info[0]}{sys.version_info[1]}"
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        st = path.stat()
-    except OSError:
-        return None
-    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
-        return None  # someone else could plant code here
-    return path
+    return private_dir(f"numba-{version}-py{sys.version_info[0]}{sys.version_info[1]}")
 
 
 def _numba_version() -> str | None:
