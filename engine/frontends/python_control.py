@@ -22,16 +22,15 @@ from chainlens.engine.frontends.python_statements import (
     LoopContinue,
     assume,
     assumed_truth,
+    known_truth,
 )
 from chainlens.engine.frontends.python_values import (
     Const,
     DataDependent,
     Items,
-    Layer,
     Lazy,
     Linear,
     Mask,
-    Mod,
     Ref,
     Seq,
     Shape,
@@ -73,7 +72,7 @@ class Control:
                                 "data") from None
         if isinstance(test, Mask):
             raise DataDependent(stmt, f"`if {ast.unparse(stmt.test)[:40]}` depends on data")
-        truth = _truth(test)
+        truth = known_truth(test)
         if truth is not None:  # a constant, a layer, a list of known length
             self.block(stmt.body if truth else stmt.orelse)
             return
@@ -199,26 +198,13 @@ class Control:
             self.store(gen.target, item, node)
             # [l(x) for i, l in enumerate(self.layers) if i in self.keep]: filters
             # the reader decides; one it cannot makes the list uncountable
-            keep = [_truth(self.expr_or_unknown(c)) for c in gen.ifs]
+            keep = [known_truth(self.expr_or_unknown(c)) for c in gen.ifs]
             if any(k is None for k in keep):
                 return Unknown(f"`{ast.unparse(node)[:40]}` is filtered by a condition "
                                "chainlens cannot decide")
             if all(keep):
                 out.append(self.expr(node.elt))
         return Tup(out)
-
-
-def _truth(value) -> bool | None:
-    """``if value:`` when the reader knows it: a constant's truth, a layer
-    or module (an nn.Module is true), a list, Sequential or ModuleList of
-    known length; None for a flag it cannot see or a tensor."""
-    if isinstance(value, Const):
-        return bool(value.value)
-    if isinstance(value, Layer | Mod):
-        return True
-    if isinstance(value, Seq | Items | Tup):
-        return bool(value.items)
-    return None
 
 
 def _raises(body: list) -> bool:

@@ -42,7 +42,7 @@ from chainlens.engine.frontends.python_values import (
 )
 
 __all__ = ["Statements", "Nested", "LoopBreak", "LoopContinue", "NO_EFFECT_METHODS",
-           "percent_format", "assume", "assumed_truth"]
+           "percent_format", "assume", "assumed_truth", "known_truth"]
 
 #: in-place methods that change no value a gradient flows through
 NO_EFFECT_METHODS = frozenset({"requires_grad_", "retain_grad", "share_memory_",
@@ -126,8 +126,8 @@ class Statements:
                 test = self.expr_or_unknown(stmt.test)
             except DataDependent:
                 raise Unsupported(stmt, why) from None
-            truth = _truth(test) if not isinstance(test, Tensor | Lazy | Linear | Concat) else (
-                None)
+            truth = (None if isinstance(test, Tensor | Lazy | Linear | Concat)
+                     else known_truth(test))
             if truth is None:
                 raise Unsupported(stmt, why)
             if not truth:
@@ -374,10 +374,11 @@ def _isinstance(value, kind) -> Const | Unknown:
     return Unknown("a flag chainlens cannot see")
 
 
-def _truth(value) -> bool | None:
+def known_truth(value) -> bool | None:
     """``if value:`` / ``while value:`` when the reader knows it: a
-    constant's truth, a layer or module (true), a list of known length;
-    None otherwise."""
+    constant's truth, a layer or module (an nn.Module is true), a list,
+    Sequential or ModuleList of known length; None for a flag it cannot see
+    or a tensor."""
     if isinstance(value, Const):
         return bool(value.value)
     if isinstance(value, Layer | Mod):
