@@ -7,7 +7,6 @@ import importlib.util
 import pathlib
 from fractions import Fraction
 
-import numpy as np
 import pytest
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.frontends.document import read_document
@@ -15,10 +14,19 @@ from chainlens.engine.health.analysis import analyze
 
 torch = pytest.importorskip("torch")
 
-FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "constructs.py"
-_spec = importlib.util.spec_from_file_location("chainlens_construct_fixtures", FIXTURE)
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
+HERE = pathlib.Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "constructs.py"
+
+
+def _load(path: pathlib.Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fixtures = _load(FIXTURE, "chainlens_construct_fixtures")
+torch_flow = _load(HERE / "torch_flow.py", "chainlens_torch_flow_constructs")
 DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
 UNITS = {u.label: u for u in DOC.programs}
 SKIPS = {s.name: s.reason for s in DOC.skipped}
@@ -34,26 +42,9 @@ def _notes(name) -> str:
     return " | ".join(UNITS[name].notes)
 
 
-def _torch_ratios(make, inputs, weights, seeds: int = 16) -> list[float]:
-    """Median over seeds of each weight's ‖∂L/∂W‖ after one backward pass of
-    (target · out).sum() at PyTorch's default init, as ratios to the last."""
-    rows = []
-    for seed in range(seeds):
-        torch.manual_seed(seed)
-        model = make().double()
-        out = model(inputs().double())
-        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
-        rows.append([float(w(model).norm()) for w in weights])
-    med = np.median(np.array(rows), axis=0)
-    return list(med / med[-1])
-
-
 def _agree(name, torch_ratios, verdict="healthy"):
     flow = _flow(name)
-    ours = [f.ratio for f in flow.layers]
-    assert len(ours) == len(torch_ratios), (ours, torch_ratios)
-    for mine, theirs in zip(ours, torch_ratios, strict=True):
-        assert theirs / FACTOR <= mine <= theirs * FACTOR, (ours, torch_ratios)
+    torch_flow.assert_ratios_agree([f.ratio for f in flow.layers], torch_ratios, FACTOR)
     assert flow.verdict == verdict
 
 
@@ -61,7 +52,7 @@ def test_an_rnn_loop_over_an_unsized_sequence_is_unrolled_and_matches_torch():
     assert "unrolled to 4 steps" in _notes("StepRNN")
     # torch on the sequence as read: 4 steps of the same feature vector
     x = torch.randn(1, 8)
-    _agree("StepRNN", _torch_ratios(
+    _agree("StepRNN", torch_flow.torch_ratios(
         fixtures.StepRNN, lambda: x.expand(4, 1, 8).clone(),
         [lambda m: m.wx.weight.grad, lambda m: m.wh.weight.grad, lambda m: m.wy.weight.grad]))
 
@@ -72,7 +63,7 @@ def test_multihead_attention_at_one_position_matches_torch_and_its_init():
     assert decl.init == "torch-mha-in-weight"
     assert float(decl.range[1]) == pytest.approx((6 / (4 * 8)) ** 0.5, rel=1e-6)
     # PyTorch at sequence length 1: only the value rows of in_proj get a gradient
-    _agree("SelfAttention", _torch_ratios(
+    _agree("SelfAttention", torch_flow.torch_ratios(
         fixtures.SelfAttention, lambda: torch.randn(1, 1, 8),
         [lambda m: m.attn.in_proj_weight.grad[16:], lambda m: m.attn.out_proj.weight.grad,
          lambda m: m.fc.weight.grad]))
@@ -80,19 +71,19 @@ def test_multihead_attention_at_one_position_matches_torch_and_its_init():
 
 def test_scaled_dot_product_attention_is_v_at_one_position_as_in_torch():
     assert "the output is v" in _notes("SDPA")
-    _agree("SDPA", _torch_ratios(
+    _agree("SDPA", torch_flow.torch_ratios(
         fixtures.SDPA, lambda: torch.randn(1, 1, 8),
         [lambda m: m.v.weight.grad, lambda m: m.o.weight.grad]))
 
 
 def test_a_lambda_written_in_init_is_called_through_its_closure():
-    _agree("LambdaMLP", _torch_ratios(
+    _agree("LambdaMLP", torch_flow.torch_ratios(
         fixtures.LambdaMLP, lambda: torch.randn(1, 8),
         [lambda m: m.mlp.fc.weight.grad, lambda m: m.mlp.proj.weight.grad]))
 
 
 def test_super_forward_reaches_the_library_layer_a_class_derives_from():
-    _agree("Classifier", _torch_ratios(
+    _agree("Classifier", torch_flow.torch_ratios(
         fixtures.Classifier, lambda: torch.randn(1, 8),
         [lambda m: m.a.weight.grad, lambda m: m.b.weight.grad]))
     # the mixin alone has no layer: skipped, saying why
@@ -133,7 +124,7 @@ def test_time_steps_concatenated_meet_one_target_each():
     assert len(targets) == 4
     # the cell is given its state at every step: W_hh is a layer, as in torch
     x = torch.randn(1, 1)
-    _agree("Steps", _torch_ratios(
+    _agree("Steps", torch_flow.torch_ratios(
         fixtures.Steps, lambda: x.expand(1, 4).clone(),
         [lambda m: m.cell.weight_ih.grad, lambda m: m.cell.weight_hh.grad,
          lambda m: m.out.weight.grad]))
@@ -168,7 +159,7 @@ class Frozen(nn.Module):
 
 
 def test_an_ordered_dict_sequential_of_bare_imported_layers_matches_torch():
-    _agree("Ordered", _torch_ratios(
+    _agree("Ordered", torch_flow.torch_ratios(
         fixtures.Ordered, lambda: torch.randn(1, 8),
         [lambda m: m.net.fc1.weight.grad, lambda m: m.net.fc2.weight.grad]))
 
@@ -184,7 +175,7 @@ def test_a_transformer_encoder_matches_torch_layer_by_layer():
                 lambda m: m.encoder.layers[i].self_attn.out_proj.weight.grad,
                 lambda m: m.encoder.layers[i].linear1.weight.grad,
                 lambda m: m.encoder.layers[i].linear2.weight.grad]
-    _agree("Encoder", _torch_ratios(
+    _agree("Encoder", torch_flow.torch_ratios(
         fixtures.Encoder, lambda: torch.randn(1, 1, 8),
         [*weights(0), *weights(1), lambda m: m.head.weight.grad]))
 
@@ -255,7 +246,7 @@ def test_guard_clauses_are_not_taken_and_no_grad_blocks_are_inputs():
     assert "torch.no_grad()" in notes
     flow = _flow("Guarded")
     assert [f.name for f in flow.layers] == ["W_fc1", "W_fc2"]  # frozen: never a layer of it
-    _agree("Guarded", _torch_ratios(
+    _agree("Guarded", torch_flow.torch_ratios(
         fixtures.Guarded, lambda: torch.randn(1, 8),
         [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad]))
 
@@ -275,7 +266,7 @@ def test_more_activations_einsum_a_scaled_draw_and_a_returned_dict_match_torch()
         def forward(self, x):
             return self.m(x)["out"]
 
-    _agree("Acts", _torch_ratios(
+    _agree("Acts", torch_flow.torch_ratios(
         Out, lambda: torch.randn(1, 8),
         [*(lambda m, i=i: m.m.fcs[i].weight.grad for i in range(7)),
          lambda m: m.m.proj.grad]), verdict="vanishing")  # torch: 1.1e-4, ours 1.3e-4
@@ -284,7 +275,7 @@ def test_more_activations_einsum_a_scaled_draw_and_a_returned_dict_match_torch()
 def test_deep_copies_made_by_a_helper_function_have_their_own_weights():
     flow = _flow("Cloned")
     assert len(flow.layers) == 4  # three copies and the head, each its own weight
-    _agree("Cloned", _torch_ratios(
+    _agree("Cloned", torch_flow.torch_ratios(
         fixtures.Cloned, lambda: torch.randn(1, 8),
         [*(lambda m, i=i: m.layers[i].fc.weight.grad for i in range(3)),
          lambda m: m.head.weight.grad]))
@@ -294,7 +285,7 @@ def test_a_leaky_relu_keeps_its_written_slope_and_matches_torch():
     numbers = {n.value for a in UNITS["Leaky"].program.assignments for n in postorder(a.expr)
                if n.op == "num"}
     assert Fraction(-1, 5) in numbers and Fraction(-1, 100) not in numbers  # -0.2 · relu(-x)
-    _agree("Leaky", _torch_ratios(
+    _agree("Leaky", torch_flow.torch_ratios(
         fixtures.Leaky, lambda: torch.randn(1, 8),
         [lambda m, i=i: m.fcs[i].weight.grad for i in range(6)]))
 
@@ -302,7 +293,7 @@ def test_a_leaky_relu_keeps_its_written_slope_and_matches_torch():
 def test_a_gru_cell_given_its_state_in_a_loop_matches_torch():
     assert "nn.GRUCell read as one time step with the state it is given" in _notes("GRULoop")
     x = torch.randn(1, 4)
-    _agree("GRULoop", _torch_ratios(
+    _agree("GRULoop", torch_flow.torch_ratios(
         fixtures.GRULoop, lambda: x.expand(4, 1, 4).clone(),
         [lambda m: m.cell.weight_ih.grad, lambda m: m.cell.weight_hh.grad,
          lambda m: m.out.weight.grad]))

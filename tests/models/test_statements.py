@@ -8,17 +8,25 @@ here to run with torch: the per-layer ratios agree with PyTorch's."""
 import importlib.util
 import pathlib
 
-import numpy as np
 import pytest
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
 torch = pytest.importorskip("torch")
 
-FIXTURE = pathlib.Path(__file__).parent / "fixtures" / "statements.py"
-_spec = importlib.util.spec_from_file_location("chainlens_statement_fixtures", FIXTURE)
-fixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixtures)
+HERE = pathlib.Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "statements.py"
+
+
+def _load(path: pathlib.Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+fixtures = _load(FIXTURE, "chainlens_statement_fixtures")
+torch_flow = _load(HERE / "torch_flow.py", "chainlens_torch_flow_statements")
 DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
 UNITS = {u.label: u for u in DOC.programs}
 SKIPS = {s.name: s.reason for s in DOC.skipped}
@@ -34,26 +42,9 @@ def _notes(name) -> str:
     return " | ".join(UNITS[name].notes)
 
 
-def _torch_ratios(make, inputs, weights, seeds: int = 16) -> list[float]:
-    """Median over seeds of each weight's ‖∂L/∂W‖ after one backward pass of
-    (target · out).sum() at PyTorch's default init, as ratios to the last."""
-    rows = []
-    for seed in range(seeds):
-        torch.manual_seed(seed)
-        model = make().double()
-        out = model(*(t.double() for t in inputs()))
-        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
-        rows.append([float(w(model).norm()) for w in weights])
-    med = np.median(np.array(rows), axis=0)
-    return list(med / med[-1])
-
-
 def _agree(name, torch_ratios, verdict="healthy"):
     flow = _flow(name)
-    ours = [f.ratio for f in flow.layers]
-    assert len(ours) == len(torch_ratios), (ours, torch_ratios)
-    for mine, theirs in zip(ours, torch_ratios, strict=True):
-        assert theirs / FACTOR <= mine <= theirs * FACTOR, (ours, torch_ratios)
+    torch_flow.assert_ratios_agree([f.ratio for f in flow.layers], torch_ratios, FACTOR)
     assert flow.verdict == verdict
 
 
@@ -62,21 +53,21 @@ def _x():
 
 
 def test_a_helper_defined_in_init_and_spread_into_sequential_matches_torch():
-    _agree("SpreadBlocks", _torch_ratios(
+    _agree("SpreadBlocks", torch_flow.torch_ratios(
         fixtures.SpreadBlocks, _x,
         [lambda m: m.model[0].weight.grad, lambda m: m.model[2].weight.grad,
          lambda m: m.model[5].weight.grad]))
 
 
 def test_a_helper_in_init_closing_over_a_name_of_init_matches_torch():
-    _agree("ClosureBlocks", _torch_ratios(
+    _agree("ClosureBlocks", torch_flow.torch_ratios(
         fixtures.ClosureBlocks, _x,
         [lambda m, i=i: m.body[i][0].weight.grad for i in range(3)]
         + [lambda m: m.head.weight.grad]))
 
 
 def test_helpers_defined_in_forward_match_torch_and_are_not_skipped_apart():
-    _agree("StemInForward", _torch_ratios(
+    _agree("StemInForward", torch_flow.torch_ratios(
         fixtures.StemInForward, _x,
         [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad,
          lambda m: m.out.weight.grad]))
@@ -86,7 +77,7 @@ def test_helpers_defined_in_forward_match_torch_and_are_not_skipped_apart():
 
 
 def test_in_place_updates_as_statements_are_the_out_of_place_ops():
-    _agree("InPlace", _torch_ratios(
+    _agree("InPlace", torch_flow.torch_ratios(
         fixtures.InPlace, _x,
         [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad,
          lambda m: m.fc3.weight.grad]))
@@ -94,7 +85,7 @@ def test_in_place_updates_as_statements_are_the_out_of_place_ops():
 
 def test_del_try_and_retain_grad_change_no_gradient():
     assert "read as if nothing raises" in _notes("DelTryRetain")
-    _agree("DelTryRetain", _torch_ratios(
+    _agree("DelTryRetain", torch_flow.torch_ratios(
         fixtures.DelTryRetain, _x, [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad]))
 
 
@@ -102,7 +93,7 @@ def test_conditional_expressions_on_flags_take_the_branch_the_flags_pick():
     # use_norm=False: the norm is not applied (not in the table); residual=True
     flow = _flow("FlagIfExp")
     assert [f.name for f in flow.layers] == ["W_fc", "W_out"]
-    _agree("FlagIfExp", _torch_ratios(
+    _agree("FlagIfExp", torch_flow.torch_ratios(
         fixtures.FlagIfExp, _x, [lambda m: m.fc.weight.grad, lambda m: m.out.weight.grad]))
 
 
@@ -112,7 +103,7 @@ def test_a_conditional_expression_on_data_is_a_skip_with_its_reason():
 
 
 def test_sum_of_a_generator_a_list_and_with_a_start_matches_torch():
-    _agree("SumBranches", _torch_ratios(
+    _agree("SumBranches", torch_flow.torch_ratios(
         fixtures.SumBranches, _x,
         [lambda m, i=i: m.branches[i].weight.grad for i in range(3)]
         + [lambda m: m.a.weight.grad, lambda m: m.b.weight.grad]))
@@ -122,7 +113,7 @@ def test_len_of_a_sequence_unrolls_the_recurrence_and_matches_torch():
     assert "`range(steps)`: a length the file does not fix, unrolled to 4 steps" in (
         _notes("LenLoop"))
     x = torch.randn(1, 1, 8)  # the sequence as read: 4 steps of one feature vector
-    _agree("LenLoop", _torch_ratios(
+    _agree("LenLoop", torch_flow.torch_ratios(
         fixtures.LenLoop, lambda: (x.expand(4, 1, 8).clone(),),
         [lambda m: m.wx.weight.grad, lambda m: m.wh.weight.grad, lambda m: m.out.weight.grad]))
 
@@ -192,21 +183,21 @@ def test_in_place_relu_spellings_read_as_the_out_of_place_relu(line):
 def test_isinstance_getattr_hasattr_and_membership_are_facts_not_flags():
     notes = _notes("Introspect")
     assert "isinstance" not in notes and "a flag" not in notes, notes
-    _agree("Introspect", _torch_ratios(
+    _agree("Introspect", torch_flow.torch_ratios(
         fixtures.Introspect, _x,
         [lambda m: m.fc0.weight.grad, lambda m: m.fc1.weight.grad,
          lambda m: m.fc2.weight.grad]))
 
 
 def test_activation_checkpointing_is_the_checkpointed_call_and_matches_torch():
-    _agree("Checkpointed", _torch_ratios(
+    _agree("Checkpointed", torch_flow.torch_ratios(
         fixtures.Checkpointed, _x,
         [lambda m: m.blocks[0].weight.grad, lambda m: m.blocks[1].weight.grad,
          lambda m: m.out.weight.grad]))
 
 
 def test_reversed_skips_of_a_unet_style_decoder_match_torch():
-    _agree("ReversedSkips", _torch_ratios(
+    _agree("ReversedSkips", torch_flow.torch_ratios(
         fixtures.ReversedSkips, _x,
         [lambda m: m.downs[0].weight.grad, lambda m: m.downs[1].weight.grad,
          lambda m: m.ups[0].weight.grad, lambda m: m.ups[1].weight.grad,
@@ -233,7 +224,7 @@ def test_a_batch_length_comparison_is_a_flag_named_in_the_hover():
 
 def test_setattr_getattr_format_moduledict_items_and_starred_unpacking_match_torch():
     assert "a flag" not in _notes("DictHeads")
-    _agree("DictHeads", _torch_ratios(
+    _agree("DictHeads", torch_flow.torch_ratios(
         fixtures.DictHeads, _x,
         [lambda m: m.cell0.weight.grad, lambda m: m.cell1.weight.grad,
          lambda m: m.heads["a"].weight.grad, lambda m: m.heads["b"].weight.grad]))
@@ -253,7 +244,7 @@ def test_a_format_string_with_a_spec_or_a_lookup_is_not_evaluated(fmt):
 
 def test_a_filtered_comprehension_reads_the_layers_it_keeps_as_torch_does():
     assert [f.name for f in _flow("Filtered").layers] == ["W_layers_0", "W_layers_2", "W_out"]
-    _agree("Filtered", _torch_ratios(
+    _agree("Filtered", torch_flow.torch_ratios(
         fixtures.Filtered, _x,
         [lambda m: m.layers[0].weight.grad, lambda m: m.layers[2].weight.grad,
          lambda m: m.out.weight.grad]))
@@ -263,14 +254,14 @@ def test_a_counted_while_loop_break_and_continue_match_torch():
     # layers 0, 1 (while), 2 (the for loop, continue before, break at 3)
     assert [f.name for f in _flow("CountedLoops").layers] == [
         "W_layers_0", "W_layers_1", "W_layers_2", "W_out"]
-    _agree("CountedLoops", _torch_ratios(
+    _agree("CountedLoops", torch_flow.torch_ratios(
         fixtures.CountedLoops, _x,
         [lambda m, i=i: m.layers[i].weight.grad for i in range(3)]
         + [lambda m: m.out.weight.grad]))
 
 
 def test_percent_formatted_submodule_names_match_torch():
-    _agree("PercentNames", _torch_ratios(
+    _agree("PercentNames", torch_flow.torch_ratios(
         fixtures.PercentNames, _x,
         [lambda m: m.conv0.weight.grad, lambda m: m.conv1.weight.grad,
          lambda m: m.out.weight.grad]))
