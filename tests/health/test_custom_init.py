@@ -36,20 +36,13 @@ DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
 UNITS = {u.label: u for u in DOC.programs}
 
 
-def _verdict(ratio: float) -> str:
-    return "vanishing" if ratio < 1e-3 else "exploding" if ratio > 1e3 else "healthy"
-
-
 @pytest.mark.parametrize("name", sorted(models.FIXTURES))
 def test_flow_at_the_files_own_init_agrees_with_torch(name):
     grads = torch_flow.torch_layer_grads(getattr(models, name), models.FIXTURES[name])
     report = analyze(UNITS[name].program)
     flow = report.flow
-    assert flow is not None and len(flow.layers) == len(grads)
-    for ours, theirs in zip(flow.layers, grads, strict=True):
-        torch_ratio = theirs / grads[-1]
-        assert torch_ratio / FACTOR <= ours.ratio <= torch_ratio * FACTOR, (ours, torch_ratio)
-    assert flow.verdict == _verdict(grads[0] / grads[-1])
+    torch_flow.assert_layers_agree(flow, grads, FACTOR)
+    assert flow.verdict == torch_flow.verdict(grads[0] / grads[-1])
     kinds = {f.kind for f in report.findings}
     if flow.verdict == "healthy":
         assert not kinds & {"vanishing", "exploding"}
@@ -74,11 +67,8 @@ def _parameter_grads(cls, width: int, seeds: int = 16) -> list[float]:
 def test_a_reinitialised_parameter_agrees_with_torch(name):
     grads = _parameter_grads(getattr(models, name), models.PARAMETERS[name])
     flow = analyze(UNITS[name].program).flow
-    assert flow is not None and len(flow.layers) == len(grads)
-    for ours, theirs in zip(flow.layers, grads, strict=True):
-        torch_ratio = theirs / grads[-1]
-        assert torch_ratio / FACTOR <= ours.ratio <= torch_ratio * FACTOR, (ours, torch_ratio)
-    assert flow.verdict == _verdict(grads[0] / grads[-1])
+    torch_flow.assert_layers_agree(flow, grads, FACTOR)
+    assert flow.verdict == torch_flow.verdict(grads[0] / grads[-1])
     assert "measured at the file's own initialisation" in UNITS[name].notes[-1]
 
 

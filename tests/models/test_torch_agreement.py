@@ -30,10 +30,6 @@ DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
 UNITS = {u.label: u for u in DOC.programs}
 
 
-def _torch_verdict(ratio: float) -> str:
-    return "vanishing" if ratio < 1e-3 else "exploding" if ratio > 1e3 else "healthy"
-
-
 def test_every_fixture_class_is_read():
     assert set(stacks.FIXTURES) <= set(UNITS), DOC.skipped
     assert all(UNITS[name].kind == "module" for name in stacks.FIXTURES)
@@ -45,11 +41,8 @@ def test_per_layer_ratios_and_verdict_agree_with_torch(name):
     grads = torch_flow.torch_layer_grads(cls, width)
     report = analyze(UNITS[name].program)
     flow = report.flow
-    assert flow is not None and len(flow.layers) == len(grads)
-    for ours, theirs in zip(flow.layers, grads, strict=True):
-        mine, torch_ratio = ours.ratio, theirs / grads[-1]
-        assert torch_ratio / FACTOR <= mine <= torch_ratio * FACTOR, (ours, torch_ratio)
-    assert flow.verdict == _torch_verdict(grads[0] / grads[-1])
+    torch_flow.assert_layers_agree(flow, grads, FACTOR)
+    assert flow.verdict == torch_flow.verdict(grads[0] / grads[-1])
     kinds = {f.kind for f in report.findings}
     if grads[0] / grads[-1] < 1:
         assert "exploding" not in kinds  # never "exploding" where torch measures < 1
