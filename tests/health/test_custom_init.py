@@ -23,15 +23,11 @@ FIXTURE = HERE / "fixtures" / "custom_init.py"
 FACTOR = 5.0
 
 
-def _load(path: pathlib.Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-models = _load(FIXTURE, "chainlens_custom_init_fixtures")
-torch_flow = _load(HERE.parent / "models" / "torch_flow.py", "chainlens_torch_flow_init")
+_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_init",
+                                               HERE.parent / "models" / "torch_flow.py")
+torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
+_spec.loader.exec_module(torch_flow)
+models = torch_flow.load(FIXTURE, "chainlens_custom_init_fixtures")
 DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
 UNITS = {u.label: u for u in DOC.programs}
 

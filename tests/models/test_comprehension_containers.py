@@ -16,15 +16,11 @@ FIXTURE = HERE / "fixtures" / "comprehensions.py"
 FACTOR = 5.0  # per-layer ratios, 16 seeded draws each side
 
 
-def _load(path: pathlib.Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-models = _load(FIXTURE, "chainlens_comprehension_fixtures")
-torch_flow = _load(HERE / "torch_flow.py", "chainlens_torch_flow_comprehensions")
+_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_comprehensions",
+                                               HERE / "torch_flow.py")
+torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
+_spec.loader.exec_module(torch_flow)
+models = torch_flow.load(FIXTURE, "chainlens_comprehension_fixtures")
 UNITS = {u.label: u for u in read_document(FIXTURE.read_text(), path=str(FIXTURE)).programs}
 
 

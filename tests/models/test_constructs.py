@@ -18,15 +18,11 @@ HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "constructs.py"
 
 
-def _load(path: pathlib.Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-fixtures = _load(FIXTURE, "chainlens_construct_fixtures")
-torch_flow = _load(HERE / "torch_flow.py", "chainlens_torch_flow_constructs")
+_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_constructs",
+                                               HERE / "torch_flow.py")
+torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
+_spec.loader.exec_module(torch_flow)
+fixtures = torch_flow.load(FIXTURE, "chainlens_construct_fixtures")
 DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
 UNITS = {u.label: u for u in DOC.programs}
 SKIPS = {s.name: s.reason for s in DOC.skipped}

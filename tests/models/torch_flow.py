@@ -3,6 +3,8 @@ gradients after one backward pass of ``(target * out).sum()`` (a target of
 unit variance, as chainlens measures) at the default initialisation
 (median over seeds of each layer's ‖∂L/∂W‖_F)."""
 
+import importlib.util
+
 import numpy as np
 import torch
 from torch import nn
@@ -58,3 +60,12 @@ def assert_layers_agree(flow, grads: list[float], factor: float) -> None:
     for ours, theirs in zip(flow.layers, grads, strict=True):
         torch_ratio = theirs / grads[-1]
         assert torch_ratio / factor <= ours.ratio <= torch_ratio * factor, (ours, torch_ratio)
+
+
+def load(path, name: str):
+    """A file of tests/ imported as module ``name`` (tests are not a package:
+    fixtures are imported by path, to run with torch)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
