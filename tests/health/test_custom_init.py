@@ -21,8 +21,6 @@ HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "custom_init.py"
 #: per-layer ratios must agree within this factor (16 seeded draws each side)
 FACTOR = 5.0
-
-
 _spec = importlib.util.spec_from_file_location("chainlens_torch_flow_init",
                                                HERE.parent / "models" / "torch_flow.py")
 torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package

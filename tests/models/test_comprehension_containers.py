@@ -14,8 +14,6 @@ torch = pytest.importorskip("torch")
 HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "comprehensions.py"
 FACTOR = 5.0  # per-layer ratios, 16 seeded draws each side
-
-
 _spec = importlib.util.spec_from_file_location("chainlens_torch_flow_comprehensions",
                                                HERE / "torch_flow.py")
 torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package

@@ -16,8 +16,6 @@ torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "constructs.py"
-
-
 _spec = importlib.util.spec_from_file_location("chainlens_torch_flow_constructs",
                                                HERE / "torch_flow.py")
 torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package

@@ -16,8 +16,6 @@ torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "statements.py"
-
-
 _spec = importlib.util.spec_from_file_location("chainlens_torch_flow_statements",
                                                HERE / "torch_flow.py")
 torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package

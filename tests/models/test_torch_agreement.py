@@ -15,8 +15,6 @@ HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "stacks.py"
 #: per-layer ratios must agree within this factor (16 seeded draws each side)
 FACTOR = 5.0
-
-
 _spec = importlib.util.spec_from_file_location("chainlens_torch_flow",
                                                HERE / "torch_flow.py")
 torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
