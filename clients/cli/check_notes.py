@@ -131,12 +131,19 @@ def _sarif(records: list[dict]) -> dict:
     for r in records:
         if r["verdict"] != "wrong":
             continue
+        where = {"artifactLocation": {"uri": r["file"]},
+                 "region": {"startLine": r["line"], "startColumn": r["column"]}}
+        text = r["message"]
+        if r.get("cell") is not None:
+            # a notebook's positions are inside a cell's text, not the .ipynb's JSON: no region
+            # and no fix in file coordinates (a fix applied to the JSON would corrupt it)
+            where = {"artifactLocation": {"uri": r["file"]}}
+            text = f"cell {r['cell']}, line {r['line']}, column {r['column']}: {text}"
         result = {"ruleId": "wrong-derivative", "level": "warning",
-                  "message": {"text": r["message"]},
-                  "locations": [{"physicalLocation": {
-                      "artifactLocation": {"uri": r["file"]},
-                      "region": {"startLine": r["line"], "startColumn": r["column"]}}}]}
-        if "fix" in r:
+                  "message": {"text": text}, "locations": [{"physicalLocation": where}]}
+        if r.get("cell") is not None:
+            result["properties"] = {"cell": r["cell"], "line": r["line"], "column": r["column"]}
+        elif "fix" in r:
             span = r["fix"]["span"]
             result["fixes"] = [{"description": {"text": "Correct the claim"},
                                 "artifactChanges": [{

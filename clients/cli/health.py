@@ -360,7 +360,15 @@ def _region(span: Span | None) -> dict:
             "charLength": span.end - span.start}
 
 
+def _in_cells(label: str) -> bool:
+    """A notebook's spans are inside its cells' text, not its JSON file: its
+    results carry no region and no fix (one applied to the JSON would corrupt it)."""
+    return str(label).endswith(".ipynb")
+
+
 def _location(label: str, span: Span | None) -> dict:
+    if _in_cells(label):
+        return {"physicalLocation": {"artifactLocation": _uri(label)}}
     return {"physicalLocation": {"artifactLocation": _uri(label), "region": _region(span)}}
 
 
@@ -395,7 +403,7 @@ def _sarif(results, args) -> str:
                        for i, x in enumerate(f.factors) if x.span is not None]
             if related:
                 result["relatedLocations"] = related
-            if f.remedies:
+            if f.remedies and not _in_cells(label):
                 result["fixes"] = [{
                     "description": {"text": r.title},
                     "artifactChanges": [{

@@ -193,3 +193,34 @@ def test_health_lists_the_unstable_forms_the_editor_underlines():
     source = (EXAMPLES / "model.py").read_text().splitlines()
     assert source[25][11:].startswith("np.log(1 + np.exp(x))")
     assert source[30][11:].startswith("torch.log(torch.sigmoid(x))")
+
+
+def _notebook(tmp_path) -> Path:
+    cells = [{"cell_type": "markdown", "metadata": {}, "source": [
+        "Let $f(x) = \\ln x$. Then\n", "$f'(x) = x$.\n"]},
+        {"cell_type": "markdown", "metadata": {},
+         "source": ["$\\frac{d}{dx}\\sqrt{x} = \\sqrt{x}$\n"]}]
+    path = tmp_path / "claims.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
+                                "nbformat_minor": 5}, indent=1))
+    return path
+
+
+@pytest.mark.parametrize("command", ["check", "health"])
+def test_sarif_of_a_notebook_names_the_cell_and_offers_no_edit_of_its_json(tmp_path, command):
+    """Positions in a notebook are inside a cell's text: a SARIF region or fix in
+    them, applied to the .ipynb file, would corrupt its JSON (red team F43)."""
+    path = _notebook(tmp_path)
+    done = chainlens(command, path, "--format", "sarif")
+    assert done.returncode == 1, done.stderr
+    results = json.loads(done.stdout)["runs"][0]["results"]
+    wrong = [r for r in results if r["ruleId"] == "wrong-derivative"]
+    assert len(wrong) == 2
+    for r in wrong:
+        assert "fixes" not in r
+        (loc,) = r["locations"]
+        assert "region" not in loc["physicalLocation"]
+    if command == "check":
+        assert sorted(r["properties"]["cell"] for r in wrong) == [0, 1]
+        assert all(r["message"]["text"].startswith("cell ") for r in wrong)
+    json.loads(path.read_text())  # untouched, still a notebook
