@@ -24,6 +24,7 @@ from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.frontends.document import Unit
 from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_units import read_claimed
+from chainlens.engine.frontends.notes import OTHER_FUNCTION
 from chainlens.engine.health.fixes import Remedy, TextEdit
 from chainlens.engine.health.report import Finding
 from chainlens.engine.language.reader import parse, parse_expr
@@ -216,6 +217,11 @@ def _rescued(unit: Unit, verdict: ClaimVerdict, default_variable: str) -> ClaimV
             again = _verdict(other, default_variable).ok
         except (ChainError, RecursionError):
             again = None
+        if sure and sure[0] == OTHER_FUNCTION:
+            # right for another function defined nearby: only a reading that holds rescues
+            if again is True:
+                return ClaimVerdict(unit, verdict.wrt, note=f"not checked: {why}")
+            continue
         if again is True and sure and sure[0]:
             # the claim names the convention itself (1/(x ln 10) for \log x)
             return ClaimVerdict(unit, verdict.wrt, ok=True, note=why)

@@ -52,10 +52,12 @@ __all__ = ["Math", "Claim", "Definition", "find_math", "find_claims", "find_defi
 # ---- claims ---------------------------------------------------------------
 #: Where one statement of a fragment ends and the next begins.
 #: An arrow starts a new statement (``f(x) = 1/x \\rightarrow \\frac{df}{dx} = -1/x^2``),
-#: as does a horizontal space between two (``… = y \\hspace{1in} \\frac{∂f}{∂y} = x``).
+#: as does a horizontal space between two (``… = y \\hspace{1in} \\frac{∂f}{∂y} = x``),
+#: or a bar with spaces before it (a table of rules written in one display).
 _STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}|,\s+(?=[A-Za-z\\]+"
                         r"[^=]*=)|\\hspace\*?\s*\{[^{}]*\}|\\hskip\s*-?[\d.]+\s*[a-z]{2}"
-                        r"|\\(?:[Rr]ightarrow|implies|Longrightarrow|longrightarrow|mapsto)(?![A-Za-z])")
+                        r"|\\(?:[Rr]ightarrow|implies|Longrightarrow|longrightarrow|mapsto)(?![A-Za-z])"
+                        r"|(?:\\ \s*){2,}\|")
 #: Relations that end a chain of equalities (what follows is not claimed equal).
 _STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|iff|to|sim"
                    r"|equiv|in|quad|text|mbox)(?![A-Za-z])|[<>]|\\qquad")
@@ -444,6 +446,28 @@ def _along(claim: Claim, visible, dependent, same) -> Claim:
     return replace(claim, rescues=claim.rescues + tuple(rescues))
 
 
+#: the mark of a rescue by another function the note defines nearby (read in claims.py:
+#: only a reading that holds rescues, one that cannot be read does not)
+OTHER_FUNCTION = "other-function"
+
+
+def _other_functions(claim: Claim, visible) -> Claim:
+    """``f(x) = \\sec x``, ``g(x) = 2^x`` as parts of ``y = 3\\sec(2^x)``, then
+    ``f'(x) = 3\\sec(2^x)\\tan(2^x)2^x\\ln 2``: notes reuse a name for the example's
+    function.  A claim bound to one definition but right for another function
+    the note defines nearby (in the same variable) is never called wrong."""
+    if not claim.definition or claim.partial or not claim.wrt:
+        return claim
+    rescues = tuple(
+        (d.body, claim.claimed_read, f"the claim is right for {d.name}, which the note "
+         f"defines nearby (it may mean {d.name}')", OTHER_FUNCTION)
+        for n, d in visible.items()
+        if n != claim.definition and not d.reason and d.body and d.body != claim.expr_read
+        and (claim.wrt in d.vars or (not d.vars and re.search(
+            r"(?<![\\A-Za-z])" + re.escape(claim.wrt) + r"(?![A-Za-z])", d.body))))
+    return replace(claim, rescues=claim.rescues + rescues) if rescues else claim
+
+
 def _with_constants(claim: Claim, visible, dependent, note: str = "") -> Claim:
     """``Let $k = 5$. Then $\\frac{d}{dx} kx^2 = 10x$``: a one-letter name the note
     gives a number nearby is that number on both sides (a claim right for
@@ -550,6 +574,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                     item = _through(item, visible, dependent, same)
                 item = _with_constants(item, visible, dependent, note)
                 item = _along(item, visible, dependent, same)
+                item = _other_functions(item, visible)
                 claims.append(replace(item, equation=equation_context(note, frag),
                                       hypothesis=bool(item.at) and hypothesis(note, frag),
                                       condition=condition(note, frag, item.claimed_end),

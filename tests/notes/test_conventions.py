@@ -428,3 +428,29 @@ def test_answers_of_a_problem_set_are_never_bound_to_the_last_problem_only(layou
     "Let $u = x + 1$. In the moving frame, $u' = u + 1$."])
 def test_a_prime_naming_another_function_is_no_derivative(sentence):
     assert False not in oks(sentence + "\n")
+
+
+@pytest.mark.parametrize("env", ["align*", "gather*"])
+def test_a_claim_right_for_another_function_defined_nearby_is_not_called_wrong(env):
+    """A worked example names its parts f and g, then writes f' for the whole
+    function: right for y, never called wrong for f (but a claim wrong for
+    every function nearby still is)."""
+    note = ("\\begin{example}\n$y = \\sin(x^2)$\n"
+            "\\begin{align*}\nf(x) &= \\sin(x) & f'(x) &= \\cos(x) \\\\\n"
+            "g(x) &= x^2 & g'(x) &= 2x\n\\end{align*}\n"
+            f"\\begin{{{env}}}\nf'(x) = 2x\\cos(x^2)\n\\end{{{env}}}\n\\end{{example}}\n")
+    got = [check_claim(u) for u in read_document(note, "latex").claims]
+    assert [v.ok for v in got][:2] == [True, True]
+    assert got[-1].ok is None and "right for y" in got[-1].note
+    wrong = note.replace("f'(x) = 2x\\cos(x^2)", "f'(x) = 3x\\cos(x^2)")
+    assert [check_claim(u) for u in read_document(wrong, "latex").claims][-1].ok is False
+
+
+@pytest.mark.parametrize("bar", ["\\ \\ \\ | \\ \\ \\ ", "\\ \\ |\\ \\ ", "\\ \\  | "])
+def test_a_bar_set_apart_by_spaces_separates_two_rules(bar):
+    """``y = \\ln x → dy/dx = 1/x  |  y = e^x → dy/dx = e^x`` in one display: the
+    second y is its own definition (the first was bound to ln x)."""
+    note = (f"$$y = \\ln x \\rightarrow \\frac{{dy}}{{dx}} = \\frac1x{bar}"
+            f"y = e^x \\rightarrow \\frac{{dy}}{{dx}} = e^x$$\n")
+    assert False not in oks(note)
+    assert oks(f"$$\\frac{{d}}{{dx}} |x| = \\frac{{x}}{{|x|}}$$") == [True]
