@@ -298,8 +298,18 @@ class InitReader(InitValues, InitCalls, InitDraws):
         if seq is None or len(seq) > MAX_REPEAT or not isinstance(stmt.target,
                                                                   ast.Name | ast.Tuple):
             if mod is not None:  # what it would have built: self.children() cannot be listed
-                mod.attrs.setdefault("<unread-loop>", getattr(it, "why", None) or (
-                    f"`for … in {ast.unparse(stmt.iter)[:40]}` in __init__ is not read"))
+                why = getattr(it, "why", None) or (
+                    f"`for … in {ast.unparse(stmt.iter)[:40]}` in __init__ is not read")
+                mod.attrs.setdefault("<unread-loop>", why)
+                # self.layers.append(...) in the unread loop: the list is not the empty
+                # ModuleList written before it (an identity would be read as healthy)
+                for node in ast.walk(stmt):
+                    own = node.value if isinstance(node, ast.Attribute) and isinstance(
+                        node.ctx, ast.Load) else node  # self.X.append(...) or self.X = ...
+                    if isinstance(own, ast.Attribute) and isinstance(own.value, ast.Name) and (
+                            own.value.id == "self") and own.attr in mod.attrs and (
+                            own is not node or isinstance(node.ctx, ast.Store)):
+                        mod.attrs[own.attr] = Unknown(why)
             return
         for v in seq:
             self.store(stmt.target, v, env, mod)  # for i, layer in enumerate(layers)

@@ -13,6 +13,7 @@ import ast
 import dataclasses
 import math
 
+from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
 from chainlens.engine.frontends.python_statements import Nested
 from chainlens.engine.frontends.python_values import (
@@ -110,7 +111,14 @@ class InitCalls:
                               "a deeper stack can vanish or explode where these do not)")
             return Items([Const(i) for i in range(UNROLLED_STEPS)], label)
         if name in ("range",) and all(isinstance(a, Const) for a in args) and args:
-            return Items([Const(i) for i in range(*(int(a.value) for a in args))], label)
+            if not all(isinstance(a.value, int) and not isinstance(a.value, bool) for a in args):
+                return Unknown(f"`{ast.unparse(node)[:40]}` of a value that is not an int")
+            bounds = range(*(a.value for a in args)) if args[-1].value or len(args) < 3 else None
+            if bounds is None:
+                return Unknown(f"`{ast.unparse(node)[:40]}` has a step of 0")
+            if len(bounds) > MAX_REPEAT:  # counted, never built: range(10 ** 9) is O(1)
+                return Unknown(f"`{ast.unparse(node)[:40]}` is more than {MAX_REPEAT} layers")
+            return Items([Const(i) for i in bounds], label)
         if name == "len" and args and isinstance(args[0], Items | Tup):
             return Const(len(args[0].items))
         if func.path[0] == "builtins" and name in ("enumerate", "zip", "list", "tuple") and (

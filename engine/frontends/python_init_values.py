@@ -204,6 +204,7 @@ class InitValues:
         iterable is evaluated again for each outer item (a fresh tuple of
         layers per block)."""
         out: list = []
+        why: list[str] = []  # the reason an iterable is not counted (range(10 ** 9))
 
         def run(k: int, inner: dict) -> bool:
             if k == len(node.generators):
@@ -211,6 +212,8 @@ class InitValues:
                 return len(out) <= MAX_REPEAT
             gen = node.generators[k]
             it = self._value(gen.iter, inner, mod, f"{label}.{len(out)}")
+            if isinstance(it, Unknown):
+                why.append(it.why)
             seq = it.items if isinstance(it, Items | Tup) else None
             if seq is None or gen.ifs or gen.is_async or len(seq) > MAX_REPEAT:
                 return False
@@ -222,7 +225,8 @@ class InitValues:
             return True
 
         if not run(0, env):
-            return Unknown("a comprehension over something chainlens cannot count")
+            return Unknown(why[0] if why else
+                           "a comprehension over something chainlens cannot count")
         return Items(out, label)
 
     def _bind_target(self, target, value, env):

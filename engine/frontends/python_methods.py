@@ -191,7 +191,9 @@ class Methods:
         if not isinstance(first, Const) or not isinstance(first.value, int):
             first = Const(None)
         out = owner.terms[0][0].spec.fan_out
-        k = first.value if name != "split" else (out // first.value if out else None)
+        # split(C) with C not fixed (B, T, C = x.size()): the unpacking says how many
+        k = first.value if name != "split" else (
+            out // first.value if out and first.value else None)
         if not k and self.expect:
             k = self.expect  # q, k, v = qkv.split(n_embd): three pieces
         if not k or k > 64:
