@@ -25,6 +25,7 @@ import re
 from chainlens.engine.core.nodes import Node
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.printing import render, render_shared
+from chainlens.server.lsp.python_names import adds_unresolved
 
 __all__ = ["Insertion", "line_after", "indent_of", "comment_lines", "chain_code",
            "python_helper", "still_reads", "MAX_COMMENT_LINES"]
@@ -49,12 +50,15 @@ class Insertion:
 
 
 def line_after(source: str, offset: int, lines: list[str]) -> Insertion:
-    """``lines`` as new lines after the line holding ``offset``."""
+    """``lines`` as new lines after the line holding ``offset``, ended the
+    way that line is (``\r\n`` in a CRLF file, so it stays one style)."""
     end = source.find("\n", offset)
-    body = "\n".join(lines)
+    crlf = end > 0 and source[end - 1] == "\r" or end < 0 and source.endswith("\r\n")
+    newline = "\r\n" if crlf else "\n"
+    body = newline.join(lines)
     if end < 0:
-        return Insertion(len(source), "\n" + body)
-    return Insertion(end + 1, body + "\n")
+        return Insertion(len(source), newline + body)
+    return Insertion(end + 1, body + newline)
 
 
 def indent_of(source: str, offset: int) -> str:
@@ -126,13 +130,18 @@ def _rename(text: str, renames: dict[str, str]) -> str:
 
 
 def python_helper(name: str, params: tuple[str, ...], node: Node, doc: str, indent: str,
-                  source: str) -> list[str] | None:
+                  source: str, signature: str | None = None,
+                  decorators: tuple[str, ...] = ()) -> list[str] | None:
     """``def name(params): …`` returning ``node``, its shared sub-expressions
-    as local assignments, importing inside itself what the module lacks."""
+    as local assignments, importing inside itself what the module lacks.
+    ``signature`` (the parameter list as written) and ``decorators`` keep the
+    helper callable exactly like the function it differentiates."""
     *lets, body = _shared(node, "python")
     code = "\n".join([*lets, body])
     inner = indent + "    "
-    lines = [f"{indent}def {name}({', '.join(params)}):", f'{inner}"""{doc}"""']
+    head = signature if signature is not None else ", ".join(params)
+    lines = [f"{indent}@{d}" for d in decorators]
+    lines += [f"{indent}def {name}({head}):", f'{inner}"""{doc}"""']
     if "np." in code and not re.search(r"(?m)^import numpy as np\b", source):
         lines.append(f"{inner}import numpy as np")
     if "math." in code and not re.search(r"(?m)^import math\b", source):
@@ -147,13 +156,15 @@ def python_helper(name: str, params: tuple[str, ...], node: Node, doc: str, inde
 def still_reads(kind: str, before: str, after: str, outputs=None) -> bool:
     """Whether ``after`` (the text with the edit) reads as well as
     ``before`` did: no new error, the same outputs for ``.chain``; Python
-    must compile (``compile()`` only: user code never runs here)."""
+    must compile (``compile()`` only: user code never runs here) and read
+    no name that nothing binds where ``before`` read none
+    (:func:`.python_names.adds_unresolved`)."""
     if kind == "python":
         try:
             compile(after, "<edit>", "exec")
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return False
-        return True
+        return not adds_unresolved(before, after)
     doc = read_document(after, kind)
     if doc.error is not None:
         return False

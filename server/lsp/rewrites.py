@@ -12,6 +12,7 @@ numpy / torch / JAX calls in Python) and makes the diagnostic.
 from __future__ import annotations
 
 from chainlens.engine.api.stability import unstable_finding, unstable_forms
+from chainlens.server.lsp.python_names import adds_unresolved
 from chainlens.server.lsp.statement_filter import with_unstable_candidates
 from lsprotocol import types
 
@@ -47,8 +48,9 @@ def diagnostics(analysis, unit, make_fix) -> list[types.Diagnostic]:
         call_text = analysis.text[span.start:span.end]
         u_text = analysis.text[form.arg_span.start:form.arg_span.end]
         new = _replacement(analysis.kind, shape, call_text, u_text)
-        if new is None:
-            continue
+        if new is None or (analysis.kind == "python" and adds_unresolved(
+                analysis.text, analysis.text[:span.start] + new + analysis.text[span.end:])):
+            continue  # e.g. ``np.`` in a file that imports ``from numpy import log``
         out.append(types.Diagnostic(
             range=analysis.index.span_range(span),
             message=unstable_finding(form).message,
