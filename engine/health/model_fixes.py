@@ -16,6 +16,7 @@ al. 2016; Glorot & Bengio 2010):
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import replace
 
@@ -100,24 +101,101 @@ def _previous_versions(program: Program) -> dict[str, str]:
 
 
 def _relus(program: Program) -> list[tuple[Remedy, Program]]:
-    """Saturating calls written in a statement, renamed to ReLU (one remedy
-    for all of them)."""
-    edits: dict[int, TextEdit] = {}
-    exprs: dict[str, Node] = {}
+    """Statements whose root call is a saturating activation, that call
+    renamed to ReLU (one remedy for all of them): exactly what the twin
+    changes, so that the measured program is the edited file.  Left alone
+    (red team F19, F29): the activation applied to the model's output (a
+    probability head), and a sigmoid/tanh whose result multiplies another
+    tensor (a GRU/LSTM/GLU gate is not an activation to swap)."""
+    spans: dict[tuple[int, int], list[Assignment]] = {}
     for a in program.assignments:
-        text = program.source[a.span.start:a.span.end]
-        hits = [(m, new) for pattern, new in _RELU_TEXT for m in pattern.finditer(text)]
-        if not hits or not _saturating(a.expr):
+        spans.setdefault((a.span.start, a.span.end), []).append(a)
+    kept = _at_output(program) | _gates(program)
+    edits: list[TextEdit] = []
+    exprs: dict[str, Node] = {}
+    for (start, end), group in spans.items():
+        if not all(_saturating(a.expr) and len(a.expr.args) == 1 for a in group):
             continue
-        for m, new in hits:
-            s = a.span.start + m.start()
-            edits[s] = TextEdit(Span.at(program.source, s, a.span.start + m.end()),
-                                m.expand(new))
-        exprs[a.name] = _to_relu(a.expr)
+        if any(a.name in kept for a in group):
+            continue
+        at = _root_call(program.source[start:end])
+        if at is None:
+            continue
+        (s, e), new = at
+        edits.append(TextEdit(Span.at(program.source, start + s, start + e), new))
+        for a in group:
+            exprs[a.name] = _to_relu(a.expr)
     if not edits:
         return []
-    return [(Remedy("relu", "Use ReLU instead of sigmoid/tanh", tuple(edits.values())),
+    return [(Remedy("relu", "Use ReLU instead of sigmoid/tanh", tuple(edits)),
              _with_exprs(program, exprs))]
+
+
+def _root_call(text: str):
+    """``(offsets, replacement)`` of the call a statement's value is, when
+    that value is one saturating call written whole (``x = torch.sigmoid(
+    ...)``, ``nn.Tanh()``); None for anything else (a tuple, a product, a
+    ``return`` folded into a whole method)."""
+    m = _ASSIGN.match(text)
+    value_at = m.end() if m else 0
+    value = text[value_at:]
+    try:
+        node = ast.parse(value.strip(), mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(node, ast.Call):
+        return None
+    lead = len(value) - len(value.lstrip())
+    for pattern, new in _RELU_TEXT:
+        hit = pattern.match(value, lead)
+        if hit is not None and hit.end() - lead >= len(ast.unparse(node.func)):
+            return (value_at + hit.start(), value_at + hit.end()), hit.expand(new)
+    return None
+
+
+def _direct(node: Node):
+    """The names a value reaches without a weight in between (not through
+    a matmul): the ones an elementwise use of it touches."""
+    if node.op == "sym":
+        yield node.value
+    elif node.op != "matmul":
+        for arg in node.args:
+            yield from _direct(arg)
+
+
+def _at_output(program: Program) -> set[str]:
+    """Names the outputs reach with no layer after them: the last
+    activation is the model's output head."""
+    exprs = {a.name: a.expr for a in program.assignments}
+    out, todo = set(), list(program.outputs)
+    while todo:
+        name = todo.pop()
+        if name in out:
+            continue
+        out.add(name)
+        if name in exprs:
+            todo.extend(_direct(exprs[name]))
+    return out
+
+
+def _gates(program: Program) -> set[str]:
+    """Names whose value multiplies another value elementwise (``z * hh``,
+    ``(1 - z) * h``, ``torch.sigmoid(g(x)) * x``)."""
+    weights = {d.name for d in program.declarations if d.role == "param"}
+    out: set[str] = set()
+    for a in program.assignments:
+        stack = [a.expr]
+        while stack:
+            node = stack.pop()
+            if node.op == "sym":
+                continue
+            if node.op == "mul":
+                factors = [set(_direct(arg)) - weights for arg in node.args]  # w * a: a layer
+                for i, names in enumerate(factors):
+                    if any(f for j, f in enumerate(factors) if j != i):
+                        out |= names
+            stack.extend(node.args)
+    return out
 
 
 def _saturating(node: Node) -> bool:
