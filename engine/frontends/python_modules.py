@@ -118,7 +118,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
         except (RecursionError, TypeError, KeyError, ValueError, ZeroDivisionError,
                 IndexError, AttributeError, OverflowError) as exc:
             skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
-                                    f"not read: {exc or type(exc).__name__}"))
+                                    f"not read: {_reason(exc)}"))
             continue
         size = sum(count_nodes(a.expr) for a in built.program.assignments)
         if size > MAX_HEALTH_NODES:  # DenseNet's growing concatenations
@@ -255,3 +255,20 @@ def _is_main(test: ast.AST) -> bool:
             and test.left.id == "__name__" and len(test.comparators) == 1
             and isinstance(test.comparators[0], ast.Constant)
             and test.comparators[0].value == "__main__")
+
+
+def _reason(exc: Exception) -> str:
+    """An exception's words when chainlens wrote them (the IR's arity
+    check); a Python error raised inside the reader itself (a TypeError on
+    an operand) is the reader's gap, not the user's: say so, never show
+    Python's text as if it were about the file (red team F28)."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = tb.tb_frame.f_code.co_filename.replace("\\", "/") if tb is not None else ""
+    if isinstance(exc, TypeError | AttributeError | IndexError | KeyError) and (
+            "/frontends/" in where):
+        return (f"a construct the reader does not handle "
+                f"({type(exc).__name__} in {where.rsplit('/', 1)[-1]}:{tb.tb_lineno})")
+    return str(exc) or type(exc).__name__
+

@@ -134,3 +134,22 @@ def test_split_by_a_width_the_file_does_not_fix_is_read_not_a_type_error(tmp_pat
         (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
         rows.append(float(model.qkv.weight.grad.norm() / model.proj.weight.grad.norm()))
     assert flow.verdict == torch_flow.verdict(sorted(rows)[len(rows) // 2])
+
+
+def test_an_error_inside_the_reader_is_named_as_the_readers_not_python_text():
+    from chainlens.engine.frontends.python_modules import _reason
+
+    try:
+        _ = 1 // None  # what F28's split(C) raised, inside the reader
+    except TypeError as exc:
+        raw = exc
+    # raised in a test file: its words are kept; the reader's own frames are named instead
+    assert _reason(raw) == str(raw)
+    code = compile("1 // None", "/x/engine/frontends/python_methods.py", "eval")
+    try:
+        eval(code)  # noqa: S307 -- a constant expression compiled here, not user text
+    except TypeError as exc:
+        inner = exc
+    reason = _reason(inner)
+    assert "NoneType" not in reason and "python_methods.py" in reason
+    assert reason.startswith("a construct the reader does not handle (TypeError")
