@@ -27,16 +27,17 @@ _PY_LOGSIG = {"np": "-np.logaddexp(0, -({u}))", "numpy": "-numpy.logaddexp(0, -(
               "jnp": "jax.nn.log_sigmoid({u})"}
 
 
-def _replacement(kind: str, shape: str, call_text: str, u_text: str) -> str | None:
+def _replacements(kind: str, shape: str, call_text: str, u_text: str) -> list[str]:
+    """The stable spellings to try, best first: the call's own library, or
+    for a bare ``log(…)`` (``from numpy import log``) ``np.`` then ``numpy.``
+    (the caller keeps the first whose names the file binds)."""
     u_simple = u_text if u_text.replace("_", "").replace(".", "").isalnum() else f"({u_text})"
     if kind == "chain":
-        return f"softplus({u_text})" if shape == "softplus" else f"-softplus(-{u_simple})"
+        return [f"softplus({u_text})" if shape == "softplus" else f"-softplus(-{u_simple})"]
     prefix = call_text.split("log", 1)[0].rstrip(".")
     table = _PY_SOFTPLUS if shape == "softplus" else _PY_LOGSIG
-    template = table.get(prefix.split(".")[0] if prefix else "np")
-    if template is None:
-        return None
-    return template.format(u=u_text)
+    keys = [prefix.split(".")[0]] if prefix else ["np", "numpy"]
+    return [table[k].format(u=u_text) for k in keys if k in table]
 
 
 def diagnostics(analysis, unit, make_fix) -> list[types.Diagnostic]:
@@ -47,10 +48,13 @@ def diagnostics(analysis, unit, make_fix) -> list[types.Diagnostic]:
         span, shape = form.span, form.stable.name
         call_text = analysis.text[span.start:span.end]
         u_text = analysis.text[form.arg_span.start:form.arg_span.end]
-        new = _replacement(analysis.kind, shape, call_text, u_text)
-        if new is None or (analysis.kind == "python" and adds_unresolved(
-                analysis.text, analysis.text[:span.start] + new + analysis.text[span.end:])):
-            continue  # e.g. ``np.`` in a file that imports ``from numpy import log``
+        # e.g. no ``np.`` in a file that only has ``import numpy`` + ``from numpy import log``
+        new = next((r for r in _replacements(analysis.kind, shape, call_text, u_text)
+                    if analysis.kind != "python" or not adds_unresolved(
+                        analysis.text, analysis.text[:span.start] + r + analysis.text[span.end:])),
+                   None)
+        if new is None:
+            continue
         out.append(types.Diagnostic(
             range=analysis.index.span_range(span),
             message=unstable_finding(form).message,
