@@ -20,26 +20,11 @@ _spec = importlib.util.spec_from_file_location("chainlens_torch_flow_constructs"
                                                HERE / "torch_flow.py")
 torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
 _spec.loader.exec_module(torch_flow)
-fixtures = torch_flow.load(FIXTURE, "chainlens_construct_fixtures")
-DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
-UNITS = {u.label: u for u in DOC.programs}
-SKIPS = {s.name: s.reason for s in DOC.skipped}
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 3.0
-
-
-def _flow(name):
-    return analyze(UNITS[name].program).flow
-
-
-def _notes(name) -> str:
-    return " | ".join(UNITS[name].notes)
-
-
-def _agree(name, torch_ratios, verdict="healthy"):
-    flow = _flow(name)
-    torch_flow.assert_ratios_agree([f.ratio for f in flow.layers], torch_ratios, FACTOR)
-    assert flow.verdict == verdict
+READ = torch_flow.FixtureFile(FIXTURE, "chainlens_construct_fixtures", FACTOR)
+fixtures, UNITS, SKIPS = READ.module, READ.units, READ.skips
+_flow, _notes, _agree = READ.flow, READ.notes, READ.agree
 
 
 def test_an_rnn_loop_over_an_unsized_sequence_is_unrolled_and_matches_torch():

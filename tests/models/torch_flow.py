@@ -7,6 +7,8 @@ import importlib.util
 
 import numpy as np
 import torch
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.health.analysis import analyze
 from torch import nn
 
 
@@ -69,3 +71,27 @@ def load(path, name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+class FixtureFile:
+    """A fixture file both ways: read by chainlens (its units and skips) and
+    imported as module ``name`` to run with torch."""
+
+    def __init__(self, path, name: str, factor: float):
+        self.module = load(path, name)
+        doc = read_document(path.read_text(), path=str(path))
+        self.units = {u.label: u for u in doc.programs}
+        self.skips = {s.name: s.reason for s in doc.skipped}
+        self.factor = factor
+
+    def flow(self, name):
+        return analyze(self.units[name].program).flow
+
+    def notes(self, name) -> str:
+        return " | ".join(self.units[name].notes)
+
+    def agree(self, name, torch_ratios, verdict="healthy"):
+        """Per-layer ratios within ``factor`` of torch's, and the same verdict."""
+        flow = self.flow(name)
+        assert_ratios_agree([f.ratio for f in flow.layers], torch_ratios, self.factor)
+        assert flow.verdict == verdict
