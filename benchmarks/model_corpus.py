@@ -8,10 +8,11 @@ never shown to whoever works on the reader; HELDOUT3 is a third, from
 repositories none of the earlier splits uses, likewise chosen before any run;
 HELDOUT4 is a fourth, from repositories none of the first three uses (nor any
 other snapshot fetched before it), chosen the same way; HELDOUT5 is a fifth, from
-repositories none of the first four uses (nor any snapshot fetched before it).
+repositories none of the first four uses (nor any snapshot fetched before it);
+HELDOUT6 is a sixth, from repositories none of the first five uses (likewise).
 
 Run:  .venv/bin/python benchmarks/model_corpus.py [dev heldout heldout2 heldout3 heldout4
-      heldout5]
+      heldout5 heldout6]
 (no argument: every split; dev and heldout are built together)."""
 
 import ast
@@ -303,6 +304,63 @@ HELDOUT5 = {
     ],
     "google-deepmind/nanodo": ["nanodo/model.py"],
 }
+# A sixth wholly held-out set (round 6): no repository of PICKS or HELDOUT2-5 (nor
+# any other snapshot fetched before it), none of its files ever run through
+# chainlens before it was frozen here.
+HELDOUT6 = {
+    "locuslab/TCN": ["TCN/tcn.py", "TCN/word_cnn/model.py", "TCN/char_cnn/model.py"],
+    "Diego999/pyGAT": ["layers.py", "models.py"],
+    "karpathy/llama2.c": ["model.py"],
+    "HobbitLong/SupContrast": ["losses.py", "networks/resnet_big.py"],
+    "adambielski/siamese-triplet": ["losses.py", "networks.py"],
+    "IBM/pytorch-seq2seq": [
+        "seq2seq/models/EncoderRNN.py",
+        "seq2seq/models/DecoderRNN.py",
+        "seq2seq/models/attention.py",
+        "seq2seq/models/seq2seq.py",
+    ],
+    "lukemelas/EfficientNet-PyTorch": [
+        "efficientnet_pytorch/model.py",
+        "efficientnet_pytorch/utils.py",
+    ],
+    "zfjsail/gae-pytorch": ["gae/layers.py", "gae/model.py"],
+    "timbmg/VAE-CVAE-MNIST": ["models.py"],
+    "jaxony/unet-pytorch": ["model.py"],
+    "d-li14/mobilenetv2.pytorch": ["models/imagenet/mobilenetv2.py"],
+    "google-research/big_vision": [
+        "big_vision/models/bit.py",
+        "big_vision/models/mlp_mixer.py",
+        "big_vision/models/vit.py",
+    ],
+    "udacity/deep-learning-v2-pytorch": [
+        "intro-to-pytorch/fc_model.py",
+        "project-bikesharing/my_answers.py",
+    ],
+    "SkalskiP/ILearnDeepLearning.py": [
+        "01_mysteries_of_neural_networks/04_optimizers/fully_connected_nn.py",
+        "01_mysteries_of_neural_networks/06_numpy_convolutional_neural_net/src/layers/dense.py",
+        "01_mysteries_of_neural_networks/06_numpy_convolutional_neural_net/src/activation/relu.py",
+    ],
+    "labmlai/annotated_deep_learning_paper_implementations": [
+        "labml_nn/lstm/__init__.py",
+        "labml_nn/gan/original/__init__.py",
+        "labml_nn/transformers/mha.py",
+        "labml_nn/resnet/__init__.py",
+    ],
+    "parachutel/cs224n-stanford-winter2021": [
+        "a4/nmt_model.py",
+        "a4/model_embeddings.py",
+        "a5/src/attention.py",
+        "squad/baseline_modules.py",
+    ],
+    "iworldtong/cs231n-assignments": ["utils/rnn_layers.py", "assign1_two_layer_net.py"],
+    "w86763777/pytorch-gan-collections": [
+        "source/models/dcgan.py",
+        "source/models/wgangp.py",
+        "source/losses.py",
+    ],
+    "wendao/jax_is_all_you_need_to_learn": ["demos/mlp.py"],
+}
 MAX_LINES = 600
 
 
@@ -377,7 +435,11 @@ assert not set(HELDOUT4) & (set(PICKS) | set(HELDOUT2) | set(HELDOUT3)), (
     "a heldout4 repository is used already")
 assert not set(HELDOUT5) & (set(PICKS) | set(HELDOUT2) | set(HELDOUT3) | set(HELDOUT4)), (
     "a heldout5 repository is used already")
-SPLITS = set(sys.argv[1:]) or {"dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"}
+assert not set(HELDOUT6) & (
+    set(PICKS) | set(HELDOUT2) | set(HELDOUT3) | set(HELDOUT4) | set(HELDOUT5)
+), "a heldout6 repository is used already"
+SPLITS = set(sys.argv[1:]) or {
+    "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"}
 for repo, paths in PICKS.items() if SPLITS & {"dev", "heldout"} else ():
     commit = git(repo, "rev-parse", "HEAD").strip()
     lic = licence(repo)
@@ -409,3 +471,9 @@ for repo, paths in HELDOUT5.items() if "heldout5" in SPLITS else ():
     for path in paths:
         build(repo, path, commit, lic, "heldout5",
               "fifth wholly held-out set: repositories of no earlier split, chosen before any run")
+for repo, paths in HELDOUT6.items() if "heldout6" in SPLITS else ():
+    commit = git(repo, "rev-parse", "HEAD").strip()
+    lic = licence(repo)
+    for path in paths:
+        build(repo, path, commit, lic, "heldout6",
+              "sixth wholly held-out set: repositories of no earlier split, chosen before any run")

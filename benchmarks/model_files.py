@@ -7,7 +7,8 @@ benchmarks/model_corpus.py; heldout2 is a fresh wholly held-out set, round
 a third, from repositories no other split uses, measured only with --split
 heldout3: it is in neither "both" nor "all"; heldout4, a fourth of the same
 kind, likewise only with --split heldout4; heldout5, a fifth, only with
---split heldout5) and prints, per split:
+--split heldout5; heldout6, a sixth, only with --split heldout6) and
+prints, per split:
 
 * files with anything read; functions read / all (a function unit, or the
   forward/__call__ of a model class that was read);
@@ -19,7 +20,7 @@ kind, likewise only with --split heldout4; heldout5, a fifth, only with
   unit, with the slowest file and the figures for the largest file.
 
 Run:  .venv/bin/python benchmarks/model_files.py
-      [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|both|all] [-v]
+      [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|both|all] [-v]
 
 Figures only; nothing is asserted (tests/models/test_corpus.py asserts).
 """
@@ -210,7 +211,8 @@ def time_synthetic() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", default="both", choices=(
-        "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "both", "all"))
+        "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "both",
+        "all"))
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
     splits = {"both": ("dev", "heldout"), "all": ("dev", "heldout", "heldout2")}.get(
