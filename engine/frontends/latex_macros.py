@@ -1,4 +1,5 @@
-"""User macros of a LaTeX note: ``\\newcommand``, ``\\def``, ``\\DeclareMathOperator``.
+"""User macros of a LaTeX note: ``\\newcommand``, ``\\def``, ``\\DeclareMathOperator``,
+and the xargs package's ``\\newcommandx`` (several optional arguments with defaults).
 
 Course notes and open textbooks write their derivatives through their own
 macros (``\\fp`` for ``f\\,'``, ``\\ds`` for ``\\displaystyle``, ``\\dd`` for an
@@ -24,6 +25,10 @@ MAX_EXPANDED = 20_000
 _NEW = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*(?:\[(\d)\])?"
                   r"\s*(?:\[([^\]]*)\])?\s*\{")
 _DEF = re.compile(r"\\[gex]?def\s*\\([A-Za-z]+)\s*((?:#\d)*)\s*\{")
+#: ``\\newcommandx*\\deriv[2][1=, 2=x, usedefault]{…}`` (xargs): the arguments listed
+#: in the second bracket are optional, each with its default.
+_NEWX = re.compile(r"\\(?:re)?newcommandx\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*\[(\d)\]"
+                   r"\s*(?:\[([^\]]*)\])?\s*\{")
 _OPERATOR = re.compile(r"\\DeclareMathOperator\*?\s*\{\s*\\([A-Za-z]+)\s*\}\s*\{([^{}]*)\}")
 _PRESENTATION = re.compile(r"\\if[a-z]*|\\relax|^\s*\\[mh]?(kern|skip)")
 _USE = re.compile(r"\\([A-Za-z]+)(?![A-Za-z])")
@@ -36,6 +41,8 @@ class Macro:
     body: str
     #: ``\\newcommand{\\dx}[1][x]{…}``: the first argument is optional, with this default
     default: str | None = None
+    #: xargs: ``(argument number, default)`` of each optional argument
+    optional: tuple[tuple[int, str], ...] = ()
 
 
 def _group_end(text: str, open_at: int) -> int:
@@ -73,9 +80,48 @@ def collect_macros(text: str) -> dict[str, Macro]:
                 body = ""  # spacing and mode tests: nothing a reader of math sees
             default = m.group(3) if pattern is _NEW and nargs else None
             found.append((m.start(), Macro(m.group(1), nargs, body, default)))
+    for m in _NEWX.finditer(text):
+        end = _group_end(text, m.end() - 1)
+        if end >= 0:
+            found.append((m.start(), Macro(m.group(1), int(m.group(2)), text[m.end():end - 1],
+                                           optional=_xargs_defaults(m.group(3) or ""))))
     for m in _OPERATOR.finditer(text):
         found.append((m.start(), Macro(m.group(1), 0, "\\operatorname{" + m.group(2) + "}")))
     return {macro.name: macro for _, macro in sorted(found, key=lambda item: item[0])}
+
+
+def _xargs_defaults(spec: str) -> tuple[tuple[int, str], ...]:
+    """``1=, 2=x, usedefault`` -> ``((1, ""), (2, "x"))``."""
+    out = []
+    for item in spec.split(","):
+        m = re.fullmatch(r"\s*(\d)\s*=\s*(.*?)\s*", item)
+        if m:
+            out.append((int(m.group(1)), m.group(2).strip("{}")))
+    return tuple(out)
+
+
+def _optional_arguments(text: str, start: int, macro: Macro) -> tuple[list[str], int] | None:
+    """xargs' arguments: an optional one is ``[…]`` when written (empty: the
+    default, as ``usedefault`` says), else its default."""
+    args, i, optional = [], start, dict(macro.optional)
+    for k in range(1, macro.nargs + 1):
+        j = i
+        while j < len(text) and text[j].isspace():
+            j += 1
+        if k in optional:
+            close = text.find("]", j) if text[j:j + 1] == "[" else -1
+            if close > 0:
+                args.append(text[j + 1:close].strip() or optional[k])
+                i = close + 1
+            else:
+                args.append(optional[k])
+            continue
+        got = _arguments(text, i, 1)
+        if got is None:
+            return None
+        args += got[0]
+        i = got[1]
+    return args, i
 
 
 def _arguments(text: str, start: int, count: int,
@@ -119,7 +165,8 @@ def expand_macros(math: str, macros: dict[str, Macro]) -> str:
             macro = macros.get(m.group(1))
             if macro is None or m.start() < i:
                 continue
-            got = _arguments(math, m.end(), macro.nargs, macro.default)
+            got = _optional_arguments(math, m.end(), macro) if macro.optional else \
+                _arguments(math, m.end(), macro.nargs, macro.default)
             if got is None:
                 continue
             args, end = got

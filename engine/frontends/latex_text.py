@@ -39,8 +39,10 @@ _DROP = re.compile(
 _UNWRAP = re.compile(r"\\(ensuremath|boxed|mathbf|mathit|bm|boldsymbol|underbrace|overbrace"
                      r"|displaystyle|colorbox\{[^{}]*\})\s*\{")
 _SIZED = re.compile(r"\\(?:[Bb]igg?|left|right)[lrm]?\s*(\\\{|\\\}|\\langle|\\rangle|[()\[\]|.])")
-_UPRIGHT_D = re.compile(r"\\(?:mathrm|operatorname|text|mathop)\s*\{\s*d\s*\}"
+_UPRIGHT_D = re.compile(r"\\(?:mathrm|operatorname|text|mathop)\s*\{\s*d\s*(?:\\[,;:!]\s*)*\}"
                         r"|\\mathrm\s+d(?![A-Za-z])")
+#: ``d {y}``, ``d {}`` (a macro's argument spliced in braces): TeX shows dy, d.
+_D_GROUP = re.compile(r"(?<![\\A-Za-z])d\s*\{\s*([A-Za-z]?)\s*\}")
 _PRIME = re.compile(r"\^\s*\{?\s*\\prime\s*\}?|\\prime|’|′")
 _FRAC_TOKEN = re.compile(r"\\[dt]?frac(?![A-Za-z])")
 _LETTERS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
@@ -240,6 +242,7 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     docstring).  Not offset-preserving: spans come from the raw note."""
     text = _physics(expand_macros(math, macros or {}))
     text = _UPRIGHT_D.sub("d", text)
+    text = _D_GROUP.sub(r"d\1", text)
     text = _unwrap(text)
     text = _DROP.sub(" ", text)
     text = _SIZED.sub(lambda m: {"\\{": "(", "\\}": ")", ".": " ", "\\langle": "(",

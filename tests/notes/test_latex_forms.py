@@ -1,0 +1,51 @@
+"""LaTeX that real notes write and the reader used to reject: the xargs
+package's ``\\newcommandx`` (optional arguments with defaults, ``\\deriv[y]``
+for dy/dx) and an upright d declared as ``\\DeclareMathOperator{\\di}{d\\!}``.
+Hand-written snippets, several spellings each; each correct claim is called
+correct, the same claim with a slip is called wrong."""
+
+from __future__ import annotations
+
+import pytest
+from chainlens.engine.frontends.claims import check_claim
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.frontends.latex_macros import collect_macros, expand_macros
+
+
+def oks(text: str, kind: str = "latex"):
+    return [check_claim(u).ok for u in read_document(text, kind).claims]
+
+
+XARGS = ("\\DeclareMathOperator{\\di}{d\\!}\n"
+         "\\newcommandx*\\deriv[2][1=, 2=x, usedefault]{\\dfrac{\\di {#1}}{\\di {#2}}}\n")
+
+
+@pytest.mark.parametrize("use, expanded", [
+    ("\\deriv[y]", "\\dfrac{\\di {y}}{\\di {x}}"),
+    ("\\deriv", "\\dfrac{\\di {}}{\\di {x}}"),
+    ("\\deriv[y][t]", "\\dfrac{\\di {y}}{\\di {t}}"),
+    ("\\deriv[][t]", "\\dfrac{\\di {}}{\\di {t}}"),
+])
+def test_xargs_optional_arguments_take_their_defaults(use, expanded):
+    macros = collect_macros("\\newcommandx*\\deriv[2][1=, 2=x, usedefault]"
+                            "{\\dfrac{\\di {#1}}{\\di {#2}}}")
+    assert expand_macros(use, macros) == expanded
+
+
+@pytest.mark.parametrize("claim", [
+    "If $y = x^2 + 2x + 1$ then $\\deriv[y] = 2x + 2$.",
+    "$\\deriv \\left(x^2 + 2x + 1\\right) = 2x + 2$",
+    "$\\deriv(x^2 + 2x + 1) = 2x + 2$",
+    "If $y = t^3$ then $\\deriv[y][t] = 3t^2 - t + t$.",
+])
+def test_a_derivative_written_with_an_xargs_macro_is_checked(claim):
+    assert oks(XARGS + claim) == [True]
+    slip = claim.replace("2x + 2$", "2x + 3$").replace("3t^2 - t + t", "3t^2 - t")
+    assert oks(XARGS + slip) == [False]
+
+
+@pytest.mark.parametrize("d", ["\\operatorname{d\\!}", "\\operatorname{d\\,}", "\\mathrm{d}",
+                               "\\mathrm{d\\!}"])
+def test_an_upright_d_with_a_space_command_is_d(d):
+    assert oks(f"$\\frac{{{d}}}{{{d} x}} x^3 = 3x^2$", "markdown") == [True]
+    assert oks(f"$\\frac{{{d} y}}{{{d} x}} = 3x^2$ for $y = x^3$", "markdown") != [False]
