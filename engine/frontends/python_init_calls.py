@@ -204,6 +204,8 @@ class InitCalls:
                          self.offsets.span(node))
         if name in TENSOR_INITS and func.path[0] in ("torch", "np", "numpy", "jnp"):
             dims = list(args[0].items) if len(args) == 1 and isinstance(args[0], Tup) else args
+            if not args and isinstance(kwargs.get("size"), Tup):  # torch.empty(size=(i, o))
+                dims = list(kwargs["size"].items)
             shape = tuple(d.value if isinstance(d, Const) and isinstance(d.value, int) else None
                           for d in dims)
             # a torch tensor not wrapped in nn.Parameter is state, not a weight

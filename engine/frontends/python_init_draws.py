@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_init_laws import InitCall, gain, is_default, param_law
+from chainlens.engine.frontends.python_init_sizes import InitSizes
 from chainlens.engine.frontends.python_values import (
     Const,
     Func,
@@ -146,7 +147,7 @@ def _params(value, prefix: str, out: list) -> list:
     return out
 
 
-class InitDraws:
+class InitDraws(InitSizes):
     """The ``__init__`` statements that re-initialise parameters."""
 
     def _init_unmodelled(self, why: str) -> None:
@@ -160,6 +161,8 @@ class InitDraws:
     def init_statement(self, stmt: ast.stmt, env: dict, mod: Mod) -> bool:
         """Reads ``stmt`` if it re-initialises weights (True), else leaves it
         to the structure reader (False)."""
+        if isinstance(stmt, ast.Assign | ast.AnnAssign):
+            self.note_source(stmt, env, mod)  # std = 1 / math.sqrt(self.hidden_size)
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             call = stmt.value
             parts = dotted(call.func) or []
@@ -385,18 +388,21 @@ class InitDraws:
         if spec is None:
             self._record(slot, InitCall(None, (), words))
             return
-        args = {}
+        args, sizes = {}, []
         for i, (name, default) in enumerate(spec):
             node = rest[i] if i < len(rest) else next(
                 (k.value for k in keywords if k.arg == name), None)
-            args[name] = default if node is None else self._init_arg(node, env, mod)
+            args[name] = default if node is None else self._init_arg(node, env, mod, sizes)
         if any(v is None for v in args.values()):
             self._record(slot, InitCall(None, (), words))
             return
         self._record(slot, InitCall(last.replace("fill_", "constant_").replace(
-            "zero_", "zeros_"), tuple(args.items()), words))
+            "zero_", "zeros_"), tuple(args.items()), words, tuple(dict.fromkeys(sizes))))
 
-    def _init_arg(self, node: ast.AST, env: dict, mod: Mod):
+    def _init_arg(self, node: ast.AST, env: dict, mod: Mod, sizes: list):
+        """An argument's value; a formula of sizes the file does not fix
+        (``1 / math.sqrt(self.hidden_size)``) at the sizes the reader
+        assumes for its layers, each added to ``sizes``."""
         if isinstance(node, ast.Call) and (dotted(node.func) or [""])[-1] == "calculate_gain":
             what = self.value(node.args[0], env, mod) if node.args else None
             param = self.value(node.args[1], env, mod) if len(node.args) > 1 else Const(None)
@@ -407,7 +413,11 @@ class InitDraws:
         if isinstance(value, Const) and isinstance(value.value, int | float | str) and (
                 not isinstance(value.value, bool)):
             return value.value
-        return None
+        assumed = self.assumed_number(node, env, mod)
+        if assumed is None:
+            return None
+        sizes.extend(assumed.sizes)
+        return assumed.value
 
     def _init_target(self, node: ast.AST, env: dict, mod: Mod):
         while isinstance(node, ast.Attribute) and node.attr == "data":
@@ -428,6 +438,8 @@ class InitDraws:
         if isinstance(owner, Param):
             owner.init = param_law(owner, init)
             owner.scale = 1.0  # the constructor's draw (randn(d) * 0.02) is replaced
+            params = self.__dict__.setdefault("init_params", [])
+            params[:] = [(p, i) for p, i in params if p is not owner] + [(owner, init)]
             return
         if is_default(owner, slot.attr, init):
             return  # constant_(bn.weight, 1), zeros_(bn.bias): the default already

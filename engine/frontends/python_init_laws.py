@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 
 from chainlens.engine.frontends.python_library import MEASURED_WIDTH
-from chainlens.engine.frontends.python_values import TYPICAL_WIDTH, Layer, Param
+from chainlens.engine.frontends.python_values import TYPICAL_WIDTH, UNROLLED_STEPS, Layer, Param
 from chainlens.engine.health.init import LAW, UNMODELLED, law_key
 
 __all__ = ["InitCall", "gain", "is_default", "param_law", "declared_init", "finish_inits"]
@@ -26,11 +26,14 @@ __all__ = ["InitCall", "gain", "is_default", "param_law", "declared_init", "fini
 @dataclass(frozen=True)
 class InitCall:
     """One re-initialisation of a parameter: the torch function (``None``:
-    not modelled), its arguments evaluated, and the call as written."""
+    not modelled), its arguments evaluated, the call as written, and the
+    sizes the file does not fix that its arguments were evaluated at
+    (``self.hidden_size = 16``: the widths the reader assumes for the layers)."""
 
     fn: str | None
     args: tuple
     words: str
+    assumed: tuple = ()
 
 
 def gain(nonlinearity, param) -> float | None:
@@ -119,14 +122,40 @@ def _law(init: InitCall, scaling: str, fan_in, fan_out, declared_fan, matrix: bo
     return law_key(scaling, dist, loc, scale, declared_fan, init.words, a, b)
 
 
+def assumed_shape(shape: tuple) -> tuple:
+    """A parameter's shape with each entry the file does not fix at
+    :data:`TYPICAL_WIDTH`, as the forward reader declares it
+    (``nn.Parameter(torch.Tensor(in_features, out_features))`` of a caller's
+    sizes)."""
+    return tuple(d if isinstance(d, int) and not isinstance(d, bool) else (
+        TYPICAL_WIDTH if d is None else d) for d in shape)
+
+
+def _read_shape(shape: tuple) -> tuple:
+    """The axes the forward reader declares a parameter of ``shape`` with
+    (python_eval's ``tensor``: (1, C) a vector, more than 2 axes along the
+    last one that is not 1)."""
+    if len(shape) > 2:
+        return tuple(d for d in shape if d != 1)[-1:] or shape[-1:]
+    return shape[1:] if len(shape) == 2 and shape[0] == 1 else shape
+
+
 def param_law(p: Param, init: InitCall) -> str:
     """An ``nn.Parameter`` re-initialised: torch's fans of its shape (fan_in
     = size(1) × receptive field, fan_out = size(0) × ...); per fan-in when it
-    is a matrix (the reader declares it with fan_in = shape[0])."""
-    shape, what = p.shape, p.label or p.name
+    is a matrix (the reader declares it with fan_in = shape[0], or with its
+    measured last axis when shape[0] is not written).  Entries the file does
+    not fix are the reader's assumed width (checked against the widths
+    declared, :func:`finish_inits`)."""
+    shape, what = assumed_shape(p.shape), p.label or p.name
     unmodelled = f"{UNMODELLED}{what} with `{init.words}`"
-    if not shape or not all(isinstance(d, int) and d > 0 for d in shape) or len(shape) > 2:
+    if not shape or not all(isinstance(d, int) and d > 0 for d in shape):
         return unmodelled
+    if len(shape) > 2:  # GAT's (heads, 2F, 1) scores: read along one axis, each entry's law
+        field = math.prod(shape[2:])
+        if init.fn and "orth" in init.fn:
+            return unmodelled
+        return _law(init, "a", shape[1] * field, shape[0] * field, None, False, what)
     if len(shape) == 1:
         if init.fn and ("xavier" in init.fn or "kaiming" in init.fn or "orth" in init.fn):
             return unmodelled  # torch refuses fewer than 2 dimensions
@@ -135,7 +164,9 @@ def param_law(p: Param, init: InitCall) -> str:
         if init.fn and "orth" not in init.fn:
             return _law(init, "a", shape[1], shape[0], None, False, what)
         return unmodelled
-    return _law(init, "w", shape[1], shape[0], shape[0], True, what)
+    # the fan the forward reader passes: the written shape[0], else the measured last axis
+    declared = shape[0] if isinstance(p.shape[0], int) else min(shape[1], MEASURED_WIDTH)
+    return _law(init, "w", shape[1], shape[0], declared, True, what)
 
 
 def declared_init(layer: Layer, attr: str, default: str, fan_in=None, whole: bool = True) -> str:
@@ -149,11 +180,16 @@ def declared_init(layer: Layer, attr: str, default: str, fan_in=None, whole: boo
     layer.init = {**layer.init, ("used", attr): True}
     spec = layer.spec
     what = f"{layer.label or spec.ctor}.{attr}"
+    window = spec.window or 1
+    if init.assumed and not isinstance(spec.fan_in, int) and fan_in and (
+            fan_in != TYPICAL_WIDTH * window):
+        # the formula was read at the assumed width, the layer at a width forward fixes
+        return (f"{UNMODELLED}{what} with `{init.words}` (its sizes are fixed in forward, "
+                "not where it is drawn)")
     if spec.kind == "embedding":  # torch's (num, dim) table: fan_in dim, fan_out num
         dim = spec.fan_out if isinstance(spec.fan_out, int) else TYPICAL_WIDTH
         num = spec.fan_in if isinstance(spec.fan_in, int) else TYPICAL_WIDTH
         return _law(init, "a", dim, num, None, False, what)
-    window = spec.window or 1
     f_in = fan_in or ((spec.fan_in or TYPICAL_WIDTH) * window)
     f_out = (spec.fan_out if isinstance(spec.fan_out, int) else TYPICAL_WIDTH) * window
     if attr == "bias":
@@ -172,10 +208,27 @@ def finish_inits(built, reader):
     if not params:
         return built
     reasons = list(getattr(reader, "init_unmodelled", []))
+    assumed: list[str] = []
     for layer in getattr(reader, "init_layers", []):
         for attr, init in layer.init.items():
             if isinstance(attr, str) and ("used", attr) not in layer.init:
                 reasons.append(f"{layer.label or layer.spec.ctor}.{attr} with `{init.words}`")
+            elif isinstance(attr, str):
+                assumed += init.assumed
+    shapes = {d.name: d.shape for d in program.declarations}
+    for p, init in getattr(reader, "init_params", []):
+        if p.symbol is None or not p.init.startswith(LAW):
+            continue
+        written = assumed_shape(p.shape)
+        if written == tuple(p.shape) and not init.assumed:
+            continue
+        expect = _read_shape(written)
+        if shapes.get(p.symbol) != tuple(min(d, MEASURED_WIDTH) for d in expect):
+            reasons.append(f"{p.label or p.name} with `{init.words}` (its sizes are fixed in "
+                           "forward, not where it is drawn)")
+            continue
+        assumed += [f"{p.label or p.name} of shape {written}"
+                    for _ in [0] if written != tuple(p.shape)] + list(init.assumed)
     inits = [program.declarations[i].init or "" for i in params]
     marked = next((i[len(UNMODELLED):] for i in inits if i.startswith(UNMODELLED)), None)
     if reasons or marked:
@@ -191,4 +244,10 @@ def finish_inits(built, reader):
         return built
     note = ("measured at the file's own initialisation: "
             + ", ".join(f"`{w}`" for w in used[:3]) + (" …" if len(used) > 3 else ""))
-    return dataclasses.replace(built, notes=(*built.notes, note))
+    notes = (*built.notes, note)
+    if assumed:
+        assumed = list(dict.fromkeys(assumed))
+        notes += (f"its init read at sizes the file does not fix, as the rest of the model is "
+                  f"read (widths {TYPICAL_WIDTH}, counts {UNROLLED_STEPS}): "
+                  + ", ".join(assumed[:4]) + (" …" if len(assumed) > 4 else ""),)
+    return dataclasses.replace(built, notes=notes)

@@ -1,0 +1,85 @@
+"""Init formulas of sizes the file leaves to the caller (#12, round 5):
+``std = 1 / math.sqrt(self.hidden_size)``, pygcn's ``stdv`` from
+``self.weight.size(1)``, minGPT's ``0.02 / math.sqrt(2 * n_layer)``,
+``nn.Parameter(torch.empty(size=(in, out)))`` + ``xavier_normal_`` are read
+at the widths (16) and counts (4) the reader assumes for the rest of the
+model, the hover names each size assumed, and torch run at those sizes
+agrees per layer.  A scale that is not a size is never guessed.
+Fixtures: tests/models/fixtures/flow_init.py."""
+
+import importlib.util
+import pathlib
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+HERE = pathlib.Path(__file__).parent
+_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_init_sizes",
+                                               HERE / "torch_flow.py")
+torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
+_spec.loader.exec_module(torch_flow)
+#: per-layer ratios agree within this factor (16 seeded draws each side)
+FACTOR = 3.0
+READ = torch_flow.FixtureFile(HERE / "fixtures" / "flow_init.py",
+                              "chainlens_flow_init_fixtures", FACTOR)
+fixtures = READ.module
+W, C = 16, 4  # the width and the count the reader assumes
+
+
+def _x():
+    return (torch.randn(1, W),)
+
+
+def _graph():
+    return (torch.randn(1, W), torch.ones(1, 1))
+
+
+def test_a_cells_std_from_its_hidden_size_is_read_at_the_assumed_width():
+    READ.agree("CellStd", torch_flow.torch_ratios(
+        lambda: fixtures.CellStd(W, W), _x,
+        [lambda m: m.x2h.weight.grad, lambda m: m.h2h.weight.grad,
+         lambda m: m.out.weight.grad]))
+    notes = READ.notes("CellStd")
+    assert "measured at the file's own initialisation" in notes
+    assert "hidden_size = 16" in notes
+
+
+def test_a_power_of_the_width_written_in_init_agrees_with_torch():
+    READ.agree("PowStd", torch_flow.torch_ratios(
+        lambda: fixtures.PowStd(W, C), _x,
+        [lambda m, i=i: m.layers[i].weight.grad for i in range(C)]))
+    assert "width = 16" in READ.notes("PowStd")
+
+
+def test_pygcn_stdv_from_the_parameters_size_agrees_with_torch():
+    READ.agree("GCN", torch_flow.torch_ratios(
+        lambda: fixtures.GCN(W, W, W), _graph,
+        [lambda m: m.gc1.weight.grad, lambda m: m.gc2.weight.grad,
+         lambda m: m.gc3.weight.grad]))
+    assert "self.weight.size(1) = 16" in READ.notes("GraphConvolution")
+
+
+def test_xavier_of_parameters_of_the_callers_shape_agrees_with_torch():
+    READ.agree("XavierKernels", torch_flow.torch_ratios(
+        lambda: fixtures.XavierKernels(W, W, W), _x,
+        [lambda m: m.k1.grad, lambda m: m.k2.grad, lambda m: m.k3.grad]))
+    assert "k1 of shape (16, 16)" in READ.notes("XavierKernels")
+
+
+def test_a_depth_scaled_std_uses_the_count_the_blocks_are_read_with():
+    READ.agree("DepthScaled", torch_flow.torch_ratios(
+        lambda: fixtures.DepthScaled(W, C), _x,
+        [lambda m, i=i: m.blocks[i].weight.grad for i in range(C)]
+        + [lambda m: m.head.weight.grad]))
+    assert "n_layer = 4" in READ.notes("DepthScaled")
+
+
+@pytest.mark.parametrize("name, why", [
+    ("CallerStd", "std=init_std"),
+    ("FixedInForward", "its sizes are fixed in forward"),
+])
+def test_a_scale_that_is_no_size_or_a_width_forward_fixes_stays_not_measured(name, why):
+    assert READ.flow(name) is None
+    notes = READ.notes(name)
+    assert "not measured" in notes and why in notes
