@@ -81,3 +81,8 @@ if __name__ == "__main__":
     except ImportError:
         HELDOUT5 = {}
     write("heldout5", HELDOUT5)
+    try:
+        from labels_heldout6 import HELDOUT6
+    except ImportError:
+        HELDOUT6 = {}
+    write("heldout6", HELDOUT6)
