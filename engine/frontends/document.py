@@ -31,6 +31,7 @@ from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.kinds import KINDS, kind_of
 from chainlens.engine.frontends.note_units import read_note_claims
+from chainlens.engine.frontends.python_project import file_path
 from chainlens.engine.frontends.python_source import Skipped, read_python
 from chainlens.engine.language import incremental
 from chainlens.engine.language.program import Program
@@ -111,9 +112,13 @@ class Document:
 
 
 def read_document(text: str, kind: str | None = None, *, path: str | None = None,
-                  uri: str | None = None, version: int | None = None) -> Document:
+                  uri: str | None = None, version: int | None = None,
+                  root: str | None = None) -> Document:
     """The units of ``text``; ``kind`` is explicit or comes from ``path``
-    (else ``uri``).  Never raises on bad text: see ``Document.error``."""
+    (else ``uri``).  Never raises on bad text: see ``Document.error``.
+    Python's ``path`` (or a ``file:`` ``uri``) also locates the project
+    modules the file imports (under ``root``, default: the project's root
+    found upwards from the file)."""
     kind = kind or kind_of(path) or kind_of(uri)
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}; expected one of {', '.join(KINDS)}")
@@ -121,8 +126,10 @@ def read_document(text: str, kind: str | None = None, *, path: str | None = None
     if len(text) > MAX_SOURCE_CHARS:
         return _with(base, error=LimitError(
             f"input is {len(text)} characters; the limit is {MAX_SOURCE_CHARS}"))
-    reader = {"chain": _chain, "python": _python, "notebook": _notebook,
-              "markdown": _notes, "latex": _notes}[kind]
+    if kind in ("python", "notebook"):
+        where = (path or file_path(uri), root)
+        return (_python if kind == "python" else _notebook)(base, where)
+    reader = {"chain": _chain, "markdown": _notes, "latex": _notes}[kind]
     return reader(base)
 
 
@@ -143,19 +150,19 @@ def _chain(doc: Document) -> Document:
                                   program),))
 
 
-def _python_units(text: str, cell: int | None = None):
-    read = read_python(text)
+def _python_units(text: str, cell: int | None = None, where=(None, None)):
+    read = read_python(text, *where)
     units = tuple(Unit(u.name, u.kind, u.span, u.program, u.name_span, u.params, cell,
                        layers=u.layers, notes=u.notes) for u in read.units)
     return units, read.skipped, read.error
 
 
-def _python(doc: Document) -> Document:
-    units, skipped, error = _python_units(doc.text)
+def _python(doc: Document, where=(None, None)) -> Document:
+    units, skipped, error = _python_units(doc.text, None, where)
     return _with(doc, units=units, skipped=skipped, error=error)
 
 
-def _notebook(doc: Document) -> Document:
+def _notebook(doc: Document, where=(None, None)) -> Document:
     """Code cells of a notebook (nbformat 4 JSON; ``source`` a string or a
     list of lines).  Magics and shell lines (``%``, ``!``) are blanked, so a
     cell that uses them still reads, with its offsets unchanged."""
@@ -183,7 +190,7 @@ def _notebook(doc: Document) -> Document:
             skipped += [replace(s, name=f"cell {index} {s.name}") for s in skips]
             continue
         cells.append(Cell(index, source))
-        read, skips, error = _python_units(_blank_magics(source), index)
+        read, skips, error = _python_units(_blank_magics(source), index, where)
         units += read
         skipped += skips
         if error is not None:

@@ -26,6 +26,8 @@ from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
+from chainlens.engine.frontends.python_project import origin
+from chainlens.engine.frontends.python_subclasses import layer_subclasses
 from chainlens.engine.frontends.python_values import Ref
 from chainlens.engine.language.program import Program
 from chainlens.engine.numeric.tape import node_shapes
@@ -64,11 +66,12 @@ def is_module_class(cls: ast.ClassDef, known: set[str]) -> bool:
     return False
 
 
-def forward_classes(tree: ast.Module) -> list[str]:
+def forward_classes(tree: ast.Module, imported=()) -> list[str]:
     """Names of the module classes of ``tree`` with a ``forward`` or
     ``__call__``: what the reader is asked to read (the corpus figures'
-    denominator)."""
-    known: set[str] = set()
+    denominator); ``imported``: names of module classes the file imports
+    (a class deriving from one is a module class too)."""
+    known: set[str] = set(imported)
     out = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and is_module_class(node, known):
@@ -78,25 +81,37 @@ def forward_classes(tree: ast.Module) -> list[str]:
     return out
 
 
-def read_modules(tree: ast.Module, offsets: Offsets, source: str):
+def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None):
     """Every module class of ``tree``: (units, skips, methods) where
     ``methods`` are the def nodes the plain-function reader must leave
-    alone (they belong to a class read here or skipped with its reason)."""
-    classes: dict[str, ast.ClassDef] = {}
-    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}
-    constants = _constants(tree)
+    alone (they belong to a class read here or skipped with its reason).
+    ``imported``: the project definitions the file imports
+    (:mod:`~chainlens.engine.frontends.python_imports`), read as the file's
+    own but never a unit of their own."""
+    classes: dict[str, ast.ClassDef] = imported.module_classes(is_module_class) if (
+        imported) else {}
+    functions = {**(imported.functions if imported else {}),
+                 **{n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}}
+    constants = {**(imported.constants if imported else {}), **_constants(tree)}
+    others = {k: c for k, c in (imported.classes if imported else {}).items()
+              if k not in classes}
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and is_module_class(node, set(classes)):
             classes[node.name] = node
-    configs = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)
-               and n.name not in classes and any(
-                   isinstance(s, ast.AnnAssign) and s.value is not None for s in n.body)}
+        elif isinstance(node, ast.ClassDef):
+            others[node.name] = node
+    constants.update(layer_subclasses(others, constants))
+    configs = {k: n for k, n in others.items() if any(
+        isinstance(s, ast.AnnAssign) and s.value is not None for s in n.body)}
+    mine = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     made = _constructions(tree, classes)
-    scope = _assignments(tree)
+    scope = site_scope(tree, _assignments(tree))  # where each construction sits
     units: list[ModuleUnit] = []
     skips: list[ModuleSkip] = []
     owned: set[ast.AST] = set()
     for name, cls in classes.items():
+        if cls not in mine:
+            continue  # imported: read where the file uses it
         entry = _entry(cls)
         # its methods and the helpers defined inside them (read with the class)
         owned.update(n for m in cls.body if isinstance(m, ast.FunctionDef)
@@ -112,8 +127,11 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str):
         except Unsupported as exc:
             where = exc.node if getattr(exc.node, "lineno", None) else entry
             line = f" (line {where.lineno})" if where is not entry else ""
+            if origin(where) is not None:  # in a definition the file imports
+                line = f" (line {origin(where)[1]} of {origin(where)[0]})"
+            reason = f"not read: {exc.reason}{line}"
             skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
-                                    f"not read: {exc.reason}{line}"))
+                                    imported.explain(reason) if imported else reason))
             continue
         except (RecursionError, TypeError, KeyError, ValueError, ZeroDivisionError,
                 IndexError, AttributeError, OverflowError) as exc:

@@ -36,6 +36,7 @@ from chainlens.engine.frontends.python_ast import (
     surrogate_error,
 )
 from chainlens.engine.frontends.python_builder import MATH_MODULES, Builder, Unsupported
+from chainlens.engine.frontends.python_imports import read_imports
 from chainlens.engine.frontends.python_modules import read_modules
 from chainlens.engine.frontends.python_sequential import sequential
 from chainlens.engine.language.program import Program
@@ -104,10 +105,12 @@ def _is_sequential(value: ast.AST) -> bool:
     return bool(parts) and parts[-1] == "Sequential"
 
 
-def read_python(source: str) -> PyDocument:
+def read_python(source: str, path: str | None = None, root: str | None = None) -> PyDocument:
     """Every function, Sequential stack and math assignment in ``source``
     that chainlens can differentiate.  A syntax error gives an empty
-    document carrying the error (editors show Python's own message)."""
+    document carrying the error (editors show Python's own message).
+    ``path``: where the file is, so that the classes and functions it
+    imports from its project (under ``root``) are read too."""
     surrogate = surrogate_error(source)
     if surrogate is not None:
         return PyDocument((), (), surrogate)
@@ -126,7 +129,8 @@ def read_python(source: str) -> PyDocument:
     offsets = Offsets(source)
     units: list[PyUnit] = []
     skipped: list[Skipped] = []
-    models, skips, owned = read_modules(tree, offsets, source)
+    imported = read_imports(tree, path, root)
+    models, skips, owned = read_modules(tree, offsets, source, imported)
     units += [PyUnit("module", m.name, m.params, m.span, m.name_span, m.program, m.layers,
                      m.notes) for m in models]
     skipped += [Skipped(s.name, s.span, s.reason) for s in skips]

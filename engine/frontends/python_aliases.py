@@ -1,0 +1,97 @@
+"""Library aliases a Python file chooses, renamed to the names the reader knows.
+
+The model reader knows the libraries by the names their users write
+(``torch``, ``nn``, ``F``, ``np``, ``jnp``); files also write ``import
+torch as th``, ``import torch.nn as tnn``, ``from torch import nn as N``,
+``import torch.nn.functional as tf``.  :func:`library_aliases` maps such
+an alias to the usual name, and :func:`rename_names` applies the map to a
+tree, so every part of the reader sees ``torch`` wherever the file meant
+it.  A name is renamed only when nothing else in the file binds either
+name (an alias also assigned to, or a usual name bound to something else,
+is left as written: the reader then says it does not know it).
+"""
+
+from __future__ import annotations
+
+import ast
+
+__all__ = ["library_aliases", "rename_names"]
+
+#: module path -> the name the reader knows it by
+_USUAL = {
+    "torch": "torch",
+    "torch.nn": "nn",
+    "torch.nn.functional": "F",
+    "torch.nn.init": "init",
+    "numpy": "np",
+    "jax.numpy": "jnp",
+    "jax": "jax",
+    "math": "math",
+    "flax.linen": "nn",
+    "flax.nnx": "nnx",
+    "equinox": "eqx",
+}
+
+
+def _imports(tree: ast.Module):
+    """(bound name, module path) of the top-level imports (inside top-level
+    ``try``/``if`` too)."""
+    body = list(tree.body)
+    while body:
+        stmt = body.pop(0)
+        if isinstance(stmt, ast.Try):
+            body[:0] = stmt.body + [s for h in stmt.handlers for s in h.body] + stmt.orelse
+        elif isinstance(stmt, ast.If):
+            body[:0] = stmt.body + stmt.orelse
+        elif isinstance(stmt, ast.Import):
+            for a in stmt.names:
+                yield (a.asname or a.name.split(".")[0],
+                       a.name if a.asname else a.name.split(".")[0])
+        elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
+            for a in stmt.names:
+                if a.name != "*":
+                    yield a.asname or a.name, f"{stmt.module}.{a.name}"
+
+
+def library_aliases(tree: ast.Module) -> dict[str, str]:
+    """``{alias: usual name}`` for the file's imports of a known library
+    under another name."""
+    imports = list(_imports(tree))
+    paths: dict[str, set[str]] = {}
+    for name, path in imports:
+        paths.setdefault(name, set()).add(path)
+    assigned = _assigned(tree)
+    out: dict[str, str] = {}
+    for name, path in imports:
+        usual = _USUAL.get(path)
+        if usual is None or usual == name or name in assigned or len(paths[name]) > 1:
+            continue
+        if usual in assigned or any(p != path for p in paths.get(usual, ())):
+            continue  # the usual name means something else in this file
+        out[name] = usual
+    return out
+
+
+def _assigned(tree: ast.AST) -> set[str]:
+    """Names bound anywhere other than by an import: assignments, arguments,
+    definitions, loop targets."""
+    out: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del):
+            out.add(n.id)
+        elif isinstance(n, ast.arg):
+            out.add(n.arg)
+        elif isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(n.name)
+    return out
+
+
+def rename_names(node: ast.AST, names: dict[str, str], skip=frozenset()) -> None:
+    """Every name ``node`` reads that is a key of ``names`` renamed to its
+    value (in place), except those in ``skip``."""
+    if not names:
+        return
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id in names and n.id not in skip and isinstance(
+                n.ctx, ast.Load):
+            n.id = names[n.id]

@@ -1,0 +1,469 @@
+"""The classes and functions a model file imports from its own project.
+
+``from .layers import MultiHeadAttention``, ``from unet_parts import *``,
+``from . import blocks`` (then ``blocks.ResBlock``): the layers of a real
+model are spread over the modules of its repository, and a reader that
+stops at "MultiHeadAttention is not defined in this file" reads almost
+no real forward().  This module resolves those imports (Python's rules,
+:func:`~chainlens.engine.frontends.python_project.module_file`), reads the
+named definitions from their files with :mod:`ast` (never importing or
+running anything) and hands them to the model reader as if the file had
+defined them, together with what they use in turn (helpers, constants,
+further imports of their own module), within an explicit budget.
+
+Only what the file uses is read.  Each copied definition keeps no place
+of its own file: every node is moved to the import that brought it in (a
+zero-width span there), so a hover, diagnostic or code action never points
+into another file's lines; the original line is kept on the node
+(:func:`origin`) for skip reasons ("line 42 of layers.py").  A name whose
+import cannot be read says why (:meth:`Imported.explain`).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from chainlens.engine.frontends.python_aliases import library_aliases, rename_names
+from chainlens.engine.frontends.python_modules import _constants as file_constants
+from chainlens.engine.frontends.python_project import (
+    ORIGIN,
+    ProjectFiles,
+    Unreadable,
+    module_file,
+    origin,
+    project_root,
+)
+
+__all__ = ["Imported", "NOTHING", "read_imports", "origin", "MAX_IMPORT_DEPTH",
+           "MAX_IMPORT_FILES", "MAX_IMPORT_DEFS"]
+
+#: import hops followed from the file (``a`` imports ``b`` imports ``c``: 2)
+MAX_IMPORT_DEPTH = 4
+#: project files parsed for one file's imports
+MAX_IMPORT_FILES = 32
+#: definitions copied for one file
+MAX_IMPORT_DEFS = 200
+#: imports of these packages are libraries the reader knows by name, never project files
+_LIBRARIES = frozenset({"torch", "numpy", "jax", "flax", "einops", "equinox", "math",
+                        "functools", "copy", "typing", "collections", "dataclasses", "os",
+                        "sys", "scipy", "torchvision", "optax", "haiku", "random", "time",
+                        "itertools", "abc", "enum", "logging", "warnings", "inspect",
+                        "argparse", "json", "re", "pathlib", "__future__", "transformers",
+                        "timm", "numbers", "operator"})
+_NOT_DEFINED = re.compile(r"^`?([A-Za-z_][\w.]*)(?:\(\.\.\.\))?`? is (?:not defined in this "
+                          r"file|configuration chainlens cannot see|computed at run time)")
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What a file's imports bring in: definitions under the names the file
+    (or the copied code) uses for them, the literal/library constants they
+    read, and for each name that could not be read, why."""
+
+    classes: dict = field(default_factory=dict)
+    functions: dict = field(default_factory=dict)
+    constants: dict = field(default_factory=dict)
+    unread: dict = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.classes or self.functions or self.constants or self.unread)
+
+    def module_classes(self, is_module) -> dict:
+        """The imported classes that are modules (``is_module(cls, known)``:
+        a framework base, or a base that is one of them), bases first."""
+        out: dict = {}
+        rest = dict(self.classes)
+        while True:
+            new = {k: c for k, c in rest.items() if is_module(c, set(out))}
+            if not new:
+                return out
+            out.update(new)
+            rest = {k: c for k, c in rest.items() if k not in new}
+
+    def explain(self, reason: str) -> str:
+        """``reason`` with "X is not defined in this file" replaced by why
+        the import of X was not read, when X is an import."""
+        m = _NOT_DEFINED.match(reason.removeprefix("not read: "))
+        if m is None:
+            return reason
+        name = m.group(1)
+        why = self.unread.get(name) or self.unread.get(name.split(".")[0])
+        if why is None:
+            return reason
+        tail = reason[reason.rfind(" (line "):] if reason.endswith(")") and (
+            " (line " in reason) else ""
+        return ("not read: " if reason.startswith("not read: ") else "") + why + tail
+
+
+NOTHING = Imported()
+
+
+def read_imports(tree: ast.Module, path: str | None, root: str | None = None) -> Imported:
+    """The project definitions ``tree`` (the file at ``path``) imports; its
+    library aliases (``import torch as th``) are renamed in ``tree`` in place
+    to the names the reader knows.  ``root``: the project root (default:
+    found upwards from ``path``); nothing outside it is read."""
+    rename_names(tree, library_aliases(tree))
+    if not path:
+        return NOTHING
+    try:
+        p = Path(path)
+        files = ProjectFiles(root if root is not None else project_root(p.resolve()))
+    except (OSError, ValueError, RuntimeError):
+        return NOTHING
+    here = files.relative(p)
+    if here is None:
+        return NOTHING
+    return _Resolver(files, here).run(tree)
+
+
+class _Miss(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class _Module:
+    rel: str
+    tree: ast.Module
+    defs: dict = field(default_factory=dict)
+    binds: dict = field(default_factory=dict)  # name -> [(level, module, name | None, node)]
+    stars: list = field(default_factory=list)  # [(level, module, node)]
+    constants: dict = field(default_factory=dict)
+    aliases: dict = field(default_factory=dict)
+    public: frozenset | None = None
+
+
+def _module(rel: str, tree: ast.Module) -> _Module:
+    mod = _Module(rel, tree, constants=file_constants(tree), aliases=library_aliases(tree))
+    body = list(tree.body)
+    while body:
+        stmt = body.pop(0)
+        if isinstance(stmt, ast.ClassDef | ast.FunctionDef):
+            mod.defs[stmt.name] = stmt
+        elif isinstance(stmt, ast.Try):  # try: from .x import A / except ImportError: ...
+            body[:0] = stmt.body + [s for h in stmt.handlers for s in h.body] + stmt.orelse
+        elif isinstance(stmt, ast.If):
+            body[:0] = stmt.body + stmt.orelse
+        elif isinstance(stmt, ast.ImportFrom):
+            for alias in stmt.names:
+                where = alias if getattr(alias, "lineno", None) else stmt
+                if alias.name == "*":
+                    mod.stars.append((stmt.level, stmt.module, where))
+                else:
+                    mod.binds.setdefault(alias.asname or alias.name, []).append(
+                        (stmt.level, stmt.module, alias.name, where))
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                where = alias if getattr(alias, "lineno", None) else stmt
+                if alias.asname:
+                    mod.binds.setdefault(alias.asname, []).append((0, alias.name, None, where))
+                else:  # import a.b binds a (a.b.C is read through the chain)
+                    mod.binds.setdefault(alias.name.split(".")[0], []).append(
+                        (0, alias.name.split(".")[0], None, where))
+        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.List | ast.Tuple) and (
+                any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets)):
+            mod.public = frozenset(e.value for e in stmt.value.elts
+                                   if isinstance(e, ast.Constant))
+    return mod
+
+
+def _source(level: int, module: str | None) -> str:
+    return "." * level + (module or "")
+
+
+class _Resolver:
+    def __init__(self, files: ProjectFiles, here: str):
+        self.files = files
+        self.here = here
+        self.modules: dict[str, _Module] = {}
+        self.keys: dict[tuple[str, str], str] = {}
+        self.built: set[tuple[str, str]] = set()
+        self.taken: set[str] = set()
+        self.classes: dict = {}
+        self.functions: dict = {}
+        self.constants: dict = {}
+        self.unread: dict = {}
+
+    # ---- files and names --------------------------------------------------
+    def module(self, rel: str) -> _Module:
+        if rel not in self.modules:
+            if len(self.modules) > MAX_IMPORT_FILES:
+                raise _Miss(f"past the {MAX_IMPORT_FILES} files read for one file's imports "
+                            "(MAX_IMPORT_FILES)")
+            try:
+                parsed = self.files.parse(rel)
+            except Unreadable as exc:
+                raise _Miss(str(exc)) from None
+            self.modules[rel] = _module(rel, parsed.tree)
+        return self.modules[rel]
+
+    def file_of(self, rel: str, level: int, module: str | None) -> str:
+        if not level and module and module.split(".")[0] in _LIBRARIES:
+            raise _Miss(f"{module} is a library")
+        target = module_file(self.files, rel, level, module)
+        if target is None:
+            raise _Miss(f"{_source(level, module)} is not a file of the project"
+                        if level or not module else f"{module} is not a file of the project "
+                        "(a library chainlens does not read, or a missing file)")
+        return target
+
+    def lookup(self, rel: str, name: str, depth: int):
+        """("def", rel, name, node) | ("module", rel) | ("const", value) for
+        ``name`` at the top level of module ``rel``; :class:`_Miss` with why."""
+        mod = self.module(rel)
+        if name in mod.defs:
+            return ("def", rel, name, mod.defs[name])
+        if name in mod.binds:
+            return self.follow(rel, mod.binds[name], depth)
+        if name in mod.constants:
+            return ("const", mod.constants[name])
+        for level, module, _ in reversed(mod.stars):
+            try:
+                target = self.file_of(rel, level, module)
+                public = self.module(target).public
+                if (public is not None and name not in public) or (
+                        public is None and name.startswith("_")):
+                    continue
+                return self.lookup(target, name, self.deeper(depth))
+            except _Miss:
+                continue
+        raise _Miss(f"{name} is not defined in {rel}")
+
+    def deeper(self, depth: int) -> int:
+        if depth + 1 > MAX_IMPORT_DEPTH:
+            raise _Miss(f"past {MAX_IMPORT_DEPTH} imports deep (MAX_IMPORT_DEPTH)")
+        return depth + 1
+
+    def follow(self, rel: str, binds: list, depth: int):
+        """The first of a name's bindings (``try``/``except ImportError``
+        alternatives) that resolves."""
+        first = None
+        for level, module, name, _ in binds:
+            try:
+                return self._follow(rel, level, module, name, self.deeper(depth))
+            except _Miss as exc:
+                first = first or exc
+        raise first
+
+    def _follow(self, rel, level, module, name, depth):
+        if name is None:  # import x / import a.b as c
+            return ("module", self.file_of(rel, level, module))
+        try:
+            target = self.file_of(rel, level, module)
+        except _Miss:
+            if level or not module:  # from . import x: x is a module
+                return ("module", self.file_of(rel, level, f"{module}.{name}" if module
+                                               else name))
+            raise
+        try:
+            return self.lookup(target, name, depth)
+        except _Miss:
+            if target.endswith("__init__.py"):  # from pkg import submodule
+                sub = module_file(self.files, rel, level,
+                                  f"{module}.{name}" if module else name)
+                if sub is not None:
+                    return ("module", sub)
+            raise
+
+    # ---- copying definitions -------------------------------------------------
+    def add(self, rel: str, name: str, node: ast.AST, want: str, anchor: ast.AST,
+            depth: int) -> str | None:
+        ident = (rel, name)
+        if ident in self.built:
+            return self.keys[ident]
+        if ident not in self.keys:  # (the file's own imports are reserved first)
+            if len(self.keys) >= MAX_IMPORT_DEFS:
+                return None
+            key = want
+            if key in self.taken:
+                stem = PurePosixPath(rel).stem
+                key = f"{stem}.{name}" if f"{stem}.{name}" not in self.taken else f"{rel}:{name}"
+            self.keys[ident] = key
+            self.taken.add(key)
+        key = self.keys[ident]
+        self.built.add(ident)
+        mod = self.modules[rel]
+        renames: dict[str, str] = {}
+        bound = _bound(node)
+        for free in sorted(_free(node) - bound):
+            try:
+                found = self.lookup(rel, free, depth)
+            except _Miss:
+                continue
+            if found[0] == "def":
+                got = self.add(found[1], found[2], found[3], free, anchor, depth)
+                if got is not None and got != free:
+                    renames[free] = got
+            elif found[0] == "const":
+                renames.update(self.constant(free, found[1], rel))
+            elif found[0] == "module":
+                renames.update(self.chains(node, free, found[1], anchor, depth))
+        made = copy.deepcopy(node)
+        _rename_chains(made, {k: v for k, v in renames.items() if "." in k})
+        rename_names(made, {**mod.aliases, **{k: v for k, v in renames.items()
+                                              if "." not in k}}, skip=bound)
+        _relocate(made, anchor, rel)
+        made.name = key
+        (self.classes if isinstance(made, ast.ClassDef) else self.functions)[key] = made
+        return key
+
+    def constant(self, name: str, value, rel: str) -> dict:
+        if name not in self.constants and name not in self.taken:
+            self.constants[name] = value
+            return {}
+        if self.constants.get(name) == value:
+            return {}
+        key = f"{PurePosixPath(rel).stem}.{name}"
+        self.constants[key] = value
+        return {name: key}
+
+    def chains(self, node: ast.AST, root: str, target: str, anchor, depth) -> dict:
+        """``root.attr`` in ``node`` where ``root`` names the project module
+        ``target``: each attribute's definition added, as ``{"root.attr": key}``."""
+        out = {}
+        for chain in sorted({".".join(c) for c in _chains(node, root)}):
+            parts = chain.split(".")
+            rel = target
+            try:
+                for i, part in enumerate(parts[1:], 1):
+                    found = self.lookup(rel, part, self.deeper(depth))
+                    if found[0] == "module":
+                        rel = found[1]
+                        continue
+                    if found[0] == "def":
+                        key = self.add(found[1], found[2], found[3], ".".join(parts[:i + 1]),
+                                       anchor, depth + 1)
+                        if key is not None:
+                            out[".".join(parts[:i + 1])] = key
+                    elif found[0] == "const":
+                        self.constants.setdefault(".".join(parts[:i + 1]), found[1])
+                        out[".".join(parts[:i + 1])] = ".".join(parts[:i + 1])
+                    break
+            except _Miss as exc:
+                self.unread.setdefault(".".join(parts[:2]), f"{'.'.join(parts[:2])}: "
+                                       f"{exc.reason}")
+        return out
+
+    # ---- the file itself -----------------------------------------------------
+    def run(self, tree: ast.Module) -> Imported:
+        me = _module(self.here, tree)
+        self.modules[self.here] = me
+        own = set(me.defs) | {t.id for s in tree.body if isinstance(s, ast.Assign)
+                              for t in s.targets if isinstance(t, ast.Name)}
+        self.taken |= own | set(me.binds)
+        used = _free(tree)
+        direct = []
+        for name in sorted(used & set(me.binds) - own):
+            binds = me.binds[name]
+            level, module, orig, where = binds[0]
+            if not level and (module or "").split(".")[0] in _LIBRARIES:
+                continue
+            try:
+                found = self.follow(self.here, binds, 0)
+            except _Miss as exc:
+                what = f"{orig} from {_source(level, module)}" if orig else _source(level, module)
+                self.unread[name] = (f"{name} is imported ({what}), which chainlens could not "
+                                     f"read: {exc.reason}")
+                continue
+            if found[0] == "def":
+                self.keys.setdefault((found[1], found[2]), name)
+            direct.append((name, found, where))
+        for name, found, where in direct:
+            if found[0] == "def":
+                self.add(found[1], found[2], found[3], name, where, 1)
+            elif found[0] == "const":
+                self.constants.setdefault(name, found[1])
+            else:
+                _rename_chains(tree, self.chains(tree, name, found[1], where, 1))
+        for name in sorted(used - own - set(me.binds) - set(self.keys.values())):
+            if not me.stars or name in self.classes or name in self.functions:
+                continue
+            for level, module, where in reversed(me.stars):
+                try:
+                    target = self.file_of(self.here, level, module)
+                    found = self.lookup(target, name, 1)
+                except _Miss:
+                    continue
+                if found[0] == "def":
+                    self.add(found[1], found[2], found[3], name, where, 1)
+                elif found[0] == "const":
+                    self.constants.setdefault(name, found[1])
+                break
+        read = tuple(r for r in self.modules if r != self.here)
+        return Imported(self.classes, self.functions, self.constants, self.unread, read)
+
+
+# ---- ast helpers ------------------------------------------------------------------
+def _free(node: ast.AST) -> set[str]:
+    """Names ``node`` reads (loads), bases and decorators included."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load)}
+
+
+def _bound(node: ast.AST) -> set[str]:
+    """Names bound inside ``node``'s functions (arguments, assignments): a
+    rename of a module-level name must not touch them."""
+    out: set[str] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            a = n.args
+            out |= {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
+            out |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+        elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del):
+            out.add(n.id)
+    return out
+
+
+def _chains(node: ast.AST, root: str) -> list[tuple[str, ...]]:
+    """Outermost attribute chains ``root.a.b`` in ``node``."""
+    out, inner = [], set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Attribute) and id(n) not in inner:
+            parts, cur = [], n
+            while isinstance(cur, ast.Attribute):
+                inner.add(id(cur.value))
+                parts.append(cur.attr)
+                cur = cur.value
+            if isinstance(cur, ast.Name) and cur.id == root:
+                out.append((root, *parts[::-1]))
+    return out
+
+
+class _ChainRenamer(ast.NodeTransformer):
+    def __init__(self, keys: dict[str, str]):
+        self.keys = keys
+
+    def visit_Attribute(self, node: ast.Attribute):
+        parts, cur = [], node
+        while isinstance(cur, ast.Attribute):
+            parts.append(cur.attr)
+            cur = cur.value
+        if isinstance(cur, ast.Name):
+            text = ".".join([cur.id, *parts[::-1]])
+            if text in self.keys:
+                return ast.copy_location(ast.Name(id=self.keys[text], ctx=node.ctx), node)
+        return self.generic_visit(node)
+
+
+def _rename_chains(node: ast.AST, keys: dict[str, str]) -> None:
+    """``blocks.ResBlock`` -> one name (the key its definition is kept under)."""
+    if keys:
+        _ChainRenamer(keys).visit(node)
+
+
+def _relocate(node: ast.AST, anchor: ast.AST, rel: str) -> None:
+    """Every node of a copied definition at a zero-width place on its import
+    (the original line kept as :func:`origin`)."""
+    line, col = anchor.lineno, anchor.col_offset
+    for n in ast.walk(node):
+        if hasattr(n, "lineno"):
+            setattr(n, ORIGIN, (rel, n.lineno))
+            n.lineno = n.end_lineno = line
+            n.col_offset = n.end_col_offset = col
