@@ -410,6 +410,9 @@ def build(repo, path, commit, lic, split, split_by):
     slug = slug.replace("-", "_")
     (OUT / split).mkdir(parents=True, exist_ok=True)
     (OUT / split / slug).write_text(text)
+    from model_deps import copy_deps  # its repository's modules it imports (model_files.py)
+
+    copy_deps(repo, path, commit, split, slug)
     (OUT / split / (slug[:-3] + ".json")).write_text(
         json.dumps(
             {

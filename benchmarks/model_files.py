@@ -16,11 +16,17 @@ prints, per split:
   it shows a gradient flow (a measured table with at least one layer, or,
   for a module without weights, a measured non-zero gain over its input);
 * skips with and without a reason;
+* each file is read as an editor with its repository open reads it: with
+  the path it has among the modules of its repository that it imports
+  (benchmarks/model_deps.py copies them into <split>/.deps/, git-ignored),
+  so ``from .layers import Block`` resolves; only the file's own forwards
+  are counted (a class deriving from an imported module class is one);
+  ``--alone`` reads each file by itself, as before those copies existed;
 * time per file: reading (what a hover needs) and measured health of every
   unit, with the slowest file and the figures for the largest file.
 
 Run:  .venv/bin/python benchmarks/model_files.py
-      [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|both|all] [-v]
+      [--split dev|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|both|all] [-v] [--alone]
 
 Figures only; nothing is asserted (tests/models/test_corpus.py asserts).
 """
@@ -29,15 +35,20 @@ from __future__ import annotations
 
 import argparse
 import ast
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chainlens.engine.frontends.document import read_document
-from chainlens.engine.frontends.python_modules import forward_classes
+from chainlens.engine.frontends.python_imports import read_imports
+from chainlens.engine.frontends.python_modules import forward_classes, is_module_class
 from chainlens.engine.health.analysis import analyze
+from model_deps import deps_root
 
 ROOT = Path(__file__).resolve().parent.parent
+#: --alone: each file read by itself, without its repository's modules
+ALONE = False
 CORPUS = ROOT / "tests" / "corpora" / "models"
 
 
@@ -61,9 +72,9 @@ class Tally:
     reasons: dict = field(default_factory=dict)
 
 
-def module_forwards(tree: ast.Module) -> list[str]:
+def module_forwards(tree: ast.Module, imported=()) -> list[str]:
     """Class names of the module classes with a forward / __call__."""
-    return forward_classes(tree)
+    return forward_classes(tree, imported)
 
 
 def shows_flow(flow) -> bool:
@@ -75,11 +86,32 @@ def shows_flow(flow) -> bool:
     return bool(flow.layers) or any(g.gain > 0 for g in flow.inputs)
 
 
+def place(path: Path) -> tuple[str, str | None]:
+    """Where a user's editor has the copy: its path among the modules of its
+    repository that benchmarks/model_deps.py laid out (so its imports
+    resolve), and that repository's root; the copy's own path (no root)
+    when there is no such folder."""
+    root = deps_root(path.parent.name, path.name)
+    side = path.with_suffix(".json")
+    if ALONE or not root.is_dir() or not side.is_file():
+        return str(path), str(path.parent)  # nothing outside the split is read
+    return str(root / json.loads(side.read_text())["path"]), str(root)
+
+
+def imported_modules(text: str, where: str, root: str | None) -> set[str]:
+    """Names of the module classes the file imports from its repository (a
+    class deriving from one is a module class of the file)."""
+    imported = read_imports(ast.parse(text), where, root)
+    return set(imported.module_classes(is_module_class))
+
+
 def measure_file(path: Path, tally: Tally, verbose: bool) -> None:
+    """Only the measured file's forwards are counted, never its modules'."""
     text = path.read_text(encoding="utf-8")
     tree = ast.parse(text)
+    where, root = place(path)
     t0, c0 = time.perf_counter(), time.process_time()
-    doc = read_document(text, path=str(path))
+    doc = read_document(text, path=where, root=root)
     t1, c1 = time.perf_counter(), time.process_time()
     flows = {}
     for unit in doc.programs:
@@ -99,7 +131,7 @@ def measure_file(path: Path, tally: Tally, verbose: bool) -> None:
     read_functions = {u.label for u in doc.programs if u.kind == "function"}
     tally.functions += len(functions)
     tally.functions_read += min(len(functions), len(read_functions) + len(modules))
-    forwards = module_forwards(tree)
+    forwards = module_forwards(tree, imported_modules(text, where, root))
     tally.forwards += len(forwards)
     shown = [c for c in forwards if c in modules and shows_flow(flows.get(c))]
     tally.forwards_read += len(shown)
@@ -214,7 +246,11 @@ def main() -> None:
         "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "both",
         "all"))
     ap.add_argument("-v", "--verbose", action="store_true")
+    ap.add_argument("--alone", action="store_true",
+                    help="read each file by itself, without the modules it imports")
     args = ap.parse_args()
+    global ALONE
+    ALONE = args.alone
     splits = {"both": ("dev", "heldout"), "all": ("dev", "heldout", "heldout2")}.get(
         args.split, (args.split,))
     for split in splits:
