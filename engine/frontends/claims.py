@@ -276,7 +276,9 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
     latex = render(verdict.derivative, "latex")
     # with several definitions nearby the claim is wrong for each, but which
     # derivative the note meant (the fix) is still a guess
-    fix_ok = not alternatives and _fix_reads_back(target, latex, wrt)
+    # a limit step (first principles) is not replaced by its value: no fix there
+    fix_ok = not alternatives and "\\lim" not in getattr(unit.claim, "claimed_read", "") \
+        and _fix_reads_back(target, latex, wrt)
     return ClaimVerdict(unit, wrt, ok=False, counterexample=_counter_dict(verdict),
                         correct_latex=latex if fix_ok else None,
                         correct_unicode=render(verdict.derivative, "unicode"))

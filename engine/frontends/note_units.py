@@ -24,6 +24,7 @@ from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.latex_macros import collect_macros
 from chainlens.engine.frontends.latex_text import ambiguity, normalise, two_readings
 from chainlens.engine.frontends.note_defs import applied_letters
+from chainlens.engine.frontends.note_limits import splice_limits
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims, worded_claims
 from chainlens.engine.frontends.python_source import Skipped
 from chainlens.engine.language.reader import parse, parse_expr
@@ -140,8 +141,10 @@ def _expressions_on_top(text: str) -> str:
 
 def read_claimed(text: str):
     """Parse a claimed side, differentiating the derivative operators inside
-    it first.  Raises ``ChainError`` (with the reason) when it cannot."""
-    text = _expressions_on_top(text)
+    it first, and each limit replaced by its value (when it is computed for
+    certain: :mod:`~chainlens.engine.frontends.note_limits`).  Raises
+    ``ChainError`` (with the reason) when it cannot."""
+    text = _expressions_on_top(splice_limits(text))
     for _ in range(20):
         # innermost first: in \frac{d}{dx}\frac{d}{dx} u the operand of the
         # first operator is the second's result

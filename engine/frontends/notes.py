@@ -42,6 +42,7 @@ from chainlens.engine.frontends.note_defs import (
     through_definitions,
 )
 from chainlens.engine.frontends.note_heads import head_of, name_derivative
+from chainlens.engine.frontends.note_limits import limit_definitions
 from chainlens.engine.frontends.note_math import Math, find_math
 from chainlens.engine.frontends.note_spans import components, raw_body
 
@@ -250,7 +251,8 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
     (``\\fp(x) = \\fpp(x) = f^{(4)}(x) = 5e^x``) is a head too: each head of
     a run of them claims the sides after the run.  A definition first
     (``v(t) = s'(t) = 3t^2``) does not end the chain."""
-    reads = [apply_definitions(r, defs) if k else r for k, r in enumerate(reads)]
+    reads = [limit_definitions(apply_definitions(r, defs), defs) if k else r
+             for k, r in enumerate(reads)]
     heads: list[tuple[int, dict]] = []
     step = 0
     run_open = False

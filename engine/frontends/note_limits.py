@@ -1,0 +1,185 @@
+"""Limits in a note's claimed sides: ``\\lim_{h \\to 0} \\frac{(x+h)^2 - x^2}{h}``.
+
+A derivative from first principles is a chain of limits
+(``f'(x) = \\lim_{h\\to 0}\\frac{f(x+h)-f(x)}{h} = \\lim_{h\\to 0}(2x+h) = 2x``).
+Each step is a claimed side like any other once its limit is replaced by the
+limit's value, which :func:`chainlens.engine.symbolic.limits.limit` computes
+only when it is certain (substitution where the expression is continuous,
+l'Hôpital's rule on 0/0).  A limit it does not compute (one-sided, at
+infinity, a kink at the point, a form it cannot settle) makes the step "not
+read" with the reason, never "wrong"; so does an operand whose extent TeX
+leaves open (``\\lim_{h\\to 0} 2x + h``: is ``+ h`` inside?).  Text in, text
+out: the value is spliced back as LaTeX, as the nested ``\\frac{d}{dx}`` of a
+claimed side are (:func:`~chainlens.engine.frontends.note_units.read_claimed`).
+
+Spellings read: ``\\lim_{h \\to 0}``, ``\\lim\\limits_{h \\rightarrow 0}``,
+``\\displaystyle\\lim_{\\Delta x \\to 0}`` (``\\Delta x`` is one variable),
+``\\underset{h\\to 0}{\\lim}``, ``x \\to a``, ``h \\longrightarrow 0``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from chainlens.engine.core.source import ChainError
+from chainlens.engine.language.reader import parse_expr
+from chainlens.engine.printing import render
+from chainlens.engine.symbolic.limits import limit
+
+__all__ = ["splice_limits", "has_limit", "limit_definitions"]
+
+_UNDERSET = re.compile(r"\\underset\s*\{([^{}]*)\}\s*\{\s*\\lim\s*\}")
+_LIM = re.compile(r"\\lim(?![A-Za-z])\s*_?\s*")
+_ARROW = re.compile(r"\\(?:to|rightarrow|longrightarrow|Rightarrow)(?![A-Za-z])|→|->")
+#: ``\\Delta x``, ``\\delta{t}``: an increment written as one variable
+_INCREMENT = re.compile(r"\\(?:Delta|delta)\s*\{?\s*([A-Za-z])\s*\}?")
+_FRESH = "hkqsuvw"
+
+
+_CALL = re.compile(r"(?<![\\A-Za-z_{'])([A-Za-z])\s*\(")
+
+
+def limit_definitions(read: str, defs) -> str:
+    """``f(x+h)`` inside a limit's step, with ``f(x) = body`` defined nearby
+    (one variable, one formula): the body at ``x + h`` (``f(x)`` itself is
+    already the body, :func:`~chainlens.engine.frontends.note_defs.apply_definitions`)."""
+    if not has_limit(read):
+        return read
+    out, at = [], 0
+    for m in _CALL.finditer(read):
+        d = defs.get(m.group(1))
+        if m.start() < at or d is None or d.reason or d.alternatives or len(d.vars) != 1:
+            continue
+        end = _group_end(read, m.end() - 1)
+        if end < 0:
+            continue
+        arg = read[m.end():end - 1]
+        var = re.compile(rf"(?<![\\A-Za-z]){re.escape(d.var)}(?![A-Za-z])")
+        out += [read[at:m.start()], "(", var.sub(lambda _, a=arg: "(" + a + ")", d.body), ")"]
+        at = end
+    return "".join(out) + read[at:]
+
+
+def has_limit(text: str) -> bool:
+    return bool(_LIM.search(text) or _UNDERSET.search(text))
+
+
+def _group_end(text: str, i: int) -> int:
+    pairs = {"(": ")", "{": "}", "[": "]"}
+    if i >= len(text) or text[i] not in pairs:
+        return -1
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] in "({[":
+            depth += 1
+        elif text[j] in ")}]":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return -1
+
+
+def _level_end(text: str, i: int) -> int:
+    """Where the bracket level at ``i`` closes (or the text ends)."""
+    depth = 0
+    for j in range(i, len(text)):
+        if text[j] in "({[":
+            depth += 1
+        elif text[j] in ")}]":
+            if depth == 0:
+                return j
+            depth -= 1
+    return len(text)
+
+
+def _names(letter: str, text: str) -> bool:
+    return re.search(rf"(?<![A-Za-z\\]){re.escape(letter)}(?![A-Za-z])", text) is not None
+
+
+def _increments(text: str) -> str:
+    """``\\Delta x`` -> a fresh letter, everywhere in the text (one variable)."""
+    found = {m.group(0) for m in _INCREMENT.finditer(text)}
+    for written in sorted(found, key=len, reverse=True):
+        fresh = next((c for c in _FRESH if not _names(c, text)), None)
+        if fresh is None:
+            raise ChainError("a limit's variable could not be renamed")
+        text = text.replace(written, f" {fresh} ")
+    return text
+
+
+def _operand(text: str, at: int) -> tuple[int, bool]:
+    """``(end, bracketed)`` of the operand starting at ``at``: a ``\\frac``
+    with its two groups, a bracketed group, or (bare) the rest of the level."""
+    while at < len(text) and text[at] == " ":
+        at += 1
+    m = re.match(r"\\frac\s*", text[at:])
+    if m:
+        first = at + m.end()
+        end = _group_end(text, first)
+        if end > 0:
+            while end < len(text) and text[end] == " ":
+                end += 1
+            end2 = _group_end(text, end)
+            if end2 > 0:
+                return end2, True
+    end = _group_end(text, at)
+    if end > 0:
+        return end, True
+    return _level_end(text, at), False
+
+
+def _several_terms(body: str) -> bool:
+    """A ``+`` or ``-`` outside brackets after the first character."""
+    depth = 0
+    for i, ch in enumerate(body):
+        depth += (ch in "({[") - (ch in ")}]")
+        if depth == 0 and i > 0 and ch in "+-" and body[i - 1] not in "^_{(":
+            return True
+    return False
+
+
+def splice_limits(text: str) -> str:
+    """``text`` with each limit replaced by its value (innermost and last
+    first).  Raises ``ChainError`` with the reason when a limit is not
+    computed or its operand is unclear."""
+    text = _UNDERSET.sub(lambda m: "\\lim_{" + m.group(1) + "}", text)
+    if not _LIM.search(text):
+        return text
+    text = _increments(text)
+    for _ in range(10):
+        found = list(_LIM.finditer(text))
+        if not found:
+            return text
+        m = found[-1]
+        sub_end = _group_end(text, m.end())
+        if sub_end < 0:
+            raise ChainError("a limit without its \\to subscript is not read")
+        below = text[m.end() + 1:sub_end - 1]
+        arrow = _ARROW.search(below)
+        if arrow is None:
+            raise ChainError(f"a limit written \\lim_{{{below.strip()}}} is not read")
+        var, to = below[:arrow.start()].strip(), below[arrow.end():].strip()
+        if not re.fullmatch(r"[A-Za-z]", var):
+            raise ChainError(f"a limit in {var} (not one letter) is not read")
+        if "infty" in to:
+            raise ChainError("a limit at infinity is not computed: the step is not checked")
+        if re.search(r"\^|[+-]\s*$", to):
+            raise ChainError("a one-sided limit is not computed: the step is not checked")
+        end, bracketed = _operand(text, sub_end)
+        body = text[sub_end:end]
+        rest = text[end:_level_end(text, end)]
+        if _names(var, rest):
+            raise ChainError(f"where the operand of \\lim_{{{var} \\to {to}}} ends is unclear "
+                             f"(is '{rest.strip()[:20]}' inside the limit?)")
+        if not bracketed and _several_terms(body.strip()):
+            raise ChainError(f"the operand of \\lim_{{{var} \\to {to}}} without brackets has "
+                             "several terms: where it ends is unclear")
+        result = limit(parse_expr(body), var, parse_expr(to))
+        if result.value is None:
+            raise ChainError(f"the limit of {body.strip()[:40]} as {var} → {to} is not computed "
+                             f"({result.reason}): the step is not checked")
+        before = text[:m.start()].rstrip()
+        glue = " \\cdot " if before and (before[-1].isalnum() or before[-1] in ")}") \
+            and not re.search(r"\\(?:cdot|times)$", before) else " "
+        text = before + glue + "(" + render(result.value, "latex") + ")" + text[end:]
+    raise ChainError("too many limits in one step")
