@@ -24,6 +24,7 @@ from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.latex_macros import collect_macros
 from chainlens.engine.frontends.latex_text import ambiguity, normalise, two_readings
 from chainlens.engine.frontends.note_defs import applied_letters
+from chainlens.engine.frontends.note_derivs import both_sides
 from chainlens.engine.frontends.note_limits import splice_limits
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims, worded_claims
 from chainlens.engine.frontends.python_source import Skipped
@@ -380,6 +381,7 @@ def read_note_claims(text: str, latex: bool = False):
             reason = ("the differentiated expression has a derivative (dy/dx) inside it: "
                       "an implicit derivative")
         reason = reason or _not_scalar(claim, text) or \
+            both_sides(claim, math, macros, _same_function) or \
             ("a derivative of order 0 is the function itself" if claim.order < 1 else None)
         claim = replace(claim, rescues=claim.rescues + _rescues(claim))
         try:

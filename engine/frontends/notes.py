@@ -41,6 +41,12 @@ from chainlens.engine.frontends.note_defs import (
     numbered_group,
     through_definitions,
 )
+from chainlens.engine.frontends.note_derivs import (
+    UNBOUND,
+    derivatives_through,
+    equation_names,
+    names_written,
+)
 from chainlens.engine.frontends.note_heads import head_of, name_derivative
 from chainlens.engine.frontends.note_limits import limit_definitions
 from chainlens.engine.frontends.note_math import Math, find_math
@@ -273,6 +279,8 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
                         yield d
                     else:
                         yield from _tuple_definitions(frag, elements)
+                        yield from equation_names(frag.start, elements, reads,
+                                                  [frag.text[s:e] for s, e in elements], defs, same)
                 continue
             if k < len(reads) - 1:
                 heads.append((k, _located(frag, elements[k], lhs)))
@@ -547,6 +555,10 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
             if isinstance(item, Definition):
                 if not item.vars and item.name in visible and line_equation(note, frag):
                     continue  # "the tangent line is y = 3x - 2": the note's y stays
+                if (item.reason or "").endswith(UNBOUND):
+                    defs.pop(item.name, None)
+                    visible.pop(item.name, None)
+                    continue
                 here.setdefault(item.name, []).append(item.body)
                 old = visible.get(item.name)
                 general = old is not None and (old.reason or "").endswith(RESTATED)
@@ -572,6 +584,8 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                         alias = _twice(alias, [old.body, *old.alternatives])
                     defs[base] = visible[base] = alias
             else:
+                if not item.partial:
+                    item = derivatives_through(item, visible, dependent, same)
                 if dependent and not item.partial:
                     item = _through(item, visible, dependent, same)
                 item = _with_constants(item, visible, dependent, note)
@@ -585,6 +599,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                                                            frag.joins) else None,
                                       unasserted=not_asserted(note, frag)))
                 unused.discard(item.definition)
+                unused -= names_written(item.claimed + " " + item.expr)  # u' v: u, v used
         for name, bodies in here.items():
             if len(bodies) > 1 and not defs[name].reason:
                 defs[name] = _twice(defs[name], bodies)

@@ -1,0 +1,274 @@
+"""Derivatives of the note's own functions written inside a claimed side.
+
+Worked examples name the parts of a function and then write the rule in
+them: "$u = x - 3$, $v = x - 1$, so $f'(x) = uv' + vu' = (x-3) + (x-1)$",
+"$x = 10t$, $y = \\sin x$: $\\frac{dy}{dt} = \\frac{dy}{dx}\\frac{dx}{dt} = \\cos(x)
+\\cdot 10$", "$\\frac{dy}{dx} = (\\frac{u(x)}{v(x)})' = \\frac{u'v - uv'}{v^2}$".
+Each ``u'``, ``u''(x)``, ``f'(g(x))``, ``\\frac{du}{dx}``, ``\\frac{d^2u}{dx^2}`` of
+a name the note defines nearby (the same binding the claim's own function
+gets: nearest preceding definition, one formula, see
+:mod:`~chainlens.engine.frontends.note_defs`) is replaced here by that
+derivative, computed by the engine (:func:`~chainlens.engine.symbolic.derivatives.diff_node`),
+and ``(E)'`` by ``\\frac{d}{dx}(E)``, which the claim reader differentiates.
+What cannot be replaced for certain (a name defined twice, a definition in
+other functions, a prime that may be a transpose) is left as written: the
+claim then stays "not checked", as before.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from chainlens.engine.core.nodes import sym
+from chainlens.engine.core.source import ChainError
+from chainlens.engine.core.walk import free_symbols, substitute
+from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.note_defs import Definition, applied_letters, through_definitions
+from chainlens.engine.language.reader import parse_expr
+from chainlens.engine.printing import render
+from chainlens.engine.symbolic.derivatives import diff_node
+
+__all__ = ["UNBOUND", "both_sides", "derivatives_through", "equation_names", "names_written"]
+
+#: ``u'``, ``f''``, ``g'(…)``: a prime on one letter (not on a command or inside a name).
+_PRIMED = re.compile(r"(?<![\\A-Za-z_])(?<!_\{)([A-Za-z])\s*('+)")
+#: ``\\frac{du}{dx}``, ``\\frac{d^{2}u}{d x^{2}}`` as the reader normalises them.
+_LEIBNIZ = re.compile(r"\\frac\{\s*d\s*(?:\^\{?\s*(\d)\s*\}?)?\s*([A-Za-z])\s*\}"
+                      r"\{\s*d\s*([A-Za-z])\s*(?:\^\{?\s*(\d)\s*\}?)?\s*\}")
+_LETTER = re.compile(r"(?<![\\A-Za-z_])([A-Za-z])(?![A-Za-z])")
+#: a bracket's prime then a bracket or a letter (``(y - Xb)'(y - Xb)``): a transpose
+_TRANSPOSE = re.compile(r"'\s*[(A-Za-z]")
+
+
+def names_written(text: str) -> set[str]:
+    """The one-letter names a text writes (``u' v + u v'`` writes u and v)."""
+    return {m.group(1) for m in _LETTER.finditer(text)}
+
+
+def _group_end(text: str, i: int) -> int:
+    """End of the bracket group opening at ``text[i]`` (``(`` only), or -1."""
+    if i >= len(text) or text[i] != "(":
+        return -1
+    depth = 0
+    for j in range(i, len(text)):
+        depth += (text[j] in "([{") - (text[j] in ")]}")
+        if depth == 0:
+            return j + 1
+    return -1
+
+
+def _group_start(text: str, close: int) -> int:
+    """Start of the ``(`` group whose ``)`` is at ``text[close]``, or -1."""
+    depth = 0
+    for j in range(close, -1, -1):
+        depth += (text[j] in ")]}") - (text[j] in "([{")
+        if depth == 0:
+            return j if text[j] == "(" else -1
+    return -1
+
+
+class _Derivatives:
+    """The derivatives of the visible definitions, by the claim's variable."""
+
+    def __init__(self, visible: dict[str, Definition], wrt: str | None, dependent, same):
+        self.visible, self.wrt, self.dependent, self.same = visible, wrt, dependent, same
+
+    def _body(self, d: Definition, var: str) -> str | None:
+        """The formula of ``d`` in ``var`` alone (other functions substituted),
+        or None when it is not one formula for certain."""
+        if d.reason or not d.body or len(d.vars) > 1 or "'" in d.body:
+            return None
+        body = through_definitions(d.body, self.visible, var, self.dependent, (d.name,),
+                                   self.same)
+        if d.alternatives:
+            # defined twice nearby: only the same function twice (y = \sin^{10} t, then
+            # y = x^{10} with x = \sin t) is certain, compared in the claim's variable
+            def whole(text: str) -> str:
+                return through_definitions(text, self.visible, self.wrt or var,
+                                           self.dependent, (d.name,), self.same)
+            first = whole(d.body)
+            if self.same is None or not all(self.same(first, whole(a)) for a in d.alternatives):
+                return None
+        if applied_letters(body, (var,)):
+            return None
+        return body
+
+    def of(self, name: str, var: str | None, order: int, at: str | None) -> str | None:
+        """LaTeX of the ``order``-th derivative of ``name`` by ``var`` (its own
+        variable when None), evaluated at the text ``at`` when given."""
+        d = self.visible.get(name)
+        if d is None:
+            return None
+        own = d.vars[0] if d.vars else None
+        var = var or own or self.wrt
+        if var is None or (own is not None and own != var):
+            return None
+        body = self._body(d, var)
+        if body is None:
+            return None
+        try:
+            node = parse_expr(body)
+            names = set(free_symbols(node))
+            if own is None and var not in names and at is None:
+                return None  # u = 3 is a constant here, not a function of var: unsure
+            if any((n, var) in self.dependent for n in names - {var}):
+                return None  # the formula names another function of var
+            for _ in range(order):
+                node = diff_node(node, var).result
+            if at is not None:
+                if own is None and at.strip() != var:
+                    return None
+                node = substitute(node, {sym(var): parse_expr(at)})
+        except (ChainError, ArithmeticError, ValueError, RecursionError):
+            return None
+        return "(" + render(node, "latex") + ")"
+
+
+def _glued(before: str, got: str) -> str:
+    """``got`` after ``before``: a product sign after a name or a bracket, so that
+    ``u v'`` does not become ``u (1)``, an application of u."""
+    tail = before.rstrip()
+    if tail and (tail[-1].isalnum() or tail[-1] in ")}]") and \
+            not re.search(r"\\[A-Za-z]+$", tail):
+        return " \\cdot " + got
+    return got
+
+
+def _primes(text: str, derivs: _Derivatives) -> str:
+    """``u'``, ``u''(x)``, ``f'(g(x))`` of defined names replaced by their derivatives."""
+    out, at = [], 0
+    for m in _PRIMED.finditer(text):
+        if m.start() < at:
+            continue
+        order = len(m.group(2))
+        end = m.end()
+        j = end
+        while j < len(text) and text[j] == " ":
+            j += 1
+        close = _group_end(text, j)
+        arg = text[j + 1:close - 1] if close > 0 else None
+        d = derivs.visible.get(m.group(1))
+        if arg is not None and d is not None and not d.vars and arg.strip() != derivs.wrt:
+            arg = None  # u'(…) of a name without a variable: a product u'·(…)
+        got = derivs.of(m.group(1), None, order, arg)
+        if got is None and arg is not None:
+            got = derivs.of(m.group(1), None, order, None)
+            close = -1
+        if got is None:
+            continue
+        out += [text[at:m.start()], _glued(text[:m.start()], got)]
+        at = close if close > 0 and arg is not None else end
+    return "".join(out) + text[at:]
+
+
+def _leibniz(text: str, derivs: _Derivatives) -> str:
+    def one(m: re.Match) -> str:
+        top, bottom = m.group(1) or "1", m.group(4) or "1"
+        if top != bottom or m.group(2) == m.group(3):
+            return m.group(0)
+        got = derivs.of(m.group(2), m.group(3), int(top), None)
+        return _glued(text[:m.start()], got) if got is not None else m.group(0)
+    return _LEIBNIZ.sub(one, text)
+
+
+def _bracket_primes(text: str, wrt: str | None) -> str:
+    """``(E)'`` is ``\\frac{d}{dx}(E)`` (E in the claim's variable)."""
+    if wrt is None:
+        return text
+    for _ in range(10):
+        m = re.search(r"\)\s*(')(?!')", text)
+        if m is None or _TRANSPOSE.match(text, m.start(1)):
+            return text
+        start = _group_start(text, m.start())
+        if start < 0 or (start > 0 and re.match(r"[A-Za-z']", text[start - 1])):
+            return text  # f(x)', g'(x)': not a bracket's derivative
+        inner = text[start + 1:m.start()]
+        if wrt not in names_written(inner) or "'" in inner or applied_letters(inner, (wrt,)):
+            return text
+        text = text[:start] + "\\frac{d}{d " + wrt + "}(" + inner + ")" + text[m.end():]
+    return text
+
+
+def derivatives_through(claim, visible: dict[str, Definition], dependent, same=None):
+    """``claim`` with the derivatives of the note's defined functions in its
+    claimed side written out (see the module docstring)."""
+    text = claim.claimed_read
+    if "'" not in text and "\\frac{d" not in text:
+        return claim
+    wrt = claim.wrt
+    if wrt is None:
+        own = {d.vars for n, d in visible.items() if n in names_written(text) and d.vars}
+        wrt = next(iter(own))[0] if len(own) == 1 and len(next(iter(own))) == 1 else None
+    derivs = _Derivatives(visible, wrt, dependent, same)
+    new = _bracket_primes(_leibniz(_primes(text, derivs), derivs), wrt)
+    return claim if new == text else replace(claim, claimed_read=new)
+
+
+#: The reason of an equation that ends a name's binding (the name is then unbound, as if
+#: never defined: ``y' = \\frac{d}{dx}(E)`` is about E again, x^2 + y^2 = 1 is implicit).
+UNBOUND = "is given implicitly by an equation here"
+_LONE = re.compile(r"^\s*([A-Za-z])\s*$")
+_DERIVATIVE = re.compile(r"'|\\frac\s*\{\s*(?:d|\\partial)|\\partial|\\lim|\\int")
+
+
+def equation_names(start: int, elements, reads, texts, visible: dict[str, Definition],
+                   same=None):
+    """Definitions an equation that is no ``name = formula`` makes: ``x^2 + 4x - 2 = u``
+    defines u (the name on the right); ``x^2 + y^2 = 1`` after ``y = \\sin x`` gives y
+    by an equation (the older formula no longer binds: its claims are "not checked"),
+    unless the older formula satisfies it (``y^2 = (3x+1)^2`` after ``y = 3x + 1``)."""
+    if len(elements) != 2 or any(_DERIVATIVE.search(r) for r in reads):
+        return
+    left, right = reads
+    lone = _LONE.match(right)
+    s, e = elements[0]
+    if lone and lone.group(1) not in "deABCK" and lone.group(1) not in names_written(left) \
+            and names_written(left) and not applied_letters(left):
+        yield Definition(lone.group(1), (), left.strip(), start + s, start + e, texts[0])
+        return
+    if _LONE.match(left) or "\\circ" in left + right or "," in left:
+        return  # h = f \circ g: a name's own statement (see note_defs.definition_of)
+    for name, d in list(visible.items()):
+        if len(name) == 1 and not d.reason and name in names_written(left + " " + right):
+            put = re.compile(r"(?<![\\A-Za-z_])" + name + r"(?![A-Za-z])")
+            body = "(" + d.body + ")"
+            sides = [put.sub(lambda _m, b=body: b, t) for t in (left, right)]
+            if same is not None and not d.vars and same(*sides):
+                continue  # y^2 = (3x+1)^2 restates y = 3x + 1
+            yield Definition(name, (), "", start + s, start + e, texts[0],
+                             reason=f"{name} {UNBOUND}")
+
+
+#: A claimed side that is one derivative operator and its operand: ``\\frac{d}{dx}[1]``.
+_WHOLE_OPERATOR = re.compile(r"^\s*\\frac\{\s*d\s*\}\{\s*d\s*([A-Za-z])\s*\}\s*(.+?)\s*$")
+_SPACE = re.compile(r"\s+|\\left|\\right|\\,|\\;|\\!")
+
+
+def _bare(text: str) -> str:
+    text = _SPACE.sub("", text)
+    while len(text) > 1 and text[0] in "([{" and _group_end("(" + text[1:-1] + ")", 0) == \
+            len(text) and text[-1] in ")]}":
+        text = text[1:-1]
+    return text
+
+
+def both_sides(claim, math, macros, same) -> str | None:
+    """Why ``\\frac{d}{dx}[x^2 + y^2] = \\frac{d}{dx}[1]`` is not an identity to check:
+    it differentiates both sides of an equation the note states (``x^2 + y^2 = 1``),
+    so it holds on that curve only (implicit differentiation).  Both sides of an
+    identity (``\\cosh x = \\frac{e^x + e^{-x}}{2}``) have one derivative: checked."""
+    m = _WHOLE_OPERATOR.match(claim.claimed_read)
+    if m is None or same(claim.expr_read, m.group(2)):
+        return None
+    left, right = _bare(claim.expr_read), _bare(m.group(2))
+    if left == right:
+        return None
+    for frag in math:
+        if frag.start >= claim.claimed_start:
+            break
+        text = _bare(normalise(frag.text, macros))
+        if f"{left}={right}" in text or f"{right}={left}" in text:
+            return ("both sides of an equation the note states are differentiated: it holds "
+                    "on that curve only (implicit differentiation)")
+    return None
