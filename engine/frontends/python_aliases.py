@@ -9,13 +9,20 @@ tree, so every part of the reader sees ``torch`` wherever the file meant
 it.  A name is renamed only when nothing else in the file binds either
 name (an alias also assigned to, or a usual name bound to something else,
 is left as written: the reader then says it does not know it).
+
+The same walks serve the definitions python_imports copies from another
+file: the names they read and bind, their ``module.attr`` chains, renames,
+and their move onto the import that brought them in.
 """
 
 from __future__ import annotations
 
 import ast
 
-__all__ = ["library_aliases", "rename_names"]
+from chainlens.engine.frontends.python_project import ORIGIN
+
+__all__ = ["library_aliases", "rename_names", "free_names", "bound_names", "attribute_chains",
+           "rename_chains", "relocate"]
 
 #: module path -> the name the reader knows it by
 _USUAL = {
@@ -95,3 +102,72 @@ def rename_names(node: ast.AST, names: dict[str, str], skip=frozenset()) -> None
         if isinstance(n, ast.Name) and n.id in names and n.id not in skip and isinstance(
                 n.ctx, ast.Load):
             n.id = names[n.id]
+
+
+# ---- names in copied definitions (python_imports) -----------------------------
+def free_names(node: ast.AST) -> set[str]:
+    """Names ``node`` reads (loads), bases and decorators included."""
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load)}
+
+
+def bound_names(node: ast.AST) -> set[str]:
+    """Names bound inside ``node``'s functions (arguments, assignments): a
+    rename of a module-level name must not touch them."""
+    out: set[str] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            a = n.args
+            out |= {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
+            out |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+        elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del):
+            out.add(n.id)
+    return out
+
+
+def attribute_chains(node: ast.AST, root: str) -> list[tuple[str, ...]]:
+    """Outermost attribute chains ``root.a.b`` in ``node``."""
+    out, inner = [], set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Attribute) and id(n) not in inner:
+            parts, cur = [], n
+            while isinstance(cur, ast.Attribute):
+                inner.add(id(cur.value))
+                parts.append(cur.attr)
+                cur = cur.value
+            if isinstance(cur, ast.Name) and cur.id == root:
+                out.append((root, *parts[::-1]))
+    return out
+
+
+class _ChainRenamer(ast.NodeTransformer):
+    def __init__(self, keys: dict[str, str]):
+        self.keys = keys
+
+    def visit_Attribute(self, node: ast.Attribute):
+        parts, cur = [], node
+        while isinstance(cur, ast.Attribute):
+            parts.append(cur.attr)
+            cur = cur.value
+        if isinstance(cur, ast.Name):
+            text = ".".join([cur.id, *parts[::-1]])
+            if text in self.keys:
+                return ast.copy_location(ast.Name(id=self.keys[text], ctx=node.ctx), node)
+        return self.generic_visit(node)
+
+
+def rename_chains(node: ast.AST, keys: dict[str, str]) -> None:
+    """``blocks.ResBlock`` -> one name (the key its definition is kept under)."""
+    if keys:
+        _ChainRenamer(keys).visit(node)
+
+
+def relocate(node: ast.AST, anchor: ast.AST, rel: str) -> None:
+    """Every node of a copied definition at a zero-width place on its import
+    (the original line kept as :func:`origin`)."""
+    line, col = anchor.lineno, anchor.col_offset
+    for n in ast.walk(node):
+        if hasattr(n, "lineno"):
+            setattr(n, ORIGIN, (rel, n.lineno))
+            n.lineno = n.end_lineno = line
+            n.col_offset = n.end_col_offset = col

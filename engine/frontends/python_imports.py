@@ -27,10 +27,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from chainlens.engine.frontends.python_aliases import library_aliases, rename_names
+from chainlens.engine.frontends.python_aliases import (
+    attribute_chains,
+    bound_names,
+    free_names,
+    library_aliases,
+    relocate,
+    rename_chains,
+    rename_names,
+)
 from chainlens.engine.frontends.python_modules import _constants as file_constants
 from chainlens.engine.frontends.python_project import (
-    ORIGIN,
     ProjectFiles,
     Unreadable,
     module_file,
@@ -258,9 +265,9 @@ class _Resolver:
         try:
             target = self.file_of(rel, level, module)
         except _Miss:
-            if level or not module:  # from . import x: x is a module
-                return ("module", self.file_of(rel, level, f"{module}.{name}" if module
-                                               else name))
+            sub = module_file(self.files, rel, level, f"{module}.{name}" if module else name)
+            if sub is not None:  # from . import x: x is a module
+                return ("module", sub)
             raise
         try:
             return self.lookup(target, name, depth)
@@ -291,8 +298,8 @@ class _Resolver:
         self.built.add(ident)
         mod = self.modules[rel]
         renames: dict[str, str] = {}
-        bound = _bound(node)
-        for free in sorted(_free(node) - bound):
+        bound = bound_names(node)
+        for free in sorted(free_names(node) - bound):
             try:
                 found = self.lookup(rel, free, depth)
             except _Miss:
@@ -306,10 +313,10 @@ class _Resolver:
             elif found[0] == "module":
                 renames.update(self.chains(node, free, found[1], anchor, depth))
         made = copy.deepcopy(node)
-        _rename_chains(made, {k: v for k, v in renames.items() if "." in k})
+        rename_chains(made, {k: v for k, v in renames.items() if "." in k})
         rename_names(made, {**mod.aliases, **{k: v for k, v in renames.items()
                                               if "." not in k}}, skip=bound)
-        _relocate(made, anchor, rel)
+        relocate(made, anchor, rel)
         made.name = key
         (self.classes if isinstance(made, ast.ClassDef) else self.functions)[key] = made
         return key
@@ -328,7 +335,7 @@ class _Resolver:
         """``root.attr`` in ``node`` where ``root`` names the project module
         ``target``: each attribute's definition added, as ``{"root.attr": key}``."""
         out = {}
-        for chain in sorted({".".join(c) for c in _chains(node, root)}):
+        for chain in sorted({".".join(c) for c in attribute_chains(node, root)}):
             parts = chain.split(".")
             rel = target
             try:
@@ -351,6 +358,13 @@ class _Resolver:
                                        f"{exc.reason}")
         return out
 
+    def alias(self, name: str, key: str | None) -> None:
+        """The file's ``name`` for a definition kept under ``key`` (the same
+        class imported twice: ``from x import *`` and ``x.Block``)."""
+        for table in (self.classes, self.functions):
+            if key is not None and key != name and key in table:
+                table.setdefault(name, table[key])
+
     # ---- the file itself -----------------------------------------------------
     def run(self, tree: ast.Module) -> Imported:
         me = _module(self.here, tree)
@@ -358,7 +372,7 @@ class _Resolver:
         own = set(me.defs) | {t.id for s in tree.body if isinstance(s, ast.Assign)
                               for t in s.targets if isinstance(t, ast.Name)}
         self.taken |= own | set(me.binds)
-        used = _free(tree)
+        used = free_names(tree)
         direct = []
         for name in sorted(used & set(me.binds) - own):
             binds = me.binds[name]
@@ -377,11 +391,11 @@ class _Resolver:
             direct.append((name, found, where))
         for name, found, where in direct:
             if found[0] == "def":
-                self.add(found[1], found[2], found[3], name, where, 1)
+                self.alias(name, self.add(found[1], found[2], found[3], name, where, 1))
             elif found[0] == "const":
                 self.constants.setdefault(name, found[1])
             else:
-                _rename_chains(tree, self.chains(tree, name, found[1], where, 1))
+                rename_chains(tree, self.chains(tree, name, found[1], where, 1))
         for name in sorted(used - own - set(me.binds) - set(self.keys.values())):
             if not me.stars or name in self.classes or name in self.functions:
                 continue
@@ -392,78 +406,9 @@ class _Resolver:
                 except _Miss:
                     continue
                 if found[0] == "def":
-                    self.add(found[1], found[2], found[3], name, where, 1)
+                    self.alias(name, self.add(found[1], found[2], found[3], name, where, 1))
                 elif found[0] == "const":
                     self.constants.setdefault(name, found[1])
                 break
         read = tuple(r for r in self.modules if r != self.here)
         return Imported(self.classes, self.functions, self.constants, self.unread, read)
-
-
-# ---- ast helpers ------------------------------------------------------------------
-def _free(node: ast.AST) -> set[str]:
-    """Names ``node`` reads (loads), bases and decorators included."""
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Load)}
-
-
-def _bound(node: ast.AST) -> set[str]:
-    """Names bound inside ``node``'s functions (arguments, assignments): a
-    rename of a module-level name must not touch them."""
-    out: set[str] = set()
-    for n in ast.walk(node):
-        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-            a = n.args
-            out |= {x.arg for x in a.posonlyargs + a.args + a.kwonlyargs}
-            out |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
-        elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del):
-            out.add(n.id)
-    return out
-
-
-def _chains(node: ast.AST, root: str) -> list[tuple[str, ...]]:
-    """Outermost attribute chains ``root.a.b`` in ``node``."""
-    out, inner = [], set()
-    for n in ast.walk(node):
-        if isinstance(n, ast.Attribute) and id(n) not in inner:
-            parts, cur = [], n
-            while isinstance(cur, ast.Attribute):
-                inner.add(id(cur.value))
-                parts.append(cur.attr)
-                cur = cur.value
-            if isinstance(cur, ast.Name) and cur.id == root:
-                out.append((root, *parts[::-1]))
-    return out
-
-
-class _ChainRenamer(ast.NodeTransformer):
-    def __init__(self, keys: dict[str, str]):
-        self.keys = keys
-
-    def visit_Attribute(self, node: ast.Attribute):
-        parts, cur = [], node
-        while isinstance(cur, ast.Attribute):
-            parts.append(cur.attr)
-            cur = cur.value
-        if isinstance(cur, ast.Name):
-            text = ".".join([cur.id, *parts[::-1]])
-            if text in self.keys:
-                return ast.copy_location(ast.Name(id=self.keys[text], ctx=node.ctx), node)
-        return self.generic_visit(node)
-
-
-def _rename_chains(node: ast.AST, keys: dict[str, str]) -> None:
-    """``blocks.ResBlock`` -> one name (the key its definition is kept under)."""
-    if keys:
-        _ChainRenamer(keys).visit(node)
-
-
-def _relocate(node: ast.AST, anchor: ast.AST, rel: str) -> None:
-    """Every node of a copied definition at a zero-width place on its import
-    (the original line kept as :func:`origin`)."""
-    line, col = anchor.lineno, anchor.col_offset
-    for n in ast.walk(node):
-        if hasattr(n, "lineno"):
-            setattr(n, ORIGIN, (rel, n.lineno))
-            n.lineno = n.end_lineno = line
-            n.col_offset = n.end_col_offset = col

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 from chainlens.engine.core.ir import add, call
 from chainlens.engine.core.nodes import num
+from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends.python_layers import (
     AXIS_CALLS,
     LOSS_PARAMETER,
@@ -150,6 +151,20 @@ def clamp(fw, x, lo, hi, where) -> Tensor:
     return Tensor(out, t.dim, t.scalar)
 
 
+def _variable(fw, value, where):
+    """``torch.autograd.Variable(x)``: torch (2.x) returns a new leaf without
+    ``x``'s history, so no gradient flows back through it (as ``x.detach()``);
+    a constant (``Variable(torch.zeros(...))``, a first hidden state) stays itself."""
+    t = fw.tensor(value, where)
+    if not free_symbols(t.node):
+        return t
+    node_in = fw.declare("detached", "input", (t.dim,), fw.offsets.span(where), "input")
+    fw.inputs.append(node_in.value)
+    fw.notes.append("Variable(x): a new leaf, no gradient flows back through it (read as an "
+                    "input)")
+    return Tensor(node_in, t.dim, t.scalar)
+
+
 def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     """A call of a library function (``torch.cat``, ``F.layer_norm``, ``F.relu``,
     ``math.sqrt``...) inside ``forward``: the value it stands for, or
@@ -166,6 +181,8 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
                                     else 2))  # PRNG keys: no gradient, no value read
     if name in _FLAGS:
         return Unknown(f"{'.'.join(f.path)}() is a flag chainlens cannot see")
+    if name == "Variable" and "autograd" in f.path and args:
+        return _variable(fw, args[0], where)
     if name in ("scaled_dot_product_attention", "flash_attn_func") and len(args) >= 3:
         # read at one position like a written-out attention: softmax over one key
         # is 1, so the output is v and q, k get no gradient

@@ -97,8 +97,11 @@ class ProjectFiles:
         return real
 
     def is_file(self, rel: str) -> bool:
-        p = self._inside(rel)
-        return p is not None and p.is_file()
+        """A file at ``rel`` (a link to a place outside the root is one:
+        :meth:`parse` then says it is not read)."""
+        if ".." in PurePosixPath(rel).parts or PurePosixPath(rel).is_absolute():
+            return False
+        return (self.root / rel).is_file()
 
     def is_dir(self, rel: str) -> bool:
         p = self._inside(rel) if rel else self.root
