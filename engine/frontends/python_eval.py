@@ -27,6 +27,7 @@ from chainlens.engine.frontends.python_init import InitReader
 from chainlens.engine.frontends.python_init_laws import declared_init, finish_inits
 from chainlens.engine.frontends.python_library import MEASURED_WIDTH as _MEASURED_WIDTH
 from chainlens.engine.frontends.python_library import call_library
+from chainlens.engine.frontends.python_sites import site_arguments
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     Closure,
@@ -77,29 +78,13 @@ def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constan
     init = InitReader(classes, functions, constants, offsets, configs)
     args: list = []
     kwargs: dict = {}
-    if made is not None:
-        env = _scope_env(made, scope or {}, init)
-        args = [init.value(a, env, None) for a in made.args if not isinstance(a, ast.Starred)]
-        kwargs = {k.arg: init.value(k.value, env, None) for k in made.keywords if k.arg}
-        init.notes.append(f"built as the file builds it (line {made.lineno}): "
-                          f"`{ast.unparse(made)[:60]}`")
+    if made is not None:  # its site: a factory, make_model(), module level, argparse
+        args, kwargs, where = site_arguments(made, {} if scope is None else scope, init)
+        init.notes.append(where)
     mod = init.instantiate(cls, args, kwargs, "")
     forward = _Forward(init, offsets)
     forward.notes += init.notes
     return finish_inits(forward.run(mod, source), init)  # nn.init.*_ not modelled
-
-
-def _scope_env(node: ast.AST, scope: dict, init: InitReader, depth: int = 0) -> dict:
-    """Values of the top-level names ``node`` uses (each read from its own
-    assignment, names it uses in turn, at most 4 deep)."""
-    env: dict = {}
-    if depth > 4:
-        return env
-    for n in ast.walk(node):
-        if isinstance(n, ast.Name) and n.id in scope and n.id not in env:
-            value = scope[n.id]
-            env[n.id] = init.value(value, _scope_env(value, scope, init, depth + 1), None)
-    return env
 
 
 def _safe(label: str) -> str:

@@ -23,7 +23,13 @@ from chainlens.engine.frontends.python_init_values import (
     const_binop,
 )
 from chainlens.engine.frontends.python_layers import layer_spec
-from chainlens.engine.frontends.python_statements import Nested, assume, assumed_truth
+from chainlens.engine.frontends.python_statements import (
+    LoopBreak,
+    LoopContinue,
+    Nested,
+    assume,
+    assumed_truth,
+)
 from chainlens.engine.frontends.python_values import (
     Const,
     Func,
@@ -236,6 +242,10 @@ class InitReader(InitValues, InitCalls, InitDraws):
                 self.block(stmt.body if known in (None, True) else stmt.orelse, env, mod)
         elif isinstance(stmt, ast.For):
             self._loop(stmt, env, mod)
+        elif isinstance(stmt, ast.Continue):
+            raise LoopContinue(stmt, "`continue` outside a loop")
+        elif isinstance(stmt, ast.Break):
+            raise LoopBreak(stmt, "`break` outside a loop")
         elif isinstance(stmt, ast.FunctionDef) and not stmt.decorator_list:
             env[stmt.name] = Nested(stmt, env, mod)  # def block(in_feat, out_feat): ...
         elif isinstance(stmt, ast.Try):  # try: ... except ImportError: its body
@@ -313,7 +323,19 @@ class InitReader(InitValues, InitCalls, InitDraws):
             return
         for v in seq:
             self.store(stmt.target, v, env, mod)  # for i, layer in enumerate(layers)
-            self.block(stmt.body, env, mod)
+            if not self.loop_body(stmt.body, env, mod):
+                break
+
+    def loop_body(self, body: list, env: dict, mod: Mod) -> bool:
+        """One pass of an unrolled loop's body (``if l == 'M': ...; continue``
+        in VGG's make_layers); False after a ``break``."""
+        try:
+            self.block(body, env, mod)
+        except LoopContinue:
+            pass
+        except LoopBreak:
+            return False
+        return True
 
     def store(self, target: ast.AST, value, env: dict, mod: Mod) -> None:
         if isinstance(target, ast.Name):

@@ -246,7 +246,8 @@ class InitDraws(InitSizes):
             else:
                 self._init_unmodelled(f"weights in `for {ast.unparse(stmt.target)} in …`")
                 return True
-            self.block(stmt.body, env, mod)
+            if not self.loop_body(stmt.body, env, mod):  # `continue` / `break` as Python
+                break
         return True
 
     # ---- tests: isinstance(m, nn.Linear), m.bias is not None, pn.endswith(...) ----

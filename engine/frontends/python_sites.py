@@ -1,0 +1,277 @@
+"""Where the file builds a module class: the arguments it is read with.
+
+A class whose ``__init__`` requires arguments (``VGG(features)``,
+``EncoderLayer(size, self_attn, feed_forward, dropout)``) has its layers
+and sizes decided elsewhere in the file, as real code does: in a factory
+(``def vgg16(): return VGG(make_layers(cfg['D']))``), in a ``make_model()``
+whose locals build the parts (``attn = MultiHeadedAttention(h, d_model)``,
+``c = copy.deepcopy``), at module level (``model = Net(784, 128, 10)``,
+``Net(**config)``) or from command-line defaults
+(``parser.add_argument("--hidden", type=int, default=256)`` then
+``Net(args.hidden)``).  This module finds that construction and evaluates
+its arguments there, with the reader's own :class:`InitReader` (never
+running anything): the enclosing function's parameters at their defaults
+(or at the arguments of the file's own call of it) and its statements
+before the construction read as ``__init__``'s are.
+
+The first construction is read (``__all__``'s order is the file's order);
+the hover says which one, and how many other sites build the class with
+other arguments.  An argument no site fixes stays :class:`Unknown` (the
+typical-width assumption, said in the hover), never a guess.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_values import Items, Tup, Unknown
+
+__all__ = ["Scope", "site_scope", "site_arguments", "record_call"]
+
+#: how deep top-level names are followed (``model = Net(enc)`` after ``enc = Encoder(d)``)
+_SCOPE_DEPTH = 4
+
+
+class Scope(dict):
+    """The file's top-level ``name = value`` expressions (a dict, as the
+    reader used before), and where each construction sits: ``enclosing``
+    maps a call's id to (the function holding it, the index of the
+    statement of that function's body that holds it); ``calls``: every
+    call of a bare name, by name, in file order."""
+
+    def __init__(self, names: dict, tree: ast.Module):
+        super().__init__(names)
+        self.tree = tree
+        self.enclosing: dict[int, tuple[ast.FunctionDef, int]] = {}
+        self.calls: dict[str, list[ast.Call]] = {}
+        self.options: dict[str, ast.Dict] = {}  # args = parser.parse_args(): its defaults
+        #: record types of the file: dataclasses, NamedTuple classes, namedtuple(...)
+        #: calls, by name -> their fields in order, each with its default (or None)
+        self.records: dict[str, list[tuple[str, ast.expr | None]]] = {}
+
+
+def site_scope(tree: ast.Module, names: dict) -> Scope:
+    """``names`` (the top-level assignments) with the places of the
+    file's calls and its command-line defaults."""
+    scope = Scope(names, tree)
+    for stmt in tree.body:
+        fns = [stmt] if isinstance(stmt, ast.FunctionDef) else [
+            n for n in ast.walk(stmt) if isinstance(n, ast.FunctionDef)] if isinstance(
+            stmt, ast.If) else []
+        for fn in fns:
+            for i, inner in enumerate(fn.body):
+                for node in ast.walk(inner):
+                    if isinstance(node, ast.Call):
+                        scope.enclosing.setdefault(id(node), (fn, i))
+        if isinstance(stmt, ast.ClassDef):
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                scope.calls.setdefault(node.func.id, []).append(node)
+    scope.records = _records(tree)
+    options = _options(tree)
+    if options is not None:
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name) and _parses(node.value)):
+                scope.options[node.targets[0].id] = options
+                if node.targets[0].id in scope:
+                    scope[node.targets[0].id] = options
+    return scope
+
+
+def site_arguments(made: ast.Call, scope: dict, init) -> tuple[list, dict, str]:
+    """The values of ``made``'s arguments where the file writes it, and
+    the hover's line naming the site."""
+    if isinstance(scope, Scope):  # Config(hidden=48) at the site: its fields, not defaults
+        init.__dict__["records"] = scope.records
+    env = _top_env(made, scope, init)
+    where = f"line {made.lineno}"
+    place = scope.enclosing.get(id(made)) if isinstance(scope, Scope) else None
+    if place is not None:
+        fn, index = place
+        env = _function_env(fn, index, scope, init, env)
+        where = f"line {made.lineno}, in {fn.name}()"
+    args: list = []
+    for a in made.args:
+        if isinstance(a, ast.Starred):  # Net(*sizes): a written list, spread
+            v = init.value(a.value, env, None)
+            if isinstance(v, Items | Tup):
+                args += list(v.items)
+            else:
+                args.append(Unknown(f"*{ast.unparse(a.value)[:40]} is not read"))
+            continue
+        args.append(init.value(a, env, None))
+    kwargs: dict = {}
+    for k in made.keywords:
+        if k.arg is not None:
+            kwargs[k.arg] = init.value(k.value, env, None)
+            continue
+        v = init.value(k.value, env, None)  # Net(**config) of a written dict
+        if isinstance(v, Items) and v.names:
+            kwargs.update({str(name): item for name, item in v.names.items()})
+    note = f"built as the file builds it ({where}): `{ast.unparse(made)[:60]}`"
+    others = _other_sites(made, scope)
+    if others:
+        note += (f"; {others} other site{'s build' if others > 1 else ' builds'} it with other "
+                 "arguments (the first is read)")
+    return args, kwargs, note
+
+
+def _top_env(node: ast.AST, scope: dict, init, depth: int = 0) -> dict:
+    """Values of the top-level names ``node`` uses (each read from its own
+    assignment, names it uses in turn, a few deep)."""
+    env: dict = {}
+    if depth > _SCOPE_DEPTH:
+        return env
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id in scope and n.id not in env:
+            value = scope[n.id]
+            env[n.id] = init.value(value, _top_env(value, scope, init, depth + 1), None)
+    return env
+
+
+def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict) -> dict:
+    """The names of ``fn`` where its statement ``index`` runs: its
+    parameters (from the file's own call of ``fn``, else their defaults;
+    a parameter neither gives is unknown) and its earlier statements, read
+    as ``__init__``'s are (``attn = MultiHeadedAttention(h, d_model)``)."""
+    env = dict(top)
+    env.update(_top_env(fn, scope, init))
+    caller = next(iter(scope.calls.get(fn.name, [])), None)
+    given = [init.value(a, _top_env(a, scope, init), None) for a in caller.args
+             if not isinstance(a, ast.Starred)] if caller is not None else []
+    named = {k.arg: init.value(k.value, _top_env(k.value, scope, init), None)
+             for k in caller.keywords if k.arg} if caller is not None else {}
+    params = fn.args.posonlyargs + fn.args.args
+    defaults = [None] * (len(params) - len(fn.args.defaults)) + list(fn.args.defaults)
+    for i, (p, d) in enumerate(zip(params, defaults, strict=True)):
+        env[p.arg] = (given[i] if i < len(given) else named[p.arg] if p.arg in named
+                      else init.value(d, _top_env(d, scope, init), None) if d is not None
+                      else Unknown(f"{p.arg} is an argument of {fn.name}"))
+    for p, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True):
+        env[p.arg] = named.get(p.arg, init.value(d, {}, None) if d is not None
+                               else Unknown(f"{p.arg} is an argument of {fn.name}"))
+    for stmt in fn.body[:index]:
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name) and _parses(stmt.value)
+                and stmt.targets[0].id in scope.options):
+            env[stmt.targets[0].id] = init.value(scope.options[stmt.targets[0].id], {}, None)
+            continue
+        try:
+            init.statement(stmt, env, None)
+        except Exception:  # noqa: BLE001 - a statement the site reader cannot read
+            continue  # leaves its names unknown (never a guess)
+    return env
+
+
+def _other_sites(made: ast.Call, scope: dict) -> int:
+    """How many other constructions of the class write other arguments."""
+    if not isinstance(scope, Scope) or not isinstance(made.func, ast.Name):
+        return 0
+    text = ast.dump(ast.Tuple(elts=list(made.args), ctx=ast.Load())) + ast.dump(
+        ast.Dict(keys=[], values=[k.value for k in made.keywords]))
+    seen = set()
+    for call in scope.calls.get(made.func.id, []):
+        other = ast.dump(ast.Tuple(elts=list(call.args), ctx=ast.Load())) + ast.dump(
+            ast.Dict(keys=[], values=[k.value for k in call.keywords]))
+        if call is not made and other != text:
+            seen.add(other)
+    return len(seen)
+
+
+def _parses(node: ast.AST) -> bool:
+    """``parser.parse_args()`` (or ``parse_known_args()[0]``)."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+        node.func.attr in ("parse_args", "parse_known_args"))
+
+
+def _options(tree: ast.Module) -> ast.Dict | None:
+    """The file's ``add_argument("--hidden-size", type=int, default=256)``
+    calls as one dict of their destinations and defaults (an option
+    without a default is None, as argparse gives it; ``store_true``
+    False), or None when the file has none."""
+    keys: list[ast.expr] = []
+    values: list[ast.expr] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "add_argument" and node.args):
+            continue
+        flags = [a.value for a in node.args
+                 if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        dest = kw.get("dest")
+        if isinstance(dest, ast.Constant) and isinstance(dest.value, str):
+            name = dest.value
+        else:
+            longs = [f for f in flags if f.startswith("--")] or flags
+            if not longs:
+                continue
+            name = longs[0].lstrip("-").replace("-", "_")
+        action = kw.get("action")
+        default = kw.get("default")
+        if default is None and isinstance(action, ast.Constant) and action.value in (
+                "store_true", "store_false"):
+            default = ast.Constant(action.value == "store_false")
+        if default is None or dotted(default) == ["argparse", "SUPPRESS"]:
+            default = ast.Constant(None)
+        keys.append(ast.Constant(name))
+        values.append(default)
+    return ast.Dict(keys=keys, values=values) if keys else None
+
+
+def record_call(init, node: ast.Call, env: dict, mod):
+    """``Config(hidden=48, depth=3)`` / ``HP(10, 20)`` of a record type of
+    the file (a dataclass, a NamedTuple, a ``namedtuple``): its fields as
+    a dict of names (``config.hidden`` reads it), the defaults filling
+    what the call leaves out; None for any other call."""
+    records = init.__dict__.get("records")
+    if not records or not isinstance(node.func, ast.Name) or node.func.id not in records:
+        return None
+    fields = records[node.func.id]
+    names: dict = {}
+    for (name, _default), arg in zip(fields, node.args, strict=False):
+        names[name] = init.value(arg, env, mod)
+    for k in node.keywords:
+        if k.arg in dict(fields):
+            names[k.arg] = init.value(k.value, env, mod)
+    for name, default in fields:
+        if name not in names:
+            names[name] = (init.value(default, {}, None) if default is not None
+                           else Unknown(f"{node.func.id}.{name} is not given"))
+    return Items(list(names.values()), node.func.id, names)
+
+
+def _records(tree: ast.Module) -> dict[str, list[tuple[str, ast.expr | None]]]:
+    """Top-level dataclass / NamedTuple classes (their annotated fields)
+    and ``HP = namedtuple("HP", ["inp", "hidden"])`` (or ``"inp hidden"``)."""
+    out: dict[str, list[tuple[str, ast.expr | None]]] = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            decorated = any((dotted(d.func if isinstance(d, ast.Call) else d) or [""])[-1]
+                            == "dataclass" for d in node.decorator_list)
+            typed = any((dotted(b) or [""])[-1] == "NamedTuple" for b in node.bases)
+            if decorated or typed:
+                out[node.name] = [(s.target.id, s.value) for s in node.body
+                                  if isinstance(s, ast.AnnAssign)
+                                  and isinstance(s.target, ast.Name)]
+        elif (isinstance(node, ast.Assign) and len(node.targets) == 1
+              and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)
+              and (dotted(node.value.func) or [""])[-1] == "namedtuple"
+              and len(node.value.args) == 2):
+            spec = node.value.args[1]
+            if isinstance(spec, ast.Constant) and isinstance(spec.value, str):
+                fields = spec.value.replace(",", " ").split()
+            elif isinstance(spec, ast.List | ast.Tuple) and all(
+                    isinstance(e, ast.Constant) and isinstance(e.value, str) for e in spec.elts):
+                fields = [e.value for e in spec.elts]
+            else:
+                continue
+            defaults = next((k.value for k in node.value.keywords if k.arg == "defaults"), None)
+            given = list(defaults.elts) if isinstance(defaults, ast.List | ast.Tuple) else []
+            pad = [None] * (len(fields) - len(given)) + given
+            out[node.targets[0].id] = list(zip(fields, pad, strict=False))
+    return out
