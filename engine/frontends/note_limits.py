@@ -19,24 +19,31 @@ Spellings read: ``\\lim_{h \\to 0}``, ``\\lim\\limits_{h \\rightarrow 0}``,
 
 from __future__ import annotations
 
+import math
+import random
 import re
 
+from chainlens.engine.core.ir import sub
+from chainlens.engine.core.nodes import sym
 from chainlens.engine.core.source import ChainError
+from chainlens.engine.core.walk import free_symbols, substitute
+from chainlens.engine.frontends.note_defs import Definition
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import render
-from chainlens.engine.symbolic.limits import limit
+from chainlens.engine.symbolic.limits import limit, quotient_parts
+from chainlens.engine.symbolic.values import value_at
 
-__all__ = ["splice_limits", "has_limit", "limit_definitions"]
+__all__ = ["splice_limits", "has_limit", "limit_definitions", "defined_by_limit"]
 
 _UNDERSET = re.compile(r"\\underset\s*\{([^{}]*)\}\s*\{\s*\\lim\s*\}")
 _LIM = re.compile(r"\\lim(?![A-Za-z])\s*_?\s*")
 _ARROW = re.compile(r"\\(?:to|rightarrow|longrightarrow|Rightarrow)(?![A-Za-z])|→|->")
 #: ``\\Delta x``, ``\\delta{t}``: an increment written as one variable
-_INCREMENT = re.compile(r"\\(?:Delta|delta)\s*\{?\s*([A-Za-z])\s*\}?")
+_INCREMENT = re.compile(r"\\(?:Delta|delta)\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z])(?![A-Za-z]))")
 _FRESH = "hkqsuvw"
 
 
-_CALL = re.compile(r"(?<![\\A-Za-z_{'])([A-Za-z])\s*\(")
+_CALL = re.compile(r"(?<![\\A-Za-z'])(?<![_^]\{)([A-Za-z])\s*\(")
 
 
 def limit_definitions(read: str, defs) -> str:
@@ -183,3 +190,62 @@ def splice_limits(text: str) -> str:
             and not re.search(r"\\(?:cdot|times)$", before) else " "
         text = before + glue + "(" + render(result.value, "latex") + ")" + text[end:]
     raise ChainError("too many limits in one step")
+
+
+#: ``f'(x)`` alone: the head of a first-principles chain whose f the limit gives
+_PRIMED = re.compile(r"^([A-Za-z])\s*'\s*\(\s*([a-z])\s*\)$")
+_DQ = re.compile(r"^\\lim\s*_\s*\{\s*([a-z])\s*(?:\\to|\\rightarrow)\s*0\s*\}\s*")
+
+
+def defined_by_limit(name_read: str, step_read: str, defs: dict, start: int,
+                     end: int) -> Definition | None:
+    """``f'(x) = \\lim_{h\\to 0}\\frac{5(x+h)^2 - 5x^2}{h}`` with f defined nowhere
+    nearby: the difference quotient names f itself (f(x) = 5x², the terms
+    without h, negated), when the numerator is exactly f(x+h) - f(x) at
+    several points; the chain is then about that f."""
+    m = _PRIMED.match(name_read.strip())
+    lim = _DQ.match(step_read.strip())
+    if m is None or lim is None or m.group(1) in defs:
+        return None
+    name, var, h = m.group(1), m.group(2), lim.group(1)
+    if h == var:
+        return None
+    body = step_read.strip()[lim.end():]
+    end_at, _ = _operand(body, 0)
+    if body[end_at:].strip():
+        return None
+    try:
+        top, bottom = quotient_parts(parse_expr(body.strip().removeprefix("(")
+                                                .removesuffix(")")
+                                                if body.strip()[:1] == "(" else body))
+    except (ChainError, RecursionError):
+        return None
+    if bottom != sym(h) or top.op != "add" or set(free_symbols(top)) - {var, h}:
+        return None
+    fixed = [t for t in top.args if h not in free_symbols(t)]
+    if not fixed or var not in free_symbols(tuple(fixed)):
+        return None
+    f = -sum(fixed[1:], fixed[0]) if len(fixed) > 1 else -fixed[0]
+    shifted = substitute(f, {sym(var): sym(var) + sym(h)})
+    if not _same(top, sub(shifted, f), (var, h)):
+        return None
+    body = render(f, "latex")
+    return Definition(name, (var,), body, start, end, body)
+
+
+def _same(a, b, names) -> bool:
+    """``a`` and ``b`` agree at several points (none where they differ)."""
+    rng = random.Random(a.digest)
+    agree = 0
+    for _ in range(12):
+        env = {n: rng.uniform(0.2, 2.0) for n in names}
+        try:
+            va, vb = value_at(a, env), value_at(b, env)
+        except (ChainError, ArithmeticError, ValueError):
+            continue
+        if not (math.isfinite(va) and math.isfinite(vb)):
+            continue
+        if abs(va - vb) > 1e-9 * max(1.0, abs(va)):
+            return False
+        agree += 1
+    return agree >= 5

@@ -48,7 +48,7 @@ from chainlens.engine.frontends.note_derivs import (
     names_written,
 )
 from chainlens.engine.frontends.note_heads import head_of, name_derivative
-from chainlens.engine.frontends.note_limits import limit_definitions
+from chainlens.engine.frontends.note_limits import defined_by_limit, limit_definitions
 from chainlens.engine.frontends.note_math import Math, find_math
 from chainlens.engine.frontends.note_spans import components, raw_body
 
@@ -264,6 +264,13 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
     run_open = False
     for k, read in enumerate(reads):
         lhs = head_of(read, defs) if not heads or name_derivative(read) else None
+        if k == 0 and lhs is None and len(reads) > 1:
+            # f'(x) = \lim_{h\to 0}\frac{5(x+h)^2 - 5x^2}{h}: the limit says what f is
+            s1, e1 = elements[1]
+            made = defined_by_limit(read, reads[1], defs, frag.start + s1, frag.start + e1)
+            if made is not None:
+                yield made
+                lhs = head_of(read, {**defs, made.name: made})
         if heads and lhs is not None and lhs.get("definition") and k < len(reads) - 1:
             if not run_open:
                 heads = []

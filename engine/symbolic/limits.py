@@ -40,7 +40,7 @@ from chainlens.engine.symbolic.derivatives import diff_node
 from chainlens.engine.symbolic.simplify import simplify
 from chainlens.engine.symbolic.values import value_at
 
-__all__ = ["Limit", "limit", "MAX_RULES"]
+__all__ = ["Limit", "limit", "quotient_parts", "MAX_RULES"]
 
 #: Applications of l'Hôpital's rule before giving up.
 MAX_RULES = 3
@@ -156,7 +156,7 @@ def _substituted(node: Node, var: str, point: Node) -> Node | None:
         return None
 
 
-def _split(node: Node) -> tuple[Node, Node]:
+def quotient_parts(node: Node) -> tuple[Node, Node]:
     """``N/D``: the factors with a negative numeric power form ``D``."""
     factors = node.args if node.op == "mul" else (node,)
     top, bottom = [], []
@@ -192,7 +192,7 @@ def _limit(node: Node, var: str, point: Node, envs, rules_left: int):
     """``(value, rules used)`` or ``(reason, 0)``."""
     if var not in free_symbols(node):
         return node, 0
-    top, bottom = _split(node)
+    top, bottom = quotient_parts(node)
     if var not in free_symbols(bottom) or not _zero_at(bottom, var, point, envs):
         ok = _continuous(node, var, point, envs)
         if ok is not True:

@@ -53,6 +53,10 @@ def test_a_wrong_final_value_after_limits_is_wrong():
     "\\dfrac{1}{x}}{h} = \\lim_{h \\to 0} \\frac{-1}{x(x+h)} = -\\frac{1}{x^2}$$",
     "Let $f(x) = x^3$. $$f'(x) = \\lim_{\\Delta x \\to 0} \\frac{f(x + \\Delta x) - f(x)}"
     "{\\Delta x} = 3x^2$$",
+    "Let $f(x) = x^3$. Then $f'(x) = \\lim_{\\Delta x\\to 0}\\frac{(x+\\Delta x)^3 - x^3}"
+    "{\\Delta x} = 3x^2$.",
+    "Let $f(x) = x^3$. $f'(x) = \\lim_{\\Delta{x}\\to 0}\\frac{(x+\\Delta{x})^3 - x^3}"
+    "{\\Delta{x}}$",
     "Let $f(x) = \\sqrt{x}$. $$f'(x) = \\lim_{h \\to 0} \\frac{f(x+h) - f(x)}{h} = "
     "\\frac{1}{2\\sqrt{x}}$$",
 ])
@@ -99,6 +103,22 @@ def test_a_slip_inside_a_limit_is_wrong():
     assert oks(note)[-3:] == [True, False, True]
 
 
+@pytest.mark.parametrize("body", ["\\frac{f(x+h)-f(x)}{h}", "\\frac{f(x + h) - f(x)}{h}",
+                                  "(\\frac{f(x+h)-f(x)}{h})"])
+def test_the_difference_quotient_of_a_defined_function(body):
+    note = f"Let $f(x) = x^2$. Then $$f'(x) = \\lim_{{h\\to 0}}{body} = 2x.$$"
+    assert oks(note) == [True, True]
+    assert oks(note.replace("= 2x.", "= 3x.")) == [True, False]
+
+
+def test_limits_at_a_point():
+    note = ("Let $f(x) = \\sqrt{x}$. Then $f'(4) = \\lim_{h\\to0}\\frac{\\sqrt{4+h}-2}{h} = "
+            "\\frac14$.\n\nLet $g(x) = \\frac{1}{x}$; $g'(2) = \\lim_{x\\to 2}\\frac{\\frac1x - "
+            "\\frac12}{x - 2} = -\\frac{1}{4}$.")
+    assert oks(note) == [True] * 4
+    assert oks(note.replace("{h} =", "{2h} =")).count(False) == 1
+
+
 def test_a_latex_note_with_an_aligned_chain():
     note = ("If $f(x) = (x-1)^2 + 1$, then\n\\begin{align*}\n"
             "f'(x) &= \\lim_{h \\to 0} \\frac{[(x + h - 1)^2 + 1] - [(x - 1)^2 + 1]}{h} \\\\\n"
@@ -106,3 +126,25 @@ def test_a_latex_note_with_an_aligned_chain():
             "&= \\lim_{h \\to 0} \\left(2(x - 1) + h\\right) \\\\\n"
             "&= 2(x - 1)\n\\end{align*}\n")
     assert oks(note, "latex") == [True, True, True, True]
+
+
+@pytest.mark.parametrize("first", [
+    "\\lim_{h \\to 0} \\left(\\dfrac{5\\left(x + h\\right)^2 - 5x^2}{h}\\right)",
+    "\\lim_{h\\to 0}\\frac{5(x+h)^2 - 5x^2}{h}",
+    "\\lim_{k \\to 0} \\frac{5(x+k)^2 - 5x^2}{k}",
+])
+def test_the_chains_own_difference_quotient_defines_f(first):
+    note = (f"If $y = 5x^2$ find $y'$ using the definition.\n\\begin{{align*}}\n"
+            f"f'(x) &= {first} \\\\\nf'(x) &= 5\\lim_{{h \\to 0}} (h + 2x) \\\\\n"
+            "f'(x) &= 5 \\cdot 2x \\\\\nf'(x) &= 10x\n\\end{align*}\n")
+    assert oks(note, "latex") == [True] * 4
+    assert oks(note.replace("&= 10x", "&= 11x"), "latex") == [True] * 3 + [False]
+
+
+@pytest.mark.parametrize("first", [
+    "\\lim_{h\\to 0}\\frac{\\sin(x+h) - \\sin x}{h} + 1",   # not a quotient alone
+    "\\lim_{h\\to 0}\\frac{(x+h)^2 - x^3}{h}",                 # not f(x+h) - f(x)
+    "\\lim_{h\\to 0}\\frac{5(x+h)^2 - 5x^2}{2h}",              # not over h
+])
+def test_no_f_is_made_from_a_limit_that_is_no_difference_quotient(first):
+    assert True not in oks(f"$f'(x) = {first} = 10x$")
