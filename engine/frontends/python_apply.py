@@ -15,6 +15,7 @@ import ast
 
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
 from chainlens.engine.core.nodes import sym
+from chainlens.engine.frontends.python_flow_ops import repeated_list
 from chainlens.engine.frontends.python_init import const_binop
 from chainlens.engine.frontends.python_init_laws import declared_init
 from chainlens.engine.frontends.python_layers import (
@@ -297,6 +298,9 @@ class Apply:
         if isinstance(a, Tup) and isinstance(b, Const) and isinstance(op, ast.Mult) and (
                 isinstance(b.value, int) and 0 <= b.value <= 64):
             return Tup(a.items * b.value)  # [None] * self.num_layers
+        repeated = repeated_list(op, a, b, self.notes)  # [h] * n of a count not fixed
+        if repeated is not None:
+            return repeated
         def fixed(v) -> bool:  # a constant or a tensor of one written value (np.ones)
             return isinstance(v, Mask | Const) or (isinstance(v, Tensor) and v.node.op == "num")
 
@@ -365,4 +369,3 @@ class Apply:
             return Const(-v.value)
         t = self.tensor(v, where)
         return Tensor(neg(t.node), t.dim, t.scalar)
-

@@ -12,6 +12,7 @@ import ast
 
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_control import Control
+from chainlens.engine.frontends.python_flow_ops import Blank, Permutation
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
 from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
@@ -331,6 +332,8 @@ class Body(Control, Methods, Statements):
             if isinstance(node.slice, ast.Tuple | ast.Slice | ast.UnaryOp):
                 return self.fw.tensor(base, node)  # positions along batch/sequence
             index = self.expr_or_unknown(node.slice)
+            if isinstance(index, Permutation):  # x[order] of lengths.sort(): entries moved
+                return self.fw.tensor(base, node)
             if isinstance(index, Const) and isinstance(index.value, int | None):
                 # seq[t], x[0]: one position along the leading (batch or time) axis
                 self.fw.notes.append(f"`{ast.unparse(node)[:40]}` read as one position along "
@@ -358,7 +361,7 @@ class Body(Control, Methods, Statements):
                 if isinstance(owner, Positions):
                     return owner if node.func.attr in SHAPE_METHODS else self.method(
                         self.fw.tensor(owner, node), node)
-                if isinstance(owner, Tensor | Lazy | Linear | Concat | Param):
+                if isinstance(owner, Tensor | Lazy | Linear | Concat | Param | Blank):
                     return self.method(owner, node)
                 known = self.container_method(owner, node)  # .items(), "{}".format(i)
                 if known is not None:

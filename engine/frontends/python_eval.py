@@ -291,9 +291,10 @@ class _Forward(Apply):
         parts = x.parts if isinstance(x, Concat) else [self.tensor(x, where)]
         key = piece
         if key not in layer.built:
-            if not any(isinstance(k, tuple) for k in layer.built):
+            if "index" not in layer.built:  # its row in the table, whichever piece comes first
                 self.layers.append((layer.label or spec.ctor, None, layer.span))
-            index = len(self.layers)
+                layer.built["index"] = len(self.layers)
+            index = layer.built["index"]
             out = spec.fan_out if isinstance(spec.fan_out, int) else None
             rows = Dim(out // piece[1] if out and out % piece[1] == 0 else None)
             in_total = sum(p.dim.value or 0 for p in parts)

@@ -15,6 +15,7 @@ import math
 
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
+from chainlens.engine.frontends.python_sites import note_site
 from chainlens.engine.frontends.python_statements import Nested
 from chainlens.engine.frontends.python_values import (
     UNROLLED_STEPS,
@@ -72,8 +73,17 @@ def _sizes(v):
     return None
 
 
+#: module methods that return the module itself (a device, a dtype, a mode)
+_MOVES = frozenset({"to", "cuda", "cpu", "double", "float", "half", "type", "train", "eval",
+                    "requires_grad_"})
+
+
 class InitCalls:
     def _call(self, node: ast.Call, env, mod, label):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _MOVES:
+            owner = self._value(node.func.value, env, mod, label)
+            if isinstance(owner, Layer | Mod | Seq | Items):
+                return owner  # nn.Linear(i, 3 * h).to(self.device)
         func = self._value(node.func, env, mod, label)
         flat = isinstance(func, Ref) and func.path[-1] in ("ModuleList", "Parameter",
                                                            "ParameterList")
@@ -97,6 +107,7 @@ class InitCalls:
         name = func.path[-1]
         if func.path[0] == "<local>":
             if name in self.classes:
+                note_site(self, name, node, args, kwargs)  # the first place another builds it
                 return self.instantiate(self.classes[name], args, kwargs, label)
             if name in self.functions:  # clones(layer, N): a helper of the file
                 return self.method(self.functions[name], None, args, kwargs, label)

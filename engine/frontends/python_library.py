@@ -13,6 +13,7 @@ from fractions import Fraction
 from chainlens.engine.core.ir import add, call
 from chainlens.engine.core.nodes import num
 from chainlens.engine.core.walk import free_symbols
+from chainlens.engine.frontends.python_flow_ops import flow_function
 from chainlens.engine.frontends.python_layers import (
     AXIS_CALLS,
     LOSS_PARAMETER,
@@ -173,6 +174,9 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     if name == "getattr" and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
             args[1], Const):
         return Ref(args[0].path + (str(args[1].value),))
+    special = flow_function(fw, name, args, kwargs, where)  # torch.empty(size), torch.sort(x)
+    if special is not None:
+        return special
     if name in ("arange", "linspace"):
         return Positions()  # positions: an index, not a tensor gradients reach
     if "random" in f.path[:-1] and name in ("split", "PRNGKey", "key", "fold_in"):

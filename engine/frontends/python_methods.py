@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.frontends.python_flow_ops import flow_method
 from chainlens.engine.frontends.python_layers import REDUCTIONS, SHAPE_METHODS, apply_op
 from chainlens.engine.frontends.python_library import clamp, std_or_var
 from chainlens.engine.frontends.python_values import (
@@ -99,6 +100,9 @@ class Methods:
     def method(self, owner, node: ast.Call):
         fw = self.fw
         name = node.func.attr
+        special = flow_method(self, owner, node)  # x.exp_(), x.new(size).normal_(), x.sort()
+        if special is not None:
+            return special
         if name in SHAPE_METHODS and not isinstance(owner, Linear | Concat):
             return fw.tensor(owner, node)  # view(B, T, -1): its sizes do not matter
         if name in ("masked_fill", "masked_fill_"):

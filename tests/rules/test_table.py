@@ -263,6 +263,7 @@ ALLOWED = {
                                          "nn.LayerNorm, log_softmax) read as table primitives",
     "engine/health/model_fixes.py": "a model's ReLU remedy names relu",
     "engine/frontends/python_init_draws.py": "torch.nn.init's argument names: normal_(mean=...)",
+    "engine/frontends/python_flow_ops.py": "torch.Tensor.normal_'s argument names (mean=...)",
     "engine/frontends/python_init_laws.py": "torch.nn.init's spellings: normal_(mean=...), "
                                             "calculate_gain('tanh' / 'relu' / 'sigmoid')",
     "engine/health/recheck.py": "the remedy kinds it re-analyses (relu is a remedy's kind)",
