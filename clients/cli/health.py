@@ -162,7 +162,10 @@ def _judge(arg: str, kind: str | None, th) -> FileResult:
     result = FileResult(label, text, error)
     if error is not None:
         return result
-    doc = read_document(text, kind or kind_of(arg if arg != "-" else None) or "chain")
+    path = arg if arg != "-" else None
+    # With the file's path the reader also finds the project modules it
+    # imports, as the editor does.
+    doc = read_document(text, kind or kind_of(path) or "chain", path=path)
     result.skipped = doc.skipped
     if doc.error is not None and not doc.units:
         result.error = doc.error
