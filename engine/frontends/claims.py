@@ -88,7 +88,7 @@ def claim_variable(unit: Unit, default: str = "x") -> str:
     """The variable a claim differentiates by: the one it names, else the
     expression's only variable, else ``default``."""
     if unit.claim is not None and unit.claim.wrt:
-        return unit.claim.wrt
+        return unit.claim.wrt.removeprefix("\\")  # d/d\theta: the engine's theta
     names = free_symbols(unit.expr)
     return names[0] if len(names) == 1 else default
 

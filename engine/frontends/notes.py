@@ -441,8 +441,9 @@ def _along(claim: Claim, visible, dependent, same) -> Claim:
         return claim
     names = {n for n, d in visible.items() if len(n) == 1 and n != wrt and not d.vars
              and not d.reason and n != claim.definition and re.search(
-                 r"(?<![\\A-Za-z])" + wrt + r"(?![A-Za-z])", d.body)
-             and re.search(r"(?<![\\A-Za-z])" + n + r"(?![A-Za-z])", claim.expr_read)}
+                 r"(?<![\\A-Za-z])" + re.escape(wrt) + r"(?![A-Za-z])", d.body)
+             and re.search(r"(?<![\\A-Za-z])" + re.escape(n) + r"(?![A-Za-z])",
+                           claim.expr_read)}
     if not names:
         return claim
     more = set(dependent) | {(n, wrt) for n in names}

@@ -49,3 +49,22 @@ def test_a_derivative_written_with_an_xargs_macro_is_checked(claim):
 def test_an_upright_d_with_a_space_command_is_d(d):
     assert oks(f"$\\frac{{{d}}}{{{d} x}} x^3 = 3x^2$", "markdown") == [True]
     assert oks(f"$\\frac{{{d} y}}{{{d} x}} = 3x^2$ for $y = x^3$", "markdown") != [False]
+
+
+@pytest.mark.parametrize("claim, slip", [
+    ("\\frac{d}{d\\theta}\\sin\\theta = \\cos\\theta", "-\\cos\\theta"),
+    ("\\frac{d}{d\\theta}\\sin(\\theta) = \\cos(\\theta)", "\\sin(\\theta)"),
+    ("\\frac{d}{d\\alpha}\\alpha^2 = 2\\alpha", "3\\alpha"),
+    ("\\frac{d}{d\\phi}\\cos\\phi = -\\sin\\phi", "\\sin\\phi"),
+])
+def test_a_greek_variable_is_a_variable(claim, slip):
+    assert oks(f"${claim}$", "markdown") == [True]
+    wrong = claim.rsplit("=", 1)[0] + "= " + slip
+    got = [check_claim(u) for u in read_document(f"${wrong}$", "markdown").claims]
+    assert [v.ok for v in got] == [False]
+
+
+def test_a_greek_variable_after_a_one_letter_definition_does_not_crash():
+    # red team G1: the variable went unescaped into a regular expression
+    note = "Let $y = \\sin t$.\n\n$\\frac{d}{d\\phi}\\cos\\phi = -\\sin\\phi$.\n"
+    assert oks(note, "markdown") == [True]
