@@ -18,11 +18,12 @@ and their move onto the import that brought them in.
 from __future__ import annotations
 
 import ast
+import re
 
 from chainlens.engine.frontends.python_project import ORIGIN
 
-__all__ = ["library_aliases", "rename_names", "free_names", "bound_names", "attribute_chains",
-           "rename_chains", "relocate"]
+__all__ = ["library_aliases", "rename_names", "explain_unknown", "free_names", "bound_names",
+           "attribute_chains", "rename_chains", "relocate"]
 
 #: module path -> the name the reader knows it by
 _USUAL = {
@@ -91,6 +92,26 @@ def _assigned(tree: ast.AST) -> set[str]:
         elif isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             out.add(n.name)
     return out
+
+
+_NOT_DEFINED = re.compile(r"^`?([A-Za-z_][\w.]*)(?:\(\.\.\.\))?`? is (?:not defined in this "
+                          r"file|configuration chainlens cannot see|computed at run time)")
+
+
+def explain_unknown(reason: str, why: dict) -> str:
+    """``reason`` with "X is not defined in this file" replaced by ``why[X]``
+    (an import not read, a library the reader does not know, a subclass
+    that changes its layer), its "(line N)" kept."""
+    m = _NOT_DEFINED.match(reason.removeprefix("not read: "))
+    if m is None:
+        return reason
+    name = m.group(1)
+    text = why.get(name) or why.get(name.split(".")[0])
+    if text is None:
+        return reason
+    tail = reason[reason.rfind(" (line "):] if reason.endswith(")") and (
+        " (line " in reason) else ""
+    return ("not read: " if reason.startswith("not read: ") else "") + text + tail
 
 
 def rename_names(node: ast.AST, names: dict[str, str], skip=frozenset()) -> None:

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from chainlens.engine.frontends.python_aliases import (
     attribute_chains,
     bound_names,
+    explain_unknown,
     free_names,
     library_aliases,
     relocate,
@@ -61,9 +61,6 @@ _LIBRARIES = frozenset({"torch", "numpy", "jax", "flax", "einops", "equinox", "m
                         "itertools", "abc", "enum", "logging", "warnings", "inspect",
                         "argparse", "json", "re", "pathlib", "__future__", "transformers",
                         "timm", "numbers", "operator"})
-_NOT_DEFINED = re.compile(r"^`?([A-Za-z_][\w.]*)(?:\(\.\.\.\))?`? is (?:not defined in this "
-                          r"file|configuration chainlens cannot see|computed at run time)")
-
 
 @dataclass(frozen=True)
 class Imported:
@@ -95,16 +92,7 @@ class Imported:
     def explain(self, reason: str) -> str:
         """``reason`` with "X is not defined in this file" replaced by why
         the import of X was not read, when X is an import."""
-        m = _NOT_DEFINED.match(reason.removeprefix("not read: "))
-        if m is None:
-            return reason
-        name = m.group(1)
-        why = self.unread.get(name) or self.unread.get(name.split(".")[0])
-        if why is None:
-            return reason
-        tail = reason[reason.rfind(" (line "):] if reason.endswith(")") and (
-            " (line " in reason) else ""
-        return ("not read: " if reason.startswith("not read: ") else "") + why + tail
+        return explain_unknown(reason, self.unread)
 
 
 NOTHING = Imported()
@@ -378,6 +366,8 @@ class _Resolver:
             binds = me.binds[name]
             level, module, orig, where = binds[0]
             if not level and (module or "").split(".")[0] in _LIBRARIES:
+                self.unread[name] = (f"{name} is imported from {module}, a library whose "
+                                     "code chainlens does not read")
                 continue
             try:
                 found = self.follow(self.here, binds, 0)

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from chainlens.engine.core.limits import MAX_HEALTH_NODES
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.core.walk import count_nodes
+from chainlens.engine.frontends.python_aliases import explain_unknown
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
 from chainlens.engine.frontends.python_project import origin
-from chainlens.engine.frontends.python_subclasses import layer_subclasses
+from chainlens.engine.frontends.python_subclasses import layer_subclasses, subclass_reasons
 from chainlens.engine.frontends.python_values import Ref
 from chainlens.engine.language.program import Program
 from chainlens.engine.numeric.tape import node_shapes
@@ -101,6 +102,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
         elif isinstance(node, ast.ClassDef):
             others[node.name] = node
     constants.update(layer_subclasses(others, constants))
+    unknown = {**(imported.unread if imported else {}), **subclass_reasons(others, constants)}
     configs = {k: n for k, n in others.items() if any(
         isinstance(s, ast.AnnAssign) and s.value is not None for s in n.body)}
     mine = [n for n in tree.body if isinstance(n, ast.ClassDef)]
@@ -131,7 +133,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
                 line = f" (line {origin(where)[1]} of {origin(where)[0]})"
             reason = f"not read: {exc.reason}{line}"
             skips.append(ModuleSkip(f"{name}.{entry.name}", offsets.name_span(entry, entry.name),
-                                    imported.explain(reason) if imported else reason))
+                                    explain_unknown(reason, unknown)))
             continue
         except (RecursionError, TypeError, KeyError, ValueError, ZeroDivisionError,
                 IndexError, AttributeError, OverflowError) as exc:

@@ -18,7 +18,7 @@ import ast
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_values import Ref
 
-__all__ = ["layer_subclasses"]
+__all__ = ["layer_subclasses", "subclass_reasons"]
 
 #: bases that are containers or the module base itself, not a layer with math
 _NOT_LAYERS = frozenset({"Module", "ModuleList", "ModuleDict", "Sequential", "Parameter",
@@ -33,8 +33,22 @@ def layer_subclasses(classes: dict, constants: dict) -> dict:
     out = {}
     for name, cls in classes.items():
         path = _library_base(cls, constants)
-        if path is not None and _keeps_math(cls):
+        if path is not None and _change(cls) is None:
             out[name] = Ref(path)
+    return out
+
+
+def subclass_reasons(classes: dict, constants: dict) -> dict:
+    """``{name: why it is not read}`` for the subclasses of a library layer
+    that change it (the reason a class using one is skipped)."""
+    out = {}
+    for name, cls in classes.items():
+        path = _library_base(cls, constants)
+        change = _change(cls) if path is not None else None
+        if change is not None:
+            out[name] = (f"{name} subclasses {'.'.join(path)} and changes it ({change}); "
+                         "chainlens reads such a class as the layer only when it keeps the "
+                         "layer's math and initialisation")
     return out
 
 
@@ -52,21 +66,24 @@ def _library_base(cls: ast.ClassDef, constants: dict) -> tuple[str, ...] | None:
     return tuple(parts)
 
 
-def _keeps_math(cls: ast.ClassDef) -> bool:
+def _change(cls: ast.ClassDef) -> str | None:
+    """What the class changes in the layer it subclasses, or None."""
     for stmt in cls.body:
         if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(
                 stmt.value, ast.Constant)):
             continue
-        if not isinstance(stmt, ast.FunctionDef) or stmt.decorator_list:
-            return False
+        if not isinstance(stmt, ast.FunctionDef):
+            return f"line {stmt.lineno}: `{ast.unparse(stmt)[:40]}`"
+        if stmt.decorator_list:
+            return f"a decorated {stmt.name}"
         if stmt.name == "__init__" and _passes_through(stmt):
             continue
         if stmt.name == "forward" and _super_forward(stmt):
             continue
         if stmt.name == "extra_repr":
             continue
-        return False
-    return True
+        return f"its own {stmt.name}"
+    return None
 
 
 def _body(fn: ast.FunctionDef) -> list[ast.stmt]:

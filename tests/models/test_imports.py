@@ -318,3 +318,22 @@ def test_without_a_path_nothing_is_read_and_the_reason_stays():
     doc = read_document(MODEL, "python")
     assert not doc.programs
     assert any("Stack" in s.reason for s in doc.skipped)
+
+
+def test_a_class_from_a_library_the_reader_does_not_know_says_so(tmp_path):
+    (tmp_path / "vit.py").write_text('''
+from torch import nn
+from timm.models.vision_transformer import PatchEmbed
+
+
+class ViT(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.patch = PatchEmbed(32, 4, 3, 16)
+
+    def forward(self, x):
+        return self.patch(x)
+''')
+    _, skips = _units(tmp_path / "vit.py")
+    assert "PatchEmbed is imported from timm.models.vision_transformer, a library" in (
+        skips["ViT.forward"])

@@ -194,3 +194,13 @@ def test_variable_is_a_new_leaf_as_in_torch(tmp_path):
     names = [f.name for f in flow.layers]
     assert names == ["W_fc2", "W_fc3"], names  # fc1 is behind the cut: no gradient
     assert "Variable(x): a new leaf" in " | ".join(_unit(VARIABLE, "Cut").notes)
+
+
+def test_a_subclass_that_changes_the_initialisation_says_so():
+    text = CLIP_NORM.replace('''class Linear(nn.Linear):
+    pass''', '''class Linear(nn.Linear):
+    zero_init = True''')
+    doc = read_document(text, "python")
+    (reason,) = [s.reason for s in doc.skipped if s.name == "Block.forward"]
+    assert "Linear subclasses nn.Linear and changes it (line" in reason
+    assert "zero_init = True" in reason
