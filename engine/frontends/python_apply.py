@@ -16,6 +16,7 @@ import ast
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
 from chainlens.engine.core.nodes import sym
 from chainlens.engine.frontends.python_flow_ops import repeated_list
+from chainlens.engine.frontends.python_flax import flax_attention
 from chainlens.engine.frontends.python_init import const_binop
 from chainlens.engine.frontends.python_init_laws import declared_init
 from chainlens.engine.frontends.python_layers import (
@@ -28,8 +29,9 @@ from chainlens.engine.frontends.python_layers import (
     normalise,
     rnn_step,
 )
-from chainlens.engine.frontends.python_library import loss_operands
+from chainlens.engine.frontends.python_library import MEASURED_WIDTH, loss_operands
 from chainlens.engine.frontends.python_values import (
+    TYPICAL_WIDTH,
     Concat,
     Const,
     Dim,
@@ -69,6 +71,8 @@ class Apply:
             return Linear([(layer, x)])
         if spec.kind == "rnn":
             return self.recurrent(layer, args, where)
+        if spec.kind == "attention" and spec.framework == "flax":
+            return flax_attention(self, layer, args, kwargs, where)
         if spec.kind == "attention":
             return self.attention(layer, args, kwargs, where)
         if spec.kind == "encoder":
@@ -90,8 +94,11 @@ class Apply:
             if (0, 1) not in layer.built:
                 self.layers.append((layer.label or spec.ctor, None, layer.span))
                 dim = Dim(spec.fan_out if isinstance(spec.fan_out, int) else None)
+                flax = spec.framework == "flax"  # Flax: N(0, 1/features), torch N(0, 1)
                 e = self.declare(f"E_{self.tag(layer)}", "param", (dim,), layer.span,
-                                 declared_init(layer, "weight", "normal"),
+                                 declared_init(layer, "weight", "flax-embed" if flax else "normal"),
+                                 fan_in=min(dim.value or TYPICAL_WIDTH, MEASURED_WIDTH)
+                                 if flax else None,
                                  layer=len(self.layers))
                 self.layers[-1] = (self.layers[-1][0], e.value, layer.span)
                 layer.built[(0, 1)] = (e, dim)

@@ -12,6 +12,7 @@ import ast
 
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_control import Control
+from chainlens.engine.frontends.python_flax import make_partial, self_method
 from chainlens.engine.frontends.python_flow_ops import Blank, Permutation
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
@@ -368,6 +369,10 @@ class Body(Control, Methods, Statements):
                     return known
                 if isinstance(owner, Mask):
                     return owner  # mask.unsqueeze(1).expand(...): still the mask
+                if isinstance(owner, Mod) and node.func.attr not in owner.attrs:
+                    flax = self_method(fw.init, node, dict(self.env), owner, fw.notes)
+                    if flax is not None:  # self.param(...) in a compact __call__
+                        return flax
                 f = self.attribute(node.func)
         elif isinstance(node.func, ast.Name) and node.func.id == "super":
             return Unknown("super()")
@@ -378,6 +383,10 @@ class Body(Control, Methods, Statements):
             v = self.expr(a.value if isinstance(a, ast.Starred) else a)
             args += list(v.items) if isinstance(a, ast.Starred) and isinstance(v, Tup) else [v]
         kwargs = {k.arg: self.expr_or_unknown(k.value) for k in node.keywords if k.arg}
+        if isinstance(f, Ref) and f.path[-1] == "partial":  # conv = partial(self.conv, ...)
+            factory = make_partial(args, kwargs)
+            if factory is not None:
+                return factory
         if isinstance(f, Ref) and f.path[0] == "<local>":
             name = f.path[1]
             if name in fw.init.classes:

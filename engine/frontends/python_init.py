@@ -15,6 +15,7 @@ import contextlib
 
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import Offsets, dotted
+from chainlens.engine.frontends.python_flax import missing_field
 from chainlens.engine.frontends.python_init_calls import InitCalls
 from chainlens.engine.frontends.python_init_draws import InitDraws
 from chainlens.engine.frontends.python_init_values import (
@@ -92,7 +93,7 @@ class InitReader(InitValues, InitCalls, InitDraws):
                 name = stmt.target.id
                 mod.attrs[name] = (kwargs.get(name) if name in kwargs
                                    else self.value(stmt.value, {}, mod) if stmt.value
-                                   else Unknown(f"field {name} has no default"))
+                                   else missing_field(stmt, self.notes, cls, len(args)))
         fields = [s.target.id for s in cls.body
                   if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)]
         for name, value in zip(fields, args, strict=False):

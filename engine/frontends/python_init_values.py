@@ -16,8 +16,9 @@ import dataclasses
 import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.frontends.python_flax import flax_call
 from chainlens.engine.frontends.python_sites import record_call
-from chainlens.engine.frontends.python_statements import percent_format
+from chainlens.engine.frontends.python_statements import known_truth, percent_format
 from chainlens.engine.frontends.python_values import (
     Closure,
     Const,
@@ -32,7 +33,8 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["InitValues", "const_binop", "LIBRARIES", "BUILTINS"]
 
 LIBRARIES = frozenset({"nn", "torch", "F", "functional", "np", "numpy", "jnp", "jax", "math",
-                       "flax", "linen", "eqx", "nnx", "init", "collections", "copy"})
+                       "flax", "linen", "eqx", "nnx", "init", "collections", "copy", "einops",
+                       "functools"})
 BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "dict", "list",
                       "OrderedDict",
                       "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super",
@@ -128,6 +130,10 @@ class InitValues:
                     b, Items | Tup):
                 return Items(a.items + b.items, a.label)  # [stride] + [1] * (n - 1)
             return Unknown(f"{ast.unparse(node)[:40]} is not a constant")
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            truth = known_truth(self._value(node.operand, env, mod, label))  # not self.norm_cls
+            return Const(not truth) if truth is not None else Unknown(
+                f"{ast.unparse(node)[:40]} is a flag chainlens cannot see")
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
             v = self._value(node.operand, env, mod, label)
             return Const(-v.value) if isinstance(v, Const) and isinstance(
@@ -173,7 +179,9 @@ class InitValues:
             # [m for _ in range(n) for m in (nn.Linear(d, d), nn.ReLU())]
             return self._comprehension(node, env, mod, label)
         if isinstance(node, ast.Call):
-            made = record_call(self, node, env, mod)  # Config(hidden=48): a record type
+            made = flax_call(self, node, env, mod, label)  # self.param, partial, initializers
+            if made is None:
+                made = record_call(self, node, env, mod)  # Config(hidden=48): a record type
             return made if made is not None else self._call(node, env, mod, label)
         if isinstance(node, ast.Subscript):
             base = self._value(node.value, env, mod, label)

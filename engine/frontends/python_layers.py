@@ -289,7 +289,8 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
             k = arg(1, "kernel_size", default=1)
             k = k[0] if isinstance(k, tuple) and k else k
             return LayerSpec("conv", ctor, None, arg(0, "features"),
-                             window=_window(k, CONV_LAYERS[ctor]), framework="flax")
+                             window=_window(k, CONV_LAYERS[ctor]), framework="flax",
+                             bias=kwargs.get("use_bias") is not False)
         k = arg(2, "kernel_size", default=1)
         return LayerSpec("conv", ctor, arg(0, "in_channels"), arg(1, "out_channels"),
                          window=_window(k, CONV_LAYERS[ctor]),

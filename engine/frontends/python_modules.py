@@ -27,6 +27,7 @@ from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.frontends.python_aliases import explain_unknown
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
+from chainlens.engine.frontends.python_flax import needs_fields, partial_construction
 from chainlens.engine.frontends.python_project import origin
 from chainlens.engine.frontends.python_subclasses import layer_subclasses, subclass_reasons
 from chainlens.engine.frontends.python_values import Ref
@@ -164,7 +165,7 @@ def _needs_arguments(cls: ast.ClassDef) -> bool:
     init = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
                  and s.name == "__init__"), None)
     if init is None:
-        return False
+        return needs_fields(cls)  # a Flax field without a default
     positional = init.args.posonlyargs + init.args.args
     return len(positional) - 1 > len(init.args.defaults) or init.args.vararg is not None or any(
         d is None for d in init.args.kw_defaults)
@@ -181,6 +182,7 @@ def _constructions(tree: ast.Module, classes: dict) -> dict[str, ast.Call]:
         if isinstance(stmt, ast.ClassDef):
             continue
         for node in ast.walk(stmt):
+            node = partial_construction(node, classes) or node  # ResNet18 = partial(ResNet, ...)
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
                     node.func.id in classes):
                 out.setdefault(node.func.id, node)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_flax import FlaxInit, Partial
 from chainlens.engine.frontends.python_values import (
     Concat,
     Const,
@@ -381,8 +382,9 @@ def known_truth(value) -> bool | None:
     or a tensor."""
     if isinstance(value, Const):
         return bool(value.value)
-    if isinstance(value, Layer | Mod):
-        return True
+    if isinstance(value, Layer | Mod | Partial | FlaxInit) or (
+            isinstance(value, Ref) and value.path[0] != "<tensor>"):
+        return True  # a layer factory, a library function or class (`if self.norm_cls:`)
     if isinstance(value, Seq | Items | Tup):
         return bool(value.items)
     return None

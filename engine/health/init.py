@@ -12,7 +12,8 @@ and :mod:`~chainlens.engine.health.measure` samples uniformly in it:
   uniform law of the same variance, U(±√3);
 * norm gains ones, shifts zeros; ``torch.zeros``/``ones`` parameters likewise;
 * Flax ``Dense``/``Conv`` kernel: LeCun-normal (variance 1/fan_in), sampled
-  as U(±√(3/fan_in)); bias zeros;
+  as U(±√(3/fan_in)); bias zeros; a Flax ``Embed`` table: variance
+  1/features, sampled the same way;
 * PyTorch ``LSTM``/``GRU``/``RNN``: every weight and bias U(±1/√hidden_size);
 * PyTorch ``MultiheadAttention``: the packed in-projection Xavier-uniform over
   (3E, E), U(±√(6/4E)), the out-projection as a Linear, both biases zeros;
@@ -34,6 +35,8 @@ INIT_WORDS = {
     "torch-bias": "U(±1/√fan_in) (PyTorch default)",
     "flax-weight": "LeCun-normal, variance 1/fan_in (Flax default)",
     "flax-bias": "zeros (Flax default)",
+    "flax-embed": "N(0, 1/features) (Flax's Embed default: variance_scaling(1, 'fan_in', "
+                  "'normal', out_axis=0))",
     "normal": "N(0, 1)",
     "zeros": "zeros", "ones": "ones", "unit": "U(0, 1)",
     "uniform": "U(±1/√fan_in)",
@@ -63,7 +66,7 @@ def init_range(init: str, fan_in: int) -> tuple[float, float]:
                 "torch-mha-out-weight"):
         bound = 1.0 / math.sqrt(fan_in)
         return -bound, bound
-    if init == "flax-weight":
+    if init in ("flax-weight", "flax-embed"):  # variance 1/fan_in (an Embed's: 1/features)
         bound = math.sqrt(3.0 / fan_in)
         return -bound, bound
     if init in ("flax-bias", "zeros"):
