@@ -13,7 +13,7 @@ import ast
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_control import Control
 from chainlens.engine.frontends.python_flax import make_partial, self_method
-from chainlens.engine.frontends.python_flow_ops import Blank, Permutation
+from chainlens.engine.frontends.python_flow_ops import Blank, Permutation, shape_tail
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
 from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
@@ -315,6 +315,8 @@ class Body(Control, Methods, Statements):
             raise Unsupported(node, f"`{ast.unparse(node)[:40]}` indexes by a value chainlens "
                               "cannot see")
         if isinstance(base, Shape):
+            if shape_tail(node.slice):  # up.shape[2:]: still sizes, the width last
+                return base
             index = self.expr_or_unknown(node.slice)
             if isinstance(index, Const) and index.value == -1:
                 return self.size(base.of, -1)  # x.shape[-1]: the feature width

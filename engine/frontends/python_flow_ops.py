@@ -35,7 +35,8 @@ from chainlens.engine.frontends.python_values import (
     Unsupported,
 )
 
-__all__ = ["Blank", "Permutation", "repeated_list", "flow_method", "flow_function", "TWINS"]
+__all__ = ["Blank", "Permutation", "repeated_list", "flow_method", "flow_function", "shape_tail",
+           "TWINS"]
 
 #: in-place methods read as their out-of-place twin (``exp_`` -> ``exp``)
 TWINS = frozenset({"exp_", "log_", "sigmoid_", "tanh_", "relu_", "add_", "sub_", "mul_", "div_",
@@ -197,6 +198,14 @@ def flow_function(fw, name: str, args: list, kwargs: dict, where):
     if name == "randperm":
         return Permutation()
     return None
+
+
+def shape_tail(index: ast.AST) -> bool:
+    """``x.shape[k:]`` (k ≥ 1 written): the trailing sizes, read as a shape is
+    (lengths unknown, the feature width last)."""
+    return (isinstance(index, ast.Slice) and index.upper is None and index.step is None
+            and isinstance(index.lower, ast.Constant) and isinstance(index.lower.value, int)
+            and not isinstance(index.lower.value, bool) and index.lower.value >= 1)
 
 
 def _number(v):

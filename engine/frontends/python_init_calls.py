@@ -132,6 +132,9 @@ class InitCalls:
             return Items([Const(i) for i in bounds], label)
         if name == "len" and args and isinstance(args[0], Items | Tup):
             return Const(len(args[0].items))
+        if func.path[0] == "builtins" and name == "reversed" and len(args) == 1 and isinstance(
+                args[0], Items | Tup):  # for i in reversed(range(depth - 1)): UNet's up path
+            return Items(list(reversed(args[0].items)), label)
         if func.path[0] == "builtins" and name in ("enumerate", "zip", "list", "tuple") and (
                 args and any(isinstance(a, Unknown) for a in args)):
             return next(a for a in args if isinstance(a, Unknown))  # enumerate(*layers unknown)

@@ -82,3 +82,13 @@ def test_fused_gates_of_two_layers_keep_each_layers_row_and_agree_with_torch():
         lambda: fixtures.FusedGates(W, W), lambda: (torch.randn(1, W), torch.randn(1, W),
                                                 torch.randn(1, W)),
         [lambda m: m.ih.weight.grad, lambda m: m.hh.weight.grad]))
+
+
+def test_a_unet_up_path_built_in_reverse_and_cropped_to_a_shape_tail_matches_torch():
+    # 2 x 2 pixels: pooled to one, upsampled back (torch counts positions, the reader one)
+    READ.agree("UNet", torch_flow.torch_ratios(
+        fixtures.UNet, lambda: (torch.randn(1, 4, 2, 2),),
+        [lambda m: m.down_path[0].weight.grad, lambda m: m.down_path[1].weight.grad,
+         lambda m: m.up_path[0].up.weight.grad, lambda m: m.up_path[0].conv.weight.grad,
+         lambda m: m.last.weight.grad]))
+    assert "UpBlock" in READ.units
