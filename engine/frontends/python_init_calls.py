@@ -44,7 +44,10 @@ def fresh(value, label: str):
     """A deep copy of a layer structure (``copy.deepcopy(layer)`` in
     ``clones``): the same specs, weights of its own."""
     if isinstance(value, Layer):
-        return Layer(value.spec, label, value.span)
+        copy = Layer(value.spec, label, value.span)
+        if getattr(value, "init", None):  # re-initialised before the copy: so is the copy
+            copy.init = value.init  # shared: the copy's use marks the original's record
+        return copy
     if isinstance(value, Mod):
         copy = Mod(value.cls, {}, label)
         for k, v in value.attrs.items():  # methods bound to the copy

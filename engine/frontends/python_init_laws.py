@@ -177,7 +177,7 @@ def declared_init(layer: Layer, attr: str, default: str, fan_in=None, whole: boo
     init = getattr(layer, "init", {}).get(attr)
     if init is None:
         return default
-    layer.init = {**layer.init, ("used", attr): True}
+    layer.init[("used", attr)] = True  # in place: a deep copy shares its original's record
     spec = layer.spec
     what = f"{layer.label or spec.ctor}.{attr}"
     window = spec.window or 1
@@ -222,8 +222,8 @@ def finish_inits(built, reader):
         written = assumed_shape(p.shape)
         if written == tuple(p.shape) and not init.assumed:
             continue
-        expect = _read_shape(written)
-        if shapes.get(p.symbol) != tuple(min(d, MEASURED_WIDTH) for d in expect):
+        expect = tuple(min(d, MEASURED_WIDTH) for d in _read_shape(written))
+        if shapes.get(p.symbol) not in (expect, expect[::-1]):  # x @ W: declared [out, in]
             reasons.append(f"{p.label or p.name} with `{init.words}` (its sizes are fixed in "
                            "forward, not where it is drawn)")
             continue

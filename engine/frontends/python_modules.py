@@ -29,6 +29,8 @@ from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
 from chainlens.engine.frontends.python_flax import needs_fields, partial_construction
 from chainlens.engine.frontends.python_project import origin
+from chainlens.engine.frontends.python_site_pass import inner_sites
+from chainlens.engine.frontends.python_sites import site_scope
 from chainlens.engine.frontends.python_subclasses import layer_subclasses, subclass_reasons
 from chainlens.engine.frontends.python_values import Ref
 from chainlens.engine.language.program import Program
@@ -109,6 +111,8 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
     mine = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     made = _constructions(tree, classes)
     scope = site_scope(tree, _assignments(tree))  # where each construction sits
+    made = {**inner_sites(classes, functions, constants, offsets, configs, scope, made,
+                          _needs_arguments), **made}  # built only inside another class
     units: list[ModuleUnit] = []
     skips: list[ModuleSkip] = []
     owned: set[ast.AST] = set()

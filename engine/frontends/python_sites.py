@@ -23,11 +23,33 @@ typical-width assumption, said in the hover), never a guess.
 from __future__ import annotations
 
 import ast
+import dataclasses
 
 from chainlens.engine.frontends.python_ast import dotted
-from chainlens.engine.frontends.python_values import Items, Tup, Unknown
+from chainlens.engine.frontends.python_values import (
+    Func,
+    Items,
+    Layer,
+    Mod,
+    Param,
+    Seq,
+    Tup,
+    Unknown,
+)
 
-__all__ = ["Scope", "site_scope", "site_arguments", "record_call"]
+__all__ = ["Scope", "Recorded", "site_scope", "site_arguments", "record_call", "note_site"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Recorded:
+    """Where another class of the file builds a class: copies of the
+    argument values there (:mod:`python_site_pass`)."""
+
+    args: tuple
+    kwargs: tuple  # (name, value) pairs
+    line: int
+    text: str
+    builder: str
 
 #: how deep top-level names are followed (``model = Net(enc)`` after ``enc = Encoder(d)``)
 _SCOPE_DEPTH = 4
@@ -81,9 +103,19 @@ def site_scope(tree: ast.Module, names: dict) -> Scope:
     return scope
 
 
-def site_arguments(made: ast.Call, scope: dict, init) -> tuple[list, dict, str]:
-    """The values of ``made``'s arguments where the file writes it, and
-    the hover's line naming the site."""
+def site_arguments(made, scope: dict, init) -> tuple[list, dict, str]:
+    """The values of ``made``'s arguments where the file writes it (a
+    call, or a :class:`Recorded` site inside another class), and the
+    hover's line naming the site."""
+    if isinstance(made, Recorded):
+        memo: dict = {}
+        args = [copy_value(v, memo) for v in made.args]
+        kwargs = {k: copy_value(v, memo) for k, v in made.kwargs}
+        for value in list(memo.values()):  # re-initialised parts keep their laws
+            if isinstance(value, Layer) and getattr(value, "init", None):
+                init._init_layers().append(value)
+        return args, kwargs, (f"built as {made.builder} builds it (line {made.line}): "
+                              f"`{made.text[:60]}`")
     if isinstance(scope, Scope):  # Config(hidden=48) at the site: its fields, not defaults
         init.__dict__["records"] = scope.records
     env = _top_env(made, scope, init)
@@ -274,4 +306,61 @@ def _records(tree: ast.Module) -> dict[str, list[tuple[str, ast.expr | None]]]:
             given = list(defaults.elts) if isinstance(defaults, ast.List | ast.Tuple) else []
             pad = [None] * (len(fields) - len(given)) + given
             out[node.targets[0].id] = list(zip(fields, pad, strict=False))
+    return out
+
+
+def note_site(init, name: str, node: ast.Call, args: list, kwargs: dict) -> None:
+    """Records the first place a class is built inside another (when the
+    reader carries a recorder: :func:`python_site_pass.inner_sites`)."""
+    sites = init.__dict__.get("sites")
+    if sites is None or name in sites:
+        return
+    memo: dict = {}
+    sites[name] = Recorded(tuple(copy_value(v, memo) for v in args),
+                           tuple((k, copy_value(v, memo)) for k, v in kwargs.items()),
+                           node.lineno, ast.unparse(node), _builder(init, node))
+
+
+def _builder(init, node: ast.Call) -> str:
+    """The innermost class (or function of the file) whose source holds
+    ``node``: who builds it (``SublayerConnection``, ``make_layers()``)."""
+    best, name = None, "another class"
+    for table, suffix in ((init.classes, ""), (init.functions, "()")):
+        for key, owner in table.items():
+            lo, hi = owner.lineno, getattr(owner, "end_lineno", owner.lineno)
+            if lo <= node.lineno <= hi and (best is None or hi - lo < best):
+                best, name = hi - lo, key + suffix
+    return name
+
+
+def copy_value(value, memo: dict):
+    """A copy of an argument value as it is when recorded: layers and
+    parameters of their own (a re-initialisation the builder writes later
+    does not reach them), the same ast nodes and closures."""
+    if id(value) in memo:
+        return memo[id(value)]
+    if isinstance(value, Layer):
+        out = Layer(value.spec, value.label, value.span)
+        if getattr(value, "init", None):
+            out.init = value.init  # its re-initialisation, recorded on the builder's reader
+    elif isinstance(value, Param):
+        out = dataclasses.replace(value, symbol=None)
+    elif isinstance(value, Mod):
+        out = Mod(value.cls, {}, value.label)
+        memo[id(value)] = out
+        for k, v in value.attrs.items():
+            out.attrs[k] = (Func(v.node, out) if isinstance(v, Func) and v.bound is value
+                            else copy_value(v, memo))
+    elif isinstance(value, Seq):
+        out = Seq([copy_value(v, memo) for v in value.items], value.label)
+    elif isinstance(value, Items):
+        names = ({k: copy_value(v, memo) for k, v in value.names.items()}
+                 if value.names else None)
+        items = list(names.values()) if names else [copy_value(v, memo) for v in value.items]
+        out = Items(items, value.label, names)
+    elif isinstance(value, Tup):
+        out = Tup([copy_value(v, memo) for v in value.items])
+    else:
+        out = value
+    memo[id(value)] = out
     return out
