@@ -222,14 +222,18 @@ class _Resolver:
         for level, module, _ in reversed(mod.stars):
             try:
                 target = self.file_of(rel, level, module)
-                public = self.module(target).public
-                if (public is not None and name not in public) or (
-                        public is None and name.startswith("_")):
+                if not self.exports(target, name):
                     continue
                 return self.lookup(target, name, self.deeper(depth))
             except _Miss:
                 continue
         raise _Miss(f"{name} is not defined in {rel}")
+
+    def exports(self, rel: str, name: str) -> bool:
+        """Does ``from <rel> import *`` bind ``name`` (its ``__all__``, else
+        the names without a leading underscore)?"""
+        public = self.module(rel).public
+        return name in public if public is not None else not name.startswith("_")
 
     def deeper(self, depth: int) -> int:
         if depth + 1 > MAX_IMPORT_DEPTH:
@@ -392,6 +396,12 @@ class _Resolver:
             for level, module, where in reversed(me.stars):
                 try:
                     target = self.file_of(self.here, level, module)
+                    if not self.exports(target, name):
+                        if name in self.module(target).defs:
+                            self.unread.setdefault(name, (
+                                f"{name} is not imported by `from {_source(level, module)} "
+                                f"import *` (not in its __all__)"))
+                        continue  # not in its __all__ (or private): not imported by *
                     found = self.lookup(target, name, 1)
                 except _Miss:
                     continue

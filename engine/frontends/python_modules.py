@@ -104,8 +104,10 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
             classes[node.name] = node
         elif isinstance(node, ast.ClassDef):
             others[node.name] = node
-    constants.update(layer_subclasses(others, constants))
-    unknown = {**(imported.unread if imported else {}), **subclass_reasons(others, constants)}
+    subclassed = layer_subclasses(others, constants)
+    constants.update(subclassed)
+    changed = subclass_reasons(others, constants)
+    unknown = {**(imported.unread if imported else {}), **changed}
     configs = {k: n for k, n in others.items() if any(
         isinstance(s, ast.AnnAssign) and s.value is not None for s in n.body)}
     mine = [n for n in tree.body if isinstance(n, ast.ClassDef)]
@@ -116,6 +118,9 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
     units: list[ModuleUnit] = []
     skips: list[ModuleSkip] = []
     owned: set[ast.AST] = set()
+    # a library layer's subclass: its methods are the layer's, not plain functions
+    owned.update(n for c in mine if c.name in subclassed or c.name in changed
+                 for n in ast.walk(c) if isinstance(n, ast.FunctionDef))
     for name, cls in classes.items():
         if cls not in mine:
             continue  # imported: read where the file uses it

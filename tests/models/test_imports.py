@@ -337,3 +337,37 @@ class ViT(nn.Module):
     _, skips = _units(tmp_path / "vit.py")
     assert "PatchEmbed is imported from timm.models.vision_transformer, a library" in (
         skips["ViT.forward"])
+
+
+def test_a_star_import_binds_only_what_all_exports(tmp_path):
+    (tmp_path / "blocks.py").write_text('__all__ = ["Block"]\n' + BLOCKS + '''
+
+class Hidden(Block):
+    pass
+''')
+    (tmp_path / "train.py").write_text('''
+from torch import nn
+from blocks import *
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = Block()
+
+    def forward(self, x):
+        return self.a(x)
+
+
+class Net2(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.h = Hidden()
+
+    def forward(self, x):
+        return self.h(x)
+''')
+    units, skips = _units(tmp_path / "train.py")
+    assert "Net" in units and "Net2" not in units  # Python: NameError at Hidden()
+    assert "Hidden is not imported by `from blocks import *` (not in its __all__)" in (
+        skips["Net2.forward"])

@@ -204,3 +204,15 @@ def test_a_subclass_that_changes_the_initialisation_says_so():
     (reason,) = [s.reason for s in doc.skipped if s.name == "Block.forward"]
     assert "Linear subclasses nn.Linear and changes it (line" in reason
     assert "zero_init = True" in reason
+
+
+def test_the_methods_of_a_layer_subclass_are_no_plain_functions():
+    text = CLIP_NORM.replace('''class Linear(nn.Linear):
+    pass''', '''class Linear(nn.Linear):
+    def reset_parameters(self):
+        nn.init.normal_(self.weight)''')
+    doc = read_document(text, "python")
+    names = {s.name for s in doc.skipped} | {u.label for u in doc.programs}
+    assert "reset_parameters" not in names and "forward" not in names
+    (reason,) = [s.reason for s in doc.skipped if s.name == "Block.forward"]
+    assert "changes it (its own reset_parameters)" in reason
