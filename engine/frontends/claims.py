@@ -22,6 +22,7 @@ from chainlens.engine.core.nodes import ZERO, sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.frontends.document import Unit
+from chainlens.engine.frontends.latex_decorated import redecorate_latex, redecorate_unicode
 from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_units import read_claimed
 from chainlens.engine.frontends.notes import OTHER_FUNCTION
@@ -70,7 +71,8 @@ class ClaimVerdict:
             text += f"; it is {self.correct_unicode}"
         counter = self.counterexample
         if counter:
-            point = ", ".join(f"{k} = {_num(v)}" for k, v in (counter.get("at") or {}).items())
+            point = ", ".join(f"{redecorate_unicode(k)} = {_num(v)}"
+                              for k, v in (counter.get("at") or {}).items())
             text += (f" (counterexample: at {point} the derivative is "
                      f"{_num(counter.get('expected'))}, the claim gives "
                      f"{_num(counter.get('claimed'))})")
@@ -88,7 +90,8 @@ def claim_variable(unit: Unit, default: str = "x") -> str:
     """The variable a claim differentiates by: the one it names, else the
     expression's only variable, else ``default``."""
     if unit.claim is not None and unit.claim.wrt:
-        return unit.claim.wrt.removeprefix("\\")  # d/d\theta: the engine's theta
+        # d/d\theta: the engine's theta; d/d\hat{y} (read y_{hat}): its y_hat
+        return re.sub(r"_\{(\w+)\}", r"_\1", unit.claim.wrt.removeprefix("\\"))
     names = free_symbols(unit.expr)
     return names[0] if len(names) == 1 else default
 
@@ -273,7 +276,7 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
     other = _another_definition(unit, wrt, alternatives)
     if other:
         return ClaimVerdict(unit, wrt, note=f"not checked: {other}")
-    latex = render(verdict.derivative, "latex")
+    latex = redecorate_latex(render(verdict.derivative, "latex"))
     # with several definitions nearby the claim is wrong for each, but which
     # derivative the note meant (the fix) is still a guess
     # a limit step (first principles) is not replaced by its value: no fix there
@@ -281,7 +284,7 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
         and _fix_reads_back(target, latex, wrt)
     return ClaimVerdict(unit, wrt, ok=False, counterexample=_counter_dict(verdict),
                         correct_latex=latex if fix_ok else None,
-                        correct_unicode=render(verdict.derivative, "unicode"))
+                        correct_unicode=redecorate_unicode(render(verdict.derivative, "unicode")))
 
 
 def _other_reading(unit: Unit, derivative, wrt: str) -> str | None:

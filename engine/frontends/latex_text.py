@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from chainlens.engine.frontends.latex_decorated import undecorate
 from chainlens.engine.frontends.latex_macros import Macro, expand_macros
 from chainlens.engine.rules import RULES
 
@@ -266,7 +267,7 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = re.sub(r"(?<![\\A-Za-z_{^])([A-Za-z])(\d)", r"\1 \\cdot \2", text)  # x3 is x·3
     text = re.sub(r"\)\s*(?=\d)", r") \\cdot ", text)  # \cos(x^3)3x^2 is cos(x³)·3x²
     text = re.sub(r"(\^\{[^{}]*\})\s*(?=\d)", r"\1 \\cdot ", text)  # (t^2+1)^92t: ^{9}·2t
-    text = re.sub(r"\s+", " ", text).strip()
+    text = undecorate(re.sub(r"\s+", " ", text).strip())  # \hat{y}: one name, y_{hat}
     return text.rstrip(".,;: ").strip()
 
 

@@ -17,7 +17,8 @@ from chainlens.engine.frontends.note_defs import GREEK, NAME, Definition, apply_
 
 __all__ = ["head_of", "name_derivative"]
 
-_VAR = r"([A-Za-z]|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma|rho))"
+_VAR = (r"([A-Za-z](?:_\{(?:hat|bar|tilde|vec)\})?"  # \hat{y} read as y_{hat}
+        r"|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma|rho))")
 _ORDER = r"(?:\^\{?\s*(\d)\s*\}?)?"
 _OP = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*\}\{\s*(?:d|\\partial)\s*" + _VAR
                  + r"\s*" + _ORDER + r"\s*\}|^\(?\s*d\s*/\s*d\s*" + _VAR + r"\s*\)?")

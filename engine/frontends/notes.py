@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from chainlens.engine.frontends.latex_decorated import unboxed
 from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_context import (
     condition,
@@ -234,7 +235,7 @@ def _redefined(note: str, frag: Math) -> list[Definition]:
 
 
 def _statements(frag: Math, macros, defs, same=None):
-    text = frag.text
+    text = unboxed(frag.text)  # \boxed{A = B}: the box's braces would hide its '='
     for s0, e0 in _pieces(text, _top_level(text, _STATEMENT)):
         stop = _top_level(text[:e0], _STOP)
         stop = [c for c in stop if c[0] >= s0]

@@ -68,3 +68,38 @@ def test_a_greek_variable_after_a_one_letter_definition_does_not_crash():
     # red team G1: the variable went unescaped into a regular expression
     note = "Let $y = \\sin t$.\n\n$\\frac{d}{d\\phi}\\cos\\phi = -\\sin\\phi$.\n"
     assert oks(note, "markdown") == [True]
+
+
+LOSS = "$$L = -[y \\log({p}) + (1-y) \\log(1-{p})]$$\n\n"
+
+
+@pytest.mark.parametrize("p", ["\\hat{y}", "\\hat y", "\\widehat{y}", "\\bar{q}", "\\tilde{u}",
+                               "\\vec{w}"])
+def test_a_decorated_letter_is_one_variable(p):
+    claim = f"$$\\frac{{\\partial L}}{{\\partial {p}}} = \\frac{{{p} - y}}{{{p}(1-{p})}}$$"
+    assert oks(LOSS.format(p=p) + claim, "markdown") == [True]
+    got = [check_claim(u) for u in read_document(LOSS.format(p=p) + claim.replace(
+        f"{{{p} - y}}", f"{{y - {p}}}"), "markdown").claims]
+    assert [v.ok for v in got] == [False]
+
+
+def test_the_fix_and_the_message_keep_the_accent():
+    note = LOSS.format(p="\\hat{y}") + ("$$\\frac{\\partial L}{\\partial \\hat{y}} = "
+                                        "\\frac{y}{\\hat{y}}$$")
+    (v,) = [check_claim(u) for u in read_document(note, "markdown").claims]
+    assert v.ok is False
+    assert "\\hat{y}" in v.correct_latex and "y_{hat}" not in v.correct_latex
+    assert "y\u0302" in v.correct_unicode and "y\u0302 = " in v.message()
+
+
+def test_a_hat_is_not_the_bare_letter():
+    # y and \hat{y} are two variables: d/d\hat{y} of y is 0
+    assert oks("$$\\frac{\\partial}{\\partial \\hat{y}} (y \\hat{y}) = y$$", "markdown") == [True]
+    assert oks("$$\\frac{\\partial}{\\partial \\hat{y}} (y \\hat{y}) = 2y$$", "markdown") == [False]
+
+
+@pytest.mark.parametrize("box", ["\\boxed{{{0}}}", "\\fbox{{{0}}}", "{0}"])
+def test_a_boxed_key_result_is_read(box):
+    claim = box.format("\\frac{d}{dx} \\sin(x^2) = 2x\\cos(x^2)")
+    assert oks(f"$${claim}$$", "markdown") == [True]
+    assert oks(f"$${claim.replace('2x', '3x')}$$", "markdown") == [False]
