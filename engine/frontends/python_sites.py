@@ -68,6 +68,7 @@ class Scope(dict):
         self.enclosing: dict[int, tuple[ast.FunctionDef, int]] = {}
         self.calls: dict[str, list[ast.Call]] = {}
         self.options: dict[str, ast.Dict] = {}  # args = parser.parse_args(): its defaults
+        self.parsers: set[str] = set()  # def get_args(): ...; return parser.parse_args()
         #: record types of the file: dataclasses, NamedTuple classes, namedtuple(...)
         #: calls, by name -> their fields in order, each with its default (or None)
         self.records: dict[str, list[tuple[str, ast.expr | None]]] = {}
@@ -94,9 +95,11 @@ def site_scope(tree: ast.Module, names: dict) -> Scope:
     scope.records = _records(tree)
     options = _options(tree)
     if options is not None:
+        scope.parsers = _parser_functions(tree)
         for node in ast.walk(tree):
             if (isinstance(node, ast.Assign) and len(node.targets) == 1
-                    and isinstance(node.targets[0], ast.Name) and _parses(node.value)):
+                    and isinstance(node.targets[0], ast.Name)
+                    and _parses(node.value, scope.parsers)):
                 scope.options[node.targets[0].id] = options
                 if node.targets[0].id in scope:
                     scope[node.targets[0].id] = options
@@ -187,7 +190,7 @@ def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict
                                else Unknown(f"{p.arg} is an argument of {fn.name}"))
     for stmt in fn.body[:index]:
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-                and isinstance(stmt.targets[0], ast.Name) and _parses(stmt.value)
+                and isinstance(stmt.targets[0], ast.Name) and _parses(stmt.value, scope.parsers)
                 and stmt.targets[0].id in scope.options):
             env[stmt.targets[0].id] = init.value(scope.options[stmt.targets[0].id], {}, None)
             continue
@@ -213,12 +216,32 @@ def _other_sites(made: ast.Call, scope: dict) -> int:
     return len(seen)
 
 
-def _parses(node: ast.AST) -> bool:
-    """``parser.parse_args()`` (or ``parse_known_args()[0]``)."""
+def _parses(node: ast.AST, parsers: set[str] = frozenset()) -> bool:
+    """``parser.parse_args()`` (or ``parse_known_args()[0]``), or a call of
+    a function of the file that returns it (``args = get_args()``)."""
     if isinstance(node, ast.Subscript):
         node = node.value
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id in parsers
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
         node.func.attr in ("parse_args", "parse_known_args"))
+
+
+def _parser_functions(tree: ast.Module) -> set[str]:
+    """Top-level functions returning the parsed options: ``return
+    parser.parse_args()``, or ``args = parser.parse_args(); ...; return args``."""
+    out: set[str] = set()
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef):
+            continue
+        parsed = {n.targets[0].id for n in ast.walk(fn) if isinstance(n, ast.Assign)
+                  and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                  and _parses(n.value)}
+        if any(isinstance(n, ast.Return) and n.value is not None and (
+                _parses(n.value) or (isinstance(n.value, ast.Name) and n.value.id in parsed))
+               for n in ast.walk(fn)):
+            out.add(fn.name)
+    return out
 
 
 def _options(tree: ast.Module) -> ast.Dict | None:
@@ -270,6 +293,10 @@ def record_call(init, node: ast.Call, env: dict, mod):
     for k in node.keywords:
         if k.arg in dict(fields):
             names[k.arg] = init.value(k.value, env, mod)
+        elif k.arg is None:  # GPTConfig(**model_args) of a written dict
+            spread = init.value(k.value, env, mod)
+            if isinstance(spread, Items) and spread.names:
+                names.update({n: v for n, v in spread.names.items() if n in dict(fields)})
     for name, default in fields:
         if name not in names:
             names[name] = (init.value(default, {}, None) if default is not None

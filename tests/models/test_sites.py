@@ -108,6 +108,16 @@ SPELLINGS = {
         "    p.add_argument('--inp', type=int, default=20)\n"
         "    p.add_argument('--hid', dest='hidden', type=int, default=30)\n"
         "    args = p.parse_args()\n    return Net(args.inp, args.hidden, 4)\n"),
+    "argparse through a helper": (
+        "import argparse\n\n\ndef get_args():\n    p = argparse.ArgumentParser()\n"
+        "    p.add_argument('--inp', type=int, default=20)\n"
+        "    p.add_argument('--hidden', type=int, default=30)\n"
+        "    args = p.parse_args()\n    return args\n\n\n"
+        "def main():\n    args = get_args()\n    return Net(args.inp, args.hidden, 4)\n"),
+    "a record spread from a dict": (
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Cfg:\n    d_in: int = 1\n"
+        "    hidden: int = 1\n\n\nsizes = dict(d_in=20, hidden=30)\ncfg = Cfg(**sizes)\n"
+        "model = Net(cfg.d_in, cfg.hidden, 4)\n"),
     "starred list": "SIZES = [20, 30, 4]\nmodel = Net(*SIZES)\n",
     "keywords": "model = Net(d_out=4, hidden=30, d_in=20)\n",
 }
