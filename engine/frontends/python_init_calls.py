@@ -87,6 +87,12 @@ class InitCalls:
             owner = self._value(node.func.value, env, mod, label)
             if isinstance(owner, Layer | Mod | Seq | Items):
                 return owner  # nn.Linear(i, 3 * h).to(self.device)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in ("zero_", "fill_") and (
+                len(node.args) == (node.func.attr == "fill_")):
+            owner = self._value(node.func.value, env, mod, label)
+            fill = self._value(node.args[0], env, mod, label) if node.args else Const(0)
+            if isinstance(owner, Param) and isinstance(fill, Const) and fill.value == 0:
+                return dataclasses.replace(owner, init="zeros")  # th.empty(n).fill_(0)
         func = self._value(node.func, env, mod, label)
         flat = isinstance(func, Ref) and func.path[-1] in ("ModuleList", "Parameter",
                                                            "ParameterList")

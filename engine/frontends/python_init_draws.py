@@ -22,10 +22,17 @@ wrong initialisation.
 from __future__ import annotations
 
 import ast
+import dataclasses
 from dataclasses import dataclass
 
 from chainlens.engine.frontends.python_ast import dotted
-from chainlens.engine.frontends.python_init_laws import InitCall, gain, is_default, param_law
+from chainlens.engine.frontends.python_init_laws import (
+    InitCall,
+    gain,
+    is_default,
+    param_law,
+    torch_default,
+)
 from chainlens.engine.frontends.python_init_sizes import InitSizes
 from chainlens.engine.frontends.python_values import (
     Const,
@@ -386,6 +393,13 @@ class InitDraws(InitSizes):
         if slot is None:
             self._init_unmodelled(f"weights with `{words}`")
             return
+        if last in ("mul_", "div_") and len(call.args) == 1 and not call.keywords:
+            sizes: list = []
+            factor = self._init_arg(call.args[0], env, mod, sizes)
+            if isinstance(factor, int | float) and factor and last == "div_":
+                factor = 1.0 / factor
+            if self._scale(slot, factor, words, sizes):
+                return
         if spec is None:
             self._record(slot, InitCall(None, (), words))
             return
@@ -433,6 +447,23 @@ class InitDraws(InitSizes):
         if isinstance(value, Param) and not value.buffer:
             return _Slot(value, "", value.label)
         return None
+
+    def _scale(self, slot: _Slot, factor, words: str, sizes: list) -> bool:
+        """``w.data.mul_(c)`` of a layer's weight or bias: its current law
+        (the file's draw, else PyTorch's default) times ``c``; False when
+        that is not modelled (a parameter, another layer, ``c`` unknown)."""
+        owner = slot.owner
+        if not isinstance(factor, int | float) or isinstance(factor, bool) or not isinstance(
+                owner, Layer) or slot.attr not in ("weight", "bias"):
+            return False
+        current = getattr(owner, "init", {}).get(slot.attr) or torch_default(owner, slot.attr)
+        if current is None or current.fn is None:
+            return False
+        self._record(slot, dataclasses.replace(
+            current, factor=current.factor * factor, words=f"{current.words}, then {words}"
+            if current.words != "the default" else words,
+            assumed=tuple(dict.fromkeys((*current.assumed, *sizes)))))
+        return True
 
     def _record(self, slot: _Slot, init: InitCall) -> None:
         owner = slot.owner

@@ -20,7 +20,8 @@ from chainlens.engine.frontends.python_library import MEASURED_WIDTH
 from chainlens.engine.frontends.python_values import TYPICAL_WIDTH, UNROLLED_STEPS, Layer, Param
 from chainlens.engine.health.init import LAW, UNMODELLED, law_key
 
-__all__ = ["InitCall", "gain", "is_default", "param_law", "declared_init", "finish_inits"]
+__all__ = ["InitCall", "gain", "is_default", "param_law", "declared_init", "finish_inits",
+           "torch_default"]
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class InitCall:
     args: tuple
     words: str
     assumed: tuple = ()
+    #: a factor applied afterwards (ConvNeXt's ``head.weight.data.mul_(head_init_scale)``)
+    factor: float = 1.0
 
 
 def gain(nonlinearity, param) -> float | None:
@@ -66,8 +69,29 @@ def is_default(layer: Layer, attr: str, init: InitCall) -> bool:
 
 
 def _absolute(init: InitCall, fan_in: float, fan_out: float):
-    """(dist, loc, scale, a, b) of ``init`` at torch's fans, None if not
-    modelled."""
+    """(dist, loc, scale, a, b) of ``init`` at torch's fans, times its
+    factor; None if not modelled."""
+    law = _unscaled(init, fan_in, fan_out)
+    if law is None or init.factor == 1.0:
+        return law
+    dist, loc, scale, a, b = law  # a, b of a truncated normal are in std units
+    return dist, loc * init.factor, scale * abs(init.factor), a, b
+
+
+def torch_default(layer: Layer, attr: str) -> InitCall | None:
+    """PyTorch's own draw of a Linear/Conv weight (kaiming_uniform_ with
+    a = √5, i.e. U(±1/√fan_in)) or bias (U(±1/√fan_in)) as an init call, for a
+    factor the file applies to it; None for other layers."""
+    spec = layer.spec
+    if spec.framework != "torch" or spec.kind not in ("linear", "conv"):
+        return None
+    if attr == "weight":
+        return InitCall("kaiming_uniform_", (("a", math.sqrt(5.0)), ("mode", "fan_in"),
+                                             ("nonlinearity", "leaky_relu")), "the default")
+    return InitCall("bias_default_", (), "the default") if attr == "bias" else None
+
+
+def _unscaled(init: InitCall, fan_in: float, fan_out: float):
     args = dict(init.args)
     fn = init.fn
     if fn == "uniform_":
@@ -101,6 +125,8 @@ def _absolute(init: InitCall, fan_in: float, fan_out: float):
         return "normal", 0.0, std, 0.0, 0.0
     if fn == "orthogonal_":
         return "orth", 0.0, float(args["gain"]), 0.0, 0.0
+    if fn == "bias_default_":  # nn.Linear / Conv's bias: U(±1/√fan_in)
+        return "uniform", 0.0, 1.0 / math.sqrt(fan_in), 0.0, 0.0
     return None
 
 
@@ -120,6 +146,10 @@ def _law(init: InitCall, scaling: str, fan_in, fan_out, declared_fan, matrix: bo
         return unmodelled
     dist, loc, scale, a, b = law
     return law_key(scaling, dist, loc, scale, declared_fan, init.words, a, b)
+
+
+#: laws whose draws do not depend on the parameter's fans
+_FAN_FREE = frozenset({"uniform_", "normal_", "trunc_normal_", "constant_", "zeros_", "ones_"})
 
 
 def assumed_shape(shape: tuple) -> tuple:
@@ -149,6 +179,8 @@ def param_law(p: Param, init: InitCall) -> str:
     declared, :func:`finish_inits`)."""
     shape, what = assumed_shape(p.shape), p.label or p.name
     unmodelled = f"{UNMODELLED}{what} with `{init.words}`"
+    if not shape and init.fn in _FAN_FREE:  # Parameter(x) of a tensor not read: a law per entry
+        return _law(init, "a", 1, 1, None, False, what)
     if not shape or not all(isinstance(d, int) and d > 0 for d in shape):
         return unmodelled
     if len(shape) > 2:  # GAT's (heads, 2F, 1) scores: read along one axis, each entry's law
@@ -209,6 +241,7 @@ def finish_inits(built, reader):
         return built
     reasons = list(getattr(reader, "init_unmodelled", []))
     assumed: list[str] = []
+    shaped: list[str] = []  # parameters whose shape the file does not write
     for layer in getattr(reader, "init_layers", []):
         for attr, init in layer.init.items():
             if isinstance(attr, str) and ("used", attr) not in layer.init:
@@ -227,8 +260,9 @@ def finish_inits(built, reader):
             reasons.append(f"{p.label or p.name} with `{init.words}` (its sizes are fixed in "
                            "forward, not where it is drawn)")
             continue
-        assumed += [f"{p.label or p.name} of shape {written}"
-                    for _ in [0] if written != tuple(p.shape)] + list(init.assumed)
+        if written != tuple(p.shape):
+            shaped.append(p.label or p.name)
+        assumed += list(init.assumed)
     inits = [program.declarations[i].init or "" for i in params]
     marked = next((i[len(UNMODELLED):] for i in inits if i.startswith(UNMODELLED)), None)
     if reasons or marked:
@@ -245,6 +279,9 @@ def finish_inits(built, reader):
     note = ("measured at the file's own initialisation: "
             + ", ".join(f"`{w}`" for w in used[:3]) + (" …" if len(used) > 3 else ""))
     notes = (*built.notes, note)
+    if shaped:
+        assumed.append(f"the shapes of {', '.join(shaped[:3])}" + (" …" if len(shaped) > 3
+                                                                   else ""))
     if assumed:
         assumed = list(dict.fromkeys(assumed))
         notes += (f"its init read at sizes the file does not fix, as the rest of the model is "
