@@ -1,5 +1,5 @@
 """Issue #13 on real notes: no correct claim is called wrong (on dev, heldout,
-heldout2 and heldout3), and every quick fix offered reads back as a correct
+heldout2, heldout3 and heldout5), and every quick fix offered reads back as a correct
 claim.  The corpus copies are built from
 public snapshots by tests/corpora/notes/build.py and are not committed; the
 test skips without them.  Figures: benchmarks/notes_corpus.py."""
@@ -20,7 +20,7 @@ sys.modules["notes_corpus"] = corpus
 _spec.loader.exec_module(corpus)
 
 
-SPLITS = ("dev", "heldout", "heldout2", "heldout3")
+SPLITS = ("dev", "heldout", "heldout2", "heldout3", "heldout5")
 
 
 def _have(split: str) -> bool:
@@ -68,9 +68,10 @@ def test_the_real_errors_in_the_dev_notes_are_found(dev):
 
 #: Floors reached in round 4 (benchmarks/notes_corpus.py prints the figures):
 #: claims checked / concrete claims, injected mistakes flagged / injected
-#: (heldout3: round 3's fresh set, seen and worked on in round 4).
+#: (heldout3: round 3's fresh set, seen and worked on in round 4; heldout3 and heldout5
+#: raised in round 5: limits, xargs macros, decorated letters, boxed results).
 FLOORS = {"dev": (0.91, 0.96), "heldout": (0.99, 0.94), "heldout2": (0.95, 0.91),
-          "heldout3": (0.91, 0.85)}
+          "heldout3": (0.93, 0.87), "heldout5": (0.86, 0.80)}
 
 
 def test_recall_and_injected_mistakes_stay_above_their_floors(split):
