@@ -126,7 +126,7 @@ def site_arguments(made, scope: dict, init) -> tuple[list, dict, str]:
     place = scope.enclosing.get(id(made)) if isinstance(scope, Scope) else None
     if place is not None:
         fn, index = place
-        env = _function_env(fn, index, scope, init, env)
+        env = _function_env(fn, index, scope, init, env, made)
         where = f"line {made.lineno}, in {fn.name}()"
     args: list = []
     for a in made.args:
@@ -167,11 +167,14 @@ def _top_env(node: ast.AST, scope: dict, init, depth: int = 0) -> dict:
     return env
 
 
-def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict) -> dict:
+def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict,
+                  made: ast.Call) -> dict:
     """The names of ``fn`` where its statement ``index`` runs: its
     parameters (from the file's own call of ``fn``, else their defaults;
-    a parameter neither gives is unknown) and its earlier statements, read
-    as ``__init__``'s are (``attn = MultiHeadedAttention(h, d_model)``)."""
+    a parameter neither gives is unknown) and the earlier assignments
+    ``made`` depends on, read as ``__init__``'s are (``attn =
+    MultiHeadedAttention(h, d_model)``; an unrelated ``G.apply(init_fn)``
+    is not read: its effects belong to another model)."""
     env = dict(top)
     env.update(_top_env(fn, scope, init))
     caller = next(iter(scope.calls.get(fn.name, [])), None)
@@ -188,7 +191,7 @@ def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict
     for p, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True):
         env[p.arg] = named.get(p.arg, init.value(d, {}, None) if d is not None
                                else Unknown(f"{p.arg} is an argument of {fn.name}"))
-    for stmt in fn.body[:index]:
+    for stmt in _slice(fn.body[:index], made):
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name) and _parses(stmt.value, scope.parsers)
                 and stmt.targets[0].id in scope.options):
@@ -199,6 +202,23 @@ def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict
         except Exception:  # noqa: BLE001 - a statement the site reader cannot read
             continue  # leaves its names unknown (never a guess)
     return env
+
+
+def _slice(stmts: list, made: ast.Call) -> list:
+    """The assignments among ``stmts`` that the names of ``made`` depend
+    on (a backward slice: ``c = copy.deepcopy``, ``attn = Attn(d)``, the
+    names those use in turn), in their order."""
+    names = {n.id for n in ast.walk(made) if isinstance(n, ast.Name)}
+    keep = []
+    for stmt in reversed(stmts):
+        if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign) and (
+                stmt.value is not None):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            bound = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            if bound & names:
+                keep.append(stmt)
+                names |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+    return keep[::-1]
 
 
 def _other_sites(made: ast.Call, scope: dict) -> int:

@@ -144,3 +144,21 @@ def test_each_spelling_of_the_site_gives_the_same_sizes(spelling):
     weights = [tuple(d.shape) for d in unit.program.declarations if d.name.startswith("W")]
     assert weights == [(30, 20), (4, 30)], (spelling, [s.reason for s in doc.skipped])
     assert any("built as the file builds it" in n for n in unit.notes)
+
+
+def test_unrelated_statements_of_the_site_function_do_not_reach_the_class():
+    # main() re-initialises g (another model); Net, built later in main(), is read
+    # at its own defaults: only the assignments its arguments use are read
+    source = NET + (
+        "class Gen(nn.Module):\n    def __init__(self, d):\n        super().__init__()\n"
+        "        self.fc = nn.Linear(d, d)\n\n    def forward(self, z):\n"
+        "        return self.fc(z)\n\n\n"
+        "def main(width=20):\n    g = Gen(8)\n    nn.init.zeros_(g.fc.weight)\n"
+        "    g.fc.weight.data.normal_(0, 0.02)\n    hidden = 30\n"
+        "    d = Net(width, hidden, 4)\n    return g, d\n")
+    doc = read_document(source, path="gan.py")
+    unit = next(u for u in doc.programs if u.label == "Net")
+    notes = " | ".join(unit.notes)
+    assert "in main()" in notes and "not measured" not in notes
+    weights = [tuple(d.shape) for d in unit.program.declarations if d.name.startswith("W")]
+    assert weights == [(30, 20), (4, 30)]
