@@ -65,6 +65,8 @@ def library_aliases(tree: ast.Module) -> dict[str, str]:
     """``{alias: usual name}`` for the file's imports of a known library
     under another name."""
     imports = list(_imports(tree))
+    if all(_USUAL.get(path) in (None, name) for name, path in imports):
+        return {}  # (most files: no walk of the whole tree)
     paths: dict[str, set[str]] = {}
     for name, path in imports:
         paths.setdefault(name, set()).add(path)
@@ -146,9 +148,10 @@ def bound_names(node: ast.AST) -> set[str]:
     return out
 
 
-def attribute_chains(node: ast.AST, root: str) -> list[tuple[str, ...]]:
-    """Outermost attribute chains ``root.a.b`` in ``node``."""
-    out, inner = [], set()
+def attribute_chains(node: ast.AST) -> dict[str, set[tuple[str, ...]]]:
+    """Outermost attribute chains ``root.a.b`` in ``node``, by root name."""
+    out: dict[str, set[tuple[str, ...]]] = {}
+    inner: set[int] = set()
     for n in ast.walk(node):
         if isinstance(n, ast.Attribute) and id(n) not in inner:
             parts, cur = [], n
@@ -156,8 +159,8 @@ def attribute_chains(node: ast.AST, root: str) -> list[tuple[str, ...]]:
                 inner.add(id(cur.value))
                 parts.append(cur.attr)
                 cur = cur.value
-            if isinstance(cur, ast.Name) and cur.id == root:
-                out.append((root, *parts[::-1]))
+            if isinstance(cur, ast.Name):
+                out.setdefault(cur.id, set()).add((cur.id, *parts[::-1]))
     return out
 
 

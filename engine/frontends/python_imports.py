@@ -103,7 +103,8 @@ def read_imports(tree: ast.Module, path: str | None, root: str | None = None) ->
     library aliases (``import torch as th``) are renamed in ``tree`` in place
     to the names the reader knows.  ``root``: the project root (default:
     found upwards from ``path``); nothing outside it is read."""
-    rename_names(tree, library_aliases(tree))
+    aliases = library_aliases(tree)
+    rename_names(tree, aliases)
     if not path:
         return NOTHING
     try:
@@ -114,7 +115,7 @@ def read_imports(tree: ast.Module, path: str | None, root: str | None = None) ->
     here = files.relative(p)
     if here is None:
         return NOTHING
-    return _Resolver(files, here).run(tree)
+    return _Resolver(files, here).run(tree, aliases)
 
 
 class _Miss(Exception):
@@ -135,8 +136,9 @@ class _Module:
     public: frozenset | None = None
 
 
-def _module(rel: str, tree: ast.Module) -> _Module:
-    mod = _Module(rel, tree, constants=file_constants(tree), aliases=library_aliases(tree))
+def _module(rel: str, tree: ast.Module, aliases: dict | None = None) -> _Module:
+    mod = _Module(rel, tree, constants=file_constants(tree),
+                  aliases=library_aliases(tree) if aliases is None else aliases)
     body = list(tree.body)
     while body:
         stmt = body.pop(0)
@@ -180,6 +182,7 @@ class _Resolver:
         self.modules: dict[str, _Module] = {}
         self.keys: dict[tuple[str, str], str] = {}
         self.built: set[tuple[str, str]] = set()
+        self.found: dict[tuple, str | None] = {}
         self.taken: set[str] = set()
         self.classes: dict = {}
         self.functions: dict = {}
@@ -196,13 +199,18 @@ class _Resolver:
                 parsed = self.files.parse(rel)
             except Unreadable as exc:
                 raise _Miss(str(exc)) from None
-            self.modules[rel] = _module(rel, parsed.tree)
+            if "module" not in parsed.memo:  # (kept with the parse: by path and mtime)
+                parsed.memo["module"] = _module(rel, parsed.tree)
+            self.modules[rel] = parsed.memo["module"]
         return self.modules[rel]
 
     def file_of(self, rel: str, level: int, module: str | None) -> str:
         if not level and module and module.split(".")[0] in _LIBRARIES:
             raise _Miss(f"{module} is a library")
-        target = module_file(self.files, rel, level, module)
+        key = (str(PurePosixPath(rel).parent), level, module)
+        if key not in self.found:  # (a star import is asked once per name)
+            self.found[key] = module_file(self.files, rel, level, module)
+        target = self.found[key]
         if target is None:
             raise _Miss(f"{_source(level, module)} is not a file of the project"
                         if level or not module else f"{module} is not a file of the project "
@@ -291,6 +299,7 @@ class _Resolver:
         mod = self.modules[rel]
         renames: dict[str, str] = {}
         bound = bound_names(node)
+        chains = attribute_chains(node)
         for free in sorted(free_names(node) - bound):
             try:
                 found = self.lookup(rel, free, depth)
@@ -303,7 +312,7 @@ class _Resolver:
             elif found[0] == "const":
                 renames.update(self.constant(free, found[1], rel))
             elif found[0] == "module":
-                renames.update(self.chains(node, free, found[1], anchor, depth))
+                renames.update(self.chains(chains.get(free, ()), found[1], anchor, depth))
         made = copy.deepcopy(node)
         rename_chains(made, {k: v for k, v in renames.items() if "." in k})
         rename_names(made, {**mod.aliases, **{k: v for k, v in renames.items()
@@ -323,11 +332,11 @@ class _Resolver:
         self.constants[key] = value
         return {name: key}
 
-    def chains(self, node: ast.AST, root: str, target: str, anchor, depth) -> dict:
-        """``root.attr`` in ``node`` where ``root`` names the project module
+    def chains(self, chains, target: str, anchor, depth) -> dict:
+        """``root.attr...`` chains whose ``root`` names the project module
         ``target``: each attribute's definition added, as ``{"root.attr": key}``."""
         out = {}
-        for chain in sorted({".".join(c) for c in attribute_chains(node, root)}):
+        for chain in sorted({".".join(c) for c in chains}):
             parts = chain.split(".")
             rel = target
             try:
@@ -358,21 +367,28 @@ class _Resolver:
                 table.setdefault(name, table[key])
 
     # ---- the file itself -----------------------------------------------------
-    def run(self, tree: ast.Module) -> Imported:
-        me = _module(self.here, tree)
+    def run(self, tree: ast.Module, aliases: dict) -> Imported:
+        me = _module(self.here, tree, aliases)
         self.modules[self.here] = me
         own = set(me.defs) | {t.id for s in tree.body if isinstance(s, ast.Assign)
                               for t in s.targets if isinstance(t, ast.Name)}
-        self.taken |= own | set(me.binds)
-        used = free_names(tree)
-        direct = []
-        for name in sorted(used & set(me.binds) - own):
-            binds = me.binds[name]
-            level, module, orig, where = binds[0]
+        project = set()
+        for name, binds in me.binds.items():
+            level, module, _, _ = binds[0]
             if not level and (module or "").split(".")[0] in _LIBRARIES:
                 self.unread[name] = (f"{name} is imported from {module}, a library whose "
                                      "code chainlens does not read")
-                continue
+            else:
+                project.add(name)
+        if not project and not me.stars:  # (most files: no walk of the whole tree)
+            return Imported(unread=self.unread)
+        chains = attribute_chains(tree)
+        self.taken |= own | set(me.binds)
+        used = free_names(tree)
+        direct = []
+        for name in sorted(used & project - own):
+            binds = me.binds[name]
+            level, module, orig, where = binds[0]
             try:
                 found = self.follow(self.here, binds, 0)
             except _Miss as exc:
@@ -389,7 +405,7 @@ class _Resolver:
             elif found[0] == "const":
                 self.constants.setdefault(name, found[1])
             else:
-                rename_chains(tree, self.chains(tree, name, found[1], where, 1))
+                rename_chains(tree, self.chains(chains.get(name, ()), found[1], where, 1))
         for name in sorted(used - own - set(me.binds) - set(self.keys.values())):
             if not me.stars or name in self.classes or name in self.functions:
                 continue

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlparse
 
@@ -53,6 +53,8 @@ class Parsed:
 
     rel: str
     tree: ast.Module
+    #: what readers derive from the tree, kept as long as the parse is
+    memo: dict = field(default_factory=dict, compare=False, hash=False)
 
 
 _PARSED: Cache[Parsed | str] = Cache(128, max_bytes=16 * MAX_IMPORT_BYTES,
