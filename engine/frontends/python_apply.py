@@ -15,8 +15,8 @@ import ast
 
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
 from chainlens.engine.core.nodes import sym
-from chainlens.engine.frontends.python_flow_ops import repeated_list
 from chainlens.engine.frontends.python_flax import flax_attention
+from chainlens.engine.frontends.python_flow_ops import repeated_list
 from chainlens.engine.frontends.python_init import const_binop
 from chainlens.engine.frontends.python_init_laws import declared_init
 from chainlens.engine.frontends.python_layers import (
@@ -30,6 +30,7 @@ from chainlens.engine.frontends.python_layers import (
     rnn_step,
 )
 from chainlens.engine.frontends.python_library import MEASURED_WIDTH, loss_operands
+from chainlens.engine.frontends.python_transformer import TRANSFORMERS, transformer_call
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     Concat,
@@ -71,6 +72,8 @@ class Apply:
             return Linear([(layer, x)])
         if spec.kind == "rnn":
             return self.recurrent(layer, args, where)
+        if spec.kind in TRANSFORMERS:  # nn.Transformer, TransformerDecoder(Layer)
+            return transformer_call(self, layer, args, kwargs, where)
         if spec.kind == "attention" and spec.framework == "flax":
             return flax_attention(self, layer, args, kwargs, where)
         if spec.kind == "attention":
@@ -376,3 +379,4 @@ class Apply:
             return Const(-v.value)
         t = self.tensor(v, where)
         return Tensor(neg(t.node), t.dim, t.scalar)
+

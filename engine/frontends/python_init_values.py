@@ -19,6 +19,7 @@ from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_flax import flax_call
 from chainlens.engine.frontends.python_sites import record_call
 from chainlens.engine.frontends.python_statements import known_truth, percent_format
+from chainlens.engine.frontends.python_transformer import decoder_stack
 from chainlens.engine.frontends.python_values import (
     Closure,
     Const,
@@ -180,6 +181,8 @@ class InitValues:
             return self._comprehension(node, env, mod, label)
         if isinstance(node, ast.Call):
             made = flax_call(self, node, env, mod, label)  # self.param, partial, initializers
+            if made is None:  # nn.TransformerDecoder(layer, N, norm)
+                made = decoder_stack(self, node, env, mod, label)
             if made is None:
                 made = record_call(self, node, env, mod)  # Config(hidden=48): a record type
             return made if made is not None else self._call(node, env, mod, label)

@@ -258,6 +258,8 @@ class LayerSpec:
     norm_first: bool = False  # a transformer layer: pre-norm
     slope: float | None = None  # LeakyReLU's negative slope; a loss's beta / delta
     reduction: str | None = None  # a loss: "sum", "none", else the mean
+    depth: tuple = ()  # nn.Transformer / TransformerDecoder: (encoder, decoder) layers
+    final_norm: bool = False  # ... ending in a LayerNorm
 
 
 def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") -> LayerSpec | None:
@@ -307,6 +309,8 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
                          bias=bool(arg(8, "bias", default=True)),
                          op=act if act in ("relu", "gelu") else "relu",
                          norm_first=bool(arg(7, "norm_first", default=False)))
+    if ctor in ("TransformerDecoderLayer", "Transformer"):
+        return _transformer_spec(ctor, arg, len(args), kwargs)
     if ctor == "MultiheadAttention":
         return LayerSpec("attention", ctor, arg(0, "embed_dim"), arg(0, "embed_dim"),
                          bias=bool(arg(3, "bias", default=True)))
@@ -328,6 +332,27 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
         return LayerSpec("loss", ctor, op=LOSSES[ctor], reduction=kwargs.get("reduction"),
                          slope=kwargs.get(key) if key else None)
     return None
+
+
+def _transformer_spec(ctor: str, arg, given: int, kwargs: dict) -> LayerSpec | None:
+    """``nn.TransformerDecoderLayer(d_model, nhead, dim_feedforward=2048, ...)`` or
+    ``nn.Transformer(d_model=512, nhead=8, num_encoder_layers=6, num_decoder_layers=6,
+    dim_feedforward=2048, ...)`` at PyTorch's defaults; None for an activation
+    other than relu/gelu or a custom encoder/decoder."""
+    whole = ctor == "Transformer"  # its two counts come before dim_feedforward
+    act = arg(6 if whole else 4, "activation", default="relu")
+    custom = given > 7 or "custom_encoder" in kwargs or "custom_decoder" in kwargs
+    if act not in ("relu", "gelu") or (whole and custom):
+        return None
+    d = arg(0, "d_model", default=512 if whole else None)
+    ff = arg(4 if whole else 2, "dim_feedforward", default=2048)
+    depth = (arg(2, "num_encoder_layers", default=6), arg(3, "num_decoder_layers", default=6))
+    if whole and not all(n is None or (isinstance(n, int) and 0 <= n <= 64) for n in depth):
+        return None  # None: a count the file does not fix (read as UNROLLED_STEPS, said)
+    return LayerSpec("transformer" if whole else "decoder", ctor, d, ff,
+                     bias=bool(arg(12 if whole else 8, "bias", default=True)), op=act,
+                     norm_first=bool(arg(11 if whole else 7, "norm_first", default=False)),
+                     depth=depth if whole else (), final_norm=whole)
 
 
 #: ``self.fc.out_features`` and the like: the LayerSpec field holding the

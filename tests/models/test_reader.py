@@ -130,7 +130,7 @@ class Gated(nn.Module):
 class Attn(nn.Module):
     def __init__(self):
         super().__init__()
-        self.att = nn.Transformer(4, 2)
+        self.att = nn.Transformer(4, 2, custom_encoder=nn.Identity())
 
     def forward(self, x):
         return self.att(x, x)
