@@ -19,7 +19,21 @@
 
 (defgroup chainlens nil "chainlens derivative assistant." :group 'tools)
 
-(defcustom chainlens-command '("chainlens" "lsp")
+(defconst chainlens--checkout-server
+  (and load-file-name
+       (expand-file-name "../../.venv/bin/chainlens" (file-name-directory load-file-name)))
+  "This checkout's chainlens (`make demo' makes it), for an Emacs started
+from a desktop, whose PATH has no activated venv.")
+
+(defun chainlens--default-command ()
+  "`chainlens' on PATH, else this checkout's .venv/bin/chainlens, else
+plain `chainlens' (eglot then says it cannot find it)."
+  (cond ((executable-find "chainlens") '("chainlens" "lsp"))
+        ((and chainlens--checkout-server (file-executable-p chainlens--checkout-server))
+         (list chainlens--checkout-server "lsp"))
+        (t '("chainlens" "lsp"))))
+
+(defcustom chainlens-command (chainlens--default-command)
   "Command that starts the chainlens language server."
   :type '(repeat string))
 
