@@ -371,3 +371,43 @@ class Net2(nn.Module):
     assert "Net" in units and "Net2" not in units  # Python: NameError at Hidden()
     assert "Hidden is not imported by `from blocks import *` (not in its __all__)" in (
         skips["Net2.forward"])
+
+
+def test_chained_star_imports_and_a_dotted_module_alias(pkg, tmp_path):
+    (pkg / "everything.py").write_text("from .layers import *\nfrom .blocks import *\n")
+    (pkg / "user2.py").write_text('''
+from torch import nn
+import pkg.other as O
+from .everything import *
+
+
+class User(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.s = Stack()
+        self.b = Block()
+        self.o = O.Block()
+
+    def forward(self, x):
+        return self.o(self.b(self.s(x)))
+''')
+    units, skips = _units(pkg / "user2.py", tmp_path)
+    assert "User" in units, skips
+    # Stack (3 blocks + out), blocks.Block (1 layer), other.Block (fc1, fc2)
+    assert [label for label, _, _ in units["User"].layers].count("fc") == 4
+    assert len(units["User"].layers) == 7
+
+
+def test_a_notebook_cell_imports_the_module_beside_the_notebook(tmp_path):
+    import json
+
+    (tmp_path / "blocks.py").write_text(BLOCKS)
+    cell = ("from torch import nn\nfrom blocks import Block\n\n\nclass Net(nn.Module):\n"
+            "    def __init__(self):\n        super().__init__()\n        self.b = Block()\n\n"
+            "    def forward(self, x):\n        return self.b(x)\n")
+    nb = {"cells": [{"cell_type": "code", "source": cell, "metadata": {}, "outputs": []}],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "explore.ipynb"
+    path.write_text(json.dumps(nb))
+    doc = read_document(path.read_text(), path=str(path))
+    assert [u.label for u in doc.programs if u.kind == "module"] == ["Net"], doc.skipped
