@@ -175,15 +175,33 @@ class InitDraws(InitSizes):
             parts = dotted(call.func) or []
             if len(parts) == 2 and parts[0] == "self" and mod is not None:
                 fn = self._method_node(mod, parts[1])
-                if fn is not None and _contains_init(fn.body):
+                if fn is not None and self._inits(fn.body, mod):
                     # self._init_weights(), self.reset_parameters(): its body, read here
                     args = [self.value(a, env, mod) for a in call.args]
                     self.method(fn, mod, args, {}, parts[1])
                     return True
+            if len(parts) == 1 and parts[0] in self.functions and parts[0] not in env and (
+                    self._inits(self.functions[parts[0]].body, mod)):
+                # he_init(layer): a function of the file that re-initialises what it is given
+                args = [self.value(a, env, mod) for a in call.args]
+                kwargs = {k.arg: self.value(k.value, env, mod) for k in call.keywords if k.arg}
+                self.method(self.functions[parts[0]], None, args, kwargs, parts[0])
+                return True
             if is_init_call(call):
                 self._init_call(call, env, mod)
                 return True
+            if self._passes_modules(call, parts, env, mod):
+                self._init_unmodelled(f"weights passed to `{_words(call)}` (a function "
+                                      "chainlens does not read)")
+                return True
             return False
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.ListComp | ast.GeneratorExp) \
+                and self._inits([stmt], mod):
+            self.value(stmt.value, env, mod)  # [he_init(l) for l in self.layers]
+            return True
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and self._replaced(
+                stmt, env, mod):
+            return True  # layer.weight.data = torch.randn(d, d) * c
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)
                 and isinstance(stmt.value, ast.Attribute) and stmt.value.attr == "__name__"):
@@ -192,10 +210,10 @@ class InitDraws(InitSizes):
                 env[stmt.targets[0].id] = Const(name)
                 return True
             return False
-        if isinstance(stmt, ast.With) and _contains_init(stmt.body):
+        if isinstance(stmt, ast.With) and self._inits(stmt.body, mod):
             self.block(stmt.body, env, mod)  # with torch.no_grad(): ...
             return True
-        if isinstance(stmt, ast.If) and _contains_init([stmt]):
+        if isinstance(stmt, ast.If) and self._inits([stmt], mod):
             test = self._init_test(stmt.test, env, mod)
             if test is None:  # the layers of its first branch, as the reader takes them
                 self._init_unmodelled(f"weights under `if {ast.unparse(stmt.test)[:40]}`")
@@ -203,9 +221,76 @@ class InitDraws(InitSizes):
                 return True
             self.block(stmt.body if test else stmt.orelse, env, mod)
             return True
-        if isinstance(stmt, ast.For) and _contains_init(stmt.body):
+        if isinstance(stmt, ast.For) and self._inits(stmt.body, mod):
             return self._init_loop(stmt, env, mod)
         return False
+
+    def _inits(self, stmts, mod, depth: int = 0) -> bool:
+        """Whether ``stmts`` re-initialise parameters: an init call, or a call
+        of a function or method of the file that does (``he_init(m)`` inside
+        ``_maybe_init``), up to 4 calls deep."""
+        if _contains_init(stmts):
+            return True
+        if depth >= 4:
+            return False
+        for n in (n for s in stmts for n in ast.walk(s)):
+            if not isinstance(n, ast.Call):
+                continue
+            parts = dotted(n.func) or []
+            fn = None
+            if len(parts) == 1 and parts[0] in self.functions:
+                fn = self.functions[parts[0]]
+            elif len(parts) == 2 and parts[0] == "self" and mod is not None:
+                fn = self._method_node(mod, parts[1])
+            if fn is not None and self._inits(fn.body, mod, depth + 1):
+                return True
+        return False
+
+    def _passes_modules(self, call: ast.Call, parts: list, env: dict, mod) -> bool:
+        """A statement call of a function chainlens does not read (another
+        file's ``init_weights(self)``, ``weight_norm(self.fc)``) given a layer,
+        a module or a parameter: it may re-initialise them."""
+        if not parts or parts[0] in ("self", "super", "print", "setattr", "logging", "log",
+                                     "logger", "warnings", "torch", "pdb", "breakpoint"):
+            return parts[:3] in (["torch", "nn", "utils"],) if parts else False
+        if parts[0] in self.functions or parts[0] in env and not isinstance(
+                env[parts[0]], Ref):
+            return False
+        values = [self.value(a, env, mod) for a in call.args]
+        return any(isinstance(v, Layer | Mod | Seq | Items) or (isinstance(v, Param)
+                                                                 and not v.buffer)
+                   for v in values)
+
+    def _replaced(self, stmt: ast.Assign, env: dict, mod) -> bool:
+        """``layer.weight.data = torch.randn(d, d) * c``, ``layer.weight =
+        nn.Parameter(...)``, ``layer.bias.data = torch.zeros(d)``: the law of the
+        new tensor (N(0, c²), zeros, ones, U(0, c)), else "not measured" naming
+        the statement.  False when the target is not a layer's weight or bias
+        (a parameter of the module itself, another layer's weight: tying)."""
+        node = stmt.targets[0]
+        if isinstance(node, ast.Attribute) and node.attr == "data":
+            node = node.value
+        if not (isinstance(node, ast.Attribute) and node.attr in ("weight", "bias")):
+            return False
+        owner = self.value(node.value, env, mod)
+        if not isinstance(owner, Layer) or owner.spec.kind not in ("linear", "conv",
+                                                                   "embedding", "norm"):
+            return False
+        value = self.value(stmt.value, env, mod)
+        if isinstance(stmt.value, ast.Attribute) and stmt.value.attr in ("weight", "bias"):
+            return False  # self.head.weight = self.emb.weight: the structure reader's
+        text = ast.unparse(stmt)
+        words = text if len(text) <= 60 else text[:57] + "..."
+        slot = _Slot(owner, node.attr, node.attr)
+        if not isinstance(value, Param):
+            self._record(slot, InitCall(None, (), words))
+            return True
+        law = {"normal": ("normal_", (("mean", 0.0), ("std", value.scale))),
+               "zeros": ("zeros_", ()),
+               "ones": ("constant_", (("val", value.scale),)),
+               "unit": ("uniform_", (("a", 0.0), ("b", value.scale)))}.get(value.init)
+        self._record(slot, InitCall(*law, words) if law else InitCall(None, (), words))
+        return True
 
     def _method_node(self, mod: Mod, name: str):
         value = mod.attrs.get(name)
@@ -503,6 +588,8 @@ class InitDraws(InitSizes):
                 fn, ast.FunctionDef):
             self._init_unmodelled(f"weights with `{words}`")
             return
+        if any(dotted(d) == ["staticmethod"] for d in fn.decorator_list):
+            bound = None  # @staticmethod def _maybe_init(m): m is its first parameter
         for module in _modules(owner, []):
             self.method(fn, bound, [module], {}, fn.name)
 

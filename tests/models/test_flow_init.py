@@ -104,3 +104,21 @@ def test_a_draw_scaled_afterwards_by_mul_or_div_agrees_with_torch():
     notes = READ.notes("HeadScaled")
     assert "then self.fc2.weight.data.div_(2.0)" in notes
     assert "self.head.weight.data.mul_(head_init_scale)" in notes
+
+
+@pytest.mark.parametrize("name", ["HelperLoop", "HelperApply", "HelperComp", "HelperBuild",
+                                  "DataAssign", "ParamAssign", "PlainStack"])
+def test_inits_through_a_helper_or_by_assignment_are_what_is_measured(name):
+    # red team G13/G14: these were measured at the default init ('vanishing'; torch 0.9)
+    grads = torch_flow.torch_layer_grads(getattr(fixtures, name), 32)
+    flow = READ.flow(name)
+    torch_flow.assert_layers_agree(flow, grads, FACTOR)
+    assert flow.verdict == torch_flow.verdict(grads[0] / grads[-1])
+    assert (name == "PlainStack") == (flow.verdict == "vanishing")
+
+
+@pytest.mark.parametrize("name, why", [("OtherFileInit", "init_layer(layer)"),
+                                       ("WeightNormed", "nn.utils.weight_norm(layer)")])
+def test_layers_given_to_a_function_chainlens_does_not_read_are_not_measured(name, why):
+    assert READ.flow(name) is None
+    assert f"weights passed to `{why}`" in READ.notes(name)
