@@ -136,8 +136,14 @@ class ExpressionLowering:
         if name in self.functions:
             raise self.error(f"'{name}' is a function; call it as {name}(...)", s.start, s.end)
         if self.builtin(name) is not None:
+            power = re.match(r"\^\s*(\w+)", self.text[s.end:])  # ASCII sin^2(x): a power
+            n = power.group(1) if power else ""
+            latex = f"\\{name}^{n} x" if power else f"\\{name} x"
+            hint = f"for its power write {name}(x)^{n}" if power else None
+            if name in rules.LATEX:
+                hint = f"{hint} (in LaTeX {latex})" if hint else f"in LaTeX write {latex}"
             raise self.error(f"'{name}' is a function; call it as {name}(x)", s.start, s.end,
-                             hint=f"in LaTeX write \\{name} x" if name in rules.LATEX else None)
+                             hint=hint)
         letters = self._letter_product(name)
         if letters is not None:
             return ir.mul(*(self.resolve_name(Syn("name", s.start + k, s.start + k + 1, (), ch))
