@@ -27,6 +27,7 @@ from chainlens.engine.frontends.python_layers import (
     relu,
     spread,
 )
+from chainlens.engine.frontends.python_padding import refuse_channel_pad
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
     Concat,
@@ -235,6 +236,8 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
             kwargs["dim"].value == 0)):  # F.normalize(x, dim=-1): x / ‖x‖ over the features
         t = fw.tensor(args[0], where)
         return Tensor(l2_normalise(t.node), t.dim, t.scalar)
+    if name == "pad" and args:
+        refuse_channel_pad(args, kwargs, where)  # zero channels: not the identity
     if name in ("dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
                 "interpolate", "pad", "max_pool2d", "avg_pool2d", "max_pool1d",
                 "avg_pool1d", "adaptive_avg_pool2d", "flatten", "reshape", "squeeze",
