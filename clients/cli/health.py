@@ -145,6 +145,10 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(out)
     if args.format == "text" and not out:  # a clean run said nothing: what was looked at
         print(_summary(results), file=sys.stderr)
+    elif args.format == "text" and not args.verbose and sys.stderr.isatty():
+        # a person at a terminal: what to run next (pipes and CI logs stay one line a finding)
+        print("chainlens health: -v shows each finding's factors and fixes (for a model class: "
+              "its gradient by layer and the remedies)", file=sys.stderr)
     if any(r.error is not None for r in results):
         return 2
     cut = SEVERITIES.index(args.threshold)
@@ -271,9 +275,44 @@ def _verbose_report(label: str, unit, report, several: bool) -> list[str]:
         lines.append(f"    {_where(label, rep.span)}: |∂{pretty_name(report.output)}/∂"
                      f"{name}| by layer {mags}; first/last = {rep.ratio:.2g}")
     lines += [f"    {head}note: {n}" for n in report.notes]
-    if report.points:
+    flow = getattr(report, "flow", None)
+    if flow is not None and flow.layers:
+        lines += _flow_lines(label, unit, flow)
+    elif report.points:
         lines.append(f"    {head}measured at {report.points} {report.points_from} point(s) "
                      f"of {pretty_name(report.output)}")
+    return lines
+
+
+#: rows of a model's gradient flow printed before eliding the middle (as the hover does)
+_HEAD, _TAIL = 4, 3
+
+
+def _flow_lines(label: str, unit, flow) -> list[str]:
+    """A model class's weight gradient by layer, as its editor hover shows
+    it (the terminal has no hover to point to): the table, the verdict and,
+    when it is not healthy, the remedies in words."""
+    from chainlens.server.lsp.model_view import _REMEDIES, _init_words
+
+    names = {}
+    for name, weight, span in unit.layers or ():
+        if span is None:
+            names[weight] = name
+        elif span.start == span.end:  # a layer of a class the file imports
+            names[weight] = f"{name} (imported on line {span.line})"
+        else:
+            names[weight] = f"{name} (line {span.line})"
+    rows = list(flow.layers)
+    shown = rows if len(rows) <= _HEAD + _TAIL + 1 else rows[:_HEAD] + [None] + rows[-_TAIL:]
+    lines = [f"    {_where(label, unit.span)}: {unit.label}: |∂L/∂W| by layer (median of "
+             f"{flow.draws} seeded draws; init: {_init_words(unit)}); first/last = "
+             f"{flow.ratio:.2g}, {flow.verdict}"]
+    for row in shown:
+        if row is None:
+            lines.append(f"      … {len(rows) - _HEAD - _TAIL} more layers")
+        else:
+            lines.append(f"      {row.layer}. {names.get(row.name, row.name)}: {row.grad:.2g}")
+    lines += [f"      remedy: {r.replace('`', '')}" for r in _REMEDIES.get(flow.verdict, ())]
     return lines
 
 
