@@ -143,7 +143,11 @@ def site_arguments(made, scope: dict, init) -> tuple[list, dict, str]:
         if k.arg is not None:
             kwargs[k.arg] = init.value(k.value, env, None)
             continue
-        v = init.value(k.value, env, None)  # Net(**config) of a written dict
+        spread = k.value  # Net(**config) of a written dict; Net(**vars(args)) of options
+        if isinstance(spread, ast.Call) and isinstance(spread.func, ast.Name) and (
+                spread.func.id == "vars") and len(spread.args) == 1:
+            spread = spread.args[0]
+        v = init.value(spread, env, None)
         if isinstance(v, Items) and v.names:
             kwargs.update({str(name): item for name, item in v.names.items()})
     note = f"built as the file builds it ({where}): `{ast.unparse(made)[:60]}`"

@@ -118,6 +118,12 @@ SPELLINGS = {
         "from dataclasses import dataclass\n\n\n@dataclass\nclass Cfg:\n    d_in: int = 1\n"
         "    hidden: int = 1\n\n\nsizes = dict(d_in=20, hidden=30)\ncfg = Cfg(**sizes)\n"
         "model = Net(cfg.d_in, cfg.hidden, 4)\n"),
+    "options spread with vars()": (
+        "import argparse\n\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--d_in', type=int, default=20)\n"
+        "parser.add_argument('--hidden', type=int, default=30)\n"
+        "parser.add_argument('--d_out', type=int, default=4)\n"
+        "args = parser.parse_args()\nmodel = Net(**vars(args))\n"),
     "starred list": "SIZES = [20, 30, 4]\nmodel = Net(*SIZES)\n",
     "keywords": "model = Net(d_out=4, hidden=30, d_in=20)\n",
 }
