@@ -194,9 +194,11 @@ def _grpc(examples: Path, out: Path) -> None:
 
 def _editor(examples: Path) -> None:
     _title("9. In your editor (chainlens lsp)")
-    print("  Neovim:  nvim --cmd \"set rtp+=clients/nvim\" --cmd \"lua "
+    clients = Path(__file__).resolve().parents[1]  # absolute: works from any directory
+    print(f"  Neovim:  nvim --cmd \"set rtp+={clients}/nvim\" --cmd \"lua "
           f"require('chainlens').setup()\" {examples}/neuron.chain")
     print("           then K on a name hovers, :lua vim.lsp.buf.code_action() offers fixes")
-    print("  VS Code: cd clients/vscode && npm install, open that folder, press F5")
-    print("  Emacs:   (load \"clients/emacs/chainlens.el\") then M-x eglot")
+    print(f"  VS Code: cd {clients}/vscode && npm install, open that folder, press F5")
+    print(f"  Emacs:   (load \"{clients}/emacs/chainlens.el\") then M-x eglot "
+          "(in a Python buffer: M-x chainlens-python)")
     print(f"  Open {examples}/deep_sigmoid.chain, {examples}/model.py and {examples}/notes.md")

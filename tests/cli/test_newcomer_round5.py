@@ -112,3 +112,18 @@ def test_findings_at_a_terminal_say_what_to_run_next(tmp_path):
                             "model class: its gradient by layer and the remedies)"), said
     code, out, err = run("health", "mypkg/model.py", cwd=tmp_path)
     assert code == 1 and err == "" and len(out.splitlines()) == 1, err
+
+
+def test_the_demos_editor_lines_work_from_any_directory(tmp_path):
+    """The tour's last section is copied into a shell or an init file as
+    printed: the plugin paths are absolute (``set rtp+=clients/nvim`` only
+    worked from the checkout), and Emacs users are told the Python command."""
+    skip = "parse,diff,backprop,numeric,health,graph,batch,grpc"
+    code, out, err = run("demo", "--skip", skip, "--out", str(tmp_path), cwd=tmp_path)
+    assert code == 0, err
+    clients = ROOT / "clients"
+    assert f'nvim --cmd "set rtp+={clients}/nvim"' in out, out
+    assert (f'(load "{clients}/emacs/chainlens.el") then M-x eglot '
+            "(in a Python buffer: M-x chainlens-python)") in out, out
+    assert (clients / "nvim" / "lua" / "chainlens.lua").exists()
+    assert (clients / "emacs" / "chainlens.el").exists()
