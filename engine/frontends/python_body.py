@@ -12,7 +12,7 @@ import ast
 
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_control import Control
-from chainlens.engine.frontends.python_flax import make_partial, self_method
+from chainlens.engine.frontends.python_flax import lifted, make_partial, self_method
 from chainlens.engine.frontends.python_flow_ops import Blank, Permutation, shape_tail
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
@@ -389,6 +389,9 @@ class Body(Control, Methods, Statements):
             factory = make_partial(args, kwargs)
             if factory is not None:
                 return factory
+        same = lifted(f, args, kwargs)  # B = nn.remat(Block)
+        if same is not None:
+            return same
         if isinstance(f, Ref) and f.path[0] == "<local>":
             name = f.path[1]
             if name in fw.init.classes:

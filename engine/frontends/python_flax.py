@@ -26,10 +26,12 @@ from chainlens.engine.frontends.python_init_laws import InitCall
 from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
 from chainlens.engine.frontends.python_values import (
     Const,
+    Items,
     Layer,
     Mod,
     Param,
     Ref,
+    Seq,
     Tensor,
     Tup,
     Unknown,
@@ -39,11 +41,13 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["FlaxInit", "Partial", "flax_layer", "self_method", "make_partial", "merged",
            "missing_field", "needs_fields", "partial_construction", "flax_attention",
            "TYPICAL_SEQUENCE", "FLAX_ATTENTION", "attention_spec", "attention_inits",
-           "flax_call"]
+           "flax_call", "lifted"]
 
 #: Flax's attention layers (all MultiHeadDotProductAttention)
 FLAX_ATTENTION = frozenset({"MultiHeadDotProductAttention", "MultiHeadAttention",
                             "SelfAttention"})
+#: Flax/JAX transforms that change how a module runs, not what it computes
+_LIFTS = frozenset({"remat", "checkpoint", "jit", "named_call"})
 #: entries assumed for a ``Sequence[int]`` field the file never fills
 TYPICAL_SEQUENCE = 3
 
@@ -131,6 +135,16 @@ def self_method(reader, node: ast.Call, env: dict, mod, notes: list):
         return Const(True)
     if f.attr in ("variable", "make_rng", "sow", "put_variable", "get_variable"):
         return Unknown(f"self.{f.attr}(...) is Flax state chainlens does not model")
+    return None
+
+
+def lifted(func, args: list, kwargs: dict):
+    """``nn.remat(Block)``, ``jax.checkpoint(f)``, ``nn.jit(Block)``: a transform
+    that changes how a module or function runs, not what it computes (the
+    module itself); None for any other call."""
+    if isinstance(func, Ref) and func.path[0] != "<local>" and func.path[-1] in _LIFTS and (
+            len(args) == 1 and not kwargs):
+        return args[0]
     return None
 
 
@@ -297,9 +311,14 @@ def _layer(reader, target: Ref, args: list, kwargs: dict, node: ast.Call, label:
     it is given."""
     name = target.path[-1]
     if name in FLAX_ATTENTION:
-        layer = Layer(attention_spec(name, {k: v.value if isinstance(v, Const) else None
-                                            for k, v in kwargs.items()}),
-                      label, reader.offsets.span(node))
+        written = {k: v.value if isinstance(v, Const) else None for k, v in kwargs.items()}
+        if "nnx" in target.path[:-1]:  # nnx.MultiHeadAttention(num_heads, in_features, ...)
+            if len(args) > 1 and isinstance(args[1], Const):
+                written.setdefault("in_features", args[1].value)
+            for key in ("qkv_features", "out_features"):
+                if written.get(key) is None:
+                    written[key] = written.get("in_features")
+        layer = Layer(attention_spec(name, written), label, reader.offsets.span(node))
         return attention_inits(layer, kwargs, reader)
     sized = [a.value if isinstance(a, Const) and not (
         isinstance(a.value, int) and not isinstance(a.value, bool) and a.value <= 0)
@@ -337,6 +356,14 @@ def flax_call(reader, node: ast.Call, env: dict, mod, label: str):
     if known is not None or not _plain(node.func):
         return known
     func = reader._value(node.func, env, mod, label)
+    if isinstance(func, Ref) and func.path[0] != "<local>" and len(node.args) == 1 and (
+            not node.keywords):
+        if func.path[-1] == "Sequential" and isinstance(node.args[0], ast.List | ast.Tuple):
+            # Flax: nn.Sequential([nn.Dense(128), nn.relu, ...]) (torch takes no list)
+            inner = reader._value(node.args[0], env, mod, label)
+            return Seq(list(inner.items), label) if isinstance(inner, Items | Tup) else None
+        if func.path[-1] in _LIFTS:  # nn.remat(Block): the same module, recomputed
+            return reader._value(node.args[0], env, mod, label)
     if isinstance(func, Partial) or (isinstance(func, Ref) and (
             is_initializer(func.path) or func.path[-1] == "partial" or (
                 func.path[-1] in FLAX_ATTENTION and func.path[0] != "<local>"))):

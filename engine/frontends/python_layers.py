@@ -278,6 +278,14 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
     if ctor in ("Linear", "LazyLinear", "Bilinear"):
         return LayerSpec("linear", ctor, arg(0, "in_features"), arg(1, "out_features"),
                          bias=bool(arg(2, "bias", default=True)))
+    if ctor == "DenseGeneral":  # flax: features (h, d) -> one axis of h·d; axis=(-2, -1) in
+        feats, axis = arg(0, "features"), kwargs.get("axis", -1)
+        width = math.prod(feats) if isinstance(feats, tuple) and all(
+            isinstance(f, int) for f in feats) else feats if isinstance(feats, int) else None
+        if kwargs.get("batch_dims") or not (axis == -1 or axis == (-2, -1) or axis is None):
+            return None  # batched kernels / other contractions: not one linear map per vector
+        return LayerSpec("linear", ctor, None, width, bias=kwargs.get("use_bias") is not False,
+                         framework="flax")
     if ctor == "Dense":  # flax: Dense(features); the fan-in comes from the input
         return LayerSpec("linear", ctor, None, arg(0, "features"),
                          bias=bool(kwargs.get("use_bias", True)), framework="flax")

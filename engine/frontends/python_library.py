@@ -188,7 +188,8 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return Unknown(f"{'.'.join(f.path)}() is a flag chainlens cannot see")
     if name == "Variable" and "autograd" in f.path and args:
         return _variable(fw, args[0], where)
-    if name in ("scaled_dot_product_attention", "flash_attn_func") and len(args) >= 3:
+    if name in ("scaled_dot_product_attention", "flash_attn_func", "dot_product_attention") and (
+            len(args) >= 3):
         # read at one position like a written-out attention: softmax over one key
         # is 1, so the output is v and q, k get no gradient
         fw.notes.append("attention read at one position: the output is v (softmax over one "
