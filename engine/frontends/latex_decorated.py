@@ -1,5 +1,6 @@
 """Decorations on a note's math: accents on letters (``\\hat{y}``, ``\\bar{x}``,
-``\\tilde{u}``, ``\\vec{w}``) and boxes around key results (``\\boxed{…}``).
+``\\tilde{u}``, ``\\vec{w}``), boxes around key results (``\\boxed{…}``) and
+absolute-value bars right after a function's name (``\\ln|x|``, ``\\abs{x}``).
 
 A prediction ``\\hat{y}`` (machine-learning notes), a mean ``\\bar{x}``
 (statistics) or a vector ``\\vec{w}`` is one variable, distinct from the bare
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["undecorate", "redecorate_latex", "redecorate_unicode", "unboxed", "DECORATIONS"]
+__all__ = ["undecorate", "redecorate_latex", "redecorate_unicode", "unboxed", "bracketed_bars",
+           "DECORATIONS"]
 
 #: accent control word -> the subscript it becomes
 DECORATIONS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar",
@@ -71,3 +73,21 @@ def unboxed(text: str) -> str:
         out += [text[at:m.start()], " " * (m.end() - m.start()), text[m.end():end], " "]
         at = end + 1
     return "".join(out) + text[at:]
+
+
+_FUNCTION_BARS = re.compile(r"(\\[A-Za-z]+)\s*\|([^|]+)\|")
+_ABS = re.compile(r"\\abs\s*\{([^{}]*)\}")
+
+
+def bracketed_bars(text: str) -> str:
+    """``\\ln|x|`` -> ``\\ln(|x|)`` (the reader wants a function's argument
+    bracketed when it is not one token); the physics package's ``\\abs{x}`` -> ``|x|``
+    (red team F57)."""
+    text = _ABS.sub(lambda m: "|" + m.group(1) + "|", text)
+    def one(m: re.Match) -> str:
+        name, inside = m.group(1), m.group(2)
+        if name in ("\\left", "\\right", "\\cdot", "\\times", "\\frac"):
+            return m.group(0)
+        return name + ("{|" + inside + "|}" if name == "\\sqrt" else "(|" + inside + "|)")
+
+    return _FUNCTION_BARS.sub(one, text)

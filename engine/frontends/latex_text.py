@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from chainlens.engine.frontends.latex_decorated import undecorate
+from chainlens.engine.frontends.latex_decorated import bracketed_bars, undecorate
 from chainlens.engine.frontends.latex_macros import Macro, expand_macros
 from chainlens.engine.rules import RULES
 
@@ -248,6 +248,7 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = _DROP.sub(" ", text)
     text = _SIZED.sub(lambda m: {"\\{": "(", "\\}": ")", ".": " ", "\\langle": "(",
                                  "\\rangle": ")"}.get(m.group(1), m.group(1)), text)
+    text = bracketed_bars(text)  # \ln|x|: ln(|x|)
     text = _PRIME.sub("'", text)
     text = re.sub(r"([A-Za-z])\s+'", r"\1'", text)
     text = re.sub(r"'\s+(?=')", "'", text)  # \fp' with \fp = f\,': f''

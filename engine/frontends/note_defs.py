@@ -73,6 +73,9 @@ class Definition:
     #: a claim is bound to this, the nearest, one, and called wrong only when it is
     #: wrong for every one of them
     alternatives: tuple[str, ...] = ()
+    #: how far (characters) after it the definition binds, when less than the
+    #: notes' window (an f taken from a difference quotient binds its own block)
+    reach: int | None = None
 
     @property
     def var(self) -> str:

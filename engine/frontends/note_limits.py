@@ -52,6 +52,7 @@ def limit_definitions(read: str, defs) -> str:
     already the body, :func:`~chainlens.engine.frontends.note_defs.apply_definitions`)."""
     if not has_limit(read):
         return read
+    read = _bound_apart(read, defs)
     out, at = [], 0
     for m in _CALL.finditer(read):
         d = defs.get(m.group(1))
@@ -65,6 +66,26 @@ def limit_definitions(read: str, defs) -> str:
         out += [read[at:m.start()], "(", var.sub(lambda _, a=arg: "(" + a + ")", d.body), ")"]
         at = end
     return "".join(out) + read[at:]
+
+
+_BOUND = re.compile(r"\\lim\s*_\s*\{\s*([A-Za-z])\s*(?:\\to|\\rightarrow|\\longrightarrow)")
+
+
+def _bound_apart(read: str, defs) -> str:
+    """A limit's variable is bound (like the variable of d/dh): when the note
+    also defines that letter (``h(x) = x^3``, a step ``h = 0.001``), the
+    limit's is renamed to a free letter first, so that no definition is
+    substituted into it."""
+    for m in _BOUND.finditer(read):
+        var = m.group(1)
+        if var not in defs:
+            continue
+        fresh = next((c for c in _FRESH + "pmnrj" if c not in defs and not _names(c, read)),
+                     None)
+        if fresh is None:
+            return read
+        return _bound_apart(re.sub(rf"(?<![\\A-Za-z]){var}(?![A-Za-z])", fresh, read), defs)
+    return read
 
 
 def has_limit(text: str) -> bool:
@@ -116,7 +137,33 @@ def _increments(text: str) -> str:
 
 def _operand(text: str, at: int) -> tuple[int, bool]:
     """``(end, bracketed)`` of the operand starting at ``at``: a ``\\frac``
-    with its two groups, a bracketed group, or (bare) the rest of the level."""
+    with its two groups or a bracketed group, and the factors after it
+    (``\\lim_{h\\to 0}\\frac{1}{h}\\ln(1 + h)``: the product is the operand),
+    or (bare) the rest of the level."""
+    end, bracketed = _first_operand(text, at)
+    if bracketed:
+        end = _term_end(text, end)
+    return end, bracketed
+
+
+def _term_end(text: str, at: int) -> int:
+    """The end of the product term going on at ``at``: the next ``+``, ``-``
+    or ``=`` outside brackets, or the end of the level."""
+    depth = 0
+    for j in range(at, len(text)):
+        ch = text[j]
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            if depth == 0:
+                return j
+            depth -= 1
+        elif depth == 0 and ch in "+-=" and text[j - 1:j] not in ("^", "_"):
+            return j
+    return len(text)
+
+
+def _first_operand(text: str, at: int) -> tuple[int, bool]:
     while at < len(text) and text[at] == " ":
         at += 1
     m = re.match(r"\\frac\s*", text[at:])
@@ -192,6 +239,9 @@ def splice_limits(text: str) -> str:
     raise ChainError("too many limits in one step")
 
 
+#: How far (characters) an f taken from a difference quotient binds (its own block of
+#: steps; see :func:`defined_by_limit`).
+REACH = 800
 #: ``f'(x)`` alone: the head of a first-principles chain whose f the limit gives
 _PRIMED = re.compile(r"^([A-Za-z])\s*'\s*\(\s*([a-z])\s*\)$")
 _DQ = re.compile(r"^\\lim\s*_\s*\{\s*([a-z])\s*(?:\\to|\\rightarrow)\s*0\s*\}\s*")
@@ -205,7 +255,7 @@ def defined_by_limit(name_read: str, step_read: str, defs: dict, start: int,
     several points; the chain is then about that f."""
     m = _PRIMED.match(name_read.strip())
     lim = _DQ.match(step_read.strip())
-    if m is None or lim is None or m.group(1) in defs:
+    if m is None or lim is None or (m.group(1) in defs and defs[m.group(1)].reach != REACH):
         return None
     name, var, h = m.group(1), m.group(2), lim.group(1)
     if h == var:
@@ -230,7 +280,8 @@ def defined_by_limit(name_read: str, step_read: str, defs: dict, start: int,
     if not _same(top, sub(shifted, f), (var, h)):
         return None
     body = render(f, "latex")
-    return Definition(name, (var,), body, start, end, body)
+    # the quotient's f binds its own block only, and a later quotient names its own f
+    return Definition(name, (var,), body, start, end, body, reach=REACH)
 
 
 def _same(a, b, names) -> bool:

@@ -265,7 +265,7 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
     run_open = False
     for k, read in enumerate(reads):
         lhs = head_of(read, defs) if not heads or name_derivative(read) else None
-        if k == 0 and lhs is None and len(reads) > 1:
+        if k == 0 and len(reads) > 1:
             # f'(x) = \lim_{h\to 0}\frac{5(x+h)^2 - 5x^2}{h}: the limit says what f is
             s1, e1 = elements[1]
             made = defined_by_limit(read, reads[1], defs, frag.start + s1, frag.start + e1)
@@ -558,7 +558,8 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
         for d in _redefined(note, frag):
             defs[d.name] = d
         visible = {k: d for k, d in defs.items()
-                   if 0 <= frag.start - d.end <= WINDOW and scopes.binds(d.start, frag.start)}
+                   if 0 <= frag.start - d.end <= (d.reach or WINDOW)
+                   and scopes.binds(d.start, frag.start)}
         visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})
         for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):

@@ -31,7 +31,7 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from chainlens.engine.core.ir import mul, power
+from chainlens.engine.core.ir import add, mul, power
 from chainlens.engine.core.nodes import ZERO, Node, num, sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols, substitute
@@ -195,12 +195,15 @@ def _limit(node: Node, var: str, point: Node, envs, rules_left: int):
     top, bottom = quotient_parts(node)
     if var not in free_symbols(bottom) or not _zero_at(bottom, var, point, envs):
         ok = _continuous(node, var, point, envs)
-        if ok is not True:
-            return ok, 0
-        value = _substituted(node, var, point)
-        if value is None:
-            return "the expression has no value at the point", 0
-        return value, 0
+        if ok is True:
+            value = _substituted(node, var, point)
+            if value is None:
+                return "the expression has no value at the point", 0
+            return value, 0
+        if node.op in ("add", "mul") and len(node.args) > 1:
+            # the limit of a sum (a product) is the sum (product) of limits that exist
+            return _parts(node, var, point, envs, rules_left, ok)
+        return ok, 0
     # a denominator that vanishes at the point: only 0/0 has a chance
     for part in (top, bottom):
         ok = _continuous(part, var, point, envs)
@@ -218,6 +221,18 @@ def _limit(node: Node, var: str, point: Node, envs, rules_left: int):
     if isinstance(value, str):
         return value, 0
     return value, rules + 1
+
+
+def _parts(node: Node, var: str, point: Node, envs, rules_left: int, why: str):
+    values, used = [], 0
+    for part in node.args:
+        value, rules = _limit(part, var, point, envs, rules_left)
+        if isinstance(value, str):
+            return why, 0
+        values.append(value)
+        used = max(used, rules)
+    joined = add(*values) if node.op == "add" else mul(*values)
+    return simplify(joined), used
 
 
 def _confirmed(expr: Node, var: str, point: Node, value: Node, envs) -> bool:

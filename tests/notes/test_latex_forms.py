@@ -103,3 +103,16 @@ def test_a_boxed_key_result_is_read(box):
     claim = box.format("\\frac{d}{dx} \\sin(x^2) = 2x\\cos(x^2)")
     assert oks(f"$${claim}$$", "markdown") == [True]
     assert oks(f"$${claim.replace('2x', '3x')}$$", "markdown") == [False]
+
+
+@pytest.mark.parametrize("claim", [
+    "\\frac{d}{dx}\\ln|x| = \\frac{1}{x}",
+    "\\frac{d}{dx}\\ln\\left|x\\right| = \\frac{1}{x}",
+    "\\frac{d}{dx} \\ln \\left| \\sec x + \\tan x \\right| = \\sec x",
+    "\\frac{d}{dx}\\abs{x} = \\frac{x}{\\abs{x}}",
+])
+def test_absolute_value_bars_after_a_function(claim):
+    assert oks(f"${claim}$", "markdown") == [True]
+    slip = claim.replace("= \\frac{1}{x}", "= \\frac{2}{x}").replace("= \\sec x", "= \\tan x") \
+        .replace("= \\frac{x}{", "= \\frac{2x}{")
+    assert oks(f"${slip}$", "markdown") == [False]

@@ -77,7 +77,7 @@ def test_a_constant_from_first_principles(note):
     ("\\lim_{h \\to 0^+} \\frac{|x+h| - |x|}{h}", "one-sided"),
     ("\\lim_{h \\to \\infty} \\frac{1}{h}", "infinity"),
     ("\\lim_{h \\to 0} 2x + h", "unclear"),
-    ("\\lim_{h \\to 0} \\frac{\\sin h}{h} \\cdot h", "unclear"),
+    ("\\lim_{h \\to 0} \\frac{\\sin h}{h} + h", "unclear"),
 ])
 def test_a_limit_not_computed_is_not_checked_with_the_reason(step, why):
     got, skipped = verdicts(f"Let $f(x) = x^2$. $f'(x) = {step} = 2x$")
@@ -148,3 +148,25 @@ def test_the_chains_own_difference_quotient_defines_f(first):
 ])
 def test_no_f_is_made_from_a_limit_that_is_no_difference_quotient(first):
     assert True not in oks(f"$f'(x) = {first} = 10x$")
+
+
+def test_an_f_taken_from_a_quotient_does_not_bind_a_later_quotient():
+    # red team G12: each quotient names its own f
+    note = ("$f'(x) = \\lim_{h\\to 0}\\frac{\\frac{1}{x+h} - \\frac{1}{x}}{h} = "
+            "-\\frac{1}{x^2}$.\n\n$f'(x) = \\lim_{h\\to0}\\frac{(x + h)^2 - x^2}{h} = 2x$.\n")
+    assert oks(note) == [True] * 4
+
+
+def test_an_f_taken_from_a_quotient_binds_its_own_block_only():
+    note = ("$f'(x) = \\lim_{h\\to0}\\frac{(x + h)^2 - x^2}{h} = 2x$.\n\n" + "Words. " * 150
+            + "\n\n$f'(x) = 3x^2$\n")
+    assert oks(note) == [True, True]
+
+
+@pytest.mark.parametrize("other", ["Let $h(x) = x^3$. Then $h'(x) = 3x^2$.",
+                                   "Let $h = 0.001$ be the step."])
+def test_a_limits_variable_is_bound(other):
+    # red team G7: a note's own h is not substituted into \lim_{h\to 0}
+    note = (other + "\n\nLet $g(x) = x^2$. Then $g'(x) = \\lim_{h\\to0}\\frac{(x+h)^2 - x^2}{h}"
+            " = \\lim_{h\\to0}(2x + h) = 2x$.\n")
+    assert oks(note)[-3:] == [True, True, True]
