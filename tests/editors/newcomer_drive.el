@@ -6,6 +6,7 @@
 ;; code actions of each diagnostic.  Writes one JSON object to $OUT.
 (require 'json)
 (let* ((file (getenv "F")) (out (getenv "OUT")) (hovers (getenv "HOVERS")) (report '()))
+  (package-initialize)  ; what an interactive Emacs does at start-up (markdown-mode's autoloads)
   (load (getenv "EL"))
   (find-file file)
   (push (cons 'mode (symbol-name major-mode)) report)

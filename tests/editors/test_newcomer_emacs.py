@@ -104,6 +104,30 @@ def test_a_latex_note_without_chainlens_on_path(tmp_path):
     assert "6: Correct the claim to 3 e^{3 x}" in report["actions"]
 
 
+MARKDOWN = r"""# Week 3
+
+The chain rule: $\frac{d}{dx} \sin(x^2) = 2x\cos(x^2)$.
+
+A slip: $\frac{d}{dx} \ln(x^2 + 1) = \frac{1}{x^2 + 1}$.
+"""
+
+
+def test_a_markdown_note(tmp_path):
+    """A Markdown buffer (markdown-mode, Emacs 28 + elpa-markdown-mode):
+    the slip is flagged with its quick fix, the correct line hovers as
+    correct."""
+    note = tmp_path / "week3.md"
+    note.write_text(MARKDOWN)
+    report = drive(tmp_path, note, "3:45;5:30")
+    if report["mode"] != "markdown-mode":
+        pytest.skip("markdown-mode is not installed (apt-get install elpa-markdown-mode)")
+    (wrong,) = report["diagnostics"]
+    assert wrong.startswith("5: ") and "it is 2x/(x² + 1)" in wrong, wrong
+    assert "✓ correct" in report["hover 3:45"]
+    assert "✗ wrong" in report["hover 5:30"]
+    assert "5: Correct the claim to \\frac{2 x}{x^{2} + 1}" in report["actions"]
+
+
 def test_a_package_reads_as_chainlens_health_prints_it(tmp_path):
     pkg = tmp_path / "mypkg"
     pkg.mkdir()
