@@ -282,6 +282,12 @@ class InitDraws(InitSizes):
         text = ast.unparse(stmt)
         words = text if len(text) <= 60 else text[:57] + "..."
         slot = _Slot(owner, node.attr, node.attr)
+        if owner.spec.kind == "embedding" and node.attr == "weight" and _data_tensor(stmt.value):
+            # nn.Parameter(torch.tensor(embeddings)): pretrained vectors, data read at unit
+            # variance as Embedding.from_pretrained's are (and as torch's N(0, 1) default)
+            self._record(slot, InitCall("normal_", (("mean", 0.0), ("std", 1.0)),
+                                        f"{words} (pretrained: data at unit variance)"))
+            return True
         if not isinstance(value, Param):
             self._record(slot, InitCall(None, (), words))
             return True
@@ -592,6 +598,19 @@ class InitDraws(InitSizes):
             bound = None  # @staticmethod def _maybe_init(m): m is its first parameter
         for module in _modules(owner, []):
             self.method(fn, bound, [module], {}, fn.name)
+
+
+def _data_tensor(node: ast.AST) -> bool:
+    """``[nn.Parameter](torch.tensor(x) | torch.from_numpy(x) | torch.FloatTensor(x))``
+    of a name (an array the file loads), not of sizes."""
+    if isinstance(node, ast.Call) and (dotted(node.func) or [""])[-1] == "Parameter" and (
+            node.args):
+        node = node.args[0]
+    if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name | (
+            ast.Attribute))):
+        return False
+    return (dotted(node.func) or [""])[-1] in ("tensor", "from_numpy", "as_tensor",
+                                               "FloatTensor", "Tensor") and len(node.args) == 1
 
 
 def _axes(slot: _Slot) -> int | None:

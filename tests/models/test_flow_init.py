@@ -122,3 +122,15 @@ def test_inits_through_a_helper_or_by_assignment_are_what_is_measured(name):
 def test_layers_given_to_a_function_chainlens_does_not_read_are_not_measured(name, why):
     assert READ.flow(name) is None
     assert f"weights passed to `{why}`" in READ.notes(name)
+
+
+def test_a_pretrained_table_is_data_at_unit_variance_and_a_loaded_weight_is_not_guessed():
+    import numpy as np
+
+    table = np.random.default_rng(0).standard_normal((50, W))
+    READ.agree("PretrainedTable", torch_flow.torch_ratios(
+        lambda: fixtures.PretrainedTable(table), lambda: (torch.randint(0, 50, (1,)),),
+        [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad]))
+    assert "pretrained: data at unit variance" in READ.notes("PretrainedTable")
+    assert READ.flow("LoadedLinear") is None
+    assert "torch.from_numpy(weights)" in READ.notes("LoadedLinear")
