@@ -196,6 +196,9 @@ def _rescued(unit: Unit, verdict: ClaimVerdict, default_variable: str) -> ClaimV
     another convention (``\\log`` as log₁₀, arcsec's other branch): then
     "not checked" with the reason.  A claim in plain text gets no LaTeX fix."""
     claim = unit.claim
+    if "i" in (*free_symbols(unit.expr), *free_symbols(unit.claimed)) and verdict.wrt != "i":
+        # e^{ix}, \cos x + i\sin x: i may be the imaginary unit (the checker's names are real)
+        return ClaimVerdict(unit, verdict.wrt, note="not checked: i may be the imaginary unit")
     condition = getattr(claim, "condition", None)
     if condition:
         return ClaimVerdict(unit, verdict.wrt, note=f"not checked: the claim is stated "

@@ -179,6 +179,8 @@ def through_definitions(read: str, defs: dict[str, Definition], wrt: str | None,
 
 def _letter(name: str, subscripts: bool = True) -> re.Pattern:
     tail = r"(?![A-Za-z])" if subscripts else r"(?![A-Za-z_'])"
+    if name.startswith("\\"):  # \theta right after \cos is still θ
+        return re.compile(r"(?<!\\)" + re.escape(name) + tail)
     return re.compile(r"(?<![\\A-Za-z_])" + re.escape(name) + tail)
 
 

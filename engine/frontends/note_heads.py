@@ -62,6 +62,14 @@ def _group(text: str) -> str | None:
     return None
 
 
+def _by_a_power(top: str | None, bottom: str | None) -> str | None:
+    """``\\frac{\\partial}{\\partial \\sigma^2}`` (an order below only): a derivative
+    with respect to a power (σ², the variance, as one variable), not d²/dσ²."""
+    if bottom and top != bottom:
+        return "a derivative with respect to a power (∂/∂σ², d/dx²) is not checked"
+    return None
+
+
 def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
     """What a chain's first element says is differentiated, or None when it
     is no derivative.  ``read`` is the normalised element."""
@@ -75,13 +83,14 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
     m = _OP.match(read)
     if m:
         order = int(m.group(2) or m.group(4) or 1)
+        power = _by_a_power(m.group(2), m.group(4))
         wrt = (m.group(3) or m.group(5)).strip()
         rest = apply_definitions(read[m.end():].strip(), defs)
         body = _group(rest) or rest
         if not body:
             return None
         return {"expr_read": body, "wrt": wrt, "order": order,
-                "partial": m.group(1) == "\\partial"}
+                "partial": m.group(1) == "\\partial", "reason": power}
     m = _GRADIENT.match(read)
     if m:
         d = defs.get(m.group(1))
@@ -98,6 +107,8 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
         name = m.group(3) or m.group(7)
         wrt = m.group(4) or m.group(8)
         order = int(m.group(2) or m.group(5) or 1)
+        if _by_a_power(m.group(2), m.group(5)):
+            return None  # \frac{\partial L}{\partial \sigma^2}: by the variance, not by σ
     elif (m := _PRIMED.match(read)):
         name = m.group(1)
         order = int(m.group(3)) if m.group(3) else len(m.group(2))

@@ -432,6 +432,14 @@ def _greek_values(note: str, before: int, wrt: str | None) -> dict[str, str]:
     return out
 
 
+def _named(name: str) -> str:
+    """A pattern for a name written in a note: a letter standing alone, or a
+    Greek control word (``\\theta`` right after ``\\cos`` is still θ)."""
+    if name.startswith("\\"):
+        return r"(?<!\\)" + re.escape(name) + r"(?![A-Za-z])"
+    return r"(?<![\\A-Za-z])" + re.escape(name) + r"(?![A-Za-z])"
+
+
 def _along(claim: Claim, visible, dependent, same) -> Claim:
     """``Let $z = x^2 + y^2$. Along the curve $y = x^2$, $\\frac{dz}{dx} = 2x + 4x^3$``:
     a total derivative of an expression in another name the note gives as a
@@ -442,8 +450,8 @@ def _along(claim: Claim, visible, dependent, same) -> Claim:
         return claim
     names = {n for n, d in visible.items() if len(n) == 1 and n != wrt and not d.vars
              and not d.reason and n != claim.definition and re.search(
-                 r"(?<![\\A-Za-z])" + re.escape(wrt) + r"(?![A-Za-z])", d.body)
-             and re.search(r"(?<![\\A-Za-z])" + re.escape(n) + r"(?![A-Za-z])",
+                 _named(wrt), d.body)
+             and re.search(_named(n),
                            claim.expr_read)}
     if not names:
         return claim
@@ -483,7 +491,7 @@ def _other_functions(claim: Claim, visible) -> Claim:
         for n, d in visible.items()
         if n != claim.definition and not d.reason and d.body and d.body != claim.expr_read
         and (claim.wrt in d.vars or (not d.vars and re.search(
-            r"(?<![\\A-Za-z])" + re.escape(claim.wrt) + r"(?![A-Za-z])", d.body))))
+            _named(claim.wrt), d.body))))
     return replace(claim, rescues=claim.rescues + rescues) if rescues else claim
 
 

@@ -116,3 +116,29 @@ def test_absolute_value_bars_after_a_function(claim):
     slip = claim.replace("= \\frac{1}{x}", "= \\frac{2}{x}").replace("= \\sec x", "= \\tan x") \
         .replace("= \\frac{x}{", "= \\frac{2x}{")
     assert oks(f"${slip}$", "markdown") == [False]
+
+
+def test_a_derivative_by_a_power_is_not_read_as_a_second_derivative():
+    # red team G19: \partial \sigma^2 is by the variance
+    note = ("$\\frac{\\partial}{\\partial \\sigma^2}\\left(-\\frac{1}{2}\\ln \\sigma^2\\right) = "
+            "-\\frac{1}{2\\sigma^2}$")
+    assert False not in oks(note, "markdown")
+    assert oks("$\\frac{\\partial}{\\partial x^2} x^4 = 4x^3$", "markdown") == []
+    assert oks("$\\frac{d^2}{dx^2} x^4 = 12x^2$", "markdown") == [True]
+
+
+def test_a_total_derivative_by_a_greek_variable_is_rescued():
+    # red team G20: \theta right after \cos was not seen as the variable
+    note = ("Let $r = 1 + \\cos\\theta$ and $x = r\\cos\\theta$. Then "
+            "$\\frac{dx}{d\\theta} = -\\sin\\theta - 2\\sin\\theta\\cos\\theta$.")
+    assert False not in oks(note, "markdown")
+
+
+@pytest.mark.parametrize("claim", [
+    "\\frac{d}{dx}\\left(\\cos x + i\\sin x\\right) = i\\left(\\cos x + i\\sin x\\right)",
+    "\\frac{d^2}{dt^2}e^{i\\omega t} = -\\omega^2e^{i\\omega t}",
+    "\\frac{d}{dx}(x + i)^2 = 2x + 2i",
+])
+def test_the_imaginary_unit_is_never_a_counterexample(claim):
+    # red team G21
+    assert False not in oks(f"${claim}$", "markdown")
