@@ -227,14 +227,19 @@ class _Resolver:
             return self.follow(rel, mod.binds[name], depth)
         if name in mod.constants:
             return ("const", mod.constants[name])
+        budget = None
         for level, module, _ in reversed(mod.stars):
             try:
                 target = self.file_of(rel, level, module)
                 if not self.exports(target, name):
                     continue
                 return self.lookup(target, name, self.deeper(depth))
-            except _Miss:
+            except _Miss as exc:
+                if "(MAX_" in exc.reason:  # the budget, not a missing name: say so
+                    budget = budget or exc
                 continue
+        if budget is not None:
+            raise budget
         raise _Miss(f"{name} is not defined in {rel}")
 
     def exports(self, rel: str, name: str) -> bool:
@@ -303,11 +308,21 @@ class _Resolver:
         for free in sorted(free_names(node) - bound):
             try:
                 found = self.lookup(rel, free, depth)
-            except _Miss:
+            except _Miss as exc:
+                if free in mod.binds:  # an import of that module: say why it is not read
+                    level, module, orig, _ = mod.binds[free][0]
+                    what = f"{orig} from {_source(level, module)}" if orig else _source(
+                        level, module)
+                    self.unread.setdefault(free, f"{free} is imported in {rel} ({what}), "
+                                                 f"which chainlens could not read: {exc.reason}")
                 continue
             if found[0] == "def":
                 got = self.add(found[1], found[2], found[3], free, anchor, depth)
-                if got is not None and got != free:
+                if got is None:
+                    self.unread.setdefault(free, f"{free} is past the {MAX_IMPORT_DEFS} "
+                                                 "definitions read for one file's imports "
+                                                 "(MAX_IMPORT_DEFS)")
+                elif got != free:
                     renames[free] = got
             elif found[0] == "const":
                 renames.update(self.constant(free, found[1], rel))

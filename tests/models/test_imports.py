@@ -411,3 +411,59 @@ def test_a_notebook_cell_imports_the_module_beside_the_notebook(tmp_path):
     path.write_text(json.dumps(nb))
     doc = read_document(path.read_text(), path=str(path))
     assert [u.label for u in doc.programs if u.kind == "module"] == ["Net"], doc.skipped
+
+
+def test_past_the_import_budget_the_reason_says_so(tmp_path):
+    hops = 6
+    files = {f"m{i}": f"from .m{i + 1} import *\n" for i in range(hops)}
+    files[f"m{hops}"] = BLOCKS
+    pkg = _package(tmp_path, **files, model='''
+from torch import nn
+from .m0 import Block
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b = Block()
+
+    def forward(self, x):
+        return self.b(x)
+''')
+    units, skips = _units(pkg / "model.py", tmp_path)
+    assert "M" not in units
+    assert "past 4 imports deep (MAX_IMPORT_DEPTH)" in skips["M.forward"]
+    (pkg / "m2.py").write_text(BLOCKS)  # 2 hops: read
+    units, _ = _units(pkg / "model.py", tmp_path)
+    assert "M" in units
+
+
+def test_an_import_of_an_imported_module_that_cannot_be_read_says_where(tmp_path):
+    pkg = _package(tmp_path, layers='''
+from torch import nn
+from .gone import Helper
+
+
+class Wrap(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.h = Helper()
+
+    def forward(self, x):
+        return self.h(x)
+''', model='''
+from torch import nn
+from .layers import Wrap
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = Wrap()
+
+    def forward(self, x):
+        return self.w(x)
+''')
+    _, skips = _units(pkg / "model.py", tmp_path)
+    assert "Helper is imported in pkg/layers.py (Helper from .gone)" in skips["M.forward"]
+    assert "of pkg/layers.py)" in skips["M.forward"]  # the line in layers.py it stopped at
