@@ -467,3 +467,32 @@ class M(nn.Module):
     _, skips = _units(pkg / "model.py", tmp_path)
     assert "Helper is imported in pkg/layers.py (Helper from .gone)" in skips["M.forward"]
     assert "of pkg/layers.py)" in skips["M.forward"]  # the line in layers.py it stopped at
+
+
+@pytest.mark.parametrize("layers", [
+    "from .model import *\nfrom .blocks import Block\n",          # a cycle through a star
+    "from . import *\nfrom .blocks import Block\n",                # the package itself
+    "from .layers import Block\n",                                 # a module importing itself
+    "from ...beyond import Block\n",                               # above the top package
+    "import pkg.layers as me\nfrom pkg.blocks import Block\nBlock = me.Block\n",
+])
+def test_odd_and_circular_imports_end_with_a_reading_or_a_reason(tmp_path, layers):
+    pkg = _package(tmp_path, blocks=BLOCKS, layers=layers, model='''
+from torch import nn
+from .layers import Block
+
+
+class M(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.b = Block()
+
+    def forward(self, x):
+        return self.b(x)
+''')
+    (pkg / "__init__.py").write_text("from .model import M\n")
+    doc = _read(pkg / "model.py", tmp_path)
+    assert doc.error is None
+    read = {u.label for u in doc.programs}
+    reasons = [s.reason for s in doc.skipped if s.name == "M.forward"]
+    assert read == {"M"} or (reasons and "Block" in reasons[0]), (read, reasons)
