@@ -12,7 +12,7 @@ import ast
 
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_control import Control
-from chainlens.engine.frontends.python_flax import lifted, make_partial, self_method
+from chainlens.engine.frontends.python_flax import flax_name, lifted, make_partial, self_method
 from chainlens.engine.frontends.python_flow_ops import Blank, Permutation, shape_tail
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
@@ -353,9 +353,8 @@ class Body(Control, Methods, Statements):
         if isinstance(node.func, ast.Call) and dotted(node.func.func) != ["getattr"]:
             # Flax: nn.Dense(features)(x); getattr(self, f"fc{i}")(x) is read as a value
             fw.flax_count += 1
-            f = fw.init.value(node.func, dict(self.env), self.bound,
-                              label=f"{(dotted(node.func.func) or ['layer'])[-1]}_"
-                                    f"{fw.flax_count}")
+            f = fw.init.value(node.func, dict(self.env), self.bound, label=flax_name(
+                self.bound, (dotted(node.func.func) or ["layer"])[-1], node.func))
         elif isinstance(node.func, ast.Attribute):
             if _is_super(node.func.value):
                 f = self.super_method(node.func.attr, node)
@@ -395,9 +394,9 @@ class Body(Control, Methods, Statements):
         if isinstance(f, Ref) and f.path[0] == "<local>":
             name = f.path[1]
             if name in fw.init.classes:
-                fw.flax_count += 1
-                mod = fw.init.instantiate(fw.init.classes[name], [], {}, f"{name}_{fw.flax_count}")
-                return mod
+                fw.flax_count += 1  # blk = Block(32): built with the arguments it is given
+                return fw.init.instantiate(fw.init.classes[name], args, kwargs,
+                                           flax_name(self.bound, name, node))
             if name in fw.init.functions:
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
         if isinstance(f, Ref) and "nn" in f.path[:-1] and f.path[-1][:1].isupper():
@@ -408,7 +407,7 @@ class Body(Control, Methods, Statements):
             if compact:
                 fw.flax_count += 1
             layer = fw.init.value(node, dict(self.env), self.bound, label=(
-                f"{f.path[-1]}_{fw.flax_count}" if compact else f.path[-1]))
+                flax_name(self.bound, f.path[-1], node) if compact else f.path[-1]))
             if isinstance(layer, Layer) and (compact or layer.spec.kind in ("shape", "act",
                                                                             "loss")):
                 return layer

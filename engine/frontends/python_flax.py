@@ -41,7 +41,7 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["FlaxInit", "Partial", "flax_layer", "self_method", "make_partial", "merged",
            "missing_field", "needs_fields", "partial_construction", "flax_attention",
            "TYPICAL_SEQUENCE", "FLAX_ATTENTION", "attention_spec", "attention_inits",
-           "flax_call", "lifted"]
+           "flax_call", "lifted", "flax_name"]
 
 #: Flax's attention layers (all MultiHeadDotProductAttention)
 FLAX_ATTENTION = frozenset({"MultiHeadDotProductAttention", "MultiHeadAttention",
@@ -146,6 +146,22 @@ def lifted(func, args: list, kwargs: dict):
             len(args) == 1 and not kwargs):
         return args[0]
     return None
+
+
+def flax_name(owner, ctor: str, call: ast.Call | None) -> str:
+    """The name Flax gives a submodule built in a compact method: its
+    ``name=`` keyword, else ``{Class}_{n}`` with n counting the earlier
+    submodules of that class in the same parent from 0 (``Dense_0``,
+    ``Dense_1``, ``Conv_0``), as ``params`` shows them."""
+    parent = owner.label if isinstance(owner, Mod) and owner.label else ""
+    for k in (call.keywords if call is not None else []):
+        if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(
+                k.value.value, str):
+            return f"{parent}.{k.value.value}" if parent else k.value.value
+    counts = owner.__dict__.setdefault("flax_names", {}) if isinstance(owner, Mod) else {}
+    n = counts.get(ctor, 0)
+    counts[ctor] = n + 1
+    return f"{parent}.{ctor}_{n}" if parent else f"{ctor}_{n}"
 
 
 def make_partial(args: list, kwargs: dict):

@@ -328,3 +328,33 @@ def test_a_top_level_partial_of_a_model_is_its_construction():
     convs = [d for d in _weights(units["Stages"]) if d.name.startswith("W_") and len(
         d.shape) == 2]
     assert len(convs) == 4  # three blocks (stage sizes [2, 1]) and the head
+
+
+NAMES = '''
+class Inner(nn.Module):
+    width: int = 8
+
+    @nn.compact
+    def __call__(self, x):
+        return nn.relu(nn.Dense(self.width)(x))
+
+
+class Named(nn.Module):
+    @nn.compact
+    def __call__(self, x):
+        x = nn.Conv(8, (3, 3))(x)
+        x = nn.Dense(16)(x)
+        x = nn.Dense(16, name='hidden')(x)
+        x = nn.Dense(16)(x)
+        block = Inner(4)
+        return block(nn.Conv(8, (1, 1))(x))
+'''
+
+
+def test_layers_are_named_as_flax_names_them_and_a_block_keeps_its_arguments():
+    units, skips = _units(NAMES)
+    assert "Named" in units, skips
+    labels = [row[0] for row in units["Named"].layers]
+    assert labels == ["Conv_0", "Dense_0", "hidden", "Dense_1", "Conv_1", "Inner_0.Dense_0"]
+    inner = [d for d in _weights(units["Named"]) if d.name.startswith("W_Inner")]
+    assert inner and inner[0].shape[0] == 4  # Inner(4): its width, not the default 8
