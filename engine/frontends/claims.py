@@ -24,6 +24,7 @@ from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.frontends.document import Unit
 from chainlens.engine.frontends.latex_decorated import redecorate_latex, redecorate_unicode
 from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.note_generic import generic_verdict
 from chainlens.engine.frontends.note_units import read_claimed
 from chainlens.engine.frontends.notes import OTHER_FUNCTION
 from chainlens.engine.health.fixes import Remedy, TextEdit
@@ -70,6 +71,8 @@ class ClaimVerdict:
         if self.correct_unicode:
             text += f"; it is {self.correct_unicode}"
         counter = self.counterexample
+        if self.note:
+            text += f" ({self.note})"
         if counter:
             point = ", ".join(f"{redecorate_unicode(k)} = {_num(v)}"
                               for k, v in (counter.get("at") or {}).items())
@@ -169,6 +172,9 @@ def check_claim(unit: Unit, default_variable: str = "x") -> ClaimVerdict:
     the same verdict."""
     verdict = _verdict(unit, default_variable)
     claim = unit.claim
+    if getattr(claim, "generic", None) is not None:
+        verdict = generic_verdict(unit, verdict, lambda u: _verdict(u, default_variable), parse,
+                                  read_claimed)
     if verdict.ok is False:
         verdict = _rescued(unit, verdict, default_variable)
     readings = getattr(claim, "readings", ())

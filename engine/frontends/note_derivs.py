@@ -24,7 +24,12 @@ from chainlens.engine.core.nodes import sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.frontends.latex_text import normalise
-from chainlens.engine.frontends.note_defs import Definition, applied_letters, through_definitions
+from chainlens.engine.frontends.note_defs import (
+    CONSTANT_LETTERS,
+    Definition,
+    applied_letters,
+    through_definitions,
+)
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.derivatives import diff_node
@@ -117,8 +122,9 @@ class _Derivatives:
             for _ in range(order):
                 node = diff_node(node, var).result
             if at is not None:
-                if own is None and at.strip() != var:
-                    return None
+                if (own is None and at.strip() != var) or applied_letters(at, (var,)) or \
+                        "'" in at:
+                    return None  # f'(g(x)) with g not given: g(x) is no product g·x
                 node = substitute(node, {sym(var): parse_expr(at)})
         except (ChainError, ArithmeticError, ValueError, RecursionError):
             return None
@@ -152,9 +158,6 @@ def _primes(text: str, derivs: _Derivatives) -> str:
         if arg is not None and d is not None and not d.vars and arg.strip() != derivs.wrt:
             arg = None  # u'(…) of a name without a variable: a product u'·(…)
         got = derivs.of(m.group(1), None, order, arg)
-        if got is None and arg is not None:
-            got = derivs.of(m.group(1), None, order, None)
-            close = -1
         if got is None:
             continue
         out += [text[at:m.start()], _glued(text[:m.start()], got)]
@@ -167,6 +170,8 @@ def _leibniz(text: str, derivs: _Derivatives) -> str:
         top, bottom = m.group(1) or "1", m.group(4) or "1"
         if top != bottom or m.group(2) == m.group(3):
             return m.group(0)
+        if re.match(r"\s*\(", text[m.end():]):
+            return m.group(0)  # \frac{du}{dx}(x): left to the claim reader's checks
         got = derivs.of(m.group(2), m.group(3), int(top), None)
         return _glued(text[:m.start()], got) if got is not None else m.group(0)
     return _LEIBNIZ.sub(one, text)
@@ -198,8 +203,14 @@ def derivatives_through(claim, visible: dict[str, Definition], dependent, same=N
         return claim
     wrt = claim.wrt
     if wrt is None:
-        own = {d.vars for n, d in visible.items() if n in names_written(text) and d.vars}
-        wrt = next(iter(own))[0] if len(own) == 1 and len(next(iter(own))) == 1 else None
+        # (fg)' = f'g + fg': only when every name written is a function the note gives
+        # in one variable, the same for each (the bare f, g are replaced alike then)
+        written = {n for n in names_written(claim.expr_read + " " + text)}
+        own = {visible[n].vars for n in written if n in visible}
+        if len(own) != 1 or len(next(iter(own))) != 1 or \
+                any(n not in visible for n in written - set(next(iter(own)))):
+            return claim
+        wrt = next(iter(own))[0]
     derivs = _Derivatives(visible, wrt, dependent, same)
     new = _bracket_primes(_leibniz(_primes(text, derivs), derivs), wrt)
     return claim if new == text else replace(claim, claimed_read=new)
@@ -213,17 +224,21 @@ _DERIVATIVE = re.compile(r"'|\\frac\s*\{\s*(?:d|\\partial)|\\partial|\\lim|\\int
 
 
 def equation_names(start: int, elements, reads, texts, visible: dict[str, Definition],
-                   same=None):
+                   same=None, variables=frozenset("xt")):
     """Definitions an equation that is no ``name = formula`` makes: ``x^2 + 4x - 2 = u``
     defines u (the name on the right); ``x^2 + y^2 = 1`` after ``y = \\sin x`` gives y
     by an equation (the older formula no longer binds: its claims are "not checked"),
-    unless the older formula satisfies it (``y^2 = (3x+1)^2`` after ``y = 3x + 1``)."""
+    unless the older formula satisfies it (``y^2 = (3x+1)^2`` after ``y = 3x + 1``) or
+    the name stands apart from the variables (``\\ln y = \\ln x + …`` in logarithmic
+    differentiation, a tangent line ``y - 1 = 2(x - 1)``).  ``variables``: the letters
+    the note differentiates by (``a^y = x`` defines no x)."""
     if len(elements) != 2 or any(_DERIVATIVE.search(r) for r in reads):
         return
     left, right = reads
     lone = _LONE.match(right)
     s, e = elements[0]
     if lone and lone.group(1) not in "deABCK" and lone.group(1) not in names_written(left) \
+            and lone.group(1) not in variables \
             and names_written(left) and not applied_letters(left):
         yield Definition(lone.group(1), (), left.strip(), start + s, start + e, texts[0])
         return
@@ -231,6 +246,9 @@ def equation_names(start: int, elements, reads, texts, visible: dict[str, Defini
         return  # h = f \circ g: a name's own statement (see note_defs.definition_of)
     for name, d in list(visible.items()):
         if len(name) == 1 and not d.reason and name in names_written(left + " " + right):
+            with_it = [t for t in (left, right) if name in names_written(t)]
+            if not any(names_written(t) - {name} - CONSTANT_LETTERS - {"e"} for t in with_it):
+                continue  # \ln(y) = …, y - 1 = 2(x - 1): y stands alone on its side
             put = re.compile(r"(?<![\\A-Za-z_])" + name + r"(?![A-Za-z])")
             body = "(" + d.body + ")"
             sides = [put.sub(lambda _m, b=body: b, t) for t in (left, right)]

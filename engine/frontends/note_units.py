@@ -23,8 +23,9 @@ from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.latex_macros import collect_macros
 from chainlens.engine.frontends.latex_text import ambiguity, normalise, two_readings
-from chainlens.engine.frontends.note_defs import applied_letters
+from chainlens.engine.frontends.note_defs import CONSTANT_LETTERS, applied_letters
 from chainlens.engine.frontends.note_derivs import both_sides
+from chainlens.engine.frontends.note_generic import generic_claim
 from chainlens.engine.frontends.note_limits import splice_limits
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims, worded_claims
 from chainlens.engine.frontends.python_source import Skipped
@@ -35,7 +36,7 @@ from chainlens.engine.symbolic.values import value_at
 
 __all__ = ["read_note_claims", "read_claimed"]
 
-_APPLY = re.compile(r"(?<![\\A-Za-z_{])([A-Za-z])\s*('*)\s*\(")
+_APPLY = re.compile(r"(?<![\\A-Za-z_])(?<!_\{)([A-Za-z])\s*('*)\s*\(")
 _LEFTOVER = re.compile(r"\\frac\{\s*(d|\\partial)(?![A-Za-z])|\\partial|\\nabla")
 #: Leibniz notation left in a text to be read as an expression (``\frac{dy}{dx}``,
 #: ``\frac{d^2y}{dx^2}``, ``\frac{\partial f}{\partial x}``): read as a fraction it
@@ -58,7 +59,10 @@ def _generic(text: str, known: set[str], wrt: str | None, plain=()) -> str | Non
     maybe = set(applied_letters(text, ((wrt,) if wrt else ()) + tuple(plain)))
     for m in _APPLY.finditer(text):
         letter, primes = m.group(1), m.group(2)
-        if primes or (letter not in known and letter != "e") or letter in maybe:
+        # in braces (e^{g(x)}, \frac{f(x)}{2}) as anywhere else: not a constant factor
+        braced = text[:m.start()].endswith("{") and letter not in CONSTANT_LETTERS
+        if primes or (letter not in known and letter != "e") or letter in maybe or \
+                (braced and letter != wrt and letter != "e"):
             return f"{letter}{primes}(…) is a function the note does not define"
     if "'" in text:
         return "the claim uses a derivative the note does not define"
@@ -372,6 +376,7 @@ def read_note_claims(text: str, latex: bool = False):
                              key=lambda c: c.claimed_start))
     for i, claim in enumerate(found):
         label = f"claim {i + 1}"
+        claim = generic_claim(claim, text, dependent, macros)
         lhs = Span.at(text, claim.lhs_start, claim.lhs_end)
         reason = claim.reason or _readings(claim)
         if isinstance(reason, notes.Claim):

@@ -138,6 +138,9 @@ class Claim:
     #: why the note does not assert the claim (it calls it wrong, asks about it,
     #: or gives it as a premise): never called wrong then
     unasserted: str | None = None
+    #: a claim about arbitrary functions (f, g, u', …), read with test functions
+    #: (:class:`~chainlens.engine.frontends.note_generic.Generic`)
+    generic: object = None
 
 
 def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:

@@ -34,7 +34,7 @@ def test_a_wrong_plain_claim_is_flagged():
 
 def test_prose_with_an_equals_sign_is_no_claim():
     note = "- The price is 5 dollars, y = 3 apples.\n- Product rule: (uv)' = u'v + uv'\n"
-    assert True not in oks(note) and False not in oks(note)
+    assert oks(note) == [True]  # the product rule alone, for any smooth u and v
 
 
 MYST = """The power rule says {math}`\\frac{d}{dx}x^3 = 3x^{2}`.
