@@ -112,8 +112,14 @@ def run_files(args) -> int:
                   (" [wrong-derivative]" if r["verdict"] == "wrong" else ""))
         counts = {k: sum(r["verdict"] == k for r in records)
                   for k in ("correct", "wrong", "not checked")}
+        tail = ""
+        if not records:  # a note whose claims were all missed looks like a clean one
+            tail = (" (no derivative claims found: claims are math such as "
+                    "$\\frac{d}{dx} x^2 = 2x$, $f'(x) = 2x$ or a line d/dx x^2 = 2x)")
+        elif counts["not checked"] and not args.all:
+            tail = " (--all says why)"
         print(f"{counts['correct']} correct, {counts['wrong']} wrong, "
-              f"{counts['not checked']} not checked")
+              f"{counts['not checked']} not checked{tail}")
     return status
 
 

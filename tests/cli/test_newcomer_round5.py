@@ -127,3 +127,22 @@ def test_the_demos_editor_lines_work_from_any_directory(tmp_path):
             "(in a Python buffer: M-x chainlens-python)") in out, out
     assert (clients / "nvim" / "lua" / "chainlens.lua").exists()
     assert (clients / "emacs" / "chainlens.el").exists()
+
+
+# A note whose claims chainlens missed said "0 correct, 0 wrong, 0 not
+# checked", like a clean one; "not checked" counts did not say where the why is.
+@pytest.mark.parametrize("note, all_, last", [
+    ("The derivative of x^2 is 2x.\n\n$f(x) = x^2$\n", False,
+     "0 correct, 0 wrong, 0 not checked (no derivative claims found: claims are math such as "
+     "$\\frac{d}{dx} x^2 = 2x$, $f'(x) = 2x$ or a line d/dx x^2 = 2x)"),
+    ("$\\frac{d}{dx} \\operatorname{foo}(x) = 1$ and $\\frac{d}{dx} x^2 = 2x$\n", False,
+     "1 correct, 0 wrong, 1 not checked (--all says why)"),
+    ("$\\frac{d}{dx} \\operatorname{foo}(x) = 1$ and $\\frac{d}{dx} x^2 = 2x$\n", True,
+     "1 correct, 0 wrong, 1 not checked"),
+])
+def test_a_notes_summary_says_where_to_look(tmp_path, note, all_, last):
+    (tmp_path / "week3.md").write_text(note)
+    code, out, err = run("check", "week3.md", *(["--all"] if all_ else []), cwd=tmp_path)
+    assert code == 0 and out.splitlines()[-1] == last, out + err
+    if all_:
+        assert "week3.md:1:2: info: not read: unknown function 'foo'" in out
