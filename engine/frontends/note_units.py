@@ -27,6 +27,7 @@ from chainlens.engine.frontends.note_defs import CONSTANT_LETTERS, applied_lette
 from chainlens.engine.frontends.note_derivs import both_sides
 from chainlens.engine.frontends.note_generic import generic_claim
 from chainlens.engine.frontends.note_limits import splice_limits
+from chainlens.engine.frontends.note_signs import signed_readings
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims, worded_claims
 from chainlens.engine.frontends.python_source import Skipped
 from chainlens.engine.language.reader import parse, parse_expr
@@ -378,7 +379,10 @@ def read_note_claims(text: str, latex: bool = False):
         label = f"claim {i + 1}"
         claim = generic_claim(claim, text, dependent, macros)
         lhs = Span.at(text, claim.lhs_start, claim.lhs_end)
-        reason = claim.reason or _readings(claim)
+        signed = signed_readings(claim)  # ±: one reading per sign
+        reason = claim.reason or (_readings(claim) if signed is claim else _readings(
+            replace(signed, readings=())) and "± with an argument that ends in two places")
+        claim = signed if isinstance(reason, str) or reason is None else claim
         if isinstance(reason, notes.Claim):
             claim, reason = reason, None
         if reason is None and (_LEIBNIZ_LEFT.search(claim.expr_read)

@@ -142,3 +142,19 @@ def test_a_total_derivative_by_a_greek_variable_is_rescued():
 def test_the_imaginary_unit_is_never_a_counterexample(claim):
     # red team G21
     assert False not in oks(f"${claim}$", "markdown")
+
+
+@pytest.mark.parametrize("claim, ok", [
+    ("\\frac{d}{dx}(x^2 \\pm x) = 2x \\pm 1", True),
+    ("\\frac{d}{dx}\\sin(x \\pm 1) = \\cos(x \\pm 1)", True),
+    ("\\frac{d}{dx}(\\pm x^3) = \\pm 3x^2", True),
+    ("\\frac{d}{dx}(x^2 \\mp x) = 2x \\mp 1", True),
+    ("\\frac{d}{dx}(x^2 \\pm x) = 2x \\pm 2", False),    # wrong for every sign
+    ("\\frac{d}{dx}(x^2 \\pm x) = 2x + 1", None),        # right for one sign only
+    ("\\frac{d}{dx}(x^3 \\pm x) = 3x^2 \\mp 1", None),   # right with the signs apart
+])
+def test_plus_minus_is_read_with_each_sign(claim, ok):
+    got = [check_claim(u) for u in read_document(f"${claim}$", "markdown").claims]
+    assert [v.ok for v in got] == [ok]
+    if ok is False:
+        assert got[0].correct_latex is None  # which sign was meant is a guess: no fix
