@@ -32,6 +32,10 @@ def signed_readings(claim):
     texts = (claim.expr_read, claim.claimed_read)
     if not any(_PM.search(t) or _MP.search(t) for t in texts):
         return claim
+    if not (_PM.search(texts[0]) or _MP.search(texts[0])) and (claim.at or not re.search(
+            r"[A-Za-z]", re.sub(r"\\(?:pm|mp|cdot|times|frac)(?![A-Za-z])", "", texts[1]))):
+        # f'(2) = 4.0 \pm 0.1: a value with its error bar, not two signs of a formula
+        return replace(claim, reason="a value with ± (an error bar) is not checked")
     plus = tuple(_signed(t, "+") for t in texts)
     minus = tuple(_signed(t, "-") for t in texts)
     # notes also write ± for "either sign" on each side (r = ±√…, dr/dh = ±…): a claim

@@ -158,3 +158,12 @@ def test_plus_minus_is_read_with_each_sign(claim, ok):
     assert [v.ok for v in got] == [ok]
     if ok is False:
         assert got[0].correct_latex is None  # which sign was meant is a guess: no fix
+
+
+@pytest.mark.parametrize("line", ["Let $f(x) = x^2$. Numerically, $f'(2) = 4.0 \\pm 0.1$.",
+                                  "Let $g(x) = e^x$. Then $g'(0) = 1.00 \\pm 0.01$.",
+                                  "Let $h(x) = \\sin x$. Then $h'(0) = 1 \\pm 10^{-6}$.",
+                                  "$\\frac{d}{dx} x^2 = 4.0 \\pm 0.1$ at $x = 2$."])
+def test_an_error_bar_is_not_two_signs(line):
+    # red team G27
+    assert False not in oks(line, "markdown")
