@@ -165,7 +165,8 @@ class InitReader(InitValues, InitCalls, InitDraws):
         env: dict = {}
         for i, name in enumerate(params):
             k = i - (len(params) - len(defaults))
-            if i < len(args) and not isinstance(args[i], Unknown):
+            if i < len(args) and (not isinstance(args[i], Unknown) or getattr(
+                    args[i], "given", False)):  # a site's value it changes first: unknown
                 env[name] = args[i]
             elif name in kwargs:
                 env[name] = kwargs[name]

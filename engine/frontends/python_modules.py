@@ -30,7 +30,7 @@ from chainlens.engine.frontends.python_eval import Unsupported, read_module_clas
 from chainlens.engine.frontends.python_flax import needs_fields, partial_construction
 from chainlens.engine.frontends.python_project import origin
 from chainlens.engine.frontends.python_site_pass import inner_sites
-from chainlens.engine.frontends.python_sites import site_scope
+from chainlens.engine.frontends.python_sites import gives_arguments, site_scope
 from chainlens.engine.frontends.python_subclasses import layer_subclasses, subclass_reasons
 from chainlens.engine.frontends.python_values import Ref
 from chainlens.engine.language.program import Program
@@ -134,7 +134,8 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
             continue
         try:
             built = read_module_class(cls, classes, functions, constants, offsets, source,
-                                      configs, made.get(name) if _needs_arguments(cls) else None,
+                                      configs, made.get(name) if _needs_arguments(cls)
+                                      or gives_arguments(made.get(name)) else None,
                                       scope)
         except Unsupported as exc:
             where = exc.node if getattr(exc.node, "lineno", None) else entry

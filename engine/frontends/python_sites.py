@@ -37,7 +37,25 @@ from chainlens.engine.frontends.python_values import (
     Unknown,
 )
 
-__all__ = ["Scope", "Recorded", "site_scope", "site_arguments", "record_call", "note_site"]
+__all__ = ["Scope", "Recorded", "Changed", "site_scope", "site_arguments", "record_call",
+           "note_site", "gives_arguments"]
+
+
+class Changed(Unknown):
+    """A value the site gives but the file changes before the call
+    (``cfg.depth = 2``): unknown, and never replaced by the parameter's
+    default or a config class's defaults (:meth:`InitReader._bind`)."""
+
+    given = True
+
+
+def gives_arguments(made) -> bool:
+    """Does a construction pass anything (``Net(depth=2)``)?  A class whose
+    parameters all have defaults is read with them then, as the file
+    builds it, not with its defaults."""
+    if isinstance(made, Recorded):
+        return bool(made.args or made.kwargs)
+    return isinstance(made, ast.Call) and bool(made.args or made.keywords)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +87,10 @@ class Scope(dict):
         self.calls: dict[str, list[ast.Call]] = {}
         self.options: dict[str, ast.Dict] = {}  # args = parser.parse_args(): its defaults
         self.parsers: set[str] = set()  # def get_args(): ...; return parser.parse_args()
+        #: each top-level name's assignments and changes in file order: (line, value),
+        #: value None where a statement changes it (cfg.depth = 2, sizes[0] = 2,
+        #: config.update(...), depth //= 10): its value after that is not read
+        self.history: dict[str, list[tuple[int, ast.expr | None]]] = {}
         #: record types of the file: dataclasses, NamedTuple classes, namedtuple(...)
         #: calls, by name -> their fields in order, each with its default (or None)
         self.records: dict[str, list[tuple[str, ast.expr | None]]] = {}
@@ -93,6 +115,7 @@ def site_scope(tree: ast.Module, names: dict) -> Scope:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 scope.calls.setdefault(node.func.id, []).append(node)
     scope.records = _records(tree)
+    scope.history = _history(tree)
     options = _options(tree)
     if options is not None:
         scope.parsers = _parser_functions(tree)
@@ -103,6 +126,9 @@ def site_scope(tree: ast.Module, names: dict) -> Scope:
                 scope.options[node.targets[0].id] = options
                 if node.targets[0].id in scope:
                     scope[node.targets[0].id] = options
+                scope.history[node.targets[0].id] = [  # args = parser.parse_args(): options
+                    (at, options if value is node.value else value)
+                    for at, value in scope.history.get(node.targets[0].id, [])]
     return scope
 
 
@@ -121,9 +147,9 @@ def site_arguments(made, scope: dict, init) -> tuple[list, dict, str]:
                               f"`{made.text[:60]}`")
     if isinstance(scope, Scope):  # Config(hidden=48) at the site: its fields, not defaults
         init.__dict__["records"] = scope.records
-    env = _top_env(made, scope, init)
-    where = f"line {made.lineno}"
     place = scope.enclosing.get(id(made)) if isinstance(scope, Scope) else None
+    env = _top_env(made, scope, init, line=made.lineno if place is None else None)
+    where = f"line {made.lineno}"
     if place is not None:
         fn, index = place
         env = _function_env(fn, index, scope, init, env, made)
@@ -134,14 +160,16 @@ def site_arguments(made, scope: dict, init) -> tuple[list, dict, str]:
             v = init.value(a.value, env, None)
             if isinstance(v, Items | Tup):
                 args += list(v.items)
-            else:
-                args.append(Unknown(f"*{ast.unparse(a.value)[:40]} is not read"))
+            else:  # how many it spreads is not known: every later parameter may be one
+                why = getattr(v, "why", None) or f"*{ast.unparse(a.value)[:40]} is not read"
+                args += [Changed(why)] * max(1, len(_parameters(made, init)) - len(args))
+                break
             continue
-        args.append(init.value(a, env, None))
+        args.append(_given(a, init.value(a, env, None), env))
     kwargs: dict = {}
     for k in made.keywords:
         if k.arg is not None:
-            kwargs[k.arg] = init.value(k.value, env, None)
+            kwargs[k.arg] = _given(k.value, init.value(k.value, env, None), env)
             continue
         spread = k.value  # Net(**config) of a written dict; Net(**vars(args)) of options
         if isinstance(spread, ast.Call) and isinstance(spread.func, ast.Name) and (
@@ -150,7 +178,16 @@ def site_arguments(made, scope: dict, init) -> tuple[list, dict, str]:
         v = init.value(spread, env, None)
         if isinstance(v, Items) and v.names:
             kwargs.update({str(name): item for name, item in v.names.items()})
+        else:  # any parameter not written at the site may come from it: all unknown
+            why = getattr(v, "why", None) or f"**{ast.unparse(k.value)[:40]} is not read"
+            for name in _parameters(made, init):
+                kwargs.setdefault(name, Changed(why))
     note = f"built as the file builds it ({where}): `{ast.unparse(made)[:60]}`"
+    used = {n.id for n in ast.walk(made) if isinstance(n, ast.Name)}
+    stale = list(dict.fromkeys(v.why for k, v in env.items() if k in used and isinstance(
+        v, Changed)))
+    if stale:  # what the reader would otherwise have taken from an earlier assignment
+        note += "; " + "; ".join(stale[:2])
     others = _other_sites(made, scope)
     if others:
         note += (f"; {others} other site{'s build' if others > 1 else ' builds'} it with other "
@@ -158,14 +195,48 @@ def site_arguments(made, scope: dict, init) -> tuple[list, dict, str]:
     return args, kwargs, note
 
 
-def _top_env(node: ast.AST, scope: dict, init, depth: int = 0) -> dict:
-    """Values of the top-level names ``node`` uses (each read from its own
-    assignment, names it uses in turn, a few deep)."""
+def _given(node: ast.AST, value, env: dict):
+    """``value`` (of the site's argument ``node``) as a :class:`Changed`
+    when it is unknown because a name it reads was changed before the call
+    (``args.depth`` after ``args.depth = 2``): the parameter's default must
+    not stand in for it."""
+    if not isinstance(value, Unknown) or isinstance(value, Changed):
+        return value
+    stale = next((env[n.id] for n in ast.walk(node) if isinstance(n, ast.Name)
+                  and isinstance(env.get(n.id), Changed)), None)
+    return Changed(stale.why) if stale is not None else value
+
+
+def _parameters(made: ast.Call, init) -> list[str]:
+    """The ``__init__`` parameter names of the class ``made`` builds."""
+    cls = init.classes.get(made.func.id) if isinstance(made.func, ast.Name) else None
+    fn = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"),
+              None) if cls is not None else None
+    if fn is None:
+        return []
+    return [a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs][1:]
+
+
+def _top_env(node: ast.AST, scope: dict, init, depth: int = 0, line: int | None = None) -> dict:
+    """Values of the top-level names ``node`` uses (each read from its last
+    assignment before ``line``, or the file's last when ``line`` is None;
+    names it uses in turn, a few deep).  A name a statement changes after
+    that assignment (``cfg.depth = 2``) is unknown: never the stale value."""
     env: dict = {}
     if depth > _SCOPE_DEPTH:
         return env
+    history = scope.history if isinstance(scope, Scope) else {}
     for n in ast.walk(node):
-        if isinstance(n, ast.Name) and n.id in scope and n.id not in env:
+        if not isinstance(n, ast.Name) or n.id in env:
+            continue
+        events = [e for e in history.get(n.id, ()) if line is None or e[0] < line]
+        if events:
+            at, value = events[-1]
+            env[n.id] = (Changed(f"{n.id} is changed at line {at} before it is used: its "
+                                 "value there is not read") if value is None
+                         else init.value(value, _top_env(value, scope, init, depth + 1, at),
+                                         None))
+        elif n.id in scope and not history:
             value = scope[n.id]
             env[n.id] = init.value(value, _top_env(value, scope, init, depth + 1), None)
     return env
@@ -205,6 +276,16 @@ def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict
             init.statement(stmt, env, None)
         except Exception:  # noqa: BLE001 - a statement the site reader cannot read
             continue  # leaves its names unknown (never a guess)
+    final: dict[str, int | None] = {}
+    for stmt in fn.body[:index]:  # a name changed after its last plain assignment
+        for name, _ in _plain(stmt) or ():
+            final[name] = None
+        for name in _changed(stmt):
+            final[name] = stmt.lineno
+    for name, at in final.items():
+        if at is not None:
+            env[name] = Changed(f"{name} is changed at line {at} before it is used: its "
+                                "value there is not read")
     return env
 
 
@@ -215,14 +296,92 @@ def _slice(stmts: list, made: ast.Call) -> list:
     names = {n.id for n in ast.walk(made) if isinstance(n, ast.Name)}
     keep = []
     for stmt in reversed(stmts):
-        if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign) and (
-                stmt.value is not None):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            bound = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-            if bound & names:
-                keep.append(stmt)
-                names |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        plain = _plain(stmt)
+        if plain is not None and any(name in names for name, _ in plain):
+            keep.append(stmt)
+            names |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
     return keep[::-1]
+
+
+#: methods that change the container they are called on
+_MUTATORS = frozenset({"update", "append", "extend", "insert", "pop", "popitem", "setdefault",
+                       "clear", "remove", "add", "discard", "__setitem__", "sort", "reverse"})
+
+
+def _plain(stmt: ast.stmt) -> list[tuple[str, ast.expr]] | None:
+    """The (name, value) pairs of a plain assignment: ``name = value``,
+    annotated, or ``a, b = 20, 30`` of a written tuple; else None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
+            stmt.targets[0], ast.Name):
+        return [(stmt.targets[0].id, stmt.value)]
+    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and isinstance(
+            stmt.target, ast.Name):
+        return [(stmt.target.id, stmt.value)]
+    if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Tuple) and isinstance(stmt.value, ast.Tuple)
+            and len(stmt.targets[0].elts) == len(stmt.value.elts)
+            and all(isinstance(t, ast.Name) for t in stmt.targets[0].elts)):
+        return [(t.id, v) for t, v in zip(stmt.targets[0].elts, stmt.value.elts, strict=True)]
+    return None
+
+
+def _root(node: ast.AST) -> str | None:
+    while isinstance(node, ast.Attribute | ast.Subscript):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _changed(stmt: ast.stmt) -> set[str]:
+    """Names a statement changes other than by a plain assignment:
+    ``cfg.depth = 2``, ``sizes[0] = 2``, ``depth //= 10``, ``a, b = ...``,
+    ``config.update(depth=2)``, ``del d["k"]``, and every name stored inside
+    a loop, ``with``, ``try`` or ``if`` (which branch runs is not read)."""
+    if _plain(stmt) is not None:
+        return set()
+    out: set[str] = set()
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+        return out
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+            out.add(node.id)
+        elif isinstance(node, ast.Attribute | ast.Subscript) and isinstance(
+                node.ctx, ast.Store | ast.Del):
+            root = _root(node)
+            if root is not None:
+                out.add(root)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in _MUTATORS):
+            root = _root(node.func.value)
+            if root is not None:
+                out.add(root)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+                node.func.id in ("setattr", "delattr")) and node.args:
+            root = _root(node.args[0])
+            if root is not None:
+                out.add(root)
+    return out
+
+
+def _history(tree: ast.Module) -> dict[str, list[tuple[int, ast.expr | None]]]:
+    """Top-level assignments and changes of each name, in the order the
+    module runs them (an ``if __name__ == "__main__":`` body in place)."""
+    out: dict[str, list[tuple[int, ast.expr | None]]] = {}
+    body: list[ast.stmt] = []
+    for stmt in tree.body:
+        body += stmt.body if isinstance(stmt, ast.If) and _is_main(stmt.test) else [stmt]
+    for stmt in body:
+        for name, value in _plain(stmt) or ():
+            out.setdefault(name, []).append((stmt.lineno, value))
+        for name in _changed(stmt):
+            out.setdefault(name, []).append((stmt.lineno, None))
+    return out
+
+
+def _is_main(test: ast.AST) -> bool:
+    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+            and test.left.id == "__name__" and len(test.comparators) == 1
+            and isinstance(test.comparators[0], ast.Constant)
+            and test.comparators[0].value == "__main__")
 
 
 def _other_sites(made: ast.Call, scope: dict) -> int:
