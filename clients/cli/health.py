@@ -226,7 +226,15 @@ def _summary(results) -> str:
     parts.append(count(findings, "finding") if findings else "no findings")
     if unread:
         parts.append(f"{unread} not read")
-    tail = "" if findings or unread else " (-v: what was measured)"
+    skipped = [(r.label, s) for r in results for s in r.skipped]
+    if skipped:  # "no findings" alone would read as a clean bill of health
+        label, first = skipped[0]
+        why = first.reason.removeprefix("not read: ")
+        which = "first: " if len(skipped) > 1 else ""
+        parts.append(f"{count(len(skipped), 'definition')} not read ({which}{first.name} at "
+                     f"{_where(label, first.span)}: {why})")
+    tail = (" (-v: each one not read and why)" if skipped else
+            "" if findings or unread else " (-v: what was measured)")
     return "chainlens health: " + ", ".join(parts) + tail
 
 

@@ -146,3 +146,31 @@ def test_a_notes_summary_says_where_to_look(tmp_path, note, all_, last):
     assert code == 0 and out.splitlines()[-1] == last, out + err
     if all_:
         assert "week3.md:1:2: info: not read: unknown function 'foo'" in out
+
+
+TYPO = """import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cov1 = nn.Linear(4, 8)
+        self.fc2 = nn.Linear(8, 1)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.conv1(x)))
+"""
+
+
+def test_a_health_run_that_read_nothing_does_not_look_clean(tmp_path):
+    """A public LeNet's forward uses self.conv1 where __init__ sets
+    self.cov1 (torch raises AttributeError): nothing is analysed, and the
+    summary said only 'no findings'; it now names what was not read."""
+    (tmp_path / "net.py").write_text(TYPO)
+    code, out, err = run("health", "net.py", cwd=tmp_path)
+    assert (code, out) == (0, "")
+    assert err.strip() == (
+        "chainlens health: 1 file, 0 programs analysed, no findings, 1 definition not read "
+        "(Net.forward at net.py:11:9: self.conv1 is not set in __init__ (line 12)) "
+        "(-v: each one not read and why)"), err
