@@ -36,7 +36,7 @@ from chainlens.engine.frontends.python_aliases import (
     rename_chains,
     rename_names,
 )
-from chainlens.engine.frontends.python_modules import _constants as file_constants
+from chainlens.engine.frontends.python_namespace import Namespace, namespace
 from chainlens.engine.frontends.python_project import (
     ProjectFiles,
     Unreadable,
@@ -124,53 +124,6 @@ class _Miss(Exception):
         self.reason = reason
 
 
-@dataclass
-class _Module:
-    rel: str
-    tree: ast.Module
-    defs: dict = field(default_factory=dict)
-    binds: dict = field(default_factory=dict)  # name -> [(level, module, name | None, node)]
-    stars: list = field(default_factory=list)  # [(level, module, node)]
-    constants: dict = field(default_factory=dict)
-    aliases: dict = field(default_factory=dict)
-    public: frozenset | None = None
-
-
-def _module(rel: str, tree: ast.Module, aliases: dict | None = None) -> _Module:
-    mod = _Module(rel, tree, constants=file_constants(tree),
-                  aliases=library_aliases(tree) if aliases is None else aliases)
-    body = list(tree.body)
-    while body:
-        stmt = body.pop(0)
-        if isinstance(stmt, ast.ClassDef | ast.FunctionDef):
-            mod.defs[stmt.name] = stmt
-        elif isinstance(stmt, ast.Try):  # try: from .x import A / except ImportError: ...
-            body[:0] = stmt.body + [s for h in stmt.handlers for s in h.body] + stmt.orelse
-        elif isinstance(stmt, ast.If):
-            body[:0] = stmt.body + stmt.orelse
-        elif isinstance(stmt, ast.ImportFrom):
-            for alias in stmt.names:
-                where = alias if getattr(alias, "lineno", None) else stmt
-                if alias.name == "*":
-                    mod.stars.append((stmt.level, stmt.module, where))
-                else:
-                    mod.binds.setdefault(alias.asname or alias.name, []).append(
-                        (stmt.level, stmt.module, alias.name, where))
-        elif isinstance(stmt, ast.Import):
-            for alias in stmt.names:
-                where = alias if getattr(alias, "lineno", None) else stmt
-                if alias.asname:
-                    mod.binds.setdefault(alias.asname, []).append((0, alias.name, None, where))
-                else:  # import a.b binds a (a.b.C is read through the chain)
-                    mod.binds.setdefault(alias.name.split(".")[0], []).append(
-                        (0, alias.name.split(".")[0], None, where))
-        elif isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.List | ast.Tuple) and (
-                any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets)):
-            mod.public = frozenset(e.value for e in stmt.value.elts
-                                   if isinstance(e, ast.Constant))
-    return mod
-
-
 def _source(level: int, module: str | None) -> str:
     return "." * level + (module or "")
 
@@ -179,7 +132,7 @@ class _Resolver:
     def __init__(self, files: ProjectFiles, here: str):
         self.files = files
         self.here = here
-        self.modules: dict[str, _Module] = {}
+        self.modules: dict[str, Namespace] = {}
         self.keys: dict[tuple[str, str], str] = {}
         self.built: set[tuple[str, str]] = set()
         self.found: dict[tuple, str | None] = {}
@@ -190,7 +143,7 @@ class _Resolver:
         self.unread: dict = {}
 
     # ---- files and names --------------------------------------------------
-    def module(self, rel: str) -> _Module:
+    def module(self, rel: str) -> Namespace:
         if rel not in self.modules:
             if len(self.modules) > MAX_IMPORT_FILES:
                 raise _Miss(f"past the {MAX_IMPORT_FILES} files read for one file's imports "
@@ -200,7 +153,7 @@ class _Resolver:
             except Unreadable as exc:
                 raise _Miss(str(exc)) from None
             if "module" not in parsed.memo:  # (kept with the parse: by path and mtime)
-                parsed.memo["module"] = _module(rel, parsed.tree)
+                parsed.memo["module"] = namespace(rel, parsed.tree)
             self.modules[rel] = parsed.memo["module"]
         return self.modules[rel]
 
@@ -383,7 +336,7 @@ class _Resolver:
 
     # ---- the file itself -----------------------------------------------------
     def run(self, tree: ast.Module, aliases: dict) -> Imported:
-        me = _module(self.here, tree, aliases)
+        me = namespace(self.here, tree, aliases)
         self.modules[self.here] = me
         own = set(me.defs) | {t.id for s in tree.body if isinstance(s, ast.Assign)
                               for t in s.targets if isinstance(t, ast.Name)}
