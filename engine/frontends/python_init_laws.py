@@ -280,6 +280,7 @@ def finish_inits(built, reader):
             + ", ".join(f"`{w}`" for w in used[:3]) + (" …" if len(used) > 3 else ""))
     notes = (*built.notes, note)
     if shaped:
+        shaped = list(dict.fromkeys(shaped))
         assumed.append(f"the shapes of {', '.join(shaped[:3])}" + (" …" if len(shaped) > 3
                                                                    else ""))
     if assumed:

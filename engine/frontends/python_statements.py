@@ -53,7 +53,8 @@ _TENSORS = (Tensor, Lazy, Linear, Concat)
 _MAX_WHILE = 64
 #: calls written as statements that compute nothing a gradient flows through
 _NO_OP_CALLS = frozenset({"_assert", "_assert_async", "set_trace", "breakpoint", "synchronize",
-                          "empty_cache", "warn", "warn_once"})
+                          "empty_cache", "warn", "warn_once",
+                          "flatten_parameters"})  # self.rnn.flatten_parameters(): memory layout
 _LOG_LEVELS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
                          "log"})
 

@@ -92,3 +92,9 @@ def test_a_unet_up_path_built_in_reverse_and_cropped_to_a_shape_tail_matches_tor
          lambda m: m.up_path[0].up.weight.grad, lambda m: m.up_path[0].conv.weight.grad,
          lambda m: m.last.weight.grad]))
     assert "UpBlock" in READ.units
+
+
+def test_flatten_parameters_is_a_no_op_statement():
+    READ.agree("FlattenedGRU", torch_flow.torch_ratios(
+        fixtures.FlattenedGRU, lambda: (torch.randn(1, 1, W),),
+        [lambda m: m.gru.weight_ih_l0.grad, lambda m: m.fc.weight.grad]))
