@@ -55,7 +55,10 @@ def run(args) -> int:
         print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
         return 0 if r.equal else 1
     fmt = args.format
-    head = f"d/d{r.wrt} {render(r.expr, fmt)} = {render(r.derivative, fmt)}"
+    from chainlens.engine.printing.names import display_symbol
+
+    var = display_symbol(r.wrt, "text" if fmt == "python" else fmt)  # d/dθ as the body prints θ
+    head = f"d/d{var} {render(r.expr, fmt)} = {render(r.derivative, fmt)}"
     if r.equal:
         how = ("the difference simplifies to 0" if r.method == "symbolic"
                else f"equal at {r.points} random points of the domain")

@@ -13,11 +13,31 @@ operator is blanked, not cut, so an error in the rest keeps its column.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 from chainlens.engine.core.source import ChainError
 
-_VAR = r"[A-Za-z](?:_\{?[A-Za-z0-9]+\}?)?"
+#: Greek letters by name, as LaTeX and the engine spell them (``\theta`` and
+#: ``θ`` are the engine's ``theta``)
+_GREEK = (r"alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|"
+          r"lambda|mu|nu|xi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|"
+          r"Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega")
+_VAR = (r"(?:[A-Za-z]|\\(?:" + _GREEK + r")(?![A-Za-z])|[\u0391-\u03a9\u03b1-\u03c9])"
+        r"(?:_\{?[A-Za-z0-9]+\}?)?")
+
+
+def _name(var: str) -> str:
+    """The engine's name of an operator's variable: ``\theta``, ``θ`` and
+    ``theta`` are one name; braces of ``w_{1}`` dropped."""
+    var = var.replace("{", "").replace("}", "").removeprefix("\\")
+    head = var[0]
+    if "\u0391" <= head <= "\u03c9":
+        word = unicodedata.name(head).split()[-1].lower()  # GREEK SMALL LETTER THETA
+        var = (word.capitalize() if head <= "\u03a9" else word) + var[1:]
+    return var
+
+
 #: ``d/dx``, ``\frac{d}{dx}``, ``\frac{\partial}{\partial x}``, ``\frac d{dx}``
 #: at the very start; the variable must end where a name would (``d/dxx``
 #: is not ``d/dx x``).
@@ -37,8 +57,7 @@ def split_operator(arg: str) -> tuple[str, str | None]:
     m = _OPERATOR.match(arg)
     if m is None:
         return _call_form(arg)
-    var = next(v for v in m.groups() if v is not None)
-    var = var.replace("{", "").replace("}", "")
+    var = _name(next(v for v in m.groups() if v is not None))
     rest = arg[m.end():]
     if not rest.strip():
         raise ChainError(f"nothing to differentiate after '{arg.strip()}'",
@@ -80,7 +99,7 @@ def _call_form(arg: str) -> tuple[str, str | None]:
     if not re.fullmatch(_VAR, var):
         return arg, None
     # cut after the expression: an error at its end is at the comma
-    return " " * m.end() + arg[m.end():comma], var.replace("{", "").replace("}", "")
+    return " " * m.end() + arg[m.end():comma], _name(var)
 
 
 def _closes_at_end(body: str) -> bool:

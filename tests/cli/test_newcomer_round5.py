@@ -174,3 +174,27 @@ def test_a_health_run_that_read_nothing_does_not_look_clean(tmp_path):
         "chainlens health: 1 file, 0 programs analysed, no findings, 1 definition not read "
         "(Net.forward at net.py:11:9: self.conv1 is not set in __init__ (line 12)) "
         "(-v: each one not read and why)"), err
+
+
+# A Greek variable in the leading operator: d/d\theta was the names d/d
+# (= 1) times theta (diff printed d/dθ θ·sin(θ)); \frac{d}{d\theta} was
+# 1/theta; d/dθ gave partials of the names d and dtheta.  Each is now the
+# derivative by theta (SymPy: d/dθ sin θ = cos θ).
+@pytest.mark.parametrize("expr, first", [
+    ("d/d\\theta \\sin(\\theta)", "d/dθ sin(θ) = cos(θ)"),
+    ("\\frac{d}{d\\theta} \\sin(\\theta)", "d/dθ sin(θ) = cos(θ)"),
+    ("d/dθ sin(θ)", "d/dθ sin(θ) = cos(θ)"),
+    ("d/dθ_1 θ_1^2", "d/dθ₁ θ₁² = 2θ₁"),
+    ("\\frac{\\partial}{\\partial \\phi} \\phi^2 \\psi", "d/dφ φ²·ψ = 2φ·ψ"),
+    ("d/d\\Theta \\Theta^2", "d/dΘ Θ² = 2Θ"),
+    ("diff(\\theta^2, \\theta)", "d/dθ θ² = 2θ"),
+    ("d/dx x^2", "d/dx x² = 2x"),
+])
+def test_a_greek_operator_variable(expr, first):
+    code, out, err = run("diff", expr)
+    assert code == 0 and out.splitlines()[0] == first, out + err
+
+
+def test_check_derivative_by_a_greek_variable():
+    code, out, err = run("check-derivative", "d/d\\theta \\sin(\\theta)", "\\cos(\\theta)")
+    assert code == 0 and out.splitlines()[:2] == ["equal: cos(θ)", "  d/dθ sin(θ) = cos(θ)"], out
