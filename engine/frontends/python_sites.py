@@ -176,7 +176,7 @@ def site_arguments(made, scope: dict, init) -> tuple[list, dict, str]:
                 spread.func.id == "vars") and len(spread.args) == 1:
             spread = spread.args[0]
         v = init.value(spread, env, None)
-        if isinstance(v, Items) and v.names:
+        if isinstance(v, Items) and v.names is not None:  # {} spreads nothing
             kwargs.update({str(name): item for name, item in v.names.items()})
         else:  # any parameter not written at the site may come from it: all unknown
             why = getattr(v, "why", None) or f"**{ast.unparse(k.value)[:40]} is not read"
@@ -266,6 +266,12 @@ def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict
     for p, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults, strict=True):
         env[p.arg] = named.get(p.arg, init.value(d, {}, None) if d is not None
                                else Unknown(f"{p.arg} is an argument of {fn.name}"))
+    if fn.args.vararg is not None:  # def resnet(*args): what the file's call spreads, or ()
+        env[fn.args.vararg.arg] = Tup(given[len(params):])
+    if fn.args.kwarg is not None:  # def convnext_tiny(**kwargs): the call's extra keywords, or {}
+        known = {a.arg for a in params + fn.args.kwonlyargs}
+        extra = {k: v for k, v in named.items() if k not in known}
+        env[fn.args.kwarg.arg] = Items(list(extra.values()), fn.args.kwarg.arg, extra)
     for stmt in _slice(fn.body[:index], made):
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name) and _parses(stmt.value, scope.parsers)

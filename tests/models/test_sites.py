@@ -101,6 +101,10 @@ SPELLINGS = {
     "module level": "model = Net(20, 30, 4)\n",
     "main block": "if __name__ == '__main__':\n    model = Net(20, 30, 4)\n",
     "factory": "def net():\n    return Net(20, 30, 4)\n",
+    "factory passing its **kwargs": (
+        "def net(pretrained=False, **kwargs):\n"
+        "    return Net(20, hidden=30, d_out=4, **kwargs)\n\n\n"
+        "def wide(**kwargs):\n    return Net(20, 300, 4, **kwargs)\n"),
     "locals of a function": "def build(n_out=4):\n    d_in, hidden = 20, 30\n"
                             "    d_in = 20\n    return Net(d_in, hidden, n_out)\n",
     "argparse in main()": (
