@@ -149,7 +149,45 @@ def code_spans(note: str) -> list[tuple[int, int]]:
     for _fence, start, prose in opened:  # never closed: code to the end (CommonMark)
         if not prose:
             out.append((start, len(note)))
-    return sorted(out)
+    return sorted(out + indented_code(note, out))
+
+
+_LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
+
+
+def indented_code(note: str, fenced=()) -> list[tuple[int, int]]:
+    """CommonMark's indented code blocks (red team F41): lines indented by four
+    spaces (or a tab) after a blank line, where the paragraph before is not
+    indented and no list item: such text shows as code, ``$`` and all.  Only
+    then: an indented line in a list continues the item (it is prose)."""
+    out, at, prev, blank, start, end = [], 0, "", True, None, 0
+    for line in note.splitlines(keepends=True):
+        here, at = at, at + len(line)
+        text = line.rstrip("\r\n")
+        if any(s <= here < e for s, e in fenced):
+            prev, blank = "x", False  # a fenced block ends any indented one
+            if start is not None:
+                out.append((start, end))
+                start = None
+            continue
+        if not text.strip():
+            blank = True
+            continue
+        indented = text.startswith(("    ", "\t"))
+        if start is not None and indented:
+            end = here + len(text)
+            continue
+        if start is not None:
+            out.append((start, end))
+            start = None
+        if indented and blank and not prev.startswith((" ", "\t")) \
+                and not _LIST_ITEM.match(prev):
+            start, end = here, here + len(text)
+            continue
+        prev, blank = text, False
+    if start is not None:
+        out.append((start, end))
+    return out
 
 
 def _blank_spans(text: str, spans) -> str:

@@ -167,3 +167,18 @@ def test_plus_minus_is_read_with_each_sign(claim, ok):
 def test_an_error_bar_is_not_two_signs(line):
     # red team G27
     assert False not in oks(line, "markdown")
+
+
+@pytest.mark.parametrize("note, n", [
+    # CommonMark: four spaces after a blank line, after an unindented paragraph, is code
+    ("Some code:\n\n    $\\frac{d}{dx} x^2 = 3x$\n\nText.\n", 0),
+    ("    $\\frac{d}{dx} x^2 = 3x$\n", 0),
+    # a list item's continuation is prose, and so is a paragraph's lazy continuation
+    ("1. First:\n\n    $\\frac{d}{dx} x^2 = 2x$\n", 1),
+    ("- item\n    $\\frac{d}{dx} x^2 = 2x$\n", 1),
+    ("Text\n    $\\frac{d}{dx} x^2 = 2x$\n", 1),
+    ("Text\n\n   $\\frac{d}{dx} x^2 = 2x$\n", 1),   # three spaces: not code
+])
+def test_an_indented_code_block_is_code_only_where_commonmark_says_so(note, n):
+    # red team F41
+    assert len(oks(note, "markdown")) == n
