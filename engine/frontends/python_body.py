@@ -354,7 +354,8 @@ class Body(Control, Methods, Statements):
             # Flax: nn.Dense(features)(x); getattr(self, f"fc{i}")(x) is read as a value
             fw.flax_count += 1
             f = fw.init.value(node.func, dict(self.env), self.bound, label=flax_name(
-                self.bound, (dotted(node.func.func) or ["layer"])[-1], node.func))
+                self.bound, (dotted(node.func.func) or ["layer"])[-1], node.func,
+                self.expr_or_unknown))
         elif isinstance(node.func, ast.Attribute):
             if _is_super(node.func.value):
                 f = self.super_method(node.func.attr, node)
@@ -407,7 +408,8 @@ class Body(Control, Methods, Statements):
             if compact:
                 fw.flax_count += 1
             layer = fw.init.value(node, dict(self.env), self.bound, label=(
-                flax_name(self.bound, f.path[-1], node) if compact else f.path[-1]))
+                flax_name(self.bound, f.path[-1], node, self.expr_or_unknown) if compact
+                else f.path[-1]))
             if isinstance(layer, Layer) and (compact or layer.spec.kind in ("shape", "act",
                                                                             "loss")):
                 return layer

@@ -148,16 +148,18 @@ def lifted(func, args: list, kwargs: dict):
     return None
 
 
-def flax_name(owner, ctor: str, call: ast.Call | None) -> str:
+def flax_name(owner, ctor: str, call: ast.Call | None, evaluate=None) -> str:
     """The name Flax gives a submodule built in a compact method: its
     ``name=`` keyword, else ``{Class}_{n}`` with n counting the earlier
     submodules of that class in the same parent from 0 (``Dense_0``,
     ``Dense_1``, ``Conv_0``), as ``params`` shows them."""
     parent = owner.label if isinstance(owner, Mod) and owner.label else ""
     for k in (call.keywords if call is not None else []):
-        if k.arg == "name" and isinstance(k.value, ast.Constant) and isinstance(
-                k.value.value, str):
-            return f"{parent}.{k.value.value}" if parent else k.value.value
+        name = k.value if k.arg == "name" else None  # name="fc1", name=f"fc{i}"
+        name = evaluate(name) if name is not None and evaluate is not None else (
+            Const(name.value) if isinstance(name, ast.Constant) else None)
+        if isinstance(name, Const) and isinstance(name.value, str):
+            return f"{parent}.{name.value}" if parent else name.value
     counts = owner.__dict__.setdefault("flax_names", {}) if isinstance(owner, Mod) else {}
     n = counts.get(ctor, 0)
     counts[ctor] = n + 1
@@ -263,11 +265,30 @@ def flax_attention(fw, layer: Layer, args: list, kwargs: dict, where) -> Tensor:
             inner.init = {k: v for k, v in (("weight", w_init), ("bias", b_init)) if v}
             layer.built[part] = inner
     h = Tensor(*fw._applied(layer.built["value"], value, where))
+    if qkv is None:  # qkv_features: the query's width, whatever the file fixes it to later
+        h = Tensor(h.node, _alias(fw, h.dim, query.dim))
     y = Tensor(*fw._applied(layer.built["out"], h, where))
+    if out is None:  # out_features: likewise (x + attention(x) then fixes both)
+        y = Tensor(y.node, _alias(fw, y.dim, query.dim))
     note = (f"nn.{spec.ctor} read at one position: the output is out(value(inputs_v))")
     if note not in fw.notes:
         fw.notes.append(note)
     return y
+
+
+def _alias(fw, made, width):
+    """The width ``width`` (a :class:`Dim` the reader may fix later) in place
+    of ``made``, the rows a layer was just declared with when its width is
+    the input's: every declaration and built layer holding ``made`` then holds
+    ``width``, so one later fact fixes both."""
+    if made is width:
+        return width
+    width.unify(made)
+    for name, (role, dims, span, init, fan_in, index) in list(fw.decls.items()):
+        if any(d is made for d in dims):
+            fw.decls[name] = (role, tuple(width if d is made else d for d in dims), span, init,
+                              fan_in, index)
+    return width
 
 
 def attention_spec(ctor: str, kwargs: dict) -> LayerSpec:

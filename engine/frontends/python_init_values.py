@@ -127,6 +127,9 @@ class InitValues:
                 return a
             if isinstance(node.op, ast.Mult) and isinstance(a, Items) and isinstance(b, Const):
                 return Items(a.items * int(b.value), a.label)
+            if isinstance(node.op, ast.Mult) and isinstance(a, Tup) and isinstance(b, Const) and (
+                    isinstance(b.value, int) and 0 <= b.value <= MAX_REPEAT):
+                return Tup(a.items * b.value)  # features: Sequence[int] = (32,) * 20
             if isinstance(node.op, ast.Add) and isinstance(a, Items | Tup) and isinstance(
                     b, Items | Tup):
                 return Items(a.items + b.items, a.label)  # [stride] + [1] * (n - 1)

@@ -69,6 +69,18 @@ class EncoderBlock(nn.Module):
         return x + MlpBlock()(y)
 
 
+class ResBlock(nn.Module):
+    d: int = 32
+    heads: int = 4
+
+    @nn.compact
+    def __call__(self, x):
+        h = nn.SelfAttention(num_heads=self.heads)(nn.LayerNorm()(x))
+        x = x + h
+        h = nn.gelu(nn.Dense(4 * self.d)(nn.LayerNorm()(x)))
+        return x + nn.Dense(self.d)(h)
+
+
 class SelfAttn(nn.Module):
     @nn.compact
     def __call__(self, x):
@@ -226,3 +238,29 @@ def test_self_attention_with_its_widths_and_kernel_init_agrees_with_jax(units):
 
     ours, flow = _flow(units, "SelfAttn")
     _agree(ours, _ratios(grads))
+
+
+def test_a_block_read_alone_takes_its_input_width_from_the_residual(units):
+    """Flax attention's widths are its input's: ``x + Dense(d)(...)`` fixes
+    them (red team G18: was "sizes that do not agree")."""
+    d = 32
+
+    def grads(key):
+        keys = jax.random.split(key, 7)
+        attn = {n: _dense(keys[i], d, d) for i, n in enumerate(("query", "key", "value",
+                                                                 "out"))}
+        mlp = [_dense(keys[4], d, 4 * d), _dense(keys[5], 4 * d, d)]
+
+        def forward(ps, x):
+            a, m = ps
+            x = x + _attention(a, _layer_norm(x), _layer_norm(x), heads=4)
+            h = jax.nn.gelu(_layer_norm(x) @ m[0][0] + m[0][1])
+            return x + h @ m[1][0] + m[1][1]
+
+        ga, gm = _backward(forward, (attn, mlp), keys[6], width=d)
+        return [ga["value"][0], ga["out"][0], gm[0][0], gm[1][0]]
+
+    ours, flow = _flow(units, "ResBlock")
+    _agree(ours, _ratios(grads))
+    x = next(dcl for dcl in units[0]["ResBlock"].program.declarations if dcl.name == "x")
+    assert tuple(x.shape) == (d,)

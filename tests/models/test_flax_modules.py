@@ -358,3 +358,18 @@ def test_layers_are_named_as_flax_names_them_and_a_block_keeps_its_arguments():
     assert labels == ["Conv_0", "Dense_0", "hidden", "Dense_1", "Conv_1", "Inner_0.Dense_0"]
     inner = [d for d in _weights(units["Named"]) if d.name.startswith("W_Inner")]
     assert inner and inner[0].shape[0] == 4  # Inner(4): its width, not the default 8
+
+
+def test_a_name_written_as_an_f_string_and_a_repeated_tuple_field_are_read():
+    units, skips = _units('''
+class Stack(nn.Module):
+    features: Sequence[int] = (8,) * 5
+
+    @nn.compact
+    def __call__(self, x):
+        for i, f in enumerate(self.features):
+            x = nn.tanh(nn.Dense(f, name=f"fc{i}")(x))
+        return x
+''')
+    assert "Stack" in units, skips
+    assert [row[0] for row in units["Stack"].layers] == [f"fc{i}" for i in range(5)]
