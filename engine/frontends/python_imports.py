@@ -46,7 +46,7 @@ from chainlens.engine.frontends.python_project import (
 )
 
 __all__ = ["Imported", "NOTHING", "read_imports", "origin", "MAX_IMPORT_DEPTH",
-           "MAX_IMPORT_FILES", "MAX_IMPORT_DEFS"]
+           "MAX_IMPORT_FILES", "MAX_IMPORT_DEFS", "MAX_IMPORT_NAMES"]
 
 #: import hops followed from the file (``a`` imports ``b`` imports ``c``: 2)
 MAX_IMPORT_DEPTH = 4
@@ -54,6 +54,8 @@ MAX_IMPORT_DEPTH = 4
 MAX_IMPORT_FILES = 32
 #: definitions copied for one file
 MAX_IMPORT_DEFS = 200
+#: names the file imports from its project that are looked up
+MAX_IMPORT_NAMES = 256
 #: imports of these packages are libraries the reader knows by name, never project files
 _LIBRARIES = frozenset({"torch", "numpy", "jax", "flax", "einops", "equinox", "math",
                         "functools", "copy", "typing", "collections", "dataclasses", "os",
@@ -354,7 +356,11 @@ class _Resolver:
         self.taken |= own | set(me.binds)
         used = free_names(tree)
         direct = []
-        for name in sorted(used & project - own):
+        for i, name in enumerate(sorted(used & project - own)):
+            if i >= MAX_IMPORT_NAMES:  # (a file of thousands of imports: each is a look-up)
+                self.unread[name] = (f"{name} is past the {MAX_IMPORT_NAMES} imported names "
+                                     "followed for one file (MAX_IMPORT_NAMES)")
+                continue
             binds = me.binds[name]
             level, module, orig, where = binds[0]
             try:

@@ -5,6 +5,7 @@ measures the same package imported for real; what cannot be read says
 which import; nothing outside the project root is read; no place of a unit
 points into another file."""
 
+import ast
 import importlib
 import importlib.util
 import pathlib
@@ -13,6 +14,7 @@ import sys
 import pytest
 from chainlens.engine.frontends import python_project
 from chainlens.engine.frontends.document import read_document
+from chainlens.engine.frontends.python_imports import MAX_IMPORT_NAMES, read_imports
 from chainlens.engine.health.analysis import analyze
 
 _spec = importlib.util.spec_from_file_location(
@@ -496,3 +498,16 @@ class M(nn.Module):
     read = {u.label for u in doc.programs}
     reasons = [s.reason for s in doc.skipped if s.name == "M.forward"]
     assert read == {"M"} or (reasons and "Block" in reasons[0]), (read, reasons)
+
+
+def test_a_file_of_very_many_imports_follows_a_bounded_number(tmp_path):
+    many = MAX_IMPORT_NAMES + 20
+    (tmp_path / "many.py").write_text("".join(f"from .m{i} import A{i}\n" for i in range(many))
+                                      + "\nUSE = [" + ", ".join(f"A{i}" for i in range(many))
+                                      + "]\n")
+    doc = _read(tmp_path / "many.py")
+    assert doc.error is None
+    imported = read_imports(ast.parse((tmp_path / "many.py").read_text()),
+                            str(tmp_path / "many.py"))
+    past = [n for n, why in imported.unread.items() if "(MAX_IMPORT_NAMES)" in why]
+    assert len(past) == 20
