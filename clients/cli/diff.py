@@ -73,7 +73,7 @@ def run(args) -> int:
     if not program.outputs:
         return _definitions(program, args)
     if label == "<expr>":
-        for note in run_together_notes(program.inputs) + wordy_notes(source):
+        for note in run_together_notes(program.inputs, source) + wordy_notes(source):
             print(f"chainlens diff: {note}", file=sys.stderr)
     simplify = not args.no_simplify
     order = 2 if args.hessian else args.order

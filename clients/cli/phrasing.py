@@ -20,10 +20,10 @@ from chainlens.engine.core.source import ChainError
 
 #: Greek letters by name, as LaTeX and the engine spell them (``\theta`` and
 #: ``θ`` are the engine's ``theta``)
-_GREEK = (r"alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|"
-          r"lambda|mu|nu|xi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|"
-          r"Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega")
-_VAR = (r"(?:[A-Za-z]|\\(?:" + _GREEK + r")(?![A-Za-z])|[\u0391-\u03a9\u03b1-\u03c9])"
+_GREEK_TEX = (r"alpha|beta|gamma|delta|epsilon|varepsilon|zeta|eta|theta|vartheta|iota|kappa|"
+              r"lambda|mu|nu|xi|rho|sigma|tau|upsilon|phi|varphi|chi|psi|omega|"
+              r"Gamma|Delta|Theta|Lambda|Xi|Pi|Sigma|Upsilon|Phi|Psi|Omega")
+_VAR = (r"(?:[A-Za-z]|\\(?:" + _GREEK_TEX + r")(?![A-Za-z])|[\u0391-\u03a9\u03b1-\u03c9])"
         r"(?:_\{?[A-Za-z0-9]+\}?)?")
 
 
@@ -133,10 +133,21 @@ _RUN_TOGETHER = re.compile(
     r"([A-Za-z])")
 
 
-def run_together_notes(inputs) -> list[str]:
+#: Leibniz's dy/dx written as an expression: the names dy and dx divided
+_LEIBNIZ = re.compile(r"(?<![\w\\])(d([A-Za-z]))\s*/\s*(d([A-Za-z]))(?![\w(])")
+
+
+def run_together_notes(inputs, text: str = "") -> list[str]:
     """A note for each input name that reads as a function glued to its
-    argument: ``'sinx' is read as one name; for sin of x write sin(x)``."""
+    argument: ``'sinx' is read as one name; for sin of x write sin(x)``;
+    and for ``dy/dx`` (two names divided, surely Leibniz's notation)."""
     notes = []
+    for m in _LEIBNIZ.finditer(text):
+        if m.group(1) in inputs and m.group(3) in inputs:
+            y, x = m.group(2), m.group(4)
+            notes.append(f"note: '{m.group(0)}' is read as the names d{y} and d{x} divided; "
+                         f"to differentiate {y} by {x}, give {y}'s expression: "
+                         f"chainlens diff 'sin({x}^2)' --wrt {x}")
     for name in inputs:
         m = _RUN_TOGETHER.fullmatch(name)
         if m:

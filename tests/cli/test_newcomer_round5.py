@@ -198,3 +198,21 @@ def test_a_greek_operator_variable(expr, first):
 def test_check_derivative_by_a_greek_variable():
     code, out, err = run("check-derivative", "d/d\\theta \\sin(\\theta)", "\\cos(\\theta)")
     assert code == 0 and out.splitlines()[:2] == ["equal: cos(θ)", "  d/dθ sin(θ) = cos(θ)"], out
+
+
+# Leibniz's dy/dx typed as an expression is two names divided (round 4
+# O1): the answer stands (it is right about those names) and a note says
+# how to ask for the derivative.
+@pytest.mark.parametrize("expr, y, x", [("dy/dx", "y", "x"), ("df/dx", "f", "x"),
+                                        ("a*dy/dt + y", "y", "t")])
+def test_leibniz_typed_as_an_expression_gets_a_note(expr, y, x):
+    code, out, err = run("diff", expr)
+    assert code == 0, err
+    assert err.splitlines()[0] == (
+        f"chainlens diff: note: 'd{y}/d{x}' is read as the names d{y} and d{x} divided; to "
+        f"differentiate {y} by {x}, give {y}'s expression: chainlens diff 'sin({x}^2)' --wrt {x}")
+
+
+def test_no_leibniz_note_for_an_operator():
+    code, out, err = run("diff", "d/dx x^2")
+    assert (code, out.splitlines()[0], err) == (0, "d/dx x² = 2x", "")
