@@ -38,7 +38,8 @@ _DROP = re.compile(
     r"|\\[mh]?kern\s*-?[\d.]+\s*(mu|pt|em|ex)|\\hskip\s*-?[\d.]+\s*(pt|em|ex)"
     r"|\\[,;:! ]|~")
 _UNWRAP = re.compile(r"\\(ensuremath|boxed|mathbf|mathit|bm|boldsymbol|underbrace|overbrace"
-                     r"|displaystyle|colorbox\{[^{}]*\})\s*\{")
+                     r"|displaystyle|colorbox\{[^{}]*\}"
+                     r"|answer(?:\[[^\]]*\])?)\s*\{")  # Ximera's \answer{2x}: the claimed side
 _SIZED = re.compile(r"\\(?:[Bb]igg?|left|right)[lrm]?\s*(\\\{|\\\}|\\langle|\\rangle|[()\[\]|.])")
 _UPRIGHT_D = re.compile(r"\\(?:mathrm|operatorname|text|mathop)\s*\{\s*d\s*(?:\\[,;:!]\s*)*\}"
                         r"|\\mathrm\s+d(?![A-Za-z])")

@@ -182,3 +182,10 @@ def test_an_error_bar_is_not_two_signs(line):
 def test_an_indented_code_block_is_code_only_where_commonmark_says_so(note, n):
     # red team F41
     assert len(oks(note, "markdown")) == n
+
+
+@pytest.mark.parametrize("answer", ["\\answer{2x\\cos(x^2)}",
+                                    "\\answer[tolerance=.01]{2x\\cos(x^2)}"])
+def test_a_ximera_answer_is_the_claimed_side(answer):
+    assert oks(f"$\\frac{{d}}{{dx}}\\sin(x^2) = {answer}$") == [True]
+    assert oks(f"$\\frac{{d}}{{dx}}\\sin(x^2) = {answer.replace('2x', '3x')}$") == [False]
