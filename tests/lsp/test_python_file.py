@@ -3,6 +3,7 @@ the stable-rewrite diagnostic and its quick fix, generated gradient code."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 
 import pytest
@@ -30,10 +31,23 @@ def _doc(uri):
     return types.TextDocumentIdentifier(uri=uri)
 
 
+async def _hover_once_health_is_in(client, uri, position, timeout=60.0):
+    """The hover, asked again until its health half has arrived: a hover
+    waits one second for the health worker, which a loaded machine's
+    freshly started worker can miss (the next hover then shows it)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        hover = await client.text_document_hover_async(
+            types.HoverParams(text_document=_doc(uri), position=position))
+        if "**Gradient health:**" in hover.contents.value or loop.time() > deadline:
+            return hover
+        await asyncio.sleep(0.5)
+
+
 async def test_hover_on_a_def_shows_derivative_steps_and_health(client):
     uri = open_doc(client, "hover.py", SOURCE, "python")
-    hover = await client.text_document_hover_async(
-        types.HoverParams(text_document=_doc(uri), position=at(2, 4)))
+    hover = await _hover_once_health_is_in(client, uri, at(2, 4))
     assert hover.range == types.Range(start=at(2, 0), end=at(3, 23))
     assert hover.contents.kind == types.MarkupKind.Markdown
     assert hover.contents.value == "\n".join([

@@ -97,9 +97,9 @@ def test_time_budget_is_respected():
     node = x
     for i in range(3000):
         node = sin(node) / cos(node + i)
-    start = time.monotonic()
+    start = time.process_time()
     s = simplify_traced(node, seconds=0.005, max_nodes=10**9)
-    assert time.monotonic() - start < 3
+    assert time.process_time() - start < 3  # CPU time: a loaded machine stretches wall time
     assert not s.complete
 
 
