@@ -17,6 +17,7 @@ claim then stays "not checked", as before.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -33,8 +34,10 @@ from chainlens.engine.frontends.note_defs import (
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.derivatives import diff_node
+from chainlens.engine.symbolic.values import value_at
 
-__all__ = ["UNBOUND", "both_sides", "derivatives_through", "equation_names", "names_written"]
+__all__ = ["UNBOUND", "both_sides", "conflicting", "derivatives_through", "equation_names",
+           "names_written"]
 
 #: ``u'``, ``f''``, ``g'(…)``: a prime on one letter (not on a command or inside a name).
 _PRIMED = re.compile(r"(?<![\\A-Za-z_])(?<!_\{)([A-Za-z])\s*('+)")
@@ -99,7 +102,8 @@ class _Derivatives:
             return None
         return body
 
-    def of(self, name: str, var: str | None, order: int, at: str | None) -> str | None:
+    def of(self, name: str, var: str | None, order: int, at: str | None,
+           prime: bool = False) -> str | None:
         """LaTeX of the ``order``-th derivative of ``name`` by ``var`` (its own
         variable when None), evaluated at the text ``at`` when given."""
         d = self.visible.get(name)
@@ -112,6 +116,10 @@ class _Derivatives:
         body = self._body(d, var)
         if body is None:
             return None
+        if prime and own is None and any(
+                n != var and ((n, var) in self.dependent or n in self.visible)
+                for n in names_written(d.body)):
+            return None  # y' after y = u^3, u = 2x + 1: dy/du or dy/dx? (a prime says no variable)
         try:
             node = parse_expr(body)
             names = set(free_symbols(node))
@@ -157,7 +165,7 @@ def _primes(text: str, derivs: _Derivatives) -> str:
         d = derivs.visible.get(m.group(1))
         if arg is not None and d is not None and not d.vars and arg.strip() != derivs.wrt:
             arg = None  # u'(…) of a name without a variable: a product u'·(…)
-        got = derivs.of(m.group(1), None, order, arg)
+        got = derivs.of(m.group(1), None, order, arg, prime=True)
         if got is None:
             continue
         out += [text[at:m.start()], _glued(text[:m.start()], got)]
@@ -252,8 +260,8 @@ def equation_names(start: int, elements, reads, texts, visible: dict[str, Defini
             put = re.compile(r"(?<![\\A-Za-z_])" + name + r"(?![A-Za-z])")
             body = "(" + d.body + ")"
             sides = [put.sub(lambda _m, b=body: b, t) for t in (left, right)]
-            if same is not None and not d.vars and same(*sides):
-                continue  # y^2 = (3x+1)^2 restates y = 3x + 1
+            if d.vars or not _differ(*sides):
+                continue  # y^2 = (3x+1)^2 restates y = 3x + 1 (or the equation is not read)
             yield Definition(name, (), "", start + s, start + e, texts[0],
                              reason=f"{name} {UNBOUND}")
 
@@ -290,3 +298,41 @@ def both_sides(claim, math, macros, same) -> str | None:
             return ("both sides of an equation the note states are differentiated: it holds "
                     "on that curve only (implicit differentiation)")
     return None
+
+
+def _differ(a: str, b: str) -> bool:
+    """Do two texts certainly differ as functions (both read, unequal at some of a
+    few points where both have a value)?  Unreadable: no (the binding stays)."""
+    try:
+        na, nb = parse_expr(a), parse_expr(b)
+    except (ChainError, RecursionError):
+        return False
+    names = sorted(set(free_symbols(na)) | set(free_symbols(nb)))
+    for k in range(6):
+        env = {n: 0.37 + 0.29 * k + 0.07 * i for i, n in enumerate(names)}
+        try:
+            va, vb = value_at(na, env), value_at(nb, env)
+        except (ChainError, ArithmeticError, ValueError):
+            continue
+        if math.isfinite(va) and math.isfinite(vb) and \
+                abs(va - vb) > 1e-9 * max(1.0, abs(va), abs(vb)):
+            return True
+    return False
+
+
+def conflicting(made: Definition, visible: dict[str, Definition], same=None):
+    """``x = \\tan y`` after ``y = e^x``: a definition of one name in another whose
+    formula is in the first makes the older one an equation the new one does not
+    satisfy (x = tan(e^x) is no identity): the older binding ends (inverse-function
+    derivations: y = arctan x there).  A consistent pair (``x = \\ln y``) keeps it."""
+    if made.reason or made.vars or len(made.name) != 1 or same is None:
+        return
+    for name, d in list(visible.items()):
+        if name == made.name or len(name) != 1 or d.reason or d.vars or not d.body or \
+                name not in names_written(made.body) or made.name not in names_written(d.body):
+            continue
+        put = re.compile(r"(?<![\\A-Za-z_])" + name + r"(?![A-Za-z])")
+        body = "(" + d.body + ")"
+        if _differ(made.name, put.sub(lambda _m, b=body: b, made.body)):
+            yield Definition(name, (), "", made.start, made.end, made.text,
+                             reason=f"{name} {UNBOUND}")

@@ -192,11 +192,13 @@ _RELATION = r"(?:=|:=|\\coloneqq|\\equiv|\\mapsto|:|\\colon)"
 
 
 def _tied(note: str, name: str) -> bool:
-    """Is ``name`` (or ``name(x)``) one whole side of an equation anywhere in the
-    note (``f(x) = x^2``, ``u = f(x)``, ``let ax = u = f(x)``)?  It is then a
-    particular function, or tied to another: a claim about it may be right for
-    that one only.  Over-detecting only makes fewer verdicts."""
-    use = re.escape(name) + r"\s*(?:\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\))?"
+    """Is ``name`` (or ``name(x)``, ``name'``) one whole side of an equation anywhere
+    in the note (``f(x) = x^2``, ``u = f(x)``, ``let ax = u = f(x)``, a given
+    derivative ``g' = 2g``, ``h'(x) = 3``)?  It is then a particular function, or
+    tied to another: a claim about it may be right for that one only.
+    Over-detecting only makes fewer verdicts."""
+    use = re.escape(name) + r"\s*(?:'+|\^\{\s*\(\d\)\s*\})?\s*" \
+        r"(?:\(\s*[A-Za-z](?:\s*,\s*[A-Za-z])*\s*\))?"
     return re.search(_SIDE_START + use + r"\s*" + _RELATION, note, re.M) is not None or \
         re.search(r"=\s*" + use + _SIDE_END, note, re.M) is not None
 

@@ -403,11 +403,14 @@ def read_note_claims(text: str, latex: bool = False):
             continue
         if reason is None:
             known = set(free_symbols(program.expanded(program.outputs[0])))
+            # ((e^{-x}f)' with f' written elsewhere: f is a function of x, not a constant)
             hidden = [] if claim.partial else sorted(
-                n for n in known if (n, claim.wrt) in dependent and n != claim.definition)
+                n for n in known if n != claim.definition and any(
+                    (n, v) in dependent for v in ((claim.wrt,) if claim.wrt else known | {"x"})))
             if hidden:
-                reason = (f"{hidden[0]} depends on {claim.wrt} in this note (it writes "
-                          f"d{hidden[0]}/d{claim.wrt} or {hidden[0]}'): an implicit derivative")
+                by = claim.wrt or next(v for n, v in sorted(dependent) if n == hidden[0])
+                reason = (f"{hidden[0]} depends on {by} in this note (it writes "
+                          f"d{hidden[0]}/d{by} or {hidden[0]}'): an implicit derivative")
         if reason is None:
             var = claim.wrt or (next(iter(known)) if len(known) == 1 else None)
             # a letter the expression has as a plain symbol, never applied, is a

@@ -115,3 +115,29 @@ def test_both_sides_of_a_curve_are_not_an_identity(curve, sides):
     note = f"The curve ${curve}$. Differentiate:\n\n$$\\frac{{d}}{{dx}}({curve.split('=')[0]})" \
            f" = {sides}$$\n"
     assert oks(note) == []
+
+
+@pytest.mark.parametrize("note", [
+    "Let $y = u^3$ and $u = 2x + 1$. Then $y' = 3u^2$ and $u' = 2$, so "
+    "$\\frac{dy}{dx} = y'u' = 6u^2$.",
+    "Let $y = u^3$ and $u = 2x + 1$. Then $\\frac{dy}{dx} = y'u' = 3u^2 \\cdot 2 = 6u^2$.",
+    "Let $y = \\sin u$, $u = x^2$: $y' = \\cos u$, so $\\frac{dy}{dx} = y' \\cdot 2x$."])
+def test_a_prime_on_a_function_of_an_inner_name_is_not_read_as_d_dx(note):
+    # red team G9: y' after y = u^3 may be dy/du (the note's own y' = 3u^2 says so)
+    assert False not in oks(note + "\n")
+
+
+@pytest.mark.parametrize("older, inverse, claim", [
+    ("$y = e^x$. Then $\\frac{dy}{dx} = y$", "$x = \\tan y$",
+     "$\\frac{dy}{dx} = \\frac{1}{1+x^2}$"),
+    ("$y = x^2$. Then $y' = 2x$", "$x = \\sin y$",
+     "$\\cos y\\, y' = 1$, so $y' = \\frac{1}{\\sqrt{1-x^2}}$")])
+def test_the_variable_given_in_the_name_ends_the_older_binding(older, inverse, claim):
+    # red team G10: the inverse-function derivation (y = arctan x, arcsin x)
+    note = f"Let {older}.\n\nIf {inverse} then {claim}.\n"
+    assert False not in oks(note)
+
+
+def test_a_consistent_inverse_keeps_the_binding():
+    note = "Let $y = e^x$.\n\nThen $x = \\ln y$ and $\\frac{dy}{dx} = e^x$.\n"
+    assert oks(note) == [True]

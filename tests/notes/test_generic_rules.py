@@ -118,3 +118,12 @@ def test_a_function_in_a_superscript_is_no_product():
     vs = verdicts("$$\\frac{d}{dx}[a^{u(x)}] = a^{u(x)} u'(x).$$\n")  # ln a lost
     assert [v.ok for v in vs] == [False]
     assert claim_finding(vs[0]).remedies == ()
+
+
+@pytest.mark.parametrize("note", [
+    "Let $f$ satisfy $f' = f$. Then $(e^{-x}f)' = 0$.",
+    "Assume $h'(x) = 3$ for all $x$. Then $\\frac{d}{dx}h(x)^2 = 6h(x)h'(x) = 18h(x)$.",
+    "If $g' = 2g$, then $(g^2)' = 4g^2$."])
+def test_a_derivative_the_note_gives_makes_the_function_no_arbitrary_one(note):
+    # red team G15/G22: correct under the premise, never "wrong for arbitrary g"
+    assert False not in oks(note + "\n")
