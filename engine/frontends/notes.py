@@ -44,7 +44,6 @@ from chainlens.engine.frontends.note_defs import (
 )
 from chainlens.engine.frontends.note_derivs import (
     UNBOUND,
-    conflicting,
     derivatives_through,
     equation_names,
     names_written,
@@ -70,6 +69,8 @@ _STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}
 #: Relations that end a chain of equalities (what follows is not claimed equal).
 _STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|iff|to|sim"
                    r"|equiv|in|quad|text|mbox)(?![A-Za-z])|[<>]|\\qquad")
+#: A piecewise body (``cases``, ``array``) right before a definition's body.
+_PIECEWISE = re.compile(r"\\begin\s*\{\s*(?:[a-z]*cases|array)\s*\}(?:\s*\{[^{}]*\})?\s*$")
 #: A problem's number before a statement: "1.\ ", "(b) ".
 _LABEL = re.compile(r"\(?\d{1,2}[.)](?:\s|\\ |~)*|\([a-h]\)\s*")
 #: A definition this far (in characters) before a claim no longer binds it.
@@ -288,7 +289,6 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
                     d = definition_of(frag.start, elements, reads,
                                       [frag.text[s:e] for s, e in elements], same)
                     if d is not None:
-                        yield from conflicting(d, defs, same)
                         yield d
                     else:
                         yield from _tuple_definitions(frag, elements)
@@ -576,6 +576,10 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
         visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})
         for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):
+                if _PIECEWISE.search(note[max(0, item.start - 40):item.start]):
+                    # f(x) = \begin{cases} x^2 & x \ge 0 \\ … (red team G8): not one formula
+                    item = replace(item, body="", reason=f"{item.name} is defined piecewise "
+                                   "here (cases), in a form not read")
                 if not item.vars and item.name in visible and line_equation(note, frag):
                     continue  # "the tangent line is y = 3x - 2": the note's y stays
                 if (item.reason or "").endswith(UNBOUND):

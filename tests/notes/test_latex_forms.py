@@ -189,3 +189,15 @@ def test_an_indented_code_block_is_code_only_where_commonmark_says_so(note, n):
 def test_a_ximera_answer_is_the_claimed_side(answer):
     assert oks(f"$\\frac{{d}}{{dx}}\\sin(x^2) = {answer}$") == [True]
     assert oks(f"$\\frac{{d}}{{dx}}\\sin(x^2) = {answer.replace('2x', '3x')}$") == [False]
+
+
+@pytest.mark.parametrize("note", [
+    "Let $f(x) = \\begin{cases} x^2 & x \\ge 0 \\\\ -x^2 & x < 0\\end{cases}$. Then $f'(1) = 2$.",
+    "Let $g(x) = \\begin{cases} \\sin x & x > 0 \\\\ 0 & x \\le 0 \\end{cases}$. For $x > 0$, "
+    "$g'(x) = \\cos x$.",
+    "Let $h(x) = \\begin{array}{ll} e^x, & x < 0, \\\\ 1 + x, & x \\geq 0. \\end{array}$ Then "
+    "$h'(2) = 1$.",
+])
+def test_a_piecewise_definition_is_not_read_as_its_first_row(note):
+    # red team G8
+    assert False not in oks(note, "markdown")
