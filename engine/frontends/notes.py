@@ -44,6 +44,7 @@ from chainlens.engine.frontends.note_defs import (
 )
 from chainlens.engine.frontends.note_derivs import (
     UNBOUND,
+    conflicting,
     derivatives_through,
     equation_names,
     names_written,
@@ -289,6 +290,7 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
                     d = definition_of(frag.start, elements, reads,
                                       [frag.text[s:e] for s, e in elements], same)
                     if d is not None:
+                        yield from conflicting(d, defs, same)
                         yield d
                     else:
                         yield from _tuple_definitions(frag, elements)
