@@ -12,7 +12,13 @@ import ast
 
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_control import Control
-from chainlens.engine.frontends.python_flax import flax_name, lifted, make_partial, self_method
+from chainlens.engine.frontends.python_flax import (
+    flax_name,
+    layer_method,
+    lifted,
+    make_partial,
+    self_method,
+)
 from chainlens.engine.frontends.python_flow_ops import Blank, Permutation, shape_tail
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
@@ -371,6 +377,7 @@ class Body(Control, Methods, Statements):
                     return known
                 if isinstance(owner, Mask):
                     return owner  # mask.unsqueeze(1).expand(...): still the mask
+                layer_method(owner, node)  # embed.attend(x): tied weights, said
                 if isinstance(owner, Mod) and node.func.attr not in owner.attrs:
                     flax = self_method(fw.init, node, dict(self.env), owner, fw.notes)
                     if flax is not None:  # self.param(...) in a compact __call__

@@ -28,6 +28,7 @@ from chainlens.engine.frontends.python_values import (
     Const,
     Items,
     Layer,
+    Mask,
     Mod,
     Param,
     Ref,
@@ -41,13 +42,15 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["FlaxInit", "Partial", "flax_layer", "self_method", "make_partial", "merged",
            "missing_field", "needs_fields", "partial_construction", "flax_attention",
            "TYPICAL_SEQUENCE", "FLAX_ATTENTION", "attention_spec", "attention_inits",
-           "flax_call", "lifted", "flax_name"]
+           "flax_call", "lifted", "flax_name", "layer_method"]
 
 #: Flax's attention layers (all MultiHeadDotProductAttention)
 FLAX_ATTENTION = frozenset({"MultiHeadDotProductAttention", "MultiHeadAttention",
                             "SelfAttention"})
 #: Flax/JAX transforms that change how a module runs, not what it computes
 _LIFTS = frozenset({"remat", "checkpoint", "jit", "named_call"})
+#: Flax's attention-mask builders
+_MASKS = frozenset({"make_causal_mask", "make_attention_mask", "combine_masks"})
 #: entries assumed for a ``Sequence[int]`` field the file never fills
 TYPICAL_SEQUENCE = 3
 
@@ -141,10 +144,16 @@ def self_method(reader, node: ast.Call, env: dict, mod, notes: list):
 def lifted(func, args: list, kwargs: dict):
     """``nn.remat(Block)``, ``jax.checkpoint(f)``, ``nn.jit(Block)``: a transform
     that changes how a module or function runs, not what it computes (the
-    module itself); None for any other call."""
-    if isinstance(func, Ref) and func.path[0] != "<local>" and func.path[-1] in _LIFTS and (
-            len(args) == 1 and not kwargs):
+    module itself); Flax's mask builders (``nn.make_causal_mask(ids)``,
+    ``nn.make_attention_mask(q > 0, k > 0)``, ``nn.combine_masks``): a mask of
+    the data, which attention at one position does not use; None for any
+    other call."""
+    if not isinstance(func, Ref) or func.path[0] == "<local>":
+        return None
+    if func.path[-1] in _LIFTS and len(args) == 1 and not kwargs:
         return args[0]
+    if func.path[-1] in _MASKS and func.path[0] in ("nn", "flax", "linen"):
+        return Mask()
     return None
 
 
@@ -164,6 +173,17 @@ def flax_name(owner, ctor: str, call: ast.Call | None, evaluate=None) -> str:
     n = counts.get(ctor, 0)
     counts[ctor] = n + 1
     return f"{parent}.{ctor}_{n}" if parent else f"{ctor}_{n}"
+
+
+def layer_method(owner, node: ast.Call) -> None:
+    """A method of a library layer that is not its call: ``embed.attend(x)``
+    (Flax's tied output layer, logits against the whole table) is refused
+    with that reason, not as "configuration chainlens cannot see"."""
+    f = node.func
+    if isinstance(owner, Layer) and isinstance(f, ast.Attribute) and f.attr == "attend" and (
+            owner.spec.kind == "embedding"):
+        raise Unsupported(node, f"`{ast.unparse(node)[:40]}` (the embedding table as the "
+                          "output layer, tied weights) is not modelled")
 
 
 def make_partial(args: list, kwargs: dict):

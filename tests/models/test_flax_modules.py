@@ -373,3 +373,28 @@ class Stack(nn.Module):
 ''')
     assert "Stack" in units, skips
     assert [row[0] for row in units["Stack"].layers] == [f"fc{i}" for i in range(5)]
+
+
+MASKS = '''
+class Pad(nn.Module):
+    @nn.compact
+    def __call__(self, x, pad):
+        mask = nn.combine_masks(nn.make_attention_mask(pad > 0, pad > 0), None)
+        y = nn.SelfAttention(num_heads=2)(x, mask=mask)
+        causal = nn.make_causal_mask(pad)
+        return nn.Dense(4)(nn.MultiHeadDotProductAttention(num_heads=2)(y, y, mask=causal))
+
+
+class Tied(nn.Module):
+    @nn.compact
+    def __call__(self, ids):
+        embed = nn.Embed(50, 16)
+        return embed.attend(nn.Dense(16)(embed(ids)))
+'''
+
+
+def test_flax_mask_builders_are_masks_and_a_tied_output_layer_says_why():
+    units, skips = _units(MASKS)
+    assert "Pad" in units, skips
+    assert len(units["Pad"].layers) == 5  # two attentions (value, out) and the head
+    assert "tied weights" in skips["Tied.__call__"] and "embed.attend" in skips["Tied.__call__"]
