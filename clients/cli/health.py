@@ -300,7 +300,8 @@ def _flow_lines(label: str, unit, flow) -> list[str]:
     """A model class's weight gradient by layer, as its editor hover shows
     it (the terminal has no hover to point to): the table, the verdict and,
     when it is not healthy, the remedies in words."""
-    from chainlens.server.lsp.model_view import _REMEDIES, _init_words
+    from chainlens.engine.health.init import program_init_words
+    from chainlens.engine.health.model import FLOW_REMEDIES
 
     names = {}
     for name, weight, span in unit.layers or ():
@@ -313,14 +314,14 @@ def _flow_lines(label: str, unit, flow) -> list[str]:
     rows = list(flow.layers)
     shown = rows if len(rows) <= _HEAD + _TAIL + 1 else rows[:_HEAD] + [None] + rows[-_TAIL:]
     lines = [f"    {_where(label, unit.span)}: {unit.label}: |∂L/∂W| by layer (median of "
-             f"{flow.draws} seeded draws; init: {_init_words(unit)}); first/last = "
+             f"{flow.draws} seeded draws; init: {program_init_words(unit.program)}); first/last = "
              f"{flow.ratio:.2g}, {flow.verdict}"]
     for row in shown:
         if row is None:
             lines.append(f"      … {len(rows) - _HEAD - _TAIL} more layers")
         else:
             lines.append(f"      {row.layer}. {names.get(row.name, row.name)}: {row.grad:.2g}")
-    lines += [f"      remedy: {r.replace('`', '')}" for r in _REMEDIES.get(flow.verdict, ())]
+    lines += [f"      remedy: {r.replace('`', '')}" for r in FLOW_REMEDIES.get(flow.verdict, ())]
     return lines
 
 

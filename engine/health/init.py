@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 __all__ = ["init_range", "INIT_WORDS", "law_key", "parse_law", "law_range", "draw", "init_words",
-           "LAW", "UNMODELLED"]
+           "program_init_words", "LAW", "UNMODELLED"]
 
 #: what the hover says each initialisation is
 INIT_WORDS = {
@@ -184,3 +184,12 @@ def init_words(init: str | None) -> str:
     if init and init.startswith(UNMODELLED):
         return f"{init[len(UNMODELLED):]} (not modelled)"
     return INIT_WORDS.get(init, init or "")
+
+
+def program_init_words(program) -> str:
+    """The initialisation of a model program's weights in words (a weight's
+    law before a bias's), as the hover and the CLI print it."""
+    kinds = {d.init for d in program.declarations if d.role == "param" and d.init}
+    weights = sorted((k for k in kinds if k.endswith("weight") or k.startswith(("law:", "unm"))),
+                     key=lambda k: (k.startswith("law:a:"), k))  # a weight's law before a bias's
+    return "; ".join(dict.fromkeys(init_words(k) for k in weights)) or "declared ranges"

@@ -30,7 +30,20 @@ from chainlens.engine.language.program import Program
 
 __all__ = ["LayerFlow", "InputGain", "Flow", "gradient_flow", "input_flow", "verdict_of",
            "is_model", "is_weightless", "judge", "unmeasured", "draws", "VANISHING",
-           "EXPLODING"]
+           "EXPLODING", "FLOW_REMEDIES"]
+
+#: What to change when a measured flow vanishes or explodes, in words (the
+#: editor hover and `chainlens health -v` both print these).
+FLOW_REMEDIES = {
+    "vanishing": ("a residual connection (`x = x + f(x)`): the identity path carries the "
+                  "gradient through every layer",
+                  "normalisation (`nn.LayerNorm` / `nn.BatchNorm1d`) after each Linear",
+                  "ReLU/GELU instead of sigmoid or tanh, with Kaiming init "
+                  "(`nn.init.kaiming_normal_`)"),
+    "exploding": ("normalisation (`nn.LayerNorm`) after each layer",
+                  "a smaller init scale (`nn.init.xavier_uniform_`), gradient clipping "
+                  "(`torch.nn.utils.clip_grad_norm_`)"),
+}
 
 #: first/last |∂L/∂W| ratios beyond which a model's gradient is judged
 VANISHING = 1e-3

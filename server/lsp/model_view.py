@@ -14,25 +14,14 @@ from __future__ import annotations
 import re
 
 from chainlens.engine.core.source import Span
-from chainlens.engine.health.init import init_words
+from chainlens.engine.health.init import program_init_words
+from chainlens.engine.health.model import FLOW_REMEDIES
 from lsprotocol import types
 
 __all__ = ["flow_markdown", "skip_diagnostics", "skip_at", "skip_markdown"]
 
 #: rows of the table shown before eliding the middle of a deep stack
 _HEAD, _TAIL = 4, 3
-
-_REMEDIES = {
-    "vanishing": ("a residual connection (`x = x + f(x)`): the identity path carries the "
-                  "gradient through every layer",
-                  "normalisation (`nn.LayerNorm` / `nn.BatchNorm1d`) after each Linear",
-                  "ReLU/GELU instead of sigmoid or tanh, with Kaiming init "
-                  "(`nn.init.kaiming_normal_`)"),
-    "exploding": ("normalisation (`nn.LayerNorm`) after each layer",
-                  "a smaller init scale (`nn.init.xavier_uniform_`), gradient clipping "
-                  "(`torch.nn.utils.clip_grad_norm_`)"),
-}
-
 
 def _layer_labels(unit) -> dict[str, str]:
     """weight symbol -> what the hover calls the layer: its attribute and
@@ -48,13 +37,6 @@ def _layer_labels(unit) -> dict[str, str]:
     return labels
 
 
-def _init_words(unit) -> str:
-    kinds = {d.init for d in unit.program.declarations if d.role == "param" and d.init}
-    weights = sorted((k for k in kinds if k.endswith("weight") or k.startswith(("law:", "unm"))),
-                     key=lambda k: (k.startswith("law:a:"), k))  # a weight's law before a bias's
-    return "; ".join(dict.fromkeys(init_words(k) for k in weights)) or "declared ranges"
-
-
 def flow_markdown(unit) -> list[str]:
     """Hover lines of a model unit: the flow table, the verdict and its
     remedies, what was assumed (empty before the measurement lands)."""
@@ -65,7 +47,8 @@ def flow_markdown(unit) -> list[str]:
     count = len(flow.layers) if flow is not None else len(layers)
     if flow is not None and flow.inputs and not flow.layers:
         return _input_lines(flow) + _notes(source)
-    lines = [f"{count} layer(s) with weights; init: {_init_words(unit)}" if count else
+    init = program_init_words(unit.program)
+    lines = [f"{count} layer(s) with weights; init: {init}" if count else
              "no layer with weights: the gradient is measured over the input(s)"]
     if flow is None:
         lines.append("_gradient flow: measuring…_" if report is None
@@ -98,7 +81,7 @@ def flow_markdown(unit) -> list[str]:
     else:
         lines.append(f"**Gradient flow: {flow.verdict}** — first/last = {flow.ratio:.2g} "
                      f"(measured, {flow.draws} seeded draws at the default init)")
-        lines += [f"- remedy: {r}" for r in _REMEDIES[flow.verdict]]
+        lines += [f"- remedy: {r}" for r in FLOW_REMEDIES[flow.verdict]]
     return lines + _notes(source)
 
 
