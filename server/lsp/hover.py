@@ -117,7 +117,7 @@ def _target(analysis: Analysis, offset: int):
         return ("unit", analysis.units.index(unit))
     for i, frag in enumerate(analysis.math):
         if frag.start <= offset <= frag.end:
-            return ("math", i)
+            return ("math", i, offset)
     return None
 
 
@@ -153,7 +153,7 @@ def _render(analysis: Analysis, target) -> tuple[str, tuple[int, int]] | None:
     if kind == "skipped":
         return model_view.skip_markdown(target[1]), (target[1].span.start, target[1].span.end)
     frag = analysis.math[target[1]]
-    text = _math(analysis, frag)
+    text = _math(analysis, frag, target[2])
     return (text, (frag.start, frag.end)) if text else None
 
 
@@ -340,18 +340,44 @@ def _unit(analysis: Analysis, unit: Unit) -> str:
     return "\n".join(lines)
 
 
-def _math(analysis: Analysis, frag) -> str:
-    for check in analysis.claims:
+def _claim_at(analysis: Analysis, frag, offset: int):
+    """The claim of ``frag`` the cursor is on: in a chain of equalities
+    (an ``align*`` with a step per line, ``A = B = C`` on one line) each step
+    is its own claim, and the hover must give the verdict of the step under
+    the cursor, the one its diagnostic underlines, not the first step's.  On
+    the cursor's line: the last claim starting at or before the cursor, else
+    the line's first; on a line without a claim: the last claim before it,
+    else the fragment's first."""
+    checks = sorted((c for c in analysis.claims
+                     if frag.start <= c.claim.claimed_start <= frag.end),
+                    key=lambda c: c.claim.claimed_start)
+    if not checks:
+        return None
+    text = analysis.text
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end < 0 else line_end
+    on_line = [c for c in checks if line_start <= c.claim.claimed_start <= line_end]
+    if on_line:
+        before = [c for c in on_line if c.claim.claimed_start <= offset]
+        return before[-1] if before else on_line[0]
+    before = [c for c in checks if c.claim.claimed_start <= offset]
+    return before[-1] if before else checks[0]
+
+
+def _math(analysis: Analysis, frag, offset: int) -> str:
+    check = _claim_at(analysis, frag, offset)
+    if check is not None:
         c = check.claim
-        if frag.start <= c.claimed_start <= frag.end:
-            if check.ok is None:
-                return f"Derivative claim {check.note or 'not checked'}"
-            verdict = "✓ correct" if check.ok else "✗ wrong"
-            lines = [f"**Claim** d/d{check.wrt} [{c.expr}] = {c.claimed}: {verdict}"]
-            if not check.ok and check.correct_unicode:
-                lines += [f"it is `{check.correct_unicode}`", "", "```latex",
-                          check.correct_latex or "", "```"]
-            return "\n".join(lines)
+        if check.ok is None:
+            return f"Derivative claim {check.note or 'not checked'}"
+        verdict = "✓ correct" if check.ok else "✗ wrong"
+        lines = [f"**Claim** d/d{check.wrt} [{c.expr}] = {c.claimed}: {verdict}"]
+        if not check.ok and check.correct_unicode:
+            lines.append(f"it is `{check.correct_unicode}`")
+            if check.correct_latex:  # no empty code block when there is no LaTeX form
+                lines += ["", "```latex", check.correct_latex, "```"]
+        return "\n".join(lines)
     for skipped in analysis.skipped:
         if frag.start <= skipped.span.start <= frag.end:
             return f"Derivative claim {skipped.reason}"
