@@ -266,9 +266,36 @@ def _python(analysis: Analysis, offset: int) -> list[Offer]:
     return out
 
 
+def _math_end(text: str, frag) -> int:
+    """Where the math construct holding ``frag`` ends: past its closing
+    delimiter (``$$``, ``$``, ``\\]``, ``\\)``, ``\\end{align*}``), so a line
+    inserted after it lands outside the math, never inside an environment
+    (``$$`` inside ``align*`` does not compile)."""
+    if frag.plain:
+        return frag.end
+    rest = text[frag.end:]
+    skipped = len(rest) - len(rest.lstrip())
+    rest = rest.lstrip()
+    for close in ("$$", "\\]", "\\)", "$"):
+        if rest.startswith(close):
+            return frag.end + skipped + len(close)
+    if rest.startswith("\\end{"):
+        brace = rest.find("}")
+        if brace > 0:
+            return frag.end + skipped + brace + 1
+    return frag.end
+
+
+def _states_a_claim(analysis: Analysis, frag) -> bool:
+    """Does ``frag`` state a derivative (checked or not)?  Its claim has
+    its own actions; the derivative of its claimed side is not news."""
+    return any(frag.start <= c.claim.claimed_start <= frag.end for c in analysis.claims) or any(
+        frag.start <= s.span.start <= frag.end for s in analysis.skipped)
+
+
 def _note(analysis: Analysis, offset: int) -> list[Offer]:
     frag = next((m for m in analysis.math if m.start <= offset <= m.end), None)
-    if frag is None:
+    if frag is None or _states_a_claim(analysis, frag):
         return []
     found = math_expression(frag)
     if found is None:
@@ -279,5 +306,8 @@ def _note(analysis: Analysis, offset: int) -> list[Offer]:
     if got is None or not got[2]:
         return []
     latex = got[2]
-    line = f"$$\\frac{{d}}{{d{wrt}}}\\left({body}\\right) = {latex}$$"
-    return [_insert(analysis, f"Insert d/d{wrt} as a LaTeX line", frag.end, line)]
+    derivative = f"\\frac{{d}}{{d{wrt}}}\\left({body.strip()}\\right) = {latex}"
+    # a LaTeX document's display math is \[ … \] ($$ is plain TeX, not LaTeX)
+    line = f"\\[ {derivative} \\]" if analysis.kind == "latex" else f"$${derivative}$$"
+    return [_insert(analysis, f"Insert d/d{wrt} as a LaTeX line", _math_end(analysis.text, frag),
+                    line)]
