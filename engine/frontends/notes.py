@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from chainlens.engine.frontends.latex_decorated import unboxed
 from chainlens.engine.frontends.latex_text import normalise
+from chainlens.engine.frontends.note_compose import compositions
 from chainlens.engine.frontends.note_context import (
     condition,
     equation_context,
@@ -264,6 +265,7 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
     (``\\fp(x) = \\fpp(x) = f^{(4)}(x) = 5e^x``) is a head too: each head of
     a run of them claims the sides after the run.  A definition first
     (``v(t) = s'(t) = 3t^2``) does not end the chain."""
+    reads = [compositions(r, defs) for r in reads]  # (f \circ g)'(x), f and g defined
     reads = [limit_definitions(apply_definitions(r, defs), defs) if k else r
              for k, r in enumerate(reads)]
     heads: list[tuple[int, dict]] = []

@@ -201,3 +201,23 @@ def test_a_ximera_answer_is_the_claimed_side(answer):
 def test_a_piecewise_definition_is_not_read_as_its_first_row(note):
     # red team G8
     assert False not in oks(note, "markdown")
+
+
+@pytest.mark.parametrize("claim, slip", [
+    ("$(f \\circ g)'(x) = 2x\\cos(x^2)$", "$(f \\circ g)'(x) = 2x\\sin(x^2)$"),
+    ("$(g\\circ f)'(x) = 2\\sin x\\cos x$", "$(g\\circ f)'(x) = 2\\cos x$"),
+    ("$\\frac{d}{dx}(f\\circ g)(x) = 2x\\cos(x^2)$", "$\\frac{d}{dx}(f\\circ g)(x) = \\cos(x^2)$"),
+])
+def test_a_composition_of_functions_defined_nearby(claim, slip):
+    defs = "Let $f(x) = \\sin x$ and $g(x) = x^2$. "
+    assert oks(defs + claim, "markdown") == [True]
+    assert oks(defs + slip, "markdown") == [False]
+
+
+@pytest.mark.parametrize("note", [
+    "Let $a = \\sigma(z)$. Then $\\frac{\\partial a}{\\partial z} = a \\circ (1 - a)$.",
+    "In degrees, $\\frac{d}{dx}\\sin(x^\\circ) = \\frac{\\pi}{180}\\cos(x^\\circ)$.",
+    "$(f \\circ g)'(x) = 2x\\cos(x^2)$",       # f and g not given here
+])
+def test_other_circles_are_not_compositions(note):
+    assert False not in oks(note, "markdown")
