@@ -255,12 +255,11 @@ def equation_names(start: int, elements, reads, texts, visible: dict[str, Defini
     for name, d in list(visible.items()):
         if len(name) == 1 and not d.reason and name in names_written(left + " " + right):
             with_it = [t for t in (left, right) if name in names_written(t)]
-            if not any(names_written(t) - {name} - CONSTANT_LETTERS - {"e"} for t in with_it):
+            if not d.vars and not any(names_written(t) - {name} - CONSTANT_LETTERS - {"e"}
+                                      for t in with_it):
                 continue  # \ln(y) = …, y - 1 = 2(x - 1): y stands alone on its side
-            put = re.compile(r"(?<![\\A-Za-z_])" + name + r"(?![A-Za-z])")
-            body = "(" + d.body + ")"
-            sides = [put.sub(lambda _m, b=body: b, t) for t in (left, right)]
-            if d.vars or not _differ(*sides):
+            sides = [_put_in(t, name, d) for t in (left, right)]
+            if None in sides or not _differ(*sides):
                 continue  # y^2 = (3x+1)^2 restates y = 3x + 1 (or the equation is not read)
             yield Definition(name, (), "", start + s, start + e, texts[0],
                              reason=f"{name} {UNBOUND}")
@@ -318,6 +317,28 @@ def _differ(a: str, b: str) -> bool:
                 abs(va - vb) > 1e-9 * max(1.0, abs(va), abs(vb)):
             return True
     return False
+
+
+def _put_in(text: str, name: str, d: Definition) -> str | None:
+    """``text`` with ``name`` replaced by its formula: ``y`` by ``(x^2)``, ``f(2)`` by
+    ``((2)^2)`` for f(x) = x^2; None when a use of it cannot be replaced."""
+    use = re.compile(r"(?<![\\A-Za-z_])" + re.escape(name) + r"(?![A-Za-z'])")
+    if not d.vars:
+        body = "(" + d.body + ")"
+        return use.sub(lambda _m: body, text)
+    if len(d.vars) != 1:
+        return None
+    var = re.compile(r"(?<![\\A-Za-z_])" + re.escape(d.vars[0]) + r"(?![A-Za-z])")
+    out, at = [], 0
+    for m in use.finditer(text):
+        j = m.end() + len(text[m.end():]) - len(text[m.end():].lstrip())
+        close = _group_end(text, j)
+        if close < 0:
+            return None  # f alone, or f' (a derivative is no value of f)
+        arg = "(" + text[j + 1:close - 1] + ")"
+        out += [text[at:m.start()], "(" + var.sub(lambda _m, a=arg: a, d.body) + ")"]
+        at = close
+    return "".join(out) + text[at:]
 
 
 def conflicting(made: Definition, visible: dict[str, Definition], same=None):

@@ -141,3 +141,18 @@ def test_the_variable_given_in_the_name_ends_the_older_binding(older, inverse, c
 def test_a_consistent_inverse_keeps_the_binding():
     note = "Let $y = e^x$.\n\nThen $x = \\ln y$ and $\\frac{dy}{dx} = e^x$.\n"
     assert oks(note) == [True]
+
+
+@pytest.mark.parametrize("values", ["$f(2) = 3$, $f'(2) = -1$, $g(2) = 4$, $g'(2) = 5$",
+                                    "$f(2)=3$ and $g(2)=4$ (with $f'(2)=-1$, $g'(2)=5$)"])
+def test_values_the_older_formulas_do_not_have_end_their_binding(values):
+    # red team G26: an exercise gives f and g by values at 2; the older f, g are not these
+    note = ("Let $f(x) = x^2\\sin x$ and $g(x) = e^x$.\n\n**Exercise.** Suppose "
+            f"{values}. If $Q(x) = \\frac{{f(x)}}{{g(x)}}$, then "
+            "$Q'(2) = \\frac{f'(2)g(2) - f(2)g'(2)}{g(2)^2} = -\\frac{19}{16}$.\n")
+    assert False not in oks(note)
+
+
+def test_a_value_the_formula_has_keeps_the_binding():
+    note = "Let $f(x) = x^2 + 1$, so $f(2) = 5$.\n\nThen $f'(x) = 2x$.\n"
+    assert oks(note) == [True]
