@@ -53,7 +53,8 @@ def hypothesis(note: str, frag: Math) -> bool:
 #: (``x \\ne 0`` leaves out one point, which no sample lands on: not a restriction;
 #: nor is ``x \\in \\mathbb{R}``)
 _RELATION = (r"(?:[<>≤≥]|\\(?:leq?|geq?|lt|gt|notin)(?![A-Za-z])"
-             r"|\\in(?![A-Za-z])(?!\s*(?:\\mathbb\s*\{?\s*R|\\R(?![A-Za-z])|ℝ))"
+             r"|\\in(?![A-Za-z])(?!\s*(?:\\mathbb\s*\{\s*R\s*\}|\\mathbb\s*R|\\R(?![A-Za-z])|ℝ)"
+             r"(?!\s*[\^_]))"
              r"|\b(?:positive|negative|non-?negative)\b)[ \t]*-?[\w\\{}^]*"
              r"(?:[ \t]*[(\[][^()\[\]$\n]{0,24}[)\]])?")
 #: ``… = 1`` then "for $x > 0$", ", x > 0", "\quad (x > 0)", "(x \ne 0)", "when x < 0".
@@ -66,17 +67,35 @@ _CONDITION_BEFORE = re.compile(r"(?:\b(?:for|if|when|whenever|on)\b|在|当|若|
                                r"[^.;\n=。]{0,40}?" + _RELATION, re.I)
 
 
+#: ``… = 1`` then "on $(-\\pi/2, \\pi/2)$", "over the interval $[0, \\infty)$", "in the region
+#: $x > 0$" (red team G31): an interval or region after the claim restricts it too.
+_INTERVAL_AFTER = re.compile(r"[\s$]*(?:\\[()\]]|\$)?[\s$]*,?\s*(?:\b(?:on|over|in)\s+(?:the\s+"
+                             r"(?:open\s+|closed\s+)?(?:interval|region|domain|set)\s+)?"
+                             r"(?:\$|\\\()\s*(?:\\left\s*)?[(\[][^$\n]{0,40}?,[^$\n]{0,40}?[)\]]"
+                             r"|\b(?:in|on)\s+the\s+(?:region|domain|half-?plane)\b[^.;:\n=]{0,40}?"
+                             + _RELATION + ")")
+
+
+#: A premise sentence just before: "Assume $x > 0$.", "Throughout, $x > 0$."
+_PREMISE_BEFORE = re.compile(r"\b(?:[Aa]ssume|[Ss]uppose|[Tt]hroughout|[Ll]et)\b[^.;\n=]{0,20}?"
+                             + _RELATION)
+
+
 def condition(note: str, frag: Math, claimed_end: int) -> str | None:
     """The domain a claim is stated on, when the words right after its
     claimed side ("= 1 for $x > 0$") or before it in its sentence ("For
     $x > 0$, …") restrict it; None when it is stated everywhere.  A claim
     that is right on a restricted domain is never called wrong on another."""
-    after = _CONDITION_AFTER.match(note, claimed_end, min(len(note), frag.end + 60))
+    end = min(len(note), frag.end + 60)
+    after = _CONDITION_AFTER.match(note, claimed_end, end) or \
+        _INTERVAL_AFTER.match(note, claimed_end, end)
     if after:
         return _words(after.group(0))
     start = max(note.rfind(". ", 0, frag.start) + 1, note.rfind("\n\n", 0, frag.start),
                 frag.start - 80, 0)
     before = list(_CONDITION_BEFORE.finditer(note, start, frag.start))
+    if not before:  # "Assume $x > 0$. Then …", "Throughout, $x > 0$." (red team G31)
+        before = list(_PREMISE_BEFORE.finditer(note, max(0, frag.start - 160), frag.start))
     return _words(before[-1].group(0)) if before else None
 
 

@@ -221,3 +221,20 @@ def test_a_composition_of_functions_defined_nearby(claim, slip):
 ])
 def test_other_circles_are_not_compositions(note):
     assert False not in oks(note, "markdown")
+
+
+@pytest.mark.parametrize("note", [
+    "$\\frac{d}{dx}\\arcsin(\\sin x) = 1$ on $(-\\pi/2, \\pi/2)$.",
+    "$\\frac{d}{dx}\\sqrt{x^2} = 1$ over the interval $(0, \\infty)$.",
+    "$\\frac{d}{dx}(x\\sqrt{x^2}) = 2x$ in the region $x > 0$.",
+    "$\\frac{d}{dx}(x\\sqrt{x^2}) = 2x$ ($x \\in \\mathbb{R}^+$).",
+    "Assume $x > 0$. Then $\\frac{d}{dx}(x\\sqrt{x^2}) = 2x$.",
+    "Throughout, $x > 0$.\n\n$\\frac{d}{dx}\\sqrt{x^2} = 1$.",
+])
+def test_a_domain_given_as_an_interval_region_or_premise_restricts_the_claim(note):
+    # red team G31
+    assert False not in oks(note, "markdown")
+
+
+def test_all_real_numbers_is_no_restriction():
+    assert oks("$\\frac{d}{dx} x^3 = 2x^2$ for $x \\in \\mathbb{R}$.", "markdown") == [False]
