@@ -51,6 +51,11 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["Apply"]
 
 
+#: normalisation layers whose statistics run over the batch or over the
+#: positions of a feature map: not what a per-sample, one-position program is
+BATCH_STATISTICS = ("BatchNorm", "GroupNorm", "InstanceNorm", "SyncBatchNorm")
+
+
 class Apply:
     def call_layer(self, layer: Layer, args, kwargs, where):
         spec = layer.spec
@@ -117,6 +122,10 @@ class Apply:
         if spec.kind == "shape":
             return t
         if spec.kind == "norm":
+            if spec.ctor.startswith(BATCH_STATISTICS):
+                self.unmodelled.append(f"nn.{spec.ctor} normalises each channel over the batch "
+                                       "(and the positions) as PyTorch trains it; chainlens "
+                                       "reads it as one sample's features normalised")
             return Tensor(normalise(t.node, None, None), t.dim)
         if spec.kind == "act":
             return Tensor(apply_op(spec.op, t.node, t.scalar, spec.slope), t.dim, t.scalar)

@@ -104,6 +104,7 @@ class _Forward(Apply):
         self.versions: dict[str, int] = {}
         self.layers: list = []
         self.notes: list[str] = []
+        self.unmodelled: list[str] = []
         self.inputs: list[str] = []
         self.arguments: list[str] = []  # the inputs that are forward's own arguments
         self.depth = 0
@@ -181,7 +182,8 @@ class _Forward(Apply):
                               "gain per layer does not depend on the width, so the ratios "
                               "carry over (the norms are the narrower net's)")
         program = Program(source=source, assignments=tuple(self.assignments), outputs=(name,),
-                          declarations=tuple(decls), spans=MappingProxyType({}))
+                          declarations=tuple(decls), spans=MappingProxyType({}),
+                          unmodelled=tuple(dict.fromkeys(self.unmodelled)))
         return Built(program, tuple(self.inputs), tuple(self.layers), tuple(dict.fromkeys(
             self.notes)))
 

@@ -79,7 +79,9 @@ class InputGain:
 class Flow:
     layers: tuple[LayerFlow, ...]
     ratio: float  # first / last
-    verdict: str  # "vanishing" | "exploding" | "healthy" | "flat" (no gradient at all)
+    #: "vanishing" | "exploding" | "healthy" | "flat" (no gradient at all) |
+    #: "not judged" (the program's reading cannot stand for PyTorch's: unmodelled)
+    verdict: str
     draws: int
     #: weights no gradient reaches in any draw, by construction of the reading
     #: (attention read at one position gives its query and key none; a
@@ -273,6 +275,21 @@ def _not_modelled(program: Program, findings: list[Finding]) -> list[Finding] | 
     return kept
 
 
+def _unjudged(program: Program, findings: list[Finding]) -> list[Finding]:
+    """A model whose measurement cannot stand for what PyTorch computes
+    (``program.unmodelled``: BatchNorm's batch statistics): its flow table
+    is shown with that said, and no direction verdict is given, from the
+    measurement or from bounds (red team G28: 40 conv-BatchNorm-ReLU blocks
+    were "vanishing" where torch measures 456 in training mode)."""
+    kept = [f for f in findings if f.kind not in ("vanishing", "exploding")]
+    first = next((d for d in program.declarations if d.role == "param" and d.span), None)
+    kept.append(Finding("not-measured", "hint",
+                        "no vanishing/exploding verdict: " + "; ".join(program.unmodelled)
+                        + " (the measured figures are that reading's, not PyTorch's)",
+                        first.span if first else None, (first.name,) if first else ()))
+    return kept
+
+
 def unmeasured(program: Program, findings: list[Finding]) -> list[Finding]:
     """A model's findings when nothing was measured (``--static``): its
     direction comes from the measured flow, never from bounds alone (an
@@ -281,6 +298,8 @@ def unmeasured(program: Program, findings: list[Finding]) -> list[Finding]:
     hinted = _not_modelled(program, findings)
     if hinted is not None:
         return hinted
+    if program.unmodelled:
+        return _unjudged(program, findings)
     out = []
     for f in findings:
         if f.kind in ("vanishing", "exploding"):
@@ -305,6 +324,8 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
     flow = gradient_flow(program, run)
     if flow is None:
         return findings, flow
+    if program.unmodelled:
+        return _unjudged(program, findings), replace(flow, verdict="not judged")
     static = [f for f in findings if f.kind in ("vanishing", "exploding")]
     kept = [f for f in findings if f.kind not in ("vanishing", "exploding")]
     if flow.verdict in ("healthy", "flat") or len(flow.layers) < 2:

@@ -117,6 +117,10 @@ class Program:
     points: tuple[Point, ...] = ()
     wrt: tuple[str, ...] = ()
     repeats: tuple[Repeat, ...] = ()
+    #: What a measurement of this program cannot stand for, in words (a model
+    #: whose BatchNorm normalises over the batch, which a per-sample program
+    #: does not see): the health judge gives no direction verdict then.
+    unmodelled: tuple[str, ...] = ()
     #: node -> every span where it was written, in source order.
     spans: Mapping[Node, tuple[Span, ...]] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, hash=False, repr=False

@@ -78,6 +78,9 @@ def flow_markdown(unit) -> list[str]:
     elif flow.verdict == "healthy":
         lines.append(f"**Gradient flow: healthy** — first/last = {flow.ratio:.2g} "
                      f"(measured, {flow.draws} seeded draws at the default init)")
+    elif flow.verdict == "not judged":
+        lines.append(f"**Gradient flow: not judged** — first/last = {flow.ratio:.2g} as read; "
+                     + "; ".join(getattr(unit.program, "unmodelled", ())))
     else:
         lines.append(f"**Gradient flow: {flow.verdict}** — first/last = {flow.ratio:.2g} "
                      f"(measured, {flow.draws} seeded draws at the default init)")
@@ -102,6 +105,8 @@ def _input_lines(flow) -> list[str]:
     elif flow.verdict == "healthy":
         lines.append(f"**Gradient flow: passes** — gain {flow.ratio:.2g} ({how}; per "
                      "coordinate of an elementwise activation: its derivative's range)")
+    elif flow.verdict == "not judged":
+        lines.append(f"**Gradient flow: not judged** — gain {flow.ratio:.2g} as read ({how})")
     else:
         word = "shrinks" if flow.verdict == "vanishing" else "grows"
         lines.append(f"**Gradient flow: {flow.verdict}** — the module alone {word} the "
