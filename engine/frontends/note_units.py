@@ -62,12 +62,27 @@ def _generic(text: str, known: set[str], wrt: str | None, plain=()) -> str | Non
         letter, primes = m.group(1), m.group(2)
         # in braces (e^{g(x)}, \frac{f(x)}{2}) as anywhere else: not a constant factor
         braced = text[:m.start()].endswith("{") and letter not in CONSTANT_LETTERS
+        if letter == "e" and not primes and _euler_factor(text, m.end() - 1):
+            continue  # e(x^3 - x + 1)^{e - 1}: Euler's number times a bracket
         if primes or (letter not in known and letter != "e") or letter in maybe or \
                 (braced and letter != wrt and letter != "e"):
             return f"{letter}{primes}(…) is a function the note does not define"
     if "'" in text:
         return "the claim uses a derivative the note does not define"
     return None
+
+
+def _euler_factor(text: str, i: int) -> bool:
+    """Is ``e(…)`` at ``text[i]`` Euler's number times a bracket: the bracket holds more
+    than one letter (``e(t)`` may be an error signal) and the text also writes e as a
+    number (``e^{…}``, ``^{e - 1}``, ``\\ln e``)?"""
+    end = _group_at(text, i)
+    inner = text[i + 1:end - 1] if end > 0 else ""
+    if not re.search(r"[-+^]", inner):
+        return False
+    rest = text[:i - 1] + " " + text[end:]
+    return re.search(r"(?<![\\A-Za-z])e\s*\^|\^\s*\{?\s*e(?![A-Za-z])|\\ln\s*e(?![A-Za-z])",
+                     rest) is not None
 
 
 def _group_at(text: str, i: int) -> int:

@@ -511,7 +511,7 @@ def _with_constants(claim: Claim, visible, dependent, note: str = "") -> Claim:
     found = _greek_values(note, claim.claimed_start, claim.wrt)
     for name, d in visible.items():
         if len(name) == 1 and name not in "de" and not d.vars and not d.reason and \
-                not d.alternatives and name != claim.wrt and \
+                not d.alternatives and name != (claim.wrt or "x") and \
                 not any(n == name for n, _ in dependent) and _NUMBER.fullmatch(d.body.strip()):
             found[name] = d.body.strip()
     if not found:

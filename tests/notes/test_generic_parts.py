@@ -156,3 +156,22 @@ def test_values_the_older_formulas_do_not_have_end_their_binding(values):
 def test_a_value_the_formula_has_keeps_the_binding():
     note = "Let $f(x) = x^2 + 1$, so $f(2) = 5$.\n\nThen $f'(x) = 2x$.\n"
     assert oks(note) == [True]
+
+
+@pytest.mark.parametrize("bracket", ["\\left(x^3 - x + 1\\right)", "(x^3 - x + 1)"])
+def test_euler_number_before_a_bracket_is_a_factor(bracket):
+    note = f"Let $y = (x^3 - x + 1)^e$. $$y' = e{bracket}^{{e - 1}}\\left(3x^2 - 1\\right)$$\n"
+    assert oks(note) == [True]
+    assert oks(note.replace("3x^2 - 1", "3x^2 + 1")) == [False]
+
+
+def test_an_e_of_one_letter_may_be_a_signal():
+    assert oks("$$\\frac{d}{dt}(t^2 e(t)) = 2t e(t) + t^2 e'(t)$$\n") in ([], [None], [True])
+    assert False not in oks("$$\\frac{d}{dt}(t^2 e(t)) = 2t$$\n")
+
+
+def test_a_number_given_to_x_is_no_constant_in_a_prime_claim():
+    # "x = 1" earlier (a point) made y' = 2x read as y' = 2(1): "does not contain x"
+    note = "At $x = 1$ the value is $2$.\n\nLet $y = x^2$. Then $y' = 2x$.\n"
+    assert oks(note) == [True]
+    assert oks(note.replace("y' = 2x", "y' = 3x")) == [False]
