@@ -37,7 +37,7 @@ from chainlens.engine.symbolic.derivatives import diff_node
 from chainlens.engine.symbolic.values import value_at
 
 __all__ = ["UNBOUND", "both_sides", "conflicting", "derivatives_through", "equation_names",
-           "names_written"]
+           "names_written", "prime_variable"]
 
 #: ``u'``, ``f''``, ``g'(…)``: a prime on one letter (not on a command or inside a name).
 _PRIMED = re.compile(r"(?<![\\A-Za-z_])(?<!_\{)([A-Za-z])\s*('+)")
@@ -357,3 +357,28 @@ def conflicting(made: Definition, visible: dict[str, Definition], same=None):
         if _differ(made.name, put.sub(lambda _m, b=body: b, made.body)):
             yield Definition(name, (), "", made.start, made.end, made.text,
                              reason=f"{name} {UNBOUND}")
+
+
+def prime_variable(claim, visible: dict[str, Definition]):
+    """``(u^2)' = 2u^2`` after ``u = e^x``: a prime on an expression in names the note
+    gives as formulas of one variable is the derivative by that variable (never by u
+    itself, red team G15).  Returns the claim (its variable set) and the ``(name, var)``
+    pairs that make those names functions of it."""
+    if claim.wrt is not None or claim.definition or claim.partial:
+        return claim, frozenset()
+    names = names_written(claim.expr_read)
+    given = {n: visible[n] for n in names if n in visible}
+    if not given or set(names) - set(given) - CONSTANT_LETTERS - {"e"} or \
+            any(d.reason or d.vars or not d.body or d.alternatives for d in given.values()):
+        return claim, frozenset()
+    inner = set().union(*(names_written(d.body) for d in given.values())) - CONSTANT_LETTERS \
+        - {"e"}
+    if len(inner) != 1 or inner & set(given):
+        return claim, frozenset()
+    var = next(iter(inner))
+    # wrong by x, it may still be the derivative by the name (an outer step, (u^2)' = 2u):
+    # the rescue cannot be judged by x, so such a claim is "not checked", never wrong
+    why = f"the prime may be the derivative by {', '.join(sorted(given))} itself"
+    rescue = (claim.expr_read, claim.claimed_read, why)
+    return replace(claim, wrt=var, rescues=claim.rescues + (rescue,)), \
+        frozenset((n, var) for n in given)

@@ -49,6 +49,7 @@ from chainlens.engine.frontends.note_derivs import (
     derivatives_through,
     equation_names,
     names_written,
+    prime_variable,
 )
 from chainlens.engine.frontends.note_heads import head_of, name_derivative
 from chainlens.engine.frontends.note_limits import defined_by_limit, limit_definitions
@@ -615,10 +616,12 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                         alias = _twice(alias, [old.body, *old.alternatives])
                     defs[base] = visible[base] = alias
             else:
+                more: frozenset = frozenset()
                 if not item.partial:
-                    item = derivatives_through(item, visible, dependent, same)
-                if dependent and not item.partial:
-                    item = _through(item, visible, dependent, same)
+                    item, more = prime_variable(item, visible)  # (u^2)' after u = e^x
+                    item = derivatives_through(item, visible, dependent | more, same)
+                if (dependent or more) and not item.partial:
+                    item = _through(item, visible, dependent | more, same)
                 item = _with_constants(item, visible, dependent, note)
                 item = _along(item, visible, dependent, same)
                 item = _other_functions(item, visible)

@@ -175,3 +175,15 @@ def test_a_number_given_to_x_is_no_constant_in_a_prime_claim():
     note = "At $x = 1$ the value is $2$.\n\nLet $y = x^2$. Then $y' = 2x$.\n"
     assert oks(note) == [True]
     assert oks(note.replace("y' = 2x", "y' = 3x")) == [False]
+
+
+@pytest.mark.parametrize("given, claim", [("u = e^x", "(u^2)' = 2u^2"),
+                                          ("w = x^3", "(w^2)' = 6x^5"),
+                                          ("v = \\sin x", "(v^2)' = 2\\sin x\\cos x")])
+def test_a_prime_on_an_expression_in_a_given_name_is_by_its_variable(given, claim):
+    # red team G15: (u^2)' after u = e^x is d/dx (it was "wrong" as d/du, with a fix)
+    assert oks(f"Let ${given}$. Then ${claim}$.\n") == [True]
+
+
+def test_a_prime_that_may_be_by_the_name_itself_is_not_wrong():
+    assert oks("Let $u = e^x$. Then $(u^2)' = 2u$.\n") == [None]
