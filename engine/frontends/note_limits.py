@@ -249,13 +249,16 @@ _DQ = re.compile(r"^\\lim\s*_\s*\{\s*([a-z])\s*(?:\\to|\\rightarrow)\s*0\s*\}\s*
 
 def defined_by_limit(name_read: str, step_read: str, defs: dict, start: int,
                      end: int) -> Definition | None:
-    """``f'(x) = \\lim_{h\\to 0}\\frac{5(x+h)^2 - 5x^2}{h}`` with f defined nowhere
-    nearby: the difference quotient names f itself (f(x) = 5x², the terms
-    without h, negated), when the numerator is exactly f(x+h) - f(x) at
-    several points; the chain is then about that f."""
+    """``f'(x) = \\lim_{h\\to 0}\\frac{5(x+h)^2 - 5x^2}{h}``: the difference
+    quotient names its own function (f(x) = 5x², the terms without h,
+    negated), when the numerator is exactly f(x+h) - f(x) at several points;
+    the chain is then about that function, whether f is defined nowhere
+    nearby or defined as another function (a note working x² from first
+    principles under the f'(x) of an earlier f(x) = x³ - 2x: newcomer N1;
+    checked against the earlier f, its three correct steps were "wrong")."""
     m = _PRIMED.match(name_read.strip())
     lim = _DQ.match(step_read.strip())
-    if m is None or lim is None or (m.group(1) in defs and defs[m.group(1)].reach != REACH):
+    if m is None or lim is None:
         return None
     name, var, h = m.group(1), m.group(2), lim.group(1)
     if h == var:
@@ -280,8 +283,11 @@ def defined_by_limit(name_read: str, step_read: str, defs: dict, start: int,
     if not _same(top, sub(shifted, f), (var, h)):
         return None
     body = render(f, "latex")
-    # the quotient's f binds its own block only, and a later quotient names its own f
-    return Definition(name, (var,), body, start, end, body, reach=REACH)
+    # the quotient's f binds its own block only, and a later quotient names its own f;
+    # where it shadows a definition of the note's, its own chain only (a later claim
+    # about the note's f binds to the note's f again)
+    shadows = name in defs and defs[name].reach != REACH
+    return Definition(name, (var,), body, start, end, body, reach=-1 if shadows else REACH)
 
 
 def _same(a, b, names) -> bool:

@@ -279,7 +279,8 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
             s1, e1 = elements[1]
             made = defined_by_limit(read, reads[1], defs, frag.start + s1, frag.start + e1)
             if made is not None:
-                yield made
+                if made.reach != -1:  # a quotient shadowing the note's f: this chain only
+                    yield made
                 lhs = head_of(read, {**defs, made.name: made})
         if heads and lhs is not None and lhs.get("definition") and k < len(reads) - 1:
             if not run_open:
