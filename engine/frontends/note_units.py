@@ -27,6 +27,7 @@ from chainlens.engine.frontends.note_defs import CONSTANT_LETTERS, applied_lette
 from chainlens.engine.frontends.note_derivs import both_sides
 from chainlens.engine.frontends.note_generic import generic_claim
 from chainlens.engine.frontends.note_limits import splice_limits
+from chainlens.engine.frontends.note_operands import operand_readings
 from chainlens.engine.frontends.note_signs import signed_readings
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims, worded_claims
 from chainlens.engine.frontends.python_source import Skipped
@@ -336,7 +337,7 @@ def _readings(claim):
     else the question (the claim is then not checked)."""
     on_expr, on_claimed = ambiguity(claim.expr_read), ambiguity(claim.claimed_read)
     if not (on_expr or on_claimed):
-        return None
+        return operand_readings(claim)  # \frac{d}{dx} x^2+4x: the operator's reach
     exprs = two_readings(claim.expr_read) if on_expr else (claim.expr_read,) * 2
     claimed = two_readings(claim.claimed_read) if on_claimed else (claim.claimed_read,) * 2
     if exprs is None or claimed is None:
