@@ -203,6 +203,24 @@ def _bracket_primes(text: str, wrt: str | None) -> str:
     return text
 
 
+def _own_derivative_elsewhere(text: str, name: str | None, wrt: str | None) -> bool:
+    """Does the claimed side of a claim about ``name``' apply ``name``' (the
+    derivative being claimed) to something other than the variable, as in
+    ``f'(x) = f'(x^2) - f'(1/x)`` for the sum rule (operator notation)?"""
+    if not name or len(name) != 1:
+        return False
+    for m in _PRIMED.finditer(text):
+        if m.group(1) != name:
+            continue
+        j = m.end()
+        while j < len(text) and text[j] == " ":
+            j += 1
+        close = _group_end(text, j)
+        if close > 0 and text[j + 1:close - 1].strip() != (wrt or ""):
+            return True
+    return False
+
+
 def derivatives_through(claim, visible: dict[str, Definition], dependent, same=None):
     """``claim`` with the derivatives of the note's defined functions in its
     claimed side written out (see the module docstring)."""
@@ -219,6 +237,10 @@ def derivatives_through(claim, visible: dict[str, Definition], dependent, same=N
                 any(n not in visible for n in written - set(next(iter(own)))):
             return claim
         wrt = next(iter(own))[0]
+    if _own_derivative_elsewhere(text, claim.definition, wrt):
+        return replace(claim, reason=f"the claimed side applies {claim.definition}' itself to "
+                       "other arguments (the derivative as an operator, f'(x^2) for "
+                       "d/dx x^2): not one formula")
     derivs = _Derivatives(visible, wrt, dependent, same)
     new = _bracket_primes(_leibniz(_primes(text, derivs), derivs), wrt)
     return claim if new == text else replace(claim, claimed_read=new)

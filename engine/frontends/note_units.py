@@ -50,6 +50,9 @@ _DEPENDENT = re.compile(r"\\frac\{\s*(?:d|\\partial)\s*(?:\^\{?\d\}?)?\s*([A-Za-
                         r"\{\s*(?:d|\\partial)\s*([A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*'+\s*(?:\(\s*([A-Za-z])\s*\))?"
                         r"|\\d?dot\s*\{?\s*([A-Za-z])")
 _NESTED = re.compile(r"\\frac\{\s*(d|\\partial)\s*\}\{\s*(?:d|\\partial)\s*([A-Za-z])\s*\}")
+#: a slashed Leibniz derivative of a one-letter name (``df/dx``, ``d f/d x``) in the
+#: differentiated expression: g(x) = df/dx bound as g's formula is no formula
+_SLASHED = re.compile(r"(?<![A-Za-z\\])d\s*[A-Za-z]\s*/\s*d\s*[A-Za-z](?![A-Za-z])")
 
 
 def _generic(text: str, known: set[str], wrt: str | None, plain=()) -> str | None:
@@ -402,7 +405,8 @@ def read_note_claims(text: str, latex: bool = False):
         if isinstance(reason, notes.Claim):
             claim, reason = reason, None
         if reason is None and (_LEIBNIZ_LEFT.search(claim.expr_read)
-                               or _NESTED.search(claim.expr_read)):
+                               or _NESTED.search(claim.expr_read)
+                               or _SLASHED.search(claim.expr_read)):
             reason = ("the differentiated expression has a derivative (dy/dx) inside it: "
                       "an implicit derivative")
         reason = reason or _not_scalar(claim, text) or \
