@@ -32,37 +32,13 @@ A slip: $\dd{x} e^{3x} = e^{3x}$.
 \end{document}
 """
 
-LAYERS = """import torch.nn as nn
 
 
-class Block(nn.Module):
-    def __init__(self, width):
-        super().__init__()
-        self.fc = nn.Linear(width, width)
-
-    def forward(self, x):
-        return self.fc(x).sigmoid()
-"""
-
-MODEL = """import torch
-import torch.nn as nn
-
-from .layers import Block
-
-
-class DeepNet(nn.Module):
-    def __init__(self, d_in=8, width=32, depth=20):
-        super().__init__()
-        self.inp = nn.Linear(d_in, width)
-        self.blocks = nn.ModuleList([Block(width) for _ in range(depth)])
-        self.head = nn.Linear(width, 1)
-
-    def forward(self, x):
-        h = torch.sigmoid(self.inp(x))
-        for blk in self.blocks:
-            h = blk(h)
-        return self.head(h)
-"""
+#: a package whose blocks its model imports from a sibling module (one fixture for
+#: the CLI, Neovim and Emacs first-hour tests)
+PACKAGE = Path(__file__).resolve().parent / "fixtures" / "deep_package"
+LAYERS = (PACKAGE / "layers.py").read_text()
+MODEL = (PACKAGE / "model.py").read_text()
 
 
 def _has_eglot() -> bool:
