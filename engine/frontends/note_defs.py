@@ -131,10 +131,16 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
 
 
 def apply_definitions(read: str, defs: dict[str, Definition]) -> str:
-    """``g(x)`` with ``g`` defined in the note (by ``x``) is its body."""
+    """``g(x)`` with ``g`` defined in the note (by ``x``) is its body; so is
+    ``f(x)`` after ``f = Ce^x``, a formula of x given without its variable
+    (f applied to x, never f·x: red team G15)."""
     def one(m: re.Match) -> str:
         d = defs.get(m.group(1))
-        if d is None or d.reason or d.alternatives or d.vars != (m.group(2),):
+        if d is None or d.reason or d.alternatives:
+            return m.group(0)
+        if d.vars != (m.group(2),) and not (
+                d.vars == () and re.search(r"(?<![\\A-Za-z])" + m.group(2) + r"(?![A-Za-z])",
+                                           d.body)):
             return m.group(0)
         return "(" + d.body + ")"
     return _DEFINED_CALL.sub(one, read)
