@@ -84,6 +84,7 @@ def read_module_class(cls: ast.ClassDef, classes: dict, functions: dict, constan
     mod = init.instantiate(cls, args, kwargs, "")
     forward = _Forward(init, offsets)
     forward.notes += init.notes
+    forward.unmodelled += init.unmodelled
     return finish_inits(forward.run(mod, source), init)  # nn.init.*_ not modelled
 
 

@@ -66,6 +66,8 @@ class InitReader(InitValues, InitCalls, InitDraws):
         self.configs = configs or {}
         self.depth = 0
         self.notes: list[str] = []
+        #: what the measurement cannot stand for (see Program.unmodelled)
+        self.unmodelled: list[str] = []
 
     def config(self, arg: ast.arg) -> Mod | None:
         """A required ``config`` argument read as the file's own config
