@@ -159,12 +159,49 @@ def _sentence(note: str, frag: Math) -> tuple[int, int]:
     return start, end
 
 
+#: Ximera / exam-class answer options: each \\choice is an option, not a statement
+_CHOICE_ENVS = ("multipleChoice", "selectAll", "oneByOne", "choices", "checkboxes",
+                "oneparchoices")
+#: Markdown answer options: a task-list box (``- [ ]``), or a lettered option
+#: ``(a)``/``A.`` beside others on a line after "Which …?" / "Quiz"
+_TASK_BOX = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s")
+_OPTIONS = re.compile(r"(?:^|\s)(?:\(?[a-hA-H]\)|[A-H]\.)\s")
+_ASKS = re.compile(r"\b(?:which|quiz|multiple[\s-]choice|choose|select)\b", re.I)
+
+
+def answer_option(note: str, frag: Math) -> bool:
+    """Is the fragment an answer option of a multiple-choice question (a
+    Ximera ``\\choice{…}`` or a ``multipleChoice`` environment, a task-list
+    box, lettered options after "Which …?")?  Distractors are wrong on
+    purpose: no verdict, and above all no fix that turns each into the
+    answer (red team G24)."""
+    for env in _CHOICE_ENVS:
+        if note.rfind("\\begin{" + env + "}", 0, frag.start) > \
+                note.rfind("\\end{" + env + "}", 0, frag.start):
+            return True
+    line_start = note.rfind("\n", 0, frag.start) + 1
+    line = note[line_start:frag.start]
+    if re.search(r"\\choice\s*(?:\[[^\]]*\])?\s*\{", line) or _TASK_BOX.match(line):
+        return True
+    line_end = note.find("\n", frag.end)
+    whole = note[line_start:len(note) if line_end < 0 else line_end]
+    options = len(_OPTIONS.findall(" " + whole))
+    if options >= 3:  # "A. … B. … C. … D. none of these"
+        return True
+    if options == 2:
+        before = note[max(0, note.rfind("\n\n", 0, max(0, line_start - 2)) + 1):line_start]
+        return bool(_ASKS.search(before) or _ASKS.search(whole))
+    return False
+
+
 def not_asserted(note: str, frag: Math) -> str | None:
     """Why the note does not assert the claims of the fragment, or None: it
     calls them wrong or asks about them (a counter-example: "A common mistake
     is to write …", "❌ …", ``~~…~~``, "Is it true that …?"), or gives a
     derivative as a premise ("Given $f'(x) = \\cos x$ with $f(0) = 0$", an
     initial value problem).  Such a claim is never called wrong."""
+    if answer_option(note, frag):
+        return "an answer option of a multiple-choice question (distractors are wrong on purpose)"
     start, end = _sentence(note, frag)
     around = re.sub(r"\*+", "", note[start:frag.start] + " " + note[frag.end:end])
     stop = _SENTENCE_END.search(note, frag.end)
