@@ -54,9 +54,9 @@ def names_written(text: str) -> set[str]:
     return {m.group(1) for m in _LETTER.finditer(text)}
 
 
-def _group_end(text: str, i: int) -> int:
-    """End of the bracket group opening at ``text[i]`` (``(`` only), or -1."""
-    if i >= len(text) or text[i] != "(":
+def _group_end(text: str, i: int, opens: str = "(") -> int:
+    """End of the bracket group opening at ``text[i]`` (one of ``opens``), or -1."""
+    if i >= len(text) or text[i] not in opens:
         return -1
     depth = 0
     for j in range(i, len(text)):

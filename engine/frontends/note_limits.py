@@ -28,6 +28,7 @@ from chainlens.engine.core.nodes import sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols, substitute
 from chainlens.engine.frontends.note_defs import Definition
+from chainlens.engine.frontends.note_derivs import _group_end as group_end
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.limits import limit, quotient_parts
@@ -93,18 +94,7 @@ def has_limit(text: str) -> bool:
 
 
 def _group_end(text: str, i: int) -> int:
-    pairs = {"(": ")", "{": "}", "[": "]"}
-    if i >= len(text) or text[i] not in pairs:
-        return -1
-    depth = 0
-    for j in range(i, len(text)):
-        if text[j] in "({[":
-            depth += 1
-        elif text[j] in ")}]":
-            depth -= 1
-            if depth == 0:
-                return j + 1
-    return -1
+    return group_end(text, i, "({[")
 
 
 def _level_end(text: str, i: int) -> int:
