@@ -152,6 +152,10 @@ def measure_file(path: Path, tally: Tally, verbose: bool) -> None:
 
 
 def report(split: str, tally: Tally) -> None:
+    if not tally.files:
+        print(f"== {split}: no copies here; build them with "
+              f"`.venv/bin/python benchmarks/model_corpus.py {split}`")
+        return
     pct = 100 * tally.forwards_read / tally.forwards if tally.forwards else 0.0
     print(f"== {split}: {tally.files} files")
     print(f"files with anything read     {tally.files_read}/{tally.files}")
@@ -242,16 +246,15 @@ def time_synthetic() -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--split", default="both", choices=(
-        "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "both",
-        "all"))
+    named = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("."))
+    ap.add_argument("--split", default="both", choices=(*named, "both", "all"))
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--alone", action="store_true",
                     help="read each file by itself, without the modules it imports")
     args = ap.parse_args()
     global ALONE
     ALONE = args.alone
-    splits = {"both": ("dev", "heldout"), "all": ("dev", "heldout", "heldout2")}.get(
+    splits = {"both": ("dev", "heldout"), "all": tuple(named)}.get(
         args.split, (args.split,))
     for split in splits:
         tally = Tally()
