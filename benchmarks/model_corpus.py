@@ -9,10 +9,11 @@ repositories none of the earlier splits uses, likewise chosen before any run;
 HELDOUT4 is a fourth, from repositories none of the first three uses (nor any
 other snapshot fetched before it), chosen the same way; HELDOUT5 is a fifth, from
 repositories none of the first four uses (nor any snapshot fetched before it);
-HELDOUT6 is a sixth, from repositories none of the first five uses (likewise).
+HELDOUT6 is a sixth, from repositories none of the first five uses (likewise);
+HELDOUT7 is a seventh, from repositories none of the first six uses (likewise).
 
 Run:  .venv/bin/python benchmarks/model_corpus.py [dev heldout heldout2 heldout3 heldout4
-      heldout5 heldout6]
+      heldout5 heldout6 heldout7]
 (no argument: every split; dev and heldout are built together)."""
 
 import ast
@@ -361,6 +362,64 @@ HELDOUT6 = {
     ],
     "wendao/jax_is_all_you_need_to_learn": ["demos/mlp.py"],
 }
+# A seventh wholly held-out set (round 6, issue #12): no repository of PICKS or
+# HELDOUT2-6 (nor any other snapshot fetched before it), chosen by what each file is
+# (its path and a glance at its classes), none of its files ever run through
+# chainlens before it was frozen here.
+HELDOUT7 = {
+    "karpathy/build-nanogpt": ["train_gpt2.py"],
+    "hkproj/pytorch-transformer": ["model.py"],
+    "hkproj/pytorch-llama": ["model.py"],
+    "sooftware/attentions": ["attentions.py"],
+    "keon/seq2seq": ["model.py"],
+    "spro/practical-pytorch": [
+        "char-rnn-classification/model.py",
+        "char-rnn-generation/model.py",
+        "seq2seq-translation/seq2seq-translation-batched.py",
+    ],
+    "prakashpandey9/Text-Classification-Pytorch": [
+        "models/LSTM_Attn.py",
+        "models/selfAttention.py",
+        "models/RCNN.py",
+    ],
+    "Shawn1993/cnn-text-classification-pytorch": ["model.py"],
+    "xternalz/WideResNet-pytorch": ["wideresnet.py"],
+    "chengyangfu/pytorch-vgg-cifar10": ["vgg.py"],
+    "huyvnphan/PyTorch_CIFAR10": ["cifar10_models/resnet.py", "cifar10_models/googlenet.py"],
+    "deeplearningzerotoall/PyTorch": [
+        "CNN/lab-10-X1-mnist_back_prop.py",
+        "CNN/lab-11-3-mnist_cnn_class.py",
+        "RNN/5-timeseries.py",
+        "RNN/6-seq2seq.py",
+    ],
+    "patrickloeber/pytorchTutorial": [
+        "12_activation_functions.py",
+        "13_feedforward.py",
+        "14_cnn.py",
+    ],
+    "ndrplz/ConvLSTM_pytorch": ["convlstm.py"],
+    "happyjin/ConvGRU-pytorch": ["convGRU.py"],
+    "lucidrains/minGRU-pytorch": ["minGRU_pytorch/minGRU.py", "minGRU_pytorch/minLSTM.py"],
+    "ethanluoyc/pytorch-vae": ["vae.py"],
+    "karpathy/pytorch-made": ["made.py"],
+    "znxlwm/pytorch-generative-model-collections": ["GAN.py", "WGAN_GP.py", "infoGAN.py"],
+    "Georgian4090/Vanishing-Gradient-Demonstrator": [
+        "vgd/core/model.py",
+        "vgd/core/activations.py",
+    ],
+    "omaraflak/Medium-Python-Neural-Network": ["fc_layer.py", "activation_layer.py"],
+    "HDLiter-Self-Study/CMU-11785": [
+        "my_solutions/HW1P1/mytorch/nn/activation.py",
+        "my_solutions/HW1P1/mytorch/nn/linear.py",
+        "my_solutions/HW1P1/models/mlp.py",
+    ],
+    "ddbourgin/numpy-ml": ["numpy_ml/neural_nets/activations/activations.py"],
+    "matthias-wright/flaxmodels": [
+        "flaxmodels/gpt2/gpt2.py",
+        "flaxmodels/resnet/resnet.py",
+        "flaxmodels/vgg/vgg.py",
+    ],
+}
 MAX_LINES = 600
 
 
@@ -433,16 +492,22 @@ def build(repo, path, commit, lic, split, split_by):
 assert not {(r, p) for r, ps in PICKS.items() for p in ps} & {
     (r, p) for r, ps in HELDOUT2.items() for p in ps
 }, "a heldout2 file is already in PICKS"
-assert not set(HELDOUT3) & (set(PICKS) | set(HELDOUT2)), "a heldout3 repository is used already"
-assert not set(HELDOUT4) & (set(PICKS) | set(HELDOUT2) | set(HELDOUT3)), (
-    "a heldout4 repository is used already")
-assert not set(HELDOUT5) & (set(PICKS) | set(HELDOUT2) | set(HELDOUT3) | set(HELDOUT4)), (
-    "a heldout5 repository is used already")
-assert not set(HELDOUT6) & (
-    set(PICKS) | set(HELDOUT2) | set(HELDOUT3) | set(HELDOUT4) | set(HELDOUT5)
-), "a heldout6 repository is used already"
-SPLITS = set(sys.argv[1:]) or {
-    "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6"}
+# split -> (its files, what its sidecars say).  From heldout3 on each split's
+# repositories are new: none of them is used by any split before it.
+WHOLLY = "wholly held-out set: repositories of no earlier split, chosen before any run"
+HELD = {
+    "heldout2": (HELDOUT2, "fresh held-out set, round 3, chosen before any run"),
+    "heldout3": (HELDOUT3, "third " + WHOLLY),
+    "heldout4": (HELDOUT4, "fourth " + WHOLLY),
+    "heldout5": (HELDOUT5, "fifth " + WHOLLY),
+    "heldout6": (HELDOUT6, "sixth " + WHOLLY),
+    "heldout7": (HELDOUT7, "seventh " + WHOLLY),
+}
+earlier = set(PICKS) | set(HELDOUT2)
+for name, (picks, _) in list(HELD.items())[1:]:
+    assert not set(picks) & earlier, f"a {name} repository is used already"
+    earlier |= set(picks)
+SPLITS = set(sys.argv[1:]) or {"dev", "heldout", *HELD}
 for repo, paths in PICKS.items() if SPLITS & {"dev", "heldout"} else ():
     commit = git(repo, "rev-parse", "HEAD").strip()
     lic = licence(repo)
@@ -450,33 +515,9 @@ for repo, paths in PICKS.items() if SPLITS & {"dev", "heldout"} else ():
         h = hashlib.sha256(f"{repo}/{path}".encode()).digest()[0]
         split = "heldout" if h % 3 == 0 else "dev"
         build(repo, path, commit, lic, split, "sha256(repo/path)[0] % 3 == 0 -> heldout")
-for repo, paths in HELDOUT2.items() if "heldout2" in SPLITS else ():
-    commit = git(repo, "rev-parse", "HEAD").strip()
-    lic = licence(repo)
-    for path in paths:
-        build(repo, path, commit, lic, "heldout2",
-              "fresh held-out set, round 3, chosen before any run")
-for repo, paths in HELDOUT3.items() if "heldout3" in SPLITS else ():
-    commit = git(repo, "rev-parse", "HEAD").strip()
-    lic = licence(repo)
-    for path in paths:
-        build(repo, path, commit, lic, "heldout3",
-              "third wholly held-out set: repositories of no earlier split, chosen before any run")
-for repo, paths in HELDOUT4.items() if "heldout4" in SPLITS else ():
-    commit = git(repo, "rev-parse", "HEAD").strip()
-    lic = licence(repo)
-    for path in paths:
-        build(repo, path, commit, lic, "heldout4",
-              "fourth wholly held-out set: repositories of no earlier split, chosen before any run")
-for repo, paths in HELDOUT5.items() if "heldout5" in SPLITS else ():
-    commit = git(repo, "rev-parse", "HEAD").strip()
-    lic = licence(repo)
-    for path in paths:
-        build(repo, path, commit, lic, "heldout5",
-              "fifth wholly held-out set: repositories of no earlier split, chosen before any run")
-for repo, paths in HELDOUT6.items() if "heldout6" in SPLITS else ():
-    commit = git(repo, "rev-parse", "HEAD").strip()
-    lic = licence(repo)
-    for path in paths:
-        build(repo, path, commit, lic, "heldout6",
-              "sixth wholly held-out set: repositories of no earlier split, chosen before any run")
+for name, (picks, split_by) in HELD.items():
+    for repo, paths in picks.items() if name in SPLITS else ():
+        commit = git(repo, "rev-parse", "HEAD").strip()
+        lic = licence(repo)
+        for path in paths:
+            build(repo, path, commit, lic, name, split_by)
