@@ -86,3 +86,8 @@ if __name__ == "__main__":
     except ImportError:
         HELDOUT6 = {}
     write("heldout6", HELDOUT6)
+    try:
+        from labels_heldout7 import HELDOUT7
+    except ImportError:
+        HELDOUT7 = {}
+    write("heldout7", HELDOUT7)
