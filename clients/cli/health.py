@@ -314,15 +314,30 @@ def _flow_lines(label: str, unit, flow) -> list[str]:
     rows = list(flow.layers)
     shown = rows if len(rows) <= _HEAD + _TAIL + 1 else rows[:_HEAD] + [None] + rows[-_TAIL:]
     lines = [f"    {_where(label, unit.span)}: {unit.label}: |∂L/∂W| by layer (median of "
-             f"{flow.draws} seeded draws; init: {program_init_words(unit.program)}); first/last = "
-             f"{flow.ratio:.2g}, {flow.verdict}"]
+             f"{flow.draws} seeded draws; init: {program_init_words(unit.program)}); "
+             f"{_verdict_words(flow, rows)}"]
     for row in shown:
         if row is None:
             lines.append(f"      … {len(rows) - _HEAD - _TAIL} more layers")
         else:
             lines.append(f"      {row.layer}. {names.get(row.name, row.name)}: {row.grad:.2g}")
+    unreached = getattr(flow, "unreached", ())
+    if unreached:  # the hover says so too: a layer cut off (.detach(), a zero-init head) is no row
+        lines.append("      no gradient reaches (as read, not judged): "
+                     + ", ".join(names.get(n, n) for n in unreached))
     lines += [f"      remedy: {r.replace('`', '')}" for r in FLOW_REMEDIES.get(flow.verdict, ())]
     return lines
+
+
+def _verdict_words(flow, rows) -> str:
+    """The header's verdict, worded as the hover words it: one measured layer
+    has no first/last ratio, and a loss that reaches no last layer is no ratio
+    of nan."""
+    if flow.verdict == "flat":
+        return "no gradient reaches the last layer's weights at the default init"
+    if len(rows) < 2:
+        return "one layer measured, no first/last ratio to judge"
+    return f"first/last = {flow.ratio:.2g}, {flow.verdict}"
 
 
 def _assumed(assumptions) -> list[str]:
