@@ -317,6 +317,12 @@ class Body(Control, Methods, Statements):
         if isinstance(base, Tup | Items | Seq):
             index = self.expr_or_unknown(node.slice)
             if isinstance(index, Const) and isinstance(index.value, int):
+                if not -len(base.items) <= index.value < len(base.items):
+                    # h0[j] of [None] * self.num_layers over more layers than the
+                    # count chainlens chose: the reading's sizes disagree, not the file
+                    raise Unsupported(node, f"`{ast.unparse(node)[:40]}` takes item "
+                                      f"{index.value} of the {len(base.items)} chainlens read "
+                                      "(a count the file does not fix)")
                 return base.items[index.value]
             raise Unsupported(node, f"`{ast.unparse(node)[:40]}` indexes by a value chainlens "
                               "cannot see")
