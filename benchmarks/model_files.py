@@ -15,7 +15,10 @@ prints, per split:
 * ``forward`` methods of module classes read / all, each counted only if
   it shows a gradient flow (a measured table with at least one layer, or,
   for a module without weights, a measured non-zero gain over its input);
-* skips with and without a reason;
+* skips with and without a reason: a forward class neither shown nor in
+  ``doc.skipped`` (under its name, ``Name.forward`` or ``Name.__call__``) is
+  a skip without a reason (silent); a class read whose hover shows no flow
+  is counted on a line of its own ("read, no flow shown");
 * each file is read as an editor with its repository open reads it: with
   the path it has among the modules of its repository that it imports
   (benchmarks/model_deps.py copies them into <split>/.deps/, git-ignored),
@@ -65,6 +68,10 @@ class Tally:
     forwards_read: int = 0
     skips: int = 0
     skips_with_reason: int = 0
+    #: forward classes neither shown nor in doc.skipped: skipped without a reason
+    silent: list = field(default_factory=list)
+    #: forward classes read as a unit whose hover shows no flow
+    no_flow: list = field(default_factory=list)
     read_ms: list = field(default_factory=list)
     health_ms: list = field(default_factory=list)
     #: process CPU time, which a busy shared machine does not inflate as it
@@ -140,6 +147,15 @@ def measure_file(path: Path, tally: Tally, verbose: bool) -> None:
     tally.forwards_read += len(shown)
     tally.skips += len(doc.skipped)
     tally.skips_with_reason += sum(bool(s.reason.strip()) for s in doc.skipped)
+    skipped = {s.name for s in doc.skipped if s.reason.strip()}
+    for c in forwards:
+        if c in shown:
+            continue
+        if c in modules:
+            tally.no_flow.append(f"{path.name}:{c}")
+        elif not {c, f"{c}.forward", f"{c}.__call__"} & skipped:
+            tally.silent.append(f"{path.name}:{c}")
+            tally.skips += 1  # a skip all the same, and one without a reason
     for s in doc.skipped:
         key = s.reason.split(":", 1)[-1].strip()[:70]
         tally.reasons[key] = tally.reasons.get(key, 0) + 1
@@ -166,7 +182,11 @@ def report(split: str, tally: Tally) -> None:
     print(f"module forward() read / all  {tally.forwards_read}/{tally.forwards} ({pct:.0f}%)"
           "  (each showing a measured gradient flow)")
     print(f"skips with a reason          {tally.skips_with_reason}/{tally.skips}"
-          f"  (without: {tally.skips - tally.skips_with_reason})")
+          f"  (without: {tally.skips - tally.skips_with_reason}, of which forward classes "
+          f"neither shown nor skipped: {len(tally.silent)})")
+    for name in tally.silent[:10]:
+        print(f"  silent: {name}")
+    print(f"read, no flow shown          {len(tally.no_flow)}/{tally.forwards} forward classes")
     slow_read = max(tally.read_ms)
     slow_health = max(tally.health_ms)
     biggest = max(tally.lines)

@@ -13,6 +13,7 @@ import ast
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_control import Control
 from chainlens.engine.frontends.python_flax import (
+    FlaxInit,
     flax_name,
     layer_method,
     lifted,
@@ -20,6 +21,7 @@ from chainlens.engine.frontends.python_flax import (
     self_method,
 )
 from chainlens.engine.frontends.python_flow_ops import Blank, Permutation, shape_tail
+from chainlens.engine.frontends.python_haiku import is_haiku
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
 from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
@@ -393,6 +395,9 @@ class Body(Control, Methods, Statements):
             return Unknown("super()")
         else:
             f = self.expr(node.func)
+        built = self.inline_layer(f, node)  # before its arguments: built once, not twice
+        if built is not None:
+            return built
         args = []
         for a in node.args:
             v = self.expr(a.value if isinstance(a, ast.Starred) else a)
@@ -413,21 +418,6 @@ class Body(Control, Methods, Statements):
                                            flax_name(self.bound, name, node))
             if name in fw.init.functions:
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
-        if isinstance(f, Ref) and "nn" in f.path[:-1] and f.path[-1][:1].isupper():
-            # mp = nn.MaxPool2d(k) inside forward: a layer without weights built there;
-            # in a Flax __call__ (compact) any layer, built once like nn.Dense(f)(x)
-            compact = self.fn.name == "__call__" or any(
-                (dotted(d) or [""])[-1] == "compact" for d in self.fn.decorator_list)
-            if compact:
-                fw.flax_count += 1
-            layer = fw.init.value(node, dict(self.env), self.bound, label=(
-                flax_name(self.bound, f.path[-1], node, self.expr_or_unknown) if compact
-                else f.path[-1]))
-            if isinstance(layer, Layer) and (compact or layer.spec.kind in ("shape", "act",
-                                                                            "loss")):
-                return layer
-            raise Unsupported(node, f"{'.'.join(f.path)}(...) built inside forward (new "
-                              "weights at every call) is not read")
         if isinstance(f, Ref) and f.path[-1] in CHUNKS and args and isinstance(args[0], Linear):
             return self.chunk(args[0], f.path[-1], args[1:], kwargs, node)
         known = self.call_hook(f, args, kwargs, node)  # helpers of this method, builtins
@@ -436,6 +426,34 @@ class Body(Control, Methods, Statements):
         if isinstance(f, Ref) and f.path[0] == "builtins" and f.path[-1] in BUILTIN_CALLS:
             return self.builtin(f.path[-1], args, node)
         return fw.call_value(f, args, kwargs, node)
+
+    def inline_layer(self, f, node: ast.Call):
+        """A layer class called in forward: ``mp = nn.MaxPool2d(k)`` (a layer
+        without weights built there), or in a Flax/Haiku ``__call__`` (compact)
+        any layer, built once like ``nn.Dense(f)(x)`` / ``hk.Linear(f)(x)``;
+        None for any other call.  Read before the call's arguments are, so its
+        layers are built once (never an orphan copy whose initializers were
+        recorded but that nothing uses)."""
+        fw = self.fw
+        if not (isinstance(f, Ref) and ("nn" in f.path[:-1] or is_haiku(f))
+                and f.path[-1][:1].isupper()):
+            return None
+        compact = self.fn.name == "__call__" or any(
+            (dotted(d) or [""])[-1] == "compact" for d in self.fn.decorator_list)
+        if compact:
+            fw.flax_count += 1
+        layer = fw.init.value(node, dict(self.env), self.bound, label=(
+            flax_name(self.bound, f.path[-1], node, self.expr_or_unknown) if compact
+            else f.path[-1]))
+        if isinstance(layer, Layer) and (compact or layer.spec.kind in ("shape", "act",
+                                                                        "loss")):
+            return layer
+        if compact and isinstance(layer, Seq | FlaxInit):  # hk.nets.MLP([...]), an init
+            return layer
+        if compact and isinstance(layer, Unknown):  # hk.MultiHeadAttention: its own reason
+            raise Unsupported(node, layer.why)
+        raise Unsupported(node, f"{'.'.join(f.path)}(...) built inside forward (new "
+                          "weights at every call) is not read")
 
     def children(self, node: ast.Call):
         """``self.children()``, ``self._modules.values()`` (and the named

@@ -22,6 +22,7 @@ from chainlens.engine.frontends.python_flax_init import (
     is_initializer,
     param_law,
 )
+from chainlens.engine.frontends.python_haiku import haiku_call, haiku_function, is_haiku
 from chainlens.engine.frontends.python_init_laws import InitCall
 from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
 from chainlens.engine.frontends.python_values import (
@@ -148,6 +149,9 @@ def lifted(func, args: list, kwargs: dict):
     ``nn.make_attention_mask(q > 0, k > 0)``, ``nn.combine_masks``): a mask of
     the data, which attention at one position does not use; None for any
     other call."""
+    haiku = haiku_function(func, args, kwargs)  # hk.dropout(rng, rate, x): x
+    if haiku is not None:
+        return haiku
     if not isinstance(func, Ref) or func.path[0] == "<local>":
         return None
     if func.path[-1] in _LIFTS and len(args) == 1 and not kwargs:
@@ -413,6 +417,8 @@ def flax_call(reader, node: ast.Call, env: dict, mod, label: str):
     if known is not None or not _plain(node.func):
         return known
     func = reader._value(node.func, env, mod, label)
+    if is_haiku(func):  # hk.Linear(256): never PyTorch's table (python_haiku)
+        return haiku_call(reader, func, node, env, mod, label, flax_layer)
     if isinstance(func, Ref) and func.path[0] != "<local>" and len(node.args) == 1 and (
             not node.keywords):
         if func.path[-1] == "Sequential" and isinstance(node.args[0], ast.List | ast.Tuple):

@@ -35,7 +35,7 @@ __all__ = ["InitValues", "const_binop", "LIBRARIES", "BUILTINS"]
 
 LIBRARIES = frozenset({"nn", "torch", "F", "functional", "np", "numpy", "jnp", "jax", "math",
                        "flax", "linen", "eqx", "nnx", "init", "collections", "copy", "einops",
-                       "functools"})
+                       "functools", "hk", "haiku"})
 BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "dict", "list",
                       "OrderedDict",
                       "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super",

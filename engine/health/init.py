@@ -14,6 +14,9 @@ and :mod:`~chainlens.engine.health.measure` samples uniformly in it:
 * Flax ``Dense``/``Conv`` kernel: LeCun-normal (variance 1/fan_in), sampled
   as U(±√(3/fan_in)); bias zeros; a Flax ``Embed`` table: variance
   1/features, sampled the same way;
+* Haiku ``Linear``/``Conv`` weight: a normal of stddev 1/√fan_in truncated at
+  ±2 stddev (variance 0.7737/fan_in: Haiku does not rescale it), sampled as
+  the uniform law of that variance; bias zeros;
 * PyTorch ``LSTM``/``GRU``/``RNN``: every weight and bias U(±1/√hidden_size);
 * PyTorch ``MultiheadAttention``: the packed in-projection Xavier-uniform over
   (3E, E), U(±√(6/4E)), the out-projection as a Linear, both biases zeros;
@@ -29,12 +32,17 @@ import numpy as np
 __all__ = ["init_range", "INIT_WORDS", "law_key", "parse_law", "law_range", "draw", "init_words",
            "program_init_words", "LAW", "UNMODELLED"]
 
+#: the variance of a standard normal truncated to (-2, 2): 0.87962566..²
+_TRUNCATED_VARIANCE = 0.7737413035499233
+
 #: what the hover says each initialisation is
 INIT_WORDS = {
     "torch-weight": "Kaiming-uniform U(±1/√fan_in) (PyTorch default)",
     "torch-bias": "U(±1/√fan_in) (PyTorch default)",
     "flax-weight": "LeCun-normal, variance 1/fan_in (Flax default)",
     "flax-bias": "zeros (Flax default)",
+    "haiku-weight": "truncated normal, stddev 1/√fan_in cut at ±2 stddev (Haiku default)",
+    "haiku-bias": "zeros (Haiku default)",
     "flax-embed": "N(0, 1/features) (Flax's Embed default: variance_scaling(1, 'fan_in', "
                   "'normal', out_axis=0))",
     "normal": "N(0, 1)",
@@ -69,7 +77,10 @@ def init_range(init: str, fan_in: int) -> tuple[float, float]:
     if init in ("flax-weight", "flax-embed"):  # variance 1/fan_in (an Embed's: 1/features)
         bound = math.sqrt(3.0 / fan_in)
         return -bound, bound
-    if init in ("flax-bias", "zeros"):
+    if init == "haiku-weight":  # TruncatedNormal(1/√fan_in) at ±2σ: variance 0.7737/fan_in
+        bound = math.sqrt(3.0 * _TRUNCATED_VARIANCE / fan_in)
+        return -bound, bound
+    if init in ("flax-bias", "haiku-bias", "zeros"):
         return 0.0, 0.0
     if init == "ones":
         return 1.0, 1.0

@@ -135,15 +135,31 @@ def _def_line(text: str, skipped) -> tuple[int, int]:
     return best.start(1), best.end(1)
 
 
+def _class_line(text: str, skipped) -> tuple[int, int] | None:
+    """The ``class`` line of a skipped method (``Net.forward`` -> ``class
+    Net``): the nearest definition of that class before the method's."""
+    if "." not in skipped.name:
+        return None
+    owner = skipped.name.split(".")[-2]
+    best = None
+    for m in _DEF.finditer(text, 0, skipped.span.start):
+        if m.group(1) == owner and m.group(0).lstrip().startswith("class"):
+            best = m
+    return None if best is None else (best.start(1), best.end(1))
+
+
 def skip_at(analysis, offset: int):
-    """The skipped definition whose ``def``/``class`` line holds ``offset``."""
+    """The skipped definition whose ``def``/``class`` line holds ``offset``
+    (a skipped ``forward``/``__call__`` also on its class's line)."""
     text = analysis.text
     for skipped in analysis.skipped or ():
-        start, end = _def_line(text, skipped)
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        if line_start <= offset <= (line_end if line_end >= 0 else len(text)):
-            return skipped
+        for place in (_def_line(text, skipped), _class_line(text, skipped)):
+            if place is None:
+                continue
+            line_start = text.rfind("\n", 0, place[0]) + 1
+            line_end = text.find("\n", place[1])
+            if line_start <= offset <= (line_end if line_end >= 0 else len(text)):
+                return skipped
     return None
 
 

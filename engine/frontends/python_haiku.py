@@ -1,0 +1,227 @@
+"""Haiku modules as their users write them: ``class Block(hk.Module)`` whose
+``__call__`` builds its layers where it uses them (``hk.Linear(256)(x)``,
+``hk.nets.MLP([64, 10])``, ``hk.LayerNorm(axis=-1, create_scale=True,
+create_offset=True)``, ``hk.Sequential([...])``, ``hk.Flatten()``), read as a
+Flax compact ``__call__`` is, at Haiku's own defaults (``haiku/_src/basic.py``,
+``initializers.py``):
+
+* ``hk.Linear(output_size, with_bias=True, w_init=None, b_init=None)``: the
+  kernel a normal of stddev 1/√fan_in truncated at ±2 stddev (not rescaled,
+  unlike ``VarianceScaling``), the bias zeros; ``hk.nets.MLP(output_sizes,
+  activation=jax.nn.relu, activate_final=False)`` is such Linears with the
+  activation between them;
+* ``hk.LayerNorm``: ``eps`` 1e-5, scale ones and offset zeros;
+* ``hk.initializers.TruncatedNormal(stddev=1.0, mean=0.0)``,
+  ``RandomNormal``, ``RandomUniform(minval=0.0, maxval)``, ``Constant``,
+  ``VarianceScaling(scale, mode, distribution)`` (its truncated normal
+  rescaled by 0.8796.. as JAX's): the same laws as Flax's initializers
+  (:mod:`python_flax_init`); anything else is "not modelled", never a guess;
+* ``hk.dropout(rng, rate, x)``: ``x`` (evaluation), ``hk.next_rng_key()``: a key.
+
+Every other ``hk.*`` is refused with its name, so no Haiku call ever falls
+through to the PyTorch constructor table (``hk.Linear(out)`` is not
+``nn.Linear(in, out)``).  Nothing here runs user code.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from chainlens.engine.frontends.python_flax_init import FlaxInit
+from chainlens.engine.frontends.python_layers import LayerSpec
+from chainlens.engine.frontends.python_values import Const, Items, Layer, Ref, Seq, Tup, Unknown
+
+__all__ = ["HAIKU", "is_haiku", "haiku_call", "haiku_function"]
+
+#: the names a file imports Haiku by (``import haiku as hk``)
+HAIKU = frozenset({"hk", "haiku"})
+#: the Haiku activation default of ``hk.nets.MLP``
+_RELU = Ref(("jax", "nn", "relu"))
+#: (positional names, defaults) of the Haiku initializers chainlens models
+_INITIALIZERS = {
+    "TruncatedNormal": (("stddev", "mean", "lower", "upper"),
+                        {"stddev": 1.0, "mean": 0.0, "lower": -2.0, "upper": 2.0}),
+    "RandomNormal": (("stddev", "mean"), {"stddev": 1.0, "mean": 0.0}),
+    "RandomUniform": (("minval", "maxval"), {"minval": 0.0, "maxval": 1.0}),
+    "Constant": (("constant",), {}),
+    "VarianceScaling": (("scale", "mode", "distribution"),
+                        {"scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"}),
+}
+
+
+def is_haiku(value) -> bool:
+    return isinstance(value, Ref) and bool(value.path) and value.path[0] in HAIKU
+
+
+def _given(names: tuple, defaults: dict, args: list, kwargs: dict) -> dict | None:
+    """The arguments by name, with the defaults; None when one is not a
+    written constant or not a parameter of the call."""
+    given = dict(defaults)
+    for key, v in zip(names, args, strict=False):
+        given[key] = v
+    given.update(kwargs)
+    out = {}
+    for key, v in given.items():
+        if isinstance(v, Const):
+            v = v.value
+        if key not in names or isinstance(v, Unknown | Ref) or v is None:
+            return None
+        out[key] = v
+    return out
+
+
+def _number(v) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def initializer(name: str, args: list, kwargs: dict, words: str) -> FlaxInit:
+    """``hk.initializers.<name>(*args, **kwargs)`` as the law of the same
+    name in JAX (a :class:`FlaxInit`), or "not modelled"."""
+    if name not in _INITIALIZERS or len(args) > len(_INITIALIZERS[name][0]):
+        return FlaxInit(None, (), words)
+    given = _given(*_INITIALIZERS[name], args, kwargs)
+    if given is None or len(given) < len(_INITIALIZERS[name][0]):
+        return FlaxInit(None, (), words)
+    if name == "VarianceScaling":
+        if not _number(given["scale"]) or given["mode"] not in (
+                "fan_in", "fan_out", "fan_avg") or given["distribution"] not in (
+                "truncated_normal", "normal", "uniform"):
+            return FlaxInit(None, (), words)
+        return FlaxInit("scaling", tuple(sorted(given.items())), words)
+    if not all(_number(v) for v in given.values()):
+        return FlaxInit(None, (), words)
+    if name == "Constant":
+        return FlaxInit("const", (("value", float(given["constant"])),), words)
+    if name == "RandomUniform" and given["minval"] == 0:  # U[0, maxval): Flax's uniform(scale)
+        return FlaxInit("uniform", (("scale", float(given["maxval"])),), words)
+    if given.get("mean", 0.0) != 0:
+        return FlaxInit(None, (), words)
+    if name == "RandomNormal":
+        return FlaxInit("normal", (("stddev", float(given["stddev"])),), words)
+    if name == "TruncatedNormal":  # Haiku cuts at lower·stddev, upper·stddev, never rescales
+        return FlaxInit("trunc", (("lower", float(given["lower"])),
+                                  ("stddev", float(given["stddev"])),
+                                  ("upper", float(given["upper"]))), words)
+    return FlaxInit(None, (), words)
+
+
+def _size(v):
+    v = v.value if isinstance(v, Const) else v
+    return v if _number(v) and isinstance(v, int) and v > 0 else None
+
+
+def _linear(reader, out, kwargs: dict, node: ast.Call, label: str, with_inits):
+    """``hk.Linear(output_size, with_bias=True, w_init=None, b_init=None)``:
+    its fan-in is the input's; given initializers are recorded as the
+    file's own by ``with_inits``
+    (:func:`~chainlens.engine.frontends.python_flax.flax_layer`)."""
+    from_init = {}
+    for key, flax_key in (("w_init", "kernel_init"), ("b_init", "bias_init")):
+        v = kwargs.get(key)
+        if v is not None and not (isinstance(v, Const) and v.value is None):
+            from_init[flax_key] = v
+    bias = kwargs.get("with_bias", Const(True))
+    if not isinstance(bias, Const):
+        return Unknown(f"`with_bias` of {label} is a flag chainlens cannot see")
+    spec = LayerSpec("linear", "Linear", None, _size(out), bias=bool(bias.value),
+                     framework="haiku")
+    layer = Layer(spec, label, reader.offsets.span(node))
+    return with_inits(layer, from_init, reader) if from_init else layer
+
+
+def _mlp(reader, args: list, kwargs: dict, node: ast.Call, label: str, with_inits):
+    """``hk.nets.MLP(output_sizes, w_init=None, b_init=None, with_bias=True,
+    activation=jax.nn.relu, activate_final=False)``: Linear layers, the
+    activation after each but the last (and after it with activate_final)."""
+    sizes = args[0] if args else kwargs.get("output_sizes")
+    if not isinstance(sizes, Items | Tup) or not sizes.items:
+        return Unknown(f"the output_sizes of {label} are not written in the file")
+    act = kwargs.get("activation", args[4] if len(args) > 4 else _RELU)
+    final = kwargs.get("activate_final", args[5] if len(args) > 5 else Const(False))
+    if not isinstance(act, Ref) or not isinstance(final, Const) or any(
+            isinstance(v, Unknown) for v in args[1:4]):
+        return Unknown(f"the activation of {label} is not one chainlens can see")
+    given = {k: v for k, v in kwargs.items() if k in ("w_init", "b_init", "with_bias")}
+    for key, v in zip(("w_init", "b_init", "with_bias"), args[1:4], strict=False):
+        given[key] = v
+    items: list = []
+    for i, out in enumerate(sizes.items):
+        layer = _linear(reader, out, given, node, f"{label}.linear_{i}", with_inits)
+        if isinstance(layer, Unknown):
+            return layer
+        items.append(layer)
+        if i < len(sizes.items) - 1 or final.value:
+            items.append(act)
+    return Seq(items, label)
+
+
+def _layer_norm(reader, args: list, kwargs: dict, node: ast.Call, label: str):
+    """``hk.LayerNorm(axis, create_scale, create_offset, eps=1e-5, scale_init=None,
+    offset_init=None)`` over the last axis: the scale ones, the offset zeros
+    (any other init leaves the model "not measured")."""
+    axis = kwargs.get("axis", args[0] if args else None)
+    axis = axis.value if isinstance(axis, Const) else (
+        tuple(a.value for a in axis.items if isinstance(a, Const))
+        if isinstance(axis, Tup | Items) else axis)
+    if axis not in (-1, (-1,), [-1]):
+        return Unknown(f"{label} normalises over axis {axis!r}, not the features alone")
+    eps = kwargs.get("eps", args[3] if len(args) > 3 else Const(1e-5))
+    if not (isinstance(eps, Const) and _number(eps.value) and abs(eps.value - 1e-5) <= 1e-6):
+        return Unknown(f"{label} has an eps other than 1e-5, which chainlens does not model")
+    layer = Layer(LayerSpec("norm", "LayerNorm", framework="haiku"), label,
+                  reader.offsets.span(node))
+    for key in ("scale_init", "offset_init"):
+        v = kwargs.get(key)
+        if v is not None and not (isinstance(v, Const) and v.value is None):
+            reader._init_unmodelled(f"{label}.{key.split('_')[0]} with "
+                                    f"`{getattr(v, 'words', key)}`")
+    return layer
+
+
+def haiku_call(reader, func: Ref, node: ast.Call, env: dict, mod, label: str, with_inits):
+    """What ``hk.<name>(...)`` builds where a layer is made (``__init__``,
+    or inline in ``__call__``): a layer, an initializer, a stack, or
+    :class:`Unknown` with the construct's name; ``with_inits(layer, kwargs,
+    reader)`` records a layer's given initializers (Flax's ``flax_layer``)."""
+    name = func.path[-1]
+    args = [reader._value(a, env, mod, label if name == "Sequential" else f"{label}.{i}")
+            for i, a in enumerate(node.args) if not isinstance(a, ast.Starred)]
+    kwargs = {k.arg: reader._value(k.value, env, mod, f"{label}.{k.arg}")
+              for k in node.keywords if k.arg}
+    kwargs.pop("name", None)
+    where = ".".join(func.path)
+    if len(args) < len(node.args) or any(k.arg is None for k in node.keywords):
+        return Unknown(f"{where}(*...) of arguments chainlens cannot count")
+    if "initializers" in func.path[:-1]:
+        return initializer(name, args, kwargs, ast.unparse(node)[:60])
+    if name == "Linear" and len(func.path) == 2:
+        out = args[0] if args else kwargs.pop("output_size", None)
+        kwargs.update(zip(("with_bias", "w_init", "b_init"), args[1:], strict=False))
+        return _linear(reader, out, kwargs, node, label, with_inits)
+    if name == "MLP" and func.path[-2] == "nets":
+        return _mlp(reader, args, kwargs, node, label, with_inits)
+    if name == "LayerNorm" and len(func.path) == 2:
+        return _layer_norm(reader, args, kwargs, node, label)
+    if name == "Flatten" and len(func.path) == 2:
+        return Layer(LayerSpec("shape", "Flatten", framework="haiku"), label,
+                     reader.offsets.span(node))
+    if name == "Sequential" and len(func.path) == 2 and len(args) == 1 and isinstance(
+            args[0], Items | Tup):
+        return Seq(list(args[0].items), label)
+    return Unknown(f"{where}(...) is a Haiku construct chainlens does not model")
+
+
+def haiku_function(func, args: list, kwargs: dict):
+    """A Haiku function called in ``__call__``: ``hk.dropout(rng, rate, x)``
+    is ``x`` (evaluation, as PyTorch's dropout in eval mode),
+    ``hk.next_rng_key()`` a key; any other ``hk.*`` is :class:`Unknown` with
+    its name; None for a call that is not Haiku's or is a constructor."""
+    if not is_haiku(func) or func.path[-1][:1].isupper():
+        return None  # hk.Linear(...): a constructor, built by haiku_call
+    name = func.path[-1]
+    if name == "dropout" and len(func.path) == 2:
+        x = args[2] if len(args) > 2 else kwargs.get("x")
+        return x if x is not None else Unknown("hk.dropout(...) without its input")
+    if name in ("next_rng_key", "maybe_next_rng_key") and not args:
+        return Const(0)
+    return Unknown(f"{'.'.join(func.path)}(...) is a Haiku construct chainlens does not model")

@@ -1,0 +1,163 @@
+"""Haiku modules (#12): ``hk.Module`` classes whose ``__call__`` builds its
+layers inline (``hk.Linear(out)(x)``, ``hk.nets.MLP``, ``hk.LayerNorm``,
+``hk.Sequential``), read at Haiku's defaults and checked against PyTorch
+running the same networks with Haiku's laws (JAX is not installed): a
+Linear kernel N(0, 1/fan_in) truncated at ±2 stddev without rescaling, bias
+zeros; ``VarianceScaling(s, 'fan_in', 'truncated_normal')`` stddev
+√(s/fan_in)/0.8796.. truncated at ±2 stddev; LayerNorm eps 1e-5, scale ones,
+offset zeros.  The kernel of ``hk.Linear`` is (in, out), PyTorch's weight
+(out, in): the same Frobenius norm."""
+
+import importlib.util
+import math
+import pathlib
+
+import pytest
+from chainlens.engine.frontends.document import read_document
+from chainlens.engine.health.analysis import analyze
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+
+_spec = importlib.util.spec_from_file_location(
+    "chainlens_torch_flow_haiku", pathlib.Path(__file__).parent / "torch_flow.py")
+torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
+_spec.loader.exec_module(torch_flow)
+assert_ratios_agree, torch_ratios, verdict = (torch_flow.assert_ratios_agree,
+                                              torch_flow.torch_ratios, torch_flow.verdict)
+
+WIDTH = 16  # the width chainlens assumes for an input no layer fixes
+FACTOR = 3.0
+TRUNC_STD = 0.87962566103423978
+
+SOURCE = '''
+import haiku as hk
+import jax
+import jax.numpy as jnp
+
+
+class DeepSigmoid(hk.Module):
+    def __init__(self, width=32, depth=10, name=None):
+        super().__init__(name=name)
+        self.width = width
+        self.depth = depth
+
+    def __call__(self, x):
+        for _ in range(self.depth):
+            x = jax.nn.sigmoid(hk.Linear(self.width)(x))
+        return hk.Linear(4)(x)
+
+
+class TanhMLP(hk.Module):
+    def __call__(self, x):
+        mlp = hk.nets.MLP([32, 32, 32, 4], activation=jax.nn.tanh)
+        return mlp(hk.LayerNorm(axis=-1, create_scale=True, create_offset=True)(x))
+
+
+class HeNet(hk.Module):
+    def __call__(self, x):
+        init = hk.initializers.VarianceScaling(2.0, "fan_in", "truncated_normal")
+        net = hk.Sequential([
+            hk.Linear(32, w_init=init), jax.nn.relu,
+            hk.Linear(32, w_init=init), jax.nn.relu,
+            hk.Linear(4, w_init=hk.initializers.TruncatedNormal(stddev=0.02)),
+        ])
+        return net(x)
+
+
+class Attention(hk.Module):
+    def __call__(self, x):
+        attn = hk.MultiHeadAttention(num_heads=2, key_size=8, w_init_scale=1.0)
+        return attn(x, x, x)
+
+
+class Shifted(hk.Module):
+    def __call__(self, x):
+        w = hk.initializers.RandomUniform(-0.5, 0.5)
+        return hk.Linear(4, w_init=w)(jax.nn.relu(hk.Linear(8)(x)))
+'''
+
+
+def _doc():
+    return read_document(SOURCE, path="haiku_models.py")
+
+
+def _units():
+    return {u.label: u for u in _doc().programs}
+
+
+def _trunc_(weight, std):
+    nn.init.trunc_normal_(weight, std=std, a=-2 * std, b=2 * std)
+
+
+class _Haiku(nn.Module):
+    """PyTorch Linears at Haiku's laws: ``w_std(fan_in)`` per layer, or
+    Haiku's default TruncatedNormal(1/√fan_in); zero biases."""
+
+    def __init__(self, sizes, acts, w_std=None, norm=False):
+        super().__init__()
+        self.norm = nn.LayerNorm(sizes[0], eps=1e-5) if norm else None
+        self.layers = nn.ModuleList(nn.Linear(a, b) for a, b in zip(sizes, sizes[1:], strict=False))
+        self.acts = acts
+        for i, layer in enumerate(self.layers):
+            std = (w_std or [lambda f: 1 / math.sqrt(f)] * len(self.layers))[i](layer.in_features)
+            _trunc_(layer.weight, std)
+            nn.init.zeros_(layer.bias)
+
+    def forward(self, x):
+        if self.norm is not None:
+            x = self.norm(x)
+        for i, layer in enumerate(self.layers):
+            x = layer(x)
+            if i < len(self.acts):
+                x = self.acts[i](x)
+        return x
+
+
+def _torch(make, n):
+    weights = [lambda m, i=i: m.layers[i].weight.grad for i in range(n)]
+    return torch_ratios(make, lambda: torch.randn(1, WIDTH), weights, seeds=24)
+
+
+def _agree(name, make, n):
+    flow = analyze(_units()[name].program).flow
+    theirs = _torch(make, n)
+    assert_ratios_agree([f.ratio for f in flow.layers], theirs, FACTOR)
+    assert flow.verdict == verdict(theirs[0]), (flow.verdict, theirs[0])
+    return flow
+
+
+def test_a_deep_sigmoid_haiku_stack_vanishes_as_torch_measures_at_haikus_init():
+    flow = _agree("DeepSigmoid", lambda: _Haiku([WIDTH] + [32] * 10 + [4],
+                                                [torch.sigmoid] * 10), 11)
+    assert flow.verdict == "vanishing"
+    decls = {d.name: d for d in _units()["DeepSigmoid"].program.declarations}
+    assert decls["W_Linear_0"].init == "haiku-weight"  # never PyTorch's Kaiming-uniform
+    assert decls["W_Linear_0"].shape == (32, WIDTH) and decls["W_Linear_10"].shape == (4, 32)
+    assert decls["b_Linear_0"].init == "haiku-bias"
+
+
+def test_hk_nets_mlp_and_layer_norm_agree_with_torch():
+    flow = _agree("TanhMLP", lambda: _Haiku([WIDTH, 32, 32, 32, 4], [torch.tanh] * 3,
+                                            norm=True), 4)
+    assert flow.verdict == "healthy"
+
+
+def test_given_initializers_are_haikus_laws():
+    he = [lambda f: math.sqrt(2.0 / f) / TRUNC_STD] * 2 + [lambda f: 0.02]
+    _agree("HeNet", lambda: _Haiku([WIDTH, 32, 32, 4], [torch.relu] * 2, w_std=he), 3)
+
+
+def test_what_haiku_reading_does_not_model_is_skipped_with_its_name():
+    skips = {s.name: s.reason for s in _doc().skipped}
+    assert "Attention" not in _units()
+    assert "hk.MultiHeadAttention(...) is a Haiku construct chainlens does not model" in (
+        skips["Attention.__call__"])
+
+
+def test_an_initializer_haiku_has_but_chainlens_does_not_model_is_not_measured():
+    unit = _units()["Shifted"]  # RandomUniform(-0.5, 0.5): not the U[0, scale) law
+    report = analyze(unit.program)
+    assert report.flow is None  # no verdict at an initialisation the file does not train
+    assert any(f.kind == "not-measured" and "RandomUniform(-0.5, 0.5)" in f.message
+               for f in report.findings)
