@@ -36,7 +36,8 @@ from chainlens.engine.frontends.python_values import Ref
 from chainlens.engine.language.program import Program
 from chainlens.engine.numeric.tape import node_shapes
 
-__all__ = ["ModuleUnit", "ModuleSkip", "read_modules", "is_module_class", "forward_classes"]
+__all__ = ["ModuleUnit", "ModuleSkip", "read_modules", "is_module_class", "forward_classes",
+           "plain_bases"]
 
 _MODULE_BASES = frozenset({"Module", "LightningModule", "nnx.Module"})
 
@@ -60,14 +61,46 @@ class ModuleSkip:
     reason: str
 
 
-def is_module_class(cls: ast.ClassDef, known: set[str]) -> bool:
+def is_module_class(cls: ast.ClassDef, known: set[str], plain=frozenset()) -> bool:
     """A class deriving from a framework ``Module`` or from a module class
-    of the same file."""
+    of the same file; ``plain``: the file's own classes named like a
+    framework base that are not one (:func:`plain_bases`), which do not
+    count."""
     for base in cls.bases:
         parts = dotted(base)
+        if parts and len(parts) == 1 and parts[0] in plain:
+            continue
         if parts and (parts[-1] in _MODULE_BASES or parts[-1] in known):
             return True
     return False
+
+
+def plain_bases(tree: ast.Module) -> frozenset[str]:
+    """The file's own top-level classes spelled like a framework base that
+    derive from none (micrograd's ``class Module:`` with ``zero_grad`` and
+    ``parameters``, under its scalar ``Value`` engine): a class deriving from
+    one is plain Python, not an ``nn.Module``/Flax/Haiku module, so it is
+    neither read as a model nor counted as one (its methods are read as
+    functions, each skip with its reason)."""
+    return frozenset(n.name for n in tree.body if isinstance(n, ast.ClassDef)
+                     and n.name in _MODULE_BASES and not is_module_class(n, set()))
+
+
+#: libraries whose ``Module`` a file may import under another name
+_FRAMEWORKS = frozenset({"torch", "flax", "haiku", "equinox", "lightning", "pytorch_lightning"})
+
+
+def base_aliases(tree: ast.Module) -> frozenset[str]:
+    """Names a file binds a framework's module base to (``from torch.nn
+    import Module as TorchModule``): a class deriving from one is a module
+    class as one deriving from ``nn.Module`` is."""
+    out = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level and (
+                node.module.split(".")[0] in _FRAMEWORKS):
+            out.update(a.asname for a in node.names
+                       if a.asname and a.name in _MODULE_BASES)
+    return frozenset(out)
 
 
 def forward_classes(tree: ast.Module, imported=()) -> list[str]:
@@ -75,10 +108,11 @@ def forward_classes(tree: ast.Module, imported=()) -> list[str]:
     ``__call__``: what the reader is asked to read (the corpus figures'
     denominator); ``imported``: names of module classes the file imports
     (a class deriving from one is a module class too)."""
-    known: set[str] = set(imported)
+    known: set[str] = set(imported) | base_aliases(tree)
+    plain = plain_bases(tree)
     out = []
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and is_module_class(node, known):
+        if isinstance(node, ast.ClassDef) and is_module_class(node, known, plain):
             known.add(node.name)
             if _entry(node) is not None:
                 out.append(node.name)
@@ -99,8 +133,10 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
     constants = {**(imported.constants if imported else {}), **_constants(tree)}
     others = {k: c for k, c in (imported.classes if imported else {}).items()
               if k not in classes}
+    plain, aliases = plain_bases(tree), base_aliases(tree)
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and is_module_class(node, set(classes)):
+        if isinstance(node, ast.ClassDef) and is_module_class(node, set(classes) | aliases,
+                                                              plain):
             classes[node.name] = node
         elif isinstance(node, ast.ClassDef):
             others[node.name] = node
