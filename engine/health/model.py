@@ -89,6 +89,9 @@ class Flow:
     unreached: tuple[str, ...] = ()
     #: a module without weights: the gradient's gain over each input (no layers)
     inputs: tuple[InputGain, ...] = ()
+    #: why the verdict is "not judged" when the program's own unmodelled
+    #: readings do not say it (the first layers cut off from the gradient)
+    why: str = ""
 
     def to_dict(self) -> dict:
         return {"ratio": _num(self.ratio), "verdict": self.verdict, "draws": self.draws,
@@ -147,7 +150,7 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
             run = measure.run(program, program.outputs[0], batch)
         except ChainError:
             return None
-    grads, unreached = [], []
+    grads, unreached, cut = [], [], []
     for layer, names in layers:
         squares = 0.0  # ‖∂L/∂W‖_F over all of the layer's weights, per draw
         for name in names:
@@ -160,6 +163,10 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
         norms = np.sqrt(squares)
         if not np.any(norms > 0):
             unreached.append(names[0])  # exactly zero in every draw: cut off, not small
+            if not grads:
+                decl = program.declaration(names[0])
+                cut.append(names[0] if decl is None or decl.span is None
+                           else f"{names[0]} (line {decl.span.line})")
             continue
         grads.append((layer, names[0], float(np.median(norms))))
     draws = len(next(iter(run.values.values()))) if run.values else 1
@@ -170,7 +177,27 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
                   for layer, name, g in grads)
     if not last > 0:  # the loss does not reach the last layer: nothing to compare
         return Flow(flows, math.nan, "flat", draws, tuple(unreached))
+    if cut and not _stopped(program):
+        # the first layers get no gradient at all and the file stops none on
+        # purpose (red team R8: a zero-initialised head; attention read at one
+        # position): PyTorch's first/last at this init is exactly 0, the ratio
+        # over the reached layers is not the model's, and 0 by construction is
+        # no vanishing gradient: the table is shown, no verdict.  Layers a
+        # .detach() or torch.no_grad() freezes are not trained: the verdict over
+        # the trained ones stands, the frozen ones are listed.
+        why = (f"no gradient reaches {', '.join(cut[:3])}{' …' if len(cut) > 3 else ''}, "
+               "before the first measured layer (a zero-initialised layer after it, or a "
+               "reading at one position, cuts it off at this init), so the first/last "
+               "ratio over the measured layers is not the model's")
+        return Flow(flows, flows[0].ratio, "not judged", draws, tuple(unreached), why=why)
     return Flow(flows, flows[0].ratio, verdict_of(flows[0].ratio), draws, tuple(unreached))
+
+
+def _stopped(program: Program) -> bool:
+    """Does the file stop the gradient on purpose: an ``x.detach()`` or a
+    ``torch.no_grad()`` block, which the reader declares as new inputs?"""
+    return any(d.role == "input" and (d.name.startswith("detached") or "_no_grad" in d.name)
+               for d in program.declarations)
 
 
 #: weights drawn per analysis at most (draws x parameters): a VAE's 650k
@@ -290,6 +317,18 @@ def _unjudged(program: Program, findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+def _cut_off(program: Program, findings: list[Finding], flow: Flow) -> list[Finding]:
+    """A model whose first layers the gradient does not reach at all: the
+    hint says so on the first of them, and no direction verdict is given
+    (from the measurement or from bounds)."""
+    kept = [f for f in findings if f.kind not in ("vanishing", "exploding")]
+    decl = program.declaration(flow.unreached[0]) if flow.unreached else None
+    kept.append(Finding("not-measured", "hint", "no vanishing/exploding verdict: " + flow.why,
+                        decl.span if decl is not None else None,
+                        (decl.name,) if decl is not None else ()))
+    return kept
+
+
 def unmeasured(program: Program, findings: list[Finding]) -> list[Finding]:
     """A model's findings when nothing was measured (``--static``): its
     direction comes from the measured flow, never from bounds alone (an
@@ -326,6 +365,8 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
         return findings, flow
     if program.unmodelled:
         return _unjudged(program, findings), replace(flow, verdict="not judged")
+    if flow.why:
+        return _cut_off(program, findings, flow), flow
     static = [f for f in findings if f.kind in ("vanishing", "exploding")]
     kept = [f for f in findings if f.kind not in ("vanishing", "exploding")]
     if flow.verdict in ("healthy", "flat") or len(flow.layers) < 2:

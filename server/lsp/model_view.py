@@ -80,7 +80,8 @@ def flow_markdown(unit) -> list[str]:
                      f"(measured, {flow.draws} seeded draws at the default init)")
     elif flow.verdict == "not judged":
         lines.append(f"**Gradient flow: not judged** — first/last = {flow.ratio:.2g} as read; "
-                     + "; ".join(getattr(unit.program, "unmodelled", ())))
+                     + "; ".join(getattr(unit.program, "unmodelled", ())
+                                 or (getattr(flow, "why", ""),)))
     else:
         lines.append(f"**Gradient flow: {flow.verdict}** — first/last = {flow.ratio:.2g} "
                      f"(measured, {flow.draws} seeded draws at the default init)")
