@@ -343,6 +343,23 @@ def _value(expr, wrt: str, order: int, at: str):
 _DECIMAL = re.compile(r"-?\s*\d*\.(\d+)")
 
 
+def _rounded_factors(text: str, number: float, claimed: float) -> bool:
+    """Is ``claimed`` (a text with rounded decimals in it, ``54.6 \\times 4``) the
+    value ``number`` within the rounding of its decimals?  Each decimal of d digits
+    may be off by half a unit of its last digit, a relative error that products and
+    quotients add up (sums of rounded terms stay within it for terms of one sign).  A
+    lone decimal is judged by its own digits (:func:`_at_point`); no decimal: no."""
+    if not re.search(r"\\(?:times|cdot|frac)(?![A-Za-z])|(?<=\S)\s*[*/+-]", text):
+        return False
+    bound = 0.0
+    for m in re.finditer(r"\d*\.(\d+)", text):
+        value = abs(float(m.group(0)))
+        if value == 0:
+            return False
+        bound += 0.5 * 10.0 ** -len(m.group(1)) / value
+    return 0 < bound < 0.05 and abs(number - claimed) <= bound * max(abs(claimed), 1e-12)
+
+
 def _at_point(unit: Unit, wrt: str) -> ClaimVerdict:
     """``f'(1) = 3``: the derivative's value at a number, compared exactly
     (and in floating point, for the certainty of a "wrong"); no fix offered."""
@@ -363,9 +380,13 @@ def _at_point(unit: Unit, wrt: str) -> ClaimVerdict:
     if simplify(sub(value, unit.claimed)) is ZERO or \
             abs(number - claimed) <= 1e-9 * max(1.0, abs(number)):
         return ClaimVerdict(unit, wrt, ok=True)
-    digits = _DECIMAL.fullmatch(getattr(claim, "claimed_read", "").strip())
+    text = getattr(claim, "claimed_read", "").strip()
+    digits = _DECIMAL.fullmatch(text)
     if digits and abs(number - claimed) <= 0.5 * 10.0 ** -len(digits.group(1)) * (1 + 1e-9):
         # g'(3) = 0.3333: a value rounded to the digits written is right
+        return ClaimVerdict(unit, wrt, ok=True, note="correct to the digits written")
+    if _rounded_factors(text, number, claimed):
+        # 54.6 \times 4 after e^4 ≈ 54.6: rounded values combined are right to their digits
         return ClaimVerdict(unit, wrt, ok=True, note="correct to the digits written")
     for body in getattr(claim, "alternatives", ()):
         try:

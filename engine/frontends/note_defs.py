@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chainlens.engine.frontends.latex_text import normalise
+
 __all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters", "Scopes",
            "CONSTANT_LETTERS", "RESTATED", "through_definitions"]
 
@@ -76,6 +78,10 @@ class Definition:
     #: how far (characters) after it the definition binds, when less than the
     #: notes' window (an f taken from a difference quotient binds its own block)
     reach: int | None = None
+    #: the chain also writes the name applied to other functions (``f(x) = (3x+1)^2 =
+    #: f(g(x))``): the name is the whole composite there, so ``f(…)`` of another
+    #: argument is no use of this formula
+    restates: bool = False
 
     @property
     def var(self) -> str:
@@ -115,19 +121,24 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
     if not sides:
         return Definition(name, vars_, "", start + s, start + e, texts[-1],
                           reason=f"{name} {RESTATED}")
-    k = sides[0]
+    # a side the note writes through other functions (f(g(x)), read as a composition of
+    # the functions defined before) restates the name: the formula comes first, and such
+    # a side, made of older definitions, does not have to agree with it
+    written = [k for k in sides if not applied_letters(normalise(texts[k]), vars_)]
+    k = (written or sides)[0]
     body = reads[k]
     s, e = elements[k]
     if "'" in body or own.search(body):
         return Definition(name, vars_, "", start + s, start + e, texts[k],
                           reason=f"{name} is given by an equation here, not a formula")
-    if same is not None and any(not same(body, reads[j]) for j in sides[1:]):
+    if same is not None and any(not same(body, reads[j]) for j in (written or sides)[1:]):
         return Definition(name, vars_, "", start + s, start + e, texts[k],
                           reason=f"the steps defining {name} here do not agree")
     if name.startswith("\\") and len(vars_) == 1 and same is not None and \
             same(body, f"{name}({vars_[0]})"):
         return None  # \sigma(z) = 1/(1+e^{-z}) states the reader's own sigmoid: it stays σ
-    return Definition(name, vars_, body, start + s, start + e, texts[k])
+    restates = any(own.search(t) and not own.fullmatch(t.strip()) for t in texts[1:])
+    return Definition(name, vars_, body, start + s, start + e, texts[k], restates=restates)
 
 
 def apply_definitions(read: str, defs: dict[str, Definition]) -> str:
@@ -143,7 +154,56 @@ def apply_definitions(read: str, defs: dict[str, Definition]) -> str:
                                            d.body)):
             return m.group(0)
         return "(" + d.body + ")"
-    return _DEFINED_CALL.sub(one, read)
+    return _applied_to_brackets(_DEFINED_CALL.sub(one, read), defs)
+
+
+#: a one-letter name right before a bracket (``f(``), not a command's tail or a subscript
+_CALL_OPEN = re.compile(r"(?<![\\A-Za-z_{^'])([A-Za-z])\s*\(")
+
+
+def _applied_to_brackets(read: str, defs: dict[str, Definition], depth: int = 6) -> str:
+    """``f(x^2 + 1)``, ``f((x^2))`` (after ``g(x)`` was replaced in ``f(g(x))``) with f
+    defined by one variable as one formula: f's body at that argument (red team R14;
+    ``h(x) = f(g(x))`` is then a formula).  Innermost calls first, a few levels deep;
+    an argument that still applies a letter to brackets (a function not given) is
+    left alone, and so is a name given without its variable (``y = x^2``: ``y(2x)``
+    is no call the note defines)."""
+    for _ in range(depth):
+        out, at, changed = [], 0, False
+        for m in _CALL_OPEN.finditer(read):
+            if m.start() < at:
+                continue
+            d = defs.get(m.group(1))
+            if d is None or d.reason or d.alternatives or len(d.vars) != 1 or not d.body \
+                    or "'" in d.body or d.restates:
+                continue
+            close = _bracket_end(read, m.end() - 1)
+            if close < 0:
+                continue
+            arg = read[m.end():close - 1]
+            if not arg.strip() or _CALL_OPEN.search(arg) or "=" in arg or "," in arg:
+                continue
+            var = re.compile(r"(?<![\\A-Za-z_])" + re.escape(d.var) + r"(?![A-Za-z])")
+            bare = re.sub(r"\\[A-Za-z]+", " ", d.body)
+            if not var.search(d.body) or bare.count(d.var) != len(var.findall(d.body)):
+                continue  # x glued to other letters (xe^x): which x is the variable is unsure
+            out += [read[at:m.start()], "(" + var.sub(lambda _m, a=arg: "(" + a + ")", d.body)
+                    + ")"]
+            at, changed = close, True
+        if not changed:
+            return read
+        read = "".join(out) + read[at:]
+    return read
+
+
+def _bracket_end(text: str, i: int) -> int:
+    """End of the ``(`` group opening at ``text[i]``, or -1."""
+    depth = 0
+    for j in range(i, len(text)):
+        depth += (text[j] in "([{") - (text[j] in ")]}")
+        if depth == 0:
+            return j + 1
+    return -1
 
 
 def through_definitions(read: str, defs: dict[str, Definition], wrt: str | None,

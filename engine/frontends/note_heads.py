@@ -146,7 +146,7 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
         return None
     if wrt is None:
         wrt = d.var if d.vars else None
-    if wrt is not None and d.vars and wrt not in d.vars:
+    if wrt is not None and d.vars and wrt not in d.vars and not _through_inner(d, wrt, defs):
         return None
     inner = tuple(o.body for o in defs.values()
                   if o.name != d.name and not o.reason and not o.alternatives
@@ -154,6 +154,18 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
     return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
             "definition": d.name, "partial": partial or len(d.vars) > 1, "reason": d.reason,
             "inner": inner, "alternatives": d.alternatives}
+
+
+def _through_inner(d: Definition, wrt: str, defs: dict[str, Definition]) -> bool:
+    """``f(u) = u^2`` with ``u = 3x + 1`` given nearby, then ``\\frac{df}{dx}``: f's
+    variable is itself a formula of x there, so df/dx is the derivative of f(u(x))
+    (the claim's reader substitutes u: see ``notes._inner_names``)."""
+    if len(d.vars) != 1 or d.vars[0] == wrt:
+        return False
+    u = defs.get(d.vars[0])
+    return u is not None and not u.vars and not u.reason and not u.alternatives and \
+        bool(u.body) and re.search(r"(?<![\\A-Za-z_])" + re.escape(wrt) + r"(?![A-Za-z])",
+                                   u.body) is not None
 
 
 def name_derivative(read: str) -> bool:

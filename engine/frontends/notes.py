@@ -34,6 +34,7 @@ from chainlens.engine.frontends.note_context import (
     not_asserted,
 )
 from chainlens.engine.frontends.note_defs import (
+    CONSTANT_LETTERS,
     RESTATED,
     Definition,
     Scopes,
@@ -506,6 +507,46 @@ def _other_functions(claim: Claim, visible) -> Claim:
     return replace(claim, rescues=claim.rescues + rescues) if rescues else claim
 
 
+def _inner_names(claim: Claim, visible) -> frozenset:
+    """``y = u^3`` and ``u = 2x + 1`` nearby, then ``\\frac{dy}{dx} = 3u^2 \\cdot 2``:
+    the names the claim's expression or claimed side writes that the note gives as
+    formulas of the claim's variable (one formula each, perhaps through other such
+    names, no cycle), as ``(name, wrt)`` pairs; the claim is then read with them
+    substituted on both sides.  Only where no other reading is left: the
+    differentiated expression does not contain the variable at all (dy/dx of u^3
+    means through u), or the name is in the claimed side only (``\\cos(u) \\cdot 2x``
+    for d/dx sin(x^2), with u = x^2 given).  An expression in the variable and such
+    a name (z = x^2 + y^2 along y = x^2) stays the older rescue (:func:`_along`)."""
+    wrt = claim.wrt
+    if not wrt or claim.partial or len(wrt) != 1:
+        return frozenset()
+    given = {n: d for n, d in visible.items()
+             if len(n) == 1 and n != wrt and n != claim.definition and not d.vars
+             and not d.reason and not d.alternatives and d.body and "'" not in d.body
+             and n not in CONSTANT_LETTERS}
+    inner: set[str] = set()
+    for _ in range(4):  # a few levels: y = v^2, v = u + 1, u = x^2
+        grown = {n for n, d in given.items() if n not in inner and (
+            re.search(_named(wrt), d.body) or names_written(d.body) & inner)
+            and n not in names_written(d.body)}
+        if not grown:
+            break
+        inner |= grown
+    if not inner:
+        return frozenset()
+    in_expr = names_written(claim.expr_read)
+    if wrt not in in_expr:
+        used = in_expr & inner
+    else:
+        used = (names_written(claim.claimed_read) - in_expr) & inner
+    if not used:
+        return frozenset()
+    # the formulas the used names go through are substituted as well
+    for _ in range(4):
+        used |= {n for n in inner if any(n in names_written(given[u].body) for u in used)}
+    return frozenset((n, wrt) for n in used)
+
+
 def _with_constants(claim: Claim, visible, dependent, note: str = "") -> Claim:
     """``Let $k = 5$. Then $\\frac{d}{dx} kx^2 = 10x$``: a one-letter name the note
     gives a number nearby is that number on both sides (a claim right for
@@ -620,6 +661,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 more: frozenset = frozenset()
                 if not item.partial:
                     item, more = prime_variable(item, visible)  # (u^2)' after u = e^x
+                    more |= _inner_names(item, visible)  # dy/dx after y = u^3, u = 2x + 1
                     item = derivatives_through(item, visible, dependent | more, same)
                 if (dependent or more) and not item.partial:
                     item = _through(item, visible, dependent | more, same)

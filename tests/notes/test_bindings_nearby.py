@@ -145,10 +145,12 @@ def test_a_product_written_through_named_factors_is_the_product_of_their_formula
     assert [v.ok for v in vs] == [True, True, True]  # p'(x)q(x)+p(x)q'(x) is checked too
     vs, _ = verdicts(note.replace("=\\cos^2(x)-", "=\\sin^2(x)-"))
     assert [v.ok for v in vs] == [True, True, False]
-    # p(x+1) is a composition, never p·(x+1): a claim with it is not checked
-    vs, _ = verdicts("Let $p(x) = x^2$ and $h = p$ where $p'(x) = 2x$. "
-                     "$$\\frac{d}{dx}p(x+1) = 2x$$")
-    assert False not in [v.ok for v in vs]
+    # p(x+1) is a composition, never p·(x+1): p's formula at x + 1 (red team R14)
+    note = "Let $p(x) = x^2$ and $h = p$ where $p'(x) = 2x$. $$\\frac{d}{dx}p(x+1) = CLAIM$$"
+    x = sp.Symbol("x")
+    for claim, value in [("2x", 2 * x), ("2(x+1)", 2 * (x + 1))]:
+        vs, _ = verdicts(note.replace("CLAIM", claim))
+        assert [v.ok for v in vs][-1] == (sp.diff((x + 1)**2, x) - value == 0)
 
 
 def test_a_plain_symbol_of_the_expression_before_a_bracket_is_a_factor():

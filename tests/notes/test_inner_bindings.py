@@ -1,0 +1,104 @@
+"""Claims through the note's own definitions of inner names, on snippets written
+for these tests: ``y = u^3`` with ``u = 2x + 1`` given nearby (dy/dx is through u,
+and a claimed side in u is read with u's formula), ``f(u) = u^2`` with ``u = 3x+1``
+(df/dx), ``h(x) = f(g(x))`` and ``f(x + 1)`` with f, g defined (their formulas
+composed), a chain that restates f as ``f(g(h(x)))`` (no composition of f with
+itself), and values rounded to the digits written.  Every verdict is compared
+with SymPy."""
+
+from __future__ import annotations
+
+import sympy as sp
+from chainlens.engine.frontends.claims import check_claim
+from chainlens.engine.frontends.document import read_document
+
+x = sp.Symbol("x")
+
+
+def verdicts(text: str, kind: str = "markdown"):
+    doc = read_document(text, kind)
+    return [check_claim(u) for u in doc.claims], doc.skipped
+
+
+def oks(text: str, kind: str = "markdown"):
+    return [v.ok for v in verdicts(text, kind)[0]]
+
+
+def right(expr, claimed) -> bool:
+    return sp.simplify(sp.diff(expr, x) - claimed) == 0
+
+
+def test_a_total_derivative_through_an_inner_name_is_checked():
+    note = "Let $y = u^3$ and $u = 2x + 1$. Then $\\frac{{dy}}{{dx}} = {claim}$."
+    u = 2 * x + 1
+    for claim, value in [("3u^2 \\cdot 2", 3 * u**2 * 2), ("6(2x+1)^2", 6 * u**2),
+                         ("3u^2", 3 * u**2), ("6u", 6 * u)]:
+        assert oks(note.format(claim=claim)) == [right(u**3, value)], claim
+
+
+def test_inner_names_a_few_levels_deep():
+    note = "Let $y = v^2$, $v = w + 1$ and $w = x^2$. Then $\\frac{{dy}}{{dx}} = {claim}$."
+    v = x**2 + 1
+    assert oks(note.format(claim="2v \\cdot 2x")) == [right(v**2, 2 * v * 2 * x)] == [True]
+    assert oks(note.format(claim="2v")) == [right(v**2, 2 * v)] == [False]
+
+
+def test_a_claimed_side_in_an_inner_name_the_expression_does_not_write():
+    note = "Let $y = \\sin(x^2)$ and $u = x^2$. Then $\\frac{{dy}}{{dx}} = {claim}$."
+    assert oks(note.format(claim="\\cos(u) \\cdot 2x")) == [True]
+    assert right(sp.sin(x**2), sp.cos(x**2) * 2 * x)
+    assert oks(note.format(claim="\\cos(u)")) == [False]
+    assert not right(sp.sin(x**2), sp.cos(x**2))
+
+
+def test_an_outer_function_of_an_inner_name_by_the_variable():
+    note = "Let $f(u) = u^2$ with $u = 3x + 1$. Then $\\frac{{df}}{{dx}} = {claim}$."
+    u = 3 * x + 1
+    assert oks(note.format(claim="6(3x + 1)")) == [right(u**2, 6 * u)] == [True]
+    assert oks(note.format(claim="2u \\cdot 3")) == [True]
+    assert oks(note.format(claim="2u")) == [right(u**2, 2 * u)] == [False]
+    # by its own variable it is as before
+    assert oks("Let $f(u) = u^2$ with $u = 3x + 1$. Then $\\frac{df}{du} = 2u$.") == [True]
+
+
+def test_a_name_without_a_formula_of_the_variable_is_not_substituted():
+    # u is given as a number: dy/dx of u^3 does not contain x (not checked, as before)
+    (v,), _ = verdicts("Let $y = u^3$ and $u = 2$. Then $\\frac{dy}{dx} = 3u^2$.")
+    assert v.ok is None
+    # u given twice nearby as different formulas: which one is a guess
+    (v,), _ = verdicts("Take $u = 2x + 1$ or $u = x^2$, and $y = u^3$. "
+                       "Then $\\frac{dy}{dx} = 3u^2$.")
+    assert v.ok is None
+
+
+def test_a_composition_of_defined_functions_is_their_formula():
+    note = ("Let $f(x) = \\sin x$ and $g(x) = x^2$, and $h(x) = f(g(x))$. "
+            "Then $h'(x) = {claim}$.")
+    assert oks(note.format(claim="2x\\cos(x^2)")) == [right(sp.sin(x**2), 2 * x * sp.cos(x**2))]
+    assert oks(note.format(claim="\\cos(x^2)")) == [False]
+    note = "Let $f(x) = x^2$. Then $\\frac{{d}}{{dx}} f({arg}) = {claim}$."
+    assert oks(note.format(arg="x+1", claim="2(x+1)")) == [True]
+    assert oks(note.format(arg="2x", claim="8x")) == [right((2 * x)**2, 8 * x)] == [True]
+    assert oks(note.format(arg="2x", claim="4x")) == [False]
+
+
+def test_a_function_the_note_restates_as_a_composite_is_not_composed_with_itself():
+    # f(x) = (x+1)^6 = f(g(h(x))): f is the whole composite, f(g(h(x))) is not f at g(h(x))
+    note = ("$$f(x) = \\left((x + 1)^3\\right)^2 = f(g(h(x)))$$\n\n"
+            "$$h(x) = x + 1$$\n\n"
+            "$$\\frac{df}{dx} = \\frac{d}{dx}[f(g(h(x)))]$$\n")
+    vs, _ = verdicts(note)
+    assert all(v.ok is not False for v in vs)
+    # a side through older functions need not agree with the formula it restates
+    note = ("Let $f(x) = x^2$ and $g(x) = 1 - x$.\n\n"
+            "Let $y = (1-x)^3 = f(g(x))$, where $f(x) = x^3$. Then $y' = -3(1-x)^2$.")
+    assert oks(note) == [True]
+
+
+def test_a_value_from_rounded_factors_is_right_to_its_digits():
+    # e^4 ≈ 54.6, and 4e^4 = 218.39...: 54.6 × 4 = 218.4 is right to the digits written
+    note = ("Let $f(u) = e^u$ and $g(x) = x^2$.\n\n"
+            "$\\frac{{d}}{{dx}}f(g(x))|_{{x=2}} = {claim}$\n")
+    assert abs(float(4 * sp.exp(4)) - 218.4) < 0.01
+    assert oks(note.format(claim="54.6 \\times 4 = 218.4")) == [True, True]
+    assert oks(note.format(claim="54.6 \\times 5 = 273")) == [False, False]
