@@ -50,6 +50,9 @@ FLAX_ATTENTION = frozenset({"MultiHeadDotProductAttention", "MultiHeadAttention"
                             "SelfAttention"})
 #: Flax/JAX transforms that change how a module runs, not what it computes
 _LIFTS = frozenset({"remat", "checkpoint", "jit", "named_call"})
+#: sharding annotations: the value they place, unchanged
+_SHARDING = frozenset({"with_logical_constraint", "with_sharding_constraint",
+                       "with_partitioning", "with_logical_partitioning"})
 #: Flax's attention-mask builders
 _MASKS = frozenset({"make_causal_mask", "make_attention_mask", "combine_masks"})
 #: entries assumed for a ``Sequence[int]`` field the file never fills
@@ -147,8 +150,13 @@ def lifted(func, args: list, kwargs: dict):
     that changes how a module or function runs, not what it computes (the
     module itself); Flax's mask builders (``nn.make_causal_mask(ids)``,
     ``nn.make_attention_mask(q > 0, k > 0)``, ``nn.combine_masks``): a mask of
-    the data, which attention at one position does not use; None for any
-    other call."""
+    the data, which attention at one position does not use; sharding
+    annotations (``nn.with_logical_constraint(x, axes)``,
+    ``jax.lax.with_sharding_constraint``, ``nn.with_partitioning(init,
+    axes)``): their first argument, placed, not changed; an initializer built
+    in ``__call__`` (``nn.initializers.normal(stddev=1e-6)``) and a
+    ``dict(kernel_init=..., ...)`` of keywords given to a layer with
+    ``**``; None for any other call."""
     haiku = haiku_function(func, args, kwargs)  # hk.dropout(rng, rate, x): x
     if haiku is not None:
         return haiku
@@ -156,6 +164,12 @@ def lifted(func, args: list, kwargs: dict):
         return None
     if func.path[-1] in _LIFTS and len(args) == 1 and not kwargs:
         return args[0]
+    if func.path[-1] in _SHARDING and args:
+        return args[0]
+    if is_initializer(func.path):
+        return initializer(func.path, args, kwargs, f"{'.'.join(func.path)}(...)")
+    if func.path == ("builtins", "dict") and not args:
+        return Items(list(kwargs.values()), "dict", dict(kwargs))
     if func.path[-1] in _MASKS and func.path[0] in ("nn", "flax", "linen"):
         return Mask()
     return None
@@ -407,6 +421,39 @@ def build(reader, factory: Partial, args: list, kwargs: dict, node: ast.Call, la
     return _layer(reader, target, args, kwargs, node, label)
 
 
+def _spread(reader, func, node: ast.Call, env: dict, mod, label: str):
+    """A layer, initializer or module class given keywords with ``**``
+    (``nn.Dense(d, **inits)`` with ``inits = dict(kernel_init=...)``): built
+    with the dict's entries as keywords, so its initializers are the file's,
+    never silently dropped; a ``**`` of something that is not a written dict
+    is :class:`Unknown` with that reason; None for a function of the file
+    (read as its caller reads it)."""
+    if isinstance(func, Ref) and func.path[0] == "<local>" and (
+            func.path[-1] not in reader.classes):
+        return None
+    if any(isinstance(a, ast.Starred) for a in node.args):
+        return Unknown(f"{ast.unparse(node.func)[:30]}(*...) of arguments chainlens cannot "
+                       "count")
+    args = [reader._value(a, env, mod, f"{label}.{i}") for i, a in enumerate(node.args)]
+    kwargs: dict = {}
+    for k in node.keywords:
+        v = reader._value(k.value, env, mod, f"{label}.{k.arg or 'kwargs'}")
+        if k.arg is not None:
+            kwargs[k.arg] = v
+        elif isinstance(v, Items) and v.names and all(isinstance(n, str) for n in v.names):
+            kwargs.update(v.names)
+        else:
+            return Unknown(f"`**{ast.unparse(k.value)[:30]}` gives keywords chainlens cannot "
+                           "see")
+    if isinstance(func, Partial):
+        return build(reader, func, args, kwargs, node, label)
+    if func.path[0] == "<local>":
+        return reader.instantiate(reader.classes[func.path[-1]], args, kwargs, label)
+    if is_initializer(func.path):
+        return initializer(func.path, args, kwargs, ast.unparse(node)[:60])
+    return _layer(reader, func, args, kwargs, node, label)
+
+
 def flax_call(reader, node: ast.Call, env: dict, mod, label: str):
     """A call in ``__init__``/``setup``/a compact ``__call__`` that only Flax
     code writes: ``self.param(...)``, an initializer, ``partial`` of a layer
@@ -419,6 +466,8 @@ def flax_call(reader, node: ast.Call, env: dict, mod, label: str):
     func = reader._value(node.func, env, mod, label)
     if is_haiku(func):  # hk.Linear(256): never PyTorch's table (python_haiku)
         return haiku_call(reader, func, node, env, mod, label, flax_layer)
+    if any(k.arg is None for k in node.keywords) and isinstance(func, Ref | Partial):
+        return _spread(reader, func, node, env, mod, label)  # nn.Dense(d, **inits)
     if isinstance(func, Ref) and func.path[0] != "<local>" and len(node.args) == 1 and (
             not node.keywords):
         if func.path[-1] == "Sequential" and isinstance(node.args[0], ast.List | ast.Tuple):
