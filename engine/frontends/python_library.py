@@ -13,6 +13,7 @@ from fractions import Fraction
 from chainlens.engine.core.ir import add, call
 from chainlens.engine.core.nodes import num
 from chainlens.engine.core.walk import free_symbols
+from chainlens.engine.frontends.python_autograd import apply_autograd
 from chainlens.engine.frontends.python_flow_ops import flow_function
 from chainlens.engine.frontends.python_layers import (
     AXIS_CALLS,
@@ -171,6 +172,9 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     """A call of a library function (``torch.cat``, ``F.layer_norm``, ``F.relu``,
     ``math.sqrt``...) inside ``forward``: the value it stands for, or
     :class:`Unsupported` naming it."""
+    applied = apply_autograd(fw, f, args, kwargs, where)  # SwishFn.apply(x)
+    if applied is not None:
+        return applied
     name = f.path[-1]
     if name == "getattr" and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
             args[1], Const):

@@ -26,6 +26,7 @@ from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.frontends.python_aliases import explain_unknown
 from chainlens.engine.frontends.python_ast import Offsets, dotted
+from chainlens.engine.frontends.python_autograd import autograd_classes, register_autograd
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
 from chainlens.engine.frontends.python_flax import needs_fields, partial_construction
 from chainlens.engine.frontends.python_project import origin
@@ -140,6 +141,8 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
             classes[node.name] = node
         elif isinstance(node, ast.ClassDef):
             others[node.name] = node
+    autograd = autograd_classes(others)
+    register_autograd(autograd, functions, constants)  # SwishFn.apply(x)
     subclassed = layer_subclasses(others, constants)
     constants.update(subclassed)
     changed = subclass_reasons(others, constants)
@@ -156,6 +159,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
     owned: set[ast.AST] = set()
     # a library layer's subclass: its methods are the layer's, not plain functions
     owned.update(n for c in mine if c.name in subclassed or c.name in changed
+                 or c.name in autograd
                  for n in ast.walk(c) if isinstance(n, ast.FunctionDef))
     for name, cls in classes.items():
         if cls not in mine:

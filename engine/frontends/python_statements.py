@@ -54,7 +54,10 @@ _MAX_WHILE = 64
 #: calls written as statements that compute nothing a gradient flows through
 _NO_OP_CALLS = frozenset({"_assert", "_assert_async", "set_trace", "breakpoint", "synchronize",
                           "empty_cache", "warn", "warn_once",
-                          "flatten_parameters"})  # self.rnn.flatten_parameters(): memory layout
+                          "flatten_parameters",  # self.rnn.flatten_parameters(): memory layout
+                          # ctx of a torch.autograd.Function's forward (python_autograd)
+                          "save_for_backward", "mark_non_differentiable",
+                          "set_materialize_grads"})
 _LOG_LEVELS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical",
                          "log"})
 

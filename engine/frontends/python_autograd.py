@@ -1,0 +1,92 @@
+"""``torch.autograd.Function`` classes of the file, used as ``Fn.apply(x)``.
+
+Real model files write activations and normalisations as a Function with a
+static ``forward(ctx, ...)`` and a hand-written ``backward(ctx, grad)``
+(the "memory-efficient Swish" pattern), then call ``SwishFn.apply(x)`` in a
+module's ``forward`` (or keep ``self.act = SwishFn.apply``).  The flow
+through such a call is read from ``forward``, as the function of its
+inputs it computes; ``ctx`` is a scratch object (``ctx.save_for_backward``
+and ``ctx.mark_non_differentiable`` change no value, ``ctx.alpha = a``
+is kept for the rest of ``forward``).
+
+PyTorch, though, back-propagates through the user's ``backward``, which may
+differ from the true derivative of ``forward``.  chainlens measures the
+true derivative and does not check the hand-written one against it, so a
+model calling one gets its flow shown but its verdict not judged
+(``Program.unmodelled``), with the line of the ``backward`` named.
+
+The classes are registered in the reader's tables under names no Python
+identifier can take (``constants[name]`` a :class:`Ref` ``("<autograd>",
+name)``, ``functions[name + ".forward"]`` the def), so no signature of the
+reader changes and no plain name of the file resolves to them by accident.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_values import Mod, Ref
+
+__all__ = ["AUTOGRAD", "autograd_classes", "register_autograd", "apply_autograd"]
+
+#: the first item of the Ref a Function class of the file resolves to
+AUTOGRAD = "<autograd>"
+
+
+def _method(cls: ast.ClassDef, name: str) -> ast.FunctionDef | None:
+    return next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == name),
+                None)
+
+
+def autograd_classes(others: dict) -> dict:
+    """The classes of ``others`` (the file's non-module classes) deriving from
+    ``torch.autograd.Function`` (spelled ``autograd.Function`` or a bare
+    ``Function``) whose ``forward`` is static and takes ``ctx`` first."""
+    found = {}
+    for name, cls in others.items():
+        if not any((dotted(b) or [""])[-1] == "Function" for b in cls.bases):
+            continue
+        fwd = _method(cls, "forward")
+        if fwd is None or not any(dotted(d) == ["staticmethod"] for d in fwd.decorator_list):
+            continue
+        params = fwd.args.posonlyargs + fwd.args.args
+        if params:
+            found[name] = cls
+    return found
+
+
+def register_autograd(autograd: dict, functions: dict, constants: dict) -> None:
+    """Enter each Function class in the reader's tables (see the module's
+    docstring); a name the file already gives a constant is left alone."""
+    for name, cls in autograd.items():
+        if name in constants or name in functions:
+            continue
+        constants[name] = Ref((AUTOGRAD, name))
+        functions[f"{name}.forward"] = _method(cls, "forward")
+        backward = _method(cls, "backward")
+        if backward is not None:
+            functions[f"{name}.backward"] = backward
+
+
+def apply_autograd(fw, f: Ref, args: list, kwargs: dict, where):
+    """``Fn.apply(*args)`` (or ``Fn.forward(ctx, *args)`` never: only apply)
+    inside ``forward``: the value of ``Fn.forward`` at ``args``, the call
+    recorded as not judged when ``Fn`` has a hand-written ``backward``.
+    None when ``f`` is not such a call."""
+    if len(f.path) != 3 or f.path[0] != AUTOGRAD or f.path[2] != "apply":
+        return None
+    name = f.path[1]
+    fwd = fw.init.functions.get(f"{name}.forward")
+    if fwd is None:
+        return None
+    backward = fw.init.functions.get(f"{name}.backward")
+    if backward is not None:
+        fw.unmodelled.append(
+            f"{name}.apply runs the hand-written {name}.backward (line {backward.lineno}) in "
+            f"PyTorch; chainlens measured the derivative of {name}.forward and did not check "
+            "that backward against it")
+    holder = ast.ClassDef(name=name, bases=[], keywords=[], body=[], decorator_list=[],
+                          type_params=[])
+    ctx = Mod(holder, {}, "ctx")
+    return fw.call_function(fwd, None, [ctx, *args], kwargs)
