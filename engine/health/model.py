@@ -171,6 +171,15 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
         grads.append((layer, names[0], float(np.median(norms))))
     draws = len(next(iter(run.values.values()))) if run.values else 1
     if not grads:
+        if cut and not _stopped(program):
+            # no layer gets any gradient as read (a softmax over positions read at
+            # one position is 1; a norm of one feature is 0): a reading that
+            # measures nothing, never "the loss does not reach the weights"
+            why = (f"no gradient reaches any layer as read ({_listed(cut)}): a softmax "
+                   "read at one position, a norm of a single feature or a "
+                   "zero-initialised layer cuts them all off in chainlens's reading, "
+                   "so there is no flow to compare")
+            return Flow((), math.nan, "not judged", draws, tuple(unreached), why=why)
         return Flow((), math.nan, "flat", draws, tuple(unreached))
     last = grads[-1][2]
     flows = tuple(LayerFlow(layer, name, g, g / last if last > 0 else math.nan)
@@ -185,12 +194,16 @@ def gradient_flow(program: Program, run: measure.Run | None = None, *, samples: 
         # no vanishing gradient: the table is shown, no verdict.  Layers a
         # .detach() or torch.no_grad() freezes are not trained: the verdict over
         # the trained ones stands, the frozen ones are listed.
-        why = (f"no gradient reaches {', '.join(cut[:3])}{' …' if len(cut) > 3 else ''}, "
+        why = (f"no gradient reaches {_listed(cut)}, "
                "before the first measured layer (a zero-initialised layer after it, or a "
                "reading at one position, cuts it off at this init), so the first/last "
                "ratio over the measured layers is not the model's")
         return Flow(flows, flows[0].ratio, "not judged", draws, tuple(unreached), why=why)
     return Flow(flows, flows[0].ratio, verdict_of(flows[0].ratio), draws, tuple(unreached))
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
 
 
 def _stopped(program: Program) -> bool:

@@ -44,7 +44,7 @@ def flow_markdown(unit) -> list[str]:
     report = getattr(unit, "health", None)
     flow = getattr(report, "flow", None)
     layers = getattr(source, "layers", ()) or ()
-    count = len(flow.layers) if flow is not None else len(layers)
+    count = len(flow.layers) if flow is not None and flow.layers else len(layers)
     if flow is not None and flow.inputs and not flow.layers:
         return _input_lines(flow) + _notes(source)
     init = program_init_words(unit.program)
@@ -57,7 +57,8 @@ def flow_markdown(unit) -> list[str]:
     labels = _layer_labels(unit)
     rows = list(flow.layers)
     shown = rows if len(rows) <= _HEAD + _TAIL + 1 else rows[:_HEAD] + [None] + rows[-_TAIL:]
-    lines += ["", "| layer | ‖∂L/∂W‖ | ratio to last |", "|---|---:|---:|"]
+    if rows:  # no row when no layer gets a gradient as read (the verdict says why)
+        lines += ["", "| layer | ‖∂L/∂W‖ | ratio to last |", "|---|---:|---:|"]
     for row in shown:
         if row is None:
             lines.append(f"| … {len(rows) - _HEAD - _TAIL} more | | |")
@@ -73,13 +74,14 @@ def flow_markdown(unit) -> list[str]:
     if flow.verdict == "flat":
         lines.append("**Gradient flow: none** — the loss does not reach the last layer's "
                      "weights at the default init")
-    elif len(rows) < 2:
+    elif len(rows) < 2 and flow.verdict != "not judged":
         lines.append("**Gradient flow:** one layer, no first/last ratio to judge")
     elif flow.verdict == "healthy":
         lines.append(f"**Gradient flow: healthy** — first/last = {flow.ratio:.2g} "
                      f"(measured, {flow.draws} seeded draws at the default init)")
     elif flow.verdict == "not judged":
-        lines.append(f"**Gradient flow: not judged** — first/last = {flow.ratio:.2g} as read; "
+        ratio = f"first/last = {flow.ratio:.2g} as read; " if rows else ""
+        lines.append("**Gradient flow: not judged** — " + ratio
                      + "; ".join(getattr(unit.program, "unmodelled", ())
                                  or (getattr(flow, "why", ""),)))
     else:

@@ -19,6 +19,7 @@ nn = torch.nn
 F = torch.nn.functional
 
 SOURCE = textwrap.dedent("""
+    import torch
     import torch.nn as nn
     import torch.nn.functional as F
 
@@ -43,6 +44,16 @@ SOURCE = textwrap.dedent("""
         def forward(self, x):
             h = F.relu(self.enc(x)).detach()
             return self.dec(F.relu(self.mid(h)))
+
+    class Pool(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.proj = nn.Linear(12, 12)
+            self.score = nn.Linear(12, 1)
+
+        def forward(self, x):
+            a = torch.softmax(self.score(torch.tanh(self.proj(x))).squeeze(2), dim=1)
+            return (x * a.unsqueeze(2)).sum(dim=1)
     """)
 
 
@@ -76,9 +87,9 @@ def test_a_cut_off_first_layer_is_listed_and_the_flow_not_judged():
     assert flow.unreached == ("W_enc",)
     assert [row.name for row in flow.layers] == ["W_gate", "W_out"]
     assert flow.verdict == "not judged"
-    assert "W_enc (line 8)" in flow.why
+    assert "W_enc (line 9)" in flow.why
     hints = [f for f in report.findings if f.kind == "not-measured"]
-    assert hints and "no gradient reaches W_enc (line 8)" in hints[0].message
+    assert hints and "no gradient reaches W_enc (line 9)" in hints[0].message
     assert not [f for f in report.findings if f.kind in ("vanishing", "exploding")]
 
 
@@ -95,4 +106,35 @@ def test_the_hover_says_why_the_cut_off_flow_is_not_judged():
     hover = "\n".join(flow_markdown(SimpleNamespace(
         program=unit.program, source=unit, health=analyze(unit.program))))
     assert "**Gradient flow: not judged**" in hover
-    assert "no gradient reaches W_enc (line 8)" in hover
+    assert "no gradient reaches W_enc (line 9)" in hover
+
+
+class Pool(nn.Module):  # attention pooling over positions, for the oracle
+    def __init__(self):
+        super().__init__()
+        self.proj, self.score = nn.Linear(12, 12), nn.Linear(12, 1)
+
+    def forward(self, x):
+        a = torch.softmax(self.score(torch.tanh(self.proj(x))).squeeze(2), dim=1)
+        return (x * a.unsqueeze(2)).sum(dim=1)
+
+
+def test_a_reading_that_cuts_every_layer_off_is_not_judged_never_none():
+    # torch at 5 positions: both layers get a gradient; chainlens reads the
+    # softmax at one position (1), so none does: no "the loss does not reach
+    # the weights", the hover says why nothing is measured
+    torch.manual_seed(0)
+    m = Pool()
+    y = m(torch.randn(3, 5, 12))
+    (y * torch.randn_like(y)).sum().backward()
+    assert m.proj.weight.grad.norm() > 0 and m.score.weight.grad.norm() > 0
+    doc = read_document(SOURCE, path="gated.py")
+    unit = next(u for u in doc.programs if u.label == "Pool")
+    report = analyze(unit.program)
+    assert report.flow.layers == () and report.flow.verdict == "not judged"
+    assert set(report.flow.unreached) == {"W_proj", "W_score"}
+    hover = "\n".join(flow_markdown(SimpleNamespace(program=unit.program, source=unit,
+                                                     health=report)))
+    assert "2 layer(s) with weights" in hover and "| layer |" not in hover
+    assert "no gradient reaches any layer as read" in hover
+    assert "Gradient flow: none" not in hover and "nan" not in hover
