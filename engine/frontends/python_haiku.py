@@ -7,7 +7,8 @@ Flax compact ``__call__`` is, at Haiku's own defaults (``haiku/_src/basic.py``,
 
 * ``hk.Linear(output_size, with_bias=True, w_init=None, b_init=None)``: the
   kernel a normal of stddev 1/√fan_in truncated at ±2 stddev (not rescaled,
-  unlike ``VarianceScaling``), the bias zeros; ``hk.nets.MLP(output_sizes,
+  unlike ``VarianceScaling``), the bias zeros; ``hk.Conv1D/2D/3D`` the same
+  over fan_in = kernel elements × input channels; ``hk.nets.MLP(output_sizes,
   activation=jax.nn.relu, activate_final=False)`` is such Linears with the
   activation between them;
 * ``hk.LayerNorm``: ``eps`` 1e-5, scale ones and offset zeros;
@@ -129,6 +130,49 @@ def _linear(reader, out, kwargs: dict, node: ast.Call, label: str, with_inits):
     return with_inits(layer, from_init, reader) if from_init else layer
 
 
+#: Haiku's convolutions and their spatial axes
+_CONVS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3}
+#: hk.ConvND's parameters after output_channels, kernel_shape, in order
+_CONV_ARGS = ("stride", "rate", "padding", "with_bias", "w_init", "b_init", "data_format")
+
+
+def _conv(reader, name: str, args: list, kwargs: dict, node: ast.Call, label: str, with_inits):
+    """``hk.Conv2D(output_channels, kernel_shape, stride=1, rate=1, padding='SAME',
+    with_bias=True, w_init=None, b_init=None)``: a linear map over a window of
+    kernel elements × input channels, the kernel TruncatedNormal(1/√fan_in)
+    with fan_in that product (Haiku's default), the bias zeros; a dilation
+    (``rate``) other than 1 or a channels-first layout is not modelled."""
+    given = dict(zip(("output_channels", "kernel_shape", *_CONV_ARGS), args, strict=False))
+    given.update(kwargs)
+    out, kernel = _size(given.get("output_channels")), given.get("kernel_shape")
+    dims = _CONVS[name]
+    if isinstance(kernel, Const) and _size(kernel) is not None:
+        window = kernel.value ** dims
+    elif isinstance(kernel, Tup | Items) and kernel.items and all(
+            _size(k) is not None for k in kernel.items):
+        window = 1
+        for k in kernel.items:
+            window *= k.value
+    else:
+        return Unknown(f"the kernel_shape of {label} is not written in the file")
+    rate = given.get("rate", Const(1))
+    layout = given.get("data_format", Const(None))
+    if not (isinstance(rate, Const) and rate.value in (1, (1,) * dims)) or not (
+            isinstance(layout, Const) and (layout.value is None or str(layout.value).startswith(
+                "N") and str(layout.value).endswith("C"))):
+        return Unknown(f"{label}: a dilated or channels-first hk.{name} is not modelled")
+    bias = given.get("with_bias", Const(True))
+    if not isinstance(bias, Const):
+        return Unknown(f"`with_bias` of {label} is a flag chainlens cannot see")
+    spec = LayerSpec("conv", name, None, out, window=window, bias=bool(bias.value),
+                     framework="haiku")
+    layer = Layer(spec, label, reader.offsets.span(node))
+    inits = {flax_key: given[key] for key, flax_key in (("w_init", "kernel_init"),
+                                                         ("b_init", "bias_init"))
+             if key in given and not (isinstance(given[key], Const) and given[key].value is None)}
+    return with_inits(layer, inits, reader) if inits else layer
+
+
 def _mlp(reader, args: list, kwargs: dict, node: ast.Call, label: str, with_inits):
     """``hk.nets.MLP(output_sizes, w_init=None, b_init=None, with_bias=True,
     activation=jax.nn.relu, activate_final=False)``: Linear layers, the
@@ -198,6 +242,8 @@ def haiku_call(reader, func: Ref, node: ast.Call, env: dict, mod, label: str, wi
         out = args[0] if args else kwargs.pop("output_size", None)
         kwargs.update(zip(("with_bias", "w_init", "b_init"), args[1:], strict=False))
         return _linear(reader, out, kwargs, node, label, with_inits)
+    if name in _CONVS and len(func.path) == 2:
+        return _conv(reader, name, args, kwargs, node, label, with_inits)
     if name == "MLP" and func.path[-2] == "nets":
         return _mlp(reader, args, kwargs, node, label, with_inits)
     if name == "LayerNorm" and len(func.path) == 2:

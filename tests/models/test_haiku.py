@@ -65,6 +65,19 @@ class HeNet(hk.Module):
         return net(x)
 
 
+class ConvNet(hk.Module):
+    def __call__(self, x):
+        x = jax.nn.relu(hk.Conv2D(16, 3)(x))
+        x = jax.nn.relu(hk.Conv2D(16, (3, 3), stride=2, with_bias=False)(x))
+        x = hk.Flatten()(x)
+        return hk.Linear(10)(x)
+
+
+class Dilated(hk.Module):
+    def __call__(self, x):
+        return hk.Conv2D(16, 3, rate=2)(x)
+
+
 class Attention(hk.Module):
     def __call__(self, x):
         attn = hk.MultiHeadAttention(num_heads=2, key_size=8, w_init_scale=1.0)
@@ -161,3 +174,17 @@ def test_an_initializer_haiku_has_but_chainlens_does_not_model_is_not_measured()
     assert report.flow is None  # no verdict at an initialisation the file does not train
     assert any(f.kind == "not-measured" and "RandomUniform(-0.5, 0.5)" in f.message
                for f in report.findings)
+
+
+def test_hk_conv_is_a_window_of_kernel_times_channels_at_haikus_default():
+    unit = _units()["ConvNet"]
+    decls = {d.name: d for d in unit.program.declarations}
+    w = decls["W_Conv2D_0"]
+    assert w.init == "haiku-weight" and w.shape == (16, WIDTH)
+    bound = math.sqrt(3 * TRUNC_STD ** 2 / (9 * WIDTH))  # variance 0.7737 / (3·3·16)
+    assert math.isclose(float(w.range[1]), bound, rel_tol=1e-6)
+    assert "b_Conv2D_1" not in decls and decls["b_Conv2D_0"].init == "haiku-bias"
+    assert [f.name for f in analyze(unit.program).flow.layers] == [
+        "W_Conv2D_0", "W_Conv2D_1", "W_Linear_0"]
+    skips = {s.name: s.reason for s in _doc().skipped}
+    assert "a dilated or channels-first hk.Conv2D is not modelled" in skips["Dilated.__call__"]
