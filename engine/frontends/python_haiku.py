@@ -11,7 +11,8 @@ Flax compact ``__call__`` is, at Haiku's own defaults (``haiku/_src/basic.py``,
   over fan_in = kernel elements × input channels; ``hk.nets.MLP(output_sizes,
   activation=jax.nn.relu, activate_final=False)`` is such Linears with the
   activation between them;
-* ``hk.LayerNorm``: ``eps`` 1e-5, scale ones and offset zeros;
+* ``hk.LayerNorm``: ``eps`` 1e-5, scale ones and offset zeros; ``hk.BatchNorm``
+  and ``hk.GroupNorm`` read, their verdict "not judged" (batch statistics);
 * ``hk.initializers.TruncatedNormal(stddev=1.0, mean=0.0)``,
   ``RandomNormal``, ``RandomUniform(minval=0.0, maxval)``, ``Constant``,
   ``VarianceScaling(scale, mode, distribution)`` (its truncated normal
@@ -222,6 +223,21 @@ def _layer_norm(reader, args: list, kwargs: dict, node: ast.Call, label: str):
     return layer
 
 
+def _batch_norm(reader, name: str, kwargs: dict, node: ast.Call, label: str):
+    """``hk.BatchNorm(create_scale, create_offset, decay_rate)`` (called
+    ``bn(x, is_training)``) and ``hk.GroupNorm(groups)``: normalised over the
+    batch or a group's positions as Haiku trains them, which one sample read
+    at one position is not, so the model's flow is shown but not judged
+    (as ``nn.BatchNorm`` is, :mod:`python_apply`)."""
+    layer = Layer(LayerSpec("norm", name, framework="haiku"), label, reader.offsets.span(node))
+    for key in ("scale_init", "offset_init"):
+        v = kwargs.get(key)
+        if v is not None and not (isinstance(v, Const) and v.value is None):
+            reader._init_unmodelled(f"{label}.{key.split('_')[0]} with "
+                                    f"`{getattr(v, 'words', key)}`")
+    return layer
+
+
 def haiku_call(reader, func: Ref, node: ast.Call, env: dict, mod, label: str, with_inits):
     """What ``hk.<name>(...)`` builds where a layer is made (``__init__``,
     or inline in ``__call__``): a layer, an initializer, a stack, or
@@ -248,6 +264,8 @@ def haiku_call(reader, func: Ref, node: ast.Call, env: dict, mod, label: str, wi
         return _mlp(reader, args, kwargs, node, label, with_inits)
     if name == "LayerNorm" and len(func.path) == 2:
         return _layer_norm(reader, args, kwargs, node, label)
+    if name in ("BatchNorm", "GroupNorm") and len(func.path) == 2:
+        return _batch_norm(reader, name, kwargs, node, label)
     if name == "Flatten" and len(func.path) == 2:
         return Layer(LayerSpec("shape", "Flatten", framework="haiku"), label,
                      reader.offsets.span(node))

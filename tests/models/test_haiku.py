@@ -78,6 +78,23 @@ class Dilated(hk.Module):
         return hk.Conv2D(16, 3, rate=2)(x)
 
 
+class InitBuilt(hk.Module):
+    def __init__(self, hidden=64, name=None):
+        super().__init__(name=name)
+        self.fc1 = hk.Linear(hidden, name="fc1")
+        self.fc2 = hk.Linear(4)
+
+    def __call__(self, x):
+        return self.fc2(jax.nn.sigmoid(self.fc1(x)))
+
+
+class WithBN(hk.Module):
+    def __call__(self, x, is_training=True):
+        x = hk.Linear(32)(x)
+        x = hk.BatchNorm(create_scale=True, create_offset=True, decay_rate=0.9)(x, is_training)
+        return hk.Linear(1)(jax.nn.relu(x))
+
+
 class Attention(hk.Module):
     def __call__(self, x):
         attn = hk.MultiHeadAttention(num_heads=2, key_size=8, w_init_scale=1.0)
@@ -188,3 +205,14 @@ def test_hk_conv_is_a_window_of_kernel_times_channels_at_haikus_default():
         "W_Conv2D_0", "W_Conv2D_1", "W_Linear_0"]
     skips = {s.name: s.reason for s in _doc().skipped}
     assert "a dilated or channels-first hk.Conv2D is not modelled" in skips["Dilated.__call__"]
+
+
+def test_layers_built_in_init_are_haikus_and_agree_with_torch():
+    flow = _agree("InitBuilt", lambda: _Haiku([WIDTH, 64, 4], [torch.sigmoid]), 2)
+    assert [f.name for f in flow.layers] == ["W_fc1", "W_fc2"]
+
+
+def test_a_batch_norm_is_read_but_its_verdict_is_not_judged():
+    unit = _units()["WithBN"]
+    assert analyze(unit.program).flow.verdict == "not judged"
+    assert any("over the batch" in why for why in unit.program.unmodelled)
