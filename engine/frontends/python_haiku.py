@@ -134,7 +134,8 @@ def _linear(reader, out, kwargs: dict, node: ast.Call, label: str, with_inits):
 #: Haiku's convolutions and their spatial axes
 _CONVS = {"Conv1D": 1, "Conv2D": 2, "Conv3D": 3}
 #: hk.ConvND's parameters after output_channels, kernel_shape, in order
-_CONV_ARGS = ("stride", "rate", "padding", "with_bias", "w_init", "b_init", "data_format")
+_CONV_ARGS = ("stride", "rate", "padding", "with_bias", "w_init", "b_init", "data_format",
+              "mask", "feature_group_count")
 
 
 def _conv(reader, name: str, args: list, kwargs: dict, node: ast.Call, label: str, with_inits):
@@ -157,11 +158,14 @@ def _conv(reader, name: str, args: list, kwargs: dict, node: ast.Call, label: st
     else:
         return Unknown(f"the kernel_shape of {label} is not written in the file")
     rate = given.get("rate", Const(1))
-    layout = given.get("data_format", Const(None))
-    if not (isinstance(rate, Const) and rate.value in (1, (1,) * dims)) or not (
-            isinstance(layout, Const) and (layout.value is None or str(layout.value).startswith(
-                "N") and str(layout.value).endswith("C"))):
+    layout = given.get("data_format", Const("channels_last"))
+    groups = given.get("feature_group_count", Const(1))
+    last = isinstance(layout, Const) and isinstance(layout.value, str) and (
+        layout.value == "channels_last" or (layout.value[:1] == "N" and layout.value[-1:] == "C"))
+    if not (isinstance(rate, Const) and rate.value in (1, (1,) * dims)) or not last:
         return Unknown(f"{label}: a dilated or channels-first hk.{name} is not modelled")
+    if not (isinstance(groups, Const) and groups.value == 1) or "mask" in given:
+        return Unknown(f"{label}: a grouped or masked hk.{name} is not modelled")
     bias = given.get("with_bias", Const(True))
     if not isinstance(bias, Const):
         return Unknown(f"`with_bias` of {label} is a flag chainlens cannot see")
