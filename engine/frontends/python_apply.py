@@ -15,6 +15,7 @@ import ast
 
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
 from chainlens.engine.core.nodes import sym
+from chainlens.engine.frontends.python_concat import concat_binop, concat_matmul
 from chainlens.engine.frontends.python_flax import flax_attention
 from chainlens.engine.frontends.python_flow_ops import repeated_list
 from chainlens.engine.frontends.python_init import const_binop
@@ -329,14 +330,22 @@ class Apply:
             return a
         if isinstance(b, Positions) and isinstance(a, Const):
             return b
+        if isinstance(op, ast.MatMult) and (isinstance(a, Concat) or isinstance(b, Concat)):
+            hit = concat_matmul(self, a, b, where)  # x @ W, q @ kᵀ of concatenated features
+            if hit is not None:
+                return hit
+        hit = concat_binop(self, op, a, b, where)  # torch.cat(heads) * scale
+        if hit is not None:
+            return hit
         if isinstance(a, Concat) and isinstance(b, Concat) and len(a.parts) == len(b.parts) and (
                 all(p.dim.value == q.dim.value for p, q in zip(a.parts, b.parts, strict=True))):
             # fire(x) + x of two concatenations cut alike (SqueezeNet): part by part
             return Concat([self.binop(op, p, q, where) for p, q in zip(a.parts, b.parts,
-                                                                       strict=True)], a.stacked)
+                                                                       strict=True)], a.stacked,
+                          a.axis if a.axis == b.axis else None)
         if isinstance(a, Concat) and isinstance(b, Const) and isinstance(
                 op, ast.Mult | ast.Div | ast.Add | ast.Sub):
-            return Concat([self.binop(op, p, b, where) for p in a.parts], a.stacked)
+            return Concat([self.binop(op, p, b, where) for p in a.parts], a.stacked, a.axis)
         a, b = self._epsilon(a), self._epsilon(b)
         unknown = self._unknown_factor(op, a, b, where)
         if unknown is not None:

@@ -23,6 +23,7 @@ from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.frontends.python_apply import Apply
 from chainlens.engine.frontends.python_ast import Offsets
 from chainlens.engine.frontends.python_body import Body
+from chainlens.engine.frontends.python_concat import SEQUENCE, why_not
 from chainlens.engine.frontends.python_init import InitReader
 from chainlens.engine.frontends.python_init_laws import declared_init, finish_inits
 from chainlens.engine.frontends.python_library import MEASURED_WIDTH as _MEASURED_WIDTH
@@ -113,6 +114,7 @@ class _Forward(Apply):
         self.tags: set[str] = set()
         self.transposed: set[str] = set()  # parameters read as x @ W, declared [out, in]
         self.scales: dict[str, float] = {}  # parameters drawn with a written factor
+        self.many_axes: set[str] = set()  # parameters of three or more axes
 
     # ---- the program -----------------------------------------------------
     def run(self, mod: Mod, source: str) -> Built:
@@ -246,6 +248,9 @@ class _Forward(Apply):
                 self.inputs.append(v.symbol)
             return Tensor(sym(v.symbol), self.decls[v.symbol][1][-1])
         if isinstance(v, Param):
+            if v.symbol == "<split>":  # cut into blocks for a concatenation it multiplied
+                raise Unsupported(where, f"{v.label} multiplies a concatenation and is read "
+                                         "whole too")
             if v.symbol is None:
                 shape = v.shape
                 if len(shape) > 2:  # (1, T, C) positions, (H, 2F, 1): the feature axis
@@ -262,6 +267,8 @@ class _Forward(Apply):
                 self.layers.append((v.label or v.symbol, v.symbol, v.span))
                 if v.scale != 1.0:
                     self.scales[v.symbol] = v.scale
+                if len(v.shape) > 2:  # a class token (1, 1, d): its cat is along a sequence
+                    self.many_axes.add(v.symbol)
             dims = self.decls[v.symbol][1]
             return Tensor(sym(v.symbol), dims[-1])
         if isinstance(v, Unknown):
@@ -276,7 +283,7 @@ class _Forward(Apply):
                 v.made = Tensor(node, self.decls[node.value][1][0])
             return v.made
         if isinstance(v, Concat):
-            raise Unsupported(where, "torch.cat feeds something other than a layer")
+            raise Unsupported(where, why_not(v))
         kind = type(v).__name__
         raise Unsupported(where, f"{ast.unparse(where)[:50]} is a {kind.lower()}, not a tensor")
 
@@ -291,6 +298,8 @@ class _Forward(Apply):
 
     def apply_weights(self, layer: Layer, x, where, piece=(0, 1)):
         spec = layer.spec
+        if isinstance(x, Concat) and x.axis == SEQUENCE:  # a class token: more positions
+            raise Unsupported(where, why_not(x))
         parts = x.parts if isinstance(x, Concat) else [self.tensor(x, where)]
         key = piece
         if key not in layer.built:

@@ -14,6 +14,11 @@ from chainlens.engine.core.ir import add, call
 from chainlens.engine.core.nodes import num
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends.python_autograd import apply_autograd
+from chainlens.engine.frontends.python_concat import (
+    concat_function,
+    concat_matmul,
+    concatenate,
+)
 from chainlens.engine.frontends.python_flow_ops import flow_function
 from chainlens.engine.frontends.python_layers import (
     AXIS_CALLS,
@@ -182,6 +187,10 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     special = flow_function(fw, name, args, kwargs, where)  # torch.empty(size), torch.sort(x)
     if special is not None:
         return special
+    if args and isinstance(args[0], Concat):  # F.elu(torch.cat(heads, dim=1)): on the parts
+        special = concat_function(fw, name, args, kwargs, where)
+        if special is not None:
+            return special
     if name in ("arange", "linspace"):
         return Positions()  # positions: an index, not a tensor gradients reach
     if "random" in f.path[:-1] and name in ("split", "PRNGKey", "key", "fold_in"):
@@ -198,7 +207,7 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         # is 1, so the output is v and q, k get no gradient
         fw.notes.append("attention read at one position: the output is v (softmax over one "
                         "key is 1)")
-        return fw.tensor(args[2], where)
+        return args[2] if isinstance(args[2], Concat) else fw.tensor(args[2], where)
     if "random" in f.path[:-1] and name in ("normal", "uniform") and len(args) >= 2 and (
             (isinstance(args[1], Tup) and args[1].items) or isinstance(args[1], Shape)):
         # eps = jax.random.normal(key, logvar.shape): noise, an input of unit variance
@@ -220,13 +229,7 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return Tensor(node, t.dim)
     if name in ("cat", "concat", "concatenate", "hstack", "stack", "vstack"):
         # along any axis: the loss sees each part with its own target
-        parts = args[0].items if args and isinstance(args[0], Tup | Items) else args
-        if not parts:
-            raise Unsupported(where, f"{name} of an empty list")
-        flat = []
-        for p in parts:
-            flat += p.parts if isinstance(p, Concat) else [fw.tensor(p, where)]
-        return Concat(flat, stacked=name == "stack") if len(flat) > 1 else flat[0]
+        return concatenate(fw, name, args, kwargs, where)
     if name in _KEEPS and args:
         return args[0] if isinstance(args[0], Concat) else fw.tensor(args[0], where)
     if name in ("pack_padded_sequence", "pack_sequence") and args:
@@ -271,6 +274,9 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return fw.tensor(args[1], where)
     if name == "einsum" and len(args) == 3 and isinstance(args[0], Const):
         args = args[1:]  # einsum("bnd,de->bne", x, W): the contraction of the two
+    if name in ("matmul", "mm", "dot", "bmm", "einsum") and len(args) == 2 and (
+            isinstance(args[0], Concat) or isinstance(args[1], Concat)):
+        return concat_matmul(fw, args[0], args[1], where)
     if name in ("matmul", "mm", "dot", "bmm", "einsum") and len(args) == 2:
         return fw.matmul(fw.tensor(args[0], where), fw.tensor(args[1], where))
     if name in LOSSES:  # F.mse_loss(y, t, reduction="sum"), F.l1_loss(input=y, target=t)

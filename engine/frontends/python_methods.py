@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 
 from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.frontends.python_concat import concat_method
 from chainlens.engine.frontends.python_flow_ops import flow_method
 from chainlens.engine.frontends.python_layers import REDUCTIONS, SHAPE_METHODS, apply_op
 from chainlens.engine.frontends.python_library import clamp, std_or_var
@@ -113,6 +114,10 @@ class Methods:
             return self.chunk(owner, name, args, kwargs, node)
         if isinstance(owner, Concat) and name in SHAPE_METHODS:
             return owner  # torch.cat(...).view(...): still its parts
+        if isinstance(owner, Concat):  # torch.cat(heads, -1).softmax(-1), .tanh(): the parts
+            hit = concat_method(fw, owner, name, args, kwargs, node)
+            if hit is not None:
+                return hit
         if isinstance(owner, Concat) and name == "size":  # of all the parts together
             width = sum(p.dim.value or TYPICAL_WIDTH for p in owner.parts)
             whole = Tensor(fw.num(0), Dim(width))

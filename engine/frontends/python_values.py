@@ -86,6 +86,13 @@ class Concat:
     #: torch.stack: a new axis (time steps), which a layer maps part by part
     #: with its one weight; else a concatenation a layer reads as wider input
     stacked: bool = False
+    #: the axis torch.cat was given (-1, 1, 0...; "sequence" for a class
+    #: token's), None when not known: a reduction, softmax, norm or product
+    #: over the whole reads the parts together only along the feature axis
+    #: (python_concat)
+    axis: int | str | None = None
+    #: the line of the torch.cat that made it (named by a skip downstream)
+    line: int | None = None
 
 
 @dataclass(eq=False)

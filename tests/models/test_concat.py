@@ -1,0 +1,118 @@
+"""Concatenations along the feature axis used as a whole (#12, round 6),
+read as PyTorch runs them and checked against torch at the same default
+init: heads concatenated and multiplied by a parameter (Σ_j x_j @ W_j, the
+parameter cut into row blocks of one layer), a softmax / log-softmax / layer
+norm over the concatenated features (one normaliser for all the parts), a
+score q @ kᵀ of two concatenations (the sum over every feature) and a sum of
+their product.  A class token concatenated along the sequence axis stays a
+skip that says so.  Fixtures: tests/models/fixtures/concat.py."""
+
+import importlib.util
+import pathlib
+import textwrap
+
+import pytest
+from chainlens.engine.frontends.document import read_document
+
+torch = pytest.importorskip("torch")
+
+HERE = pathlib.Path(__file__).parent
+_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_concat", HERE / "torch_flow.py")
+torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
+_spec.loader.exec_module(torch_flow)
+#: per-layer ratios agree within this factor (16 seeded draws each side)
+FACTOR = 2.0
+READ = torch_flow.FixtureFile(HERE / "fixtures" / "concat.py", "chainlens_concat_fixtures",
+                              FACTOR)
+fixtures = READ.module
+
+
+def _x(width=16):
+    return lambda: (torch.randn(1, width),)
+
+
+def test_heads_concatenated_times_a_parameter_agree_with_torch():
+    READ.agree("HeadsTimesParam", torch_flow.torch_ratios(
+        fixtures.HeadsTimesParam, _x(12),
+        [lambda m, i=i: m.heads[i].W.grad for i in range(3)] + [lambda m: m.W.grad]))
+    flow = READ.flow("HeadsTimesParam")
+    assert len(flow.layers) == 4  # the cut parameter is one layer, not three
+    assert "read as one block per part" in READ.notes("HeadsTimesParam")
+
+
+@pytest.mark.parametrize("name,weights", [
+    ("SoftmaxOverParts", ["a", "b", "out"]),
+    ("LogSoftmaxOut", ["a", "b"]),
+    ("NormOverParts", ["a", "b", "out"]),
+    ("ScoreOfParts", ["qa", "qb", "ka", "kb", "v"]),
+    ("SummedProduct", ["qa", "qb", "ka", "kb", "v"]),
+])
+def test_an_operation_over_all_the_concatenated_features_agrees_with_torch(name, weights):
+    READ.agree(name, torch_flow.torch_ratios(
+        getattr(fixtures, name), _x(),
+        [lambda m, w=w: getattr(m, w).weight.grad for w in weights]))
+
+
+def _skips(source: str) -> dict:
+    doc = read_document(textwrap.dedent(source), path="model.py")
+    return {s.name: s.reason for s in doc.skipped}, {u.label for u in doc.programs}
+
+
+def test_a_class_token_along_the_sequence_axis_is_a_skip_that_says_so():
+    skips, read = _skips("""
+        import torch
+        from torch import nn
+
+        class TokenNet(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.cls = nn.Parameter(torch.randn(1, 1, 16))
+                self.proj = nn.Linear(16, 16)
+
+            def forward(self, x):
+                b = x.shape[0]
+                x = torch.cat((self.cls.expand(b, -1, -1), self.proj(x)), dim=1)
+                return torch.softmax(x, dim=-1)
+        """)
+    assert "TokenNet" not in read
+    assert "class token along the sequence axis" in skips["TokenNet.forward"]
+
+
+def test_a_concatenation_along_the_leading_axis_gets_no_feature_softmax():
+    # torch.cat(parts) is along dim 0 (the batch): a softmax over the features
+    # normalises each part alone, which the parts-together reading would not
+    skips, read = _skips("""
+        import torch
+        from torch import nn
+
+        class Rows(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Linear(16, 16)
+                self.b = nn.Linear(16, 16)
+
+            def forward(self, x):
+                return torch.cat([self.a(x), self.b(x)]).softmax(dim=-1)
+        """)
+    assert "Rows" not in read
+    assert "axis 0" in skips["Rows.forward"]
+
+
+def test_a_parameter_cut_for_a_concatenation_and_used_whole_too_is_refused():
+    skips, read = _skips("""
+        import torch
+        from torch import nn
+
+        class Twice(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = nn.Linear(16, 8)
+                self.b = nn.Linear(16, 8)
+                self.W = nn.Parameter(torch.randn(16, 16))
+
+            def forward(self, x):
+                h = torch.cat([self.a(x), self.b(x)], dim=-1) @ self.W
+                return h @ self.W
+        """)
+    assert "Twice" not in read
+    assert "multiplies a concatenation and is read whole too" in skips["Twice.forward"]
