@@ -181,6 +181,9 @@ def _handle(protocol, body: bytes, error_handler: ErrorHandler | None) -> None:
         log.exception("unable to read a message")
         if error_handler is not None:
             error_handler(exc, type(exc))
+        request_id = _request_id(body)
+        if request_id is not None:  # a request is answered, or its client waits forever
+            _error(protocol, -32602, f"invalid params: {exc}"[:1000], request_id)
         return
     try:
         protocol.handle_message(message)
@@ -190,6 +193,19 @@ def _handle(protocol, body: bytes, error_handler: ErrorHandler | None) -> None:
             error_handler(exc, type(exc))
 
 
-def _error(protocol, code: int, message: str) -> None:
-    protocol._send_data({"jsonrpc": "2.0", "id": None,
+def _request_id(body: bytes):
+    """The id of a request whose params pygls could not type (a hover
+    without its position), or None for a notification or an unreadable body."""
+    try:
+        raw = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if isinstance(raw, dict) and "method" in raw and isinstance(raw.get("id"), (int, str)) \
+            and not isinstance(raw.get("id"), bool):
+        return raw["id"]
+    return None
+
+
+def _error(protocol, code: int, message: str, request_id=None) -> None:
+    protocol._send_data({"jsonrpc": "2.0", "id": request_id,
                          "error": {"code": code, "message": message}})
