@@ -12,14 +12,15 @@ the meaning of each application.  :class:`Apply` is a mixin of its
 from __future__ import annotations
 
 import ast
+from fractions import Fraction
 
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
-from chainlens.engine.core.nodes import sym
+from chainlens.engine.core.nodes import num, sym
 from chainlens.engine.frontends.python_concat import concat_binop, concat_matmul
 from chainlens.engine.frontends.python_flax import flax_attention
 from chainlens.engine.frontends.python_flow_ops import repeated_list
 from chainlens.engine.frontends.python_init import const_binop
-from chainlens.engine.frontends.python_init_laws import declared_init
+from chainlens.engine.frontends.python_init_laws import constant_value, declared_init
 from chainlens.engine.frontends.python_layers import (
     RNN_GATES,
     LayerSpec,
@@ -105,7 +106,8 @@ class Apply:
                 dim = Dim(spec.fan_out if isinstance(spec.fan_out, int) else None)
                 flax = spec.framework == "flax"  # Flax: N(0, 1/features), torch N(0, 1)
                 e = self.declare(f"E_{self.tag(layer)}", "param", (dim,), layer.span,
-                                 declared_init(layer, "weight", "flax-embed" if flax else "normal"),
+                                 declared_init(layer, "weight", "flax-embed" if flax else (
+                                     "haiku-embed" if spec.framework == "haiku" else "normal")),
                                  fan_in=min(dim.value or TYPICAL_WIDTH, MEASURED_WIDTH)
                                  if flax else None,
                                  layer=len(self.layers))
@@ -127,10 +129,26 @@ class Apply:
                 self.unmodelled.append(f"nn.{spec.ctor} normalises each channel over the batch "
                                        "(and the positions) as PyTorch trains it; chainlens "
                                        "reads it as one sample's features normalised")
-            return Tensor(normalise(t.node, None, None), t.dim)
+            return Tensor(self._norm_constants(layer, normalise(t.node, None, None)), t.dim)
         if spec.kind == "act":
             return Tensor(apply_op(spec.op, t.node, t.scalar, spec.slope), t.dim, t.scalar)
         raise Unsupported(where, f"nn.{spec.ctor} is not modelled")
+
+    def _norm_constants(self, layer: Layer, node):
+        """A norm's gain and shift the file sets to constants (a residual
+        block's last norm at γ = 0, torchvision's zero_init_residual, Flax's
+        ``scale_init=zeros``: the block starts as the identity): applied as
+        written.  Any other draw of them stays unused, and its model is not
+        measured (finish_inits)."""
+        inits = getattr(layer, "init", {})
+        for attr in ("weight", "bias"):
+            value = constant_value(inits.get(attr))
+            if value is None:
+                continue
+            inits[("used", attr)] = True
+            c = num(Fraction(repr(value)))
+            node = mul(c, node) if attr == "weight" else add(node, c)
+        return node
 
     def attention(self, layer: Layer, args, kwargs, where):
         """``nn.MultiheadAttention`` read at one position, as a written-out

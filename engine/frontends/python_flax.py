@@ -83,13 +83,23 @@ def flax_layer(layer: Layer, kwargs: dict, reader) -> Layer:
     initializer chainlens does not model, leaves the model "not measured"."""
     spec = layer.spec
     if spec.kind == "norm":
+        consts = {}
         for key, default in _NORM_INITS.items():
             init = as_initializer(kwargs.get(key))
-            if key in kwargs and not (init is not None and init.kind == "const"
-                                      and dict(init.args)["value"] == default):
-                words = init.words if init is not None else key
-                reader._init_unmodelled(f"{layer.label or spec.ctor}.{key.split('_')[0]} with "
-                                        f"`{words}`")
+            if key not in kwargs:
+                continue
+            if init is not None and init.kind == "const":
+                if dict(init.args)["value"] != default:  # scale_init=zeros: γ = 0, read
+                    consts["weight" if key == "scale_init" else "bias"] = init_call(init)
+                continue
+            words = init.words if init is not None else key
+            reader._init_unmodelled(f"{layer.label or spec.ctor}.{key.split('_')[0]} with "
+                                    f"`{words}`")
+        if consts:
+            layer.init = {**getattr(layer, "init", {}), **consts}
+            owners = reader.__dict__.setdefault("init_layers", [])
+            if layer not in owners:
+                owners.append(layer)
         return layer
     inits = {}
     for key, attr in _LAYER_INITS.items():

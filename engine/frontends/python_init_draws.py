@@ -29,6 +29,7 @@ from chainlens.engine.frontends.python_init_conditions import InitTests
 from chainlens.engine.frontends.python_init_conditions import Slot as _Slot
 from chainlens.engine.frontends.python_init_laws import (
     InitCall,
+    constant_value,
     gain,
     is_default,
     param_law,
@@ -455,8 +456,9 @@ class InitDraws(InitSizes, InitTests):
         if is_default(owner, slot.attr, init):
             return  # constant_(bn.weight, 1), zeros_(bn.bias): the default already
         if slot.attr not in ("weight", "bias") or owner.spec.kind not in (
-                "linear", "conv", "embedding"):
-            init = InitCall(None, (), init.words)
+                "linear", "conv", "embedding") and not (
+                owner.spec.kind == "norm" and constant_value(init) is not None):
+            init = InitCall(None, (), init.words)  # a norm's γ = 0 is read (a constant)
         owner.init = {**getattr(owner, "init", {}), slot.attr: init}
         if owner not in self._init_layers():
             self._init_layers().append(owner)

@@ -21,7 +21,7 @@ from chainlens.engine.frontends.python_values import TYPICAL_WIDTH, UNROLLED_STE
 from chainlens.engine.health.init import LAW, UNMODELLED, law_key
 
 __all__ = ["InitCall", "gain", "is_default", "param_law", "declared_init", "finish_inits",
-           "torch_default"]
+           "torch_default", "constant_value"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,16 @@ def is_default(layer: Layer, attr: str, init: InitCall) -> bool:
     value = 1.0 if init.fn == "ones_" else 0.0 if init.fn == "zeros_" else args.get("val")
     return init.fn in ("ones_", "zeros_", "constant_") and value == (
         1.0 if attr == "weight" else 0.0)
+
+
+def constant_value(init: InitCall | None) -> float | None:
+    """The value a constant re-initialisation sets (``zeros_``, ``ones_``,
+    ``constant_(w, c)``, times its factor), else None."""
+    if init is None or init.fn not in ("zeros_", "ones_", "constant_") or not isinstance(
+            dict(init.args).get("val", 0.0), int | float):
+        return None
+    law = _absolute(init, 1.0, 1.0)
+    return law[1] if law is not None and law[0] == "const" else None
 
 
 def _absolute(init: InitCall, fan_in: float, fan_out: float):

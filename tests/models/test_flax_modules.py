@@ -262,11 +262,16 @@ def test_is_mutable_collection_reads_the_training_step_and_a_factory_is_true():
     assert [d.name[:2] for d in _weights(units["Mutable"])] == ["W_"]
 
 
-def test_a_norm_scale_initialised_otherwise_than_ones_is_not_measured():
+def test_a_norm_scale_initialised_to_a_constant_is_read_as_that_constant():
+    # scale_init=zeros_init(): γ = 0, the branch starts as zero (its Dense gets
+    # no gradient, as JAX measures it); tests/models/test_norm_constants.py
+    # checks the same law against torch
     units, skips = _units(FACTORIES)
     assert "ZeroScale" in units, skips
     notes = " | ".join(units["ZeroScale"].notes)
-    assert "not measured" in notes and "zeros_init" in notes
+    assert "not measured" not in notes
+    flow = analyze(units["ZeroScale"].program).flow
+    assert flow.unreached == ("W_Dense_0",)
 
 
 SEQUENCES = '''
