@@ -13,6 +13,7 @@ Flax compact ``__call__`` is, at Haiku's own defaults (``haiku/_src/basic.py``,
   activation between them;
 * ``hk.LayerNorm``: ``eps`` 1e-5, scale ones and offset zeros; ``hk.BatchNorm``
   and ``hk.GroupNorm`` read, their verdict "not judged" (batch statistics);
+* ``hk.Embed``: rows TruncatedNormal(stddev=1) cut at ±2, variance 0.7737;
 * ``hk.initializers.TruncatedNormal(stddev=1.0, mean=0.0)``,
   ``RandomNormal``, ``RandomUniform(minval=0.0, maxval)``, ``Constant``,
   ``VarianceScaling(scale, mode, distribution)`` (its truncated normal
@@ -227,6 +228,26 @@ def _layer_norm(reader, args: list, kwargs: dict, node: ast.Call, label: str):
     return layer
 
 
+def _embed(reader, args: list, kwargs: dict, node: ast.Call, label: str, with_inits):
+    """``hk.Embed(vocab_size, embed_dim, embedding_matrix=None, w_init=None)``:
+    a table of rows TruncatedNormal(stddev=1) cut at ±2 (Haiku's default,
+    variance 0.7737), or the given ``w_init``; a given ``embedding_matrix``
+    (pretrained values) is not read."""
+    given = dict(zip(("vocab_size", "embed_dim", "embedding_matrix", "w_init"), args,
+                     strict=False))
+    given.update(kwargs)
+    matrix = given.get("embedding_matrix")
+    if matrix is not None and not (isinstance(matrix, Const) and matrix.value is None):
+        return Unknown(f"{label}: an hk.Embed of a given embedding_matrix is not read")
+    spec = LayerSpec("embedding", "Embed", _size(given.get("vocab_size")),
+                     _size(given.get("embed_dim")), framework="haiku")
+    layer = Layer(spec, label, reader.offsets.span(node))
+    init = given.get("w_init")
+    if init is not None and not (isinstance(init, Const) and init.value is None):
+        return with_inits(layer, {"embedding_init": init}, reader)
+    return layer
+
+
 def _batch_norm(reader, name: str, kwargs: dict, node: ast.Call, label: str):
     """``hk.BatchNorm(create_scale, create_offset, decay_rate)`` (called
     ``bn(x, is_training)``) and ``hk.GroupNorm(groups)``: normalised over the
@@ -268,6 +289,8 @@ def haiku_call(reader, func: Ref, node: ast.Call, env: dict, mod, label: str, wi
         return _mlp(reader, args, kwargs, node, label, with_inits)
     if name == "LayerNorm" and len(func.path) == 2:
         return _layer_norm(reader, args, kwargs, node, label)
+    if name == "Embed" and len(func.path) == 2:
+        return _embed(reader, args, kwargs, node, label, with_inits)
     if name in ("BatchNorm", "GroupNorm") and len(func.path) == 2:
         return _batch_norm(reader, name, kwargs, node, label)
     if name == "Flatten" and len(func.path) == 2:

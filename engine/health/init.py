@@ -43,6 +43,7 @@ INIT_WORDS = {
     "flax-bias": "zeros (Flax default)",
     "haiku-weight": "truncated normal, stddev 1/√fan_in cut at ±2 stddev (Haiku default)",
     "haiku-bias": "zeros (Haiku default)",
+    "haiku-embed": "truncated normal, stddev 1 cut at ±2 (Haiku's Embed default)",
     "flax-embed": "N(0, 1/features) (Flax's Embed default: variance_scaling(1, 'fan_in', "
                   "'normal', out_axis=0))",
     "normal": "N(0, 1)",
@@ -79,6 +80,9 @@ def init_range(init: str, fan_in: int) -> tuple[float, float]:
         return -bound, bound
     if init == "haiku-weight":  # TruncatedNormal(1/√fan_in) at ±2σ: variance 0.7737/fan_in
         bound = math.sqrt(3.0 * _TRUNCATED_VARIANCE / fan_in)
+        return -bound, bound
+    if init == "haiku-embed":  # TruncatedNormal(1) at ±2: variance 0.7737, any width
+        bound = math.sqrt(3.0 * _TRUNCATED_VARIANCE)
         return -bound, bound
     if init in ("flax-bias", "haiku-bias", "zeros"):
         return 0.0, 0.0

@@ -101,6 +101,19 @@ class WithBN(hk.Module):
         return hk.Linear(1)(jax.nn.relu(x))
 
 
+class Tokens(hk.Module):
+    def __call__(self, tokens):
+        x = hk.Embed(1000, 32)(tokens)
+        y = hk.Embed(vocab_size=1000, embed_dim=32,
+                     w_init=hk.initializers.TruncatedNormal(stddev=0.02))(tokens)
+        return hk.Linear(10)(jax.nn.gelu(x + y))
+
+
+class Pretrained(hk.Module):
+    def __call__(self, tokens, table):
+        return hk.Linear(10)(hk.Embed(embedding_matrix=table)(tokens))
+
+
 class Attention(hk.Module):
     def __call__(self, x):
         attn = hk.MultiHeadAttention(num_heads=2, key_size=8, w_init_scale=1.0)
@@ -223,3 +236,13 @@ def test_a_batch_norm_is_read_but_its_verdict_is_not_judged():
     unit = _units()["WithBN"]
     assert analyze(unit.program).flow.verdict == "not judged"
     assert any("over the batch" in why for why in unit.program.unmodelled)
+
+
+def test_hk_embed_rows_are_haikus_truncated_normal_or_the_given_init():
+    decls = {d.name: d for d in _units()["Tokens"].program.declarations}
+    default, given = decls["E_Embed_0"], decls["E_Embed_1"]
+    assert default.init == "haiku-embed" and default.shape == (32,)
+    assert math.isclose(float(default.range[1]), math.sqrt(3) * TRUNC_STD, rel_tol=1e-6)
+    assert given.init.startswith("law:a:trunc:0.0:0.02:-2.0:2.0:")
+    skips = {s.name: s.reason for s in _doc().skipped}
+    assert "an hk.Embed of a given embedding_matrix is not read" in skips["Pretrained.__call__"]
