@@ -21,7 +21,7 @@ from chainlens.engine.frontends.python_flax import (
     self_method,
 )
 from chainlens.engine.frontends.python_flow_ops import Blank, Permutation, shape_tail
-from chainlens.engine.frontends.python_haiku import is_haiku
+from chainlens.engine.frontends.python_haiku import is_haiku, is_parameter
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
 from chainlens.engine.frontends.python_methods import BUILTIN_CALLS, CHUNKS, Methods
@@ -435,6 +435,8 @@ class Body(Control, Methods, Statements):
         layers are built once (never an orphan copy whose initializers were
         recorded but that nothing uses)."""
         fw = self.fw
+        if is_parameter(f):  # hk.get_parameter("w", [d, h], init=...): a weight made here
+            return fw.init.value(node, dict(self.env), self.bound, label=f.path[-1])
         if not (isinstance(f, Ref) and ("nn" in f.path[:-1] or is_haiku(f))
                 and f.path[-1][:1].isupper()):
             return None

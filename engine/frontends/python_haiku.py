@@ -30,11 +30,21 @@ from __future__ import annotations
 
 import ast
 
-from chainlens.engine.frontends.python_flax_init import FlaxInit
+from chainlens.engine.frontends.python_flax_init import FlaxInit, param_law
 from chainlens.engine.frontends.python_layers import LayerSpec
-from chainlens.engine.frontends.python_values import Const, Items, Layer, Ref, Seq, Tup, Unknown
+from chainlens.engine.frontends.python_values import (
+    Const,
+    Items,
+    Layer,
+    Mod,
+    Param,
+    Ref,
+    Seq,
+    Tup,
+    Unknown,
+)
 
-__all__ = ["HAIKU", "is_haiku", "haiku_call", "haiku_function"]
+__all__ = ["HAIKU", "is_haiku", "haiku_call", "haiku_function", "is_parameter"]
 
 #: the names a file imports Haiku by (``import haiku as hk``)
 HAIKU = frozenset({"hk", "haiku"})
@@ -263,6 +273,44 @@ def _batch_norm(reader, name: str, kwargs: dict, node: ast.Call, label: str):
     return layer
 
 
+def is_parameter(func) -> bool:
+    """``hk.get_parameter``: a weight made where it is used, in ``__call__``."""
+    return is_haiku(func) and func.path[-1] == "get_parameter" and len(func.path) == 2
+
+
+#: array constructors a file gives as an initializer (``init=jnp.zeros``)
+_FILLS = {"zeros": 0.0, "ones": 1.0}
+
+
+def _parameter(reader, args: list, kwargs: dict, mod, node: ast.Call, label: str):
+    """``hk.get_parameter(name, shape, dtype=None, init=None)``: a weight of
+    that shape drawn by ``init`` (a Haiku initializer, ``jnp.zeros``/
+    ``jnp.ones``), with JAX's fans of a matrix (in, out); the same name in
+    the same module is the same weight (Haiku returns it again)."""
+    given = dict(zip(("name", "shape", "dtype", "init"), args, strict=False))
+    given.update(kwargs)
+    name, shape, init = given.get("name"), given.get("shape"), given.get("init")
+    if not (isinstance(name, Const) and isinstance(name.value, str)) or not isinstance(
+            shape, Tup | Items) or not isinstance(mod, Mod):
+        return Unknown(f"{label}: hk.get_parameter(...) of a name or shape chainlens cannot "
+                       "see")
+    key = f"<param:{name.value}>"
+    if key in mod.attrs:
+        return mod.attrs[key]
+    if isinstance(init, Ref) and init.path[-1] in _FILLS and init.path[0] in (
+            "jnp", "np", "numpy", "jax"):
+        init = FlaxInit("const", (("value", _FILLS[init.path[-1]]),), ".".join(init.path))
+    if not isinstance(init, FlaxInit):
+        init = FlaxInit(None, (), ast.unparse(node)[:40] if init is None else
+                        f"init={getattr(init, 'path', [type(init).__name__])[-1]}")
+    dims = tuple(d.value if isinstance(d, Const) and _size(d) is not None else None
+                 for d in shape.items)
+    param = Param(name.value, dims, param_law(init, dims, name.value), name.value,
+                  reader.offsets.span(node))
+    mod.attrs[key] = param
+    return param
+
+
 def haiku_call(reader, func: Ref, node: ast.Call, env: dict, mod, label: str, with_inits):
     """What ``hk.<name>(...)`` builds where a layer is made (``__init__``,
     or inline in ``__call__``): a layer, an initializer, a stack, or
@@ -279,6 +327,8 @@ def haiku_call(reader, func: Ref, node: ast.Call, env: dict, mod, label: str, wi
         return Unknown(f"{where}(*...) of arguments chainlens cannot count")
     if "initializers" in func.path[:-1]:
         return initializer(name, args, kwargs, ast.unparse(node)[:60])
+    if is_parameter(func):
+        return _parameter(reader, args, kwargs, mod, node, label)
     if name == "Linear" and len(func.path) == 2:
         out = args[0] if args else kwargs.pop("output_size", None)
         kwargs.update(zip(("with_bias", "w_init", "b_init"), args[1:], strict=False))

@@ -114,6 +114,15 @@ class Pretrained(hk.Module):
         return hk.Linear(10)(hk.Embed(embedding_matrix=table)(tokens))
 
 
+class Raw(hk.Module):
+    def __call__(self, x):
+        w1 = hk.get_parameter("w1", [16, 32], init=hk.initializers.TruncatedNormal(0.25))
+        b1 = hk.get_parameter("b1", [32], init=jnp.zeros)
+        h = jnp.tanh(x @ w1 + b1)
+        w2 = hk.get_parameter("w2", [32, 4], init=hk.initializers.VarianceScaling(1.0))
+        return h @ w2
+
+
 class Attention(hk.Module):
     def __call__(self, x):
         attn = hk.MultiHeadAttention(num_heads=2, key_size=8, w_init_scale=1.0)
@@ -246,3 +255,26 @@ def test_hk_embed_rows_are_haikus_truncated_normal_or_the_given_init():
     assert given.init.startswith("law:a:trunc:0.0:0.02:-2.0:2.0:")
     skips = {s.name: s.reason for s in _doc().skipped}
     assert "an hk.Embed of a given embedding_matrix is not read" in skips["Pretrained.__call__"]
+
+
+class _Raw(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.w1 = nn.Parameter(torch.empty(16, 32))
+        self.w2 = nn.Parameter(torch.empty(32, 4))
+        _trunc_(self.w1, 0.25)
+        _trunc_(self.w2, math.sqrt(1 / 32) / TRUNC_STD)  # VarianceScaling(1.0): fan_in 32
+
+    def forward(self, x):
+        return torch.tanh(x @ self.w1) @ self.w2
+
+
+def test_hk_get_parameter_is_a_weight_at_its_init_and_agrees_with_torch():
+    unit = _units()["Raw"]
+    decls = {d.name: d for d in unit.program.declarations}
+    assert decls["P_b1"].init.startswith("law:a:const:0.0:")  # init=jnp.zeros
+    flow = analyze(unit.program).flow
+    theirs = torch_ratios(_Raw, lambda: torch.randn(1, 16),
+                          [lambda m: m.w1.grad, lambda m: m.w2.grad], seeds=24)
+    assert_ratios_agree([f.ratio for f in flow.layers], theirs, FACTOR)
+    assert flow.verdict == verdict(theirs[0])
