@@ -124,7 +124,11 @@ class _Forward(Apply):
         required = nodes[:len(nodes) - len(entry.args.defaults)]
         # the arguments without a default are the inputs; `targets=None` keeps None
         args = [Lazy(a.arg, self.offsets.span(a)) for a in required]
-        result = self._first(self.call_function(entry, mod, args, {}))
+        # forward(self, *, query, key, value, mask=None): the keyword-only ones without
+        # a default are inputs too
+        kwargs = {a.arg: Lazy(a.arg, self.offsets.span(a)) for a, d in zip(
+            entry.args.kwonlyargs, entry.args.kw_defaults, strict=True) if d is None}
+        result = self._first(self.call_function(entry, mod, args, kwargs))
         if isinstance(result, Concat):
             # torch.cat / stack of outputs (time steps, heads): each part meets
             # its own target, L = Σ_j Σ t_j·y_j

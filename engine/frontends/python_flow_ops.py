@@ -36,7 +36,7 @@ from chainlens.engine.frontends.python_values import (
 )
 
 __all__ = ["Blank", "Permutation", "repeated_list", "flow_method", "flow_function", "shape_tail",
-           "TWINS"]
+           "shape_head", "TWINS"]
 
 #: in-place methods read as their out-of-place twin (``exp_`` -> ``exp``)
 TWINS = frozenset({"exp_", "log_", "sigmoid_", "tanh_", "relu_", "add_", "sub_", "mul_", "div_",
@@ -200,12 +200,33 @@ def flow_function(fw, name: str, args: list, kwargs: dict, where):
     return None
 
 
+def _literal(node) -> int | None:
+    """A written integer (``2``, ``-2``), else None."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _literal(node.operand)
+        return None if inner is None else -inner
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(
+            node.value, bool):
+        return node.value
+    return None
+
+
 def shape_tail(index: ast.AST) -> bool:
-    """``x.shape[k:]`` (k ≥ 1 written): the trailing sizes, read as a shape is
-    (lengths unknown, the feature width last)."""
-    return (isinstance(index, ast.Slice) and index.upper is None and index.step is None
-            and isinstance(index.lower, ast.Constant) and isinstance(index.lower.value, int)
-            and not isinstance(index.lower.value, bool) and index.lower.value >= 1)
+    """``x.shape[k:]`` (k ≥ 1 written) or ``x.shape[-k:]``: the trailing sizes,
+    read as a shape is (lengths unknown, the feature width last)."""
+    if not (isinstance(index, ast.Slice) and index.upper is None and index.step is None):
+        return False
+    lower = _literal(index.lower)
+    return lower is not None and lower != 0
+
+
+def shape_head(index: ast.AST) -> int | None:
+    """``x.shape[:k]`` (k ≥ 1 written): how many leading sizes (batch,
+    sequence: lengths the reader does not fix), else None."""
+    if not (isinstance(index, ast.Slice) and index.lower is None and index.step is None):
+        return None
+    upper = _literal(index.upper)
+    return upper if upper is not None and 0 < upper <= 8 else None
 
 
 def _number(v):

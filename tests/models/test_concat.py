@@ -11,13 +11,15 @@ import importlib.util
 import pathlib
 import textwrap
 
+import numpy as np
 import pytest
 from chainlens.engine.frontends.document import read_document
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_concat", HERE / "torch_flow.py")
+_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_concat",
+                                               HERE / "torch_flow.py")
 torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
 _spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
@@ -116,3 +118,22 @@ def test_a_parameter_cut_for_a_concatenation_and_used_whole_too_is_refused():
         """)
     assert "Twice" not in read
     assert "multiplies a concatenation and is read whole too" in skips["Twice.forward"]
+
+
+def test_keyword_only_inputs_of_forward_are_inputs():
+    rows = []
+    for seed in range(16):
+        torch.manual_seed(seed)
+        model = fixtures.KeywordInputs().double()
+        out = model(query=torch.randn(1, 16, dtype=torch.float64),
+                    key=torch.randn(1, 16, dtype=torch.float64))
+        (torch.randn(out.shape, dtype=torch.float64) * out).sum().backward()
+        rows.append([float(m.weight.grad.norm()) for m in (model.q, model.k, model.out)])
+    med = np.median(np.array(rows), axis=0)
+    READ.agree("KeywordInputs", list(med / med[-1]))
+
+
+def test_leading_and_trailing_sizes_of_a_shape_unpack():
+    READ.agree("LeadingSizes", torch_flow.torch_ratios(
+        fixtures.LeadingSizes, lambda: (torch.randn(3, 2, 16),),
+        [lambda m: m.a.weight.grad, lambda m: m.b.weight.grad]))
