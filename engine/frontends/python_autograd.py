@@ -26,9 +26,10 @@ from __future__ import annotations
 import ast
 
 from chainlens.engine.frontends.python_ast import dotted
-from chainlens.engine.frontends.python_values import Mod, Ref
+from chainlens.engine.frontends.python_values import Mod, Ref, Unknown, Unsupported
 
-__all__ = ["AUTOGRAD", "autograd_classes", "register_autograd", "apply_autograd"]
+__all__ = ["AUTOGRAD", "autograd_classes", "nested_classes", "register_autograd",
+           "apply_autograd"]
 
 #: the first item of the Ref a Function class of the file resolves to
 AUTOGRAD = "<autograd>"
@@ -56,6 +57,14 @@ def autograd_classes(others: dict) -> dict:
     return found
 
 
+def nested_classes(classes: dict) -> dict:
+    """Classes written inside the module classes, as ``{"Outer.Inner": node}``
+    (yolov5's ``class MemoryEfficientMish(nn.Module): class F(Function)``,
+    used as ``self.F.apply(x)``; python_init gives the instance its ``F``)."""
+    return {f"{name}.{s.name}": s for name, cls in classes.items() for s in cls.body
+            if isinstance(s, ast.ClassDef)}
+
+
 def register_autograd(autograd: dict, functions: dict, constants: dict) -> None:
     """Enter each Function class in the reader's tables (see the module's
     docstring); a name the file already gives a constant is left alone."""
@@ -70,13 +79,19 @@ def register_autograd(autograd: dict, functions: dict, constants: dict) -> None:
 
 
 def apply_autograd(fw, f: Ref, args: list, kwargs: dict, where):
-    """``Fn.apply(*args)`` (or ``Fn.forward(ctx, *args)`` never: only apply)
-    inside ``forward``: the value of ``Fn.forward`` at ``args``, the call
-    recorded as not judged when ``Fn`` has a hand-written ``backward``.
-    None when ``f`` is not such a call."""
-    if len(f.path) != 3 or f.path[0] != AUTOGRAD or f.path[2] != "apply":
+    """``Fn.apply(*args)`` inside ``forward``: the value of ``Fn.forward`` at
+    ``args``, the call recorded as not judged when ``Fn`` has a hand-written
+    ``backward``; ``Fn()`` an unknown instance, any other attribute of ``Fn``
+    refused by name.  None when ``f`` is not a Function of the file."""
+    if not f.path or f.path[0] != AUTOGRAD:
         return None
     name = f.path[1]
+    if len(f.path) == 2:  # LN = Fn(): an instance, which modern PyTorch never calls
+        return Unknown(f"{name}() is an instance of a torch.autograd.Function (only "
+                       f"{name}.apply is read)")
+    if len(f.path) != 3 or f.path[2] != "apply":
+        raise Unsupported(where, f"{'.'.join(f.path[1:])} of the torch.autograd.Function "
+                          f"{name} is not read (only {name}.apply)")
     fwd = fw.init.functions.get(f"{name}.forward")
     if fwd is None:
         return None

@@ -36,6 +36,7 @@ from chainlens.engine.frontends.python_aliases import (
     rename_chains,
     rename_names,
 )
+from chainlens.engine.frontends.python_init_values import LIBRARIES
 from chainlens.engine.frontends.python_namespace import Namespace, namespace
 from chainlens.engine.frontends.python_project import (
     ProjectFiles,
@@ -44,6 +45,7 @@ from chainlens.engine.frontends.python_project import (
     origin,
     project_root,
 )
+from chainlens.engine.frontends.python_values import Ref
 
 __all__ = ["Imported", "NOTHING", "read_imports", "origin", "MAX_IMPORT_DEPTH",
            "MAX_IMPORT_FILES", "MAX_IMPORT_DEFS", "MAX_IMPORT_NAMES"]
@@ -56,6 +58,10 @@ MAX_IMPORT_FILES = 32
 MAX_IMPORT_DEFS = 200
 #: names the file imports from its project that are looked up
 MAX_IMPORT_NAMES = 256
+#: libraries whose names imported bare (``from torch.nn.utils import weight_norm``) the
+#: reader knows, in a copied definition as in the file itself (python_modules._constants)
+_KNOWN_ROOTS = frozenset({"torch", "numpy", "jax", "flax", "einops", "equinox", "math",
+                          "functools", "copy"})
 #: imports of these packages are libraries the reader knows by name, never project files
 _LIBRARIES = frozenset({"torch", "numpy", "jax", "flax", "einops", "equinox", "math",
                         "functools", "copy", "typing", "collections", "dataclasses", "os",
@@ -266,6 +272,12 @@ class _Resolver:
             except _Miss as exc:
                 if free in mod.binds:  # an import of that module: say why it is not read
                     level, module, orig, _ = mod.binds[free][0]
+                    if not level and orig and (module or "").split(".")[0] in _KNOWN_ROOTS and (
+                            free not in LIBRARIES and orig not in LIBRARIES):
+                        # from torch.nn.utils import weight_norm in that module: the
+                        # library's name, as the file's own import of it is read
+                        renames.update(self.constant(free, Ref((*module.split("."), orig)), rel))
+                        continue
                     what = f"{orig} from {_source(level, module)}" if orig else _source(
                         level, module)
                     self.unread.setdefault(free, f"{free} is imported in {rel} ({what}), "

@@ -24,6 +24,7 @@ from chainlens.engine.frontends.python_init_values import (
     const_binop,
 )
 from chainlens.engine.frontends.python_layers import layer_spec
+from chainlens.engine.frontends.python_sites import named_submodule
 from chainlens.engine.frontends.python_statements import (
     LoopBreak,
     LoopContinue,
@@ -103,6 +104,9 @@ class InitReader(InitValues, InitCalls, InitDraws):
         for stmt in cls.body:
             if isinstance(stmt, ast.FunctionDef) and stmt.name not in ("__init__",):
                 mod.attrs.setdefault(stmt.name, Func(stmt, mod))
+            elif isinstance(stmt, ast.ClassDef) and f"{cls.name}.{stmt.name}" in self.constants:
+                # class F(torch.autograd.Function) inside the module: self.F.apply(x)
+                mod.attrs.setdefault(stmt.name, self.constants[f"{cls.name}.{stmt.name}"])
             elif (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1  # expansion = 1
                   and isinstance(stmt.targets[0], ast.Name)
                   and isinstance(stmt.value, ast.Constant)):
@@ -160,6 +164,20 @@ class InitReader(InitValues, InitCalls, InitDraws):
                 return self.classes[parts[-1]]
         return None
 
+    def _named(self, name: str, fn: ast.FunctionDef, build: bool = False):
+        """A required argument named like a module class of the file
+        (:func:`named_submodule`): that class built with no arguments, said
+        in the hover."""
+        owner = next((c for c in self.classes.values() if fn in c.body), None)
+        if owner is None:
+            return None
+        found = named_submodule(name, self.classes, owner)
+        if found is None or not build:
+            return found
+        self.notes.append(f"{name} of {owner.name}.__init__ read as {found.name}() (the file's "
+                          f"class of that name; no call site chainlens reads passes it)")
+        return self.instantiate(found, [], {}, name)
+
     def _bind(self, fn: ast.FunctionDef, args: list, kwargs: dict, method: bool = True) -> dict:
         nodes = (fn.args.posonlyargs + fn.args.args)[1 if method else 0:]
         params = [a.arg for a in nodes]
@@ -174,9 +192,13 @@ class InitReader(InitValues, InitCalls, InitDraws):
                 env[name] = kwargs[name]
             elif k >= 0:
                 env[name] = self.value(defaults[k], {}, None)
+            elif method and fn.name == "__init__" and self._named(name, fn) is not None:
+                env[name] = self._named(name, fn, build=True)  # embedding_net: EmbeddingNet
             else:
                 env[name] = self.config(nodes[i]) or Unknown(
-                    f"{name} is an argument of {fn.name}")
+                    f"{name} is an argument of {fn.name}" + (
+                        " with no default and no call site chainlens reads" if (
+                            fn.name == "__init__" and not args and not kwargs) else ""))
         if fn.args.vararg is not None:  # Sequential-like: def __init__(self, *args)
             extra = args[len(params):]
             env[fn.args.vararg.arg] = Tup(list(extra)) if extra else Unknown(

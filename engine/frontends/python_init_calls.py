@@ -251,4 +251,8 @@ class InitCalls:
         if name in ("getattr",) and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
                 args[1], Const):
             return Ref(args[0].path + (str(args[1].value),))
+        if name in ("getattr",) and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
+                args[1], Unknown):  # getattr(nn, rnn_type)(...): the class is chosen by name
+            return Unknown(f"getattr({'.'.join(args[0].path)}, …) picks a layer by a name "
+                           f"chainlens cannot see ({args[1].why})")
         return Unknown(f"{'.'.join(func.path)}(...) is not a layer chainlens models")

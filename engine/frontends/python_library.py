@@ -173,6 +173,22 @@ def _variable(fw, value, where):
     return Tensor(node_in, t.dim, t.scalar)
 
 
+#: torch.addmm(b, x, W) = b + x @ W (and its batched / vector forms)
+_ADD_PRODUCTS = frozenset({"addmm", "baddbmm", "addbmm", "addmv"})
+
+
+def _add_product(fw, name: str, args: list, kwargs: dict, where):
+    """``torch.addmm(input, mat1, mat2)`` as ``input + mat1 @ mat2``; a
+    ``beta``/``alpha`` other than the literal 1 is refused with its name
+    (a scale chainlens does not draw)."""
+    for key in ("beta", "alpha"):
+        if key in kwargs and not (isinstance(kwargs[key], Const) and kwargs[key].value == 1):
+            raise Unsupported(where, f"torch.{name}(..., {key}=...) scales a term by a value "
+                              "chainlens does not read")
+    product = fw.matmul(fw.tensor(args[1], where), fw.tensor(args[2], where))
+    return fw.binop(ast.Add(), args[0], product, where)
+
+
 def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     """A call of a library function (``torch.cat``, ``F.layer_norm``, ``F.relu``,
     ``math.sqrt``...) inside ``forward``: the value it stands for, or
@@ -184,6 +200,10 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     if name == "getattr" and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
             args[1], Const):
         return Ref(args[0].path + (str(args[1].value),))
+    if name == "getattr" and len(args) == 2 and isinstance(args[0], Ref) and isinstance(
+            args[1], Unknown):
+        raise Unsupported(where, f"getattr({'.'.join(args[0].path)}, …) picks a name chainlens "
+                          f"cannot see ({args[1].why})")
     special = flow_function(fw, name, args, kwargs, where)  # torch.empty(size), torch.sort(x)
     if special is not None:
         return special
@@ -279,6 +299,8 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return concat_matmul(fw, args[0], args[1], where)
     if name in ("matmul", "mm", "dot", "bmm", "einsum") and len(args) == 2:
         return fw.matmul(fw.tensor(args[0], where), fw.tensor(args[1], where))
+    if name in _ADD_PRODUCTS and len(args) == 3:
+        return _add_product(fw, name, args, kwargs, where)
     if name in LOSSES:  # F.mse_loss(y, t, reduction="sum"), F.l1_loss(input=y, target=t)
         a, b = loss_operands(args, kwargs, where)
         ta, tb = fw.tensor(a, where), fw.tensor(b, where)

@@ -26,7 +26,11 @@ from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.core.walk import count_nodes
 from chainlens.engine.frontends.python_aliases import explain_unknown
 from chainlens.engine.frontends.python_ast import Offsets, dotted
-from chainlens.engine.frontends.python_autograd import autograd_classes, register_autograd
+from chainlens.engine.frontends.python_autograd import (
+    autograd_classes,
+    nested_classes,
+    register_autograd,
+)
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
 from chainlens.engine.frontends.python_flax import needs_fields, partial_construction
 from chainlens.engine.frontends.python_project import origin
@@ -141,7 +145,7 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
             classes[node.name] = node
         elif isinstance(node, ast.ClassDef):
             others[node.name] = node
-    autograd = autograd_classes(others)
+    autograd = autograd_classes({**others, **nested_classes(classes)})
     register_autograd(autograd, functions, constants)  # SwishFn.apply(x)
     subclassed = layer_subclasses(others, constants)
     constants.update(subclassed)

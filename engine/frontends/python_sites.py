@@ -38,7 +38,7 @@ from chainlens.engine.frontends.python_values import (
 )
 
 __all__ = ["Scope", "Recorded", "Changed", "site_scope", "site_arguments", "record_call",
-           "note_site", "gives_arguments"]
+           "note_site", "gives_arguments", "named_submodule"]
 
 
 class Changed(Unknown):
@@ -47,6 +47,30 @@ class Changed(Unknown):
     default or a config class's defaults (:meth:`InitReader._bind`)."""
 
     given = True
+
+
+def _squashed(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def named_submodule(param: str, classes: dict, current: ast.ClassDef) -> ast.ClassDef | None:
+    """The module class of the file a required ``__init__`` argument names
+    (``SiameseNet(embedding_net)`` beside ``class EmbeddingNet``; ``encoder``
+    beside ``class Encoder``), when exactly one class is spelled so, it is
+    not ``current`` and it is built with no arguments; else None (the
+    argument stays unknown, the skip naming it).  A hyper-parameter
+    (``margin``, ``n_classes``) names no class, so is never resolved so."""
+    found = [c for name, c in classes.items() if _squashed(name) == _squashed(param)
+             and "." not in name and c is not current]
+    if len(found) != 1:
+        return None
+    init = next((s for s in found[0].body if isinstance(s, ast.FunctionDef)
+                 and s.name == "__init__"), None)
+    if init is not None:
+        required = len(init.args.posonlyargs + init.args.args) - 1 - len(init.args.defaults)
+        if required > 0 or any(d is None for d in init.args.kw_defaults):
+            return None
+    return found[0]
 
 
 def gives_arguments(made) -> bool:

@@ -52,3 +52,12 @@ def test_inline_swish_is_judged_as_before():
     theirs = torch_flow.torch_ratios(fixtures.PlainSwishNet, _x, [
         lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad, lambda m: m.fc3.weight.grad])
     READ.agree("PlainSwishNet", theirs, verdict="healthy")
+
+
+def test_a_function_class_written_inside_the_module_is_read_through_self():
+    theirs = torch_flow.torch_ratios(fixtures.NestedSwishNet, _x, [
+        lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad])
+    READ.agree("NestedSwishNet", theirs, verdict="not judged")
+    [hint] = [f for f in analyze(READ.units["NestedSwishNet"].program).findings
+              if f.kind == "not-measured"]
+    assert "hand-written NestedSwishNet.Fn.backward" in hint.message
