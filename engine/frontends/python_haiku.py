@@ -19,6 +19,10 @@ Flax compact ``__call__`` is, at Haiku's own defaults (``haiku/_src/basic.py``,
   ``VarianceScaling(scale, mode, distribution)`` (its truncated normal
   rescaled by 0.8796.. as JAX's): the same laws as Flax's initializers
   (:mod:`python_flax_init`); anything else is "not modelled", never a guess;
+* ``hk.MultiHeadAttention`` at one position (``out(value(v))``, as Flax's is
+  read), its maps drawn by ``w_init`` (or ``VarianceScaling(w_init_scale)``);
+* ``hk.get_parameter(name, shape, init=...)`` in ``__call__``: a weight at
+  its init (the same name in the same module is the same weight);
 * ``hk.dropout(rng, rate, x)``: ``x`` (evaluation), ``hk.next_rng_key()``: a key.
 
 Every other ``hk.*`` is refused with its name, so no Haiku call ever falls
@@ -30,7 +34,7 @@ from __future__ import annotations
 
 import ast
 
-from chainlens.engine.frontends.python_flax_init import FlaxInit, param_law
+from chainlens.engine.frontends.python_flax_init import FlaxInit, init_call, param_law
 from chainlens.engine.frontends.python_layers import LayerSpec
 from chainlens.engine.frontends.python_values import (
     Const,
@@ -238,6 +242,48 @@ def _layer_norm(reader, args: list, kwargs: dict, node: ast.Call, label: str):
     return layer
 
 
+def _attention(reader, args: list, kwargs: dict, node: ast.Call, label: str):
+    """``hk.MultiHeadAttention(num_heads, key_size, w_init_scale=None, *,
+    w_init=None, with_bias=True, b_init=None, value_size=None,
+    model_size=None)`` called ``attn(query, key, value, mask=None)``, read at
+    one position as Flax's and PyTorch's attention are: the softmax over one
+    key is 1, so the output is ``out(value(v))``, a value map of
+    num_heads·value_size and an output map of model_size (default
+    key_size·num_heads), both drawn by ``w_init`` (``VarianceScaling(
+    w_init_scale)`` when only that is given, as Haiku does), biases zeros or
+    ``b_init``; query and key get no gradient."""
+    given = dict(zip(("num_heads", "key_size", "w_init_scale"), args, strict=False))
+    given.update(kwargs)
+    heads, key = _size(given.get("num_heads")), _size(given.get("key_size"))
+    value = _size(given.get("value_size")) or key
+    if heads is None or key is None:
+        return Unknown(f"the num_heads or key_size of {label} is not written in the file")
+    model = _size(given.get("model_size")) or key * heads
+    init = given.get("w_init")
+    if init is None or isinstance(init, Const) and init.value is None:
+        scale = given.get("w_init_scale")
+        if not (isinstance(scale, Const) and _number(scale.value) and scale.value > 0):
+            return Unknown(f"{label}: an hk.MultiHeadAttention without a weight initializer")
+        init = FlaxInit("scaling", (("distribution", "truncated_normal"), ("mode", "fan_in"),
+                                    ("scale", float(scale.value))),
+                        f"VarianceScaling({scale.value}) (w_init_scale)")
+    bias = given.get("with_bias", Const(True))
+    if not isinstance(bias, Const):
+        return Unknown(f"`with_bias` of {label} is a flag chainlens cannot see")
+    # Flax's reading of attention at one position (python_flax.flax_attention),
+    # with every Dense map given Haiku's initializers
+    spec = LayerSpec("attention", "MultiHeadAttention", heads * value, model,
+                     bias=bool(bias.value), framework="flax")
+    layer = Layer(spec, label, reader.offsets.span(node))
+    layer.init = {"weight": init_call(init if isinstance(init, FlaxInit) else FlaxInit(
+        None, (), "w_init"))}
+    b_init = given.get("b_init")
+    if b_init is not None and not (isinstance(b_init, Const) and b_init.value is None):
+        layer.init["bias"] = init_call(b_init if isinstance(b_init, FlaxInit) else FlaxInit(
+            None, (), "b_init"))
+    return layer
+
+
 def _embed(reader, args: list, kwargs: dict, node: ast.Call, label: str, with_inits):
     """``hk.Embed(vocab_size, embed_dim, embedding_matrix=None, w_init=None)``:
     a table of rows TruncatedNormal(stddev=1) cut at ±2 (Haiku's default,
@@ -339,6 +385,8 @@ def haiku_call(reader, func: Ref, node: ast.Call, env: dict, mod, label: str, wi
         return _mlp(reader, args, kwargs, node, label, with_inits)
     if name == "LayerNorm" and len(func.path) == 2:
         return _layer_norm(reader, args, kwargs, node, label)
+    if name == "MultiHeadAttention" and len(func.path) == 2:
+        return _attention(reader, args, kwargs, node, label)
     if name == "Embed" and len(func.path) == 2:
         return _embed(reader, args, kwargs, node, label, with_inits)
     if name in ("BatchNorm", "GroupNorm") and len(func.path) == 2:

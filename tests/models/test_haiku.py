@@ -123,10 +123,23 @@ class Raw(hk.Module):
         return h @ w2
 
 
+class AttnBlock(hk.Module):
+    def __call__(self, x):
+        init = hk.initializers.VarianceScaling(1.0)
+        attn = hk.MultiHeadAttention(num_heads=4, key_size=8, model_size=32, w_init=init)
+        h = x + attn(x, x, x)
+        return hk.Linear(4)(h)
+
+
 class Attention(hk.Module):
     def __call__(self, x):
-        attn = hk.MultiHeadAttention(num_heads=2, key_size=8, w_init_scale=1.0)
+        attn = hk.MultiHeadAttention(num_heads=2, key_size=8)  # no initializer: Haiku raises
         return attn(x, x, x)
+
+
+class Spectral(hk.Module):
+    def __call__(self, x):
+        return hk.SpectralNorm()(x)
 
 
 class Shifted(hk.Module):
@@ -209,8 +222,9 @@ def test_given_initializers_are_haikus_laws():
 def test_what_haiku_reading_does_not_model_is_skipped_with_its_name():
     skips = {s.name: s.reason for s in _doc().skipped}
     assert "Attention" not in _units()
-    assert "hk.MultiHeadAttention(...) is a Haiku construct chainlens does not model" in (
-        skips["Attention.__call__"])
+    assert "an hk.MultiHeadAttention without a weight initializer" in skips["Attention.__call__"]
+    assert "hk.SpectralNorm(...) is a Haiku construct chainlens does not model" in (
+        skips["Spectral.__call__"])
 
 
 def test_an_initializer_haiku_has_but_chainlens_does_not_model_is_not_measured():
@@ -276,5 +290,32 @@ def test_hk_get_parameter_is_a_weight_at_its_init_and_agrees_with_torch():
     flow = analyze(unit.program).flow
     theirs = torch_ratios(_Raw, lambda: torch.randn(1, 16),
                           [lambda m: m.w1.grad, lambda m: m.w2.grad], seeds=24)
+    assert_ratios_agree([f.ratio for f in flow.layers], theirs, FACTOR)
+    assert flow.verdict == verdict(theirs[0])
+
+
+class _AttnBlock(nn.Module):
+    """Haiku's attention at one position: out(value(x)), both VarianceScaling(1.0)."""
+
+    def __init__(self):
+        super().__init__()
+        self.value, self.out, self.head = nn.Linear(32, 32), nn.Linear(32, 32), nn.Linear(32, 4)
+        for layer in (self.value, self.out):
+            _trunc_(layer.weight, math.sqrt(1 / 32) / TRUNC_STD)
+            nn.init.zeros_(layer.bias)
+        _trunc_(self.head.weight, 1 / math.sqrt(32))
+        nn.init.zeros_(self.head.bias)
+
+    def forward(self, x):
+        return self.head(x + self.out(self.value(x)))
+
+
+def test_hk_multi_head_attention_at_one_position_agrees_with_torch():
+    flow = analyze(_units()["AttnBlock"].program).flow
+    assert [f.name for f in flow.layers] == [
+        "W_MultiHeadAttention_0_value", "W_MultiHeadAttention_0_out", "W_Linear_0"]
+    theirs = torch_ratios(_AttnBlock, lambda: torch.randn(1, 32),
+                          [lambda m: m.value.weight.grad, lambda m: m.out.weight.grad,
+                           lambda m: m.head.weight.grad], seeds=24)
     assert_ratios_agree([f.ratio for f in flow.layers], theirs, FACTOR)
     assert flow.verdict == verdict(theirs[0])
