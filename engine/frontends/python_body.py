@@ -443,7 +443,9 @@ class Body(Control, Methods, Statements):
         if not (isinstance(f, Ref) and ("nn" in f.path[:-1] or is_haiku(f))
                 and f.path[-1][:1].isupper()):
             return None
-        compact = self.fn.name == "__call__" or any(
+        # Haiku builds a new module at every construction, in any function the
+        # module calls (a helper's hk.LayerNorm too), as Flax does in a compact method
+        compact = is_haiku(f) or self.fn.name == "__call__" or any(
             (dotted(d) or [""])[-1] == "compact" for d in self.fn.decorator_list)
         if compact:
             fw.flax_count += 1

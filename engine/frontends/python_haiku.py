@@ -256,9 +256,10 @@ def _attention(reader, args: list, kwargs: dict, node: ast.Call, label: str):
     given.update(kwargs)
     heads, key = _size(given.get("num_heads")), _size(given.get("key_size"))
     value = _size(given.get("value_size")) or key
-    if heads is None or key is None:
-        return Unknown(f"the num_heads or key_size of {label} is not written in the file")
-    model = _size(given.get("model_size")) or key * heads
+    width = heads * value if heads and value else None
+    model = _size(given.get("model_size")) or (heads * key if heads and key else None)
+    # None: num_heads·key_size of fields the file never fills, read at the query's
+    # width (said with the widths the file does not write)
     init = given.get("w_init")
     if init is None or isinstance(init, Const) and init.value is None:
         scale = given.get("w_init_scale")
@@ -272,7 +273,7 @@ def _attention(reader, args: list, kwargs: dict, node: ast.Call, label: str):
         return Unknown(f"`with_bias` of {label} is a flag chainlens cannot see")
     # Flax's reading of attention at one position (python_flax.flax_attention),
     # with every Dense map given Haiku's initializers
-    spec = LayerSpec("attention", "MultiHeadAttention", heads * value, model,
+    spec = LayerSpec("attention", "MultiHeadAttention", width, model,
                      bias=bool(bias.value), framework="flax")
     layer = Layer(spec, label, reader.offsets.span(node))
     layer.init = {"weight": init_call(init if isinstance(init, FlaxInit) else FlaxInit(

@@ -31,9 +31,26 @@ FACTOR = 3.0
 TRUNC_STD = 0.87962566103423978
 
 SOURCE = '''
+import dataclasses
+
 import haiku as hk
 import jax
 import jax.numpy as jnp
+
+
+def _norm(x):
+    return hk.LayerNorm(axis=-1, create_scale=True, create_offset=True)(x)
+
+
+@dataclasses.dataclass
+class Helpers(hk.Module):
+    num_heads: int
+
+    def __call__(self, x):
+        attn = hk.MultiHeadAttention(num_heads=self.num_heads, key_size=8,
+                                     w_init=hk.initializers.VarianceScaling(1.0))
+        x = x + attn(_norm(x), _norm(x), _norm(x))
+        return hk.Linear(4)(_norm(x))
 
 
 class DeepSigmoid(hk.Module):
@@ -319,3 +336,11 @@ def test_hk_multi_head_attention_at_one_position_agrees_with_torch():
                            lambda m: m.head.weight.grad], seeds=24)
     assert_ratios_agree([f.ratio for f in flow.layers], theirs, FACTOR)
     assert flow.verdict == verdict(theirs[0])
+
+
+def test_layers_a_helper_builds_are_haiku_modules_and_unfixed_heads_are_said():
+    unit = _units()["Helpers"]  # hk.LayerNorm built in a module-level helper, num_heads unset
+    assert [f.name for f in analyze(unit.program).flow.layers] == [
+        "W_MultiHeadAttention_0_value", "W_MultiHeadAttention_0_out", "W_Linear_0"]
+    assert any(n.startswith("widths not written in the file") and "W_MultiHeadAttention_0_value"
+               in n for n in unit.notes)
