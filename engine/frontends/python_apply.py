@@ -16,7 +16,12 @@ from fractions import Fraction
 
 from chainlens.engine.core.ir import add, call, div, mul, neg, power, sub
 from chainlens.engine.core.nodes import num, sym
-from chainlens.engine.frontends.python_concat import concat_binop, concat_matmul
+from chainlens.engine.frontends.python_concat import (
+    concat_binop,
+    concat_matmul,
+    features,
+    normalise_parts,
+)
 from chainlens.engine.frontends.python_flax import flax_attention
 from chainlens.engine.frontends.python_flow_ops import repeated_list
 from chainlens.engine.frontends.python_init import const_binop
@@ -121,6 +126,8 @@ class Apply:
             node, scalar = loss(spec.op, ta.node, self.tensor(b, where).node, spec.reduction,
                                 spec.slope)
             return Tensor(node, Dim(1) if scalar else ta.dim, scalar=scalar)
+        if spec.kind == "norm" and features(x):  # a LayerNorm / GroupNorm of torch.cat(...)
+            return self._norm_parts(layer, x, where)
         t = self.tensor(x, where)
         if spec.kind == "shape":
             return t
@@ -133,6 +140,17 @@ class Apply:
         if spec.kind == "act":
             return Tensor(apply_op(spec.op, t.node, t.scalar, spec.slope), t.dim, t.scalar)
         raise Unsupported(where, f"nn.{spec.ctor} is not modelled")
+
+    def _norm_parts(self, layer: Layer, x: Concat, where) -> Concat:
+        """A norm layer of a feature concatenation: one mean and variance over
+        all the parts (python_concat), then the constants the file sets."""
+        if layer.spec.ctor.startswith(BATCH_STATISTICS):
+            self.unmodelled.append(f"nn.{layer.spec.ctor} normalises each channel over the "
+                                   "batch (and the positions) as PyTorch trains it; chainlens "
+                                   "reads it as one sample's features normalised")
+        normed = normalise_parts(self, x, where)
+        return Concat([Tensor(self._norm_constants(layer, p.node), p.dim) for p in normed.parts],
+                      normed.stacked, normed.axis, normed.line)
 
     def _norm_constants(self, layer: Layer, node):
         """A norm's gain and shift the file sets to constants (a residual

@@ -46,7 +46,7 @@ from chainlens.engine.frontends.python_values import (
 from chainlens.engine.rules import RULES
 
 __all__ = ["concatenate", "concat_function", "concat_method", "concat_matmul", "concat_binop",
-           "features", "why_not", "SEQUENCE"]
+           "features", "why_not", "SEQUENCE", "data_input", "normalise_parts"]
 
 #: functions of one tensor that pass it on unchanged at evaluation
 _IDENTITIES = frozenset({"dropout", "dropout1d", "dropout2d", "alpha_dropout", "contiguous",
@@ -91,12 +91,12 @@ def concatenate(fw, name: str, args: list, kwargs: dict, where):
     return Concat(flat, stacked=stacked, axis=axis, line=getattr(where, "lineno", None))
 
 
-def _token(fw, p: Tensor) -> bool:
-    """``p`` is a learned token: a parameter of three or more axes (``(1, 1, d)``,
-    expanded to the batch, through the names forward binds), no layer applied."""
+def _leaves(fw, node: Node) -> tuple[set, set]:
+    """The declared names ``node`` depends on and the ops on the way, through
+    the names forward bound (None when the graph is too large to follow)."""
     bound = {a.name: a.expr for a in fw.assignments}
-    names, ops, todo, seen = set(), set(), [p.node], 0
-    while todo and seen < 256:  # through the names forward bound on the way
+    names, ops, todo, seen = set(), set(), [node], 0
+    while todo and seen < 256:
         seen += 1
         for n in postorder(todo.pop()):
             ops.add(n.op)
@@ -104,6 +104,34 @@ def _token(fw, p: Tensor) -> bool:
                 todo.append(bound[n.value])
             elif n.op == "sym":
                 names.add(n.value)
+    if todo:
+        ops.add("<unfollowed>")
+    return names, ops
+
+
+def data_input(fw, c: Concat, where) -> Tensor | None:
+    """A concatenation of data alone (no weight below any part: sinusoidal
+    features ``cat([sin(t·f), cos(t·f)])`` of a timestep) used as a whole:
+    one input of unit variance of the total width, as every input is read;
+    None when a part depends on a weight."""
+    for p in c.parts:
+        names, ops = _leaves(fw, p.node)
+        if "<unfollowed>" in ops or any(fw.decls.get(n, ("",))[0] == "param" for n in names):
+            return None
+    widths = [p.dim.value for p in c.parts]
+    width = None if None in widths else sum(widths)  # unknown: what it meets fixes it
+    node = fw.declare("features", "input", (Dim(width),), fw.offsets.span(where), "input")
+    fw.inputs.append(node.value)
+    fw.cut_inputs = True
+    fw.notes.append("a concatenation of data (no weight below it) is one input of unit "
+                    "variance")
+    return Tensor(node, fw.decls[node.value][1][0])
+
+
+def _token(fw, p: Tensor) -> bool:
+    """``p`` is a learned token: a parameter of three or more axes (``(1, 1, d)``,
+    expanded to the batch, through the names forward binds), no layer applied."""
+    names, ops = _leaves(fw, p.node)
     # (a learned (1, n) state next to data is as often a feature concatenation,
     # an RNN's start state, so parameters of two axes say nothing)
     return bool(names & set(fw.many_axes)) and "matmul" not in ops

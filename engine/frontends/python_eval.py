@@ -23,7 +23,7 @@ from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.frontends.python_apply import Apply
 from chainlens.engine.frontends.python_ast import Offsets
 from chainlens.engine.frontends.python_body import Body
-from chainlens.engine.frontends.python_concat import SEQUENCE, why_not
+from chainlens.engine.frontends.python_concat import SEQUENCE, data_input, why_not
 from chainlens.engine.frontends.python_init import InitReader
 from chainlens.engine.frontends.python_init_laws import declared_init, finish_inits
 from chainlens.engine.frontends.python_library import MEASURED_WIDTH as _MEASURED_WIDTH
@@ -115,6 +115,7 @@ class _Forward(Apply):
         self.transposed: set[str] = set()  # parameters read as x @ W, declared [out, in]
         self.scales: dict[str, float] = {}  # parameters drawn with a written factor
         self.many_axes: set[str] = set()  # parameters of three or more axes
+        self.cut_inputs = False  # a concatenation of data read as a fresh input
 
     # ---- the program -----------------------------------------------------
     def run(self, mod: Mod, source: str) -> Built:
@@ -152,6 +153,9 @@ class _Forward(Apply):
                                   "input")
             name = self.bind("L", call("sum", mul(target, sym(name))), entry)
             self.notes.append("L = Σ target·output, a target of unit variance")
+        if not self.layers and self.cut_inputs:  # the gain over the input would be cut
+            raise Unsupported(entry, "a concatenation of data used whole in a module without "
+                              "weights: its gain over the input is not read")
         if not self.layers and not self.arguments:
             raise Unsupported(entry, "no layer with weights and no input is used in forward")
         if not self.layers:  # Swish, NewGELU, x + pe, a loss: the gradient over the input
@@ -287,6 +291,9 @@ class _Forward(Apply):
                 v.made = Tensor(node, self.decls[node.value][1][0])
             return v.made
         if isinstance(v, Concat):
+            data = data_input(self, v, where)  # sinusoidal features of a timestep
+            if data is not None:
+                return data
             raise Unsupported(where, why_not(v))
         kind = type(v).__name__
         raise Unsupported(where, f"{ast.unparse(where)[:50]} is a {kind.lower()}, not a tensor")

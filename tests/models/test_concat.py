@@ -137,3 +137,24 @@ def test_leading_and_trailing_sizes_of_a_shape_unpack():
     READ.agree("LeadingSizes", torch_flow.torch_ratios(
         fixtures.LeadingSizes, lambda: (torch.randn(3, 2, 16),),
         [lambda m: m.a.weight.grad, lambda m: m.b.weight.grad]))
+
+
+def test_a_layer_norm_of_a_concatenation_normalises_all_its_parts_together():
+    READ.agree("NormLayerOverParts", torch_flow.torch_ratios(
+        fixtures.NormLayerOverParts, _x(),
+        [lambda m: m.a.weight.grad, lambda m: m.b.weight.grad, lambda m: m.out.weight.grad]))
+
+
+def test_a_group_norm_of_concatenated_channels_is_shown_not_judged():
+    flow = READ.flow("GroupNormOverChannels")
+    assert flow is not None and len(flow.layers) == 3
+    assert flow.verdict == "not judged"
+
+
+def test_a_concatenation_of_data_used_whole_is_one_input():
+    READ.agree("TimeFeatures", torch_flow.torch_ratios(
+        fixtures.TimeFeatures, lambda: (torch.rand(1) * 100,),
+        [lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad]))
+    assert "a concatenation of data (no weight below it)" in READ.notes("TimeFeatures")
+    # without a weight, the input's gain through the module would be cut: a skip
+    assert "its gain over the input is not read" in READ.skips["DataOnly.forward"]
