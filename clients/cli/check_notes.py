@@ -36,9 +36,29 @@ def _position(doc, unit_or_skip, span: Span) -> tuple[int, int]:
 
 def check_file(path: str, kind: str | None = None) -> list[dict]:
     """Every claim of a note as a plain record (what the three formats print)."""
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
-    return check_text(text, path, kind)
+    with open(path, encoding="utf-8", newline="") as fh:
+        raw = fh.read()
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")  # as open() in text mode reads it
+    records = check_text(text, path, kind)
+    if len(text) != len(raw):
+        for r in records:  # a fix's offsets count the file's own characters, CR of CRLF included
+            if "fix" in r:
+                span = r["fix"]["span"]
+                r["fix"]["span"] = {**span, "start": _file_offset(raw, span["start"]),
+                                    "end": _file_offset(raw, span["end"])}
+    return records
+
+
+def _file_offset(raw: str, offset: int) -> int:
+    """Where ``offset`` of the text with CRLF read as LF is in ``raw``: a
+    SARIF fix is applied to the file as it is, and a CRLF file's fix landed
+    one character early per line above it (red team R33)."""
+    shift = 0
+    at = raw.find("\r\n")
+    while at != -1 and at - shift < offset:
+        shift += 1
+        at = raw.find("\r\n", at + 2)
+    return offset + shift
 
 
 def check_text(text: str, path: str, kind: str | None = None) -> list[dict]:

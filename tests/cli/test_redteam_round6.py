@@ -73,3 +73,33 @@ def test_layers_without_gradient_are_named_and_a_lone_layer_has_no_ratio(tmp_pat
     assert "one layer measured, no first/last ratio to judge" in zero, out
     assert "no gradient reaches (as read, not judged): a (line 23), b (line 24)" in zero, out
     assert "first/last = 1," not in zero, out
+
+
+def test_a_sarif_fix_lands_on_the_claim_in_a_crlf_note(tmp_path):
+    """SARIF offsets count the file's own characters: in a CRLF note every
+    fix used to land one character early per line above it, and applying
+    it wrote '$\\frac{d}{dx}x^3 3 x^{2}^2$' (red team R33)."""
+    import json
+
+    note = tmp_path / "crlf.md"
+    note.write_bytes(b"Intro line.\r\n\r\n$\\frac{d}{dx}x^3 = x^2$\r\n\r\n"
+                     b"$\\frac{d}{dx} e^{3x} = e^{3x}$\r\n")
+    proc = subprocess.run([str(CHAINLENS), "check", str(note), "--format", "sarif"],
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 1, proc.stderr
+    raw = note.read_bytes().decode()
+    edits = [(rep["deletedRegion"]["charOffset"], rep["deletedRegion"]["charLength"],
+              rep["insertedContent"]["text"])
+             for result in json.loads(proc.stdout)["runs"][0]["results"]
+             for fix in result["fixes"] for change in fix["artifactChanges"]
+             for rep in change["replacements"]]
+    assert [raw[at:at + n] for at, n, _ in edits] == ["x^2", "e^{3x}"]
+    for at, n, text in sorted(edits, reverse=True):
+        raw = raw[:at] + text + raw[at + n:]
+    assert raw == ("Intro line.\r\n\r\n$\\frac{d}{dx}x^3 = 3 x^{2}$\r\n\r\n"
+                   "$\\frac{d}{dx} e^{3x} = 3 e^{3 x}$\r\n")
+    fixed = tmp_path / "fixed.md"
+    fixed.write_bytes(raw.encode())
+    again = subprocess.run([str(CHAINLENS), "check", str(fixed)], capture_output=True,
+                           text=True, timeout=240)
+    assert again.returncode == 0 and "2 correct, 0 wrong" in again.stdout, again.stdout
