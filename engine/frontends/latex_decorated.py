@@ -70,6 +70,8 @@ def unboxed(text: str) -> str:
                     break
         if end < 0:
             break
+        if re.match(r"\s*[\^_]", text[end + 1:]):
+            continue  # \boxed{x+1}^3: a power on the box is no key result (and not x+1³)
         out += [text[at:m.start()], " " * (m.end() - m.start()), text[m.end():end], " "]
         at = end + 1
     return "".join(out) + text[at:]

@@ -33,18 +33,37 @@ __all__ = ["normalise", "ambiguity", "two_readings", "function_words", "latex_wo
 
 _DROP = re.compile(
     r"\\(displaystyle|textstyle|scriptstyle|ds|bigskip|medskip|smallskip|qedhere|nonumber|notag"
-    r"|primeskip|limits|nolimits|quad|qquad|displaybreak|strut|left\.|right\.)(?![A-Za-z])"
-    r"|\\(label|tag|hspace\*?|vspace\*?|color|textcolor\{[^{}]*\})\s*\{[^{}]*\}"
+    r"|primeskip|limits|nolimits|quad|qquad|displaybreak|strut|left\.|right\.|checkmark"
+    r"|blacksquare|qed)(?![A-Za-z])"
+    r"|\\(label|tag|hspace\*?|vspace\*?|color|[hv]?phantom)\s*\{[^{}]*\}"
+    r"|\\mathstrut(?![A-Za-z])"
     r"|\\[mh]?kern\s*-?[\d.]+\s*(mu|pt|em|ex)|\\hskip\s*-?[\d.]+\s*(pt|em|ex)"
-    r"|\\[,;:! ]|~")
+    r"|\\[,;:! >]|~|\^\s*\{\s*\}")  # (\sin^{}y: an empty power, nothing)
 _UNWRAP = re.compile(r"\\(ensuremath|boxed|mathbf|mathit|bm|boldsymbol|underbrace|overbrace"
-                     r"|displaystyle|colorbox\{[^{}]*\}"
+                     r"|displaystyle|colorbox\{[^{}]*\}|textcolor\{[^{}]*\}|color\{[^{}]*\}(?=\s*\{)"
+                     r"|[bx]?cancel|cancelto\{[^{}]*\}|smash|mathbin|mathord|mathrel|mathopen"
+                     r"|mathclose|underset\{[^{}]*\}|overset\{[^{}]*\}|stackrel\{[^{}]*\}"
                      r"|answer(?:\[[^\]]*\])?)\s*\{")  # Ximera's \answer{2x}: the claimed side
-_SIZED = re.compile(r"\\(?:[Bb]igg?|left|right)[lrm]?\s*(\\\{|\\\}|\\langle|\\rangle|[()\[\]|.])")
+_SIZED = re.compile(r"\\(?:[Bb]igg?|left|right)[lrm]?\s*(\\\{|\\\}|\\langle|\\rangle|[()\[\]|.]"
+                    r"|\\[lr]brack(?![A-Za-z])|\\[lr]brace(?![A-Za-z]))")
+#: bracket words written bare: ``\lbrack x\rbrack`` is [x]
+_BRACKET_WORDS = {"\\lbrack": "(", "\\rbrack": ")", "\\lbrace": "(", "\\rbrace": ")",
+                  "\\langle": "(", "\\rangle": ")"}
+_BRACKET_WORD = re.compile(r"\\(?:[lr]brack|[lr]brace|[lr]angle)(?![A-Za-z])")
+#: sized bars: ``\left| x \right|`` and ``\left\vert``: an explicit pair, |x| (red team R4)
+_SIZED_BAR = re.compile(r"\\(left|right)\s*(?:\||\\vert(?![A-Za-z])|\\[lr]vert(?![A-Za-z]))")
+#: TeX's superscript characters, as a note writes them in plain text (xⁿ⁻¹, eˣ, sin²x)
+_UNICODE_POWER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿˣⁱʸᵗᵏᵃᵐ]+")
+_UNICODE_POWER_CHARS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿˣⁱʸᵗᵏᵃᵐ", "0123456789-+nxiytkam")
+#: ``\root 3 \of x`` (plain TeX) is the cube root
+_ROOT_OF = re.compile(r"\\root\s*(\{[^{}]*\}|[^\s\\{}]+)\s*\\of(?![A-Za-z])\s*")
 _UPRIGHT_D = re.compile(r"\\(?:mathrm|operatorname|text|mathop)\s*\{\s*d\s*(?:\\[,;:!]\s*)*\}"
-                        r"|\\mathrm\s+d(?![A-Za-z])")
+                        r"|\\mathrm\s+d"  # \mathrm dx: TeX takes one token, d (red team R3)
+                        r"|\\(?:dd|dif)(?![A-Za-z])")  # physics' \dd x, commath's \dif x
 #: ``d {y}``, ``d {}`` (a macro's argument spliced in braces): TeX shows dy, d.
 _D_GROUP = re.compile(r"(?<![\\A-Za-z])d\s*\{\s*([A-Za-z]?)\s*\}")
+_PLAIN_D = re.compile(r"(?<![\\A-Za-z{])d([a-z])?\s*/\s*d([a-z])(?![A-Za-z])")
+_PLAIN_PARTIAL = re.compile(r"∂\s*([A-Za-z])?\s*/\s*∂\s*([A-Za-z])(?![A-Za-z])")
 _PRIME = re.compile(r"\^\s*\{?\s*\\prime\s*\}?|\\prime|’|′")
 _FRAC_TOKEN = re.compile(r"\\[dt]?frac(?![A-Za-z])")
 _LETTERS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,}")
@@ -84,16 +103,50 @@ def _group_end(text: str, open_at: int) -> int:
     return -1
 
 
+_ONE_TOKEN = re.compile(r"\s*(?:[A-Za-z0-9]|\\[A-Za-z]+)\s*")
+
+
 def _unwrap(text: str) -> str:
-    """``\\boxed{X}`` -> ``X`` (and the other invisible wrappers)."""
+    """``\\boxed{X}`` -> ``X`` (and the other invisible wrappers: colour,
+    cancelling strokes, a brace with its annotation).  A wrapper is read as
+    its body, never dropped with it: ``\\textcolor{red}{-}`` is a minus sign."""
+    at = 0
     while True:
-        m = _UNWRAP.search(text)
+        m = _UNWRAP.search(text, at)
         if not m:
             return text
         end = _group_end(text, m.end() - 1)
         if end < 0:
             return text
-        text = text[:m.start()] + " " + text[m.end():end - 1] + " " + text[end:]
+        body = text[m.end():end - 1]
+        if m.group(1) != "overbrace" and re.match(r"\s*\^", text[end:]) \
+                and not re.fullmatch(_ONE_TOKEN, body):
+            # \boxed{2x}^2: the power is on the box, which reads as 2x² to the eye
+            # and as (2x)² to TeX: left as written, so not read
+            at = m.end()
+            continue
+        if m.group(1).startswith("underset") and re.fullmatch(
+                r"\s*\\(?:lim|sum|prod|max|min|sup|inf)\s*", body):
+            # \underset{h\to 0}{\lim}: the limit's subscript, as \lim_{h\to 0}
+            body = body.strip() + "_{" + m.group(1)[len("underset{"):-1] + "}"
+        if m.group(1).startswith("colorbox"):
+            body = body.replace("$", " ")  # \colorbox{c}{$2x$}: text mode around math
+        rest = text[end:]
+        script = {"underbrace": "_", "overbrace": "^"}.get(m.group(1))
+        if script and rest.lstrip().startswith(script):
+            # \underbrace{2x}_{\text{power rule}}: the annotation is no subscript of 2x
+            at = len(rest) - len(rest.lstrip()) + 1
+            while at < len(rest) and rest[at].isspace():
+                at += 1
+            close = _group_end(rest, at) if rest[at:at + 1] == "{" else \
+                (at + len(c.group(0)) if (c := _CONTROL.match(rest, at)) else at + 1)
+            if close < 0:
+                return text
+            rest = rest[close:]
+            if re.match(r"\s*[\^_]", rest) and not re.fullmatch(_ONE_TOKEN, body):
+                at = m.end()
+                continue
+        text = text[:m.start()] + " " + body + " " + rest
 
 
 def _over(text: str) -> str:
@@ -172,15 +225,16 @@ def _split_letters(text: str) -> str:
     return _LETTERS.sub(split, text)
 
 
-_PHYSICS = re.compile(r"\\(p?dv)(?![A-Za-z])\s*(?:\[\s*(\d)\s*\])?\s*(?=\{)"
+_PHYSICS = re.compile(r"\\(p?dv|odv|od|pd|diffp?)(?![A-Za-z])\s*(?:\[\s*(\d)\s*\])?\s*(?=\{)"
                       r"|\\qty(?![A-Za-z])\s*(?=[(\[])")
 
 
 def _physics(text: str) -> str:
     """The ``physics`` package's derivatives, as the note's own macros would be
-    expanded: ``\\dv{x}`` is d/dx, ``\\dv[2]{x}`` d²/dx², ``\\dv{f}{x}`` df/dx,
-    ``\\pdv{f}{x}`` ∂f/∂x, ``\\qty(…)`` brackets.  (``\\pdv{f}{x}{y}``, a mixed
-    partial, stays as written: not read.)"""
+    expanded (and the derivative, commath and esdiff packages' ``\\odv``, ``\\od``,
+    ``\\pd``, ``\\diff``, ``\\diffp``, the same with ordinary names): ``\\dv{x}`` is
+    d/dx, ``\\dv[2]{x}`` d²/dx², ``\\dv{f}{x}`` df/dx, ``\\pdv{f}{x}`` ∂f/∂x, ``\\qty(…)``
+    brackets.  (``\\pdv{f}{x}{y}``, a mixed partial, stays as written: not read.)"""
     out, at = [], 0
     for m in _PHYSICS.finditer(text):
         if m.start() < at:
@@ -203,7 +257,9 @@ def _physics(text: str) -> str:
             i = end
         if not groups or len(groups) == 3:
             continue
-        d = "d" if m.group(1) == "dv" else "\\partial "
+        if len(groups) == 2 and not groups[0]:
+            groups = groups[1:]  # \dv{}{x}: the operator d/dx (red team R6)
+        d = "\\partial " if m.group(1) in ("pdv", "pd", "diffp") else "d"
         n = m.group(2)
         top, var = (d + (f"^{{{n}}}" if n else ""), groups[-1])
         low = f"{d}{var}" + (f"^{{{n}}}" if n else "")
@@ -239,16 +295,59 @@ def _sigma_powers(text: str) -> str:
     return text
 
 
+def _sized_bars(text: str) -> str:
+    """``\\left| x \\right|`` as ``\\lvert x \\rvert`` when every sized bar has its
+    partner and one follows a factor (``3x\\left|x\\right|`` is 3x·|x|); else as
+    ``|``, which :func:`bracketed_bars` reads after a function; an evaluation bar
+    (``\\left. … \\right|_{x=1}``) keeps its reading."""
+    found = list(_SIZED_BAR.finditer(text))
+    left = sum(m.group(1) == "left" for m in found)
+    glued = any(m.group(1) == "left" and re.search(r"[A-Za-z0-9)}]\s*$", text[:m.start()])
+                and not re.search(r"\\[A-Za-z]+\s*$", text[:m.start()]) for m in found)
+    if not found or 2 * left != len(found) or not glued:
+        return _SIZED_BAR.sub(lambda m: "\\" + m.group(1) + "|", text)
+    return _SIZED_BAR.sub(lambda m: "\\lvert " if m.group(1) == "left" else "\\rvert ", text)
+
+
+def _root_of(text: str) -> str:
+    """Plain TeX's ``\\root 3 \\of x`` (``\\root n\\of{x+1}``) as ``\\sqrt[3]{x}``."""
+    while (m := _ROOT_OF.search(text)) is not None:
+        at = m.end()
+        if text[at:at + 1] == "{":
+            end = _group_end(text, at)
+            if end < 0:
+                return text
+            radicand = text[at + 1:end - 1]
+        elif (c := _CONTROL.match(text, at)) is not None:
+            end, radicand = c.end(), c.group(0)
+        elif at < len(text):
+            end, radicand = at + 1, text[at]
+        else:
+            return text
+        index = m.group(1).strip("{} ")
+        text = text[:m.start()] + "\\sqrt[" + index + "]{" + radicand + "}" + text[end:]
+    return text
+
+
 def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     """``math`` as the engine's LaTeX reader should take it (see the module
     docstring).  Not offset-preserving: spans come from the raw note."""
     text = _physics(expand_macros(math, macros or {}))
+    # plain text's d/dx, dy/dx, ∂f/∂x inside a claim is the operator, never d÷(d·x)
+    text = _PLAIN_D.sub(lambda m: "\\frac{d" + (m.group(1) or "") + "}{d" + m.group(2) + "}", text)
+    text = _PLAIN_PARTIAL.sub(lambda m: "\\frac{\\partial " + (m.group(1) or "") + "}{\\partial "
+                              + m.group(2) + "}", text).replace("∂", "\\partial ")
     text = _UPRIGHT_D.sub("d", text)
     text = _D_GROUP.sub(r"d\1", text)
     text = _unwrap(text)
     text = _DROP.sub(" ", text)
+    text = _sized_bars(text)
     text = _SIZED.sub(lambda m: {"\\{": "(", "\\}": ")", ".": " ", "\\langle": "(",
                                  "\\rangle": ")"}.get(m.group(1), m.group(1)), text)
+    text = _BRACKET_WORD.sub(lambda m: _BRACKET_WORDS[m.group(0)], text)
+    text = re.sub(r"\\vert(?![A-Za-z])", "|", text)
+    text = _UNICODE_POWER.sub(lambda m: "^{" + m.group(0).translate(_UNICODE_POWER_CHARS) + "}",
+                              text)
     text = bracketed_bars(text)  # \ln|x|: ln(|x|)
     text = _PRIME.sub("'", text)
     text = re.sub(r"([A-Za-z])\s+'", r"\1'", text)
@@ -256,7 +355,8 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = text.replace("\\{", "(").replace("\\}", ")")
     text = re.sub(r"\\sqrt\s*\[([^\[\]]*)\]", lambda m: "\\sqrt\x00" + m.group(1) + "\x01", text)
     text = text.replace("[", "(").replace("]", ")").replace("\x00", "[").replace("\x01", "]")
-    text = text.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac")
+    text = re.sub(r"\\(?:[dtc]|nice|s)frac(?![A-Za-z])(?:\s*\[[^\]]*\])?", r"\\frac", text)
+    text = _root_of(text)
     text = _over(text)
     text = _frac_arguments(text)
     text = re.sub(r"\^\s*(-\s*\d)", r"^{\1}", text)  # sin^-1(x): a signed one-digit power

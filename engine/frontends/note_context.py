@@ -214,6 +214,10 @@ def not_asserted(note: str, frag: Math) -> str | None:
         return "the sentence measures angles in degrees"
     if _PRIME_NAME.search(note, start, frag.start) and "'" in frag.text:
         return "a prime may name another function here (a shifted graph, a complement, a frame)"
+    if re.search(r"\bgraphs?\s+of\s*(?:\\\(|\$+)?\s*$", note[start:frag.start]) and \
+            re.search(r"'|\\prime", frag.text):
+        # "the graph of \( f^\prime(x) = \sqrt[3]{x^2} \)": a function to plot, named
+        return "the sentence names a function to plot (the graph of …), not a derivative claim"
     clause = max(start, note.rfind(",", start, frag.start) + 1,
                  note.rfind(" then ", start, frag.start), note.rfind(";", start, frag.start) + 1)
     if _PREMISE.search(note, clause, frag.start) or _IVP.search(around):

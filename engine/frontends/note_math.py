@@ -49,17 +49,17 @@ _CODE_DIRECTIVES = frozenset({
 _OPTION = re.compile(r"[ \t]*:[A-Za-z][\w-]*:[^\n]*\n")
 _INLINE_CODE = re.compile(r"`[^`\n]+`")
 #: MyST math: a ```{math} fence (its :label: lines are options) and the
-#: {math}`…` role are math, not code.
-_MATH_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*\{math\}[^\n]*\n((?:[ \t]*:[a-z-]+:[^\n]*\n)*)"
-                         r"(.*?)^[ \t]*\1[ \t]*$", re.S | re.M)
+#: {math}`…` role are math, not code; so is GitHub's ```math fence (red team R25).
+_MATH_FENCE = re.compile(r"^[ \t]*(```|~~~)[ \t]*(?:\{math\}|math(?![\w-]))[^\n]*\n"
+                         r"((?:[ \t]*:[a-z-]+:[^\n]*\n)*)(.*?)^[ \t]*\1[ \t]*$", re.S | re.M)
 _MATH_ROLE = re.compile(r"\{math\}`([^`\n]+)`")
-_BLANKED = re.compile(r"\\label\{[^}]*\}|\\nonumber|\\notag|&|\\,|\\;|\\!"
+_BLANKED = re.compile(r"\\label\{[^}]*\}|\\nonumber|\\notag|&|\\,|\\;|\\!|(?<!\\)\\[>:]"
                       r"|\\(begin|end)\{(aligned|alignedat|split|gathered|array|cases)\}"
                       r"(\[[a-z]\])?(\{[^{}]*\})?")
 #: Prose inside math (``\text{ where }``, ``\intertext``) ends a statement:
 #: ``y = f(g(x)), \text{ where } f(x) = x^2 \text{ and } g(x) = 1-x`` is three.
 _PROSE = re.compile(r"\\intertext\s*\{[^{}]*(\{[^{}]*\}[^{}]*)*\}"
-                    r"|\\(?:text|textrm|mbox)\s*\{[^{}$]*[A-Za-z]{2}[^{}]*(\{[^{}]*\}[^{}]*)*\}")
+                    r"|\\(?:text|textrm|textit|textbf|textsf|emph|mbox|hbox)\s*\{[^{}$]*[A-Za-z]{2}[^{}]*(\{[^{}]*\}[^{}]*)*\}")
 #: ``\\\\`` ends a line of an alignment, with its optional space (``\\\\[2pt]``).
 _LINE_BREAK = re.compile(r"\\\\(?:\s*\[\s*-?[\d.]+\s*[a-z]{2}\s*\])?")
 
@@ -73,7 +73,8 @@ def _prose(m: re.Match) -> str:
         # continues the chain above it
         return "\\\\" + " " * (len(m.group(0)) - 2)
     if inside in function_words():
-        return m.group(0)
+        # \text{arcsinh}: the function's name, written so that no \text ends the chain
+        return (" " + inside).ljust(len(m.group(0)))
     rest = m.string[m.end():]
     line_end = rest.find("\\\\")
     if not rest[:line_end if line_end >= 0 else len(rest)].strip():

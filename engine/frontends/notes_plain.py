@@ -20,12 +20,16 @@ from chainlens.engine.frontends.notes import Claim, Math
 __all__ = ["plain_math", "table_claims", "worded_claims"]
 
 _OPERATOR = re.compile(r"(?<![A-Za-z\\])d\s*/\s*d[a-z](?![A-Za-z])|\\d?frac\{d\}\{d[a-z]\}"
+                       r"|∂\s*/\s*∂[a-z](?![A-Za-z])|∂[a-z]\s*/\s*∂[a-z](?![A-Za-z])\s*="
                        r"|(?<![A-Za-z\\])d[a-z]\s*/\s*d[a-z](?![A-Za-z])\s*="
                        r"|(?<![A-Za-z\\'])[a-z]'+\s*(?:\(\s*[a-z]\s*\))?\s*=(?!=)|\)'\s*=")
 #: A line of plain text that defines a function: "f(x) = x^3 + 2x", "- Let y = e^(2x)".
 _DEFINES = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?"
                       r"(?:\*\*[A-Z][^*\n]{0,30}\*\*[ \t]*)?(?:(?:Let|If|For)[ \t]+)?"
                       r"(?=(?:[a-z][ \t]*\([ \t]*[a-z][ \t]*\)|y)[ \t]*=[^=])")
+#: a premise inside a plain line, before its claim: "… If f(x) = x g(x), then …"
+_GIVEN = re.compile(r"(?<![A-Za-z])(?:[Ii]f|[Ll]et|[Ss]uppose|[Ww]hen|[Gg]iven)[ \t]+"
+                    r"(?=[a-z][ \t]*\([ \t]*[a-z][ \t]*\)[ \t]*=[^=])")
 _ROW = re.compile(r"^[ \t]*\|?(.+?)\|?[ \t]*$")
 _RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)+\|?[ \t]*$")
 _FUNCTION_HEAD = re.compile(r"function|expression|f\s*\(\s*x\s*\)|^\$?\s*f\s*\$?$", re.I)
@@ -53,6 +57,9 @@ def plain_math(note: str, math: tuple[Math, ...]) -> tuple[Math, ...]:
         if not fence and (m or d) and "|" not in line and "`" not in line \
                 and "$" not in line:
             at = d.end() if d else _opening(line, m)
+            given = _GIVEN.search(line, 0, at) if not d and at > 0 else None
+            if given:  # "Prove: If f(x) = xg(x), then f'(x) = …": the premise is read too
+                at = given.end()
             start = offset + at
             end = offset + len(line.rstrip("\r\n"))
             if at >= 0 and "=" in line[at:] and not _covered(start, end, math):
