@@ -12,10 +12,18 @@ file cannot be read.  ``--format sarif`` for CI.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
-from chainlens.engine.core.source import Span
+from chainlens.engine.core.source import ChainError, Span
+from chainlens.engine.frontends.note_edits import claim_edit
+from chainlens.engine.language.reader import parse_expr
+
+
+class NoteError(Exception):
+    """A note that cannot be read at all (a notebook that is not JSON): the
+    command's input error, exit 2 (README), never "no claims found"."""
 
 
 def register_arguments(p) -> None:
@@ -23,12 +31,19 @@ def register_arguments(p) -> None:
                    help="also list the claims that are correct or not checked (with why)")
 
 
-def _position(doc, unit_or_skip, span: Span) -> tuple[int, int]:
-    cell = getattr(unit_or_skip, "cell", None)
-    text = doc.text
-    if doc.kind == "notebook" and cell is not None:
-        src = json.loads(doc.text)["cells"][cell].get("source", "")
-        text = "".join(src) if isinstance(src, list) else src
+def _cell_texts(doc) -> dict:
+    """The text each cell's offsets count in, read once per note (parsing
+    the notebook again for each claim made many claims quadratic)."""
+    if doc.kind != "notebook":
+        return {}
+    out = {}
+    for k, cell in enumerate(json.loads(doc.text)["cells"]):
+        src = cell.get("source", "") if isinstance(cell, dict) else ""
+        out[k] = "".join(src) if isinstance(src, list) else str(src)
+    return out
+
+
+def _position(text: str, span: Span) -> tuple[int, int]:
     line = text.count("\n", 0, span.start) + 1
     col = span.start - (text.rfind("\n", 0, span.start) + 1) + 1
     return line, col
@@ -44,12 +59,12 @@ def check_file(path: str, kind: str | None = None) -> list[dict]:
         for r in records:  # a fix's offsets count the file's own characters, CR of CRLF included
             if "fix" in r:
                 span = r["fix"]["span"]
-                r["fix"]["span"] = {**span, "start": _file_offset(raw, span["start"]),
-                                    "end": _file_offset(raw, span["end"])}
+                r["fix"]["span"] = {**span, "start": file_offset(raw, span["start"]),
+                                    "end": file_offset(raw, span["end"])}
     return records
 
 
-def _file_offset(raw: str, offset: int) -> int:
+def file_offset(raw: str, offset: int) -> int:
     """Where ``offset`` of the text with CRLF read as LF is in ``raw``: a
     SARIF fix is applied to the file as it is, and a CRLF file's fix landed
     one character early per line above it (red team R33)."""
@@ -68,20 +83,31 @@ def check_text(text: str, path: str, kind: str | None = None) -> list[dict]:
     from chainlens.engine.frontends.document import read_document
 
     doc = read_document(text, kind, path=None if path.startswith("<") else path)
+    if doc.error is not None and doc.kind == "notebook":
+        raise NoteError(doc.error.message)
+    cells = _cell_texts(doc)
     out = []
     for unit in doc.claims:
         v = check_claim(unit)
-        line, col = _position(doc, unit, unit.name_span)
+        where = cells.get(unit.cell, doc.text) if unit.cell is not None else doc.text
+        line, col = _position(where, unit.name_span)
         verdict = "correct" if v.ok else "wrong" if v.ok is False else "not checked"
         record = {"file": path, "line": line, "column": col, "cell": unit.cell,
                   "verdict": verdict, "claim": v.to_dict(),
                   "message": v.message() if v.ok is False else
                   (v.note or "correct derivative")}
-        if v.ok is False and v.correct_latex:
-            record["fix"] = {"span": unit.name_span.to_dict(), "replacement": v.correct_latex}
+        span = unit.name_span
+        edit = v.ok is False and v.correct_latex and claim_edit(
+            where, span.start, span.end, v.correct_latex, "latex" if doc.kind == "latex"
+            else "markdown")
+        if edit:  # inside the author's decoration; no bar that splits a table cell
+            record["fix"] = {"span": Span.at(where, edit[0], edit[1]).to_dict(),
+                             "replacement": edit[2]}
         out.append(record)
     for skip in doc.skipped:
-        line, col = _position(doc, skip, skip.span)
+        cell = getattr(skip, "cell", None)
+        line, col = _position(cells.get(cell, doc.text) if cell is not None else doc.text,
+                              skip.span)
         out.append({"file": path, "line": line, "column": col, "cell": None,
                     "verdict": "not checked", "message": skip.reason})
     return sorted(out, key=lambda r: (r.get("cell") or 0, r["line"], r["column"]))
@@ -92,6 +118,11 @@ def run_files(args) -> int:
     for path in args.files:
         if _typed_claim(path):  # chainlens check "d/dx sin(x) = cos(x)"
             found = check_text(path, "<claim>", "markdown")
+            unread = None if found else _unread_side(path)
+            if unread:
+                print(f"chainlens check: the claim {path!r} does not parse: {unread}",
+                      file=sys.stderr)
+                return 2
             if not found:
                 print(f"chainlens check: no such file, and no derivative claim in {path!r}; "
                       "a claim reads d/dx sin(x) = cos(x); one derivative: chainlens "
@@ -111,6 +142,9 @@ def run_files(args) -> int:
             return 2
         except OSError as exc:
             print(f"chainlens check: {path}: {exc.strerror}", file=sys.stderr)
+            return 2
+        except NoteError as exc:  # as chainlens health says it (red team R24)
+            print(f"chainlens check: {path}: {exc}", file=sys.stderr)
             return 2
         except UnicodeDecodeError as exc:
             print(f"chainlens check: {path} is not UTF-8 text (byte {exc.start})",
@@ -141,6 +175,25 @@ def run_files(args) -> int:
         print(f"{counts['correct']} correct, {counts['wrong']} wrong, "
               f"{counts['not checked']} not checked{tail}")
     return status
+
+
+def _unread_side(claim: str) -> str | None:
+    """Why a claim typed on the command line that the note reader found no
+    claim in does not parse (its side, with the parser's message, caret and
+    hint), or None when both sides parse (red team R7: it said "no derivative
+    claim" for ``d/dx |x|^3 = 3 x |x|``)."""
+    lhs, sep, rhs = claim.partition("=")
+    head = re.match(r"\s*(?:d\s*/\s*d\s*[A-Za-z]\w*|\(?\s*d\s*/\s*d\s*[A-Za-z]\w*\s*\)?)", lhs)
+    if not sep or head is None:
+        return None
+    for side, text in (("its left side", lhs[head.end():]), ("its right side", rhs)):
+        if not text.strip():
+            return f"{side} is empty"
+        try:
+            parse_expr(text.strip())
+        except ChainError as exc:
+            return f"{side}, {exc.caret()}"
+    return None
 
 
 def _typed_claim(arg: str) -> bool:
@@ -180,7 +233,8 @@ def _sarif(records: list[dict]) -> dict:
                                         "insertedContent": {"text": r["fix"]["replacement"]}}]}]}]
         results.append(result)
     return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-            "runs": [{"tool": {"driver": {"name": "chainlens", "rules": [{
+            "runs": [{"columnKind": "unicodeCodePoints",  # offsets count code points
+                      "tool": {"driver": {"name": "chainlens", "rules": [{
                 "id": "wrong-derivative",
                 "shortDescription": {"text": "a derivative claim in a note is wrong"}}]}},
                 "results": results}]}

@@ -22,6 +22,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chainlens.cli.check_notes import file_offset
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.frontends.kinds import KINDS, kind_of
 
@@ -418,12 +419,27 @@ def _uri(label: str) -> dict:
     return {"uri": path.as_posix(), "uriBaseId": "%SRCROOT%"}
 
 
-def _region(span: Span | None) -> dict:
+def _region(span: Span | None, raw: str | None = None) -> dict:
+    """A span's SARIF region; ``raw``: the file as it is when it has CRLF line
+    ends (the span counts the text read with LF: a fix applied at the span's
+    offsets landed one character early per line above it, red team R33)."""
     if span is None:
         return {"startLine": 1, "startColumn": 1}
+    start, end = span.start, span.end
+    if raw is not None:
+        start, end = file_offset(raw, start), file_offset(raw, end)
     return {"startLine": span.line, "startColumn": span.column, "endLine": span.end_line,
-            "endColumn": span.end_column, "charOffset": span.start,
-            "charLength": span.end - span.start}
+            "endColumn": span.end_column, "charOffset": start, "charLength": end - start}
+
+
+def _crlf_text(label: str) -> str | None:
+    """The file of ``label`` as it is, when it has CRLF line ends (else None)."""
+    try:
+        with open(label, encoding="utf-8", newline="") as fh:
+            raw = fh.read()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return raw if "\r\n" in raw else None
 
 
 def _in_cells(label: str) -> bool:
@@ -432,10 +448,11 @@ def _in_cells(label: str) -> bool:
     return str(label).endswith(".ipynb")
 
 
-def _location(label: str, span: Span | None) -> dict:
+def _location(label: str, span: Span | None, raw: str | None = None) -> dict:
     if _in_cells(label):
         return {"physicalLocation": {"artifactLocation": _uri(label)}}
-    return {"physicalLocation": {"artifactLocation": _uri(label), "region": _region(span)}}
+    return {"physicalLocation": {"artifactLocation": _uri(label),
+                                 "region": _region(span, raw)}}
 
 
 def _sarif(results, args) -> str:
@@ -454,16 +471,17 @@ def _sarif(results, args) -> str:
                         "level": "error", "message": {"text": str(error)},
                         "locations": [_location(label, error.span)]})
             continue
+        raw = None if label == "<stdin>" or _in_cells(label) else _crlf_text(label)
         for f in file.findings:
             result = {
                 "ruleId": RULES[f.kind][0], "ruleIndex": kinds.index(f.kind),
                 "level": _LEVEL[f.severity], "message": {"text": f.message},
-                "locations": [_location(label, f.span)],
+                "locations": [_location(label, f.span, raw)],
                 "properties": {"names": list(f.names), "bound": _finite(f.bound),
                                "boundLog10": _finite(f.bound_log10),
                                "measured": _finite(f.measured)},
             }
-            related = [dict(_location(label, x.span), id=i,
+            related = [dict(_location(label, x.span, raw), id=i,
                             message={"text": f"{x.label} ≤ {x.magnitude:.3g}"
                                      + (f" (×{x.count})" if x.count > 1 else "")})
                        for i, x in enumerate(f.factors) if x.span is not None]
@@ -474,7 +492,7 @@ def _sarif(results, args) -> str:
                     "description": {"text": r.title},
                     "artifactChanges": [{
                         "artifactLocation": _uri(label),
-                        "replacements": [{"deletedRegion": _region(e.span),
+                        "replacements": [{"deletedRegion": _region(e.span, raw),
                                           "insertedContent": {"text": e.new_text}}
                                          for e in r.edits]}]}
                     for r in f.remedies]

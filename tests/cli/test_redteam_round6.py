@@ -103,3 +103,22 @@ def test_a_sarif_fix_lands_on_the_claim_in_a_crlf_note(tmp_path):
     again = subprocess.run([str(CHAINLENS), "check", str(fixed)], capture_output=True,
                            text=True, timeout=240)
     assert again.returncode == 0 and "2 correct, 0 wrong" in again.stdout, again.stdout
+
+
+def test_health_sarif_fixes_land_on_their_text_in_a_crlf_program(tmp_path):
+    """The same for `chainlens health --format sarif` on a CRLF .chain file:
+    the ReLU fix's region covered 'h = ' instead of 'tanh' (red team R33)."""
+    import json
+
+    program = tmp_path / "tanh.chain"
+    program.write_bytes(b"input x in [-1, 1]\r\nh = x\r\nrepeat k in 1..40 {\r\n"
+                        b"  param w_k in [-1, 1]\r\n  h = tanh(w_k * h)\r\n}\r\nL = h^2\r\n")
+    proc = subprocess.run([str(CHAINLENS), "health", str(program), "--format", "sarif"],
+                          capture_output=True, text=True, timeout=240)
+    raw = program.read_bytes().decode()
+    found = [(fix["description"]["text"], raw[d["charOffset"]:d["charOffset"] + d["charLength"]])
+             for result in json.loads(proc.stdout)["runs"][0]["results"]
+             for fix in result.get("fixes", ()) for change in fix["artifactChanges"]
+             for rep in change["replacements"] for d in [rep["deletedRegion"]]]
+    relu = [text for title, text in found if title.startswith("Use ReLU")]
+    assert relu == ["tanh"], found
