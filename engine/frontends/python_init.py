@@ -377,9 +377,13 @@ class InitReader(InitValues, InitCalls, InitDraws):
             if isinstance(value, Layer) and value.label in ("", "?"):
                 value.label = f"_modules[{name}] {value.spec.ctor}"
             mod.attrs[name] = value
-        elif isinstance(target, ast.Tuple) and isinstance(value, Tup):
+        elif isinstance(target, ast.Tuple) and (isinstance(value, Tup) or (
+                isinstance(value, Items) and len(value.items) == len(target.elts))):
             for t, v in zip(target.elts, value.items, strict=False):
-                self.store(t, v, env, mod)
+                self.store(t, v, env, mod)  # model_fun, dim_in = model_dict[name]
+        elif isinstance(target, ast.Tuple) and isinstance(value, Unknown):
+            for t in target.elts:  # each name unknown for the value's reason
+                self.store(t, value, env, mod)
 
     # ---- values ----------------------------------------------------------
 

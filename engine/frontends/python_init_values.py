@@ -19,6 +19,7 @@ from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_flax import flax_call
 from chainlens.engine.frontends.python_sites import record_call
 from chainlens.engine.frontends.python_statements import known_truth, percent_format
+from chainlens.engine.frontends.python_tables import Table
 from chainlens.engine.frontends.python_transformer import decoder_stack
 from chainlens.engine.frontends.python_values import (
     Closure,
@@ -80,6 +81,8 @@ class InitValues:
                 value = self.constants[node.id]
                 if isinstance(value, tuple):  # filter_sizes = [2, 3, 4]
                     return Tup([Const(v) for v in value])
+                if isinstance(value, Table):  # model_dict = {'resnet18': [resnet18, 512]}
+                    return self._value(value.node, {}, None, node.id)
                 return value if isinstance(value, Ref) else Const(value)
             if node.id in BUILTINS:
                 return Ref(("builtins", node.id))

@@ -37,6 +37,7 @@ from chainlens.engine.frontends.python_project import origin
 from chainlens.engine.frontends.python_site_pass import inner_sites
 from chainlens.engine.frontends.python_sites import gives_arguments, site_scope
 from chainlens.engine.frontends.python_subclasses import layer_subclasses, subclass_reasons
+from chainlens.engine.frontends.python_tables import file_tables
 from chainlens.engine.frontends.python_values import Ref
 from chainlens.engine.language.program import Program
 from chainlens.engine.numeric.tape import node_shapes
@@ -136,6 +137,8 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
     functions = {**(imported.functions if imported else {}),
                  **{n.name: n for n in tree.body if isinstance(n, ast.FunctionDef)}}
     constants = {**(imported.constants if imported else {}), **_constants(tree)}
+    constants.update({k: t for k, t in file_tables(tree, set(constants)).items()
+                      if k not in constants})  # a registry of the file's own models
     others = {k: c for k, c in (imported.classes if imported else {}).items()
               if k not in classes}
     plain, aliases = plain_bases(tree), base_aliases(tree)

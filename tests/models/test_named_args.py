@@ -34,3 +34,10 @@ def test_an_argument_named_like_a_class_is_that_class_as_torch_measures_it():
 def test_a_class_that_needs_arguments_is_not_guessed():
     assert "AutoEncoder" not in READ.units
     assert "encoder is an argument of __init__" in READ.skips["AutoEncoder.forward"]
+
+
+def test_a_module_level_registry_of_the_files_models_is_read():
+    theirs = torch_flow.torch_ratios(fixtures.RegistryHead, lambda: torch.randn(1, 24), [
+        lambda m: m.encoder.fc1.weight.grad, lambda m: m.encoder.fc2.weight.grad,
+        lambda m: m.fc.weight.grad])
+    READ.agree("RegistryHead", theirs)

@@ -1,0 +1,57 @@
+"""Module-level tables of the file's own definitions, read where they are used.
+
+Model files keep a registry at the top level and pick from it in
+``__init__`` (``model_dict = {'resnet18': [resnet18, 512], ...}`` then
+``model_fun, dim_in = model_dict[name]``; ``BLOCKS = {'basic': BasicBlock}``).
+A literal of constants is already a file constant; a table that names the
+file's functions and classes is kept as its expression (:class:`Table`) and
+read, where a class uses it, by the reader's own value rules (a name of the
+file there is that definition, a number a constant).  Only literals of
+names, numbers and strings: a table that calls anything is not kept (what
+it builds would be built once per use).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+__all__ = ["Table", "file_tables"]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A top-level dict/list/tuple literal of names of the file's
+    definitions and constants (its ast expression)."""
+
+    node: ast.expr
+
+
+def _plain(node: ast.expr, names: set) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in names
+    if isinstance(node, ast.List | ast.Tuple):
+        return all(_plain(e, names) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(isinstance(k, ast.Constant) for k in node.keys) and all(
+            _plain(v, names) for v in node.values)
+    return False
+
+
+def file_tables(tree: ast.Module, known: set) -> dict:
+    """``{name: Table}`` for the top-level ``NAME = {...}`` / ``[...]`` that
+    name at least one definition of the file (``known``: its function and
+    class names) and hold nothing but those names and constants."""
+    defs = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+    names = defs | set(known)
+    out = {}
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Dict | ast.List | ast.Tuple)
+                and _plain(node.value, names)
+                and any(isinstance(n, ast.Name) for n in ast.walk(node.value))):
+            out[node.targets[0].id] = Table(node.value)
+    return out
