@@ -17,6 +17,7 @@ import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_flax import flax_call
+from chainlens.engine.frontends.python_layers import SIZE_FIELDS
 from chainlens.engine.frontends.python_sites import record_call
 from chainlens.engine.frontends.python_statements import known_truth, percent_format
 from chainlens.engine.frontends.python_tables import Table
@@ -25,6 +26,7 @@ from chainlens.engine.frontends.python_values import (
     Closure,
     Const,
     Items,
+    Layer,
     Mod,
     Param,
     Ref,
@@ -41,6 +43,22 @@ BUILTINS = frozenset({"range", "len", "int", "float", "max", "min", "round", "di
                       "OrderedDict",
                       "tuple", "getattr", "isinstance", "hasattr", "enumerate", "zip", "super",
                       "map", "str", "sum", "reversed", "abs"})
+def layer_size(layer: Layer, attr: str):
+    """A size attribute of a built layer, as torch sets it: ``out_channels``,
+    ``in_features`` (:data:`SIZE_FIELDS`, when written), a conv's
+    ``kernel_size`` tuple.  The classic ``n = m.kernel_size[0] *
+    m.kernel_size[1] * m.out_channels`` of an init loop is then torch's
+    fan_out; None for a size the file does not write."""
+    spec = layer.spec
+    if attr in SIZE_FIELDS:
+        value = getattr(spec, SIZE_FIELDS[attr], None)
+        ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+        return Const(value) if ok else None
+    if attr == "kernel_size" and spec.kernel:
+        return Tup([Const(k) for k in spec.kernel])
+    return None
+
+
 _BINOPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
            ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv, ast.Mod: operator.mod,
            ast.Pow: operator.pow}
@@ -106,6 +124,10 @@ class InitValues:
                 return Ref(base.path + (node.attr,))
             if isinstance(base, Items) and base.names and node.attr in base.names:
                 return base.names[node.attr]
+            if isinstance(base, Layer):  # m.out_channels, m.kernel_size in an init loop
+                size = layer_size(base, node.attr)
+                if size is not None:
+                    return size
             return Unknown(f"{ast.unparse(node)[:40]} is configuration chainlens cannot see")
         if isinstance(node, ast.BinOp):
             a = self._value(node.left, env, mod, label)

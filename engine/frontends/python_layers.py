@@ -260,6 +260,7 @@ class LayerSpec:
     reduction: str | None = None  # a loss: "sum", "none", else the mean
     depth: tuple = ()  # nn.Transformer / TransformerDecoder: (encoder, decoder) layers
     final_norm: bool = False  # ... ending in a LayerNorm
+    kernel: tuple = ()  # a torch conv: its kernel_size as torch keeps it, when written
 
 
 def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") -> LayerSpec | None:
@@ -304,7 +305,8 @@ def layer_spec(ctor: str, args: list, kwargs: dict, framework: str = "torch") ->
         k = arg(2, "kernel_size", default=1)
         return LayerSpec("conv", ctor, arg(0, "in_channels"), arg(1, "out_channels"),
                          window=_window(k, CONV_LAYERS[ctor]),
-                         bias=bool(arg(7, "bias", default=True)))
+                         bias=bool(arg(7, "bias", default=True)),
+                         kernel=_kernel(k, CONV_LAYERS[ctor]))
     if ctor == "Embedding":
         return LayerSpec("embedding", ctor, arg(0, "num_embeddings"), arg(1, "embedding_dim"))
     if ctor == "Embed":  # linen and nnx: Embed(num_embeddings, features)
@@ -369,6 +371,15 @@ SIZE_FIELDS = {"in_features": "fan_in", "in_channels": "fan_in", "input_size": "
                "num_embeddings": "fan_in", "embed_dim": "fan_out", "out_features": "fan_out",
                "out_channels": "fan_out", "hidden_size": "fan_out", "embedding_dim": "fan_out",
                "features": "fan_out"}
+
+
+def _kernel(k, dims: int) -> tuple:
+    """``m.kernel_size`` as torch keeps it (``3`` -> ``(3, 3)``); () when a
+    side is not written."""
+    sides = tuple(k) if isinstance(k, tuple) else (k,) * dims
+    ok = len(sides) == dims and all(isinstance(v, int) and not isinstance(v, bool) and v > 0
+                                    for v in sides)
+    return sides if ok else ()
 
 
 def _window(k, dims: int) -> int:
