@@ -452,9 +452,17 @@ def _spread(reader, func, node: ast.Call, env: dict, mod, label: str):
             kwargs[k.arg] = v
         elif isinstance(v, Items) and v.names and all(isinstance(n, str) for n in v.names):
             kwargs.update(v.names)
-        else:
+        elif isinstance(func, Ref) and _framework(func.path) in ("flax", "nnx"):
+            # a Flax layer's keywords are where its initializers are given
             return Unknown(f"`**{ast.unparse(k.value)[:30]}` gives keywords chainlens cannot "
                            "see")
+        else:  # nn.Conv2d(i, o, **kwargs) of a helper's **kwargs: as before, without them
+            note = f"`**{ast.unparse(k.value)[:30]}` of {label}: read without those keywords"
+            if note not in reader.notes:
+                reader.notes.append(note)
+            return None
+    if isinstance(func, Ref) and func.path == ("builtins", "dict"):
+        return Items(list(kwargs.values()), label, kwargs)  # dict(**base, lr=...)
     if isinstance(func, Partial):
         return build(reader, func, args, kwargs, node, label)
     if func.path[0] == "<local>":

@@ -5,7 +5,9 @@ given as ``nn.Dense(32, **inits)`` is the file's own initialisation (never
 silently Flax's default); ``nn.with_logical_constraint(x, axes)`` places x
 and changes nothing.  Checked against PyTorch running the same network at
 the same laws (JAX is not installed): Xavier-uniform kernels over their
-(in, out) fans, N(0, 1e-12) biases."""
+(in, out) fans, N(0, 1e-12) biases.  A PyTorch layer given a helper's
+``**kwargs`` the reader cannot see is read without them, as before, and the
+hover says so; ``dict(**base, ...)`` of written dicts is their entries."""
 
 import importlib.util
 import pathlib
@@ -87,3 +89,38 @@ def test_keywords_of_something_chainlens_cannot_see_are_a_skip_with_the_reason()
     units, skips = _read()
     assert "Opaque" not in units
     assert "`**options` gives keywords chainlens cannot see" in skips["Opaque.__call__"]
+
+
+TORCH_SOURCE = '''
+import torch
+from torch import nn
+
+
+class ConvBN(nn.Module):
+    def __init__(self, i, o, **kwargs):
+        super().__init__()
+        self.conv = nn.Conv2d(i, o, bias=False, **kwargs)
+        self.fc = nn.Linear(o, 4)
+
+    def forward(self, x):
+        return self.fc(torch.relu(self.conv(x)))
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        base = dict(in_features=8)
+        self.a = nn.Linear(**dict(**base, out_features=16))
+        self.b = nn.Linear(16, 4)
+
+    def forward(self, x):
+        return self.b(torch.relu(self.a(x)))
+'''
+
+
+def test_torch_layers_given_keywords_with_double_star():
+    doc = read_document(TORCH_SOURCE, path="torch_keywords.py")
+    units = {u.label: u for u in doc.programs}
+    assert "`**kwargs` of conv: read without those keywords" in units["ConvBN"].notes
+    shapes = {d.name: d.shape for d in units["Net"].program.declarations}
+    assert shapes["W_a"] == (16, 8)
