@@ -124,7 +124,8 @@ class Methods:
             axis = args[0].value if args and isinstance(args[0], Const) else None
             return self.size(whole, axis) if args else Shape(whole)
         if isinstance(owner, Linear) and name in ("view", "reshape", "permute", "transpose",
-                                                  "contiguous", "unflatten"):
+                                                  "contiguous", "unflatten", "float", "double",
+                                                  "half", "bfloat16", "type_as"):
             # self.qkv(x).view(b, t, 3, h, d): still the layer's output, whose rows a
             # later unbind / unpacking cuts into q, k, v
             return owner

@@ -158,3 +158,8 @@ def test_a_concatenation_of_data_used_whole_is_one_input():
     assert "a concatenation of data (no weight below it)" in READ.notes("TimeFeatures")
     # without a weight, the input's gain through the module would be cut: a skip
     assert "its gain over the input is not read" in READ.skips["DataOnly.forward"]
+
+
+def test_a_cast_keeps_a_layers_output_whole_for_the_cut_after_it():
+    READ.agree("CastThenCut", torch_flow.torch_ratios(
+        fixtures.CastThenCut, _x(), [lambda m: m.qkv.weight.grad, lambda m: m.out.weight.grad]))
