@@ -10,6 +10,8 @@ check.  Text only (offsets into the note, a fragment of
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from chainlens.engine.frontends.note_math import Math
 
@@ -34,16 +36,27 @@ _HYPOTHESIS = re.compile(r"\?|\b(?:suppose|supposing|assume|assuming|given|if|le
                          r"|unknown|consider|any|with|satisf(?:y|ies|ying)|requires?|want|need"
                          r"|must|should)\b", re.I)
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n\s*\n|\?")
+#: How far after a fragment its sentence's end is looked for: every look at the
+#: words around a claim stays within a window of the fragment, so a note of n
+#: claims on one line costs n windows, not n whole lines (red team R26: 4,000
+#: claims on one line took 49 s).
+_REACH = 2000
+
+
+def _stop(note: str, pos: int) -> re.Match | None:
+    """The first sentence end after ``pos``, within :data:`_REACH` characters."""
+    return _SENTENCE_END.search(note, pos, min(len(note), pos + _REACH))
 
 
 def hypothesis(note: str, frag: Math) -> bool:
     """Is the clause around the fragment a hypothesis or a question ("Suppose
     f'(3) = 5", "If f'(2) = 0, find …")?  A value at a point is judged only
     when it is stated as a fact."""
-    start = max(note.rfind(". ", 0, frag.start) + 1, note.rfind("\n\n", 0, frag.start),
-                note.rfind(";", 0, frag.start), note.rfind(",", 0, frag.start),
-                note.rfind(" then ", 0, frag.start), frag.start - 80, 0)
-    stop = _SENTENCE_END.search(note, frag.end)
+    lo = max(0, frag.start - 90)  # nothing before frag.start - 80 counts
+    start = max(note.rfind(". ", lo, frag.start) + 1, note.rfind("\n\n", lo, frag.start),
+                note.rfind(";", lo, frag.start), note.rfind(",", lo, frag.start),
+                note.rfind(" then ", lo, frag.start), frag.start - 80, 0)
+    stop = _stop(note, frag.end)
     end = min(frag.end + 40, stop.end() if stop else len(note))
     return bool(_HYPOTHESIS.search(note, start, frag.start) or
                 _HYPOTHESIS.search(note, frag.end, end))
@@ -91,7 +104,8 @@ def condition(note: str, frag: Math, claimed_end: int) -> str | None:
         _INTERVAL_AFTER.match(note, claimed_end, end)
     if after:
         return _words(after.group(0))
-    start = max(note.rfind(". ", 0, frag.start) + 1, note.rfind("\n\n", 0, frag.start),
+    lo = max(0, frag.start - 90)
+    start = max(note.rfind(". ", lo, frag.start) + 1, note.rfind("\n\n", lo, frag.start),
                 frag.start - 80, 0)
     before = list(_CONDITION_BEFORE.finditer(note, start, frag.start))
     if not before:  # "Assume $x > 0$. Then …", "Throughout, $x > 0$." (red team G31)
@@ -120,7 +134,7 @@ def line_equation(note: str, frag: Math) -> bool:
     the equation of a tangent, normal or secant line (or a linear
     approximation) rather than a new definition of the note's y?  (The
     paragraph, not the sentence: "The tangent line is …, i.e. $y = 3x - 2$".)"""
-    start = max(note.rfind("\n\n", 0, frag.start), frag.start - 120, 0)
+    start = max(note.rfind("\n\n", max(0, frag.start - 122), frag.start), frag.start - 120, 0)
     return bool(_LINE.search(note, start, frag.start))
 
 
@@ -145,13 +159,14 @@ _IVP = re.compile(r"(?<![A-Za-z\\])[A-Za-z]\s*\(\s*-?\d+(?:\.\d+)?\s*\)\s*=")
 
 def _sentence(note: str, frag: Math) -> tuple[int, int]:
     """The sentence (or list item, table row) around a fragment."""
-    found = [(note.rfind(s, 0, frag.start), s) for s in (". ", ".\n", "? ", "! ", "\n\n",
+    lo = max(0, frag.start - 210)  # nothing before frag.start - 200 counts
+    found = [(note.rfind(s, lo, frag.start), s) for s in (". ", ".\n", "? ", "! ", "\n\n",
                                                           "\n- ", "\n* ", "|")]
     start = max([frag.start - 200, 0, *[k + len(s) for k, s in found if k >= 0]])
     if re.match(r"\s*\(?[a-hA-H1-9][).]\s", note[start:frag.start]):
         # "Which is correct? (a) … (b) …": the options belong to the question
-        start = max(note.rfind("\n\n", 0, start), start - 120, 0)
-    stop = _SENTENCE_END.search(note, frag.end)
+        start = max(note.rfind("\n\n", max(0, start - 122), start), start - 120, 0)
+    stop = _stop(note, frag.end)
     end = min(frag.end + 200, stop.end() if stop else len(note))
     for sep in ("|", "\n- ", "\n* "):
         k = note.find(sep, frag.end, end)
@@ -167,6 +182,52 @@ _CHOICE_ENVS = ("multipleChoice", "selectAll", "oneByOne", "choices", "checkboxe
 _TASK_BOX = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s")
 _OPTIONS = re.compile(r"(?:^|\s)(?:\(?[a-hA-H]\)|[A-H]\.)\s")
 _ASKS = re.compile(r"\b(?:which|quiz|multiple[\s-]choice|choose|select)\b", re.I)
+_CHOICE = re.compile(r"\\choice\s*(?:\[[^\]]*\])?\s*\{")
+_NEVER = 1 << 62
+
+
+@lru_cache(maxsize=8)
+def _layout(note: str) -> tuple[tuple[int, ...], tuple[tuple[tuple[int, ...], ...], ...]]:
+    """The note's newline offsets, and where each of :data:`_CHOICE_ENVS`
+    begins and ends: read once per note, so that each fragment's line and
+    environment is a bisection, not a scan back to the note's start (R26)."""
+    newlines = tuple(m.start() for m in re.finditer("\n", note))
+    envs = tuple((_occurrences(note, "\\begin{" + env + "}"),
+                  _occurrences(note, "\\end{" + env + "}")) for env in _CHOICE_ENVS)
+    return newlines, envs
+
+
+def _occurrences(note: str, word: str) -> tuple[int, ...]:
+    found, k = [], note.find(word)
+    while k >= 0:
+        found.append(k)
+        k = note.find(word, k + 1)
+    return tuple(found)
+
+
+def _last_before(starts: tuple[int, ...], limit: int) -> int:
+    """``note.rfind(word, 0, p)`` from the word's offsets (``limit = p - len(word)``)."""
+    k = bisect_right(starts, limit) - 1
+    return starts[k] if k >= 0 else -1
+
+
+@lru_cache(maxsize=1024)
+def _line_facts(note: str, line_start: int, line_end: int) -> tuple[int, int, int, bool]:
+    """What answer options the line(s) ``note[line_start:line_end]`` hold,
+    read once per line however many fragments it has (R26): the end of its
+    first ``\\choice{`` and of its task box (relative to the line start), how
+    many lettered options it has, and whether it or the paragraph before asks
+    a question."""
+    whole = note[line_start:line_end]
+    choice = min((m.end() for m in (_CHOICE.match(whole, k.start())
+                                    for k in re.finditer(r"\\choice", whole)) if m), default=_NEVER)
+    box = _TASK_BOX.match(whole)
+    options = len(_OPTIONS.findall(" " + whole))
+    asks = False
+    if options == 2:
+        before = note[max(0, note.rfind("\n\n", 0, max(0, line_start - 2)) + 1):line_start]
+        asks = bool(_ASKS.search(before) or _ASKS.search(whole))
+    return choice, box.end() if box else _NEVER, options, asks
 
 
 def answer_option(note: str, frag: Math) -> bool:
@@ -175,23 +236,19 @@ def answer_option(note: str, frag: Math) -> bool:
     box, lettered options after "Which …?")?  Distractors are wrong on
     purpose: no verdict, and above all no fix that turns each into the
     answer (red team G24)."""
-    for env in _CHOICE_ENVS:
-        if note.rfind("\\begin{" + env + "}", 0, frag.start) > \
-                note.rfind("\\end{" + env + "}", 0, frag.start):
+    newlines, envs = _layout(note)
+    for env, (begins, ends) in zip(_CHOICE_ENVS, envs, strict=True):
+        if _last_before(begins, frag.start - len(env) - 8) > \
+                _last_before(ends, frag.start - len(env) - 6):
             return True
-    line_start = note.rfind("\n", 0, frag.start) + 1
-    line = note[line_start:frag.start]
-    if re.search(r"\\choice\s*(?:\[[^\]]*\])?\s*\{", line) or _TASK_BOX.match(line):
+    k = bisect_left(newlines, frag.start)
+    line_start = newlines[k - 1] + 1 if k else 0
+    k = bisect_left(newlines, frag.end)
+    line_end = newlines[k] if k < len(newlines) else len(note)
+    choice, box, options, asks = _line_facts(note, line_start, line_end)
+    if min(choice, box) <= frag.start - line_start:
         return True
-    line_end = note.find("\n", frag.end)
-    whole = note[line_start:len(note) if line_end < 0 else line_end]
-    options = len(_OPTIONS.findall(" " + whole))
-    if options >= 3:  # "A. … B. … C. … D. none of these"
-        return True
-    if options == 2:
-        before = note[max(0, note.rfind("\n\n", 0, max(0, line_start - 2)) + 1):line_start]
-        return bool(_ASKS.search(before) or _ASKS.search(whole))
-    return False
+    return options >= 3 or (options == 2 and asks)  # "A. … B. … C. … D. none of these"
 
 
 def not_asserted(note: str, frag: Math) -> str | None:
@@ -204,7 +261,7 @@ def not_asserted(note: str, frag: Math) -> str | None:
         return "an answer option of a multiple-choice question (distractors are wrong on purpose)"
     start, end = _sentence(note, frag)
     around = re.sub(r"\*+", "", note[start:frag.start] + " " + note[frag.end:end])
-    stop = _SENTENCE_END.search(note, frag.end)
+    stop = _stop(note, frag.end)
     question = stop is not None and stop.group(0) == "?" and "\n\n" not in note[frag.end:stop.end()]
     if question or _COUNTER.search(around) or \
             note[max(0, frag.start - 3):frag.start].endswith("~~") \
