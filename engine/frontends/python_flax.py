@@ -11,6 +11,7 @@ read at one position as PyTorch's attention is.  Nothing here runs user code.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from chainlens.engine.frontends.python_ast import dotted
@@ -22,7 +23,7 @@ from chainlens.engine.frontends.python_flax_init import (
     is_initializer,
     param_law,
 )
-from chainlens.engine.frontends.python_haiku import haiku_call, haiku_function, is_haiku
+from chainlens.engine.frontends.python_haiku import HAIKU, haiku_call, haiku_function, is_haiku
 from chainlens.engine.frontends.python_init_laws import InitCall
 from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
 from chainlens.engine.frontends.python_values import (
@@ -50,6 +51,8 @@ FLAX_ATTENTION = frozenset({"MultiHeadDotProductAttention", "MultiHeadAttention"
                             "SelfAttention"})
 #: Flax/JAX transforms that change how a module runs, not what it computes
 _LIFTS = frozenset({"remat", "checkpoint", "jit", "named_call"})
+#: Haiku's module names: its class in snake case (haiku/_src/utils.py's rule)
+_CAMEL_TO_SNAKE = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
 #: sharding annotations: the value they place, unchanged
 _SHARDING = frozenset({"with_logical_constraint", "with_sharding_constraint",
                        "with_partitioning", "with_logical_partitioning"})
@@ -189,7 +192,9 @@ def flax_name(owner, ctor: str, call: ast.Call | None, evaluate=None) -> str:
     """The name Flax gives a submodule built in a compact method: its
     ``name=`` keyword, else ``{Class}_{n}`` with n counting the earlier
     submodules of that class in the same parent from 0 (``Dense_0``,
-    ``Dense_1``, ``Conv_0``), as ``params`` shows them."""
+    ``Dense_1``, ``Conv_0``), as ``params`` shows them; a Haiku module's is
+    its class in snake case, numbered from the second (``linear``,
+    ``linear_1``, ``layer_norm``), as Haiku names them."""
     parent = owner.label if isinstance(owner, Mod) and owner.label else ""
     for k in (call.keywords if call is not None else []):
         name = k.value if k.arg == "name" else None  # name="fc1", name=f"fc{i}"
@@ -198,6 +203,13 @@ def flax_name(owner, ctor: str, call: ast.Call | None, evaluate=None) -> str:
         if isinstance(name, Const) and isinstance(name.value, str):
             return f"{parent}.{name.value}" if parent else name.value
     counts = owner.__dict__.setdefault("flax_names", {}) if isinstance(owner, Mod) else {}
+    parts = dotted(call.func) if call is not None else None
+    if parts and parts[0] in HAIKU:  # Haiku: linear, linear_1, layer_norm, conv2_d, mlp
+        ctor = _CAMEL_TO_SNAKE.sub(r"_\1", ctor).lower()
+        n = counts.get(("haiku", ctor), 0)
+        counts[("haiku", ctor)] = n + 1
+        own = f"{ctor}_{n}" if n else ctor
+        return f"{parent}.{own}" if parent else own
     n = counts.get(ctor, 0)
     counts[ctor] = n + 1
     return f"{parent}.{ctor}_{n}" if parent else f"{ctor}_{n}"

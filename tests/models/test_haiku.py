@@ -220,9 +220,13 @@ def test_a_deep_sigmoid_haiku_stack_vanishes_as_torch_measures_at_haikus_init():
                                                 [torch.sigmoid] * 10), 11)
     assert flow.verdict == "vanishing"
     decls = {d.name: d for d in _units()["DeepSigmoid"].program.declarations}
-    assert decls["W_Linear_0"].init == "haiku-weight"  # never PyTorch's Kaiming-uniform
-    assert decls["W_Linear_0"].shape == (32, WIDTH) and decls["W_Linear_10"].shape == (4, 32)
-    assert decls["b_Linear_0"].init == "haiku-bias"
+    assert decls["W_linear"].init == "haiku-weight"  # never PyTorch's Kaiming-uniform
+    assert decls["W_linear"].shape == (32, WIDTH) and decls["W_linear_10"].shape == (4, 32)
+    assert decls["b_linear"].init == "haiku-bias"
+    flow = analyze(_units()["DeepSigmoid"].program).flow  # Haiku's names: linear, linear_1, ...
+    assert [f.name for f in flow.layers][:3] == ["W_linear", "W_linear_1", "W_linear_2"]
+    tanh = analyze(_units()["TanhMLP"].program).flow  # hk.nets.MLP's: mlp/~/linear_0
+    assert tanh.layers[0].name == "W_mlp_linear_0"
 
 
 def test_hk_nets_mlp_and_layer_norm_agree_with_torch():
@@ -255,13 +259,13 @@ def test_an_initializer_haiku_has_but_chainlens_does_not_model_is_not_measured()
 def test_hk_conv_is_a_window_of_kernel_times_channels_at_haikus_default():
     unit = _units()["ConvNet"]
     decls = {d.name: d for d in unit.program.declarations}
-    w = decls["W_Conv2D_0"]
+    w = decls["W_conv2_d"]
     assert w.init == "haiku-weight" and w.shape == (16, WIDTH)
     bound = math.sqrt(3 * TRUNC_STD ** 2 / (9 * WIDTH))  # variance 0.7737 / (3·3·16)
     assert math.isclose(float(w.range[1]), bound, rel_tol=1e-6)
-    assert "b_Conv2D_1" not in decls and decls["b_Conv2D_0"].init == "haiku-bias"
+    assert "b_conv2_d_1" not in decls and decls["b_conv2_d"].init == "haiku-bias"
     assert [f.name for f in analyze(unit.program).flow.layers] == [
-        "W_Conv2D_0", "W_Conv2D_1", "W_Linear_0"]
+        "W_conv2_d", "W_conv2_d_1", "W_linear"]
     skips = {s.name: s.reason for s in _doc().skipped}
     assert "a dilated or channels-first hk.Conv2D is not modelled" in skips["Dilated.__call__"]
     assert "a grouped or masked hk.Conv2D is not modelled" in skips["Grouped.__call__"]
@@ -280,7 +284,7 @@ def test_a_batch_norm_is_read_but_its_verdict_is_not_judged():
 
 def test_hk_embed_rows_are_haikus_truncated_normal_or_the_given_init():
     decls = {d.name: d for d in _units()["Tokens"].program.declarations}
-    default, given = decls["E_Embed_0"], decls["E_Embed_1"]
+    default, given = decls["E_embed"], decls["E_embed_1"]
     assert default.init == "haiku-embed" and default.shape == (32,)
     assert math.isclose(float(default.range[1]), math.sqrt(3) * TRUNC_STD, rel_tol=1e-6)
     assert given.init.startswith("law:a:trunc:0.0:0.02:-2.0:2.0:")
@@ -330,7 +334,7 @@ class _AttnBlock(nn.Module):
 def test_hk_multi_head_attention_at_one_position_agrees_with_torch():
     flow = analyze(_units()["AttnBlock"].program).flow
     assert [f.name for f in flow.layers] == [
-        "W_MultiHeadAttention_0_value", "W_MultiHeadAttention_0_out", "W_Linear_0"]
+        "W_multi_head_attention_value", "W_multi_head_attention_out", "W_linear"]
     theirs = torch_ratios(_AttnBlock, lambda: torch.randn(1, 32),
                           [lambda m: m.value.weight.grad, lambda m: m.out.weight.grad,
                            lambda m: m.head.weight.grad], seeds=24)
@@ -341,6 +345,6 @@ def test_hk_multi_head_attention_at_one_position_agrees_with_torch():
 def test_layers_a_helper_builds_are_haiku_modules_and_unfixed_heads_are_said():
     unit = _units()["Helpers"]  # hk.LayerNorm built in a module-level helper, num_heads unset
     assert [f.name for f in analyze(unit.program).flow.layers] == [
-        "W_MultiHeadAttention_0_value", "W_MultiHeadAttention_0_out", "W_Linear_0"]
-    assert any(n.startswith("widths not written in the file") and "W_MultiHeadAttention_0_value"
+        "W_multi_head_attention_value", "W_multi_head_attention_out", "W_linear"]
+    assert any(n.startswith("widths not written in the file") and "W_multi_head_attention_value"
                in n for n in unit.notes)
