@@ -21,6 +21,7 @@ from chainlens.engine.api.codegen import gradient_source
 from chainlens.engine.api.derivatives import unit_variables, variable_of
 from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends.document import math_expression
+from chainlens.engine.frontends.note_edits import markdown_table, tabular_end
 from chainlens.server.lsp import engine_access as engine
 from chainlens.server.lsp.analysis import Analysis
 from chainlens.server.lsp.hover_text import Notation
@@ -309,5 +310,24 @@ def _note(analysis: Analysis, offset: int) -> list[Offer]:
     derivative = f"\\frac{{d}}{{d{wrt}}}\\left({body.strip()}\\right) = {latex}"
     # a LaTeX document's display math is \[ … \] ($$ is plain TeX, not LaTeX)
     line = f"\\[ {derivative} \\]" if analysis.kind == "latex" else f"$${derivative}$$"
-    return [_insert(analysis, f"Insert d/d{wrt} as a LaTeX line", _math_end(analysis.text, frag),
-                    line)]
+    placed = _outside_tables(analysis, _math_end(analysis.text, frag), line)
+    if placed is None:
+        return []
+    return [_insert(analysis, f"Insert d/d{wrt} as a LaTeX line", *placed)]
+
+
+def _outside_tables(analysis: Analysis, after: int, line: str) -> tuple[int, str] | None:
+    """Where a new line after offset ``after`` may go: after the table
+    holding it, never between its rows (red team R20).  A Markdown table
+    reads every following line as one more row until a blank line, so the
+    line goes after its last row and a blank line; display math is not
+    allowed in a ``tabular`` cell, so it goes after ``\\end{tabular}``.  None
+    when the table's end is missing."""
+    if analysis.kind == "markdown":
+        table = markdown_table(analysis.text, after)
+        return (after, line) if table is None else (table[1], "\n" + line)
+    if analysis.kind == "latex":
+        end = tabular_end(analysis.text, after)
+        if end is not None:
+            return None if end < 0 else (end, line)
+    return after, line

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from chainlens.engine.frontends.note_edits import claim_edit
 from chainlens.server.lsp import domain_view, health_view, model_view, rewrites
 from chainlens.server.lsp.analysis import LARGE_PROGRAM, Analysis
 from chainlens.server.lsp.moved_diagnostics import Published, moved
@@ -74,9 +75,10 @@ def _claims(analysis: Analysis) -> list[types.Diagnostic]:
             continue
         c = check.claim
         fixes = []
-        if check.correct_latex:
-            fixes.append(_fix(analysis, f"Correct the claim to {check.correct_latex}",
-                              [(c.claimed_start, c.claimed_end, check.correct_latex)]))
+        edit = check.correct_latex and claim_edit(
+            analysis.text, c.claimed_start, c.claimed_end, check.correct_latex, analysis.kind)
+        if edit:  # inside the author's decoration; no bar that splits a table cell
+            fixes.append(_fix(analysis, f"Correct the claim to {edit[2]}", [edit]))
         out.append(types.Diagnostic(
             range=analysis.index.range(c.claimed_start, c.claimed_end), message=check.message(),
             severity=types.DiagnosticSeverity.Warning, source=SOURCE, code="wrong-derivative",
