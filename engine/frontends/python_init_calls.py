@@ -14,6 +14,8 @@ import dataclasses
 import math
 
 from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_backbones import backbone
 from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
 from chainlens.engine.frontends.python_sites import note_site
 from chainlens.engine.frontends.python_statements import Nested
@@ -93,6 +95,9 @@ class InitCalls:
             fill = self._value(node.args[0], env, mod, label) if node.args else Const(0)
             if isinstance(owner, Param) and isinstance(fill, Const) and fill.value == 0:
                 return dataclasses.replace(owner, init="zeros")  # th.empty(n).fill_(0)
+        library = backbone(tuple(dotted(node.func) or ()))  # torchvision.models.resnet18(...)
+        if library is not None:
+            return library
         func = self._value(node.func, env, mod, label)
         flat = isinstance(func, Ref) and func.path[-1] in ("ModuleList", "Parameter",
                                                            "ParameterList")
@@ -113,6 +118,9 @@ class InitCalls:
             return self.method(func.node, func.bound, args, kwargs, label, closure=func.env)
         if not isinstance(func, Ref):
             return Unknown(f"{ast.unparse(node.func)[:40]}(...) is not read")
+        library = backbone(func.path)  # from torchvision.models import resnet18
+        if library is not None:
+            return library
         name = func.path[-1]
         if func.path[0] == "<local>":
             if name in self.classes:

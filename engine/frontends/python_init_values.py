@@ -16,6 +16,7 @@ import dataclasses
 import operator
 
 from chainlens.engine.core.limits import MAX_REPEAT
+from chainlens.engine.frontends.python_backbones import is_backbone
 from chainlens.engine.frontends.python_flax import flax_call
 from chainlens.engine.frontends.python_layers import SIZE_FIELDS
 from chainlens.engine.frontends.python_sites import record_call
@@ -109,6 +110,8 @@ class InitValues:
             return Unknown(f"{node.id} is not defined in this file")
         if isinstance(node, ast.Attribute):
             base = self._value(node.value, env, mod, label)
+            if is_backbone(base):  # resnet.children, vgg.features: still library code
+                return base
             if isinstance(base, Mod):
                 return base.attrs.get(node.attr, Unknown(f"self.{node.attr} is not set"))
             if isinstance(base, Ref) and base.path[0] == "<local>" and (
@@ -216,6 +219,8 @@ class InitValues:
             return made if made is not None else self._call(node, env, mod, label)
         if isinstance(node, ast.Subscript):
             base = self._value(node.value, env, mod, label)
+            if is_backbone(base):  # list(resnet.children())[:-1]
+                return base
             if isinstance(base, Items | Tup) and isinstance(node.slice, ast.Slice):
                 # sizes[:-1], sizes[1:]: the slice of a written list
                 bounds = [None if b is None else self._value(b, env, mod, label)
