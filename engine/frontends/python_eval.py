@@ -21,7 +21,7 @@ from types import MappingProxyType
 from chainlens.engine.core.ir import add, call, mul
 from chainlens.engine.core.nodes import Node, num, sym
 from chainlens.engine.frontends.python_apply import Apply
-from chainlens.engine.frontends.python_ast import Offsets
+from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_body import Body
 from chainlens.engine.frontends.python_concat import SEQUENCE, data_input, why_not
 from chainlens.engine.frontends.python_init import InitReader
@@ -121,7 +121,9 @@ class _Forward(Apply):
     def run(self, mod: Mod, source: str) -> Built:
         entry = next(n for name in ("forward", "__call__") for n in mod.cls.body
                      if isinstance(n, ast.FunctionDef) and n.name == name)
-        nodes = (entry.args.posonlyargs + entry.args.args)[1:]
+        static = any(dotted(d) == ["staticmethod"] for d in entry.decorator_list)
+        # @staticmethod def forward(x): no self to skip (yolov5's Mish, SiLU)
+        nodes = (entry.args.posonlyargs + entry.args.args)[0 if static else 1:]
         required = nodes[:len(nodes) - len(entry.args.defaults)]
         # the arguments without a default are the inputs; `targets=None` keeps None
         args = [Lazy(a.arg, self.offsets.span(a)) for a in required]

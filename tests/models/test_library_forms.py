@@ -110,3 +110,11 @@ def test_a_library_name_imported_in_a_project_module_is_read(tmp_path):
     torch_flow.assert_ratios_agree([f.ratio for f in flow.layers], [m / med[-1] for m in med],
                                    2.0)
     assert flow.verdict == "healthy"
+
+
+def test_a_static_forward_takes_its_first_parameter_as_the_input():
+    # @staticmethod def forward(x) (yolov5's Mish): x is the input, there is no self
+    assert "StaticMish" in READ.units, READ.skips
+    theirs = torch_flow.torch_ratios(READ.module.MishNet, lambda: torch.randn(1, 24), [
+        lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad, lambda m: m.fc3.weight.grad])
+    READ.agree("MishNet", theirs)
