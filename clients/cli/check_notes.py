@@ -39,14 +39,15 @@ def _cell_texts(doc) -> dict:
     out = {}
     for k, cell in enumerate(json.loads(doc.text)["cells"]):
         src = cell.get("source", "") if isinstance(cell, dict) else ""
-        out[k] = "".join(src) if isinstance(src, list) else str(src)
+        if isinstance(src, list):  # as the reader joins it: anything but a line is no text
+            src = "".join(line for line in src if isinstance(line, str))
+        out[k] = src if isinstance(src, str) else ""
     return out
 
 
 def _position(text: str, span: Span) -> tuple[int, int]:
-    line = text.count("\n", 0, span.start) + 1
-    col = span.start - (text.rfind("\n", 0, span.start) + 1) + 1
-    return line, col
+    at = Span.at(text, span.start)  # line starts indexed once for a long note (R26)
+    return at.line, at.column
 
 
 def check_file(path: str, kind: str | None = None) -> list[dict]:

@@ -122,3 +122,20 @@ def test_health_sarif_fixes_land_on_their_text_in_a_crlf_program(tmp_path):
              for rep in change["replacements"] for d in [rep["deletedRegion"]]]
     relu = [text for title, text in found if title.startswith("Use ReLU")]
     assert relu == ["tanh"], found
+
+
+def test_a_cell_source_with_non_text_items_is_read_as_the_reader_reads_it(tmp_path):
+    """A markdown cell whose source list holds a number or null: the reader
+    skips those items; check's position table joined them and crashed with a
+    TypeError traceback (red team R34). The claim in the cell is still judged."""
+    import json
+
+    nb = tmp_path / "odd.ipynb"
+    nb.write_text(json.dumps({"cells": [
+        {"cell_type": "markdown", "source": [1, None, "$\\frac{d}{dx} x^3 = 2x$\n"]},
+        {"cell_type": "markdown", "source": 7}], "nbformat": 4}))
+    proc = subprocess.run([str(CHAINLENS), "check", str(nb)], capture_output=True,
+                          text=True, timeout=240)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert proc.returncode == 1 and "1:21 (cell 0): warning: wrong derivative" in proc.stdout, \
+        proc.stdout
