@@ -73,6 +73,10 @@ _KEEPS = frozenset({"view_as_complex", "view_as_real", "tril", "triu", "flip", "
                     "as_tensor", "asarray", "rearrange", "pack", "unpack", "repeat",
                     "reduce", "from_numpy"})
 
+#: functions that only move a tensor's axes (no copies, no new entries)
+_REARRANGES = frozenset({"rearrange", "permute", "swapaxes", "moveaxis", "contiguous", "squeeze",
+                         "unsqueeze", "transpose", "movedim"})
+
 _ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.Mult(),
                "multiply": ast.Mult(), "div": ast.Div(), "divide": ast.Div(),
                "true_divide": ast.Div(), "subtract": ast.Sub(), "power": ast.Pow()}
@@ -250,6 +254,10 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     if name in ("cat", "concat", "concatenate", "hstack", "stack", "vstack"):
         # along any axis: the loss sees each part with its own target
         return concatenate(fw, name, args, kwargs, where)
+    if name in _REARRANGES and args and isinstance(args[0], Linear):
+        # rearrange(self.qkv(x), 'b n (k h d) -> k b h n d', k=3), torch.permute(...):
+        # still the layer's output, whose rows the unpacking / unbind after cuts
+        return args[0]
     if name in _KEEPS and args:
         return args[0] if isinstance(args[0], Concat) else fw.tensor(args[0], where)
     if name in ("pack_padded_sequence", "pack_sequence") and args:

@@ -163,3 +163,31 @@ def test_a_concatenation_of_data_used_whole_is_one_input():
 def test_a_cast_keeps_a_layers_output_whole_for_the_cut_after_it():
     READ.agree("CastThenCut", torch_flow.torch_ratios(
         fixtures.CastThenCut, _x(), [lambda m: m.qkv.weight.grad, lambda m: m.out.weight.grad]))
+
+
+def test_q_k_v_unpacked_after_torch_permute_cut_the_layer_by_rows():
+    READ.agree("PermutedQKV", torch_flow.torch_ratios(
+        fixtures.PermutedQKV, _x(), [lambda m: m.qkv.weight.grad, lambda m: m.out.weight.grad]))
+
+
+def test_an_einops_rearrange_of_a_layer_output_keeps_it_for_the_unpacking():
+    source = """
+        import torch
+        from einops import rearrange
+        from torch import nn
+
+        class Rearranged(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.qkv = nn.Linear(16, 48)
+                self.out = nn.Linear(16, 4)
+
+            def forward(self, x):
+                q, k, v = rearrange(self.qkv(x), 'b (k d) -> k b d', k=3)
+                return self.out(torch.tanh(q) * torch.sigmoid(k) + v)
+        """
+    doc = read_document(textwrap.dedent(source), path="model.py")
+    unit = next(u for u in doc.programs if u.label == "Rearranged")
+    ours = [f.ratio for f in torch_flow.analyze(unit.program).flow.layers]
+    # the same model written with torch.permute, which torch runs
+    assert ours == pytest.approx([f.ratio for f in READ.flow("PermutedQKV").layers], rel=0.05)
