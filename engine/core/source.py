@@ -8,10 +8,23 @@ line into a caret under the text.
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = ["Span", "innermost", "ChainError", "ParseError", "ShapeError", "LimitError",
            "EvaluationError"]
+
+
+#: Texts longer than this get their line starts indexed once (counting the
+#: newlines before each span made a note of n claims on one line quadratic).
+_INDEXED = 20_000
+
+
+@lru_cache(maxsize=4)
+def _newlines(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in re.finditer("\n", text))
 
 
 @dataclass(frozen=True, order=True)
@@ -32,6 +45,12 @@ class Span:
         """The span of ``text[start:end]`` (a single character by default)."""
         end = start + 1 if end is None else end
         end = max(start, min(end, len(text)))
+        if len(text) > _INDEXED:  # many spans of one long text: a bisection each (R26)
+            newlines = _newlines(text)
+            line, end_line = bisect_left(newlines, start), bisect_left(newlines, end)
+            column = start - (newlines[line - 1] + 1 if line else 0) + 1
+            end_column = end - (newlines[end_line - 1] + 1 if end_line else 0) + 1
+            return cls(start, end, line + 1, column, end_line + 1, end_column)
         line = text.count("\n", 0, start) + 1
         column = start - (text.rfind("\n", 0, start) + 1) + 1
         end_line = text.count("\n", 0, end) + 1

@@ -9,9 +9,11 @@ counted, and note_context's patterns count the characters they are run over.
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
+from chainlens.engine.core import source
 from chainlens.engine.frontends import note_context
 from chainlens.engine.frontends.note_math import find_math
 from chainlens.engine.frontends.notes import find_claims
@@ -119,3 +121,19 @@ def test_long_line_of_claims_still_checked_and_options_still_seen():
            "$\\frac{d}{dx}x^3=3x^2$")
     frags = find_math(env, latex=True)
     assert [note_context.answer_option(env, f) for f in frags] == [True, False]
+
+
+def test_positions_in_a_long_note_are_those_counted_line_by_line():
+    """A long note's line starts are indexed once (counting the newlines
+    before each of n claims was quadratic too): the same lines and columns."""
+    rng = random.Random(7)
+    text = "".join(rng.choice("ab $\n") for _ in range(3 * source._INDEXED))
+    for _ in range(500):
+        a = rng.randrange(len(text) + 1)
+        b = rng.choice([None, rng.randrange(a, len(text) + 2)])
+        got = source.Span.at(text, a, b)
+        end = a + 1 if b is None else b
+        end = max(a, min(end, len(text)))
+        assert (got.line, got.column, got.end_line, got.end_column) == (
+            text.count("\n", 0, a) + 1, a - text.rfind("\n", 0, a),
+            text.count("\n", 0, end) + 1, end - text.rfind("\n", 0, end))
