@@ -11,8 +11,10 @@ is kept for the rest of ``forward``).
 
 PyTorch, though, back-propagates through the user's ``backward``, which may
 differ from the true derivative of ``forward``.  chainlens measures the
-true derivative and does not check the hand-written one against it, so a
-model calling one gets its flow shown but its verdict not judged
+true derivative, and checks the hand-written one against it where it can
+(:mod:`~chainlens.engine.frontends.python_backward`: one input, element-wise
+math): when it agrees the flow is judged, said in the hover; when it
+disagrees, or cannot be checked, the flow is shown but not judged
 (``Program.unmodelled``), with the line of the ``backward`` named.
 
 The classes are registered in the reader's tables under names no Python
@@ -26,6 +28,7 @@ from __future__ import annotations
 import ast
 
 from chainlens.engine.frontends.python_ast import dotted
+from chainlens.engine.frontends.python_backward import backward_agrees
 from chainlens.engine.frontends.python_values import Mod, Ref, Unknown, Unsupported
 
 __all__ = ["AUTOGRAD", "autograd_classes", "nested_classes", "register_autograd",
@@ -96,10 +99,19 @@ def apply_autograd(fw, f: Ref, args: list, kwargs: dict, where):
     if fwd is None:
         return None
     backward = fw.init.functions.get(f"{name}.backward")
-    if backward is not None:
+    agrees = None if backward is None else backward_agrees(fwd, backward)
+    if agrees is True:
+        fw.notes.append(f"{name}.backward (line {backward.lineno}) is the derivative of "
+                        f"{name}.forward (checked), so PyTorch's gradient is the one measured")
+    elif agrees is False:
+        fw.unmodelled.append(
+            f"the hand-written {name}.backward (line {backward.lineno}) disagrees with the "
+            f"derivative of {name}.forward: PyTorch back-propagates through that backward, "
+            "chainlens measured forward's derivative")
+    elif backward is not None:
         fw.unmodelled.append(
             f"{name}.apply runs the hand-written {name}.backward (line {backward.lineno}) in "
-            f"PyTorch; chainlens measured the derivative of {name}.forward and did not check "
+            f"PyTorch; chainlens measured the derivative of {name}.forward and could not check "
             "that backward against it")
     holder = ast.ClassDef(name=name, bases=[], keywords=[], body=[], decorator_list=[],
                           type_params=[])

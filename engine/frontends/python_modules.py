@@ -166,8 +166,10 @@ def read_modules(tree: ast.Module, offsets: Offsets, source: str, imported=None)
     owned: set[ast.AST] = set()
     # a library layer's subclass: its methods are the layer's, not plain functions
     owned.update(n for c in mine if c.name in subclassed or c.name in changed
-                 or c.name in autograd
                  for n in ast.walk(c) if isinstance(n, ast.FunctionDef))
+    # a torch.autograd.Function's forward/backward (also one nested in a module class)
+    owned.update(n for c in autograd.values() for n in ast.walk(c)
+                 if isinstance(n, ast.FunctionDef))
     for name, cls in classes.items():
         if cls not in mine:
             continue  # imported: read where the file uses it

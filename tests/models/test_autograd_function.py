@@ -1,8 +1,9 @@
 """torch.autograd.Function classes of the file called as ``Fn.apply(x)``
 (#12): the flow is read from the Function's static ``forward`` (``ctx`` a
-scratch object), checked per layer against PyTorch, and the verdict is not
-judged, because PyTorch back-propagates through the hand-written
-``backward``, which chainlens does not check against forward's derivative
+scratch object), checked per layer against PyTorch.  PyTorch
+back-propagates through the hand-written ``backward``: one checked to be
+forward's derivative is judged (said in the hover); one that disagrees, or
+that cannot be checked, is not judged, the hint naming its line
 (tests/models/fixtures/autograd_fn.py, read with ast and imported to run)."""
 
 import importlib.util
@@ -31,7 +32,9 @@ def _x():
 def test_apply_of_a_function_reads_its_forward_and_agrees_with_torch():
     theirs = torch_flow.torch_ratios(fixtures.SwishNet, _x, [
         lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad, lambda m: m.fc3.weight.grad])
-    READ.agree("SwishNet", theirs, verdict="not judged")
+    READ.agree("SwishNet", theirs, verdict="healthy")
+    assert "SwishFn.backward (line 17) is the derivative of SwishFn.forward (checked)" in (
+        READ.notes("SwishNet"))
 
 
 def test_a_function_given_the_weight_reads_the_weight_as_a_layer():
@@ -41,11 +44,18 @@ def test_a_function_given_the_weight_reads_the_weight_as_a_layer():
 
 
 def test_the_hint_names_the_hand_written_backward():
-    for name, fn, line in (("SwishNet", "SwishFn", 17), ("FnLinearNet", "LinearFn", 30)):
-        report = analyze(READ.units[name].program)
-        assert not {f.kind for f in report.findings} & {"vanishing", "exploding"}
-        [hint] = [f for f in report.findings if f.kind == "not-measured"]
-        assert f"hand-written {fn}.backward (line {line})" in hint.message
+    report = analyze(READ.units["FnLinearNet"].program)
+    assert not {f.kind for f in report.findings} & {"vanishing", "exploding"}
+    [hint] = [f for f in report.findings if f.kind == "not-measured"]
+    assert "hand-written LinearFn.backward (line 30)" in hint.message
+    assert "could not check" in hint.message
+
+
+def test_a_backward_that_is_not_the_derivative_is_not_judged():
+    report = analyze(READ.units["StraightSwishNet"].program)
+    assert report.flow.verdict == "not judged"
+    [hint] = [f for f in report.findings if f.kind == "not-measured"]
+    assert "StraightSwish.backward (line" in hint.message and "disagrees" in hint.message
 
 
 def test_inline_swish_is_judged_as_before():
@@ -57,7 +67,13 @@ def test_inline_swish_is_judged_as_before():
 def test_a_function_class_written_inside_the_module_is_read_through_self():
     theirs = torch_flow.torch_ratios(fixtures.NestedSwishNet, _x, [
         lambda m: m.fc1.weight.grad, lambda m: m.fc2.weight.grad])
-    READ.agree("NestedSwishNet", theirs, verdict="not judged")
-    [hint] = [f for f in analyze(READ.units["NestedSwishNet"].program).findings
-              if f.kind == "not-measured"]
-    assert "hand-written NestedSwishNet.Fn.backward" in hint.message
+    READ.agree("NestedSwishNet", theirs, verdict="healthy")
+    assert "NestedSwishNet.Fn.backward (line" in READ.notes("NestedSwishNet")
+
+
+def test_the_fixtures_backwards_are_what_torch_gradcheck_says():
+    # the oracle for the check above: torch's own comparison of backward with forward
+    for fn, right in ((fixtures.SwishFn, True), (fixtures.NestedSwishNet.Fn, True),
+                      (fixtures.StraightSwish, False)):
+        x = torch.randn(8, dtype=torch.float64, requires_grad=True)
+        assert torch.autograd.gradcheck(fn.apply, (x,), raise_exception=False) is right
