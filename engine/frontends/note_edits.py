@@ -27,12 +27,32 @@ _DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\
 _BLOCK_START = re.compile(r"^ {0,3}(?:#{1,6}(?:\s|$)|>|```|~~~|[-*+]\s|\d{1,9}[.)]\s|<)")
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for line in text.split("\n"):
-        spans.append((start, start + len(line)))
-        start += len(line) + 1
-    return spans
+def _block_lines(text: str, offset: int) -> tuple[list[tuple[int, int]], int]:
+    """The lines (start, end offsets) of the block of non-blank lines holding
+    ``offset``, and the index of the one holding it: only the block is read,
+    so a fix in a long note costs its block, not the note."""
+    def line_at(k: int) -> tuple[int, int]:
+        start = text.rfind("\n", 0, k) + 1
+        end = text.find("\n", k)
+        return start, len(text) if end < 0 else end
+
+    here = line_at(min(offset, len(text)))
+    above, below = [], []
+    start = here[0]
+    while start > 0:
+        prev = line_at(start - 1)
+        if not text[prev[0]:prev[1]].strip():
+            break
+        above.append(prev)
+        start = prev[0]
+    end = here[1]
+    while end < len(text):
+        nxt = line_at(end + 1)
+        if not text[nxt[0]:nxt[1]].strip():
+            break
+        below.append(nxt)
+        end = nxt[1]
+    return above[::-1] + [here] + below, len(above)
 
 
 def _cells(row: str) -> int:
@@ -46,19 +66,16 @@ def _cells(row: str) -> int:
 def markdown_table(text: str, offset: int) -> tuple[int, int] | None:
     """The start of the first line and the end of the last line of the GFM
     table whose header, delimiter or body rows hold ``offset``, or None."""
-    spans = _line_spans(text)
-    here = next((i for i, (s, e) in enumerate(spans) if s <= offset <= e), len(spans) - 1)
+    spans, here = _block_lines(text, offset)
     lines = [text[s:e] for s, e in spans]
-    top = here
-    while top > 0 and lines[top - 1].strip():
-        top -= 1
-    for d in range(max(top + 1, 1), min(here + 2, len(lines))):
+    if not lines[here].strip():  # a blank line ends every table
+        return None
+    for d in range(1, min(here + 2, len(lines))):
         if not (_DELIMITER.match(lines[d]) and "|" in lines[d] + lines[d - 1]) or \
-                not lines[d - 1].strip() or _cells(lines[d - 1]) != _cells(lines[d]):
+                _cells(lines[d - 1]) != _cells(lines[d]):
             continue
         last = d
-        while last + 1 < len(lines) and lines[last + 1].strip() and \
-                not _BLOCK_START.match(lines[last + 1]):
+        while last + 1 < len(lines) and not _BLOCK_START.match(lines[last + 1]):
             last += 1
         if d - 1 <= here <= last:
             return spans[d - 1][0], spans[last][1]
