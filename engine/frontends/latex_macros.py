@@ -22,8 +22,8 @@ MAX_PASSES = 8
 #: An expansion growing a piece beyond this many characters stops.
 MAX_EXPANDED = 20_000
 
-_NEW = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*(?:\[(\d)\])?"
-                  r"\s*(?:\[([^\]]*)\])?\s*\{")
+_NEW = re.compile(r"\\(?:(?:re)?newcommand|providecommand)\*?\s*\{?\s*\\([A-Za-z]+)\s*\}?"
+                  r"\s*(?:\[(\d)\])?\s*(?:\[([^\]]*)\])?\s*\{")
 _DEF = re.compile(r"\\[gex]?def\s*\\([A-Za-z]+)\s*((?:#\d)*)\s*\{")
 #: ``\\newcommandx*\\deriv[2][1=, 2=x, usedefault]{…}`` (xargs): the arguments listed
 #: in the second bracket are optional, each with its default.
@@ -65,7 +65,8 @@ def _group_end(text: str, open_at: int) -> int:
 
 
 def collect_macros(text: str) -> dict[str, Macro]:
-    """Every macro the note defines (the last definition of a name wins)."""
+    """Every macro the note defines (the last definition of a name wins, except
+    that ``\\providecommand`` never replaces one)."""
     found: list[tuple[int, Macro]] = []
     for pattern in (_NEW, _DEF):
         for m in pattern.finditer(text):
@@ -87,7 +88,13 @@ def collect_macros(text: str) -> dict[str, Macro]:
                                            optional=_xargs_defaults(m.group(3) or ""))))
     for m in _OPERATOR.finditer(text):
         found.append((m.start(), Macro(m.group(1), 0, "\\operatorname{" + m.group(2) + "}")))
-    return {macro.name: macro for _, macro in sorted(found, key=lambda item: item[0])}
+    # \providecommand defines a name only when nothing defined it before (red team R31)
+    provided = {m.start() for m in _NEW.finditer(text) if m.group(0).startswith("\\provide")}
+    out: dict[str, Macro] = {}
+    for start, macro in sorted(found, key=lambda item: item[0]):
+        if start not in provided or macro.name not in out:
+            out[macro.name] = macro
+    return out
 
 
 def _xargs_defaults(spec: str) -> tuple[tuple[int, str], ...]:

@@ -33,9 +33,8 @@ __all__ = ["normalise", "ambiguity", "two_readings", "function_words", "latex_wo
 
 _DROP = re.compile(
     r"\\(displaystyle|textstyle|scriptstyle|ds|bigskip|medskip|smallskip|qedhere|nonumber|notag"
-    r"|primeskip|limits|nolimits|quad|qquad|displaybreak|strut|left\.|right\.|checkmark"
-    r"|blacksquare|qed)(?![A-Za-z])"
-    r"|\\(label|tag|hspace\*?|vspace\*?|color|[hv]?phantom)\s*\{[^{}]*\}"
+    r"|primeskip|limits|nolimits|quad|qquad|displaybreak|strut|left\.|right\.)(?![A-Za-z])"
+    r"|\\(label|tag\*?|hspace\*?|vspace\*?|color|[hv]?phantom)\s*\{[^{}]*\}"
     r"|\\mathstrut(?![A-Za-z])"
     r"|\\[mh]?kern\s*-?[\d.]+\s*(mu|pt|em|ex)|\\hskip\s*-?[\d.]+\s*(pt|em|ex)"
     r"|\\[,;:! >]|~|\^\s*\{\s*\}")  # (\sin^{}y: an empty power, nothing)
@@ -47,9 +46,9 @@ _UNWRAP = re.compile(r"\\(ensuremath|boxed|mathbf|mathit|bm|boldsymbol|underbrac
 _SIZED = re.compile(r"\\(?:[Bb]igg?|left|right)[lrm]?\s*(\\\{|\\\}|\\langle|\\rangle|[()\[\]|.]"
                     r"|\\[lr]brack(?![A-Za-z])|\\[lr]brace(?![A-Za-z]))")
 #: bracket words written bare: ``\lbrack x\rbrack`` is [x]
-_BRACKET_WORDS = {"\\lbrack": "(", "\\rbrack": ")", "\\lbrace": "(", "\\rbrace": ")",
-                  "\\langle": "(", "\\rangle": ")"}
-_BRACKET_WORD = re.compile(r"\\(?:[lr]brack|[lr]brace|[lr]angle)(?![A-Za-z])")
+#: (not \\langle x \\rangle: an average or an inner product to many authors)
+_BRACKET_WORDS = {"\\lbrack": "(", "\\rbrack": ")", "\\lbrace": "(", "\\rbrace": ")"}
+_BRACKET_WORD = re.compile(r"\\(?:[lr]brack|[lr]brace)(?![A-Za-z])")
 #: sized bars: ``\left| x \right|`` and ``\left\vert``: an explicit pair, |x| (red team R4)
 _SIZED_BAR = re.compile(r"\\(left|right)\s*(?:\||\\vert(?![A-Za-z])|\\[lr]vert(?![A-Za-z]))")
 #: TeX's superscript characters, as a note writes them in plain text (xⁿ⁻¹, eˣ, sin²x)

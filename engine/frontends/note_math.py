@@ -64,6 +64,22 @@ _PROSE = re.compile(r"\\intertext\s*\{[^{}]*(\{[^{}]*\}[^{}]*)*\}"
 _LINE_BREAK = re.compile(r"\\\\(?:\s*\[\s*-?[\d.]+\s*[a-z]{2}\s*\])?")
 
 
+#: What ends a statement as ``\\quad`` does: a check mark or an end-of-proof box after a
+#: claim, ``\\hfill``; an equation number after a space at the end is blanked
+#: (``= 2x \\; (2)``: the (2) is no factor of 2x).
+_ENDS = re.compile(r"\\(?:checkmark|blacksquare|qed|hfill)(?![A-Za-z])"
+                   r"|(?:\\[;:> ]|~|\\q?quad(?![A-Za-z]))\s*(\(\s*\d{1,3}\s*\))(?=\s*(?:\\\\|$))")
+
+
+def _as_quad(m: re.Match) -> str:
+    """Same length, so offsets hold; an equation number is blanked."""
+    if m.group(1):
+        return m.group(0)[:m.start(1) - m.start()] + " " * len(m.group(1)) \
+            + m.group(0)[m.end(1) - m.start():]
+    word = "\\quad" if len(m.group(0)) >= 5 else ";"  # (\qed is shorter than \quad)
+    return word + " " * (len(m.group(0)) - len(word))
+
+
 def _prose(m: re.Match) -> str:
     """A prose ``\\text{…}`` between math as a statement break; at the end of a
     line it is a comment; ``\\text{sech}`` is a function."""
@@ -282,8 +298,8 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
             continue
     out: list[Math] = []
     for start, end, display in sorted(found):
-        body = _PROSE.sub(_prose, _DEFINES.sub(_equals, _blank(_columns(source[start:end]),
-                                                               _BLANKED)))
+        body = _PROSE.sub(_prose, _DEFINES.sub(_equals, _blank(
+            _columns(_ENDS.sub(_as_quad, source[start:end])), _BLANKED)))
         groups: list[list[int]] = []
         breaks = [m.span() for m in _LINE_BREAK.finditer(body)]
         for s, e in zip([0] + [b for _, b in breaks], [a for a, _ in breaks] + [len(body)],

@@ -22,7 +22,7 @@ __all__ = ["plain_math", "table_claims", "worded_claims"]
 _OPERATOR = re.compile(r"(?<![A-Za-z\\])d\s*/\s*d[a-z](?![A-Za-z])|\\d?frac\{d\}\{d[a-z]\}"
                        r"|∂\s*/\s*∂[a-z](?![A-Za-z])|∂[a-z]\s*/\s*∂[a-z](?![A-Za-z])\s*="
                        r"|(?<![A-Za-z\\])d[a-z]\s*/\s*d[a-z](?![A-Za-z])\s*="
-                       r"|(?<![A-Za-z\\'])[a-z]'+\s*(?:\(\s*[a-z]\s*\))?\s*=(?!=)|\)'\s*=")
+                       r"|(?<![A-Za-z\\'′])[a-z]['′]+\s*(?:\(\s*[a-z]\s*\))?\s*=(?!=)|\)['′]\s*=")
 #: A line of plain text that defines a function: "f(x) = x^3 + 2x", "- Let y = e^(2x)".
 _DEFINES = re.compile(r"^[ \t]*(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?"
                       r"(?:\*\*[A-Z][^*\n]{0,30}\*\*[ \t]*)?(?:(?:Let|If|For)[ \t]+)?"
@@ -104,7 +104,7 @@ def _code_span_math(note: str, line: str, offset: int) -> list[Math]:
 
 #: Prose between two statements of a plain line: "Let y = e^(2x). Then dy/dx = …",
 #: "g(t) = sin(t), so g'(t) = cos(t)".
-_PROSE_BREAK = re.compile(r"\.\s+(?:[A-Z][a-z]*\s+)?|:\s+"
+_PROSE_BREAK = re.compile(r"\.\s+(?:[A-Z][a-z]*\s+)?|:\s+|\s*⇒\s*"
                           r"|[,;]?\s+(?:so|then|and|hence|thus|therefore|gives|giving)\s+")
 
 

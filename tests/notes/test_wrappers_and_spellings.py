@@ -227,3 +227,40 @@ def test_a_function_name_in_text_and_a_check_mark(claim, slip):
     # \text{sech} is the function (not the end of the chain, not s·e·c·h after x)
     assert oks(claim) == [True]
     assert oks(slip) == [False]
+
+
+@pytest.mark.parametrize("end", ["\\; (2)", "\\quad (12)", "\\hfill (2)", "\\checkmark (2)",
+                                 "\\ \\checkmark", "\\;\\;\\; (3)"])
+def test_an_equation_number_or_a_check_mark_after_a_claim_is_no_factor(end):
+    claim = f"$\\frac{{d}}{{dx}} x^2 = 2x {end}$"
+    assert oks(claim) == [True]
+    assert oks(claim.replace("= 2x", "= 3x")) == [False]
+
+
+def test_equation_numbers_on_the_lines_of_an_alignment():
+    chain = ("\\begin{align} \\frac{d}{dx} x^2 &= 2x \\; (1) \\\\\n"
+             " \\frac{d}{dx} x^3 &= 3x^2 \\; (2) \\end{align}")
+    assert oks(chain, "latex") == [True, True]
+
+
+@pytest.mark.parametrize("line, slip", [
+    ("f(x) = x³ ⇒ f′(x) = 3x²", "f(x) = x³ ⇒ f′(x) = 2x²"),
+    ("g(x) = x^2, so g′(x) = 2x", "g(x) = x^2, so g′(x) = x"),
+])
+def test_a_unicode_prime_and_an_implication_in_a_plain_line(line, slip):
+    assert oks(line) == [True]
+    assert oks(slip) == [False]
+
+
+def test_an_end_of_proof_mark_keeps_the_offsets():
+    note = "$\\frac{d}{dx} x^2 = 2x \\qed$ and $y = 1$"
+    assert oks(note, "latex") == [True]
+    assert oks(note.replace("= 2x", "= 3x"), "latex") == [False]
+
+
+def test_providecommand_defines_only_what_is_not_defined():
+    note = ("\\providecommand{\\half}{\\frac{1}{2}}\n\\newcommand{\\h}{e^{2x}}\n"
+            "\\providecommand{\\h}{x}\n\n"
+            "$\\frac{d}{dx}\\half x^2 = x$ and $\\frac{d}{dx}\\h = 2e^{2x}$\n")
+    assert oks(note, "latex") == [True, True]
+    assert oks(note.replace("= x$", "= 2x$"), "latex") == [False, True]
