@@ -19,12 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chainlens.cli.check_notes import file_offset
 from chainlens.engine.core.source import ChainError, Span
 from chainlens.engine.frontends.kinds import KINDS, kind_of
+from chainlens.engine.frontends.note_edits import claim_edit
+from chainlens.engine.health.fixes import TextEdit
 
 #: SARIF rule per finding kind: (id, name, short description, help)
 RULES = {
@@ -184,9 +186,28 @@ def _judge(arg: str, kind: str | None, th) -> FileResult:
     for unit, report in result.reports:
         found += report.findings
         found += [unstable_finding(f) for f in unstable_forms(unit.program)]
-    found += [f for f in map(claim_finding, result.verdicts) if f is not None]
+    found += [_structure_kept(f, v, text, doc.kind) for v in result.verdicts
+              if (f := claim_finding(v)) is not None]
     result.findings = found  # units and claims come in text order already
     return result
+
+
+def _structure_kept(finding, verdict, text: str, kind: str):
+    """A wrong claim's fix as ``check`` and the editor make it: inside the
+    author's decoration, with no ``|`` that splits a Markdown table cell
+    (red team R1, R23), or none.  A notebook cell's offsets are not the
+    file's: left as it is (its SARIF carries no fix)."""
+    if not finding.remedies or verdict.unit.cell is not None or not verdict.correct_latex:
+        return finding
+    span = verdict.unit.name_span
+    edit = claim_edit(text, span.start, span.end, verdict.correct_latex,
+                      "latex" if kind == "latex" else "markdown")
+    if edit is None:
+        return replace(finding, remedies=())
+    start, end, latex = edit
+    remedy = replace(finding.remedies[0], title=f"Correct the claim to {latex}",
+                     edits=(TextEdit(Span.at(text, start, end), latex),))
+    return replace(finding, remedies=(remedy,))
 
 
 def _read(arg: str) -> tuple[str, str, ChainError | None]:

@@ -71,10 +71,11 @@ def _apply_sarif(text: str, sarif: dict) -> str:
     ("$\\frac{d}{dx} \\sin(2x) = \\underbrace{\\cos(2x)}_{\\text{chain rule}}$\n",
      "}_{\\text{chain rule}}$"),
 ])
-def test_the_sarif_fix_keeps_the_table_and_the_decoration(tmp_path, text, kept):
+@pytest.mark.parametrize("command", ["check", "health"])
+def test_the_sarif_fix_keeps_the_table_and_the_decoration(tmp_path, text, kept, command):
     note = tmp_path / "n.md"
     note.write_text(text)
-    done = chainlens("check", note, "--format", "sarif")
+    done = chainlens(command, note, "--format", "sarif")
     assert done.returncode == 1
     fixed = _apply_sarif(text, json.loads(done.stdout))
     assert kept in fixed
