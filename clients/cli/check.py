@@ -11,9 +11,13 @@ import json
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "check-derivative", aliases=["check"],
-        help="check a claimed derivative (exit 0 equal, 1 not equal)",
+        help="check a claimed derivative (EXPR CLAIMED), or the derivative claims of "
+             "notes (.md, .tex, .ipynb); exit 1 when one is wrong",
         description="Is CLAIMED the derivative of EXPR? Simplifies the difference, then "
-                    "compares at seeded random points in the domain.")
+                    "compares at seeded random points in the domain. Given notes "
+                    "(chainlens check notes.md) or one claim "
+                    "(chainlens check 'd/dx sin(x^2) = 2x cos(x^2)'), judges every "
+                    "derivative claim in them as the editor does.")
     p.add_argument("expr", metavar="EXPR",
                    help="an expression, or a note (.md/.tex/.ipynb) whose claims to check")
     p.add_argument("claimed", metavar="CLAIMED", nargs="?",

@@ -47,6 +47,11 @@ _MATH_CHARS = frozenset("()^*+{}[]\\| ")
 _MEANT = {"derivative": "diff", "differentiate": "diff", "d": "diff", "gradient": "grad",
           "lint": "health", "server": "serve", "draw": "graph", "plot": "graph"}
 
+#: Words that name an option of a command, not a command: ``chainlens steps``
+#: was "did you mean 'lsp'?", the closest spelling, not what was meant.
+_OPTION_MEANT = {"steps": "diff --steps", "hessian": "diff --hessian",
+                 "paths": "grad --paths", "layers": "graph --layers"}
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse reads any argument starting with ``-`` as an option, so a
@@ -73,6 +78,8 @@ class _Parser(argparse.ArgumentParser):
         m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
         if m:
             choices = re.findall(r"'([^']*)'", m.group(2))
+            if m.group(1) in _OPTION_MEANT and "diff" in choices:  # the command list
+                super().error(f"{message}; did you mean 'chainlens {_OPTION_MEANT[m.group(1)]}'?")
             close = [_MEANT[m.group(1)]] if m.group(1) in _MEANT and _MEANT[m.group(1)] in \
                 choices else difflib.get_close_matches(m.group(1), choices, n=1, cutoff=0.5)
             if close:

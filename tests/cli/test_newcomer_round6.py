@@ -1,0 +1,54 @@
+"""A newcomer's first hour, round 6: each command runs the installed
+``chainlens`` and the test reads what a person would read."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAINLENS = ROOT / ".venv" / "bin" / "chainlens"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    proc = subprocess.run([str(CHAINLENS), *argv], capture_output=True, text=True,
+                          timeout=240, cwd=ROOT)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+# `chainlens steps` was "did you mean 'lsp'?" (the closest spelling): the word
+# names an option of a command, and the error says which.
+@pytest.mark.parametrize("word, meant", [
+    ("steps", "chainlens diff --steps"),
+    ("hessian", "chainlens diff --hessian"),
+    ("paths", "chainlens grad --paths"),
+    ("layers", "chainlens graph --layers"),
+])
+def test_an_option_typed_as_a_command_names_its_command(word, meant):
+    code, out, err = run(word, "sin(x^2)")
+    assert code == 2 and out == "", err
+    assert err.rstrip().endswith(f"did you mean '{meant}'?"), err
+    assert "'lsp'" not in err.splitlines()[-1].split("did you mean")[-1]
+
+
+def test_a_mistyped_command_is_still_its_closest_spelling():
+    code, _, err = run("dif", "x^2")
+    assert code == 2 and err.rstrip().endswith("did you mean 'diff'?"), err
+
+
+def test_help_says_check_reads_notes():
+    """`chainlens --help` listed check as 'check a claimed derivative' only, and
+    `chainlens check --help` described EXPR CLAIMED alone; the README's first
+    use of it is `chainlens check examples/notes.md`."""
+    code, out, _ = run("--help")
+    assert code == 0
+    listing = " ".join(out.split())
+    assert "check-derivative (check) check a claimed derivative (EXPR CLAIMED), or the " \
+           "derivative claims of notes (.md, .tex, .ipynb)" in listing, out
+    code, out, _ = run("check", "--help")
+    assert code == 0 and "chainlens check notes.md" in " ".join(out.split()), out
+    # and what the help promises is what the command does
+    code, out, _ = run("check", "examples/notes.md")
+    assert code == 1 and "6 correct, 2 wrong, 0 not checked" in out, out
