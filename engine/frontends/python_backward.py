@@ -8,8 +8,9 @@ case read: one tensor input, straight-line bodies of element-wise math
 (``x * torch.sigmoid(x)``, ``x.mul(torch.tanh(F.softplus(x)))``), a
 backward returning ``grad_output`` times an expression of the saved
 tensors.  Both bodies are inlined into one expression each (assignments
-substituted, ``ctx.saved_tensors`` replaced by what ``forward`` saved,
-``grad_output`` by 1, tensor methods by their functions) and compared with
+substituted, ``ctx.saved_tensors`` replaced by what ``forward`` saved, tensor
+methods by their functions, the backward's ``grad_output * E`` read as
+its factor ``E``: any other use of ``grad_output`` is not read) and compared with
 :func:`~chainlens.engine.symbolic.check.check_derivative` (symbolically,
 else at sampled points).  Anything else is None: not checked, never a
 verdict of "wrong" on a guess.
@@ -63,13 +64,18 @@ def _is_ctx_call(stmt: ast.stmt, ctx: str) -> bool:
             and (dotted(stmt.value.func) or [""])[0] == ctx)
 
 
-def _inline_body(body: list, values: dict, ctx: str) -> ast.expr | None:
+def _inline_body(body: list, values: dict, ctx: str, saved: list | None = None
+                 ) -> ast.expr | None:
     """The return expression of a straight-line body with every assigned
-    name substituted; None for anything else."""
+    name substituted; None for anything else.  ``saved`` collects the
+    arguments of ``ctx.save_for_backward``, inlined where it is called."""
     for stmt in body:
         if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant):
             continue
         if _is_ctx_call(stmt, ctx):
+            if saved is not None and (dotted(stmt.value.func) or [""])[-1] == (
+                    "save_for_backward"):
+                saved[:] = [_Inline(values).visit(copy.deepcopy(a)) for a in stmt.value.args]
             continue
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
                 stmt.targets[0], ast.Name):
@@ -81,12 +87,29 @@ def _inline_body(body: list, values: dict, ctx: str) -> ast.expr | None:
     return None
 
 
-def _saved(fwd: ast.FunctionDef, ctx: str, values: dict) -> list | None:
-    for stmt in fwd.body:
-        if _is_ctx_call(stmt, ctx) and (dotted(stmt.value.func) or [""])[-1] == (
-                "save_for_backward"):
-            return [_Inline(values).visit(copy.deepcopy(a)) for a in stmt.value.args]
-    return None
+def _factors(expr: ast.expr) -> list:
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Mult):
+        return _factors(expr.left) + _factors(expr.right)
+    return [expr]
+
+
+def _factor(expr: ast.expr | None, grad: str) -> ast.expr | None:
+    """``E`` of a backward returning a product with ``grad`` once as a factor
+    (``grad * s * (1 + x * (1 - s))``; ``grad`` nowhere else): the local
+    derivative.  Anything else (``grad ** 2``, a sum with ``grad``) is None:
+    setting ``grad`` to 1 would hide how it depends on the incoming gradient."""
+    if expr is None:
+        return None
+    factors = _factors(expr)
+    mine = [f for f in factors if isinstance(f, ast.Name) and f.id == grad]
+    rest = [f for f in factors if not (isinstance(f, ast.Name) and f.id == grad)]
+    if len(mine) != 1 or not rest or any(isinstance(n, ast.Name) and n.id == grad
+                                         for f in rest for n in ast.walk(f)):
+        return None
+    out = rest[0]
+    for f in rest[1:]:
+        out = ast.BinOp(left=out, op=ast.Mult(), right=f)
+    return out
 
 
 def _node(expr: ast.expr):
@@ -110,13 +133,12 @@ def backward_agrees(fwd: ast.FunctionDef, backward: ast.FunctionDef) -> bool | N
         return None
     ctx, x = params
     try:
-        values: dict = {}
-        out = _inline_body(fwd.body, values, ctx)
-        saved = _saved(fwd, ctx, {})
-        if out is None or saved is None:
+        saved: list = []
+        out = _inline_body(fwd.body, {}, ctx, saved)
+        if out is None or not saved:
             return None
         bctx, grad = grads
-        bvalues: dict = {grad: ast.Constant(1)}
+        bvalues: dict = {}
         for stmt in backward.body:  # x = ctx.saved_tensors[0] / (x,) = ctx.saved_tensors
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and (
                     dotted(stmt.value.value if isinstance(stmt.value, ast.Subscript)
@@ -133,9 +155,14 @@ def backward_agrees(fwd: ast.FunctionDef, backward: ast.FunctionDef) -> bool | N
         body = [s for s in backward.body if not (
             isinstance(s, ast.Assign) and dotted(s.value.value if isinstance(s.value, ast.Subscript)
                                                  else s.value) == [bctx, "saved_tensors"])]
-        claimed = _inline_body(body, bvalues, bctx)
+        claimed = _factor(_inline_body(body, bvalues, bctx), grad)
         if claimed is None:
             return None
+        roots = {n.value.id for n in ast.walk(claimed) if isinstance(n, ast.Attribute)
+                 and isinstance(n.value, ast.Name)}
+        if any(isinstance(n, ast.Name) and n.id != x and n.id not in roots
+               for e in (out, claimed) for n in ast.walk(e)):
+            return None  # a name neither the input nor a library: not read
         return bool(check_derivative(_node(out), _node(claimed), wrt=x).equal)
     except (BuildError, IndexError, TypeError, ValueError, KeyError, AttributeError,
             ArithmeticError, RecursionError, ChainError):  # (the check's EvaluationError too)
