@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import math
+import os
+import socket
 import sys
 from pathlib import Path
 
@@ -89,6 +92,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    # gRPC's C core logs its own line for a port it cannot bind ("E1202 ...
+    # add_port.cc:83] Failed to add port ..."), above the one chainlens prints
+    # in words; it is read at grpc's import, so set before it (yours wins).
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")
     from chainlens.server.rpc.batcher import BatchingOptions
     from chainlens.server.rpc.service import ServiceOptions, serve
 
@@ -119,6 +126,20 @@ def run(args) -> int:
     try:
         asyncio.run(serve(options))
     except OSError as exc:  # an unreadable certificate, a port that cannot be bound
-        print(f"chainlens serve: {exc}", file=sys.stderr)
+        taken = str(exc).startswith("cannot bind") and _taken(args.host, args.port)
+        message = (f"cannot bind {args.host}:{args.port}: the port is taken (another "
+                   "chainlens serve?); stop it or choose another with --port") if taken else exc
+        print(f"chainlens serve: {message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _taken(host: str, port: int) -> bool:
+    """Whether ``host:port`` cannot be bound because something listens there:
+    gRPC says only that the port could not be added, for any reason."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as exc:
+        return exc.errno == errno.EADDRINUSE
+    return False

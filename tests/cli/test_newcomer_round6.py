@@ -52,3 +52,21 @@ def test_help_says_check_reads_notes():
     # and what the help promises is what the command does
     code, out, _ = run("check", "examples/notes.md")
     assert code == 1 and "6 correct, 2 wrong, 0 not checked" in out, out
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line():
+    """The README's `chainlens serve` on a port another server holds: exit 1
+    and one line naming the cause; it printed gRPC's own log line first
+    ('E1202 ... add_port.cc:83] Failed to add port ...') and then 'the host is
+    not local, the port is taken or not allowed'."""
+    import socket
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        code, out, err = run("serve", "--port", str(port), "--pool-workers", "0")
+    assert code == 1 and out == "", err
+    assert err.splitlines() == [f"chainlens serve: cannot bind 127.0.0.1:{port}: the port is "
+                                "taken (another chainlens serve?); stop it or choose another "
+                                "with --port"], err
