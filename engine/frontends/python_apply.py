@@ -122,9 +122,10 @@ class Apply:
             return Tensor(e, dim)
         if spec.kind == "loss":  # self.loss(input=y, target=t), nn.SmoothL1Loss(beta=0.5)
             a, b = loss_operands(args, kwargs, where)
-            ta = self.tensor(a, where)
-            node, scalar = loss(spec.op, ta.node, self.tensor(b, where).node, spec.reduction,
-                                spec.slope)
+            ta, tb = self.tensor(a, where), self.tensor(b, where)
+            if spec.op == "bce":
+                self.probabilities(ta, tb)
+            node, scalar = loss(spec.op, ta.node, tb.node, spec.reduction, spec.slope)
             return Tensor(node, Dim(1) if scalar else ta.dim, scalar=scalar)
         if spec.kind == "norm" and features(x):  # a LayerNorm / GroupNorm of torch.cat(...)
             return self._norm_parts(layer, x, where)
@@ -151,6 +152,23 @@ class Apply:
         normed = normalise_parts(self, x, where)
         return Concat([Tensor(self._norm_constants(layer, p.node), p.dim) for p in normed.parts],
                       normed.stacked, normed.axis, normed.line)
+
+    def probabilities(self, *operands: Tensor) -> None:
+        """BCELoss's input and target are probabilities (PyTorch refuses
+        values outside [0, 1]): a forward argument passed straight to it is
+        drawn in U(0, 1), not at unit variance, where log(p) and log(1 - p)
+        would be NaN at nearly every draw (a "becomes NaN" error the file
+        never meets)."""
+        for t in operands:
+            name = t.node.value if t.node.op == "sym" else None
+            entry = self.decls.get(name) if name is not None else None
+            if entry is None or entry[0] != "input" or entry[3] != "input":
+                continue
+            self.decls[name] = (*entry[:3], "unit", *entry[4:])
+            note = ("BCELoss's input and target are probabilities: forward's arguments "
+                    "passed to it are drawn in U(0, 1)")
+            if note not in self.notes:
+                self.notes.append(note)
 
     def _norm_constants(self, layer: Layer, node):
         """A norm's gain and shift the file sets to constants (a residual

@@ -124,10 +124,12 @@ def test_a_module_with_no_input_and_no_weight_still_says_why():
     assert any("no layer with weights and no input" in s.reason for s in doc.skipped)
 
 
-def test_a_loss_whose_value_is_not_finite_at_typical_inputs_is_not_measured():
+def test_a_bce_loss_is_measured_at_probabilities_as_torch_takes_them():
     with pytest.raises(RuntimeError):  # torch: BCE's input must lie in [0, 1]
         fixtures.ProbBCE()(_unit_variance(1, WIDTH) * 3, torch.rand(1, WIDTH))
+    fixtures.ProbBCE()(torch.rand(1, WIDTH), torch.rand(1, WIDTH))  # probabilities: fine
     report = analyze(UNITS["ProbBCE"].program)
-    assert report.flow is None  # no verdict, no gain drawn from NaN values
+    assert not [f for f in report.findings if f.kind == "nonfinite"]  # never "becomes NaN"
+    assert report.flow is not None and report.flow.inputs
     text = "\n".join(model_view.flow_markdown(_Unit(UNITS["ProbBCE"])))
-    assert "not measured" in text
+    assert "drawn in U(0, 1)" in text
