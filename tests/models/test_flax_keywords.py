@@ -122,5 +122,8 @@ def test_torch_layers_given_keywords_with_double_star():
     doc = read_document(TORCH_SOURCE, path="torch_keywords.py")
     units = {u.label: u for u in doc.programs}
     assert "`**kwargs` of conv: read without those keywords" in units["ConvBN"].notes
+    # the unseen keywords may set the conv's kernel size: the flow is shown, never judged
+    assert any("**kwargs" in why for why in units["ConvBN"].program.unmodelled)
+    assert analyze(units["ConvBN"].program).flow.verdict == "not judged"
     shapes = {d.name: d.shape for d in units["Net"].program.declarations}
     assert shapes["W_a"] == (16, 8)
