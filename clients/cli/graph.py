@@ -53,11 +53,29 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+#: Files ``chainlens graph`` does not draw, and the command that reads each kind:
+#: ``graph model.py`` was a .chain parse error at the docstring's first quote.
+_OTHER_KINDS = {".py": ("a Python file", "chainlens diff {0} (its functions), "
+                        "chainlens health -v {0} (its models' gradient flow)"),
+                ".ipynb": ("a notebook", "chainlens diff {0}, chainlens health {0}"),
+                ".md": ("a Markdown note", "chainlens check {0} (its derivative claims)"),
+                ".markdown": ("a Markdown note", "chainlens check {0} (its derivative claims)"),
+                ".tex": ("a LaTeX note", "chainlens check {0} (its derivative claims)")}
+
+
+def _refuse_other_kinds(label: str) -> None:
+    what = _OTHER_KINDS.get(Path(label).suffix.lower()) if label != "<expr>" else None
+    if what is not None:
+        raise SystemExit(f"chainlens graph: {label} is {what[0]}; graph draws a .chain program "
+                         f"or an expression. For this file: {what[1].format(label)}")
+
+
 def run(args) -> int:
     from chainlens.cli.inputs import read_source
     from chainlens.engine.language.reader import parse
 
-    text, _label = read_source(args.source)
+    text, label = read_source(args.source)
+    _refuse_other_kinds(label)
     program = parse(text)
     at, note = _point(program, text, args.at, fill=True)
     suffix = Path(args.out).suffix.lower() if args.out else ""

@@ -70,3 +70,32 @@ def test_serve_on_a_taken_port_says_so_in_one_line():
     assert err.splitlines() == [f"chainlens serve: cannot bind 127.0.0.1:{port}: the port is "
                                 "taken (another chainlens serve?); stop it or choose another "
                                 "with --port"], err
+
+
+@pytest.mark.parametrize("name, what, instead", [
+    ("model.py", "a Python file", "chainlens health -v {}"),
+    ("notes.md", "a Markdown note", "chainlens check {}"),
+    ("note.tex", "a LaTeX note", "chainlens check {}"),
+])
+def test_graph_of_a_file_it_does_not_draw_says_which_command_reads_it(tmp_path, name, what,
+                                                                      instead):
+    """`chainlens graph examples/model.py` was a .chain parse error at the
+    docstring's first quote ('unexpected character '"''); the file is another
+    kind, and the error names the command that reads it."""
+    path = tmp_path / name
+    path.write_text('"""A file of mine."""\nimport numpy as np\n' if name.endswith(".py")
+                    else "We have $\\frac{d}{dx} x^2 = 2x$.\n")
+    code, out, err = run("graph", str(path), "-o", str(tmp_path / "g.svg"))
+    assert code == 2 and out == "", err
+    assert err.splitlines() == [f"chainlens graph: {path} is {what}; graph draws a .chain "
+                                f"program or an expression. For this file: "
+                                + err.split("For this file: ")[-1].rstrip()], err
+    assert instead.format(path) in err and "unexpected" not in err
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_graph_still_draws_a_chain_file_and_an_expression(tmp_path):
+    code, _, err = run("graph", "examples/neuron.chain", "-o", str(tmp_path / "n.svg"))
+    assert code == 0 and (tmp_path / "n.svg").read_text().lstrip().startswith("<"), err
+    code, _, err = run("graph", "sin(x^2)", "-o", str(tmp_path / "e.svg"))
+    assert code == 0 and (tmp_path / "e.svg").exists(), err
