@@ -184,11 +184,23 @@ def _named(fw, node: Node, dim: Dim, where, base: str = "h") -> Tensor:
     return Tensor(sym(fw.bind(base, node, where)), dim)
 
 
+def _whole(fw, c: Concat) -> None:
+    """A reading of ``c`` as one feature vector: exact for ``dim=-1``; for
+    ``dim=1`` only if the tensors are 2-D (of 3-D ones it is the sequence,
+    which the file does not say), so the verdict is not judged."""
+    if c.axis == 1:
+        fw.unmodelled.append(f"torch.cat(..., dim=1){f' (line {c.line})' if c.line else ''} "
+                             "read as a concatenation of features (2-D tensors); of 3-D ones "
+                             "it would be along the sequence")
+
+
 def reduce_parts(fw, c: Concat, name: str, where) -> Tensor:
+    _whole(fw, c)
     return _named(fw, _total(c, _REDUCE[name]), Dim(1), where, "s")
 
 
 def softmax_parts(fw, c: Concat, log: bool, where) -> Concat:
+    _whole(fw, c)
     """softmax over all the features: ``exp(x_j - m) / Σ exp(x - m)``, with
     ``m`` one shift for all the parts (the largest of each part's largest)."""
     shift = None
@@ -206,6 +218,7 @@ def softmax_parts(fw, c: Concat, log: bool, where) -> Concat:
 
 
 def normalise_parts(fw, c: Concat, where) -> Concat:
+    _whole(fw, c)
     """``(x - mean x) / sqrt(var x + 1e-5)`` over all the features of the
     parts (a LayerNorm of the concatenation, without its affine part)."""
     mean = _named(fw, _total(c, True), Dim(1), where, "s").node
@@ -328,11 +341,13 @@ def concat_matmul(fw, a, b, where):
     if not features(c) or (isinstance(other, Concat) and not features(other)):
         return None
     if isinstance(a, Concat) and isinstance(b, Param):  # x @ W, W [in, out]
+        _whole(fw, a)
         blocks = _split_param(fw, b, a, where, rows=True)
         terms = [call("matmul", w, p.node) for w, p in zip(blocks, a.parts, strict=True)]
         return _named(fw, _sum(terms), Dim(b.shape[1] if isinstance(b.shape[1], int)
                                            else None), where, "z")
     if isinstance(a, Param) and isinstance(b, Concat):  # W @ x, W [out, in]
+        _whole(fw, b)
         blocks = _split_param(fw, a, b, where, rows=False)
         terms = [call("matmul", w, p.node) for w, p in zip(blocks, b.parts, strict=True)]
         return _named(fw, _sum(terms), Dim(a.shape[0] if isinstance(a.shape[0], int)
@@ -341,6 +356,7 @@ def concat_matmul(fw, a, b, where):
             a.parts) == len(b.parts) and all(p.dim.value == q.dim.value for p, q in zip(
                 a.parts, b.parts, strict=True)):
         # q @ kᵀ at one position: one score, the sum over every feature
+        _whole(fw, a)
         fw.notes.append("attention read at one position: q @ kᵀ is one score, softmax "
                         "over one key is 1")
         terms = [call("sum", mul(p.node, q.node)) for p, q in zip(a.parts, b.parts,
