@@ -21,8 +21,15 @@ new primitive:
   ``log_softmax`` over them and a layer norm's normalisation: over all the
   parts together (one mean, one variance, one normaliser).
 
-Anything else (a slice, a concatenation with a whole tensor of its width)
-stays a skip that names the concatenation.
+The axis decides which readings hold (no rank is tracked): ``dim=-1`` is the
+features; ``dim=1`` is read as the features (2-D tensors) but a reading over
+all its parts is marked not judged (of 3-D tensors it is the sequence);
+``torch.cat(parts)`` is along the leading axis (no feature reading); a class
+token ``(1, 1, d)`` with data is along the sequence, which no reading (a layer
+neither) takes.  A concatenation of data alone (no weight below it) used as a
+whole is one input of unit variance.  Anything else (a slice, a sum with a
+whole tensor of its width) stays a skip that names the concatenation and its
+line.
 """
 
 from __future__ import annotations
