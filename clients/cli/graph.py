@@ -223,7 +223,10 @@ def _layers(program, at, args, suffix: str) -> int:
     from chainlens.engine.graph.render import plot_layers
 
     norms = layer_gradients(program, at, output=args.output)
-    if not args.out:
+    if not args.out:  # what the columns are, on stderr: stdout stays one row a layer
+        names = ", ".join(f"{k}: |∂{norms.output}/∂{k}|" for k in norms.series)
+        print(f"chainlens graph --layers: by layer {norms.var}, {names} at the point "
+              "(-o FILE.png plots it)", file=sys.stderr)
         for i, layer in enumerate(norms.layers):
             cells = "  ".join(f"{k}={v[i]:.3e}" for k, v in norms.series.items())
             print(f"{norms.var}={layer}  {cells}")

@@ -99,3 +99,16 @@ def test_graph_still_draws_a_chain_file_and_an_expression(tmp_path):
     assert code == 0 and (tmp_path / "n.svg").read_text().lstrip().startswith("<"), err
     code, _, err = run("graph", "sin(x^2)", "-o", str(tmp_path / "e.svg"))
     assert code == 0 and (tmp_path / "e.svg").exists(), err
+
+
+def test_the_layer_table_says_what_its_columns_are():
+    """`chainlens graph deep.chain --layers` printed `k=1  z_k=2.744e-54  a=1.115e-53`
+    rows and nothing saying they are |∂L/∂z_k| and |∂L/∂a|; the header goes to
+    stderr, so stdout stays one row a layer."""
+    code, out, err = run("graph", "examples/deep_sigmoid.chain", "--layers")
+    assert code == 0, err
+    assert ("chainlens graph --layers: by layer k, z_k: |∂L/∂z_k|, a: |∂L/∂a| at the point "
+            "(-o FILE.png plots it)") in err.splitlines(), err
+    rows = out.splitlines()
+    assert len(rows) == 50 and rows[0].startswith("k=1  z_k=") and rows[-1].startswith("k=50 ")
+    assert float(rows[0].split("a=")[1]) < 1e-20 * float(rows[-1].split("a=")[1])
