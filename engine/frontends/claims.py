@@ -17,7 +17,7 @@ import random
 import re
 from dataclasses import dataclass, replace
 
-from chainlens.engine.core.ir import sub
+from chainlens.engine.core.ir import div, neg, sub
 from chainlens.engine.core.nodes import ZERO, sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols, substitute
@@ -251,6 +251,8 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
         return ClaimVerdict(unit, wrt, note=f"not checked: {reason}")
     if getattr(unit.claim, "at", None):
         return _at_point(unit, wrt)
+    if getattr(unit.claim, "implicit", False):
+        return _on_curve(unit, wrt)
     try:
         target = _target(unit, wrt)
         verdict = check_derivative(target, unit.claimed, wrt)
@@ -294,6 +296,90 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
     return ClaimVerdict(unit, wrt, ok=False, counterexample=_counter_dict(verdict),
                         correct_latex=latex if fix_ok else None,
                         correct_unicode=redecorate_unicode(render(verdict.derivative, "unicode")))
+
+
+def _curve_points(curve, rng: random.Random, want: int = 8) -> list[dict]:
+    """Points ``{x, y}`` on the curve ``curve = 0``: at drawn x, each root in y found by
+    a sign change on a grid over [-10, 10], refined by bisection."""
+    def f(x: float, y: float) -> float:
+        try:
+            return value_at(curve, {"x": x, "y": y})
+        except (ChainError, ArithmeticError, ValueError):  # outside the domain (ln y, y < 0)
+            return math.nan
+
+    out: list[dict] = []
+    for _ in range(40):
+        x = round(rng.uniform(-2.5, 2.5), 4)
+        ys = [-10 + 20 * k / 400 for k in range(401)]
+        vals = [f(x, y) for y in ys]
+        for k in range(len(ys) - 1):
+            (a, fa), (b, fb) = (ys[k], vals[k]), (ys[k + 1], vals[k + 1])
+            if not (math.isfinite(fa) and math.isfinite(fb)) or fa * fb > 0 or fa == fb:
+                continue
+            for _ in range(60):
+                m = (a + b) / 2
+                fm = f(x, m)
+                if not math.isfinite(fm):
+                    break
+                if fa * fm <= 0:
+                    b = m
+                else:
+                    a, fa = m, fm
+            else:
+                y = (a + b) / 2
+                if abs(f(x, y)) < 1e-9 * max(1.0, abs(fa)):
+                    out.append({"x": x, "y": y})
+        if len(out) >= want:
+            break
+    return out
+
+
+def _on_curve(unit: Unit, wrt: str) -> ClaimVerdict:
+    """``x^2 + y^2 = 25``, then ``\\frac{dy}{dx} = -\\frac{x}{y}``: implicit
+    differentiation.  The claim G(x, y) is compared with -F_x/F_y at points ON the
+    curve F = 0 (off it the two need not agree: -x/\\sqrt{25 - x^2} is right on the
+    upper half only).  Right at every point found: correct; wrong at every one of at
+    least :data:`CONFIRM_POINTS` points: wrong (no fix: which form the note wants is
+    its own); anything between (one branch right): not checked."""
+    curve, claimed = unit.expr, unit.claimed
+    if set(free_symbols(claimed)) - {"x", "y"}:
+        return ClaimVerdict(unit, wrt, note="not checked: the claim names other names than "
+                            "x and y on the curve")
+    if "y" not in free_symbols(claimed):
+        # a slope at one point (y' = 2/3 at (0, 1)), or a later problem's y: not the curve's
+        return ClaimVerdict(unit, wrt, note="not checked: a claim without y is not read as the "
+                            "slope of the curve the note gives (a value at a point, or another "
+                            "function?)")
+    try:
+        fx, fy = diff_node(curve, "x").result, diff_node(curve, "y").result
+        from_curve = [fx, fy]
+        slope = simplify(neg(div(fx, fy)))
+    except (ChainError, ArithmeticError, ValueError, RecursionError) as exc:
+        return ClaimVerdict(unit, wrt, note=f"not checked: {getattr(exc, 'message', exc)}")
+    rng = random.Random(curve.digest * 7919 + claimed.digest)
+    agree = differ = 0
+    for env in _curve_points(curve, rng):
+        try:
+            a, b = (value_at(n, env) for n in from_curve)
+            got = value_at(claimed, env)
+        except (ChainError, ArithmeticError, ValueError):
+            continue
+        if not (math.isfinite(a) and math.isfinite(b) and math.isfinite(got)) or \
+                abs(b) < 1e-6 * max(1.0, abs(a)):
+            continue  # a vertical tangent: no slope there
+        want = -a / b
+        if abs(want - got) <= 1e-6 * max(1.0, abs(want), abs(got)):
+            agree += 1
+        else:
+            differ += 1
+    if agree and not differ:
+        return ClaimVerdict(unit, wrt, ok=True, note="checked on the curve the note gives")
+    if differ >= CONFIRM_POINTS and not agree:
+        return ClaimVerdict(unit, wrt, ok=False, note="on the curve the note gives",
+                            correct_unicode=render(slope, "unicode"))
+    return ClaimVerdict(unit, wrt, note="not checked: the claim agrees with the curve's slope "
+                        "on part of it only (one branch?)" if agree else
+                        "not checked: too few points of the curve were found")
 
 
 def _other_reading(unit: Unit, derivative, wrt: str) -> str | None:

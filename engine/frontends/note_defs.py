@@ -82,6 +82,9 @@ class Definition:
     #: f(g(x))``): the name is the whole composite there, so ``f(…)`` of another
     #: argument is no use of this formula
     restates: bool = False
+    #: ``x^2 + y^2 = 25`` (no formula for y): the curve ``F = 0`` as text ``L - (R)``;
+    #: a claim dy/dx = G(x, y) is then checked on the curve (implicit differentiation)
+    curve: str = ""
 
     @property
     def var(self) -> str:

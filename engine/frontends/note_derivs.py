@@ -36,8 +36,8 @@ from chainlens.engine.printing import render
 from chainlens.engine.symbolic.derivatives import diff_node
 from chainlens.engine.symbolic.values import value_at
 
-__all__ = ["UNBOUND", "both_sides", "conflicting", "derivatives_through", "equation_names",
-           "names_written", "prime_variable"]
+__all__ = ["CURVE_REACH", "UNBOUND", "both_sides", "conflicting", "derivatives_through",
+           "equation_names", "names_written", "prime_variable"]
 
 #: ``u'``, ``f''``, ``g'(…)``: a prime on one letter (not on a command or inside a name).
 _PRIMED = re.compile(r"(?<![\\A-Za-z_])(?<!_\{)([A-Za-z])\s*('+)")
@@ -221,17 +221,48 @@ def _own_derivative_elsewhere(text: str, name: str | None, wrt: str | None) -> b
     return False
 
 
+#: the derivatives of the reader's own functions, for ``\\sin'(x^2)`` (one argument)
+_KNOWN_PRIMES = {"sin": "\\cos(%s)", "cos": "(-\\sin(%s))", "tan": "\\sec^{2}(%s)",
+                 "exp": "\\exp(%s)", "ln": "\\frac{1}{%s}", "sinh": "\\cosh(%s)",
+                 "cosh": "\\sinh(%s)"}
+_KNOWN_PRIMED = re.compile(r"\\(" + "|".join(_KNOWN_PRIMES) + r")\s*'(?!')\s*(?=\()")
+
+
+def _known_primes(text: str) -> str:
+    """``\\sin'(x^2)`` is cos(x^2): the prime of a function the reader knows, applied to
+    a bracket (a second prime, or no bracket, is left as written)."""
+    for _ in range(10):
+        m = _KNOWN_PRIMED.search(text)
+        if m is None:
+            return text
+        close = _group_end(text, m.end())
+        if close < 0:
+            return text
+        arg = text[m.end() + 1:close - 1]
+        text = text[:m.start()] + "(" + _KNOWN_PRIMES[m.group(1)] % arg + ")" + text[close:]
+    return text
+
+
 def derivatives_through(claim, visible: dict[str, Definition], dependent, same=None):
     """``claim`` with the derivatives of the note's defined functions in its
     claimed side written out (see the module docstring)."""
     text = claim.claimed_read
     if "'" not in text and "\\frac{d" not in text:
         return claim
+    known = _known_primes(text)
+    if known != text:
+        claim, text = replace(claim, claimed_read=known), known
     wrt = claim.wrt
     if wrt is None:
+        written = {n for n in names_written(claim.expr_read + " " + text)}
+        alone = names_written(claim.expr_read) - {"e"}
+        if len(alone) == 1 and written - {"e"} == alone and not (alone & set(visible)):
+            # [2x^2]' = 2 \cdot [x^2]': a bracket's prime in the claimed side is by the
+            # variable of the head's own prime (the expression's only letter)
+            new = _bracket_primes(text, next(iter(alone)))
+            return claim if new == text else replace(claim, claimed_read=new)
         # (fg)' = f'g + fg': only when every name written is a function the note gives
         # in one variable, the same for each (the bare f, g are replaced alike then)
-        written = {n for n in names_written(claim.expr_read + " " + text)}
         own = {visible[n].vars for n in written if n in visible}
         if len(own) != 1 or len(next(iter(own))) != 1 or \
                 any(n not in visible for n in written - set(next(iter(own)))):
@@ -274,6 +305,17 @@ def equation_names(start: int, elements, reads, texts, visible: dict[str, Defini
         return
     if _LONE.match(left) or "\\circ" in left + right or "," in left:
         return  # h = f \circ g: a name's own statement (see note_defs.definition_of)
+    old = visible.get("y")
+    others = {k: v for k, v in visible.items() if not (k == "y" and v.curve)}
+    curve = _curve(left, right, others)
+    if curve is not None:
+        yield Definition("y", (), "", start + s, start + e, f"{texts[0]} = {texts[1]}",
+                         reason=f"y {UNBOUND}", curve=curve, reach=CURVE_REACH)
+        return
+    if old is not None and old.curve and "y" in names_written(left + " " + right):
+        # another equation in y (one not read as a curve): the older curve no longer binds
+        yield Definition("y", (), "", start + s, start + e, texts[0], reason=f"y {UNBOUND}")
+        return
     for name, d in list(visible.items()):
         if len(name) == 1 and not d.reason and name in names_written(left + " " + right):
             with_it = [t for t in (left, right) if name in names_written(t)]
@@ -285,6 +327,31 @@ def equation_names(start: int, elements, reads, texts, visible: dict[str, Defini
                 continue  # y^2 = (3x+1)^2 restates y = 3x + 1 (or the equation is not read)
             yield Definition(name, (), "", start + s, start + e, texts[0],
                              reason=f"{name} {UNBOUND}")
+
+
+#: how far (characters) a curve binds: the derivation right after it, not a later
+#: problem whose y the note may give in words
+CURVE_REACH = 800
+
+
+def _curve(left: str, right: str, visible: dict[str, Definition]) -> str | None:
+    """``x^2 + y^2 = 25``, ``x^3 + y^3 = 6xy``, ``\\sin(xy) = x``: an equation in x and
+    y alone (numbers and the reader's functions besides), y not given by a formula
+    nearby, and not linear in y with a constant coefficient (a line ``y - 1 = 2(x - 1)``
+    is a tangent line, not the curve of an implicit derivative): the curve as ``L - (R)``,
+    or None."""
+    if names_written(left + " " + right) != {"x", "y"} or "y" in visible or "x" in visible \
+            or applied_letters(left + " " + right, ("x", "y")) or "'" in left + right:
+        return None
+    text = f"{left} - ({right})"
+    try:
+        node = parse_expr(text)
+        slope = diff_node(node, "y").result
+    except (ChainError, ArithmeticError, ValueError, RecursionError):
+        return None
+    if set(free_symbols(node)) != {"x", "y"} or not free_symbols(slope):
+        return None
+    return text
 
 
 #: A claimed side that is one derivative operator and its operand: ``\\frac{d}{dx}[1]``.

@@ -144,6 +144,12 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
         return {"expr_read": f"{name}({wrt})", "wrt": wrt, "order": order}
     if d is None:
         return None
+    if d.curve:
+        # x^2 + y^2 = 25, then dy/dx = -x/y: checked on the curve (implicit differentiation)
+        if (wrt or "x") != "x" or order != 1 or partial:
+            return None
+        return {"expr_read": d.curve, "expr": d.text, "wrt": "x", "order": 1,
+                "definition": d.name, "implicit": True}
     if wrt is None:
         wrt = d.var if d.vars else None
     if wrt is not None and d.vars and wrt not in d.vars and not _through_inner(d, wrt, defs):

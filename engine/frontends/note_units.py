@@ -424,7 +424,7 @@ def read_note_claims(text: str, latex: bool = False):
         if reason is None:
             known = set(free_symbols(program.expanded(program.outputs[0])))
             # ((e^{-x}f)' with f' written elsewhere: f is a function of x, not a constant)
-            hidden = [] if claim.partial else sorted(
+            hidden = [] if claim.partial or claim.implicit else sorted(
                 n for n in known if n != claim.definition and any(
                     (n, v) in dependent for v in ((claim.wrt,) if claim.wrt else known | {"x"})))
             if hidden:

@@ -34,7 +34,6 @@ from chainlens.engine.frontends.note_context import (
     not_asserted,
 )
 from chainlens.engine.frontends.note_defs import (
-    CONSTANT_LETTERS,
     RESTATED,
     Definition,
     Scopes,
@@ -77,6 +76,8 @@ _STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|iff|to|sim"
 _PIECEWISE = re.compile(r"\\begin\s*\{\s*(?:[a-z]*cases|array)\s*\}(?:\s*\{[^{}]*\})?\s*$")
 #: A problem's number before a statement: "1.\ ", "(b) ".
 _LABEL = re.compile(r"\(?\d{1,2}[.)](?:\s|\\ |~)*|\([a-h]\)\s*")
+#: A heading (Markdown ``#``, LaTeX ``\section``): an implicit curve does not bind past it.
+_HEADING = re.compile(r"\n#{1,6}\s|\\(?:sub)*section\*?\s*\{|\\chapter\*?\s*\{")
 #: A definition this far (in characters) before a claim no longer binds it.
 WINDOW = 2500
 #: Two definitions of one name this close, none used in between, are a list of problems.
@@ -147,6 +148,9 @@ class Claim:
     #: a claim about arbitrary functions (f, g, u', …), read with test functions
     #: (:class:`~chainlens.engine.frontends.note_generic.Generic`)
     generic: object = None
+    #: ``expr_read`` is a curve ``F(x, y)`` (``x^2 + y^2 - (25)``) the note gives
+    #: implicitly: the claim dy/dx = G(x, y) is checked on the curve, as -F_x/F_y
+    implicit: bool = False
 
 
 def _top_level(text: str, pattern: re.Pattern | None = None) -> list[tuple[int, int]]:
@@ -518,12 +522,12 @@ def _inner_names(claim: Claim, visible) -> frozenset:
     for d/dx sin(x^2), with u = x^2 given).  An expression in the variable and such
     a name (z = x^2 + y^2 along y = x^2) stays the older rescue (:func:`_along`)."""
     wrt = claim.wrt
-    if not wrt or claim.partial or len(wrt) != 1:
+    if not wrt or len(wrt) != 1 or (claim.partial and (claim.first or claim.definition and
+                                                       claim.alternatives)):
         return frozenset()
     given = {n: d for n, d in visible.items()
              if len(n) == 1 and n != wrt and n != claim.definition and not d.vars
-             and not d.reason and not d.alternatives and d.body and "'" not in d.body
-             and n not in CONSTANT_LETTERS}
+             and not d.reason and not d.alternatives and d.body and "'" not in d.body}
     inner: set[str] = set()
     for _ in range(4):  # a few levels: y = v^2, v = u + 1, u = x^2
         grown = {n for n, d in given.items() if n not in inner and (
@@ -619,7 +623,8 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
             defs[d.name] = d
         visible = {k: d for k, d in defs.items()
                    if 0 <= frag.start - d.end <= (d.reach or WINDOW)
-                   and scopes.binds(d.start, frag.start)}
+                   and scopes.binds(d.start, frag.start)
+                   and not (d.curve and _HEADING.search(note, d.end, frag.start))}
         visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})
         for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):
@@ -629,13 +634,15 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                                    "here (cases), in a form not read")
                 if not item.vars and item.name in visible and line_equation(note, frag):
                     continue  # "the tangent line is y = 3x - 2": the note's y stays
-                if (item.reason or "").endswith(UNBOUND):
+                if (item.reason or "").endswith(UNBOUND) and not item.curve:
                     defs.pop(item.name, None)
                     visible.pop(item.name, None)
                     continue
                 here.setdefault(item.name, []).append(item.body)
                 old = visible.get(item.name)
-                general = old is not None and (old.reason or "").endswith(RESTATED)
+                # (a curve x^2 + y^2 = 1 before y = x^2 is no other formula of y)
+                general = old is not None and ((old.reason or "").endswith(RESTATED)
+                                               or bool(old.curve))
                 if old is not None and item.name in unused and not item.reason \
                         and not general and item.start - old.end <= LIST_GAP:
                     bodies = listed.get(item.name) or [old.body]
@@ -663,8 +670,13 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                     item, more = prime_variable(item, visible)  # (u^2)' after u = e^x
                     more |= _inner_names(item, visible)  # dy/dx after y = u^3, u = 2x + 1
                     item = derivatives_through(item, visible, dependent | more, same)
+                else:
+                    # ∂L/∂w after L = (a - y)^2/2, a = σ(z), z = wx + b: through the names
+                    more = _inner_names(item, visible)
                 if (dependent or more) and not item.partial:
                     item = _through(item, visible, dependent | more, same)
+                elif more:
+                    item = _through(item, visible, more, same)  # only the inner names
                 item = _with_constants(item, visible, dependent, note)
                 item = _along(item, visible, dependent, same)
                 item = _other_functions(item, visible)

@@ -102,3 +102,95 @@ def test_a_value_from_rounded_factors_is_right_to_its_digits():
     assert abs(float(4 * sp.exp(4)) - 218.4) < 0.01
     assert oks(note.format(claim="54.6 \\times 4 = 218.4")) == [True, True]
     assert oks(note.format(claim="54.6 \\times 5 = 273")) == [False, False]
+
+
+def slope_on_curve(curve, claimed, points) -> list[bool]:
+    """SymPy: is ``claimed`` -F_x/F_y at each (x, y) of ``points`` on the curve?"""
+    y = sp.Symbol("y")
+    slope = -sp.diff(curve, x) / sp.diff(curve, y)
+    assert all(abs(float(curve.subs({x: a, y: b}))) < 1e-9 for a, b in points)
+    return [abs(float((slope - claimed).subs({x: a, y: b}))) < 1e-9 for a, b in points]
+
+
+def test_an_implicit_derivative_is_checked_on_the_curve():
+    y = sp.Symbol("y")
+    circle = x**2 + y**2 - 25
+    points = [(3, 4), (3, -4), (-3, 4), (-4, 3)]
+    note = "Consider the circle $x^2 + y^2 = 25$. Differentiating, $\\frac{{dy}}{{dx}} = {claim}$."
+    assert oks(note.format(claim="-\\frac{x}{y}")) == [True]
+    assert all(slope_on_curve(circle, -x / y, points))
+    (v,), _ = verdicts(note.format(claim="\\frac{x}{y}"))
+    assert v.ok is False and v.correct_latex is None and "−x/y" in v.correct_unicode
+    assert not any(slope_on_curve(circle, x / y, points))
+    # right on the upper half only: not checked, never wrong
+    (v,), _ = verdicts(note.format(claim="-\\frac{x}{\\sqrt{25 - x^2}}"))
+    assert v.ok is None
+    assert slope_on_curve(circle, -x / sp.sqrt(25 - x**2), points) == [True, False, True, True]
+    folium = x**3 + y**3 - 6 * x * y
+    note = "For $x^3 + y^3 = 6xy$ we get $y' = {claim}$."
+    assert oks(note.format(claim="\\frac{2y - x^2}{y^2 - 2x}")) == [True]
+    assert all(slope_on_curve(folium, (2 * y - x**2) / (y**2 - 2 * x), [(3, 3)]))
+    assert oks(note.format(claim="\\frac{2y + x^2}{y^2 - 2x}")) == [False]
+    assert not any(slope_on_curve(folium, (2 * y + x**2) / (y**2 - 2 * x), [(3, 3)]))
+
+
+def test_no_curve_binding_where_the_claim_may_mean_something_else():
+    # a value at a point of the curve (no y in the claim)
+    (v,), _ = verdicts("On $x^2 + y^2 = 1$, at $(0, 1)$ we find $y' = 0$.")
+    assert v.ok is None
+    # a line (linear in y) is no implicit curve: a tangent line's equation
+    assert oks("The tangent line is $y - 1 = 2(x - 1)$, so $\\frac{dy}{dx} = 3y$.") == []
+    # y given as a formula just before: the equation ends that binding, and is no curve
+    # of an undefined y either (which y the claim means is a guess)
+    assert oks("Let $y = x^2$. On $x^2 + y^2 = 1$ we have $\\frac{dy}{dx} = 2x$.") == []
+    # far from the curve (a later problem): no binding
+    far = "Take $x^2 + y^2 = 25$.\n\n" + "Some words here. " * 60 + "\n\n$y' = \\frac{x}{y}$\n"
+    assert oks(far) == []
+
+
+def test_primes_of_brackets_and_of_the_readers_functions_in_a_claimed_side():
+    note = "$$[{head}]' = {claim}$$"
+    assert oks(note.format(head="2x^2", claim="2 \\cdot [x^2]'")) == [True]
+    assert oks(note.format(head="2x^2", claim="3 \\cdot [x^2]'")) == [False]
+    assert oks(note.format(head="\\sin(x^2)", claim="\\sin'(x^2) \\cdot [x^2]'")) == [True]
+    assert right(sp.sin(x**2), sp.cos(x**2) * 2 * x)
+    assert oks("$\\frac{d}{dx}\\cos(x^3) = \\cos'(x^3) \\cdot 3x^2$") == [True]
+    assert oks("$\\frac{d}{dx}\\ln(x^2+1) = \\ln'(x^2+1)$") == [False]
+    assert not right(sp.log(x**2 + 1), 1 / (x**2 + 1))
+
+
+def test_each_implicit_claim_is_on_its_own_curve():
+    # red team R29: a later curve (xy = 1, x^2 - y^2 = 1, y^3 + y = x) ends the earlier one
+    y = sp.Symbol("y")
+    ellipse = "For $4x^2 + 9y^2 = 36$, $\\frac{dy}{dx} = -\\frac{4x}{9y}$.\n\n"
+    assert oks(ellipse + "If $xy = 1$ then $y' = -\\frac{y}{x}$.") == [True, True]
+    assert all(slope_on_curve(x * y - 1, -y / x, [(2, sp.Rational(1, 2)), (-1, -1)]))
+    assert oks(ellipse + "If $xy = 1$ then $y' = \\frac{y}{x}$.") == [True, False]
+    assert oks(ellipse + "On the hyperbola $x^2 - y^2 = 1$, $\\frac{dy}{dx} = \\frac{x}{y}$.\n\n"
+               "Now take $y^3 + y = x$. Then $y' = \\frac{1}{3y^2 + 1}$.") == [True, True, True]
+    assert all(slope_on_curve(x**2 - y**2 - 1, x / y, [(sp.sqrt(2), 1), (sp.sqrt(5), -2)]))
+    assert all(slope_on_curve(y**3 + y - x, 1 / (3 * y**2 + 1), [(2, 1), (10, 2)]))
+    # an equation in y not read as a curve (a line) ends the older curve: not checked
+    assert oks(ellipse + "Then take the line $y - 2x = 1$, so $\\frac{dy}{dx} = \\frac{y}{x}$.") \
+        == [True]
+    # a heading ends a curve's reach
+    assert oks("## Ellipse\n\n" + ellipse + "## Product\n\nWe have $y' = -\\frac{y}{x}$.\n") \
+        == [True]
+
+
+def test_a_partial_derivative_through_the_notes_forward_pass():
+    # red team R22: ∂L/∂w through z = wx + b, a = σ(z), L = (a - y)^2/2
+    w, b, yy = sp.symbols("w b y")
+    a = 1 / (1 + sp.exp(-(w * x + b)))
+    loss = (a - yy)**2 / 2
+    note = ("Forward: $z = wx + b$, $a = \\sigma(z)$, $L = \\frac{{1}}{{2}}(a - y)^2$.\n\n"
+            "$$\\frac{{\\partial L}}{{\\partial {v}}} = {claim}$$\n")
+    assert oks(note.format(v="w", claim="(a - y)\\,a(1-a)\\,x")) == [True]
+    assert sp.simplify(sp.diff(loss, w) - (a - yy) * a * (1 - a) * x) == 0
+    assert oks(note.format(v="b", claim="(a - y)a(1-a)")) == [True]
+    assert oks(note.format(v="b", claim="(a - y)a")) == [False]
+    assert sp.simplify(sp.diff(loss, b) - (a - yy) * a) != 0
+    # partial derivatives through an inner name of two variables
+    note = "Let $u = x^2 y$ and $f = u^2$. Then $\\frac{{\\partial f}}{{\\partial y}} = {claim}$."
+    assert oks(note.format(claim="2u x^2")) == [True]
+    assert oks(note.format(claim="2u")) == [False]
