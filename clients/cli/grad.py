@@ -100,9 +100,19 @@ def _one_program(doc, label: str):
     units = doc.programs
     if len(units) == 1:
         return units[0].program
-    names = ", ".join(u.label for u in units) or "none"
-    raise ChainError(f"{label} has {len(units)} functions to evaluate ({names}); "
-                     "grad evaluates one program", hint="put the one you want in a .chain file")
+    if not units:
+        raise ChainError(f"{label} has nothing grad can evaluate", hint="grad evaluates an "
+                         "expression, a .chain program or a Python file with one function")
+    names = ", ".join(u.label for u in units)
+    if all(u.kind in ("module", "sequential") for u in units):  # models: not "functions"
+        raise ChainError(f"{label} has {len(units)} models ({names}); grad evaluates one "
+                         "program at a point", hint=f"a model's gradient by layer: chainlens "
+                         f"health -v {label}")
+    what = ("functions and models" if any(u.kind in ("module", "sequential") for u in units)
+            else "functions")
+    raise ChainError(f"{label} has {len(units)} {what} to evaluate ({names}); "
+                     "grad evaluates one program", hint=f"put the one you want in a .chain "
+                     f"file; each one's derivatives: chainlens diff {label}")
 
 
 def _inputs_only(point: dict, typed: str, program) -> dict:

@@ -112,3 +112,61 @@ def test_the_layer_table_says_what_its_columns_are():
     rows = out.splitlines()
     assert len(rows) == 50 and rows[0].startswith("k=1  z_k=") and rows[-1].startswith("k=50 ")
     assert float(rows[0].split("a=")[1]) < 1e-20 * float(rows[-1].split("a=")[1])
+
+
+MODELS = '''import torch
+import torch.nn as nn
+
+
+class Deep(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(8, 8) for _ in range(3)])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.tanh(layer(x))
+        return x
+
+
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+'''
+
+
+def test_grad_of_a_file_of_models_says_where_their_gradients_are(tmp_path):
+    """`chainlens grad lstm.py` (two nn.Module classes) said 'has 2 functions to
+    evaluate (Tagger, DeepSigmoid) ...; hint: put the one you want in a .chain
+    file': they are models, and `health -v` is what shows their gradients."""
+    path = tmp_path / "models.py"
+    path.write_text(MODELS)
+    code, out, err = run("grad", str(path))
+    assert code == 2 and out == "", err
+    assert err.splitlines()[0] == (f"chainlens grad: error: {path} has 2 models (Deep, Head); "
+                                   "grad evaluates one program at a point; hint: a model's "
+                                   f"gradient by layer: chainlens health -v {path}"), err
+    code, out, _ = run("health", "-v", str(path))  # and the hint's command does show them
+    assert "Deep: |∂L/∂W| by layer" in out, out
+
+
+def test_grad_of_a_file_of_functions_and_of_nothing(tmp_path):
+    two = tmp_path / "two.py"
+    two.write_text("import numpy as np\n\ndef f(x):\n    return np.sin(x)\n\n"
+                   "def g(x):\n    return x ** 2\n")
+    code, _, err = run("grad", str(two), "--at", "x=1")
+    assert code == 2 and err.splitlines()[0].startswith(
+        f"chainlens grad: error: {two} has 2 functions to evaluate (f, g); "), err
+    assert f"chainlens diff {two}" in err
+    empty = tmp_path / "empty.py"
+    empty.write_text("import numpy as np\nX = 3\n")
+    code, _, err = run("grad", str(empty))
+    assert code == 2 and f"{empty} has nothing grad can evaluate" in err, err
+    one = tmp_path / "one.py"
+    one.write_text("import numpy as np\n\ndef f(x):\n    return np.sin(x)\n")
+    code, out, err = run("grad", str(one), "--at", "x=0")
+    assert code == 0 and "∂f/∂x = 1" in out, err
