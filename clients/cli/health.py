@@ -136,6 +136,9 @@ class FileResult:
     skipped: tuple = ()
     #: every finding of the file: each unit's, in unit order, then wrong claims
     findings: list = field(default_factory=list)
+    #: the notebook cell of each finding (None outside notebooks): its line and
+    #: column count in that cell's text, as ``chainlens check`` says
+    cells: list = field(default_factory=list)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -182,13 +185,17 @@ def _judge(arg: str, kind: str | None, th) -> FileResult:
     except ChainError as exc:
         result.error = exc
     result.verdicts = [check_claim(u) for u in doc.claims]
-    found = []
+    found, cells = [], []
     for unit, report in result.reports:
-        found += report.findings
-        found += [unstable_finding(f) for f in unstable_forms(unit.program)]
-    found += [_structure_kept(f, v, text, doc.kind) for v in result.verdicts
-              if (f := claim_finding(v)) is not None]
+        mine = list(report.findings) + [unstable_finding(f) for f in unstable_forms(unit.program)]
+        found += mine
+        cells += [unit.cell] * len(mine)
+    for v in result.verdicts:
+        if (f := claim_finding(v)) is not None:
+            found.append(_structure_kept(f, v, text, doc.kind))
+            cells.append(v.unit.cell)
     result.findings = found  # units and claims come in text order already
+    result.cells = cells
     return result
 
 
@@ -267,8 +274,9 @@ def _text(results, args) -> str:
         if result.error is not None:
             lines.append(f"{_where(label, result.error.span)}: error: {result.error} [parse]")
             continue
-        for f in result.findings:
-            lines.append(f"{_where(label, f.span)}: {f.severity}: {f.message} [{f.kind}]")
+        for f, cell in zip(result.findings, result.cells, strict=True):
+            where = _where(label, f.span) + (f" (cell {cell})" if cell is not None else "")
+            lines.append(f"{where}: {f.severity}: {f.message} [{f.kind}]")
             if not args.verbose:
                 continue
             for factor in f.factors:

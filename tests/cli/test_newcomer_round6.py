@@ -170,3 +170,29 @@ def test_grad_of_a_file_of_functions_and_of_nothing(tmp_path):
     one.write_text("import numpy as np\n\ndef f(x):\n    return np.sin(x)\n")
     code, out, err = run("grad", str(one), "--at", "x=0")
     assert code == 0 and "∂f/∂x = 1" in out, err
+
+
+def test_health_of_a_notebook_names_the_cell_of_each_finding(tmp_path):
+    """`chainlens health nb.ipynb` printed `nb.ipynb:2:62: warning: wrong
+    derivative …`: line 2 of which cell? `chainlens check` says `(cell 0)`."""
+    import json
+
+    nb = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "id": "m", "metadata": {},
+         "source": ["## Powers\n", "We have $\\frac{d}{dx} x^4 = 3x^3$.\n"]},
+        {"cell_type": "code", "id": "c", "metadata": {}, "execution_count": None, "outputs": [],
+         "source": ["import numpy as np\n", "\n", "def soft(x):\n",
+                    "    return np.log(1 + np.exp(x))\n"]}]}
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb))
+    code, out, err = run("health", str(path), "--threshold", "info")
+    assert code == 1, err
+    lines = out.splitlines()
+    assert any(line.startswith(f"{path}:4:12 (cell 1): info: log(1 + exp(u))")
+               for line in lines), out
+    assert any(line.startswith(f"{path}:2:") and " (cell 0): warning: wrong derivative: d/dx of "
+               "x^4 is not 3x^3" in line for line in lines), out
+    # the same place as `chainlens check` gives it
+    _, checked, _ = run("check", str(path))
+    where = checked.split(": warning")[0]
+    assert any(line.startswith(where + ": warning") for line in lines), (checked, out)
