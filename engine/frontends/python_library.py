@@ -313,6 +313,8 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         a, b = loss_operands(args, kwargs, where)
         ta, tb = fw.tensor(a, where), fw.tensor(b, where)
         kind = LOSSES[name]
+        if kind == "bce":  # F.binary_cross_entropy(p, t): probabilities, as nn.BCELoss
+            fw.probabilities(ta, tb)
         key = LOSS_PARAMETER.get(kind, (None,))[0]
         reduction, parameter = kwargs.get("reduction"), kwargs.get(key) if key else None
         node, scalar = loss(kind, ta.node, tb.node, reduction.value if isinstance(

@@ -15,6 +15,7 @@ torch = pytest.importorskip("torch")
 
 SOURCE = textwrap.dedent("""
     import torch.nn as nn
+    import torch.nn.functional as F
 
 
     class Bce(nn.Module):
@@ -24,11 +25,17 @@ SOURCE = textwrap.dedent("""
 
         def forward(self, pred, target):
             return self.loss(pred, target)
+
+
+    class BceFn(nn.Module):
+        def forward(self, pred, target):
+            return F.binary_cross_entropy(pred, target, reduction="sum")
     """)
 
 
-def test_a_bce_loss_of_forward_arguments_is_measured_at_probabilities():
-    unit = next(u for u in read_document(SOURCE, path="bce.py").programs if u.label == "Bce")
+@pytest.mark.parametrize("label", ["Bce", "BceFn"])
+def test_a_bce_loss_of_forward_arguments_is_measured_at_probabilities(label):
+    unit = next(u for u in read_document(SOURCE, path="bce.py").programs if u.label == label)
     assert any("U(0, 1)" in n for n in unit.notes)
     report = analyze(unit.program)
     assert not [f for f in report.findings if f.kind == "nonfinite"]
