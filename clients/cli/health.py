@@ -317,8 +317,10 @@ def _verbose_report(label: str, unit, report, several: bool) -> list[str]:
     if flow is not None and flow.layers:
         lines += _flow_lines(label, unit, flow)
     elif report.points:
-        lines.append(f"    {head}measured at {report.points} {report.points_from} point(s) "
-                     f"of {pretty_name(report.output)}")
+        # was "measured at 1 at point(s) of L": the points are the inputs', not L's
+        where = (f"its {report.points} @at point(s)" if report.points_from == "at" else
+                 f"{report.points} point(s) sampled from the inputs' ranges")
+        lines.append(f"    {head}∂{pretty_name(report.output)}/∂· measured at {where}")
     return lines
 
 

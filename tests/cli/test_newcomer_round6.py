@@ -196,3 +196,19 @@ def test_health_of_a_notebook_names_the_cell_of_each_finding(tmp_path):
     _, checked, _ = run("check", str(path))
     where = checked.split(": warning")[0]
     assert any(line.startswith(where + ": warning") for line in lines), (checked, out)
+
+
+@pytest.mark.parametrize("source, line", [
+    ("z = w*x + b\nL = (sigmoid(z) - 1)^2\n@at x=0.5, w=0.8, b=-0.1\n",
+     "    ∂L/∂· measured at its 1 @at point(s)"),
+    ("input x in [-1, 1]\nparam w in [-1, 1]\nL = tanh(w*x)^2\n",
+     "    ∂L/∂· measured at 16 point(s) sampled from the inputs' ranges"),
+])
+def test_health_v_says_where_it_measured_in_words(tmp_path, source, line):
+    """`health -v` ended 'measured at 1 at point(s) of L' (an @at point) or
+    'measured at 16 sampled point(s) of L': the points are the inputs'."""
+    path = tmp_path / "p.chain"
+    path.write_text(source)
+    code, out, err = run("health", "-v", str(path))
+    assert code == 0, err
+    assert line in out.splitlines() and "point(s) of" not in out, out
