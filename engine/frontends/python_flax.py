@@ -472,10 +472,11 @@ def _spread(reader, func, node: ast.Call, env: dict, mod, label: str):
             note = f"`**{ast.unparse(k.value)[:30]}` of {label}: read without those keywords"
             if note not in reader.notes:
                 reader.notes.append(note)
-            # those keywords may set its kernel size, stride or groups: the flow is of
-            # the layer as read, and the verdict is not the model's
-            reader.unmodelled.append(f"`**{ast.unparse(k.value)[:30]}` of {label} gives "
-                                     "keywords chainlens cannot see (kernel size, stride?)")
+            # a library layer's unseen keywords may set its kernel size, stride or
+            # groups: the flow is of the layer as read, and the verdict is not the model's
+            if isinstance(func, Ref) and func.path[0] != "<local>":
+                reader.unmodelled.append(f"`**{ast.unparse(k.value)[:30]}` of {label} gives "
+                                         "keywords chainlens cannot see (kernel size, stride?)")
             return None
     if isinstance(func, Ref) and func.path == ("builtins", "dict"):
         return Items(list(kwargs.values()), label, kwargs)  # dict(**base, lr=...)
