@@ -90,6 +90,25 @@ def test_an_init_chainlens_does_not_model_is_named_not_measured(name):
     assert models.NOT_MODELLED[name] in hint.message
 
 
+def test_a_norm_gain_zeroed_by_the_file_is_read_and_no_layer_gets_a_gradient():
+    """zeros_(norm.weight) is read as that constant: the norm's output is 0, so
+    torch measures fc1's and fc2's weight gradients at exactly 0; chainlens
+    names both layers as unreached and does not judge the model."""
+    theirs = torch_grads(models.NormGainZero, 16)
+    assert all(g == 0.0 for g in theirs)
+    report = analyze(UNITS["NormGainZero"].program)
+    assert report.flow is not None and report.flow.verdict == "not judged"
+    assert set(report.flow.unreached) == {"W_fc1", "W_fc2"}
+    assert not {f.kind for f in report.findings} & {"vanishing", "exploding", "saturation"}
+
+
+def torch_grads(cls, width: int) -> list[float]:
+    torch.manual_seed(0)
+    model = cls()
+    model(torch.randn(4, width)).sum().backward()
+    return [float(m.weight.grad.norm()) for m in (model.fc1, model.fc2)]
+
+
 def test_law_draws_have_torchs_moments():
     rng = np.random.default_rng(0)
     # normal_(std=0.02) of a 64-wide weight, declared per fan-in, measured at 64
@@ -129,7 +148,8 @@ def test_the_cli_names_a_not_modelled_init_in_text_and_sarif(capsys):
            "`nn.init.sparse_(layer.weight, sparsity=0.9)`" in text
     main(["health", str(FIXTURE), "--format", "sarif"])
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
-    hints = [r for r in results if r["ruleId"] == "not-measured"]
+    hints = [r for r in results if r["ruleId"] == "not-measured"
+             and "re-initialises" in r["message"]["text"]]
     assert len(hints) == len(models.NOT_MODELLED) and {r["level"] for r in hints} == {"note"}
 
 
