@@ -6,7 +6,8 @@ norm over the concatenated features (one normaliser for all the parts), a
 score q @ kᵀ of two concatenations (the sum over every feature) and a sum of
 their product.  Read so along dim=1 (the features of 2-D tensors, the sequence
 of 3-D ones, which the file does not say), the flow is shown, not judged.  A
-class token concatenated along the sequence axis stays a skip that says so.  Fixtures: tests/models/fixtures/concat.py."""
+class token concatenated along the sequence axis stays a skip that says so.
+Fixtures: tests/models/fixtures/concat.py."""
 
 import importlib.util
 import pathlib
