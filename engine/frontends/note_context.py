@@ -148,7 +148,11 @@ _COUNTER = re.compile(r"\b(?:mistakes?|wrong|not\s+true|false|incorrect|find\s+t
 #: problem, an antiderivative to find, "suppose only the derivative is known".
 _PREMISE = re.compile(r"\b(?:given(?!\s+by)|suppose[sd]?|supposing|assume[sd]?|assuming"
                       r"|initial[\s-]+value|such\s+that|antiderivatives?"
-                      r"|differential\s+equations?|(?<![{\\])solves?)\b", re.I)
+                      r"|differential\s+equations?|(?<![{\\])solves?"
+                      # "If $f'(x) = 4x^3$ then f(x) = x^4 + C", "Integrating $f'(x) = …$ gives",
+                      # "A function with $f'(x) = …$ is": the derivative is given (red team R15)
+                      r"|if|when(?:ever)?|integrat(?:e|es|ed|ing)|(?:function|one)\s+with(?!\s+respect))\b",
+                      re.I)
 #: Words that make x' or f' a new name (a transformed function, a complement, a moving
 #: frame's coordinate), not a derivative.
 _PRIME_NAME = re.compile(r"\b(?:new\s+function|complement|shift(?:s|ed|ing)?"

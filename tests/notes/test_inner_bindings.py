@@ -194,3 +194,20 @@ def test_a_partial_derivative_through_the_notes_forward_pass():
     note = "Let $u = x^2 y$ and $f = u^2$. Then $\\frac{{\\partial f}}{{\\partial y}} = {claim}$."
     assert oks(note.format(claim="2u x^2")) == [True]
     assert oks(note.format(claim="2u")) == [False]
+
+
+def test_a_derivative_given_in_an_if_clause_is_a_premise():
+    # red team R15: the same sentence gives f anew (x^4 + C, whose derivative IS 4x^3)
+    old = "Let $f(x) = \\sin x$, so $f'(x) = \\cos x$.\n\n"
+    for premise in ("If $f'(x) = 4x^3$ then $f(x) = x^4 + C$.",
+                    "When $f'(x) = 4x^3$, integrating gives $f(x) = x^4 + C$.",
+                    "A function with $f'(x) = 4x^3$ is $f(x) = x^4 + 1$.",
+                    "Integrating $f'(x) = 4x^3$ gives $f(x) = x^4$."):
+        assert oks(old + premise) == [True, None], premise
+    assert sp.diff(x**4, x) == 4 * x**3
+    # a claim after "then" is still a claim
+    assert oks("If $f(x) = x^2$ then $f'(x) = 3x$.") == [False]
+    assert oks("If $f(x) = x^2$, then $f'(x) = 2x$.") == [True]
+    # "the function with respect to v" is no premise
+    assert oks("Differentiate the outer function with respect to $v$: $\\frac{d}{dv} v^6 = 7v^5$") \
+        == [False]
