@@ -45,7 +45,7 @@ class Macro:
     optional: tuple[tuple[int, str], ...] = ()
 
 
-def _group_end(text: str, open_at: int) -> int:
+def group_end(text: str, open_at: int) -> int:
     """Offset just past the ``}`` closing the ``{`` at ``open_at``, or -1."""
     depth = 0
     i = open_at
@@ -70,7 +70,7 @@ def collect_macros(text: str) -> dict[str, Macro]:
     found: list[tuple[int, Macro]] = []
     for pattern in (_NEW, _DEF):
         for m in pattern.finditer(text):
-            end = _group_end(text, m.end() - 1)
+            end = group_end(text, m.end() - 1)
             if end < 0:
                 continue
             nargs = int(m.group(2)) if pattern is _NEW and m.group(2) else 0
@@ -82,7 +82,7 @@ def collect_macros(text: str) -> dict[str, Macro]:
             default = m.group(3) if pattern is _NEW and nargs else None
             found.append((m.start(), Macro(m.group(1), nargs, body, default)))
     for m in _NEWX.finditer(text):
-        end = _group_end(text, m.end() - 1)
+        end = group_end(text, m.end() - 1)
         if end >= 0:
             found.append((m.start(), Macro(m.group(1), int(m.group(2)), text[m.end():end - 1],
                                            optional=_xargs_defaults(m.group(3) or ""))))
@@ -151,7 +151,7 @@ def _arguments(text: str, start: int, count: int,
         if i >= len(text):
             return None
         if text[i] == "{":
-            end = _group_end(text, i)
+            end = group_end(text, i)
             if end < 0:
                 return None
             args.append(text[i + 1:end - 1])

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 
+from chainlens.engine.frontends.latex_macros import group_end
+
 __all__ = ["claim_edit", "decorated_inner", "markdown_table", "tabular_end"]
 
 #: A GFM delimiter row: ``|---|:---:|``, ``--- | ---``.
@@ -107,21 +109,8 @@ def tabular_end(text: str, offset: int) -> int | None:
 
 def _closing_brace(text: str, opening: int) -> int:
     """The offset of the ``}`` matching the ``{`` at ``opening``, or -1."""
-    depth = 0
-    k = opening
-    while k < len(text):
-        c = text[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return k
-        k += 1
-    return -1
+    end = group_end(text, opening)
+    return end - 1 if end >= 0 else -1
 
 
 #: Math-mode wrappers whose last braced argument is the claimed value itself.
