@@ -34,8 +34,8 @@ __all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters"
 GREEK = r"\\(?:sigma|phi|psi|varphi|rho|eta|gamma)(?![A-Za-z])"
 NAME = r"(?:[A-Za-z]|" + GREEK + r")(?:_\{(?:[A-Za-z0-9]|\d{2,3})\})?"
 _DEF_LHS = re.compile(r"^(" + NAME + r")\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
-_DEFINED_CALL = re.compile(r"((?<![\\A-Za-z_{'])[A-Za-z]|" + GREEK
-                           + r")\s*\(\s*([A-Za-z])\s*\)")
+_DEFINED_CALL = re.compile(r"((?:(?<![\\A-Za-z_{'])[A-Za-z]|" + GREEK
+                           + r")(?:_\{(?:[A-Za-z0-9]|\d{2,3})\})?)\s*\(\s*([A-Za-z])\s*\)")
 _APPLIED = re.compile(r"(?<![\\A-Za-z_{^'])([A-Za-z])\s*('*)\s*\(")
 #: The reason of a definition only through other functions (``u = g(x)``,
 #: ``y = f(g(x))``): a general statement, which a later formula for the name replaces.

@@ -71,9 +71,17 @@ def _generic(text: str, known: set[str], wrt: str | None, plain=()) -> str | Non
         if primes or (letter not in known and letter != "e") or letter in maybe or \
                 (braced and letter != wrt and letter != "e"):
             return f"{letter}{primes}(…) is a function the note does not define"
+    sub = _SUBSCRIPTED_CALL.search(text)
+    if sub:  # f_{1}(x) of a function the note does not define: never f_1·x (coordinator C2)
+        return f"{sub.group(1)}(…) is a function the note does not define"
     if "'" in text:
         return "the claim uses a derivative the note does not define"
     return None
+
+
+#: ``f_{1}(x)``: a subscripted name applied to one letter (a function, never f_1·x)
+_SUBSCRIPTED_CALL = re.compile(r"(?<![\\A-Za-z])([A-Za-z]_\{[A-Za-z0-9]{1,3}\})\s*'*\s*"
+                               r"\(\s*[A-Za-z]\s*\)")
 
 
 def _euler_factor(text: str, i: int) -> bool:

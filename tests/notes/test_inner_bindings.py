@@ -211,3 +211,16 @@ def test_a_derivative_given_in_an_if_clause_is_a_premise():
     # "the function with respect to v" is no premise
     assert oks("Differentiate the outer function with respect to $v$: $\\frac{d}{dv} v^6 = 7v^5$") \
         == [False]
+
+
+def test_a_subscripted_function_is_applied_never_a_product():
+    # coordinator C2: f_1(x) was f_1·x, and the correct sum rule below was 'wrong'
+    note = ("Let $f_1(x) = 3x^3 + x$ and $f_2(x) = 2x + 5$. "
+            "Then $\\frac{{d}}{{dx}}[f_1(x) + f_2(x)] = {claim}$.")
+    assert oks(note.format(claim="9x^2 + 3")) == [right(3 * x**3 + 3 * x + 5, 9 * x**2 + 3)]
+    assert oks(note.format(claim="9x^2 + 2")) == [False]
+    assert oks("Let $f_{1}(x) = x^2$. Then $h(x) = f_{1}(x) \\cdot x$ and $h'(x) = 3x^2$.") \
+        == [True]
+    # one the note does not define is not checked
+    vs, skipped = verdicts("Then $\\frac{d}{dx}[g_1(x) x] = 3x^2$.")
+    assert vs == [] and "g_{1}(…) is a function the note does not define" in skipped[0].reason
