@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chainlens.cli.check_notes import file_offset
-from chainlens.engine.core.source import ChainError, Span
+from chainlens.engine.core.source import ChainError, LimitError, ShapeError, Span
 from chainlens.engine.frontends.kinds import KINDS, kind_of
 from chainlens.engine.frontends.note_edits import claim_edit
 from chainlens.engine.health.fixes import TextEdit
@@ -180,10 +180,22 @@ def _judge(arg: str, kind: str | None, th) -> FileResult:
     if doc.error is not None and not doc.units:
         result.error = doc.error
         return result
-    try:
-        result.reports = [(u, analyze(u.program, thresholds=th)) for u in doc.programs]
-    except ChainError as exc:
-        result.error = exc
+    skipped = list(doc.skipped)
+    for unit in doc.programs:
+        try:
+            result.reports.append((unit, analyze(unit.program, thresholds=th)))
+        except (ChainError, RecursionError) as exc:
+            if unit.kind == "chain":  # the file is the program: it cannot be analysed
+                result.error = exc if isinstance(exc, ChainError) else LimitError(
+                    "the program is nested too deeply to analyse")
+                break
+            # one function of a file past a limit, or with @ of unshaped
+            # parameters, is a skip of that function in words; the file's
+            # other units are still analysed (red team R12, R19)
+            skipped.append(_unit_skip(unit, exc))
+    if doc.kind != "notebook":  # in text order (a cell's spans count in that cell)
+        skipped.sort(key=lambda s: s.span.start)
+    result.skipped = tuple(skipped)
     result.verdicts = [check_claim(u) for u in doc.claims]
     found, cells = [], []
     for unit, report in result.reports:
@@ -197,6 +209,32 @@ def _judge(arg: str, kind: str | None, th) -> FileResult:
     result.findings = found  # units and claims come in text order already
     result.cells = cells
     return result
+
+
+@dataclass(frozen=True)
+class Unanalysed:
+    """A unit that was read but could not be analysed, shown as the reader's
+    skips are (``name``, ``span``, ``reason``); the reader's own ``Skipped``
+    is not imported here, to keep the command's start-up light."""
+
+    name: str
+    span: Span
+    reason: str
+    error: ChainError | None = None
+
+
+def _unit_skip(unit, exc: ChainError | RecursionError) -> Unanalysed:
+    """Why one unit of a Python file or notebook was not analysed.  A
+    function's parameters carry no shapes (they are read as scalars), so
+    ``x @ W`` of two parameters is no error of the file: it says so."""
+    name = unit.label if unit.cell is None else f"cell {unit.cell} {unit.label}"
+    if not isinstance(exc, ChainError):
+        return Unanalysed(name, unit.name_span or unit.span,
+                          "not read: nested too deeply to analyse")
+    why = exc.message
+    if isinstance(exc, ShapeError) and "@" in why and "scalar" in why:
+        why = f"@ of parameters whose shapes are not known ({why})"
+    return Unanalysed(name, exc.span or unit.name_span or unit.span, f"not read: {why}", exc)
 
 
 def _structure_kept(finding, verdict, text: str, kind: str):
