@@ -153,6 +153,35 @@ def _confirmed(expr, claimed, derivative, wrt: str) -> int:
     return differ
 
 
+def _positive_only(expr, claimed, derivative, wrt: str) -> str | None:
+    """``\\arcsin(x/a)' = 1/\\sqrt{a^2-x^2}``: a table formula whose constants are
+    positive by convention is right for a > 0 and wrong only at a negative a
+    (red team R18).  "a > 0" (the constants named) when the claim agrees with
+    the derivative at every point drawn with its constants positive (and at
+    enough of them), else None."""
+    constants = sorted(set(free_symbols((expr, claimed, derivative))) - {wrt})
+    if not constants:
+        return None
+    conds = [c for c in conditions_of(expr) + conditions_of(claimed) if c.kind == "domain"]
+    rng = random.Random(expr.digest * 104729 + claimed.digest)
+    agree = 0
+    for _ in range(DRAWS):
+        env = {n: round(rng.uniform(0.05, 2.5), 4) for n in constants}
+        env[wrt] = round(rng.uniform(-2.5, 2.5), 4)
+        if any(c.holds(env) is not True for c in conds):
+            continue
+        try:
+            want, got = value_at(derivative, env), value_at(claimed, env)
+        except (ChainError, ArithmeticError, ValueError):
+            continue
+        if not (math.isfinite(want) and math.isfinite(got)):
+            continue
+        if abs(want - got) > 1e-6 * max(1.0, abs(want), abs(got)):
+            return None
+        agree += 1
+    return ", ".join(constants) + " > 0" if agree >= 2 * CONFIRM_POINTS else None
+
+
 def _target(unit: Unit, wrt: str):
     """The expression whose first derivative the claim states (an order-n
     claim is about the (n-1)-th derivative)."""
@@ -283,6 +312,10 @@ def _verdict(unit: Unit, default_variable: str) -> ClaimVerdict:
     if differ < CONFIRM_POINTS:
         return ClaimVerdict(unit, wrt, note=f"not checked: the claim differs from the "
                             f"derivative at {differ} point(s) only")
+    positive = _positive_only(target, unit.claimed, verdict.derivative, wrt)
+    if positive:
+        return ClaimVerdict(unit, wrt, ok=True, note=f"correct for {positive} (as tables "
+                            "state it); wrong for negative values")
     alternatives = getattr(unit.claim, "alternatives", ())
     other = _another_definition(unit, wrt, alternatives)
     if other:

@@ -54,6 +54,7 @@ from chainlens.engine.frontends.note_derivs import (
 from chainlens.engine.frontends.note_heads import head_of, name_derivative
 from chainlens.engine.frontends.note_limits import defined_by_limit, limit_definitions
 from chainlens.engine.frontends.note_math import Math, find_math
+from chainlens.engine.frontends.note_sigma import sigma_readings
 from chainlens.engine.frontends.note_spans import components, raw_body
 
 __all__ = ["Math", "Claim", "Definition", "find_math", "find_claims", "find_definitions",
@@ -677,6 +678,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                     item = _through(item, visible, dependent | more, same)
                 elif more:
                     item = _through(item, visible, more, same)  # only the inner names
+                item = sigma_readings(item, note)  # σ a number: σ (x-μ)^2 a product
                 item = _with_constants(item, visible, dependent, note)
                 item = _along(item, visible, dependent, same)
                 item = _other_functions(item, visible)
