@@ -117,7 +117,10 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
             ctx.assumed = {a.name for a in assumptions}
             values, repeats = ctx.measured(run, npoints)
             findings = ctx.confirm(findings, run, npoints) + ctx.measured_findings(run, npoints)
-            findings += ctx.repeat_findings(findings, repeats)
+            # a model's cut-off layers are judged by its flow (model.judge); one
+            # point may be a stationary one (tanh's at x = 0): no dead repeat
+            dead_check = None if model.is_model(program) or npoints < 2 else run
+            findings += ctx.repeat_findings(findings, repeats, dead_check)
             if model.is_model(program):  # the measured flow decides a model's verdict
                 findings, flow = model.judge(program, run, findings)
             elif model.is_weightless(program):  # an activation module: its gain

@@ -120,17 +120,22 @@ class MeasuredFindings:
         out += self._saturation(run, n)
         return out
 
-    def repeat_findings(self, findings: list[Finding],
-                        repeats: tuple[RepeatMeasure, ...]) -> list[Finding]:
+    def repeat_findings(self, findings: list[Finding], repeats: tuple[RepeatMeasure, ...],
+                        run: measure.Run | None = None) -> list[Finding]:
         """A repeat whose measured layer gradients shrink (or grow) past the
         thresholds from the last layer to the first, when the static bound
-        did not already say so (tanh chains: the bound allows 1 per layer)."""
+        did not already say so (tanh chains: the bound allows 1 per layer).
+        A repeat whose gradient ``run`` measures exactly 0 at every layer and
+        point has no ratio, and is a finding of its own: forty ReLU layers
+        of one unit in [-1, 1] are dead, and "no finding" there made a ReLU
+        fix look as if it cleared a vanishing tanh chain (red team R28)."""
         out = []
         for r, (rep, measured) in enumerate(zip(self.program.repeats, repeats, strict=True)):
             ratio = measured.ratio
-            if not math.isfinite(ratio) or len(measured.layers) < 2:
+            dead = len(measured.layers) >= 2 and run is not None and self._dead(run, measured)
+            if not dead and (not math.isfinite(ratio) or len(measured.layers) < 2):
                 continue
-            if ratio < self.th.vanishing:
+            if dead or ratio < self.th.vanishing:
                 kind = "vanishing"
             elif ratio > self.th.exploding:
                 kind = "exploding"
@@ -139,9 +144,13 @@ class MeasuredFindings:
             if any(f.kind == kind and f.span == rep.span for f in findings):
                 continue
             first, last = measured.layers[0], measured.layers[-1]
-            message = (f"{len(measured.layers)} layers, measured: |∂{self.label}/∂"
-                       f"{pretty_name(display_name(first.name))}| at layer {first.layer} is "
-                       f"{short(ratio)} × its value at layer {last.layer}")
+            grad = f"|∂{self.label}/∂{pretty_name(display_name(first.name))}|"
+            message = (f"{len(measured.layers)} layers, measured: {grad} at layer {first.layer} "
+                       f"is {short(ratio)} × its value at layer {last.layer}")
+            if dead:
+                message = (f"{len(measured.layers)} layers, measured: {grad} is exactly 0 at "
+                           f"every layer ({first.layer} to {last.layer}) and every point: no "
+                           "gradient reaches any layer (dead)")
             finding = Finding(kind, "warning", message, rep.span, (first.name,),
                               measured=first.gradient, layers=(first.layer, last.layer))
             members = [b for b in self.bounds.values()
@@ -156,6 +165,18 @@ class MeasuredFindings:
                 finding = replace(finding, remedies=self.remedies(finding, worst))
             out.append(finding)
         return out
+
+    @staticmethod
+    def _dead(run: measure.Run, measured: RepeatMeasure) -> bool:
+        """Every layer's gradient is exactly 0 at every point (not a median:
+        one live point and the repeat is not dead)."""
+        for layer in measured.layers:
+            grad = run.adjoints.get(layer.name)
+            if layer.gradient != 0 or grad is None or np.size(grad) == 0:
+                return False
+            if not np.all(np.asarray(grad) == 0):
+                return False
+        return True
 
     def _saturation(self, run: measure.Run, n: int) -> list[Finding]:
         candidates = []

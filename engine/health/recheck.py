@@ -13,7 +13,8 @@ looked for where it was (its span moved by the edit):
 * when none of a finding's remedies clears it, each one that still reads and
   analyses is kept with a title that says what remains
   (``… (leaves: 50 sigmoid layers, measured …)``); when one clears it, the
-  ones that do not are dropped.
+  ones that do not are dropped.  One whose re-analysis measures a gradient
+  of exactly 0 where the finding's was not (a dead repeat) is always dropped.
 
 :func:`analyze_checked` is :func:`~chainlens.engine.health.analysis.analyze`
 followed by this check, and is what every door calls (the editor's worker,
@@ -112,7 +113,7 @@ def recheck(program: Program, report: HealthReport, *,
             if again is None:
                 continue
             verdicts.append((remedy, judge(report, finding, remedy.edits, again)))
-        findings.append(replace(finding, remedies=_keep(verdicts)))
+        findings.append(replace(finding, remedies=_keep(finding, verdicts)))
     return replace(report, findings=tuple(findings))
 
 
@@ -155,12 +156,21 @@ def _overlap(span: Span, start: int, end: int) -> bool:
     return span.start < max(end, start + 1) and start < max(span.end, span.start + 1)
 
 
-def _keep(verdicts: list[tuple[Remedy, Verdict]]) -> tuple[Remedy, ...]:
+def _keep(finding: Finding, verdicts: list[tuple[Remedy, Verdict]]) -> tuple[Remedy, ...]:
     clearing = [r for r, v in verdicts if v.clears]
     if clearing:
         return tuple(clearing)
     return tuple(replace(r, title=f"{r.title} (leaves {_short(v.remains[0])})")
-                 for r, v in verdicts if not v.failed and v.remains)
+                 for r, v in verdicts
+                 if not v.failed and v.remains and not _kills(finding, v))
+
+
+def _kills(finding: Finding, verdict: Verdict) -> bool:
+    """The edit leaves a gradient measured exactly 0 where the finding's was
+    not: ReLU in a one-unit tanh chain (red team R28).  Worse than the
+    finding it was meant to cure, so never offered, not even as partial."""
+    return finding.measured != 0 and any(
+        g.kind == "vanishing" and g.measured == 0 for g in verdict.remains)
 
 
 def _short(finding: Finding, width: int = 90) -> str:

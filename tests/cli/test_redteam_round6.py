@@ -107,12 +107,14 @@ def test_a_sarif_fix_lands_on_the_claim_in_a_crlf_note(tmp_path):
 
 def test_health_sarif_fixes_land_on_their_text_in_a_crlf_program(tmp_path):
     """The same for `chainlens health --format sarif` on a CRLF .chain file:
-    the ReLU fix's region covered 'h = ' instead of 'tanh' (red team R33)."""
+    the ReLU fix's region covered 'h = ' instead of 'tanh' (red team R33).
+    Weights in [1, 2] and a positive input: ReLU keeps every layer's
+    gradient there (in [-1, 1] it kills it, and is not offered: R28)."""
     import json
 
     program = tmp_path / "tanh.chain"
-    program.write_bytes(b"input x in [-1, 1]\r\nh = x\r\nrepeat k in 1..40 {\r\n"
-                        b"  param w_k in [-1, 1]\r\n  h = tanh(w_k * h)\r\n}\r\nL = h^2\r\n")
+    program.write_bytes(b"input x in [0.5, 1]\r\nh = x\r\nrepeat k in 1..40 {\r\n"
+                        b"  param w_k in [1, 2]\r\n  h = tanh(w_k * h)\r\n}\r\nL = h^2\r\n")
     proc = subprocess.run([str(CHAINLENS), "health", str(program), "--format", "sarif"],
                           capture_output=True, text=True, timeout=240)
     raw = program.read_bytes().decode()

@@ -51,11 +51,16 @@ def test_deep_sigmoid_offers_the_residual_connection_only():
 
 
 def test_when_no_fix_clears_each_title_says_what_remains():
+    """ReLU is not among them: it leaves |∂L/∂a| at layer 1 measured exactly
+    0 where sigmoid left 1.5e-55, worse than the finding (red team R28)."""
     _, report, offered = _offered(EXAMPLES / "deep.chain")
     assert offered and all("(leaves a warning: " in r.title for _, r in offered)
-    relu = next(r for _, r in offered if r.kind == "relu")
-    assert relu.title.startswith("Use ReLU instead of sigmoid (leaves a warning: 50 layers")
-    assert "at layer 1 is 0" in relu.title
+    assert [r.kind for _, r in offered] == ["init_scale"]
+    source = (EXAMPLES / "deep.chain").read_text()
+    plain = analyze(parse(source))
+    relu = next(r for f in plain.findings for r in f.remedies if r.kind == "relu")
+    after = analyze(parse(apply_edits(source, relu.edits)))
+    assert any("at layer 1 is 0" in g.message and g.measured == 0 for g in after.findings)
 
 
 def test_the_editor_worker_offers_the_same_checked_fixes():
