@@ -28,13 +28,15 @@ _NUMBER_USE = re.compile(
     r"|>\s*0|\\gt\s*0|\\geq?\s*0|=\s*-?\d|\\in\s*\\mathbb\s*\{?\s*R)"
     r"|standard deviation|variance|noise scale|\\mathcal\s*\{?\s*N\s*\}?\s*\(\s*\\mu\s*,"
     r"|\\mu\s*,\s*\\sigma|(?:Gaussian|normal distribution)", re.IGNORECASE)
-#: σ used as a function: named the sigmoid (logistic), σ', σ of one letter
+#: σ used as a function: named the sigmoid (logistic), σ', 1 - σ(…) (its
+#: derivative's form), σ of one letter
 #: (``\\sigma(z)``: a product would be written σz), a power of σ of a bracket
 #: (``\\sigma^2(Z)``, as ``\\sin^2 x``).
 _OF_LETTER = re.compile(
     _SIGMA + r"\s*(?:\\left\s*)?\(\s*(?:\\[A-Za-z]+|[A-Za-z])(?:_\{?\w+\}?)?\s*(?:\\right\s*)?\)"
     r"|" + _SIGMA + r"\s*\^\s*\{?\s*\d\s*\}?\s*(?:\\left\s*)?\(")
 _FUNCTION_USE = re.compile(r"sigmoid|logistic|activation|" + _SIGMA + r"\s*'|"
+                           r"1\s*-\s*" + _SIGMA + r"\s*(?:\\left\s*)?\(|"  # σ(u)(1 - σ(u))
                            + _OF_LETTER.pattern, re.IGNORECASE)
 
 

@@ -144,3 +144,13 @@ def test_table_formula_real_slip_still_wrong(form):
 def test_constant_free_claim_unchanged():
     vs = verdicts("$\\frac{d}{dx}\\arcsin x = \\frac{-1}{\\sqrt{1-x^2}}$\n")
     assert [v.ok for v in vs] == [False]
+
+
+def test_sigmoid_derivative_form_keeps_the_sigmoid_without_the_word():
+    # σ(u)(1 - σ(u)) is the sigmoid's derivative: the note uses σ as a function
+    W, BB = sp.symbols("w b", real=True)
+    s = 1 / (1 + sp.exp(-(W * X + BB)))
+    assert _same(s, s * (1 - s) * X, W)
+    note = ("$\\frac{d}{dw}\\sigma(wx+b) = \\sigma(wx+b)(1-\\sigma(wx+b))x$\n\n"
+            "$\\frac{d}{dw}\\sigma (wx+b) = \\sigma (wx+b)\\left(1 - \\sigma (wx+b)\\right)$\n")
+    assert [v.ok for v in verdicts(note)] == [True, False]
