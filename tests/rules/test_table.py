@@ -269,6 +269,14 @@ ALLOWED = {
     "engine/health/recheck.py": "the remedy kinds it re-analyses (relu is a remedy's kind)",
     "engine/frontends/note_units.py": "LaTeX's \\arcsec/\\arccsc and the other range textbooks "
                                       "give them (a claim right on one range is not checked)",
+    "engine/frontends/note_derivs.py": "notes' \\sin'(u) spellings as LaTeX text (\\cos(u)): "
+                                       "reading the table's derivative there is left to do",
+    "engine/frontends/python_backward.py": "tensor method names of a hand-written backward "
+                                           "(x.tanh(), x.sigmoid())",
+    "engine/frontends/python_concat.py": "PyTorch spellings (.sum/.mean, softmax) of the "
+                                         "reductions a concatenation's parts share",
+    "engine/frontends/python_haiku.py": "Haiku spellings (jax.nn.relu, the 'mean' of its "
+                                        "initializers' arguments)",
 }
 
 
