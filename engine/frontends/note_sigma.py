@@ -35,8 +35,11 @@ _NUMBER_USE = re.compile(
 _OF_LETTER = re.compile(
     _SIGMA + r"\s*(?:\\left\s*)?\(\s*(?:\\[A-Za-z]+|[A-Za-z])(?:_\{?\w+\}?)?\s*(?:\\right\s*)?\)"
     r"|" + _SIGMA + r"\s*\^\s*\{?\s*\d\s*\}?\s*(?:\\left\s*)?\(")
-_FUNCTION_USE = re.compile(r"sigmoid|logistic|activation|" + _SIGMA + r"\s*'|"
-                           r"1\s*-\s*" + _SIGMA + r"\s*(?:\\left\s*)?\(|"  # σ(u)(1 - σ(u))
+#: σ written as a function in the claim itself: σ', 1 - σ(…), σ^2(…).
+_AS_FUNCTION = re.compile(
+    _SIGMA + r"\s*'|1\s*-\s*" + _SIGMA + r"\s*(?:\\left\s*)?\(|"  # σ(u)(1 - σ(u))
+    + _SIGMA + r"\s*\^\s*\{?\s*\d\s*\}?\s*(?:\\left\s*)?\(")
+_FUNCTION_USE = re.compile(r"sigmoid|logistic|activation|" + _AS_FUNCTION.pattern + "|"
                            + _OF_LETTER.pattern, re.IGNORECASE)
 
 
@@ -51,7 +54,7 @@ def sigma_readings(claim, note: str):
     expr, claimed = claim.expr_read, claim.claimed_read
     if not (_APPLIED.search(expr) or _APPLIED.search(claimed)):
         return claim
-    if _OF_LETTER.search(expr) or _OF_LETTER.search(claimed):
+    if _AS_FUNCTION.search(expr) or _AS_FUNCTION.search(claimed):
         return claim  # d/dz σ(z) = σ(z)(1 - σ(z)): the claim itself writes σ as a function
     number = _NUMBER_USE.search(note) is not None
     function = _FUNCTION_USE.search(note) is not None

@@ -154,3 +154,10 @@ def test_sigmoid_derivative_form_keeps_the_sigmoid_without_the_word():
     note = ("$\\frac{d}{dw}\\sigma(wx+b) = \\sigma(wx+b)(1-\\sigma(wx+b))x$\n\n"
             "$\\frac{d}{dw}\\sigma (wx+b) = \\sigma (wx+b)\\left(1 - \\sigma (wx+b)\\right)$\n")
     assert [v.ok for v in verdicts(note)] == [True, False]
+
+
+def test_sigma_of_a_letter_after_sigma_a_number_is_not_wrong():
+    # σ > 0 given, then σ(x): σ·x (derivative σ, right) or the sigmoid (wrong): not checked
+    assert _same(SIGMA * X, SIGMA, X)
+    vs = verdicts("Let $\\sigma > 0$.\n\nThen $\\frac{d}{dx}\\sigma(x) = \\sigma$.\n")
+    assert [v.ok for v in vs] == [None]
