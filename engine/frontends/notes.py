@@ -657,9 +657,11 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                 defs[item.name] = visible[item.name] = item
                 unused.add(item.name)
                 if "_" in item.name and not item.reason and item.vars and \
-                        not set(item.name[3:-1]) & set(item.vars):
+                        not set(item.name[3:-1]) & set(item.vars) and \
+                        not item.name[3:-1].isdigit():
                     # f_c(x) = c + x, then df/dx: f may well be f_c
-                    # (f_x(x, y) is ∂f/∂x; x_0 = 2 is a point)
+                    # (f_x(x, y) is ∂f/∂x; x_0 = 2 is a point; f_1, f_2 are parts of
+                    # f, as in the product rule's f = f_1 f_2, never f itself)
                     base, old = item.name[0], visible.get(item.name[0])
                     alias = replace(item, name=base)
                     if old is not None and old.body != item.body:
