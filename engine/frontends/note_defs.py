@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 from chainlens.engine.frontends.latex_text import normalise
 
-__all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters", "Scopes",
+__all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters", "group_end",
+           "Scopes",
            "CONSTANT_LETTERS", "RESTATED", "through_definitions"]
 
 #: a function's name: one letter, perhaps with a one-token subscript (F_1)
@@ -180,7 +181,7 @@ def _applied_to_brackets(read: str, defs: dict[str, Definition], depth: int = 6)
             if d is None or d.reason or d.alternatives or len(d.vars) != 1 or not d.body \
                     or "'" in d.body or d.restates:
                 continue
-            close = _bracket_end(read, m.end() - 1)
+            close = group_end(read, m.end() - 1)
             if close < 0:
                 continue
             arg = read[m.end():close - 1]
@@ -199,8 +200,11 @@ def _applied_to_brackets(read: str, defs: dict[str, Definition], depth: int = 6)
     return read
 
 
-def _bracket_end(text: str, i: int) -> int:
-    """End of the ``(`` group opening at ``text[i]``, or -1."""
+def group_end(text: str, i: int, opens: str = "(") -> int:
+    """End of the bracket group opening at ``text[i]`` (one of ``opens``), or -1:
+    the one bracket scanner of the notes' readers."""
+    if i >= len(text) or text[i] not in opens:
+        return -1
     depth = 0
     for j in range(i, len(text)):
         depth += (text[j] in "([{") - (text[j] in ")]}")

@@ -29,6 +29,7 @@ from chainlens.engine.frontends.note_defs import (
     CONSTANT_LETTERS,
     Definition,
     applied_letters,
+    group_end,
     through_definitions,
 )
 from chainlens.engine.language.reader import parse_expr
@@ -52,18 +53,6 @@ _TRANSPOSE = re.compile(r"'\s*[(A-Za-z]")
 def names_written(text: str) -> set[str]:
     """The one-letter names a text writes (``u' v + u v'`` writes u and v)."""
     return {m.group(1) for m in _LETTER.finditer(text)}
-
-
-def _group_end(text: str, i: int, opens: str = "(") -> int:
-    """End of the bracket group opening at ``text[i]`` (one of ``opens``), or -1."""
-    if i >= len(text) or text[i] not in opens:
-        return -1
-    depth = 0
-    for j in range(i, len(text)):
-        depth += (text[j] in "([{") - (text[j] in ")]}")
-        if depth == 0:
-            return j + 1
-    return -1
 
 
 def _group_start(text: str, close: int) -> int:
@@ -160,7 +149,7 @@ def _primes(text: str, derivs: _Derivatives) -> str:
         j = end
         while j < len(text) and text[j] == " ":
             j += 1
-        close = _group_end(text, j)
+        close = group_end(text, j)
         arg = text[j + 1:close - 1] if close > 0 else None
         d = derivs.visible.get(m.group(1))
         if arg is not None and d is not None and not d.vars and arg.strip() != derivs.wrt:
@@ -215,7 +204,7 @@ def _own_derivative_elsewhere(text: str, name: str | None, wrt: str | None) -> b
         j = m.end()
         while j < len(text) and text[j] == " ":
             j += 1
-        close = _group_end(text, j)
+        close = group_end(text, j)
         if close > 0 and text[j + 1:close - 1].strip() != (wrt or ""):
             return True
     return False
@@ -235,7 +224,7 @@ def _known_primes(text: str) -> str:
         m = _KNOWN_PRIMED.search(text)
         if m is None:
             return text
-        close = _group_end(text, m.end())
+        close = group_end(text, m.end())
         if close < 0:
             return text
         arg = text[m.end() + 1:close - 1]
@@ -361,7 +350,7 @@ _SPACE = re.compile(r"\s+|\\left|\\right|\\,|\\;|\\!")
 
 def _bare(text: str) -> str:
     text = _SPACE.sub("", text)
-    while len(text) > 1 and text[0] in "([{" and _group_end("(" + text[1:-1] + ")", 0) == \
+    while len(text) > 1 and text[0] in "([{" and group_end("(" + text[1:-1] + ")", 0) == \
             len(text) and text[-1] in ")]}":
         text = text[1:-1]
     return text
@@ -421,7 +410,7 @@ def _put_in(text: str, name: str, d: Definition) -> str | None:
     out, at = [], 0
     for m in use.finditer(text):
         j = m.end() + len(text[m.end():]) - len(text[m.end():].lstrip())
-        close = _group_end(text, j)
+        close = group_end(text, j)
         if close < 0:
             return None  # f alone, or f' (a derivative is no value of f)
         arg = "(" + text[j + 1:close - 1] + ")"

@@ -32,8 +32,8 @@ from chainlens.engine.core.nodes import sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import substitute
 from chainlens.engine.frontends.latex_text import normalise
-from chainlens.engine.frontends.note_defs import CONSTANT_LETTERS, RESTATED
-from chainlens.engine.frontends.note_derivs import _glued, _group_end, _group_start
+from chainlens.engine.frontends.note_defs import CONSTANT_LETTERS, RESTATED, group_end
+from chainlens.engine.frontends.note_derivs import _glued, _group_start
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.derivatives import diff_node
@@ -121,7 +121,7 @@ def _put(text: str, tests: _Tests, wrt: str) -> str | None:
         arg, end = wrt, m.end()
         k = end + len(text[end:]) - len(text[end:].lstrip())
         if text.startswith("(", k):  # \frac{dg}{dx}(x): evaluated there
-            close = _group_end(text, k)
+            close = group_end(text, k)
             inner = _put(text[k + 1:close - 1], tests, wrt) if close > 0 else None
             if inner is None or not inner.strip():
                 return None
@@ -157,7 +157,7 @@ def _put(text: str, tests: _Tests, wrt: str) -> str | None:
                 return None  # f^2(x), f^{-1}: a power, an iterate or an inverse
         arg = wrt
         if k < len(text) and text[k] == "(":
-            close = _group_end(text, k)
+            close = group_end(text, k)
             if close < 0:
                 return None
             inner = _put(text[k + 1:close - 1], tests, wrt)

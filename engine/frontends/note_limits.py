@@ -27,8 +27,7 @@ from chainlens.engine.core.ir import sub
 from chainlens.engine.core.nodes import sym
 from chainlens.engine.core.source import ChainError
 from chainlens.engine.core.walk import free_symbols, substitute
-from chainlens.engine.frontends.note_defs import Definition
-from chainlens.engine.frontends.note_derivs import _group_end as group_end
+from chainlens.engine.frontends.note_defs import Definition, group_end
 from chainlens.engine.language.reader import parse_expr
 from chainlens.engine.printing import render
 from chainlens.engine.symbolic.limits import limit, quotient_parts
