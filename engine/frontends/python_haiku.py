@@ -234,11 +234,7 @@ def _layer_norm(reader, args: list, kwargs: dict, node: ast.Call, label: str):
         return Unknown(f"{label} has an eps other than 1e-5, which chainlens does not model")
     layer = Layer(LayerSpec("norm", "LayerNorm", framework="haiku"), label,
                   reader.offsets.span(node))
-    for key in ("scale_init", "offset_init"):
-        v = kwargs.get(key)
-        if v is not None and not (isinstance(v, Const) and v.value is None):
-            reader._init_unmodelled(f"{label}.{key.split('_')[0]} with "
-                                    f"`{getattr(v, 'words', key)}`")
+    _norm_inits(reader, kwargs, label)
     return layer
 
 
@@ -305,6 +301,16 @@ def _embed(reader, args: list, kwargs: dict, node: ast.Call, label: str, with_in
     return layer
 
 
+def _norm_inits(reader, kwargs: dict, label: str) -> None:
+    """A norm's ``scale_init``/``offset_init`` other than Haiku's ones/zeros is
+    an init chainlens does not model (the flow is then not measured)."""
+    for key in ("scale_init", "offset_init"):
+        v = kwargs.get(key)
+        if v is not None and not (isinstance(v, Const) and v.value is None):
+            reader._init_unmodelled(f"{label}.{key.split('_')[0]} with "
+                                    f"`{getattr(v, 'words', key)}`")
+
+
 def _batch_norm(reader, name: str, kwargs: dict, node: ast.Call, label: str):
     """``hk.BatchNorm(create_scale, create_offset, decay_rate)`` (called
     ``bn(x, is_training)``) and ``hk.GroupNorm(groups)``: normalised over the
@@ -312,11 +318,7 @@ def _batch_norm(reader, name: str, kwargs: dict, node: ast.Call, label: str):
     at one position is not, so the model's flow is shown but not judged
     (as ``nn.BatchNorm`` is, :mod:`python_apply`)."""
     layer = Layer(LayerSpec("norm", name, framework="haiku"), label, reader.offsets.span(node))
-    for key in ("scale_init", "offset_init"):
-        v = kwargs.get(key)
-        if v is not None and not (isinstance(v, Const) and v.value is None):
-            reader._init_unmodelled(f"{label}.{key.split('_')[0]} with "
-                                    f"`{getattr(v, 'words', key)}`")
+    _norm_inits(reader, kwargs, label)
     return layer
 
 
