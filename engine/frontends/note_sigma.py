@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 __all__ = ["sigma_readings"]
 
@@ -47,6 +48,13 @@ def _product(text: str) -> str:
     return _APPLIED.sub(lambda m: m.group(0) + " \\cdot ", text)
 
 
+@lru_cache(maxsize=8)
+def _uses(note: str) -> tuple[bool, bool]:
+    """Does the note give σ as a number, and does it use σ as a function? Read
+    once per note, not once per claim (a note's claims share it)."""
+    return _NUMBER_USE.search(note) is not None, _FUNCTION_USE.search(note) is not None
+
+
 def sigma_readings(claim, note: str):
     """``claim`` read with σ a number where the note gives σ as one (and never
     as a function), with both readings where it is unsure; unchanged where the
@@ -56,8 +64,7 @@ def sigma_readings(claim, note: str):
         return claim
     if _AS_FUNCTION.search(expr) or _AS_FUNCTION.search(claimed):
         return claim  # d/dz σ(z) = σ(z)(1 - σ(z)): the claim itself writes σ as a function
-    number = _NUMBER_USE.search(note) is not None
-    function = _FUNCTION_USE.search(note) is not None
+    number, function = _uses(note)
     if function and not number:
         return claim
     product = (_product(expr), _product(claimed))
