@@ -371,7 +371,7 @@ def _flow_lines(label: str, unit, flow) -> list[str]:
     it (the terminal has no hover to point to): the table, the verdict and,
     when it is not healthy, the remedies in words."""
     from chainlens.engine.health.init import program_init_words
-    from chainlens.engine.health.model import FLOW_REMEDIES
+    from chainlens.engine.health.model import flow_remedies
 
     names = {}
     for name, weight, span in unit.layers or ():
@@ -395,7 +395,8 @@ def _flow_lines(label: str, unit, flow) -> list[str]:
     if unreached:  # the hover says so too: a layer cut off (.detach(), a zero-init head) is no row
         lines.append("      no gradient reaches (as read, not judged): "
                      + ", ".join(names.get(n, n) for n in unreached))
-    lines += [f"      remedy: {r.replace('`', '')}" for r in FLOW_REMEDIES.get(flow.verdict, ())]
+    lines += [f"      remedy: {r.replace('`', '')}"
+              for r in flow_remedies(flow.verdict, unit.program)]
     return lines
 
 

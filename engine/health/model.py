@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 from chainlens.engine.core.source import ChainError
+from chainlens.engine.core.walk import postorder
 from chainlens.engine.health import measure
 from chainlens.engine.health.fixes import Remedy
 from chainlens.engine.health.init import UNMODELLED, parse_law
@@ -30,7 +31,7 @@ from chainlens.engine.language.program import Program
 
 __all__ = ["LayerFlow", "InputGain", "Flow", "gradient_flow", "input_flow", "verdict_of",
            "is_model", "is_weightless", "judge", "unmeasured", "draws", "VANISHING",
-           "EXPLODING", "FLOW_REMEDIES"]
+           "EXPLODING", "FLOW_REMEDIES", "flow_remedies"]
 
 #: What to change when a measured flow vanishes or explodes, in words (the
 #: editor hover and `chainlens health -v` both print these).
@@ -44,6 +45,40 @@ FLOW_REMEDIES = {
                   "a smaller init scale (`nn.init.xavier_uniform_`), gradient clipping "
                   "(`torch.nn.utils.clip_grad_norm_`)"),
 }
+
+#: the activations the "instead of sigmoid or tanh" remedy replaces, and
+#: the ones whose vanishing at PyTorch's default init is the init's scale
+_SATURATING = frozenset({"sigmoid", "tanh"})
+_RECTIFIED = frozenset({"relu", "gelu", "softplus"})
+#: a ReLU/GELU network vanishes at PyTorch's default init because
+#: U(±1/√fan_in) has 1/6 of He's variance 2/fan_in: each layer scales the
+#: gradient by about 1/√6 (40 ReLU Linear(32, 32): torch measures 1e-15
+#: first/last at the default init, 3 with kaiming_normal_)
+_HE_INIT = ("Kaiming (He) init for the ReLU/GELU layers (`nn.init.kaiming_normal_(w, "
+            "nonlinearity='relu')`): PyTorch's default U(±1/√fan_in) has 1/6 of He's "
+            "variance, so each layer shrinks the gradient by about 1/√6")
+_NORMALISE = ("normalisation after each layer (`nn.LayerNorm` after a Linear, "
+              "`nn.BatchNorm2d` / `nn.GroupNorm` after a Conv2d)")
+
+
+def flow_remedies(verdict: str, program: Program | None = None) -> tuple[str, ...]:
+    """The remedies in words for a model's measured flow, only those that
+    apply to its program (red team R10): "ReLU/GELU instead of sigmoid or
+    tanh" is no remedy for a network that has neither, and a ReLU network's
+    vanishing at PyTorch's default init comes from the init's scale, which
+    He init fixes (offered only where the weights are at that default).
+    Without a program, the general list."""
+    remedies = FLOW_REMEDIES.get(verdict, ())
+    if verdict != "vanishing" or program is None:
+        return remedies
+    ops = {n.op for n in postorder([a.expr for a in program.assignments])}
+    out = [remedies[0], _NORMALISE]
+    if ops & _SATURATING:
+        out.append(remedies[2])
+    elif ops & _RECTIFIED and any(d.init == "torch-weight" for d in program.declarations):
+        out.append(_HE_INIT)  # only where the weights are at PyTorch's default init
+    return tuple(out)
+
 
 #: first/last |∂L/∂W| ratios beyond which a model's gradient is judged
 VANISHING = 1e-3
