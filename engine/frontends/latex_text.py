@@ -34,6 +34,8 @@ __all__ = ["normalise", "ambiguity", "two_readings", "function_words", "latex_wo
 _DROP = re.compile(
     r"\\(displaystyle|textstyle|scriptstyle|ds|bigskip|medskip|smallskip|qedhere|nonumber|notag"
     r"|primeskip|limits|nolimits|quad|qquad|displaybreak|strut|left\.|right\.)(?![A-Za-z])"
+    # glue and alignment padding (\diff's \hfil#1\hfil, \hidewidth in align): only layout
+    r"|\\(?:hfil|hfill|hfilneg|hss|hidewidth|relax|allowbreak|nobreak|centering)(?![A-Za-z])"
     r"|\\(label|tag\*?|hspace\*?|vspace\*?|color|[hv]?phantom)\s*\{[^{}]*\}"
     r"|\\mathstrut(?![A-Za-z])"
     r"|\\[mh]?kern\s*-?[\d.]+\s*(mu|pt|em|ex)|\\hskip\s*-?[\d.]+\s*(pt|em|ex)"

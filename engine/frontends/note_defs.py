@@ -257,6 +257,28 @@ def _letter(name: str, subscripts: bool = True) -> re.Pattern:
     return re.compile(r"(?<![\\A-Za-z_])" + re.escape(name) + tail)
 
 
+#: The blocks of a problem book that answer the block before them (a question's
+#: ``hint``, ``answer``, ``solution``): one block with it.
+_ANSWERS = frozenset({"hint", "answer", "solution", "soln", "sol", "proof"})
+
+
+def _answered(note: str, outer: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """``\\begin{question} … \\end{question}`` then its ``hint``, ``answer`` and
+    ``solution`` right after it (only blank lines or comments between): one block
+    from the question to its last answer, so that the question's ``f(x) = …`` binds
+    the solution's ``f'(x) = …`` (and the next question's does not)."""
+    out: list[tuple[int, int]] = []
+    run: tuple[int, int] | None = None
+    for kind, start, end in outer:
+        gap = re.sub(r"%[^\n]*", "", note[run[1]:start]) if run else "x"
+        if kind.lower() in _ANSWERS and run is not None and not gap.strip():
+            run = (run[0], end)
+            out.append(run)
+        else:
+            run = (start, end)
+    return out
+
+
 class Scopes:
     """The blocks of a note that keep a definition from binding claims
     outside them: the outermost LaTeX environment around the definition
@@ -269,6 +291,7 @@ class Scopes:
         self._envs: list[tuple[int, int]] = []
         self._items: list[tuple[int, int]] = []
         stack: list[tuple[str, int]] = []
+        outer: list[tuple[str, int, int]] = []  # the outermost blocks, in order
         for m in _ENVIRONMENT.finditer(note):
             if m.group(2) in _NOT_BLOCKS:
                 continue
@@ -279,7 +302,10 @@ class Scopes:
                     kind, at = stack.pop()
                     if kind == m.group(2):
                         self._envs.append((at, m.end()))
+                        if not stack:
+                            outer.append((kind, at, m.end()))
                         break
+        self._envs += _answered(note, outer)
         fences: list[tuple[int, int]] = []
         for m in _FENCE.finditer(note):
             if m.group(2):
@@ -299,7 +325,7 @@ class Scopes:
 
     def _outermost(self, offset: int) -> tuple[int, int] | None:
         around = [b for b in self._envs if b[0] <= offset < b[1]]
-        return min(around, key=lambda b: b[0]) if around else None
+        return min(around, key=lambda b: (b[0], -b[1])) if around else None
 
     def _item(self, offset: int) -> tuple[int, int] | None:
         around = [b for b in self._items if b[0] <= offset < b[1]]

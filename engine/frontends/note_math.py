@@ -306,11 +306,15 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
                         strict=True):
             piece = body[s:e]
             if piece.strip():
-                lead = piece.lstrip()[:1]
+                pad = _LAYOUT_LEAD.match(piece).end()
+                rest = piece[pad:]
+                lead = "+" if _TIMES_LEAD.match(rest) else rest[:1]
                 above = body[groups[-1][0]:groups[-1][1]] if groups else ""
                 if groups and (lead == "=" and not _SEVERAL.search(above) or lead in "+-" and
                                lead and "=" in above):
-                    # "&= …" continues the chain, "&+ …" the expression above
+                    # "&= …" continues the chain, "&+ …" (or "&\cdot …") the expression above;
+                    # its padding (\qquad) is no break between statements then
+                    body = body[:s] + " " * pad + body[s + pad:]
                     groups[-1][1] = e
                 else:
                     groups.append([s, e])
@@ -318,6 +322,15 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
             text = _LINE_BREAK.sub(lambda m: " " * len(m.group(0)), body[s:e])
             out.append(Math(start + s, start + e, text, display))
     return tuple(_continued(note, out))
+
+
+#: Padding at the start of an alignment's line (``&\\phantom{=} + x^5 …``, ``&~~~~ + …``):
+#: what follows it says whether the line continues the one above.
+_LAYOUT_LEAD = re.compile(r"(?:\s|~|\\(?:[hv]?phantom|hspace\*?)\s*\{(?:[^{}]|\{[^{}]*\})*\}"
+                          r"|\\q?quad(?![A-Za-z])|\\[,;:! ]|\\hidewidth(?![A-Za-z]))*")
+
+#: A line that opens with a product sign continues the factor above it.
+_TIMES_LEAD = re.compile(r"\\(?:cdot|times)(?![A-Za-z])|\*")
 
 
 #: Between two math blocks of one derivation: the first closes, the next opens.

@@ -1,0 +1,84 @@
+"""LaTeX problem books: a question's ``hint``/``answer``/``solution`` blocks are
+read with the question (its ``f(x) = …`` binds their ``f'(x) = …``), a
+derivative macro padded with glue (``\\hfil#1\\hfil``) is still a derivative,
+and an alignment line that opens with padding (``&\\phantom{=} +``,
+``&~~~~``, ``&\\qquad \\cdot``) continues the expression above it.  Own
+snippets in the notation of such books; every claimed side is checked here
+against SymPy's derivative as well."""
+
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+from chainlens.engine.frontends.claims import check_claim
+from chainlens.engine.frontends.document import read_document
+
+x = sp.Symbol("x")
+
+PREAMBLE = "\\newcommand{\\deriv}[2]{ \\frac{\\mathrm{d}\\hfil#1\\hfil}{\\mathrm{d}#2}}\n"
+
+
+def oks(text: str):
+    return [check_claim(u).ok for u in read_document(text, "latex").claims]
+
+
+def problem(function: str, answer: str, solution: str, gap: str = "\n") -> str:
+    return (f"\\begin{{question}}\nDifferentiate $f(x)={function}$.\n\\end{{question}}{gap}"
+            "\\begin{hint}\nUse the product rule.\n\\end{hint}\n"
+            f"\\begin{{answer}}\n$f'(x)={answer}$\n\\end{{answer}}\n"
+            f"\\begin{{solution}}\n\\[f'(x)={solution}\\]\n\\end{{solution}}\n")
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n%%%% a comment\n\n"])
+def test_a_question_binds_its_answer_and_solution(gap):
+    note = problem("x^3\\sin x", "3x^2\\sin x + x^3\\cos x",
+                   "x^2(3\\sin x + x\\cos x)", gap)
+    want = sp.diff(x**3 * sp.sin(x), x)
+    assert sp.simplify(want - (3 * x**2 * sp.sin(x) + x**3 * sp.cos(x))) == 0
+    assert sp.simplify(want - x**2 * (3 * sp.sin(x) + x * sp.cos(x))) == 0
+    assert oks(note) == [True, True]
+
+
+def test_a_wrong_answer_to_a_question_is_flagged():
+    note = problem("x^3\\sin x", "3x^2\\sin x - x^3\\cos x", "x^2(3\\sin x + x\\cos x)")
+    assert oks(note) == [False, True]
+
+
+def test_the_next_question_is_not_bound_by_the_one_before():
+    note = problem("x^3\\sin x", "3x^2\\sin x + x^3\\cos x", "x^2(3\\sin x + x\\cos x)") + \
+        "\\begin{question}\nFor which $x$ is $f'(x)=0$ for a function of your choice?\n" \
+        "\\end{question}\n\\begin{solution}\n$f'(x)=2x$\n\\end{solution}\n"
+    assert oks(note)[:2] == [True, True]
+    assert len(oks(note)) == 2  # the later f'(x) is about no formula the note gives
+
+
+def test_a_solution_after_prose_is_not_bound():
+    note = problem("x^3\\sin x", "3x^2\\sin x + x^3\\cos x", "x^2(3\\sin x + x\\cos x)",
+                   "\nSome words between the question and its hint.\n")
+    assert oks(note) == []
+
+
+def test_a_derivative_macro_padded_with_glue():
+    note = PREAMBLE + ("\\begin{align*}\n\\deriv{}{x}\\{\\cos(5x+3)\\}"
+                       "&=-\\sin(5x+3)\\cdot\\deriv{}{x}\\{5x+3\\}\\\\\n"
+                       "&=-5\\sin(5x+3)\n\\end{align*}\n")
+    assert sp.diff(sp.cos(5 * x + 3), x) == -5 * sp.sin(5 * x + 3)
+    assert oks(note) == [True, True]
+    assert oks(note.replace("=-5\\sin", "=5\\sin")) == [True, False]
+
+
+@pytest.mark.parametrize("pad", ["&\\phantom{=} ", "&~~~~\n", "&\\qquad ", "&\\hspace{2em}"])
+def test_a_padded_line_continues_the_expression_above(pad):
+    note = ("\\begin{align*}\n\\frac{d}{dx}\\big[x^2\\sin x\\big]\n&=2x\\sin x\\\\\n"
+            f"{pad}+x^2\\cos x\n\\end{{align*}}\n")
+    assert sp.diff(x**2 * sp.sin(x), x) == 2 * x * sp.sin(x) + x**2 * sp.cos(x)
+    assert oks(note) == [True]
+    assert oks(note.replace("+x^2\\cos x", "-x^2\\cos x")) == [False]
+
+
+@pytest.mark.parametrize("pad", ["&\\phantom{=} ", "&\\qquad "])
+def test_a_padded_product_line_continues_the_factor_above(pad):
+    note = ("\\begin{align*}\n\\frac{d}{dx}\\big[x^2\\sin x\\big]\n&=2x\\sin x + x^2\\\\\n"
+            f"{pad}\\cdot\\cos x\n\\end{{align*}}\n")
+    assert oks(note) == [True]  # never 2x sin x + x^2 alone, which would be wrong
+
