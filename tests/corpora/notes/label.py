@@ -91,3 +91,8 @@ if __name__ == "__main__":
     except ImportError:
         HELDOUT7 = {}
     write("heldout7", HELDOUT7)
+    try:
+        from labels_heldout8 import HELDOUT8
+    except ImportError:
+        HELDOUT8 = {}
+    write("heldout8", HELDOUT8)
