@@ -97,3 +97,24 @@ def test_a_relu_model_is_told_about_he_init_not_about_replacing_sigmoid(tmp_path
     # healthy (first/last above 1e-3) with He init
     assert torch_ratio(path, "Rectified", he=False) < 1e-3
     assert torch_ratio(path, "Rectified", he=True) > 1e-3
+
+
+def test_a_note_past_the_size_limit_is_said_unread_never_clean(tmp_path):
+    """S5: a 2 MB Markdown note was 'no derivative claims found', exit 0,
+    although its first line is a claim: the reader refuses the whole file
+    past MAX_SOURCE_CHARS, and check now says so (exit 2, as for a bad file)."""
+    from chainlens.engine.core.limits import MAX_SOURCE_CHARS
+
+    path = tmp_path / "long.md"
+    filler = ("y" * 999 + "\n") * (MAX_SOURCE_CHARS // 1000 + 1)
+    path.write_text("$\\frac{d}{dx} x^3 = 3x^2$\n\n" + filler)
+    run = subprocess.run([str(CHAINLENS), "check", str(path)], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert f"the limit is {MAX_SOURCE_CHARS}" in run.stderr
+    assert "no derivative claims found" not in run.stdout
+    # a note within the limit is read as before
+    path.write_text("$\\frac{d}{dx} x^3 = 3x^2$\n")
+    run = subprocess.run([str(CHAINLENS), "check", str(path)], capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0 and "1 correct, 0 wrong" in run.stdout, run.stdout
