@@ -39,7 +39,7 @@ _DROP = re.compile(
     r"|\\(label|tag\*?|hspace\*?|vspace\*?|color|[hv]?phantom)\s*\{[^{}]*\}"
     r"|\\mathstrut(?![A-Za-z])"
     r"|\\[mh]?kern\s*-?[\d.]+\s*(mu|pt|em|ex)|\\hskip\s*-?[\d.]+\s*(pt|em|ex)"
-    r"|\\[,;:! >]|~|\^\s*\{\s*\}")  # (\sin^{}y: an empty power, nothing)
+    r"|\\[,;:! >]|(?<!\\)\\\n|~|\^\s*\{\s*\}")  # (\sin^{}y: an empty power, nothing)
 _UNWRAP = re.compile(r"\\(ensuremath|boxed|mathbf|mathit|bm|boldsymbol|underbrace|overbrace"
                      r"|displaystyle|colorbox\{[^{}]*\}|textcolor\{[^{}]*\}|color\{[^{}]*\}(?=\s*\{)"
                      r"|[bx]?cancel|cancelto\{[^{}]*\}|smash|mathbin|mathord|mathrel|mathopen"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from chainlens.engine.frontends.latex_macros import group_end
 from chainlens.engine.frontends.latex_text import function_words
 
 __all__ = ["Math", "find_math"]
@@ -78,6 +79,23 @@ def _as_quad(m: re.Match) -> str:
             + m.group(0)[m.end(1) - m.start():]
     word = "\\quad" if len(m.group(0)) >= 5 else ";"  # (\qed is shorter than \quad)
     return word + " " * (len(m.group(0)) - len(word))
+
+
+_INTERTEXT = re.compile(r"\\intertext\s*\{")
+
+
+def _intertexts(body: str) -> str:
+    """Each ``\\intertext{…}`` (braces matched at any depth: its prose may hold
+    ``$\\diff{}{x}\\{{\\cos(x^2)}\\}$`` and ``\\emph{again}``) as a line break of the
+    alignment, the same length: the ``&= …`` after it continues the chain above it."""
+    at = 0
+    while (m := _INTERTEXT.search(body, at)) is not None:
+        end = group_end(body, m.end() - 1)
+        if end < 0:
+            return body
+        body = body[:m.start()] + "\\\\" + " " * (end - m.start() - 2) + body[end:]
+        at = end
+    return body
 
 
 def _prose(m: re.Match) -> str:
@@ -298,8 +316,8 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
             continue
     out: list[Math] = []
     for start, end, display in sorted(found):
-        body = _PROSE.sub(_prose, _DEFINES.sub(_equals, _blank(
-            _columns(_ENDS.sub(_as_quad, source[start:end])), _BLANKED)))
+        body = _PROSE.sub(_prose, _DEFINES.sub(_equals, _intertexts(_blank(
+            _columns(_ENDS.sub(_as_quad, source[start:end])), _BLANKED))))
         groups: list[list[int]] = []
         breaks = [m.span() for m in _LINE_BREAK.finditer(body)]
         for s, e in zip([0] + [b for _, b in breaks], [a for a, _ in breaks] + [len(body)],

@@ -82,3 +82,22 @@ def test_a_padded_product_line_continues_the_factor_above(pad):
             f"{pad}\\cdot\\cos x\n\\end{{align*}}\n")
     assert oks(note) == [True]  # never 2x sin x + x^2 alone, which would be wrong
 
+
+
+def test_intertext_with_math_and_emphasis_inside_continues_the_chain():
+    note = ("\\begin{align*}\n\\frac{d}{dx}e^{\\sin(x^2)}&=e^{\\sin(x^2)}\\cdot"
+            "\\frac{d}{dx}\\{\\sin(x^2)\\}\n"
+            "\\intertext{To find $\\frac{d}{dx}\\{{\\sin(x^2)}\\}$ we need the chain rule "
+            "\\emph{again}.}\n"
+            "&=e^{\\sin(x^2)}\\cos(x^2)\\cdot 2x\n\\end{align*}\n")
+    want = sp.diff(sp.exp(sp.sin(x**2)), x)
+    assert sp.simplify(want - sp.exp(sp.sin(x**2)) * sp.cos(x**2) * 2 * x) == 0
+    assert oks(note) == [True, True]
+    assert oks(note.replace("\\cos(x^2)\\cdot 2x", "\\cos(x^2)\\cdot 3x")) == [True, False]
+
+
+def test_a_control_space_at_the_end_of_a_line_is_a_space():
+    note = ("\\begin{align*}\n\\frac{d}{dx}\\sin(x^3)\n=\\cos(x^3)\\,\\\n"
+            "\\frac{d}{dx}\\{x^3\\}\n\\end{align*}\n")
+    assert oks(note) == [True]
+    assert oks(note.replace("=\\cos", "=-\\cos")) == [False]
