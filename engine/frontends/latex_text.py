@@ -330,6 +330,17 @@ def _root_of(text: str) -> str:
     return text
 
 
+_FUNCTION_BEFORE = re.compile(r"\\([A-Za-z]+)\s*$")
+
+
+def _power_times(m: re.Match) -> str:
+    """``^{9}2t`` is ^{9}·2t, but after a function word the number is its argument."""
+    word = _FUNCTION_BEFORE.search(m.string, 0, m.start())
+    if word and word.group(1) in latex_words():
+        return m.group(0)
+    return m.group(1) + " \\cdot "
+
+
 def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     """``math`` as the engine's LaTeX reader should take it (see the module
     docstring).  Not offset-preserving: spans come from the raw note."""
@@ -369,7 +380,8 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     text = _signed_factors(text)
     text = re.sub(r"(?<![\\A-Za-z_{^])([A-Za-z])(\d)", r"\1 \\cdot \2", text)  # x3 is x·3
     text = re.sub(r"\)\s*(?=\d)", r") \\cdot ", text)  # \cos(x^3)3x^2 is cos(x³)·3x²
-    text = re.sub(r"(\^\{[^{}]*\})\s*(?=\d)", r"\1 \\cdot ", text)  # (t^2+1)^92t: ^{9}·2t
+    # (t^2+1)^92t: ^{9}·2t; a function's power is no factor (\cos^{-1} 2x is arccos(2x))
+    text = re.sub(r"(\^\{[^{}]*\})\s*(?=\d)", _power_times, text)
     text = undecorate(re.sub(r"\s+", " ", text).strip())  # \hat{y}: one name, y_{hat}
     return text.rstrip(".,;: ").strip()
 

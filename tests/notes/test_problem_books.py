@@ -101,3 +101,19 @@ def test_a_control_space_at_the_end_of_a_line_is_a_space():
             "\\frac{d}{dx}\\{x^3\\}\n\\end{align*}\n")
     assert oks(note) == [True]
     assert oks(note.replace("=\\cos", "=-\\cos")) == [False]
+
+
+@pytest.mark.parametrize("text, fn, claimed, ok", [
+    ("\\cos^{-1} 2x", sp.acos(2 * x), "-\\frac{2}{\\sqrt{1-4x^2}}", True),
+    ("\\cos^{-1} 2x", sp.acos(2 * x), "\\frac{2}{\\sqrt{1-4x^2}}", False),
+    ("\\sin^{2} 3x", sp.sin(3 * x)**2, "6\\sin 3x\\cos 3x", True),
+])
+def test_a_number_after_a_functions_power_is_its_argument(text, fn, claimed, ok):
+    """red team R36: ``\\cos^{-1} 2x`` is arccos(2x), never cos^{-1}·2x."""
+    want = {True: 0}.get(ok)
+    truth = sp.simplify(sp.diff(fn, x) - sp.sympify(
+        {"-\\frac{2}{\\sqrt{1-4x^2}}": "-2/sqrt(1-4*x**2)", "\\frac{2}{\\sqrt{1-4x^2}}":
+         "2/sqrt(1-4*x**2)", "6\\sin 3x\\cos 3x": "6*sin(3*x)*cos(3*x)"}[claimed]))
+    assert (truth == 0) is ok and (want is None or truth == want)
+    note = f"$\\frac{{d}}{{dx}}{text} = {claimed}$\n"
+    assert [check_claim(u).ok for u in read_document(note, "markdown").claims] == [ok]
