@@ -329,7 +329,7 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
                 lead = "+" if _TIMES_LEAD.match(rest) else rest[:1]
                 above = body[groups[-1][0]:groups[-1][1]] if groups else ""
                 if groups and (lead == "=" and not _SEVERAL.search(above) or lead in "+-" and
-                               lead and "=" in above):
+                               lead and "=" in above and not _REMARK.search(rest)):
                     # "&= …" continues the chain, "&+ …" (or "&\cdot …") the expression above;
                     # its padding (\qquad) is no break between statements then
                     body = body[:s] + " " * pad + body[s + pad:]
@@ -346,6 +346,12 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
 #: what follows it says whether the line continues the one above.
 _LAYOUT_LEAD = re.compile(r"(?:\s|~|\\(?:[hv]?phantom|hspace\*?)\s*\{(?:[^{}]|\{[^{}]*\})*\}"
                           r"|\\q?quad(?![A-Za-z])|\\[,;:! ]|\\hidewidth(?![A-Za-z]))*")
+
+#: A line that opens with a sign but states a domain or a remark (``& -1 < x < 1``,
+#: ``&\\qquad -2 \\text{ is the slope}``): no continuation of the expression above.
+_REMARK = re.compile(r"[<>]|\\(?:le|ge|leq|geq|lt|gt|ne|neq|in|notin|approx|iff|implies"
+                     r"|text|textrm|mbox|quad|qquad|forall)(?![A-Za-z])|;|,")
+
 
 #: A line that opens with a product sign continues the factor above it.
 _TIMES_LEAD = re.compile(r"\\(?:cdot|times)(?![A-Za-z])|\*")

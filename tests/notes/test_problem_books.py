@@ -117,3 +117,15 @@ def test_a_number_after_a_functions_power_is_its_argument(text, fn, claimed, ok)
     assert (truth == 0) is ok and (want is None or truth == want)
     note = f"$\\frac{{d}}{{dx}}{text} = {claimed}$\n"
     assert [check_claim(u).ok for u in read_document(note, "markdown").claims] == [ok]
+
+
+@pytest.mark.parametrize("claim, remark", [
+    ("\\frac{d}{dx}\\ln x &= \\frac{1}{x}", "&\\qquad -1 < x"),
+    ("\\frac{d}{dx}\\arcsin x &= \\frac{1}{\\sqrt{1-x^2}}", "& -1 < x < 1"),
+    ("\\frac{d}{dx}(x^2 - 2x) &= 2x - 2", "&\\qquad -2 \\text{ is the slope at } 0"),
+    ("\\frac{d}{dx}\\sqrt{x} &= \\frac{1}{2\\sqrt{x}}", "&\\quad + \\text{ only for } x > 0"),
+])
+def test_a_signed_domain_or_remark_line_is_no_continuation(claim, remark):
+    """red team S4 (P0): the claim above a domain or a remark stands alone, correct."""
+    note = f"\\begin{{align*}}\n{claim} \\\\\n{remark}\n\\end{{align*}}\n"
+    assert oks(note) == [True]
