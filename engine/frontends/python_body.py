@@ -388,7 +388,9 @@ class Body(Control, Methods, Statements):
                     return known
                 if isinstance(owner, Mask):
                     return owner  # mask.unsqueeze(1).expand(...): still the mask
-                layer_method(owner, node)  # embed.attend(x): tied weights, said
+                tied = layer_method(self, owner, node)  # embed.attend(x): tied weights
+                if tied is not None:
+                    return tied
                 if isinstance(owner, Mod) and node.func.attr not in owner.attrs:
                     flax = self_method(fw.init, node, dict(self.env), owner, fw.notes)
                     if flax is not None:  # self.param(...) in a compact __call__

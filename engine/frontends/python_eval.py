@@ -24,6 +24,7 @@ from chainlens.engine.frontends.python_apply import Apply
 from chainlens.engine.frontends.python_ast import Offsets, dotted
 from chainlens.engine.frontends.python_body import Body
 from chainlens.engine.frontends.python_concat import SEQUENCE, data_input, why_not
+from chainlens.engine.frontends.python_flax import mode_flag
 from chainlens.engine.frontends.python_init import InitReader
 from chainlens.engine.frontends.python_init_laws import declared_init, finish_inits
 from chainlens.engine.frontends.python_library import MEASURED_WIDTH as _MEASURED_WIDTH
@@ -126,11 +127,13 @@ class _Forward(Apply):
         nodes = (entry.args.posonlyargs + entry.args.args)[0 if static else 1:]
         required = nodes[:len(nodes) - len(entry.args.defaults)]
         # the arguments without a default are the inputs; `targets=None` keeps None
-        args = [Lazy(a.arg, self.offsets.span(a)) for a in required]
+        # (`train: bool` is a mode flag: evaluation, python_flax.mode_flag)
+        args = [mode_flag(a, self.notes) or Lazy(a.arg, self.offsets.span(a)) for a in required]
         # forward(self, *, query, key, value, mask=None): the keyword-only ones without
         # a default are inputs too
-        kwargs = {a.arg: Lazy(a.arg, self.offsets.span(a)) for a, d in zip(
-            entry.args.kwonlyargs, entry.args.kw_defaults, strict=True) if d is None}
+        kwargs = {a.arg: mode_flag(a, self.notes) or Lazy(a.arg, self.offsets.span(a))
+                  for a, d in zip(entry.args.kwonlyargs, entry.args.kw_defaults, strict=True)
+                  if d is None}
         result = self._first(self.call_function(entry, mod, args, kwargs))
         if isinstance(result, Concat):
             # torch.cat / stack of outputs (time steps, heads): each part meets

@@ -44,7 +44,7 @@ from chainlens.engine.frontends.python_values import (
 __all__ = ["FlaxInit", "Partial", "flax_layer", "self_method", "make_partial", "merged",
            "missing_field", "needs_fields", "partial_construction", "flax_attention",
            "TYPICAL_SEQUENCE", "FLAX_ATTENTION", "attention_spec", "attention_inits",
-           "flax_call", "lifted", "flax_name", "layer_method"]
+           "flax_call", "lifted", "flax_name", "layer_method", "mode_flag"]
 
 #: Flax's attention layers (all MultiHeadDotProductAttention)
 FLAX_ATTENTION = frozenset({"MultiHeadDotProductAttention", "MultiHeadAttention",
@@ -60,6 +60,11 @@ _SHARDING = frozenset({"with_logical_constraint", "with_sharding_constraint",
 _MASKS = frozenset({"make_causal_mask", "make_attention_mask", "combine_masks"})
 #: entries assumed for a ``Sequence[int]`` field the file never fills
 TYPICAL_SEQUENCE = 3
+#: a required argument of ``__call__`` that says the module trains (read
+#: False) or runs deterministically (read True): evaluation, as a PyTorch
+#: module's ``self.training`` is read
+_TRAINING_FLAGS = frozenset({"train", "training", "is_training", "is_train"})
+_EVAL_FLAGS = frozenset({"deterministic", "evaluation", "is_eval", "eval_mode", "inference"})
 
 
 @dataclass(frozen=True)
@@ -215,15 +220,56 @@ def flax_name(owner, ctor: str, call: ast.Call | None, evaluate=None) -> str:
     return f"{parent}.{ctor}_{n}" if parent else f"{ctor}_{n}"
 
 
-def layer_method(owner, node: ast.Call) -> None:
+def mode_flag(arg: ast.arg, notes: list) -> Const | None:
+    """The value of a required argument of the entry ``__call__``/``forward``
+    that is a mode flag, not data (``train: bool`` of Flax and Haiku modules,
+    ``deterministic``): evaluation (``train`` False, ``deterministic`` True),
+    as ``self.training`` of a PyTorch module is read, so dropout is the
+    identity and ``not train`` a constant; said in the hover.  None for any
+    other argument (an input): a flag by annotation only, ``use_cache: bool``,
+    is not guessed."""
+    ann = arg.annotation
+    named = isinstance(ann, ast.Name) and ann.id == "bool"
+    if arg.arg in _TRAINING_FLAGS and (named or ann is None):
+        value = False
+    elif arg.arg in _EVAL_FLAGS and (named or ann is None):
+        value = True
+    else:
+        return None
+    note = f"{arg.arg} read as {value} (evaluation, as PyTorch's eval(): dropout is the identity)"
+    if note not in notes:
+        notes.append(note)
+    return Const(value)
+
+
+def layer_method(body, owner, node: ast.Call):
     """A method of a library layer that is not its call: ``embed.attend(x)``
-    (Flax's tied output layer, logits against the whole table) is refused
-    with that reason, not as "configuration chainlens cannot see"."""
+    (Flax's tied output layer: logits ``x @ Eᵀ`` against the whole table)
+    read as a Dense map from the features to the table's rows, drawn with
+    the table's own law (Flax's Embed default has the variance 1/features of
+    a Dense default over those fans) but apart from it: PyTorch and JAX sum
+    the gradient of both uses into the one table, so the flow is shown and
+    not judged, as tied PyTorch layers are (python_init_draws).  None for any
+    other call."""
     f = node.func
-    if isinstance(owner, Layer) and isinstance(f, ast.Attribute) and f.attr == "attend" and (
-            owner.spec.kind == "embedding"):
-        raise Unsupported(node, f"`{ast.unparse(node)[:40]}` (the embedding table as the "
-                          "output layer, tied weights) is not modelled")
+    if not (isinstance(owner, Layer) and isinstance(f, ast.Attribute) and f.attr == "attend"
+            and owner.spec.kind == "embedding" and len(node.args) == 1 and not node.keywords):
+        return None
+    x = body.expr(node.args[0])
+    head = owner.built.get("attend")
+    if head is None:
+        spec = owner.spec
+        head = Layer(LayerSpec("linear", "Dense", spec.fan_out, spec.fan_in, bias=False,
+                               framework="flax"), f"{owner.label}.attend", owner.span)
+        table = getattr(owner, "init", {}).get("weight")
+        if table is not None:  # embedding_init=...: the head is drawn with the same law
+            head.init = {"weight": table}
+        owner.built["attend"] = head
+    fw = body.fw
+    fw.unmodelled.append(f"`{ast.unparse(node)[:40]}` (line {node.lineno}) uses the embedding "
+                         "table as the output layer (tied weights): chainlens draws the head "
+                         "apart from the table, JAX sums the gradient of both uses")
+    return fw.call_layer(head, [x], {}, node)
 
 
 def make_partial(args: list, kwargs: dict):

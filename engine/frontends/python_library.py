@@ -193,6 +193,13 @@ def _add_product(fw, name: str, args: list, kwargs: dict, where):
     return fw.binop(ast.Add(), args[0], product, where)
 
 
+def _constant_mask(value) -> bool:
+    """A mask of ones built in forward (``jnp.tril(jnp.ones((T, T), bool))``,
+    a causal mask): true at the one position read, so ``where`` keeps its
+    second argument."""
+    return isinstance(value, Tensor) and value.node.op == "num" and value.node.value == 1
+
+
 def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     """A call of a library function (``torch.cat``, ``F.layer_norm``, ``F.relu``,
     ``math.sqrt``...) inside ``forward``: the value it stands for, or
@@ -361,10 +368,17 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         if name not in _MATH or (name in ("sqrt", "log") and values[0] <= 0):
             raise Unsupported(where, f"math.{name} is not read")
         return Const(_MATH[name](*values))
-    if name == "where" and len(args) == 3 and isinstance(args[0], Mask | Unknown | Lazy):
-        # torch.where(adj > 0, e, -9e15): the kept values, as masked_fill reads them
-        fw.notes.append("torch.where(mask, a, b) read as a (the values the mask keeps)")
-        return fw.tensor(args[1], where)
+    if name == "where" and len(args) == 3 and (isinstance(args[0], Mask | Unknown | Lazy) or (
+            _constant_mask(args[0]))):
+        # torch.where(adj > 0, e, -9e15): the kept values, as masked_fill reads them;
+        # jnp.where(mask == 0, -inf, att): the fill is the number, att is kept; a
+        # causal mask jnp.tril(jnp.ones((T, T))) keeps the one position read
+        kept = args[2] if isinstance(args[1], Const) and not isinstance(args[2], Const) else (
+            args[1])
+        fw.notes.append("torch.where(mask, a, b) read as a (the values the mask keeps)"
+                        if kept is args[1] else f"{name}(mask, a, b) read as b (a is the "
+                        "fill, b the values the mask keeps)")
+        return fw.tensor(kept, where)
     if name == "leaky_relu" and args:  # F.leaky_relu(x, 0.2), negative_slope=0.2
         slope = kwargs.get("negative_slope", args[1] if len(args) > 1 else Const(0.01))
         t = fw.tensor(args[0], where)

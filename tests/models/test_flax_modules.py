@@ -402,4 +402,8 @@ def test_flax_mask_builders_are_masks_and_a_tied_output_layer_says_why():
     units, skips = _units(MASKS)
     assert "Pad" in units, skips
     assert len(units["Pad"].layers) == 5  # two attentions (value, out) and the head
-    assert "tied weights" in skips["Tied.__call__"] and "embed.attend" in skips["Tied.__call__"]
+    # the tied head is read drawn apart from the table: shown, not judged, the reason said
+    # (test_flax_modes.py)
+    assert "Tied" in units, skips
+    [why] = units["Tied"].program.unmodelled
+    assert "tied weights" in why and "embed.attend" in why
