@@ -79,9 +79,17 @@ class Apply:
         if spec.kind in ("linear", "conv"):
             if isinstance(x, Linear):
                 x = self.materialise(x, where)
-            if spec.framework == "flax" or spec.kind == "conv":
+            if spec.framework == "flax":
                 return Tensor(*self._applied(layer, x, where))
-            return Linear([(layer, x)])
+            lin = Linear([(layer, x)])
+            if spec.kind == "conv":
+                # a conv's output too stays a sum of layer applications, so that
+                # torch.split(conv(x), hidden, dim=1) cuts its channels (a
+                # ConvLSTM's gates) by the weight's rows; its row of the flow
+                # table is where it is called, and one never used is still built
+                self.layer_row(layer)
+                self.pending.append((lin, where))
+            return lin
         if spec.kind == "rnn":
             return self.recurrent(layer, args, where)
         if spec.kind in TRANSFORMERS:  # nn.Transformer, TransformerDecoder(Layer)

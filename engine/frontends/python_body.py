@@ -49,6 +49,7 @@ from chainlens.engine.frontends.python_values import (
     Tup,
     Unknown,
     Unsupported,
+    feature_cut,
 )
 
 __all__ = ["Body"]
@@ -194,7 +195,7 @@ class Body(Control, Methods, Statements):
             return [Lazy(nm, value.span, argument=value.argument) for nm in names]
         if isinstance(value, Shape):
             return [Const(None)] * (n - 1) + [Const(value.of.dim.value)]
-        if isinstance(value, Linear) and 1 < n <= 8:
+        if isinstance(value, Linear) and feature_cut(value, None) and 1 < n <= 8:
             # q, k, v = self.qkv(x).view(b, t, 3, h, d).unbind(2): the weight's row blocks
             return [self.fw.materialise(value, stmt, piece=(j, n)) for j in range(n)]
         raise Unsupported(stmt, f"unpacking {ast.unparse(stmt)[:40]} is not read")
@@ -270,6 +271,15 @@ class Body(Control, Methods, Statements):
             if node.attr == "training":
                 return Const(False)
             raise Unsupported(node, f"self.{node.attr} is not set in __init__")
+        if isinstance(base, Ref) and base.path[0] == "<local>" and len(base.path) == 2 and (
+                base.path[1] in self.fw.init.classes):
+            # MultiHeadAttention.attention(q, k, v): a @staticmethod called by its class
+            found = next((s for s in self.fw.init.classes[base.path[1]].body
+                          if isinstance(s, ast.FunctionDef) and s.name == node.attr
+                          and any(dotted(d) == ["staticmethod"] for d in s.decorator_list)),
+                         None)
+            if found is not None:
+                return Func(found)
         if isinstance(base, Ref):
             if len(base.path) == 1 and base.path[0] in LIBRARY_MODULES and (
                     node.attr in CONSTANTS):

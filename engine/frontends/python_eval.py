@@ -117,6 +117,8 @@ class _Forward(Apply):
         self.scales: dict[str, float] = {}  # parameters drawn with a written factor
         self.many_axes: set[str] = set()  # parameters of three or more axes
         self.cut_inputs = False  # a concatenation of data read as a fresh input
+        #: conv outputs not yet built (python_apply.call_layer), with where called
+        self.pending: list = []
 
     # ---- the program -----------------------------------------------------
     def run(self, mod: Mod, source: str) -> Built:
@@ -135,6 +137,9 @@ class _Forward(Apply):
                   for a, d in zip(entry.args.kwonlyargs, entry.args.kw_defaults, strict=True)
                   if d is None}
         result = self._first(self.call_function(entry, mod, args, kwargs))
+        for lin, where in self.pending:  # a conv whose output nothing used: built whole
+            if self.layers[self.layer_row(lin.terms[0][0]) - 1][1] is None:
+                self.materialise(lin, where)
         if isinstance(result, Concat):
             # torch.cat / stack of outputs (time steps, heads): each part meets
             # its own target, L = Σ_j Σ t_j·y_j
@@ -312,6 +317,14 @@ class _Forward(Apply):
             total = z if total is None else add(total, z)
         return Tensor(sym(self.bind("z", total, where)), out_dim)
 
+    def layer_row(self, layer: Layer) -> int:
+        """``layer``'s row in the flow table (1-based), added the first time
+        (whichever piece of its weight comes first)."""
+        if "index" not in layer.built:
+            self.layers.append((layer.label or layer.spec.ctor, None, layer.span))
+            layer.built["index"] = len(self.layers)
+        return layer.built["index"]
+
     def apply_weights(self, layer: Layer, x, where, piece=(0, 1)):
         spec = layer.spec
         if isinstance(x, Concat) and x.axis == SEQUENCE:  # a class token: more positions
@@ -319,10 +332,7 @@ class _Forward(Apply):
         parts = x.parts if isinstance(x, Concat) else [self.tensor(x, where)]
         key = piece
         if key not in layer.built:
-            if "index" not in layer.built:  # its row in the table, whichever piece comes first
-                self.layers.append((layer.label or spec.ctor, None, layer.span))
-                layer.built["index"] = len(self.layers)
-            index = layer.built["index"]
+            index = self.layer_row(layer)
             out = spec.fan_out if isinstance(spec.fan_out, int) else None
             rows = Dim(out // piece[1] if out and out % piece[1] == 0 else None)
             in_total = sum(p.dim.value or 0 for p in parts)
@@ -423,6 +433,14 @@ class _Forward(Apply):
             return self.call_library(f, args, kwargs, where)
         if isinstance(f, Unknown):
             raise Unsupported(where, f.why)
+        if isinstance(f, Lazy) and f.argument and f.made is None and len(args) == 1 and (
+                not kwargs and self.depth == 1):
+            # forward(self, x, sublayer): sublayer(self.norm(x)) with whatever the caller
+            # passes; on its own, the identity, and no verdict (the sublayer decides it)
+            self.unmodelled.append(f"{f.name} is an argument of forward called as a function "
+                                   f"(line {where.lineno}): read as the identity, and what "
+                                   "a caller passes is not measured here")
+            return args[0]
         raise Unsupported(where, f"{ast.unparse(where)[:50]} is not a function chainlens reads")
 
     def call_function(self, fn: ast.FunctionDef, bound, args: list, kwargs: dict,

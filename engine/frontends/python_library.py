@@ -51,6 +51,7 @@ from chainlens.engine.frontends.python_values import (
     Tup,
     Unknown,
     Unsupported,
+    feature_cut,
 )
 
 __all__ = ["call_library", "clamp", "loss_operands", "std_or_var", "CONSTANTS",
@@ -261,7 +262,8 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
     if name in ("cat", "concat", "concatenate", "hstack", "stack", "vstack"):
         # along any axis: the loss sees each part with its own target
         return concatenate(fw, name, args, kwargs, where)
-    if name in _REARRANGES and args and isinstance(args[0], Linear):
+    if name in _REARRANGES and args and isinstance(args[0], Linear) and feature_cut(args[0],
+                                                                                   None):
         # rearrange(self.qkv(x), 'b n (k h d) -> k b h n d', k=3), torch.permute(...):
         # still the layer's output, whose rows the unpacking / unbind after cuts
         return args[0]
@@ -271,7 +273,8 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         return fw.tensor(args[0], where)  # the same steps, packed by length
     if name == "pad_packed_sequence" and args:  # (output, lengths)
         return Tup([fw.tensor(args[0], where), Const(None)])
-    if name == "glu" and args and isinstance(args[0], Linear):
+    if name == "glu" and args and isinstance(args[0], Linear) and feature_cut(
+            args[0], kwargs.get("dim", args[1] if len(args) > 1 else None)):
         # F.glu(self.conv(x), dim=1): the layer's rows cut in two, a·σ(b)
         a, b = (fw.materialise(args[0], where, piece=(j, 2)) for j in range(2))
         return Tensor(glu(a.node, b.node), a.dim)

@@ -33,6 +33,7 @@ from chainlens.engine.frontends.python_values import (
     Tup,
     Unknown,
     Unsupported,
+    feature_cut,
 )
 
 __all__ = ["Methods", "CHUNKS", "BUILTIN_CALLS"]
@@ -41,6 +42,10 @@ CHUNKS = frozenset({"chunk", "split", "tensor_split", "unbind"})
 #: builtins read inside forward (others are calls chainlens does not model)
 BUILTIN_CALLS = frozenset({"len", "int", "float", "range", "isinstance", "hasattr", "list",
                            "tuple", "enumerate", "zip", "map"})
+#: methods that keep a layer's output as it is, axes and all
+_SAME_AXES = frozenset({"contiguous", "float", "double", "half", "bfloat16", "type_as"})
+#: methods that move or regroup its axes
+_MOVES_AXES = frozenset({"view", "reshape", "permute", "transpose", "unflatten"})
 _ARITHMETIC = {"pow": ast.Pow(), "add": ast.Add(), "sub": ast.Sub(), "mul": ast.Mult(),
                "div": ast.Div(), "__add__": ast.Add(), "__mul__": ast.Mult()}
 
@@ -123,11 +128,11 @@ class Methods:
             whole = Tensor(fw.num(0), Dim(width))
             axis = args[0].value if args and isinstance(args[0], Const) else None
             return self.size(whole, axis) if args else Shape(whole)
-        if isinstance(owner, Linear) and name in ("view", "reshape", "permute", "transpose",
-                                                  "contiguous", "unflatten", "float", "double",
-                                                  "half", "bfloat16", "type_as"):
+        if isinstance(owner, Linear) and (name in _SAME_AXES or (
+                feature_cut(owner, None) and name in _MOVES_AXES)):
             # self.qkv(x).view(b, t, 3, h, d): still the layer's output, whose rows a
-            # later unbind / unpacking cuts into q, k, v
+            # later unbind / unpacking cuts into q, k, v (a conv's channels moved
+            # by a view or permute are not said to be where a later cut takes them)
             return owner
         t = fw.tensor(owner, node)
         if name in SHAPE_METHODS:
@@ -196,6 +201,13 @@ class Methods:
             if self.expect:
                 return Tup([self.fw.tensor(owner, node)] * self.expect)
             return Tup(self.steps(owner, node))
+        axis = kwargs.get("dim", args[1] if len(args) > 1 else None)
+        if name == "unbind":
+            axis = kwargs.get("dim", args[0] if args else None)
+        if not feature_cut(owner, axis):
+            raise Unsupported(node, f".{name}() of a convolution's output along an axis other "
+                              "than its channels (dim=1) cuts positions, which chainlens does "
+                              "not read")
         if not (isinstance(first, Const) and isinstance(first.value, int)) and not self.expect:
             raise Unsupported(node, f".{name}() by a size chainlens cannot see")
         if not isinstance(first, Const) or not isinstance(first.value, int):

@@ -18,7 +18,7 @@ from chainlens.engine.frontends.python_layers import LayerSpec
 __all__ = ["Unsupported", "DataDependent", "Dim", "Const", "Unknown", "Tensor", "Linear",
            "Concat", "Layer",
            "Seq", "Items", "Mod", "Param", "Ref", "Func", "Lazy", "Shape", "Tup", "Positions",
-           "Closure", "Mask", "UNROLLED_STEPS"]
+           "Closure", "Mask", "UNROLLED_STEPS", "feature_cut"]
 
 #: width assumed for a feature axis no literal or default fixes
 TYPICAL_WIDTH = 16
@@ -197,3 +197,13 @@ class Closure:
     node: ast.Lambda
     env: dict
     bound: object = None
+
+
+def feature_cut(lin: Linear, axis) -> bool:
+    """Is cutting ``lin`` along ``axis`` a cut of its features?  A
+    convolution's output is (N, C, ...): only dim=1 (its channels) is; a
+    linear layer's is read as cut along its features (``gates.chunk(4, 1)``)
+    as before."""
+    if all(layer.spec.kind != "conv" for layer, _ in lin.terms):
+        return True
+    return isinstance(axis, Const) and axis.value == 1
