@@ -261,6 +261,7 @@ ALLOWED = {
                                   "each entry would move it into the table",
     "engine/frontends/python_layers.py": "framework spellings of layers (F.silu = x·σ(x), "
                                          "nn.LayerNorm, log_softmax) read as table primitives",
+    "engine/health/model.py": "the remedy that applies depends on the activation family",
     "engine/health/model_fixes.py": "a model's ReLU remedy names relu",
     "engine/frontends/python_init_draws.py": "torch.nn.init's argument names: normal_(mean=...)",
     "engine/frontends/python_flow_ops.py": "torch.Tensor.normal_'s argument names (mean=...)",
