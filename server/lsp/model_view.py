@@ -15,7 +15,7 @@ import re
 
 from chainlens.engine.core.source import Span
 from chainlens.engine.health.init import program_init_words
-from chainlens.engine.health.model import FLOW_REMEDIES
+from chainlens.engine.health.model import flow_remedies
 from lsprotocol import types
 
 __all__ = ["flow_markdown", "skip_diagnostics", "skip_at", "skip_markdown"]
@@ -87,7 +87,7 @@ def flow_markdown(unit) -> list[str]:
     else:
         lines.append(f"**Gradient flow: {flow.verdict}** — first/last = {flow.ratio:.2g} "
                      f"(measured, {flow.draws} seeded draws at the default init)")
-        lines += [f"- remedy: {r}" for r in FLOW_REMEDIES[flow.verdict]]
+        lines += [f"- remedy: {r}" for r in flow_remedies(flow.verdict, unit.program)]
     return lines + _notes(source)
 
 

@@ -74,3 +74,34 @@ async def test_a_skipped_forward_says_why_on_its_def_line(client):
     assert "depends on data" in hints[0].message
     hover = await _hover(client, uri, 20, 9)
     assert "not read" in hover.contents.value and "depends on data" in hover.contents.value
+
+
+RECTIFIED = '''import torch
+from torch import nn
+
+
+class Rectified(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(24, 24) for _ in range(36)])
+        self.out = nn.Linear(24, 1)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = torch.relu(layer(x))
+        return self.out(x)
+'''
+
+
+async def test_the_hover_gives_the_remedies_that_apply_as_the_cli_does(client):
+    """A vanishing ReLU stack at PyTorch's default init: the hover names He
+    init (what the CLI says, red team R10) and never tells a network with no
+    sigmoid or tanh to replace them (tests/cli/test_redteam_round7.py checks
+    with torch that He init is the remedy)."""
+    uri = open_doc(client, "model_relu.py", RECTIFIED, "python")
+    await diagnostics_for(client, uri, until=lambda ds: any(
+        d.code == "vanishing" for d in ds))
+    text = (await _hover(client, uri, 10, 9)).contents.value
+    assert "**Gradient flow: vanishing**" in text, text
+    assert "remedy: Kaiming (He) init for the ReLU/GELU layers" in text
+    assert "instead of sigmoid or tanh" not in text
