@@ -80,6 +80,8 @@ class Tally:
     health_cpu: list = field(default_factory=list)
     lines: list = field(default_factory=list)
     reasons: dict = field(default_factory=dict)
+    #: files Python 3 cannot parse (Python 2's ``print x``): named, not counted
+    unparsable: list = field(default_factory=list)
 
 
 def module_forwards(tree: ast.Module, imported=()) -> list[str]:
@@ -118,7 +120,11 @@ def imported_modules(text: str, where: str, root: str | None) -> set[str]:
 def measure_file(path: Path, tally: Tally, verbose: bool) -> None:
     """Only the measured file's forwards are counted, never its modules'."""
     text = path.read_text(encoding="utf-8")
-    tree = ast.parse(text)
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as exc:  # Python 2: no forward of it is countable (the editor says why)
+        tally.unparsable.append(f"{path.name}:{exc.lineno}: {exc.msg}")
+        return
     where, root = place(path)
     t0, c0 = time.perf_counter(), time.process_time()
     doc = read_document(text, path=where, root=root)
@@ -187,6 +193,8 @@ def report(split: str, tally: Tally) -> None:
     for name in tally.silent[:10]:
         print(f"  silent: {name}")
     print(f"read, no flow shown          {len(tally.no_flow)}/{tally.forwards} forward classes")
+    for name in tally.unparsable:
+        print(f"  not Python 3, not counted: {name}")
     slow_read = max(tally.read_ms)
     slow_health = max(tally.health_ms)
     biggest = max(tally.lines)
