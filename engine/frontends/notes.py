@@ -65,9 +65,11 @@ __all__ = ["Math", "Claim", "Definition", "find_math", "find_claims", "find_defi
 #: Where one statement of a fragment ends and the next begins.
 #: An arrow starts a new statement (``f(x) = 1/x \\rightarrow \\frac{df}{dx} = -1/x^2``),
 #: as does a horizontal space between two (``… = y \\hspace{1in} \\frac{∂f}{∂y} = x``),
-#: or a bar with spaces before it (a table of rules written in one display).
-_STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}|,\s+(?=[A-Za-z\\]+"
-                        r"[^=]*=)|\\hspace\*?\s*\{[^{}]*\}|\\hskip\s*-?[\d.]+\s*[a-z]{2}"
+#: or a bar with spaces before it (a table of rules written in one display), or a comma
+#: before the next name's ``=``, with a space or TeX's control space ``\<newline>`` after
+#: it (``g(x) = x^3 + 5x,\`` / ``h(x) = x^{-2}``: two definitions, not g = x^{-2}).
+_STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}"
+                        r"|,(?:\s|\\(?=\s))+(?=[A-Za-z\\]+[^=]*=)|\\hspace\*?\s*\{[^{}]*\}|\\hskip\s*-?[\d.]+\s*[a-z]{2}"
                         r"|\\(?:[Rr]ightarrow|implies|Longrightarrow|longrightarrow|mapsto)(?![A-Za-z])"
                         r"|(?:\\ \s*){2,}\|")
 #: Relations that end a chain of equalities (what follows is not claimed equal).

@@ -74,3 +74,16 @@ def test_leibniz_with_an_expression_on_top_is_its_derivative():
     # a name on top is a function of the note, not an expression: unchanged
     doc = read_document("$$\\frac{d}{dx}(y^2) = 2y\\frac{dy}{dx}$$", "markdown")
     assert [check_claim(u).ok for u in doc.claims] in ([], [None], [True])  # any smooth y
+
+
+def test_two_definitions_parted_by_a_comma_and_a_control_space():
+    """``g(x) = …,\\`` then ``h(x) = …`` on the next line of one display (a
+    notebook's cell, heldout8): two definitions, each of its own name; read
+    as one chain, g took h's body and correct claims about g were 'wrong'."""
+    cell = ("Let\n$$\ng(x)=x^3+3x^2+5x,\\\nh(x)=x^{-2}\n$$\nWe know\n"
+            "$$\ng'(x)=3x^2+6x+5, \\\nh'(x)=-2x^{-3}.\n$$\nso\n"
+            "$$\nf(x)=h(g(x))=(x^3+3x^2+5x)^{-2}\n$$\n"
+            "$$\nf'(x)=h'(g(x))g'(x)=-2(x^3+3x^2+5x)^{-3}(3x^2+6x+5)\n$$\n")
+    assert oks(cell, "markdown") == [True, True, True, True]
+    wrong = cell.replace("g'(x)=3x^2+6x+5", "g'(x)=3x^2+6x+4")
+    assert oks(wrong, "markdown")[0] is False
