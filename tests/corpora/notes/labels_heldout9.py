@@ -2,7 +2,7 @@
 """Hand labels for the fresh held-out notes of round 9 (heldout9/), written
 by reading the built copies only: chainlens (and benchmarks/notes_corpus.py)
 was not run on these notes before the labels were committed.  The sources
-(sources.json, "split": "heldout9") are nine repositories no earlier split
+(sources.json, "split": "heldout9") are ten repositories no earlier split
 uses: a Jekyll course site's derivative table (two columns per row, the
 hyperbolic inverses; three slips) and its exercise pages (eqnarray inside
 Markdown, logarithmic differentiation, limit derivations, three pages that
@@ -16,12 +16,14 @@ step per $$ block, dy/dx of y(x)), a student's chain/product-rule pages
 (dot notation for d/dx, a misplaced exponent), two backprop posts (align*
 blocks, partials in y-hat, the sigmoid's derivative via 1/sigma), a
 logistic-regression post's derivation in z_i (a Hexo source on the
-repository's "blog" branch, cut after its preamble prose), and a short
-Markdown note.
+repository's "blog" branch, cut after its preamble prose), a short
+Markdown note, and two course-lab notebooks (derivatives, backprop with a
+computation graph).
 
 Format as in labels_heldout8.py: (line, expression, variable, claimed[,
 order]) in SymPy syntax, one row per concrete claim; line = the line of the
-claimed side in the built copy (LaTeX: the preamble lines first).  Not
+claimed side in the built copy (LaTeX: the preamble lines first; notebooks:
+cell * 10000 + line in the cell, 1-based).  Not
 concrete (left out on purpose), as in rounds 3-8: generic f, g, h, u, v;
 limits and difference quotients (but the value a limit chain ends on, "=
 cos x" after the limits, is a claim); values at a point; implicit and
@@ -288,6 +290,11 @@ HELDOUT9 = {
   (60, _F, "z_i", "diff(log(1+exp(-z_i)),z_i)+(1-y_i)"), (61, _F, "z_i", f"{_SI}-1+(1-y_i)"), (62, _F, "z_i", f"{_SI}-y_i"),
   (65, _Z, "w_1", "x_i1+0+0"), (66, _Z, "w_1", "x_i1"), (83, _Z, "w_2", "0+x_i2+0"), (100, _Z, "b", "0+0+1"),
  ],
+ # MohamedKhalidmk/DeepLearning: course lab notebooks (cell * 10000 + line); the
+ # backprop lab's node definitions (a = 2 + 3w, J = d^2/2, a = c + b) are in code
+ # cells and images only, and its other derivatives are values at a point
+ "mohamedkhalidmk__C2_W2_Derivatives.ipynb": [(60001, "w**2", "w", "2*w")],   # J(w) = w^2, cell 4
+ "mohamedkhalidmk__C2_W2_Backprop.ipynb": [],
  "or1234egit__note3.md": [
   (4, "exp(x)", "x", "exp(x)"), (5, "log(x)", "x", "1/x"), (10, "sin(x)", "x", "cos(x)"), (11, "cos(x)", "x", "-sin(x)"),
  ],
