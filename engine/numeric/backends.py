@@ -26,7 +26,7 @@ import re
 import numpy as np
 from chainlens.engine import rules
 from chainlens.engine.numeric import jit, vmath
-from chainlens.engine.numeric.emit import NUMBA_CALLS, Emitter
+from chainlens.engine.numeric.emit import NUMBA_CALLS, RANGED, Emitter
 from chainlens.engine.numeric.tape import Tape
 
 #: Points per block of the numba loop (its scratch stays in the L2 cache).
@@ -42,7 +42,7 @@ VECTOR_MAX_SLOTS = 32
 _LIBM_CALL = re.compile(r"\bmath\.(?!sqrt\(|fabs\(|copysign\(|floor\(|ceil\()\w+\(")
 
 __all__ = ["NumpyCode", "build_numpy", "build_scalar", "build_numba", "ancestors",
-           "shared_slots"]
+           "ranged", "shared_slots"]
 
 
 def _unbroadcast(c, shape):
@@ -265,6 +265,14 @@ def _fused_body(tape: Tape, wrt: tuple[int, ...], mode: str, dialect: str,
         if not any(_LIBM_CALL.search(line) for line in fused[0].lines):
             return fused
     return _fused_body_with(tape, wrt, mode, dialect, indent, None)
+
+
+def ranged(tape: Tape, wrt: tuple[int, ...], mode: str) -> bool:
+    """Whether the numba loop of this variant calls a helper that is NaN
+    for finite arguments it does not reduce (:data:`.emit.RANGED`): its
+    NaN/Inf may be no NaN of the program's, and numpy must run it again."""
+    em = _fused_body(tape, wrt, mode, "numba", 3)[0]
+    return any(name in em.names for name in RANGED)
 
 
 def _fused_body_with(tape, wrt, mode, dialect, indent, calls):

@@ -29,13 +29,18 @@ from chainlens.engine.core.walk import postorder, substitute
 from chainlens.engine.numeric.shapes import size
 from chainlens.engine.numeric.tape import Tape, const_float
 
-__all__ = ["Emitter", "NUMBA_CALLS", "literal"]
+__all__ = ["Emitter", "NUMBA_CALLS", "RANGED", "literal"]
 
 #: libm calls the numba dialect may replace by vectorisable helpers of the
 #: same value (:mod:`.vmath`): LLVM cannot vectorise a loop that calls
-#: libm, and ``exp`` dominates sigmoid, softplus and Gaussian programs.
+#: libm, and ``exp`` dominates sigmoid, softplus and Gaussian programs,
+#: ``sin``/``cos`` trigonometric ones (``sin(x^2)``: sin and its derivative's cos).
 #: Only short programs' loops vectorise (:data:`.backends.VECTOR_MAX_SLOTS`).
-NUMBA_CALLS = {"math.exp(": "_vexp"}
+NUMBA_CALLS = {"math.exp(": "_vexp", "math.sin(": "_vsin", "math.cos(": "_vcos"}
+#: Helpers that give NaN for finite arguments they do not reduce
+#: (``|x| > vmath.TRIG_MAX``): a loop using one runs a batch with NaN/Inf
+#: again on numpy (:meth:`.kernel.Kernel._run_numba`).
+RANGED = ("_vsin", "_vcos")
 
 
 @lru_cache(maxsize=4096)

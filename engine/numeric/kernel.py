@@ -25,7 +25,7 @@ import numpy as np
 from chainlens.engine.core.cache import Cache
 from chainlens.engine.core.source import ChainError, EvaluationError, Span
 from chainlens.engine.language.program import Program
-from chainlens.engine.numeric import chunks, jacobians, schedule, threads
+from chainlens.engine.numeric import backends, chunks, jacobians, schedule, threads
 from chainlens.engine.numeric.arrays import (
     all_finite,
     as_program,
@@ -343,6 +343,14 @@ class Kernel:
         if not grad:
             grads = {}
         bad = bad or not np.isfinite(ACC).all()
+        if bad and backends.ranged(self.tape, *((self._code.wrt, self.mode) if grad
+                                                 else ((), "none"))):
+            # a sin/cos argument past vmath.TRIG_MAX is NaN in the loop, and
+            # no NaN of the program's: numpy (libm) computes the batch again
+            if grad:
+                return self._numpy_call(arrays, batch, False, sum_shared)
+            return Evaluation(self._numpy_forward(arrays, batch), {}, batch, (),
+                              backend="numpy")
         nonfinite = self._locate(arrays, batch) if bad else ()
         return Evaluation(values, grads, batch, nonfinite, backend="numba")
 

@@ -1,4 +1,5 @@
-"""A vectorisable ``exp`` for the numba loops (plain Python too, for tests).
+"""A vectorisable ``exp``, ``sin`` and ``cos`` for the numba loops (plain
+Python too, for tests).
 
 numba calls libm's scalar ``exp`` once per point; LLVM cannot vectorise a
 loop around a call (PyPI's numba has no SVML), so every exp-heavy loop ran
@@ -11,6 +12,22 @@ Overflow gives ``inf``, underflow 0, NaN stays NaN (selects, no branches:
 the finiteness checks of the loop still see them).  Measured on the test
 grid: within 3 ulp of libm; one point of a loop 3x faster (sigmoid).
 
+:func:`vsin` / :func:`vcos` are fdlibm's kernels without its branches: ``k``
+= the integer nearest ``x / (pi/2)`` (same trick), ``r = x - k pi/2`` with
+pi/2 in four parts (Cody-Waite: the first three have at most 33 bits, so
+``k * part`` is exact for ``|k| < 2^20`` and each subtraction that cancels is
+exact), fdlibm's degree-13 sin and degree-14 cos polynomials on
+``|r| <= pi/4`` (errors < 2^-58), and the quadrant ``k mod 4`` picks
+``+-sin r`` or ``+-cos r`` by selects.  Both polynomials are computed (a
+vector computes every lane's), and a loop with ``sin(u)`` and ``cos(u)``
+(``sin(x^2)`` and its derivative) shares the reduction (LLVM merges the
+equal code).  ``sin(-0.0)`` is -0.0, +-inf and NaN give NaN.  Beyond
+``|x| <= TRIG_MAX`` the reduction would need more of pi (Payne-Hanek, a
+table read per point): there the result is NaN, counted by the loop's
+finiteness check, and the kernel runs such a batch again on numpy
+(:meth:`.kernel.Kernel._run_numba`), whose sin is libm's.  Measured on the
+test grid: within 2 ulp of libm.
+
 Not fast-math: LLVM keeps the order of every operation, so the result is
 the same on every call and every chunk.
 """
@@ -22,7 +39,7 @@ import struct
 
 import numpy as np
 
-__all__ = ["FUNCTIONS", "register", "vexp"]
+__all__ = ["FUNCTIONS", "TRIG_MAX", "register", "vcos", "vexp", "vsin"]
 
 _LOG2E = 1.4426950408889634
 _LN2_HI = 6.93147180369123816490e-01  # ln 2 to 32 bits: k * _LN2_HI is exact
@@ -30,6 +47,21 @@ _LN2_LO = 1.90821492927058770002e-10
 _SHIFT = 6755399441055744.0  # 1.5 * 2^52: x + _SHIFT - _SHIFT rounds x to an integer
 _OVER = 709.782712893384  # exp overflows above this
 _UNDER = -745.1332191019412  # and is 0 below this
+
+# fdlibm's pi/2 in parts (e_rem_pio2.c): 31, 32 and 28 significant bits, then the rest
+_PIO2_1 = 1.57079632673412561417e+00
+_PIO2_2 = 6.07710050630396597660e-11
+_PIO2_3 = 2.02226624871116645580e-21
+_PIO2_3T = 8.47842766036889956997e-32
+_2_OVER_PI = 6.36619772367581382433e-01
+#: Largest |x| sin and cos reduce here: |k| <= TRIG_MAX * 2/pi + 1 < 2^20.
+TRIG_MAX = 1.6e6
+_TINY = 2.0 ** -27  # below this sin x rounds to x: |x^3/6| < ulp(x)/2
+# fdlibm's k_sin.c and k_cos.c (|r| <= pi/4: error < 2^-58)
+_S1, _S2, _S3 = -1.66666666666666324348e-01, 8.33333333332248946124e-03, -1.98412698298579493134e-04
+_S4, _S5, _S6 = 2.75573137070700676789e-06, -2.50507602534068634195e-08, 1.58969099521155010221e-10
+_C1, _C2, _C3 = 4.16666666666666019037e-02, -1.38888888888741095749e-03, 2.48015872894767294178e-05
+_C4, _C5, _C6 = -2.75573143513906633035e-07, 2.08757232129817482790e-09, -1.13596475577881948265e-11
 
 
 def _f64_from_bits(bits: int) -> float:
@@ -48,7 +80,7 @@ def register() -> None:
         return
     from llvmlite import ir
     from numba import types
-    from numba.extending import intrinsic, overload
+    from numba.extending import intrinsic, overload, register_jitable
 
     @intrinsic
     def bitcast(typingctx, bits):
@@ -60,6 +92,7 @@ def register() -> None:
     def _numba_f64_from_bits(bits):
         return lambda bits: bitcast(bits)
 
+    register_jitable(_quadrant)
     _REGISTERED.append(True)
 
 
@@ -79,6 +112,38 @@ def vexp(x):
     return x if x != x else y
 
 
+def _quadrant(x):
+    """``(sin r, cos r, k mod 4)`` with ``x = k pi/2 + r``, ``|r| <= pi/4``
+    (``|x| > TRIG_MAX``, inf and NaN reduce 0 instead: the callers select NaN)."""
+    xc = x if abs(x) <= TRIG_MAX else 0.0
+    kf = (xc * _2_OVER_PI + _SHIFT) - _SHIFT
+    # x - k p1 is exact (Sterbenz), k p1..k p3 are exact products; where a
+    # later subtraction cancels, its operands are within 2x of each other
+    r = (((xc - kf * _PIO2_1) - kf * _PIO2_2) - kf * _PIO2_3) - kf * _PIO2_3T
+    z = r * r
+    s = r + (z * r) * (_S1 + z * (_S2 + z * (_S3 + z * (_S4 + z * (_S5 + z * _S6)))))
+    hz = 0.5 * z
+    w = 1.0 - hz
+    tail = z * z * (_C1 + z * (_C2 + z * (_C3 + z * (_C4 + z * (_C5 + z * _C6)))))
+    c = w + (((1.0 - w) - hz) + tail)  # fdlibm's: 1 - z/2 rounded once, its error kept
+    return s, c, np.int64(kf) & 3
+
+
+def vsin(x):
+    s, c, q = _quadrant(x)
+    y = c if q & 1 else s
+    y = -y if q & 2 else y
+    y = x if abs(x) < _TINY else y  # sin x rounds to x (and -0.0 stays -0.0)
+    return y if abs(x) <= TRIG_MAX else math.nan
+
+
+def vcos(x):
+    s, c, q = _quadrant(x)
+    y = s if q & 1 else c
+    y = -y if (q + 1) & 2 else y
+    return y if abs(x) <= TRIG_MAX else math.nan
+
+
 #: The helpers by the names the numba dialect calls them
 #: (:data:`.emit.NUMBA_CALLS`).
-FUNCTIONS = {"_vexp": vexp}
+FUNCTIONS = {"_vexp": vexp, "_vsin": vsin, "_vcos": vcos}
