@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 from chainlens.engine.core.source import ChainError, Span
+from chainlens.engine.frontends.kinds import kind_of
 from chainlens.engine.frontends.note_edits import claim_edit
 from chainlens.engine.language.reader import parse_expr
 
@@ -82,7 +83,9 @@ def check_text(text: str, path: str, kind: str | None = None) -> list[dict]:
     claim typed on the command line, read as a Markdown line)."""
     from chainlens.engine.frontends.claims import check_claim
     from chainlens.engine.frontends.document import read_document
-
+    # a note of any other name (.rst, no extension) is read as plain text, as
+    # the Markdown reader reads a cheat sheet's lines: `check` only reads notes
+    kind = kind or kind_of(path) or "markdown"
     doc = read_document(text, kind, path=None if path.startswith("<") else path)
     if doc.error is not None and (doc.kind == "notebook" or not doc.claims):
         # a note past MAX_SOURCE_CHARS is not read at all: saying so, never

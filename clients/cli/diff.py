@@ -65,6 +65,8 @@ def run(args) -> int:
         if var is not None and "=" in source:  # d/dx x^2 = 2x: a claim typed into diff
             exc.hint = f"a claim? chainlens check '{args.source.strip()}' judges it"
         raise
+    if args.order < 1:  # typed 0 or less: an error on every path, not read as the default
+        raise ChainError(f"the order of a derivative is a positive integer, not {args.order}")
     valid_order(args.order)
     if doc.kind != "chain":
         return _units(doc, label, args)

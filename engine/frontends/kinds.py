@@ -12,9 +12,13 @@ __all__ = ["KINDS", "kind_of"]
 KINDS = ("chain", "python", "markdown", "latex", "notebook")
 
 _SUFFIXES = {".chain": "chain", ".py": "python", ".pyi": "python", ".ipynb": "notebook",
-             ".md": "markdown", ".markdown": "markdown", ".tex": "latex"}
+             ".md": "markdown", ".markdown": "markdown", ".tex": "latex",
+             # Quarto and R Markdown are Markdown with code chunks; a .txt cheat
+             # sheet's `d/dx sin(x) = cos(x)` lines are what the Markdown reader's
+             # plain-text lines read (red team, round 8)
+             ".qmd": "markdown", ".rmd": "markdown", ".txt": "markdown"}
 _LANGUAGES = {"chain": "chain", "python": "python", "markdown": "markdown", "latex": "latex",
-              "tex": "latex", "plaintex": "latex"}
+              "tex": "latex", "plaintex": "latex", "quarto": "markdown", "rmd": "markdown"}
 
 
 def kind_of(path: str | None, language_id: str | None = None) -> str | None:

@@ -31,8 +31,10 @@ class Offsets:
     def offset(self, line: int, col_bytes: int) -> int:
         if line - 1 >= len(self.lines):
             return len(self.text)
-        raw = self.lines[line - 1].encode("utf-8")[:col_bytes]
-        return self.starts[line - 1] + len(raw.decode("utf-8", errors="ignore"))
+        # a byte-order mark is no column of Python's (it parses the text after it)
+        lead = 1 if line == 1 and self.text.startswith("\ufeff") else 0
+        raw = self.lines[line - 1][lead:].encode("utf-8")[:col_bytes]
+        return self.starts[line - 1] + lead + len(raw.decode("utf-8", errors="ignore"))
 
     def span(self, node: ast.AST) -> Span:
         start = self.offset(node.lineno, node.col_offset)

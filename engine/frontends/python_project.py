@@ -142,7 +142,7 @@ def _parse(p: Path, rel: str) -> Parsed | str:
     except (OSError, UnicodeDecodeError) as exc:
         return f"{rel} cannot be read ({type(exc).__name__})"
     try:
-        return Parsed(rel, ast.parse(text))
+        return Parsed(rel, ast.parse(text.removeprefix("\ufeff")))  # a BOM, as Python reads it
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return f"{rel} does not parse as Python"
 

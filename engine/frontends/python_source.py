@@ -115,7 +115,9 @@ def read_python(source: str, path: str | None = None, root: str | None = None) -
     if surrogate is not None:
         return PyDocument((), (), surrogate)
     try:
-        tree = ast.parse(source)
+        # a leading byte-order mark (Windows editors, some notebook exports):
+        # Python runs such a file, so it is read, its positions past the mark
+        tree = ast.parse(source.removeprefix("\ufeff"))
     except SyntaxError as exc:
         offsets = Offsets(source)
         start = offsets.offset(exc.lineno or 1, max(0, (exc.offset or 1) - 1))

@@ -1,0 +1,55 @@
+"""Round 8's red team, first hour: a cheat sheet saved as ``.txt`` (or
+``.rst``, or with no extension) is checked as plain text instead of a
+traceback; ``--order 0`` is the same clean error on every path of ``diff``;
+a Python file that starts with a byte-order mark is read, as Python runs it."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAINLENS = ROOT / ".venv" / "bin" / "chainlens"
+
+
+def chainlens(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(CHAINLENS), *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("name", ["sheet.txt", "sheet.rst", "sheet.qmd", "sheet"])
+def test_a_plain_text_cheat_sheet_is_checked(tmp_path, name):
+    x = sp.Symbol("x")
+    assert sp.diff(sp.sin(x), x) == sp.cos(x) and sp.diff(x**3, x) != 3 * x  # the oracle
+    path = tmp_path / name
+    path.write_text("d/dx sin(x) = cos(x)\nd/dx x^3 = 3x\n", encoding="utf-8")
+    run = chainlens("check", str(path))
+    assert "Traceback" not in run.stderr, run.stderr
+    assert run.returncode == 1  # one wrong claim, and only that one
+    assert f"{path}:2:" in run.stdout and "wrong derivative" in run.stdout
+    assert "1 correct, 1 wrong" in run.stdout
+
+
+@pytest.mark.parametrize("source", ["x^2*y", "examples/neuron.chain", "sin(x)",
+                                    "examples/model.py"])
+def test_order_zero_is_one_clean_error_on_every_path(source):
+    run = subprocess.run([str(CHAINLENS), "diff", source, "--order", "0"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, (run.stdout, run.stderr)
+    assert "Traceback" not in run.stderr
+    assert "the order of a derivative is a positive integer, not 0" in run.stderr
+
+
+def test_a_python_file_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "bom.py"
+    path.write_bytes(b"\xef\xbb\xbfimport numpy as np\r\ndef f(x):\r\n"
+                     b"    return np.sin(x**2)\r\n")
+    assert compile(path.read_bytes(), str(path), "exec")  # Python itself reads it
+    run = chainlens("diff", str(path))
+    assert run.returncode == 0, run.stderr
+    x = sp.Symbol("x")
+    assert sp.diff(sp.sin(x**2), x) == 2 * x * sp.cos(x**2)
+    assert f"{path}:2:5: f(x) = sin(x²)" in run.stdout  # positions as the editor counts them
+    assert "∂f/∂x = 2x·cos(x²)" in run.stdout
