@@ -23,7 +23,7 @@ from chainlens.engine.frontends.python_concat import (
     normalise_parts,
 )
 from chainlens.engine.frontends.python_flax import flax_attention
-from chainlens.engine.frontends.python_flow_ops import repeated_list
+from chainlens.engine.frontends.python_flow_ops import repeated_list, shape_sum
 from chainlens.engine.frontends.python_init import const_binop
 from chainlens.engine.frontends.python_init_laws import constant_value, declared_init
 from chainlens.engine.frontends.python_layers import (
@@ -49,6 +49,7 @@ from chainlens.engine.frontends.python_values import (
     Mask,
     Param,
     Positions,
+    Shape,
     Tensor,
     Tup,
     Unknown,
@@ -377,6 +378,9 @@ class Apply:
             return Const(None)  # d_model // self.num_heads with num_heads not fixed
         if isinstance(a, Tup) and isinstance(b, Tup) and isinstance(op, ast.Add):
             return Tup(a.items + b.items)  # outputs += [y]
+        if isinstance(op, ast.Add) and (isinstance(a, Shape) and isinstance(b, Shape | Tup)
+                                        or isinstance(a, Tup) and isinstance(b, Shape)):
+            return shape_sum(self, a, b)  # x.size()[:-1] + (self.nf,): a view's sizes
         if isinstance(a, Tup) and isinstance(b, Const) and isinstance(op, ast.Mult) and (
                 isinstance(b.value, int) and 0 <= b.value <= 64):
             return Tup(a.items * b.value)  # [None] * self.num_layers

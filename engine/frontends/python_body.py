@@ -20,7 +20,13 @@ from chainlens.engine.frontends.python_flax import (
     make_partial,
     self_method,
 )
-from chainlens.engine.frontends.python_flow_ops import Blank, Permutation, shape_head, shape_tail
+from chainlens.engine.frontends.python_flow_ops import (
+    Blank,
+    Permutation,
+    shape_drop,
+    shape_head,
+    shape_tail,
+)
 from chainlens.engine.frontends.python_haiku import is_haiku, is_parameter
 from chainlens.engine.frontends.python_layers import SHAPE_METHODS, SIZE_FIELDS, TENSOR_FLAGS
 from chainlens.engine.frontends.python_library import CONSTANTS, LIBRARY_MODULES
@@ -344,6 +350,8 @@ class Body(Control, Methods, Statements):
             head = shape_head(node.slice)
             if head is not None:  # n_steps, batch_size = x.shape[:2]: leading lengths
                 return Tup([Const(None)] * head)
+            if shape_drop(node.slice):  # x.size()[:-1]: lengths only, the width cut off
+                return Shape(Tensor(self.fw.num(0), Dim()))
             index = self.expr_or_unknown(node.slice)
             if isinstance(index, Const) and index.value == -1:
                 return self.size(base.of, -1)  # x.shape[-1]: the feature width

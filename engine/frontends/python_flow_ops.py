@@ -36,7 +36,7 @@ from chainlens.engine.frontends.python_values import (
 )
 
 __all__ = ["Blank", "Permutation", "repeated_list", "flow_method", "flow_function", "shape_tail",
-           "shape_head", "TWINS"]
+           "shape_head", "shape_drop", "shape_sum", "TWINS"]
 
 #: in-place methods read as their out-of-place twin (``exp_`` -> ``exp``)
 TWINS = frozenset({"exp_", "log_", "sigmoid_", "tanh_", "relu_", "add_", "sub_", "mul_", "div_",
@@ -227,6 +227,28 @@ def shape_head(index: ast.AST) -> int | None:
         return None
     upper = _literal(index.upper)
     return upper if upper is not None and 0 < upper <= 8 else None
+
+
+def shape_drop(index: ast.AST) -> bool:
+    """``x.size()[:-k]`` (k ≥ 1 written): every size but the last k, as
+    HuggingFace-style code writes a head split (``x.size()[:-1] + (h, d)``);
+    how many there are is the tensor's rank, which the reader does not fix."""
+    if not (isinstance(index, ast.Slice) and index.lower is None and index.step is None):
+        return False
+    upper = _literal(index.upper)
+    return upper is not None and upper < 0
+
+
+def shape_sum(fw, a, b) -> Shape:
+    """Sizes joined as ``torch.Size`` + tuple joins them (``x.size()[:-1] +
+    (self.nf,)``, ``(n,) + x.shape[1:]``): a shape whose width is the last
+    size, the right side's (a written int of the tuple, else not fixed)."""
+    if isinstance(b, Shape):
+        return Shape(b.of)
+    if not b.items:
+        return a
+    last = _count(b.items[-1])
+    return Shape(Tensor(fw.num(0), Dim(last if last and last > 0 else None)))
 
 
 def _number(v):

@@ -111,6 +111,10 @@ class InitReader(InitValues, InitCalls, InitDraws):
                   and isinstance(stmt.targets[0], ast.Name)
                   and isinstance(stmt.value, ast.Constant)):
                 mod.attrs.setdefault(stmt.targets[0].id, Const(stmt.value.value))
+            elif (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                  and isinstance(stmt.targets[0], ast.Name) and _written(stmt.value)):
+                # cfg = [(1, 16, 1, 1), (6, 24, 2, 1), ...]: a written table of the class
+                mod.attrs.setdefault(stmt.targets[0].id, self.value(stmt.value, {}, None))
         init = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
                      and s.name == "__init__"), None)
         setup = next((s for s in cls.body if isinstance(s, ast.FunctionDef)
@@ -346,6 +350,15 @@ class InitReader(InitValues, InitCalls, InitDraws):
                             own.value.id == "self") and own.attr in mod.attrs and (
                             own is not node or isinstance(node.ctx, ast.Store)):
                         mod.attrs[own.attr] = Unknown(why)
+            why = getattr(it, "why", None) or (
+                f"`for … in {ast.unparse(stmt.iter)[:40]}` is not read")
+            for name in _stored(stmt) & env.keys():  # layers += [conv, nn.ReLU()] in it:
+                env[name] = Unknown(why)  # not the empty list written before the loop
+            return
+        if seq and _fills_tensor(stmt.body):  # pe[pos, i] = sin(...) for every position:
+            for name in _stored(stmt) - _stored_into(stmt):  # nothing the reader models
+                env[name] = Unknown("a loop variable of a loop that fills a tensor")
+            self.store(stmt.target, seq[-1], env, mod)  # (200 × d passes cost seconds)
             return
         for v in seq:
             self.store(stmt.target, v, env, mod)  # for i, layer in enumerate(layers)
@@ -386,6 +399,62 @@ class InitReader(InitValues, InitCalls, InitDraws):
                 self.store(t, value, env, mod)
 
     # ---- values ----------------------------------------------------------
+
+
+def _written(node: ast.expr) -> bool:
+    """A literal list, tuple or dict of written numbers and strings (nested)."""
+    if not isinstance(node, ast.List | ast.Tuple | ast.Dict):
+        return False
+    return all(isinstance(n, ast.List | ast.Tuple | ast.Dict | ast.Constant | ast.expr_context
+                          | ast.UnaryOp | ast.USub) for n in ast.walk(node))
+
+
+def _fills_tensor(body: list) -> bool:
+    """A loop body that only writes entries of a local tensor (``pe[pos, i] =
+    math.sin(pos / 10000 ** (2 * i / d))``), or loops that do: no pass of it
+    builds a layer or changes a name the reader models."""
+    for stmt in body:
+        if isinstance(stmt, ast.For) and not stmt.orelse and isinstance(stmt.target, ast.Name):
+            if not _fills_tensor(stmt.body):
+                return False
+            continue
+        entries = isinstance(stmt, ast.Assign | ast.AugAssign) and all(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+            for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]))
+        if not entries or any(isinstance(n, ast.Call | ast.NamedExpr) and not _math_call(n)
+                              for n in ast.walk(stmt)):
+            return False
+    return True
+
+
+def _math_call(node: ast.AST) -> bool:
+    """``math.sin(…)``, ``np.cos(…)``, ``float(…)``: a number, no effect."""
+    parts = dotted(node.func) if isinstance(node, ast.Call) else None
+    return bool(parts) and (parts[0] in ("math", "np", "numpy") and len(parts) == 2
+                            or parts in (["float"], ["int"], ["pow"], ["abs"]))
+
+
+def _stored_into(stmt: ast.stmt) -> set[str]:
+    """The tensors a :func:`_fills_tensor` loop writes entries of."""
+    return {n.value.id for n in ast.walk(stmt) if isinstance(n, ast.Subscript)
+            and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name)}
+
+
+def _stored(stmt: ast.stmt) -> set[str]:
+    """Names a statement stores or changes in place (``x = …``, ``x += …``,
+    ``x.append(…)``, ``x[k] = …``)."""
+    out = set()
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
+        elif isinstance(node, ast.Subscript | ast.Attribute) and isinstance(
+                node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+            out.add(node.value.id)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in ("append", "extend", "insert", "update", "add_module")
+                and isinstance(node.func.value, ast.Name)):
+            out.add(node.func.value.id)
+    return out
 
 
 def _label(target: ast.AST) -> str:

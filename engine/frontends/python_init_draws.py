@@ -424,7 +424,9 @@ class InitDraws(InitSizes, InitTests):
         value = self.value(node, env, mod)
         if isinstance(value, _Slot):
             return value
-        if isinstance(value, Param) and not value.buffer:
+        if isinstance(value, Param) and (not value.buffer or isinstance(node, ast.Name)):
+            # a local tensor drawn into before nn.Parameter wraps it (GPT-2's Conv1D:
+            # w = torch.empty(nx, nf); nn.init.normal_(w, std=0.02)): the same tensor
             return _Slot(value, "", value.label)
         return None
 

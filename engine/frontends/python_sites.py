@@ -25,8 +25,10 @@ from __future__ import annotations
 import ast
 import dataclasses
 
+from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_values import (
+    Const,
     Func,
     Items,
     Layer,
@@ -296,27 +298,133 @@ def _function_env(fn: ast.FunctionDef, index: int, scope: Scope, init, top: dict
         known = {a.arg for a in params + fn.args.kwonlyargs}
         extra = {k: v for k, v in named.items() if k not in known}
         env[fn.args.kwarg.arg] = Items(list(extra.values()), fn.args.kwarg.arg, extra)
-    for stmt in _slice(fn.body[:index], made):
+    _run_before(fn.body[:index], made, scope, init, env)
+    if index < len(fn.body):  # built inside a loop: its first pass, up to the construction
+        _inside_loop(fn.body[index], made, scope, init, env)
+    return env
+
+
+def _run_before(stmts: list, made: ast.Call, scope: Scope, init, env: dict) -> None:
+    """The statements among ``stmts`` that ``made`` depends on, read into
+    ``env`` as ``__init__``'s are (plain assignments; a ``for`` over a
+    written range that only assigns and appends, as a builder's ``blocks =
+    []; for _ in range(n): blocks.append(Block(d))``); a name any other
+    statement changes after its last such reading is :class:`Changed`."""
+    ran: set[int] = set()
+    for stmt in _slice(stmts, made):
         if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name) and _parses(stmt.value, scope.parsers)
                 and stmt.targets[0].id in scope.options):
             env[stmt.targets[0].id] = init.value(scope.options[stmt.targets[0].id], {}, None)
             continue
         try:
-            init.statement(stmt, env, None)
+            if isinstance(stmt, ast.For):
+                if _run_loop(stmt, env, init):
+                    ran.add(id(stmt))
+            else:
+                init.statement(stmt, env, None)
         except Exception:  # noqa: BLE001 - a statement the site reader cannot read
             continue  # leaves its names unknown (never a guess)
     final: dict[str, int | None] = {}
-    for stmt in fn.body[:index]:  # a name changed after its last plain assignment
+    fixed = _unchanged_flags(stmts, env)
+    for stmt in stmts:  # a name changed after its last plain assignment
         for name, _ in _plain(stmt) or ():
             final[name] = None
-        for name in _changed(stmt):
-            final[name] = stmt.lineno
+        for name in _changed(_branch_taken(stmt, fixed, init, env)):
+            final[name] = None if id(stmt) in ran else stmt.lineno
     for name, at in final.items():
         if at is not None:
             env[name] = Changed(f"{name} is changed at line {at} before it is used: its "
                                 "value there is not read")
-    return env
+
+
+def _unchanged_flags(stmts: list, env: dict) -> set[str]:
+    """Names of ``env`` that no statement of ``stmts`` stores or changes
+    (a builder's ``pretrained=False``): their value holds at every line."""
+    touched: set[str] = set()
+    for stmt in stmts:
+        touched |= {name for name, _ in _plain(stmt) or ()} | _changed(stmt)
+    return {name for name in env if name not in touched}
+
+
+def _branch_taken(stmt: ast.stmt, fixed: set[str], init, env: dict):
+    """``stmt``, or for an ``if`` whose test reads only :func:`_unchanged_flags`
+    and evaluates to a constant, the branch that runs (torchvision's ``if
+    pretrained: kwargs['init_weights'] = False`` with ``pretrained=False``
+    changes nothing); the ``if`` itself when the test is not known."""
+    if not isinstance(stmt, ast.If):
+        return stmt
+    names = {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}
+    if not names or not names <= fixed:
+        return stmt
+    try:
+        test = init.value(stmt.test, env, None)
+    except Exception:  # noqa: BLE001 - a test the site reader cannot read
+        return stmt
+    if not isinstance(test, Const) or test.value is None:
+        return stmt
+    return ast.Module(body=stmt.body if test.value else stmt.orelse, type_ignores=[])
+
+
+def _inside_loop(stmt: ast.stmt, made: ast.Call, scope: Scope, init, env: dict) -> None:
+    """``made`` written inside the ``for`` loop ``stmt`` (``for _ in
+    range(n): attn = Attn(d); block = Block(d, attn)``): the names where
+    its first pass reaches the construction (the loop variable at the
+    first item, the body's earlier statements read as :func:`_run_before`
+    reads them); a loop over what is not read leaves its variable unknown."""
+    if not isinstance(stmt, ast.For) or not any(n is made for n in ast.walk(stmt)):
+        return
+    it = init.value(stmt.iter, env, None)
+    first = it.items[0] if isinstance(it, Items | Tup) and it.items else Unknown(
+        f"`for … in {ast.unparse(stmt.iter)[:40]}` is not read")
+    for node in ast.walk(stmt.target):
+        if isinstance(node, ast.Name):
+            env[node.id] = Unknown(f"{node.id} is a loop variable chainlens cannot read")
+    if isinstance(stmt.target, ast.Name):
+        env[stmt.target.id] = first
+    for i, inner in enumerate(stmt.body):
+        if any(n is made for n in ast.walk(inner)):
+            _run_before(stmt.body[:i], made, scope, init, env)
+            _inside_loop(inner, made, scope, init, env)
+            return
+
+
+def _simple_loop(stmt: ast.stmt) -> bool:
+    """A ``for`` of one loop variable whose body only assigns names, appends
+    one value to a name's list, or is such a loop: what the site reader can
+    run pass by pass and know every name it changes."""
+    if not isinstance(stmt, ast.For) or stmt.orelse or not isinstance(stmt.target, ast.Name):
+        return False
+    for s in stmt.body:
+        if _plain(s) is not None and not any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                and n.func.attr in _MUTATORS for n in ast.walk(s)):
+            continue
+        if (isinstance(s, ast.Expr) and isinstance(s.value, ast.Call)
+                and isinstance(s.value.func, ast.Attribute) and s.value.func.attr == "append"
+                and isinstance(s.value.func.value, ast.Name) and len(s.value.args) == 1
+                and not s.value.keywords):
+            continue
+        if not _simple_loop(s):
+            return False
+    return True
+
+
+def _run_loop(stmt: ast.For, env: dict, init) -> bool:
+    """Every pass of a :func:`_simple_loop` over a written range or list,
+    read into ``env``; False when its iterable is not read (or too long)."""
+    it = init.value(stmt.iter, env, None)
+    if not isinstance(it, Items | Tup) or len(it.items) > MAX_REPEAT:
+        return False
+    for value in list(it.items):
+        env[stmt.target.id] = value
+        for inner in stmt.body:
+            if isinstance(inner, ast.For):
+                if not _run_loop(inner, env, init):
+                    return False
+            else:
+                init.statement(inner, env, None)
+    return True
 
 
 def _slice(stmts: list, made: ast.Call) -> list:
@@ -330,6 +438,9 @@ def _slice(stmts: list, made: ast.Call) -> list:
         if plain is not None and any(name in names for name, _ in plain):
             keep.append(stmt)
             names |= {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}
+        elif _simple_loop(stmt) and _changed(stmt) & names:
+            keep.append(stmt)  # blocks.append(Block(d)) for each pass
+            names |= {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
     return keep[::-1]
 
 

@@ -47,7 +47,10 @@ __all__ = ["Statements", "Nested", "LoopBreak", "LoopContinue", "NO_EFFECT_METHO
 
 #: in-place methods that change no value a gradient flows through
 NO_EFFECT_METHODS = frozenset({"requires_grad_", "retain_grad", "share_memory_",
-                               "pin_memory", "record_stream"})
+                               "pin_memory", "record_stream",
+                               # out of place, the result dropped (``if x.is_cuda: pe.cuda()``,
+                               # a no-op written as if in place): the tensor is unchanged
+                               "cuda", "cpu", "to", "float", "double", "half", "contiguous"})
 _TENSORS = (Tensor, Lazy, Linear, Concat)
 #: steps a while loop over constants is run at most (its body is read each time)
 _MAX_WHILE = 64

@@ -46,12 +46,37 @@ def file_tables(tree: ast.Module, known: set) -> dict:
     class names) and hold nothing but those names and constants."""
     defs = {n.name for n in tree.body if isinstance(n, ast.FunctionDef | ast.ClassDef)}
     names = defs | set(known)
+    changed = _changed_at_top(tree)
     out = {}
     for node in tree.body:
         if (isinstance(node, ast.Assign) and len(node.targets) == 1
                 and isinstance(node.targets[0], ast.Name)
                 and isinstance(node.value, ast.Dict | ast.List | ast.Tuple)
                 and _plain(node.value, names)
-                and any(isinstance(n, ast.Name) for n in ast.walk(node.value))):
+                and (isinstance(node.value, ast.Dict) or any(
+                    isinstance(n, ast.Name) for n in ast.walk(node.value)))
+                and node.targets[0].id not in changed):
+            # a dict of written configurations too: cfg = {'VGG11': [64, 'M', 128, ...]}
             out[node.targets[0].id] = Table(node.value)
     return out
+
+
+def _changed_at_top(tree: ast.Module) -> set[str]:
+    """Names a top-level statement changes in place (``cfg['A'] = ...``,
+    ``cfg.update(...)``) or assigns more than once: not one written table."""
+    seen: dict[str, int] = {}
+    out: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            continue
+        for n in ast.walk(node):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                seen[n.id] = seen.get(n.id, 0) + 1
+            elif isinstance(n, ast.Subscript | ast.Attribute) and isinstance(
+                    n.ctx, ast.Store | ast.Del) and isinstance(n.value, ast.Name):
+                out.add(n.value.id)
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(
+                    n.func.value, ast.Name) and n.func.attr in (
+                        "update", "append", "extend", "insert", "pop", "setdefault", "clear"):
+                out.add(n.func.value.id)
+    return out | {name for name, count in seen.items() if count > 1}

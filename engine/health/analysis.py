@@ -125,6 +125,8 @@ def analyze(program: Program | str, *, at: Mapping | Sequence[Mapping] | None = 
                 findings, flow = model.judge(program, run, findings)
             elif model.is_weightless(program):  # an activation module: its gain
                 flow = model.input_flow(program, run)
+                if flow is not None and program.unmodelled:  # a reading, not PyTorch's
+                    flow = replace(flow, verdict="not judged")
     if model.is_model(program) and flow is None and not npoints:
         findings = model.unmeasured(program, findings)  # --static, too big: bounds only
     order = {s: i for i, s in enumerate(SEVERITIES)}

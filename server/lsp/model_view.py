@@ -46,7 +46,7 @@ def flow_markdown(unit) -> list[str]:
     layers = getattr(source, "layers", ()) or ()
     count = len(flow.layers) if flow is not None and flow.layers else len(layers)
     if flow is not None and flow.inputs and not flow.layers:
-        return _input_lines(flow) + _notes(source)
+        return _input_lines(flow, getattr(unit.program, "unmodelled", ())) + _notes(source)
     init = program_init_words(unit.program)
     lines = [f"{count} layer(s) with weights; init: {init}" if count else
              "no layer with weights: the gradient is measured over the input(s)"]
@@ -91,7 +91,7 @@ def flow_markdown(unit) -> list[str]:
     return lines + _notes(source)
 
 
-def _input_lines(flow) -> list[str]:
+def _input_lines(flow, unmodelled=()) -> list[str]:
     """A module without weights (an activation, ``x + pe``, a loss): the
     gradient's gain over each input instead of a weight table."""
     relative = any(g.relative for g in flow.inputs)
@@ -109,7 +109,9 @@ def _input_lines(flow) -> list[str]:
         lines.append(f"**Gradient flow: passes** — gain {flow.ratio:.2g} ({how}; per "
                      "coordinate of an elementwise activation: its derivative's range)")
     elif flow.verdict == "not judged":
-        lines.append(f"**Gradient flow: not judged** — gain {flow.ratio:.2g} as read ({how})")
+        why = "; ".join(unmodelled)
+        lines.append(f"**Gradient flow: not judged** — gain {flow.ratio:.2g} as read ({how})"
+                     + (f": {why}" if why else ""))
     else:
         word = "shrinks" if flow.verdict == "vanishing" else "grows"
         lines.append(f"**Gradient flow: {flow.verdict}** — the module alone {word} the "
