@@ -25,8 +25,8 @@ def kind_of(path: str | None, language_id: str | None = None) -> str | None:
     """The kind a file extension (or an editor's language id) names, or None.
     URIs work too: their query and fragment are ignored."""
     if path:
-        if path.startswith("vscode-notebook-cell"):
-            return "python"
+        if path.startswith("vscode-notebook-cell"):  # a cell: its language names its kind
+            return "markdown" if language_id == "markdown" else "python"
         clean = path.split("?", 1)[0].split("#", 1)[0]
         kind = _SUFFIXES.get(PurePosixPath(clean).suffix.lower())
         if kind is not None:

@@ -45,9 +45,12 @@ LARGE_PROGRAM = 300
 
 def document_kind(uri: str, language_id: str | None = None) -> str | None:
     """``chain``, ``python``, ``markdown``, ``latex`` or None (not ours).  A
-    notebook's cells reach the server one by one, as Python documents."""
+    notebook's cells reach the server one by one: code cells as Python
+    documents, Markdown cells (``language_id`` markdown) as notes."""
     kind = kind_of(uri, language_id)
-    return "python" if kind == "notebook" else kind
+    if kind == "notebook":
+        return "markdown" if language_id == "markdown" else "python"
+    return kind
 
 
 @dataclass
