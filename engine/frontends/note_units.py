@@ -29,6 +29,7 @@ from chainlens.engine.frontends.note_generic import generic_claim
 from chainlens.engine.frontends.note_limits import splice_limits
 from chainlens.engine.frontends.note_operands import operand_readings
 from chainlens.engine.frontends.note_signs import signed_readings
+from chainlens.engine.frontends.note_tables import array_claims
 from chainlens.engine.frontends.notes_plain import plain_math, table_claims, worded_claims
 from chainlens.engine.frontends.python_source import Skipped
 from chainlens.engine.language.reader import parse, parse_expr
@@ -402,6 +403,12 @@ def read_note_claims(text: str, latex: bool = False):
     if not latex:
         found = tuple(sorted(found + table_claims(text, macros) + worded_claims(text, macros),
                              key=lambda c: c.claimed_start))
+    # a derivative table in display math (array, aligned): rows no other reading found
+    rows = tuple(c for c in array_claims(text, math, macros)
+                 if not any(f.claimed_start < c.claimed_end and c.claimed_start < f.claimed_end
+                            or f.lhs_start < c.lhs_end and c.lhs_start < f.lhs_end for f in found))
+    if rows:
+        found = tuple(sorted(found + rows, key=lambda c: c.claimed_start))
     for i, claim in enumerate(found):
         label = f"claim {i + 1}"
         claim = generic_claim(claim, text, dependent, macros)
