@@ -19,7 +19,8 @@ def register(subparsers) -> None:
                     "(chainlens check 'd/dx sin(x^2) = 2x cos(x^2)'), judges every "
                     "derivative claim in them as the editor does.")
     p.add_argument("expr", metavar="EXPR",
-                   help="an expression, or a note (.md/.tex/.ipynb) whose claims to check")
+                   help="an expression, or a note (.md/.tex/.ipynb; other names are read as "
+                        "plain-text Markdown; - for stdin) whose claims to check")
     p.add_argument("claimed", metavar="CLAIMED", nargs="?",
                    help="the claimed derivative (omit it to check the claims of a note)")
     p.add_argument("notes", metavar="NOTE", nargs="*",

@@ -122,6 +122,14 @@ def check_text(text: str, path: str, kind: str | None = None) -> list[dict]:
 def run_files(args) -> int:
     records, status = [], 0
     for path in args.files:
+        if path == "-":  # standard input, as `diff -` and `health -` read it
+            text = sys.stdin.read().replace("\r\n", "\n").replace("\r", "\n")
+            try:
+                records += check_text(text, "<stdin>", getattr(args, "kind", None) or "markdown")
+            except NoteError as exc:
+                print(f"chainlens check: <stdin>: {exc}", file=sys.stderr)
+                return 2
+            continue
         if _typed_claim(path):  # chainlens check "d/dx sin(x) = cos(x)"
             found = check_text(path, "<claim>", "markdown")
             unread = None if found else _unread_side(path)

@@ -53,3 +53,14 @@ def test_a_python_file_with_a_byte_order_mark_is_read(tmp_path):
     assert sp.diff(sp.sin(x**2), x) == 2 * x * sp.cos(x**2)
     assert f"{path}:2:5: f(x) = sin(x²)" in run.stdout  # positions as the editor counts them
     assert "∂f/∂x = 2x·cos(x²)" in run.stdout
+
+
+def test_check_reads_a_note_from_standard_input():
+    run = subprocess.run([str(CHAINLENS), "check", "-"], input="d/dx sin(x) = cos(x)\n"
+                         "d/dx x^3 = 3x\n", capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.startswith("<stdin>:2:12: warning: wrong derivative")
+    latex = subprocess.run([str(CHAINLENS), "check", "--kind", "latex", "-"],
+                           input="\\[ \\frac{d}{dx} x^3 = 3x^2 \\]\n", capture_output=True,
+                           text=True, timeout=120)
+    assert latex.returncode == 0 and "1 correct, 0 wrong" in latex.stdout
