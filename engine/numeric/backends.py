@@ -271,6 +271,8 @@ def ranged(tape: Tape, wrt: tuple[int, ...], mode: str) -> bool:
     """Whether the numba loop of this variant calls a helper that is NaN
     for finite arguments it does not reduce (:data:`.emit.RANGED`): its
     NaN/Inf may be no NaN of the program's, and numpy must run it again."""
+    if len(tape.slots) > VECTOR_MAX_SLOTS:  # long loops keep libm (no emitting to see that)
+        return False
     em = _fused_body(tape, wrt, mode, "numba", 3)[0]
     return any(name in em.names for name in RANGED)
 

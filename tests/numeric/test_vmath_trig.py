@@ -143,3 +143,19 @@ def test_the_first_bad_node_is_still_reported():
     assert fast.nonfinite == slow.nonfinite and len(fast.nonfinite) == 2
     assert {r.phase for r in fast.nonfinite} == {"input", "forward"}
     np.testing.assert_array_equal(fast.values["L"], slow.values["L"])
+
+
+def test_a_long_loop_keeps_libm_sin_and_needs_no_rerun():
+    lines = ["u0 = x"] + [f"u{k} = sin(u{k - 1}) * {1 + k / 10} + x" for k in range(1, 13)]
+    source = "\n".join(lines + ["L = u12"])
+    kernel = compile(parse(source), backend="numba")
+    assert len(kernel.tape.slots) > backends.VECTOR_MAX_SLOTS
+    assert not backends.ranged(kernel.tape, kernel._code.wrt, kernel.mode)
+    x = np.linspace(-1, 1, 2001)
+    x[5] = 3e7  # libm's sin reduces any double
+    fast = kernel({"x": x})
+    slow = compile(parse(source), backend="numpy")({"x": x})
+    assert fast.backend == "numba" and fast.nonfinite == ()
+    np.testing.assert_allclose(fast.values["L"], slow.values["L"], rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(fast.gradients["L"]["x"], slow.gradients["L"]["x"],
+                               rtol=1e-12, atol=1e-12)
