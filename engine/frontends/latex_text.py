@@ -29,7 +29,8 @@ from chainlens.engine.frontends.latex_decorated import bracketed_bars, undecorat
 from chainlens.engine.frontends.latex_macros import Macro, expand_macros
 from chainlens.engine.rules import RULES
 
-__all__ = ["normalise", "ambiguity", "two_readings", "function_words", "latex_words"]
+__all__ = ["normalise", "ambiguity", "two_readings", "function_words", "latex_words",
+           "NATIONAL_NAMES"]
 
 _DROP = re.compile(
     r"\\(displaystyle|textstyle|scriptstyle|ds|bigskip|medskip|smallskip|qedhere|nonumber|notag"
@@ -54,6 +55,17 @@ _BRACKET_WORD = re.compile(r"\\(?:[lr]brack|[lr]brace)(?![A-Za-z])")
 #: sized bars: ``\left| x \right|`` and ``\left\vert``: an explicit pair, |x| (red team R4)
 _SIZED_BAR = re.compile(r"\\(left|right)\s*(?:\||\\vert(?![A-Za-z])|\\[lr]vert(?![A-Za-z]))")
 #: TeX's superscript characters, as a note writes them in plain text (xⁿ⁻¹, eˣ, sin²x)
+#: Other traditions' names of the same functions (Russian and European schools
+#: write tg, ctg, arctg, sh, ch, th; Spanish and Portuguese sen; babel's russian
+#: defines them as commands), as \\operatorname{…} or bare commands: the usual ones.
+#: In \\text{…}/\\mathrm{…} only the longer names: ``n^{\\text{th}}`` is an ordinal.
+NATIONAL_NAMES = {"tg": "\\tan", "ctg": "\\cot", "cotg": "\\cot", "arctg": "\\arctan",
+                  "arcctg": "\\arccot", "sh": "\\sinh", "ch": "\\cosh", "th": "\\tanh",
+                  "cth": "\\coth", "cosec": "\\csc", "sen": "\\sin", "arcsen": "\\arcsin"}
+_NATIONAL = re.compile(r"\\operatorname\s*\{\s*(" + "|".join(NATIONAL_NAMES) + r")\s*\}"
+                       r"|\\(?:mathrm|text|mathop)\s*\{\s*("
+                       + "|".join(n for n in NATIONAL_NAMES if len(n) > 2) + r")\s*\}"
+                       r"|\\(" + "|".join(NATIONAL_NAMES) + r")(?![A-Za-z])")
 _UNICODE_POWER = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿˣⁱʸᵗᵏᵃᵐ]+")
 _UNICODE_POWER_CHARS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ⁿˣⁱʸᵗᵏᵃᵐ", "0123456789-+nxiytkam")
 #: ``\root 3 \of x`` (plain TeX) is the cube root
@@ -345,6 +357,7 @@ def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     """``math`` as the engine's LaTeX reader should take it (see the module
     docstring).  Not offset-preserving: spans come from the raw note."""
     text = _physics(expand_macros(math, macros or {}))
+    text = _NATIONAL.sub(lambda m: NATIONAL_NAMES[m.group(m.lastindex)] + " ", text)
     # plain text's d/dx, dy/dx, ∂f/∂x inside a claim is the operator, never d÷(d·x)
     text = _PLAIN_D.sub(lambda m: "\\frac{d" + (m.group(1) or "") + "}{d" + m.group(2) + "}", text)
     text = _PLAIN_PARTIAL.sub(lambda m: "\\frac{\\partial " + (m.group(1) or "") + "}{\\partial "

@@ -103,10 +103,23 @@ def applied_letters(read: str, variables=()) -> list[str]:
     return out
 
 
-def definition_of(start: int, elements, reads, texts, same=None) -> Definition | None:
+def _through_bare(read: str, defs) -> str:
+    """``read`` with each one-letter name the note defined before (``u = x^2 + 1``)
+    replaced by its body: ``y = (x^2+1)^3 = u^3`` states y twice alike."""
+    for name, d in (defs or {}).items():
+        if len(name) == 1 and d.body and not d.reason and not d.alternatives:
+            read = re.sub(r"(?<![\\A-Za-z])" + name + r"(?![A-Za-z(])",
+                          lambda _m, b=d.body: "(" + b + ")", read)
+    return read
+
+
+def definition_of(start: int, elements, reads, texts, same=None,
+                  defs=None) -> Definition | None:
     """The definition a chain ``name(vars) = A = B …`` makes, or None when its
     first element names no function.  ``elements`` are offsets relative to
-    ``start``, ``reads`` the normalised elements, ``texts`` the note's words."""
+    ``start``, ``reads`` the normalised elements, ``texts`` the note's words;
+    ``defs`` the definitions before it (a side written through them agrees
+    with the formula when it is the formula once they are substituted)."""
     m = _DEF_LHS.match(reads[0])
     if not m or len(elements) < 2:
         return None
@@ -135,7 +148,9 @@ def definition_of(start: int, elements, reads, texts, same=None) -> Definition |
     if "'" in body or own.search(body):
         return Definition(name, vars_, "", start + s, start + e, texts[k],
                           reason=f"{name} is given by an equation here, not a formula")
-    if same is not None and any(not same(body, reads[j]) for j in (written or sides)[1:]):
+    if same is not None and any(not same(body, reads[j]) and not same(
+            _through_bare(body, defs), _through_bare(reads[j], defs))
+            for j in (written or sides)[1:]):
         return Definition(name, vars_, "", start + s, start + e, texts[k],
                           reason=f"the steps defining {name} here do not agree")
     if name.startswith("\\") and len(vars_) == 1 and same is not None and \

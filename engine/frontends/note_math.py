@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from chainlens.engine.frontends.latex_macros import group_end
-from chainlens.engine.frontends.latex_text import function_words
+from chainlens.engine.frontends.latex_text import NATIONAL_NAMES, function_words
 
 __all__ = ["Math", "find_math"]
 
@@ -109,6 +109,8 @@ def _prose(m: re.Match) -> str:
     if inside in function_words():
         # \text{arcsinh}: the function's name, written so that no \text ends the chain
         return (" " + inside).ljust(len(m.group(0)))
+    if inside in NATIONAL_NAMES and len(inside) > 2:  # \text{cth}: coth (a Russian sheet)
+        return (" \\" + inside).ljust(len(m.group(0)))
     rest = m.string[m.end():]
     line_end = rest.find("\\\\")
     if not rest[:line_end if line_end >= 0 else len(rest)].strip():

@@ -300,7 +300,7 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
             if lhs is None:
                 if k == 0:
                     d = definition_of(frag.start, elements, reads,
-                                      [frag.text[s:e] for s, e in elements], same)
+                                      [frag.text[s:e] for s, e in elements], same, defs)
                     if d is not None:
                         yield from conflicting(d, defs, same)
                         yield d
