@@ -18,7 +18,9 @@ def test_a_loop_built_by_a_small_batch_is_timed_for_large_ones(tmp_path, monkeyp
     clear_all()
     kernel = compile(parse("L = sin(x^2) * y + 0.25 * x"))
     small = {"x": np.linspace(-2, 2, 1_500), "y": 1.5}
-    kernel(small)  # below BACKGROUND_MIN_BATCH: compiled and timed here
+    assert kernel(small).backend == "numpy"  # never compiles on the request path
+    schedule.wait(kernel)  # built elsewhere meanwhile
+    kernel(small)  # below BACKGROUND_MIN_BATCH: the built loop is timed here
     assert not [k for k in kernel.plan if k[0] == "background"]
     x = np.linspace(-2, 2, 4_000)
     started = jit.STATS["background"]
@@ -35,3 +37,49 @@ def test_a_loop_built_by_a_small_batch_is_timed_for_large_ones(tmp_path, monkeyp
     np.testing.assert_allclose(first.gradients["L"]["x"], want, rtol=1e-14, atol=1e-14)
     kernel({"x": x, "y": 1.5})
     assert jit.STATS["background"] == started + 1  # timed once
+
+
+def test_a_first_small_batch_never_waits_for_the_compiler(tmp_path, monkeypatch):
+    """A cold cache: the first 1,000-point call is served by numpy while the
+    loop builds in the background (it compiled here: 10 s on a loaded machine,
+    past a gRPC client's deadline); the built loop then serves, same values."""
+    monkeypatch.setenv("CHAINLENS_CACHE_DIR", str(tmp_path))
+    clear_all()
+    kernel = compile(parse("L = (1/(1 + exp(-(w*x + b))) - y)^2"))
+    values = {"x": np.linspace(-1, 1, 1_000), "w": 0.8, "b": 0.0, "y": 1.0}
+    compiled = jit.STATS["compiled"]
+    first = kernel(values)
+    assert first.backend == "numpy" and jit.STATS["compiled"] == compiled
+    schedule.wait(kernel)
+    later = kernel(values)
+    assert later.backend in ("numba", "numpy") and kernel.plan  # timed once the loop exists
+    x = values["x"]
+    s = 1 / (1 + np.exp(-0.8 * x))
+    want = 2 * (s - 1) * s * (1 - s) * x  # dL/dw, by hand
+    for ev in (first, later):
+        np.testing.assert_allclose(ev.gradients["L"]["w"], want, rtol=1e-12, atol=1e-15)
+
+
+def test_read_only_inputs_do_not_compile_the_loop_again(tmp_path, monkeypatch):
+    """gRPC hands the kernel read-only views of the request's bytes; numba
+    types those apart, so the built loop compiled again on the request path
+    (seconds). The loop's inputs are made writeable first: one signature."""
+    monkeypatch.setenv("CHAINLENS_CACHE_DIR", str(tmp_path))
+    clear_all()
+    kernel = compile(parse("L = tanh(w*x + b) * x"))
+    values = {"x": np.linspace(-1, 1, 1_200), "w": 0.5, "b": 0.1}
+    kernel(values)
+    schedule.wait(kernel)
+    variant = kernel.numba_key([np.asarray(values[n], dtype=float).reshape(-1)
+                                for n in kernel.inputs], 1_200, True, False)
+    fn = kernel._code.get(*variant, wait=False)
+    assert fn is not None
+    before = len(fn.signatures)
+    frozen = {n: np.array(v, dtype=float) for n, v in values.items()}
+    for a in frozen.values():
+        a.setflags(write=False)
+    ev = kernel(frozen)
+    assert len(fn.signatures) == before
+    x = values["x"]
+    t = np.tanh(0.5 * x + 0.1)
+    np.testing.assert_allclose(ev.gradients["L"]["w"], (1 - t**2) * x * x, rtol=1e-12)
