@@ -8,6 +8,7 @@ to ``--out`` (default ``out/``).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -48,7 +49,12 @@ def _title(text: str) -> None:
 def run(args: argparse.Namespace) -> int:
     examples = Path(args.examples)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file of that name, a folder that cannot be made
+        why = "it is a file, not a folder" if out.exists() else (exc.strerror or str(exc))
+        print(f"chainlens demo: --out {out}: {why}", file=sys.stderr)
+        return 2
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     sections = (
         ("parse", _parse), ("diff", _diff), ("backprop", _backprop), ("numeric", _numeric),

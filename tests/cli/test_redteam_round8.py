@@ -64,3 +64,30 @@ def test_check_reads_a_note_from_standard_input():
                            input="\\[ \\frac{d}{dx} x^3 = 3x^2 \\]\n", capture_output=True,
                            text=True, timeout=120)
     assert latex.returncode == 0 and "1 correct, 0 wrong" in latex.stdout
+
+
+def test_lsp_and_demo_refuse_bad_places_in_words(tmp_path):
+    """A taken or impossible port, a log file that cannot be written, a
+    --out that is a file: one line that says what is wrong, never a traceback."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = chainlens("lsp", "--tcp", f"127.0.0.1:{port}")
+        assert run.returncode == 1 and "the port is taken" in run.stderr, run.stderr
+    cases = [
+        (("lsp", "--tcp", "127.0.0.1:99999"), "the port must be from 0 to 65535"),
+        (("lsp", "--log-file", str(tmp_path / "missing" / "log")),
+         "cannot write the log file"),
+        (("lsp", "--log-file", str(tmp_path)), "Is a directory"),
+    ]
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    cases.append((("demo", "--out", str(afile)), "it is a file, not a folder"))
+    for args, words in cases:
+        run = subprocess.run([str(CHAINLENS), *args], capture_output=True, text=True,
+                             timeout=120, stdin=subprocess.DEVNULL)
+        assert run.returncode == 2, (args, run.stderr)
+        assert words in run.stderr and "Traceback" not in run.stderr, (args, run.stderr)
