@@ -91,3 +91,12 @@ def test_lsp_and_demo_refuse_bad_places_in_words(tmp_path):
                              timeout=120, stdin=subprocess.DEVNULL)
         assert run.returncode == 2, (args, run.stderr)
         assert words in run.stderr and "Traceback" not in run.stderr, (args, run.stderr)
+
+
+def test_a_folder_named_as_the_input_is_not_read_as_a_variable():
+    """`chainlens diff examples` printed d/dexamples examples = 1, exit 0."""
+    for command in ("diff", "parse", "graph"):
+        run = subprocess.run([str(CHAINLENS), command, "examples"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode != 0 and "examples is a folder here" in run.stderr, run.stderr
+        assert "Traceback" not in run.stderr
