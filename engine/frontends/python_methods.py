@@ -182,7 +182,7 @@ class Methods:
         if name in ("maximum", "minimum", "fmax", "fmin") and len(args) == 1:
             low = name in ("maximum", "fmax")
             return clamp(fw, t, args[0] if low else None, None if low else args[0], node)
-        if name in ("matmul", "mm", "dot") and args:
+        if name in ("matmul", "mm", "dot", "bmm") and args:  # attn_weights.bmm(enc_out)
             return fw.matmul(t, fw.tensor(args[0], node))
         raise Unsupported(node, f"the tensor method .{name}() is not modelled")
 

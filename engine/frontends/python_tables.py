@@ -27,11 +27,21 @@ class Table:
     node: ast.expr
 
 
+#: library roots whose attributes a table may name (``ACT2FN = {"gelu": F.gelu, ...}``)
+_LIBRARY_ROOTS = frozenset({"torch", "nn", "F", "functional", "np", "numpy", "jax", "jnp",
+                            "math", "flax", "linen"})
+
+
 def _plain(node: ast.expr, names: set) -> bool:
     if isinstance(node, ast.Constant):
         return True
     if isinstance(node, ast.Name):
         return node.id in names
+    if isinstance(node, ast.Attribute):  # F.gelu, torch.nn.functional.relu: a library's
+        root = node
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return isinstance(root, ast.Name) and root.id in _LIBRARY_ROOTS
     if isinstance(node, ast.List | ast.Tuple):
         return all(_plain(e, names) for e in node.elts)
     if isinstance(node, ast.Dict):
