@@ -35,7 +35,9 @@ _HYPOTHESIS = re.compile(r"\?|\b(?:suppose|supposing|assume|assuming|given|if|le
                          r"|such that|where|when|find|solve|determine|show|prove|whether"
                          r"|unknown|consider|any|with|satisf(?:y|ies|ying)|requires?|want|need"
                          r"|must|should)\b", re.I)
-_SENTENCE_END = re.compile(r"\.(?:\s|$)|\n\s*\n|\?")
+#: (a ``?`` with a letter, digit or escape right after it is a web address's query,
+#: ``…/svg.latex?f%28x%29`` of a rendered formula, not a question's end)
+_SENTENCE_END = re.compile(r"\.(?:\s|$)|\n\s*\n|\?(?![A-Za-z0-9%])")
 #: How far after a fragment its sentence's end is looked for: every look at the
 #: words around a claim stays within a window of the fragment, so a note of n
 #: claims on one line costs n windows, not n whole lines (red team R26: 4,000

@@ -33,9 +33,12 @@ __all__ = ["Definition", "definition_of", "apply_definitions", "applied_letters"
 #: a function's name: one letter, perhaps with a one-token subscript (F_1)
 #: or a Greek letter written as a function (``\\sigma(x)``, the logistic function)
 GREEK = r"\\(?:sigma|phi|psi|varphi|rho|eta|gamma)(?![A-Za-z])"
-NAME = r"(?:[A-Za-z]|" + GREEK + r")(?:_\{(?:[A-Za-z0-9]|\d{2,3})\})?"
+NAME = (r"(?:[A-Za-z]|" + GREEK + r")(?:_\{(?:hat|bar|tilde|vec)\})?"  # \hat y: y_{hat}
+        r"(?:_\{(?:[A-Za-z0-9]|\d{2,3})\})?")
 _DEF_LHS = re.compile(r"^(" + NAME + r")\s*(?:\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])*)\s*\))?$")
-_DEFINED_CALL = re.compile(r"((?:(?<![\\A-Za-z_{'])[A-Za-z]|" + GREEK
+#: (in a root or a power too: \\sqrt[3]{g(x)}, e^{g(x)} apply g; a subscript's _{f(x)} does
+#: not, nor a fraction's \\frac{u(x)}{v(x)}: the quotient rule's u and v, often named after it)
+_DEFINED_CALL = re.compile(r"((?:(?<![\\A-Za-z_'])(?<!_\{)(?<!\\frac\{)(?<!\}\{)[A-Za-z]|" + GREEK
                            + r")(?:_\{(?:[A-Za-z0-9]|\d{2,3})\})?)\s*\(\s*([A-Za-z])\s*\)")
 _APPLIED = re.compile(r"(?<![\\A-Za-z_{^'])([A-Za-z])\s*('*)\s*\(")
 #: The reason of a definition only through other functions (``u = g(x)``,

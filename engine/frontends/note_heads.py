@@ -17,14 +17,17 @@ from chainlens.engine.frontends.note_defs import GREEK, NAME, Definition, apply_
 
 __all__ = ["head_of", "name_derivative"]
 
-_VAR = (r"([A-Za-z](?:_\{(?:hat|bar|tilde|vec)\})?"  # \hat{y} read as y_{hat}
+#: a variable of differentiation: a letter, perhaps subscripted (``\\partial x_1``,
+#: ``dw_{2}``, ``\\partial W_{ij}``: red team R16), or a Greek one
+_VAR = (r"([A-Za-z](?:_\{(?:hat|bar|tilde|vec)\})?(?:_\{(?:[A-Za-z0-9]|\d{2,3})\})?"
         r"|\\(?:theta|alpha|beta|gamma|phi|psi|omega|tau|lambda|mu|sigma|rho))")
 _ORDER = r"(?:\^\{?\s*(\d)\s*\}?)?"
 _OP = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*\}\{\s*(?:d|\\partial)\s*" + _VAR
                  + r"\s*" + _ORDER + r"\s*\}|^\(?\s*d\s*/\s*d\s*" + _VAR + r"\s*\)?")
 #: (``\\frac{d\\tanh}{dZ}``, ``\\frac{\\partial \\tanh(Z)}{\\partial Z}``: a function of the
 #: reader's own on top, see :func:`head_of`)
-_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]|" + GREEK
+_LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]"
+                      r"(?:_\{(?:hat|bar|tilde|vec)\})?(?:_\{(?:[A-Za-z0-9]|\d{2,3})\})?|" + GREEK
                       + r"|\\[a-z]{2,6})"
                       r"\s*(?:\(\s*[A-Za-z]\s*\)\s*)?\}"
                       r"\{\s*(?:d|\\partial)"

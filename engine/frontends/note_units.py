@@ -23,7 +23,7 @@ from chainlens.engine.core.walk import free_symbols
 from chainlens.engine.frontends import notes
 from chainlens.engine.frontends.latex_macros import collect_macros
 from chainlens.engine.frontends.latex_text import ambiguity, normalise, two_readings
-from chainlens.engine.frontends.note_defs import CONSTANT_LETTERS, applied_letters
+from chainlens.engine.frontends.note_defs import CONSTANT_LETTERS, applied_letters, group_end
 from chainlens.engine.frontends.note_derivs import both_sides
 from chainlens.engine.frontends.note_generic import generic_claim
 from chainlens.engine.frontends.note_limits import splice_limits
@@ -51,6 +51,28 @@ _DEPENDENT = re.compile(r"\\frac\{\s*(?:d|\\partial)\s*(?:\^\{?\d\}?)?\s*([A-Za-
                         r"\{\s*(?:d|\\partial)\s*([A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*'+\s*(?:\(\s*([A-Za-z])\s*\))?"
                         r"|\\d?dot\s*\{?\s*([A-Za-z])")
 _NESTED = re.compile(r"\\frac\{\s*(d|\\partial)\s*\}\{\s*(?:d|\\partial)\s*([A-Za-z])\s*\}")
+#: ``\frac{d}{dx}(…)`` opening a differentiated expression by the claim's variable
+_OUTER = re.compile(r"^\\frac\{\s*d\s*\}\{\s*d\s*([A-Za-z])\s*\}\s*(?=[({])")
+
+
+def _differentiated_twice(claim):
+    """``\\frac{d}{dx}(\\frac{d}{dx}(3x^2+5x^3)) = 6+30x``: a note differentiating
+    twice writes the operator again around a bracketed derivative; the claim's
+    differentiated expression (the outer operator's operand) is then itself
+    ``d/dx(E)``, and the claim is about the second derivative of E (only when
+    both operators are by the claim's variable and the bracket holds the whole
+    operand)."""
+    read = claim.expr_read.strip()
+    m = _OUTER.match(read)
+    if claim.partial or not claim.wrt or not m or m.group(1) != claim.wrt \
+            or group_end(read, m.end(), "({") != len(read):
+        return claim
+    body = read[m.end() + 1:-1].strip()
+    if not body or _NESTED.search(body) or _LEIBNIZ_LEFT.search(body) or _SLASHED.search(body):
+        return claim
+    return replace(claim, expr_read=body, order=claim.order + 1)
+
+
 #: a slashed Leibniz derivative of a one-letter name (``df/dx``, ``d f/d x``) in the
 #: differentiated expression: g(x) = df/dx bound as g's formula is no formula
 _SLASHED = re.compile(r"(?<![A-Za-z\\])d\s*[A-Za-z]\s*/\s*d\s*[A-Za-z](?![A-Za-z])")
@@ -419,6 +441,8 @@ def read_note_claims(text: str, latex: bool = False):
         claim = signed if isinstance(reason, str) or reason is None else claim
         if isinstance(reason, notes.Claim):
             claim, reason = reason, None
+        if reason is None:
+            claim = _differentiated_twice(claim)
         if reason is None and (_LEIBNIZ_LEFT.search(claim.expr_read)
                                or _NESTED.search(claim.expr_read)
                                or _SLASHED.search(claim.expr_read)):

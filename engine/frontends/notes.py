@@ -514,6 +514,16 @@ def _other_functions(claim: Claim, visible) -> Claim:
     return replace(claim, rescues=claim.rescues + rescues) if rescues else claim
 
 
+#: a decorated one-letter name, as the reader spells it (``\\hat y`` is ``y_{hat}``)
+_DECORATED = re.compile(r"[A-Za-z]_\{(?:hat|bar|tilde)\}")
+
+
+def _written(text: str) -> set[str]:
+    """The one-letter names a text writes, and its decorated ones (``\\hat y (1 - \\hat y)``
+    after ``\\hat y = \\sigma(z)``: the prediction, a formula of z)."""
+    return names_written(text) | set(_DECORATED.findall(text))
+
+
 def _inner_names(claim: Claim, visible) -> frozenset:
     """``y = u^3`` and ``u = 2x + 1`` nearby, then ``\\frac{dy}{dx} = 3u^2 \\cdot 2``:
     the names the claim's expression or claimed side writes that the note gives as
@@ -529,28 +539,29 @@ def _inner_names(claim: Claim, visible) -> frozenset:
                                                        claim.alternatives)):
         return frozenset()
     given = {n: d for n, d in visible.items()
-             if len(n) == 1 and n != wrt and n != claim.definition and not d.vars
+             if (len(n) == 1 or _DECORATED.fullmatch(n)) and n != wrt
+             and n != claim.definition and not d.vars
              and not d.reason and not d.alternatives and d.body and "'" not in d.body}
     inner: set[str] = set()
     for _ in range(4):  # a few levels: y = v^2, v = u + 1, u = x^2
         grown = {n for n, d in given.items() if n not in inner and (
-            re.search(_named(wrt), d.body) or names_written(d.body) & inner)
-            and n not in names_written(d.body)}
+            re.search(_named(wrt), d.body) or _written(d.body) & inner)
+            and n not in _written(d.body)}
         if not grown:
             break
         inner |= grown
     if not inner:
         return frozenset()
-    in_expr = names_written(claim.expr_read)
+    in_expr = _written(claim.expr_read)
     if wrt not in in_expr:
         used = in_expr & inner
     else:
-        used = (names_written(claim.claimed_read) - in_expr) & inner
+        used = (_written(claim.claimed_read) - in_expr) & inner
     if not used:
         return frozenset()
     # the formulas the used names go through are substituted as well
     for _ in range(4):
-        used |= {n for n in inner if any(n in names_written(given[u].body) for u in used)}
+        used |= {n for n in inner if any(n in _written(given[u].body) for u in used)}
     return frozenset((n, wrt) for n in used)
 
 
@@ -611,6 +622,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
     unused: set[str] = set()
     listed: dict[str, list[str]] = {}  # the bodies of a list of problems, by name
     made: list[Definition] = []  # every definition, in order
+    older: dict[str, list[Definition]] = {}  # the definitions a newer one of the name replaced
 
     def one(a: str, b: str) -> bool:
         return a == b or (same is not None and same(a, b))
@@ -622,12 +634,24 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
             # (a task that names its function, "Differentiate $f(x) = x^3$", defines it; and
             # problem labels keep a problem set's definitions as candidates for its answers)
             defs = {k: d for k, d in defs.items() if d.start >= frag.start}
+            older = {}
         for d in _redefined(note, frag):
             defs[d.name] = d
+            older.pop(d.name, None)
         visible = {k: d for k, d in defs.items()
                    if 0 <= frag.start - d.end <= (d.reach or WINDOW)
                    and scopes.binds(d.start, frag.start)
                    and not (d.curve and _HEADING.search(note, d.end, frag.start))}
+        resumed: set[str] = set()
+        for name, d in defs.items():
+            if name not in visible and 0 <= frag.start - d.end <= (d.reach or WINDOW) \
+                    and not scopes.binds(d.start, frag.start):
+                # a definition made inside a block or list item (Solution 1's f(x) = … = 1)
+                # binds only there: after it, the one it replaced binds again
+                back = _resumed(older.get(name, ()), frag.start, scopes)
+                if back is not None:
+                    visible[name] = back
+                    resumed.add(name)
         visible.update({d.name: d for s, e, d in answers if s <= frag.start < e})
         for item in _statements(frag, macros or {}, visible, same):
             if isinstance(item, Definition):
@@ -635,11 +659,13 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                     # f(x) = \begin{cases} x^2 & x \ge 0 \\ … (red team G8): not one formula
                     item = replace(item, body="", reason=f"{item.name} is defined piecewise "
                                    "here (cases), in a form not read")
-                if not item.vars and item.name in visible and line_equation(note, frag):
+                if not item.vars and item.name in visible and item.name not in resumed \
+                        and line_equation(note, frag):
                     continue  # "the tangent line is y = 3x - 2": the note's y stays
                 if (item.reason or "").endswith(UNBOUND) and not item.curve:
                     defs.pop(item.name, None)
                     visible.pop(item.name, None)
+                    older.pop(item.name, None)
                     continue
                 here.setdefault(item.name, []).append(item.body)
                 old = visible.get(item.name)
@@ -656,6 +682,8 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                         item = _twice(item, bodies)
                 else:
                     listed.pop(item.name, None)
+                if item.name in defs and defs[item.name] is not item:
+                    older.setdefault(item.name, []).append(defs[item.name])
                 defs[item.name] = visible[item.name] = item
                 unused.add(item.name)
                 if "_" in item.name and not item.reason and item.vars and \
@@ -669,6 +697,7 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
                     if old is not None and old.body != item.body:
                         alias = _twice(alias, [old.body, *old.alternatives])
                     defs[base] = visible[base] = alias
+                    older.pop(base, None)
             else:
                 more: frozenset = frozenset()
                 if not item.partial:
@@ -703,6 +732,17 @@ def find_claims(note: str, fragments: tuple[Math, ...] | None = None,
 
 
 #: "… for $f(x) = ": the words that make a later definition the claim's own.
+def _resumed(replaced, at: int, scopes: Scopes) -> Definition | None:
+    """The newest replaced definition that binds a fragment at ``at`` (within its
+    reach and block), if every definition of the name made after it is kept out
+    of ``at`` by its block (it was a local one), else None."""
+    for d in reversed(replaced):
+        if 0 <= at - d.end <= (d.reach or WINDOW) and scopes.binds(d.start, at) \
+                and not d.curve:
+            return d
+    return None
+
+
 _BOUND_LATER = re.compile(r"\b(?:for|where|if|with|when|whenever|given)\s*(?:\$\$?|\\\(|\\\[)?"
                           r"\s*[^$=\\]{1,30}=\s*$")
 #: The end of a sentence between a claim and a definition after it.

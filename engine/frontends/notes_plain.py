@@ -52,6 +52,16 @@ def plain_math(note: str, math: tuple[Math, ...]) -> tuple[Math, ...]:
     code = code_spans(note)  # code is not prose (a MyST solution's body is)
     for line in note.splitlines(keepends=True):
         fence = any(s <= offset < e for s, e in code)
+        if not fence and "![" in line and "$" not in line:
+            # a formula rendered as a picture (codecogs): its alt text is the math
+            for img in _IMAGE.finditer(line):
+                alt = img.group(1)
+                if "=" in alt and (_OPERATOR.search(alt) or _DEFINES.match(alt)):
+                    start = offset + img.start(1)
+                    if not _covered(start, start + len(alt), math):
+                        out += _sentences(note, start, start + len(alt))
+            offset += len(line)
+            continue
         m = _OPERATOR.search(line)
         d = _DEFINES.match(line)
         if not fence and (m or d) and "|" not in line and "`" not in line \
@@ -70,6 +80,8 @@ def plain_math(note: str, math: tuple[Math, ...]) -> tuple[Math, ...]:
     return tuple(out)
 
 
+#: a Markdown image, ``![alt](url "title")``: the alt text, never the address
+_IMAGE = re.compile(r"!\[([^\[\]\n]+)\]\(")
 _SPAN = re.compile(r"(?<![`}])`([^`\n]+)`(?!`)")  # (not a MyST role: {math}`…`)
 #: What makes an inline code span code rather than math written in plain text.
 _CODE_LIKE = re.compile(r"==|\*\*|;|\b(?:def|return|import|lambda|print|np|torch|tf)\b"
@@ -186,6 +198,8 @@ def table_claims(note: str, macros=None) -> tuple[Claim, ...]:
             f_col = next((k for k, h in enumerate(head) if _FUNCTION_HEAD.search(h)
                           and not _DERIVATIVE_HEAD.search(h)), None)
             d_col = next((k for k, h in enumerate(head) if _DERIVATIVE_HEAD.search(h)), None)
+            if f_col is None or d_col is None:
+                f_col, d_col = _primed_pair(head) or (f_col, d_col)
             # "Derivative | Simplify": a later column restating the derivative
             also = [] if d_col is None else [k for k, h in enumerate(head)
                                               if k > d_col and _ALSO_HEAD.search(h)]
@@ -201,6 +215,19 @@ def table_claims(note: str, macros=None) -> tuple[Claim, ...]:
             continue
         i += 1
     return tuple(out)
+
+
+def _primed_pair(head: list[str]) -> tuple[int, int] | None:
+    """``| Trig | Trig' |``: a column named as another one with a prime is its
+    derivative's column (the name any word: the table's own name for its rows)."""
+    names = [h.strip().strip("*$ ") for h in head]
+    for k, name in enumerate(names):
+        if not re.fullmatch(r"[A-Za-z][A-Za-z ]{0,30}", name):
+            continue
+        for j in range(k + 1, len(names)):
+            if names[j] in (name + "'", name + "′"):
+                return k, j
+    return None
 
 
 def _order(head: str) -> int | None:

@@ -87,3 +87,23 @@ def test_two_definitions_parted_by_a_comma_and_a_control_space():
     assert oks(cell, "markdown") == [True, True, True, True]
     wrong = cell.replace("g'(x)=3x^2+6x+5", "g'(x)=3x^2+6x+4")
     assert oks(wrong, "markdown")[0] is False
+
+
+def test_an_operator_written_again_around_a_derivative_is_the_second_derivative():
+    """``\\frac{d}{dx}(\\frac{d}{dx}(E)) = … = F`` (differentiating twice, as an
+    open textbook writes it): F is judged against E'' (SymPy); it was 'an
+    implicit derivative', not checked."""
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    second = sp.diff(4 * x**3 - 2 * x**4, x, 2)
+    d = "\\frac{\\mathrm{d}}{\\mathrm{d}x}"
+    note = ("\\begin{equation*}\n" + d + "(" + d +
+            "(4x^3-2x^4))=\\frac{\\mathrm{d}}{\\mathrm{d}x}(12x^2-8x^3)=CLAIM\n\\end{equation*}\n")
+    for claim, value in (("24x-24x^2", 24 * x - 24 * x**2), ("24x-12x^2", 24 * x - 12 * x**2)):
+        assert oks(note.replace("CLAIM", claim), "markdown") == \
+            [True, sp.simplify(second - value) == 0]
+    # by another variable inside: not the second derivative, never judged as one
+    other = note.replace("(4x^3-2x^4)", "(4t^3-2t^4)")
+    other = other.replace("{\\mathrm{d}x}(4", "{\\mathrm{d}t}(4")
+    assert False not in oks(other.replace("CLAIM", "24x-24x^2"), "markdown")

@@ -88,3 +88,32 @@ def test_a_plain_definition_after_a_bold_label(label):
     note = f"{label}Let f(x) = x^2.\n$$f'(x) = 2x$$\n"
     assert oks(note) == [True]
     assert oks(note.replace("= 2x$$", "= 3x$$")) == [False]
+
+
+def test_a_formula_rendered_as_a_picture_is_read_from_its_alt_text():
+    """``![f'(x) = 3x^2](https://latex.codecogs.com/svg.latex?… "…")``: the alt
+    text is the formula (the address is no math); SymPy: (x^3 - x)' = 3x^2 - 1."""
+    import sympy as sp
+
+    x = sp.Symbol("x")
+    url = "https://latex.codecogs.com/svg.latex?"
+    note = (f"- **Model:**\n  ![g(x) = x^3 - x]({url}g%28x%29 \"g(x) = x^3 - x\")\n"
+            f"- **Slope:**\n  ![g'(x) = \\tfrac{{d}}{{dx}} (x^3 - x) = CLAIM]({url}g%27 \"g'\")\n")
+    for claim, value in (("3x^2 - 1", 3 * x**2 - 1), ("3x^2 + 1", 3 * x**2 + 1)):
+        want = sp.simplify(sp.diff(x**3 - x, x) - value) == 0
+        assert oks(note.replace("CLAIM", claim))[-1] is want
+    assert oks(f"![a picture]({url}x%3Dy)\n") == []
+
+
+def test_a_table_whose_second_column_is_the_first_one_primed():
+    """``| Fn | Fn' |``: the primed column is the derivative of the other (SymPy)."""
+    import sympy as sp
+
+    x = sp.Symbol("x", positive=True)
+    note = ("| Fn | Fn' |\n|----|-----|\n| exp(3x) | 3exp(3x) |\n| ln(x) | 1/x |\n"
+            "| cos(x) | sin(x) |\n")
+    rows = [(sp.exp(3 * x), 3 * sp.exp(3 * x)), (sp.log(x), 1 / x), (sp.cos(x), sp.sin(x))]
+    assert oks(note) == [sp.simplify(sp.diff(f, x) - d) == 0 for f, d in rows]
+    assert oks(note)[-1] is False
+    # two unrelated columns are no derivative table
+    assert oks(note.replace("Fn' |", "Gn |", 1)) == []

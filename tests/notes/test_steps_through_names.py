@@ -6,7 +6,6 @@ judged as SymPy judges them; steps that disagree even then stay unchecked."""
 from __future__ import annotations
 
 import sympy as sp
-
 from chainlens.engine.frontends.claims import check_claim
 from chainlens.engine.frontends.document import read_document
 
