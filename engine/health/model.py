@@ -83,6 +83,11 @@ def flow_remedies(verdict: str, program: Program | None = None) -> tuple[str, ..
 #: first/last |∂L/∂W| ratios beyond which a model's gradient is judged
 VANISHING = 1e-3
 EXPLODING = 1e3
+#: |∂L/∂W| of some layer beyond which the gradient explodes whatever the
+#: first/last ratio: weights drawn too large (``normal_(std=1.0)`` on width-64
+#: ReLU layers: torch measures 1e7-3e8 in every layer, ratio 0.09), the
+#: threshold `.chain` programs' health uses for a value's scale
+GRADIENT_EXPLODES = 1e6
 
 
 @dataclass(frozen=True)
@@ -417,6 +422,24 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
         return _cut_off(program, findings, flow), flow
     static = [f for f in findings if f.kind in ("vanishing", "exploding")]
     kept = [f for f in findings if f.kind not in ("vanishing", "exploding")]
+    laws = list(dict.fromkeys(parse_law(d.init)[6] for d in program.declarations
+                              if d.role == "param" and parse_law(d.init) is not None))
+    at = ("the framework's default initialisation" if not laws else
+          "the file's own initialisation (" + ", ".join(f"`{w}`" for w in laws[:2])
+          + (" …" if len(laws) > 2 else "") + ")")
+    top = max(flow.layers, key=lambda f: f.grad, default=None)
+    if flow.verdict == "healthy" and top is not None and top.grad > GRADIENT_EXPLODES:
+        decl = program.declaration(top.name)
+        kept.append(Finding(
+            "exploding", "error",
+            f"the gradient is {top.grad:.2g} at layer {top.layer} and above "
+            f"{GRADIENT_EXPLODES:.0e} in {sum(f.grad > GRADIENT_EXPLODES for f in flow.layers)}"
+            f" of {len(flow.layers)} layers, though first/last is {flow.ratio:.2g}: the "
+            f"weights' scale explodes the activations (measured at {at}, median of "
+            f"{flow.draws} seeded draws)", decl.span if decl is not None else None,
+            names=(top.name,), measured=top.grad, remedies=remedies,
+            layers=(top.layer, top.layer)))
+        return kept, replace(flow, verdict="exploding")
     if flow.verdict in ("healthy", "flat") or len(flow.layers) < 2:
         return kept, flow  # one layer: a table, no first/last verdict
     agree = next((f for f in static if f.kind == flow.verdict and f.bound is not None), None)
@@ -426,11 +449,6 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
     decl = program.declaration(first.name)
     severe = flow.ratio < 1e-6 or flow.ratio > 1e6
     verb = "vanishes" if flow.verdict == "vanishing" else "explodes"
-    laws = list(dict.fromkeys(parse_law(d.init)[6] for d in program.declarations
-                              if d.role == "param" and parse_law(d.init) is not None))
-    at = ("the framework's default initialisation" if not laws else
-          "the file's own initialisation (" + ", ".join(f"`{w}`" for w in laws[:2])
-          + (" …" if len(laws) > 2 else "") + ")")
     message = (f"the gradient {verb} through {len(flow.layers)} layers: |∂L/∂W| of the first "
                f"layer is {flow.ratio:.2g} × the last layer's ({first.grad:.2g} vs "
                f"{last.grad:.2g}; measured at {at}, median of {flow.draws} seeded draws)")

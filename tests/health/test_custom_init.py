@@ -36,7 +36,12 @@ def test_flow_at_the_files_own_init_agrees_with_torch(name):
     report = analyze(UNITS[name].program)
     flow = report.flow
     torch_flow.assert_layers_agree(flow, grads, FACTOR)
-    assert flow.verdict == torch_flow.verdict(grads[0] / grads[-1])
+    # torch's measure: the first/last ratio, unless the gradients themselves
+    # explode (N(0, 1) weights on width-64 ReLU layers: 1e7 in every layer)
+    want = torch_flow.verdict(grads[0] / grads[-1])
+    if want == "healthy" and max(grads) > 1e6:
+        want = "exploding"
+    assert flow.verdict == want
     kinds = {f.kind for f in report.findings}
     if flow.verdict == "healthy":
         assert not kinds & {"vanishing", "exploding"}
@@ -62,7 +67,12 @@ def test_a_reinitialised_parameter_agrees_with_torch(name):
     grads = _parameter_grads(getattr(models, name), models.PARAMETERS[name])
     flow = analyze(UNITS[name].program).flow
     torch_flow.assert_layers_agree(flow, grads, FACTOR)
-    assert flow.verdict == torch_flow.verdict(grads[0] / grads[-1])
+    # torch's measure: the first/last ratio, unless the gradients themselves
+    # explode (N(0, 1) weights on width-64 ReLU layers: 1e7 in every layer)
+    want = torch_flow.verdict(grads[0] / grads[-1])
+    if want == "healthy" and max(grads) > 1e6:
+        want = "exploding"
+    assert flow.verdict == want
     assert "measured at the file's own initialisation" in UNITS[name].notes[-1]
 
 
