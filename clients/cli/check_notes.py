@@ -131,7 +131,7 @@ def run_files(args) -> int:
                 return 2
             continue
         if _typed_claim(path):  # chainlens check "d/dx sin(x) = cos(x)"
-            found = check_text(path, "<claim>", "markdown")
+            found = check_text(_ascii_claim(path), "<claim>", "markdown")
             unread = None if found else _unread_side(path)
             if unread:
                 print(f"chainlens check: the claim {path!r} does not parse: {unread}",
@@ -208,6 +208,19 @@ def _unread_side(claim: str) -> str | None:
         except ChainError as exc:
             return f"{side}, {exc.caret()}"
     return None
+
+
+def _ascii_claim(claim: str) -> str:
+    """A claim typed at a shell in ASCII, as its writer means it: ``x^0.5`` is
+    x to the 0.5 (TeX would raise only the 0), ``|x|`` is abs(x) (a Markdown
+    line would take the bars for a table's) when a side has one pair of them.
+    TeX (a backslash) is left alone."""
+    if "\\" in claim:
+        return claim
+    claim = re.sub(r"\^(-?\d+\.\d+)", r"^{\1}", claim)
+    # one pair of bars in a side only: |a|b|c| could pair either way
+    return "=".join(re.sub(r"\|([^|]+)\|", r"abs(\1)", side) if side.count("|") == 2
+                    else side for side in claim.split("="))
 
 
 def _typed_claim(arg: str) -> bool:

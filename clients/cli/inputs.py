@@ -63,7 +63,7 @@ def read_source(arg: str) -> tuple[str, str]:
                 text, label = arg, "<expr>"
         else:
             text, label = arg, "<expr>"
-            if len(arg) < 4096 and path.is_dir():  # `chainlens diff examples`: a folder
+            if arg.strip() and len(arg) < 4096 and path.is_dir():  # `diff examples`: a folder
                 raise SystemExit(f"chainlens: {arg} is a folder here; pass a file in it "
                                  f"(e.g. {arg}/…), or write the expression another way "
                                  f"to differentiate a variable of that name ({arg} * 1)")

@@ -40,7 +40,7 @@ def test_an_empty_notebook_is_still_a_note_with_no_claims(tmp_path):
 
 
 def test_a_typed_claim_that_does_not_parse_says_so_with_a_caret():
-    done = chainlens("check", "d/dx |x|^3 = 3 x |x|")
+    done = chainlens("check", "d/dx |x|^3 = 3 x |x")  # an unpaired bar
     assert done.returncode == 2
     assert "does not parse: its right side" in done.stderr
     assert "unexpected '|'" in done.stderr and "^" in done.stderr

@@ -100,3 +100,17 @@ def test_a_folder_named_as_the_input_is_not_read_as_a_variable():
                              capture_output=True, text=True, timeout=120)
         assert run.returncode != 0 and "examples is a folder here" in run.stderr, run.stderr
         assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(("claim", "verdict"), [
+    ("d/dx x^0.5 = 0.5*x^-0.5", "1 correct"), ("d/dx x^1.5 = 1.5 x^0.5", "1 correct"),
+    ("d/dx x^1.5 = 1.5 x^0.6", "1 wrong"), ("d/dx |x| = sign(x)", "1 correct"),
+    ("d/dx |x| = 1", "1 wrong"), ("d/dx |x|^3 = 3 x |x|", "1 correct")])
+def test_a_claim_typed_in_ascii_is_read_as_its_writer_means_it(claim, verdict):
+    """x^0.5 is x to the 0.5 (TeX raises only the 0: it was 'not read'), and
+    |x| is abs(x) (a Markdown line read the bars as a table's: 'no claim')."""
+    x = sp.Symbol("x", positive=True)
+    assert sp.simplify(sp.diff(x**1.5, x) - 1.5 * x**0.5) == 0  # the oracle
+    assert sp.diff(sp.Abs(sp.Symbol("y", real=True)) ** 3, sp.Symbol("y", real=True)) != 0
+    run = chainlens("check", claim)
+    assert verdict in run.stdout, (run.stdout, run.stderr)
