@@ -250,6 +250,12 @@ def _child() -> None:
                  [tuple(s) for s in spec["shapes"]])
 
 
+#: Background builds running at once, process-wide: each is a numba child
+#: process (seconds of CPU, ~100 MB), and every new program's first batch of
+#: 1,000 points or more starts one; the rest queue (numpy serves them meanwhile).
+_BUILD_SLOTS = threading.BoundedSemaphore(1)
+
+
 class Builds:
     """Builds by key, each made once, in the caller's thread (``get``) or in
     a daemon thread (``start``; ``ready`` is None until it is done)."""
@@ -296,7 +302,8 @@ class Builds:
 
     def _run(self, key, build, then) -> None:
         try:
-            result = build()
+            with _BUILD_SLOTS:  # one numba build at a time in this process (see _BUILD_SLOTS)
+                result = build()
             self._done[key] = result
             if then is not None:
                 then(result)

@@ -168,8 +168,10 @@ class Kernel:
             return schedule.run(self, arrays, batch, grad, sum_shared, numba_run, numpy_run)
         key = (grad, sum_shared, len(str(batch)))
         chosen = self._code.plan.get(key)
-        if chosen is not None:
-            return numba_run() if chosen[0] == "numba" else numpy_run()
+        if chosen is not None and chosen[0] == "numpy":
+            return numpy_run()
+        # the plan's size class does not say which inputs are batched: a saved
+        # "numba" for one pattern must not compile another's loop here
         variant = self.numba_key(arrays, batch, grad, sum_shared)
         if self._code.get(*variant, wait=False) is None:
             # not built in this process: compiling takes seconds (10 s on a loaded
@@ -179,6 +181,8 @@ class Kernel:
             if not self._code.builds.failed(variant):
                 self._code.start(variant)
             return numpy_run()
+        if chosen is not None:
+            return numba_run()
         numba_run()  # first use of the loaded loop: not part of the comparison
         t_numba, fused = best_of(3, numba_run)
         t_numpy, plain = best_of(3, numpy_run)

@@ -52,7 +52,8 @@ def test_a_first_small_batch_never_waits_for_the_compiler(tmp_path, monkeypatch)
     assert first.backend == "numpy" and jit.STATS["compiled"] == compiled
     schedule.wait(kernel)
     later = kernel(values)
-    assert later.backend in ("numba", "numpy") and kernel.plan  # timed once the loop exists
+    (winner, t_numba, t_numpy), = kernel.plan.values()  # timed here once the loop exists
+    assert later.backend == winner == ("numba" if t_numba <= t_numpy else "numpy")
     x = values["x"]
     s = 1 / (1 + np.exp(-0.8 * x))
     want = 2 * (s - 1) * s * (1 - s) * x  # dL/dw, by hand
@@ -83,3 +84,25 @@ def test_read_only_inputs_do_not_compile_the_loop_again(tmp_path, monkeypatch):
     x = values["x"]
     t = np.tanh(0.5 * x + 0.1)
     np.testing.assert_allclose(ev.gradients["L"]["w"], (1 - t**2) * x * x, rtol=1e-12)
+
+
+def test_a_plan_for_one_batching_pattern_never_compiles_another_here(tmp_path, monkeypatch):
+    """The small-batch plan is kept per size class, which does not say which
+    inputs are batched: a "numba" timed with y scalar must not compile the
+    loop for y batched on the request path (review, round 8)."""
+    monkeypatch.setenv("CHAINLENS_CACHE_DIR", str(tmp_path))
+    clear_all()
+    kernel = compile(parse("L = sin(x) * y + x^3 - x"))
+    x = np.linspace(-1, 1, 1_500)
+    kernel({"x": x, "y": 2.0})
+    schedule.wait(kernel)
+    kernel({"x": x, "y": 2.0})
+    (key, _), = kernel.plan.items()
+    kernel._code.plan[key] = ("numba", 0.0, 1.0)  # as if numba had won the timing
+    compiled = jit.STATS["compiled"]
+    other = kernel({"x": x, "y": np.full(1_500, 2.0)})
+    assert other.backend == "numpy" and jit.STATS["compiled"] == compiled
+    np.testing.assert_allclose(other.gradients["L"]["x"], 2 * np.cos(x) + 3 * x**2 - 1,
+                               rtol=1e-13, atol=1e-13)
+    schedule.wait(kernel)
+    assert kernel({"x": x, "y": np.full(1_500, 2.0)}).backend == "numba"
