@@ -14,6 +14,7 @@ from chainlens.cli.main import main
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health import init as laws
 from chainlens.engine.health.analysis import analyze
+from chainlens.engine.health.model import GRADIENT_EXPLODES
 
 torch = pytest.importorskip("torch")
 
@@ -39,7 +40,7 @@ def test_flow_at_the_files_own_init_agrees_with_torch(name):
     # torch's measure: the first/last ratio, unless the gradients themselves
     # explode (N(0, 1) weights on width-64 ReLU layers: 1e7 in every layer)
     want = torch_flow.verdict(grads[0] / grads[-1])
-    if want == "healthy" and max(grads) > 1e6:
+    if want == "healthy" and max(grads) > GRADIENT_EXPLODES:
         want = "exploding"
     assert flow.verdict == want
     kinds = {f.kind for f in report.findings}
@@ -70,7 +71,7 @@ def test_a_reinitialised_parameter_agrees_with_torch(name):
     # torch's measure: the first/last ratio, unless the gradients themselves
     # explode (N(0, 1) weights on width-64 ReLU layers: 1e7 in every layer)
     want = torch_flow.verdict(grads[0] / grads[-1])
-    if want == "healthy" and max(grads) > 1e6:
+    if want == "healthy" and max(grads) > GRADIENT_EXPLODES:
         want = "exploding"
     assert flow.verdict == want
     assert "measured at the file's own initialisation" in UNITS[name].notes[-1]

@@ -67,7 +67,7 @@ def test_gradients_that_explode_in_size_are_exploding(models):
     assert report.flow.verdict == "exploding"
     torch_flow.assert_layers_agree(report.flow, grads, 5.0)
     finding = next(f for f in report.findings if f.kind == "exploding")
-    assert finding.severity == "error" and "the file's own initialisation" in finding.message
+    assert finding.severity == "warning" and "the file's own initialisation" in finding.message
     top = max(report.flow.layers, key=lambda f: f.grad)
     assert max(grads) / 5 <= top.grad <= max(grads) * 5
 
