@@ -436,7 +436,8 @@ def judge(program: Program, run: measure.Run, findings: list[Finding],
             f"{GRADIENT_EXPLODES:.0e} in {sum(f.grad > GRADIENT_EXPLODES for f in flow.layers)}"
             f" of {len(flow.layers)} layers, though first/last is {flow.ratio:.2g}: a step "
             f"of plain SGD this size diverges (measured at {at}, median of {flow.draws} "
-            "seeded draws; weights drawn too large, or an output scaled up, make it so)", decl.span if decl is not None else None,
+            "seeded draws; weights drawn too large, or an output scaled up, make it so)",
+            decl.span if decl is not None else None,
             names=(top.name,), measured=top.grad, remedies=remedies,
             layers=(top.layer, top.layer)))
         return kept, replace(flow, verdict="exploding")
