@@ -215,6 +215,12 @@ class Builder:
         var = stmt.target.id
         saved = self.env.get(var)
         for i in bounds:
+            # one budget for this loop and the loops around it: nested range(300)
+            # loops multiplied to 90,000 statements and held the reader for 30 s
+            self._unrolled = getattr(self, "_unrolled", 0) + len(stmt.body)
+            if self._unrolled > MAX_REPEAT:
+                raise Unsupported(stmt, f"the loops here unroll to more than {MAX_REPEAT} "
+                                        "statements")
             self.env[var] = num(i)
             if self.statements(stmt.body) is not None:
                 raise Unsupported(stmt, "return inside a loop")

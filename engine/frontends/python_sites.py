@@ -410,17 +410,24 @@ def _simple_loop(stmt: ast.stmt) -> bool:
     return True
 
 
-def _run_loop(stmt: ast.For, env: dict, init) -> bool:
+def _run_loop(stmt: ast.For, env: dict, init, budget: list[int] | None = None) -> bool:
     """Every pass of a :func:`_simple_loop` over a written range or list,
-    read into ``env``; False when its iterable is not read (or too long)."""
+    read into ``env``; False when its iterable is not read (or too long).
+    ``budget``: passes left for this loop and every loop nested in it
+    together (:data:`MAX_REPEAT`): nested ``range(300)`` loops multiplied
+    their passes and held the reader for seconds (review, round 8)."""
+    budget = [MAX_REPEAT] if budget is None else budget
     it = init.value(stmt.iter, env, None)
-    if not isinstance(it, Items | Tup) or len(it.items) > MAX_REPEAT:
+    if not isinstance(it, Items | Tup) or len(it.items) > budget[0]:
         return False
     for value in list(it.items):
+        budget[0] -= 1
+        if budget[0] < 0:
+            return False
         env[stmt.target.id] = value
         for inner in stmt.body:
             if isinstance(inner, ast.For):
-                if not _run_loop(inner, env, init):
+                if not _run_loop(inner, env, init, budget):
                     return False
             else:
                 init.statement(inner, env, None)

@@ -114,3 +114,53 @@ def test_a_claim_typed_in_ascii_is_read_as_its_writer_means_it(claim, verdict):
     assert sp.diff(sp.Abs(sp.Symbol("y", real=True)) ** 3, sp.Symbol("y", real=True)) != 0
     run = chainlens("check", claim)
     assert verdict in run.stdout, (run.stdout, run.stderr)
+
+
+NESTED = '''import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self, d):
+        super().__init__()
+        self.fc = nn.Linear(d, d)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def build():
+    d = 4
+    for i in range(300):
+        for j in range(300):
+            d = d + 0
+    return Net(d)
+
+
+def stack(x):
+    for i in range(20):
+        for j in range(5):
+            x = x * 0.5 + 1
+    return x
+'''
+
+
+def test_nested_loops_share_one_unrolling_budget(tmp_path):
+    """Nested range(300) loops unrolled to 90,000 statements and held the
+    reader for 30 s (review, round 8): one budget for a loop and the loops
+    around it, past which the function is not read, and says why; a small
+    nest is still unrolled (checked against its closed form)."""
+    from chainlens.engine.frontends.document import read_document
+
+    doc = read_document(NESTED, "python")
+    why = {s.name: s.reason for s in doc.skipped}
+    assert "unroll to more than 10000 statements" in why["build"]
+    (stack,) = [u for u in doc.programs if u.label == "stack"]
+    ref = 0.3
+    for _ in range(100):
+        ref = ref * 0.5 + 1
+    from chainlens.engine.numeric.kernel import compile as compile_kernel
+
+    value = compile_kernel(stack.program)({"x": 0.3}).values
+    import numpy as np
+
+    assert abs(float(np.ravel(next(iter(value.values())))[0]) - ref) < 1e-12
