@@ -441,7 +441,11 @@ class Body(Control, Methods, Statements):
                                            flax_name(self.bound, name, node))
             if name in fw.init.functions:
                 return fw.call_function(fw.init.functions[name], None, args, kwargs)
-        if isinstance(f, Ref) and f.path[-1] in CHUNKS and args and isinstance(args[0], Linear):
+        if isinstance(f, Ref) and f.path[-1] in CHUNKS and args and (
+                isinstance(args[0], Linear) or (f.path[0] == "torch" and isinstance(
+                    args[0], Tensor | Lazy | Concat | Param))):
+            # torch.chunk(x, 2, dim=-1) is x.chunk(2, dim=-1) (np/jnp.split count
+            # sections, torch.split sizes: only torch's spelling is read as the method)
             return self.chunk(args[0], f.path[-1], args[1:], kwargs, node)
         known = self.call_hook(f, args, kwargs, node)  # helpers of this method, builtins
         if known is not None:

@@ -65,6 +65,12 @@ class Control:
     def branch(self, stmt: ast.If) -> None:
         if _raises(stmt.body) and not stmt.orelse:
             return  # `if x.dim() != 3: raise ValueError(...)`: a guard, read as not taken
+        if _nan_check(stmt):
+            # `if torch.isnan(x.std()): print(...); break`: values are finite at the
+            # initialisation measured (a NaN there is itself the finding), so not taken
+            self.fw.notes.append(f"`if {ast.unparse(stmt.test)[:40]}`: a NaN/inf check, read "
+                                 "as not taken (the values measured are finite)")
+            return
         try:
             test = self.expr_or_unknown(stmt.test)
         except DataDependent:
@@ -211,6 +217,26 @@ def _raises(body: list) -> bool:
     """A block that ends by raising (a guard clause), perhaps after a warning."""
     return bool(body) and isinstance(body[-1], ast.Raise) and all(
         isinstance(s, ast.Raise | ast.Expr | ast.Pass | ast.Assign) for s in body)
+
+
+_NAN_TESTS = frozenset({"isnan", "isinf"})
+
+
+def _nan_check(stmt: ast.If) -> bool:
+    """``if torch.isnan(x).any():`` (isnan / isinf, perhaps under .any() /
+    .all()) whose body only logs then breaks or raises, with no else: a check
+    that changes nothing while values are finite."""
+    test = stmt.test
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute) and (
+            test.func.attr in ("any", "all", "item")) and not test.args:
+        test = test.func.value
+    if not (isinstance(test, ast.Call) and (dotted(test.func) or [""])[-1] in _NAN_TESTS):
+        return False
+    body = stmt.body
+    return not stmt.orelse and bool(body) and isinstance(body[-1], ast.Break | ast.Raise) and all(
+        isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and (
+            dotted(s.value.func) or [""])[0] in ("print", "logger", "logging", "warnings")
+        for s in body[:-1])
 
 
 def _compare(op, a, b) -> bool:

@@ -253,6 +253,19 @@ def call_library(fw, f: Ref, args: list, kwargs: dict, where):
         fw.inputs.append(node.value)
         fw.notes.append(f"noise ({'.'.join(f.path)}) is an input of unit variance")
         return Tensor(node, dim)
+    if name == "randn" and f.path[0] == "torch" and args and all(
+            isinstance(a, Const | Tup | Shape) for a in args):
+        # eps = torch.randn((B, n, d), device=...) in forward: noise of unit variance, an
+        # input the gradient does not reach (the last size written is its width)
+        sizes = args[0].items if len(args) == 1 and isinstance(args[0], Tup) else args
+        last = sizes[-1] if sizes else None
+        dim = last.of.dim if isinstance(last, Shape) else Dim(
+            last.value if isinstance(last, Const) and isinstance(last.value, int)
+            and not isinstance(last.value, bool) else None)
+        node = fw.declare("eps", "input", (dim,), fw.offsets.span(where), "input")
+        fw.inputs.append(node.value)
+        fw.notes.append("noise (torch.randn) is an input of unit variance")
+        return Tensor(node, dim)
     if name in ("randn_like", "rand_like", "normal_like"):
         t = fw.tensor(args[0], where)
         node = fw.declare("eps", "input", (t.dim,), fw.offsets.span(where), "input")
