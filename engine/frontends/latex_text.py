@@ -353,11 +353,28 @@ def _power_times(m: re.Match) -> str:
     return m.group(1) + " \\cdot "
 
 
+@lru_cache(maxsize=1)
+def _bare_function() -> re.Pattern:
+    """``\\sech x``, ``\\arcsinh x``: a command TeX lacks (the note's preamble or
+    MathJax setup defines it) that names a one-argument elementwise function of
+    the table, one the table itself writes ``\\operatorname{…}``, is that function (it
+    was 'unknown LaTeX command \\sech').  Not \\sqrt, \\sigma, \\abs{x}, \\mean,
+    \\step: TeX's own commands, or macros that often mean something else."""
+    words = set()
+    for rule in RULES.values():
+        if (rule.arity == 1 and rule.kind == "elementwise" and rule.tensor is None
+                and rule.notation.latex.startswith("\\operatorname{")):
+            words.update((rule.name, *rule.spellings.aliases))
+    words = sorted(w for w in words - latex_words() if w.isalpha() and w.islower())
+    return re.compile(r"\\(" + "|".join(words) + r")(?![A-Za-z])")
+
+
 def normalise(math: str, macros: dict[str, Macro] | None = None) -> str:
     """``math`` as the engine's LaTeX reader should take it (see the module
     docstring).  Not offset-preserving: spans come from the raw note."""
     text = _physics(expand_macros(math, macros or {}))
     text = _NATIONAL.sub(lambda m: NATIONAL_NAMES[m.group(m.lastindex)] + " ", text)
+    text = _bare_function().sub(r"\\operatorname{\1}", text)
     # plain text's d/dx, dy/dx, ∂f/∂x inside a claim is the operator, never d÷(d·x)
     text = _PLAIN_D.sub(lambda m: "\\frac{d" + (m.group(1) or "") + "}{d" + m.group(2) + "}", text)
     text = _PLAIN_PARTIAL.sub(lambda m: "\\frac{\\partial " + (m.group(1) or "") + "}{\\partial "
