@@ -155,12 +155,14 @@ def _blank(text: str, pattern: re.Pattern) -> str:
     return pattern.sub(lambda m: " " * len(m.group(0)), text)
 
 
-def code_spans(note: str) -> list[tuple[int, int]]:
+def code_spans(note: str, indented: bool = True) -> list[tuple[int, int]]:
     """The parts of a Markdown note that are code, not prose: fenced code
     blocks, and the fence and option lines of a MyST directive whose body is
     prose (```` ```{solution} ````: its body is read like the rest of the note).
     A fence closes with a bare line of at least as many of its characters
-    (CommonMark), so ```` ```python ```` inside a solution is code again."""
+    (CommonMark), so ```` ```python ```` inside a solution is code again.
+    ``indented=False``: no indented code blocks (a LaTeX source indents its
+    ``\\item`` lines, and TeX shows them as prose)."""
     out: list[tuple[int, int]] = []
     opened: list[tuple[str, int, bool]] = []  # (fence, start, prose body)
     for m in _FENCE_LINE.finditer(note):
@@ -186,17 +188,21 @@ def code_spans(note: str) -> list[tuple[int, int]]:
     for _fence, start, prose in opened:  # never closed: code to the end (CommonMark)
         if not prose:
             out.append((start, len(note)))
-    return sorted(out + indented_code(note, out))
+    return sorted(out + (indented_code(note, out) if indented else []))
 
 
 _LIST_ITEM = re.compile(r"\s*(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
+#: an admonition's header (Python-Markdown ``!!! note``, pymdownx's collapsible
+#: ``??? answer "…"``, as MkDocs notes write them): its indented body is Markdown
+_ADMONITION = re.compile(r"\s*(?:!!!|\?\?\?\+?)\s+[\w-]+")
 
 
 def indented_code(note: str, fenced=()) -> list[tuple[int, int]]:
     """CommonMark's indented code blocks (red team F41): lines indented by four
     spaces (or a tab) after a blank line, where the paragraph before is not
     indented and no list item: such text shows as code, ``$`` and all.  Only
-    then: an indented line in a list continues the item (it is prose)."""
+    then: an indented line in a list continues the item, and one after an
+    admonition's header (``??? answer``) is its body: both are prose."""
     out, at, prev, blank, start, end = [], 0, "", True, None, 0
     for line in note.splitlines(keepends=True):
         here, at = at, at + len(line)
@@ -218,7 +224,7 @@ def indented_code(note: str, fenced=()) -> list[tuple[int, int]]:
             out.append((start, end))
             start = None
         if indented and blank and not prev.startswith((" ", "\t")) \
-                and not _LIST_ITEM.match(prev):
+                and not _LIST_ITEM.match(prev) and not _ADMONITION.match(prev):
             start, end = here, here + len(text)
             continue
         prev, blank = text, False
@@ -289,7 +295,8 @@ def find_math(note: str, latex: bool = False) -> tuple[Math, ...]:
     # keeping every offset where it was.
     myst = [(m.start(3), m.end(3), True) for m in _MATH_FENCE.finditer(note)] + \
         [(m.start(1), m.end(1), False) for m in _MATH_ROLE.finditer(note)]
-    scan = _blank(_blank_spans(note, code_spans(note)), _INLINE_CODE).replace("\\$", "  ")
+    scan = _blank(_blank_spans(note, code_spans(note, indented=not latex)),
+                  _INLINE_CODE).replace("\\$", "  ")
     scan = _blank(scan, _HIDDEN)
     if latex:
         scan = _blank(scan, _COMMENT)
@@ -375,10 +382,17 @@ _NEW_SECTION = re.compile(r"^[ \t]*(?:#|---|\*\*\*|\|)|\$|\\\(|\\\[|\\begin", re
 
 def _steps_between(note: str, prev: Math, frag: Math) -> bool:
     """Is the text between two display blocks a few lines of prose about the
-    steps of one derivation (see :func:`_continued`)?"""
-    if not (prev.display and frag.display) or frag.start - prev.end > 400:
+    steps of one derivation (see :func:`_continued`)?  The first may also be
+    inline math that only names what is differentiated (no '='), a line
+    above the display that starts with '='."""
+    if not frag.display or frag.start - prev.end > 400:
         return False
-    inner = _DELIMITERS.sub("", note[prev.end:frag.start].strip()).strip()
+    between = note[prev.end:frag.start].strip()
+    if not prev.display:  # "**Example 1:** $\\frac{d}{dx}[x\\sin x]$ Product rule: $$= …$$"
+        if "=" in prev.text or frag.start - prev.end > 120 or not between.startswith(("$", "\\)")):
+            return False
+        between = between[1 if between[0] == "$" else 2:]
+    inner = _DELIMITERS.sub("", between.strip()).strip()
     # (words: two lines of one alignment have only "\\\\" between them)
     return bool(re.search(r"[A-Za-z]{3,}", inner)) and not _NEW_SECTION.search(inner) and \
         bool(_DIFFERENTIATES.search(prev.text))
