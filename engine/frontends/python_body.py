@@ -401,6 +401,9 @@ class Body(Control, Methods, Statements):
                         self.fw.tensor(owner, node), node)
                 if isinstance(owner, Tensor | Lazy | Linear | Concat | Param | Blank):
                     return self.method(owner, node)
+                if isinstance(owner, Tup) and node.func.attr == "pop" and not (
+                        node.args or node.keywords) and owner.items:
+                    return owner.items.pop()  # hs.pop(): a UNet's skip, last in first out
                 known = self.container_method(owner, node)  # .items(), "{}".format(i)
                 if known is not None:
                     return known

@@ -66,3 +66,10 @@ def test_a_nan_check_that_logs_and_breaks_is_not_taken_as_torch_at_its_init():
 def test_a_nan_check_that_changes_the_values_is_still_data_dependent():
     assert "NanCounted" not in READ.units
     assert "depends on data" in READ.skips["NanCounted.forward"]
+
+
+def test_skips_popped_from_a_list_agree_with_torch():
+    READ.agree("PoppedSkips", torch_flow.torch_ratios(
+        fixtures.PoppedSkips, _rows(),
+        [lambda m: m.down[0].weight.grad, lambda m: m.down[1].weight.grad,
+         lambda m: m.up[0].weight.grad, lambda m: m.up[1].weight.grad]))
