@@ -16,34 +16,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 CHAINLENS = ROOT / ".venv" / "bin" / "chainlens"
 
-MODELS = '''
-import torch
-from torch import nn
-
-
-class Rectified(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.layers = nn.ModuleList([nn.Linear(24, 24) for _ in range(36)])
-        self.out = nn.Linear(24, 1)
-
-    def forward(self, x):
-        for layer in self.layers:
-            x = torch.relu(layer(x))
-        return self.out(x)
-
-
-class Saturating(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.layers = nn.ModuleList([nn.Linear(24, 24) for _ in range(36)])
-        self.out = nn.Linear(24, 1)
-
-    def forward(self, x):
-        for layer in self.layers:
-            x = torch.sigmoid(layer(x))
-        return self.out(x)
-'''
+#: the models both ways: written to a file chainlens reads, imported to run with torch
+MODELS = (ROOT / "tests" / "health" / "fixtures" / "remedy_models.py").read_text()
 
 
 def remedies(out: str, model: str) -> list[str]:

@@ -5,6 +5,8 @@ why, and the same words in its hover."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from lsp_session import at, diagnostics_for, open_doc
 from lsprotocol import types
@@ -76,21 +78,9 @@ async def test_a_skipped_forward_says_why_on_its_def_line(client):
     assert "not read" in hover.contents.value and "depends on data" in hover.contents.value
 
 
-RECTIFIED = '''import torch
-from torch import nn
-
-
-class Rectified(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.layers = nn.ModuleList([nn.Linear(24, 24) for _ in range(36)])
-        self.out = nn.Linear(24, 1)
-
-    def forward(self, x):
-        for layer in self.layers:
-            x = torch.relu(layer(x))
-        return self.out(x)
-'''
+#: the ReLU stack tests/cli/test_redteam_round7.py checks with torch (He init is its remedy)
+RECTIFIED = (Path(__file__).resolve().parents[1] / "health" / "fixtures"
+             / "remedy_models.py").read_text()
 
 
 async def test_the_hover_gives_the_remedies_that_apply_as_the_cli_does(client):
@@ -101,7 +91,8 @@ async def test_the_hover_gives_the_remedies_that_apply_as_the_cli_does(client):
     uri = open_doc(client, "model_relu.py", RECTIFIED, "python")
     await diagnostics_for(client, uri, until=lambda ds: any(
         d.code == "vanishing" for d in ds))
-    text = (await _hover(client, uri, 10, 9)).contents.value
+    line = next(i for i, t in enumerate(RECTIFIED.splitlines()) if "def forward" in t)
+    text = (await _hover(client, uri, line, 9)).contents.value
     assert "**Gradient flow: vanishing**" in text, text
     assert "remedy: Kaiming (He) init for the ReLU/GELU layers" in text
     assert "instead of sigmoid or tanh" not in text
