@@ -237,7 +237,6 @@ def _units(doc, label: str, args) -> int:
                         for s in doc.skipped]}, ensure_ascii=False, indent=2))
         return 0
     fmt = "text" if args.format == "python" else args.format
-    d = "∂" if fmt == "unicode" else "d"
     for unit, where, derivatives in entries:
         if unit.kind == "module":
             labels = ", ".join(label for label, _, _ in unit.layers[:6])
@@ -259,8 +258,8 @@ def _units(doc, label: str, args) -> int:
             print(f"{where}: {unit.label}{params} = {render(unit.expr, fmt)}")
         name = "f" if unit.kind == "claim" else unit.label
         for r in derivatives:
-            order = "" if r.order == 1 else f"^{r.order}"
-            print(f"  {d}{order}{name}/{d}{r.wrt}{order} = {render(r.result, args.format)}")
+            # ∂²f/∂x², ∂f/∂ŷ: the same Leibniz head as an expression's (no ASCII carets)
+            print(f"  {_leibniz(name, (r.wrt,) * r.order, fmt)} = {render(r.result, args.format)}")
             for c in r.conditions:
                 print(f"    {'where' if c.kind != 'nondifferentiable' else 'note:'} {c.text}")
             if args.steps:
@@ -378,7 +377,8 @@ def _program(program, wrt, args, simplify: bool) -> int:
 
         lines.append(f"gradient of {shown} in the inputs, with steps:")
         for comp in grad.components:
-            lines.append(f"  {d}{shown}/{d}{comp.wrt} = {render(comp.result, fmt)}")
+            wrt = _label(comp.wrt, program, fmt)
+            lines.append(f"  {d}{shown}/{d}{wrt} = {render(comp.result, fmt)}")
             lines.append(format_steps(comp.steps, fmt))
     lines = [part for line in lines for part in line.split("\n")]
     for i, line in enumerate(lines):

@@ -30,6 +30,9 @@ _SUB = str.maketrans("0123456789+-=()aehijklmnoprstuvx",
                      "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ")
 SUP = str.maketrans("0123456789+-=()", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾")
 _SUBSCRIPTABLE = set("0123456789+-=()aehijklmnoprstuvx")
+#: accents a name's suffix stands for (the notes read ``\\hat{y}`` as ``y_hat``),
+#: shown as a combining mark on a one-letter name: ``y_hat`` is ``ŷ``
+_ACCENT_MARKS = {"hat": "\u0302", "bar": "\u0304", "tilde": "\u0303", "vec": "\u20d7"}
 #: names generated Python must not shadow
 _RESERVED = frozenset({"np", "math"})
 
@@ -63,8 +66,10 @@ def display_symbol(name: str, notation: str = "text") -> str:
         return _python_identifier(core + (f"_{sub}" if sub else ""), version)
     if notation == "unicode":
         out = GREEK.get(core, core)
-        if sub:
-            out += sub.translate(_SUB) if set(sub) <= _SUBSCRIPTABLE else "_" + sub
+        if sub in _ACCENT_MARKS and len(out) == 1:
+            out = unicodedata.normalize("NFC", out + _ACCENT_MARKS[sub])
+        elif sub:
+            out += sub.translate(_SUB) if _subscripted(sub) else "_" + sub
         if version:
             out += f"({version})".translate(SUP)
         return out
@@ -84,6 +89,14 @@ def display_symbol(name: str, notation: str = "text") -> str:
         return out
     raise ValueError(f"unknown notation {notation!r}")
 
+
+def _subscripted(sub: str) -> bool:
+    """A suffix shown as a subscript: one letter or a number (``w₁``, ``wₖ``,
+    ``w₁₂``).  A word stays a word (``soft_loss``, not ``softₗₒₛₛ``, which
+    reads as soft with a subscript of four letters)."""
+    if not set(sub) <= _SUBSCRIPTABLE:
+        return False
+    return len(sub) == 1 or sub.isdigit()
 
 
 def _identifier_char(c: str) -> str:

@@ -33,6 +33,7 @@ __all__ = ["Unicode", "Latex", "Python", "TooLong"]
 _WHOLE_ARGUMENT = re.compile(r"(?<=[(,] )\{\d\}(?=[,)])|(?<=\()\{\d\}(?=[,)])")
 _PLACEHOLDER = re.compile(r"\{\d\}")
 _DIGITS = re.compile(r"[0-9]+")
+_BARE_EXPONENT = re.compile(r"[0-9]+(?:\.[0-9]+)?|[πe]")
 
 
 class TooLong(Exception):  # noqa: N818 - a signal inside the printer, not an error to users
@@ -70,7 +71,16 @@ class Unicode(Printer):
     def power(self, base: Frag, exp: Frag, q: Fraction | None) -> Frag:
         if q is not None and q.denominator == 1 and q < 1000:
             return Frag(self.wrap(base, ATOM) + str(q.numerator).translate(SUP), POW)
-        return Frag(f"{self.wrap(base, ATOM)}^{self.wrap(exp, POW)}", POW)
+        return Frag(f"{self.wrap(base, ATOM)}^{self.exponent(exp, POW)}", POW)
+
+    def exponent(self, frag: Frag, prec: int) -> str:
+        """What follows a ``^``, as :meth:`wrap` has it (``e^x``, ``x^y^z``,
+        ``e^(−x)``), except that a call is bracketed: ``e^σ(x)`` reads as
+        ``(e^σ)·x``, so it is ``e^(σ(x))`` (and ``e^(|x|)``)."""
+        s = self.wrap(frag, prec)
+        if frag.prec != ATOM or frag.name or _BARE_EXPONENT.fullmatch(s) or _bracketed(s):
+            return s
+        return self.paren(s)
 
     def sqrt(self, base: Frag) -> Frag:
         return Frag("√" + self.wrap(base, ATOM), POW)
@@ -91,7 +101,7 @@ class Unicode(Printer):
         q = _int_of(arg.s)
         if q is not None and q > 1:
             return Frag("e" + arg.s.translate(SUP), POW)
-        return Frag("e^" + self.wrap(arg, ATOM), POW)
+        return Frag("e^" + self.exponent(arg, ATOM), POW)
 
     def function(self, op: str, args: list[Frag]) -> Frag:
         notation = notation_of(op)
@@ -114,6 +124,19 @@ def _readable_latex(spelled: str) -> bool:
     if m:
         return m.group(1) in RULES or m.group(1) in LATEX
     return spelled.startswith("\\")
+
+
+def _bracketed(s: str) -> bool:
+    """``(…)`` whose opening bracket closes at the very end (not ``(a)(b)``)."""
+    if not s.startswith("("):
+        return False
+    depth = 0
+    for i, c in enumerate(s):
+        depth += c == "("
+        depth -= c == ")"
+        if depth == 0:
+            return i == len(s) - 1
+    return False
 
 
 def _int_of(s: str) -> int | None:
