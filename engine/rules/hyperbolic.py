@@ -1,4 +1,9 @@
-"""Hyperbolic primitives, their reciprocals and inverses, and exp/log."""
+"""Hyperbolic primitives, their reciprocals and inverses, and exp/log.
+
+The inverses of the reciprocals are read through the plain inverses, as
+notes define them: ``acoth(u) = atanh(1/u)`` (defined for |u| > 1),
+``asech(u) = acosh(1/u)`` (0 < u ≤ 1) and ``acsch(u) = asinh(1/u)`` (u ≠ 0).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +47,37 @@ def _np_csch(x):
 def _np_coth(x):
     with np.errstate(divide="ignore"):
         return 1.0 / np.tanh(x)
+
+
+def _np_acoth(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.arctanh(1.0 / np.asarray(x, dtype=np.float64))
+
+
+def _np_asech(x):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.arccosh(1.0 / np.asarray(x, dtype=np.float64))
+
+
+def _np_acsch(x):
+    with np.errstate(divide="ignore"):
+        return np.arcsinh(1.0 / np.asarray(x, dtype=np.float64))
+
+
+# One-point helpers, as numpy's forms: inf at the domain's edge, nan outside it.
+def _acoth(x):
+    if abs(x) > 1.0:
+        return math.atanh(1.0 / x)
+    return math.copysign(math.inf, x) if abs(x) == 1.0 else math.nan
+
+
+def _asech(x):
+    inv = 1.0 / x if x != 0.0 else math.copysign(math.inf, x)  # -0.0 -> -inf -> nan
+    return math.acosh(inv) if inv >= 1.0 else math.nan
+
+
+def _acsch(x):
+    return math.asinh(1.0 / x) if x != 0.0 else math.copysign(math.inf, x)
 
 
 def _sech(x):
@@ -95,6 +131,35 @@ RULES: list[Rule] = [
          domain=(Condition("<", sub(call_of("abs")(U), ONE), "|u| < 1"),),
          interval=Interval(domain=(-1.0, 1.0)),
          spellings=Spellings(aliases=("arctanh", "artanh"), inverse_of="tanh")),
+    Rule("acoth", 1, _np_acoth,
+         unary("acoth", lambda u: power(sub(ONE, power(u, num(2))), NEG_ONE)),
+         notation("acoth", latex="\\operatorname{arccoth}",
+                  python="np.arctanh(1.0 / {0})", scalar="_acoth({0})"),
+         bound=math.inf, saturates=True,
+         domain=(Condition(">", sub(call_of("abs")(U), ONE), "|u| > 1"),),
+         interval=Interval(known=False), helpers={"_acoth": _acoth},
+         spellings=Spellings(aliases=("arccoth", "arcoth"), latex=("arccoth", "arcoth"),
+                             inverse_of="coth")),
+    Rule("asech", 1, _np_asech,
+         unary("asech", lambda u: neg(mul(power(u, NEG_ONE),
+                                          power(sub(ONE, power(u, num(2))), HALF_NEG)))),
+         notation("asech", latex="\\operatorname{arcsech}",
+                  python="np.arccosh(1.0 / {0})", scalar="_asech({0})"),
+         bound=math.inf,
+         domain=(Condition(">", U, "u > 0"), Condition(">=", sub(ONE, U), "u ≤ 1")),
+         smooth=(Condition(">", sub(ONE, U), "u < 1"),),
+         interval=Interval(domain=(0.0, 1.0)), helpers={"_asech": _asech},
+         spellings=Spellings(aliases=("arcsech", "arsech"), latex=("arcsech", "arsech"),
+                             inverse_of="sech")),
+    Rule("acsch", 1, _np_acsch,
+         unary("acsch", lambda u: neg(mul(power(call_of("abs")(u), NEG_ONE),
+                                          power(add(power(u, num(2)), ONE), HALF_NEG)))),
+         notation("acsch", latex="\\operatorname{arccsch}",
+                  python="np.arcsinh(1.0 / {0})", scalar="_acsch({0})"),
+         bound=math.inf, saturates=True, domain=_NONZERO, interval=Interval(poles=(0.0,)),
+         helpers={"_acsch": _acsch},
+         spellings=Spellings(aliases=("arccsch", "arcsch"), latex=("arccsch", "arcsch"),
+                             inverse_of="csch")),
     # ---- exponentials and logarithms
     Rule("exp", 1, np.exp, unary("exp", exp), notation("exp", latex="\\exp"),
          bound=math.inf, interval=_INCREASING, spellings=Spellings(latex=("exp",))),
