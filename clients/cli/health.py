@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chainlens.cli.check_notes import file_offset
-from chainlens.engine.core.source import ChainError, LimitError, ShapeError, Span
+from chainlens.engine.core.source import ChainError, LimitError, ParseError, ShapeError, Span
 from chainlens.engine.frontends.kinds import KINDS, kind_of
 from chainlens.engine.frontends.note_edits import claim_edit
 from chainlens.engine.health.fixes import TextEdit
@@ -263,7 +263,9 @@ def _read(arg: str) -> tuple[str, str, ChainError | None]:
         return arg, path.read_text(encoding="utf-8"), None
     except FileNotFoundError:
         return arg, "", ChainError(f"no such file: {arg}")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:  # the words every other command uses
+        return arg, "", ChainError(f"{arg} is not UTF-8 text (byte {exc.start})")
+    except OSError as exc:
         return arg, "", ChainError(f"cannot read {arg}: {getattr(exc, 'strerror', exc)}")
 
 
@@ -272,6 +274,16 @@ def _read(arg: str) -> tuple[str, str, ChainError | None]:
 
 def _where(label: str, span: Span | None) -> str:
     return f"{label}:{span.line}:{span.column}" if span else f"{label}:1:1"
+
+
+def _error_kind(error: ChainError) -> str:
+    """``limit`` for input past a documented limit (it parsed: red team
+    P2-5), ``read`` for a file that cannot be read (no place in it), else
+    ``parse``: the text was not read as a program (shapes that do not fit
+    included, as before)."""
+    if isinstance(error, LimitError):
+        return "limit"
+    return "read" if error.span is None and not isinstance(error, ParseError) else "parse"
 
 
 def _summary(results) -> str:
@@ -310,7 +322,9 @@ def _text(results, args) -> str:
     for result in results:
         label = result.label
         if result.error is not None:
-            lines.append(f"{_where(label, result.error.span)}: error: {result.error} [parse]")
+            # the place once (the line starts with it), and what kind of error it is
+            lines.append(f"{_where(label, result.error.span)}: error: {result.error.describe()} "
+                         f"[{_error_kind(result.error)}]")
             continue
         for f, cell in zip(result.findings, result.cells, strict=True):
             where = _where(label, f.span) + (f" (cell {cell})" if cell is not None else "")
@@ -538,7 +552,7 @@ def _sarif(results, args) -> str:
         label, error = file.label, file.error
         if error is not None:
             out.append({"ruleId": RULES["parse"][0], "ruleIndex": kinds.index("parse"),
-                        "level": "error", "message": {"text": str(error)},
+                        "level": "error", "message": {"text": error.describe()},
                         "locations": [_location(label, error.span)]})
             continue
         raw = None if label == "<stdin>" or _in_cells(label) else _crlf_text(label)

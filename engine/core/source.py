@@ -20,6 +20,8 @@ __all__ = ["Span", "innermost", "ChainError", "ParseError", "ShapeError", "Limit
 #: Texts longer than this get their line starts indexed once (counting the
 #: newlines before each span made a note of n claims on one line quadratic).
 _INDEXED = 20_000
+#: Characters of the offending line :meth:`ChainError.caret` shows at most.
+CARET_WINDOW = 90
 
 
 @lru_cache(maxsize=4)
@@ -97,7 +99,13 @@ class ChainError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.span.line}:{self.span.column}: " if self.span else ""
-        parts = [where + self.message]
+        return where + self.describe()
+
+    def describe(self) -> str:
+        """The message with what was expected and the hint, without the
+        place: for lines that already start with ``file:line:col:`` (a
+        linter's form), where ``str()`` would name the place twice."""
+        parts = [self.message]
         if self.expected:
             parts.append("expected " + _or_list(self.expected))
         if self.hint:
@@ -105,7 +113,9 @@ class ChainError(Exception):
         return "; ".join(parts)
 
     def caret(self) -> str:
-        """The offending line with a caret under the place, for terminals."""
+        """The offending line with a caret under the place, for terminals.
+        A long line is cut to a window around the caret (``...`` marks each
+        cut), so a 10,000-character line prints about 100 characters."""
         if self.span is None or self.source is None:
             return str(self)
         lines = self.source.splitlines() or [""]
@@ -114,8 +124,16 @@ class ChainError(Exception):
         width = 1
         if self.span.end_line == self.span.line:
             width = max(1, self.span.end_column - self.span.column)
-        pad = "".join(c if c == "\t" else " " for c in text[:self.span.column - 1])  # tab: tab
-        pad = pad.ljust(self.span.column - 1)
+        column = self.span.column - 1
+        if len(text) > CARET_WINDOW:
+            start = max(0, min(column - CARET_WINDOW // 2, len(text) - CARET_WINDOW))
+            end = start + CARET_WINDOW
+            width = max(1, min(width, end - column))
+            head, tail = ("..." if start else ""), ("..." if end < len(text) else "")
+            text = head + text[start:end] + tail
+            column += len(head) - start
+        pad = "".join(c if c == "\t" else " " for c in text[:column])  # tab: tab
+        pad = pad.ljust(column)
         return f"{self}\n  {text}\n  {pad}{'^' * width}"
 
     def to_dict(self) -> dict:
