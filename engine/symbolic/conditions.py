@@ -19,7 +19,7 @@ from functools import cached_property
 
 from chainlens.engine.core.cache import Cache
 from chainlens.engine.core.nodes import Node
-from chainlens.engine.core.walk import postorder, substitute
+from chainlens.engine.core.walk import free_symbols, postorder, substitute
 from chainlens.engine.printing import render
 from chainlens.engine.rules import PLACEHOLDERS, RULES
 from chainlens.engine.symbolic.values import value_at
@@ -117,7 +117,17 @@ def _conditions(root: Node) -> tuple[Condition, ...]:
             where = _boundary(_template(c.text))
             out.append(Condition("nondifferentiable", "==", substitute(c.expr, mapping), node,
                                  "{f} is not differentiable where " + where, node.args))
-    return dedupe(out)
+    return dedupe(c for c in out if not _moot(c))
+
+
+def _moot(c: Condition) -> bool:
+    """A condition on constants that says nothing: ``2π > 0`` (true for every
+    value) or ``2π = 0`` as a non-differentiable point (never).  One that fails
+    (``log(−1)``'s ``−1 > 0``), or cannot be told, is kept."""
+    if free_symbols(c.expr):
+        return False
+    holds = c.holds({})
+    return holds is False if c.kind == "nondifferentiable" else holds is True
 
 
 def dedupe(conditions) -> tuple[Condition, ...]:
