@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from chainlens.engine.api.jobs import encode_record, run_job
+from chainlens.engine.api.outputs import is_anonymous
 from chainlens.server import lifeline
 
 __all__ = ["Item", "run_chunk", "stream_ordered", "SerialBackend", "PoolBackend", "DaskBackend",
@@ -53,8 +54,28 @@ def run_chunk(items: list[Item]) -> list[tuple[str, bool]]:
     for job, record in items:
         if record is None:
             record = _record(job)
-        out.append(encode_record(record))
+        out.append(encode_record(_without_internal_names(record)))
     return out
+
+
+def _without_internal_names(record: dict) -> dict:
+    """The record without the engine's own names of the job's expression
+    (``"name": "_1"``, the key an expression statement gets, red team P2-12):
+    a non-finite value is placed by its ``op`` and ``span`` in what the user
+    wrote.  The cached record is left as it is (a copy is changed)."""
+    points = record.get("points")
+    if not isinstance(points, list) or not any(
+            _internal(n) for p in points if isinstance(p, dict) for n in p.get("nonfinite", ())):
+        return record
+    return {**record, "points": [
+        {**p, "nonfinite": [{k: v for k, v in n.items() if not (k == "name" and _internal(n))}
+                            for n in p["nonfinite"]]} if isinstance(p, dict) and "nonfinite" in p
+        else p for p in points]}
+
+
+def _internal(entry) -> bool:
+    name = entry.get("name") if isinstance(entry, dict) else None
+    return isinstance(name, str) and is_anonymous(name)
 
 
 def _record(job: dict) -> dict:

@@ -78,7 +78,8 @@ class AsyncClient:
     async def check(self, expression: str, claimed: str, wrt: str | None = None, *,
                     timeout: float | None = None) -> CheckResult:
         request = messages.check_request(expression, claimed, wrt)
-        return CheckResult.from_message(await self._call(self._stub.Check, request, timeout))
+        return CheckResult.from_message(
+            await self._call(self._stub.Check, request, timeout), expression)
 
     async def analyze(self, program: str, at: Mapping | None = None, *, top_paths: int = 0,
                       timeout: float | None = None) -> HealthReport:

@@ -8,6 +8,7 @@ itself as an HTML table (``_repr_html_``) or as typeset math
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, field
 
 import grpc
@@ -212,6 +213,19 @@ class Derivatives:
         return "".join(d._repr_html_() for d in self.items)
 
 
+_EQUALS = re.compile(r"correct: the claim equals (d/d\S+) = (.*)", re.DOTALL)
+
+
+def _with_function(message: str, expression: str) -> str:
+    """The server's ``correct: the claim equals d/dx = 2x·cos(x²)`` names no
+    function (red team P2-13); with the expression the caller sent it reads
+    ``correct: d/dx sin(x^2) = 2x·cos(x²)``.  Any other message is kept."""
+    m = _EQUALS.fullmatch(message)
+    if m is None or not expression.strip():
+        return message
+    return f"correct: {m.group(1)} {expression.strip()} = {m.group(2)}"
+
+
 @dataclass(frozen=True)
 class CheckResult:
     """The verdict on a claimed derivative; truthy when the claim is right."""
@@ -226,9 +240,10 @@ class CheckResult:
     claimed_value: float | None = None
 
     @classmethod
-    def from_message(cls, m: pb.CheckResponse) -> CheckResult:
+    def from_message(cls, m: pb.CheckResponse, expression: str = "") -> CheckResult:
         wrong_at = bool(m.counterexample)
-        return cls(m.correct, m.message, m.expected.unicode or m.expected.text, m.expected.latex,
+        return cls(m.correct, _with_function(m.message, expression),
+                   m.expected.unicode or m.expected.text, m.expected.latex,
                    m.method, dict(m.counterexample),
                    m.expected_value if wrong_at else None, m.claimed_value if wrong_at else None)
 
