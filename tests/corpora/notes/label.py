@@ -108,3 +108,8 @@ if __name__ == "__main__":
     except ImportError:
         HELDOUT9 = {}
     write("heldout9", HELDOUT9)
+    try:
+        from labels_heldout10 import HELDOUT10
+    except ImportError:
+        HELDOUT10 = {}
+    write("heldout10", HELDOUT10)
