@@ -17,7 +17,7 @@ from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_backbones import backbone
 from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
-from chainlens.engine.frontends.python_sites import note_site
+from chainlens.engine.frontends.python_site_records import note_site
 from chainlens.engine.frontends.python_statements import Nested
 from chainlens.engine.frontends.python_values import (
     UNROLLED_STEPS,

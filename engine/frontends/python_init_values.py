@@ -19,7 +19,7 @@ from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_backbones import is_backbone
 from chainlens.engine.frontends.python_flax import flax_call
 from chainlens.engine.frontends.python_layers import SIZE_FIELDS
-from chainlens.engine.frontends.python_sites import record_call
+from chainlens.engine.frontends.python_site_options import record_call
 from chainlens.engine.frontends.python_statements import known_truth, percent_format
 from chainlens.engine.frontends.python_tables import Table
 from chainlens.engine.frontends.python_transformer import decoder_stack

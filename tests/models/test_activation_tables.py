@@ -6,19 +6,15 @@ not read"; ``w.bmm(v)`` is ``torch.bmm(w, v)``.  Checked against torch at
 the same default init (16 seeded draws each side).
 Fixtures: tests/models/fixtures/activation_tables.py."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_activation_tables",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 FACTOR = 2.0
 FIXTURE = HERE / "fixtures" / "activation_tables.py"
 READ = torch_flow.FixtureFile(FIXTURE, "chainlens_activation_tables_fixtures", FACTOR)

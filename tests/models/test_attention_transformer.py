@@ -5,18 +5,14 @@ documented composition (attention at one position, dropout the identity,
 against PyTorch at sequence length 1 (tests/models/fixtures/attention_transformer.py,
 read with ast and imported to run)."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_attention",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 FACTOR = 3.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "attention_transformer.py",
                               "chainlens_attention_transformer_fixtures", FACTOR)

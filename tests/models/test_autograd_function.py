@@ -6,19 +6,15 @@ forward's derivative is judged (said in the hover); one that disagrees, or
 that cannot be checked, is not judged, the hint naming its line
 (tests/models/fixtures/autograd_fn.py, read with ast and imported to run)."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.health.analysis import analyze
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_autograd",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 FACTOR = 2.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "autograd_fn.py",
                               "chainlens_autograd_fn_fixtures", FACTOR)

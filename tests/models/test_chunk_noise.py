@@ -6,19 +6,15 @@ heldout9: a VAE's mean-field encoder and a diffusion UNet's QKV attention).
 Checked against torch at the same default init (16 seeded draws each side).
 Fixtures: tests/models/fixtures/chunk_noise.py."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_chunk_noise",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 FACTOR = 2.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "chunk_noise.py",
                               "chainlens_chunk_noise_fixtures", FACTOR)

@@ -2,10 +2,10 @@
 are read like the bracketed list (red team F9), and their flow agrees with
 PyTorch's (tests/models/fixtures/comprehensions.py)."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
@@ -14,10 +14,6 @@ torch = pytest.importorskip("torch")
 HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "comprehensions.py"
 FACTOR = 5.0  # per-layer ratios, 16 seeded draws each side
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_comprehensions",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 models = torch_flow.load(FIXTURE, "chainlens_comprehension_fixtures")
 UNITS = {u.label: u for u in read_document(FIXTURE.read_text(), path=str(FIXTURE)).programs}
 

@@ -9,21 +9,17 @@ of 3-D ones, which the file does not say), the flow is shown, not judged.  A
 class token concatenated along the sequence axis stays a skip that says so.
 Fixtures: tests/models/fixtures/concat.py."""
 
-import importlib.util
 import pathlib
 import textwrap
 
 import numpy as np
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_concat",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 2.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "concat.py", "chainlens_concat_fixtures",

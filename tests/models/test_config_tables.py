@@ -7,18 +7,14 @@ them built nothing, and the stack was read without its layers).  Checked
 against torch at the same default init (16 seeded draws each side).
 Fixtures: tests/models/fixtures/config_tables.py."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_config_tables",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 FACTOR = 2.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "config_tables.py",
                               "chainlens_config_tables_fixtures", FACTOR)

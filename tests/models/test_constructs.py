@@ -3,11 +3,11 @@ module each (tests/models/fixtures/constructs.py, read with ast and imported
 here to run with torch): what is read, what the hover says was assumed, and
 for the gradient-bearing readings, per-layer ratios against PyTorch's."""
 
-import importlib.util
 import pathlib
 from fractions import Fraction
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.core.walk import postorder
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
@@ -16,10 +16,6 @@ torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "constructs.py"
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_constructs",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 3.0
 READ = torch_flow.FixtureFile(FIXTURE, "chainlens_construct_fixtures", FACTOR)

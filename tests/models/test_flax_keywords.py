@@ -9,20 +9,15 @@ the same laws (JAX is not installed): Xavier-uniform kernels over their
 ``**kwargs`` the reader cannot see is read without them, as before, and the
 hover says so; ``dict(**base, ...)`` of written dicts is their entries."""
 
-import importlib.util
-import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-_spec = importlib.util.spec_from_file_location(
-    "chainlens_torch_flow_flax_keywords", pathlib.Path(__file__).parent / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 
 WIDTH = 16  # the width chainlens assumes for an input no layer fixes
 

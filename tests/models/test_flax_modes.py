@@ -7,21 +7,16 @@ read as a head drawn apart from the table, shown and not judged.  Checked
 against PyTorch running the same networks at Flax's laws (JAX is not
 installed): LeCun-normal kernels (truncated at ±2σ, rescaled), zero biases."""
 
-import importlib.util
 import math
-import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-_spec = importlib.util.spec_from_file_location(
-    "chainlens_torch_flow_flax_modes", pathlib.Path(__file__).parent / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 assert_ratios_agree, torch_ratios, verdict = (torch_flow.assert_ratios_agree,
                                               torch_flow.torch_ratios, torch_flow.verdict)
 

@@ -7,18 +7,14 @@ model, the hover names each size assumed, and torch run at those sizes
 agrees per layer.  A scale that is not a size is never guessed.
 Fixtures: tests/models/fixtures/flow_init.py."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_init_sizes",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 3.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "flow_init.py",

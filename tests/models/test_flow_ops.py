@@ -8,17 +8,14 @@ two layers cut by ``torch.split`` (each layer keeps its own row of the
 table), layers moved ``.to(device)``.  Fixtures:
 tests/models/fixtures/flow_ops.py."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_ops", HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 3.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "flow_ops.py", "chainlens_flow_ops_fixtures",

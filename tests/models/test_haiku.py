@@ -8,21 +8,16 @@ zeros; ``VarianceScaling(s, 'fan_in', 'truncated_normal')`` stddev
 offset zeros.  The kernel of ``hk.Linear`` is (in, out), PyTorch's weight
 (out, in): the same Frobenius norm."""
 
-import importlib.util
 import math
-import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
-_spec = importlib.util.spec_from_file_location(
-    "chainlens_torch_flow_haiku", pathlib.Path(__file__).parent / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 assert_ratios_agree, torch_ratios, verdict = (torch_flow.assert_ratios_agree,
                                               torch_flow.torch_ratios, torch_flow.verdict)
 

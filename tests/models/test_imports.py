@@ -8,19 +8,14 @@ points into another file."""
 import ast
 import importlib
 import importlib.util
-import pathlib
 import sys
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends import python_project
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.frontends.python_imports import MAX_IMPORT_NAMES, read_imports
 from chainlens.engine.health.analysis import analyze
-
-_spec = importlib.util.spec_from_file_location(
-    "chainlens_torch_flow_imports", pathlib.Path(__file__).resolve().parent / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 
 BLOCKS = '''
 import torch

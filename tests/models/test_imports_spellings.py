@@ -3,19 +3,13 @@ as th``), a class that is a library layer under the file's own name
 (``class LayerNorm(nn.LayerNorm)``), ``torch.autograd.Variable``; each read
 as PyTorch runs it (the same flow as the usual spelling, checked with torch)."""
 
-import importlib.util
-import pathlib
 
 import pytest
 import torch
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 from torch.autograd import Variable
-
-_spec = importlib.util.spec_from_file_location(
-    "chainlens_torch_flow_spellings", pathlib.Path(__file__).resolve().parent / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 
 USUAL = '''
 import torch

@@ -11,16 +11,13 @@ import pathlib
 import sys
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_library_forms",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "library_forms.py",
                               "chainlens_library_forms_fixtures", 2.0)
 

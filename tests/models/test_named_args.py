@@ -4,18 +4,14 @@ one class of that name, built with no arguments, said in the hover and
 checked per layer against PyTorch with that class passed in; a class that
 itself needs arguments is not guessed (the skip names the argument)."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_named_args",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "named_args.py",
                               "chainlens_named_args_fixtures", 2.0)
 fixtures = READ.module

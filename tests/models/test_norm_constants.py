@@ -4,11 +4,10 @@ norm at gamma = 0, torchvision's zero_init_residual, Flax's
 At gamma = 0 each block starts as the identity and its branch layers get no
 gradient at all, exactly as PyTorch measures them."""
 
-import importlib.util
-import pathlib
 import textwrap
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
@@ -16,10 +15,6 @@ torch = pytest.importorskip("torch")
 nn = torch.nn
 F = torch.nn.functional
 
-_spec = importlib.util.spec_from_file_location(
-    "chainlens_torch_flow_norm_constants", pathlib.Path(__file__).parent / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 
 SOURCE = textwrap.dedent("""
     import torch.nn as nn

@@ -3,20 +3,15 @@ F28): a count too large to build is refused before anything is built, with
 the reason in chainlens's words; a size the file does not fix is never an
 internal exception shown to the user."""
 
-import importlib.util
 import time
 from pathlib import Path
 
 import pytest
 import torch
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
-
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow",
-                                               Path(__file__).parent / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 
 COMPREHENSION = '''
 from torch import nn

@@ -15,22 +15,18 @@ init (16 seeded draws each side):
   taken at the builder's defaults changes none of its arguments.
 Fixtures: tests/models/fixtures/shape_views.py."""
 
-import importlib.util
 import math
 import pathlib
 import time
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_shape_views",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 2.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "shape_views.py",

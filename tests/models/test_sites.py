@@ -6,19 +6,15 @@ and the hover says which site.  Fixtures tests/models/fixtures/sites_*.py
 are read with ast and imported here to run with torch: the per-layer
 ratios agree with PyTorch's."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_sites",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 3.0
 FACTORY = torch_flow.FixtureFile(HERE / "fixtures" / "sites_factory.py",

@@ -6,8 +6,6 @@ value (a 20-layer reading of a 2-layer model gave a false 'vanishing'); a
 later assignment does not reach back; a class whose parameters all have
 defaults is read with the arguments the file builds it with."""
 
-import importlib.util
-import pathlib
 
 import pytest
 from chainlens.engine.frontends.document import read_document
@@ -90,11 +88,8 @@ def test_an_assignment_after_the_call_does_not_reach_back():
 
 def test_a_class_with_defaults_is_read_as_the_file_builds_it_and_matches_torch():
     torch = pytest.importorskip("torch")
-    here = pathlib.Path(__file__).parent
-    spec = importlib.util.spec_from_file_location("chainlens_torch_flow_changed",
-                                                  here / "torch_flow.py")
-    torch_flow = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(torch_flow)
+    import torch_flow  # loaded by conftest.py (tests are not a package)
+
     unit, _ = _net("model = Net(depth=3)\n")
     assert "built as the file builds it" in " | ".join(unit.notes)
     namespace: dict = {}

@@ -4,19 +4,15 @@ the hover naming the builder and line; deep copies keep a re-initialisation
 made before the copy.  Fixture tests/models/fixtures/sites_inner.py, read
 with ast and imported here to run with torch."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_sites_inner",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 FACTOR = 3.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "sites_inner.py",
                               "chainlens_sites_inner", FACTOR)

@@ -5,10 +5,10 @@ comparisons; and what stays a skip (a conditional on data, a while loop).
 Fixtures: tests/models/fixtures/statements.py, read with ast and imported
 here to run with torch: the per-layer ratios agree with PyTorch's."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
@@ -16,10 +16,6 @@ torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "statements.py"
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_statements",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 3.0
 READ = torch_flow.FixtureFile(FIXTURE, "chainlens_statement_fixtures", FACTOR)

@@ -6,18 +6,14 @@ gate the conv's weight rows.  A cut along any other axis of a conv's output
 (its positions) stays a skip that says so.
 Fixtures: tests/models/fixtures/tensor_ops.py."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 
 torch = pytest.importorskip("torch")
 
 HERE = pathlib.Path(__file__).parent
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow_tensor_ops",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 #: per-layer ratios agree within this factor (16 seeded draws each side)
 FACTOR = 2.0
 READ = torch_flow.FixtureFile(HERE / "fixtures" / "tensor_ops.py",

@@ -2,10 +2,10 @@
 PyTorch users measure (tests/models/fixtures/stacks.py, read by chainlens
 with ast and imported here to run with torch)."""
 
-import importlib.util
 import pathlib
 
 import pytest
+import torch_flow  # loaded by conftest.py (tests are not a package)
 from chainlens.engine.frontends.document import read_document
 from chainlens.engine.health.analysis import analyze
 
@@ -15,10 +15,6 @@ HERE = pathlib.Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "stacks.py"
 #: per-layer ratios must agree within this factor (16 seeded draws each side)
 FACTOR = 5.0
-_spec = importlib.util.spec_from_file_location("chainlens_torch_flow",
-                                               HERE / "torch_flow.py")
-torch_flow = importlib.util.module_from_spec(_spec)  # tests are not a package
-_spec.loader.exec_module(torch_flow)
 stacks = torch_flow.load(FIXTURE, "chainlens_model_fixtures")
 DOC = read_document(FIXTURE.read_text(), path=str(FIXTURE))
 UNITS = {u.label: u for u in DOC.programs}
