@@ -25,8 +25,8 @@ from chainlens.engine.frontends.document import Unit
 from chainlens.engine.frontends.latex_decorated import redecorate_latex, redecorate_unicode
 from chainlens.engine.frontends.latex_text import normalise
 from chainlens.engine.frontends.note_generic import generic_verdict
+from chainlens.engine.frontends.note_readings import OTHER_FUNCTION
 from chainlens.engine.frontends.note_units import read_claimed
-from chainlens.engine.frontends.notes import OTHER_FUNCTION
 from chainlens.engine.health.fixes import Remedy, TextEdit
 from chainlens.engine.health.report import Finding
 from chainlens.engine.language.reader import parse, parse_expr

@@ -168,7 +168,7 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
 def _through_inner(d: Definition, wrt: str, defs: dict[str, Definition]) -> bool:
     """``f(u) = u^2`` with ``u = 3x + 1`` given nearby, then ``\\frac{df}{dx}``: f's
     variable is itself a formula of x there, so df/dx is the derivative of f(u(x))
-    (the claim's reader substitutes u: see ``notes._inner_names``)."""
+    (the claim's reader substitutes u: see ``note_readings.inner_names``)."""
     if len(d.vars) != 1 or d.vars[0] == wrt:
         return False
     u = defs.get(d.vars[0])
