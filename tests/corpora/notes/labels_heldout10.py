@@ -5,9 +5,10 @@ was not run on these notes before the labels were committed.  The sources
 (sources.json, "split": "heldout10") are fourteen repositories no earlier
 split uses: a student's wiki pages (an A-level assessment answered line by
 line, partly unfinished and wrong; inverse-trig derivatives with a 1 + for a
-1 -), a teacher's Jekyll notes (exp/log derivatives proved from the limit,
-log_k written with \\log_k; arctan's derivative written tan^inv'; the
-trig-derivative cycle; a product-rule problem page that is generic only), a
+1 -), a teacher's Jekyll notes (the rules and the x^n proof, exp/log
+derivatives proved from the limit, log_k written with \\log_k; arctan's
+derivative written tan^inv'; the trig-derivative cycle; undoing the chain
+rule; a product-rule problem page that is generic only), a
 problem set's worked solutions (45 exercises: roots, quotient and chain
 rule, parameters a, b, c, p, r, m, n, variables t, z, v; one side retracted
 with "Wait."), a student's Obsidian calculus pages (implicit
@@ -88,6 +89,33 @@ HELDOUT10 = {
   (73, "atan(x)", "x", "1/(x**2+1)"), (75, "atan(x)", "x", "1/(x**2+1)"),
  ],
  "amalex5__product_rule_problems.md": [],   # f, g, f_1 ... f_n only
+ "amalex5__differentiation.md": [   # 25: a limit; 35-37, 60-61, 84-96, 117, 146-170, 225: generic; 177, 231, 235, 239, 243's first sides hold ()'
+  (19, "x**n", "x", "n*x**(n-1)"), (21, "x**n", "x", "n*x**(n-1)"), (29, "x**12", "x", "12*x**11"),
+  (46, "5*x**2", "x", "5*2*x"), (47, "5*x**2", "x", "10*x"),   # the chain of line 41, continued in the next align block
+  (54, "x**12+x**5", "x", "12*x**11+5*x**4"),
+  (104, "7*x**10+3*x**9-2*x**13+5", "x", "7*10*x**9+3*9*x**8-2*13*x**12+0"), (105, "7*x**10+3*x**9-2*x**13+5", "x", "70*x**9+27*x**8-26*x**12"),
+  (111, "10*x**15-12*x**4+5*x**3+2*x-7", "x", "10*15*x**14-12*4*x**3+5*3*x**2+2*x**0-0"),
+  (112, "10*x**15-12*x**4+5*x**3+2*x-7", "x", "150*x**14-48*x**3+15*x**2+2"),
+  (178, "x**2*sin(x)", "x", "2*x*sin(x)+x**2*cos(x)"),
+  (208, "x**2/sin(x)", "x", "(2*x*sin(x)-x**2*cos(x))/sin(x)**2"),   # 204: a '!=' line
+  (232, "sin(x**4)", "x", "cos(x**4)*4*x**3"), (236, "sin(x)**4", "x", "4*sin(x)**3*cos(x)"),
+  (240, "(x**3+x**9)**22", "x", "22*(x**3+x**9)**21*(3*x**2+9*x**8)"), (244, "exp(x**2)", "x", "exp(x**2)*2*x"),
+ ],
+ "amalex5__derivative_of_x_n.md": [   # 12: '=?'; 61-64, 131-133: answers without '='; 156: a difference quotient
+  (10, "x**2", "x", "2*x"), (10, "x**3", "x", "3*x**2"), (10, "x**4", "x", "4*x**3"),
+  (67, "x**2", "x", "2*x"), (68, "x**3", "x", "3*x**2"), (69, "x**4", "x", "4*x**3"), (70, "x**5", "x", "5*x**4"),
+  (135, "x**n", "x", "n*x**(n-1)"), (145, "x**n", "x", "n*x**(n-1)"), (152, "x**n", "x", "n*x**(n-1)"),
+  (154, "1/x**n", "x", "-n/x**(n+1)"), (154, "1/x**n", "x", "-n*x**(-n-1)"),
+ ],
+ "amalex5__undoing_the_chain_rule.md": [   # integrals elsewhere; 72, 101, 128, 141's first sides hold d/dx
+  (29, "x**2", "x", "2*x"), (73, "sin(x**2+5*x)", "x", "cos(x**2+5*x)*(2*x+5)"),
+  (102, "(x**5-2*x**3+7)**347", "x", "347*(x**5-2*x**3+7)**346*(5*x**4-6*x**2+0)"),
+  (103, "(x**5-2*x**3+7)**347", "x", "347*(x**5-2*x**3+7)**346*(5*x**4-6*x**2)"),
+  (129, "(x**8+3*x**4)**7", "x", "7*(x**8+3*x**4)**6*(8*x**7+12*x**3)"), (130, "(x**8+3*x**4)**7", "x", "7*(x**8+3*x**4)**6*(8*x**7+12*x**3)"),
+  (142, "(x**8+3*x**4)**7/7", "x", "Rational(1,7)*7*(x**8+3*x**4)**6*(8*x**7+12*x**3)"),
+  (143, "(x**8+3*x**4)**7/7", "x", "1/7*7*(x**8+3*x**4)**6*(8*x**7+12*x**3)"),   # \cancel{7} read as 7
+  (144, "(x**8+3*x**4)**7/7", "x", "(x**8+3*x**4)**6*(8*x**7+12*x**3)"),
+ ],
  "amalex5__trig_derivatives.md": [
   (8, "sin(x)", "x", "cos(x)"), (9, "cos(x)", "x", "-sin(x)"), (16, "sin(x)", "x", "-sin(x)", 2),
  ],
