@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from chainlens.cli.batchrun import BatchOptions, Summary, run_batch
 from chainlens.engine.core.source import ChainError
@@ -110,6 +111,12 @@ def main(args: argparse.Namespace) -> int:
     )
     if args.workers is not None:
         opts.workers = args.workers
+    if args.output and (args.output.endswith(("/", "\\")) or Path(args.output).is_dir()):
+        # was the raw "[Errno 21] Is a directory" (red team P2-18)
+        print(f"chainlens batch: error: -o {args.output} is a directory; -o takes the file to "
+              f"write the records to, e.g. -o {args.output.rstrip('/')}/jobs.out.jsonl",
+              file=sys.stderr)
+        return 2
     if args.input == "-" and sys.stdin.isatty():  # nothing piped in: say what is awaited
         print("chainlens batch: reading jobs from the terminal, one JSON object a line "
               "(Ctrl-D ends); pass a file instead: chainlens batch JOBS.jsonl", file=sys.stderr)

@@ -54,6 +54,13 @@ def run(args) -> int:
 
     text, var = split_operator(args.expr)  # d/dx x^2: x^2 by x
     wrt = operator_wrt(args.wrt, var, text)
+    names = [n.strip() for n in (wrt or "").split(",") if n.strip()] if isinstance(wrt, str) \
+        else []
+    if len(names) > 1:  # the engine would say "the expression has x, y" of --wrt's names
+        from chainlens.engine.core.source import ChainError
+
+        raise ChainError(f"--wrt {wrt} names {len(names)} variables; check-derivative checks "
+                         "one derivative", hint=f"name one: --wrt {names[0]}")
     expr, wrt = _defined(read_source(text)[0], wrt)
     r = check_derivative(expr, args.claimed, wrt)
     if args.format == "json":

@@ -130,6 +130,11 @@ def run_files(args) -> int:
                 print(f"chainlens check: <stdin>: {exc}", file=sys.stderr)
                 return 2
             continue
+        if not path.strip():  # `check ''`: neither a file nor a claim (was "no such file: ")
+            print("chainlens check: nothing to check: the argument is empty; pass a note "
+                  "(notes.md), or a claim: chainlens check 'd/dx sin(x) = cos(x)'",
+                  file=sys.stderr)
+            return 2
         if _typed_claim(path):  # chainlens check "d/dx sin(x) = cos(x)"
             found = check_text(_ascii_claim(path), "<claim>", "markdown")
             unread = None if found else _unread_side(path)

@@ -11,6 +11,7 @@ a value or gradient is NaN/Inf the node that first produced it is reported as
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 
@@ -25,12 +26,23 @@ def register(subparsers) -> None:
                    help="a point (repeat for a batch); default: the program's @at lines")
     p.add_argument("--wrt", default=None, metavar="x,w",
                    help="inputs to differentiate by (default: @wrt, else all inputs)")
-    p.add_argument("--paths", type=int, default=0, metavar="N",
+    p.add_argument("--paths", type=_count, default=0, metavar="N",
                    help="also list the N largest chain-rule paths (scalar programs)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="also print the differentiation mode the cost model chose, and why")
     p.set_defaults(func=run)
+
+
+def _count(text: str) -> int:
+    """``--paths N``: a whole number ≥ 0 (``-3`` was accepted and ignored)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of paths ≥ 0, got {n}")
+    return n
 
 
 def parse_point(text: str) -> dict:
@@ -41,10 +53,15 @@ def parse_point(text: str) -> dict:
             depth += 1
         elif ch == "]":
             depth -= 1
+            if depth < 0:
+                raise EvaluationError(f"--at {text!r}: ']' at character {i + 1} closes no '['")
         elif ch == "," and depth == 0:
             if text[start:i].strip():
                 items.append(text[start:i])
             start = i + 1
+    if depth > 0:  # x=[1,2 would be read as no value for x at all (red team P2-18)
+        raise EvaluationError(f"--at {text!r}: unclosed '[' (a list is written x=[1, 2])",
+                              expected=("']'",))
     point = {}
     for item in items:
         name, sep, value = item.partition("=")

@@ -31,6 +31,11 @@ def run(args) -> int:
     from chainlens.cli.inputs import read_input
 
     doc, label = read_input(args.source)
+    if doc.kind == "chain" and not doc.text.strip():  # as `diff ''` says (was a silent exit 0)
+        from chainlens.engine.core.source import ChainError
+
+        raise ChainError("nothing to parse: the input is empty",
+                         hint="give an expression or a file, e.g. chainlens parse 'sin(x^2)'")
     if doc.kind == "chain":
         (unit,) = doc.units
         if args.format == "json":

@@ -67,3 +67,44 @@ def test_health_names_the_place_once_and_labels_a_limit(tmp_path):
     sarif = json.loads(chainlens("health", str(deep), "--format", "sarif").stdout)
     message = sarif["runs"][0]["results"][0]["message"]["text"]
     assert message.startswith("brackets nested more than"), message  # the place is the location
+
+
+# ---- P2-18: small inconsistencies
+
+
+def test_empty_inputs_are_errors_that_say_so():
+    run = chainlens("parse", "")
+    assert run.returncode == 2 and "nothing to parse" in run.stderr, run.stderr
+    run = chainlens("check", "")
+    assert run.returncode == 2 and "nothing to check" in run.stderr, run.stderr
+    assert "no such file" not in run.stderr
+
+
+def test_grad_at_with_an_unclosed_list_and_negative_paths():
+    run = chainlens("grad", "x^2", "--at", "x=[1,2")
+    assert run.returncode == 2 and "unclosed '['" in run.stderr, run.stderr
+    run = chainlens("grad", "x^2", "--at", "x=1]")
+    assert run.returncode == 2 and "closes no '['" in run.stderr, run.stderr
+    run = chainlens("grad", "x^2", "--at", "x=1", "--paths", "-3")
+    assert run.returncode == 2 and "--paths" in run.stderr, run.stderr
+    run = chainlens("grad", "x^2", "--at", "x=1.5", "--paths", "0")
+    assert run.returncode == 0 and "∂f/∂x = 3" in run.stdout  # 2x at 1.5, by hand
+
+
+def test_check_derivative_with_two_wrt_names_says_what_was_given():
+    run = chainlens("check-derivative", "x^2", "2x", "--wrt", "x,y")
+    assert run.returncode == 2
+    assert "--wrt x,y names 2 variables" in run.stderr and "the expression has" not in run.stderr
+    ok = chainlens("check-derivative", "x^2*y", "2x*y", "--wrt", "x")
+    assert ok.returncode == 0  # d/dx x²y = 2xy
+
+
+def test_batch_output_to_a_folder_is_a_sentence(tmp_path):
+    jobs = tmp_path / "j.jsonl"
+    jobs.write_text('{"id": 1, "expr": "x^2", "wrt": "x"}\n', encoding="utf-8")
+    run = chainlens("batch", str(jobs), "-o", str(tmp_path) + "/")
+    assert run.returncode == 2
+    assert "is a directory; -o takes the file" in run.stderr and "Errno" not in run.stderr
+    out = tmp_path / "o.jsonl"
+    assert chainlens("batch", str(jobs), "-o", str(out), "-q").returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["derivative"]["x"]["text"] == "2*x"
