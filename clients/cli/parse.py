@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from fractions import Fraction
 
+from chainlens.engine.core.source import ChainError
+
 FORMATS = ("text", "unicode", "latex", "python", "json")
 
 
@@ -32,8 +34,6 @@ def run(args) -> int:
 
     doc, label = read_input(args.source)
     if doc.kind == "chain" and not doc.text.strip():  # as `diff ''` says (was a silent exit 0)
-        from chainlens.engine.core.source import ChainError
-
         raise ChainError("nothing to parse: the input is empty",
                          hint="give an expression or a file, e.g. chainlens parse 'sin(x^2)'")
     if doc.kind == "chain":
