@@ -5,6 +5,7 @@ backward) that turned finite arguments into a non-finite value."""
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -15,6 +16,9 @@ from chainlens.engine.numeric.results import NonFinite
 from chainlens.engine.numeric.tape import Tape
 
 __all__ = ["locate"]
+
+#: A call as written: ``sqrt(``, ``np.sqrt (``, ``\sqrt{`` (the last name).
+_CALL = re.compile(r"\s*\\?(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\s*[({]")
 
 
 def locate(tape: Tape, code, program: Program, decl_span: Callable[[str], Span | None],
@@ -82,4 +86,19 @@ def _report(tape: Tape, program: Program, decl_span, phase: str, k: int,
     op = slot.node.op if slot.op == "const" else slot.op  # a folded constant's op
     name = slot.value if slot.op == "input" else slot.owner
     span = decl_span(name) if slot.op == "input" else tape.span(program, k)
-    return NonFinite(phase, op, name, None if span == NOWHERE else span, count)
+    span = None if span == NOWHERE else span
+    if op == "pow" and span is not None:
+        op = _written(program, span) or op
+    return NonFinite(phase, op, name, span, count)
+
+
+def _written(program: Program, span: Span) -> str | None:
+    """The function the user called where the IR has ``pow`` (``sqrt(x)`` is
+    ``x^(1/2)`` once read): the report names what they wrote (red team
+    P2-11: "first produced ... by pow" for ``sqrt(x)`` at 0).  ``x^x`` is no
+    call, and stays ``pow``."""
+    source = getattr(program, "source", None)
+    if not source or not 0 <= span.start < span.end <= len(source):
+        return None
+    m = _CALL.match(source[span.start:span.end])
+    return m.group(1) if m else None

@@ -22,7 +22,8 @@ def test_forward_nan_is_located_at_its_node_and_span():
     kernel = compile(program)
     # z = -1 -> log NaN at point 0; z = 1e-3 -> a + 1 < 0 -> sqrt NaN at point 1; point 2 fine
     ev = kernel({"w": np.array([-1.0, 1.0, 1.0]), "x": np.array([1.0, 1e-3, 2.0])})
-    assert report_text(ev) == [("forward", "log", "a", 1), ("forward", "pow", "r", 1)]
+    # sqrt is x^(1/2) once read; the report names what was written
+    assert report_text(ev) == [("forward", "log", "a", 1), ("forward", "sqrt", "r", 1)]
     log_report = ev.nonfinite[0]
     assert SOURCE[log_report.span.start:log_report.span.end] == "log(z)"
     assert np.isfinite(ev.values["L"][2]) and not np.isfinite(ev.values["L"][:2]).any()
@@ -32,8 +33,20 @@ def test_backward_inf_is_located_where_the_derivative_blows_up():
     # sqrt at 0: the value is finite, its derivative is not
     source = "L = sqrt(x^2) + x"
     ev = compile(parse(source))({"x": np.array([0.0, 2.0])})
-    assert report_text(ev) == [("backward", "pow", "L", 1)]
+    assert report_text(ev) == [("backward", "sqrt", "L", 1)]
     assert ev.values["L"][0] == 0.0
+
+
+@pytest.mark.parametrize(("source", "op"), [
+    ("L = sqrt(x)", "sqrt"),  # red team P2-11: it said pow
+    ("L = 3 * np.sqrt(x) + x", "sqrt"),
+    ("L = x^x", "pow"),  # a power as written
+    ("L = x**(1/2)", "pow"),
+])
+def test_the_culprit_is_named_as_written(source, op):
+    # at 0: sqrt's derivative is inf, x^x's (x^x (log x + 1)) is not finite
+    ev = compile(parse(source))({"x": np.array([0.0, 2.0])})
+    assert [(nf.phase, nf.op, nf.count) for nf in ev.nonfinite] == [("backward", op, 1)]
 
 
 def test_scalar_fast_path_falls_back_and_reports():
