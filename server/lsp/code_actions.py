@@ -30,8 +30,10 @@ from chainlens.server.lsp.insertions import (
     chain_code,
     comment_lines,
     indent_of,
+    indent_unit,
     line_after,
     python_helper,
+    reindented,
     still_reads,
 )
 from chainlens.server.lsp.python_names import signature_at
@@ -238,7 +240,8 @@ def _python(analysis: Analysis, offset: int) -> list[Offer]:
                                   params, signature, decorators)
         if source and max(len(line) for line in source.split("\n")) <= 2000:
             gap = [""] if indent else ["", ""]
-            lines = gap + [indent + line if line else ""
+            step = indent_unit(analysis.text, indent)  # the file's own (tabs stay tabs)
+            lines = gap + [indent + reindented(line, step) if line else ""
                            for line in source.strip("\n").split("\n")]
             out.append(_action(analysis, f"Generate grad_{unit.label}({', '.join(params)})",
                                line_after(analysis.text, unit.span.end, lines)))

@@ -27,8 +27,8 @@ from chainlens.engine.frontends.document import read_document
 from chainlens.engine.printing import render, render_shared
 from chainlens.server.lsp.python_names import adds_unresolved
 
-__all__ = ["Insertion", "line_after", "indent_of", "comment_lines", "chain_code",
-           "python_helper", "still_reads", "MAX_COMMENT_LINES"]
+__all__ = ["Insertion", "line_after", "indent_of", "indent_unit", "reindented", "comment_lines",
+           "chain_code", "python_helper", "still_reads", "MAX_COMMENT_LINES"]
 
 #: A derivative longer than this is written with shared sub-expressions.
 SHARE_CHARS = 160
@@ -65,6 +65,32 @@ def indent_of(source: str, offset: int) -> str:
     start = source.rfind("\n", 0, offset) + 1
     line = source[start:]
     return line[:len(line) - len(line.lstrip(" \t"))]
+
+
+_BLOCK = re.compile(r"(?m)^([ \t]*)[^\s#][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*\n)*([ \t]+)\S")
+
+
+def indent_unit(source: str, indent: str = "") -> str:
+    """One level of the file's own indentation: what a block opened by a
+    ``:`` line adds (a tab in a tab-indented file, two spaces in a file of
+    two), so inserted code mixes no tabs and spaces (red team P2-16).  Four
+    spaces when the file shows none (a tab when ``indent`` has one)."""
+    for m in _BLOCK.finditer(source):
+        outer, inner = m.group(1), m.group(2)
+        if inner.startswith(outer) and len(inner) > len(outer):
+            unit = inner[len(outer):]
+            if unit.strip(" ") == "" or unit.strip("\t") == "":  # one kind of character
+                return unit
+    return "\t" if "\t" in indent else "    "
+
+
+def reindented(line: str, unit: str) -> str:
+    """A generated line (four spaces a level) at the file's ``unit``."""
+    if unit == "    ":
+        return line
+    body = line.lstrip(" ")
+    levels, extra = divmod(len(line) - len(body), 4)
+    return unit * levels + " " * extra + body
 
 
 def _shared(node: Node, notation: str) -> list[str]:
@@ -138,7 +164,7 @@ def python_helper(name: str, params: tuple[str, ...], node: Node, doc: str, inde
     helper callable exactly like the function it differentiates."""
     *lets, body = _shared(node, "python")
     code = "\n".join([*lets, body])
-    inner = indent + "    "
+    inner = indent + indent_unit(source, indent)
     head = signature if signature is not None else ", ".join(params)
     lines = [f"{indent}@{d}" for d in decorators]
     lines += [f"{indent}def {name}({head}):", f'{inner}"""{doc}"""']
