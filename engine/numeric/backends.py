@@ -31,13 +31,14 @@ from chainlens.engine.numeric.tape import Tape
 
 #: Points per block of the numba loop (its scratch stays in the L2 cache).
 _BLOCK = 256
-#: Longest tape whose numba loop uses the vectorisable exp (:mod:`.vmath`).
-#: LLVM vectorises a short loop (1M points, 1 thread, CPU time, load ~7:
-#: 1/(1+exp(-x)) 9.1 -> 6.0-6.7 ms, exp(-x^2/2) 8.6-9.9 -> 5.6-6.1 ms); the
-#: 50-layer chain's loop it does not ("unsafe dependent memory operations",
-#: also with 1-D scratch), and there the scalar polynomial is slower than
-#: libm (0.48 -> 2.1 s at 1M points) and compiles 3x longer.
-VECTOR_MAX_SLOTS = 32
+#: Longest tape whose numba loop uses the vectorisable helpers (:mod:`.vmath`).
+#: Since the loops vectorise whatever their length (1-D scratch, one array
+#: per output row, unsigned indices, ``noalias``: :func:`build_numba`) the
+#: 50-layer chain (257 slots) is one: its loop at 1M points, 1 core, CPU
+#: time at load ~14: 778 ms (libm exp) -> 590 ms.  Its compile takes ~3x
+#: longer (140 -> 430 s at that load, 15 -> ~45 s on a quiet machine, in
+#: the background build), so much longer tapes keep libm.
+VECTOR_MAX_SLOTS = 400
 #: A libm call LLVM does not turn into a vector instruction (sqrt, fabs... it does).
 _LIBM_CALL = re.compile(r"\bmath\.(?!sqrt\(|fabs\(|copysign\(|floor\(|ceil\()\w+\(")
 
@@ -308,14 +309,20 @@ def build_scalar(tape: Tape, wrt: tuple[int, ...], mode: str):
     return _define(src, _scalar_namespace(em.names), "run"), src
 
 
+def _at(row: int) -> str:
+    """The offset of scratch row ``row``, unsigned (int64 + uint64 is a
+    float64 in numba)."""
+    return f"np.uint64({row * _BLOCK})"
+
+
 def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool, ...],
                 sum_shared: bool = False, parallel: bool = True, how: str = "here"):
-    """``run(lo, hi, A0, A1, ..., OUT, ACC) -> number of non-finite results``
-    over points ``lo <= i < hi`` (threads run parts of one batch into one
-    ``OUT``, :mod:`.threads`): ``Ai`` holds input i's values (length n when
-    ``batched[i]``, else length 1, read once outside the loop); row r of
-    ``OUT`` receives the outputs then the Jacobian entries, output-major,
-    in columns ``lo:hi``.  With ``sum_shared``, entries
+    """``run(lo, hi, A0, A1, ..., O0, O1, ..., ACC) -> number of non-finite
+    results`` over points ``lo <= i < hi`` (threads run parts of one batch
+    into the same rows, :mod:`.threads`): ``Ai`` holds input i's values
+    (length n when ``batched[i]``, else length 1, read once outside the
+    loop); ``Or`` (length n: row r of one ``OUT`` array) receives the
+    outputs then the Jacobian entries, output-major, in ``lo:hi``.  With ``sum_shared``, entries
     for unbatched inputs are summed over the batch into ``ACC`` instead (the
     gradient of the batch total, as a training loop wants it).  Returns the
     compiled function, the seconds numba took (compiling, or loading from
@@ -333,30 +340,39 @@ def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool
     rows = outs + [e for e, flag in zip(jac, summed, strict=True) if not flag]
     for r, e in enumerate(rows):
         body, checks = (body_out, checks_out) if r < len(outs) else (body_grad, checks_grad)
-        body += [f"            o{r} = {e}", f"            OUT[{r}, i] = o{r}"]
+        body += [f"            o{r} = {e}", f"            O{r}[i] = o{r}"]
         # x - x is 0 exactly when x is finite: a branch-free test (fastmath
         # is off, so it is not folded away).
         checks.append(f"(o{r} - o{r} != 0.0)")
-    body_grad += [f"            s{r} += {e}"
-                  for r, (e, flag) in enumerate(zip(jac, summed, strict=True)) if flag]
-    for body, checks in ((body_out, checks_out), (body_grad, checks_grad)):
-        if checks:
-            body.append(f"            bad += {' | '.join(checks)}")
 
     # Blocks of points: the forward pass of every point of a block, keeping
-    # the values the derivatives need in a scratch array, then the backward
-    # pass.  One fused loop would run each point's long chain of dependent
+    # the values the derivatives need in scratch, then the backward pass.
+    # One fused loop would run each point's long chain of dependent
     # operations at latency; two shorter loop bodies let the CPU overlap
-    # neighbouring points (3x on the 50-layer chain).
+    # neighbouring points (3x on the 50-layer chain).  Both loops are
+    # written so that LLVM vectorises them: one 1-D scratch array ``W``
+    # whose rows are at constant offsets (a 2-D array's row stride is a
+    # run-time value, and two rows of it "may alias"), one 1-D array per
+    # output row, and the batch totals of shared inputs kept per lane of
+    # the block in rows of ``W`` (a running ``s += c`` is a reduction LLVM
+    # may not reorder without fast-math, which kept the loop scalar); the
+    # lanes are added up in order after the last block.
     used = sorted({int(m) for line in backward + body_grad
                    for m in re.findall(r"\bv(\d+)\b", line)})
     kept = [k for k in used if tape.slots[k].op not in ("input", "const")]
     reload = [k for k in used if k in position and batched[position[k]]]
-    scratch = f"T = np.empty(({max(1, len(kept))}, {_BLOCK}))"
+    sums = [(r, e) for r, (e, flag) in enumerate(zip(jac, summed, strict=True)) if flag]
+    base = len(kept)  # W's rows: kept values, then one row of lane totals per sum
+    body_grad += [f"            W[j + {_at(base + q)}] += {e}" for q, (_, e) in enumerate(sums)]
+    for body, checks in ((body_out, checks_out), (body_grad, checks_grad)):
+        if checks:
+            body.append(f"            bad += {' | '.join(checks)}")
+    scratch = f"W = np.zeros({max(1, base + len(sums)) * _BLOCK})"
     params = "".join(f"A{r}, " for r in range(len(slots)))
-    lines = [f"def run(lo, hi, {params}OUT, ACC):", "    bad = 0"]
-    lines += [f"    s{r} = 0.0" for r, flag in enumerate(summed) if flag]
+    params += "".join(f"O{r}, " for r in range(len(rows)))
+    lines = [f"def run(lo, hi, {params}ACC):", "    bad = 0"]
     lines += [f"    v{k} = A{r}[0]" for r, k in enumerate(slots) if not batched[r]]
+    lines += [f"    s{r} = 0.0" for r, _ in sums]
     if parallel:  # blocks spread over the cores, each with its own scratch
         lines += [f"    for block in numba.prange((hi - lo + {_BLOCK - 1}) // {_BLOCK}):",
                   f"        start = lo + block * {_BLOCK}",
@@ -364,23 +380,34 @@ def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool
     else:
         lines += [f"    {scratch}", f"    for start in range(lo, hi, {_BLOCK}):",
                   f"        stop = min(start + {_BLOCK}, hi)"]
-    lines.append("        for i in range(start, stop):")
+    # unsigned indices: a signed one is checked for < 0 (numba's wraparound),
+    # and that select made LLVM load the vector's four points one by one
+    # (exp(-x^2/2): 9.4 -> 5.5 ms per 1M points)
+    lines += ["        us, ue = np.uint64(start), np.uint64(stop)",
+              "        for i in range(us, ue):", "            j = i - us"]
     lines += [f"            v{k} = A{r}[i]" for r, k in enumerate(slots) if batched[r]]
     lines += forward + body_out
-    lines += [f"            T[{r}, i - start] = v{k}" for r, k in enumerate(kept)]
+    lines += [f"            W[j + {_at(q)}] = v{k}" for q, k in enumerate(kept)]
     if backward or body_grad:
-        lines.append("        for i in range(start, stop):")
+        lines += ["        for i in range(us, ue):", "            j = i - us"]
         lines += [f"            v{k} = A{position[k]}[i]" for k in reload]
-        lines += [f"            v{k} = T[{r}, i - start]" for r, k in enumerate(kept)]
+        lines += [f"            v{k} = W[j + {_at(q)}]" for q, k in enumerate(kept)]
         lines += backward + body_grad
-    lines += [f"    ACC[{r}] = s{r}" for r, flag in enumerate(summed) if flag]
+    if parallel:  # each block's lane totals (a prange reduction)
+        lines += [f"        for j in range({_BLOCK}):"]
+        lines += [f"            s{r} += W[{(base + q) * _BLOCK} + j]"
+                  for q, (r, _) in enumerate(sums)]
+    elif sums:
+        lines += [f"    for j in range({_BLOCK}):"]
+        lines += [f"        s{r} += W[{(base + q) * _BLOCK} + j]" for q, (r, _) in enumerate(sums)]
+    lines += [f"    ACC[{r}] = s{r}" for r, _ in sums]
     lines.append("    return bad")
     src = "\n".join(lines)
     helpers = _helpers()
     helpers.update(vmath.FUNCTIONS)
     used_helpers = {name: helpers[name] for name in em.names if name in helpers}
 
-    shapes = [(1,)] * len(slots) + [(max(1, len(rows)), 1), (len(summed),)]
+    shapes = [(1,)] * (len(slots) + len(rows)) + [(len(summed),)]
     build = {"here": jit.compile_loop, "elsewhere": jit.build_elsewhere,
              "cached": jit.load_cached}[how]
     jitted, seconds, _loaded = build(src, "run", used_helpers, parallel, shapes)

@@ -35,10 +35,10 @@ __all__ = ["Emitter", "NUMBA_CALLS", "RANGED", "literal"]
 #: same value (:mod:`.vmath`): LLVM cannot vectorise a loop that calls
 #: libm, and ``exp`` dominates sigmoid, softplus and Gaussian programs,
 #: ``sin``/``cos`` trigonometric ones (``sin(x^2)``: sin and its derivative's cos),
-#: ``log`` log-likelihoods (``log(cos(x))``), ``log1p`` softplus.
-#: Only short programs' loops vectorise (:data:`.backends.VECTOR_MAX_SLOTS`).
+#: ``log`` log-likelihoods (``log(cos(x))``), ``log1p`` softplus, ``tanh`` tanh layers.
+#: Tapes past :data:`.backends.VECTOR_MAX_SLOTS` keep libm (compile time).
 NUMBA_CALLS = {"math.exp(": "_vexp", "math.sin(": "_vsin", "math.cos(": "_vcos",
-               "math.log(": "_vlog", "math.log1p(": "_vlog1p"}
+               "math.log(": "_vlog", "math.log1p(": "_vlog1p", "math.tanh(": "_vtanh"}
 #: Helpers that give NaN for finite arguments they do not reduce
 #: (``|x| > vmath.TRIG_MAX``): a loop using one runs a batch with NaN/Inf
 #: again on numpy (:meth:`.kernel.Kernel._run_numba`).

@@ -50,7 +50,7 @@ __all__ = ["Builds", "STATS", "build_elsewhere", "cache_dir", "compile_loop", "d
            "load_cached", "read_plan", "write_plan"]
 
 #: Bump when the layout of generated files changes.
-_FORMAT = "4"
+_FORMAT = "5"
 #: How the builds of this process went: ``compiled`` (numba compiled a
 #: loop), ``loaded`` (numba loaded it from the disk cache), ``background``
 #: (builds started in a thread), ``failed``.
@@ -62,7 +62,7 @@ _LOCK = threading.Lock()
 #: own threads (:mod:`.threads`) without numba's thread pool.
 _OPTIONS = {"fastmath": False, "error_model": "numpy", "nogil": True}
 #: Longest a child process may take to compile one loop.
-_CHILD_TIMEOUT = 900
+_CHILD_TIMEOUT = 1800  # the 50-layer chain with vexp: 650 s at load 15
 
 
 def cache_dir() -> Path | None:
@@ -130,6 +130,38 @@ def _namespace(helpers: dict) -> dict:
     return ns
 
 
+def _njit(parallel: bool, cache: bool = False):
+    """numba's decorator for a generated loop: :data:`_OPTIONS`, and array
+    arguments marked ``noalias`` (:func:`_noalias_pipeline`)."""
+    import numba
+
+    return numba.njit(parallel=parallel, cache=cache, pipeline_class=_noalias_pipeline(),
+                      **_OPTIONS)
+
+
+_PIPELINE: list = []
+
+
+def _noalias_pipeline():
+    """numba's default pipeline with ``flags.noalias``: the data pointers of
+    the loop's arrays are LLVM ``noalias``.  True of every call
+    (:func:`.threads.run`): inputs are only read, each output row and ``ACC``
+    is written through its own array only, the scratch is the loop's own.
+    Without it LLVM must compare every pair of arrays before a vector loop,
+    and past 8 comparisons (the 50-layer chain's) it keeps the loop scalar
+    ("too many memory checks needed")."""
+    if not _PIPELINE:
+        from numba.core.compiler import CompilerBase, DefaultPassBuilder
+
+        class NoAlias(CompilerBase):
+            def define_pipelines(self):
+                self.state.flags.noalias = True
+                return [DefaultPassBuilder.define_nopython_pipeline(self.state)]
+
+        _PIPELINE.append(NoAlias)
+    return _PIPELINE[0]
+
+
 def _warm_args(shapes) -> tuple:
     return (0, 1, *(np.zeros(shape) for shape in shapes))
 
@@ -139,14 +171,13 @@ def compile_loop(source: str, fname: str, helpers: dict, parallel: bool, shapes)
     is there) for ``fname(lo, hi, *arrays of these shapes' ranks)``, called once
     so the machine code exists.  Returns ``(fn, seconds, loaded)``:
     ``loaded`` when nothing was compiled."""
-    import numba
 
     where = cache_dir()
     ns = _namespace(helpers)
     start = time.perf_counter()
     if where is None:
         exec(compile(source, f"<chainlens-{fname}>", "exec"), ns)  # generated code only
-        jitted = numba.njit(parallel=parallel, **_OPTIONS)(ns[fname])
+        jitted = _njit(parallel)(ns[fname])
     else:
         stem = f"k{_digest(source, helpers)}"
         path = where / f"{stem}.py"
@@ -160,7 +191,7 @@ def compile_loop(source: str, fname: str, helpers: dict, parallel: bool, shapes)
         spec.loader.exec_module(module)
         if Path(module.__file__).read_text() != source:
             raise RuntimeError(f"{path} changed while it was loaded")
-        jitted = numba.njit(parallel=parallel, cache=True, **_OPTIONS)(getattr(module, fname))
+        jitted = _njit(parallel, cache=True)(getattr(module, fname))
         try:
             jitted(*_warm_args(shapes))
         except Exception:
@@ -170,7 +201,7 @@ def compile_loop(source: str, fname: str, helpers: dict, parallel: bool, shapes)
             for stale in (where / "__pycache__").glob(f"{stem}.*"):
                 stale.unlink(missing_ok=True)
             exec(compile(source, f"<chainlens-{fname}>", "exec"), ns)  # generated code only
-            jitted = numba.njit(parallel=parallel, **_OPTIONS)(ns[fname])
+            jitted = _njit(parallel)(ns[fname])
             where = None
     jitted(*_warm_args(shapes))
     seconds = time.perf_counter() - start

@@ -54,11 +54,11 @@ def _pool(workers: int) -> ThreadPoolExecutor:
 
 def _one(fn, lo: int, hi: int, X, OUT, n_acc: int):
     ACC = np.zeros(n_acc)
-    return fn(lo, hi, *X, OUT, ACC), ACC
+    return fn(lo, hi, *X, *OUT, ACC), ACC
 
 
 def run(fn, batch: int, X, rows: int, n_acc: int, parts: int | None = None):
-    """``(bad, OUT, ACC)`` of the loop ``fn(lo, hi, *X, OUT, ACC)`` over
+    """``(bad, OUT, ACC)`` of the loop ``fn(lo, hi, *X, *OUT, ACC)`` over
     ``batch`` points, in ``parts`` contiguous parts (default: one per core
     from :data:`THREADS_MIN_BATCH` points on), each writing its own columns
     of one ``OUT`` (nothing is copied) and its own batch totals, added in

@@ -63,9 +63,9 @@ def test_a_nan_in_a_later_part_is_reported(kernel, monkeypatch):
 def test_small_batches_and_one_core_run_in_one_part(monkeypatch):
     calls = []
 
-    def loop(lo, hi, X, OUT, ACC):
+    def loop(lo, hi, X, O0, ACC):  # one 1-D array per output row
         calls.append(hi - lo)
-        OUT[0, lo:hi] = X[lo:hi]
+        O0[lo:hi] = X[lo:hi]
         return 0
 
     x = np.arange(10.0)
