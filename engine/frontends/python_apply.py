@@ -116,7 +116,7 @@ class Apply:
             return layer.built["table"]
         if spec.kind == "embedding":
             if (0, 1) not in layer.built:
-                self.layers.append((layer.label or spec.ctor, None, layer.span))
+                self.layers.append((self.row_name(layer, spec.ctor), None, layer.span))
                 dim = Dim(spec.fan_out if isinstance(spec.fan_out, int) else None)
                 flax = spec.framework == "flax"  # Flax: N(0, 1/features), torch N(0, 1)
                 e = self.declare(f"E_{self.tag(layer)}", "param", (dim,), layer.span,

@@ -317,7 +317,7 @@ def _split_param(fw, w: Param, c: Concat, where, rows: bool) -> list[Node]:
         if w.scale != 1.0:
             fw.scales[node.value] = w.scale
         names.append(node)
-    fw.layers.append((w.label or base, names[0].value, w.span))
+    fw.layers.append((fw.row_name(w, base), names[0].value, w.span))
     w.symbol = "<split>"  # read whole later: refused (fw.tensor of it raises)
     fw.notes.append(f"{w.label}: a parameter multiplying a concatenation, read as one block "
                     "per part (Σ_j x_j @ W_j)")

@@ -29,6 +29,7 @@ from chainlens.engine.frontends.python_init import InitReader
 from chainlens.engine.frontends.python_init_laws import declared_init, finish_inits
 from chainlens.engine.frontends.python_library import MEASURED_WIDTH as _MEASURED_WIDTH
 from chainlens.engine.frontends.python_library import call_library
+from chainlens.engine.frontends.python_names import torch_names
 from chainlens.engine.frontends.python_sites import site_arguments
 from chainlens.engine.frontends.python_values import (
     TYPICAL_WIDTH,
@@ -122,6 +123,7 @@ class _Forward(Apply):
 
     # ---- the program -----------------------------------------------------
     def run(self, mod: Mod, source: str) -> Built:
+        self.names = torch_names(mod)  # the flow table's rows: PyTorch's names
         entry = next(n for name in ("forward", "__call__") for n in mod.cls.body
                      if isinstance(n, ast.FunctionDef) and n.name == name)
         static = any(dotted(d) == ["staticmethod"] for d in entry.decorator_list)
@@ -282,7 +284,7 @@ class _Forward(Apply):
                                         v.span, v.init,
                                         fan_in=shape[0] if len(shape) > 1 else None,
                                         layer=len(self.layers) + 1).value
-                self.layers.append((v.label or v.symbol, v.symbol, v.span))
+                self.layers.append((self.row_name(v, v.symbol), v.symbol, v.span))
                 if v.scale != 1.0:
                     self.scales[v.symbol] = v.scale
                 if len(v.shape) > 2:  # a class token (1, 1, d): its cat is along a sequence
@@ -317,11 +319,16 @@ class _Forward(Apply):
             total = z if total is None else add(total, z)
         return Tensor(sym(self.bind("z", total, where)), out_dim)
 
+    def row_name(self, value, fallback: str) -> str:
+        """The flow table's name for a layer or parameter: PyTorch's
+        (``layers.0.fc``, :mod:`python_names`), else the reader's label."""
+        return getattr(self, "names", {}).get(id(value)) or value.label or fallback
+
     def layer_row(self, layer: Layer) -> int:
         """``layer``'s row in the flow table (1-based), added the first time
         (whichever piece of its weight comes first)."""
         if "index" not in layer.built:
-            self.layers.append((layer.label or layer.spec.ctor, None, layer.span))
+            self.layers.append((self.row_name(layer, layer.spec.ctor), None, layer.span))
             layer.built["index"] = len(self.layers)
         return layer.built["index"]
 

@@ -17,6 +17,7 @@ from chainlens.engine.core.limits import MAX_REPEAT
 from chainlens.engine.frontends.python_ast import dotted
 from chainlens.engine.frontends.python_backbones import backbone
 from chainlens.engine.frontends.python_layers import LayerSpec, layer_spec
+from chainlens.engine.frontends.python_names import register
 from chainlens.engine.frontends.python_site_records import note_site
 from chainlens.engine.frontends.python_statements import Nested
 from chainlens.engine.frontends.python_values import (
@@ -57,13 +58,14 @@ def fresh(value, label: str):
                              else fresh(v, label if k == "<super>" else f"{label}.{k}"))
         return copy
     if isinstance(value, Seq):
-        return Seq([fresh(v, f"{label}.{i}") for i, v in enumerate(value.items)], label)
+        return Seq([fresh(v, f"{label}.{i}") for i, v in enumerate(value.items)], label,
+                   value.keys)
     if isinstance(value, Items):
         names = ({k: fresh(v, f"{label}.{k}") for k, v in value.names.items()}
                  if value.names else None)
         items = (list(names.values()) if names else
                  [fresh(v, f"{label}.{i}") for i, v in enumerate(value.items)])
-        return Items(items, label, names)
+        return Items(items, label, names, value.registered)
     if isinstance(value, Param):
         return dataclasses.replace(value, symbol=None, label=label)
     return value
@@ -182,7 +184,8 @@ class InitCalls:
             if len(args) == 1 and isinstance(args[0], Unknown):
                 return args[0]
             if len(args) == 1 and isinstance(args[0], Items) and args[0].names:
-                return Seq(list(args[0].items), label)  # Sequential(OrderedDict(...))
+                return Seq(list(args[0].items), label,  # Sequential(OrderedDict(...))
+                           list(args[0].names))
             return Seq(list(args), label)
         if name in ("weight_norm", "spectral_norm", "parametrize") and args and isinstance(
                 args[0], Layer):
@@ -191,13 +194,13 @@ class InitCalls:
             return args[0]
         if name in ("ModuleList", "ParameterList"):
             if args and isinstance(args[0], Items | Unknown):
-                return args[0]  # an unknown count stays unknown: never an empty list
-            return Items([], label)
+                return register(args[0])  # an unknown count stays unknown: never empty
+            return Items([], label, registered=True)
         if name == "ModuleDict" and args and isinstance(args[0], Items):
-            return args[0]
+            return register(args[0])
         if name in ("ModuleDict", "dict"):
             names = dict(kwargs)
-            return Items(list(names.values()), label, names)
+            return Items(list(names.values()), label, names, registered=name == "ModuleDict")
         if name == "TransformerEncoder" and args and isinstance(args[0], Layer) and (
                 args[0].spec.kind == "encoder"):
             # num_layers deep copies of the layer (each its own weights), then the norm

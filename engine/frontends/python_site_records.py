@@ -73,12 +73,12 @@ def copy_value(value, memo: dict):
             out.attrs[k] = (Func(v.node, out) if isinstance(v, Func) and v.bound is value
                             else copy_value(v, memo))
     elif isinstance(value, Seq):
-        out = Seq([copy_value(v, memo) for v in value.items], value.label)
+        out = Seq([copy_value(v, memo) for v in value.items], value.label, value.keys)
     elif isinstance(value, Items):
         names = ({k: copy_value(v, memo) for k, v in value.names.items()}
                  if value.names else None)
         items = list(names.values()) if names else [copy_value(v, memo) for v in value.items]
-        out = Items(items, value.label, names)
+        out = Items(items, value.label, names, value.registered)
     elif isinstance(value, Tup):
         out = Tup([copy_value(v, memo) for v in value.items])
     else:

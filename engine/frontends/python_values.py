@@ -107,6 +107,8 @@ class Layer:
 class Seq:
     items: list
     label: str
+    #: Sequential(OrderedDict(...)): its entries' names, PyTorch's (python_names)
+    keys: list | None = None
 
 
 @dataclass
@@ -116,6 +118,8 @@ class Items:
     items: list
     label: str
     names: dict | None = None
+    #: wrapped by nn.ModuleList / nn.ModuleDict: PyTorch registers (and names) its entries
+    registered: bool = False
 
 
 @dataclass(eq=False)
