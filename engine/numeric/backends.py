@@ -393,7 +393,7 @@ def build_numba(tape: Tape, wrt: tuple[int, ...], mode: str, batched: tuple[bool
         lines += [f"            v{k} = A{position[k]}[i]" for k in reload]
         lines += [f"            v{k} = W[j + {_at(q)}]" for q, k in enumerate(kept)]
         lines += backward + body_grad
-    if parallel:  # each block's lane totals (a prange reduction)
+    if parallel and sums:  # each block's lane totals (a prange reduction)
         lines += [f"        for j in range({_BLOCK}):"]
         lines += [f"            s{r} += W[{(base + q) * _BLOCK} + j]"
                   for q, (r, _) in enumerate(sums)]
