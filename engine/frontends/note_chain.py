@@ -11,6 +11,7 @@ engine parses the pieces later.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from chainlens.engine.frontends.latex_decorated import unboxed
 from chainlens.engine.frontends.latex_text import normalise
@@ -26,7 +27,8 @@ from chainlens.engine.frontends.note_spans import components, raw_body
 __all__ = ["statements"]
 
 #: Where one statement of a fragment ends and the next begins.
-#: An arrow starts a new statement (``f(x) = 1/x \\rightarrow \\frac{df}{dx} = -1/x^2``),
+#: An arrow starts a new statement (``f(x) = 1/x \\rightarrow \\frac{df}{dx} = -1/x^2``,
+#: also typed ``=>``: ``\\text{By (3)} => \\frac{d}{dz} … = …``),
 #: as does a horizontal space between two (``… = y \\hspace{1in} \\frac{∂f}{∂y} = x``),
 #: or a bar with spaces before it (a table of rules written in one display), or a comma
 #: before the next name's ``=``, with a space or TeX's control space ``\<newline>`` after
@@ -34,6 +36,7 @@ __all__ = ["statements"]
 _STATEMENT = re.compile(r";|\\q?quad(?![A-Za-z])|\\text\s*\{\s*(?:or|and|,)\s*\}"
                         r"|,(?:\s|\\(?=\s))+(?=[A-Za-z\\]+[^=]*=)|\\hspace\*?\s*\{[^{}]*\}|\\hskip\s*-?[\d.]+\s*[a-z]{2}"
                         r"|\\(?:[Rr]ightarrow|implies|Longrightarrow|longrightarrow|mapsto)(?![A-Za-z])"
+                        r"|(?<![<\\])==?>"
                         r"|(?:\\ \s*){2,}\|")
 #: Relations that end a chain of equalities (what follows is not claimed equal).
 _STOP = re.compile(r"\\(?:neq?|approx|leq?|geq?|iff|to|sim"
@@ -163,10 +166,56 @@ def _chain(frag: Math, elements, reads, defs, same=None, macros=None):
             if head.get("gradient"):
                 yield from _gradient(frag, (ls, le), (cs, ce), head, defs, macros, step)
                 continue
-            yield Claim(claimed=frag.text[cs:ce], claimed_read=read,
-                        claimed_start=frag.start + cs,
-                        claimed_end=frag.start + ce, lhs_start=frag.start + ls,
-                        lhs_end=frag.start + le, step=step, **head)
+            claim = Claim(claimed=frag.text[cs:ce], claimed_read=read,
+                          claimed_start=frag.start + cs,
+                          claimed_end=frag.start + ce, lhs_start=frag.start + ls,
+                          lhs_end=frag.start + le, step=step, **head)
+            yield _first_term_reading(claim, frag.text[ls:le], h > 0)
+
+
+def _first_term_reading(claim: Claim, raw: str, inside: bool) -> Claim:
+    """``\\frac{df}{dz} = \\frac{d}{dz}\\ln(1 + e^{-z}) + (1 - y) = …``: an operator
+    inside a derivation (``inside``: not the chain's first element), written
+    before a sum without brackets, may take the first term only (the step
+    differentiates one term and keeps the other); so may one anywhere whose
+    brackets close before the sum goes on (``\\frac{d}{dx}(x^2) + x^3``).  The
+    claim gets that reading too (d/dz of the first term is the claimed side
+    less the other terms); it is judged only when both readings agree."""
+    body = raw_body(raw)
+    if claim.definition or body is None or raw[body[0] - 1:body[0]] in ("(", "[", "{") \
+            and re.match(r"\s*(?:\\right|\\[Bb]igg?r?)?\s*[)\]}]", raw[body[1]:]) \
+            or re.search(r"\\d?frac\s*\{\s*(?:d|\\partial)\s*\}", raw[body[0]:]):
+        return claim  # one bracketed operand, or a sum of operators (note_heads._summed)
+    read, depth = claim.expr_read, 0
+    for i, ch in enumerate(read):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        before = read[:i].rstrip()
+        # a sign that starts the next term (not a leading one, not one after an operator)
+        if depth == 0 and ch in "+-" and before and before[-1] not in "+-*/=([{^_," \
+                and not re.search(r"\\(?:cdot|times)$", before):
+            first, rest = read[:i].strip(), read[i + 1:].strip()
+            if not rest or not inside and not _one_group(first):
+                return claim
+            other = f"{claim.claimed_read} {'-' if ch == '+' else '+'} ({rest})"
+            question = "whether the derivative takes the first term only or the whole sum"
+            return replace(claim, readings=claim.readings + ((first, other),),
+                           question=claim.question or question)
+    return claim
+
+
+def _one_group(text: str) -> bool:
+    """``text`` is one bracketed group (``(x^2)``, ``\\left[…\\right]``)."""
+    text = re.sub(r"^\\left\s*|\\right\s*(?=[)\]]$)", "", text.strip())
+    if not text or text[0] not in "([":
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0:
+            return i == len(text) - 1
+    return False
 
 
 _TUPLE = re.compile(r"^\(\s*([A-Za-z](?:\s*,\s*[A-Za-z])+)\s*\)$")

@@ -257,6 +257,12 @@ def answer_option(note: str, frag: Math) -> bool:
     return options >= 3 or (options == 2 and asks)  # "A. … B. … C. … D. none of these"
 
 
+#: A line that labels its math as the right one ("Correct: $…$", "- ✅ **Right:** $…$").
+_RIGHT_LABEL = re.compile(r"[ \t]*(?:[-*+][ \t]+|\d{1,2}[.)][ \t]+)?(?:[✓✔✅][ \t]*)?(?:\*\*|__)?"
+                          r"(?:Correct|Right)(?:[ \t]+(?:answer|version|form))?[ \t]*"
+                          r"(?:\*\*|__)?[ \t]*:[ \t]*(?:\*\*|__)?[ \t]*(?:\$\$?|\\\(|\\\[)$", re.I)
+
+
 def not_asserted(note: str, frag: Math) -> str | None:
     """Why the note does not assert the claims of the fragment, or None: it
     calls them wrong or asks about them (a counter-example: "A common mistake
@@ -266,6 +272,13 @@ def not_asserted(note: str, frag: Math) -> str | None:
     if answer_option(note, frag):
         return "an answer option of a multiple-choice question (distractors are wrong on purpose)"
     start, end = _sentence(note, frag)
+    lo = max(0, frag.start - 80)  # (a label is a few words: the scan stays near the claim)
+    line = note.rfind("\n", lo, frag.start) + 1 or (0 if lo == 0 else -1)
+    if line >= 0 and _RIGHT_LABEL.match(note, line, frag.start):
+        # "Wrong: $…$" / "Correct: $…$" on the next line: the counter-example is
+        # the line above, this one is what the note asserts
+        stop_at = note.find("\n", frag.end, end)
+        start, end = line, stop_at if stop_at >= 0 else end
     around = re.sub(r"\*+", "", note[start:frag.start] + " " + note[frag.end:end])
     stop = _stop(note, frag.end)
     question = stop is not None and stop.group(0) == "?" and "\n\n" not in note[frag.end:stop.end()]

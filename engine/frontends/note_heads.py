@@ -73,6 +73,49 @@ def _by_a_power(top: str | None, bottom: str | None) -> str | None:
     return None
 
 
+def _group_end(text: str, i: int) -> int:
+    """The end of the bracketed group that opens at ``text[i]``, or -1."""
+    if i >= len(text) or text[i] not in "([{":
+        return -1
+    depth = 0
+    for j in range(i, len(text)):
+        depth += text[j] in "([{"
+        depth -= text[j] in ")]}"
+        if depth == 0:
+            return j + 1
+    return -1
+
+
+def _summed(read: str, first: re.Match) -> str | None:
+    """``\\frac{\\partial}{\\partial w}(w^2 v) + \\frac{\\partial}{\\partial w}(v^3)``: a sum
+    of one operator (same variable, first order) applied to bracketed terms is
+    that operator applied to their sum, ``(w^2 v) + (v^3)``; None for any
+    other text (an operand without brackets, another operator, a leftover)."""
+    if first.group(2) or first.group(4):
+        return None
+    parts, at, sign = [], first.end(), ""
+    while True:
+        at = len(read) - len(read[at:].lstrip())
+        end = _group_end(read, at)
+        if end < 0:
+            return None
+        parts.append(f"{sign} ({read[at + 1:end - 1]})".strip())
+        rest = read[end:].lstrip()
+        if not rest:
+            break
+        if rest[0] not in "+-":
+            return None
+        sign = rest[0]
+        op = _OP.match(rest[1:].lstrip())
+        if op is None or op.group(0) != first.group(0) and (
+                op.group(1), op.group(3) or op.group(5)) != (first.group(1), first.group(3)
+                                                             or first.group(5)) \
+                or op.group(2) or op.group(4):
+            return None
+        at = len(read) - len(rest[1:].lstrip()) + op.end()
+    return " ".join(parts) if len(parts) > 1 else None
+
+
 def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
     """What a chain's first element says is differentiated, or None when it
     is no derivative.  ``read`` is the normalised element."""
@@ -89,7 +132,7 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
         power = _by_a_power(m.group(2), m.group(4))
         wrt = (m.group(3) or m.group(5)).strip()
         rest = apply_definitions(read[m.end():].strip(), defs)
-        body = _group(rest) or rest
+        body = _group(rest) or _summed(read, m) or rest
         if not body:
             return None
         return {"expr_read": body, "wrt": wrt, "order": order,

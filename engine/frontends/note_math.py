@@ -243,7 +243,8 @@ def _closing(scan: str, opener: str, closer: str, start: int) -> int:
     """Where ``closer`` ends the math opened before ``start``, or -1.  For a
     single ``$`` the Pandoc rule applies, so "costs $5 or $6" is prose: the
     opener is followed by a non-space, the closer preceded by a non-space
-    and not followed by a digit, and the math stays within a paragraph."""
+    and not followed by a digit, and the math stays within a paragraph and
+    before any ``$$`` that opens a display (``$( c $) is … $$``: a typo)."""
     if opener != "$":
         return scan.find(closer, start)
     if start < len(scan) and scan[start] in " \t":
@@ -257,6 +258,8 @@ def _closing(scan: str, opener: str, closer: str, start: int) -> int:
         after = scan[end + 1:end + 2]
         if not scan[end - 1].isspace() and not after.isdigit():
             return end
+        if after == "$":  # a display opens: no inline math runs into it
+            return -1
         end = scan.find("$", end + 1)
     return -1
 
@@ -271,9 +274,26 @@ def _spaced_closing(scan: str, start: int) -> int:
     ``^``, ``_`` or ``=``), so "costs $ 5 and $ 6" stays prose."""
     line_end = scan.find("\n", start)
     end = scan.find("$", start, line_end if line_end >= 0 else len(scan))
-    if end < 0 or scan[end + 1:end + 2].isdigit() or not _MATHY.search(scan[start:end]):
+    if end < 0 or scan[end + 1:end + 2].isdigit():
+        return -1
+    if not _MATHY.search(scan[start:end]) and not _bare_pair(scan, start, end):
         return -1
     return end
+
+
+#: A word of prose inside dollars (three letters or more, not a command's name).
+_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
+
+
+def _bare_pair(scan: str, start: int, end: int) -> bool:
+    """``$ y(x) $``, ``$ 0 $``, ``$ kx $``: notes that put spaces inside the
+    dollars do so for every piece of math, the plain ones too.  Such a pair,
+    spaced on both sides, short, with no word of prose in it and no number
+    after it (``$ 5 or $ 6`` is money), is math; left as prose, its closing
+    dollar would open the next math and pair every later dollar wrongly."""
+    body = scan[start:end]
+    return scan[end - 1] in " \t" and bool(body.strip()) and len(body) <= 40 \
+        and not _WORD.search(body) and not re.match(r"\s*\d", scan[end + 1:end + 4])
 
 
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
@@ -398,6 +418,30 @@ def _steps_between(note: str, prev: Math, frag: Math) -> bool:
         bool(_DIFFERENTIATES.search(prev.text))
 
 
+def _asked_before(note: str, merged: list[Math], frag: Math) -> int | None:
+    """``**Example:** Find $\\frac{d}{dx}[x^2 e^{-x}]$ / Use the product rule, with
+    the chain rule for $e^{-x}$: / $$= 2xe^{-x} - x^2e^{-x}$$``: the question's
+    inline math (a derivative, no '=') and a display starting with '=' a few
+    lines of prose later, that prose naming parts in inline math without '='
+    (which holds no claim and defines nothing).  The index in ``merged`` of
+    the question, or None (no such part between: :func:`_steps_between`)."""
+    k = len(merged) - 1
+    while k >= 0 and len(merged) - k <= 6 and not merged[k].display and "=" not in merged[k].text \
+            and not _DIFFERENTIATES.search(merged[k].text):
+        k -= 1
+    if not frag.display or k < 0 or k == len(merged) - 1:
+        return None
+    q = merged[k]
+    if q.display or "=" in q.text or not _DIFFERENTIATES.search(q.text) or \
+            frag.start - q.end > 250:
+        return None
+    between = note[q.end:frag.start]
+    for part in reversed(merged[k + 1:]):
+        between = between[:part.start - q.end] + between[part.end - q.end:]
+    inner = re.sub(r"\$|\\[()]", " ", between)
+    return k if re.search(r"[A-Za-z]{3,}", inner) and not _NEW_SECTION.search(inner) else None
+
+
 def _continued(note: str, out: list[Math]) -> list[Math]:
     """A math block that starts with ``=`` right after another (nothing but
     the delimiters between them) continues that one's chain, as each ``&=``
@@ -417,6 +461,13 @@ def _continued(note: str, out: list[Math]) -> list[Math]:
             merged.append(frag)
             continue
         adjacent = _BETWEEN.fullmatch(note, prev.end, frag.start) is not None
+        asked = None if adjacent else _asked_before(note, merged, frag)
+        if asked is not None:
+            q = merged[asked]
+            del merged[asked + 1:]  # inline math naming a part, no '=': no claim, no definition
+            merged[-1] = Math(q.start, frag.end, q.text + " " * (frag.start - q.end) + frag.text,
+                              True, False, q.joins + frag.joins + (frag.start,))
+            continue
         if adjacent or _steps_between(note, prev, frag):
             gap = " " * (frag.start - prev.end)
             joins = prev.joins + frag.joins + (() if adjacent else (frag.start,))

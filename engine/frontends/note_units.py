@@ -50,7 +50,9 @@ _LEIBNIZ_LEFT = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)(?![A-Za-z]{2})"
 _DEPENDENT = re.compile(r"\\frac\{\s*(?:d|\\partial)\s*(?:\^\{?\d\}?)?\s*([A-Za-z])\s*\}"
                         r"\{\s*(?:d|\\partial)\s*([A-Za-z])|(?<![\\A-Za-z])([A-Za-z])\s*'+\s*(?:\(\s*([A-Za-z])\s*\))?"
                         r"|\\d?dot\s*\{?\s*([A-Za-z])")
-_NESTED = re.compile(r"\\frac\{\s*(d|\\partial)\s*\}\{\s*(?:d|\\partial)\s*([A-Za-z])\s*\}")
+#: (the variable may be subscripted, ``\\frac{d}{dz_{i}}``: the reader's name is ``z_i``)
+_NESTED = re.compile(r"\\frac\{\s*(d|\\partial)\s*\}\{\s*(?:d|\\partial)\s*"
+                     r"([A-Za-z](?:_\{[A-Za-z0-9]{1,3}\}|_[A-Za-z0-9])?)\s*\}")
 #: ``\frac{d}{dx}(…)`` opening a differentiated expression by the claim's variable
 _OUTER = re.compile(r"^\\frac\{\s*d\s*\}\{\s*d\s*([A-Za-z])\s*\}\s*(?=[({])")
 
@@ -225,11 +227,12 @@ def read_claimed(text: str):
                                  "to a factor before a product sign: whether it takes the "
                                  "product is a guess")
         names = free_symbols(inner)
-        if names and m.group(2) not in names:
+        var = re.sub(r"_\{(\w+)\}", r"_\1", m.group(2))
+        if names and var not in names:
             # d/dx (f_x): a name that stands for a function of x, read as a constant
             raise ChainError(f"a derivative inside the claim is of {', '.join(names)}, which "
-                             f"does not contain {m.group(2)}: a function written as a name?")
-        d = diff_node(inner, m.group(2)).result
+                             f"does not contain {var}: a function written as a name?")
+        d = diff_node(inner, var).result
         before = text[:m.start()].rstrip()
         # a product with what stands before, unless an operator (\cdot) already says so
         glue = " \\cdot " if before and (before[-1].isalnum() or before[-1] in ")}") \
