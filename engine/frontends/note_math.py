@@ -400,14 +400,23 @@ _DELIMITERS = re.compile(r"^(?:\$\$|\\\]|\\end\{[A-Za-z]+\*?\})"
 _NEW_SECTION = re.compile(r"^[ \t]*(?:#|---|\*\*\*|\|)|\$|\\\(|\\\[|\\begin", re.M)
 
 
-def _steps_between(note: str, prev: Math, frag: Math) -> bool:
+#: Inline math that states an identity of the table's functions (``\\sin(x+h) = …``,
+#: ``\\sec x = \\frac{1}{\\cos x}``): it names no function of the note's own.
+_IDENTITY = re.compile(r"\s*\\(?:sin|cos|tan|sec|csc|cot|sinh|cosh|tanh|ln|log|exp)(?![A-Za-z])"
+                       r"[^=]*=[^$]*$")
+
+
+def _steps_between(note: str, prev: Math, frag: Math, identity: Math | None = None) -> bool:
     """Is the text between two display blocks a few lines of prose about the
     steps of one derivation (see :func:`_continued`)?  The first may also be
     inline math that only names what is differentiated (no '='), a line
     above the display that starts with '='."""
     if not frag.display or frag.start - prev.end > 400:
         return False
-    between = note[prev.end:frag.start].strip()
+    between = note[prev.end:frag.start]
+    if identity is not None:  # (its text and dollars are no new section)
+        between = between[:identity.start - prev.end - 1] + between[identity.end - prev.end + 1:]
+    between = between.strip()
     if not prev.display:  # "**Example 1:** $\\frac{d}{dx}[x\\sin x]$ Product rule: $$= …$$"
         if "=" in prev.text or frag.start - prev.end > 120 or not between.startswith(("$", "\\)")):
             return False
@@ -462,6 +471,9 @@ def _continued(note: str, out: list[Math]) -> list[Math]:
             continue
         adjacent = _BETWEEN.fullmatch(note, prev.end, frag.start) is not None
         asked = None if adjacent else _asked_before(note, merged, frag)
+        if asked is None and not adjacent and len(merged) > 1 and merged[-2].display and \
+                _IDENTITY.match(prev.text) and _steps_between(note, merged[-2], frag, prev):
+            asked = len(merged) - 2  # "Using the formula $\\sin(x+h) = …$:" between two steps
         if asked is not None:
             q = merged[asked]
             del merged[asked + 1:]  # inline math naming a part, no '=': no claim, no definition
