@@ -48,12 +48,18 @@ def run(args) -> int:
                          "and CLAIMED (quote each one), or notes to check",
                          hint=f"chainlens check-derivative '{args.expr}' '{args.claimed}'")
     from chainlens.cli.inputs import read_source
-    from chainlens.cli.phrasing import operator_wrt, split_operator
+    from chainlens.cli.phrasing import operator_order, operator_wrt, split_operator
     from chainlens.engine.printing import render
     from chainlens.engine.symbolic.check import check_derivative
 
     text, var = split_operator(args.expr)  # d/dx x^2: x^2 by x
     wrt = operator_wrt(args.wrt, var, text)
+    if operator_order(args.expr) > 1:
+        from chainlens.engine.core.source import ChainError
+
+        raise ChainError("check-derivative checks a first derivative; this operator is of a "
+                         "higher order", hint="chainlens check 'd^2/dx^2 x^3 = 6x' checks "
+                         "a claim of any order")
     names = [n.strip() for n in (wrt or "").split(",") if n.strip()] if isinstance(wrt, str) \
         else []
     if len(names) > 1:  # the engine would say "the expression has x, y" of --wrt's names

@@ -220,7 +220,16 @@ def _ascii_claim(claim: str) -> str:
     x to the 0.5 (TeX would raise only the 0), ``|x|`` is abs(x) (a Markdown
     line would take the bars for a table's) when a side has one pair of them.
     TeX (a backslash) is left alone."""
+    order = re.match(r"\s*d\s*\^\s*\{?\s*(\d)\s*\}?\s*/\s*d\s*([A-Za-z])\s*\^\s*\{?\s*(\d)\s*\}?"
+                     r"(?![A-Za-z0-9_])", claim)
+    if order and order.group(1) == order.group(3) and "$" not in claim:
+        # d^2/dx^2 x^3 = 6x: the operator as TeX writes it (a line of prose reads
+        # only d/dx), the rest in ASCII, the x^0.5 and |x| readings below kept
+        n, var = order.group(1), order.group(2)
+        return f"$\\frac{{d^{n}}}{{d{var}^{n}}} {_ascii_claim(claim[order.end():])}$"
     if "\\" in claim:
+        if "$" not in claim and re.match(r"\s*\\frac\s*\{\s*(?:d|\\partial)\s*\^", claim):
+            return f"${claim}$"  # \frac{d^2}{dx^2} x^3 = 6x: TeX math typed without dollars
         return claim
     claim = re.sub(r"\^(-?\d+\.\d+)", r"^{\1}", claim)
     # one pair of bars in a side only: |a|b|c| could pair either way

@@ -52,13 +52,25 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from chainlens.cli.inputs import read_input
-    from chainlens.cli.phrasing import operator_wrt, run_together_notes, split_operator, wordy_notes
+    from chainlens.cli.phrasing import (
+        operator_order,
+        operator_wrt,
+        run_together_notes,
+        split_operator,
+        wordy_notes,
+    )
     from chainlens.engine.api.inputs import order as valid_order
     from chainlens.engine.api.inputs import wrt_names
     from chainlens.engine.core.source import ChainError
 
     source, var = split_operator(args.source)  # d/dx x^2: x^2 by x
     args.wrt = operator_wrt(args.wrt, var, source)
+    written = operator_order(args.source)  # d^2/dx^2 x^3: the second derivative
+    if written > 1:
+        if args.order not in (1, written):
+            raise ChainError(f"the expression says order {written} but --order says {args.order}",
+                             hint="drop one of them")
+        args.order = written
     try:
         doc, label = read_input(source, args.kind, shown=args.source)
     except ChainError as exc:

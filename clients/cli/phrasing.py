@@ -38,26 +38,69 @@ def _name(var: str) -> str:
     return var
 
 
-#: ``d/dx``, ``\frac{d}{dx}``, ``\frac{\partial}{\partial x}``, ``\frac d{dx}``
-#: at the very start; the variable must end where a name would (``d/dxx``
-#: is not ``d/dx x``).
+#: ``d/dx``, ``\frac{d}{dx}``, ``\frac{\partial}{\partial x}``, ``\frac d{dx}`` at
+#: the very start, of any order (``d^2/dx^2``, ``\frac{d^{2}}{dx^{2}}``,
+#: ``\frac{\partial^2}{\partial x^2}``: the order written on the d and on the
+#: variable); the variable must end where a name would (``d/dxx`` is not
+#: ``d/dx x``).
+_N = r"(?:\^\s*\{?\s*(?P<%s>\d+)\s*\}?|(?P<%s>[\u00b2\u00b3]))?"
 _OPERATOR = re.compile(
-    r"\s*(?:d\s*/\s*d(?P<a>" + _VAR + r")(?![A-Za-z0-9_])"
-    r"|\\frac\s*\{\s*d\s*\}\s*\{\s*d\s*(?P<b>" + _VAR + r")\s*\}"
+    r"\s*(?:d" + _N % ("t1", "u1") + r"\s*/\s*d(?P<a>" + _VAR + r")" + _N % ("b1", "v1")
+    + r"(?![A-Za-z0-9_])"
+    r"|\\frac\s*\{\s*d\s*" + _N % ("t2", "u2") + r"\s*\}\s*\{\s*d\s*(?P<b>" + _VAR + r")\s*"
+    + _N % ("b2", "v2") + r"\s*\}"
     r"|\\frac\s*d\s*\{\s*d\s*(?P<c>" + _VAR + r")\s*\}"
-    r"|\\frac\s*\{\s*\\partial\s*\}\s*\{\s*\\partial\s*(?P<d>" + _VAR + r")\s*\})")
+    r"|\\frac\s*\{\s*\\partial\s*" + _N % ("t3", "u3") + r"\s*\}\s*\{\s*\\partial\s*(?P<d>"
+    + _VAR + r")\s*" + _N % ("b3", "v3") + r"\s*\})")
+_MIXED = re.compile(r"\s*\\frac\s*\{\s*\\partial\s*\^\s*\{?\s*\d+\s*\}?\s*\}\s*"
+                    r"\{\s*\\partial\s*" + _VAR + r"\s*\\partial")
+_SUPERSCRIPT = {"\u00b2": 2, "\u00b3": 3}
+
+
+def _orders(m: re.Match) -> tuple[int | None, int | None]:
+    """The order written on the operator's d (top) and on its variable (bottom)."""
+    def one(digits: str, sup: str):
+        k = m.groupdict().get(digits) or m.groupdict().get(sup)
+        return None if k is None else _SUPERSCRIPT.get(k) or int(k)
+    top = next((v for v in (one(f"t{i}", f"u{i}") for i in (1, 2, 3)) if v is not None), None)
+    bottom = next((v for v in (one(f"b{i}", f"v{i}") for i in (1, 2, 3)) if v is not None), None)
+    return top, bottom
+
+
+def operator_order(arg: str) -> int:
+    """The order of ``arg``'s leading derivative operator (1 without one):
+    ``d^2/dx^2 x^3`` is the second derivative, not names d and dx divided.
+    An order on the d but not on the variable (or two that differ) is an
+    error, as is a mixed partial (the CLI's --hessian gives those)."""
+    if arg == "-" or len(arg) > 4096 or Path(arg).is_file():
+        return 1
+    if _MIXED.match(arg):
+        raise ChainError("a mixed partial derivative operator is not read here",
+                         hint="chainlens diff EXPR --hessian prints every second partial, "
+                              "mixed ones included")
+    m = _OPERATOR.match(arg)
+    if m is None:
+        return 1
+    top, bottom = _orders(m)
+    if top != bottom:
+        shown = arg[:m.end()].strip()
+        raise ChainError(f"the operator {shown} writes its order {top or 1} on the d and "
+                         f"{bottom or 1} on the variable",
+                         hint="write both, as d^2/dx^2 or \\frac{d^2}{dx^2}")
+    return top or 1
 
 
 def split_operator(arg: str) -> tuple[str, str | None]:
     """``(text, variable)``: ``arg`` without its leading derivative operator
     (blanked to spaces) and the operator's variable, or ``(arg, None)``
-    when it has none or names an existing file."""
+    when it has none or names an existing file (its order:
+    :func:`operator_order`)."""
     if arg == "-" or len(arg) > 4096 or Path(arg).is_file():
         return arg, None
     m = _OPERATOR.match(arg)
     if m is None:
         return _call_form(arg)
-    var = _name(next(v for v in m.groups() if v is not None))
+    var = _name(next(m.group(k) for k in "abcd" if m.group(k) is not None))
     rest = arg[m.end():]
     if not rest.strip():
         raise ChainError(f"nothing to differentiate after '{arg.strip()}'",
