@@ -63,7 +63,7 @@ def test_health_v_of_a_model_prints_what_its_hover_shows(tmp_path):
                         "draws; init: Kaiming-uniform U(±1/√fan_in) (PyTorch default)); "
                         "first/last = 8e-19, vanishing"), out
     assert lines[2].startswith("      1. inp (line 10): ")
-    assert lines[3].startswith("      2. fc (imported on line 4): ")
+    assert lines[3].startswith("      2. blocks.0.fc (imported on line 4): ")  # torch's name
     assert "      … 15 more layers" in lines
     assert lines[-4].startswith("      22. head (line 12): ")
     assert lines[-3].startswith("      remedy: a residual connection (x = x + f(x))")
