@@ -285,9 +285,11 @@ def _units(doc, label: str, args) -> int:
 
 
 def _where(doc, label: str, unit) -> str:
+    # one form for a notebook's places in every command, as check and health
+    # write them: file:line:column first (editors' error matchers), then the cell
     span = unit.name_span or unit.span
-    cell = f"#cell{unit.cell}" if unit.cell is not None else ""
-    return f"{label}{cell}:{span.line}:{span.column}"
+    cell = f" (cell {unit.cell})" if unit.cell is not None else ""
+    return f"{label}:{span.line}:{span.column}{cell}"
 
 
 def _print_derivative(d, fmt: str, steps: bool, named: bool = False) -> None:

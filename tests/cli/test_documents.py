@@ -97,7 +97,7 @@ def test_diff_of_a_notebook_names_the_cell(tmp_path):
                                 "cells": cells}))
     done = chainlens("diff", path)
     assert done.returncode == 0, done.stderr
-    assert f"{path}#cell1:2:5: f(x) = tanh(x)²" in done.stdout
+    assert f"{path}:2:5 (cell 1): f(x) = tanh(x)²" in done.stdout  # as check writes it
     assert "∂f/∂x = 2tanh(x)·sech(x)²" in done.stdout  # the textbook form (ed478b8)
 
 
