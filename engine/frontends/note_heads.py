@@ -155,6 +155,20 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
         order = int(m.group(2) or m.group(5) or 1)
         if _by_a_power(m.group(2), m.group(5)):
             return None  # \frac{\partial L}{\partial \sigma^2}: by the variance, not by σ
+        if m.group(6):
+            # \frac{dV}{dh}(5): the derivative's value at a number (as f'(5)); a
+            # variable in the brackets names the function's argument; anything
+            # else (a formula, several arguments) is no head chainlens reads
+            arg = m.group(6)[1:-1].strip()
+            if re.fullmatch(_POINT, arg):
+                d = defs.get(name)
+                if d is None or len(d.vars) > 1 or (d.vars and d.var != wrt) or d.curve:
+                    return None
+                return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
+                        "definition": d.name, "reason": d.reason,
+                        "alternatives": d.alternatives, "at": arg.replace(" ", "")}
+            if not re.fullmatch(r"[A-Za-z]", arg):
+                return None
     elif (m := _PRIMED.match(read)):
         name = m.group(1)
         order = int(m.group(3)) if m.group(3) else len(m.group(2))

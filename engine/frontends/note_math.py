@@ -133,20 +133,36 @@ def _equals(m: re.Match) -> str:
 _SEVERAL = re.compile(r"=[^=]*(?:\\q?quad|\\hspace|;|,\s)[^=]*=")
 
 
+#: a column that is a remark on its line (``&& \\hbox{power rule, $…=…$}``)
+_REMARK_COLUMN = re.compile(r"\\(?:text[a-z]*|hbox|mbox|tag|intertext|small|footnotesize)"
+                            r"(?![A-Za-z])")
+
+
 def _columns(text: str) -> str:
-    """An alignment with several equations per line (``u &= 1 & v &= 1``): an
-    ``&`` between two of them (neither side an ``=``, not at a line's start)
-    separates statements (``;``); the others are blanked later."""
-    if not re.search(r"&\s*=|=\s*&", text):
+    """An alignment with several equations per line (``u &= 1 & v &= 1``, or a
+    sheet's two columns of rules ``&\\frac{d}{dx}\\sin x = \\cos x & &
+    \\frac{d}{dx}\\cos x = -\\sin x``): an ``&`` (or a run of them: an empty
+    column) between two of them (neither side an ``=``, not at a line's start)
+    separates statements (``;``); the others are blanked later.  Without an
+    ``&=`` in the block (and for a run of ``&`` in any block), only an equation
+    on both sides (within its line) separates: a table's ``f & f'`` columns stay
+    one row, and ``… && \\text{(rewrite)}`` leaves the chain going on."""
+    aligned = re.search(r"&\s*=|=\s*&", text) is not None
+    if not aligned and not re.search(r"=[^=&\n]*&[^=]*=", text):
         return text
     out = list(text)
-    for m in re.finditer(r"(?<!\\)&", text):
+    for m in re.finditer(r"(?<!\\)&(?:\s*(?<!\\)&)*", text):
         before = text[:m.start()].rstrip()
         after = text[m.end():].lstrip()
         line = before.rsplit("\\\\", 1)[-1]
         if not line.strip() or before.endswith(("=", "&")) or after.startswith(("=", "&")) \
                 or not after or after.startswith("\\\\"):
             continue
+        if not aligned or "&" in m.group(0)[1:]:
+            # (an empty column before a remark, ``&& \\text{(rewrite)}``, ends nothing)
+            rest = after.split("\\\\", 1)[0]
+            if "=" not in line.rsplit(";", 1)[-1] or "=" not in rest or _REMARK_COLUMN.match(rest):
+                continue
         out[m.start()] = ";"
     return "".join(out)
 
