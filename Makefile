@@ -26,7 +26,8 @@ demo: $(CORE)
 
 test: $(TESTS)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not serial"
+	$(BIN)/python -m pytest -q -m serial
 
 lint: $(TESTS)
 	$(BIN)/ruff check .
