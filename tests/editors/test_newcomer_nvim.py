@@ -75,6 +75,17 @@ def test_a_latex_align_chain_fixed_and_rechecked(tmp_path):
 
 
 
+def test_a_latex_chapter_without_a_preamble_is_checked(tmp_path):
+    """A chapter file (no \\documentclass: Neovim's filetype is plaintex, not
+    tex) gets the server too (round 10's red team: it was never attached)."""
+    note = tmp_path / "chapter.tex"
+    note.write_text("\\section{Rules}\n$\\frac{d}{dx} x^3 = 2x^2$ and "
+                    "$\\frac{d}{dx} \\sin x = \\cos x$.\n")
+    report = probe(note)
+    assert report["clients"] == 1
+    (wrong,) = report["diagnostics"]  # d/dx x^3 = 3x^2, not 2x^2; sin' = cos is right
+    assert wrong.startswith("2:21: wrong derivative: d/dx of x^3 is not 2x^2"), wrong
+
 
 def test_a_package_reads_as_chainlens_health_prints_it(tmp_path):
     pkg = tmp_path / "mypkg"

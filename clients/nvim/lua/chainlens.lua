@@ -30,7 +30,8 @@ end
 
 M.defaults = {
   cmd = default_cmd(),
-  filetypes = { "chain", "python", "markdown", "tex" },
+  -- plaintex: Neovim's filetype for a .tex file without \documentclass (a chapter)
+  filetypes = { "chain", "python", "markdown", "tex", "plaintex" },
   keys = true,
   inlay_hints = true,
   settings = {
