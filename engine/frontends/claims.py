@@ -67,7 +67,7 @@ class ClaimVerdict:
     def message(self) -> str:
         """One line for a diagnostic or a lint report."""
         c = self.claim
-        text = f"wrong derivative: d/d{self.wrt} of {c.expr} is not {c.claimed}"
+        text = f"wrong derivative: {_operator(c, self.wrt)} of {c.expr} is not {c.claimed}"
         if self.correct_unicode:
             text += f"; it is {self.correct_unicode}"
         counter = self.counterexample
@@ -180,6 +180,23 @@ def _positive_only(expr, claimed, derivative, wrt: str) -> str | None:
             return None
         agree += 1
     return ", ".join(constants) + " > 0" if agree >= 2 * CONFIRM_POINTS else None
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _operator(claim, wrt) -> str:
+    """The claim's derivative as the message names it: ``d/dx`` for a first
+    derivative, ``d²/dx²`` for a second, ``∂²/∂y∂x`` for a mixed partial (by x
+    first); it said d/dx of every order (red team round 10)."""
+    order = max(1, getattr(claim, "order", 1) or 1)
+    first = tuple(getattr(claim, "first", ()) or ())
+    if order == 1 and not first:
+        return f"d/d{wrt}"
+    n = str(order).translate(_SUPERSCRIPTS)
+    if first:
+        return f"∂{n}/∂{wrt}" + "".join(f"∂{v}" for v in reversed(first))
+    return f"d{n}/d{wrt}{n}"
 
 
 def _target(unit: Unit, wrt: str):

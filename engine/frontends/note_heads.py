@@ -33,6 +33,13 @@ _LEIBNIZ = re.compile(r"^\\frac\{\s*(d|\\partial)\s*" + _ORDER + r"\s*([A-Za-z]"
                       r"\{\s*(?:d|\\partial)"
                       r"\s*" + _VAR + r"\s*" + _ORDER + r"\s*\}\s*(\(\s*[^()]*\))?$"
                       r"|^d\s*([A-Za-z])\s*/\s*d\s*" + _VAR + r"$")
+#: a mixed second partial: ``\\frac{\\partial^2 f}{\\partial x \\partial y}`` (of a function
+#: the note defines) or the operator ``\\frac{\\partial^2}{\\partial x\\,\\partial y}`` before
+#: its body; ∂²/∂x∂y is ∂/∂x of ∂/∂y (the right one first)
+_MIXED = re.compile(r"^\\frac\{\s*\\partial\s*\^\s*\{?\s*2\s*\}?\s*(" + NAME + r")?\s*"
+                    r"(?:\(\s*[A-Za-z ,]+\)\s*)?\}"
+                    r"\{\s*\\partial\s*([A-Za-z])\s*(?:\\[,;:!]\s*|\\ \s*)?"
+                    r"\\partial\s*([A-Za-z])\s*\}")
 _PRIMED = re.compile(r"^(" + NAME + r")\s*('+|\^\{\s*\((\d)\)\s*\})"
                      r"\s*(?:\(\s*([A-Za-z ,]+)\s*\))?$")
 #: ``f'(1)``, ``f''(-2)``, ``g'(\\pi)``: a derivative's value at a number
@@ -137,6 +144,9 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
             return None
         return {"expr_read": body, "wrt": wrt, "order": order,
                 "partial": m.group(1) == "\\partial", "reason": power}
+    m = _MIXED.match(read)
+    if m:
+        return _mixed(m, read, defs)
     m = _GRADIENT.match(read)
     if m:
         d = defs.get(m.group(1))
@@ -220,6 +230,28 @@ def head_of(read: str, defs: dict[str, Definition]) -> dict | None:
     return {"expr_read": d.body, "expr": d.text, "wrt": wrt, "order": order,
             "definition": d.name, "partial": partial or len(d.vars) > 1, "reason": d.reason,
             "inner": inner, "alternatives": d.alternatives}
+
+
+def _mixed(m: re.Match, read: str, defs: dict[str, Definition]) -> dict | None:
+    """``∂²f/∂x∂y`` of a defined f of both variables, or the operator with its
+    body after it; a mixed partial of two different variables only (∂²/∂x∂x
+    is the second derivative, written so on purpose or not: not read)."""
+    name, outer, inner = m.group(1), m.group(2), m.group(3)
+    if outer == inner:
+        return None
+    rest = read[m.end():].strip()
+    if name is None:
+        body = _group(apply_definitions(rest, defs)) or apply_definitions(rest, defs)
+        if not body:
+            return None
+        return {"expr_read": body, "wrt": outer, "order": 2, "partial": True,
+                "first": (inner,)}
+    d = defs.get(name)
+    if rest or d is None or d.curve or outer not in d.vars or inner not in d.vars:
+        return None
+    return {"expr_read": d.body, "expr": d.text, "wrt": outer, "order": 2,
+            "definition": d.name, "partial": True, "reason": d.reason,
+            "alternatives": d.alternatives, "first": (inner,)}
 
 
 def _through_inner(d: Definition, wrt: str, defs: dict[str, Definition]) -> bool:
