@@ -4,7 +4,7 @@ a worker process under a time bound.
     .venv/bin/python -m tests.fuzz.run --inputs 2000            # CI-sized
     nice -n 10 .venv/bin/python -m tests.fuzz.run --inputs 100000 --out /tmp/fuzz  # nightly
 
-A worker is a forked process that runs inputs one after another; the parent
+A worker is a process (forked from a fork server) that runs inputs one after another; the parent
 waits for each answer at most ``--bound`` seconds of wall-clock time, and a
 worker that does not answer is killed (SIGKILL) and replaced, and its input
 is counted as a hang.  Inputs are reproducible: input ``i`` of seed ``s`` is
@@ -24,6 +24,7 @@ import resource
 import sys
 import time
 from collections import Counter
+from multiprocessing import forkserver
 from pathlib import Path
 
 from tests.fuzz import inputs, pipeline
@@ -64,9 +65,20 @@ def _worker(conn) -> None:
         conn.send((out.times, out.stopped, out.failure))
 
 
+def _context():
+    """The fork server (its process imports the pipeline once; each worker is
+    forked from it): a plain fork of a process that has run gRPC's threads (a
+    test before this one in the same pytest worker) can leave the child
+    deadlocked, and each input then waited out its bound as a hang."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:
+        multiprocessing.set_forkserver_preload(["tests.fuzz.pipeline"])
+    return multiprocessing.get_context("forkserver")
+
+
 class Worker:
-    def __init__(self):
-        ctx = multiprocessing.get_context("fork")
+    def __init__(self, ctx):
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_worker, args=(child,), daemon=True)
         self.proc.start()
@@ -115,27 +127,30 @@ class Worker:
 
 def fuzz(count: int, seed: int = 0, bound: float = BOUND, out: Path | None = None,
          with_corpus: bool = True, progress: bool = False, folder: Path = CORPUS,
-         start: int = 0, snapshot=None) -> dict:
-    """Run the corpus and ``count`` generated inputs; the summary as a dict."""
+         start: int = 0, snapshot=None, start_method: str | None = None) -> dict:
+    """Run the corpus and ``count`` generated inputs; the summary as a dict
+    (``start_method="fork"``: workers that inherit this process's state, for a
+    test that patches the pipeline)."""
+    ctx = multiprocessing.get_context(start_method) if start_method else _context()
     pipeline.run("x^2")  # warm the imports before forking
     items = [(f"corpus:{name}", "corpus", text)
              for name, text in (corpus(folder) if with_corpus else [])]
     summary = {"inputs": 0, "failures": [], "hangs": [], "stopped": Counter(),
                "families": Counter(), "worst": [], "stage_max": {}, "seconds": 0.0}
-    worker = Worker()
+    worker = Worker(ctx)
     t0 = time.monotonic()
 
     def one(label, family, text):
         nonlocal worker
         if worker.done >= RECYCLE or not worker.proc.is_alive():
             worker.stop()
-            worker = Worker()
+            worker = Worker(ctx)
         answer = worker.ask(text, bound)
         summary["inputs"] += 1
         summary["families"][family] += 1
         if answer is None:
             summary["hangs"].append(label)
-            worker = Worker()
+            worker = Worker(ctx)
             if out:
                 save(out, f"hang-{label.replace(':', '-')}", text)
             return

@@ -62,5 +62,5 @@ def test_a_hang_is_killed_and_counted(monkeypatch, tmp_path):
     (tmp_path / "spin.txt").write_text("spin")
     real = pipeline.run
     monkeypatch.setattr(pipeline, "run", lambda t: time.sleep(60) if t == "spin" else real(t))
-    summary = run.fuzz(0, bound=1.0, folder=tmp_path)
+    summary = run.fuzz(0, bound=1.0, folder=tmp_path, start_method="fork")  # sees the patch
     assert summary["hangs"] == ["corpus:spin.txt"]

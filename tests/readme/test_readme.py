@@ -88,6 +88,9 @@ def _env() -> dict:
 def _bash(command: str, address: str | None) -> tuple[int, str]:
     if address:
         command = command.replace(ADDRESS, address)
+    # the README's reader ran `make demo` first, which writes out/ (in a serial run
+    # another test happened to make it; on two workers nothing does before this)
+    (ROOT / "out").mkdir(exist_ok=True)
     done = subprocess.run(["bash", "-c", command], cwd=ROOT, env=_env(), capture_output=True,
                           text=True, timeout=60)
     return done.returncode, done.stdout + done.stderr
