@@ -34,6 +34,7 @@ from chainlens.engine.frontends.python_autograd import (
 from chainlens.engine.frontends.python_eval import Unsupported, read_module_class
 from chainlens.engine.frontends.python_flax import needs_fields, partial_construction
 from chainlens.engine.frontends.python_project import origin
+from chainlens.engine.frontends.python_site_changes import is_main_guard
 from chainlens.engine.frontends.python_site_pass import inner_sites
 from chainlens.engine.frontends.python_sites import gives_arguments, site_scope
 from chainlens.engine.frontends.python_subclasses import layer_subclasses, subclass_reasons
@@ -255,7 +256,7 @@ def _assignments(tree: ast.Module) -> dict[str, ast.expr]:
     out: dict[str, ast.expr] = {}
     body = list(tree.body)
     for node in tree.body:
-        if isinstance(node, ast.If) and _is_main(node.test):
+        if isinstance(node, ast.If) and is_main_guard(node.test):
             body += node.body
     for stmt in body:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(
@@ -309,7 +310,7 @@ def _constants(tree: ast.Module) -> dict[str, object]:
             if value is not None:
                 out[node.targets[0].id] = value
     for node in tree.body:  # the sizes a tutorial sets where it runs: if __name__ == "__main__"
-        if isinstance(node, ast.If) and _is_main(node.test):
+        if isinstance(node, ast.If) and is_main_guard(node.test):
             for stmt in node.body:
                 if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                         and isinstance(stmt.targets[0], ast.Name)
@@ -329,13 +330,6 @@ def _literal(node: ast.AST):
             for e in node.elts):
         return tuple(e.value for e in node.elts)
     return None
-
-
-def _is_main(test: ast.AST) -> bool:
-    return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
-            and test.left.id == "__name__" and len(test.comparators) == 1
-            and isinstance(test.comparators[0], ast.Constant)
-            and test.comparators[0].value == "__main__")
 
 
 def _reason(exc: Exception) -> str:

@@ -24,7 +24,7 @@ from chainlens.engine.frontends.python_values import Const, Items, Tup, Unknown
 if TYPE_CHECKING:
     from chainlens.engine.frontends.python_sites import Scope
 
-__all__ = ["Changed", "run_before", "inside_loop", "top_history"]
+__all__ = ["Changed", "run_before", "inside_loop", "top_history", "is_main_guard"]
 
 
 class Changed(Unknown):
@@ -247,7 +247,7 @@ def top_history(tree: ast.Module) -> dict[str, list[tuple[int, ast.expr | None]]
     out: dict[str, list[tuple[int, ast.expr | None]]] = {}
     body: list[ast.stmt] = []
     for stmt in tree.body:
-        body += stmt.body if isinstance(stmt, ast.If) and _is_main(stmt.test) else [stmt]
+        body += stmt.body if isinstance(stmt, ast.If) and is_main_guard(stmt.test) else [stmt]
     for stmt in body:
         for name, value in _plain(stmt) or ():
             out.setdefault(name, []).append((stmt.lineno, value))
@@ -256,7 +256,8 @@ def top_history(tree: ast.Module) -> dict[str, list[tuple[int, ast.expr | None]]
     return out
 
 
-def _is_main(test: ast.AST) -> bool:
+def is_main_guard(test: ast.AST) -> bool:
+    """``if __name__ == "__main__":`` (its body runs when the file is run)."""
     return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
             and test.left.id == "__name__" and len(test.comparators) == 1
             and isinstance(test.comparators[0], ast.Constant)
